@@ -1,0 +1,113 @@
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { STSClient } from '@aws-sdk/client-sts';
+import { Limiter } from './limiter.js';
+import { withRetry } from './retry.js';
+import { isTransient } from './errors.js';
+
+export interface AwsTarget {
+  region: string;
+  profile?: string | undefined;
+  /** An AWS-compatible endpoint (LocalStack…) for every service. */
+  endpointUrl?: string | undefined;
+}
+
+/** Only `send`, so callers go through our limiter and retry. */
+interface Sender<C extends { send: unknown }> { send: C['send'] }
+
+export interface AwsClients {
+  apigateway: Sender<APIGatewayClient>;
+  cognito: Sender<CognitoIdentityProviderClient>;
+  lambda: Sender<LambdaClient>;
+  iam: Sender<IAMClient>;
+  sts: Sender<STSClient>;
+  tagging: Sender<ResourceGroupsTaggingAPIClient>;
+  /** Calls made, by service and command name (benchmarks, call-count tests, `--dry-run` comparison). */
+  readonly calls: Array<{ service: ServiceName; command: string }>;
+  /** Per-service limiter, exposed so tests can read `peak`. */
+  readonly limiters: Record<ServiceName, Limiter>;
+}
+
+export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging';
+
+export interface ClientOptions {
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** At most this many calls in flight per service (API Gateway throttles its control plane). @default 4 */
+  maxInFlight?: number;
+  /** Bound on retrying one call. @default 90_000 */
+  maxRetryMs?: number;
+  random?: () => number;
+  onRetry?: (service: ServiceName, command: string, err: unknown, delayMs: number) => void;
+}
+
+type AnyClient = { send(command: unknown): Promise<unknown> };
+type Ctor = new (config: Record<string, unknown>) => AnyClient;
+
+const CTORS: Record<ServiceName, Ctor> = {
+  apigateway: APIGatewayClient as unknown as Ctor,
+  cognito: CognitoIdentityProviderClient as unknown as Ctor,
+  lambda: LambdaClient as unknown as Ctor,
+  iam: IAMClient as unknown as Ctor,
+  sts: STSClient as unknown as Ctor,
+  tagging: ResourceGroupsTaggingAPIClient as unknown as Ctor,
+};
+
+/** DeleteRestApi is limited to about one per 30 s per account: give it longer to get through. */
+const SLOW_CALLS: Record<string, number> = { DeleteRestApiCommand: 180_000 };
+
+/** One factory for every SDK client: region, profile, endpoint, retry, per-service concurrency. Clients are built on first use. */
+export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsClients {
+  const calls: AwsClients['calls'] = [];
+  const max = opts.maxInFlight ?? 4;
+  const limiters = Object.fromEntries(
+    (Object.keys(CTORS) as ServiceName[]).map((s) => [s, new Limiter(max)]),
+  ) as Record<ServiceName, Limiter>;
+  const built = new Map<ServiceName, AnyClient>();
+  const client = (service: ServiceName): AnyClient => {
+    let c = built.get(service);
+    if (!c) {
+      const config: Record<string, unknown> = {
+        // IAM is global; its endpoint lives in us-east-1 for the aws partition.
+        region: target.region,
+        maxAttempts: 3,
+        customUserAgent: 'secure-api',
+      };
+      if (target.profile) config.profile = target.profile;
+      if (target.endpointUrl) config.endpoint = target.endpointUrl;
+      c = new CTORS[service](config);
+      built.set(service, c);
+    }
+    return c;
+  };
+  const sender = (service: ServiceName) => ({
+    send: ((command: { constructor: { name: string } }) => {
+      const name = command.constructor.name;
+      calls.push({ service, command: name.replace(/Command$/, '') });
+      return limiters[service].run(() =>
+        withRetry(() => client(service).send(command), {
+          sleep: opts.sleep,
+          now: opts.now,
+          random: opts.random,
+          retryable: isTransient,
+          maxElapsedMs: SLOW_CALLS[name] ?? opts.maxRetryMs ?? 90_000,
+          capMs: name === 'DeleteRestApiCommand' ? 10_000 : 2_000,
+          onRetry: (err, _attempt, delay) => opts.onRetry?.(service, name, err, delay),
+        }),
+      );
+    }) as never,
+  });
+  return {
+    apigateway: sender('apigateway'),
+    cognito: sender('cognito'),
+    lambda: sender('lambda'),
+    iam: sender('iam'),
+    sts: sender('sts'),
+    tagging: sender('tagging'),
+    calls,
+    limiters,
+  };
+}

@@ -1,0 +1,84 @@
+import { AwsFailure } from '../errors.js';
+
+/** The shape of an SDK v3 service error, as far as we read it. */
+export interface AwsErrorLike {
+  name?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string | undefined> };
+  $retryable?: { throttling?: boolean };
+}
+
+export function awsErrorName(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && typeof (err as AwsErrorLike).name === 'string' ? (err as AwsErrorLike).name : undefined;
+}
+
+export function isNotFound(err: unknown): boolean {
+  const name = awsErrorName(err);
+  return name === 'NotFoundException' || name === 'ResourceNotFoundException' || name === 'NoSuchEntityException' || name === 'NoSuchEntity';
+}
+
+const THROTTLING = new Set([
+  'TooManyRequestsException', 'ThrottlingException', 'Throttling', 'ThrottledException', 'RequestLimitExceeded',
+  'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'ProvisionedThroughputExceededException',
+]);
+/** Transient conflicts: another update is in progress on the same thing. */
+const TRANSIENT = new Set([
+  'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalServerError', 'InternalErrorException',
+  'ServiceException', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT',
+  'ConcurrentModificationException', 'ServiceFailure',
+]);
+
+export function isThrottling(err: unknown): boolean {
+  const name = awsErrorName(err);
+  return (name !== undefined && THROTTLING.has(name)) || (err as AwsErrorLike | undefined)?.$retryable?.throttling === true
+    || (err as AwsErrorLike | undefined)?.$metadata?.httpStatusCode === 429;
+}
+
+export function isTransient(err: unknown): boolean {
+  if (isThrottling(err)) return true;
+  const name = awsErrorName(err);
+  if (name !== undefined && TRANSIENT.has(name)) return true;
+  const e = err as AwsErrorLike | undefined;
+  if (e?.$fault === 'server' || (e?.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  // Network errors (socket hang up, DNS) carry a code, not an AWS name.
+  const code = (err as { code?: string } | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE' || code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
+}
+
+/** Seconds AWS asked us to wait, when it said so. */
+export function retryAfterMs(err: unknown): number | undefined {
+  const h = (err as AwsErrorLike | undefined)?.$response?.headers;
+  const v = h?.['retry-after'] ?? h?.['Retry-After'];
+  if (v === undefined) return undefined;
+  const secs = Number(v);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException',
+  'InvalidSignatureException', 'SignatureDoesNotMatch', 'TokenRefreshRequired',
+]);
+
+export const CREDENTIALS_HINT =
+  'Give secure-api AWS credentials the way the AWS CLI takes them: run `aws configure` (access keys), ' +
+  '`aws sso login --profile NAME` and pass `--profile NAME` (or set AWS_PROFILE), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
+
+/** Turn any error from an AWS call into an AwsFailure naming the call, with a hint where we know one. */
+export function toAwsFailure(err: unknown, call: string, resumeHint?: string): AwsFailure {
+  if (err instanceof AwsFailure) return err;
+  const name = awsErrorName(err) ?? 'Error';
+  const message = (err as { message?: string } | undefined)?.message ?? String(err);
+  if (CREDENTIAL_ERRORS.has(name) || /Could not load credentials|credential/i.test(name === 'Error' ? message : '')) {
+    return new AwsFailure(`No usable AWS credentials (${call}: ${message})`, { hint: CREDENTIALS_HINT, awsName: name, cause: err, code: 'CREDENTIALS' });
+  }
+  let hint = resumeHint;
+  if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation' || /not authorized to perform/i.test(message)) {
+    const action = /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1];
+    hint = `${action ? `Grant ${action} to these credentials` : 'Grant the missing permission'} (\`secure-api policy\` prints the minimal policy).${resumeHint ? ` ${resumeHint}` : ''}`;
+  }
+  return new AwsFailure(`${call} failed: ${name}: ${message}`, { hint, awsName: name, cause: err });
+}

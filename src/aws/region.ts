@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** The region of a profile in the shared config file (~/.aws/config or AWS_CONFIG_FILE), if it names one. */
+export function profileRegion(env: NodeJS.ProcessEnv, profile: string | undefined): string | undefined {
+  const name = profile ?? env.AWS_PROFILE ?? 'default';
+  const file = env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let inSection = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      const section = header[1]!.trim();
+      inSection = section === name || section === `profile ${name}`;
+      continue;
+    }
+    const kv = /^region\s*=\s*(\S+)/.exec(line);
+    if (inSection && kv) return kv[1];
+  }
+  return undefined;
+}
+
+/** Region when no flag or config key gives one: AWS_REGION, AWS_DEFAULT_REGION, the profile's, then us-east-1. */
+export function defaultRegion(env: NodeJS.ProcessEnv, profile: string | undefined): { region: string; from: string } {
+  if (env.AWS_REGION) return { region: env.AWS_REGION, from: 'AWS_REGION' };
+  if (env.AWS_DEFAULT_REGION) return { region: env.AWS_DEFAULT_REGION, from: 'AWS_DEFAULT_REGION' };
+  const p = profileRegion(env, profile);
+  if (p) return { region: p, from: `profile ${profile ?? env.AWS_PROFILE ?? 'default'}` };
+  return { region: 'us-east-1', from: 'default' };
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}

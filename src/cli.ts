@@ -1,0 +1,50 @@
+import { runCli } from './program.js';
+import { renderError } from './ui/render-error.js';
+import type { CommandEnv } from './commands/env.js';
+
+/** The real world: process streams, signals, clock. The only module that touches process.exit. */
+export function processEnv(): CommandEnv {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) {
+      process.stderr.write(`\n${sig} again: exiting now. The state file may lag the last call; re-run init or destroy to reconcile.\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`\n${sig}: finishing the calls in flight and saving the state (press Ctrl-C again to quit at once)…\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    prompter: async () => {
+      const { InquirerPrompter } = await import('./ui/inquirer-prompter.js');
+      return new InquirerPrompter({ signal: controller.signal });
+    },
+    spinner: async () => {
+      const { default: ora } = await import('ora');
+      return (o) => ora({ text: o.text, stream: o.stream as NodeJS.WriteStream, discardStdin: false });
+    },
+  };
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const env = processEnv();
+  const code = await runCli(argv, env, (e) => renderError(env.stderr, e, env.env));
+  process.exitCode = code;
+  // Interrupted runs exit now rather than waiting for sockets kept alive by the SDK.
+  if (code === 130) process.exit(code);
+}
+
+// Run when loaded as the program (bin/secure-api.js imports this module).
+await main();

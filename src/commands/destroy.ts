@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { destroy } from '../engine/engine.js';
+import { acquireLock } from '../state/lock.js';
+import { readState, removeState, StateStore } from '../state/store.js';
+import { NonInteractivePrompter } from '../ui/prompter.js';
+import { table } from '../ui/tables.js';
+import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { loadStack } from './stack-state.js';
+
+export const destroyOptionsSchema = z.object({
+  stack: z.string().optional(),
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  endpointUrl: z.string().optional(),
+  stateDir: z.string().optional(),
+  json: z.boolean().optional(),
+  yes: z.boolean().optional(),
+});
+export type DestroyOptions = z.infer<typeof destroyOptionsSchema>;
+
+export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<number> {
+  checkCommon(o);
+  const { stack, path, state } = loadStack(o, env);
+  const ui = await makeUi(env, o.json);
+  const nodes = Object.entries(state.nodes);
+  const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
+  if (!o.yes) {
+    const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
+    if (interactive) {
+      ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}) holds:`);
+      ui.reporter.info(table(['resource', 'name', 'id'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, env.stderr.columns));
+    }
+    const ok = await prompter.confirm({ message: `Delete these ${nodes.length} resources of stack ${stack}? This cannot be undone.`, default: false });
+    if (!ok) {
+      ui.reporter.info('Nothing was deleted.');
+      return 0;
+    }
+  }
+  const region = o.region ?? state.region;
+  const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
+  const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl }, ui.reporter);
+  const release = acquireLock(path, 'destroy', (m) => ui.reporter.warn(m));
+  try {
+    const current = readState(path) ?? state;
+    const account = nodes.length ? await accountOf(clients) : current.account;
+    const store = new StateStore(path, current, () => new Date(env.now()));
+    const ctx = makeCtx(env, clients, { region, account, stack, tags: {} }, ui.reporter);
+    const count = Object.keys(current.nodes).length;
+    try {
+      await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });
+    } finally {
+      ui.reporter.stop();
+    }
+    removeState(path);
+    if (ui.mode === 'json') ui.json({ stack, region, destroyed: count, stateFile: path, remaining: 0 });
+    else ui.out(`Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
+    return 0;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { defaultRegion, partitionOf } from '../aws/region.js';
+import { overlayFlags, resolveConfig } from '../config/resolve.js';
+import type { StackConfig } from '../config/schema.js';
+import { checkStackName } from '../config/validators.js';
+import { apply } from '../engine/engine.js';
+import { UsageError } from '../errors.js';
+import { buildPlan, criticalPathDepth } from '../plan/build.js';
+import { createCalls, planCalls } from '../plan/calls.js';
+import type { Plan } from '../plan/specs.js';
+import { acquireLock } from '../state/lock.js';
+import { stackOutputs } from '../state/outputs.js';
+import { STATE_VERSION, type StateFile } from '../state/schema.js';
+import { StateStore, readState, stateDir, statePath, writeFileAtomic } from '../state/store.js';
+import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
+import { outputsText, planTable } from '../ui/tables.js';
+import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+
+export const initOptionsSchema = z.object({
+  stack: z.string().optional(),
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  endpointUrl: z.string().optional(),
+  stateDir: z.string().optional(),
+  json: z.boolean().optional(),
+  config: z.string().optional(),
+  route: z.array(z.string()).optional(),
+  appClient: z.string().optional(),
+  hostedUi: z.boolean().optional(),
+  domainPrefix: z.string().optional(),
+  stage: z.string().optional(),
+  yes: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
+  saveConfig: z.string().optional(),
+  verify: z.boolean().optional(),
+});
+export type InitOptions = z.infer<typeof initOptionsSchema>;
+
+function readConfigFile(path: string, cwd: string): Record<string, unknown> {
+  const full = resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --config ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--config ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`--config ${path} must hold a JSON object`);
+  return json as Record<string, unknown>;
+}
+
+/** Top-level config keys whose values differ. */
+function configDiff(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+}
+
+export interface InitInputs { config: StackConfig; plan: Plan; existing: StateFile | undefined; dir: string; path: string }
+
+/** Flags + --config file (+ existing state) → a validated StackConfig and its plan. No AWS call. */
+export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
+  checkCommon(o);
+  const file = o.config ? readConfigFile(o.config, env.cwd) : {};
+  const input = overlayFlags(file, {
+    stack: o.stack, region: o.region, routes: o.route, appClient: o.appClient, hostedUi: o.hostedUi, domainPrefix: o.domainPrefix, stage: o.stage,
+  });
+  const stack = typeof input.stack === 'string' ? input.stack : 'secure-api';
+  const stackErr = checkStackName(stack);
+  if (stackErr) throw new UsageError(o.stack !== undefined ? `--stack: ${stackErr}` : stackErr);
+  const dir = stateDir(o.stateDir, env.cwd);
+  const path = statePath(dir, stack);
+  const existing = readState(path);
+  const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string } } | undefined;
+  const region = existing && input.region === undefined ? existing.region : defaultRegion(env.env, o.profile).region;
+  const config = resolveConfig(input, {
+    defaultRegion: region,
+    existingDomainPrefix: existingCfg?.hostedUi?.domainPrefix,
+    source: o.config ? `--config ${o.config}` : 'the configuration',
+  });
+  return { config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path };
+}
+
+export async function runInit(o: InitOptions, env: CommandEnv, ask?: (config: StackConfig, prompter: Prompter) => Promise<StackConfig>): Promise<number> {
+  let { config, plan, existing, path } = prepareInit(o, env);
+  const ui = await makeUi(env, o.json);
+  const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
+  const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
+  if (ask && !o.yes && interactive && !o.dryRun) {
+    config = await ask(config, prompter);
+    plan = buildPlan(config, partitionOf(config.region));
+  }
+  if (o.saveConfig) writeFileAtomic(resolve(env.cwd, o.saveConfig), JSON.stringify(config, null, 2) + '\n');
+
+  if (o.dryRun) {
+    const calls = planCalls(plan);
+    if (ui.mode === 'json') {
+      ui.json({ stack: config.stack, region: config.region, dryRun: true, criticalPathDepth: criticalPathDepth(plan), callCount: calls.length,
+        nodes: plan.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, dependsOn: n.deps, calls: createCalls(n) })), config });
+    } else {
+      ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region} (dry run: nothing is created, no credentials needed)\n`);
+      ui.out(planTable(plan, ui.c, { calls: true, width: env.stdout.columns }));
+      ui.out(`\n${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first), critical path ${criticalPathDepth(plan)} resources deep.`);
+    }
+    return 0;
+  }
+
+  if (existing) {
+    if (existing.region !== config.region) throw new UsageError(`stack "${config.stack}" exists in ${existing.region}, not ${config.region}`, `Use --region ${existing.region}, or another --stack.`);
+    const diff = configDiff(existing.config, config as unknown as Record<string, unknown>);
+    if (diff.length) {
+      throw new UsageError(`stack "${config.stack}" already exists with a different configuration (${diff.join(', ')} differ); changing a deployed stack is not supported yet`,
+        `Run \`secure-api destroy --stack ${config.stack}\` first, or choose another --stack.`, 'CONFIG_CHANGED');
+    }
+  }
+  // Refuse before any AWS call when a confirmation is needed and cannot be asked.
+  if (!o.yes && !prompter.interactive) await prompter.confirm({ message: 'Create these resources?' });
+
+  const endpointUrl = endpointOf(o, env.env);
+  const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
+  const account = await accountOf(clients);
+
+  if (existing?.complete) {
+    const outputs = stackOutputs(existing, path);
+    if (ui.mode === 'json') ui.json(outputs);
+    else {
+      ui.reporter.info(`Stack ${config.stack} already exists and matches this configuration: nothing to do.`);
+      ui.out(outputsText(outputs, ui.c));
+    }
+    return 0;
+  }
+  if (!o.yes) {
+    ui.reporter.info(planTable(plan, ui.c, { width: env.stderr.columns }));
+    const ok = await prompter.confirm({ message: `${existing ? 'Resume and create the rest of' : 'Create'} these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
+    if (!ok) {
+      ui.reporter.info('Nothing was created.');
+      return 0;
+    }
+  }
+
+  const release = acquireLock(path, 'init', (m) => ui.reporter.warn(m));
+  try {
+    // Re-read under the lock: another run may have written it since.
+    const current = readState(path) ?? existing;
+    const now = new Date(env.now()).toISOString();
+    const state: StateFile = current ?? {
+      version: STATE_VERSION, stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
+      config: config as unknown as Record<string, unknown>, nodes: {},
+      ...(endpointUrl ? { endpointUrl } : {}), ...(o.profile ? { profile: o.profile } : {}),
+    };
+    const store = new StateStore(path, state, () => new Date(env.now()));
+    store.save();
+    ui.reporter.info(`${current ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
+    const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags }, ui.reporter);
+    try {
+      await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal });
+    } finally {
+      ui.reporter.stop();
+    }
+    state.complete = true;
+    store.save();
+    const outputs = stackOutputs(state, path);
+    if (ui.mode === 'json') ui.json(outputs);
+    else {
+      ui.reporter.info(ui.c.green(`\nDone: ${Object.keys(state.nodes).length} resources in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
+      ui.out(outputsText(outputs, ui.c));
+    }
+    return 0;
+  } finally {
+    release();
+  }
+}

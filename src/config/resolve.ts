@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { StackConfigSchema, type StackConfig, type StackConfigInput } from './schema.js';
+import { checkDomainPrefix, checkMethod, checkResourcePath, type HttpMethod } from './validators.js';
+
+/** Render zod issues as one message per problem, naming the field as a config-file path. */
+export function formatIssues(issues: z.core.$ZodIssue[], source: string): string {
+  const lines = issues.map((i) => {
+    const where = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
+    let msg = i.message;
+    if (i.code === 'unrecognized_keys') msg = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (i.code === 'invalid_value' && 'values' in i) msg = `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    return `  ${where}: ${msg}`;
+  });
+  return `${source} is not valid:\n${lines.join('\n')}`;
+}
+
+/** "GET,POST /items/{id}" → { methods, path }. */
+export function parseRouteFlag(value: string): { methods: HttpMethod[]; path: string } {
+  const m = /^\s*([A-Za-z,]+)\s+(\S+)\s*$/.exec(value);
+  if (!m) throw new UsageError(`--route "${value}" must be METHODS PATH, like "GET,POST /items" or "GET /items/{id}"`);
+  const methods = m[1]!.split(',').filter(Boolean).map((x) => x.toUpperCase());
+  const path = m[2]!;
+  for (const meth of methods) {
+    const err = checkMethod(meth);
+    if (err) throw new UsageError(`--route "${value}": ${err}`);
+  }
+  if (new Set(methods).size !== methods.length) throw new UsageError(`--route "${value}": a method is listed twice`);
+  const perr = checkResourcePath(path);
+  if (perr) throw new UsageError(`--route "${value}": ${perr}`);
+  return { methods: methods as HttpMethod[], path };
+}
+
+/** Flag values that overlay the config file (each is also a config key). */
+export interface ConfigFlags {
+  stack?: string | undefined;
+  region?: string | undefined;
+  routes?: string[] | undefined;
+  appClient?: 'public' | 'confidential' | string | undefined;
+  hostedUi?: boolean | undefined;
+  domainPrefix?: string | undefined;
+  stage?: string | undefined;
+}
+
+/** Apply flags on top of the parsed config file (flags win). */
+export function overlayFlags(file: Record<string, unknown>, flags: ConfigFlags): StackConfigInput {
+  const out: Record<string, unknown> = structuredClone(file);
+  const sub = (key: string): Record<string, unknown> => {
+    const v = out[key];
+    if (v === undefined) out[key] = {};
+    else if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`config key "${key}" must be an object`);
+    return out[key] as Record<string, unknown>;
+  };
+  if (flags.stack !== undefined) out.stack = flags.stack;
+  if (flags.region !== undefined) out.region = flags.region;
+  if (flags.routes && flags.routes.length) out.routes = flags.routes.map(parseRouteFlag);
+  if (flags.appClient !== undefined) {
+    if (flags.appClient !== 'public' && flags.appClient !== 'confidential') throw new UsageError(`--app-client must be "public" or "confidential", not "${flags.appClient}"`);
+    sub('appClient').type = flags.appClient;
+  }
+  if (flags.hostedUi === false) sub('hostedUi').enabled = false;
+  if (flags.domainPrefix !== undefined) sub('hostedUi').domainPrefix = flags.domainPrefix;
+  if (flags.stage !== undefined) sub('stage').name = flags.stage;
+  return out as StackConfigInput;
+}
+
+export function randomSuffix(n = 6): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+export interface ResolveOptions {
+  /** Region when neither flag nor file gives one (AWS_REGION, the profile's region…). */
+  defaultRegion: string;
+  /** The domain prefix already recorded for this stack, so a re-run resolves to the same config. */
+  existingDomainPrefix?: string | undefined;
+  /** Where the input came from, for messages. @default 'the configuration' */
+  source?: string;
+  suffix?: () => string;
+}
+
+/** Validate and fill every default: the one place a StackConfig is made (flags, --config file and the wizard all end here). */
+export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig {
+  const parsed = StackConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, opts.source ?? 'the configuration'), 'See the README\'s "Configuration file" section for every key.', 'BAD_CONFIG');
+  const c = parsed.data;
+  const stack = c.stack;
+  const explicitPrefix = c.hostedUi.domainPrefix;
+  const domainPrefix = explicitPrefix ?? opts.existingDomainPrefix ?? `${stack}-${(opts.suffix ?? randomSuffix)()}`;
+  if (c.hostedUi.enabled) {
+    const err = checkDomainPrefix(domainPrefix);
+    if (err) throw new UsageError(`${err}${explicitPrefix ? '' : ` (derived from the stack name "${stack}")`}`, 'Choose one with --domain-prefix or hostedUi.domainPrefix, or turn the hosted UI off with --no-hosted-ui.');
+  }
+  const seen = new Map<string, Set<string>>();
+  for (const r of c.routes) {
+    const key = r.path.replace(/\{[^}]+\}/g, '{}');
+    const methods = seen.get(key) ?? new Set<string>();
+    for (const m of r.methods) {
+      if (methods.has(m)) throw new UsageError(`route ${m} ${r.path} is given twice`);
+      methods.add(m);
+    }
+    seen.set(key, methods);
+  }
+  // Two different parameter names at the same position make API Gateway refuse the second resource.
+  const paramAt = new Map<string, string>();
+  for (const r of c.routes) {
+    const segs = r.path.split('/').filter(Boolean);
+    segs.forEach((s, i) => {
+      if (!s.startsWith('{')) return;
+      const parent = '/' + segs.slice(0, i).join('/');
+      const prior = paramAt.get(parent);
+      if (prior && prior !== s) throw new UsageError(`paths "${parent}/${prior}" and "${parent}/${s}" use different parameter names at the same place; API Gateway allows one`);
+      paramAt.set(parent, s);
+    });
+  }
+  if (c.userPool.identityProviders.length && !c.hostedUi.enabled) {
+    throw new UsageError('federated identity providers sign in through the hosted UI: turn it on (remove --no-hosted-ui) or remove userPool.identityProviders');
+  }
+  const idpNames = new Set<string>();
+  for (const idp of c.userPool.identityProviders) {
+    const n = idp.name ?? idp.type;
+    if (idpNames.has(n)) throw new UsageError(`identity provider "${n}" is listed twice`);
+    idpNames.add(n);
+  }
+  if (c.userPool.accountRecovery === 'verified_phone_number' && !c.userPool.signInIdentifiers.includes('phone')) {
+    throw new UsageError('account recovery by verified phone needs "phone" among userPool.signInIdentifiers');
+  }
+  return {
+    ...c,
+    stack,
+    region: c.region ?? opts.defaultRegion,
+    api: { ...c.api, name: c.api.name ?? `${stack}-api` },
+    function: { ...c.function, name: c.function.name ?? `${stack}-fn`, roleName: c.function.roleName ?? `${stack}-fn-role` },
+    userPool: { ...c.userPool, name: c.userPool.name ?? `${stack}-users` },
+    hostedUi: { ...c.hostedUi, domainPrefix },
+    appClient: { ...c.appClient, name: c.appClient.name ?? `${stack}-client` },
+  };
+}
+
+/** The environment variable an IdP's secret is read from. */
+export function idpSecretEnv(idp: { type: string; name?: string | undefined; clientSecretEnv?: string | undefined }): string {
+  return idp.clientSecretEnv ?? `SECURE_API_IDP_${(idp.name ?? idp.type).toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET`;
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import {
+  HTTP_METHODS, checkCallbackUrl, checkDomainPrefix, checkEmail, checkHeaderName, checkHttpUrl, checkLambdaArn,
+  checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName,
+} from './validators.js';
+
+/** Turn a validator (message | undefined) into a zod refinement. */
+const by = (check: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const msg = check(v);
+    if (msg) ctx.addIssue({ code: 'custom', message: msg });
+  });
+const named = (what: string, max = 64) => by((v) => checkResourceName(v, what, max));
+
+export const IntegrationSchema = z.discriminatedUnion('type', [
+  /** The sample Lambda this tool creates. */
+  z.object({ type: z.literal('sample-lambda') }).strict(),
+  /** A Lambda function that already exists; it is never deleted by `destroy`. */
+  z.object({ type: z.literal('lambda'), arn: by(checkLambdaArn) }).strict(),
+  /** HTTP_PROXY to an endpoint. */
+  z.object({ type: z.literal('http'), url: by((v) => checkHttpUrl(v)) }).strict(),
+  /** MOCK integration answering 200 with a fixed JSON body. */
+  z.object({ type: z.literal('mock') }).strict(),
+]);
+export type Integration = z.infer<typeof IntegrationSchema>;
+
+export const RouteSchema = z.object({
+  path: by(checkResourcePath),
+  methods: z.array(z.enum(HTTP_METHODS)).min(1, 'a route needs at least one method'),
+  /** @default { type: 'sample-lambda' } */
+  integration: IntegrationSchema.default({ type: 'sample-lambda' }),
+  /** A public route has no authorizer. @default false */
+  public: z.boolean().default(false),
+}).strict();
+export type Route = z.infer<typeof RouteSchema>;
+
+export const IdentityProviderSchema = z.object({
+  type: z.enum(['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple', 'OIDC']),
+  /** Provider name in the pool; defaults to the type (OIDC: "OIDC"). */
+  name: z.string().regex(/^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+$/u, 'identity provider name must be 3 to 32 characters, not starting with "_"').max(32).optional(),
+  clientId: z.string().min(1),
+  /** Environment variable holding the client secret (never stored). @default SECURE_API_IDP_<TYPE>_SECRET */
+  clientSecretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'clientSecretEnv must be an environment variable name').optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  /** OIDC only: the issuer URL. */
+  issuer: by((v) => checkHttpUrl(v, { allowHttp: false })).optional(),
+  /** SignInWithApple only. */
+  teamId: z.string().optional(),
+  keyId: z.string().optional(),
+}).strict().superRefine((v, ctx) => {
+  if (v.type === 'OIDC' && !v.issuer) ctx.addIssue({ code: 'custom', message: 'an OIDC identity provider needs "issuer"', path: ['issuer'] });
+  if (v.type === 'SignInWithApple' && (!v.teamId || !v.keyId)) ctx.addIssue({ code: 'custom', message: 'Sign in with Apple needs "teamId" and "keyId"' });
+});
+export type IdentityProviderConfig = z.infer<typeof IdentityProviderSchema>;
+
+export const PasswordPolicySchema = z.object({
+  minLength: z.number().int().min(6, 'password minimum length must be 6 to 99').max(99, 'password minimum length must be 6 to 99').default(8),
+  requireNumbers: z.boolean().default(true),
+  requireSymbols: z.boolean().default(true),
+  requireUppercase: z.boolean().default(true),
+  requireLowercase: z.boolean().default(true),
+  /** Days a temporary password stays valid. @default 7 */
+  temporaryPasswordValidityDays: z.number().int().min(1).max(365).default(7),
+}).strict();
+
+export const EmailSchema = z.discriminatedUnion('type', [
+  /** Cognito's own sender: at most 50 emails a day, for development. */
+  z.object({ type: z.literal('COGNITO_DEFAULT') }).strict(),
+  z.object({
+    type: z.literal('SES'),
+    /** SES identity ARN of the verified from address or domain. */
+    sourceArn: by(checkSesIdentityArn),
+    from: z.string().min(3),
+    configurationSet: z.string().min(1).optional(),
+    replyTo: by(checkEmail).optional(),
+  }).strict(),
+]);
+
+export const UserPoolSchema = z.object({
+  /** @default `<stack>-users` */
+  name: named('user pool name', 128).optional(),
+  /** What users sign in with. Cannot change after creation. @default ['email'] */
+  signInIdentifiers: z.array(z.enum(['username', 'email', 'phone'])).min(1).default(['email']),
+  passwordPolicy: PasswordPolicySchema.default(PasswordPolicySchema.parse({})),
+  mfa: z.object({
+    mode: z.enum(['OFF', 'OPTIONAL', 'ON']).default('OFF'),
+    totp: z.boolean().default(true),
+    sms: z.boolean().default(false),
+    /** IAM role Cognito assumes to send SMS through SNS (needed for SMS MFA). */
+    smsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'smsRoleArn must be an IAM role ARN').optional(),
+    smsExternalId: z.string().min(1).optional(),
+  }).strict().superRefine((v, ctx) => {
+    if (v.mode !== 'OFF' && !v.totp && !v.sms) ctx.addIssue({ code: 'custom', message: 'MFA OPTIONAL or ON needs totp or sms (or both)' });
+    if (v.mode !== 'OFF' && v.sms && !v.smsRoleArn) ctx.addIssue({ code: 'custom', message: 'SMS MFA needs an SNS role: set userPool.mfa.smsRoleArn' });
+  }).default({ mode: 'OFF', totp: true, sms: false }),
+  email: EmailSchema.default({ type: 'COGNITO_DEFAULT' }),
+  accountRecovery: z.enum(['verified_email', 'verified_phone_number', 'admin_only']).default('verified_email'),
+  selfSignUp: z.boolean().default(false),
+  identityProviders: z.array(IdentityProviderSchema).default([]),
+}).strict();
+
+export const HostedUiSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Global across AWS. @default `<stack>-<6 random chars>` */
+  domainPrefix: by(checkDomainPrefix).optional(),
+  callbackUrls: z.array(by(checkCallbackUrl)).min(1).default(['http://localhost:8765/callback']),
+  logoutUrls: z.array(by(checkCallbackUrl)).default(['http://localhost:8765/']),
+  scopes: z.array(z.string().min(1)).min(1).default(['openid', 'email', 'profile']),
+}).strict();
+
+export const AppClientSchema = z.object({
+  /** @default `<stack>-client` */
+  name: named('app client name', 128).optional(),
+  /** confidential = generated client secret (server-side apps). @default 'public' */
+  type: z.enum(['public', 'confidential']).default('public'),
+  authFlows: z.array(z.enum(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH']))
+    .default(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+}).strict();
+
+export const AuthorizerSchema = z.object({
+  name: named('authorizer name', 128).default('Cognito-authorizer'),
+  identityHeader: by(checkHeaderName).default('Authorization'),
+  ttlSeconds: z.number().int().min(0).max(3600).default(300),
+  /** OAuth scopes required on secured methods; when set, access tokens (not id tokens) are accepted. @default [] */
+  scopes: z.array(z.string().min(1)).default([]),
+}).strict();
+
+export const FunctionSchema = z.object({
+  /** @default `<stack>-fn` */
+  name: by((v) => (/^[A-Za-z0-9_-]{1,64}$/.test(v) ? undefined : `function name "${v}" may hold only letters, digits, - and _ (at most 64)`)).optional(),
+  runtime: z.enum(['nodejs22.x', 'nodejs20.x']).default('nodejs22.x'),
+  memoryMb: z.number().int().min(128).max(10240).default(128),
+  timeoutSeconds: z.number().int().min(1).max(29, 'API Gateway waits at most 29 s, so the timeout must be 1 to 29').default(10),
+  /** @default `<stack>-fn-role` */
+  roleName: named('role name', 64).optional(),
+}).strict();
+
+export const StackConfigSchema = z.object({
+  stack: by(checkStackName).default('secure-api'),
+  region: by(checkRegion).optional(),
+  api: z.object({
+    name: named('API name', 128).optional(),
+    description: z.string().max(1024).default('Secured by secure-api: Cognito user pool authorizer'),
+    endpointType: z.enum(['REGIONAL', 'EDGE']).default('REGIONAL'),
+  }).strict().default({ description: 'Secured by secure-api: Cognito user pool authorizer', endpointType: 'REGIONAL' }),
+  routes: z.array(RouteSchema).min(1, 'at least one route is needed').default([{ path: '/items', methods: ['GET', 'POST'], integration: { type: 'sample-lambda' }, public: false }]),
+  function: FunctionSchema.default(FunctionSchema.parse({})),
+  userPool: UserPoolSchema.default(UserPoolSchema.parse({})),
+  hostedUi: HostedUiSchema.default(HostedUiSchema.parse({})),
+  appClient: AppClientSchema.default(AppClientSchema.parse({})),
+  authorizer: AuthorizerSchema.default(AuthorizerSchema.parse({})),
+  cors: z.object({ allowOrigin: z.string().min(1).default('*') }).strict().default({ allowOrigin: '*' }),
+  stage: z.object({
+    name: by(checkStageName).default('dev'),
+    description: z.string().max(1024).default(''),
+  }).strict().default({ name: 'dev', description: '' }),
+  /** Extra tags on every resource (secure-api:stack is always added). */
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+}).strict();
+
+export type StackConfigInput = z.input<typeof StackConfigSchema>;
+export type ParsedStackConfig = z.output<typeof StackConfigSchema>;
+
+/** A config with every default filled in, names derived from the stack included. */
+export interface StackConfig extends Omit<ParsedStackConfig, 'region' | 'api' | 'function' | 'userPool' | 'hostedUi' | 'appClient'> {
+  region: string;
+  api: ParsedStackConfig['api'] & { name: string };
+  function: ParsedStackConfig['function'] & { name: string; roleName: string };
+  userPool: ParsedStackConfig['userPool'] & { name: string };
+  hostedUi: ParsedStackConfig['hostedUi'] & { domainPrefix: string };
+  appClient: ParsedStackConfig['appClient'] & { name: string };
+}

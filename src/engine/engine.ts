@@ -1,0 +1,176 @@
+import { Interrupted } from '../errors.js';
+import { toAwsFailure } from '../aws/errors.js';
+import type { AnyPlanNode, Plan } from '../plan/specs.js';
+import { handlerFor } from '../resources/registry.js';
+import type { Ctx, Observed, Out, Outputs, ResourceHandler } from '../resources/types.js';
+import type { NodeRecord } from '../state/schema.js';
+import type { StateStore } from '../state/store.js';
+import type { EventSink, Verb } from './events.js';
+import { runGraph } from './scheduler.js';
+
+export interface EngineDeps {
+  ctx: Ctx;
+  store: StateStore;
+  emit: EventSink;
+  signal?: AbortSignal | undefined;
+}
+
+const resumeHint = (stack: string) =>
+  `The state is saved. Re-run the same \`secure-api init\` to resume, or \`secure-api destroy --stack ${stack}\` to remove what was made.`;
+
+function outputsOf(nodes: Record<string, NodeRecord>): Outputs {
+  const o: Outputs = {};
+  for (const [id, r] of Object.entries(nodes)) o[id] = r.out;
+  return o;
+}
+
+const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
+
+/** Create every node of the plan that the state does not hold yet; adopt those left `creating`. */
+export async function apply(plan: Plan, { ctx, store, emit, signal }: EngineDeps): Promise<Outputs> {
+  const byId = new Map<string, AnyPlanNode>(plan.nodes.map((n) => [n.id, n]));
+  const nodes = store.state.nodes;
+  const stamp = () => new Date(ctx.now()).toISOString();
+  const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out): NodeRecord => ({
+    kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
+  });
+
+  const work = async (id: string): Promise<void> => {
+    const n = byId.get(id)!;
+    const existing = nodes[id];
+    if (existing?.status === 'created') {
+      emit({ type: 'node-skip', id, kind: n.kind, label: n.label, reason: 'exists' });
+      return;
+    }
+    const h = asHandler(n.kind);
+    const deps = outputsOf(nodes);
+    const started = ctx.now();
+    let verb: Verb = 'create';
+    try {
+      let out: Out | undefined;
+      if (existing) {
+        // Journaled `creating` by a run that stopped: the create call may have happened.
+        emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb: 'adopt' });
+        out = await h.find(ctx, n.spec, deps);
+        if (out) verb = 'adopt';
+      }
+      if (!out) {
+        if (!existing) {
+          nodes[id] = record(n, 'creating', {});
+          store.save();
+        }
+        emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb: 'create' });
+        out = await h.create(ctx, n.spec, deps);
+      }
+      nodes[id] = record(n, 'created', out);
+      store.save();
+      emit({ type: 'node-done', id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
+    } catch (err) {
+      // Find out whether anything was made before the failure, so the state says exactly what exists.
+      let found: Out | undefined;
+      try {
+        found = await h.find(ctx, n.spec, outputsOf(nodes));
+      } catch { found = undefined; }
+      if (found) nodes[id] = record(n, 'creating', found);
+      else delete nodes[id];
+      store.save();
+      const failure = signal?.aborted && err instanceof Interrupted ? err : toAwsFailure(err, `${n.kind} ${n.label}`, resumeHint(ctx.stack));
+      emit({ type: 'node-fail', id, kind: n.kind, label: n.label, verb, message: failure.message });
+      throw failure;
+    }
+  };
+
+  await runGraph(plan.nodes.map((n) => n.id), (id) => byId.get(id)?.deps ?? [], work, {
+    signal,
+    onAbort: () => new Interrupted('Interrupted: no new resources were started; the state is saved.', resumeHint(ctx.stack)),
+  });
+  return outputsOf(nodes);
+}
+
+/** The root a node is deleted with (its parent's parent…), when that root is itself in the state. */
+function cascadeRoot(id: string, nodes: Record<string, NodeRecord>): string | undefined {
+  let cur = nodes[id];
+  let root: string | undefined;
+  const seen = new Set<string>();
+  while (cur?.parent && nodes[cur.parent] && !seen.has(cur.parent)) {
+    seen.add(cur.parent);
+    root = cur.parent;
+    cur = nodes[cur.parent];
+  }
+  return root;
+}
+
+/**
+ * Delete everything the state names, newest first: a node goes only after every node that depends on it.
+ * Children that AWS removes with their parent (an API's methods, a pool's clients) cost no call.
+ */
+export async function destroy({ ctx, store, emit, signal }: EngineDeps): Promise<void> {
+  const nodes = store.state.nodes;
+  const ids = Object.keys(nodes);
+  const rootOf = new Map(ids.map((id) => [id, cascadeRoot(id, nodes)]));
+  const roots = ids.filter((id) => rootOf.get(id) === undefined);
+  // Node A must be deleted before B when A (or anything cascading into A) depends on B.
+  const mustWaitFor = new Map<string, Set<string>>(roots.map((r) => [r, new Set<string>()]));
+  for (const id of ids) {
+    const from = rootOf.get(id) ?? id;
+    for (const dep of nodes[id]!.deps) {
+      if (!nodes[dep]) continue;
+      const to = rootOf.get(dep) ?? dep;
+      if (to !== from) mustWaitFor.get(to)!.add(from);
+    }
+  }
+  const work = async (id: string): Promise<void> => {
+    const r = nodes[id];
+    if (!r) return;
+    const h = asHandler(r.kind);
+    const started = ctx.now();
+    emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb: 'delete' });
+    try {
+      let out: Out | undefined = r.out;
+      if (r.status === 'creating' && Object.keys(out).length === 0) {
+        // The run that made it died before recording its ids: look for it.
+        out = await h.find(ctx, r.spec, outputsOf(nodes));
+      }
+      r.status = 'deleting';
+      store.save();
+      if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes));
+      const children = ids.filter((c) => rootOf.get(c) === id && nodes[c]);
+      for (const c of children) {
+        const cr = nodes[c]!;
+        delete nodes[c];
+        emit({ type: 'node-skip', id: c, kind: cr.kind, label: cr.label, reason: `removed with ${r.label}` });
+      }
+      delete nodes[id];
+      store.save();
+      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb: 'delete', out: out ?? {}, ms: ctx.now() - started });
+    } catch (err) {
+      store.save();
+      const failure = toAwsFailure(err, `deleting ${r.kind} ${r.label}`,
+        `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
+      emit({ type: 'node-fail', id, kind: r.kind, label: r.label, verb: 'delete', message: failure.message });
+      throw failure;
+    }
+  };
+  await runGraph(roots, (id) => [...(mustWaitFor.get(id) ?? [])], work, {
+    signal,
+    onAbort: () => new Interrupted('Interrupted: no new deletions were started; the state is saved.',
+      `Run \`secure-api destroy --stack ${ctx.stack}\` again to finish.`),
+  });
+}
+
+export interface NodeStatus { id: string; kind: NodeRecord['kind']; label: string; status: NodeRecord['status']; out: Out; observed: Observed | { state: 'error'; message: string } }
+
+/** Read every node of the state from AWS, all at once (the clients bound calls per service). */
+export async function readAll({ ctx, store }: Omit<EngineDeps, 'emit'>): Promise<NodeStatus[]> {
+  const nodes = store.state.nodes;
+  const deps = outputsOf(nodes);
+  return Promise.all(Object.entries(nodes).map(async ([id, r]): Promise<NodeStatus> => {
+    const base = { id, kind: r.kind, label: r.label, status: r.status, out: r.out };
+    if (r.status !== 'created') return { ...base, observed: { state: 'error', message: `left ${r.status} by an interrupted run` } };
+    try {
+      return { ...base, observed: await asHandler(r.kind).read(ctx, r.spec, r.out, deps) };
+    } catch (err) {
+      return { ...base, observed: { state: 'error', message: toAwsFailure(err, `reading ${r.kind} ${r.label}`).message } };
+    }
+  }));
+}

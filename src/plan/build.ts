@@ -1,0 +1,214 @@
+import { idpSecretEnv } from '../config/resolve.js';
+import type { StackConfig } from '../config/schema.js';
+import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
+import type { ResourceKind } from '../resources/types.js';
+
+const CORS_HEADERS = ['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'];
+const BASIC_EXECUTION = (partition: string) => `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`;
+
+/** Node id of the resource for a path ('api' is the root "/"). */
+export const resourceNodeId = (path: string): string => (path === '/' ? 'api' : `resource:${path}`);
+export const methodNodeId = (method: string, path: string): string => `method:${method} ${path}`;
+
+function node<K extends ResourceKind>(n: PlanNode<K>): AnyPlanNode {
+  return n as unknown as AnyPlanNode;
+}
+
+/** StackConfig → the resource graph. Pure: no I/O, same input, same plan. */
+export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
+  const nodes: AnyPlanNode[] = [];
+  const usesSample = config.routes.some((r) => r.integration.type === 'sample-lambda');
+  const anySecured = config.routes.some((r) => !r.public);
+
+  if (usesSample) {
+    nodes.push(node<'iam-role'>({
+      id: 'role', kind: 'iam-role', deps: [], label: config.function.roleName,
+      spec: { roleName: config.function.roleName, path: '/secure-api/', managedPolicyArns: [BASIC_EXECUTION(partition)], description: `Execution role of ${config.function.name} (secure-api stack ${config.stack})` },
+    }));
+    nodes.push(node<'lambda-function'>({
+      id: 'function', kind: 'lambda-function', deps: ['role'], label: config.function.name,
+      spec: {
+        functionName: config.function.name, runtime: config.function.runtime, memoryMb: config.function.memoryMb,
+        timeoutSeconds: config.function.timeoutSeconds, handler: 'index.handler', roleNode: 'role',
+        description: `Sample backend of the secure-api stack ${config.stack}`,
+      },
+    }));
+  }
+
+  nodes.push(node<'rest-api'>({
+    id: 'api', kind: 'rest-api', deps: [], label: config.api.name,
+    spec: { name: config.api.name, description: config.api.description, endpointType: config.api.endpointType },
+  }));
+
+  // The user pool and everything in it, only when some route is secured.
+  const idpNames: string[] = [];
+  if (anySecured) {
+    const up = config.userPool;
+    nodes.push(node<'user-pool'>({
+      id: 'pool', kind: 'user-pool', deps: [], label: up.name,
+      spec: {
+        name: up.name, signInIdentifiers: up.signInIdentifiers, passwordPolicy: up.passwordPolicy,
+        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp,
+      },
+    }));
+    for (const idp of up.identityProviders) {
+      const providerName = idp.name ?? idp.type;
+      idpNames.push(providerName);
+      nodes.push(node<'identity-provider'>({
+        id: `idp:${providerName}`, kind: 'identity-provider', deps: ['pool'], parent: 'pool', label: providerName,
+        spec: {
+          providerName, providerType: idp.type, clientId: idp.clientId, clientSecretEnv: idpSecretEnv(idp),
+          scopes: idp.scopes ?? defaultIdpScopes(idp.type), issuer: idp.issuer, teamId: idp.teamId, keyId: idp.keyId,
+        },
+      }));
+    }
+    nodes.push(node<'user-pool-client'>({
+      id: 'client', kind: 'user-pool-client', deps: ['pool', ...idpNames.map((n) => `idp:${n}`)], parent: 'pool', label: config.appClient.name,
+      spec: {
+        name: config.appClient.name, generateSecret: config.appClient.type === 'confidential', authFlows: config.appClient.authFlows,
+        supportedIdentityProviders: ['COGNITO', ...idpNames],
+        oauth: config.hostedUi.enabled
+          ? { callbackUrls: config.hostedUi.callbackUrls, logoutUrls: config.hostedUi.logoutUrls, scopes: oauthScopes(config), flows: ['code'] }
+          : undefined,
+      },
+    }));
+    if (config.hostedUi.enabled) {
+      nodes.push(node<'user-pool-domain'>({
+        id: 'domain', kind: 'user-pool-domain', deps: ['pool'], label: config.hostedUi.domainPrefix,
+        spec: { domainPrefix: config.hostedUi.domainPrefix },
+      }));
+    }
+    nodes.push(node<'authorizer'>({
+      id: 'authorizer', kind: 'authorizer', deps: ['api', 'pool'], parent: 'api', label: config.authorizer.name,
+      spec: { name: config.authorizer.name, identityHeader: config.authorizer.identityHeader, ttlSeconds: config.authorizer.ttlSeconds, poolNode: 'pool' },
+    }));
+  }
+
+  // The resource tree: one node per distinct path prefix.
+  const resourcePaths = new Set<string>();
+  for (const r of config.routes) {
+    const segs = r.path.split('/').filter(Boolean);
+    for (let i = 1; i <= segs.length; i++) resourcePaths.add('/' + segs.slice(0, i).join('/'));
+  }
+  for (const path of [...resourcePaths].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))) {
+    const parentPath = path.slice(0, path.lastIndexOf('/')) || '/';
+    const parentNode = resourceNodeId(parentPath);
+    nodes.push(node<'api-resource'>({
+      id: resourceNodeId(path), kind: 'api-resource', deps: parentNode === 'api' ? ['api'] : ['api', parentNode], parent: 'api', label: path,
+      spec: { path, pathPart: path.slice(path.lastIndexOf('/') + 1), parentNode },
+    }));
+  }
+
+  // Lambda permissions: one wildcard statement per function (ours, or each existing one).
+  const permissionFor = new Map<string, string>();
+  if (usesSample) {
+    permissionFor.set('node:function', 'permission');
+    nodes.push(node<'lambda-permission'>({
+      id: 'permission', kind: 'lambda-permission', deps: ['api', 'function'], parent: 'function', label: `${config.function.name} ← API Gateway`,
+      spec: { statementId: `secure-api-${config.stack}-invoke`, function: { node: 'function' } },
+    }));
+  }
+  for (const r of config.routes) {
+    if (r.integration.type !== 'lambda' || permissionFor.has(r.integration.arn)) continue;
+    const fnName = r.integration.arn.split(':')[6] ?? r.integration.arn;
+    const id = `permission:${fnName}`;
+    permissionFor.set(r.integration.arn, id);
+    nodes.push(node<'lambda-permission'>({
+      id, kind: 'lambda-permission', deps: ['api'], label: `${fnName} ← API Gateway`,
+      spec: { statementId: `secure-api-${config.stack}-invoke`, function: { arn: r.integration.arn } },
+    }));
+  }
+
+  const methodIds: string[] = [];
+  const allowByPath = new Map<string, Set<string>>();
+  for (const r of config.routes) {
+    const resNode = resourceNodeId(r.path);
+    const pathParams = [...r.path.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]!);
+    for (const method of r.methods) {
+      const id = methodNodeId(method, r.path);
+      methodIds.push(id);
+      const allow = allowByPath.get(r.path) ?? new Set<string>();
+      if (method === 'ANY') ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].forEach((m) => allow.add(m));
+      else allow.add(method);
+      allowByPath.set(r.path, allow);
+      const integration: SpecByKind['api-method']['integration'] =
+        r.integration.type === 'sample-lambda' ? { type: 'lambda', function: { node: 'function' } }
+          : r.integration.type === 'lambda' ? { type: 'lambda', function: { arn: r.integration.arn } }
+            : r.integration.type === 'http' ? { type: 'http', url: r.integration.url } : { type: 'mock' };
+      const deps = ['api'];
+      if (resNode !== 'api') deps.push(resNode);
+      if (!r.public) deps.push('authorizer');
+      if (r.integration.type === 'sample-lambda') deps.push('function');
+      nodes.push(node<'api-method'>({
+        id, kind: 'api-method', deps, parent: 'api', label: `${method} ${r.path}${r.public ? ' (public)' : ''}`,
+        spec: {
+          path: r.path, resourceNode: resNode, httpMethod: method, integration,
+          authorizerNode: r.public ? undefined : 'authorizer',
+          authorizationScopes: r.public ? [] : config.authorizer.scopes,
+          pathParams, corsOrigin: config.cors.allowOrigin,
+        },
+      }));
+    }
+  }
+
+  const corsIds: string[] = [];
+  for (const [path, allow] of allowByPath) {
+    // ANY on a path already answers OPTIONS itself; a separate preflight would be shadowed by it.
+    if (config.routes.some((r) => r.path === path && r.methods.includes('ANY'))) continue;
+    const id = `cors:${path}`;
+    corsIds.push(id);
+    const resNode = resourceNodeId(path);
+    nodes.push(node<'cors-preflight'>({
+      id, kind: 'cors-preflight', deps: resNode === 'api' ? ['api'] : ['api', resNode], parent: 'api', label: `OPTIONS ${path}`,
+      spec: { path, resourceNode: resNode, allowMethods: [...allow, 'OPTIONS'], allowOrigin: config.cors.allowOrigin, allowHeaders: CORS_HEADERS },
+    }));
+  }
+
+  const gwIds: string[] = [];
+  for (const responseType of ['DEFAULT_4XX', 'DEFAULT_5XX'] as const) {
+    const id = `gateway-response:${responseType}`;
+    gwIds.push(id);
+    nodes.push(node<'gateway-response'>({
+      id, kind: 'gateway-response', deps: ['api'], parent: 'api', label: responseType,
+      spec: { responseType, allowOrigin: config.cors.allowOrigin, allowHeaders: CORS_HEADERS },
+    }));
+  }
+
+  // Deploy last: after every method (with its authorizer), preflight, gateway response and permission.
+  nodes.push(node<'deployment'>({
+    id: 'deployment', kind: 'deployment', parent: 'api', label: `stage ${config.stage.name}`,
+    deps: ['api', ...methodIds, ...corsIds, ...gwIds, ...[...permissionFor.values()]],
+    spec: { stageName: config.stage.name, stageDescription: config.stage.description, description: `secure-api ${config.stack}` },
+  }));
+  return { nodes };
+}
+
+function defaultIdpScopes(type: string): string[] {
+  switch (type) {
+    case 'Facebook': return ['public_profile', 'email'];
+    case 'LoginWithAmazon': return ['profile'];
+    case 'SignInWithApple': return ['email', 'name'];
+    default: return ['openid', 'email', 'profile'];
+  }
+}
+
+function oauthScopes(config: StackConfig): string[] {
+  const s = new Set(config.hostedUi.scopes);
+  for (const x of config.authorizer.scopes) s.add(x);
+  return [...s];
+}
+
+/** Depth of the longest dependency chain (in nodes): the critical path. */
+export function criticalPathDepth(plan: Plan): number {
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const memo = new Map<string, number>();
+  const depth = (id: string): number => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id);
+    const d = 1 + Math.max(0, ...(n?.deps ?? []).map(depth));
+    memo.set(id, d);
+    return d;
+  };
+  return Math.max(0, ...plan.nodes.map((n) => depth(n.id)));
+}

@@ -1,0 +1,39 @@
+import type { ResourceKind } from '../resources/types.js';
+import type { AnyPlanNode, Plan } from './specs.js';
+
+/** The AWS calls creating one node of each kind makes (service:Action, IAM spelling). */
+export function createCalls(n: AnyPlanNode): string[] {
+  switch (n.kind) {
+    case 'iam-role': return ['iam:CreateRole', ...n.spec.managedPolicyArns.map(() => 'iam:AttachRolePolicy')];
+    case 'lambda-function': return ['lambda:CreateFunction', 'lambda:GetFunctionConfiguration'];
+    case 'lambda-permission': return ['lambda:AddPermission'];
+    case 'rest-api': return ['apigateway:CreateRestApi'];
+    case 'api-resource': return ['apigateway:CreateResource'];
+    case 'api-method':
+      return n.spec.integration.type === 'mock'
+        ? ['apigateway:PutMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse']
+        : ['apigateway:PutMethod', 'apigateway:PutIntegration'];
+    case 'cors-preflight': return ['apigateway:PutMethod', 'apigateway:PutMethodResponse', 'apigateway:PutIntegration', 'apigateway:PutIntegrationResponse'];
+    case 'gateway-response': return ['apigateway:PutGatewayResponse'];
+    case 'authorizer': return ['apigateway:CreateAuthorizer'];
+    case 'deployment': return ['apigateway:CreateDeployment'];
+    case 'user-pool': return n.spec.mfa.mode !== 'OFF' ? ['cognito-idp:CreateUserPool', 'cognito-idp:SetUserPoolMfaConfig'] : ['cognito-idp:CreateUserPool'];
+    case 'identity-provider': return ['cognito-idp:CreateIdentityProvider'];
+    case 'user-pool-client': return ['cognito-idp:CreateUserPoolClient'];
+    case 'user-pool-domain': return ['cognito-idp:CreateUserPoolDomain'];
+  }
+}
+
+/** Kinds whose deletion is a call of its own even when the whole stack goes (the rest go with their parent). */
+export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
+  'rest-api': ['apigateway:DeleteRestApi'],
+  'user-pool-domain': ['cognito-idp:DeleteUserPoolDomain'],
+  'user-pool': ['cognito-idp:DeleteUserPool'],
+  'lambda-function': ['lambda:DeleteFunction'],
+  'iam-role': ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+};
+
+/** Every call a clean `init` of this plan makes, in plan order (plus the account lookup). */
+export function planCalls(plan: Plan): string[] {
+  return ['sts:GetCallerIdentity', ...plan.nodes.flatMap(createCalls)];
+}

@@ -1,0 +1,100 @@
+import type { HttpMethod } from '../config/validators.js';
+import type { ResourceKind } from '../resources/types.js';
+
+/**
+ * The spec each kind of node carries. Specs name their dependencies by node id (e.g. `resourceNode`),
+ * and the handler reads that dependency's outputs from `deps[nodeId]`. The REST API is always node 'api',
+ * the user pool always node 'pool'.
+ */
+export interface SpecByKind {
+  'iam-role': { roleName: string; path: string; managedPolicyArns: string[]; description: string };
+  'lambda-function': {
+    functionName: string; runtime: string; memoryMb: number; timeoutSeconds: number;
+    handler: string; description: string; roleNode: string;
+  };
+  /** AddPermission for apigateway.amazonaws.com, SourceArn scoped to this API. */
+  'lambda-permission': {
+    statementId: string;
+    /** Our function's node id, or an existing function's ARN. */
+    function: { node: string } | { arn: string };
+  };
+  'rest-api': { name: string; description: string; endpointType: 'REGIONAL' | 'EDGE' };
+  /** One path segment; the parent is the API root ('api') or another api-resource node. */
+  'api-resource': { path: string; pathPart: string; parentNode: string };
+  'api-method': {
+    path: string;
+    /** 'api' for the root path "/", otherwise an api-resource node id. */
+    resourceNode: string;
+    httpMethod: HttpMethod;
+    integration:
+      | { type: 'lambda'; function: { node: string } | { arn: string } }
+      | { type: 'http'; url: string }
+      | { type: 'mock' };
+    /** Absent: a public method (authorizationType NONE). */
+    authorizerNode?: string;
+    authorizationScopes: string[];
+    /** Path parameter names ({id} → id), mapped through for HTTP integrations. */
+    pathParams: string[];
+    corsOrigin: string;
+  };
+  /** OPTIONS with a MOCK integration answering the CORS headers; never behind the authorizer. */
+  'cors-preflight': { path: string; resourceNode: string; allowMethods: string[]; allowOrigin: string; allowHeaders: string[] };
+  'gateway-response': { responseType: 'DEFAULT_4XX' | 'DEFAULT_5XX'; allowOrigin: string; allowHeaders: string[] };
+  'authorizer': { name: string; identityHeader: string; ttlSeconds: number; poolNode: string };
+  /** CreateDeployment into the stage (creating the stage). */
+  'deployment': { stageName: string; stageDescription: string; description: string };
+  'user-pool': {
+    name: string;
+    signInIdentifiers: Array<'username' | 'email' | 'phone'>;
+    passwordPolicy: {
+      minLength: number; requireNumbers: boolean; requireSymbols: boolean; requireUppercase: boolean;
+      requireLowercase: boolean; temporaryPasswordValidityDays: number;
+    };
+    mfa: { mode: 'OFF' | 'OPTIONAL' | 'ON'; totp: boolean; sms: boolean; smsRoleArn?: string | undefined; smsExternalId?: string | undefined };
+    email:
+      | { type: 'COGNITO_DEFAULT' }
+      | { type: 'SES'; sourceArn: string; from: string; configurationSet?: string | undefined; replyTo?: string | undefined };
+    accountRecovery: 'verified_email' | 'verified_phone_number' | 'admin_only';
+    selfSignUp: boolean;
+  };
+  'identity-provider': {
+    providerName: string;
+    providerType: 'Google' | 'Facebook' | 'LoginWithAmazon' | 'SignInWithApple' | 'OIDC';
+    clientId: string;
+    /** Environment variable the secret is read from at create time; the secret itself is never in a spec. */
+    clientSecretEnv: string;
+    scopes: string[];
+    issuer?: string | undefined;
+    teamId?: string | undefined;
+    keyId?: string | undefined;
+  };
+  'user-pool-client': {
+    name: string;
+    generateSecret: boolean;
+    authFlows: string[];
+    /** Identity providers the client may use: 'COGNITO' plus each federated provider's name. */
+    supportedIdentityProviders: string[];
+    /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
+    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
+  };
+  'user-pool-domain': { domainPrefix: string };
+}
+
+export interface PlanNode<K extends ResourceKind = ResourceKind> {
+  /** Stable id: 'api', 'pool', 'resource:/items', 'method:GET /items', … */
+  id: string;
+  kind: K;
+  spec: SpecByKind[K];
+  /** Node ids that must be created first. */
+  deps: string[];
+  /** Deleting this node also deletes this one (API Gateway children with the API, clients with the pool). */
+  parent?: string | undefined;
+  /** Human name shown in tables: the AWS name or path. */
+  label: string;
+}
+
+export type AnyPlanNode = { [K in ResourceKind]: PlanNode<K> }[ResourceKind];
+
+export interface Plan {
+  nodes: AnyPlanNode[];
+}

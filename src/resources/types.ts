@@ -1,0 +1,66 @@
+import type { AwsClients } from '../aws/clients.js';
+
+/** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
+export const RESOURCE_KINDS = [
+  'iam-role',
+  'lambda-function',
+  'lambda-permission',
+  'rest-api',
+  'api-resource',
+  'api-method',
+  'cors-preflight',
+  'gateway-response',
+  'authorizer',
+  'deployment',
+  'user-pool',
+  'identity-provider',
+  'user-pool-client',
+  'user-pool-domain',
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** Physical ids / ARNs a node produced. Plain strings only: this is written to the state file. */
+export type Out = Record<string, string>;
+
+/** Outputs of a node's dependencies, keyed by node id. */
+export type Outputs = Record<string, Out>;
+
+/** What `read` found. `drift` lists human-readable differences. */
+export type Observed =
+  | { state: 'present'; out?: Out }
+  | { state: 'missing' }
+  | { state: 'drifted'; drift: string[]; out?: Out };
+
+/** Everything a handler needs, passed in (never module singletons), so tests build one with fakes. */
+export interface Ctx {
+  clients: AwsClients;
+  region: string;
+  /** 12-digit account id (from STS). */
+  account: string;
+  /** ARN partition, 'aws' unless a GovCloud/China region. */
+  partition: string;
+  stack: string;
+  /** Tags for every resource: secure-api:stack=<stack> plus user tags. */
+  tags: Record<string, string>;
+  /** Sleep that honours cancellation; tests may replace it. */
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** Progress notes that are not node events ("waiting for the IAM role to propagate…"). */
+  note: (message: string) => void;
+  /** Secrets that must not be stored: IdP client secrets by provider name. */
+  secrets: { idpClientSecret: (providerName: string, envName: string) => string | undefined };
+}
+
+export interface ResourceHandler<Spec = unknown> {
+  kind: ResourceKind;
+  /** The AWS service whose calls this handler makes (for the per-service concurrency limit). */
+  service: 'apigateway' | 'cognito' | 'lambda' | 'iam';
+  /** Create it; returns physical ids / ARNs. */
+  create(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Out>;
+  /** Adopt one that exists (resume after a crash), found by deterministic name or tag. */
+  find(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Out | undefined>;
+  /** Present / missing / drifted, with what differs. */
+  read(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<Observed>;
+  /** Idempotent: "not found" means done. */
+  delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import type { StateFile } from './schema.js';
+
+export interface RouteUrl { method: string; path: string; url: string; secured: boolean }
+
+export interface StackOutputs {
+  stack: string;
+  region: string;
+  account: string;
+  apiId?: string | undefined;
+  stage?: string | undefined;
+  invokeUrl?: string | undefined;
+  userPoolId?: string | undefined;
+  userPoolClientId?: string | undefined;
+  authorizerId?: string | undefined;
+  functionName?: string | undefined;
+  hostedUiUrl?: string | undefined;
+  /** The token issuer and its keys, for checking tokens by hand. */
+  issuer?: string | undefined;
+  jwksUrl?: string | undefined;
+  routes: RouteUrl[];
+  stateFile: string;
+}
+
+/** The invoke URL of a stage: AWS's form, or LocalStack's when a custom endpoint is used. */
+export function invokeBaseUrl(s: { region: string; endpointUrl?: string | undefined }, apiId: string, stage: string): string {
+  if (s.endpointUrl) return `${s.endpointUrl.replace(/\/+$/, '')}/restapis/${apiId}/${stage}/_user_request_`;
+  const suffix = s.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://${apiId}.execute-api.${s.region}.${suffix}/${stage}`;
+}
+
+interface ConfigView {
+  routes?: Array<{ path: string; methods: string[]; public?: boolean }>;
+  stage?: { name?: string };
+  hostedUi?: { enabled?: boolean; callbackUrls?: string[]; scopes?: string[] };
+  authorizer?: { scopes?: string[] };
+}
+
+export function hostedUiLoginUrl(domain: string, region: string, clientId: string, redirectUri: string, scopes: string[]): string {
+  const q = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: scopes.join(' '), redirect_uri: redirectUri });
+  return `https://${domain}.auth.${region}.amazoncognito.com/login?${q.toString()}`;
+}
+
+/** What a user needs to call the stack, derived from the state file (never stored twice). */
+export function stackOutputs(state: StateFile, stateFile: string): StackOutputs {
+  const cfg = state.config as ConfigView;
+  const n = state.nodes;
+  const apiId = n.api?.out.apiId;
+  const stage = n.deployment?.out.stageName ?? cfg.stage?.name;
+  const base = apiId && stage ? invokeBaseUrl(state, apiId, stage) : undefined;
+  const userPoolId = n.pool?.out.userPoolId;
+  const clientId = n.client?.out.clientId;
+  const domain = n.domain?.status === 'created' ? n.domain.out.domain : undefined;
+  const callback = cfg.hostedUi?.callbackUrls?.[0];
+  const scopes = [...new Set([...(cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile']), ...(cfg.authorizer?.scopes ?? [])])];
+  const issuer = userPoolId
+    ? state.endpointUrl ? `${state.endpointUrl.replace(/\/+$/, '')}/${userPoolId}` : `https://cognito-idp.${state.region}.amazonaws.com/${userPoolId}`
+    : undefined;
+  const routes: RouteUrl[] = base
+    ? (cfg.routes ?? []).flatMap((r) => r.methods.map((m) => ({ method: m, path: r.path, url: base + (r.path === '/' ? '/' : r.path), secured: !r.public })))
+    : [];
+  return {
+    stack: state.stack,
+    region: state.region,
+    account: state.account,
+    apiId,
+    stage,
+    invokeUrl: base,
+    userPoolId,
+    userPoolClientId: clientId,
+    authorizerId: n.authorizer?.out.authorizerId,
+    functionName: n.function?.out.functionName,
+    hostedUiUrl: domain && clientId && callback ? hostedUiLoginUrl(domain, state.region, clientId, callback, scopes) : undefined,
+    issuer,
+    jwksUrl: issuer ? `${issuer}/.well-known/jwks.json` : undefined,
+    routes,
+    stateFile,
+  };
+}

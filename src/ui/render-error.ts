@@ -1,0 +1,14 @@
+import { SecureApiError } from '../errors.js';
+
+/** One place renders errors: the message, the hint, never a stack trace unless asked for. */
+export function renderError(stderr: NodeJS.WritableStream, err: SecureApiError | Error, env: NodeJS.ProcessEnv): void {
+  if (err instanceof SecureApiError) {
+    stderr.write(`Error: ${err.message}\n`);
+    if (err.hint) stderr.write(`${err.hint}\n`);
+  } else {
+    stderr.write(`Unexpected error: ${err.message}\n`);
+    if (env.SECURE_API_DEBUG) stderr.write(`${err.stack ?? ''}\n`);
+    else stderr.write('Set SECURE_API_DEBUG=1 for the stack trace, and please report it.\n');
+  }
+}
+

@@ -1,0 +1,50 @@
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { Plan } from '../plan/specs.js';
+import { createCalls } from '../plan/calls.js';
+import type { StackOutputs } from '../state/outputs.js';
+
+export function table(head: string[], rows: string[][], c: ChalkInstance, width?: number): string {
+  const t = new Table({
+    head: head.map((h) => c.bold(h)),
+    style: { head: [], border: [], compact: true },
+    wordWrap: true,
+    ...(width && width < 100 ? { colWidths: head.map(() => Math.max(8, Math.floor((width - head.length - 1) / head.length))) } : {}),
+  });
+  for (const r of rows) t.push(r);
+  return t.toString();
+}
+
+/** The plan as people read it: what will be created, and what must exist first. */
+export function planTable(plan: Plan, c: ChalkInstance, opts: { calls?: boolean; width?: number } = {}): string {
+  const labelOf = new Map(plan.nodes.map((n) => [n.id, `${n.kind} ${n.label}`]));
+  const head = ['resource', 'name', 'depends on', ...(opts.calls ? ['AWS calls'] : [])];
+  const rows = plan.nodes.map((n) => [
+    n.kind,
+    n.label,
+    n.deps.length > 4 ? `${n.deps.length} resources` : n.deps.map((d) => labelOf.get(d)?.split(' ').slice(1).join(' ') ?? d).join(', '),
+    ...(opts.calls ? [createCalls(n).join('\n')] : []),
+  ]);
+  return table(head, rows, c, opts.width);
+}
+
+/** What to call and what to do next, after init and in status. */
+export function outputsText(o: StackOutputs, c: ChalkInstance): string {
+  const lines: string[] = [];
+  if (o.invokeUrl) lines.push(`${c.bold('Invoke URL')}   ${o.invokeUrl}`);
+  for (const r of o.routes) lines.push(`  ${r.method.padEnd(6)} ${r.url}${r.secured ? '' : c.dim('  (public)')}`);
+  if (o.userPoolId) lines.push(`${c.bold('User pool')}    ${o.userPoolId}`);
+  if (o.userPoolClientId) lines.push(`${c.bold('App client')}   ${o.userPoolClientId}`);
+  if (o.authorizerId) lines.push(`${c.bold('Authorizer')}   ${o.authorizerId}`);
+  if (o.functionName) lines.push(`${c.bold('Function')}     ${o.functionName}`);
+  if (o.hostedUiUrl) lines.push(`${c.bold('Hosted UI')}    ${o.hostedUiUrl}`);
+  if (o.jwksUrl) lines.push(`${c.bold('JWKS')}         ${o.jwksUrl}`);
+  lines.push(`${c.bold('State file')}   ${o.stateFile}`);
+  if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
+  lines.push('', 'Next:',
+    `  secure-api token --stack ${o.stack}     an id token for a user of the pool`,
+    `  secure-api verify --stack ${o.stack}    prove: 401 without a token, 2xx with one`,
+    `  secure-api status --stack ${o.stack}    what exists, live`,
+    `  secure-api destroy --stack ${o.stack}   remove it all`);
+  return lines.join('\n');
+}
