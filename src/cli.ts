@@ -45,6 +45,3 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // Interrupted runs exit now rather than waiting for sockets kept alive by the SDK.
   if (code === 130) process.exit(code);
 }
-
-// Run when loaded as the program (bin/secure-api.js imports this module).
-await main();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { destroy } from '../engine/engine.js';
 import { acquireLock } from '../state/lock.js';
-import { readState, removeState, StateStore } from '../state/store.js';
+import { readState, removeState, stateDir, statePath, StateStore } from '../state/store.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { table } from '../ui/tables.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
@@ -20,8 +20,14 @@ export type DestroyOptions = z.infer<typeof destroyOptionsSchema>;
 
 export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
-  const { stack, path, state } = loadStack(o, env);
   const ui = await makeUi(env, o.json);
+  if (o.stack && !readState(statePath(stateDir(o.stateDir, env.cwd), o.stack))) {
+    // Idempotent: a stack already destroyed (or never made) leaves nothing to do.
+    if (ui.mode === 'json') ui.json({ stack: o.stack, destroyed: 0, remaining: 0 });
+    else ui.out(`No stack ${o.stack} in ${stateDir(o.stateDir, env.cwd)}: nothing to destroy.`);
+    return 0;
+  }
+  const { stack, path, state } = loadStack(o, env);
   const nodes = Object.entries(state.nodes);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   if (!o.yes) {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { overlayFlags, resolveConfig } from '../config/resolve.js';
-import type { StackConfig } from '../config/schema.js';
+import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { checkStackName } from '../config/validators.js';
 import { apply } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
@@ -62,7 +62,20 @@ function configDiff(a: Record<string, unknown>, b: Record<string, unknown>): str
   return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }
 
-export interface InitInputs { config: StackConfig; plan: Plan; existing: StateFile | undefined; dir: string; path: string }
+export interface InitInputs {
+  /** What flags and the --config file said (before defaults): the wizard asks only for what is missing here. */
+  input: StackConfigInput;
+  config: StackConfig;
+  plan: Plan;
+  existing: StateFile | undefined;
+  dir: string;
+  path: string;
+  /** Validate and complete another input the same way (the wizard's answers end here). */
+  resolve: (input: StackConfigInput) => StackConfig;
+}
+
+/** The interactive wizard's entry: given what is known, ask for the rest and return the completed input. */
+export type AskForConfig = (known: StackConfigInput, prompter: Prompter, help: { resolve: (input: StackConfigInput) => StackConfig; defaultRegion: string }) => Promise<StackConfigInput>;
 
 /** Flags + --config file (+ existing state) → a validated StackConfig and its plan. No AWS call. */
 export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
@@ -79,21 +92,23 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   const existing = readState(path);
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string } } | undefined;
   const region = existing && input.region === undefined ? existing.region : defaultRegion(env.env, o.profile).region;
-  const config = resolveConfig(input, {
+  const resolve = (i: StackConfigInput) => resolveConfig(i, {
     defaultRegion: region,
     existingDomainPrefix: existingCfg?.hostedUi?.domainPrefix,
     source: o.config ? `--config ${o.config}` : 'the configuration',
   });
-  return { config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path };
+  const config = resolve(input);
+  return { input, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
 }
 
-export async function runInit(o: InitOptions, env: CommandEnv, ask?: (config: StackConfig, prompter: Prompter) => Promise<StackConfig>): Promise<number> {
-  let { config, plan, existing, path } = prepareInit(o, env);
+export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfig): Promise<number> {
+  const prepared = prepareInit(o, env);
+  let { config, plan, existing, path } = prepared;
   const ui = await makeUi(env, o.json);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
   if (ask && !o.yes && interactive && !o.dryRun) {
-    config = await ask(config, prompter);
+    config = prepared.resolve(await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
     plan = buildPlan(config, partitionOf(config.region));
   }
   if (o.saveConfig) writeFileAtomic(resolve(env.cwd, o.saveConfig), JSON.stringify(config, null, 2) + '\n');

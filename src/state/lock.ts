@@ -40,7 +40,7 @@ export function acquireLock(statePath: string, command: string, onStale: (msg: s
       } catch {
         holder = undefined;
       }
-      if (holder && typeof holder.pid === 'number' && alive(holder.pid) && holder.pid !== process.pid) {
+      if (holder && typeof holder.pid === 'number' && alive(holder.pid)) {
         throw new UsageError(
           `another secure-api run (${holder.command}, PID ${holder.pid}, started ${holder.startedAt}) holds the lock on this stack`,
           `Wait for it to finish. If that process is gone, remove ${path}.`, 'LOCKED');

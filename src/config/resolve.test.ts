@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { overlayFlags, parseRouteFlag, resolveConfig } from './resolve.js';
+
+const opts = { defaultRegion: 'eu-west-1', suffix: () => 'abc123' };
+
+describe('resolveConfig', () => {
+  it('fills every default, with names derived from the stack', () => {
+    const c = resolveConfig({}, opts);
+    expect(c.stack).toBe('secure-api');
+    expect(c.region).toBe('eu-west-1');
+    expect(c.api).toEqual({ name: 'secure-api-api', description: expect.any(String), endpointType: 'REGIONAL' });
+    expect(c.function).toMatchObject({ name: 'secure-api-fn', roleName: 'secure-api-fn-role', runtime: 'nodejs22.x', memoryMb: 128, timeoutSeconds: 10 });
+    expect(c.userPool.name).toBe('secure-api-users');
+    expect(c.userPool.passwordPolicy).toMatchObject({ minLength: 8, requireNumbers: true, requireSymbols: true, requireUppercase: true, requireLowercase: true });
+    expect(c.userPool.mfa.mode).toBe('OFF');
+    expect(c.userPool.email).toEqual({ type: 'COGNITO_DEFAULT' });
+    expect(c.hostedUi).toMatchObject({ enabled: true, domainPrefix: 'secure-api-abc123', callbackUrls: ['http://localhost:8765/callback'], scopes: ['openid', 'email', 'profile'] });
+    expect(c.appClient).toMatchObject({ name: 'secure-api-client', type: 'public', authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    expect(c.authorizer).toEqual({ name: 'Cognito-authorizer', identityHeader: 'Authorization', ttlSeconds: 300, scopes: [] });
+    expect(c.stage.name).toBe('dev');
+    expect(c.routes).toEqual([{ path: '/items', methods: ['GET', 'POST'], integration: { type: 'sample-lambda' }, public: false }]);
+  });
+
+  it('reuses the domain prefix recorded for the stack', () => {
+    expect(resolveConfig({}, { ...opts, existingDomainPrefix: 'secure-api-zzz999' }).hostedUi.domainPrefix).toBe('secure-api-zzz999');
+  });
+
+  it.each([
+    [{ stack: 'Bad_Name' }, /stack name "Bad_Name" must start with a lowercase letter/],
+    [{ routes: [{ path: 'items', methods: ['GET'] }] }, /routes\[0\]\.path: path "items" must start with "\/"/],
+    [{ routes: [{ path: '/items', methods: ['FETCH'] }] }, /routes\[0\]\.methods\[0\]/],
+    [{ routes: [{ path: '/a/{id}/b/{id}', methods: ['GET'] }] }, /parameter \{id\} appears twice/],
+    [{ routes: [{ path: '/a', methods: ['GET'] }, { path: '/a', methods: ['GET'] }] }, /route GET \/a is given twice/],
+    [{ routes: [{ path: '/a/{x}', methods: ['GET'] }, { path: '/a/{y}', methods: ['PUT'] }] }, /different parameter names/],
+    [{ userPool: { passwordPolicy: { minLength: 4 } } }, /password minimum length must be 6 to 99/],
+    [{ hostedUi: { domainPrefix: 'my-aws-login' } }, /may not contain "aws"/],
+    [{ stack: 'myamazon' }, /derived from the stack name/],
+    [{ region: 'mars-1' }, /region "mars-1" is not an AWS region/],
+    [{ routes: [{ path: '/a', methods: ['GET'], integration: { type: 'lambda', arn: 'arn:aws:lambda:xx' } }] }, /not a Lambda function ARN/],
+    [{ routes: [{ path: '/a', methods: ['GET'], integration: { type: 'http', url: 'ftp://x' } }] }, /must use http or https/],
+    [{ userPool: { mfa: { mode: 'ON', totp: false, sms: false } } }, /needs totp or sms/],
+    [{ nope: 1 }, /unknown key "nope"/],
+    [{ hostedUi: { callbackUrls: ['http://example.com/cb'] } }, /must be https/],
+    [{ function: { timeoutSeconds: 60 } }, /API Gateway waits at most 29 s/],
+  ])('refuses %j', (input, message) => {
+    expect(() => resolveConfig(input, opts)).toThrow(UsageError);
+    expect(() => resolveConfig(input, opts)).toThrow(message);
+  });
+});
+
+describe('route flags', () => {
+  it('parses methods and a nested path with a parameter', () => {
+    expect(parseRouteFlag('get,POST /items/{id}')).toEqual({ methods: ['GET', 'POST'], path: '/items/{id}' });
+  });
+  it.each(['GET', '/items', 'GET,GET /a', 'GET /a//b', 'TRACE /a'])('refuses %s', (v) => {
+    expect(() => parseRouteFlag(v)).toThrow(UsageError);
+  });
+  it('overlays flags on the config file', () => {
+    const input = overlayFlags({ stack: 'a', appClient: { name: 'x' } }, { stack: 'b', appClient: 'confidential', hostedUi: false, stage: 'prod', routes: ['GET /x'] });
+    expect(input).toMatchObject({ stack: 'b', appClient: { name: 'x', type: 'confidential' }, hostedUi: { enabled: false }, stage: { name: 'prod' }, routes: [{ methods: ['GET'], path: '/x' }] });
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../config/resolve.js';
+import { buildPlan, criticalPathDepth } from './build.js';
+
+const config = (input: unknown) => resolveConfig(input, { defaultRegion: 'us-east-1', suffix: () => 'abc123' });
+
+describe('buildPlan', () => {
+  it('plans the default stack with the authorizer before every secured method and the deployment last', () => {
+    const plan = buildPlan(config({}));
+    const ids = plan.nodes.map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining(['role', 'function', 'api', 'pool', 'client', 'domain', 'authorizer', 'resource:/items',
+      'method:GET /items', 'method:POST /items', 'cors:/items', 'permission', 'gateway-response:DEFAULT_4XX', 'gateway-response:DEFAULT_5XX', 'deployment']));
+    const get = plan.nodes.find((n) => n.id === 'method:GET /items')!;
+    expect(get.deps).toEqual(expect.arrayContaining(['authorizer', 'function', 'resource:/items']));
+    const deployment = plan.nodes.find((n) => n.id === 'deployment')!;
+    expect(deployment.deps).toEqual(expect.arrayContaining(['method:GET /items', 'method:POST /items', 'cors:/items', 'permission']));
+    // Role → function → (permission | method) → deployment is the longest chain.
+    expect(criticalPathDepth(plan)).toBe(4);
+  });
+
+  it('nests resources and keeps public routes off the authorizer', () => {
+    const plan = buildPlan(config({ routes: [{ path: '/a/{id}/b', methods: ['GET'], public: true }, { path: '/a', methods: ['POST'] }] }));
+    const b = plan.nodes.find((n) => n.id === 'resource:/a/{id}/b')!;
+    expect(b.deps).toContain('resource:/a/{id}');
+    const pub = plan.nodes.find((n) => n.id === 'method:GET /a/{id}/b')!;
+    expect(pub.kind === 'api-method' && pub.spec.authorizerNode).toBeUndefined();
+    expect(pub.kind === 'api-method' && pub.spec.pathParams).toEqual(['id']);
+  });
+
+  it('plans no Lambda for mock and HTTP routes, and one permission per existing function', () => {
+    const arn = 'arn:aws:lambda:us-east-1:111122223333:function:existing';
+    const plan = buildPlan(config({ routes: [{ path: '/m', methods: ['GET'], integration: { type: 'mock' } }, { path: '/e', methods: ['GET', 'PUT'], integration: { type: 'lambda', arn } }] }));
+    expect(plan.nodes.some((n) => n.kind === 'lambda-function' || n.kind === 'iam-role')).toBe(false);
+    expect(plan.nodes.filter((n) => n.kind === 'lambda-permission').map((n) => n.id)).toEqual(['permission:existing']);
+  });
+
+  it('has no pool when every route is public, and no domain without the hosted UI', () => {
+    expect(buildPlan(config({ routes: [{ path: '/p', methods: ['GET'], public: true }] })).nodes.some((n) => n.kind === 'user-pool')).toBe(false);
+    expect(buildPlan(config({ hostedUi: { enabled: false } })).nodes.some((n) => n.kind === 'user-pool-domain')).toBe(false);
+  });
+});

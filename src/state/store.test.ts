@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { acquireLock } from './lock.js';
+import { readState, StateStore } from './store.js';
+import { STATE_VERSION, type StateFile } from './schema.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'state-'));
+const state = (): StateFile => ({ version: STATE_VERSION, stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: false, config: {}, nodes: {} });
+
+describe('state file', () => {
+  it('is written atomically with mode 0600 and the previous version kept as .bak', () => {
+    const path = join(dir(), 's.json');
+    const store = new StateStore(path, state());
+    store.save();
+    store.state.complete = true;
+    store.save();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readState(path)?.complete).toBe(true);
+    expect(JSON.parse(readFileSync(`${path}.bak`, 'utf8')).complete).toBe(false);
+  });
+
+  it.each([
+    ['truncated', '{"version":1,"stack":'],
+    ['a future version', JSON.stringify({ ...state(), version: 99 })],
+    ['a wrong shape', JSON.stringify({ ...state(), nodes: { a: { kind: 'nonsense', status: 'created' } } })],
+  ])('refuses %s with exit 2 and leaves it untouched', (_what, text) => {
+    const path = join(dir(), 's.json');
+    writeFileSync(path, text);
+    expect(() => readState(path)).toThrow(UsageError);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+});
+
+describe('lock', () => {
+  it('refuses a second holder while the first lives, and takes over a stale one', () => {
+    const path = join(dir(), 's.json');
+    const release = acquireLock(path, 'init', () => {});
+    expect(() => acquireLock(path, 'destroy', () => {})).toThrow(/PID \d+.*holds the lock/);
+    release();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: 'then', command: 'init' }));
+    const warnings: string[] = [];
+    acquireLock(path, 'init', (m) => warnings.push(m))();
+    expect(warnings[0]).toMatch(/stale lock/);
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import type { CommandEnv } from '../../src/commands/env.js';
+import { runCli } from '../../src/program.js';
+import { renderError } from '../../src/ui/render-error.js';
+import type { Prompter } from '../../src/ui/prompter.js';
+
+/** A virtual clock: sleeps advance it at once, so backoff costs no real time in tests. */
+export class VirtualClock {
+  t = Date.parse('2026-01-01T00:00:00Z');
+  now = (): number => this.t;
+  sleep = async (ms: number): Promise<void> => {
+    this.t += ms;
+    await Promise.resolve();
+  };
+}
+
+class Capture extends Writable {
+  text = '';
+  isTTY: boolean;
+  columns: number | undefined;
+  constructor(tty = false, columns?: number) {
+    super();
+    this.isTTY = tty;
+    this.columns = columns;
+  }
+  override _write(chunk: Buffer | string, _enc: string, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  clock?: VirtualClock;
+  tty?: boolean;
+  prompter?: Prompter;
+  signal?: AbortSignal;
+}
+
+export interface RunResult { code: number; stdout: string; stderr: string }
+
+export function tempDir(prefix = 'secure-api-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Run the CLI in-process through its real argument parser, with captured output. */
+export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<RunResult> {
+  const clock = o.clock ?? new VirtualClock();
+  const stdout = new Capture(o.tty ?? false, 100);
+  const stderr = new Capture(o.tty ?? false, 100);
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.isTTY = o.tty ?? false;
+  const env: CommandEnv = {
+    stdout,
+    stderr,
+    stdin,
+    env: { CI: 'true', NO_COLOR: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests', ...o.env },
+    cwd: o.cwd ?? tempDir(),
+    signal: o.signal ?? new AbortController().signal,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+    prompter: async () => {
+      if (!o.prompter) throw new Error('the test gave no prompter');
+      return o.prompter;
+    },
+  };
+  const code = await runCli(argv, env, (e) => renderError(stderr, e, env.env));
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
