@@ -67,12 +67,17 @@ export async function apply(plan: Plan, { ctx, store, emit, signal }: EngineDeps
       emit({ type: 'node-done', id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
       // Find out whether anything was made before the failure, so the state says exactly what exists.
+      // If the lookup itself fails we cannot know, so the node stays journaled `creating` for destroy to look again.
       let found: Out | undefined;
+      let known = true;
       try {
         found = await h.find(ctx, n.spec, outputsOf(nodes));
-      } catch { found = undefined; }
+      } catch {
+        known = false;
+      }
       if (found) nodes[id] = record(n, 'creating', found);
-      else delete nodes[id];
+      else if (known) delete nodes[id];
+      else nodes[id] ??= record(n, 'creating', {});
       store.save();
       const failure = signal?.aborted && err instanceof Interrupted ? err : toAwsFailure(err, `${n.kind} ${n.label}`, resumeHint(ctx.stack));
       emit({ type: 'node-fail', id, kind: n.kind, label: n.label, verb, message: failure.message });

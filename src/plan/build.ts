@@ -29,7 +29,7 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       id: 'function', kind: 'lambda-function', deps: ['role'], label: config.function.name,
       spec: {
         functionName: config.function.name, runtime: config.function.runtime, memoryMb: config.function.memoryMb,
-        timeoutSeconds: config.function.timeoutSeconds, handler: 'index.handler', roleNode: 'role',
+        timeoutSeconds: config.function.timeoutSeconds, handler: 'index.handler', roleNode: 'role', corsOrigin: config.cors.allowOrigin,
         description: `Sample backend of the secure-api stack ${config.stack}`,
       },
     }));

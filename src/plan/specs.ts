@@ -11,6 +11,8 @@ export interface SpecByKind {
   'lambda-function': {
     functionName: string; runtime: string; memoryMb: number; timeoutSeconds: number;
     handler: string; description: string; roleNode: string;
+    /** Access-Control-Allow-Origin the sample answers with. */
+    corsOrigin: string;
   };
   /** AddPermission for apigateway.amazonaws.com, SourceArn scoped to this API. */
   'lambda-permission': {

@@ -1,0 +1,162 @@
+import {
+  DeleteMethodCommand, GetMethodCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
+  PutMethodResponseCommand, type Method, type PutIntegrationCommandInput,
+} from '@aws-sdk/client-api-gateway';
+import type { SpecByKind } from '../plan/specs.js';
+import {
+  depOut, functionArnFor, ignoreNotFound, lambdaInvokeUri, resourceIdFor, restApiIdOf, undefinedIfNotFound,
+} from './refs.js';
+import type { Ctx, Outputs, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['api-method'];
+
+/** Where a method lives. */
+export interface MethodAddress { restApiId: string; resourceId: string; httpMethod: string }
+
+/** A MOCK integration answers from its integration response; this template selects status 200. */
+export const MOCK_REQUEST_TEMPLATES = { 'application/json': '{"statusCode": 200}' };
+
+/** Header parameters of a method response / integration response, as API Gateway names them. */
+export function responseHeaderParams<V>(headers: Record<string, V>): Record<string, V> {
+  return Object.fromEntries(Object.entries(headers).map(([name, v]) => [`method.response.header.${name}`, v]));
+}
+
+/** API Gateway takes static header values as single-quoted literals. */
+export function quoted(value: string): string {
+  return `'${value}'`;
+}
+
+/**
+ * Finish a MOCK method: integration, method response 200 and integration response 200, skipping what
+ * already exists (so a run resumed between these calls completes the method instead of failing).
+ */
+export async function putMockParts(
+  ctx: Ctx, at: MethodAddress, existing: Method | undefined,
+  response: { headers: Record<string, string>; body: string },
+): Promise<void> {
+  const api = ctx.clients.apigateway;
+  if (!existing?.methodIntegration) {
+    await api.send(new PutIntegrationCommand({ ...at, type: 'MOCK', requestTemplates: MOCK_REQUEST_TEMPLATES }));
+  }
+  if (!existing?.methodResponses?.['200']) {
+    await api.send(new PutMethodResponseCommand({
+      ...at, statusCode: '200',
+      responseParameters: responseHeaderParams(Object.fromEntries(Object.keys(response.headers).map((h) => [h, false]))),
+    }));
+  }
+  if (!existing?.methodIntegration?.integrationResponses?.['200']) {
+    await api.send(new PutIntegrationResponseCommand({
+      ...at, statusCode: '200',
+      responseParameters: responseHeaderParams(Object.fromEntries(Object.entries(response.headers).map(([h, v]) => [h, quoted(v)]))),
+      responseTemplates: { 'application/json': response.body },
+    }));
+  }
+}
+
+function addressOf(spec: Spec, deps: Outputs): MethodAddress {
+  return { restApiId: restApiIdOf(deps), resourceId: resourceIdFor(deps, spec.resourceNode), httpMethod: spec.httpMethod };
+}
+
+/** The integration request for a Lambda (AWS_PROXY) or HTTP (HTTP_PROXY) backend; undefined for MOCK. */
+export function integrationInput(ctx: Ctx, spec: Spec, deps: Outputs, at: MethodAddress): PutIntegrationCommandInput | undefined {
+  const i = spec.integration;
+  if (i.type === 'lambda') {
+    // Lambda is always invoked with POST, whatever the client's method.
+    return { ...at, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaInvokeUri(ctx, functionArnFor(i.function, deps)) };
+  }
+  if (i.type === 'http') {
+    const requestParameters = Object.fromEntries(spec.pathParams.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`]));
+    return {
+      ...at, type: 'HTTP_PROXY', integrationHttpMethod: spec.httpMethod, uri: i.url,
+      ...(spec.pathParams.length > 0 ? { requestParameters } : {}),
+    };
+  }
+  return undefined;
+}
+
+async function putIntegration(ctx: Ctx, spec: Spec, deps: Outputs, at: MethodAddress, existing?: Method): Promise<void> {
+  const input = integrationInput(ctx, spec, deps, at);
+  if (input) {
+    if (!existing?.methodIntegration) await ctx.clients.apigateway.send(new PutIntegrationCommand(input));
+    return;
+  }
+  await putMockParts(ctx, at, existing, {
+    headers: { 'Access-Control-Allow-Origin': spec.corsOrigin },
+    body: JSON.stringify({ message: 'Hello from secure-api (mock integration)' }),
+  });
+}
+
+/** What the spec says about authorization: COGNITO_USER_POOLS with our authorizer, or NONE. */
+function expectedAuth(spec: Spec, deps: Outputs): { type: string; authorizerId?: string } {
+  return spec.authorizerNode
+    ? { type: 'COGNITO_USER_POOLS', authorizerId: depOut(deps, spec.authorizerNode, 'authorizerId') }
+    : { type: 'NONE' };
+}
+
+/** What GetMethod shows that differs from the spec. */
+export function methodDrift(ctx: Ctx, spec: Spec, deps: Outputs, method: Method): string[] {
+  const drift: string[] = [];
+  const want = expectedAuth(spec, deps);
+  if (method.authorizationType !== want.type || (want.authorizerId !== undefined && method.authorizerId !== want.authorizerId)) {
+    const expected = want.authorizerId ? `${want.type} with authorizer ${want.authorizerId}` : want.type;
+    const actual = method.authorizerId ? `${method.authorizationType ?? 'unset'} with authorizer ${method.authorizerId}` : method.authorizationType ?? 'unset';
+    drift.push(`authorizationType is ${actual}, expected ${expected}`);
+  }
+  const scopes = [...(method.authorizationScopes ?? [])].sort().join(' ');
+  if (spec.authorizerNode && scopes !== [...spec.authorizationScopes].sort().join(' ')) {
+    drift.push(`authorizationScopes are [${scopes}], expected [${spec.authorizationScopes.join(' ')}]`);
+  }
+  const integration = method.methodIntegration;
+  const wanted = integrationInput(ctx, spec, deps, addressOf(spec, deps));
+  if (!integration) drift.push('the method has no integration');
+  else if (wanted && integration.uri !== wanted.uri) drift.push(`integration uri is ${integration.uri ?? 'unset'}, expected ${wanted.uri ?? '?'}`);
+  else if (!wanted && integration.type !== 'MOCK') drift.push(`integration type is ${integration.type ?? 'unset'}, expected MOCK`);
+  return drift;
+}
+
+/** A method (step 2) put behind the Cognito authorizer (step 4) unless it is public, with its integration. */
+export const apiMethodHandler: ResourceHandler<Spec> = {
+  kind: 'api-method',
+  service: 'apigateway',
+
+  async create(ctx, spec, deps) {
+    const at = addressOf(spec, deps);
+    const auth = expectedAuth(spec, deps);
+    await ctx.clients.apigateway.send(new PutMethodCommand({
+      ...at,
+      authorizationType: auth.type,
+      ...(auth.authorizerId ? { authorizerId: auth.authorizerId } : {}),
+      // Scopes make the authorizer accept access tokens (and only those carrying a scope).
+      ...(auth.authorizerId && spec.authorizationScopes.length > 0 ? { authorizationScopes: spec.authorizationScopes } : {}),
+      ...(spec.pathParams.length > 0
+        ? { requestParameters: Object.fromEntries(spec.pathParams.map((p) => [`method.request.path.${p}`, true])) }
+        : {}),
+    }));
+    await putIntegration(ctx, spec, deps, at);
+    return { resourceId: at.resourceId, httpMethod: at.httpMethod };
+  },
+
+  async find(ctx, spec, deps) {
+    const at = addressOf(spec, deps);
+    const method = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand(at)));
+    if (!method) return undefined;
+    // Interrupted after PutMethod: finish the integration rather than leave a method that answers 500.
+    await putIntegration(ctx, spec, deps, at, method);
+    return { resourceId: at.resourceId, httpMethod: at.httpMethod };
+  },
+
+  async read(ctx, spec, out, deps) {
+    const method = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand({
+      restApiId: restApiIdOf(deps), resourceId: out.resourceId, httpMethod: out.httpMethod ?? spec.httpMethod,
+    })));
+    if (!method) return { state: 'missing' };
+    const drift = methodDrift(ctx, spec, deps, method);
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  async delete(ctx, spec, out, deps) {
+    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteMethodCommand({
+      restApiId: restApiIdOf(deps), resourceId: out.resourceId, httpMethod: out.httpMethod ?? spec.httpMethod,
+    })));
+  },
+};

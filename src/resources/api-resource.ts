@@ -1,0 +1,62 @@
+import { CreateResourceCommand, DeleteResourceCommand, GetResourceCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
+import { awsErrorName } from '../aws/errors.js';
+import type { SpecByKind } from '../plan/specs.js';
+import { ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Out, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['api-resource'];
+
+async function findByPath(ctx: Ctx, restApiId: string, path: string): Promise<Out | undefined> {
+  let position: string | undefined;
+  do {
+    const page = await ctx.clients.apigateway.send(new GetResourcesCommand({ restApiId, limit: 500, position }));
+    const hit = page.items?.find((r) => r.path === path);
+    if (hit?.id) return { resourceId: hit.id, path };
+    position = page.position;
+  } while (position);
+  return undefined;
+}
+
+/** One path segment under its parent ('{param}' segments included). */
+export const apiResourceHandler: ResourceHandler<Spec> = {
+  kind: 'api-resource',
+  service: 'apigateway',
+
+  async create(ctx, spec, deps) {
+    const restApiId = restApiIdOf(deps);
+    try {
+      const res = await ctx.clients.apigateway.send(new CreateResourceCommand({
+        restApiId, parentId: resourceIdFor(deps, spec.parentNode), pathPart: spec.pathPart,
+      }));
+      if (!res.id) throw new Error(`CreateResource returned no id for ${spec.path}`);
+      return { resourceId: res.id, path: res.path ?? spec.path };
+    } catch (err) {
+      // A retried call whose first attempt landed: the segment exists under our API, so use it.
+      if (awsErrorName(err) !== 'ConflictException') throw err;
+      const existing = await findByPath(ctx, restApiId, spec.path);
+      if (!existing) throw err;
+      return existing;
+    }
+  },
+
+  async find(ctx, spec, deps) {
+    return findByPath(ctx, restApiIdOf(deps), spec.path);
+  },
+
+  async read(ctx, spec, out, deps) {
+    const res = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetResourceCommand({
+      restApiId: restApiIdOf(deps), resourceId: out.resourceId,
+    })));
+    if (!res) return { state: 'missing' };
+    return res.path === spec.path
+      ? { state: 'present', out }
+      : { state: 'drifted', drift: [`path is ${res.path ?? '?'}, expected ${spec.path}`], out };
+  },
+
+  // Normally skipped: deleting the API removes its resources.
+  async delete(ctx, _spec, out, deps) {
+    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteResourceCommand({
+      restApiId: restApiIdOf(deps), resourceId: out.resourceId,
+    })));
+  },
+};

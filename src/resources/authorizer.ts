@@ -1,0 +1,72 @@
+import {
+  CreateAuthorizerCommand, DeleteAuthorizerCommand, GetAuthorizerCommand, GetAuthorizersCommand, type Authorizer,
+} from '@aws-sdk/client-api-gateway';
+import type { SpecByKind } from '../plan/specs.js';
+import { depOut, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { Outputs, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['authorizer'];
+
+function poolArnOf(spec: Spec, deps: Outputs): string {
+  return depOut(deps, spec.poolNode, 'userPoolArn');
+}
+
+/** What GetAuthorizer shows that differs from the spec. */
+export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Authorizer): string[] {
+  const drift: string[] = [];
+  if (a.type !== 'COGNITO_USER_POOLS') drift.push(`type is ${a.type ?? 'unset'}, expected COGNITO_USER_POOLS`);
+  const arns = a.providerARNs ?? [];
+  if (poolArn !== undefined && (arns.length !== 1 || arns[0] !== poolArn)) {
+    drift.push(`providerARNs are [${arns.join(', ')}], expected [${poolArn}]`);
+  }
+  const source = `method.request.header.${spec.identityHeader}`;
+  if (a.identitySource !== source) drift.push(`identitySource is ${a.identitySource ?? 'unset'}, expected ${source}`);
+  return drift;
+}
+
+/** Step 4: the Cognito user pool authorizer; it checks the token in the identity header against the pool. */
+export const authorizerHandler: ResourceHandler<Spec> = {
+  kind: 'authorizer',
+  service: 'apigateway',
+
+  async create(ctx, spec, deps) {
+    const res = await ctx.clients.apigateway.send(new CreateAuthorizerCommand({
+      restApiId: restApiIdOf(deps),
+      name: spec.name,
+      type: 'COGNITO_USER_POOLS',
+      providerARNs: [poolArnOf(spec, deps)],
+      identitySource: `method.request.header.${spec.identityHeader}`,
+      authorizerResultTtlInSeconds: spec.ttlSeconds,
+    }));
+    if (!res.id) throw new Error(`CreateAuthorizer returned no id for ${spec.name}`);
+    return { authorizerId: res.id };
+  },
+
+  async find(ctx, spec, deps) {
+    const restApiId = restApiIdOf(deps);
+    let position: string | undefined;
+    do {
+      const page = await ctx.clients.apigateway.send(new GetAuthorizersCommand({ restApiId, limit: 500, position }));
+      const hit = page.items?.find((a) => a.name === spec.name);
+      if (hit?.id) return { authorizerId: hit.id };
+      position = page.position;
+    } while (position);
+    return undefined;
+  },
+
+  async read(ctx, spec, out, deps) {
+    const a = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetAuthorizerCommand({
+      restApiId: restApiIdOf(deps), authorizerId: out.authorizerId,
+    })));
+    if (!a) return { state: 'missing' };
+    const drift = authorizerDrift(spec, deps[spec.poolNode]?.userPoolArn, a);
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  // Normally skipped: deleting the API removes its authorizers.
+  async delete(ctx, _spec, out, deps) {
+    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteAuthorizerCommand({
+      restApiId: restApiIdOf(deps), authorizerId: out.authorizerId,
+    })));
+  },
+};

@@ -1,0 +1,68 @@
+import { DeleteMethodCommand, GetMethodCommand, PutMethodCommand, type Method } from '@aws-sdk/client-api-gateway';
+import type { SpecByKind } from '../plan/specs.js';
+import { putMockParts, type MethodAddress } from './api-method.js';
+import { ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Outputs, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['cors-preflight'];
+
+function addressOf(spec: Spec, deps: Outputs): MethodAddress {
+  return { restApiId: restApiIdOf(deps), resourceId: resourceIdFor(deps, spec.resourceNode), httpMethod: 'OPTIONS' };
+}
+
+/** The headers the preflight answers with (values unquoted; putMockParts quotes them). */
+export function corsHeaders(spec: Spec): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': spec.allowOrigin,
+    'Access-Control-Allow-Methods': spec.allowMethods.join(','),
+    'Access-Control-Allow-Headers': spec.allowHeaders.join(','),
+  };
+}
+
+async function putParts(ctx: Ctx, spec: Spec, at: MethodAddress, existing?: Method): Promise<void> {
+  await putMockParts(ctx, at, existing, { headers: corsHeaders(spec), body: '' });
+}
+
+/**
+ * OPTIONS answered by a MOCK integration with the CORS headers. Browsers send preflights without
+ * the Authorization header, so this method must stay open (authorizationType NONE).
+ */
+export const corsPreflightHandler: ResourceHandler<Spec> = {
+  kind: 'cors-preflight',
+  service: 'apigateway',
+
+  async create(ctx, spec, deps) {
+    const at = addressOf(spec, deps);
+    await ctx.clients.apigateway.send(new PutMethodCommand({ ...at, authorizationType: 'NONE' }));
+    await putParts(ctx, spec, at);
+    return { resourceId: at.resourceId };
+  },
+
+  async find(ctx, spec, deps) {
+    const at = addressOf(spec, deps);
+    const method = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand(at)));
+    if (!method) return undefined;
+    // Interrupted between the four Put calls: complete what is missing.
+    await putParts(ctx, spec, at, method);
+    return { resourceId: at.resourceId };
+  },
+
+  async read(ctx, _spec, out, deps) {
+    const method = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand({
+      restApiId: restApiIdOf(deps), resourceId: out.resourceId, httpMethod: 'OPTIONS',
+    })));
+    if (!method) return { state: 'missing' };
+    const drift: string[] = [];
+    if (method.authorizationType !== 'NONE' || method.authorizerId) {
+      drift.push(`OPTIONS has authorizationType ${method.authorizationType ?? 'unset'}${method.authorizerId ? ` with authorizer ${method.authorizerId}` : ''}; CORS preflights must stay open (NONE)`);
+    }
+    if (!method.methodIntegration?.integrationResponses?.['200']) drift.push('OPTIONS has no 200 integration response carrying the CORS headers');
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  async delete(ctx, _spec, out, deps) {
+    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteMethodCommand({
+      restApiId: restApiIdOf(deps), resourceId: out.resourceId, httpMethod: 'OPTIONS',
+    })));
+  },
+};

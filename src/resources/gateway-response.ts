@@ -1,0 +1,57 @@
+import { DeleteGatewayResponseCommand, GetGatewayResponseCommand, PutGatewayResponseCommand } from '@aws-sdk/client-api-gateway';
+import type { SpecByKind } from '../plan/specs.js';
+import { quoted } from './api-method.js';
+import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['gateway-response'];
+
+const ORIGIN_PARAM = 'gatewayresponse.header.Access-Control-Allow-Origin';
+
+/** Static header values for a gateway response, single-quoted as API Gateway requires. */
+export function gatewayResponseParameters(spec: Spec): Record<string, string> {
+  return {
+    [ORIGIN_PARAM]: quoted(spec.allowOrigin),
+    'gatewayresponse.header.Access-Control-Allow-Headers': quoted(spec.allowHeaders.join(',')),
+  };
+}
+
+/**
+ * CORS headers on API Gateway's own 4XX/5XX answers, so a browser sees the authorizer's 401
+ * instead of an opaque CORS failure.
+ */
+export const gatewayResponseHandler: ResourceHandler<Spec> = {
+  kind: 'gateway-response',
+  service: 'apigateway',
+
+  async create(ctx, spec, deps) {
+    await ctx.clients.apigateway.send(new PutGatewayResponseCommand({
+      restApiId: restApiIdOf(deps), responseType: spec.responseType, responseParameters: gatewayResponseParameters(spec),
+    }));
+    return { responseType: spec.responseType };
+  },
+
+  // PutGatewayResponse overwrites, so creating again is the adoption.
+  async find() {
+    return undefined;
+  },
+
+  async read(ctx, spec, out, deps) {
+    const res = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetGatewayResponseCommand({
+      restApiId: restApiIdOf(deps), responseType: spec.responseType,
+    })));
+    if (!res) return { state: 'missing' };
+    // GetGatewayResponse always answers for a DEFAULT_* type; a reset one lacks our headers.
+    const origin = res.responseParameters?.[ORIGIN_PARAM];
+    if (origin === undefined) return { state: 'drifted', drift: [`${spec.responseType} no longer carries the CORS headers`], out };
+    return origin === quoted(spec.allowOrigin)
+      ? { state: 'present', out }
+      : { state: 'drifted', drift: [`${spec.responseType} Access-Control-Allow-Origin is ${origin}, expected ${quoted(spec.allowOrigin)}`], out };
+  },
+
+  async delete(ctx, spec, _out, deps) {
+    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteGatewayResponseCommand({
+      restApiId: restApiIdOf(deps), responseType: spec.responseType,
+    })));
+  },
+};

@@ -1,0 +1,80 @@
+import {
+  AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand, IAMClient,
+  ListAttachedRolePoliciesCommand, NoSuchEntityException,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SpecByKind } from '../plan/specs.js';
+import { LAMBDA_TRUST_POLICY, iamRoleHandler as h } from './iam-role.js';
+import { testCtx } from '../../test/support/resource-ctx.js';
+
+const iam = mockClient(IAMClient);
+const BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const spec: SpecByKind['iam-role'] = { roleName: 'demo-fn-role', path: '/secure-api/', managedPolicyArns: [BASIC], description: 'role' };
+const ARN = 'arn:aws:iam::123456789012:role/secure-api/demo-fn-role';
+const role = (path: string) => ({ Role: { RoleName: spec.roleName, Path: path, Arn: ARN, RoleId: 'R', CreateDate: new Date() } });
+const noSuchEntity = () => new NoSuchEntityException({ message: 'not found', $metadata: {} });
+
+beforeEach(() => iam.reset());
+
+describe('iam-role', () => {
+  it('creates the role under /secure-api/ with the Lambda trust policy and tags, then attaches the basic policy', async () => {
+    iam.on(CreateRoleCommand).resolves({ Role: role('/secure-api/').Role });
+    const out = await h.create(testCtx(), spec, {});
+    expect(out).toEqual({ roleName: 'demo-fn-role', roleArn: ARN });
+    expect(iam).toHaveReceivedCommandWith(CreateRoleCommand, {
+      RoleName: 'demo-fn-role', Path: '/secure-api/',
+      Tags: [{ Key: 'secure-api:stack', Value: 'demo' }, { Key: 'team', Value: 'api' }],
+    });
+    const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]?.args[0].input.AssumeRolePolicyDocument ?? '{}') as unknown;
+    expect(trust).toEqual(JSON.parse(LAMBDA_TRUST_POLICY));
+    expect(JSON.stringify(trust)).toContain('lambda.amazonaws.com');
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(AttachRolePolicyCommand, { RoleName: 'demo-fn-role', PolicyArn: BASIC });
+  });
+
+  it('find adopts a role of our path and attaches a policy a crash left out', async () => {
+    iam.on(GetRoleCommand).resolves(role('/secure-api/'));
+    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    expect(await h.find(testCtx(), spec, {})).toEqual({ roleName: 'demo-fn-role', roleArn: ARN });
+    expect(iam).toHaveReceivedCommandWith(AttachRolePolicyCommand, { PolicyArn: BASIC });
+  });
+
+  it('find leaves alone a role of the same name on another path, and answers undefined when there is none', async () => {
+    iam.on(GetRoleCommand).resolves(role('/'));
+    expect(await h.find(testCtx(), spec, {})).toBeUndefined();
+    iam.on(GetRoleCommand).rejects(noSuchEntity());
+    expect(await h.find(testCtx(), spec, {})).toBeUndefined();
+    expect(iam).not.toHaveReceivedCommand(AttachRolePolicyCommand);
+  });
+
+  it('read reports a policy other than the basic one as drift', async () => {
+    iam.on(GetRoleCommand).resolves(role('/secure-api/'));
+    iam.on(ListAttachedRolePoliciesCommand).resolves({
+      AttachedPolicies: [{ PolicyArn: BASIC }, { PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    });
+    expect(await h.read(testCtx(), spec, { roleName: spec.roleName, roleArn: ARN }, {})).toEqual({
+      state: 'drifted', drift: ['unexpected policy attached: arn:aws:iam::aws:policy/AdministratorAccess'], out: { roleName: spec.roleName, roleArn: ARN },
+    });
+    iam.on(GetRoleCommand).rejects(noSuchEntity());
+    expect(await h.read(testCtx(), spec, { roleName: spec.roleName }, {})).toEqual({ state: 'missing' });
+  });
+
+  it('delete detaches every attached policy (following pages) before deleting the role', async () => {
+    iam.on(ListAttachedRolePoliciesCommand)
+      .resolvesOnce({ AttachedPolicies: [{ PolicyArn: BASIC }], IsTruncated: true, Marker: 'm1' })
+      .resolvesOnce({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::123456789012:policy/extra' }] });
+    await h.delete(testCtx(), spec, { roleName: spec.roleName, roleArn: ARN }, {});
+    expect(iam).toHaveReceivedCommandTimes(DetachRolePolicyCommand, 2);
+    expect(iam).toHaveReceivedNthCommandWith(ListAttachedRolePoliciesCommand, 2, { Marker: 'm1' });
+    expect(iam).toHaveReceivedCommandWith(DeleteRoleCommand, { RoleName: spec.roleName });
+  });
+
+  it('delete of a role that is gone is done', async () => {
+    iam.on(ListAttachedRolePoliciesCommand).rejects(noSuchEntity());
+    await expect(h.delete(testCtx(), spec, { roleName: spec.roleName }, {})).resolves.toBeUndefined();
+    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    iam.on(DeleteRoleCommand).rejects(noSuchEntity());
+    await expect(h.delete(testCtx(), spec, { roleName: spec.roleName }, {})).resolves.toBeUndefined();
+  });
+});

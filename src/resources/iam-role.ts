@@ -1,0 +1,90 @@
+import {
+  AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand,
+  ListAttachedRolePoliciesCommand, type AttachedPolicy,
+} from '@aws-sdk/client-iam';
+import type { SpecByKind } from '../plan/specs.js';
+import { ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Out, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['iam-role'];
+
+/** Only Lambda may assume the role. */
+export const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+function toOut(roleName: string, roleArn: string): Out {
+  return { roleName, roleArn };
+}
+
+async function attachedPolicies(ctx: Ctx, roleName: string): Promise<AttachedPolicy[]> {
+  const all: AttachedPolicy[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await ctx.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }));
+    all.push(...(page.AttachedPolicies ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return all;
+}
+
+async function attachMissing(ctx: Ctx, spec: Spec, attached: AttachedPolicy[]): Promise<void> {
+  const have = new Set(attached.map((p) => p.PolicyArn));
+  for (const arn of spec.managedPolicyArns) {
+    if (!have.has(arn)) await ctx.clients.iam.send(new AttachRolePolicyCommand({ RoleName: spec.roleName, PolicyArn: arn }));
+  }
+}
+
+/** The sample function's execution role: assumable by Lambda, with CloudWatch Logs access only. */
+export const iamRoleHandler: ResourceHandler<Spec> = {
+  kind: 'iam-role',
+  service: 'iam',
+
+  async create(ctx, spec) {
+    const res = await ctx.clients.iam.send(new CreateRoleCommand({
+      RoleName: spec.roleName,
+      Path: spec.path,
+      Description: spec.description,
+      AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
+      Tags: Object.entries(ctx.tags).map(([Key, Value]) => ({ Key, Value })),
+    }));
+    const arn = res.Role?.Arn;
+    if (!arn) throw new Error(`CreateRole returned no ARN for ${spec.roleName}`);
+    await attachMissing(ctx, spec, []);
+    return toOut(spec.roleName, arn);
+  },
+
+  async find(ctx, spec) {
+    const res = await undefinedIfNotFound(ctx.clients.iam.send(new GetRoleCommand({ RoleName: spec.roleName })));
+    const role = res?.Role;
+    // A role of that name outside our path belongs to someone else: never adopt it.
+    if (!role?.Arn || role.Path !== spec.path) return undefined;
+    // A crash between CreateRole and AttachRolePolicy leaves the role without its policy: finish the job.
+    await attachMissing(ctx, spec, await attachedPolicies(ctx, spec.roleName));
+    return toOut(spec.roleName, role.Arn);
+  },
+
+  async read(ctx, spec, out) {
+    const roleName = out.roleName ?? spec.roleName;
+    const res = await undefinedIfNotFound(ctx.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
+    if (!res?.Role) return { state: 'missing' };
+    const attached = (await attachedPolicies(ctx, roleName)).map((p) => p.PolicyArn ?? p.PolicyName ?? '?');
+    const drift = [
+      ...attached.filter((arn) => !spec.managedPolicyArns.includes(arn)).map((arn) => `unexpected policy attached: ${arn}`),
+      ...spec.managedPolicyArns.filter((arn) => !attached.includes(arn)).map((arn) => `policy no longer attached: ${arn}`),
+    ];
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  async delete(ctx, spec, out) {
+    const roleName = out.roleName ?? spec.roleName;
+    const attached = await undefinedIfNotFound(attachedPolicies(ctx, roleName));
+    if (!attached) return;
+    // IAM refuses DeleteRole while managed policies are attached.
+    for (const p of attached) {
+      if (p.PolicyArn) await ignoreNotFound(ctx.clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: p.PolicyArn })));
+    }
+    await ignoreNotFound(ctx.clients.iam.send(new DeleteRoleCommand({ RoleName: roleName })));
+  },
+};

@@ -1,0 +1,100 @@
+import {
+  CreateIdentityProviderCommand, DeleteIdentityProviderCommand, DescribeIdentityProviderCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { awsErrorName } from '../aws/errors.js';
+import { AwsFailure } from '../errors.js';
+import type { SpecByKind } from '../plan/specs.js';
+import { errorMessage, ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
+import type { ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['identity-provider'];
+
+/**
+ * Cognito's ProviderDetails keys per provider type (see CreateIdentityProvider). Facebook takes its
+ * scopes comma-separated, the others space-separated. For Apple the secret is the private key.
+ */
+export function providerDetails(spec: Spec, secret: string): Record<string, string> {
+  const common = { client_id: spec.clientId };
+  switch (spec.providerType) {
+    case 'Google':
+    case 'LoginWithAmazon':
+      return { ...common, client_secret: secret, authorize_scopes: spec.scopes.join(' ') };
+    case 'Facebook':
+      return { ...common, client_secret: secret, authorize_scopes: spec.scopes.join(',') };
+    case 'SignInWithApple':
+      return {
+        ...common, team_id: spec.teamId ?? '', key_id: spec.keyId ?? '', private_key: secret, authorize_scopes: spec.scopes.join(' '),
+      };
+    case 'OIDC':
+      return {
+        ...common, client_secret: secret, oidc_issuer: spec.issuer ?? '', authorize_scopes: spec.scopes.join(' '),
+        attributes_request_method: 'GET',
+      };
+  }
+}
+
+/** Every supported provider hands over the user's email under the same name. */
+const ATTRIBUTE_MAPPING = { email: 'email' };
+
+/** An AWS error with every occurrence of the secret blanked, so it can be shown and logged. */
+function redacted(err: unknown, secret: string): unknown {
+  const message = errorMessage(err);
+  if (!secret || !message.includes(secret)) return err;
+  const name = awsErrorName(err) ?? 'Error';
+  return new AwsFailure(`CreateIdentityProvider failed: ${name}: ${message.split(secret).join('[redacted]')}`, { awsName: name });
+}
+
+/** A federated sign-in (Google, Facebook, Amazon, Apple, OIDC) for the hosted UI. */
+export const identityProviderHandler: ResourceHandler<Spec> = {
+  kind: 'identity-provider',
+  service: 'cognito',
+
+  async create(ctx, spec, deps) {
+    const secret = ctx.secrets.idpClientSecret(spec.providerName, spec.clientSecretEnv);
+    if (secret === undefined || secret === '') {
+      throw new AwsFailure(`No client secret for identity provider ${spec.providerName}: the environment variable ${spec.clientSecretEnv} is not set.`, {
+        code: 'MISSING_SECRET',
+        hint: `Set ${spec.clientSecretEnv} to the ${spec.providerType} app's ${spec.providerType === 'SignInWithApple' ? 'private key' : 'client secret'} and run \`secure-api init\` again to resume (secrets are never written to the state file).`,
+      });
+    }
+    try {
+      await ctx.clients.cognito.send(new CreateIdentityProviderCommand({
+        UserPoolId: userPoolIdOf(deps),
+        ProviderName: spec.providerName,
+        ProviderType: spec.providerType,
+        ProviderDetails: providerDetails(spec, secret),
+        AttributeMapping: ATTRIBUTE_MAPPING,
+      }));
+    } catch (err) {
+      throw redacted(err, secret);
+    }
+    return { providerName: spec.providerName };
+  },
+
+  async find(ctx, spec, deps) {
+    const res = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeIdentityProviderCommand({
+      UserPoolId: userPoolIdOf(deps), ProviderName: spec.providerName,
+    })));
+    return res?.IdentityProvider ? { providerName: spec.providerName } : undefined;
+  },
+
+  async read(ctx, spec, out, deps) {
+    const res = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeIdentityProviderCommand({
+      UserPoolId: userPoolIdOf(deps), ProviderName: out.providerName ?? spec.providerName,
+    })));
+    const idp = res?.IdentityProvider;
+    if (!idp) return { state: 'missing' };
+    const drift: string[] = [];
+    if (idp.ProviderType !== spec.providerType) drift.push(`provider type is ${idp.ProviderType ?? 'unset'}, expected ${spec.providerType}`);
+    // Only the client id is compared: ProviderDetails also holds the secret, which we never read back.
+    const clientId = idp.ProviderDetails?.client_id;
+    if (clientId !== spec.clientId) drift.push(`client_id is ${clientId ?? 'unset'}, expected ${spec.clientId}`);
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  async delete(ctx, spec, out, deps) {
+    await ignoreNotFound(ctx.clients.cognito.send(new DeleteIdentityProviderCommand({
+      UserPoolId: userPoolIdOf(deps), ProviderName: out.providerName ?? spec.providerName,
+    })));
+  },
+};

@@ -1,0 +1,129 @@
+import {
+  CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand,
+  type FunctionConfiguration, type Runtime,
+} from '@aws-sdk/client-lambda';
+import { awsErrorName } from '../aws/errors.js';
+import { withRetry } from '../aws/retry.js';
+import { AwsFailure } from '../errors.js';
+import type { SpecByKind } from '../plan/specs.js';
+import { buildSampleFunctionZip } from './sample-function.js';
+import { STACK_TAG, depOut, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Out, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['lambda-function'];
+
+/** IAM is eventually consistent: a role made seconds ago is refused with this until it has propagated. */
+export function isRoleNotYetAssumable(err: unknown): boolean {
+  return awsErrorName(err) === 'InvalidParameterValueException' && /cannot be assumed/i.test(errorMessage(err));
+}
+
+/** How long we give a new role to become assumable, and a function to leave Pending. */
+const ROLE_PROPAGATION_MS = 90_000;
+const ACTIVE_WAIT_MS = 120_000;
+
+function toOut(conf: FunctionConfiguration | undefined, name: string): Out {
+  if (!conf?.FunctionArn) throw new Error(`Lambda returned no ARN for ${name}`);
+  return { functionName: conf.FunctionName ?? name, functionArn: conf.FunctionArn };
+}
+
+/** Poll while the function is Pending (bounded); returns its last configuration, whatever the state. */
+async function settle(ctx: Ctx, name: string, initial: FunctionConfiguration): Promise<FunctionConfiguration> {
+  const start = ctx.now();
+  let delay = 250;
+  let conf = initial;
+  while (conf.State === 'Pending' && ctx.now() - start + delay <= ACTIVE_WAIT_MS) {
+    await ctx.sleep(delay);
+    delay = Math.min(2_000, delay * 2);
+    conf = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  }
+  return conf;
+}
+
+/** Wait until the function can be invoked; 'Failed' is final and carries AWS's reason. */
+export async function waitUntilActive(ctx: Ctx, name: string, initial: FunctionConfiguration): Promise<FunctionConfiguration> {
+  const conf = await settle(ctx, name, initial);
+  // Inactive is an idle function that wakes on its next invoke; some emulators report no State at all.
+  if (conf.State === 'Active' || conf.State === 'Inactive' || conf.State === undefined) return conf;
+  if (conf.State === 'Failed') {
+    throw new AwsFailure(`Lambda function ${name} failed to become active: ${conf.StateReason ?? conf.StateReasonCode ?? 'no reason given'}`, {
+      code: 'LAMBDA_FAILED', awsName: conf.StateReasonCode,
+      hint: 'Run `secure-api destroy` to remove it, then `secure-api init` again.',
+    });
+  }
+  throw new AwsFailure(`Lambda function ${name} is still ${conf.State} after ${ACTIVE_WAIT_MS / 1000} s`, {
+    code: 'LAMBDA_TIMEOUT', hint: 'Run `secure-api init` again to resume once it is Active.',
+  });
+}
+
+async function findOurs(ctx: Ctx, name: string): Promise<FunctionConfiguration | undefined> {
+  const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
+  // Same name, other owner: leave it alone (create will then fail with a clear conflict).
+  if (!res?.Configuration || res.Tags?.[STACK_TAG] !== ctx.stack) return undefined;
+  return res.Configuration;
+}
+
+/** The sample function: the zip is built in memory from ./sample-function.ts. */
+export const lambdaFunctionHandler: ResourceHandler<Spec> = {
+  kind: 'lambda-function',
+  service: 'lambda',
+
+  async create(ctx, spec, deps) {
+    const command = new CreateFunctionCommand({
+      FunctionName: spec.functionName,
+      Runtime: spec.runtime as Runtime,
+      Role: depOut(deps, spec.roleNode, 'roleArn'),
+      Handler: spec.handler,
+      Code: { ZipFile: buildSampleFunctionZip() },
+      Description: spec.description,
+      MemorySize: spec.memoryMb,
+      Timeout: spec.timeoutSeconds,
+      // The API's CORS origin is not part of this spec; the sample answers any origin.
+      Environment: { Variables: { CORS_ORIGIN: spec.corsOrigin } },
+      Tags: ctx.tags,
+    });
+    let noted = false;
+    let created: FunctionConfiguration;
+    try {
+      created = await withRetry(() => ctx.clients.lambda.send(command), {
+        sleep: ctx.sleep, now: ctx.now, baseMs: 250, capMs: 2_000, maxElapsedMs: ROLE_PROPAGATION_MS,
+        retryable: isRoleNotYetAssumable,
+        onRetry: () => {
+          if (!noted) ctx.note('waiting for the new IAM role to propagate…');
+          noted = true;
+        },
+      });
+    } catch (err) {
+      // A retried call whose first attempt did land: the function exists and is ours.
+      if (awsErrorName(err) !== 'ResourceConflictException') throw err;
+      const existing = await findOurs(ctx, spec.functionName);
+      if (!existing) throw err;
+      created = existing;
+    }
+    return toOut(await waitUntilActive(ctx, spec.functionName, created), spec.functionName);
+  },
+
+  async find(ctx, spec) {
+    const conf = await findOurs(ctx, spec.functionName);
+    if (!conf) return undefined;
+    // Never throw for an unhealthy function here: destroy adopts through find too, and must still delete it.
+    const settled = await settle(ctx, spec.functionName, conf);
+    if (settled.State === 'Failed') ctx.note(`Lambda function ${spec.functionName} is Failed: ${settled.StateReason ?? 'no reason given'}`);
+    return toOut(settled, spec.functionName);
+  },
+
+  async read(ctx, spec, out, deps) {
+    const name = out.functionName ?? spec.functionName;
+    const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
+    const conf = res?.Configuration;
+    if (!conf) return { state: 'missing' };
+    const drift: string[] = [];
+    if (conf.State === 'Failed') drift.push(`state is Failed: ${conf.StateReason ?? 'no reason given'}`);
+    const roleArn = deps[spec.roleNode]?.roleArn;
+    if (roleArn && conf.Role !== roleArn) drift.push(`execution role is ${conf.Role ?? 'none'}, expected ${roleArn}`);
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  async delete(ctx, spec, out) {
+    await ignoreNotFound(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: out.functionName ?? spec.functionName })));
+  },
+};

@@ -1,0 +1,92 @@
+import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { z } from 'zod';
+import { awsErrorName } from '../aws/errors.js';
+import type { SpecByKind } from '../plan/specs.js';
+import { depOut, errorMessage, executeApiSourceArn, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Out, Outputs, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['lambda-permission'];
+
+/** The parts of a Lambda resource policy we read; AWS may add more. */
+const PolicyDocument = z.object({
+  Statement: z.array(z.object({
+    Sid: z.string().optional(),
+    Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
+  })),
+});
+type Statement = z.infer<typeof PolicyDocument>['Statement'][number];
+
+/** FunctionName accepts a name or an ARN, so an existing function's ARN is used as is. */
+function functionNameFor(spec: Spec, deps: Outputs): string {
+  return 'arn' in spec.function ? spec.function.arn : depOut(deps, spec.function.node, 'functionName');
+}
+
+function toOut(functionName: string, statementId: string): Out {
+  return { functionName, statementId };
+}
+
+async function findStatement(ctx: Ctx, functionName: string, statementId: string): Promise<Statement | undefined> {
+  // No policy at all (or no function) comes back as ResourceNotFoundException.
+  const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
+  if (!res?.Policy) return undefined;
+  const parsed = PolicyDocument.safeParse(JSON.parse(res.Policy) as unknown);
+  return parsed.success ? parsed.data.Statement.find((s) => s.Sid === statementId) : undefined;
+}
+
+/** AWS writes `ArnLike: { "AWS:SourceArn": … }`; read it whatever the condition operator. */
+export function sourceArnOf(statement: Statement): string | undefined {
+  for (const block of Object.values(statement.Condition ?? {})) {
+    const value = block['AWS:SourceArn'];
+    if (value !== undefined) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}
+
+/** Lets API Gateway invoke the function, from this API only; without it the API answers 500. */
+export const lambdaPermissionHandler: ResourceHandler<Spec> = {
+  kind: 'lambda-permission',
+  service: 'lambda',
+
+  async create(ctx, spec, deps) {
+    const functionName = functionNameFor(spec, deps);
+    try {
+      await ctx.clients.lambda.send(new AddPermissionCommand({
+        FunctionName: functionName,
+        StatementId: spec.statementId,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: executeApiSourceArn(ctx, restApiIdOf(deps)),
+      }));
+    } catch (err) {
+      // Our deterministic statement id is already there (a resumed run): adopt it.
+      if (!(awsErrorName(err) === 'ResourceConflictException' && /already exists/i.test(errorMessage(err)))) throw err;
+    }
+    return toOut(functionName, spec.statementId);
+  },
+
+  async find(ctx, spec, deps) {
+    const functionName = functionNameFor(spec, deps);
+    const statement = await findStatement(ctx, functionName, spec.statementId);
+    return statement ? toOut(functionName, spec.statementId) : undefined;
+  },
+
+  async read(ctx, spec, out, deps) {
+    const functionName = out.functionName ?? functionNameFor(spec, deps);
+    const statement = await findStatement(ctx, functionName, out.statementId ?? spec.statementId);
+    if (!statement) return { state: 'missing' };
+    const apiId = deps.api?.apiId;
+    if (apiId === undefined) return { state: 'present', out };
+    const expected = executeApiSourceArn(ctx, apiId);
+    const actual = sourceArnOf(statement);
+    return actual === expected
+      ? { state: 'present', out }
+      : { state: 'drifted', drift: [`SourceArn is ${actual ?? 'unset'}, expected ${expected}`], out };
+  },
+
+  async delete(ctx, spec, out, deps) {
+    await ignoreNotFound(ctx.clients.lambda.send(new RemovePermissionCommand({
+      FunctionName: out.functionName ?? functionNameFor(spec, deps),
+      StatementId: out.statementId ?? spec.statementId,
+    })));
+  },
+};

@@ -1,0 +1,72 @@
+import { isNotFound } from '../aws/errors.js';
+import type { Ctx, Outputs } from './types.js';
+
+/** Every resource carries this tag; `find` adopts only what carries our stack's value. */
+export const STACK_TAG = 'secure-api:stack';
+
+/** The REST API and the user pool have fixed node ids (see src/plan/specs.ts). */
+export const API_NODE = 'api';
+export const POOL_NODE = 'pool';
+
+/** One output of a dependency; a missing one is a planning bug, not a user error. */
+export function depOut(deps: Outputs, node: string, key: string): string {
+  const value = deps[node]?.[key];
+  if (value === undefined || value === '') {
+    throw new Error(`internal: dependency "${node}" has no output "${key}" (was it created first?)`);
+  }
+  return value;
+}
+
+export function restApiIdOf(deps: Outputs): string {
+  return depOut(deps, API_NODE, 'apiId');
+}
+
+export function userPoolIdOf(deps: Outputs): string {
+  return depOut(deps, POOL_NODE, 'userPoolId');
+}
+
+/** The API root when the node is the API itself, else the api-resource node's id. */
+export function resourceIdFor(deps: Outputs, resourceNode: string): string {
+  return resourceNode === API_NODE ? depOut(deps, API_NODE, 'rootResourceId') : depOut(deps, resourceNode, 'resourceId');
+}
+
+/** Our function's ARN, or the ARN of an existing function the user named. */
+export function functionArnFor(ref: { node: string } | { arn: string }, deps: Outputs): string {
+  return 'arn' in ref ? ref.arn : depOut(deps, ref.node, 'functionArn');
+}
+
+/** The integration URI API Gateway invokes a Lambda function through (AWS_PROXY). */
+export function lambdaInvokeUri(ctx: Ctx, functionArn: string): string {
+  return `arn:${ctx.partition}:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
+}
+
+/** Any stage, method and path of this API: what lambda:AddPermission's SourceArn is scoped to. */
+export function executeApiSourceArn(ctx: Ctx, apiId: string): string {
+  return `arn:${ctx.partition}:execute-api:${ctx.region}:${ctx.account}:${apiId}/*/*/*`;
+}
+
+/** Await an AWS call whose "not found" means there is nothing to do (idempotent delete). */
+export async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+/** Await an AWS lookup, mapping "not found" to undefined. */
+export async function undefinedIfNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The message of an AWS error, for matching the few cases AWS only tells apart in prose. */
+export function errorMessage(err: unknown): string {
+  return typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string'
+    ? (err as { message: string }).message
+    : String(err);
+}

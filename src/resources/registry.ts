@@ -1,0 +1,38 @@
+import type { SpecByKind } from '../plan/specs.js';
+import { apiMethodHandler } from './api-method.js';
+import { apiResourceHandler } from './api-resource.js';
+import { authorizerHandler } from './authorizer.js';
+import { corsPreflightHandler } from './cors-preflight.js';
+import { deploymentHandler } from './deployment.js';
+import { gatewayResponseHandler } from './gateway-response.js';
+import { iamRoleHandler } from './iam-role.js';
+import { identityProviderHandler } from './identity-provider.js';
+import { lambdaFunctionHandler } from './lambda-function.js';
+import { lambdaPermissionHandler } from './lambda-permission.js';
+import { restApiHandler } from './rest-api.js';
+import type { ResourceHandler, ResourceKind } from './types.js';
+import { userPoolClientHandler } from './user-pool-client.js';
+import { userPoolDomainHandler } from './user-pool-domain.js';
+import { userPoolHandler } from './user-pool.js';
+
+/** One handler per resource kind; the mapped type makes a missing or mistyped entry a compile error. */
+export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } = {
+  'iam-role': iamRoleHandler,
+  'lambda-function': lambdaFunctionHandler,
+  'lambda-permission': lambdaPermissionHandler,
+  'rest-api': restApiHandler,
+  'api-resource': apiResourceHandler,
+  'api-method': apiMethodHandler,
+  'cors-preflight': corsPreflightHandler,
+  'gateway-response': gatewayResponseHandler,
+  'authorizer': authorizerHandler,
+  'deployment': deploymentHandler,
+  'user-pool': userPoolHandler,
+  'identity-provider': identityProviderHandler,
+  'user-pool-client': userPoolClientHandler,
+  'user-pool-domain': userPoolDomainHandler,
+};
+
+export function handlerFor<K extends ResourceKind>(kind: K): ResourceHandler<SpecByKind[K]> {
+  return handlers[kind];
+}

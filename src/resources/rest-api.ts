@@ -1,0 +1,69 @@
+import {
+  CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand,
+  type RestApi,
+} from '@aws-sdk/client-api-gateway';
+import type { SpecByKind } from '../plan/specs.js';
+import { STACK_TAG, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Out, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['rest-api'];
+
+/** AWS's largest page for GetRestApis / GetResources. */
+const PAGE = 500;
+
+/** Recent API Gateway returns the root id with the API; older responses (and some emulators) need one lookup. */
+async function rootResourceIdOf(ctx: Ctx, api: RestApi): Promise<string> {
+  if (api.rootResourceId) return api.rootResourceId;
+  const res = await ctx.clients.apigateway.send(new GetResourcesCommand({ restApiId: api.id, limit: PAGE }));
+  const root = res.items?.find((r) => r.path === '/');
+  if (!root?.id) throw new Error(`REST API ${api.id ?? '?'} has no root resource`);
+  return root.id;
+}
+
+async function toOut(ctx: Ctx, api: RestApi): Promise<Out> {
+  if (!api.id) throw new Error('API Gateway returned a REST API without an id');
+  return { apiId: api.id, rootResourceId: await rootResourceIdOf(ctx, api) };
+}
+
+/** Step 1 of the tutorial: the REST API itself, tagged so a resumed run can find it by name and tag. */
+export const restApiHandler: ResourceHandler<Spec> = {
+  kind: 'rest-api',
+  service: 'apigateway',
+
+  async create(ctx, spec) {
+    const api = await ctx.clients.apigateway.send(new CreateRestApiCommand({
+      name: spec.name,
+      description: spec.description,
+      endpointConfiguration: { types: [spec.endpointType] },
+      tags: ctx.tags,
+    }));
+    return toOut(ctx, api);
+  },
+
+  async find(ctx, spec) {
+    const matches: RestApi[] = [];
+    let position: string | undefined;
+    do {
+      const page = await ctx.clients.apigateway.send(new GetRestApisCommand({ limit: PAGE, position }));
+      matches.push(...(page.items ?? []).filter((a) => a.name === spec.name && a.tags?.[STACK_TAG] === ctx.stack));
+      position = page.position;
+    } while (position);
+    // Names are not unique in API Gateway; the newest is the one an interrupted run just made.
+    const newest = matches.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
+    return newest ? toOut(ctx, newest) : undefined;
+  },
+
+  async read(ctx, spec, out) {
+    const api = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetRestApiCommand({ restApiId: out.apiId })));
+    if (!api) return { state: 'missing' };
+    const types = api.endpointConfiguration?.types ?? [];
+    return types.includes(spec.endpointType)
+      ? { state: 'present', out }
+      : { state: 'drifted', drift: [`endpoint type is ${types.join(',') || 'unset'}, expected ${spec.endpointType}`], out };
+  },
+
+  async delete(ctx, _spec, out) {
+    // The client wrapper already waits out DeleteRestApi's one-per-30-s throttle.
+    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteRestApiCommand({ restApiId: out.apiId })));
+  },
+};

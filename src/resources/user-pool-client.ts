@@ -1,0 +1,84 @@
+import {
+  CreateUserPoolClientCommand, DeleteUserPoolClientCommand, DescribeUserPoolClientCommand, ListUserPoolClientsCommand,
+  type CreateUserPoolClientCommandInput, type ExplicitAuthFlowsType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { SpecByKind } from '../plan/specs.js';
+import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
+import type { ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['user-pool-client'];
+
+/** The CreateUserPoolClient request for a spec (pure, so the mapping is tested on its own). */
+export function createUserPoolClientInput(spec: Spec, userPoolId: string): CreateUserPoolClientCommandInput {
+  const oauth = spec.oauth;
+  return {
+    UserPoolId: userPoolId,
+    ClientName: spec.name,
+    GenerateSecret: spec.generateSecret,
+    // The config schema only admits Cognito's flow names.
+    ExplicitAuthFlows: spec.authFlows as ExplicitAuthFlowsType[],
+    SupportedIdentityProviders: spec.supportedIdentityProviders,
+    // Sign-in errors do not reveal whether a user exists.
+    PreventUserExistenceErrors: 'ENABLED',
+    EnableTokenRevocation: true,
+    ...(oauth
+      ? {
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: oauth.flows.length > 0 ? oauth.flows : ['code'],
+        AllowedOAuthScopes: oauth.scopes,
+        CallbackURLs: oauth.callbackUrls,
+        LogoutURLs: oauth.logoutUrls,
+      }
+      : {}),
+  };
+}
+
+/**
+ * The app client users sign in through. Its secret (when generated) is never returned from here and
+ * never stored: whoever needs it (SECRET_HASH in verify/) reads it from Cognito at that moment.
+ */
+export const userPoolClientHandler: ResourceHandler<Spec> = {
+  kind: 'user-pool-client',
+  service: 'cognito',
+
+  async create(ctx, spec, deps) {
+    const res = await ctx.clients.cognito.send(new CreateUserPoolClientCommand(createUserPoolClientInput(spec, userPoolIdOf(deps))));
+    const clientId = res.UserPoolClient?.ClientId;
+    if (!clientId) throw new Error(`CreateUserPoolClient returned no client id for ${spec.name}`);
+    return { clientId };
+  },
+
+  async find(ctx, spec, deps) {
+    const userPoolId = userPoolIdOf(deps);
+    let token: string | undefined;
+    do {
+      const page = await ctx.clients.cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken: token }));
+      const hit = page.UserPoolClients?.find((c) => c.ClientName === spec.name);
+      if (hit?.ClientId) return { clientId: hit.ClientId };
+      token = page.NextToken;
+    } while (token);
+    return undefined;
+  },
+
+  async read(ctx, spec, out, deps) {
+    const res = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({
+      UserPoolId: userPoolIdOf(deps), ClientId: out.clientId,
+    })));
+    const client = res?.UserPoolClient;
+    if (!client) return { state: 'missing' };
+    const drift: string[] = [];
+    const flows = new Set<string>(client.ExplicitAuthFlows ?? []);
+    const missing = spec.authFlows.filter((f) => !flows.has(f));
+    if (missing.length > 0) drift.push(`ExplicitAuthFlows lack ${missing.join(', ')}`);
+    // Only whether a secret exists is looked at; its value is never kept.
+    if (Boolean(client.ClientSecret) !== spec.generateSecret) drift.push(spec.generateSecret ? 'the client has no secret, expected one' : 'the client has a secret, expected none');
+    const idps = new Set(client.SupportedIdentityProviders ?? []);
+    const missingIdps = spec.supportedIdentityProviders.filter((p) => !idps.has(p));
+    if (missingIdps.length > 0) drift.push(`SupportedIdentityProviders lack ${missingIdps.join(', ')}`);
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  async delete(ctx, _spec, out, deps) {
+    await ignoreNotFound(ctx.clients.cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId: out.clientId })));
+  },
+};

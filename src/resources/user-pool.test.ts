@@ -1,0 +1,129 @@
+import {
+  CognitoIdentityProviderClient, CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand,
+  ResourceNotFoundException, SetUserPoolMfaConfigCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SpecByKind } from '../plan/specs.js';
+import { testCtx } from '../../test/support/resource-ctx.js';
+import { createUserPoolInput, mfaConfigInput, userPoolHandler as h } from './user-pool.js';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+type Spec = SpecByKind['user-pool'];
+const base: Spec = {
+  name: 'demo-users',
+  signInIdentifiers: ['email'],
+  passwordPolicy: { minLength: 12, requireNumbers: true, requireSymbols: false, requireUppercase: true, requireLowercase: true, temporaryPasswordValidityDays: 7 },
+  mfa: { mode: 'OFF', totp: false, sms: false },
+  email: { type: 'COGNITO_DEFAULT' },
+  accountRecovery: 'verified_email',
+  selfSignUp: false,
+};
+const TAGS = { 'secure-api:stack': 'demo' };
+
+beforeEach(() => cognito.reset());
+
+describe('createUserPoolInput', () => {
+  it('maps an email sign-in pool', () => {
+    expect(createUserPoolInput(base, TAGS)).toEqual({
+      PoolName: 'demo-users',
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireNumbers: true, RequireSymbols: false, RequireUppercase: true, RequireLowercase: true, TemporaryPasswordValidityDays: 7 } },
+      MfaConfiguration: 'OFF',
+      EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UserPoolTags: TAGS,
+      DeletionProtection: 'INACTIVE',
+    });
+  });
+
+  it('uses aliases when a username is chosen with email/phone, and nothing when only a username', () => {
+    const both = createUserPoolInput({ ...base, signInIdentifiers: ['username', 'email', 'phone'] }, TAGS);
+    expect(both.AliasAttributes).toEqual(['email', 'phone_number']);
+    expect(both.UsernameAttributes).toBeUndefined();
+    expect(both.AutoVerifiedAttributes).toEqual(['email', 'phone_number']);
+    const only = createUserPoolInput({ ...base, signInIdentifiers: ['username'], accountRecovery: 'admin_only' }, TAGS);
+    expect(only.AliasAttributes).toBeUndefined();
+    expect(only.UsernameAttributes).toBeUndefined();
+    expect(only.AutoVerifiedAttributes).toBeUndefined();
+    expect(only.AccountRecoverySetting).toEqual({ RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] });
+  });
+
+  it('verifies email for email recovery even when email is not an identifier; opens sign-up', () => {
+    const input = createUserPoolInput({ ...base, signInIdentifiers: ['phone'], selfSignUp: true }, TAGS);
+    expect(input.UsernameAttributes).toEqual(['phone_number']);
+    expect(input.AutoVerifiedAttributes).toEqual(['email', 'phone_number']);
+    expect(input.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: false });
+  });
+
+  it('sends SES as a DEVELOPER email configuration', () => {
+    const input = createUserPoolInput({
+      ...base, email: { type: 'SES', sourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com', from: 'Demo <no-reply@example.com>', configurationSet: 'cs', replyTo: 'help@example.com' },
+    }, TAGS);
+    expect(input.EmailConfiguration).toEqual({
+      EmailSendingAccount: 'DEVELOPER', SourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com',
+      From: 'Demo <no-reply@example.com>', ConfigurationSet: 'cs', ReplyToEmailAddress: 'help@example.com',
+    });
+  });
+
+  it('creates TOTP-only MFA pools with MFA OFF (CreateUserPool refuses it without SMS) and SMS pools with it', () => {
+    expect(createUserPoolInput({ ...base, mfa: { mode: 'ON', totp: true, sms: false } }, TAGS).MfaConfiguration).toBe('OFF');
+    const sms = createUserPoolInput({ ...base, mfa: { mode: 'OPTIONAL', totp: false, sms: true, smsRoleArn: 'arn:aws:iam::123456789012:role/sns', smsExternalId: 'ext' } }, TAGS);
+    expect(sms.MfaConfiguration).toBe('OPTIONAL');
+    expect(sms.SmsConfiguration).toEqual({ SnsCallerArn: 'arn:aws:iam::123456789012:role/sns', ExternalId: 'ext' });
+    expect(sms.AutoVerifiedAttributes).toContain('phone_number');
+  });
+
+  it('builds SetUserPoolMfaConfig with TOTP and, when chosen, SMS', () => {
+    const spec: Spec = { ...base, mfa: { mode: 'ON', totp: true, sms: true, smsRoleArn: 'arn:r', smsExternalId: undefined } };
+    expect(mfaConfigInput(spec, 'p1')).toEqual({
+      UserPoolId: 'p1', SoftwareTokenMfaConfiguration: { Enabled: true }, SmsMfaConfiguration: { SmsConfiguration: { SnsCallerArn: 'arn:r' } }, MfaConfiguration: 'ON',
+    });
+  });
+});
+
+describe('user-pool handler', () => {
+  it('create turns TOTP on after creating, and builds the ARN when AWS leaves it out', async () => {
+    cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'eu-west-1_abc' } });
+    cognito.on(SetUserPoolMfaConfigCommand).resolves({});
+    const out = await h.create(testCtx(), { ...base, mfa: { mode: 'OPTIONAL', totp: true, sms: false } }, {});
+    expect(out).toEqual({ userPoolId: 'eu-west-1_abc', userPoolArn: 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc' });
+    expect(cognito).toHaveReceivedCommandWith(SetUserPoolMfaConfigCommand, {
+      UserPoolId: 'eu-west-1_abc', SoftwareTokenMfaConfiguration: { Enabled: true }, MfaConfiguration: 'OPTIONAL',
+    });
+  });
+
+  it('create skips SetUserPoolMfaConfig when MFA is off', async () => {
+    cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'p1', Arn: 'arn:p1' } });
+    expect(await h.create(testCtx(), base, {})).toEqual({ userPoolId: 'p1', userPoolArn: 'arn:p1' });
+    expect(cognito).not.toHaveReceivedCommand(SetUserPoolMfaConfigCommand);
+  });
+
+  it('find pages by name and adopts only the pool tagged with our stack', async () => {
+    cognito.on(ListUserPoolsCommand)
+      .resolvesOnce({ UserPools: [{ Id: 'p-other', Name: 'demo-users' }], NextToken: 't2' })
+      .resolvesOnce({ UserPools: [{ Id: 'p-x', Name: 'x' }, { Id: 'p-ours', Name: 'demo-users' }] });
+    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'p-other' }).resolves({ UserPool: { Id: 'p-other', UserPoolTags: { 'secure-api:stack': 'prod' } } });
+    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'p-ours' }).resolves({ UserPool: { Id: 'p-ours', Arn: 'arn:ours', UserPoolTags: { 'secure-api:stack': 'demo' } } });
+    expect(await h.find(testCtx(), base, {})).toEqual({ userPoolId: 'p-ours', userPoolArn: 'arn:ours' });
+    expect(cognito).toHaveReceivedNthCommandWith(ListUserPoolsCommand, 2, { NextToken: 't2', MaxResults: 60 });
+    expect(cognito).toHaveReceivedCommandTimes(DescribeUserPoolCommand, 2);
+  });
+
+  it('read: missing when gone, drifted when MFA was turned off', async () => {
+    const out = { userPoolId: 'p1', userPoolArn: 'arn:p1' };
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'p1', MfaConfiguration: 'OFF', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } } });
+    expect(await h.read(testCtx(), { ...base, mfa: { mode: 'ON', totp: true, sms: false } }, out, {}))
+      .toEqual({ state: 'drifted', drift: ['MFA is OFF, expected ON'], out });
+    cognito.on(DescribeUserPoolCommand).rejects(new ResourceNotFoundException({ message: 'User pool p1 does not exist.', $metadata: {} }));
+    expect(await h.read(testCtx(), base, out, {})).toEqual({ state: 'missing' });
+  });
+
+  it('delete treats ResourceNotFound as done', async () => {
+    cognito.on(DeleteUserPoolCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    await expect(h.delete(testCtx(), base, { userPoolId: 'p1' }, {})).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,131 @@
+import {
+  CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand, SetUserPoolMfaConfigCommand,
+  type CreateUserPoolCommandInput, type SetUserPoolMfaConfigCommandInput, type SmsConfigurationType, type UsernameAttributeType,
+  type VerifiedAttributeType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { SpecByKind } from '../plan/specs.js';
+import { STACK_TAG, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Out, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['user-pool'];
+
+function smsConfiguration(spec: Spec): SmsConfigurationType | undefined {
+  const { sms, smsRoleArn, smsExternalId } = spec.mfa;
+  return sms && smsRoleArn ? { SnsCallerArn: smsRoleArn, ...(smsExternalId ? { ExternalId: smsExternalId } : {}) } : undefined;
+}
+
+/** TOTP can only be switched on by SetUserPoolMfaConfig after the pool exists. */
+function needsMfaConfig(spec: Spec): boolean {
+  return spec.mfa.mode !== 'OFF' && spec.mfa.totp;
+}
+
+/** The CreateUserPool request for a spec (pure, so the mapping is tested on its own). */
+export function createUserPoolInput(spec: Spec, tags: Record<string, string>): CreateUserPoolCommandInput {
+  const ids = spec.signInIdentifiers;
+  const attrs: UsernameAttributeType[] = [
+    ...(ids.includes('email') ? ['email' as const] : []),
+    ...(ids.includes('phone') ? ['phone_number' as const] : []),
+  ];
+  const sms = smsConfiguration(spec);
+  const verified = new Set<VerifiedAttributeType>();
+  if (ids.includes('email') || spec.accountRecovery === 'verified_email') verified.add('email');
+  if (ids.includes('phone') || spec.accountRecovery === 'verified_phone_number') verified.add('phone_number');
+  // Cognito requires a verified phone_number for SMS MFA.
+  if (spec.mfa.mode !== 'OFF' && sms) verified.add('phone_number');
+  return {
+    PoolName: spec.name,
+    // With a username, email/phone become aliases; without one, they are the username itself.
+    ...(attrs.length > 0 ? (ids.includes('username') ? { AliasAttributes: attrs } : { UsernameAttributes: attrs }) : {}),
+    ...(verified.size > 0 ? { AutoVerifiedAttributes: [...verified] } : {}),
+    Policies: {
+      PasswordPolicy: {
+        MinimumLength: spec.passwordPolicy.minLength,
+        RequireNumbers: spec.passwordPolicy.requireNumbers,
+        RequireSymbols: spec.passwordPolicy.requireSymbols,
+        RequireUppercase: spec.passwordPolicy.requireUppercase,
+        RequireLowercase: spec.passwordPolicy.requireLowercase,
+        TemporaryPasswordValidityDays: spec.passwordPolicy.temporaryPasswordValidityDays,
+      },
+    },
+    // CreateUserPool refuses OPTIONAL/ON without an SMS configuration; TOTP-only MFA is turned on afterwards.
+    MfaConfiguration: sms ? spec.mfa.mode : 'OFF',
+    ...(sms ? { SmsConfiguration: sms } : {}),
+    EmailConfiguration: spec.email.type === 'SES'
+      ? {
+        EmailSendingAccount: 'DEVELOPER',
+        SourceArn: spec.email.sourceArn,
+        From: spec.email.from,
+        ...(spec.email.configurationSet ? { ConfigurationSet: spec.email.configurationSet } : {}),
+        ...(spec.email.replyTo ? { ReplyToEmailAddress: spec.email.replyTo } : {}),
+      }
+      : { EmailSendingAccount: 'COGNITO_DEFAULT' },
+    AccountRecoverySetting: { RecoveryMechanisms: [{ Name: spec.accountRecovery, Priority: 1 }] },
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
+    UserPoolTags: tags,
+    // `secure-api destroy` must be able to remove the pool.
+    DeletionProtection: 'INACTIVE',
+  };
+}
+
+/** SetUserPoolMfaConfig turning on TOTP (and SMS when chosen) at the spec's MFA mode. */
+export function mfaConfigInput(spec: Spec, userPoolId: string): SetUserPoolMfaConfigCommandInput {
+  const sms = smsConfiguration(spec);
+  return {
+    UserPoolId: userPoolId,
+    SoftwareTokenMfaConfiguration: { Enabled: spec.mfa.totp },
+    ...(sms ? { SmsMfaConfiguration: { SmsConfiguration: sms } } : {}),
+    MfaConfiguration: spec.mfa.mode,
+  };
+}
+
+function toOut(ctx: Ctx, userPoolId: string, arn: string | undefined): Out {
+  return { userPoolId, userPoolArn: arn ?? `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.account}:userpool/${userPoolId}` };
+}
+
+/** Step 3: the user pool whose tokens the authorizer accepts. */
+export const userPoolHandler: ResourceHandler<Spec> = {
+  kind: 'user-pool',
+  service: 'cognito',
+
+  async create(ctx, spec) {
+    const res = await ctx.clients.cognito.send(new CreateUserPoolCommand(createUserPoolInput(spec, ctx.tags)));
+    const id = res.UserPool?.Id;
+    if (!id) throw new Error(`CreateUserPool returned no id for ${spec.name}`);
+    if (needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, id)));
+    return toOut(ctx, id, res.UserPool?.Arn);
+  },
+
+  async find(ctx, spec) {
+    let token: string | undefined;
+    do {
+      const page = await ctx.clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken: token }));
+      for (const p of page.UserPools ?? []) {
+        if (p.Name !== spec.name || !p.Id) continue;
+        // Pool names are not unique: only the one tagged with our stack is ours.
+        const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool;
+        if (pool?.UserPoolTags?.[STACK_TAG] !== ctx.stack) continue;
+        // Interrupted before SetUserPoolMfaConfig: it is idempotent, so just send it.
+        if (needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, p.Id)));
+        return toOut(ctx, p.Id, pool.Arn);
+      }
+      token = page.NextToken;
+    } while (token);
+    return undefined;
+  },
+
+  async read(ctx, spec, out) {
+    const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
+    if (!pool) return { state: 'missing' };
+    const drift: string[] = [];
+    if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push(`MFA is ${pool.MfaConfiguration ?? 'OFF'}, expected ${spec.mfa.mode}`);
+    if (pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly === spec.selfSignUp) {
+      drift.push(`self sign-up is ${spec.selfSignUp ? 'off' : 'on'}, expected ${spec.selfSignUp ? 'on' : 'off'}`);
+    }
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  // The engine deletes the hosted-UI domain first: Cognito refuses to delete a pool that has one.
+  async delete(ctx, _spec, out) {
+    await ignoreNotFound(ctx.clients.cognito.send(new DeleteUserPoolCommand({ UserPoolId: out.userPoolId })));
+  },
+};

@@ -1,0 +1,34 @@
+import { createAwsClients } from '../../src/aws/clients.js';
+import type { Ctx } from '../../src/resources/types.js';
+
+/** A Ctx for handler tests: real SDK clients (stub them with aws-sdk-client-mock), a fake clock, recorded notes. */
+export interface TestCtx extends Ctx {
+  notes: string[];
+  slept: number[];
+}
+
+export function testCtx(secrets: Record<string, string> = {}): TestCtx {
+  let clock = 1_700_000_000_000;
+  const slept: number[] = [];
+  // Sleeping only moves the fake clock, so retry bounds are exercised without waiting.
+  const sleep = async (ms: number): Promise<void> => {
+    slept.push(ms);
+    clock += ms;
+  };
+  const now = (): number => clock;
+  const notes: string[] = [];
+  return {
+    clients: createAwsClients({ region: 'eu-west-1' }, { sleep, now, random: () => 0.5 }),
+    region: 'eu-west-1',
+    account: '123456789012',
+    partition: 'aws',
+    stack: 'demo',
+    tags: { 'secure-api:stack': 'demo', team: 'api' },
+    sleep,
+    now,
+    note: (m) => notes.push(m),
+    secrets: { idpClientSecret: (_provider, env) => secrets[env] },
+    notes,
+    slept,
+  };
+}
