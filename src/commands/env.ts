@@ -80,10 +80,18 @@ export async function makeUi(env: CommandEnv, json: boolean | undefined): Promis
 export function abortableSleep(env: CommandEnv): (ms: number) => Promise<void> {
   return async (ms) => {
     if (env.signal.aborted) throw new Interrupted();
-    await Promise.race([
-      env.sleep(ms),
-      new Promise<never>((_, reject) => env.signal.addEventListener('abort', () => reject(new Interrupted()), { once: true })),
-    ]);
+    let onAbort: (() => void) | undefined;
+    try {
+      await Promise.race([
+        env.sleep(ms),
+        new Promise<never>((_, reject) => {
+          onAbort = () => reject(new Interrupted());
+          env.signal.addEventListener('abort', onAbort, { once: true });
+        }),
+      ]);
+    } finally {
+      if (onAbort) env.signal.removeEventListener('abort', onAbort);
+    }
   };
 }
 

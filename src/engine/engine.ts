@@ -114,11 +114,12 @@ export async function destroy({ ctx, store, emit, signal }: EngineDeps): Promise
   const ids = Object.keys(nodes);
   const rootOf = new Map(ids.map((id) => [id, cascadeRoot(id, nodes)]));
   const roots = ids.filter((id) => rootOf.get(id) === undefined);
-  // Node A must be deleted before B when A (or anything cascading into A) depends on B.
+  // Root A must be deleted before root B when A depends on B (the domain before its pool, the function before
+  // its role). Children's edges are not lifted: an API whose methods name a function, or a function whose
+  // permission names the API, may go in either order, and lifting both would make a cycle.
   const mustWaitFor = new Map<string, Set<string>>(roots.map((r) => [r, new Set<string>()]));
-  for (const id of ids) {
-    const from = rootOf.get(id) ?? id;
-    for (const dep of nodes[id]!.deps) {
+  for (const from of roots) {
+    for (const dep of nodes[from]!.deps) {
       if (!nodes[dep]) continue;
       const to = rootOf.get(dep) ?? dep;
       if (to !== from) mustWaitFor.get(to)!.add(from);

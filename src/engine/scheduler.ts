@@ -37,10 +37,15 @@ export async function runGraph(
       if (pending.size) throw new Error(`dependency cycle or unknown dependency among: ${[...pending].join(', ')}`);
       break;
     }
-    const abort = opts.signal && !opts.signal.aborted
-      ? new Promise<void>((resolve) => opts.signal!.addEventListener('abort', () => resolve(), { once: true }))
+    let onAbort: (() => void) | undefined;
+    const abort = opts.signal && !stopping
+      ? new Promise<void>((resolve) => { onAbort = () => resolve(); opts.signal!.addEventListener('abort', onAbort, { once: true }); })
       : undefined;
-    await Promise.race([...running.values(), ...(abort && !stopping ? [abort] : [])]);
+    try {
+      await Promise.race([...running.values(), ...(abort ? [abort] : [])]);
+    } finally {
+      if (onAbort) opts.signal!.removeEventListener('abort', onAbort);
+    }
   }
   if (failed) throw failure;
   if (opts.signal?.aborted && (pending.size || done.size < ids.length)) {

@@ -1,0 +1,152 @@
+import type {
+  CreateDeploymentCommandInput, CreateDeploymentCommandOutput, CreateStageCommandInput, CreateStageCommandOutput,
+  DeleteDeploymentCommandInput, DeleteStageCommandInput, Deployment, GetDeploymentCommandInput, GetDeploymentCommandOutput,
+  GetDeploymentsCommandInput, GetDeploymentsCommandOutput, GetStageCommandInput, GetStageCommandOutput, GetStagesCommandInput,
+  GetStagesCommandOutput, PatchOperation, Stage, UpdateStageCommandInput, UpdateStageCommandOutput,
+} from '@aws-sdk/client-api-gateway';
+import { fail, getApi, pageOf } from './apigateway-apis.js';
+import { LOWER_ALNUM, compact, copy, date, randomString, uniqueId, type Handlers, type Out } from './core.js';
+import type { ApiRecord, DeploymentRecord, StageRecord } from './state.js';
+
+function stageOut(s: StageRecord): Stage {
+  return compact({
+    stageName: s.stageName, deploymentId: s.deploymentId, description: s.description, variables: copy(s.variables),
+    tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: {},
+    createdDate: date(s.createdDate), lastUpdatedDate: date(s.lastUpdatedDate), tags: { ...s.tags },
+  });
+}
+
+function deploymentOut(d: DeploymentRecord, embed?: string[]): Deployment {
+  const out: Deployment = compact({ id: d.id, description: d.description, createdDate: date(d.createdDate) });
+  if (embed?.includes('apisummary')) {
+    out.apiSummary = Object.fromEntries(Object.entries(d.snapshot).map(([path, methods]) => [
+      path,
+      Object.fromEntries(Object.entries(methods).map(([m, method]) => [
+        m, { authorizationType: method.authorizationType ?? 'NONE', apiKeyRequired: method.apiKeyRequired ?? false },
+      ])),
+    ]));
+  }
+  return out;
+}
+
+function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation[]): void {
+  for (const op of ops) {
+    const path = op.path ?? '';
+    if (path === '/deploymentId' && op.op === 'replace') {
+      if (op.value === undefined || !api.deployments[op.value]) fail('BadRequestException', 'Invalid deployment identifier specified');
+      stage.deploymentId = op.value;
+    } else if (path === '/description' && op.op === 'replace') {
+      stage.description = op.value;
+    } else if (path === '/tracingEnabled' && op.op === 'replace') {
+      stage.tracingEnabled = op.value === 'true';
+    } else if (path.startsWith('/variables/')) {
+      const key = path.slice('/variables/'.length);
+      stage.variables ??= {};
+      if (op.op === 'remove') delete stage.variables[key];
+      else stage.variables[key] = op.value ?? '';
+    } else {
+      fail('BadRequestException', `Invalid patch path '${path}' specified for op '${op.op ?? ''}'`);
+    }
+  }
+}
+
+export const stageHandlers: Handlers = {
+  CreateDeployment(ctx, input: CreateDeploymentCommandInput): Out<CreateDeploymentCommandOutput> {
+    const api = getApi(ctx, input.restApiId);
+    const withMethods = Object.values(api.resources).filter((r) => Object.keys(r.methods).length > 0);
+    if (withMethods.length === 0) fail('BadRequestException', "The REST API doesn't contain any methods");
+    for (const r of withMethods) {
+      if (Object.values(r.methods).some((m) => !m.methodIntegration)) fail('BadRequestException', 'No integration defined for method');
+    }
+    if (input.stageName !== undefined && !/^[a-zA-Z0-9_-]{1,128}$/.test(input.stageName)) {
+      fail('BadRequestException', 'Stage name only allows a-zA-Z0-9_-');
+    }
+    const s = ctx.state;
+    const id = uniqueId(s, api.deployments, () => randomString(s, 6, LOWER_ALNUM));
+    const now = ctx.now();
+    const d: DeploymentRecord = compact({
+      id, description: input.description, createdDate: now,
+      snapshot: Object.fromEntries(withMethods.map((r) => [r.path, copy(r.methods)])),
+    });
+    api.deployments[id] = d;
+    if (input.stageName !== undefined) {
+      const existing = api.stages[input.stageName];
+      if (existing) {
+        existing.deploymentId = id;
+        existing.lastUpdatedDate = now;
+        if (input.variables) existing.variables = { ...existing.variables, ...input.variables };
+      } else {
+        api.stages[input.stageName] = compact({
+          stageName: input.stageName, deploymentId: id, description: input.stageDescription, variables: copy(input.variables),
+          tracingEnabled: input.tracingEnabled, createdDate: now, lastUpdatedDate: now, tags: {},
+        });
+      }
+    }
+    return deploymentOut(d);
+  },
+
+  GetDeployment(ctx, input: GetDeploymentCommandInput): Out<GetDeploymentCommandOutput> {
+    const d = getApi(ctx, input.restApiId).deployments[input.deploymentId ?? ''];
+    if (!d) fail('NotFoundException', 'Invalid Deployment identifier specified');
+    return deploymentOut(d, input.embed);
+  },
+
+  GetDeployments(ctx, input: GetDeploymentsCommandInput): Out<GetDeploymentsCommandOutput> {
+    const api = getApi(ctx, input.restApiId);
+    return pageOf(Object.values(api.deployments).map((d) => deploymentOut(d)), input.position, input.limit);
+  },
+
+  DeleteDeployment(ctx, input: DeleteDeploymentCommandInput): object {
+    const api = getApi(ctx, input.restApiId);
+    if (!api.deployments[input.deploymentId ?? '']) fail('NotFoundException', 'Invalid Deployment identifier specified');
+    if (Object.values(api.stages).some((st) => st.deploymentId === input.deploymentId)) {
+      fail('BadRequestException', 'Active stages pointing to this deployment must be moved or deleted');
+    }
+    delete api.deployments[input.deploymentId ?? ''];
+    return {};
+  },
+
+  CreateStage(ctx, input: CreateStageCommandInput): Out<CreateStageCommandOutput> {
+    const api = getApi(ctx, input.restApiId);
+    const name = input.stageName ?? '';
+    if (!/^[a-zA-Z0-9_-]{1,128}$/.test(name)) fail('BadRequestException', 'Stage name only allows a-zA-Z0-9_-');
+    if (api.stages[name]) fail('ConflictException', 'Stage already exists');
+    if (!api.deployments[input.deploymentId ?? '']) fail('BadRequestException', 'Invalid deployment identifier specified');
+    const now = ctx.now();
+    const st: StageRecord = compact({
+      stageName: name, deploymentId: input.deploymentId ?? '', description: input.description, variables: copy(input.variables),
+      tracingEnabled: input.tracingEnabled, createdDate: now, lastUpdatedDate: now, tags: { ...input.tags },
+    });
+    api.stages[name] = st;
+    return stageOut(st);
+  },
+
+  GetStage(ctx, input: GetStageCommandInput): Out<GetStageCommandOutput> {
+    const st = getApi(ctx, input.restApiId).stages[input.stageName ?? ''];
+    if (!st) fail('NotFoundException', 'Invalid Stage identifier specified');
+    return stageOut(st);
+  },
+
+  GetStages(ctx, input: GetStagesCommandInput): Out<GetStagesCommandOutput> {
+    const stages = Object.values(getApi(ctx, input.restApiId).stages);
+    return { item: stages.filter((st) => input.deploymentId === undefined || st.deploymentId === input.deploymentId).map(stageOut) };
+  },
+
+  UpdateStage(ctx, input: UpdateStageCommandInput): Out<UpdateStageCommandOutput> {
+    const api = getApi(ctx, input.restApiId);
+    const st = api.stages[input.stageName ?? ''];
+    if (!st) fail('NotFoundException', 'Invalid Stage identifier specified');
+    const draft = copy(st);
+    applyStagePatch(api, draft, input.patchOperations ?? []);
+    draft.lastUpdatedDate = ctx.now();
+    api.stages[draft.stageName] = draft;
+    return stageOut(draft);
+  },
+
+  DeleteStage(ctx, input: DeleteStageCommandInput): object {
+    const api = getApi(ctx, input.restApiId);
+    if (!api.stages[input.stageName ?? '']) fail('NotFoundException', 'Invalid Stage identifier specified');
+    delete api.stages[input.stageName ?? ''];
+    return {};
+  },
+};

@@ -1,0 +1,285 @@
+/**
+ * A stateful, in-process fake of the AWS API subset secure-api calls, built on aws-sdk-client-mock.
+ *
+ * `installAwsFake()` stubs `send` on the prototype of every SDK client we use, so every client instance — however it
+ * was built (region, endpoint, profile) — answers from one shared memory. It remembers what was created, answers
+ * Get/Describe/List/Delete from that memory, enforces the AWS rules the code must honour, and throws errors shaped
+ * like the SDK's own (the modeled exception classes, so `instanceof` and `name` both work).
+ *
+ * Rules enforced (as AWS does): a user pool with a domain cannot be deleted; domain prefixes are global, may be
+ * "taken" (option), must match AWS's pattern and not contain aws/amazon/cognito; CreateFunction is refused with
+ * "cannot be assumed" for a missing role and for the first attempts (or fake-clock window) after CreateRole, and
+ * answers Pending until read enough times; DeleteRestApi is limited to one per window (TooManyRequestsException with
+ * retry-after); a method's authorizer must exist on its API; PutIntegration validates integrationHttpMethod and URIs
+ * (and POST for Lambda); CreateDeployment needs methods, each with an integration; an authorizer in use cannot be
+ * deleted; a role with attached policies cannot be deleted; duplicates conflict; a missing thing is the service's
+ * not-found error. Commands it does not know throw NotImplementedByFake.
+ */
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { STSClient } from '@aws-sdk/client-sts';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { apiHandlers } from './apigateway-apis.js';
+import { authorizerHandlers } from './apigateway-authorizers.js';
+import { methodHandlers } from './apigateway-methods.js';
+import { stageHandlers } from './apigateway-stages.js';
+import { authHandlers } from './cognito-auth.js';
+import { clientHandlers } from './cognito-clients.js';
+import { poolHandlers } from './cognito-pools.js';
+import { userHandlers } from './cognito-users.js';
+import { nextRandom, randomUuid, type Ctx, type Handlers, type ResolvedOptions } from './core.js';
+import { THROTTLE_NAME, awsError, notImplemented, type ServiceName } from './errors.js';
+import { iamHandlers } from './iam.js';
+import { inventory, type FakeResource } from './inventory.js';
+import { lambdaHandlers } from './lambda.js';
+import { emptyState, type FakeState } from './state.js';
+import { stsHandlers, taggingHandlers } from './sts-tagging.js';
+
+export type { ServiceName } from './errors.js';
+export type { FakeResource } from './inventory.js';
+export type * from './state.js';
+
+export interface AwsFakeOptions {
+  /** @default '123456789012' */
+  account?: string;
+  /** Region used in ids and ARNs. @default 'us-east-1' */
+  region?: string;
+  /** The fake's clock: timestamps, the DeleteRestApi window, the role-propagation window. @default Date.now */
+  clock?: { now(): number };
+  /** CreateFunction attempts refused with "cannot be assumed" after each CreateRole. @default 2 (0 when lambdaAssumeWindowMs is set) */
+  lambdaAssumeFailures?: number;
+  /** Also refuse CreateFunction while the role is younger than this, in fake-clock ms. @default 0 */
+  lambdaAssumeWindowMs?: number;
+  /** GetFunction / GetFunctionConfiguration reads answered Pending before the function turns Active. @default 1 */
+  lambdaActiveAfterReads?: number;
+  /** A DeleteRestApi within this many fake-clock ms of the previous one is throttled (0 turns it off). @default 30000 */
+  deleteRestApiWindowMs?: number;
+  /** Domain prefixes "taken by someone else": CreateUserPoolDomain refuses them. */
+  takenDomainPrefixes?: string[];
+  /** DescribeUserPoolDomain answers Status CREATING this many times before ACTIVE. @default 0 */
+  domainCreatingDescribes?: number;
+  /** Seed of the id generator (ids are repeatable for a seed). @default 1 */
+  seed?: number;
+}
+
+export interface FakeCall {
+  service: ServiceName;
+  /** Command name without the "Command" suffix, e.g. "CreateRestApi". */
+  command: string;
+  input: unknown;
+}
+
+export interface Injection {
+  /** Command name without "Command", or '*' for every command. */
+  command: string;
+  /** Only calls to this service (TagResource, GetResources… exist in several). */
+  service?: ServiceName;
+  /** An AWS exception name (built as that service's SDK exception) or an Error to throw as is. */
+  error?: string | Error;
+  /** Message of an error given by name. @default "Injected <name> (aws fake)" */
+  message?: string;
+  /** How many calls fail (or, for latency-only rules, are slowed). @default 1 for errors; unlimited otherwise */
+  times?: number;
+  /** Start at the nth matching call (1-based, counted from when inject() was called). @default 1 */
+  nth?: number;
+  /** Added to every matching call while the rule is active (real setTimeout). */
+  latencyMs?: number;
+  /** Probability 0..1 (seeded RNG) that a matching call is throttled. */
+  throttle?: number;
+  /** Sent as the `retry-after` header of injected errors. */
+  retryAfterSeconds?: number;
+  /** Let the call take effect, then throw: a response lost after AWS acted (crash / timeout tests). */
+  afterCall?: boolean;
+}
+
+export interface InjectionHandle {
+  /** Matching calls seen so far. */
+  readonly seen: number;
+  /** Calls this rule failed (or slowed, for a latency-only rule). */
+  readonly applied: number;
+  remove(): void;
+}
+
+export interface AwsFake {
+  readonly calls: FakeCall[];
+  count(command?: string, service?: ServiceName): number;
+  inject(rule: Injection): InjectionHandle;
+  clearInjections(): void;
+  setLatency(ms: number): void;
+  resources(): FakeResource[];
+  readonly state: FakeState;
+  readonly clock: { now(): number };
+  dump(): string;
+  load(json: string): void;
+  restore(): void;
+  /** The aws-sdk-client-mock stubs, for aws-sdk-client-mock-vitest matchers. */
+  readonly mocks: {
+    apigateway: AwsClientStub<APIGatewayClient>;
+    cognito: AwsClientStub<CognitoIdentityProviderClient>;
+    lambda: AwsClientStub<LambdaClient>;
+    iam: AwsClientStub<IAMClient>;
+    sts: AwsClientStub<STSClient>;
+    tagging: AwsClientStub<ResourceGroupsTaggingAPIClient>;
+  };
+}
+
+const HANDLERS: Record<ServiceName, Handlers> = {
+  apigateway: { ...apiHandlers, ...stageHandlers, ...methodHandlers, ...authorizerHandlers },
+  cognito: { ...poolHandlers, ...clientHandlers, ...userHandlers, ...authHandlers },
+  lambda: lambdaHandlers,
+  iam: iamHandlers,
+  sts: stsHandlers,
+  tagging: taggingHandlers,
+};
+
+/** HTTP status of successful answers, where AWS does not answer 200. */
+const SUCCESS_STATUS: Record<string, number> = {
+  'apigateway:CreateRestApi': 201, 'apigateway:CreateResource': 201, 'apigateway:PutMethod': 201, 'apigateway:PutIntegration': 201,
+  'apigateway:PutMethodResponse': 201, 'apigateway:PutIntegrationResponse': 201, 'apigateway:CreateAuthorizer': 201,
+  'apigateway:PutGatewayResponse': 201, 'apigateway:CreateDeployment': 201, 'apigateway:CreateStage': 201,
+  'apigateway:DeleteRestApi': 202, 'apigateway:DeleteResource': 202, 'apigateway:DeleteMethod': 204, 'apigateway:DeleteAuthorizer': 202,
+  'apigateway:DeleteStage': 202, 'apigateway:DeleteDeployment': 202, 'apigateway:DeleteGatewayResponse': 202, 'apigateway:TagResource': 204,
+  'lambda:CreateFunction': 201, 'lambda:AddPermission': 201, 'lambda:DeleteFunction': 204, 'lambda:RemovePermission': 204,
+  'lambda:TagResource': 204, 'lambda:UntagResource': 204,
+};
+
+interface Rule extends Injection {
+  seen: number;
+  applied: number;
+}
+
+function describeCommand(command: unknown): { name: string; input: unknown } {
+  if (typeof command !== 'object' || command === null) return { name: String(command), input: undefined };
+  const name = command.constructor.name.replace(/Command$/, '');
+  return { name, input: 'input' in command ? command.input : undefined };
+}
+
+function isStateLike(value: unknown): value is FakeState {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<Record<keyof FakeState, unknown>>;
+  return v.version === 1 && typeof v.account === 'string' && typeof v.region === 'string' && typeof v.rng === 'number'
+    && typeof v.apigateway === 'object' && typeof v.cognito === 'object' && typeof v.lambda === 'object' && typeof v.iam === 'object';
+}
+
+export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const seed = options.seed ?? 1;
+  const opts: ResolvedOptions = {
+    lambdaAssumeWindowMs: options.lambdaAssumeWindowMs ?? 0,
+    lambdaAssumeFailures: options.lambdaAssumeFailures ?? (options.lambdaAssumeWindowMs ? 0 : 2),
+    lambdaActiveAfterReads: options.lambdaActiveAfterReads ?? 1,
+    deleteRestApiWindowMs: options.deleteRestApiWindowMs ?? 30_000,
+    takenDomainPrefixes: new Set(options.takenDomainPrefixes ?? []),
+    domainCreatingDescribes: options.domainCreatingDescribes ?? 0,
+  };
+  const state = emptyState(options.account ?? '123456789012', options.region ?? 'us-east-1', seed);
+  const ctx: Ctx = { state, opts, now: () => clock.now() };
+  const calls: FakeCall[] = [];
+  let rules: Rule[] = [];
+  let fixedLatency = 0;
+  // Separate generators, so injected throttling and request ids never shift the ids of created resources.
+  const throttleRng = { rng: (seed ^ 0x9e3779b9) >>> 0 };
+  const requestRng = { rng: (seed ^ 0x85ebca6b) >>> 0 };
+
+  /** Which rules fire for this call: the added latency, and the error to throw (first failing rule wins). */
+  function decide(service: ServiceName, command: string): { latency: number; error?: Error; after: boolean } {
+    let latency = 0;
+    let error: Error | undefined;
+    let after = false;
+    for (const r of rules) {
+      if ((r.command !== '*' && r.command !== command) || (r.service !== undefined && r.service !== service)) continue;
+      r.seen += 1;
+      if (r.seen < (r.nth ?? 1)) continue;
+      const fails = r.error !== undefined || r.throttle !== undefined;
+      const limit = r.times ?? (r.error !== undefined ? 1 : Infinity);
+      if (r.applied >= limit) continue;
+      latency += r.latencyMs ?? 0;
+      if (!fails) {
+        r.applied += 1;
+        continue;
+      }
+      if (error !== undefined) continue;
+      if (r.error !== undefined) {
+        error = typeof r.error === 'string'
+          ? awsError(service, r.error, r.message ?? `Injected ${r.error} (aws fake)`,
+            r.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: r.retryAfterSeconds })
+          : r.error;
+        after = r.afterCall ?? false;
+        r.applied += 1;
+      } else if (nextRandom(throttleRng) < (r.throttle ?? 0)) {
+        error = awsError(service, THROTTLE_NAME[service], 'Rate exceeded',
+          r.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: r.retryAfterSeconds });
+        r.applied += 1;
+      }
+    }
+    return error === undefined ? { latency, after } : { latency, error, after };
+  }
+
+  async function dispatch(service: ServiceName, command: unknown): Promise<unknown> {
+    const { name, input } = describeCommand(command);
+    calls.push({ service, command: name, input });
+    const decision = decide(service, name);
+    const delay = fixedLatency + decision.latency;
+    if (delay > 0) await new Promise<void>((resolve) => setTimeout(resolve, delay));
+    else await Promise.resolve();
+    if (decision.error && !decision.after) throw decision.error;
+    const handler = HANDLERS[service][name];
+    if (!handler) throw notImplemented(service, name);
+    const output = handler(ctx, (input ?? {}) as never);
+    if (decision.error) throw decision.error;
+    const $metadata = {
+      httpStatusCode: SUCCESS_STATUS[`${service}:${name}`] ?? 200, requestId: randomUuid(requestRng), attempts: 1, totalRetryDelay: 0,
+    };
+    return { ...output, $metadata };
+  }
+
+  const mocks: AwsFake['mocks'] = {
+    apigateway: mockClient(APIGatewayClient),
+    cognito: mockClient(CognitoIdentityProviderClient),
+    lambda: mockClient(LambdaClient),
+    iam: mockClient(IAMClient),
+    sts: mockClient(STSClient),
+    tagging: mockClient(ResourceGroupsTaggingAPIClient),
+  };
+  mocks.apigateway.send.callsFake((c) => dispatch('apigateway', c) as Promise<never>);
+  mocks.cognito.send.callsFake((c) => dispatch('cognito', c) as Promise<never>);
+  mocks.lambda.send.callsFake((c) => dispatch('lambda', c) as Promise<never>);
+  mocks.iam.send.callsFake((c) => dispatch('iam', c) as Promise<never>);
+  mocks.sts.send.callsFake((c) => dispatch('sts', c) as Promise<never>);
+  mocks.tagging.send.callsFake((c) => dispatch('tagging', c) as Promise<never>);
+
+  return {
+    calls,
+    count: (command, service) => calls.filter((c) => (command === undefined || c.command === command.replace(/Command$/, ''))
+      && (service === undefined || c.service === service)).length,
+    inject(rule) {
+      if (rule.throttle !== undefined && (rule.throttle < 0 || rule.throttle > 1)) throw new RangeError('throttle is a probability, 0..1');
+      const r: Rule = { ...rule, seen: 0, applied: 0 };
+      rules.push(r);
+      return {
+        get seen() { return r.seen; },
+        get applied() { return r.applied; },
+        remove: () => { rules = rules.filter((x) => x !== r); },
+      };
+    },
+    clearInjections: () => { rules = []; },
+    setLatency: (ms) => { fixedLatency = Math.max(0, ms); },
+    resources: () => inventory(state),
+    state,
+    clock,
+    dump: () => JSON.stringify(state),
+    load(json) {
+      const parsed: unknown = JSON.parse(json);
+      if (!isStateLike(parsed)) throw new Error('aws fake: load() was given something that is not a dump() of this fake');
+      // In place, so references to fake.state stay live.
+      Object.assign(state, parsed);
+    },
+    restore() {
+      for (const m of Object.values(mocks)) m.restore();
+    },
+    mocks,
+  };
+}

@@ -1,0 +1,227 @@
+import type {
+  CreateUserPoolCommandInput, CreateUserPoolCommandOutput, CreateUserPoolDomainCommandInput, CreateUserPoolDomainCommandOutput,
+  DeleteUserPoolCommandInput, DeleteUserPoolDomainCommandInput, DescribeUserPoolCommandInput, DescribeUserPoolCommandOutput,
+  DescribeUserPoolDomainCommandInput, DescribeUserPoolDomainCommandOutput, GetUserPoolMfaConfigCommandInput,
+  GetUserPoolMfaConfigCommandOutput, ListTagsForResourceCommandInput, ListTagsForResourceCommandOutput, ListUserPoolsCommandInput,
+  ListUserPoolsCommandOutput, SchemaAttributeType, SetUserPoolMfaConfigCommandInput, SetUserPoolMfaConfigCommandOutput,
+  TagResourceCommandInput, UntagResourceCommandInput, UpdateUserPoolCommandInput, UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { LOWER_ALNUM, MIXED_ALNUM, compact, copy, date, page, randomString, uniqueId, type Ctx, type Handlers, type Out } from './core.js';
+import { awsError } from './errors.js';
+import type { PoolConfig, PoolRecord } from './state.js';
+
+export function fail(name: string, message: string): never {
+  throw awsError('cognito', name, message);
+}
+
+export function getPool(ctx: Ctx, id: string | undefined): PoolRecord {
+  const pool = id === undefined ? undefined : ctx.state.cognito.pools[id];
+  if (!pool) fail('ResourceNotFoundException', `User pool ${id ?? ''} does not exist.`);
+  return pool;
+}
+
+/** Cognito's paging: MaxResults 1..60, opaque NextToken. */
+export function cognitoPage<T>(items: readonly T[], token: string | undefined, max: number | undefined, defaultMax = 60): { items: T[]; next?: string } {
+  return page(items, {
+    token, limit: max, defaultLimit: defaultMax, maxLimit: 60,
+    invalid: (what) => fail('InvalidParameterException', what === 'token' ? 'Invalid pagination token.' : '1 validation error detected: Value at \'maxResults\' failed to satisfy constraint: Member must have value between 1 and 60'),
+  });
+}
+
+const STANDARD_ATTRIBUTES = [
+  'sub', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website',
+  'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified', 'address',
+  'updated_at', 'identities',
+];
+
+function schemaAttributes(schema: SchemaAttributeType[] | undefined): SchemaAttributeType[] {
+  const given = new Map((schema ?? []).map((a) => [a.Name ?? '', a]));
+  const standard = STANDARD_ATTRIBUTES.map((name): SchemaAttributeType => ({
+    Name: name,
+    AttributeDataType: name.endsWith('_verified') ? 'Boolean' : name === 'updated_at' ? 'Number' : 'String',
+    DeveloperOnlyAttribute: false,
+    Mutable: name !== 'sub' && name !== 'identities' ? given.get(name)?.Mutable ?? true : false,
+    Required: name === 'sub' || (given.get(name)?.Required ?? false),
+  }));
+  const custom = (schema ?? []).filter((a) => !STANDARD_ATTRIBUTES.includes(a.Name ?? ''))
+    .map((a) => ({ ...copy(a), Name: `custom:${a.Name ?? ''}` }));
+  return [...standard, ...custom];
+}
+
+export function poolArn(ctx: Ctx, id: string): string {
+  return `arn:aws:cognito-idp:${ctx.state.region}:${ctx.state.account}:userpool/${id}`;
+}
+
+function poolOut(pool: PoolRecord): UserPoolType {
+  const c = copy(pool.config);
+  const { Schema, ...rest } = c;
+  return compact({
+    ...rest,
+    Id: pool.Id, Name: pool.Name, Arn: pool.Arn, Status: 'Enabled' as const,
+    CreationDate: date(pool.CreationDate), LastModifiedDate: date(pool.LastModifiedDate),
+    SchemaAttributes: schemaAttributes(Schema), MfaConfiguration: pool.mfa.MfaConfiguration,
+    UserPoolTags: { ...pool.tags }, EstimatedNumberOfUsers: Object.keys(pool.users).length,
+    Domain: pool.domain !== undefined && !pool.domain.includes('.') ? pool.domain : undefined,
+    CustomDomain: pool.domain?.includes('.') ? pool.domain : undefined,
+    DeletionProtection: c.DeletionProtection ?? 'INACTIVE',
+    UserPoolTier: c.UserPoolTier ?? 'ESSENTIALS',
+  });
+}
+
+/** Settings UpdateUserPool may change. Anything not given reverts to its default, as AWS documents. */
+const UPDATABLE = [
+  'Policies', 'DeletionProtection', 'LambdaConfig', 'AutoVerifiedAttributes', 'SmsVerificationMessage', 'EmailVerificationMessage',
+  'EmailVerificationSubject', 'VerificationMessageTemplate', 'SmsAuthenticationMessage', 'UserAttributeUpdateSettings',
+  'MfaConfiguration', 'DeviceConfiguration', 'EmailConfiguration', 'SmsConfiguration', 'AdminCreateUserConfig', 'UserPoolAddOns',
+  'DcrConfiguration', 'AccountRecoverySetting', 'UserPoolTier', 'KeyConfiguration', 'IssuerConfiguration', 'AcrConfiguration',
+] as const satisfies ReadonlyArray<keyof PoolConfig & keyof UpdateUserPoolCommandInput>;
+
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function poolFromArn(ctx: Ctx, arn: string | undefined): PoolRecord {
+  const m = /^arn:aws[\w-]*:cognito-idp:[\w-]+:\d{12}:userpool\/(.+)$/.exec(arn ?? '');
+  if (!m) fail('InvalidParameterException', `Invalid ARN: ${arn ?? ''}`);
+  return getPool(ctx, m[1]);
+}
+
+export const poolHandlers: Handlers = {
+  CreateUserPool(ctx, input: CreateUserPoolCommandInput): Out<CreateUserPoolCommandOutput> {
+    if (!input.PoolName) fail('InvalidParameterException', "1 validation error detected: Value null at 'poolName' failed to satisfy constraint: Member must not be null");
+    if (input.AliasAttributes?.length && input.UsernameAttributes?.length) {
+      fail('InvalidParameterException', 'Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.');
+    }
+    const s = ctx.state;
+    const id = uniqueId(s, s.cognito.pools, () => `${s.region}_${randomString(s, 9, MIXED_ALNUM)}`);
+    const { PoolName: _name, UserPoolTags, ...config } = copy(input);
+    const now = ctx.now();
+    const pool: PoolRecord = {
+      Id: id, Name: input.PoolName, Arn: poolArn(ctx, id), CreationDate: now, LastModifiedDate: now,
+      config: compact(config), tags: { ...UserPoolTags }, mfa: { MfaConfiguration: input.MfaConfiguration ?? 'OFF' },
+      clients: {}, idps: {}, users: {},
+    };
+    s.cognito.pools[id] = pool;
+    return { UserPool: poolOut(pool) };
+  },
+
+  DescribeUserPool(ctx, input: DescribeUserPoolCommandInput): Out<DescribeUserPoolCommandOutput> {
+    return { UserPool: poolOut(getPool(ctx, input.UserPoolId)) };
+  },
+
+  ListUserPools(ctx, input: ListUserPoolsCommandInput): Out<ListUserPoolsCommandOutput> {
+    if (input.MaxResults === undefined) fail('InvalidParameterException', "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null");
+    const all = Object.values(ctx.state.cognito.pools).map((p) => compact({
+      Id: p.Id, Name: p.Name, LambdaConfig: copy(p.config.LambdaConfig) ?? {}, Status: 'Enabled' as const,
+      CreationDate: date(p.CreationDate), LastModifiedDate: date(p.LastModifiedDate),
+    }));
+    const p = cognitoPage(all, input.NextToken, input.MaxResults);
+    return compact({ UserPools: p.items, NextToken: p.next });
+  },
+
+  UpdateUserPool(ctx, input: UpdateUserPoolCommandInput): object {
+    const pool = getPool(ctx, input.UserPoolId);
+    const config: PoolConfig = { ...pool.config };
+    for (const key of UPDATABLE) delete config[key];
+    for (const key of UPDATABLE) if (input[key] !== undefined) Object.assign(config, { [key]: copy(input[key]) });
+    pool.config = config;
+    if (input.PoolName) pool.Name = input.PoolName;
+    if (input.UserPoolTags) pool.tags = { ...input.UserPoolTags };
+    pool.mfa.MfaConfiguration = input.MfaConfiguration ?? 'OFF';
+    pool.LastModifiedDate = ctx.now();
+    return {};
+  },
+
+  DeleteUserPool(ctx, input: DeleteUserPoolCommandInput): object {
+    const pool = getPool(ctx, input.UserPoolId);
+    if (pool.domain !== undefined) fail('InvalidParameterException', 'User pool cannot be deleted. It has a domain configured that should be deleted first.');
+    if (pool.config.DeletionProtection === 'ACTIVE') {
+      fail('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.');
+    }
+    delete ctx.state.cognito.pools[pool.Id];
+    return {};
+  },
+
+  SetUserPoolMfaConfig(ctx, input: SetUserPoolMfaConfigCommandInput): Out<SetUserPoolMfaConfigCommandOutput> {
+    const pool = getPool(ctx, input.UserPoolId);
+    const mode = input.MfaConfiguration ?? pool.mfa.MfaConfiguration;
+    const anyFactor = input.SoftwareTokenMfaConfiguration?.Enabled === true || input.SmsMfaConfiguration !== undefined
+      || input.EmailMfaConfiguration !== undefined;
+    if (mode !== 'OFF' && !anyFactor) fail('InvalidParameterException', 'At least one MFA method must be enabled when MFA is ON or OPTIONAL.');
+    pool.mfa = compact({
+      MfaConfiguration: mode, SmsMfaConfiguration: copy(input.SmsMfaConfiguration),
+      SoftwareTokenMfaConfiguration: copy(input.SoftwareTokenMfaConfiguration), EmailMfaConfiguration: copy(input.EmailMfaConfiguration),
+      WebAuthnConfiguration: copy(input.WebAuthnConfiguration),
+    });
+    pool.LastModifiedDate = ctx.now();
+    return copy(pool.mfa);
+  },
+
+  GetUserPoolMfaConfig(ctx, input: GetUserPoolMfaConfigCommandInput): Out<GetUserPoolMfaConfigCommandOutput> {
+    return copy(getPool(ctx, input.UserPoolId).mfa);
+  },
+
+  CreateUserPoolDomain(ctx, input: CreateUserPoolDomainCommandInput): Out<CreateUserPoolDomainCommandOutput> {
+    const pool = getPool(ctx, input.UserPoolId);
+    const domain = input.Domain ?? '';
+    const custom = domain.includes('.');
+    if (custom) {
+      if (!input.CustomDomainConfig?.CertificateArn) fail('InvalidParameterException', 'CustomDomainConfig with a CertificateArn is required for a custom domain.');
+    } else {
+      if (!DOMAIN_PREFIX.test(domain)) {
+        fail('InvalidParameterException', 'The domain name contains an invalid character. Domain names can only contain lower-case letters, numbers, and hyphens. Please enter a different name that follows this format: ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$');
+      }
+      const reserved = ['aws', 'amazon', 'cognito'].find((w) => domain.includes(w));
+      if (reserved !== undefined) fail('InvalidParameterException', `Domain cannot contain reserved word: ${reserved}`);
+    }
+    if (ctx.state.cognito.domains[domain] || ctx.opts.takenDomainPrefixes.has(domain)) {
+      fail('InvalidParameterException', 'Domain already associated with another user pool.');
+    }
+    if (pool.domain !== undefined) fail('InvalidParameterException', `User pool ${pool.Id} already has a domain configured.`);
+    const s = ctx.state;
+    const cloudFront = `${randomString(s, 14, LOWER_ALNUM)}.cloudfront.net`;
+    ctx.state.cognito.domains[domain] = compact({
+      Domain: domain, UserPoolId: pool.Id, CloudFrontDistribution: cloudFront, Version: '20190101',
+      ManagedLoginVersion: input.ManagedLoginVersion ?? 1, CustomDomainConfig: copy(input.CustomDomainConfig), describes: 0,
+    });
+    pool.domain = domain;
+    return compact({ ManagedLoginVersion: input.ManagedLoginVersion ?? 1, CloudFrontDomain: custom ? cloudFront : undefined });
+  },
+
+  DescribeUserPoolDomain(ctx, input: DescribeUserPoolDomainCommandInput): Out<DescribeUserPoolDomainCommandOutput> {
+    const d = ctx.state.cognito.domains[input.Domain ?? ''];
+    // AWS answers an unknown domain with an empty description, not an error.
+    if (!d) return { DomainDescription: {} };
+    d.describes += 1;
+    const status = d.describes <= ctx.opts.domainCreatingDescribes ? 'CREATING' as const : 'ACTIVE' as const;
+    return {
+      DomainDescription: compact({
+        UserPoolId: d.UserPoolId, AWSAccountId: ctx.state.account, Domain: d.Domain, S3Bucket: 'aws-cognito-prod-fake-assets',
+        CloudFrontDistribution: d.CloudFrontDistribution, Version: d.Version, Status: status, ManagedLoginVersion: d.ManagedLoginVersion,
+        CustomDomainConfig: copy(d.CustomDomainConfig),
+      }),
+    };
+  },
+
+  DeleteUserPoolDomain(ctx, input: DeleteUserPoolDomainCommandInput): object {
+    const d = ctx.state.cognito.domains[input.Domain ?? ''];
+    if (!d || d.UserPoolId !== input.UserPoolId) fail('InvalidParameterException', 'No such domain or user pool exists.');
+    delete ctx.state.cognito.domains[d.Domain];
+    const pool = ctx.state.cognito.pools[d.UserPoolId];
+    if (pool) delete pool.domain;
+    return {};
+  },
+
+  TagResource(ctx, input: TagResourceCommandInput): object {
+    Object.assign(poolFromArn(ctx, input.ResourceArn).tags, input.Tags);
+    return {};
+  },
+
+  UntagResource(ctx, input: UntagResourceCommandInput): object {
+    const pool = poolFromArn(ctx, input.ResourceArn);
+    for (const k of input.TagKeys ?? []) delete pool.tags[k];
+    return {};
+  },
+
+  ListTagsForResource(ctx, input: ListTagsForResourceCommandInput): Out<ListTagsForResourceCommandOutput> {
+    return { Tags: { ...poolFromArn(ctx, input.ResourceArn).tags } };
+  },
+};

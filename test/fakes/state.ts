@@ -1,0 +1,198 @@
+import type { Authorizer, GatewayResponse, Method } from '@aws-sdk/client-api-gateway';
+import type {
+  AttributeType, CreateUserPoolRequest, CustomDomainConfigType, EmailMfaConfigType, IdentityProviderType,
+  SmsMfaConfigType, SoftwareTokenMfaConfigType, UserPoolClientType, UserPoolMfaType, UserStatusType, WebAuthnConfigurationType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { Tag as IamTag } from '@aws-sdk/client-iam';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+
+/**
+ * The fake's whole memory. Plain JSON only (dates are epoch milliseconds), so `dump()` / `load()` round-trip it
+ * and a CLI run in one process can continue in the next.
+ */
+export interface FakeState {
+  version: 1;
+  account: string;
+  region: string;
+  /** State of the seeded id generator, so ids stay unique and repeatable across dump/load. */
+  rng: number;
+  apigateway: {
+    apis: Record<string, ApiRecord>;
+    /** Fake-clock time of the last DeleteRestApi that was let through (AWS allows about one per 30 s). */
+    lastDeleteRestApiAt?: number;
+  };
+  cognito: {
+    pools: Record<string, PoolRecord>;
+    /** Prefix (or custom domain) → domain. Global across the fake, as domain prefixes are across AWS. */
+    domains: Record<string, DomainRecord>;
+  };
+  lambda: { functions: Record<string, FunctionRecord> };
+  iam: { roles: Record<string, RoleRecord> };
+}
+
+// ── API Gateway ────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ApiRecord {
+  id: string;
+  name: string;
+  description?: string;
+  version?: string;
+  createdDate: number;
+  rootResourceId: string;
+  endpointConfiguration: { types: string[] };
+  apiKeySource: string;
+  disableExecuteApiEndpoint: boolean;
+  binaryMediaTypes?: string[];
+  minimumCompressionSize?: number;
+  policy?: string;
+  tags: Record<string, string>;
+  resources: Record<string, ResourceRecord>;
+  authorizers: Record<string, Authorizer>;
+  deployments: Record<string, DeploymentRecord>;
+  stages: Record<string, StageRecord>;
+  /** Only the customised ones; the rest answer with AWS's defaults. */
+  gatewayResponses: Record<string, GatewayResponse>;
+}
+
+export interface ResourceRecord {
+  id: string;
+  parentId?: string;
+  pathPart?: string;
+  path: string;
+  /** httpMethod → Method, with methodResponses and methodIntegration (and its integrationResponses) inside. */
+  methods: Record<string, Method>;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  description?: string;
+  createdDate: number;
+  /** What was deployed: path → httpMethod → Method, copied at CreateDeployment (lets tests prove deploy-after-attach). */
+  snapshot: Record<string, Record<string, Method>>;
+}
+
+export interface StageRecord {
+  stageName: string;
+  deploymentId: string;
+  description?: string;
+  variables?: Record<string, string>;
+  tracingEnabled?: boolean;
+  createdDate: number;
+  lastUpdatedDate: number;
+  tags: Record<string, string>;
+}
+
+// ── Cognito ────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The pool's settings as given to CreateUserPool / UpdateUserPool (minus name and tags, kept apart). */
+export type PoolConfig = Omit<CreateUserPoolRequest, 'PoolName' | 'UserPoolTags'>;
+
+export interface PoolRecord {
+  Id: string;
+  Name: string;
+  Arn: string;
+  CreationDate: number;
+  LastModifiedDate: number;
+  config: PoolConfig;
+  tags: Record<string, string>;
+  mfa: {
+    MfaConfiguration: UserPoolMfaType;
+    SmsMfaConfiguration?: SmsMfaConfigType;
+    SoftwareTokenMfaConfiguration?: SoftwareTokenMfaConfigType;
+    EmailMfaConfiguration?: EmailMfaConfigType;
+    WebAuthnConfiguration?: WebAuthnConfigurationType;
+  };
+  clients: Record<string, ClientRecord>;
+  idps: Record<string, IdpRecord>;
+  users: Record<string, UserRecord>;
+  /** The prefix (or custom domain) when one is attached. */
+  domain?: string;
+}
+
+export type ClientRecord = Omit<UserPoolClientType, 'CreationDate' | 'LastModifiedDate'> & {
+  ClientId: string;
+  CreationDate: number;
+  LastModifiedDate: number;
+};
+
+export type IdpRecord = Omit<IdentityProviderType, 'CreationDate' | 'LastModifiedDate'> & {
+  ProviderName: string;
+  CreationDate: number;
+  LastModifiedDate: number;
+};
+
+export interface UserRecord {
+  Username: string;
+  Attributes: AttributeType[];
+  Enabled: boolean;
+  UserStatus: UserStatusType;
+  UserCreateDate: number;
+  UserLastModifiedDate: number;
+  /** Kept so a test can assert what was set; this is a fake, never a real secret store. */
+  password?: string;
+}
+
+export interface DomainRecord {
+  Domain: string;
+  UserPoolId: string;
+  CloudFrontDistribution: string;
+  Version: string;
+  ManagedLoginVersion: number;
+  CustomDomainConfig?: CustomDomainConfigType;
+  /** DescribeUserPoolDomain calls answered so far (Status is CREATING for the first few, when configured). */
+  describes: number;
+}
+
+// ── Lambda ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface FunctionRecord {
+  configuration: FunctionConfiguration;
+  tags: Record<string, string>;
+  /** GetFunction / GetFunctionConfiguration reads so far: Pending turns Active after `lambdaActiveAfterReads`. */
+  reads: number;
+  /** Resource-policy statements, in IAM policy form. */
+  statements: PolicyStatement[];
+  /** The deployment package, base64. */
+  zipBase64?: string;
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: { Service: string } | { AWS: string } | '*';
+  Action: string;
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+// ── IAM ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface RoleRecord {
+  RoleName: string;
+  RoleId: string;
+  Arn: string;
+  Path: string;
+  CreateDate: number;
+  /** As given (JSON); GetRole answers it URL-encoded, as IAM does. */
+  AssumeRolePolicyDocument: string;
+  Description?: string;
+  MaxSessionDuration: number;
+  Tags: IamTag[];
+  /** Managed policy ARNs attached. */
+  attached: string[];
+  /** CreateFunction calls naming this role that will still be refused with "cannot be assumed". */
+  assumeFailuresLeft: number;
+}
+
+export function emptyState(account: string, region: string, seed: number): FakeState {
+  return {
+    version: 1,
+    account,
+    region,
+    rng: seed >>> 0,
+    apigateway: { apis: {} },
+    cognito: { pools: {}, domains: {} },
+    lambda: { functions: {} },
+    iam: { roles: {} },
+  };
+}

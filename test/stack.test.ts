@@ -1,0 +1,200 @@
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APIGatewayClient, GetMethodCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installAwsFake, type AwsFake } from './fakes/aws-fake.js';
+import { runSecureApi, tempDir, VirtualClock } from './support/harness.js';
+import { expectNoDuplicates, expectStateMatchesFake } from './support/stack-checks.js';
+import { readState } from '../src/state/store.js';
+
+let fake: AwsFake;
+let clock: VirtualClock;
+let cwd: string;
+const MUTATING = /^(Create|Put|Add|Attach|Set|Update|Tag|Delete|Remove|Detach|Admin)/;
+
+beforeEach(() => {
+  clock = new VirtualClock();
+  fake = installAwsFake({ clock, deleteRestApiWindowMs: 30_000 });
+  cwd = tempDir();
+});
+afterEach(() => fake.restore());
+
+const run = (argv: string[]) => runSecureApi(argv, { cwd, clock });
+const statePath = () => join(cwd, '.secure-api', 'demo.json');
+const ROUTES = ['--route', 'GET,POST /items', '--route', 'GET,DELETE /items/{id}'];
+
+describe('init --yes against the fake', () => {
+  it('creates exactly the planned resources, wired right', async () => {
+    const r = await run(['init', '--yes', '--stack', 'demo', ...ROUTES, '--json']);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const key of ['stack', 'region', 'apiId', 'invokeUrl', 'stage', 'userPoolId', 'userPoolClientId', 'authorizerId', 'functionName', 'hostedUiUrl', 'stateFile']) {
+      expect(out[key], key).toBeTruthy();
+    }
+    expect(out.invokeUrl).toBe(`https://${String(out.apiId)}.execute-api.us-east-1.amazonaws.com/dev`);
+
+    const state = readState(statePath())!;
+    expect(state.complete).toBe(true);
+    expect(Object.values(state.nodes).every((n) => n.status === 'created')).toBe(true);
+    // The plan: dry-run lists the same nodes the state now holds.
+    const dry = await run(['init', '--dry-run', '--json', '--stack', 'demo', ...ROUTES]);
+    expect(Object.keys(state.nodes).sort()).toEqual((JSON.parse(dry.stdout) as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id).sort());
+
+    const apiId = String(out.apiId);
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    const { items = [] } = await ag.send(new GetResourcesCommand({ restApiId: apiId }));
+    const fnArn = `arn:aws:lambda:us-east-1:123456789012:function:demo-fn`;
+    for (const res of items.filter((i) => i.path !== '/')) {
+      for (const verb of Object.keys(res.resourceMethods ?? {})) {
+        const m = await ag.send(new GetMethodCommand({ restApiId: apiId, resourceId: res.id!, httpMethod: verb }));
+        if (verb === 'OPTIONS') {
+          expect(m.authorizationType, `OPTIONS ${res.path}`).toBe('NONE');
+          expect(m.methodIntegration?.type).toBe('MOCK');
+        } else {
+          expect(m.authorizationType, `${verb} ${res.path}`).toBe('COGNITO_USER_POOLS');
+          expect(m.authorizerId).toBe(out.authorizerId);
+          expect(m.methodIntegration?.type).toBe('AWS_PROXY');
+          expect(m.methodIntegration?.httpMethod).toBe('POST');
+          expect(m.methodIntegration?.uri).toContain(fnArn);
+        }
+      }
+    }
+    const fn = fake.state.lambda.functions['demo-fn']!;
+    expect(JSON.stringify(fn.statements)).toContain(`arn:aws:execute-api:us-east-1:123456789012:${apiId}/*/*/*`);
+    expect(fn.statements).toHaveLength(1);
+
+    const names = fake.calls.map((c) => c.command);
+    const deployAt = names.indexOf('CreateDeployment');
+    expect(names.lastIndexOf('PutMethod')).toBeLessThan(deployAt);
+    expect(names.indexOf('CreateAuthorizer')).toBeLessThan(deployAt);
+    expect(names.indexOf('AddPermission')).toBeLessThan(deployAt);
+    expect(names.filter((n) => n === 'CreateDeployment')).toHaveLength(1);
+    expectStateMatchesFake(state, fake);
+  });
+
+  it('writes the state file with mode 0600 and no secret, even for a confidential client', async () => {
+    const r = await run(['init', '--yes', '--stack', 'demo', '--app-client', 'confidential']);
+    expect(r.code).toBe(0);
+    const text = readFileSync(statePath(), 'utf8');
+    const pool = Object.values(fake.state.cognito.pools)[0]!;
+    const secret = Object.values(pool.clients)[0]!.ClientSecret!;
+    expect(secret).toBeTruthy();
+    expect(text).not.toContain(secret);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+
+  it('a second init with the same configuration changes nothing; a different one is refused', async () => {
+    expect((await run(['init', '--yes', '--stack', 'demo'])).code).toBe(0);
+    const before = fake.calls.filter((c) => MUTATING.test(c.command)).length;
+    const again = await run(['init', '--yes', '--stack', 'demo']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/nothing to do/);
+    expect(fake.calls.filter((c) => MUTATING.test(c.command)).length).toBe(before);
+    const changed = await run(['init', '--yes', '--stack', 'demo', '--stage', 'prod']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/different configuration \(stage differ/);
+  });
+});
+
+describe('destroy', () => {
+  it('leaves the fake empty, removes the state file, and is harmless twice', async () => {
+    expect((await run(['init', '--yes', '--stack', 'demo', ...ROUTES])).code).toBe(0);
+    const d = await run(['destroy', '--yes', '--stack', 'demo']);
+    expect(d.stderr).not.toMatch(/Error/);
+    expect(d.code).toBe(0);
+    expect(fake.resources()).toEqual([]);
+    expect(existsSync(statePath())).toBe(false);
+    // Only the top-level deletes: the API takes its children, the pool its client.
+    const deletes = fake.calls.filter((c) => /^(Delete|Remove|Detach)/.test(c.command)).map((c) => c.command).sort();
+    expect(deletes).toEqual(['DeleteFunction', 'DeleteRestApi', 'DeleteRole', 'DeleteUserPool', 'DeleteUserPoolDomain', 'DetachRolePolicy']);
+    const again = await run(['destroy', '--yes', '--stack', 'demo']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/nothing to destroy/);
+  });
+
+  it('refuses without --yes when there is no terminal', async () => {
+    expect((await run(['init', '--yes', '--stack', 'demo'])).code).toBe(0);
+    const calls = fake.calls.length;
+    const d = await run(['destroy', '--stack', 'demo']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/no terminal.*\n.*--yes/);
+    expect(fake.calls.length).toBe(calls);
+  });
+
+  it('deletes the domain before the pool (AWS refuses the other order)', async () => {
+    expect((await run(['init', '--yes', '--stack', 'demo'])).code).toBe(0);
+    await run(['destroy', '--yes', '--stack', 'demo']);
+    const names = fake.calls.map((c) => c.command);
+    expect(names.indexOf('DeleteUserPoolDomain')).toBeLessThan(names.indexOf('DeleteUserPool'));
+  });
+});
+
+describe('a failure at each call in turn', () => {
+  it('keeps the state exact; re-running init completes without duplicates; destroy leaves nothing', async () => {
+    // Learn the mutating calls of a clean run, then fail each one (by command and occurrence) in a fresh fake.
+    expect((await run(['init', '--yes', '--stack', 'demo', '--domain-prefix', 'demo-login', ...ROUTES])).code).toBe(0);
+    const sequence = fake.calls.filter((c) => MUTATING.test(c.command)).map((c) => c.command);
+    fake.restore();
+    const counts = new Map<string, number>();
+    const cases = sequence.map((command) => {
+      const nth = (counts.get(command) ?? 0) + 1;
+      counts.set(command, nth);
+      return { command, nth };
+    });
+    expect(cases.length).toBeGreaterThan(20);
+    for (const { command, nth } of cases) {
+      clock = new VirtualClock();
+      fake = installAwsFake({ clock, deleteRestApiWindowMs: 30_000 });
+      cwd = tempDir();
+      fake.inject({ command, nth, error: 'AccessDeniedException', message: `User is not authorized to perform: x:${command}` });
+      const failed = await run(['init', '--yes', '--stack', 'demo', '--domain-prefix', 'demo-login', ...ROUTES]);
+      expect(failed.code, `${command} #${nth}: ${failed.stderr}`).toBe(1);
+      expect(failed.stderr).toMatch(/Re-run the same `secure-api init` to resume/);
+      expectStateMatchesFake(readState(statePath()), fake);
+      const resumed = await run(['init', '--yes', '--stack', 'demo', '--domain-prefix', 'demo-login', ...ROUTES]);
+      expect(resumed.code, `resume after ${command} #${nth}: ${resumed.stderr}`).toBe(0);
+      expectNoDuplicates(fake);
+      expectStateMatchesFake(readState(statePath()), fake);
+      const d = await run(['destroy', '--yes', '--stack', 'demo']);
+      expect(d.code, `destroy after ${command} #${nth}: ${d.stderr}`).toBe(0);
+      expect(fake.resources(), `left after ${command} #${nth}`).toEqual([]);
+      fake.restore();
+    }
+    fake = installAwsFake({ clock });
+  });
+});
+
+describe('bad input: exit 2, no AWS call', () => {
+  it.each([
+    [['init', '--yes', '--stack', 'Bad Name']],
+    [['init', '--yes', '--stack', 'a']],
+    [['init', '--yes', '--route', 'GET items']],
+    [['init', '--yes', '--route', 'FETCH /items']],
+    [['init', '--yes', '--route', 'GET /items/{id']],
+    [['init', '--yes', '--region', 'moon-1']],
+    [['init', '--yes', '--app-client', 'secretive']],
+    [['init', '--yes', '--domain-prefix', 'my-cognito-login']],
+    [['init', '--yes', '--stage', 'dev stage']],
+    [['init', '--yes', '--endpoint-url', 'not a url']],
+    [['init', '--yes', '--config', 'missing.json']],
+    [['status', '--stack', 'nope']],
+    [['destroy', '--stack', 'Bad_Name', '--yes']],
+  ])('%j', async (argv) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr.length).toBeGreaterThan(10);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('a config file with errors names each one', async () => {
+    writeFileSync(join(cwd, 'stack.json'), JSON.stringify({ stack: 'demo', routes: [{ path: '/a', methods: [] }], userPool: { mfa: { mode: 'SOMETIMES' } }, extra: true }));
+    const r = await run(['init', '--yes', '--config', 'stack.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/routes\[0\]\.methods: a route needs at least one method/);
+    expect(r.stderr).toMatch(/userPool\.mfa\.mode: must be one of/);
+    expect(r.stderr).toMatch(/unknown key "extra"/);
+    expect(fake.calls).toEqual([]);
+  });
+});
