@@ -65,6 +65,14 @@ describe('the built binary', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('init without credentials says how to configure them (exit 1) and creates no state', async () => {
+    const r = await secureApi(['init', '--yes', '--stack', 'nocreds']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No usable AWS credentials/);
+    expect(r.stderr).toMatch(/aws configure/);
+    expect(r.stderr).toMatch(/AWS_PROFILE/);
+  });
+
   it('init without a terminal and without --yes refuses before any AWS call', async () => {
     const r = await secureApi(['init']);
     expect(r.code).toBe(2);
