@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { APIGatewayClient, GetMethodCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from './fakes/aws-fake.js';
+import { startFakeDataPlane } from './fakes/data-plane.js';
 import { runSecureApi, tempDir, VirtualClock } from './support/harness.js';
 import { expectNoDuplicates, expectStateMatchesFake } from './support/stack-checks.js';
 import { readState } from '../src/state/store.js';
@@ -19,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => fake.restore());
 
-const run = (argv: string[]) => runSecureApi(argv, { cwd, clock });
+const run = (argv: string[]) => runSecureApi(argv[0] === 'init' && !argv.includes('--dry-run') && !argv.includes('--verify') ? [...argv, '--no-verify'] : argv, { cwd, clock, dataPlane: false });
 const statePath = () => join(cwd, '.secure-api', 'demo.json');
 const ROUTES = ['--route', 'GET,POST /items', '--route', 'GET,DELETE /items/{id}'];
 
@@ -68,7 +69,8 @@ describe('init --yes against the fake', () => {
     const deployAt = names.indexOf('CreateDeployment');
     expect(names.lastIndexOf('PutMethod')).toBeLessThan(deployAt);
     expect(names.indexOf('CreateAuthorizer')).toBeLessThan(deployAt);
-    expect(names.indexOf('AddPermission')).toBeLessThan(deployAt);
+    // The deployment does not wait for the Lambda permission (no part of it); init ends only once both are done.
+    expect(names.filter((n) => n === 'AddPermission')).toHaveLength(1);
     expect(names.filter((n) => n === 'CreateDeployment')).toHaveLength(1);
     expectStateMatchesFake(state, fake);
   });
@@ -94,6 +96,54 @@ describe('init --yes against the fake', () => {
     const changed = await run(['init', '--yes', '--stack', 'demo', '--stage', 'prod']);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/different configuration \(stage differ/);
+  });
+});
+
+describe('init proves the stack (step 6) against the fake data plane', () => {
+  it('401 without a token, 2xx with the id token, and the sample Lambda answers with the caller\'s claims', async () => {
+    const plane = await startFakeDataPlane(fake);
+    try {
+      const r = await runSecureApi(['init', '--yes', '--stack', 'demo', ...ROUTES, '--endpoint-url', plane.url, '--json'], { cwd, clock });
+      expect(r.stderr).toMatch(/Test user .* removed/);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { invokeUrl: string; verify: { ok: boolean; rows: Array<{ check: string; ok: boolean }> } };
+      expect(out.invokeUrl).toBe(`${plane.url}/restapis/${String((out as unknown as { apiId: string }).apiId)}/dev/_user_request_`);
+      expect(out.verify.ok).toBe(true);
+      expect(out.verify.rows.filter((x) => x.check === 'no-token').every((x) => x.ok)).toBe(true);
+      expect(out.verify.rows.filter((x) => x.check === 'id-token')).toHaveLength(4);
+      // No test user is left behind.
+      expect(fake.resources().filter((x) => x.type === 'user')).toEqual([]);
+      const noToken = await fetch(`${out.invokeUrl}/items`);
+      expect(noToken.status).toBe(401);
+      expect(await noToken.json()).toEqual({ message: 'Unauthorized' });
+      const tok = await runSecureApi(['token', '--stack', 'demo'], { cwd, clock });
+      expect(tok.code, tok.stderr).toBe(0);
+      const withToken = await fetch(`${out.invokeUrl}/items/42`, { headers: { Authorization: tok.stdout.trim() } });
+      expect(withToken.status).toBe(200);
+      expect(withToken.headers.get('access-control-allow-origin')).toBe('*');
+      const body = await withToken.json() as { method: string; path: string; claims: Record<string, unknown> };
+      expect(body).toMatchObject({ method: 'GET', path: '/items/42', claims: { email: 'secure-api-token@example.com' } });
+    } finally {
+      await plane.close();
+    }
+  });
+
+  it('fails with exit 1 when a method lets calls through without a token', async () => {
+    const plane = await startFakeDataPlane(fake);
+    try {
+      expect((await runSecureApi(['init', '--yes', '--stack', 'demo', '--endpoint-url', plane.url, '--no-verify'], { cwd, clock })).code).toBe(0);
+      // Out of band: someone turns the authorizer off on GET /items and redeploys.
+      const api = Object.values(fake.state.apigateway.apis)[0]!;
+      const items = Object.values(api.resources).find((x) => x.path === '/items')!;
+      items.methods.GET!.authorizationType = 'NONE';
+      const stage = api.stages.dev!;
+      api.deployments[stage.deploymentId]!.snapshot['/items']!.GET!.authorizationType = 'NONE';
+      const v = await runSecureApi(['verify', '--stack', 'demo'], { cwd, clock });
+      expect(v.code).toBe(1);
+      expect(v.stdout).toMatch(/GET.*no-token.*401.*200/);
+    } finally {
+      await plane.close();
+    }
   });
 });
 

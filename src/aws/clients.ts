@@ -6,7 +6,8 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { STSClient } from '@aws-sdk/client-sts';
 import { Limiter } from './limiter.js';
 import { withRetry } from './retry.js';
-import { isTransient } from './errors.js';
+import { awsErrorName, isThrottling, isTransient } from './errors.js';
+import { AwsFailure } from '../errors.js';
 
 export interface AwsTarget {
   region: string;
@@ -29,6 +30,11 @@ export interface AwsClients {
   readonly calls: Array<{ service: ServiceName; command: string }>;
   /** Per-service limiter, exposed so tests can read `peak`. */
   readonly limiters: Record<ServiceName, Limiter>;
+  /**
+   * The run has failed and is winding down: from now on no call is retried (each still gets its one attempt), so
+   * calls queued behind the limiter do not each wait out a full retry budget before the error is shown.
+   */
+  stopRetrying?: () => void;
 }
 
 export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging';
@@ -56,6 +62,30 @@ const CTORS: Record<ServiceName, Ctor> = {
   tagging: ResourceGroupsTaggingAPIClient as unknown as Ctor,
 };
 
+/** How IAM policies spell each service (`secure-api policy` uses the same prefixes). */
+export const IAM_PREFIX: Record<ServiceName, string> = {
+  apigateway: 'apigateway', cognito: 'cognito-idp', lambda: 'lambda', iam: 'iam', sts: 'sts', tagging: 'tag',
+};
+
+/** Retries of a throttled or failing call ran out: say which call, for how long, and what to do. */
+function retriesExhausted(service: ServiceName, command: string, err: unknown, attempts: number, elapsedMs: number): AwsFailure {
+  const call = `${IAM_PREFIX[service]}:${command.replace(/Command$/, '')}`;
+  const throttled = isThrottling(err);
+  const name = awsErrorName(err) ?? 'Error';
+  const message = (err as { message?: string } | undefined)?.message ?? String(err);
+  return new AwsFailure(
+    `${call} was ${throttled ? 'throttled' : 'failing'} on all ${attempts} attempts over ${(elapsedMs / 1000).toFixed(0)} s (${name}: ${message})`,
+    {
+      awsName: name,
+      cause: err,
+      code: throttled ? 'THROTTLED' : 'AWS_UNAVAILABLE',
+      hint: throttled
+        ? 'AWS is limiting the request rate of this account (API Gateway allows about one DeleteRestApi per 30 s). Wait a minute, then run the same command again.'
+        : 'AWS kept failing on its side (5xx). Check https://health.aws.amazon.com/ and run the same command again later.',
+    },
+  );
+}
+
 /** DeleteRestApi is limited to about one per 30 s per account: give it longer to get through. */
 const SLOW_CALLS: Record<string, number> = { DeleteRestApiCommand: 180_000 };
 
@@ -67,6 +97,7 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
     (Object.keys(CTORS) as ServiceName[]).map((s) => [s, new Limiter(max)]),
   ) as Record<ServiceName, Limiter>;
   const built = new Map<ServiceName, AnyClient>();
+  let retrying = true;
   const client = (service: ServiceName): AnyClient => {
     let c = built.get(service);
     if (!c) {
@@ -87,17 +118,26 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
     send: ((command: { constructor: { name: string } }) => {
       const name = command.constructor.name;
       calls.push({ service, command: name.replace(/Command$/, '') });
-      return limiters[service].run(() =>
-        withRetry(() => client(service).send(command), {
-          sleep: opts.sleep,
-          now: opts.now,
-          random: opts.random,
-          retryable: isTransient,
-          maxElapsedMs: SLOW_CALLS[name] ?? opts.maxRetryMs ?? 90_000,
-          capMs: name === 'DeleteRestApiCommand' ? 10_000 : 2_000,
-          onRetry: (err, _attempt, delay) => opts.onRetry?.(service, name, err, delay),
-        }),
-      );
+      return limiters[service].run(async () => {
+        const started = opts.now();
+        let attempts = 1;
+        try {
+          return await withRetry(() => client(service).send(command), {
+            sleep: opts.sleep,
+            now: opts.now,
+            random: opts.random,
+            retryable: (err) => retrying && isTransient(err),
+            maxElapsedMs: SLOW_CALLS[name] ?? opts.maxRetryMs ?? 90_000,
+            capMs: name === 'DeleteRestApiCommand' ? 10_000 : 2_000,
+            onRetry: (err, attempt, delay) => {
+              attempts = attempt + 1;
+              opts.onRetry?.(service, name, err, delay);
+            },
+          });
+        } catch (err) {
+          throw attempts > 1 && isTransient(err) ? retriesExhausted(service, name, err, attempts, opts.now() - started) : err;
+        }
+      });
     }) as never,
   });
   return {
@@ -109,5 +149,6 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
     tagging: sender('tagging'),
     calls,
     limiters,
+    stopRetrying: () => { retrying = false; },
   };
 }

@@ -69,7 +69,11 @@ export const CREDENTIALS_HINT =
 
 /** Turn any error from an AWS call into an AwsFailure naming the call, with a hint where we know one. */
 export function toAwsFailure(err: unknown, call: string, resumeHint?: string): AwsFailure {
-  if (err instanceof AwsFailure) return err;
+  if (err instanceof AwsFailure) {
+    // A failure a handler or the client already explained still needs to say how to resume.
+    if (!resumeHint || err.hint?.includes(resumeHint)) return err;
+    return new AwsFailure(err.message, { hint: err.hint ? `${err.hint} ${resumeHint}` : resumeHint, awsName: err.awsName, cause: err.cause ?? err, code: err.code });
+  }
   const name = awsErrorName(err) ?? 'Error';
   const message = (err as { message?: string } | undefined)?.message ?? String(err);
   if (CREDENTIAL_ERRORS.has(name) || /Could not load credentials|credential/i.test(name === 'Error' ? message : '')) {

@@ -15,10 +15,16 @@ export const destroyOptionsSchema = z.object({
   stateDir: z.string().optional(),
   json: z.boolean().optional(),
   yes: z.boolean().optional(),
+  /** No state file: find the stack's resources by tag and remove them (src/orphans). */
+  orphans: z.boolean().optional(),
 });
 export type DestroyOptions = z.infer<typeof destroyOptionsSchema>;
 
 export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<number> {
+  if (o.orphans) {
+    const { runDestroyOrphans } = await import('../orphans/orphans-command.js');
+    return runDestroyOrphans(o, env);
+  }
   checkCommon(o);
   const ui = await makeUi(env, o.json);
   if (o.stack && !readState(statePath(stateDir(o.stateDir, env.cwd), o.stack))) {

@@ -35,6 +35,8 @@ export const initOptionsSchema = z.object({
   dryRun: z.boolean().optional(),
   saveConfig: z.string().optional(),
   verify: z.boolean().optional(),
+  /** Config keys set by init's per-question flags (--api-name, --mfa…); they win over --config. */
+  flagConfig: z.record(z.string(), z.unknown()).optional(),
 });
 export type InitOptions = z.infer<typeof initOptionsSchema>;
 
@@ -56,10 +58,24 @@ function readConfigFile(path: string, cwd: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
+/** b's keys over a's, object by object (flags over the --config file); a `type`d object (one variant of a union) replaces. */
+function mergeConfig(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const [k, v] of Object.entries(b)) out[k] = isObj(v) && isObj(out[k]) && !('type' in v) ? mergeConfig(out[k], v) : v;
+  return out;
+}
+
+/** JSON with object keys sorted: a name given explicitly and the same name derived differ only in key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'object' && x !== null && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x));
+}
+
 /** Top-level config keys whose values differ. */
 function configDiff(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k])).sort();
 }
 
 export interface InitInputs {
@@ -80,7 +96,7 @@ export type AskForConfig = (known: StackConfigInput, prompter: Prompter, help: {
 /** Flags + --config file (+ existing state) → a validated StackConfig and its plan. No AWS call. */
 export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   checkCommon(o);
-  const file = o.config ? readConfigFile(o.config, env.cwd) : {};
+  const file = mergeConfig(o.config ? readConfigFile(o.config, env.cwd) : {}, o.flagConfig ?? {});
   const input = overlayFlags(file, {
     stack: o.stack, region: o.region, routes: o.route, appClient: o.appClient, hostedUi: o.hostedUi, domainPrefix: o.domainPrefix, stage: o.stage,
   });
@@ -110,6 +126,9 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   if (ask && !o.yes && interactive && !o.dryRun) {
     config = prepared.resolve(await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
     plan = buildPlan(config, partitionOf(config.region));
+    // The wizard may have changed the stack name (or picked a recorded stack): its state is the one that counts.
+    path = statePath(prepared.dir, config.stack);
+    existing = readState(path);
   }
   if (o.saveConfig) writeFileAtomic(resolve(env.cwd, o.saveConfig), JSON.stringify(config, null, 2) + '\n');
 
@@ -181,12 +200,22 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     state.complete = true;
     store.save();
     const outputs = stackOutputs(state, path);
-    if (ui.mode === 'json') ui.json(outputs);
-    else {
+    if (ui.mode !== 'json') {
       ui.reporter.info(ui.c.green(`\nDone: ${Object.keys(state.nodes).length} resources in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
       ui.out(outputsText(outputs, ui.c));
     }
-    return 0;
+    if (o.verify === false || !state.nodes.pool) {
+      if (ui.mode === 'json') ui.json(outputs);
+      return 0;
+    }
+    // Step 6: prove it. The same code as `secure-api verify`.
+    const { verifyStack, renderVerify, verifyJson, verifyExit } = await import('./verify.js');
+    const { stackTarget } = await import('./stack-target.js');
+    ui.reporter.info(`\nStep 6 of 6 · Test: a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
+    const result = await verifyStack(stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state }), clients.cognito, env, ui);
+    if (ui.mode === 'json') ui.json({ ...outputs, verify: verifyJson(result) });
+    else renderVerify(result, ui, env.stdout.columns);
+    return verifyExit(result);
   } finally {
     release();
   }

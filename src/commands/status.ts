@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { readAll } from '../engine/engine.js';
-import { StateStore, listStacks, readState, stateDir, statePath } from '../state/store.js';
-import { stackOutputs } from '../state/outputs.js';
-import { outputsText, table } from '../ui/tables.js';
-import { checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
+import { StateStore, DEFAULT_STATE_DIR, listStacks, readState, stateDir, statePath } from '../state/store.js';
+import { readOnlyClients } from '../status/read-only-clients.js';
+import { buildReport } from '../status/report.js';
+import { renderReport, renderStackList } from '../status/render.js';
+import type { StackList, StatusReport } from '../status/schema.js';
+import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
 import { loadStack } from './stack-state.js';
-import { CheckFailed, ExitCode } from '../errors.js';
 
 export const statusOptionsSchema = z.object({
   stack: z.string().optional(),
@@ -14,56 +16,89 @@ export const statusOptionsSchema = z.object({
   endpointUrl: z.string().optional(),
   stateDir: z.string().optional(),
   json: z.boolean().optional(),
+  /** Show the state file only: no AWS call at all. */
   offline: z.boolean().optional(),
+  /** What AWS holds with the stack's tag, recorded or not (src/orphans). */
+  orphans: z.boolean().optional(),
 });
 export type StatusOptions = z.infer<typeof statusOptionsSchema>;
 
+/** One line per state file in the directory; a file that cannot be read is listed with the reason, not fatal. */
+export function listStackSummaries(dir: string, stacks: string[]): StackList {
+  return {
+    stateDir: dir,
+    stacks: stacks.map((stack) => {
+      try {
+        const st = readState(statePath(dir, stack));
+        return { stack, region: st?.region ?? null, createdAt: st?.createdAt ?? null, resources: Object.keys(st?.nodes ?? {}).length, complete: st?.complete ?? false, error: null };
+      } catch (err) {
+        return { stack, region: null, createdAt: null, resources: 0, complete: false, error: (err as Error).message };
+      }
+    }),
+  };
+}
+
+function print(ui: Ui, env: CommandEnv, report: StatusReport): void {
+  if (ui.mode === 'json') ui.json(report);
+  else ui.out(renderReport(report, ui.c, env.stdout.columns));
+}
+
+/**
+ * `secure-api status`: what the state file records, read back from AWS (reads only, all at once), with every
+ * security check, what differs and how to fix it, and the URLs to use. Exit 0 secured, 3 not, 1 AWS failed, 2 usage.
+ */
 export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<number> {
+  if (o.orphans) {
+    const { runStatusOrphans } = await import('../orphans/orphans-command.js');
+    return runStatusOrphans(o, env);
+  }
   checkCommon(o);
   const ui = await makeUi(env, o.json);
   const dir = stateDir(o.stateDir, env.cwd);
   const stacks = listStacks(dir);
   if (!o.stack && stacks.length > 1) {
-    const rows = stacks.map((s) => {
-      const st = readState(statePath(dir, s));
-      return { stack: s, region: st?.region ?? '', createdAt: st?.createdAt ?? '', resources: Object.keys(st?.nodes ?? {}).length, complete: st?.complete ?? false };
-    });
-    if (ui.mode === 'json') ui.json({ stacks: rows });
-    else ui.out(table(['stack', 'region', 'created', 'resources'], rows.map((r) => [r.stack, r.region, r.createdAt, String(r.resources) + (r.complete ? '' : ' (unfinished)')]), ui.c, env.stdout.columns));
+    const list = listStackSummaries(dir, stacks);
+    if (ui.mode === 'json') ui.json(list);
+    else ui.out(renderStackList(list, ui.c, env.stdout.columns));
     return 0;
   }
   const { stack, path, state } = loadStack(o, env);
-  const outputs = stackOutputs(state, path);
+  if (o.region !== undefined && o.region !== state.region) {
+    throw new UsageError(`stack "${stack}" lives in ${state.region}, not ${o.region}`, `Leave --region out (status reads it from the state file), or use --region ${state.region}.`);
+  }
+  const stackArgs = `--stack ${stack}${o.stateDir && o.stateDir !== DEFAULT_STATE_DIR ? ` --state-dir ${o.stateDir}` : ''}`;
+
   if (o.offline) {
-    const resources = Object.entries(state.nodes).map(([id, r]) => ({ id, kind: r.kind, label: r.label, status: r.status, out: r.out }));
-    if (ui.mode === 'json') ui.json({ ...outputs, createdAt: state.createdAt, complete: state.complete, resources });
-    else {
-      ui.out(`Stack ${ui.c.bold(stack)} · ${state.account} / ${state.region} · created ${state.createdAt}${state.complete ? '' : ' · unfinished'} (from the state file, not checked live)`);
-      ui.out(table(['resource', 'name', 'id', 'recorded'], resources.map((r) => [r.kind, r.label, Object.values(r.out)[0] ?? '', r.status]), ui.c, env.stdout.columns));
-      ui.out(outputsText(outputs, ui.c));
-    }
+    print(ui, env, buildReport({ state, stateFile: path, stackArgs }));
     return 0;
   }
-  const region = o.region ?? state.region;
-  const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL }, ui.reporter);
-  const ctx = makeCtx(env, clients, { region, account: state.account, stack, tags: {} }, ui.reporter);
-  const results = await readAll({ ctx, store: new StateStore(path, state) });
-  const bad = results.filter((r) => r.observed.state !== 'present');
-  const describe = (r: (typeof results)[number]): string => {
-    const ob = r.observed;
-    if (ob.state === 'present') return '✓ present';
-    if (ob.state === 'missing') return '✗ missing';
-    if (ob.state === 'drifted') return `drifted: ${ob.drift.join('; ')}`;
-    return `✗ ${ob.message}`;
-  };
-  if (ui.mode === 'json') {
-    ui.json({ ...outputs, createdAt: state.createdAt, complete: state.complete, ok: bad.length === 0,
-      resources: results.map((r) => ({ id: r.id, kind: r.kind, label: r.label, out: r.out, state: r.observed.state, ...('drift' in r.observed ? { drift: r.observed.drift } : {}), ...('message' in r.observed ? { message: r.observed.message } : {}) })) });
-  } else {
-    ui.out(`Stack ${ui.c.bold(stack)} · ${state.account} / ${state.region} · created ${state.createdAt} · ${path}`);
-    ui.out(table(['resource', 'name', 'id', 'state'], results.map((r) => [r.kind, r.label, Object.values(r.out)[0] ?? '', describe(r)]), ui.c, env.stdout.columns));
-    ui.out(outputsText(outputs, ui.c));
+
+  const region = state.region;
+  const profile = o.profile ?? state.profile;
+  const clients = readOnlyClients(makeClients(env, { region, profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL }, ui.reporter));
+  const notes: string[] = [];
+  const ctx = { ...makeCtx(env, clients, { region, account: state.account, stack, tags: {} }, ui.reporter), note: (m: string) => { notes.push(m); } };
+  // The account check rides along with the reads: credentials for another account would make everything look "missing".
+  const [account, results] = await Promise.all([accountOf(clients), readAll({ ctx, store: new StateStore(path, state) })]);
+  // Ctrl-C cuts retry waits short; the reads it broke are not AWS's answer.
+  if (env.signal.aborted) throw new Interrupted('Interrupted: status was not finished (it changes nothing, so there is nothing to undo).');
+  if (account !== state.account) {
+    throw new AwsFailure(`these credentials are for account ${account}, but stack "${stack}" lives in account ${state.account}`, {
+      code: 'WRONG_ACCOUNT', hint: `Use credentials for ${state.account}: --profile NAME, or AWS_PROFILE.`,
+    });
   }
-  if (bad.length) throw new CheckFailed(`${bad.length} of ${results.length} resources are missing or drifted`, ExitCode.drift, `Run \`secure-api destroy --stack ${stack}\` and \`init\` again to rebuild it.`);
-  return 0;
+  const report = buildReport({ state, stateFile: path, stackArgs, live: { results, notes, checkedAt: new Date(env.now()).toISOString() } });
+  print(ui, env, report);
+
+  if (report.counts.error > 0) {
+    throw new AwsFailure(`${report.counts.error} of ${report.counts.total} resources could not be read from AWS`, {
+      code: 'STATUS_INCOMPLETE', hint: 'The messages are in the table. Check the credentials and their permissions, then run status again.',
+    });
+  }
+  if (!report.ok) {
+    const bad = report.counts.total - report.counts.present;
+    throw new CheckFailed(bad > 0 ? `${bad} of ${report.counts.total} resources are missing or drifted` : 'init did not finish', ExitCode.drift,
+      'What differs and how to fix it is listed above.');
+  }
+  return ExitCode.ok;
 }

@@ -1,4 +1,4 @@
-import { Interrupted } from '../errors.js';
+import { Interrupted, UsageError } from '../errors.js';
 import { toAwsFailure } from '../aws/errors.js';
 import type { AnyPlanNode, Plan } from '../plan/specs.js';
 import { handlerFor } from '../resources/registry.js';
@@ -17,6 +17,36 @@ export interface EngineDeps {
 
 const resumeHint = (stack: string) =>
   `The state is saved. Re-run the same \`secure-api init\` to resume, or \`secure-api destroy --stack ${stack}\` to remove what was made.`;
+const destroyAgainHint = (stack: string) => `Run \`secure-api destroy --stack ${stack}\` again to finish.`;
+
+/**
+ * After Ctrl-C every failure is the interruption (exit 130, with the hint), whatever the call in flight threw:
+ * a retry sleep cut short throws a bare Interrupted, and a call that failed meanwhile is named in the message.
+ */
+function interruption(err: unknown, what: string, hint: string): Interrupted {
+  const also = err instanceof Interrupted ? '' : ` (a call in flight failed meanwhile: ${err instanceof Error ? err.message : String(err)})`;
+  return new Interrupted(`Interrupted: ${what}; the state is saved.${also}`, hint);
+}
+
+/**
+ * After the first failure a run only winds down: the nodes in flight finish, but no call is retried and no wait
+ * begins (each call still gets its attempt), so the error shows within one retry budget, however many calls were
+ * queued behind the per-service limiter.
+ */
+function windDown(ctx: Ctx, signal: AbortSignal | undefined): { ctx: Ctx; stop: () => void; schedulerSignal: AbortSignal } {
+  let stopped = false;
+  // The scheduler must stop starting nodes the moment a node fails, not once that node has looked up what it left.
+  const failed = new AbortController();
+  return {
+    ctx: { ...ctx, sleep: (ms) => (stopped ? Promise.reject(new Interrupted('Stopped waiting: another resource of this run failed.')) : ctx.sleep(ms)) },
+    stop: () => {
+      stopped = true;
+      ctx.clients.stopRetrying?.();
+      failed.abort();
+    },
+    schedulerSignal: signal ? AbortSignal.any([signal, failed.signal]) : failed.signal,
+  };
+}
 
 function outputsOf(nodes: Record<string, NodeRecord>): Outputs {
   const o: Outputs = {};
@@ -27,9 +57,17 @@ function outputsOf(nodes: Record<string, NodeRecord>): Outputs {
 const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
 
 /** Create every node of the plan that the state does not hold yet; adopt those left `creating`. */
-export async function apply(plan: Plan, { ctx, store, emit, signal }: EngineDeps): Promise<Outputs> {
+export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: EngineDeps): Promise<Outputs> {
+  const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
   const byId = new Map<string, AnyPlanNode>(plan.nodes.map((n) => [n.id, n]));
   const nodes = store.state.nodes;
+  // A secret only the environment can give: without it, refuse before anything is made rather than halfway through.
+  const noSecret = plan.nodes.flatMap((n) => (n.kind === 'identity-provider' && nodes[n.id]?.status !== 'created'
+    && !ctx.secrets.idpClientSecret(n.spec.providerName, n.spec.clientSecretEnv) ? [n.spec] : []));
+  if (noSecret.length) {
+    throw new UsageError(noSecret.map((i) => `identity provider ${i.providerName} needs its client secret in the environment variable ${i.clientSecretEnv}, which is not set`).join('; '),
+      `Set ${noSecret.map((i) => i.clientSecretEnv).join(' and ')} (from your secret store, not on the command line) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
+  }
   const stamp = () => new Date(ctx.now()).toISOString();
   const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out): NodeRecord => ({
     kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
@@ -66,6 +104,7 @@ export async function apply(plan: Plan, { ctx, store, emit, signal }: EngineDeps
       store.save();
       emit({ type: 'node-done', id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
+      stop();
       // Find out whether anything was made before the failure, so the state says exactly what exists.
       // If the lookup itself fails we cannot know, so the node stays journaled `creating` for destroy to look again.
       let found: Out | undefined;
@@ -79,15 +118,17 @@ export async function apply(plan: Plan, { ctx, store, emit, signal }: EngineDeps
       else if (known) delete nodes[id];
       else nodes[id] ??= record(n, 'creating', {});
       store.save();
-      const failure = signal?.aborted && err instanceof Interrupted ? err : toAwsFailure(err, `${n.kind} ${n.label}`, resumeHint(ctx.stack));
+      const failure = signal?.aborted
+        ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
+        : toAwsFailure(err, `${n.kind} ${n.label}`, resumeHint(ctx.stack));
       emit({ type: 'node-fail', id, kind: n.kind, label: n.label, verb, message: failure.message });
       throw failure;
     }
   };
 
   await runGraph(plan.nodes.map((n) => n.id), (id) => byId.get(id)?.deps ?? [], work, {
-    signal,
-    onAbort: () => new Interrupted('Interrupted: no new resources were started; the state is saved.', resumeHint(ctx.stack)),
+    signal: schedulerSignal,
+    onAbort: () => interruption(new Interrupted(), 'no new resources were started', resumeHint(ctx.stack)),
   });
   return outputsOf(nodes);
 }
@@ -109,7 +150,8 @@ function cascadeRoot(id: string, nodes: Record<string, NodeRecord>): string | un
  * Delete everything the state names, newest first: a node goes only after every node that depends on it.
  * Children that AWS removes with their parent (an API's methods, a pool's clients) cost no call.
  */
-export async function destroy({ ctx, store, emit, signal }: EngineDeps): Promise<void> {
+export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps): Promise<void> {
+  const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
   const nodes = store.state.nodes;
   const ids = Object.keys(nodes);
   const rootOf = new Map(ids.map((id) => [id, cascadeRoot(id, nodes)]));
@@ -150,17 +192,18 @@ export async function destroy({ ctx, store, emit, signal }: EngineDeps): Promise
       store.save();
       emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb: 'delete', out: out ?? {}, ms: ctx.now() - started });
     } catch (err) {
+      stop();
       store.save();
-      const failure = toAwsFailure(err, `deleting ${r.kind} ${r.label}`,
-        `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
+      const failure = signal?.aborted
+        ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
+        : toAwsFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
       emit({ type: 'node-fail', id, kind: r.kind, label: r.label, verb: 'delete', message: failure.message });
       throw failure;
     }
   };
   await runGraph(roots, (id) => [...(mustWaitFor.get(id) ?? [])], work, {
-    signal,
-    onAbort: () => new Interrupted('Interrupted: no new deletions were started; the state is saved.',
-      `Run \`secure-api destroy --stack ${ctx.stack}\` again to finish.`),
+    signal: schedulerSignal,
+    onAbort: () => interruption(new Interrupted(), 'no new deletions were started', destroyAgainHint(ctx.stack)),
   });
 }
 

@@ -11,10 +11,14 @@ describe('buildPlan', () => {
     expect(ids).toEqual(expect.arrayContaining(['role', 'function', 'api', 'pool', 'client', 'domain', 'authorizer', 'resource:/items',
       'method:GET /items', 'method:POST /items', 'cors:/items', 'permission', 'gateway-response:DEFAULT_4XX', 'gateway-response:DEFAULT_5XX', 'deployment']));
     const get = plan.nodes.find((n) => n.id === 'method:GET /items')!;
-    expect(get.deps).toEqual(expect.arrayContaining(['authorizer', 'function', 'resource:/items']));
+    expect(get.deps).toEqual(expect.arrayContaining(['authorizer', 'resource:/items']));
+    // The integration names the function by ARN: methods and the deployment do not wait out IAM propagation.
+    expect(get.deps).not.toContain('function');
+    expect(get.kind === 'api-method' && get.spec.integration).toEqual({ type: 'lambda', function: { node: 'function', name: 'secure-api-fn' } });
     const deployment = plan.nodes.find((n) => n.id === 'deployment')!;
-    expect(deployment.deps).toEqual(expect.arrayContaining(['method:GET /items', 'method:POST /items', 'cors:/items', 'permission']));
-    // Role → function → (permission | method) → deployment is the longest chain.
+    expect(deployment.deps).toEqual(expect.arrayContaining(['method:GET /items', 'method:POST /items', 'cors:/items']));
+    expect(deployment.deps).not.toContain('permission');
+    // api → /items → method → deployment (or pool → authorizer → method → deployment) is the longest chain.
     expect(criticalPathDepth(plan)).toBe(4);
   });
 

@@ -132,13 +132,13 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       else allow.add(method);
       allowByPath.set(r.path, allow);
       const integration: SpecByKind['api-method']['integration'] =
-        r.integration.type === 'sample-lambda' ? { type: 'lambda', function: { node: 'function' } }
+        r.integration.type === 'sample-lambda' ? { type: 'lambda', function: { node: 'function', name: config.function.name } }
           : r.integration.type === 'lambda' ? { type: 'lambda', function: { arn: r.integration.arn } }
             : r.integration.type === 'http' ? { type: 'http', url: r.integration.url } : { type: 'mock' };
       const deps = ['api'];
       if (resNode !== 'api') deps.push(resNode);
       if (!r.public) deps.push('authorizer');
-      if (r.integration.type === 'sample-lambda') deps.push('function');
+      // Not the function: the integration names it by ARN, so methods are put while IAM propagates.
       nodes.push(node<'api-method'>({
         id, kind: 'api-method', deps, parent: 'api', label: `${method} ${r.path}${r.public ? ' (public)' : ''}`,
         spec: {
@@ -174,10 +174,12 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
     }));
   }
 
-  // Deploy last: after every method (with its authorizer), preflight, gateway response and permission.
+  // Deploy after every method (with its authorizer), preflight and gateway response. Not after the Lambda
+  // permissions: they are no part of a deployment, and waiting for them would put the deployment behind IAM
+  // propagation; init still ends (and verifies) only once every node is done.
   nodes.push(node<'deployment'>({
     id: 'deployment', kind: 'deployment', parent: 'api', label: `stage ${config.stage.name}`,
-    deps: ['api', ...methodIds, ...corsIds, ...gwIds, ...[...permissionFor.values()]],
+    deps: ['api', ...methodIds, ...corsIds, ...gwIds],
     spec: { stageName: config.stage.name, stageDescription: config.stage.description, description: `secure-api ${config.stack}` },
   }));
   return { nodes };

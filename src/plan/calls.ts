@@ -24,6 +24,32 @@ export function createCalls(n: AnyPlanNode): string[] {
   }
 }
 
+/**
+ * How many of a node's create calls run one after another: its weight on the critical path. A MOCK method puts
+ * its integration and its method response together (see putMockParts).
+ */
+export function createDepth(n: AnyPlanNode): number {
+  const calls = createCalls(n).length;
+  const mock = n.kind === 'cors-preflight' || (n.kind === 'api-method' && n.spec.integration.type === 'mock');
+  return mock ? calls - 1 : calls;
+}
+
+/** The critical path in calls: the longest dependency chain, each node weighing its sequential create calls. */
+export function callWeightedDepth(plan: Plan): number {
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const memo = new Map<string, number>();
+  const depth = (id: string): number => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id);
+    if (!n) return 0;
+    const d = createDepth(n) + Math.max(0, ...n.deps.map(depth));
+    memo.set(id, d);
+    return d;
+  };
+  return Math.max(0, ...plan.nodes.map((n) => depth(n.id)));
+}
+
 /** Kinds whose deletion is a call of its own even when the whole stack goes (the rest go with their parent). */
 export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
   'rest-api': ['apigateway:DeleteRestApi'],

@@ -29,7 +29,8 @@ export interface SpecByKind {
     resourceNode: string;
     httpMethod: HttpMethod;
     integration:
-      | { type: 'lambda'; function: { node: string } | { arn: string } }
+      /** Our function by node id (and name, so its ARN is known before it exists), or an existing function's ARN. */
+      | { type: 'lambda'; function: { node: string; name?: string | undefined } | { arn: string } }
       | { type: 'http'; url: string }
       | { type: 'mock' };
     /** Absent: a public method (authorizationType NONE). */

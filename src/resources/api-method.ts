@@ -26,24 +26,31 @@ export function quoted(value: string): string {
   return `'${value}'`;
 }
 
+/** Run independent calls together; when any fails, let the others finish, then throw the first failure. */
+async function allSettledOrThrow(calls: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(calls);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /**
  * Finish a MOCK method: integration, method response 200 and integration response 200, skipping what
  * already exists (so a run resumed between these calls completes the method instead of failing).
+ * The integration and the method response need only the method, so they go together; the integration
+ * response needs both.
  */
 export async function putMockParts(
   ctx: Ctx, at: MethodAddress, existing: Method | undefined,
   response: { headers: Record<string, string>; body: string },
 ): Promise<void> {
   const api = ctx.clients.apigateway;
-  if (!existing?.methodIntegration) {
-    await api.send(new PutIntegrationCommand({ ...at, type: 'MOCK', requestTemplates: MOCK_REQUEST_TEMPLATES }));
-  }
-  if (!existing?.methodResponses?.['200']) {
-    await api.send(new PutMethodResponseCommand({
+  await allSettledOrThrow([
+    ...(existing?.methodIntegration ? [] : [api.send(new PutIntegrationCommand({ ...at, type: 'MOCK', requestTemplates: MOCK_REQUEST_TEMPLATES }))]),
+    ...(existing?.methodResponses?.['200'] ? [] : [api.send(new PutMethodResponseCommand({
       ...at, statusCode: '200',
       responseParameters: responseHeaderParams(Object.fromEntries(Object.keys(response.headers).map((h) => [h, false]))),
-    }));
-  }
+    }))]),
+  ]);
   if (!existing?.methodIntegration?.integrationResponses?.['200']) {
     await api.send(new PutIntegrationResponseCommand({
       ...at, statusCode: '200',
@@ -62,7 +69,7 @@ export function integrationInput(ctx: Ctx, spec: Spec, deps: Outputs, at: Method
   const i = spec.integration;
   if (i.type === 'lambda') {
     // Lambda is always invoked with POST, whatever the client's method.
-    return { ...at, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaInvokeUri(ctx, functionArnFor(i.function, deps)) };
+    return { ...at, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaInvokeUri(ctx, functionArnFor(i.function, deps, ctx)) };
   }
   if (i.type === 'http') {
     const requestParameters = Object.fromEntries(spec.pathParams.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`]));

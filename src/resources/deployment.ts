@@ -1,9 +1,94 @@
-import { CreateDeploymentCommand, DeleteStageCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import {
+  CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetResourcesCommand, GetStageCommand,
+  type Deployment, type Method, type MethodSnapshot,
+} from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
-import type { ResourceHandler } from './types.js';
+import type { Ctx, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['deployment'];
+
+/** What a deployment serves, per path and HTTP method, as GetDeployment's `apiSummary` gives it. */
+export type ApiSummary = Record<string, Record<string, MethodSnapshot>>;
+
+/** The API's methods as configured now (not necessarily deployed), keyed "GET /items". */
+export async function liveMethods(ctx: Ctx, restApiId: string): Promise<Map<string, Method> | undefined> {
+  const methods = new Map<string, Method>();
+  let position: string | undefined;
+  do {
+    const page = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit: 500, position })));
+    if (!page) return undefined;
+    for (const r of page.items ?? []) {
+      for (const [verb, m] of Object.entries(r.resourceMethods ?? {})) methods.set(`${verb} ${r.path ?? '?'}`, m);
+    }
+    position = page.position;
+  } while (position);
+  return methods;
+}
+
+async function allDeployments(ctx: Ctx, restApiId: string): Promise<Deployment[]> {
+  const items: Deployment[] = [];
+  let position: string | undefined;
+  do {
+    const page = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentsCommand({ restApiId, limit: 500, position })));
+    items.push(...(page?.items ?? []));
+    position = page?.position;
+  } while (position);
+  return items;
+}
+
+async function deploymentWithSummary(ctx: Ctx, restApiId: string, deploymentId: string | undefined): Promise<Deployment | undefined> {
+  if (!deploymentId) return undefined;
+  return undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId, embed: ['apisummary'] })));
+}
+
+const authOf = (m: { authorizationType?: string | undefined } | undefined): string => m?.authorizationType ?? 'NONE';
+const when = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'an unknown time');
+
+/**
+ * Methods whose authorization differs between what the stage serves and what is configured now: a change made
+ * after the deployment (not live yet), or a deployment made from another configuration. Only authorizationType
+ * is compared, as it is all a deployment's summary tells; authorizer settings are not visible per deployment.
+ */
+export function stageDiff(served: ApiSummary, live: Map<string, Method>, deploymentId: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const [path, methods] of Object.entries(served)) {
+    for (const [verb, snap] of Object.entries(methods)) {
+      const key = `${verb} ${path}`;
+      seen.add(key);
+      const now = live.get(key);
+      if (!now) out.push(`${key} is still served by deployment ${deploymentId} but no longer exists in the API`);
+      else if (authOf(now) !== authOf(snap)) out.push(`${key} is served with ${authOf(snap)} but is now configured ${authOf(now)} (changed after deployment ${deploymentId})`);
+    }
+  }
+  for (const [key, m] of live) {
+    if (!seen.has(key)) out.push(`${key} (${authOf(m)}) was added after deployment ${deploymentId} and is not served`);
+  }
+  return out;
+}
+
+/**
+ * How the deployment a stage serves differs from the one secure-api made (and verified): a method served with
+ * another authorization type, one that is not served any more, or one served that secure-api never deployed.
+ */
+export function servedDiff(ours: ApiSummary, served: ApiSummary): string[] {
+  const out: string[] = [];
+  const label = (auth: string) => (auth === 'NONE' ? 'NONE (no token needed)' : auth);
+  for (const [path, methods] of Object.entries(ours)) {
+    for (const [verb, snap] of Object.entries(methods)) {
+      const now = served[path]?.[verb];
+      if (!now) out.push(`${verb} ${path} is not served any more`);
+      else if (authOf(now) !== authOf(snap)) out.push(`${verb} ${path} is served with ${label(authOf(now))}; secure-api deployed it with ${authOf(snap)}`);
+    }
+  }
+  for (const [path, methods] of Object.entries(served)) {
+    for (const [verb, snap] of Object.entries(methods)) {
+      if (!ours[path]?.[verb]) out.push(`${verb} ${path} is served with ${label(authOf(snap))}, but secure-api never deployed it`);
+    }
+  }
+  return out;
+}
 
 /**
  * Deploy the API into the stage (creating the stage). Method and authorizer changes take effect only
@@ -31,13 +116,42 @@ export const deploymentHandler: ResourceHandler<Spec> = {
     return stage?.deploymentId ? { deploymentId: stage.deploymentId, stageName: spec.stageName } : undefined;
   },
 
+  /**
+   * The stage still serves our deployment, and nothing changed after it (a stale stage): the deployed summary is
+   * compared with the methods as configured now, and no newer deployment of the API exists. One round of reads
+   * in parallel; a second only when the stage serves another deployment.
+   */
   async read(ctx, spec, out, deps) {
+    const restApiId = restApiIdOf(deps);
     const stageName = out.stageName ?? spec.stageName;
-    const stage = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId: restApiIdOf(deps), stageName })));
+    const [stage, ours, live, deployments] = await Promise.all([
+      undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName }))),
+      deploymentWithSummary(ctx, restApiId, out.deploymentId),
+      liveMethods(ctx, restApiId),
+      allDeployments(ctx, restApiId),
+    ]);
     if (!stage) return { state: 'missing' };
-    return stage.deploymentId === out.deploymentId
-      ? { state: 'present', out }
-      : { state: 'drifted', drift: [`stage ${stageName} now points at deployment ${stage.deploymentId ?? 'none'}, not ${out.deploymentId ?? '?'}`], out };
+    const drift: string[] = [];
+    const servingId = stage.deploymentId;
+    const createdOf = (id: string | undefined) => (id === ours?.id ? ours?.createdDate : undefined) ?? deployments.find((d) => d.id === id)?.createdDate;
+    let serving = ours;
+    if (servingId !== out.deploymentId) {
+      const theirs = createdOf(servingId);
+      const mine = createdOf(out.deploymentId);
+      const rel = theirs && mine ? (theirs > mine ? 'after' : theirs < mine ? 'before' : 'as') : undefined;
+      const order = rel ? ` (${servingId ?? 'none'} made ${when(theirs)}, ${rel} ours at ${when(mine)})` : '';
+      drift.push(`stage ${stageName} now points at deployment ${servingId ?? 'none'}, not ${out.deploymentId ?? '?'}${order}`);
+      serving = await deploymentWithSummary(ctx, restApiId, servingId);
+      if (ours?.apiSummary && serving?.apiSummary) drift.push(...servedDiff(ours.apiSummary, serving.apiSummary));
+    }
+    if (serving?.apiSummary && live && servingId) drift.push(...stageDiff(serving.apiSummary, live, servingId));
+    const servingAt = createdOf(servingId);
+    const newer = servingAt ? deployments.filter((d) => d.id !== servingId && d.id !== out.deploymentId && d.createdDate && d.createdDate > servingAt) : [];
+    const newest = newer.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
+    if (newest) {
+      drift.push(`the API has a newer deployment ${newest.id ?? '?'} (made ${when(newest.createdDate)}) than the one stage ${stageName} serves (made ${when(servingAt)})`);
+    }
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
   // The deployment itself goes with the API; the stage is what serves traffic.

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../aws/errors.js';
 import { withRetry } from '../aws/retry.js';
-import { AwsFailure } from '../errors.js';
+import { AwsFailure, Interrupted } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { buildSampleFunctionZip } from './sample-function.js';
 import { STACK_TAG, depOut, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
@@ -106,7 +106,11 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     const conf = await findOurs(ctx, spec.functionName);
     if (!conf) return undefined;
     // Never throw for an unhealthy function here: destroy adopts through find too, and must still delete it.
-    const settled = await settle(ctx, spec.functionName, conf);
+    // Ctrl-C during the wait: its ids are known and worth recording; becoming Active is AWS's business.
+    const settled = await settle(ctx, spec.functionName, conf).catch((err: unknown) => {
+      if (err instanceof Interrupted) return conf;
+      throw err;
+    });
     if (settled.State === 'Failed') ctx.note(`Lambda function ${spec.functionName} is Failed: ${settled.StateReason ?? 'no reason given'}`);
     return toOut(settled, spec.functionName);
   },

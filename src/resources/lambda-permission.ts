@@ -11,6 +11,9 @@ type Spec = SpecByKind['lambda-permission'];
 const PolicyDocument = z.object({
   Statement: z.array(z.object({
     Sid: z.string().optional(),
+    // An unexpected shape here must not hide the statement: it is then simply not judged.
+    Action: z.union([z.string(), z.array(z.string())]).optional().catch(undefined),
+    Principal: z.union([z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]).optional().catch(undefined),
     Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
   })),
 });
@@ -40,6 +43,23 @@ export function sourceArnOf(statement: Statement): string | undefined {
     if (value !== undefined) return Array.isArray(value) ? value[0] : value;
   }
   return undefined;
+}
+
+const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The statement must still let API Gateway invoke the function (fields AWS always writes; absent ones are not judged). */
+export function grantDrift(statement: Statement): string[] {
+  const drift: string[] = [];
+  const principal = statement.Principal;
+  const services = principal === undefined ? undefined : typeof principal === 'string' ? [principal] : asList(principal.Service);
+  if (services !== undefined && !services.includes('apigateway.amazonaws.com')) {
+    drift.push(`Principal is ${JSON.stringify(principal)}, expected the service apigateway.amazonaws.com`);
+  }
+  const actions = statement.Action === undefined ? undefined : asList(statement.Action);
+  if (actions !== undefined && !actions.some((a) => a === 'lambda:InvokeFunction' || a === 'lambda:*')) {
+    drift.push(`Action is ${actions.join(', ')}, expected lambda:InvokeFunction`);
+  }
+  return drift;
 }
 
 /** Lets API Gateway invoke the function, from this API only; without it the API answers 500. */
@@ -78,9 +98,9 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     if (apiId === undefined) return { state: 'present', out };
     const expected = executeApiSourceArn(ctx, apiId);
     const actual = sourceArnOf(statement);
-    return actual === expected
-      ? { state: 'present', out }
-      : { state: 'drifted', drift: [`SourceArn is ${actual ?? 'unset'}, expected ${expected}`], out };
+    const drift = actual === expected ? [] : [`SourceArn is ${actual ?? 'unset'}, expected ${expected}`];
+    drift.push(...grantDrift(statement));
+    return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
   async delete(ctx, spec, out, deps) {

@@ -30,9 +30,16 @@ export function resourceIdFor(deps: Outputs, resourceNode: string): string {
   return resourceNode === API_NODE ? depOut(deps, API_NODE, 'rootResourceId') : depOut(deps, resourceNode, 'resourceId');
 }
 
-/** Our function's ARN, or the ARN of an existing function the user named. */
-export function functionArnFor(ref: { node: string } | { arn: string }, deps: Outputs): string {
-  return 'arn' in ref ? ref.arn : depOut(deps, ref.node, 'functionArn');
+/**
+ * Our function's ARN, or the ARN of an existing function the user named. Ours is built from its name when it does
+ * not exist yet: an integration may name a function before it exists, so methods need not wait out IAM propagation.
+ */
+export function functionArnFor(ref: { node: string; name?: string | undefined } | { arn: string }, deps: Outputs, ctx?: Ctx): string {
+  if ('arn' in ref) return ref.arn;
+  const made = deps[ref.node]?.functionArn;
+  if (made) return made;
+  if (ref.name !== undefined && ctx) return `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:${ref.name}`;
+  return depOut(deps, ref.node, 'functionArn');
 }
 
 /** The integration URI API Gateway invokes a Lambda function through (AWS_PROXY). */

@@ -50,7 +50,10 @@ describe('user-pool-client', () => {
 
   it('read names the auth flows that went missing', async () => {
     cognito.on(DescribeUserPoolClientCommand).resolves({
-      UserPoolClient: { ClientId: 'c1', ClientSecret: 'TOP-SECRET', ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], SupportedIdentityProviders: ['COGNITO', 'Google'] },
+      UserPoolClient: {
+        ClientId: 'c1', ClientSecret: 'TOP-SECRET', ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], SupportedIdentityProviders: ['COGNITO', 'Google'],
+        AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: ['http://localhost:3000/callback'],
+      },
     });
     const res = await h.read(testCtx(), spec, { clientId: 'c1' }, deps);
     expect(res).toEqual({ state: 'drifted', drift: ['ExplicitAuthFlows lack ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_SRP_AUTH'], out: { clientId: 'c1' } });

@@ -1,6 +1,6 @@
 import {
   CreateUserPoolClientCommand, DeleteUserPoolClientCommand, DescribeUserPoolClientCommand, ListUserPoolClientsCommand,
-  type CreateUserPoolClientCommandInput, type ExplicitAuthFlowsType,
+  type CreateUserPoolClientCommandInput, type ExplicitAuthFlowsType, type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
 import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
@@ -31,6 +31,22 @@ export function createUserPoolClientInput(spec: Spec, userPoolId: string): Creat
       }
       : {}),
   };
+}
+
+/** The hosted UI needs the client's OAuth settings: the code flow, the scopes and the callback URL it redirects to. */
+export function oauthDrift(spec: Spec, client: UserPoolClientType): string[] {
+  const oauth = spec.oauth;
+  if (!oauth) return [];
+  if (!client.AllowedOAuthFlowsUserPoolClient) return ['OAuth sign-in (the hosted UI) is turned off for the client'];
+  const lacking = (name: string, want: string[], have: string[] | undefined): string[] => {
+    const missing = want.filter((w) => !(have ?? []).includes(w));
+    return missing.length > 0 ? [`${name} lack ${missing.join(', ')}`] : [];
+  };
+  return [
+    ...lacking('AllowedOAuthFlows', oauth.flows.length > 0 ? oauth.flows : ['code'], client.AllowedOAuthFlows),
+    ...lacking('AllowedOAuthScopes', oauth.scopes, client.AllowedOAuthScopes),
+    ...lacking('CallbackURLs', oauth.callbackUrls, client.CallbackURLs),
+  ];
 }
 
 /**
@@ -75,6 +91,7 @@ export const userPoolClientHandler: ResourceHandler<Spec> = {
     const idps = new Set(client.SupportedIdentityProviders ?? []);
     const missingIdps = spec.supportedIdentityProviders.filter((p) => !idps.has(p));
     if (missingIdps.length > 0) drift.push(`SupportedIdentityProviders lack ${missingIdps.join(', ')}`);
+    drift.push(...oauthDrift(spec, client));
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

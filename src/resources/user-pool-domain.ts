@@ -58,6 +58,7 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
       return { state: 'drifted', drift: [`domain ${domain} now belongs to user pool ${d.UserPoolId ?? '?'}, not ${userPoolId}`], out };
     }
     if (d.Status === 'FAILED') return { state: 'drifted', drift: [`domain ${domain} is FAILED`], out };
+    if (d.Status === 'DELETING') return { state: 'drifted', drift: [`domain ${domain} is being deleted`], out };
     // CREATING/UPDATING are normal for a few minutes after creation; say so rather than call it drift.
     if (d.Status && d.Status !== 'ACTIVE') ctx.note(`hosted UI domain ${domain} is ${d.Status}`);
     return { state: 'present', out };

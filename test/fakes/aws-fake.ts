@@ -251,7 +251,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   mocks.sts.send.callsFake((c) => dispatch('sts', c) as Promise<never>);
   mocks.tagging.send.callsFake((c) => dispatch('tagging', c) as Promise<never>);
 
-  return {
+  const fake: AwsFake = {
     calls,
     count: (command, service) => calls.filter((c) => (command === undefined || c.command === command.replace(/Command$/, ''))
       && (service === undefined || c.service === service)).length,
@@ -279,7 +279,17 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     },
     restore() {
       for (const m of Object.values(mocks)) m.restore();
+      if (current === fake) current = undefined;
     },
     mocks,
   };
+  current = fake;
+  return fake;
+}
+
+let current: AwsFake | undefined;
+
+/** The fake installed now (the test harness serves its data plane), if any. */
+export function currentAwsFake(): AwsFake | undefined {
+  return current;
 }

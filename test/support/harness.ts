@@ -6,6 +6,8 @@ import type { CommandEnv } from '../../src/commands/env.js';
 import { runCli } from '../../src/program.js';
 import { renderError } from '../../src/ui/render-error.js';
 import type { Prompter } from '../../src/ui/prompter.js';
+import { currentAwsFake } from '../fakes/aws-fake.js';
+import { sharedDataPlane } from '../fakes/data-plane.js';
 
 /** A virtual clock: sleeps advance it at once, so backoff costs no real time in tests. */
 export class VirtualClock {
@@ -39,6 +41,11 @@ export interface RunOptions {
   tty?: boolean;
   prompter?: Prompter;
   signal?: AbortSignal;
+  /**
+   * Serve the installed fake's data plane and pass it as AWS_ENDPOINT_URL, so invoke URLs land on it and
+   * init's proof step (and verify) really call the API. @default true when a fake is installed
+   */
+  dataPlane?: boolean;
 }
 
 export interface RunResult { code: number; stdout: string; stderr: string }
@@ -52,13 +59,18 @@ export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<
   const clock = o.clock ?? new VirtualClock();
   const stdout = new Capture(o.tty ?? false, 100);
   const stderr = new Capture(o.tty ?? false, 100);
+  const fake = currentAwsFake();
+  const plane = fake && o.dataPlane !== false && o.env?.AWS_ENDPOINT_URL === undefined ? await sharedDataPlane(fake) : undefined;
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = o.tty ?? false;
   const env: CommandEnv = {
     stdout,
     stderr,
     stdin,
-    env: { CI: 'true', NO_COLOR: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests', ...o.env },
+    env: {
+      CI: 'true', NO_COLOR: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+      ...(plane ? { AWS_ENDPOINT_URL: plane.url } : {}), ...o.env,
+    },
     cwd: o.cwd ?? tempDir(),
     signal: o.signal ?? new AbortController().signal,
     now: clock.now,

@@ -1,0 +1,20 @@
+import { installAwsFake } from '../test/fakes/aws-fake.js';
+import { runCliRealTime, tempDir } from './in-process.js';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const routes = ['/a','/b','/c','/d','/e'].flatMap((p) => ['--route', `GET,POST,PUT,DELETE ${p}`]);
+const once = async () => {
+  const fake = installAwsFake({ clock: { now: () => Date.now() }, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0, deleteRestApiWindowMs: 0 });
+  fake.setLatency(0);
+  const r = await runCliRealTime(['init', '--yes', '--no-verify', '--stack', 'bench', ...routes], tempDir());
+  fake.restore();
+  return r.ms;
+};
+await once();
+const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.setSamplingInterval', { interval: 100 }); await s.post('Profiler.start');
+const ms: number[] = [];
+for (let i = 0; i < 5; i++) ms.push(await once());
+const { profile } = await s.post('Profiler.stop');
+writeFileSync('/tmp/prof3/p.cpuprofile', JSON.stringify(profile));
+console.log('ms per init at d=0:', ms.map((m) => m.toFixed(0)).join(' '));

@@ -1,0 +1,65 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, type ExportInput } from '../verify/export.js';
+import { checkCommon, makeUi, type CommandEnv } from './env.js';
+import { requireBaseUrl, stackTarget } from './stack-target.js';
+
+export const exportOptionsSchema = z.object({
+  stack: z.string().optional(),
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  endpointUrl: z.string().optional(),
+  stateDir: z.string().optional(),
+  json: z.boolean().optional(),
+  out: z.string().min(1).optional(),
+  preflight: z.boolean().optional(),
+});
+export type ExportOptions = z.infer<typeof exportOptionsSchema>;
+
+export const EXPORT_FORMATS = ['postman', 'curl'] as const;
+
+/** `export postman|curl`: from the state file only (no AWS call, no secret). Postman writes two files (in --out, default "."); curl prints unless --out. */
+export async function runExport(format: string, o: ExportOptions, env: CommandEnv): Promise<number> {
+  checkCommon(o);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}": use postman or curl`);
+  const ui = await makeUi(env, o.json);
+  const t = stackTarget(o, env);
+  const baseUrl = requireBaseUrl(t);
+  const stack = t.loaded.stack;
+  const clientId = t.pool?.clientId;
+  const callbackUrl = t.hostedUi?.callbackUrls[0];
+  const input: ExportInput = {
+    stack, baseUrl, routes: t.routes, preflight: o.preflight ?? true,
+    ...(t.hostedUi && clientId && callbackUrl ? { oauth: { hostedUiBaseUrl: t.hostedUi.baseUrl, clientId, scopes: t.hostedUi.scopes, callbackUrl } } : {}),
+  };
+  const files: Array<{ path: string; text: string; mode: number }> = [];
+  const dir = resolve(env.cwd, o.out ?? '.');
+  if (format === 'postman') {
+    files.push({ path: join(dir, `${stack}.postman_collection.json`), text: JSON.stringify(buildPostmanCollection(input), null, 2) + '\n', mode: 0o644 });
+    files.push({ path: join(dir, `${stack}.postman_environment.json`), text: JSON.stringify(buildPostmanEnvironment(input), null, 2) + '\n', mode: 0o644 });
+  } else {
+    const text = buildCurlLines(input).join('\n') + '\n';
+    if (o.out === undefined) {
+      if (ui.mode === 'json') ui.json({ stack, format, lines: text.trimEnd().split('\n') });
+      else env.stdout.write(text);
+      return 0;
+    }
+    files.push({ path: join(dir, `${stack}.curl.sh`), text, mode: 0o755 });
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) {
+    writeFileSync(f.path, f.text, { mode: f.mode });
+    chmodSync(f.path, f.mode);
+  }
+  if (ui.mode === 'json') {
+    ui.json({ stack, format, files: files.map((f) => f.path) });
+  } else {
+    for (const f of files) ui.out(f.path);
+    ui.reporter.info(format === 'postman'
+      ? 'Import both into Postman, put an id token in the environment\'s id_token (`secure-api token`, or the collection\'s "Get New Access Token" → copy id_token), and run the collection.'
+      : `Run it with: ID_TOKEN="$(secure-api token --stack ${stack})" sh ${files[0]?.path ?? ''}`);
+  }
+  return 0;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { partitionOf } from '../aws/region.js';
+import { checkRegion } from '../config/validators.js';
+import { UsageError } from '../errors.js';
+import { callCatalogue, iamActionsFor, minimalPolicy, NO_PERMISSION_NEEDED } from '../plan/permissions.js';
+import { makeUi, type CommandEnv } from './env.js';
+
+export const policyOptionsSchema = z.object({
+  /** Scope the ARNs to one region. @default every region ("*") */
+  region: z.string().optional(),
+  /** Scope the ARNs to one account. @default every account ("*") */
+  account: z.string().optional(),
+  json: z.boolean().optional(),
+});
+export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
+
+/**
+ * `secure-api policy`: the least-privilege IAM policy for init, status, destroy, verify, users and --orphans, made
+ * from the list of calls the code makes. The policy document alone on stdout (redirect it to a file), a note on
+ * stderr; --json adds which call needs which action, for which command. No AWS call.
+ */
+export async function runPolicy(o: PolicyOptions, env: CommandEnv): Promise<number> {
+  if (o.region !== undefined) {
+    const e = checkRegion(o.region);
+    if (e) throw new UsageError(`--region: ${e}`);
+  }
+  if (o.account !== undefined && !/^\d{12}$/.test(o.account)) throw new UsageError(`--account: "${o.account}" is not a 12-digit AWS account id`);
+  const ui = await makeUi(env, o.json);
+  const policy = minimalPolicy({ region: o.region, account: o.account, partition: o.region ? partitionOf(o.region) : 'aws' });
+  if (ui.mode === 'json') {
+    const calls = [...callCatalogue()].sort(([a], [b]) => a.localeCompare(b)).map(([call, by]) => ({
+      call, actions: iamActionsFor(call), usedBy: [...by].sort(), ...(NO_PERMISSION_NEEDED.has(call) ? { note: 'public Cognito API: no IAM permission is evaluated' } : {}),
+    }));
+    ui.json({ policy, calls });
+    return 0;
+  }
+  ui.out(JSON.stringify(policy, null, 2));
+  ui.reporter.info([
+    '',
+    'The least privilege to run secure-api init, status, destroy, verify, users and destroy --orphans.',
+    'Save it and attach it to the user or role that runs secure-api, for example:',
+    '  secure-api policy > secure-api-policy.json',
+    '  aws iam create-policy --policy-name secure-api --policy-document file://secure-api-policy.json',
+    'SMS MFA (userPool.mfa.smsRoleArn) also needs iam:PassRole on that SNS role, passed to cognito-idp.amazonaws.com.',
+  ].join('\n'));
+  return 0;
+}

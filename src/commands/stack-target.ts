@@ -1,0 +1,91 @@
+import { UsageError } from '../errors.js';
+import { stackOutputs, type StackOutputs } from '../state/outputs.js';
+import type { RouteTarget } from '../verify/checks.js';
+import { hostedUiBaseUrl, isLocalCallback } from '../verify/hosted-ui.js';
+import type { PoolRef } from '../verify/test-user.js';
+import { invokeUrl } from '../verify/urls.js';
+import type { CommandEnv, CommonOptions } from './env.js';
+import { loadStack, type LoadedStack } from './stack-state.js';
+
+/** Point verify/export at another base URL than the stage's invoke URL (tests: a local server playing the API). */
+export const INVOKE_URL_OVERRIDE = 'SECURE_API_INVOKE_URL_OVERRIDE';
+/** Point `token --login` at another hosted UI than the pool domain's (tests: cognito-local's /oauth2 endpoints). */
+export const HOSTED_UI_URL_OVERRIDE = 'SECURE_API_HOSTED_UI_URL_OVERRIDE';
+
+interface ConfigView {
+  routes?: Array<{ path: string; methods: string[]; public?: boolean }>;
+  hostedUi?: { enabled?: boolean; callbackUrls?: string[]; scopes?: string[] };
+  authorizer?: { scopes?: string[] };
+}
+
+/** What steps 5–6 need from a stack's state file: the pool, the client, the URLs. Never a secret. */
+export interface StackTarget {
+  loaded: LoadedStack;
+  outputs: StackOutputs;
+  aws: { region: string; profile?: string | undefined; endpointUrl?: string | undefined };
+  pool?: PoolRef | undefined;
+  /** The stage's base URL (or the override). */
+  baseUrl?: string | undefined;
+  routes: Array<{ path: string; methods: string[]; public: boolean }>;
+  /** OAuth scopes on every secured method (authorizer.scopes). */
+  methodScopes: string[];
+  hostedUi?: { baseUrl: string; callbackUrls: string[]; scopes: string[] } | undefined;
+}
+
+export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedStack = loadStack(o, env)): StackTarget {
+  const { state, path } = loaded;
+  const cfg = state.config as ConfigView;
+  const outputs = stackOutputs(state, path);
+  const created = (id: string): Record<string, string> | undefined => (state.nodes[id]?.status === 'created' ? state.nodes[id]?.out : undefined);
+  const userPoolId = created('pool')?.userPoolId;
+  const clientId = created('client')?.clientId;
+  const domain = created('domain')?.domain;
+  const hostedBase = env.env[HOSTED_UI_URL_OVERRIDE] ?? (domain ? hostedUiBaseUrl(domain, state.region) : undefined);
+  return {
+    loaded,
+    outputs,
+    aws: { region: o.region ?? state.region, profile: o.profile ?? state.profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL },
+    pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
+    baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
+    routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false })),
+    methodScopes: cfg.authorizer?.scopes ?? [],
+    hostedUi: hostedBase
+      ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile'] }
+      : undefined,
+  };
+}
+
+const unfinished = (t: StackTarget, what: string): UsageError =>
+  new UsageError(`stack "${t.loaded.stack}" has no ${what} yet (init did not finish)`, `Run \`secure-api init --stack ${t.loaded.stack}\` again to resume it.`, 'STACK_UNFINISHED');
+
+export function requirePool(t: StackTarget): PoolRef {
+  if (!t.pool) throw unfinished(t, 'user pool and app client');
+  return t.pool;
+}
+
+export function requireBaseUrl(t: StackTarget): string {
+  if (!t.baseUrl) throw unfinished(t, 'deployed stage');
+  return t.baseUrl;
+}
+
+/** Every route and method as the checks call it. */
+export function routeTargets(t: StackTarget): RouteTarget[] {
+  const base = requireBaseUrl(t);
+  return t.routes.flatMap((r) => r.methods.map((method) => ({
+    path: r.path, method, secured: !r.public, url: invokeUrl(base, r.path), ...(r.public ? {} : { scopes: t.methodScopes }),
+  })));
+}
+
+/** The hosted UI and a callback URL on this machine that the client allows, for `token --login`. */
+export function requireLocalLogin(t: StackTarget): { baseUrl: string; redirectUri: string; scopes: string[] } {
+  if (!t.hostedUi) {
+    throw new UsageError(`stack "${t.loaded.stack}" has no hosted UI domain`, 'Create the stack with the hosted UI (the default; not --no-hosted-ui), or sign in with `secure-api token --username NAME --password-stdin`.', 'NO_HOSTED_UI');
+  }
+  const redirectUri = t.hostedUi.callbackUrls.find(isLocalCallback);
+  if (!redirectUri) {
+    throw new UsageError(`none of the app client's callback URLs (${t.hostedUi.callbackUrls.join(', ') || 'none'}) is a local http URL with a port, so the login cannot come back here`,
+      'Add one such as http://localhost:8765/callback to hostedUi.callbackUrls and create the stack again.', 'NO_LOCAL_CALLBACK');
+  }
+  return { baseUrl: t.hostedUi.baseUrl, redirectUri, scopes: t.hostedUi.scopes };
+}
+

@@ -1,0 +1,103 @@
+import { ListUsersCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
+import { z } from 'zod';
+import { toAwsFailure } from '../aws/errors.js';
+import { UsageError } from '../errors.js';
+import { table } from '../ui/tables.js';
+import { generatePassword, passwordProblems, TEST_USER_PREFIX } from '../verify/password.js';
+import { createUser, deleteUser, describePool, type CognitoSender } from '../verify/test-user.js';
+import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
+import { readSecretLine } from './read-secret.js';
+import { requirePool, stackTarget } from './stack-target.js';
+
+export const usersOptionsSchema = z.object({
+  stack: z.string().optional(),
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  endpointUrl: z.string().optional(),
+  stateDir: z.string().optional(),
+  json: z.boolean().optional(),
+  passwordStdin: z.boolean().optional(),
+});
+export type UsersOptions = z.infer<typeof usersOptionsSchema>;
+
+async function setup(o: UsersOptions, env: CommandEnv) {
+  checkCommon(o);
+  const ui = await makeUi(env, o.json);
+  const t = stackTarget(o, env);
+  const pool = requirePool(t);
+  const clients = makeClients(env, t.aws, ui.reporter);
+  return { ui, t, pool, cognito: clients.cognito };
+}
+
+/** `users add NAME`: an email (or username / phone, as the pool signs in), with a password from stdin or a generated one shown once. */
+export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv): Promise<number> {
+  const { ui, t, pool, cognito } = await setup(o, env);
+  const facts = await describePool(cognito, pool.userPoolId);
+  if (facts.signInWith === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(name)) {
+    throw new UsageError(`the pool of stack "${t.loaded.stack}" signs in with an email address; "${name}" is not one`);
+  }
+  const given = o.passwordStdin ? await readSecretLine(env.stdin, 'password') : undefined;
+  if (given !== undefined) {
+    const problems = passwordProblems(given, facts.passwordPolicy);
+    if (problems.length) throw new UsageError(`the password does not meet the pool's policy: it needs ${problems.join(', ')}`);
+  }
+  const password = given ?? generatePassword(facts.passwordPolicy);
+  const made = await createUser(cognito, pool.userPoolId, facts, { signInName: name, password });
+  if (ui.mode === 'json') {
+    ui.json({ stack: t.loaded.stack, username: made.username, signInName: made.signInName, ...(given === undefined ? { password } : {}) });
+  } else {
+    ui.out(`Created ${ui.c.bold(made.signInName)}${made.username !== made.signInName ? ui.c.dim(` (username ${made.username})`) : ''} in ${pool.userPoolId}.`);
+    if (given === undefined) ui.out(`Password: ${password}\n${ui.c.dim('Shown once and not stored anywhere; note it now.')}`);
+    ui.out(`Token: printf '%s\\n' "$PASSWORD" | secure-api token --stack ${t.loaded.stack} --username ${made.signInName} --password-stdin`);
+  }
+  return 0;
+}
+
+async function listAll(cognito: CognitoSender, userPoolId: string): Promise<UserType[]> {
+  const users: UserType[] = [];
+  let token: string | undefined;
+  do {
+    try {
+      const page = await cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, PaginationToken: token, Limit: 60 }));
+      users.push(...(page.Users ?? []));
+      token = page.PaginationToken;
+    } catch (err) {
+      throw toAwsFailure(err, 'ListUsers');
+    }
+  } while (token);
+  return users;
+}
+
+export async function runUsersList(o: UsersOptions, env: CommandEnv): Promise<number> {
+  const { ui, t, pool, cognito } = await setup(o, env);
+  const users = (await listAll(cognito, pool.userPoolId)).map((u) => {
+    const attr = (n: string): string | undefined => u.Attributes?.find((a) => a.Name === n)?.Value;
+    const email = attr('email');
+    const phone = attr('phone_number');
+    const signIn = email ?? phone ?? u.Username ?? '';
+    return {
+      username: u.Username ?? '', email, phone, status: u.UserStatus ?? '', enabled: u.Enabled ?? true,
+      created: u.UserCreateDate ? new Date(u.UserCreateDate).toISOString() : '',
+      madeBy: signIn.startsWith(TEST_USER_PREFIX) ? 'verify --keep-user' : signIn.startsWith('secure-api-token') ? 'token' : undefined,
+    };
+  });
+  if (ui.mode === 'json') {
+    ui.json({ stack: t.loaded.stack, userPoolId: pool.userPoolId, users });
+    return 0;
+  }
+  if (!users.length) {
+    ui.out(`No users in ${pool.userPoolId}. Add one: secure-api users add EMAIL --stack ${t.loaded.stack}`);
+    return 0;
+  }
+  ui.out(table(['user', 'email / phone', 'status', 'enabled', 'created', ''],
+    users.map((u) => [u.username, u.email ?? u.phone ?? '', u.status, u.enabled ? 'yes' : 'no', u.created, u.madeBy ? ui.c.dim(`made by ${u.madeBy}`) : '']), ui.c, env.stdout.columns));
+  return 0;
+}
+
+export async function runUsersRemove(name: string, o: UsersOptions, env: CommandEnv): Promise<number> {
+  const { ui, t, pool, cognito } = await setup(o, env);
+  const removed = await deleteUser(cognito, pool.userPoolId, name);
+  if (ui.mode === 'json') ui.json({ stack: t.loaded.stack, user: name, removed });
+  else ui.out(removed ? `Removed ${name} from ${pool.userPoolId}.` : `No user ${name} in ${pool.userPoolId}: nothing to remove.`);
+  return 0;
+}

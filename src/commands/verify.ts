@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { CheckFailed, ExitCode, Interrupted } from '../errors.js';
+import { table } from '../ui/tables.js';
+import { runChecks, type CheckReport, type CheckRow } from '../verify/checks.js';
+import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
+import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
+import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
+
+export const verifyOptionsSchema = z.object({
+  stack: z.string().optional(),
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  endpointUrl: z.string().optional(),
+  stateDir: z.string().optional(),
+  json: z.boolean().optional(),
+  keepUser: z.boolean().optional(),
+});
+export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
+
+export interface VerifyOutcome {
+  stack: string;
+  baseUrl: string;
+  report: CheckReport;
+  testUser: { username: string; signInName: string; removed: boolean };
+}
+
+/** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
+export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: { keepUser?: boolean | undefined } = {}): Promise<VerifyOutcome> {
+  const pool = requirePool(t);
+  const routes = routeTargets(t);
+  const r = ui.reporter;
+  let user: VerifyOutcome['testUser'] | undefined;
+  const onUser = (e: TestUserEvent): void => {
+    switch (e.type) {
+      case 'user-created':
+        user = { username: e.username, signInName: e.signInName, removed: false };
+        r.info(`Test user ${e.signInName} created`);
+        break;
+      case 'signed-in':
+        r.info(`Signed in with USER_PASSWORD_AUTH; checking ${routes.length} method${routes.length === 1 ? '' : 's'} on ${t.routes.length} route${t.routes.length === 1 ? '' : 's'} at ${t.baseUrl}`);
+        break;
+      case 'user-deleted':
+        if (user) user.removed = true;
+        r.info(`Test user ${user?.signInName ?? e.username} removed`);
+        break;
+      case 'user-kept':
+        r.info(`Test user kept (--keep-user): ${e.signInName}, password ${e.password} (shown once; remove it with \`secure-api users remove ${e.signInName}\`)`);
+        break;
+      case 'user-delete-failed':
+        r.warn(`The test user ${e.username} could not be removed (${e.message}). Remove it with \`secure-api users remove ${e.username} --stack ${t.loaded.stack}\`.`);
+        break;
+    }
+  };
+  let lastWait = -Infinity;
+  try {
+    const report = await withTestUser(cognito, pool, (s) => runChecks(routes, {
+      tokens: s,
+      sleep: abortableSleep(env),
+      now: env.now,
+      signal: env.signal,
+      expectedIssuer: t.outputs.issuer,
+      clientId: pool.clientId,
+      onEvent: (e) => {
+        if (e.type !== 'waiting' || env.now() - lastWait < 2_000) return;
+        lastWait = env.now();
+        r.info(`  waiting for the deployment to answer: ${e.reason} (${Math.round(e.elapsedMs / 1000)}s of up to ${Math.round(e.limitMs / 1000)}s)`);
+      },
+    }), { keepUser: o.keepUser, onEvent: onUser, signal: env.signal });
+    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? { username: '', signInName: '', removed: false } };
+  } catch (err) {
+    if (env.signal.aborted) {
+      const left = user !== undefined && !user.removed && !o.keepUser;
+      throw new Interrupted('Interrupted during verify.', left ? `The test user ${user?.signInName} may be left: \`secure-api users remove ${user?.signInName}\`.` : undefined);
+    }
+    throw err;
+  }
+}
+
+/** ✓ met, ✗ failed, i information (a report-only row, or an informational expectation not met). */
+const mark = (row: CheckRow): string => (row.severity === 'info' && (!row.ok || row.expected === 'report') ? 'i' : row.ok ? '✓' : '✗');
+
+/** The table (failures first, a call that got through without a valid token in red), the notes, the verdict. */
+export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void {
+  const { c } = ui;
+  const { report } = out;
+  const paint = (row: CheckRow, s: string): string => (row.ok ? s : row.severity === 'critical' ? c.red(s) : row.severity === 'error' ? c.yellow(s) : c.dim(s));
+  ui.out(table(['route', 'method', 'check', 'expected', 'got', ''], report.rows.map((row) =>
+    [row.route, row.method, row.check, row.expected, row.got, mark(row)].map((cell) => paint(row, cell))), c, columns));
+  const notes = new Map<string, string[]>();
+  for (const row of report.rows) {
+    if (!row.note || (row.ok && row.severity !== 'info')) continue;
+    notes.set(row.note, [...(notes.get(row.note) ?? []), `${row.method} ${row.route}`]);
+  }
+  if (notes.size) {
+    ui.out('');
+    for (const [note, where] of notes) ui.out(`${c.dim('•')} ${note} ${c.dim(`(${where.length > 3 ? `${where.length} methods` : where.join(', ')})`)}`);
+  }
+  if (report.explanations.length) {
+    ui.out(`\n${c.bold('The token was refused. Usual causes:')}`);
+    for (const e of report.explanations) ui.out(`  - ${e}`);
+  }
+  const v = report.verdict;
+  ui.out(`\n${v.ok ? c.green(`✓ ${v.summary}`) : v.critical ? c.red.bold(`✗ ${v.summary}`) : c.red(`✗ ${v.summary}`)}${report.waitedMs > 0 ? c.dim(` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)`) : ''}`);
+}
+
+export function verifyJson(out: VerifyOutcome): unknown {
+  return {
+    stack: out.stack, invokeUrl: out.baseUrl, ok: out.report.verdict.ok, verdict: out.report.verdict,
+    rows: out.report.rows, explanations: out.report.explanations, waitedMs: out.report.waitedMs, testUser: out.testUser,
+  };
+}
+
+/** Exit 1 when a security check failed. */
+export function verifyExit(out: VerifyOutcome): number {
+  const v = out.report.verdict;
+  if (v.ok) return ExitCode.ok;
+  throw new CheckFailed(v.summary, ExitCode.aws, v.critical
+    ? 'A call without a valid token reached the backend: make sure every secured method has the Cognito authorizer, and that the stage was redeployed after it was attached.'
+    : undefined);
+}
+
+export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<number> {
+  checkCommon(o);
+  const ui = await makeUi(env, o.json);
+  const t = stackTarget(o, env);
+  requirePool(t);
+  routeTargets(t);
+  const clients = makeClients(env, t.aws, ui.reporter);
+  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser });
+  if (ui.mode === 'json') ui.json(verifyJson(out));
+  else renderVerify(out, ui, env.stdout.columns);
+  return verifyExit(out);
+}

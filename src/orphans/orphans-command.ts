@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { defaultRegion } from '../aws/region.js';
+import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type CommonOptions, type Ui } from '../commands/env.js';
+import { CheckFailed, ExitCode, UsageError } from '../errors.js';
+import { STACK_TAG } from '../resources/refs.js';
+import { acquireLock } from '../state/lock.js';
+import { listStacks, readState, stateDir, statePath } from '../state/store.js';
+import { table } from '../ui/tables.js';
+import { findOrphans, type Orphan } from './find.js';
+import { removeOrphans } from './remove.js';
+
+export interface OrphanOptions extends CommonOptions {
+  yes?: boolean | undefined;
+}
+
+function rows(orphans: Orphan[], recorded?: (o: Orphan) => boolean): string[][] {
+  return orphans.map((o) => [o.kind, o.name, o.id === o.name ? '' : o.id, ...(recorded ? [recorded(o) ? 'recorded' : 'not in the state file'] : [])]);
+}
+
+function where(o: CommonOptions, env: CommandEnv): { region: string; endpointUrl: string | undefined } {
+  return { region: o.region ?? defaultRegion(env.env, o.profile).region, endpointUrl: endpointOf(o, env.env) };
+}
+
+const tagText = (stack: string) => `${STACK_TAG}=${stack}`;
+
+/**
+ * `destroy --stack NAME --orphans`: the state file is lost, so find what carries the stack's tag (reads only), list it,
+ * and after confirmation (--yes) delete it — a pool's domain before the pool, functions before their roles.
+ */
+export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Promise<number> {
+  checkCommon(o);
+  if (!o.stack) throw new UsageError('--orphans needs --stack NAME: the stack whose tag to look for', `Resources are found by their tag ${STACK_TAG}=NAME.`, 'NO_STACK');
+  const stack = o.stack;
+  const path = statePath(stateDir(o.stateDir, env.cwd), stack);
+  if (existsSync(path)) {
+    throw new UsageError(`the state file ${path} exists: destroy --orphans is for a stack whose state file is lost`,
+      `Run \`secure-api destroy --stack ${stack}\` (it removes what the state names). If that file is damaged, move it away first.`, 'HAS_STATE');
+  }
+  const ui = await makeUi(env, o.json);
+  const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
+  // Nothing unattended without --yes, and nothing called before that is settled.
+  if (!o.yes && !interactive) {
+    throw new UsageError(`destroy --orphans deletes what is tagged ${tagText(stack)} without a state file, and there is no terminal to confirm on`,
+      `Pass --yes to delete. \`secure-api status --orphans --stack ${stack}\` lists what would go.`, 'NO_TTY');
+  }
+  const { region, endpointUrl } = where(o, env);
+  const clients = makeClients(env, { region, profile: o.profile, endpointUrl }, ui.reporter);
+  const account = await accountOf(clients);
+  const release = acquireLock(path, 'destroy --orphans', (m) => ui.reporter.warn(m));
+  try {
+    const orphans = await findOrphans(clients, stack);
+    if (!orphans.length) {
+      if (ui.mode === 'json') ui.json({ stack, region, account, orphans: [], removed: 0 });
+      else ui.out(`Nothing tagged ${tagText(stack)} in ${account} / ${region}: nothing to destroy.`);
+      return 0;
+    }
+    ui.reporter.info(`Tagged ${tagText(stack)} in ${account} / ${region}, with no state file:`);
+    ui.reporter.info(table(['resource', 'name', 'id'], rows(orphans), ui.c, env.stderr.columns));
+    if (!o.yes) {
+      const ok = await (await env.prompter()).confirm({ message: `Delete these ${orphans.length} resources? This cannot be undone.`, default: false });
+      if (!ok) {
+        ui.reporter.info('Nothing was deleted.');
+        return 0;
+      }
+    }
+    const ctx = makeCtx(env, clients, { region, account, stack, tags: {} }, ui.reporter);
+    try {
+      await removeOrphans(ctx, orphans, ui.reporter.event, env.signal);
+    } finally {
+      ui.reporter.stop();
+    }
+    if (ui.mode === 'json') ui.json({ stack, region, account, orphans, removed: orphans.length });
+    else ui.out(`Removed ${orphans.length} resources tagged ${tagText(stack)} (with them the API's methods and stage, the pool's clients and users).`);
+    return 0;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * `status --orphans`: what carries the stack's tag in AWS, and whether the state file (if any) records it.
+ * Exit 0 when everything found is recorded, 3 when something is not (an orphan to remove).
+ */
+export async function runStatusOrphans(o: CommonOptions, env: CommandEnv): Promise<number> {
+  checkCommon(o);
+  const dir = stateDir(o.stateDir, env.cwd);
+  const stacks = listStacks(dir);
+  const stack = o.stack ?? (stacks.length === 1 ? stacks[0] : undefined);
+  if (!stack) throw new UsageError('--orphans needs --stack NAME: the stack whose tag to look for', `Resources are found by their tag ${STACK_TAG}=NAME.`, 'NO_STACK');
+  const state = readState(statePath(dir, stack));
+  const ui: Ui = await makeUi(env, o.json);
+  const { region, endpointUrl } = where({ ...o, region: o.region ?? state?.region }, env);
+  const clients = makeClients(env, { region, profile: o.profile ?? state?.profile, endpointUrl: endpointUrl ?? state?.endpointUrl }, ui.reporter);
+  const account = await accountOf(clients);
+  const orphans = await findOrphans(clients, stack);
+  const ids = new Set(Object.values(state?.nodes ?? {}).flatMap((n) => Object.values(n.out)));
+  const recorded = (x: Orphan) => ids.has(x.id);
+  const unrecorded = orphans.filter((x) => !recorded(x));
+  if (ui.mode === 'json') {
+    ui.json({ stack, region, account, stateFile: state ? statePath(dir, stack) : null, orphans: orphans.map((x) => ({ ...x, recorded: recorded(x) })) });
+  } else if (!orphans.length) {
+    ui.out(`Nothing tagged ${tagText(stack)} in ${account} / ${region}.`);
+  } else {
+    ui.out(`Tagged ${tagText(stack)} in ${account} / ${region}${state ? '' : ' (no state file)'}:`);
+    ui.out(table(['resource', 'name', 'id', 'state file'], rows(orphans, recorded), ui.c, env.stdout.columns));
+  }
+  if (unrecorded.length) {
+    throw new CheckFailed(`${unrecorded.length} resource${unrecorded.length > 1 ? 's are' : ' is'} tagged ${tagText(stack)} but not in a state file`, ExitCode.drift,
+      state ? `They are not part of the recorded stack: remove them in the console, or after \`secure-api destroy --stack ${stack}\` with \`secure-api destroy --stack ${stack} --orphans --yes\`.`
+        : `Remove them with \`secure-api destroy --stack ${stack} --orphans --yes\`.`);
+  }
+  return 0;
+}

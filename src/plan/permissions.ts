@@ -1,0 +1,245 @@
+/**
+ * Every AWS call secure-api makes, and the least-privilege IAM policy that allows exactly those: the one source
+ * `secure-api policy` prints. Create calls come from createCalls (src/plan/calls.ts) over a plan that holds every
+ * kind and variant; the rest (find, read, delete of each handler, and what each command adds) are listed here.
+ * Tests keep it honest: every SDK command imported under src/ must be listed, and every call a full run sends
+ * against the fake must map to an action of the policy.
+ */
+import { resolveConfig } from '../config/resolve.js';
+import type { StackConfigInput } from '../config/schema.js';
+import type { ResourceKind } from '../resources/types.js';
+import { buildPlan } from './build.js';
+import { createCalls } from './calls.js';
+
+/** What the calls are for: the commands a role granted this policy can run. */
+export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans';
+
+/**
+ * Calls each handler makes besides its create calls, as `service:Action` (IAM's service prefixes). `create` holds
+ * only what a create does on its recovery paths (a retried call that had landed, a root id to look up).
+ */
+export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: string[]; read: string[]; delete: string[] }> = {
+  'iam-role': {
+    create: [],
+    find: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
+    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies'],
+    delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+  },
+  'lambda-function': {
+    create: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
+    find: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
+    read: ['lambda:GetFunction'],
+    delete: ['lambda:DeleteFunction'],
+  },
+  'lambda-permission': { create: [], find: ['lambda:GetPolicy'], read: ['lambda:GetPolicy'], delete: ['lambda:RemovePermission'] },
+  'rest-api': {
+    create: ['apigateway:GetResources'],
+    find: ['apigateway:GetRestApis', 'apigateway:GetResources'],
+    read: ['apigateway:GetRestApi'],
+    delete: ['apigateway:DeleteRestApi'],
+  },
+  'api-resource': { create: ['apigateway:GetResources'], find: ['apigateway:GetResources'], read: ['apigateway:GetResource'], delete: ['apigateway:DeleteResource'] },
+  'api-method': {
+    create: [],
+    find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
+    read: ['apigateway:GetMethod'],
+    delete: ['apigateway:DeleteMethod'],
+  },
+  'cors-preflight': {
+    create: [],
+    find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
+    read: ['apigateway:GetMethod'],
+    delete: ['apigateway:DeleteMethod'],
+  },
+  'gateway-response': { create: [], find: [], read: ['apigateway:GetGatewayResponse'], delete: ['apigateway:DeleteGatewayResponse'] },
+  'authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: ['apigateway:DeleteAuthorizer'] },
+  'deployment': {
+    create: [],
+    find: ['apigateway:GetStage'],
+    read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'],
+    delete: ['apigateway:DeleteStage'],
+  },
+  'user-pool': {
+    create: [],
+    find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
+    read: ['cognito-idp:DescribeUserPool'],
+    delete: ['cognito-idp:DeleteUserPool'],
+  },
+  'identity-provider': {
+    create: [],
+    find: ['cognito-idp:DescribeIdentityProvider'],
+    read: ['cognito-idp:DescribeIdentityProvider'],
+    delete: ['cognito-idp:DeleteIdentityProvider'],
+  },
+  'user-pool-client': {
+    create: [],
+    find: ['cognito-idp:ListUserPoolClients'],
+    read: ['cognito-idp:DescribeUserPoolClient'],
+    delete: ['cognito-idp:DeleteUserPoolClient'],
+  },
+  'user-pool-domain': {
+    create: ['cognito-idp:DescribeUserPoolDomain'],
+    find: ['cognito-idp:DescribeUserPoolDomain'],
+    read: ['cognito-idp:DescribeUserPoolDomain'],
+    delete: ['cognito-idp:DeleteUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain'],
+  },
+};
+
+/** What each command calls besides the handlers. */
+export const COMMAND_CALLS: Record<Purpose, string[]> = {
+  // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix).
+  init: ['sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain'],
+  status: ['sts:GetCallerIdentity'],
+  destroy: ['sts:GetCallerIdentity'],
+  // Steps 5-6 (also run by init): a temporary user, its tokens, removed afterwards; `token` signs in.
+  verify: [
+    'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
+    'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
+  ],
+  users: [
+    'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminDeleteUser', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient',
+  ],
+  // --orphans: the search by tag, then the handlers' deletes.
+  orphans: ['sts:GetCallerIdentity', 'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', 'iam:ListRoleTags', 'cognito-idp:DescribeUserPool'],
+};
+
+/** Public Cognito calls: signed by the SDK, but no IAM permission is evaluated for them. */
+export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge']);
+
+/** A stack with every kind of node and every variant createCalls distinguishes (MFA, mock and Lambda methods). */
+const EVERY_KIND: StackConfigInput = {
+  stack: 'policy',
+  routes: [
+    { path: '/items/{id}', methods: ['GET'] },
+    { path: '/mock', methods: ['GET'], integration: { type: 'mock' }, public: true },
+    { path: '/proxy', methods: ['GET'], integration: { type: 'http', url: 'https://example.com' } },
+  ],
+  userPool: { mfa: { mode: 'OPTIONAL', totp: true }, identityProviders: [{ type: 'Google', clientId: 'x' }] },
+  appClient: { type: 'confidential' },
+};
+
+const everyKindPlan = (partition = 'aws') => buildPlan(resolveConfig(EVERY_KIND, { defaultRegion: 'us-east-1', suffix: () => 'policy' }), partition);
+
+/** The managed policies roles get (AWSLambdaBasicExecutionRole), as the plan names them. */
+function managedPolicies(partition: string): string[] {
+  return [...new Set(everyKindPlan(partition).nodes.flatMap((n) => (n.kind === 'iam-role' ? n.spec.managedPolicyArns : [])))];
+}
+
+/** Every call, with the commands that make it. */
+export function callCatalogue(): Map<string, Set<Purpose>> {
+  const out = new Map<string, Set<Purpose>>();
+  const add = (calls: string[], ...by: Purpose[]) => {
+    for (const c of calls) {
+      const set = out.get(c) ?? new Set<Purpose>();
+      for (const p of by) set.add(p);
+      out.set(c, set);
+    }
+  };
+  for (const n of everyKindPlan().nodes) add(createCalls(n), 'init');
+  for (const h of Object.values(HANDLER_CALLS)) {
+    add(h.create, 'init');
+    // find adopts on resume (init) and looks for what a killed run was creating (destroy).
+    add(h.find, 'init', 'destroy');
+    add(h.read, 'status');
+    add(h.delete, 'destroy', 'orphans');
+  }
+  for (const [purpose, calls] of Object.entries(COMMAND_CALLS) as Array<[Purpose, string[]]>) add(calls, purpose);
+  return out;
+}
+
+/** API Gateway's control plane is authorized by HTTP verb on the resource path, not by operation name. */
+const APIGATEWAY_VERB: Array<[RegExp, string]> = [
+  [/^(Create|Import|Test)/, 'POST'],
+  [/^(Put|TagResource$)/, 'PUT'],
+  [/^(Get)/, 'GET'],
+  [/^(Delete|Untag)/, 'DELETE'],
+  [/^(Update)/, 'PATCH'],
+];
+
+/** The IAM action(s) one call needs, e.g. apigateway:CreateRestApi → apigateway:POST; none for public calls. */
+export function iamActionsFor(call: string): string[] {
+  if (NO_PERMISSION_NEEDED.has(call)) return [];
+  const [service, action = ''] = call.split(':');
+  if (service === 'apigateway') {
+    const verb = APIGATEWAY_VERB.find(([re]) => re.test(action))?.[1];
+    if (!verb) throw new Error(`internal: no API Gateway verb for ${call}`);
+    return [`apigateway:${verb}`];
+  }
+  return [call];
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+export interface PolicyDocument { Version: '2012-10-17'; Statement: PolicyStatement[] }
+
+/** Cognito and Lambda actions that act on no particular pool or function (they take Resource "*"). */
+const ACCOUNT_LEVEL = new Set([
+  'cognito-idp:CreateUserPool', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPoolDomain', 'lambda:ListFunctions',
+]);
+
+/** Tagging at creation is authorized as a tagging action too (IAM CreateRole with Tags, Lambda, Cognito, API Gateway). */
+const TAG_ON_CREATE: Record<string, string> = {
+  'iam:CreateRole': 'iam:TagRole',
+  'lambda:CreateFunction': 'lambda:TagResource',
+  'cognito-idp:CreateUserPool': 'cognito-idp:TagResource',
+};
+
+/**
+ * The least-privilege policy: exactly the actions the calls need, scoped where IAM allows it — API Gateway to REST
+ * APIs, IAM to roles under /secure-api/ (and PassRole only to Lambda), Lambda to functions, Cognito to user pools.
+ */
+export function minimalPolicy(o: { region?: string | undefined; account?: string | undefined; partition?: string | undefined } = {}): PolicyDocument {
+  const region = o.region ?? '*';
+  const account = o.account ?? '*';
+  const p = o.partition ?? 'aws';
+  const actions = new Set<string>();
+  for (const call of callCatalogue().keys()) {
+    for (const a of iamActionsFor(call)) actions.add(a);
+    const tag = TAG_ON_CREATE[call];
+    if (tag) actions.add(tag);
+  }
+  const pick = (f: (a: string) => boolean) => [...actions].filter(f).sort();
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'ApiGatewayRestApis', Effect: 'Allow', Action: pick((a) => a.startsWith('apigateway:')),
+      Resource: [`arn:${p}:apigateway:${region}::/restapis`, `arn:${p}:apigateway:${region}::/restapis/*`, `arn:${p}:apigateway:${region}::/tags/*`],
+    },
+    { Sid: 'CognitoAccount', Effect: 'Allow', Action: pick((a) => a.startsWith('cognito-idp:') && ACCOUNT_LEVEL.has(a)), Resource: '*' },
+    {
+      Sid: 'CognitoUserPools', Effect: 'Allow', Action: pick((a) => a.startsWith('cognito-idp:') && !ACCOUNT_LEVEL.has(a)),
+      Resource: `arn:${p}:cognito-idp:${region}:${account}:userpool/*`,
+    },
+    { Sid: 'LambdaList', Effect: 'Allow', Action: pick((a) => a.startsWith('lambda:') && ACCOUNT_LEVEL.has(a)), Resource: '*' },
+    {
+      Sid: 'LambdaFunctions', Effect: 'Allow', Action: pick((a) => a.startsWith('lambda:') && !ACCOUNT_LEVEL.has(a)),
+      Resource: `arn:${p}:lambda:${region}:${account}:function:*`,
+    },
+    {
+      Sid: 'IamSecureApiRoles', Effect: 'Allow', Action: pick((a) => a.startsWith('iam:') && a !== 'iam:ListRoles' && a !== 'iam:AttachRolePolicy'),
+      Resource: `arn:${p}:iam::${account}:role/secure-api/*`,
+    },
+    {
+      // Only the managed policies the plan attaches: never a way to hand a role (and through it Lambda) more rights.
+      Sid: 'AttachOnlyTheExecutionPolicy', Effect: 'Allow', Action: pick((a) => a === 'iam:AttachRolePolicy'),
+      Resource: `arn:${p}:iam::${account}:role/secure-api/*`,
+      Condition: { ArnEquals: { 'iam:PolicyARN': managedPolicies(p) } },
+    },
+    {
+      Sid: 'PassFunctionRoleToLambda', Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:${p}:iam::${account}:role/secure-api/*`,
+      Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    },
+    {
+      Sid: 'AccountAndTagSearch', Effect: 'Allow', Action: pick((a) => a === 'iam:ListRoles' || a.startsWith('tag:') || a.startsWith('sts:')), Resource: '*',
+    },
+  ];
+  const covered = new Set(statements.flatMap((s) => s.Action));
+  const left = [...actions].filter((a) => !covered.has(a));
+  if (left.length) throw new Error(`internal: no statement for ${left.join(', ')}`);
+  return { Version: '2012-10-17', Statement: statements.filter((s) => s.Action.length > 0) };
+}

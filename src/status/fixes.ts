@@ -1,0 +1,260 @@
+import type { SpecByKind } from '../plan/specs.js';
+import { createUserPoolClientInput } from '../resources/user-pool-client.js';
+import type { Out, Outputs, ResourceKind } from '../resources/types.js';
+import type { Fix, NextStep, ResourceState } from './schema.js';
+
+/** What fixes need to know about the stack beyond one resource. */
+export interface FixContext {
+  stack: string;
+  region: string;
+  account: string;
+  partition: string;
+  stateFile: string;
+  /** `--stack NAME` (and `--state-dir DIR` when one was given), for secure-api commands. */
+  stackArgs: string;
+  /** Outputs of every node, by node id. */
+  ids: Outputs;
+  /** The state status found for another node, by node id. */
+  stateOf: (nodeId: string) => ResourceState | undefined;
+}
+
+/** One resource, as far as a fix is concerned. */
+export interface FixSubject {
+  id: string;
+  kind: ResourceKind;
+  state: ResourceState;
+  problems: string[];
+  out: Out;
+  /** The node's spec from the state file. */
+  spec: unknown;
+}
+
+/** Quote for a POSIX shell when needed. */
+export function sh(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+const fix = (summary: string, commands: string[] = [], rebuild = false): Fix => ({ summary, commands, rebuild });
+const REBUILD = fix('secure-api cannot repair this in place: rebuild the stack (see Next).', [], true);
+
+/** Destroy and init again from the configuration the state file holds. */
+export function rebuildSteps(fx: Pick<FixContext, 'stack' | 'stateFile' | 'stackArgs'>): NextStep[] {
+  const file = sh(`${fx.stack}.config.json`);
+  return [
+    { command: `jq .config ${sh(fx.stateFile)} > ${file}`, why: 'keep the configuration (it is in the state file)' },
+    { command: `secure-api destroy ${fx.stackArgs} --yes`, why: 'remove what is left' },
+    { command: `secure-api init --config ${file} ${fx.stackArgs} --yes`, why: 'create it again, as it was' },
+  ];
+}
+
+/** What a missing or drifted resource breaks. */
+export function impactOf(kind: ResourceKind, state: ResourceState, problems: string[] = []): string | null {
+  const said = (re: RegExp) => problems.some((p) => re.test(p));
+  if (state === 'drifted' && kind === 'api-method' && said(/^authorizationType is NONE/)) {
+    return 'it no longer asks for a token: anyone can call it once this is deployed';
+  }
+  if (state === 'drifted' && kind === 'deployment' && !said(/now points at deployment|newer deployment/)) {
+    return 'the API changed after its deployment: the next deployment would publish those changes';
+  }
+  if (state === 'missing') {
+    const missing: Record<ResourceKind, string> = {
+      'iam-role': 'the function has no execution role: invocations fail',
+      'lambda-function': 'routes that call the function answer 500',
+      'lambda-permission': 'API Gateway may not invoke the function: routes answer 500 "Internal server error"',
+      'rest-api': 'the API is gone: every URL below fails',
+      'api-resource': 'its routes are gone',
+      'api-method': 'the route is gone (403 "Missing Authentication Token" once redeployed)',
+      'cors-preflight': 'browsers\' CORS preflight fails, so web apps cannot call the route',
+      'gateway-response': 'error responses lack CORS headers, so browsers hide them',
+      'authorizer': 'secured methods have no authorizer to check tokens',
+      'deployment': 'nothing is served at the invoke URL',
+      'user-pool': 'nobody can sign in, and the authorizer refuses every token',
+      'identity-provider': 'sign-in through this provider fails',
+      'user-pool-client': 'sign-in with this app client id fails',
+      'user-pool-domain': 'the hosted UI login URL does not answer',
+    };
+    return missing[kind];
+  }
+  if (state === 'drifted') {
+    const drifted: Partial<Record<ResourceKind, string>> = {
+      'api-method': 'the route may no longer require a valid token, or may call something else',
+      'cors-preflight': 'browsers\' CORS preflight may fail',
+      'authorizer': 'tokens may be checked against the wrong user pool, or not read at all',
+      'deployment': 'the stage does not serve what secure-api deployed and verified',
+      'lambda-permission': 'API Gateway may not be allowed to invoke the function (500)',
+      'user-pool-client': 'sign-in through this client may fail',
+      'user-pool-domain': 'the hosted UI may not answer',
+    };
+    return drifted[kind] ?? null;
+  }
+  if (state === 'unfinished') return 'an interrupted run left it half-made';
+  return null;
+}
+
+function specOf<K extends ResourceKind>(_kind: K, spec: unknown): SpecByKind[K] {
+  // Written by secure-api itself from the plan; the state schema validated the file around it.
+  return spec as SpecByKind[K];
+}
+
+const apiIdOf = (fx: FixContext): string => fx.ids.api?.apiId ?? 'API_ID';
+
+function stageName(fx: FixContext): string {
+  return fx.ids.deployment?.stageName ?? 'STAGE';
+}
+
+function updateMethod(fx: FixContext, resourceId: string, httpMethod: string, ops: string[]): string {
+  return `aws apigateway update-method --rest-api-id ${apiIdOf(fx)} --resource-id ${resourceId} --http-method ${httpMethod} `
+    + `--patch-operations ${ops.join(' ')} --region ${fx.region}`;
+}
+
+function methodFix(s: FixSubject, fx: FixContext): Fix {
+  const spec = specOf('api-method', s.spec);
+  const resourceId = s.out.resourceId ?? 'RESOURCE_ID';
+  const httpMethod = s.out.httpMethod ?? spec.httpMethod;
+  if (s.problems.some((p) => /integration/.test(p))) return REBUILD;
+  const authorizerId = spec.authorizerNode ? fx.ids[spec.authorizerNode]?.authorizerId ?? 'AUTHORIZER_ID' : undefined;
+  const ops = authorizerId
+    ? ['op=replace,path=/authorizationType,value=COGNITO_USER_POOLS', `op=replace,path=/authorizerId,value=${authorizerId}`,
+      ...spec.authorizationScopes.map((sc) => `op=add,path=/authorizationScopes,value=${sh(sc)}`)]
+    : ['op=replace,path=/authorizationType,value=NONE'];
+  return fix(
+    authorizerId
+      ? `Put ${httpMethod} ${spec.path} back behind authorizer ${authorizerId}. Do not redeploy before this: a new deployment would publish the change.`
+      : `Make ${httpMethod} ${spec.path} public again, as configured.`,
+    [updateMethod(fx, resourceId, httpMethod, ops)],
+  );
+}
+
+function preflightFix(s: FixSubject, fx: FixContext): Fix {
+  if (s.problems.some((p) => /integration response/.test(p))) return REBUILD;
+  return fix(
+    'Open the CORS preflight again (browsers send it without a token).',
+    [updateMethod(fx, s.out.resourceId ?? 'RESOURCE_ID', 'OPTIONS', ['op=replace,path=/authorizationType,value=NONE'])],
+  );
+}
+
+function deploymentFix(s: FixSubject, fx: FixContext): Fix {
+  const ours = s.out.deploymentId;
+  const stage = s.out.stageName ?? stageName(fx);
+  const commands: string[] = [];
+  const parts: string[] = [];
+  if (s.state === 'missing') return REBUILD;
+  if (s.problems.some((p) => p.includes('now points at deployment'))) {
+    const open = s.problems.map((p) => /^(\S+ \S+) is served with NONE \(no token needed\)/.exec(p)?.[1]).filter(Boolean);
+    parts.push(`Point stage ${stage} back at deployment ${ours ?? '?'}, the one secure-api made and verified${open.length > 0 ? `: that closes ${open.join(', ')} at once` : ''}.`);
+    commands.push(`aws apigateway update-stage --rest-api-id ${apiIdOf(fx)} --stage-name ${stage} `
+      + `--patch-operations op=replace,path=/deploymentId,value=${ours ?? 'DEPLOYMENT_ID'} --region ${fx.region}`);
+  } else if (s.problems.some((p) => /changed after deployment|added after deployment|no longer exists in the API/.test(p))) {
+    parts.push('Methods changed after the deployment: fix them (rows above) so they match what is served again; do not redeploy before that.');
+  }
+  const newer = /newer deployment (\S+)/.exec(s.problems.join('\n'))?.[1];
+  if (newer) {
+    parts.push(`Someone deployed this API after secure-api did; if deployment ${newer} is not in use, delete it.`);
+    commands.push(`aws apigateway delete-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${newer} --region ${fx.region}`);
+  }
+  return parts.length > 0 ? fix(parts.join(' '), commands) : REBUILD;
+}
+
+function permissionFix(s: FixSubject, fx: FixContext): Fix {
+  const functionNode = specOf('lambda-permission', s.spec).function;
+  if ('node' in functionNode && fx.stateOf(functionNode.node) === 'missing') {
+    return fix('The function itself is gone: restore it first (rebuild the stack, see Next).', [], true);
+  }
+  const fn = s.out.functionName ?? 'FUNCTION';
+  const sid = s.out.statementId ?? 'STATEMENT_ID';
+  const source = `arn:${fx.partition}:execute-api:${fx.region}:${fx.account}:${apiIdOf(fx)}/*/*/*`;
+  const add = `aws lambda add-permission --function-name ${sh(fn)} --statement-id ${sh(sid)} --action lambda:InvokeFunction `
+    + `--principal apigateway.amazonaws.com --source-arn ${sh(source)} --region ${fx.region}`;
+  return s.state === 'missing'
+    ? fix('Let API Gateway invoke the function again, from this API only.', [add])
+    : fix(
+      'Replace the statement with one that lets this API, and only it, invoke the function.',
+      [`aws lambda remove-permission --function-name ${sh(fn)} --statement-id ${sh(sid)} --region ${fx.region}`, add],
+    );
+}
+
+function functionFix(s: FixSubject, fx: FixContext): Fix {
+  const role = fx.ids[specOf('lambda-function', s.spec).roleNode]?.roleArn;
+  if (s.state === 'drifted' && role && s.problems.every((p) => p.startsWith('execution role'))) {
+    return fix(
+      'Give the function its execution role back.',
+      [`aws lambda update-function-configuration --function-name ${sh(s.out.functionName ?? 'FUNCTION')} --role ${role} --region ${fx.region}`],
+    );
+  }
+  return REBUILD;
+}
+
+function roleFix(s: FixSubject): Fix {
+  if (s.state !== 'drifted') return REBUILD;
+  const role = sh(s.out.roleName ?? 'ROLE');
+  const commands = s.problems.flatMap((p) => {
+    const lost = /^policy no longer attached: (\S+)/.exec(p)?.[1];
+    if (lost) return [`aws iam attach-role-policy --role-name ${role} --policy-arn ${lost}`];
+    const extra = /^unexpected policy attached: (\S+)/.exec(p)?.[1];
+    return extra ? [`aws iam detach-role-policy --role-name ${role} --policy-arn ${extra}`] : [];
+  });
+  return fix('The role should carry AWSLambdaBasicExecutionRole and nothing else.', commands);
+}
+
+function clientFix(s: FixSubject, fx: FixContext): Fix {
+  const spec = specOf('user-pool-client', s.spec);
+  if (s.state !== 'drifted' || s.problems.some((p) => /secret/.test(p))) return REBUILD;
+  const input = createUserPoolClientInput(spec, fx.ids.pool?.userPoolId ?? 'USER_POOL_ID');
+  const list = (flag: string, values: string[] | undefined) => (values && values.length > 0 ? [`${flag} ${values.map(sh).join(' ')}`] : []);
+  const args = [
+    `--user-pool-id ${input.UserPoolId ?? ''}`, `--client-id ${s.out.clientId ?? 'CLIENT_ID'}`, `--client-name ${sh(spec.name)}`,
+    ...list('--explicit-auth-flows', input.ExplicitAuthFlows), ...list('--supported-identity-providers', input.SupportedIdentityProviders),
+    '--prevent-user-existence-errors ENABLED', '--enable-token-revocation',
+    ...(input.AllowedOAuthFlowsUserPoolClient ? ['--allowed-o-auth-flows-user-pool-client'] : []),
+    ...list('--allowed-o-auth-flows', input.AllowedOAuthFlows), ...list('--allowed-o-auth-scopes', input.AllowedOAuthScopes),
+    ...list('--callback-urls', input.CallbackURLs), ...list('--logout-urls', input.LogoutURLs),
+  ];
+  return fix(
+    'Restore the app client\'s settings (update-user-pool-client resets whatever it is not given, so this names them all).',
+    [`aws cognito-idp update-user-pool-client ${args.join(' ')} --region ${fx.region}`],
+  );
+}
+
+function domainFix(s: FixSubject, fx: FixContext): Fix {
+  const domain = s.out.domain ?? 'DOMAIN';
+  const pool = fx.ids.pool?.userPoolId;
+  if (!pool || fx.stateOf('pool') === 'missing') return REBUILD;
+  const create = `aws cognito-idp create-user-pool-domain --domain ${sh(domain)} --user-pool-id ${pool} --region ${fx.region}`;
+  if (s.state === 'missing') return fix('Create the hosted UI domain again (the prefix may have been taken meanwhile).', [create]);
+  if (s.problems.some((p) => p.includes('now belongs to user pool'))) return REBUILD;
+  if (s.problems.some((p) => p.includes('being deleted'))) return fix('Wait until the deletion finishes, then create it again.', [create]);
+  return fix(
+    'Delete the failed domain and create it again.',
+    [`aws cognito-idp delete-user-pool-domain --domain ${sh(domain)} --user-pool-id ${pool} --region ${fx.region}`, create],
+  );
+}
+
+/** How to put one resource right, or null when nothing is wrong. */
+export function fixFor(s: FixSubject, fx: FixContext): Fix | null {
+  if (s.state === 'present' || s.state === 'unchecked') return null;
+  if (s.state === 'error') {
+    return fix('It could not be read: check the message, the credentials and their permissions, then run status again.', []);
+  }
+  if (s.state === 'unfinished') {
+    const [keep, , init] = rebuildSteps(fx);
+    return fix(
+      'An interrupted run left it half-made: run init again with the same configuration to resume (or destroy the stack).',
+      [keep!.command, init!.command],
+    );
+  }
+  switch (s.kind) {
+    case 'api-method': return s.state === 'drifted' ? methodFix(s, fx) : REBUILD;
+    case 'cors-preflight': return s.state === 'drifted' ? preflightFix(s, fx) : REBUILD;
+    case 'deployment': return deploymentFix(s, fx);
+    case 'lambda-permission': return permissionFix(s, fx);
+    case 'lambda-function': return functionFix(s, fx);
+    case 'iam-role': return roleFix(s);
+    case 'user-pool-client': return clientFix(s, fx);
+    case 'user-pool-domain': return domainFix(s, fx);
+    case 'authorizer':
+      return s.state === 'drifted'
+        ? fix(`In the API Gateway console (Authorizers), point it back at user pool ${fx.ids.pool?.userPoolId ?? '?'} as the row says; or rebuild the stack (see Next).`, [], true)
+        : REBUILD;
+    default: return REBUILD;
+  }
+}

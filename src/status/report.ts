@@ -1,0 +1,139 @@
+import { partitionOf } from '../aws/region.js';
+import type { NodeStatus } from '../engine/engine.js';
+import type { Out, Outputs, ResourceKind } from '../resources/types.js';
+import { stackOutputs } from '../state/outputs.js';
+import type { StateFile } from '../state/schema.js';
+import { fixFor, impactOf, rebuildSteps, type FixContext } from './fixes.js';
+import type { NextStep, ResourceState, ResourceStatus, RouteStatus, StatusReport } from './schema.js';
+
+/** The id people look for in the console, per kind. */
+const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
+  'iam-role': (o) => o.roleName,
+  'lambda-function': (o) => o.functionName,
+  'lambda-permission': (o) => o.statementId,
+  'rest-api': (o) => o.apiId,
+  'api-resource': (o) => o.resourceId,
+  'api-method': (o) => (o.resourceId && o.httpMethod ? `${o.resourceId} ${o.httpMethod}` : undefined),
+  'cors-preflight': (o) => (o.resourceId ? `${o.resourceId} OPTIONS` : undefined),
+  'gateway-response': (o) => o.responseType,
+  'authorizer': (o) => o.authorizerId,
+  'deployment': (o) => (o.stageName && o.deploymentId ? `${o.stageName} → ${o.deploymentId}` : o.deploymentId),
+  'user-pool': (o) => o.userPoolId,
+  'identity-provider': (o) => o.providerName,
+  'user-pool-client': (o) => o.clientId,
+  'user-pool-domain': (o) => o.domain,
+};
+
+export function physicalIdOf(kind: ResourceKind, out: Out): string {
+  return PRIMARY_ID[kind](out) ?? Object.values(out)[0] ?? '';
+}
+
+/** What a live read found, as a state and the problems to show. */
+function judge(r: NodeStatus): { state: ResourceState; problems: string[] } {
+  if (r.status !== 'created') return { state: 'unfinished', problems: [`left "${r.status}" by an interrupted run`] };
+  const ob = r.observed;
+  if (ob.state === 'present') return { state: 'present', problems: [] };
+  if (ob.state === 'missing') return { state: 'missing', problems: ['not found in AWS (deleted outside secure-api?)'] };
+  if (ob.state === 'drifted') return { state: 'drifted', problems: ob.drift };
+  return { state: 'error', problems: [ob.message] };
+}
+
+/**
+ * "GET /items" for each method the stage serves without a token: a deployment other than ours serves it so, or it
+ * was opened and the stage not redeployed since. Whether that is wrong (a secured route) is for the caller to say.
+ */
+function servedOpen(resources: ResourceStatus[]): Set<string> {
+  const stage = resources.find((r) => r.kind === 'deployment');
+  const open = (stage?.problems ?? []).map((p) => /^(\S+ \S+) is served with NONE/.exec(p)?.[1]).filter((k): k is string => k !== undefined);
+  return new Set(open);
+}
+
+export interface ReportInput {
+  state: StateFile;
+  stateFile: string;
+  /** `--stack NAME [--state-dir DIR]`, repeated in every command the report suggests. */
+  stackArgs: string;
+  /** What AWS said, node by node; absent for --offline. */
+  live?: { results: NodeStatus[]; notes: string[]; checkedAt: string } | undefined;
+}
+
+const nullable = (v: string | undefined): string | null => v ?? null;
+
+/** The report status prints, as a table or as JSON: pure, from the state file and the live reads. */
+export function buildReport({ state, stateFile, stackArgs, live }: ReportInput): StatusReport {
+  const ids: Outputs = Object.fromEntries(Object.entries(state.nodes).map(([id, n]) => [id, n.out]));
+  const judged = new Map((live?.results ?? []).map((r) => [r.id, judge(r)]));
+  const fx: FixContext = {
+    stack: state.stack, region: state.region, account: state.account, partition: partitionOf(state.region), stateFile, stackArgs, ids,
+    stateOf: (id) => judged.get(id)?.state,
+  };
+  const resources: ResourceStatus[] = Object.entries(state.nodes).map(([id, n]) => {
+    const j = judged.get(id) ?? (live ? { state: 'error' as const, problems: ['not read'] } : { state: 'unchecked' as const, problems: [] });
+    return {
+      id, kind: n.kind, label: n.label, physicalId: physicalIdOf(n.kind, n.out), ids: { ...n.out }, recorded: n.status,
+      state: j.state, problems: j.problems, impact: impactOf(n.kind, j.state, j.problems),
+      fix: fixFor({ id, kind: n.kind, state: j.state, problems: j.problems, out: n.out, spec: n.spec }, fx),
+    };
+  });
+
+  const open = servedOpen(resources);
+  for (const r of resources) {
+    const spec = state.nodes[r.id]?.spec as { path?: string; httpMethod?: string; authorizerNode?: string } | undefined;
+    if (r.kind === 'api-method' && spec?.authorizerNode && open.has(`${spec.httpMethod ?? ''} ${spec.path ?? ''}`)) {
+      r.impact = 'the stage serves it without the authorizer right now: anyone can call it without a token';
+    }
+  }
+
+  const outputs = stackOutputs(state, stateFile);
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  const routes: RouteStatus[] = outputs.routes.map((r) => {
+    const method = byId.get(`method:${r.method} ${r.path}`);
+    return { ...r, state: method?.state ?? (live ? 'missing' : 'unchecked'), servedOpen: r.secured && open.has(`${r.method} ${r.path}`) };
+  });
+
+  const count = (s: ResourceState) => resources.filter((r) => r.state === s).length;
+  const counts = {
+    total: resources.length, present: count('present'), missing: count('missing'), drifted: count('drifted'),
+    error: count('error'), unfinished: count('unfinished'), unchecked: count('unchecked'),
+  };
+  const ok = live ? state.complete && counts.present === counts.total : null;
+
+  const notes = [...(live?.notes ?? [])];
+  if (!state.complete) notes.push('init did not finish: resources it had not started yet are not in the state file, so not listed here.');
+
+  return {
+    stack: state.stack, region: state.region, account: state.account, createdAt: state.createdAt, updatedAt: state.updatedAt,
+    stateFile, complete: state.complete, live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
+    urls: {
+      invoke: nullable(outputs.invokeUrl), routes, hostedUiLogin: nullable(outputs.hostedUiUrl), jwks: nullable(outputs.jwksUrl),
+      issuer: nullable(outputs.issuer),
+    },
+    ids: {
+      apiId: nullable(outputs.apiId), stage: nullable(outputs.stage), userPoolId: nullable(outputs.userPoolId),
+      userPoolClientId: nullable(outputs.userPoolClientId), authorizerId: nullable(outputs.authorizerId), functionName: nullable(outputs.functionName),
+    },
+    notes,
+    next: nextSteps(ok, resources, fx, state.complete),
+  };
+}
+
+function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixContext, complete: boolean): NextStep[] {
+  const a = fx.stackArgs;
+  if (ok === null) return [{ command: `secure-api status ${a}`, why: 'check it against AWS, live' }];
+  if (ok) {
+    return [
+      { command: `secure-api token ${a}`, why: 'an id token, for the Authorization header' },
+      { command: `secure-api verify ${a}`, why: 'prove it: 401 without a token, 2xx with one' },
+      { command: `secure-api destroy ${a}`, why: 'remove it all' },
+    ];
+  }
+  const steps: NextStep[] = [];
+  if (!complete) {
+    const [keep, , init] = rebuildSteps(fx);
+    steps.push(keep!, { command: init!.command, why: 'resume the interrupted init' });
+  }
+  if (resources.some((r) => r.fix?.rebuild)) steps.push(...rebuildSteps(fx));
+  steps.push({ command: `secure-api status ${a}`, why: 'check again once fixed' });
+  // Keep the first of duplicates (the config export appears in both recipes).
+  return steps.filter((s, i) => steps.findIndex((t) => t.command === s.command) === i);
+}

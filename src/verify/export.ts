@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { SAMPLE_PATH_VALUE } from './urls.js';
+
+/** What the exports describe. Nothing secret: the client id, URLs and scopes are public. */
+export interface ExportInput {
+  stack: string;
+  /** The stage's invoke URL, no trailing slash. */
+  baseUrl: string;
+  routes: Array<{ path: string; methods: string[]; public: boolean }>;
+  /** Hosted UI OAuth settings, when the stack has a domain. */
+  oauth?: {
+    /** `https://{domain}.auth.{region}.amazoncognito.com` */
+    hostedUiBaseUrl: string;
+    clientId: string;
+    scopes: string[];
+    callbackUrl: string;
+  };
+  /** Add a folder of OPTIONS preflight checks. @default true */
+  preflight?: boolean;
+  /** Sent as Origin by the preflight requests. @default 'https://example.com' */
+  origin?: string;
+}
+
+interface PostmanKv { key: string; value: string | boolean; type?: string; enabled?: boolean }
+interface PostmanEvent { listen: 'test'; script: { type: 'text/javascript'; exec: string[] } }
+interface PostmanRequestItem {
+  name: string;
+  request: {
+    method: string;
+    header: PostmanKv[];
+    url: { raw: string; host: string[]; path: string[]; variable?: Array<{ key: string; value: string }> };
+    body?: { mode: 'raw'; raw: string; options: { raw: { language: 'json' } } };
+    auth: { type: 'noauth' };
+  };
+  event: PostmanEvent[];
+}
+interface PostmanFolder { name: string; description: string; item: PostmanRequestItem[] }
+
+export interface PostmanCollection {
+  info: { _postman_id: string; name: string; description: string; schema: string };
+  auth?: { type: 'oauth2'; oauth2: PostmanKv[] };
+  variable: PostmanKv[];
+  item: PostmanFolder[];
+}
+
+export interface PostmanEnvironment {
+  id: string;
+  name: string;
+  values: PostmanKv[];
+  _postman_variable_scope: 'environment';
+}
+
+const SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
+const requestMethod = (m: string): string => (m === 'ANY' ? 'GET' : m);
+const hasBody = (m: string): boolean => m === 'POST' || m === 'PUT' || m === 'PATCH';
+
+/** `/items/{id}` → Postman path segments `['items', ':id']` plus a sample value per variable. */
+function postmanUrl(path: string): PostmanRequestItem['request']['url'] {
+  const segments = path.split('/').filter(Boolean);
+  const variable: Array<{ key: string; value: string }> = [];
+  const parts = segments.map((s) => {
+    const m = /^\{([^}+]+)\+?\}$/.exec(s);
+    if (!m || !m[1]) return s;
+    variable.push({ key: m[1], value: SAMPLE_PATH_VALUE });
+    return `:${m[1]}`;
+  });
+  const url: PostmanRequestItem['request']['url'] = { raw: `{{base_url}}/${parts.join('/')}`, host: ['{{base_url}}'], path: parts };
+  if (variable.length) url.variable = variable;
+  return url;
+}
+
+const test = (lines: string[]): PostmanEvent => ({ listen: 'test', script: { type: 'text/javascript', exec: lines } });
+
+function item(name: string, method: string, path: string, header: PostmanKv[], tests: string[]): PostmanRequestItem {
+  const m = requestMethod(method);
+  const request: PostmanRequestItem['request'] = { method: m, header: [...header], url: postmanUrl(path), auth: { type: 'noauth' } };
+  if (hasBody(m)) {
+    request.header.push({ key: 'Content-Type', value: 'application/json' });
+    request.body = { mode: 'raw', raw: '{}', options: { raw: { language: 'json' } } };
+  }
+  return { name, request, event: [test(tests)] };
+}
+
+const EXPECT_401 = [
+  "pm.test('401 without a valid token', function () { pm.response.to.have.status(401); });",
+  "pm.test('the 401 carries CORS headers', function () { pm.response.to.have.header('Access-Control-Allow-Origin'); });",
+];
+const EXPECT_2XX = (what: string): string[] => [
+  `pm.test('2xx ${what}', function () { pm.expect(pm.response.code).to.be.within(200, 299); });`,
+];
+
+/** Postman v2.1 collection: "without token" (assert 401), "with token" (assert 2xx, `Authorization: {{id_token}}`), public routes, optional preflights. */
+export function buildPostmanCollection(input: ExportInput): PostmanCollection {
+  const secured = input.routes.filter((r) => !r.public);
+  const pub = input.routes.filter((r) => r.public);
+  const each = <T>(routes: ExportInput['routes'], f: (path: string, method: string) => T): T[] => routes.flatMap((r) => r.methods.map((m) => f(r.path, m)));
+  const folders: PostmanFolder[] = [
+    {
+      name: 'without token',
+      description: 'Secured routes called with no Authorization header: API Gateway must answer 401.',
+      item: each(secured, (p, m) => item(`${m} ${p} without token`, m, p, [], EXPECT_401)),
+    },
+    {
+      name: 'with token',
+      description: 'Secured routes called with the id token from the environment variable id_token (raw, no "Bearer ").',
+      item: each(secured, (p, m) => item(`${m} ${p} with id token`, m, p, [{ key: 'Authorization', value: '{{id_token}}' }], EXPECT_2XX('with the id token'))),
+    },
+  ];
+  if (pub.length) {
+    folders.push({ name: 'public', description: 'Public routes: no token needed.', item: each(pub, (p, m) => item(`${m} ${p} (public)`, m, p, [], EXPECT_2XX('without a token'))) });
+  }
+  if (input.preflight ?? true) {
+    const origin = input.origin ?? 'https://example.com';
+    folders.push({
+      name: 'CORS preflight',
+      description: 'OPTIONS as a browser sends it before a cross-origin call.',
+      item: each(input.routes, (p, m) => {
+        const it = item(`OPTIONS ${p} (for ${m})`, m, p, [
+          { key: 'Origin', value: origin },
+          { key: 'Access-Control-Request-Method', value: requestMethod(m) },
+          { key: 'Access-Control-Request-Headers', value: 'authorization,content-type' },
+        ], [...EXPECT_2XX('preflight'), "pm.test('CORS headers', function () { pm.response.to.have.header('Access-Control-Allow-Origin'); });"]);
+        it.request.method = 'OPTIONS';
+        delete it.request.body;
+        it.request.header = it.request.header.filter((h) => h.key !== 'Content-Type');
+        return it;
+      }),
+    });
+  }
+  const login = input.oauth
+    ? `\n\nTo get an id token: open the collection's Authorization tab, "Get New Access Token", sign in on the hosted UI, then copy the id_token it shows into the environment variable id_token (the API wants the id token, not the access token). Or run: secure-api token --stack ${input.stack}`
+    : `\n\nTo get an id token: secure-api token --stack ${input.stack}`;
+  const collection: PostmanCollection = {
+    info: {
+      _postman_id: randomUUID(),
+      name: `secure-api ${input.stack}`,
+      description: `Made by secure-api for stack ${input.stack}. Requests send the raw id token in Authorization.${login}`,
+      schema: SCHEMA,
+    },
+    variable: [{ key: 'base_url', value: input.baseUrl }],
+    item: folders,
+  };
+  if (input.oauth) {
+    const o = input.oauth;
+    collection.auth = {
+      type: 'oauth2',
+      oauth2: [
+        { key: 'grant_type', value: 'authorization_code_with_pkce', type: 'string' },
+        { key: 'authUrl', value: `${o.hostedUiBaseUrl}/oauth2/authorize`, type: 'string' },
+        { key: 'accessTokenUrl', value: `${o.hostedUiBaseUrl}/oauth2/token`, type: 'string' },
+        { key: 'clientId', value: o.clientId, type: 'string' },
+        { key: 'scope', value: o.scopes.join(' '), type: 'string' },
+        { key: 'redirect_uri', value: o.callbackUrl, type: 'string' },
+        { key: 'challengeAlgorithm', value: 'S256', type: 'string' },
+        { key: 'client_authentication', value: 'body', type: 'string' },
+        { key: 'useBrowser', value: false, type: 'boolean' },
+        { key: 'tokenName', value: `${input.stack} hosted UI`, type: 'string' },
+        { key: 'addTokenTo', value: 'header', type: 'string' },
+        { key: 'headerPrefix', value: '', type: 'string' },
+      ],
+    };
+  }
+  return collection;
+}
+
+/** The environment: the base URL and an empty `id_token` to fill in (never a token or secret). */
+export function buildPostmanEnvironment(input: Pick<ExportInput, 'stack' | 'baseUrl'>): PostmanEnvironment {
+  return {
+    id: randomUUID(),
+    name: `secure-api ${input.stack}`,
+    values: [
+      { key: 'base_url', value: input.baseUrl, type: 'default', enabled: true },
+      { key: 'id_token', value: '', type: 'secret', enabled: true },
+    ],
+    _postman_variable_scope: 'environment',
+  };
+}
+
+/** Single-quote for POSIX shells. */
+const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** curl lines: for each route and method one without a token and one with `-H "Authorization: $ID_TOKEN"`. */
+export function buildCurlLines(input: Pick<ExportInput, 'stack' | 'baseUrl' | 'routes'>): string[] {
+  const lines = [
+    '#!/bin/sh',
+    `# secure-api ${input.stack}: curl calls for every route. Secured routes answer 401 without a token, 2xx with one.`,
+    `# ID_TOKEN="$(secure-api token --stack ${input.stack})"`,
+  ];
+  for (const r of input.routes) {
+    for (const method of r.methods) {
+      const m = requestMethod(method);
+      const url = `${input.baseUrl}${r.path.replace(/\{[^}/]+\}/g, SAMPLE_PATH_VALUE)}`;
+      const body = hasBody(m) ? ` -H 'Content-Type: application/json' -d '{}'` : '';
+      const head = m === 'HEAD' ? ' -I' : ` -X ${m}`;
+      lines.push(`curl -sS -i -w '\\n'${head}${body} ${sq(url)}${r.public ? '   # public' : '   # expect 401'}`);
+      if (!r.public) lines.push(`curl -sS -i -w '\\n'${head}${body} -H "Authorization: $ID_TOKEN" ${sq(url)}   # expect 2xx`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,267 @@
+import {
+  AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand, InitiateAuthCommand, type AttributeType, type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { randomInt } from 'node:crypto';
+import { awsErrorName, toAwsFailure } from '../aws/errors.js';
+import { AwsFailure, Interrupted } from '../errors.js';
+import { COGNITO_DEFAULT_POLICY, generatePassword, randomTestEmail, randomTestUsername, type PasswordPolicy } from './password.js';
+import { secretHash } from './secret-hash.js';
+
+/** Only `send`: the project's client factory (`clients.cognito`) or a plain SDK client pointed at cognito-local. */
+export type CognitoSender = Pick<CognitoIdentityProviderClient, 'send'>;
+
+export interface PoolRef {
+  userPoolId: string;
+  clientId: string;
+}
+
+/** What a user signs in with: the pool's username attribute (email, phone) or a plain username. */
+export type SignInWith = 'email' | 'phone_number' | 'username';
+
+/** What we need to know about a pool to make a user it accepts. */
+export interface PoolFacts {
+  signInWith: SignInWith;
+  /** Attributes to give a new user besides the sign-in one (required, or usable as an alias). */
+  extraAttributes: Array<'email' | 'phone_number'>;
+  passwordPolicy: PasswordPolicy;
+  mfa: 'OFF' | 'ON' | 'OPTIONAL';
+}
+
+export interface Tokens {
+  idToken: string;
+  accessToken: string;
+}
+
+/** A signed-in temporary user. `username` is Cognito's name for it (a UUID in an email pool); `signInName` what it signs in with. */
+export interface TestUserSession extends Tokens {
+  username: string;
+  signInName: string;
+}
+
+export type TestUserEvent =
+  | { type: 'user-created'; username: string; signInName: string }
+  | { type: 'signed-in'; username: string }
+  | { type: 'user-deleted'; username: string }
+  /** `--keep-user`: the password is handed over once so the host can show it; it is never written anywhere. */
+  | { type: 'user-kept'; username: string; signInName: string; password: string }
+  | { type: 'user-delete-failed'; username: string; message: string };
+
+export interface TestUserOptions {
+  /** Leave the user in the pool afterwards (`verify --keep-user`). @default false */
+  keepUser?: boolean;
+  /** Known pool facts; read with DescribeUserPool when absent. */
+  facts?: PoolFacts;
+  onEvent?: (e: TestUserEvent) => void;
+  /** Aborted (Ctrl-C): stop before the next step; the user is still removed. */
+  signal?: AbortSignal;
+}
+
+/** Read the pool's sign-in attribute, password policy and MFA mode. */
+export async function describePool(cognito: CognitoSender, userPoolId: string): Promise<PoolFacts> {
+  let pool;
+  try {
+    pool = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool;
+  } catch (err) {
+    throw toAwsFailure(err, 'DescribeUserPool');
+  }
+  const usernameAttrs = pool?.UsernameAttributes ?? [];
+  const signInWith: SignInWith = usernameAttrs.includes('email') ? 'email' : usernameAttrs.includes('phone_number') ? 'phone_number' : 'username';
+  const wanted = new Set<string>([...(pool?.AliasAttributes ?? []), ...(pool?.SchemaAttributes ?? []).filter((a) => a.Required).map((a) => a.Name ?? '')]);
+  const extraAttributes = (['email', 'phone_number'] as const).filter((a) => a !== signInWith && wanted.has(a));
+  const p = pool?.Policies?.PasswordPolicy;
+  const passwordPolicy: PasswordPolicy = p
+    ? {
+      minLength: p.MinimumLength ?? COGNITO_DEFAULT_POLICY.minLength,
+      requireNumbers: p.RequireNumbers ?? false,
+      requireSymbols: p.RequireSymbols ?? false,
+      requireUppercase: p.RequireUppercase ?? false,
+      requireLowercase: p.RequireLowercase ?? false,
+    }
+    : COGNITO_DEFAULT_POLICY;
+  const mfa = pool?.MfaConfiguration === 'ON' || pool?.MfaConfiguration === 'OPTIONAL' ? pool.MfaConfiguration : 'OFF';
+  return { signInWith, extraAttributes, passwordPolicy, mfa };
+}
+
+/** A fictional number (555-01xx is reserved for fiction); SUPPRESS means no SMS is sent. */
+const randomTestPhone = (): string => `+1202555${String(100 + randomInt(100)).padStart(4, '0')}`;
+
+const valueFor = (attr: 'email' | 'phone_number'): string => (attr === 'email' ? randomTestEmail() : randomTestPhone());
+
+function attributesFor(facts: PoolFacts, signInName: string): AttributeType[] {
+  const attrs: AttributeType[] = [];
+  const add = (name: 'email' | 'phone_number', value: string): void => {
+    attrs.push({ Name: name, Value: value }, { Name: `${name}_verified`, Value: 'true' });
+  };
+  if (facts.signInWith !== 'username') add(facts.signInWith, signInName);
+  for (const a of facts.extraAttributes) add(a, valueFor(a));
+  return attrs;
+}
+
+export interface NewUserInput {
+  /** Email, phone or username, as the pool signs in; random when absent. */
+  signInName?: string;
+  password: string;
+  /** Permanent password (no NEW_PASSWORD_REQUIRED on first sign-in). @default true */
+  permanent?: boolean;
+}
+
+/**
+ * Create a user without sending any message (MessageAction SUPPRESS) and set its password.
+ * Returns Cognito's username for it. When setting the password fails, the half-made user is removed.
+ */
+export async function createUser(cognito: CognitoSender, userPoolId: string, facts: PoolFacts, input: NewUserInput): Promise<{ username: string; signInName: string }> {
+  const signInName = input.signInName ?? (facts.signInWith === 'username' ? randomTestUsername() : valueFor(facts.signInWith));
+  let username: string;
+  try {
+    const out = await cognito.send(new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: signInName,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: attributesFor(facts, signInName),
+    }));
+    username = out.User?.Username ?? signInName;
+  } catch (err) {
+    throw toAwsFailure(err, 'AdminCreateUser');
+  }
+  try {
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: input.password, Permanent: input.permanent ?? true }));
+  } catch (err) {
+    await deleteUser(cognito, userPoolId, username).catch(() => undefined);
+    const failure = toAwsFailure(err, 'AdminSetUserPassword');
+    if (awsErrorName(err) === 'InvalidPasswordException') {
+      throw new AwsFailure(failure.message, { hint: 'The password does not meet the pool\'s policy.', awsName: 'InvalidPasswordException', cause: err });
+    }
+    throw failure;
+  }
+  return { username, signInName };
+}
+
+/** Remove a user. Returns false when it was already gone ("not found" means done). */
+export async function deleteUser(cognito: CognitoSender, userPoolId: string, username: string): Promise<boolean> {
+  try {
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
+    return true;
+  } catch (err) {
+    if (awsErrorName(err) === 'UserNotFoundException') return false;
+    throw toAwsFailure(err, 'AdminDeleteUser');
+  }
+}
+
+/** The client's secret, read now, for the SECRET_HASH only; never stored, logged or returned by callers. */
+export async function readClientSecret(cognito: CognitoSender, pool: PoolRef): Promise<string | undefined> {
+  try {
+    const out = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.userPoolId, ClientId: pool.clientId }));
+    return out.UserPoolClient?.ClientSecret || undefined;
+  } catch (err) {
+    throw toAwsFailure(err, 'DescribeUserPoolClient');
+  }
+}
+
+/** InitiateAuth USER_PASSWORD_AUTH, with SECRET_HASH when the client has a secret. */
+export async function signIn(cognito: CognitoSender, pool: PoolRef, signInName: string, password: string): Promise<Tokens> {
+  const secret = await readClientSecret(cognito, pool);
+  const params: Record<string, string> = { USERNAME: signInName, PASSWORD: password };
+  if (secret !== undefined) params.SECRET_HASH = secretHash(signInName, pool.clientId, secret);
+  let out;
+  try {
+    out = await cognito.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: pool.clientId, AuthParameters: params }));
+  } catch (err) {
+    const failure = toAwsFailure(err, 'InitiateAuth');
+    const message = (err as { message?: string } | undefined)?.message ?? '';
+    if (/USER_PASSWORD_AUTH/i.test(message)) {
+      throw new AwsFailure(failure.message, { hint: 'The app client does not allow ALLOW_USER_PASSWORD_AUTH; add it to the client\'s auth flows, or use `secure-api token --login` (hosted UI).', awsName: failure.awsName, cause: err });
+    }
+    if (/SECRET_HASH/i.test(message)) {
+      throw new AwsFailure(failure.message, { hint: 'The client has a secret and the SECRET_HASH did not match; check that the client id in the state file is current.', awsName: failure.awsName, cause: err });
+    }
+    throw failure;
+  }
+  if (out.ChallengeName) {
+    const hint = out.ChallengeName.includes('MFA') || out.ChallengeName === 'MFA_SETUP'
+      ? 'The pool requires MFA, so a test user cannot sign in unattended. Use `secure-api token --login` (hosted UI) and pass the token yourself.'
+      : undefined;
+    throw new AwsFailure(`InitiateAuth asked for the ${out.ChallengeName} challenge instead of returning tokens`, { hint, code: 'AUTH_CHALLENGE' });
+  }
+  const idToken = out.AuthenticationResult?.IdToken;
+  const accessToken = out.AuthenticationResult?.AccessToken;
+  if (!idToken || !accessToken) throw new AwsFailure('InitiateAuth returned no tokens');
+  return { idToken, accessToken };
+}
+
+/**
+ * Make a temporary user (random name, random password meeting the pool's policy), sign it in, hand the
+ * tokens to `fn`, and remove the user afterwards — also when `fn` or the sign-in fails, or the run is aborted.
+ */
+export async function withTestUser<T>(cognito: CognitoSender, pool: PoolRef, fn: (session: TestUserSession) => Promise<T>, opts: TestUserOptions = {}): Promise<T> {
+  const emit = opts.onEvent ?? (() => undefined);
+  const checkAbort = (): void => {
+    if (opts.signal?.aborted) throw new Interrupted();
+  };
+  checkAbort();
+  const facts = opts.facts ?? await describePool(cognito, pool.userPoolId);
+  const password = generatePassword(facts.passwordPolicy);
+  checkAbort();
+  const { username, signInName } = await createUser(cognito, pool.userPoolId, facts, { password });
+  emit({ type: 'user-created', username, signInName });
+  try {
+    checkAbort();
+    const tokens = await signIn(cognito, pool, signInName, password);
+    emit({ type: 'signed-in', username });
+    checkAbort();
+    return await fn({ ...tokens, username, signInName });
+  } finally {
+    if (opts.keepUser) {
+      emit({ type: 'user-kept', username, signInName, password });
+    } else {
+      try {
+        await deleteUser(cognito, pool.userPoolId, username);
+        emit({ type: 'user-deleted', username });
+      } catch (err) {
+        // Never mask the outcome of the checks; say the user was left so the host can tell how to remove it.
+        emit({ type: 'user-delete-failed', username, message: (err as Error).message });
+      }
+    }
+  }
+}
+
+/** Tokens of a temporary user that is removed before this returns (the tokens stay valid until they expire). */
+export async function getTestTokens(cognito: CognitoSender, pool: PoolRef, opts: TestUserOptions = {}): Promise<TestUserSession> {
+  return withTestUser(cognito, pool, async (s) => s, opts);
+}
+
+/** The one user `secure-api token` signs in when no --username is given: fixed name, fresh random password each run (never stored). */
+export function tokenUserName(facts: PoolFacts): string {
+  if (facts.signInWith === 'email') return 'secure-api-token@example.com';
+  if (facts.signInWith === 'phone_number') return '+12025550199';
+  return 'secure-api-token';
+}
+
+/**
+ * Sign in the stack's token user, creating it on first use and giving it a new random password each time.
+ * It is kept (not deleted) so the token keeps working for its lifetime; `users list` shows it, `destroy` removes it with the pool.
+ */
+export async function signInTokenUser(cognito: CognitoSender, pool: PoolRef, facts?: PoolFacts): Promise<TestUserSession & { created: boolean }> {
+  const f = facts ?? await describePool(cognito, pool.userPoolId);
+  const signInName = tokenUserName(f);
+  const password = generatePassword(f.passwordPolicy);
+  let username: string | undefined;
+  try {
+    username = (await cognito.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: signInName }))).Username;
+  } catch (err) {
+    if (awsErrorName(err) !== 'UserNotFoundException') throw toAwsFailure(err, 'AdminGetUser');
+  }
+  let created = false;
+  if (username === undefined) {
+    username = (await createUser(cognito, pool.userPoolId, f, { signInName, password })).username;
+    created = true;
+  } else {
+    try {
+      await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: username, Password: password, Permanent: true }));
+    } catch (err) {
+      throw toAwsFailure(err, 'AdminSetUserPassword');
+    }
+  }
+  const tokens = await signIn(cognito, pool, signInName, password);
+  return { ...tokens, username, signInName, created };
+}

@@ -1,0 +1,68 @@
+import type { StackConfig, StackConfigInput } from '../config/schema.js';
+import { Draft } from './draft.js';
+
+/** One wizard question: the config key that answers it, and the init flag when there is one. */
+export interface Question {
+  step: number;
+  /** Dotted config-file key ("userPool.mfa.mode"); run options (verify) have none. */
+  key?: string;
+  flag?: string;
+  label: string;
+  /** The answer --yes takes, shown in the refusal. */
+  default: (c: StackConfig) => string;
+  /** Whether the question comes up at all for these answers. @default always */
+  applies?: (d: Draft) => boolean;
+  /** Whether flags/config answered it. @default the key is present */
+  answered?: (d: Draft, run: { verify?: boolean | undefined }) => boolean;
+}
+
+const secured = (d: Draft): boolean => {
+  const routes = d.get('routes') as Array<{ public?: boolean }> | undefined;
+  return !routes || routes.some((r) => r.public !== true);
+};
+const hostedUiOn = (d: Draft): boolean => secured(d) && d.get('hostedUi.enabled') !== false;
+
+/** Every question the wizard may ask, in its order. The no-TTY refusal and the tests read this table. */
+export const QUESTIONS: Question[] = [
+  { step: 1, key: 'stack', flag: '--stack <name>', label: 'stack name', default: (c) => c.stack },
+  { step: 1, key: 'region', flag: '--region <region>', label: 'AWS region', default: (c) => c.region },
+  { step: 1, key: 'api.name', flag: '--api-name <name>', label: 'API name', default: (c) => c.api.name },
+  { step: 1, key: 'api.description', flag: '--api-description <text>', label: 'API description', default: (c) => JSON.stringify(c.api.description) },
+  { step: 1, key: 'api.endpointType', flag: '--endpoint-type <type>', label: 'endpoint type: REGIONAL or EDGE', default: (c) => c.api.endpointType },
+  { step: 2, key: 'routes', flag: '--route <"METHODS /path">', label: 'resources, methods, integration', default: (c) => c.routes.map((r) => `${r.methods.join(',')} ${r.path}`).join('; ') + ', sample Lambda' },
+  { step: 3, key: 'userPool.name', flag: '--user-pool-name <name>', label: 'user pool name', default: (c) => c.userPool.name, applies: secured },
+  { step: 3, key: 'userPool.signInIdentifiers', flag: '--sign-in <list>', label: 'sign-in options: username, email, phone', default: (c) => c.userPool.signInIdentifiers.join(','), applies: secured },
+  { step: 3, key: 'userPool.passwordPolicy', flag: '--password-min-length <n>', label: 'password policy', default: () => 'Cognito\'s, 8+ characters of every kind', applies: secured },
+  { step: 3, key: 'userPool.mfa.mode', flag: '--mfa <mode>', label: 'MFA: off, optional or required', default: (c) => c.userPool.mfa.mode.toLowerCase(), applies: secured },
+  { step: 3, key: 'userPool.email', flag: '--email <cognito|ses>', label: 'message delivery; SES also needs --email-from, --ses-identity-arn', default: () => 'cognito, 50 emails a day', applies: secured },
+  { step: 3, key: 'userPool.identityProviders', label: 'federated identity providers (a --config key)', default: () => 'none', applies: hostedUiOn },
+  { step: 3, key: 'hostedUi.enabled', flag: '--hosted-ui / --no-hosted-ui', label: 'hosted UI', default: () => 'on', applies: secured,
+    answered: (d) => d.has('hostedUi.enabled') || d.has('hostedUi.domainPrefix') || ((d.get('userPool.identityProviders') as unknown[] | undefined)?.length ?? 0) > 0 },
+  { step: 3, key: 'hostedUi.domainPrefix', flag: '--domain-prefix <prefix>', label: 'hosted UI domain prefix', default: (c) => `${c.stack}-<6 random characters>`, applies: hostedUiOn },
+  { step: 3, key: 'appClient.type', flag: '--app-client <type>', label: 'app client type: public or confidential', default: (c) => c.appClient.type, applies: secured },
+  { step: 3, key: 'appClient.name', flag: '--app-client-name <name>', label: 'app client name', default: (c) => c.appClient.name, applies: secured },
+  { step: 4, key: 'authorizer.name', flag: '--authorizer-name <name>', label: 'authorizer name', default: (c) => c.authorizer.name, applies: secured },
+  { step: 4, key: 'authorizer.identityHeader', flag: '--identity-header <header>', label: 'identity source header', default: (c) => c.authorizer.identityHeader, applies: secured },
+  { step: 4, key: 'routes[].public', label: 'which routes the authorizer protects (a --config key)', default: () => 'all of them',
+    applies: (d) => d.has('routes') && secured(d), answered: (d) => ((d.get('routes') as Array<{ public?: boolean }> | undefined) ?? []).every((r) => r.public !== undefined) },
+  { step: 4, key: 'authorizer.scopes', flag: '--authorizer-scopes <list>', label: 'id token, or access token with these scopes', default: () => 'id token', applies: secured },
+  { step: 5, key: 'stage.name', flag: '--stage <name>', label: 'stage name', default: (c) => c.stage.name },
+  { step: 5, key: 'stage.description', flag: '--stage-description <text>', label: 'stage description', default: () => 'none' },
+  { step: 6, flag: '--verify / --no-verify', label: 'test user and 401/200 proof after deploying', default: () => 'yes', answered: (_d, run) => run.verify !== undefined },
+];
+
+/** The questions flags and --config left open, with the default --yes would take for each. */
+export function missingAnswers(known: StackConfigInput, config: StackConfig, run: { verify?: boolean | undefined } = {}): Array<{ question: Question; default: string }> {
+  const d = new Draft(known);
+  return QUESTIONS
+    .filter((q) => (q.applies ?? (() => true))(d))
+    .filter((q) => !(q.answered ? q.answered(d, run) : q.key !== undefined && d.has(q.key)))
+    .map((q) => ({ question: q, default: q.default(config) }));
+}
+
+/** The refusal's body: one line per missing answer, its flag (or config key) first. */
+export function missingAnswersText(missing: Array<{ question: Question; default: string }>): string {
+  const names = missing.map((m) => m.question.flag ?? m.question.key ?? '');
+  const width = Math.min(32, Math.max(...names.map((n) => n.length)));
+  return missing.map((m, i) => `  ${names[i]!.padEnd(width)}  ${m.question.label}; default: ${m.default}`).join('\n');
+}

@@ -1,0 +1,107 @@
+import { idpSecretEnv, randomSuffix } from '../config/resolve.js';
+import type { IdentityProviderConfig } from '../config/schema.js';
+import { checkDomainPrefix, checkHttpUrl, checkResourceName } from '../config/validators.js';
+import type { WizardSession } from './session.js';
+
+type IdpType = IdentityProviderConfig['type'];
+const IDP_NAMES: Record<IdpType, string> = {
+  Google: 'Google', Facebook: 'Facebook', LoginWithAmazon: 'Login with Amazon', SignInWithApple: 'Sign in with Apple', OIDC: 'OIDC provider',
+};
+const required = (what: string) => (v: string) => (v.trim() ? undefined : `${what} is required`);
+
+/**
+ * The secret goes into the environment variable the IdP's clientSecretEnv names, for this process only:
+ * never into the config, the state file or --save-config.
+ */
+async function askSecret(s: WizardSession, idp: IdentityProviderConfig): Promise<void> {
+  const envName = idpSecretEnv(idp);
+  const what = idp.type === 'SignInWithApple' ? 'private key' : 'client secret';
+  if (s.deps.env[envName]) {
+    const use = await s.prompter.confirm({ message: `Use the ${IDP_NAMES[idp.type]} ${what} already in $${envName}?`, default: true });
+    if (use) return;
+  }
+  const secret = await s.prompter.password({ message: `${IDP_NAMES[idp.type]} ${what} (hidden, never saved)`, validate: required(`the ${what}`) });
+  s.deps.env[envName] = secret;
+  s.note(`The ${what} is in $${envName} for this run only. To re-run with --yes, set ${envName} in your shell first.`);
+}
+
+async function askIdp(s: WizardSession, type: IdpType): Promise<IdentityProviderConfig> {
+  const name = IDP_NAMES[type];
+  const idp: IdentityProviderConfig = { type, clientId: (await s.prompter.input({ message: `${name}: client id`, validate: required('the client id') })).trim() };
+  if (type === 'OIDC') idp.issuer = (await s.prompter.input({ message: 'OIDC issuer URL (https)', validate: (v) => checkHttpUrl(v.trim(), { allowHttp: false }) })).trim();
+  if (type === 'SignInWithApple') {
+    idp.teamId = (await s.prompter.input({ message: 'Apple team id', validate: required('the team id') })).trim();
+    idp.keyId = (await s.prompter.input({ message: 'Apple key id', validate: required('the key id') })).trim();
+  }
+  return idp;
+}
+
+/** Federated identity providers: none by default; each with its client id and a hidden secret. */
+export async function askIdentityProviders(s: WizardSession): Promise<void> {
+  const key = 'userPool.identityProviders';
+  const given = s.given(key, 'Federated identity providers', (v) => (v as IdentityProviderConfig[]).map((i) => i.name ?? i.type).join(', ') || 'none');
+  if (!given) {
+    if (s.draft.get('hostedUi.enabled') === false) {
+      s.note('No federated identity providers: they sign in through the hosted UI, which is off.');
+      return;
+    }
+    const types = await s.prompter.checkbox<IdpType>({
+      message: 'Federated identity providers (none is fine)',
+      choices: (Object.keys(IDP_NAMES) as IdpType[]).map((t) => ({ name: IDP_NAMES[t], value: t })),
+    });
+    const idps: IdentityProviderConfig[] = [];
+    for (const t of types) idps.push(await askIdp(s, t));
+    if (idps.length) s.draft.set(key, idps);
+  }
+  // Given or answered, a provider without its secret would fail half-way through creation: ask now.
+  for (const idp of (s.draft.get(key) as IdentityProviderConfig[] | undefined) ?? []) await askSecret(s, idp);
+}
+
+/** The hosted UI and its domain prefix: format always, availability when there are credentials. */
+export async function askHostedUi(s: WizardSession): Promise<void> {
+  const idps = (s.draft.get('userPool.identityProviders') as unknown[] | undefined) ?? [];
+  if (!s.draft.has('hostedUi.enabled') && (idps.length || s.draft.has('hostedUi.domainPrefix'))) {
+    // Federated sign-in needs it, or a domain prefix was given: the hosted UI is on without asking.
+    s.draft.set('hostedUi.enabled', true);
+    if (idps.length) s.note('Hosted UI: on (federated sign-in goes through it).');
+  } else if (!await s.askConfirm('hostedUi.enabled', 'Use the hosted UI (Cognito\'s sign-in pages)?', true)) return;
+  const stack = String(s.draft.get('stack'));
+  const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
+  const suggest = (): string => {
+    const suffix = (s.deps.suffix ?? randomSuffix)();
+    return checkDomainPrefix(`${stack}-${suffix}`) ? `login-${suffix}` : `${stack}-${suffix}`;
+  };
+  let suggestion = suggest();
+  for (;;) {
+    const prefix = await s.askText('hostedUi.domainPrefix', 'Hosted UI domain prefix', {
+      default: suggestion, validate: (v) => checkDomainPrefix(v.trim()),
+    });
+    const lookups = s.lookups;
+    if (!lookups) {
+      s.note('Format checked. Availability is not checked without AWS credentials: creating the domain will say if it is taken.');
+      return;
+    }
+    try {
+      if (!await lookups.domainTaken(region, prefix)) {
+        s.note(`https://${prefix}.auth.${region}.amazoncognito.com is free (format checked; availability checked with DescribeUserPoolDomain).`);
+        return;
+      }
+      s.warn(`The domain prefix ${prefix} is taken (prefixes are global across AWS): choose another.`);
+      s.draft.set('hostedUi.domainPrefix', undefined);
+      suggestion = suggest();
+    } catch (err) {
+      s.note(`Format checked; availability could not be (${(err as Error).message}).`);
+      return;
+    }
+  }
+}
+
+/** The initial app client: public, or confidential with a secret. */
+export async function askAppClient(s: WizardSession): Promise<void> {
+  const stack = String(s.draft.get('stack'));
+  await s.askSelect('appClient.type', 'App client type', [
+    { name: 'Public client', value: 'public', description: 'No secret: browser and mobile apps' },
+    { name: 'Confidential client', value: 'confidential', description: 'With a client secret: server-side apps' },
+  ], 'public');
+  await s.askText('appClient.name', 'App client name', { default: `${stack}-client`, validate: (v) => checkResourceName(v.trim(), 'app client name', 128) });
+}

@@ -1,0 +1,60 @@
+import type { Route } from '../config/schema.js';
+import { checkHeaderName, checkResourceName } from '../config/validators.js';
+import { routeLabel } from './step-2-routes.js';
+import type { WizardSession } from './session.js';
+
+/** The scope every Cognito access token carries, so `secure-api token` can produce a token the API accepts. */
+const DEFAULT_ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+
+type RouteInput = Omit<Route, 'public' | 'integration'> & { public?: boolean; integration?: unknown };
+
+/** Which routes the authorizer protects: asked only for routes whose protection flags/--config left open. */
+async function askProtected(s: WizardSession): Promise<void> {
+  const routes = (s.draft.get('routes') as RouteInput[] | undefined) ?? [];
+  const open = routes.filter((r) => r.public === undefined);
+  if (open.length) {
+    const secured = await s.prompter.checkbox<number>({
+      message: 'Which routes does the authorizer protect? (unchecked ones are public)',
+      choices: open.map((r) => ({ name: routeLabel(r), value: routes.indexOf(r), checked: true })),
+    });
+    s.draft.set('routes', routes.map((r, i) => (r.public === undefined ? { ...r, public: !secured.includes(i) } : r)));
+  }
+  const now = (s.draft.get('routes') as RouteInput[] | undefined) ?? [];
+  const pub = now.filter((r) => r.public === true).map(routeLabel);
+  s.note(`It protects ${now.filter((r) => r.public !== true).map(routeLabel).join('; ')}${pub.length ? `; public: ${pub.join('; ')}` : ''}.`);
+}
+
+async function askToken(s: WizardSession): Promise<void> {
+  const key = 'authorizer.scopes';
+  if (s.given(key, 'Token', (v) => ((v as string[]).length ? `access token with scopes ${(v as string[]).join(' ')}` : 'id token'))) return;
+  const access = await s.prompter.select<boolean>({
+    message: 'Which token must callers send?',
+    choices: [
+      { name: 'ID token', value: false, description: 'What the hosted UI and `secure-api token` give; the walkthrough\'s choice' },
+      { name: 'Access token', value: true, description: 'With OAuth scopes every secured method requires' },
+    ],
+    default: false,
+  });
+  if (!access) {
+    s.draft.set(key, []);
+    return;
+  }
+  const scopes = await s.prompter.input({
+    message: 'Scopes (space or comma separated)', default: DEFAULT_ACCESS_SCOPE, validate: (v) => (v.trim() ? undefined : 'give at least one scope'),
+  });
+  s.draft.set(key, scopes.split(/[\s,]+/).filter(Boolean));
+}
+
+/** Step 4 of 6 · Authorizer: name, identity source header, what it protects, which token. */
+export async function stepAuthorizer(s: WizardSession, secured: boolean): Promise<void> {
+  s.heading(4, 'Authorizer', 'Integrate the Cognito user pool with the API gateway: a Cognito authorizer on the methods, '
+    + 'so every call must carry a token from the pool.');
+  if (!secured) {
+    s.note('Skipped: every route is public, so no authorizer is needed.');
+    return;
+  }
+  await s.askText('authorizer.name', 'Authorizer name', { default: 'Cognito-authorizer', validate: (v) => checkResourceName(v.trim(), 'authorizer name', 128) });
+  await s.askText('authorizer.identityHeader', 'Identity source header', { default: 'Authorization', validate: (v) => checkHeaderName(v.trim()) });
+  await askProtected(s);
+  await askToken(s);
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { checkStageName } from '../config/validators.js';
+import { session, testDeps } from '../../test/wizard/deps.js';
+import { stepDeploy } from './step-5-deploy.js';
+
+describe('step 5 · Deploy', () => {
+  it('Enter gives stage dev with no description (as --yes)', async () => {
+    const t = testDeps();
+    const s = session(t, { stack: 'demo', region: 'eu-west-1' });
+    await stepDeploy(s);
+    expect(s.draft.input()).toEqual({ stack: 'demo', region: 'eu-west-1', stage: { name: 'dev' } });
+    expect(t.flat()).toContain('Step 5 of 6 · Deploy');
+    expect(t.flat()).toContain('Invoke URL: https://API_ID.execute-api.eu-west-1.amazonaws.com/dev');
+  });
+
+  it('a typed stage and description; a bad stage name re-asked', async () => {
+    const t = testDeps([['Stage name', 'prod v1'], ['Stage name', 'prod'], ['Stage description', 'Production']]);
+    const s = session(t, { stack: 'demo' });
+    await stepDeploy(s);
+    expect(t.prompter.rejected.map((r) => r.reason)).toEqual([checkStageName('prod v1')]);
+    expect(s.draft.get('stage')).toEqual({ name: 'prod', description: 'Production' });
+  });
+
+  it('asks nothing that --stage and --stage-description answered', async () => {
+    const t = testDeps([], {}, 'fail');
+    await stepDeploy(session(t, { stack: 'demo', stage: { name: 'qa', description: '' } }));
+    expect(t.flat()).toContain('✔ Stage name qa (given)');
+  });
+});

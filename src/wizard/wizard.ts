@@ -1,0 +1,44 @@
+import type { StackConfigInput } from '../config/schema.js';
+import { showBanner } from './banner.js';
+import { Draft } from './draft.js';
+import { WizardSession } from './session.js';
+import { wrap } from './text.js';
+import { stepApi } from './step-1-api.js';
+import { stepRoutes } from './step-2-routes.js';
+import { stepUserPool } from './step-3-user-pool.js';
+import { stepAuthorizer } from './step-4-authorizer.js';
+import { stepDeploy } from './step-5-deploy.js';
+import { stepTest } from './step-6-test.js';
+import type { WizardDeps, WizardResult } from './types.js';
+
+/** Some route needs the user pool and the authorizer (routes not yet answered will default to secured). */
+function anySecured(draft: Draft): boolean {
+  const routes = draft.get('routes') as Array<{ public?: boolean }> | undefined;
+  return !routes || routes.some((r) => r.public !== true);
+}
+
+/**
+ * The walkthrough's six steps as questions. Asks only what `known` (flags and --config) leaves open; Enter at
+ * every prompt gives exactly the `init --yes` configuration. Returns every answer as config keys; a recorded
+ * stack the user chose to resume or keep comes back as its recorded configuration.
+ */
+export async function runWizard(known: StackConfigInput, deps: WizardDeps): Promise<WizardResult> {
+  const s = new WizardSession(deps, new Draft(known));
+  await showBanner(s, { stack: known.stack, region: known.region });
+  const reuse = await stepApi(s);
+  if (reuse) {
+    deps.say(s.style.dim(reuse.choice === 'resume' ? `\nResuming ${reuse.stack.stack} with its recorded answers.` : `\nKeeping ${reuse.stack.stack} as it is.`));
+    return { input: reuse.stack.config as StackConfigInput, verify: deps.verify ?? true, reused: reuse.choice };
+  }
+  await stepRoutes(s);
+  const secured = anySecured(s.draft);
+  await stepUserPool(s, secured);
+  await stepAuthorizer(s, secured);
+  await stepDeploy(s);
+  const verify = await stepTest(s);
+  const input = s.draft.input();
+  // The answers pass the same validation as --config; a mistake surfaces here, before the plan.
+  deps.resolve(input);
+  if (!s.noCredentials) deps.say(`\n${s.style.bold(s.style.cyan('The plan'))}\n${s.style.dim(wrap('Every resource to create, and what must exist first. Nothing exists yet.', s.width))}`);
+  return { input, verify };
+}

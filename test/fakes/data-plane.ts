@@ -1,0 +1,168 @@
+/**
+ * The fake's data plane: a loopback HTTP server that answers like a deployed API Gateway stage, from the fake's
+ * memory. It serves LocalStack's URL form, `/restapis/{apiId}/{stage}/_user_request_/{path}`, so the CLI run with
+ * `--endpoint-url <this server>` gets invoke URLs that land here. What it enforces, as API Gateway does:
+ * - only what the stage's deployment holds (a method changed after the deployment is not live);
+ * - COGNITO_USER_POOLS methods need a token the fake issued for a pool the authorizer names: the id token, or an
+ *   access token carrying one of the method's authorizationScopes; otherwise 401 {"message":"Unauthorized"};
+ * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call, else 500;
+ * - the sample function's own code is unzipped and run, so its answer is the real one;
+ * - gateway responses DEFAULT_4XX / DEFAULT_5XX add their headers; MOCK integrations answer their integration response.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { unzipSync, strFromU8 } from 'fflate';
+import type { Method } from '@aws-sdk/client-api-gateway';
+import type { AwsFake } from './aws-fake.js';
+import type { ApiRecord } from './state.js';
+
+export interface FakeDataPlane { url: string; close(): Promise<void> }
+
+interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
+
+function decodeFakeToken(token: string): Claims | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[2] !== 'fake-signature') return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString()) as { kid?: string };
+    if (header.kid !== 'fake') return undefined;
+    return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as Claims;
+  } catch {
+    return undefined;
+  }
+}
+
+function matchPath(template: string, actual: string): boolean {
+  const t = template.split('/').filter(Boolean);
+  const a = actual.split('/').filter(Boolean);
+  for (let i = 0; i < t.length; i++) {
+    const seg = t[i]!;
+    if (seg.endsWith('+}')) return a.length > i;
+    if (a[i] === undefined) return false;
+    if (!seg.startsWith('{') && seg !== a[i]) return false;
+  }
+  return t.length === a.length;
+}
+
+/** Literal segments beat {param} ones, as API Gateway routes. */
+const specificity = (template: string) => template.split('/').filter((s) => s && !s.startsWith('{')).length;
+
+const shared = new WeakMap<AwsFake, Promise<FakeDataPlane>>();
+
+/**
+ * One data plane per fake, started on first use and left running (unref'd) for the fake's life, so a stack's
+ * recorded endpoint stays reachable from one CLI run to the next within a test.
+ */
+export function sharedDataPlane(fake: AwsFake): Promise<FakeDataPlane> {
+  let p = shared.get(fake);
+  if (!p) {
+    p = startFakeDataPlane(fake, { unref: true });
+    shared.set(fake, p);
+  }
+  return p;
+}
+
+export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean } = {}): Promise<FakeDataPlane> {
+  type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
+  const moduleCache = new Map<string, Promise<LambdaModule>>();
+
+  const gatewayHeaders = (api: ApiRecord, type: 'DEFAULT_4XX' | 'DEFAULT_5XX'): Record<string, string> => {
+    const params = api.gatewayResponses[type]?.responseParameters ?? {};
+    return Object.fromEntries(Object.entries(params).map(([k, v]) => [k.replace('gatewayresponse.header.', ''), v.replace(/^'|'$/g, '')]));
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const m = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
+    const api = m ? fake.state.apigateway.apis[m[1]!] : undefined;
+    const stage = m && api ? api.stages[m[2]!] : undefined;
+    const deployment = stage ? api?.deployments[stage.deploymentId] : undefined;
+    if (!m || !api || !deployment) return send(res, 404, { message: 'Not Found' });
+    const path = m[3] ?? '/';
+    const verb = (req.method ?? 'GET').toUpperCase();
+    const template = Object.keys(deployment.snapshot).filter((p) => matchPath(p, path)).sort((a, b) => specificity(b) - specificity(a))[0];
+    const methods = template ? deployment.snapshot[template] : undefined;
+    const method: Method | undefined = methods?.[verb] ?? methods?.ANY;
+    const h4 = gatewayHeaders(api, 'DEFAULT_4XX');
+    if (!method || !template) return send(res, 403, { message: 'Missing Authentication Token' }, h4);
+
+    let claims: Claims | undefined;
+    if (method.authorizationType === 'COGNITO_USER_POOLS') {
+      const authorizer = api.authorizers[method.authorizerId ?? ''];
+      const raw = req.headers[(authorizer?.identitySource ?? 'method.request.header.Authorization').replace('method.request.header.', '').toLowerCase()];
+      const token = typeof raw === 'string' ? raw : undefined;
+      claims = token ? decodeFakeToken(token) : undefined;
+      const poolIds = (authorizer?.providerARNs ?? []).map((a) => a.slice(a.lastIndexOf('/') + 1));
+      const poolId = claims?.iss?.slice(claims.iss.lastIndexOf('/') + 1);
+      const pool = poolId && poolIds.includes(poolId) ? fake.state.cognito.pools[poolId] : undefined;
+      const scopes = method.authorizationScopes ?? [];
+      const ok = claims && pool && (claims.exp ?? 0) * 1000 > fake.clock.now() && (
+        scopes.length
+          ? claims.token_use === 'access' && (claims.scope ?? '').split(' ').some((s) => scopes.includes(s)) && pool.clients[claims.client_id ?? ''] !== undefined
+          : claims.token_use === 'id' && pool.clients[claims.aud ?? ''] !== undefined);
+      if (!ok) return send(res, 401, { message: 'Unauthorized' }, h4);
+    }
+
+    const integration = method.methodIntegration;
+    if (integration?.type === 'MOCK') {
+      const ir = integration.integrationResponses?.['200'];
+      const headers = Object.fromEntries(Object.entries(ir?.responseParameters ?? {}).map(([k, v]) => [k.replace('method.response.header.', ''), v.replace(/^'|'$/g, '')]));
+      return send(res, 200, ir?.responseTemplates?.['application/json'] ?? '', headers);
+    }
+    if (integration?.type === 'AWS_PROXY') {
+      const fnName = /function:([^/:]+)/.exec(integration.uri ?? '')?.[1] ?? '';
+      const fn = fake.state.lambda.functions[fnName];
+      const sourceArn = `arn:aws:execute-api:${fake.state.region}:${fake.state.account}:${api.id}/${stage!.stageName}/${verb}${template}`;
+      const allowed = fn?.statements.some((s) => {
+        const pattern = s.Condition?.ArnLike?.['AWS:SourceArn'];
+        return pattern !== undefined && new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(sourceArn);
+      });
+      const h5 = gatewayHeaders(api, 'DEFAULT_5XX');
+      if (!fn || !allowed || !fn.zipBase64) return send(res, 500, { message: 'Internal server error' }, h5);
+      let mod = moduleCache.get(fn.zipBase64);
+      if (!mod) {
+        const files = unzipSync(Buffer.from(fn.zipBase64, 'base64'));
+        const code = files['index.mjs'];
+        if (!code) return send(res, 502, { message: 'Internal server error' }, h5);
+        mod = import(`data:text/javascript;base64,${Buffer.from(strFromU8(code)).toString('base64')}`) as Promise<LambdaModule>;
+        moduleCache.set(fn.zipBase64, mod);
+      }
+      const env = fn.configuration.Environment?.Variables ?? {};
+      const saved = process.env.CORS_ORIGIN;
+      process.env.CORS_ORIGIN = env.CORS_ORIGIN;
+      try {
+        const out = await (await mod).handler({
+          httpMethod: verb, path, resource: template, headers: req.headers, body: body || null,
+          requestContext: { stage: stage!.stageName, httpMethod: verb, resourcePath: template, ...(claims ? { authorizer: { claims } } : {}) },
+        });
+        return send(res, out.statusCode, out.body ?? '', out.headers ?? {});
+      } finally {
+        if (saved === undefined) delete process.env.CORS_ORIGIN;
+        else process.env.CORS_ORIGIN = saved;
+      }
+    }
+    // HTTP_PROXY: no outside network here; answer as a reachable backend would.
+    return send(res, 200, { proxiedTo: integration?.uri ?? null, method: verb, path });
+  };
+
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => { handle(req, res, body).catch((err: unknown) => send(res, 500, { message: String(err) })); });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  if (opts.unref) server.unref();
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Signals to a real process (test/support/fake-cli.ts, the CLI's own main against the fake): SIGINT and SIGTERM stop
+ * new calls, let the ones in flight finish, save the state, say how to resume or destroy, exit 130; a second signal
+ * exits at once; SIGKILL during destroy leaves a state that the next destroy finishes. Two processes on one stack:
+ * the second is refused, naming the holder's PID and start time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { suiteFigures } from './support/figures.js';
+import { loadFakeFile, saveFakeFile, seeded, sleep, startCli } from './support/binary.js';
+import { DESTROY, INIT, STACK, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
+import { tempDir } from '../support/harness.js';
+
+const figures = suiteFigures('signals');
+let s: Scenario | undefined;
+afterEach(() => s?.restore());
+
+/** An in-process scenario over what a process left in `cwd`, on a clock that starts now. */
+function adopt(cwd: string): Scenario {
+  s = scenario({}, cwd);
+  s.clock.t = Date.now();
+  loadFakeFile(s.fake, cwd);
+  return s;
+}
+
+/** A stack made in-process, its "AWS" handed to the next process. */
+async function madeStack(): Promise<string> {
+  const cwd = tempDir('secure-api-sig-');
+  const sc = scenario({}, cwd);
+  sc.clock.t = Date.now();
+  try {
+    expect((await sc.run(INIT)).code).toBe(0);
+    saveFakeFile(sc.fake, cwd);
+  } finally {
+    sc.restore();
+  }
+  figures.runs++;
+  return cwd;
+}
+
+describe('SIGINT / SIGTERM', () => {
+  it('SIGINT during init: in-flight calls finish, the state is exact, the message says how to resume, exit 130', async () => {
+    const cwd = tempDir('secure-api-sig-');
+    const p = startCli(INIT, { cwd, latencyMs: 40 });
+    await p.waitFor(/created api-resource \/items /);
+    p.child.kill('SIGINT');
+    const exit = await p.exited;
+    figures.runs++;
+    expect(exit.code, exit.stderr).toBe(130);
+    expect(exit.stderr).toMatch(/SIGINT: finishing the calls in flight and saving the state/);
+    expect(exit.stderr).toMatch(/Interrupted: no new resources were started; the state is saved/);
+    expect(exit.stderr).toContain('Re-run the same `secure-api init` to resume');
+    expect(exit.stderr).toContain(`\`secure-api destroy --stack ${STACK}\``);
+    const sc = adopt(cwd);
+    expect(existsSync(`${sc.statePath}.lock`), 'the lock is released').toBe(false);
+    sc.expectExact();
+    expect(sc.state()?.complete).toBe(false);
+    figures.faults++;
+    const resumed = await sc.run(INIT);
+    figures.runs++;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/Resuming stack demo/);
+    sc.expectExact();
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, 'SIGINT during init');
+    figures.runs++;
+    figures.cases++;
+  });
+
+  it('SIGTERM during destroy: exit 130 with the hint to run destroy again, which leaves nothing', async () => {
+    const cwd = await madeStack();
+    const p = startCli(DESTROY, { cwd, latencyMs: 60 });
+    await p.waitFor(/deleting /);
+    p.child.kill('SIGTERM');
+    const exit = await p.exited;
+    figures.runs++;
+    expect([0, 130], exit.stderr).toContain(exit.code);
+    if (exit.code === 130) {
+      expect(exit.stderr).toMatch(/SIGTERM: finishing the calls in flight/);
+      expect(exit.stderr).toContain(`Run \`secure-api destroy --stack ${STACK}\` again to finish`);
+    }
+    const sc = adopt(cwd);
+    if (existsSync(sc.statePath)) sc.expectExact();
+    figures.faults++;
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, 'SIGTERM during destroy');
+    figures.runs++;
+    figures.cases++;
+  });
+
+  it('a second SIGINT exits at once (130); the next init takes over the stale lock and completes', async () => {
+    const cwd = tempDir('secure-api-sig-');
+    const p = startCli(INIT, { cwd, latencyMs: 200 });
+    await p.waitFor(/creating rest-api/);
+    p.child.kill('SIGINT');
+    await p.waitFor(/SIGINT: finishing/);
+    p.child.kill('SIGINT');
+    const exit = await p.exited;
+    figures.runs++;
+    expect(exit.code, exit.stderr).toBe(130);
+    expect(exit.stderr).toMatch(/SIGINT again: exiting now/);
+    const sc = adopt(cwd);
+    const resumed = await sc.run(INIT);
+    figures.runs++;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`took over a stale lock left by PID ${p.child.pid ?? 0} \\(init, started `));
+    sc.expectExact();
+    figures.faults++;
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, 'a second SIGINT');
+    figures.runs++;
+    figures.cases++;
+  });
+});
+
+describe('SIGKILL during destroy', () => {
+  const rand = seeded(20_260_202);
+  const points = Array.from({ length: 4 }, () => rand());
+  it.each(points.map((f, i) => [i + 1, f]))('kill point %i (%f s after the first deletion starts): destroy again leaves nothing', async (_i, fraction) => {
+    const cwd = await madeStack();
+    const p = startCli(DESTROY, { cwd, latencyMs: 40 });
+    await p.waitFor(/deleting /);
+    await sleep(Math.round(fraction * 1000));
+    p.child.kill('SIGKILL');
+    await p.exited;
+    figures.runs++;
+    figures.faults++;
+    const sc = adopt(cwd);
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `SIGKILL ${fraction} s into destroy`);
+    figures.runs++;
+    figures.cases++;
+  });
+});
+
+describe('two runs on one stack', () => {
+  it('the second is refused (exit 2) naming the holder\'s PID and start time; the first goes on', async () => {
+    const cwd = tempDir('secure-api-sig-');
+    // Slow enough that the first is still running however long the second takes to start.
+    const first = startCli(INIT, { cwd, latencyMs: 400 });
+    await first.waitFor(/Creating stack demo/);
+    const second = await startCli(INIT, { cwd }).exited;
+    figures.runs += 2;
+    expect(second.code, second.stderr).toBe(2);
+    const lock = JSON.parse(readFileSync(`${cwd}/.secure-api/${STACK}.json.lock`, 'utf8')) as { pid: number; startedAt: string };
+    expect(lock.pid).toBe(first.child.pid);
+    expect(second.stderr).toContain(`another secure-api run (init, PID ${lock.pid}, started ${lock.startedAt}) holds the lock on this stack`);
+    expect(first.child.exitCode, 'the first run is still going').toBeNull();
+    // Stop the first (rather than wait for its slow calls); it saves, and init resumes where it stopped.
+    first.child.kill('SIGINT');
+    expect((await first.exited).code).toBe(130);
+    const sc = adopt(cwd);
+    sc.expectExact();
+    expect((await sc.run(INIT)).code).toBe(0);
+    figures.runs++;
+    figures.faults++;
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, 'two runs at once');
+    figures.runs++;
+    figures.cases++;
+  });
+});

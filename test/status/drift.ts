@@ -1,0 +1,92 @@
+/**
+ * Out-of-band changes to a provisioned stack, made the way someone in the console (or the AWS CLI) would: through
+ * the SDK, so with the fake installed they land in its memory. Test support only.
+ */
+import {
+  APIGatewayClient, CreateDeploymentCommand, UpdateMethodCommand, UpdateStageCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient, DeleteUserPoolCommand, DeleteUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DeleteFunctionCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import type { StateFile } from '../../src/state/schema.js';
+
+export const DRIFTS = [
+  'function-deleted', 'authorizer-removed', 'permission-removed', 'stage-moved', 'pool-deleted', 'open-deployment-served', 'preflight-secured',
+] as const;
+export type Drift = (typeof DRIFTS)[number];
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-for-tests' };
+
+function out(state: StateFile, node: string, key: string): string {
+  const v = state.nodes[node]?.out[key];
+  if (!v) throw new Error(`the stack has no ${node}.${key}`);
+  return v;
+}
+
+/** The first secured method of the stack: [node id, resourceId, httpMethod]. */
+export function securedMethod(state: StateFile): { id: string; resourceId: string; httpMethod: string } {
+  for (const [id, n] of Object.entries(state.nodes)) {
+    const spec = n.spec as { authorizerNode?: string } | undefined;
+    if (n.kind === 'api-method' && spec?.authorizerNode && n.out.resourceId && n.out.httpMethod) {
+      return { id, resourceId: n.out.resourceId, httpMethod: n.out.httpMethod };
+    }
+  }
+  throw new Error('the stack has no secured method');
+}
+
+/** Make one kind of drift on the stack the state file describes. */
+export async function makeDrift(drift: Drift, state: StateFile): Promise<void> {
+  const region = state.region;
+  const apigw = new APIGatewayClient({ region, credentials });
+  const restApiId = out(state, 'api', 'apiId');
+  const m = securedMethod(state);
+  const openMethod = () => apigw.send(new UpdateMethodCommand({
+    restApiId, resourceId: m.resourceId, httpMethod: m.httpMethod,
+    patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'NONE' }],
+  }));
+  switch (drift) {
+    case 'function-deleted':
+      await new LambdaClient({ region, credentials }).send(new DeleteFunctionCommand({ FunctionName: out(state, 'function', 'functionName') }));
+      return;
+    case 'permission-removed':
+      await new LambdaClient({ region, credentials }).send(new RemovePermissionCommand({
+        FunctionName: out(state, 'permission', 'functionName'), StatementId: out(state, 'permission', 'statementId'),
+      }));
+      return;
+    case 'authorizer-removed':
+      await openMethod();
+      return;
+    case 'stage-moved': {
+      // A second deployment of the same configuration, and the stage moved onto it.
+      const d = await apigw.send(new CreateDeploymentCommand({ restApiId, description: 'made in the console' }));
+      await apigw.send(new UpdateStageCommand({
+        restApiId, stageName: out(state, 'deployment', 'stageName'), patchOperations: [{ op: 'replace', path: '/deploymentId', value: d.id }],
+      }));
+      return;
+    }
+    case 'open-deployment-served':
+      // Someone opened a method and deployed it to the stage: the API is serving it without the authorizer.
+      await openMethod();
+      await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: out(state, 'deployment', 'stageName'), description: 'oops' }));
+      return;
+    case 'preflight-secured': {
+      const cors = Object.values(state.nodes).find((n) => n.kind === 'cors-preflight');
+      await apigw.send(new UpdateMethodCommand({
+        restApiId, resourceId: cors?.out.resourceId, httpMethod: 'OPTIONS',
+        patchOperations: [
+          { op: 'replace', path: '/authorizationType', value: 'COGNITO_USER_POOLS' },
+          { op: 'replace', path: '/authorizerId', value: out(state, 'authorizer', 'authorizerId') },
+        ],
+      }));
+      return;
+    }
+    case 'pool-deleted': {
+      const cognito = new CognitoIdentityProviderClient({ region, credentials });
+      const UserPoolId = out(state, 'pool', 'userPoolId');
+      // Cognito refuses to delete a pool that still has a domain.
+      const domain = state.nodes.domain?.out.domain;
+      if (domain) await cognito.send(new DeleteUserPoolDomainCommand({ Domain: domain, UserPoolId }));
+      await cognito.send(new DeleteUserPoolCommand({ UserPoolId }));
+      return;
+    }
+  }
+}

@@ -1,0 +1,314 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readState } from '../../src/state/store.js';
+import type { StateFile } from '../../src/state/schema.js';
+import { isReadCall } from '../../src/status/read-only-clients.js';
+import { stackListSchema, statusReportSchema, type ResourceStatus, type StatusReport } from '../../src/status/schema.js';
+import { installAwsFake, type AwsFake, type AwsFakeOptions } from '../fakes/aws-fake.js';
+import { runSecureApi, tempDir, VirtualClock, type RunResult } from '../support/harness.js';
+import { runAwsCli } from './aws-cli.js';
+import { makeDrift, securedMethod } from './drift.js';
+
+let fake: AwsFake;
+let clock: VirtualClock;
+let cwd: string;
+
+async function provision(o: AwsFakeOptions = {}, argv: string[] = []): Promise<void> {
+  clock = new VirtualClock();
+  fake = installAwsFake({ clock, deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, ...o });
+  cwd = tempDir('secure-api-status-');
+  const init = await runSecureApi(['init', '--yes', '--no-verify', ...argv], { cwd, clock });
+  expect(init.code, init.stderr).toBe(0);
+}
+
+const stateFile = (stack = 'secure-api') => join(cwd, '.secure-api', `${stack}.json`);
+const loadState = (stack = 'secure-api'): StateFile => readState(stateFile(stack))!;
+
+/** Run status; every AWS call it makes must be a read. */
+async function status(...argv: string[]): Promise<RunResult & { calls: string[] }> {
+  const before = fake.calls.length;
+  const r = await runSecureApi(['status', ...argv], { cwd, clock });
+  const calls = fake.calls.slice(before).map((c) => `${c.service}:${c.command}`);
+  expect(calls.filter((c) => !isReadCall(c.split(':')[1]!)), 'status must only read').toEqual([]);
+  return { ...r, calls };
+}
+
+async function statusJson(...argv: string[]): Promise<{ code: number; report: StatusReport; stderr: string }> {
+  const r = await status('--json', ...argv);
+  return { code: r.code, report: statusReportSchema.parse(JSON.parse(r.stdout)), stderr: r.stderr };
+}
+
+const row = (rep: StatusReport, id: string): ResourceStatus => {
+  const r = rep.resources.find((x) => x.id === id);
+  if (!r) throw new Error(`no row ${id} in ${rep.resources.map((x) => x.id).join(', ')}`);
+  return r;
+};
+const notPresent = (rep: StatusReport) => rep.resources.filter((r) => r.state !== 'present').map((r) => `${r.id}:${r.state}`).sort();
+
+afterEach(() => fake?.restore());
+
+describe('secure-api status, against the stateful fake', () => {
+  beforeEach(() => provision());
+
+  it('a clean stack: exit 0, every resource present, the URLs and the next commands', async () => {
+    const r = await status();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('✓ secured and complete');
+    expect(r.stdout).toMatch(/Checked live at .*: 15 resources, 15 present\./);
+    expect(r.stdout).toContain(`state file ${stateFile()}`);
+    const s = loadState();
+    // AWS's form, or the local endpoint's when the harness serves the fake's data plane.
+    const invoke = /^Invoke URL {2}(\S+)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(invoke).toMatch(new RegExp(`${s.nodes.api!.out.apiId!}.*/dev`));
+    for (const m of ['GET', 'POST']) expect(r.stdout).toContain(`  ${m.padEnd(7)}${invoke}/items  (secured)`);
+    expect(r.stdout).toMatch(/Hosted UI login {2}https:\/\/secure-api-[a-z0-9]+\.auth\.us-east-1\.amazoncognito\.com\/login\?client_id=/);
+    expect(r.stdout).toMatch(new RegExp(`^JWKS {2}\\S+/${s.nodes.pool!.out.userPoolId!}/\\.well-known/jwks\\.json$`, 'm'));
+    expect(r.stdout).toContain('secure-api verify --stack secure-api');
+    expect(r.stdout).not.toContain('To fix');
+    // The whole read is one wave: every node read once, plus the stage's deployments and the account check.
+    expect(r.calls).toContain('sts:GetCallerIdentity');
+    expect(r.calls).toContain('apigateway:GetDeployment');
+  });
+
+  it('--json: one document that its exported schema accepts, with the same content', async () => {
+    const { code, report } = await statusJson();
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ stack: 'secure-api', region: 'us-east-1', account: '123456789012', live: true, ok: true, complete: true });
+    expect(report.counts).toMatchObject({ total: 15, present: 15 });
+    expect(report.urls.routes.map((x) => `${x.method} ${x.path} ${x.state} ${x.secured}`)).toEqual(['GET /items present true', 'POST /items present true']);
+    expect(report.urls.hostedUiLogin).toMatch(/^https:\/\//);
+    expect(report.urls.jwks).toMatch(/\.well-known\/jwks\.json$/);
+    expect(report.next.map((n) => n.command)).toContain('secure-api token --stack secure-api');
+  });
+
+  it('--offline: the state file only, and not one SDK call', async () => {
+    const before = fake.calls.length;
+    const text = await runSecureApi(['status', '--offline'], { cwd, clock });
+    const json = await runSecureApi(['status', '--offline', '--json'], { cwd, clock });
+    expect(fake.calls.length).toBe(before);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('From the state file only (--offline): 15 resources recorded');
+    const report = statusReportSchema.parse(JSON.parse(json.stdout));
+    expect(report).toMatchObject({ live: false, ok: null, checkedAt: null });
+    expect(new Set(report.resources.map((x) => x.state))).toEqual(new Set(['unchecked']));
+    expect(report.urls.routes).toHaveLength(2);
+  });
+
+  it('the function deleted out of band: function and its permission missing, exit 3', async () => {
+    await makeDrift('function-deleted', loadState());
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(notPresent(report)).toEqual(['function:missing', 'permission:missing']);
+    expect(row(report, 'function').impact).toContain('answer 500');
+    expect(row(report, 'function').fix?.rebuild).toBe(true);
+    expect(row(report, 'permission').fix?.summary).toContain('The function itself is gone');
+    expect(report.next.map((n) => n.command)).toEqual(expect.arrayContaining(['secure-api destroy --stack secure-api --yes']));
+    const text = await status();
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/function secure-api-fn +│ secure-api-fn +│ ✗ missing/);
+    expect(text.stderr).toContain('2 of 15 resources are missing or drifted');
+  });
+
+  it('the authorizer removed from a method: the method drifted, the stage stale, and how to put it back', async () => {
+    const s = loadState();
+    const m = securedMethod(s);
+    await makeDrift('authorizer-removed', s);
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(notPresent(report)).toEqual(['deployment:drifted', `${m.id}:drifted`].sort());
+    const authorizerId = s.nodes.authorizer!.out.authorizerId!;
+    expect(row(report, m.id).problems).toEqual([`authorizationType is NONE, expected COGNITO_USER_POOLS with authorizer ${authorizerId}`]);
+    // Not deployed: the stage still serves it secured, and says the change is waiting for the next deployment.
+    expect(row(report, 'deployment').problems).toEqual([
+      `GET /items is served with COGNITO_USER_POOLS but is now configured NONE (changed after deployment ${s.nodes.deployment!.out.deploymentId!})`,
+    ]);
+    expect(report.urls.routes.find((x) => x.method === 'GET')).toMatchObject({ state: 'drifted', servedOpen: false });
+    expect(row(report, m.id).fix?.commands).toEqual([
+      `aws apigateway update-method --rest-api-id ${s.nodes.api!.out.apiId!} --resource-id ${m.resourceId} --http-method GET `
+      + `--patch-operations op=replace,path=/authorizationType,value=COGNITO_USER_POOLS op=replace,path=/authorizerId,value=${authorizerId} --region us-east-1`,
+    ]);
+    expect(row(report, 'deployment').fix?.summary).toContain('do not redeploy');
+  });
+
+  it('the Lambda permission removed: reported missing, with the add-permission that restores it', async () => {
+    const s = loadState();
+    await makeDrift('permission-removed', s);
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(notPresent(report)).toEqual(['permission:missing']);
+    expect(row(report, 'permission').impact).toContain('500');
+    expect(row(report, 'permission').fix?.commands).toEqual([
+      `aws lambda add-permission --function-name secure-api-fn --statement-id secure-api-secure-api-invoke --action lambda:InvokeFunction `
+      + `--principal apigateway.amazonaws.com --source-arn 'arn:aws:execute-api:us-east-1:123456789012:${s.nodes.api!.out.apiId!}/*/*/*' --region us-east-1`,
+    ]);
+  });
+
+  it('the stage pointed at another deployment: reported on the stage, with the update-stage that points it back', async () => {
+    const s = loadState();
+    const ours = s.nodes.deployment!.out.deploymentId!;
+    clock.t += 3_600_000;
+    await makeDrift('stage-moved', s);
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(notPresent(report)).toEqual(['deployment:drifted']);
+    expect(row(report, 'deployment').problems[0]).toMatch(new RegExp(`^stage dev now points at deployment \\w+, not ${ours} \\(\\w+ made 2026-01-01T01:\\d\\d:\\d\\dZ, after ours at 2026-01-01T00:\\d\\d:\\d\\dZ\\)$`));
+    expect(row(report, 'deployment').fix?.commands[0]).toBe(
+      `aws apigateway update-stage --rest-api-id ${s.nodes.api!.out.apiId!} --stage-name dev --patch-operations op=replace,path=/deploymentId,value=${ours} --region us-east-1`,
+    );
+  });
+
+  it('a deployment without the authorizer served on the stage: NOT SECURED, and the urgent fix first', async () => {
+    await makeDrift('open-deployment-served', loadState());
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(row(report, 'deployment').problems).toContain('GET /items is served with NONE (no token needed); secure-api deployed it with COGNITO_USER_POOLS');
+    expect(report.urls.routes.filter((x) => x.servedOpen).map((x) => `${x.method} ${x.path}`)).toEqual(['GET /items']);
+    const text = await status();
+    expect(text.stdout).toContain('✗ NOT SECURED: GET /items answers without a token');
+    expect(text.stdout).toContain('(OPEN: no token needed)');
+    const toFix = text.stdout.slice(text.stdout.indexOf('To fix'));
+    expect(toFix.indexOf('stage dev')).toBeLessThan(toFix.indexOf('method GET /items'));
+  });
+
+  it('the user pool deleted: pool, app client and hosted UI domain missing, exit 3', async () => {
+    await makeDrift('pool-deleted', loadState());
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(notPresent(report)).toEqual(['client:missing', 'domain:missing', 'pool:missing']);
+    expect(row(report, 'pool').impact).toContain('nobody can sign in');
+    expect(report.urls.hostedUiLogin).not.toBeNull();
+  });
+
+  it('the CORS preflight put behind the authorizer: drifted, fix opens it again', async () => {
+    await makeDrift('preflight-secured', loadState());
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(row(report, 'cors:/items').problems[0]).toContain('CORS preflights must stay open (NONE)');
+    expect(row(report, 'cors:/items').fix?.commands[0]).toContain('--http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE');
+  });
+
+  it('the app client losing its OAuth flows (UpdateUserPoolClient resets what it is not given): drifted', async () => {
+    const s = loadState();
+    await new CognitoIdentityProviderClient({ region: 'us-east-1' }).send(new UpdateUserPoolClientCommand({
+      UserPoolId: s.nodes.pool!.out.userPoolId, ClientId: s.nodes.client!.out.clientId, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    }));
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(row(report, 'client').problems).toEqual([
+      expect.stringMatching(/^ExplicitAuthFlows lack /),
+      'SupportedIdentityProviders lack COGNITO',
+      'OAuth sign-in (the hosted UI) is turned off for the client',
+    ]);
+    expect(row(report, 'client').fix?.commands[0]).toMatch(/^aws cognito-idp update-user-pool-client .*--allowed-o-auth-flows code .*--callback-urls /);
+  });
+
+  it('the fixes it prints work: applied as printed, status is back to exit 0', async () => {
+    const s = loadState();
+    clock.t += 60_000;
+    await makeDrift('open-deployment-served', s);
+    await makeDrift('permission-removed', s);
+    await makeDrift('preflight-secured', s);
+    await new CognitoIdentityProviderClient({ region: 'us-east-1' }).send(new UpdateUserPoolClientCommand({
+      UserPoolId: s.nodes.pool!.out.userPoolId, ClientId: s.nodes.client!.out.clientId, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    }));
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(notPresent(report)).toEqual(['client:drifted', 'cors:/items:drifted', 'deployment:drifted', 'method:GET /items:drifted', 'permission:missing']);
+    const commands = report.resources.flatMap((r) => r.fix?.commands ?? []);
+    expect(commands.every((cmd) => cmd.startsWith('aws '))).toBe(true);
+    // The stage's own fix also offers to delete the open deployment; leave that out (the stage no longer uses it after the fix).
+    for (const cmd of commands.filter((x) => !x.includes('delete-deployment'))) await runAwsCli(cmd);
+    const after = await statusJson();
+    expect(notPresent(after.report)).toEqual(['deployment:drifted']);
+    expect(row(after.report, 'deployment').problems).toEqual([expect.stringMatching(/^the API has a newer deployment \w+ \(made .*\) than the one stage dev serves/)]);
+    await runAwsCli(row(after.report, 'deployment').fix!.commands[0]!);
+    expect((await statusJson()).code).toBe(0);
+  });
+
+  it('an AWS error while reading: the row says so, exit 1', async () => {
+    fake.inject({ command: 'GetFunction', error: 'AccessDeniedException', message: 'User is not authorized to perform: lambda:GetFunction', times: 10 });
+    const { code, report, stderr } = await statusJson();
+    expect(code).toBe(1);
+    expect(row(report, 'function')).toMatchObject({ state: 'error' });
+    expect(row(report, 'function').problems[0]).toContain('AccessDeniedException');
+    expect(stderr).toContain('1 of 15 resources could not be read from AWS');
+  });
+
+  it('Ctrl-C while a read waits to retry: exit 130, not an AWS failure', async () => {
+    fake.inject({ command: 'GetFunction', error: 'TooManyRequestsException', times: 50 });
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runSecureApi(['status'], { cwd, clock, signal: controller.signal });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Interrupted: status was not finished');
+  });
+
+  it('credentials for another account: exit 1 instead of calling everything missing', async () => {
+    const s = loadState();
+    writeFileSync(stateFile(), JSON.stringify({ ...s, account: '999999999999' }));
+    const r = await status();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('these credentials are for account 123456789012, but stack "secure-api" lives in account 999999999999');
+  });
+
+  it('a node left "creating" by an interrupted run: unfinished, exit 3, resume with init', async () => {
+    const s = loadState();
+    s.nodes.domain!.status = 'creating';
+    writeFileSync(stateFile(), JSON.stringify(s));
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(row(report, 'domain')).toMatchObject({ state: 'unfinished' });
+    expect(row(report, 'domain').fix?.commands.at(-1)).toBe('secure-api init --config secure-api.config.json --stack secure-api --yes');
+  });
+
+  it('usage errors exit 2 before any AWS call: unknown stack, another region', async () => {
+    const before = fake.calls.length;
+    const unknown = await runSecureApi(['status', '--stack', 'nope'], { cwd, clock });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no stack "nope"');
+    expect(unknown.stderr).toContain('Stacks there: secure-api.');
+    const region = await runSecureApi(['status', '--region', 'eu-west-1'], { cwd, clock });
+    expect(region.code).toBe(2);
+    expect(region.stderr).toContain('stack "secure-api" lives in us-east-1, not eu-west-1');
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('several stacks: status lists them (text and --json); --stack picks one', async () => {
+    const second = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'other'], { cwd, clock });
+    expect(second.code, second.stderr).toBe(0);
+    const before = fake.calls.length;
+    const list = await runSecureApi(['status'], { cwd, clock });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain(`2 stacks in ${join(cwd, '.secure-api')}:`);
+    expect(list.stdout).toMatch(/│ other +│ us-east-1 +│ 2026-01-01 00:\d\d UTC +│ 15 +│/);
+    const json = stackListSchema.parse(JSON.parse((await runSecureApi(['status', '--json'], { cwd, clock })).stdout));
+    expect(json.stacks.map((x) => `${x.stack} ${x.resources} ${x.complete}`)).toEqual(['other 15 true', 'secure-api 15 true']);
+    expect(fake.calls.length).toBe(before);
+    const one = await status('--stack', 'other');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('Stack other ·');
+  });
+});
+
+describe('status with no stack', () => {
+  it('says to run init, exit 2', async () => {
+    fake = installAwsFake();
+    const r = await runSecureApi(['status'], { cwd: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Create one with `secure-api init`');
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('a hosted UI domain still being set up', () => {
+  it('is present, with a note, and the stack is fine (exit 0)', async () => {
+    await provision({ domainCreatingDescribes: 100 });
+    const { code, report } = await statusJson();
+    expect(code).toBe(0);
+    expect(row(report, 'domain').state).toBe('present');
+    expect(report.notes).toEqual([expect.stringMatching(/^hosted UI domain secure-api-\w+ is CREATING/)]);
+    expect(JSON.parse(readFileSync(stateFile(), 'utf8'))).toMatchObject({ complete: true });
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { runChecks, sortRows, verdictOf, type CheckEvent, type CheckRow, type RouteTarget } from '../../src/verify/checks.js';
+
+const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+const ID = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ token_use: 'id', sub: 'u' })}.sig-id`;
+const ACCESS = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ token_use: 'access', scope: 'aws.cognito.signin.user.admin' })}.sig-access`;
+const routes: RouteTarget[] = [
+  { path: '/items', method: 'GET', secured: true, url: 'https://api.test/dev/items' },
+  { path: '/health', method: 'GET', secured: false, url: 'https://api.test/dev/health' },
+];
+const cors = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET,OPTIONS' };
+
+/** A fake API: secured unless `leak`; answers 403 Missing Authentication Token for the first `warm` calls. Echoes the Authorization header in 2xx bodies. */
+function fakeApi(o: { leak?: boolean; warm?: number } = {}): typeof fetch {
+  let warm = o.warm ?? 0;
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input);
+    const auth = new Headers(init?.headers).get('authorization');
+    if (warm-- > 0) return new Response('{"message":"Missing Authentication Token"}', { status: 403 });
+    if (init?.method === 'OPTIONS') return new Response(null, { status: 200, headers: cors });
+    if (url.endsWith('/health') || auth === ID || (o.leak && !auth)) return new Response(JSON.stringify({ echo: auth }), { status: 200, headers: cors });
+    return new Response('{"message":"Unauthorized"}', { status: 401, headers: cors });
+  }) as typeof fetch;
+}
+
+function clock() {
+  let t = 0;
+  return { now: () => t, sleep: async (ms: number) => { t += ms; } };
+}
+
+describe('runChecks', () => {
+  it('passes against a secured API and never puts a token in a row', async () => {
+    const report = await runChecks(routes, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi(), ...clock() });
+    expect(report.verdict.ok).toBe(true);
+    expect(report.verdict.summary).toMatch(/^secured: /);
+    const checks = report.rows.map((r) => `${r.route} ${r.check} ${r.ok}`);
+    expect(checks).toEqual([
+      '/items no-token true', '/items cors-on-401 true', '/items malformed-token true', '/items forged-token true',
+      '/items id-token true', '/items access-token true', '/items bearer-token true', '/items preflight true',
+      '/health public-no-token true', '/health preflight true',
+    ]);
+    const text = JSON.stringify(report);
+    expect(text).not.toContain('sig-id');
+    expect(text).not.toContain('sig-access');
+  });
+
+  it('marks a call without a token that gets through as critical, first', async () => {
+    const report = await runChecks(routes, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi({ leak: true }), ...clock() });
+    expect(report.verdict.ok).toBe(false);
+    expect(report.verdict.critical).toBe(1);
+    expect(report.verdict.summary).toMatch(/^NOT SECURED: 1 call without a valid token got through/);
+    expect(report.rows[0]).toMatchObject({ route: '/items', check: 'no-token', expected: '401', got: '200', ok: false, severity: 'critical' });
+  });
+
+  it('waits while the stage is not there yet, and says so', async () => {
+    const events: CheckEvent[] = [];
+    const c = clock();
+    const report = await runChecks(routes, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi({ warm: 4 }), ...c, onEvent: (e) => events.push(e) });
+    expect(report.verdict.ok).toBe(true);
+    const waits = events.filter((e) => e.type === 'waiting');
+    expect(waits).toHaveLength(4);
+    expect(waits[0]).toMatchObject({ type: 'waiting', route: '/items', reason: expect.stringMatching(/Missing Authentication Token/) });
+    expect(report.waitedMs).toBe(500 + 1000 + 2000 + 4000);
+  });
+
+  it('gives up waiting at the bound and reports what it got', async () => {
+    const report = await runChecks(routes.slice(0, 1), { fetch: fakeApi({ warm: 1000 }), ...clock(), propagationMs: 20_000 });
+    expect(report.waitedMs).toBe(20_000);
+    expect(report.rows.find((r) => r.check === 'no-token')).toMatchObject({ got: '403 Missing Authentication Token', ok: false, severity: 'error' });
+  });
+
+  it('explains a refused id token', async () => {
+    const refuseAll = (async (_i: string | URL | Request, init?: RequestInit) => (init?.method === 'OPTIONS'
+      ? new Response(null, { status: 200, headers: cors })
+      : new Response('{"message":"Unauthorized"}', { status: 401, headers: cors }))) as typeof fetch;
+    const report = await runChecks(routes.slice(0, 1), { tokens: { idToken: ID, accessToken: ACCESS }, fetch: refuseAll, ...clock(), propagationMs: 5_000 });
+    expect(report.rows[0]).toMatchObject({ check: 'id-token', ok: false, severity: 'error', got: '401 Unauthorized' });
+    expect(report.explanations.join('\n')).toMatch(/deploy again/);
+  });
+
+  it('with scopes, takes the access token and reports the id token as information', async () => {
+    const scoped: RouteTarget[] = [{ ...routes[0]!, scopes: ['api/read'] }];
+    const report = await runChecks(scoped, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi(), ...clock() });
+    const access = report.rows.find((r) => r.check === 'access-token');
+    expect(access).toMatchObject({ expected: '401', severity: 'info' });
+    expect(access?.note).toMatch(/secure-api token --login --access/);
+  });
+});
+
+describe('sortRows / verdictOf', () => {
+  const row = (check: CheckRow['check'], ok: boolean, severity: CheckRow['severity']): CheckRow => ({ route: '/a', method: 'GET', check, expected: '', got: '', ok, severity });
+  it('puts critical failures first, then errors, keeping order otherwise', () => {
+    const rows = [row('preflight', true, 'error'), row('id-token', false, 'error'), row('access-token', false, 'info'), row('no-token', false, 'critical')];
+    expect(sortRows(rows).map((r) => r.check)).toEqual(['no-token', 'id-token', 'access-token', 'preflight']);
+    expect(verdictOf(rows)).toMatchObject({ ok: false, critical: 1, errors: 1 });
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, type ExportInput } from '../../src/verify/export.js';
+
+const input: ExportInput = {
+  stack: 'demo',
+  baseUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev',
+  routes: [{ path: '/items/{id}', methods: ['GET', 'POST'], public: false }, { path: '/health', methods: ['ANY'], public: true }],
+  oauth: { hostedUiBaseUrl: 'https://demo-x1.auth.eu-west-1.amazoncognito.com', clientId: 'client123', scopes: ['openid', 'email'], callbackUrl: 'http://localhost:8765/callback' },
+};
+
+describe('Postman export', () => {
+  const c = buildPostmanCollection(input);
+
+  it('is a v2.1 collection with the folders the walkthrough uses', () => {
+    expect(c.info.schema).toBe('https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
+    expect(c.item.map((f) => f.name)).toEqual(['without token', 'with token', 'public', 'CORS preflight']);
+    expect(c.item[0]?.item.map((i) => i.name)).toEqual(['GET /items/{id} without token', 'POST /items/{id} without token']);
+  });
+
+  it('sends the raw id token from the environment in "with token", and nothing in "without token"', () => {
+    const withToken = c.item[1]?.item[0]?.request;
+    expect(withToken?.header).toEqual([{ key: 'Authorization', value: '{{id_token}}' }]);
+    expect(withToken?.auth).toEqual({ type: 'noauth' });
+    expect(withToken?.url).toEqual({ raw: '{{base_url}}/items/:id', host: ['{{base_url}}'], path: ['items', ':id'], variable: [{ key: 'id', value: '1' }] });
+    expect(c.item[0]?.item[0]?.request.header).toEqual([]);
+    expect(c.item[0]?.item[0]?.event[0]?.script.exec.join('\n')).toContain('to.have.status(401)');
+    expect(c.item[1]?.item[1]?.request.body).toEqual({ mode: 'raw', raw: '{}', options: { raw: { language: 'json' } } });
+  });
+
+  it('carries collection-level OAuth 2.0 (authorization code + PKCE on the hosted UI)', () => {
+    const kv = Object.fromEntries((c.auth?.oauth2 ?? []).map((e) => [e.key, e.value]));
+    expect(c.auth?.type).toBe('oauth2');
+    expect(kv).toMatchObject({
+      grant_type: 'authorization_code_with_pkce',
+      authUrl: 'https://demo-x1.auth.eu-west-1.amazoncognito.com/oauth2/authorize',
+      accessTokenUrl: 'https://demo-x1.auth.eu-west-1.amazoncognito.com/oauth2/token',
+      clientId: 'client123', scope: 'openid email', redirect_uri: 'http://localhost:8765/callback', challengeAlgorithm: 'S256',
+    });
+    expect(kv).not.toHaveProperty('clientSecret');
+    expect(kv).not.toHaveProperty('accessToken');
+  });
+
+  it('has an environment with an empty id_token', () => {
+    const env = buildPostmanEnvironment(input);
+    expect(env.values).toEqual([
+      { key: 'base_url', value: input.baseUrl, type: 'default', enabled: true },
+      { key: 'id_token', value: '', type: 'secret', enabled: true },
+    ]);
+  });
+
+  it('leaves preflights out on request, and OAuth out without a domain', () => {
+    const bare = buildPostmanCollection({ ...input, oauth: undefined, preflight: false });
+    expect(bare.item.map((f) => f.name)).toEqual(['without token', 'with token', 'public']);
+    expect(bare.auth).toBeUndefined();
+  });
+});
+
+describe('curl export', () => {
+  it('has a line without and a line with the token per secured route and method', () => {
+    expect(buildCurlLines(input)).toEqual([
+      '#!/bin/sh',
+      '# secure-api demo: curl calls for every route. Secured routes answer 401 without a token, 2xx with one.',
+      '# ID_TOKEN="$(secure-api token --stack demo)"',
+      "curl -sS -i -w '\\n' -X GET 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 401",
+      "curl -sS -i -w '\\n' -X GET -H \"Authorization: $ID_TOKEN\" 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 2xx",
+      "curl -sS -i -w '\\n' -X POST -H 'Content-Type: application/json' -d '{}' 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 401",
+      "curl -sS -i -w '\\n' -X POST -H 'Content-Type: application/json' -d '{}' -H \"Authorization: $ID_TOKEN\" 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 2xx",
+      "curl -sS -i -w '\\n' -X GET 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/health'   # public",
+    ]);
+  });
+});

@@ -1,0 +1,180 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { startFakeDataPlane } from '../fakes/data-plane.js';
+import { runSecureApi, tempDir } from '../support/harness.js';
+import { CTRL_C, ENTER, ScriptedPrompter } from './scripted-prompter.js';
+
+let fake: AwsFake;
+beforeEach(() => {
+  fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+});
+afterEach(() => fake.restore());
+
+const stateOf = (cwd: string, stack = 'secure-api'): { complete: boolean; config: Record<string, unknown> } =>
+  JSON.parse(readFileSync(join(cwd, '.secure-api', `${stack}.json`), 'utf8')) as { complete: boolean; config: Record<string, unknown> };
+
+/** The config as a run recorded it, without the one random part. */
+function comparable(config: Record<string, unknown>): Record<string, unknown> {
+  const c = structuredClone(config) as { hostedUi: { domainPrefix?: string } };
+  c.hostedUi.domainPrefix = c.hostedUi.domainPrefix?.replace(/-[a-z0-9]{6}$/, '-RANDOM');
+  return c as unknown as Record<string, unknown>;
+}
+
+describe('secure-api init in a terminal (the wizard, against the AWS fake)', () => {
+  it('Enter at every prompt reaches the plan, provisions through the same engine as --yes, and proves it', async () => {
+    // The fake's data plane answers the invoke URLs, so step 6 (on by default) really calls the API.
+    const plane = await startFakeDataPlane(fake);
+    try {
+      const cwd = tempDir();
+      const prompter = new ScriptedPrompter();
+      const r = await runSecureApi(['init'], { cwd, tty: true, prompter, env: { AWS_ENDPOINT_URL: plane.url } });
+      expect(r.stderr).toContain('Step 1 of 6 · Create the API');
+      expect(r.stderr).toMatch(/The plan[\s\S]*user-pool-domain/);
+      expect(prompter.messages().at(-1)).toBe('Create these 15 resources in account 123456789012, us-east-1?');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Invoke URL');
+      const wizard = stateOf(cwd);
+      expect(wizard.complete).toBe(true);
+
+      // A fresh account for the --yes run: the fake, like AWS, refuses a second role of the same name.
+      fake.restore();
+      fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+      const yesCwd = tempDir();
+      const y = await runSecureApi(['init', '--yes', '--no-verify'], { cwd: yesCwd, env: { AWS_ENDPOINT_URL: plane.url } });
+      expect(y.code).toBe(0);
+      expect(comparable(wizard.config)).toEqual(comparable(stateOf(yesCwd).config));
+    } finally {
+      await plane.close();
+    }
+  });
+
+  it('skips every question a flag answered', async () => {
+    const prompter = new ScriptedPrompter([[/^Create these/, false]]);
+    const r = await runSecureApi(['init', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'shop-api', '--endpoint-type', 'EDGE', '--route', 'GET /items',
+      '--sign-in', 'email,username', '--mfa', 'optional', '--email', 'cognito', '--domain-prefix', 'shop-login', '--app-client', 'confidential',
+      '--authorizer-name', 'auth', '--identity-header', 'X-Token', '--stage', 'qa', '--stage-description', 'QA', '--no-verify'], { tty: true, prompter });
+    expect(r.code).toBe(0);
+    expect(prompter.messages()).toEqual([
+      'API description', 'User pool name', 'Password policy', 'MFA methods', 'Federated identity providers (none is fine)', 'App client name',
+      'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 14 resources in account 123456789012, eu-west-1?',
+    ]);
+    expect(r.stderr).toContain('✔ API endpoint type Edge-optimized (given)');
+    expect(r.stderr).toContain('Nothing was created.');
+  });
+
+  it('--save-config writes answers that reproduce the run with --yes', async () => {
+    const cwd = tempDir();
+    const prompter = new ScriptedPrompter([['Stack name', 'shop'], ['Resource path', '/orders/{id}'], ['Methods on', ['GET', 'DELETE']], ['Integration', 'mock'],
+      ['Multi-factor', 'OPTIONAL'], ['App client type', 'confidential'], ['Stage name', 'v1'], [/^Create these/, false]]);
+    const r = await runSecureApi(['init', '--save-config', 'shop.json'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(0);
+    expect(prompter.unused).toEqual([]);
+    const saved = JSON.parse(readFileSync(join(cwd, 'shop.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved).toMatchObject({ stack: 'shop', routes: [{ path: '/orders/{id}', methods: ['GET', 'DELETE'], integration: { type: 'mock' } }], stage: { name: 'v1' } });
+    const again = await runSecureApi(['init', '--config', 'shop.json', '--yes', '--dry-run', '--json'], { cwd });
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.stdout) as { config: unknown }).config).toEqual(saved);
+  });
+
+  it('a changed stack name gets its own state file', async () => {
+    const cwd = tempDir();
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', 'other']]) });
+    expect(r.code).toBe(0);
+    expect(stateOf(cwd, 'other').complete).toBe(true);
+    expect(existsSync(join(cwd, '.secure-api', 'secure-api.json'))).toBe(false);
+  });
+
+  it('Ctrl-C during the questions: exit 130, one line, nothing created', async () => {
+    const cwd = tempDir();
+    const r = await runSecureApi(['init'], { cwd, tty: true, prompter: new ScriptedPrompter([['Hosted UI domain prefix', CTRL_C]]) });
+    expect(r.code).toBe(130);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Error: Cancelled: nothing was created.');
+    expect(fake.resources()).toEqual([]);
+    expect(existsSync(join(cwd, '.secure-api'))).toBe(false);
+  });
+
+  it('checks a typed domain prefix against the domains that exist, and asks again when it is taken', async () => {
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'first', '--domain-prefix', 'shop-login'])).code).toBe(0);
+    const prompter = new ScriptedPrompter([['Hosted UI domain prefix', 'shop-login'], ['Hosted UI domain prefix', 'shop-login-2'], [/^Create these/, false]]);
+    const r = await runSecureApi(['init'], { tty: true, prompter });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('The domain prefix shop-login is taken');
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain('https://shop-login-2.auth.us-east-1.amazoncognito.com is free');
+  });
+
+  it('offers to resume an unfinished stack, and resumes it', async () => {
+    const cwd = tempDir();
+    fake.inject({ command: 'CreateDeployment', error: 'BadRequestException', times: 5 });
+    const failed = await runSecureApi(['init', '--yes', '--no-verify'], { cwd });
+    expect(failed.code).toBe(1);
+    fake.clearInjections();
+    const prompter = new ScriptedPrompter([['What should happen', { pick: 'Show' }], ['What should happen', ENTER]]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/already recorded here: unfinished \(\d+ resources so far\)/);
+    expect(r.stderr).toContain('(from the state file)');
+    expect(prompter.messages().at(-1)).toMatch(/^Resume and create the rest of these 15 resources/);
+    expect(stateOf(cwd).complete).toBe(true);
+  });
+
+  it('keeps a complete stack as it is when asked', async () => {
+    const cwd = tempDir();
+    expect((await runSecureApi(['init', '--yes', '--no-verify'], { cwd })).code).toBe(0);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Keep it' }]], 'fail') });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('already exists and matches this configuration: nothing to do');
+  });
+});
+
+describe('secure-api init without a terminal', () => {
+  it('refuses with exit 2, naming each missing flag, before any AWS call and without a stack trace', async () => {
+    const r = await runSecureApi(['init']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Error: secure-api init has no terminal to ask on, and 22 answers are missing:/);
+    for (const flag of ['--stack <name>', '--region <region>', '--api-name <name>', '--route <"METHODS /path">', '--mfa <mode>', '--email <cognito|ses>',
+      '--domain-prefix <prefix>', '--app-client <type>', '--authorizer-name <name>', '--stage <name>', '--verify / --no-verify', 'userPool.identityProviders']) {
+      expect(r.stderr).toContain(`\n  ${flag}`);
+    }
+    expect(r.stderr).toContain('--yes alone takes every default shown');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fake.count()).toBe(0);
+  });
+
+  it('names only what flags left open', async () => {
+    const r = await runSecureApi(['init', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'a', '--api-description', 'd', '--endpoint-type', 'REGIONAL',
+      '--route', 'GET /a', '--no-hosted-ui', '--user-pool-name', 'u', '--sign-in', 'email', '--password-min-length', '8', '--mfa', 'off', '--email', 'cognito',
+      '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization', '--authorizer-scopes', '',
+      '--stage', 'dev', '--stage-description', '', '--verify'], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('and 1 answer is missing:\n  routes[].public');
+  });
+
+  it('with every answer given, still refuses the confirmation without --yes', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'all.json'), JSON.stringify({ routes: [{ path: '/a', methods: ['GET'], public: false }], userPool: { identityProviders: [] } }));
+    const r = await runSecureApi(['init', '--config', 'all.json', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'a', '--api-description', 'd',
+      '--endpoint-type', 'REGIONAL', '--user-pool-name', 'u', '--sign-in', 'email', '--password-min-length', '8', '--mfa', 'off', '--email', 'cognito',
+      '--domain-prefix', 'shop-login', '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization',
+      '--authorizer-scopes', '', '--stage', 'dev', '--stage-description', '', '--verify'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('needs an answer to "Create these resources?", but there is no terminal to ask on');
+    expect(r.stderr).toContain('Pass --yes');
+    expect(fake.count()).toBe(0);
+  });
+
+  it('bad per-question flags are usage errors naming the flag', async () => {
+    for (const [argv, msg] of [
+      [['--sign-in', 'email,fax'], '--sign-in: "fax" is not one of username, email, phone'],
+      [['--password-min-length', '4'], '--password-min-length: "4" must be a whole number from 6 to 99'],
+      [['--api-name', 'my api'], '--api-name: API name "my api" may hold only'],
+      [['--email', 'ses'], 'Amazon SES email needs both --email-from <address> and --ses-identity-arn <arn>'],
+      [['--identity-header', 'X Auth'], '--identity-header: header name "X Auth"'],
+    ] as const) {
+      const r = await runSecureApi(['init', '--yes', ...argv]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(msg);
+    }
+  });
+});
