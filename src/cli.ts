@@ -12,7 +12,7 @@ export function processEnv(): CommandEnv {
       process.stderr.write(`\n${sig} again: exiting now. The state file may lag the last call; re-run init or destroy to reconcile.\n`);
       process.exit(130);
     }
-    process.stderr.write(`\n${sig}: finishing the calls in flight and saving the state (press Ctrl-C again to quit at once)…\n`);
+    process.stderr.write(`\n${sig}: stopping; nothing new is started, calls in flight finish (press Ctrl-C again to quit at once)…\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

@@ -190,6 +190,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     };
     const store = new StateStore(path, state, () => new Date(env.now()));
     store.save();
+    ui.reporter.restartClock();
     ui.reporter.info(`${current ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
     const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags }, ui.reporter);
     try {
@@ -211,7 +212,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     // Step 6: prove it. The same code as `secure-api verify`.
     const { verifyStack, renderVerify, verifyJson, verifyExit } = await import('./verify.js');
     const { stackTarget } = await import('./stack-target.js');
-    ui.reporter.info(`\nStep 6 of 6 · Test: a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
+    ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
     const result = await verifyStack(stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state }), clients.cognito, env, ui);
     if (ui.mode === 'json') ui.json({ ...outputs, verify: verifyJson(result) });
     else renderVerify(result, ui, env.stdout.columns);

@@ -21,7 +21,7 @@ export type SpinnerFactory = (opts: { text: string; stream: NodeJS.WritableStrea
 export class Reporter {
   private readonly inFlight = new Map<string, string>();
   private spinner: Spinner | undefined;
-  private readonly started: number;
+  private started: number;
 
   constructor(
     private readonly mode: OutputMode,
@@ -56,6 +56,11 @@ export class Reporter {
     if (!this.spinner) this.spinner = this.spinnerFactory({ text, stream: this.streams.stderr });
     this.spinner.text = text;
     if (!this.spinner.isSpinning) this.spinner.start();
+  }
+
+  /** Count elapsed time from now (when creation starts, after any questions). */
+  restartClock(): void {
+    this.started = this.now();
   }
 
   info(message: string): void {

@@ -4,15 +4,32 @@ import type { Plan } from '../plan/specs.js';
 import { createCalls } from '../plan/calls.js';
 import type { StackOutputs } from '../state/outputs.js';
 
+const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
+/**
+ * A table that fits the terminal: rendered at its natural size, and when that is wider than `width`, again with
+ * each column narrowed in proportion to its natural width (cells wrap).
+ */
 export function table(head: string[], rows: string[][], c: ChalkInstance, width?: number): string {
-  const t = new Table({
-    head: head.map((h) => c.bold(h)),
-    style: { head: [], border: [], compact: true },
-    wordWrap: true,
-    ...(width && width < 100 ? { colWidths: head.map(() => Math.max(8, Math.floor((width - head.length - 1) / head.length))) } : {}),
-  });
-  for (const r of rows) t.push(r);
-  return t.toString();
+  const render = (colWidths?: number[]) => {
+    const t = new Table({
+      head: head.map((h) => c.bold(h)),
+      style: { head: [], border: [], compact: true },
+      wordWrap: true,
+      wrapOnWordBoundary: true,
+      ...(colWidths ? { colWidths } : {}),
+    });
+    for (const r of rows) t.push(r);
+    return t.toString();
+  };
+  const natural = render();
+  if (!width || Math.max(...natural.split('\n').map(visible)) <= width) return natural;
+  // Natural width of each column: its longest cell line, plus padding.
+  const cols = head.map((h, i) => Math.max(visible(h), ...rows.map((r) => Math.max(0, ...(r[i] ?? '').split('\n').map(visible)))) + 2);
+  const budget = Math.max(head.length * 6, width - head.length - 1);
+  const total = cols.reduce((a, b) => a + b, 0);
+  const fitted = cols.map((w) => Math.max(6, Math.floor((w / total) * budget)));
+  return render(fitted);
 }
 
 /** The plan as people read it: what will be created, and what must exist first. */

@@ -90,7 +90,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     const cwd = tempDir();
     const r = await runSecureApi(['init'], { cwd, tty: true, prompter: new ScriptedPrompter([['Hosted UI domain prefix', CTRL_C]]) });
     expect(r.code).toBe(130);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Error: Cancelled: nothing was created.');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Cancelled: nothing was created.');
     expect(fake.resources()).toEqual([]);
     expect(existsSync(join(cwd, '.secure-api'))).toBe(false);
   });
