@@ -215,6 +215,30 @@ describe('a failure at each call in turn', () => {
   });
 });
 
+describe('resuming', () => {
+  it('a taken domain prefix stops the run; resuming with another prefix finishes the stack', async () => {
+    fake.restore();
+    fake = installAwsFake({ clock, takenDomainPrefixes: ['demo-taken'] });
+    const first = await run(['init', '--yes', '--stack', 'demo', '--domain-prefix', 'demo-taken']);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/--domain-prefix/);
+    const again = await run(['init', '--yes', '--stack', 'demo', '--domain-prefix', 'demo-free']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readState(statePath())?.nodes.domain?.out.domain).toBe('demo-free');
+    expectNoDuplicates(fake);
+    expect((await run(['destroy', '--yes', '--stack', 'demo'])).code).toBe(0);
+    expect(fake.resources()).toEqual([]);
+  });
+
+  it('an identity provider without its secret in the environment is refused before any AWS call', async () => {
+    writeFileSync(join(cwd, 'idp.json'), JSON.stringify({ stack: 'demo', userPool: { identityProviders: [{ type: 'Google', clientId: 'id.apps.example' }] } }));
+    const r = await run(['init', '--yes', '--config', 'idp.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SECURE_API_IDP_GOOGLE_SECRET/);
+    expect(fake.calls).toEqual([]);
+  });
+});
+
 describe('bad input: exit 2, no AWS call', () => {
   it.each([
     [['init', '--yes', '--stack', 'Bad Name']],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commonOptionsSchema } from './common-options.js';
 import { destroy } from '../engine/engine.js';
 import { acquireLock } from '../state/lock.js';
 import { readState, removeState, stateDir, statePath, StateStore } from '../state/store.js';
@@ -7,13 +8,7 @@ import { table } from '../ui/tables.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 import { loadStack } from './stack-state.js';
 
-export const destroyOptionsSchema = z.object({
-  stack: z.string().optional(),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpointUrl: z.string().optional(),
-  stateDir: z.string().optional(),
-  json: z.boolean().optional(),
+export const destroyOptionsSchema = commonOptionsSchema.extend({
   yes: z.boolean().optional(),
   /** No state file: find the stack's resources by tag and remove them (src/orphans). */
   orphans: z.boolean().optional(),

@@ -1,18 +1,13 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { commonOptionsSchema } from './common-options.js';
 import { UsageError } from '../errors.js';
 import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, type ExportInput } from '../verify/export.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { requireBaseUrl, stackTarget } from './stack-target.js';
 
-export const exportOptionsSchema = z.object({
-  stack: z.string().optional(),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpointUrl: z.string().optional(),
-  stateDir: z.string().optional(),
-  json: z.boolean().optional(),
+export const exportOptionsSchema = commonOptionsSchema.extend({
   out: z.string().min(1).optional(),
   preflight: z.boolean().optional(),
 });

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { overlayFlags, resolveConfig } from '../config/resolve.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { checkStackName } from '../config/validators.js';
-import { apply } from '../engine/engine.js';
+import { apply, requireSecrets } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { buildPlan, criticalPathDepth } from '../plan/build.js';
 import { createCalls, planCalls } from '../plan/calls.js';
@@ -18,13 +19,7 @@ import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { outputsText, planTable } from '../ui/tables.js';
 import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 
-export const initOptionsSchema = z.object({
-  stack: z.string().optional(),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpointUrl: z.string().optional(),
-  stateDir: z.string().optional(),
-  json: z.boolean().optional(),
+export const initOptionsSchema = commonOptionsSchema.extend({
   config: z.string().optional(),
   route: z.array(z.string()).optional(),
   appClient: z.string().optional(),
@@ -147,12 +142,18 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
 
   if (existing) {
     if (existing.region !== config.region) throw new UsageError(`stack "${config.stack}" exists in ${existing.region}, not ${config.region}`, `Use --region ${existing.region}, or another --stack.`);
-    const diff = configDiff(existing.config, config as unknown as Record<string, unknown>);
+    // A domain never made (say its prefix was taken) may get another prefix on resume; everything else must match.
+    const recorded = structuredClone(existing.config) as { hostedUi?: { domainPrefix?: string } };
+    if (!existing.complete && existing.nodes.domain?.status !== 'created' && recorded.hostedUi) {
+      recorded.hostedUi.domainPrefix = config.hostedUi.domainPrefix;
+    }
+    const diff = configDiff(recorded, config as unknown as Record<string, unknown>);
     if (diff.length) {
       throw new UsageError(`stack "${config.stack}" already exists with a different configuration (${diff.join(', ')} differ); changing a deployed stack is not supported yet`,
         `Run \`secure-api destroy --stack ${config.stack}\` first, or choose another --stack.`, 'CONFIG_CHANGED');
     }
   }
+  requireSecrets(plan, existing?.nodes ?? {}, (_name, envName) => env.env[envName]);
   // Refuse before any AWS call when a confirmation is needed and cannot be asked.
   if (!o.yes && !prompter.interactive) await prompter.confirm({ message: 'Create these resources?' });
 
@@ -188,6 +189,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       config: config as unknown as Record<string, unknown>, nodes: {},
       ...(endpointUrl ? { endpointUrl } : {}), ...(o.profile ? { profile: o.profile } : {}),
     };
+    // Same configuration (checked above), perhaps with a new domain prefix: record what is being built.
+    state.config = config as unknown as Record<string, unknown>;
     const store = new StateStore(path, state, () => new Date(env.now()));
     store.save();
     ui.reporter.restartClock();

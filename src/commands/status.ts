@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commonOptionsSchema } from './common-options.js';
 import { readAll } from '../engine/engine.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
 import { StateStore, DEFAULT_STATE_DIR, listStacks, readState, stateDir, statePath } from '../state/store.js';
@@ -9,13 +10,7 @@ import type { StackList, StatusReport } from '../status/schema.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
 import { loadStack } from './stack-state.js';
 
-export const statusOptionsSchema = z.object({
-  stack: z.string().optional(),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpointUrl: z.string().optional(),
-  stateDir: z.string().optional(),
-  json: z.boolean().optional(),
+export const statusOptionsSchema = commonOptionsSchema.extend({
   /** Show the state file only: no AWS call at all. */
   offline: z.boolean().optional(),
   /** What AWS holds with the stack's tag, recorded or not (src/orphans). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commonOptionsSchema } from './common-options.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { decodeJwt } from '../verify/jwt.js';
 import { loginWithHostedUi, openBrowser } from '../verify/hosted-ui.js';
@@ -7,13 +8,7 @@ import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import { requireLocalLogin, requirePool, stackTarget } from './stack-target.js';
 
-export const tokenOptionsSchema = z.object({
-  stack: z.string().optional(),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpointUrl: z.string().optional(),
-  stateDir: z.string().optional(),
-  json: z.boolean().optional(),
+export const tokenOptionsSchema = commonOptionsSchema.extend({
   username: z.string().min(1).optional(),
   passwordStdin: z.boolean().optional(),
   access: z.boolean().optional(),

@@ -1,5 +1,6 @@
 import { ListUsersCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
+import { commonOptionsSchema } from './common-options.js';
 import { toAwsFailure } from '../aws/errors.js';
 import { UsageError } from '../errors.js';
 import { table } from '../ui/tables.js';
@@ -9,13 +10,7 @@ import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import { requirePool, stackTarget } from './stack-target.js';
 
-export const usersOptionsSchema = z.object({
-  stack: z.string().optional(),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpointUrl: z.string().optional(),
-  stateDir: z.string().optional(),
-  json: z.boolean().optional(),
+export const usersOptionsSchema = commonOptionsSchema.extend({
   passwordStdin: z.boolean().optional(),
 });
 export type UsersOptions = z.infer<typeof usersOptionsSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commonOptionsSchema } from './common-options.js';
 import { CheckFailed, ExitCode, Interrupted } from '../errors.js';
 import { table } from '../ui/tables.js';
 import { runChecks, type CheckReport, type CheckRow } from '../verify/checks.js';
@@ -6,13 +7,7 @@ import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/
 import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
 
-export const verifyOptionsSchema = z.object({
-  stack: z.string().optional(),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpointUrl: z.string().optional(),
-  stateDir: z.string().optional(),
-  json: z.boolean().optional(),
+export const verifyOptionsSchema = commonOptionsSchema.extend({
   keepUser: z.boolean().optional(),
 });
 export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;

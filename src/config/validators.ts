@@ -65,7 +65,8 @@ export function checkDomainPrefix(v: string): string | undefined {
 export function checkHttpUrl(v: string, opts: { allowHttp?: boolean } = {}): string | undefined {
   let u: URL;
   try { u = new URL(v); } catch { return `"${v}" is not a URL`; }
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && (opts.allowHttp ?? true))) return `URL "${v}" must use http or https`;
+  const allowHttp = opts.allowHttp ?? true;
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && allowHttp)) return `URL "${v}" must use ${allowHttp ? 'http or https' : 'https'}`;
   return undefined;
 }
 

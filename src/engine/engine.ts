@@ -56,18 +56,25 @@ function outputsOf(nodes: Record<string, NodeRecord>): Outputs {
 
 const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
 
+/**
+ * A secret only the environment can give (an IdP's client secret): without it, refuse before anything is made
+ * rather than halfway through. init calls this before its first AWS call too.
+ */
+export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, secretOf: Ctx['secrets']['idpClientSecret']): void {
+  const noSecret = plan.nodes.flatMap((n) => (n.kind === 'identity-provider' && nodes[n.id]?.status !== 'created'
+    && !secretOf(n.spec.providerName, n.spec.clientSecretEnv) ? [n.spec] : []));
+  if (noSecret.length) {
+    throw new UsageError(noSecret.map((i) => `identity provider ${i.providerName} needs its client secret in the environment variable ${i.clientSecretEnv}, which is not set`).join('; '),
+      `Set ${noSecret.map((i) => i.clientSecretEnv).join(' and ')} (from your secret store, not on the command line) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
+  }
+}
+
 /** Create every node of the plan that the state does not hold yet; adopt those left `creating`. */
 export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: EngineDeps): Promise<Outputs> {
   const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
   const byId = new Map<string, AnyPlanNode>(plan.nodes.map((n) => [n.id, n]));
   const nodes = store.state.nodes;
-  // A secret only the environment can give: without it, refuse before anything is made rather than halfway through.
-  const noSecret = plan.nodes.flatMap((n) => (n.kind === 'identity-provider' && nodes[n.id]?.status !== 'created'
-    && !ctx.secrets.idpClientSecret(n.spec.providerName, n.spec.clientSecretEnv) ? [n.spec] : []));
-  if (noSecret.length) {
-    throw new UsageError(noSecret.map((i) => `identity provider ${i.providerName} needs its client secret in the environment variable ${i.clientSecretEnv}, which is not set`).join('; '),
-      `Set ${noSecret.map((i) => i.clientSecretEnv).join(' and ')} (from your secret store, not on the command line) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
-  }
+  requireSecrets(plan, nodes, ctx.secrets.idpClientSecret);
   const stamp = () => new Date(ctx.now()).toISOString();
   const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out): NodeRecord => ({
     kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** The options every command that talks to AWS or reads state accepts (program.ts's `common()`). */
+export const commonOptionsSchema = z.object({
+  stack: z.string().optional(),
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  endpointUrl: z.string().optional(),
+  stateDir: z.string().optional(),
+  json: z.boolean().optional(),
+});
