@@ -127,14 +127,15 @@ describe('no secret in the state file, the logs or --json', () => {
     expect(sentSecrets(s).some((v) => v === IDP_SECRET), 'the IdP secret reached Cognito').toBe(true);
     expect(snapshots.length).toBeGreaterThan(5);
 
+    const places = [...snapshots, ...outputs];
     for (const [what, secret] of secrets) {
       expect(secret.length, what).toBeGreaterThan(8);
-      for (const [where, text] of [...snapshots, ...outputs]) {
+      for (const [where, text] of places) {
         expect(text.includes(secret), `${what} appears in ${where}`).toBe(false);
       }
     }
     figures.cases++;
-    figures.faults += secrets.size;
+    figures.note = `${secrets.size} secrets and tokens searched for in ${places.length} state snapshots, outputs and exported files: found 0 times`;
   });
 
   it('an AWS error that echoes the IdP secret is shown redacted', async () => {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { FIGURES_DIR, type SuiteFigures } from './support/figures.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const REPORT = join(FIGURES_DIR, 'vitest.json');
+/** Where vitest.config.ts has its JSON reporter write. */
+const REPORT = join(ROOT, 'test-results/vitest.json');
 
 interface VitestReport {
   numPassedTests: number;
@@ -19,11 +20,10 @@ interface VitestReport {
 }
 
 rmSync(FIGURES_DIR, { recursive: true, force: true });
+rmSync(REPORT, { force: true });
 const started = Date.now();
-const run = spawnSync(process.execPath, [
-  join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/reliability',
-  '--reporter=default', '--reporter=json', `--outputFile.json=${REPORT}`,
-], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr], env: process.env });
+const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/reliability'],
+  { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr], env: process.env });
 const wall = Date.now() - started;
 
 if (!existsSync(REPORT)) {
@@ -32,7 +32,7 @@ if (!existsSync(REPORT)) {
 }
 const report = JSON.parse(readFileSync(REPORT, 'utf8')) as VitestReport;
 const byFile = new Map(report.testResults.map((r) => [basename(r.name, '.test.ts'), r]));
-const suites = readdirSync(FIGURES_DIR).filter((f) => f.endsWith('.json') && f !== 'vitest.json')
+const suites = readdirSync(FIGURES_DIR).filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(join(FIGURES_DIR, f), 'utf8')) as SuiteFigures)
   .sort((a, b) => a.suite.localeCompare(b.suite));
 
@@ -72,5 +72,7 @@ const out = [
   line(['**total**', '', `**${total.tests}**${total.failed ? ` (${total.failed} failed)` : ''}`, `**${total.cases}**`, `**${total.faults}**`, `**${total.runs}**`, `**${total.left}**`, `${(wall / 1000).toFixed(0)} (wall)`]),
 ];
 process.stdout.write(`${out.join('\n')}\n`);
+for (const f of suites) if (f.note) process.stdout.write(`\n${f.suite}: ${f.note}.`);
+if (suites.some((f) => f.note)) process.stdout.write('\n');
 process.stdout.write(`\n${report.numPassedTests} passed, ${report.numFailedTests} failed; resources left after every destroy: ${total.left}.\n`);
 process.exit(run.status ?? 1);

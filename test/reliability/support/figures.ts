@@ -19,6 +19,8 @@ export interface SuiteFigures {
   runs: number;
   /** AWS resources left in the fake at the end of the scenarios that end in destroy. */
   resourcesLeft: number;
+  /** One line worth quoting besides the counts. */
+  note?: string;
 }
 
 /** Counters for one suite, written when the file's tests end. */
