@@ -2,7 +2,7 @@ import { Interrupted, UsageError } from '../errors.js';
 import { toAwsFailure } from '../aws/errors.js';
 import type { AnyPlanNode, Plan } from '../plan/specs.js';
 import { handlerFor } from '../resources/registry.js';
-import type { Ctx, Observed, Out, Outputs, ResourceHandler } from '../resources/types.js';
+import { readCache, type Ctx, type Observed, type Out, type Outputs, type ResourceHandler } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { StateStore } from '../state/store.js';
 import type { EventSink, Verb } from './events.js';
@@ -217,9 +217,11 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
 export interface NodeStatus { id: string; kind: NodeRecord['kind']; label: string; status: NodeRecord['status']; out: Out; observed: Observed | { state: 'error'; message: string } }
 
 /** Read every node of the state from AWS, all at once (the clients bound calls per service). */
-export async function readAll({ ctx, store }: Omit<EngineDeps, 'emit'>): Promise<NodeStatus[]> {
+export async function readAll({ ctx: runCtx, store }: Omit<EngineDeps, 'emit'>): Promise<NodeStatus[]> {
   const nodes = store.state.nodes;
   const deps = outputsOf(nodes);
+  // One read of each shared thing (the API's tree, its gateway responses) for the whole run.
+  const ctx: Ctx = { ...runCtx, reads: runCtx.reads ?? readCache() };
   return Promise.all(Object.entries(nodes).map(async ([id, r]): Promise<NodeStatus> => {
     const base = { id, kind: r.kind, label: r.label, status: r.status, out: r.out };
     if (r.status !== 'created') return { ...base, observed: { state: 'error', message: `left ${r.status} by an interrupted run` } };

@@ -1,7 +1,6 @@
 import {
   APIGatewayClient, DeleteMethodCommand, GetMethodCommand, NotFoundException, PutIntegrationCommand, PutIntegrationResponseCommand,
-  PutMethodCommand, PutMethodResponseCommand,
-} from '@aws-sdk/client-api-gateway';
+  PutMethodCommand, PutMethodResponseCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -95,7 +94,7 @@ describe('api-method find / read / delete', () => {
   });
 
   it('read reports an authorizer that was removed', async () => {
-    api.on(GetMethodCommand).resolves({ authorizationType: 'NONE', methodIntegration: { type: 'AWS_PROXY', uri: URI } });
+    api.on(GetResourcesCommand).resolves({ items: [{ id: 'res1', path: '/items', resourceMethods: { GET: { authorizationType: 'NONE', methodIntegration: { type: 'AWS_PROXY', uri: URI } } } }] });
     expect(await h.read(testCtx(), secured, { resourceId: 'res1', httpMethod: 'GET' }, deps)).toEqual({
       state: 'drifted', drift: ['authorizationType is NONE, expected COGNITO_USER_POOLS with authorizer auth1'], out: { resourceId: 'res1', httpMethod: 'GET' },
     });
@@ -103,10 +102,13 @@ describe('api-method find / read / delete', () => {
 
   it('read reports a changed integration uri, and is present when all matches', async () => {
     const out = { resourceId: 'res1', httpMethod: 'GET' };
-    api.on(GetMethodCommand).resolves({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'AWS_PROXY', uri: 'arn:other' } });
+    const tree = (method: object) => ({ items: [{ id: 'res1', path: '/items', resourceMethods: { GET: method } }] });
+    api.on(GetResourcesCommand).resolves(tree({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'AWS_PROXY', uri: 'arn:other' } }));
     expect(await h.read(testCtx(), secured, out, deps)).toEqual({ state: 'drifted', drift: [`integration uri is arn:other, expected ${URI}`], out });
-    api.on(GetMethodCommand).resolves({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'AWS_PROXY', uri: URI } });
+    api.on(GetResourcesCommand).resolves(tree({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'AWS_PROXY', uri: URI } }));
     expect(await h.read(testCtx(), secured, out, deps)).toEqual({ state: 'present', out });
+    api.on(GetResourcesCommand).resolves({ items: [{ id: 'res1', path: '/items', resourceMethods: {} }] });
+    expect(await h.read(testCtx(), secured, out, deps)).toEqual({ state: 'missing' });
   });
 
   it('delete treats NotFound as done', async () => {

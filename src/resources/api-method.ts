@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import {
-  depOut, functionArnFor, ignoreNotFound, lambdaInvokeUri, resourceIdFor, restApiIdOf, undefinedIfNotFound,
+  apiTree, depOut, functionArnFor, ignoreNotFound, lambdaInvokeUri, resourceIdFor, restApiIdOf, undefinedIfNotFound,
 } from './refs.js';
 import type { Ctx, Outputs, ResourceHandler } from './types.js';
 
@@ -153,9 +153,9 @@ export const apiMethodHandler: ResourceHandler<Spec> = {
   },
 
   async read(ctx, spec, out, deps) {
-    const method = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand({
-      restApiId: restApiIdOf(deps), resourceId: out.resourceId, httpMethod: out.httpMethod ?? spec.httpMethod,
-    })));
+    // From the API's tree (one GetResources for every method of the stack), not a GetMethod each.
+    const resource = (await apiTree(ctx, restApiIdOf(deps)))?.find((r) => r.id === out.resourceId);
+    const method = resource?.resourceMethods?.[out.httpMethod ?? spec.httpMethod];
     if (!method) return { state: 'missing' };
     const drift = methodDrift(ctx, spec, deps, method);
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };

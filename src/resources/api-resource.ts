@@ -1,7 +1,7 @@
-import { CreateResourceCommand, DeleteResourceCommand, GetResourceCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
+import { CreateResourceCommand, DeleteResourceCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
 import { awsErrorName } from '../aws/errors.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { apiTree, ignoreNotFound, resourceIdFor, restApiIdOf } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['api-resource'];
@@ -44,9 +44,7 @@ export const apiResourceHandler: ResourceHandler<Spec> = {
   },
 
   async read(ctx, spec, out, deps) {
-    const res = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetResourceCommand({
-      restApiId: restApiIdOf(deps), resourceId: out.resourceId,
-    })));
+    const res = (await apiTree(ctx, restApiIdOf(deps)))?.find((r) => r.id === out.resourceId);
     if (!res) return { state: 'missing' };
     return res.path === spec.path
       ? { state: 'present', out }

@@ -1,6 +1,5 @@
 import {
-  APIGatewayClient, GetMethodCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand,
-} from '@aws-sdk/client-api-gateway';
+  APIGatewayClient, GetMethodCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -53,9 +52,9 @@ describe('cors-preflight', () => {
   });
 
   it('read reports an OPTIONS method put behind an authorizer', async () => {
-    api.on(GetMethodCommand).resolves({
+    api.on(GetResourcesCommand).resolves({ items: [{ id: 'res1', path: '/items', resourceMethods: { OPTIONS: {
       authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'MOCK', integrationResponses: { 200: { statusCode: '200' } } },
-    });
+    } } }] });
     const res = await h.read(testCtx(), spec, { resourceId: 'res1' }, deps);
     expect(res).toMatchObject({ state: 'drifted', drift: [expect.stringMatching(/OPTIONS has authorizationType COGNITO_USER_POOLS with authorizer auth1/)] });
   });

@@ -1,7 +1,7 @@
 import { DeleteMethodCommand, GetMethodCommand, PutMethodCommand, type Method } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { putMockParts, type MethodAddress } from './api-method.js';
-import { ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { apiTree, ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Outputs, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['cors-preflight'];
@@ -48,9 +48,8 @@ export const corsPreflightHandler: ResourceHandler<Spec> = {
   },
 
   async read(ctx, _spec, out, deps) {
-    const method = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand({
-      restApiId: restApiIdOf(deps), resourceId: out.resourceId, httpMethod: 'OPTIONS',
-    })));
+    const resource = (await apiTree(ctx, restApiIdOf(deps)))?.find((r) => r.id === out.resourceId);
+    const method = resource?.resourceMethods?.OPTIONS;
     if (!method) return { state: 'missing' };
     const drift: string[] = [];
     if (method.authorizationType !== 'NONE' || method.authorizerId) {

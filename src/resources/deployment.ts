@@ -1,9 +1,9 @@
 import {
-  CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetResourcesCommand, GetStageCommand,
+  CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand,
   type Deployment, type Method, type MethodSnapshot,
 } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
-import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { apiTree, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['deployment'];
@@ -13,16 +13,12 @@ export type ApiSummary = Record<string, Record<string, MethodSnapshot>>;
 
 /** The API's methods as configured now (not necessarily deployed), keyed "GET /items". */
 export async function liveMethods(ctx: Ctx, restApiId: string): Promise<Map<string, Method> | undefined> {
+  const tree = await apiTree(ctx, restApiId);
+  if (!tree) return undefined;
   const methods = new Map<string, Method>();
-  let position: string | undefined;
-  do {
-    const page = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit: 500, position })));
-    if (!page) return undefined;
-    for (const r of page.items ?? []) {
-      for (const [verb, m] of Object.entries(r.resourceMethods ?? {})) methods.set(`${verb} ${r.path ?? '?'}`, m);
-    }
-    position = page.position;
-  } while (position);
+  for (const r of tree) {
+    for (const [verb, m] of Object.entries(r.resourceMethods ?? {})) methods.set(`${verb} ${r.path ?? '?'}`, m);
+  }
   return methods;
 }
 

@@ -1,4 +1,4 @@
-import { APIGatewayClient, GetGatewayResponseCommand, PutGatewayResponseCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetGatewayResponseCommand, PutGatewayResponseCommand, GetGatewayResponsesCommand } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe('gateway-response', () => {
   });
 
   it('read reports a gateway response reset to the default (no CORS headers)', async () => {
-    api.on(GetGatewayResponseCommand).resolves({ responseType: 'DEFAULT_4XX', defaultResponse: true, responseParameters: {} });
+    api.on(GetGatewayResponsesCommand).resolves({ items: [{ responseType: 'DEFAULT_4XX', defaultResponse: true, responseParameters: {} }] });
     expect(await gatewayResponseHandler.read(testCtx(), gspec, { responseType: 'DEFAULT_4XX' }, deps))
       .toMatchObject({ state: 'drifted', drift: ['DEFAULT_4XX no longer carries the CORS headers'] });
   });

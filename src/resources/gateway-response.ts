@@ -1,7 +1,7 @@
-import { DeleteGatewayResponseCommand, GetGatewayResponseCommand, PutGatewayResponseCommand } from '@aws-sdk/client-api-gateway';
+import { DeleteGatewayResponseCommand, PutGatewayResponseCommand } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { quoted } from './api-method.js';
-import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { gatewayResponses, ignoreNotFound, restApiIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['gateway-response'];
@@ -37,11 +37,10 @@ export const gatewayResponseHandler: ResourceHandler<Spec> = {
   },
 
   async read(ctx, spec, out, deps) {
-    const res = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetGatewayResponseCommand({
-      restApiId: restApiIdOf(deps), responseType: spec.responseType,
-    })));
-    if (!res) return { state: 'missing' };
-    // GetGatewayResponse always answers for a DEFAULT_* type; a reset one lacks our headers.
+    const all = await gatewayResponses(ctx, restApiIdOf(deps));
+    if (!all) return { state: 'missing' };
+    // AWS answers every DEFAULT_* type; a reset one (or none listed) lacks our headers.
+    const res = all.get(spec.responseType) ?? {};
     const origin = res.responseParameters?.[ORIGIN_PARAM];
     if (origin === undefined) return { state: 'drifted', drift: [`${spec.responseType} no longer carries the CORS headers`], out };
     return origin === quoted(spec.allowOrigin)

@@ -1,3 +1,4 @@
+import { GetGatewayResponsesCommand, GetResourcesCommand, type GatewayResponse, type Resource } from '@aws-sdk/client-api-gateway';
 import { isNotFound } from '../aws/errors.js';
 import type { Ctx, Outputs } from './types.js';
 
@@ -76,4 +77,33 @@ export function errorMessage(err: unknown): string {
   return typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string'
     ? (err as { message: string }).message
     : String(err);
+}
+
+/** A read shared within the run when the context has a cache (status), else made now. */
+export function readOnce<T>(ctx: Ctx, key: string, load: () => Promise<T>): Promise<T> {
+  return ctx.reads ? ctx.reads.once(key, load) : load();
+}
+
+/** The API's resources with their methods (GetResources embed=methods, every page); undefined when the API is gone. */
+export function apiTree(ctx: Ctx, restApiId: string): Promise<Resource[] | undefined> {
+  return readOnce(ctx, `apigateway:resources:${restApiId}`, async () => {
+    const items: Resource[] = [];
+    let position: string | undefined;
+    do {
+      const page = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit: 500, position })));
+      if (!page) return undefined;
+      items.push(...(page.items ?? []));
+      position = page.position;
+    } while (position);
+    return items;
+  });
+}
+
+/** The API's gateway responses by type (GetGatewayResponses); undefined when the API is gone. */
+export function gatewayResponses(ctx: Ctx, restApiId: string): Promise<Map<string, GatewayResponse> | undefined> {
+  return readOnce(ctx, `apigateway:gateway-responses:${restApiId}`, async () => {
+    const page = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetGatewayResponsesCommand({ restApiId, limit: 500 })));
+    if (!page) return undefined;
+    return new Map((page.items ?? []).map((g) => [g.responseType ?? '', g]));
+  });
 }

@@ -47,8 +47,33 @@ export interface Ctx {
   now: () => number;
   /** Progress notes that are not node events ("waiting for the IAM role to propagate…"). */
   note: (message: string) => void;
+  /**
+   * Reads shared by every handler within one run (status): the API's resource tree with its methods and its
+   * gateway responses are fetched once however many nodes read them, so status costs the same few calls
+   * whatever the number of routes. Absent: nothing is shared.
+   */
+  reads?: ReadCache | undefined;
   /** Secrets that must not be stored: IdP client secrets by provider name. */
   secrets: { idpClientSecret: (providerName: string, envName: string) => string | undefined };
+}
+
+export interface ReadCache {
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+/** A cache for one run: the first caller of a key loads it; the others await the same promise. */
+export function readCache(): ReadCache {
+  const memo = new Map<string, Promise<unknown>>();
+  return {
+    once<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = load();
+        memo.set(key, p);
+      }
+      return p;
+    },
+  };
 }
 
 export interface ResourceHandler<Spec = unknown> {

@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+
+let fake: AwsFake | undefined;
+afterEach(() => fake?.restore());
+
+/** The calls one `status` makes on a stack with this many resources × methods. */
+async function statusCalls(resources: number, methods: string[]): Promise<string[]> {
+  const clock = new VirtualClock();
+  fake = installAwsFake({ clock });
+  const cwd = tempDir();
+  const routes = Array.from({ length: resources }, (_, i) => ['--route', `${methods.join(',')} /r${i}`]).flat();
+  const init = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'demo', ...routes], { cwd, clock, dataPlane: false });
+  expect(init.code, init.stderr).toBe(0);
+  const before = fake.calls.length;
+  const status = await runSecureApi(['status', '--stack', 'demo'], { cwd, clock, dataPlane: false });
+  expect(status.code, status.stdout + status.stderr).toBe(0);
+  const calls = fake.calls.slice(before).map((c) => `${c.service}:${c.command}`);
+  fake.restore();
+  fake = undefined;
+  return calls;
+}
+
+describe('status reads', () => {
+  it('cost the same calls whatever the number of routes: the API tree and gateway responses are read once', async () => {
+    const small = await statusCalls(1, ['GET']);
+    const large = await statusCalls(5, ['GET', 'POST', 'PUT', 'DELETE']);
+    expect(large.sort()).toEqual(small.sort());
+    expect(large.filter((c) => c === 'apigateway:GetResources')).toHaveLength(1);
+    expect(large.filter((c) => c.startsWith('apigateway:'))).toHaveLength(7);
+    expect(large.every((c) => /:(Get|Describe|List)/.test(c))).toBe(true);
+  });
+});
