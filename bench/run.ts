@@ -5,10 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, platform, release } from 'node:os';
+import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceName } from '../test/fakes/aws-fake.js';
+import { compileMemoryChild } from './compile-child.js';
 import { tempDir } from './in-process.js';
 import { MAX_IN_FLIGHT, planMetrics, shapeOf, type PlanMetrics, type Shape } from './plan-metrics.js';
 import { provisionOnce, STACK, type ProvisionRun } from './provision.js';
@@ -26,7 +27,7 @@ const SLACK_MS = 500;
 const BACKOFF_CAP_MS = 2_000;
 const MEMORY_LIMIT_MB = 150;
 const STARTUP_RATIO = 1.5;
-const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 25);
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 40);
 
 const METHODS4 = ['GET', 'POST', 'PUT', 'DELETE'];
 const DEFAULT: Shape = { name: 'default (1 resource × 2 methods)', routeFlags: [] };
@@ -62,12 +63,12 @@ const peakOf = (runs: ProvisionRun[], service: ServiceName) => max(runs.map((r) 
 function machine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() || String(cpus().length);
-  return `${platform()} ${release()} · nproc ${nproc} · ${model} · node ${process.version}`;
+  return `${platform()} ${release()} · nproc ${nproc} · ${model} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · node ${process.version}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface LatencyRow { shape: Shape; m: PlanMetrics; runs: ProvisionRun[]; sequentialRuns: ProvisionRun[]; speedupTarget: number }
+interface LatencyRow { shape: Shape; m: PlanMetrics; runs: ProvisionRun[]; sequentialRuns: ProvisionRun[]; speedupTarget?: number | undefined }
 
 function latencyScenario(row: LatencyRow): string[] {
   const { m, runs } = row;
@@ -82,17 +83,20 @@ function latencyScenario(row: LatencyRow): string[] {
   const sequential = median(row.sequentialRuns.map((r) => r.ms));
   const speedup = sequential / wall;
   const bestSpeedup = sequential / floor;
-  const speedupTarget = bestSpeedup >= row.speedupTarget ? row.speedupTarget : sequential / bound;
+  const statedSpeedup = row.speedupTarget;
+  const speedupTarget = statedSpeedup === undefined ? undefined : bestSpeedup >= statedSpeedup ? statedSpeedup : sequential / bound;
   check(`${row.shape.name}: makes the plan's ${m.calls.length} calls`, runs.every((r) => r.calls === m.calls.length),
     runs.some((r) => r.calls !== m.calls.length) ? `made ${runs.map((r) => r.calls).join(', ')}` : undefined);
   check(`${row.shape.name}: init ≤ ${statedReachable ? '(depth + 1) × d + 0.5 s' : 'floor + 0.5 s (stated bound unreachable)'} = ${s(bound)}`, wall <= bound, `median ${s(wall)}`);
-  check(`${row.shape.name}: ≥ ${x(speedupTarget)} faster than sequential${speedupTarget < row.speedupTarget ? ` (stated ${x(row.speedupTarget)} unreachable: at most ${x(bestSpeedup)})` : ''}`,
-    speedup >= speedupTarget, x(speedup));
+  if (statedSpeedup !== undefined && speedupTarget !== undefined) {
+    check(`${row.shape.name}: ≥ ${x(speedupTarget)} faster than sequential${speedupTarget < statedSpeedup ? ` (stated ${x(statedSpeedup)} unreachable: at most ${x(bestSpeedup)})` : ''}`,
+      speedup >= speedupTarget, x(speedup));
+  }
   return [
     row.shape.name, String(m.nodes), String(calls), `${m.depth} / ${m.callDepth}`, `${m.apigatewayCalls} → ${m.apigatewayRounds}`,
     `**${s(wall)}** (${s(Math.min(...runs.map((r) => r.ms)))}–${s(max(runs.map((r) => r.ms)))})`,
     `${s(stated)}${statedReachable ? '' : ' ✗ unreachable'}`, s(floor), s(bound), s(calls * D), s(sequential),
-    `**${x(speedup)}** (≥ ${x(speedupTarget)})`, String(peakOf(runs, 'apigateway')),
+    `**${x(speedup)}**${speedupTarget === undefined ? '' : ` (≥ ${x(speedupTarget)})`}`, String(peakOf(runs, 'apigateway')),
   ];
 }
 
@@ -108,7 +112,8 @@ async function main(): Promise<void> {
 
   const all: ProvisionRun[] = [];
   const rows: LatencyRow[] = [];
-  for (const [shape, target] of [[DEFAULT, 3], [ONE_BY_FOUR, 3], [FIVE_BY_FOUR, 6]] as const) {
+  // The issue sets speed-up targets for 1 × 4 (3×) and 5 × 4 (6×); the default stack has the time bound only.
+  for (const [shape, target] of [[DEFAULT, undefined], [ONE_BY_FOUR, 3], [FIVE_BY_FOUR, 6]] as const) {
     const runs = await repeat(RUNS, (i) => provisionOnce({ shape, latencyMs: D, seed: i + 1 }));
     const sequentialRuns = await repeat(SEQUENTIAL_RUNS, (i) => provisionOnce({ shape, latencyMs: D, seed: i + 1, oneCallAtATime: true }));
     all.push(...runs);
@@ -154,7 +159,9 @@ async function main(): Promise<void> {
   out();
 
   // Throttling: 10% of all calls refused with the service's throttling error.
-  const throttled = await repeat(3, (i) => provisionOnce({ shape: FIVE_BY_FOUR, latencyMs: D, throttle: 0.1, seed: 11 + i }));
+  // Not through repeat(): a run that fails here is a missed target, reported as such.
+  const throttled: ProvisionRun[] = [];
+  for (let i = 0; i < 3; i++) throttled.push(await provisionOnce({ shape: FIVE_BY_FOUR, latencyMs: D, throttle: 0.1, seed: 11 + i }));
   all.push(...throttled);
   check('10% throttled: every run completes', throttled.every((r) => r.code === 0));
   out(`#### Throttling (${FIVE_BY_FOUR.name}, d = ${D} ms, 10% of calls throttled)`);
@@ -167,10 +174,14 @@ async function main(): Promise<void> {
 
   // Memory: the built CLI in a child process.
   const resultFile = join(tempDir(), 'result.json');
-  const child = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./init-child.ts', import.meta.url)),
-    'init', '--yes', '--no-verify', '--stack', STACK, ...FIVE_BY_FOUR.routeFlags], {
+  const child = spawnSync(process.execPath, [compileMemoryChild(), 'init', '--yes', '--no-verify', '--stack', STACK, ...FIVE_BY_FOUR.routeFlags], {
     cwd: tempDir(), encoding: 'utf8',
-    env: { ...process.env, CI: 'true', NO_COLOR: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'fake', BENCH_LATENCY_MS: String(D), BENCH_RESULT: resultFile },
+    // A clean environment: no NODE_OPTIONS from tsx (its loader would count in the child's RSS).
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'fake', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      BENCH_CLI: fileURLToPath(new URL('../dist/cli.js', import.meta.url)), BENCH_LATENCY_MS: String(D), BENCH_RESULT: resultFile,
+    },
   });
   if (child.status !== 0) throw new Error(`memory child exited ${child.status ?? child.signal ?? '?'}:\n${child.stderr}`);
   const mem = JSON.parse(readFileSync(resultFile, 'utf8')) as { exitCode: number; calls: number; maxRssKb: number; rssBeforeKb: number; initMs: number };
@@ -178,7 +189,7 @@ async function main(): Promise<void> {
   check(`peak RSS of init ${FIVE_BY_FOUR.name} < ${MEMORY_LIMIT_MB} MB`, mem.exitCode === 0 && rssMb < MEMORY_LIMIT_MB, `${rssMb.toFixed(0)} MB`);
   out(`#### Memory (${FIVE_BY_FOUR.name}, built CLI in a child process, d = ${D} ms)`);
   out();
-  table(['peak RSS (maxRSS)', 'RSS before the CLI was imported (node + tsx + fake)', 'import + init wall, cold', 'calls'],
+  table(['peak RSS (maxRSS)', 'RSS before the CLI was imported (node + the fake and its SDK clients)', 'import + init wall, cold', 'calls'],
     [[`**${rssMb.toFixed(0)} MB** (< ${MEMORY_LIMIT_MB} MB)`, `${(mem.rssBeforeKb / 1024).toFixed(0)} MB`, s(mem.initMs), String(mem.calls)]]);
 
   // Start-up.
@@ -194,7 +205,12 @@ async function main(): Promise<void> {
     ['node -e 0', `${st.nodeMs.toFixed(0)} ms`, '1.00×'],
     ['node bin/secure-api.js --help', `${st.helpMs.toFixed(0)} ms`, `**${r2(helpRatio)}**`],
     ['node bin/secure-api.js --version', `${st.versionMs.toFixed(0)} ms`, `**${r2(versionRatio)}**`],
+    ['(reference) node -e "require(\'commander\')"', `${st.commanderMs.toFixed(0)} ms`, `${r2(st.commanderMs / st.nodeMs)}`],
   ]);
+  out('The reference row is what building the commander program costs (commander alone loads child_process and ~125 KB):');
+  out('bin/secure-api.js (CommonJS) answers `--version` from package.json and `--help` with commander\'s own text, rendered');
+  out('at build time (scripts/render-help.mjs), before any of it; subcommand help and terminals under 80 columns load commander.');
+  out();
 
   out('#### Targets');
   out();

@@ -1,6 +1,6 @@
+import { runCli } from './program.js';
 import { renderError } from './ui/render-error.js';
 import type { CommandEnv } from './commands/env.js';
-import { VERSION } from './version.js';
 
 /** The real world: process streams, signals, clock. The only module that touches process.exit. */
 export function processEnv(): CommandEnv {
@@ -39,12 +39,6 @@ export function processEnv(): CommandEnv {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
-  // `--version` alone answers as commander would, without loading it (start-up within 1.5× of bare node).
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
-  const { runCli } = await import('./program.js');
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const env = processEnv();
   const code = await runCli(argv, env, (e) => renderError(env.stderr, e, env.env));

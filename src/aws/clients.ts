@@ -80,7 +80,7 @@ function retriesExhausted(service: ServiceName, command: string, err: unknown, a
       cause: err,
       code: throttled ? 'THROTTLED' : 'AWS_UNAVAILABLE',
       hint: throttled
-        ? 'AWS is limiting the request rate of this account (API Gateway allows about one DeleteRestApi per 30 s). Wait a minute, then run the same command again.'
+        ? `AWS is limiting the request rate of this account${command === 'DeleteRestApiCommand' ? ' (API Gateway allows about one DeleteRestApi per 30 s)' : ''}. Wait a minute, then run the same command again.`
         : 'AWS kept failing on its side (5xx). Check https://health.aws.amazon.com/ and run the same command again later.',
     },
   );
