@@ -132,6 +132,7 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
       defaultRegion: help.defaultRegion,
       regionSource: fromEnv.region === help.defaultRegion && fromEnv.from !== 'default' ? fromEnv.from : undefined,
       profile: o.profile ?? env.env.AWS_PROFILE,
+      endpointUrl,
       stateDirLabel: relative(env.cwd, dir) || '.',
       account: () => withTimeout(accountOf(clientsFor(known.region ?? help.defaultRegion)), 15_000, 'sts:GetCallerIdentity'),
       lookups: awsLookups(clientsFor),

@@ -8,7 +8,7 @@ const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
 /**
  * A table that fits the terminal: rendered at its natural size, and when that is wider than `width`, again with
- * each column narrowed in proportion to its natural width (cells wrap).
+ * the widest columns narrowed first (cells wrap at word boundaries).
  */
 export function table(head: string[], rows: string[][], c: ChalkInstance, width?: number): string {
   const render = (colWidths?: number[]) => {
@@ -26,9 +26,14 @@ export function table(head: string[], rows: string[][], c: ChalkInstance, width?
   if (!width || Math.max(...natural.split('\n').map(visible)) <= width) return natural;
   // Natural width of each column: its longest cell line, plus padding.
   const cols = head.map((h, i) => Math.max(visible(h), ...rows.map((r) => Math.max(0, ...(r[i] ?? '').split('\n').map(visible)))) + 2);
+  // Narrow the widest column, one character at a time, until the table fits: short columns keep their width.
   const budget = Math.max(head.length * 6, width - head.length - 1);
-  const total = cols.reduce((a, b) => a + b, 0);
-  const fitted = cols.map((w) => Math.max(6, Math.floor((w / total) * budget)));
+  const fitted = [...cols];
+  for (let total = fitted.reduce((a, b) => a + b, 0); total > budget; total--) {
+    const widest = fitted.indexOf(Math.max(...fitted));
+    if (fitted[widest]! <= 6) break;
+    fitted[widest]!--;
+  }
   return render(fitted);
 }
 

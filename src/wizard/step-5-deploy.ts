@@ -1,5 +1,6 @@
 import { StackConfigSchema } from '../config/schema.js';
 import { checkStageName } from '../config/validators.js';
+import { invokeBaseUrl } from '../state/outputs.js';
 import { checkWith, type WizardSession } from './session.js';
 
 const descriptionCheck = checkWith(StackConfigSchema.shape.stage.unwrap().shape.description);
@@ -11,5 +12,5 @@ export async function stepDeploy(s: WizardSession): Promise<void> {
   const stage = await s.askText('stage.name', 'Stage name', { default: 'dev', validate: (v) => checkStageName(v.trim()) });
   await s.askText('stage.description', 'Stage description (optional)', { default: '', validate: descriptionCheck, optional: true });
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
-  s.note(`Invoke URL: https://API_ID.execute-api.${region}.amazonaws.com/${stage}`);
+  s.note(`Invoke URL: ${invokeBaseUrl({ region, endpointUrl: s.deps.endpointUrl }, 'API_ID', stage)}`);
 }

@@ -43,6 +43,8 @@ export interface WizardDeps {
   defaultRegion: string;
   regionSource?: string | undefined;
   profile?: string | undefined;
+  /** A custom AWS endpoint (LocalStack…): invoke URLs take its form. */
+  endpointUrl?: string | undefined;
   /** Where state files live, as the user should read it. @default '.secure-api' */
   stateDirLabel?: string | undefined;
   /** The AWS account of the credentials (sts:GetCallerIdentity); throws when there are none. */
