@@ -200,17 +200,23 @@ function oauthScopes(config: StackConfig): string[] {
   return [...s];
 }
 
-/** Depth of the longest dependency chain (in nodes): the critical path. */
-export function criticalPathDepth(plan: Plan): number {
+/** The longest dependency chain, each node weighing `weight(node)`. */
+export function longestPath(plan: Plan, weight: (n: AnyPlanNode) => number): number {
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   const memo = new Map<string, number>();
   const depth = (id: string): number => {
     const known = memo.get(id);
     if (known !== undefined) return known;
     const n = byId.get(id);
-    const d = 1 + Math.max(0, ...(n?.deps ?? []).map(depth));
+    if (!n) return 0;
+    const d = weight(n) + Math.max(0, ...n.deps.map(depth));
     memo.set(id, d);
     return d;
   };
   return Math.max(0, ...plan.nodes.map((n) => depth(n.id)));
+}
+
+/** Depth of the longest dependency chain (in nodes): the critical path. */
+export function criticalPathDepth(plan: Plan): number {
+  return longestPath(plan, () => 1);
 }

@@ -1,5 +1,6 @@
 import type { ResourceKind } from '../resources/types.js';
 import type { AnyPlanNode, Plan } from './specs.js';
+import { longestPath } from './build.js';
 
 /** The AWS calls creating one node of each kind makes (service:Action, IAM spelling). */
 export function createCalls(n: AnyPlanNode): string[] {
@@ -36,18 +37,7 @@ export function createDepth(n: AnyPlanNode): number {
 
 /** The critical path in calls: the longest dependency chain, each node weighing its sequential create calls. */
 export function callWeightedDepth(plan: Plan): number {
-  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const memo = new Map<string, number>();
-  const depth = (id: string): number => {
-    const known = memo.get(id);
-    if (known !== undefined) return known;
-    const n = byId.get(id);
-    if (!n) return 0;
-    const d = createDepth(n) + Math.max(0, ...n.deps.map(depth));
-    memo.set(id, d);
-    return d;
-  };
-  return Math.max(0, ...plan.nodes.map((n) => depth(n.id)));
+  return longestPath(plan, createDepth);
 }
 
 /** Kinds whose deletion is a call of its own even when the whole stack goes (the rest go with their parent). */

@@ -1,4 +1,4 @@
-import { APIGatewayClient, GetGatewayResponseCommand, PutGatewayResponseCommand, GetGatewayResponsesCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetGatewayResponsesCommand, PutGatewayResponseCommand } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -6,27 +6,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { suiteFigures } from './support/figures.js';
-import { killAfter, mutatingCalls, type CallRef } from './support/faults.js';
-import { DESTROY, INIT, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
+import { killAfter, type CallRef } from './support/faults.js';
+import { DESTROY, INIT, destroyAndExpectNothingLeft, learnCalls, scenario, type Scenario } from './support/scenario.js';
 
 const figures = suiteFigures('fault-matrix');
 let s: Scenario | undefined;
 afterEach(() => s?.restore());
 
-/** The mutating calls a clean run makes, learned from a run against a fresh fake. */
-async function learn(argvs: string[][]): Promise<CallRef[]> {
-  const probe = scenario();
-  try {
-    let from = 0;
-    for (const [i, argv] of argvs.entries()) {
-      if (i === argvs.length - 1) from = probe.fake.calls.length;
-      expect((await probe.run(argv)).code).toBe(0);
-    }
-    return mutatingCalls(probe.fake.calls.slice(from));
-  } finally {
-    probe.restore();
-  }
-}
 
 const label = (c: CallRef) => `${c.command} #${c.nth}`;
 
@@ -45,7 +31,7 @@ async function killInitAfter(at: CallRef): Promise<Scenario> {
 
 describe('killed right after a call of init took effect', () => {
   it('re-running init adopts it without a duplicate; destroy then leaves nothing', async () => {
-    const calls = await learn([INIT]);
+    const calls = await learnCalls([INIT]);
     expect(calls.length).toBeGreaterThan(25);
     for (const at of calls) {
       const sc = await killInitAfter(at);
@@ -62,7 +48,7 @@ describe('killed right after a call of init took effect', () => {
   });
 
   it('destroy straight away finds what was being created (by name and tag) and leaves nothing', async () => {
-    const calls = await learn([INIT]);
+    const calls = await learnCalls([INIT]);
     for (const at of calls) {
       const sc = await killInitAfter(at);
       figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `kill after ${label(at)}`);
@@ -75,7 +61,7 @@ describe('killed right after a call of init took effect', () => {
 
 describe('killed right after a call of destroy took effect', () => {
   it('destroy again leaves nothing', async () => {
-    const calls = await learn([INIT, DESTROY]);
+    const calls = await learnCalls([INIT, DESTROY]);
     expect(calls.length).toBeGreaterThanOrEqual(6);
     for (const at of calls) {
       s = scenario();

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { suiteFigures } from './support/figures.js';
 import { interruptAt, mutatingCalls, onCall, type CallRef } from './support/faults.js';
-import { DESTROY, INIT, STACK, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
+import { DESTROY, INIT, STACK, destroyAndExpectNothingLeft, learnCalls, scenario, type Scenario } from './support/scenario.js';
 
 const figures = suiteFigures('interrupt');
 let s: Scenario | undefined;
@@ -14,26 +14,13 @@ afterEach(() => s?.restore());
 
 const label = (c: CallRef) => `${c.command} #${c.nth}`;
 
-async function learn(argvs: string[][]): Promise<CallRef[]> {
-  const probe = scenario();
-  try {
-    let from = 0;
-    for (const [i, argv] of argvs.entries()) {
-      if (i === argvs.length - 1) from = probe.fake.calls.length;
-      expect((await probe.run(argv)).code).toBe(0);
-    }
-    return mutatingCalls(probe.fake.calls.slice(from));
-  } finally {
-    probe.restore();
-  }
-}
 
 /** Calls the fake saw after `from` that change something. */
 const mutatingSince = (sc: Scenario, from: number) => mutatingCalls(sc.fake.calls.slice(from)).length;
 
 describe('Ctrl-C during init', () => {
   it('at every call: exit 130, state exact, resume hint; the re-run completes; destroy leaves nothing', async () => {
-    const calls = await learn([INIT]);
+    const calls = await learnCalls([INIT]);
     for (const at of calls) {
       s = scenario();
       const controller = new AbortController();
@@ -120,7 +107,7 @@ describe('Ctrl-C during init', () => {
 
 describe('Ctrl-C during destroy', () => {
   it('at every call: exit 130 with the hint to run destroy again, which then leaves nothing', async () => {
-    const calls = await learn([INIT, DESTROY]);
+    const calls = await learnCalls([INIT, DESTROY]);
     for (const at of calls) {
       s = scenario();
       expect((await s.run(INIT)).code).toBe(0);

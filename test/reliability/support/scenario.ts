@@ -7,6 +7,7 @@ import type { StateFile } from '../../../src/state/schema.js';
 import { installAwsFake, type AwsFake, type AwsFakeOptions } from '../../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock, type RunOptions, type RunResult } from '../../support/harness.js';
 import { expectNoDuplicates, expectStateMatchesFake } from '../../support/stack-checks.js';
+import { mutatingCalls, type CallRef } from './faults.js';
 
 export const STACK = 'demo';
 /** Two nested routes, a hosted UI with a fixed prefix: every kind of node but the federated IdP (step 6 is the secrets suite's). */
@@ -55,4 +56,19 @@ export async function destroyAndExpectNothingLeft(s: Scenario, what: string): Pr
   expect(left, `left after ${what}`).toEqual([]);
   expect(existsSync(s.statePath), `state file after destroy (${what})`).toBe(false);
   return left.length;
+}
+
+/** The mutating calls a clean run makes (in its last command), learned from runs against a fresh fake. */
+export async function learnCalls(argvs: string[][]): Promise<CallRef[]> {
+  const probe = scenario();
+  try {
+    let from = 0;
+    for (const [i, argv] of argvs.entries()) {
+      if (i === argvs.length - 1) from = probe.fake.calls.length;
+      expect((await probe.run(argv)).code).toBe(0);
+    }
+    return mutatingCalls(probe.fake.calls.slice(from));
+  } finally {
+    probe.restore();
+  }
 }
