@@ -128,6 +128,21 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
     }
   });
 
+  it('with MFA required, no user can sign in unattended: the token-less checks run and the rest are said to be skipped', async () => {
+    const plane = await startFakeDataPlane(fake);
+    try {
+      const r = await runSecureApi(['init', '--yes', '--stack', 'demo', '--mfa', 'required', '--endpoint-url', plane.url, '--json'], { cwd, clock });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { verify: { ok: boolean; skipped?: string; rows: Array<{ check: string; ok: boolean }> } };
+      expect(out.verify.skipped).toMatch(/MFA/);
+      expect(out.verify.rows.some((x) => x.check === 'id-token')).toBe(false);
+      expect(out.verify.rows.filter((x) => x.check === 'no-token').every((x) => x.ok)).toBe(true);
+      expect(fake.resources().filter((x) => x.type === 'user')).toEqual([]);
+    } finally {
+      await plane.close();
+    }
+  });
+
   it('fails with exit 1 when a method lets calls through without a token', async () => {
     const plane = await startFakeDataPlane(fake);
     try {

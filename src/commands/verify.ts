@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
-import { CheckFailed, ExitCode, Interrupted } from '../errors.js';
+import { AwsFailure, CheckFailed, ExitCode, Interrupted } from '../errors.js';
 import { table } from '../ui/tables.js';
-import { runChecks, type CheckReport, type CheckRow } from '../verify/checks.js';
+import { runChecks, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
 import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
 import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
@@ -17,6 +17,8 @@ export interface VerifyOutcome {
   baseUrl: string;
   report: CheckReport;
   testUser: { username: string; signInName: string; removed: boolean };
+  /** Why the checks that need a token did not run (a pool that requires MFA), when they did not. */
+  skipped?: string | undefined;
 }
 
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
@@ -47,22 +49,31 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
     }
   };
   let lastWait = -Infinity;
+  const checkOptions = (tokens?: { idToken: string; accessToken: string }) => ({
+    ...(tokens ? { tokens } : {}),
+    sleep: abortableSleep(env),
+    now: env.now,
+    signal: env.signal,
+    expectedIssuer: t.outputs.issuer,
+    clientId: pool.clientId,
+    onEvent: (e: CheckEvent) => {
+      if (e.type !== 'waiting' || env.now() - lastWait < 2_000) return;
+      lastWait = env.now();
+      r.info(`  waiting for the deployment to answer: ${e.reason} (${Math.round(e.elapsedMs / 1000)}s of up to ${Math.round(e.limitMs / 1000)}s)`);
+    },
+  });
+  const noUser = { username: '', signInName: '', removed: false };
   try {
-    const report = await withTestUser(cognito, pool, (s) => runChecks(routes, {
-      tokens: s,
-      sleep: abortableSleep(env),
-      now: env.now,
-      signal: env.signal,
-      expectedIssuer: t.outputs.issuer,
-      clientId: pool.clientId,
-      onEvent: (e) => {
-        if (e.type !== 'waiting' || env.now() - lastWait < 2_000) return;
-        lastWait = env.now();
-        r.info(`  waiting for the deployment to answer: ${e.reason} (${Math.round(e.elapsedMs / 1000)}s of up to ${Math.round(e.limitMs / 1000)}s)`);
-      },
-    }), { keepUser: o.keepUser, onEvent: onUser, signal: env.signal });
-    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? { username: '', signInName: '', removed: false } };
+    const report = await withTestUser(cognito, pool, (s) => runChecks(routes, checkOptions(s)), { keepUser: o.keepUser, onEvent: onUser, signal: env.signal });
+    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser };
   } catch (err) {
+    if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
+      // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
+      const skipped = `The checks with a token were skipped: ${err.message}. ${err.hint ?? ''}`.trim();
+      r.warn(`${err.message}: checking what needs no token only.`);
+      const report = await runChecks(routes, checkOptions());
+      return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped };
+    }
     if (env.signal.aborted) {
       const left = user !== undefined && !user.removed && !o.keepUser;
       throw new Interrupted('Interrupted during verify.', left ? `The test user ${user?.signInName} may be left: \`secure-api users remove ${user?.signInName}\`.` : undefined);
@@ -94,6 +105,7 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     ui.out(`\n${c.bold('The token was refused. Usual causes:')}`);
     for (const e of report.explanations) ui.out(`  - ${e}`);
   }
+  if (out.skipped) ui.out(`\n${c.yellow('!')} ${out.skipped}`);
   const v = report.verdict;
   ui.out(`\n${v.ok ? c.green(`✓ ${v.summary}`) : v.critical ? c.red.bold(`✗ ${v.summary}`) : c.red(`✗ ${v.summary}`)}${report.waitedMs > 0 ? c.dim(` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)`) : ''}`);
 }
@@ -102,6 +114,7 @@ export function verifyJson(out: VerifyOutcome): unknown {
   return {
     stack: out.stack, invokeUrl: out.baseUrl, ok: out.report.verdict.ok, verdict: out.report.verdict,
     rows: out.report.rows, explanations: out.report.explanations, waitedMs: out.report.waitedMs, testUser: out.testUser,
+    ...(out.skipped ? { skipped: out.skipped } : {}),
   };
 }
 
