@@ -160,7 +160,9 @@ export async function runCli(argv: string[], env: CommandEnv, renderError: (err:
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // Help shown because no command was given (`secure-api`, `secure-api users`): a usage error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
       // commander has already printed its message.
       return 2;
     }

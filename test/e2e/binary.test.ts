@@ -52,6 +52,15 @@ describe('the built binary', () => {
     expect(doc.criticalPathDepth).toBeGreaterThan(1);
   });
 
+  it('no command shows the help as a usage error (exit 2); asking for help is not an error', async () => {
+    const none = await secureApi([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Usage: secure-api/);
+    expect((await secureApi(['help'])).code).toBe(0);
+    expect((await secureApi(['help', 'init'])).code).toBe(0);
+    expect((await secureApi(['users'])).code).toBe(2);
+  });
+
   it('a bad flag exits 2 with a message', async () => {
     const r = await secureApi(['init', '--bogus']);
     expect(r.code).toBe(2);
