@@ -1,9 +1,7 @@
 import { relative } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { defaultRegion } from '../aws/region.js';
-import {
-  checkEmail, checkHeaderName, checkResourceName, checkSesIdentityArn,
-} from '../config/validators.js';
+import { flagsToConfig } from '../config/flags.js';
 import { UsageError } from '../errors.js';
 import { stackOutputs } from '../state/outputs.js';
 import { readState, stateDir, statePath } from '../state/store.js';
@@ -11,81 +9,6 @@ import { makeChalk } from '../ui/output.js';
 import { outputsText, table } from '../ui/tables.js';
 import { accountOf, endpointOf, makeClients, type CommandEnv } from './env.js';
 import { initOptionsSchema, prepareInit, runInit, type AskForConfig, type InitOptions } from './init.js';
-
-type Tree = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function setKey(tree: Tree, key: string, value: unknown): void {
-  const parts = key.split('.');
-  const last = parts.pop()!;
-  let node = tree;
-  for (const p of parts) node = (node[p] ??= {}) as Tree;
-  node[last] = value;
-}
-
-function must(flag: string, err: string | undefined): void {
-  if (err) throw new UsageError(`${flag}: ${err}`);
-}
-
-/**
- * init's per-question flags (--api-name, --mfa…) as config keys, checked by the same validators as the
- * prompts and the --config file. They win over --config.
- */
-export function flagsToConfig(opts: Record<string, unknown>): Tree {
-  const out: Tree = {};
-  const name = (flag: string, v: unknown, key: string, what: string) => {
-    const s = str(v);
-    if (s === undefined) return;
-    must(flag, checkResourceName(s, what, 128));
-    setKey(out, key, s);
-  };
-  name('--api-name', opts.apiName, 'api.name', 'API name');
-  name('--user-pool-name', opts.userPoolName, 'userPool.name', 'user pool name');
-  name('--app-client-name', opts.appClientName, 'appClient.name', 'app client name');
-  name('--authorizer-name', opts.authorizerName, 'authorizer.name', 'authorizer name');
-  const apiDescription = str(opts.apiDescription);
-  if (apiDescription !== undefined) setKey(out, 'api.description', apiDescription);
-  const endpointType = str(opts.endpointType);
-  if (endpointType !== undefined) setKey(out, 'api.endpointType', endpointType.toUpperCase());
-  const signIn = str(opts.signIn);
-  if (signIn !== undefined) {
-    const ids = signIn.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
-    const bad = ids.find((x) => !['username', 'email', 'phone'].includes(x));
-    if (bad !== undefined || ids.length === 0) throw new UsageError(`--sign-in: "${bad ?? signIn}" is not one of username, email, phone (give a comma-separated list)`);
-    setKey(out, 'userPool.signInIdentifiers', [...new Set(ids)]);
-  }
-  const minLength = str(opts.passwordMinLength);
-  if (minLength !== undefined) {
-    const n = Number(minLength);
-    if (!Number.isInteger(n) || n < 6 || n > 99) throw new UsageError(`--password-min-length: "${minLength}" must be a whole number from 6 to 99`);
-    setKey(out, 'userPool.passwordPolicy.minLength', n);
-  }
-  const mfa = str(opts.mfa);
-  if (mfa !== undefined) setKey(out, 'userPool.mfa.mode', ({ off: 'OFF', optional: 'OPTIONAL', required: 'ON' } as Record<string, string>)[mfa] ?? mfa);
-  const email = str(opts.email);
-  const from = str(opts.emailFrom);
-  const sourceArn = str(opts.sesIdentityArn);
-  if (email === 'cognito') {
-    if (from || sourceArn) throw new UsageError('--email cognito sends from Cognito\'s own address: drop --email-from and --ses-identity-arn, or use --email ses');
-    setKey(out, 'userPool.email', { type: 'COGNITO_DEFAULT' });
-  } else if (email === 'ses' || from !== undefined || sourceArn !== undefined) {
-    if (!from || !sourceArn) throw new UsageError('Amazon SES email needs both --email-from <address> and --ses-identity-arn <arn>');
-    must('--email-from', checkEmail(from.replace(/^.*<([^>]+)>\s*$/, '$1')));
-    must('--ses-identity-arn', checkSesIdentityArn(sourceArn));
-    setKey(out, 'userPool.email', { type: 'SES', from, sourceArn });
-  }
-  if (opts.hostedUi === true) setKey(out, 'hostedUi.enabled', true);
-  const header = str(opts.identityHeader);
-  if (header !== undefined) {
-    must('--identity-header', checkHeaderName(header));
-    setKey(out, 'authorizer.identityHeader', header);
-  }
-  const scopes = str(opts.authorizerScopes);
-  if (scopes !== undefined) setKey(out, 'authorizer.scopes', scopes.split(/[\s,]+/).filter(Boolean));
-  const stageDescription = str(opts.stageDescription);
-  if (stageDescription !== undefined) setKey(out, 'stage.description', stageDescription);
-  return out;
-}
 
 /** A summary of a recorded stack, like `status --offline`, for the wizard's "show it". */
 function describeRecorded(env: CommandEnv, path: string): string {

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
-import { overlayFlags, resolveConfig } from '../config/resolve.js';
+import { overlayFlags } from '../config/flags.js';
+import { resolveConfig } from '../config/resolve.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { checkStackName } from '../config/validators.js';
 import { apply, requireSecrets } from '../engine/engine.js';
@@ -53,14 +54,6 @@ function readConfigFile(path: string, cwd: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
-/** b's keys over a's, object by object (flags over the --config file); a `type`d object (one variant of a union) replaces. */
-function mergeConfig(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  for (const [k, v] of Object.entries(b)) out[k] = isObj(v) && isObj(out[k]) && !('type' in v) ? mergeConfig(out[k], v) : v;
-  return out;
-}
-
 /** JSON with object keys sorted: a name given explicitly and the same name derived differ only in key order. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'object' && x !== null && !Array.isArray(x)
@@ -91,10 +84,10 @@ export type AskForConfig = (known: StackConfigInput, prompter: Prompter, help: {
 /** Flags + --config file (+ existing state) → a validated StackConfig and its plan. No AWS call. */
 export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   checkCommon(o);
-  const file = mergeConfig(o.config ? readConfigFile(o.config, env.cwd) : {}, o.flagConfig ?? {});
+  const file = o.config ? readConfigFile(o.config, env.cwd) : {};
   const input = overlayFlags(file, {
     stack: o.stack, region: o.region, routes: o.route, appClient: o.appClient, hostedUi: o.hostedUi, domainPrefix: o.domainPrefix, stage: o.stage,
-  });
+  }, o.flagConfig);
   const stack = typeof input.stack === 'string' ? input.stack : 'secure-api';
   const stackErr = checkStackName(stack);
   if (stackErr) throw new UsageError(o.stack !== undefined ? `--stack: ${stackErr}` : stackErr);

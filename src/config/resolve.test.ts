@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { overlayFlags, parseRouteFlag, resolveConfig } from './resolve.js';
+import { overlayFlags, parseRouteFlag } from './flags.js';
+import { resolveConfig } from './resolve.js';
 
 const opts = { defaultRegion: 'eu-west-1', suffix: () => 'abc123' };
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { StackConfigSchema, type StackConfig, type StackConfigInput } from './schema.js';
-import { checkDomainPrefix, checkMethod, checkResourcePath, type HttpMethod } from './validators.js';
+import { StackConfigSchema, type StackConfig } from './schema.js';
+import { checkDomainPrefix } from './validators.js';
 
 /** Render zod issues as one message per problem, naming the field as a config-file path. */
 export function formatIssues(issues: z.core.$ZodIssue[], source: string): string {
@@ -14,55 +14,6 @@ export function formatIssues(issues: z.core.$ZodIssue[], source: string): string
     return `  ${where}: ${msg}`;
   });
   return `${source} is not valid:\n${lines.join('\n')}`;
-}
-
-/** "GET,POST /items/{id}" → { methods, path }. */
-export function parseRouteFlag(value: string): { methods: HttpMethod[]; path: string } {
-  const m = /^\s*([A-Za-z,]+)\s+(\S+)\s*$/.exec(value);
-  if (!m) throw new UsageError(`--route "${value}" must be METHODS PATH, like "GET,POST /items" or "GET /items/{id}"`);
-  const methods = m[1]!.split(',').filter(Boolean).map((x) => x.toUpperCase());
-  const path = m[2]!;
-  for (const meth of methods) {
-    const err = checkMethod(meth);
-    if (err) throw new UsageError(`--route "${value}": ${err}`);
-  }
-  if (new Set(methods).size !== methods.length) throw new UsageError(`--route "${value}": a method is listed twice`);
-  const perr = checkResourcePath(path);
-  if (perr) throw new UsageError(`--route "${value}": ${perr}`);
-  return { methods: methods as HttpMethod[], path };
-}
-
-/** Flag values that overlay the config file (each is also a config key). */
-export interface ConfigFlags {
-  stack?: string | undefined;
-  region?: string | undefined;
-  routes?: string[] | undefined;
-  appClient?: 'public' | 'confidential' | string | undefined;
-  hostedUi?: boolean | undefined;
-  domainPrefix?: string | undefined;
-  stage?: string | undefined;
-}
-
-/** Apply flags on top of the parsed config file (flags win). */
-export function overlayFlags(file: Record<string, unknown>, flags: ConfigFlags): StackConfigInput {
-  const out: Record<string, unknown> = structuredClone(file);
-  const sub = (key: string): Record<string, unknown> => {
-    const v = out[key];
-    if (v === undefined) out[key] = {};
-    else if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`config key "${key}" must be an object`);
-    return out[key] as Record<string, unknown>;
-  };
-  if (flags.stack !== undefined) out.stack = flags.stack;
-  if (flags.region !== undefined) out.region = flags.region;
-  if (flags.routes && flags.routes.length) out.routes = flags.routes.map(parseRouteFlag);
-  if (flags.appClient !== undefined) {
-    if (flags.appClient !== 'public' && flags.appClient !== 'confidential') throw new UsageError(`--app-client must be "public" or "confidential", not "${flags.appClient}"`);
-    sub('appClient').type = flags.appClient;
-  }
-  if (flags.hostedUi === false) sub('hostedUi').enabled = false;
-  if (flags.domainPrefix !== undefined) sub('hostedUi').domainPrefix = flags.domainPrefix;
-  if (flags.stage !== undefined) sub('stage').name = flags.stage;
-  return out as StackConfigInput;
 }
 
 export function randomSuffix(n = 6): string {

@@ -1,0 +1,142 @@
+import { UsageError } from '../errors.js';
+import type { StackConfigInput } from './schema.js';
+import {
+  checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, type HttpMethod,
+} from './validators.js';
+
+/*
+ * init's flags as config keys: the one place a flag becomes a key of the --config file. Flags win over the
+ * file; the result is validated and completed by resolveConfig like any other input.
+ */
+
+/** "GET,POST /items/{id}" → { methods, path }. */
+export function parseRouteFlag(value: string): { methods: HttpMethod[]; path: string } {
+  const m = /^\s*([A-Za-z,]+)\s+(\S+)\s*$/.exec(value);
+  if (!m) throw new UsageError(`--route "${value}" must be METHODS PATH, like "GET,POST /items" or "GET /items/{id}"`);
+  const methods = m[1]!.split(',').filter(Boolean).map((x) => x.toUpperCase());
+  const path = m[2]!;
+  for (const meth of methods) {
+    const err = checkMethod(meth);
+    if (err) throw new UsageError(`--route "${value}": ${err}`);
+  }
+  if (new Set(methods).size !== methods.length) throw new UsageError(`--route "${value}": a method is listed twice`);
+  const perr = checkResourcePath(path);
+  if (perr) throw new UsageError(`--route "${value}": ${perr}`);
+  return { methods: methods as HttpMethod[], path };
+}
+
+/** Flag values that overlay the config file (each is also a config key). */
+export interface ConfigFlags {
+  stack?: string | undefined;
+  region?: string | undefined;
+  routes?: string[] | undefined;
+  appClient?: 'public' | 'confidential' | string | undefined;
+  hostedUi?: boolean | undefined;
+  domainPrefix?: string | undefined;
+  stage?: string | undefined;
+}
+
+/** Apply flags on top of the parsed config file (flags win): the per-question keys of flagsToConfig, then these. */
+export function overlayFlags(file: Record<string, unknown>, flags: ConfigFlags, perQuestion: Record<string, unknown> = {}): StackConfigInput {
+  const out: Record<string, unknown> = mergeConfig(structuredClone(file), perQuestion);
+  const sub = (key: string): Record<string, unknown> => {
+    const v = out[key];
+    if (v === undefined) out[key] = {};
+    else if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`config key "${key}" must be an object`);
+    return out[key] as Record<string, unknown>;
+  };
+  if (flags.stack !== undefined) out.stack = flags.stack;
+  if (flags.region !== undefined) out.region = flags.region;
+  if (flags.routes && flags.routes.length) out.routes = flags.routes.map(parseRouteFlag);
+  if (flags.appClient !== undefined) {
+    if (flags.appClient !== 'public' && flags.appClient !== 'confidential') throw new UsageError(`--app-client must be "public" or "confidential", not "${flags.appClient}"`);
+    sub('appClient').type = flags.appClient;
+  }
+  if (flags.hostedUi === false) sub('hostedUi').enabled = false;
+  if (flags.domainPrefix !== undefined) sub('hostedUi').domainPrefix = flags.domainPrefix;
+  if (flags.stage !== undefined) sub('stage').name = flags.stage;
+  return out as StackConfigInput;
+}
+
+type Tree = Record<string, unknown>;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function setKey(tree: Tree, key: string, value: unknown): void {
+  const parts = key.split('.');
+  const last = parts.pop()!;
+  let node = tree;
+  for (const p of parts) node = (node[p] ??= {}) as Tree;
+  node[last] = value;
+}
+
+function must(flag: string, err: string | undefined): void {
+  if (err) throw new UsageError(`${flag}: ${err}`);
+}
+
+/**
+ * init's per-question flags (--api-name, --mfa…) as config keys, checked by the same validators as the
+ * prompts and the --config file. They win over --config.
+ */
+export function flagsToConfig(opts: Record<string, unknown>): Tree {
+  const out: Tree = {};
+  const name = (flag: string, v: unknown, key: string, what: string) => {
+    const s = str(v);
+    if (s === undefined) return;
+    must(flag, checkResourceName(s, what, 128));
+    setKey(out, key, s);
+  };
+  name('--api-name', opts.apiName, 'api.name', 'API name');
+  name('--user-pool-name', opts.userPoolName, 'userPool.name', 'user pool name');
+  name('--app-client-name', opts.appClientName, 'appClient.name', 'app client name');
+  name('--authorizer-name', opts.authorizerName, 'authorizer.name', 'authorizer name');
+  const apiDescription = str(opts.apiDescription);
+  if (apiDescription !== undefined) setKey(out, 'api.description', apiDescription);
+  const endpointType = str(opts.endpointType);
+  if (endpointType !== undefined) setKey(out, 'api.endpointType', endpointType.toUpperCase());
+  const signIn = str(opts.signIn);
+  if (signIn !== undefined) {
+    const ids = signIn.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+    const bad = ids.find((x) => !['username', 'email', 'phone'].includes(x));
+    if (bad !== undefined || ids.length === 0) throw new UsageError(`--sign-in: "${bad ?? signIn}" is not one of username, email, phone (give a comma-separated list)`);
+    setKey(out, 'userPool.signInIdentifiers', [...new Set(ids)]);
+  }
+  const minLength = str(opts.passwordMinLength);
+  if (minLength !== undefined) {
+    const n = Number(minLength);
+    if (!Number.isInteger(n) || n < 6 || n > 99) throw new UsageError(`--password-min-length: "${minLength}" must be a whole number from 6 to 99`);
+    setKey(out, 'userPool.passwordPolicy.minLength', n);
+  }
+  const mfa = str(opts.mfa);
+  if (mfa !== undefined) setKey(out, 'userPool.mfa.mode', ({ off: 'OFF', optional: 'OPTIONAL', required: 'ON' } as Record<string, string>)[mfa] ?? mfa);
+  const email = str(opts.email);
+  const from = str(opts.emailFrom);
+  const sourceArn = str(opts.sesIdentityArn);
+  if (email === 'cognito') {
+    if (from || sourceArn) throw new UsageError('--email cognito sends from Cognito\'s own address: drop --email-from and --ses-identity-arn, or use --email ses');
+    setKey(out, 'userPool.email', { type: 'COGNITO_DEFAULT' });
+  } else if (email === 'ses' || from !== undefined || sourceArn !== undefined) {
+    if (!from || !sourceArn) throw new UsageError('Amazon SES email needs both --email-from <address> and --ses-identity-arn <arn>');
+    must('--email-from', checkEmail(from.replace(/^.*<([^>]+)>\s*$/, '$1')));
+    must('--ses-identity-arn', checkSesIdentityArn(sourceArn));
+    setKey(out, 'userPool.email', { type: 'SES', from, sourceArn });
+  }
+  if (opts.hostedUi === true) setKey(out, 'hostedUi.enabled', true);
+  const header = str(opts.identityHeader);
+  if (header !== undefined) {
+    must('--identity-header', checkHeaderName(header));
+    setKey(out, 'authorizer.identityHeader', header);
+  }
+  const scopes = str(opts.authorizerScopes);
+  if (scopes !== undefined) setKey(out, 'authorizer.scopes', scopes.split(/[\s,]+/).filter(Boolean));
+  const stageDescription = str(opts.stageDescription);
+  if (stageDescription !== undefined) setKey(out, 'stage.description', stageDescription);
+  return out;
+}
+
+/** b's keys over a's, object by object (flags over the --config file); a `type`d object (one variant of a union) replaces. */
+export function mergeConfig(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const [k, v] of Object.entries(b)) out[k] = isObj(v) && isObj(out[k]) && !('type' in v) ? mergeConfig(out[k], v) : v;
+  return out;
+}
