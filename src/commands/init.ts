@@ -14,7 +14,7 @@ import { createCalls, planCalls } from '../plan/calls.js';
 import type { Plan } from '../plan/specs.js';
 import { acquireLock } from '../state/lock.js';
 import { stackOutputs } from '../state/outputs.js';
-import { STATE_VERSION, type StateFile } from '../state/schema.js';
+import { STATE_VERSION, newStateId, type StateFile } from '../state/schema.js';
 import { StateStore, readState, stateDir, statePath, writeFileAtomic } from '../state/store.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { outputsText, planTable } from '../ui/tables.js';
@@ -178,8 +178,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const current = readState(path) ?? existing;
     const now = new Date(env.now()).toISOString();
     const state: StateFile = current ?? {
-      version: STATE_VERSION, stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
-      config: config as unknown as Record<string, unknown>, nodes: {},
+      version: STATE_VERSION, stateId: newStateId(), stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
+      config: config as unknown as Record<string, unknown>, history: [], nodes: {},
       ...(endpointUrl ? { endpointUrl } : {}), ...(o.profile ? { profile: o.profile } : {}),
     };
     // Same configuration (checked above), perhaps with a new domain prefix: record what is being built.

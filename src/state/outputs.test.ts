@@ -3,7 +3,7 @@ import { invokeBaseUrl, stackOutputs } from './outputs.js';
 import { STATE_VERSION, type StateFile } from './schema.js';
 
 const state = (extra: Partial<StateFile> = {}): StateFile => ({
-  version: STATE_VERSION, stack: 'demo', region: 'eu-west-1', account: '111122223333', createdAt: 'x', updatedAt: 'x', complete: true,
+  version: STATE_VERSION, stateId: 'test-state-id', stack: 'demo', region: 'eu-west-1', account: '111122223333', createdAt: 'x', updatedAt: 'x', complete: true,
   config: { routes: [{ path: '/items', methods: ['GET', 'POST'] }, { path: '/health', methods: ['GET'], public: true }], stage: { name: 'dev' }, hostedUi: { callbackUrls: ['http://localhost:8765/callback'], scopes: ['openid'] } },
   nodes: {
     api: { kind: 'rest-api', status: 'created', out: { apiId: 'abc123defg', rootResourceId: 'r' }, label: '', deps: [], updatedAt: 'x' },

@@ -1,26 +1,50 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../resources/types.js';
 
-export const STATE_VERSION = 1;
+/**
+ * 2: the state's own id (tagged on every resource, so two stacks of one name never touch each other's), ownership
+ * per node (created by us / adopted from the user), an `updating` journal status, and the previous configurations.
+ */
+export const STATE_VERSION = 2;
+/** How many earlier configurations the state keeps, newest last (plan and status say what changed and when). */
+export const CONFIG_HISTORY = 5;
 
 export const NodeRecordSchema = z.object({
   kind: z.enum(RESOURCE_KINDS),
-  /** creating: the create call may have happened (journaled before it); created: `out` holds its ids; deleting: delete under way. */
-  status: z.enum(['creating', 'created', 'deleting']),
+  /**
+   * creating: the create call may have happened (journaled before it); created: `out` holds its ids;
+   * updating: an update call may have happened (`pending` holds the spec being applied); deleting: delete under way.
+   */
+  status: z.enum(['creating', 'created', 'updating', 'deleting']),
+  /** created (or absent): ours, removed by destroy. adopted: the user's (an existing API or pool), only put back by destroy. */
+  owned: z.enum(['created', 'adopted']).optional(),
   /** Physical ids / ARNs. */
   out: z.record(z.string(), z.string()).default({}),
   label: z.string().default(''),
   /** Ids of the nodes this one depended on, so destroy can order itself without the config. */
   deps: z.array(z.string()).default([]),
   parent: z.string().optional(),
-  /** The node's spec as planned (no secrets: IdP secrets are named by environment variable only). */
+  /** The node's spec as applied (no secrets: IdP secrets are named by environment variable only). */
   spec: z.unknown().optional(),
+  /** While `updating`: the spec being applied (the recorded `spec` is still the one AWS last had for sure). */
+  pending: z.unknown().optional(),
+  /** On an adopted resource: the values it had before we changed them, by field, so destroy can put them back. */
+  prior: z.record(z.string(), z.unknown()).optional(),
   updatedAt: z.string(),
 }).strict();
 export type NodeRecord = z.infer<typeof NodeRecordSchema>;
 
+export const ConfigHistoryEntrySchema = z.object({
+  /** When this configuration stopped being the current one. */
+  replacedAt: z.string(),
+  config: z.record(z.string(), z.unknown()),
+}).strict();
+
 export const StateFileSchema = z.object({
   version: z.literal(STATE_VERSION),
+  /** Made once with the state; every resource is tagged with it (secure-api:state-id) beside secure-api:stack. */
+  stateId: z.string().min(1),
   stack: z.string(),
   region: z.string(),
   account: z.string(),
@@ -32,6 +56,54 @@ export const StateFileSchema = z.object({
   complete: z.boolean().default(false),
   /** The resolved StackConfig (see src/config/schema.ts); never holds a secret. */
   config: z.record(z.string(), z.unknown()),
+  /** Earlier configurations, oldest first, at most CONFIG_HISTORY (absent: none). */
+  history: z.array(ConfigHistoryEntrySchema).optional(),
+  /**
+   * Made by secure-api before state version 2: its resources carry only secure-api:stack, not the state id, so
+   * adoption of those accepts the stack tag alone. New states never set it.
+   */
+  legacyTags: z.boolean().optional(),
   nodes: z.record(z.string(), NodeRecordSchema),
 }).strict();
 export type StateFile = z.infer<typeof StateFileSchema>;
+
+/** A new state id: random, short enough for a tag value, never reused. */
+export function newStateId(): string {
+  return randomUUID();
+}
+
+/** Version 1 → 2: a state id is made (the resources made under 1 keep only the stack tag: `legacyTags`); every node was ours. */
+function migrateV1(doc: Record<string, unknown>): Record<string, unknown> {
+  const nodes = (doc.nodes ?? {}) as Record<string, Record<string, unknown>>;
+  return {
+    ...doc,
+    version: 2,
+    stateId: newStateId(),
+    legacyTags: true,
+    history: [],
+    nodes,
+  };
+}
+
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = { 1: migrateV1 };
+
+/** Bring an older state document up to STATE_VERSION, one version at a time. Newer or unknown versions are returned as they are. */
+export function migrateState(doc: unknown): { doc: unknown; migratedFrom?: number } {
+  if (typeof doc !== 'object' || doc === null) return { doc };
+  let cur = doc as Record<string, unknown>;
+  const from = cur.version;
+  if (typeof from !== 'number' || from >= STATE_VERSION) return { doc };
+  for (let v = from; v < STATE_VERSION; v++) {
+    const step = MIGRATIONS[v];
+    if (!step) return { doc: cur };
+    cur = step(cur);
+  }
+  return { doc: cur, migratedFrom: from };
+}
+
+/** Record a new configuration, keeping the one it replaces in the history. */
+export function recordConfig(state: StateFile, config: Record<string, unknown>, at: string): void {
+  if (JSON.stringify(state.config) === JSON.stringify(config)) return;
+  if (Object.keys(state.config).length) state.history = [...(state.history ?? []), { replacedAt: at, config: state.config }].slice(-CONFIG_HISTORY);
+  state.config = config;
+}

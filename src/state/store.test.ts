@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import { readState, StateStore } from './store.js';
-import { STATE_VERSION, type StateFile } from './schema.js';
+import { CONFIG_HISTORY, STATE_VERSION, recordConfig, type StateFile } from './schema.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'state-'));
-const state = (): StateFile => ({ version: STATE_VERSION, stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: false, config: {}, nodes: {} });
+const state = (): StateFile => ({ version: STATE_VERSION, stateId: 'test-state-id', stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: false, config: {}, nodes: {} });
 
 describe('state file', () => {
   it('is written atomically with mode 0600 and the previous version kept as .bak', () => {
@@ -45,5 +45,32 @@ describe('lock', () => {
     const warnings: string[] = [];
     acquireLock(path, 'init', (m) => warnings.push(m))();
     expect(warnings[0]).toMatch(/stale lock/);
+  });
+});
+
+describe('state file versions', () => {
+  it('reads a version-1 file as version 2: a new state id, legacyTags (its resources carry only the stack tag), no history', () => {
+    const path = join(dir(), 's.json');
+    const v1 = { version: 1, stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: true, config: { a: 1 },
+      nodes: { api: { kind: 'rest-api', status: 'created', out: { apiId: 'a1' }, label: 'api', deps: [], updatedAt: 'x' } } };
+    writeFileSync(path, JSON.stringify(v1));
+    const s = readState(path)!;
+    expect(s.version).toBe(2);
+    expect(s.stateId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(s.legacyTags).toBe(true);
+    expect(s.nodes.api!.out).toEqual({ apiId: 'a1' });
+    expect(s.nodes.api!.owned).toBeUndefined();
+    // The file itself is not rewritten by reading it.
+    expect(JSON.parse(readFileSync(path, 'utf8')).version).toBe(1);
+  });
+
+  it('keeps the configurations it replaces, at most CONFIG_HISTORY, oldest first', () => {
+    const s = state();
+    s.config = { n: 0 };
+    for (let n = 1; n <= CONFIG_HISTORY + 2; n++) recordConfig(s, { n }, `t${n}`);
+    expect(s.history!.map((h) => h.config.n)).toEqual([2, 3, 4, 5, 6]);
+    expect(s.history!.at(-1)!.replacedAt).toBe(`t${CONFIG_HISTORY + 2}`);
+    recordConfig(s, { n: CONFIG_HISTORY + 2 }, 'same');
+    expect(s.history!.length).toBe(CONFIG_HISTORY);
   });
 });

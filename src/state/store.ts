@@ -2,7 +2,7 @@ import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readF
 import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { STATE_VERSION, StateFileSchema, type StateFile } from './schema.js';
+import { STATE_VERSION, StateFileSchema, migrateState, type StateFile } from './schema.js';
 import { formatIssues } from '../config/resolve.js';
 
 export const DEFAULT_STATE_DIR = '.secure-api';
@@ -81,10 +81,12 @@ export function readState(path: string): StateFile | undefined {
     throw new UsageError(`the state file ${path} is not valid JSON (truncated or edited?); it was left untouched`,
       `A previous version may be in ${path}.bak. Restore it, or remove the file and use \`secure-api destroy --orphans\` to find the stack's resources by tag.`, 'BAD_STATE');
   }
+  // An older version is migrated in memory; the file is rewritten in the new version at the next save.
+  json = migrateState(json).doc;
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version !== STATE_VERSION) {
     throw new UsageError(`the state file ${path} has version ${version}; this secure-api reads version ${STATE_VERSION}`,
-      version > STATE_VERSION ? 'It was written by a newer secure-api: upgrade secure-api.' : 'It was written by an older secure-api.', 'BAD_STATE');
+      version > STATE_VERSION ? 'It was written by a newer secure-api: upgrade secure-api.' : 'It was written by a secure-api too old to migrate from.', 'BAD_STATE');
   }
   const parsed = StateFileSchema.safeParse(json);
   if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, `the state file ${path}`), 'It was left untouched.', 'BAD_STATE');

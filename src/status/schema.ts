@@ -28,7 +28,7 @@ export const resourceStatusSchema = z.object({
   /** Every id / ARN the state file records for it. */
   ids: z.record(z.string(), z.string()),
   /** What the state file says about it. */
-  recorded: z.enum(['creating', 'created', 'deleting']),
+  recorded: z.enum(['creating', 'created', 'updating', 'deleting']),
   state: z.enum(RESOURCE_STATES),
   /** What differs from what secure-api made (empty when present or unchecked). */
   problems: z.array(z.string()),

@@ -123,7 +123,7 @@ const CASES: Case[] = [
   { name: 'destroy with two stacks and no --stack', argv: ['destroy', '--yes'], files: { '.secure-api/one.json': state('one'), '.secure-api/two.json': state('two') }, says: /2 stacks in .*: one, two; say which with --stack/ },
   { name: 'status with no stack at all', argv: ['status'], says: /no stack in .*[\s\S]*secure-api init/ },
   { name: 'state file that is not JSON', argv: ['destroy', '--yes', '--stack', 'demo'], files: { '.secure-api/demo.json': '{"version": 1, "stack": ' }, says: /the state file .*demo\.json is not valid JSON/ },
-  { name: 'state file from a newer secure-api', argv: ['status', '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, version: 3 }) }, says: /has version 3; this secure-api reads version 1/ },
+  { name: 'state file from a newer secure-api', argv: ['status', '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, version: 3 }) }, says: /has version 3; this secure-api reads version 2/ },
   { name: 'state file with a bad node', argv: [...YES, '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, nodes: { api: { kind: 'rest-api', status: 'gone', updatedAt: at } } }) }, says: /nodes\.api\.status/ },
   { name: 'init with another configuration of an existing stack', argv: [...YES, '--stack', 'demo', '--stage', 'prod'], files: { '.secure-api/demo.json': state('demo', 'us-east-1', { stack: 'demo' }) }, says: /stack "demo" already exists with a different configuration/ },
   // ── flags and confirmations ──
