@@ -4,9 +4,10 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { STSClient } from '@aws-sdk/client-sts';
+import { KeyedMutex, TokenBucket, restApiOfWrite } from './api-gateway-pacing.js';
 import { Limiter } from './limiter.js';
 import { withRetry } from './retry.js';
-import { awsErrorName, isThrottling, isTransient } from './errors.js';
+import { awsErrorName, isConcurrentModification, isRefusedUnacted, isThrottling, isTransient } from './errors.js';
 import { AwsFailure } from '../errors.js';
 
 export interface AwsTarget {
@@ -35,6 +36,8 @@ export interface AwsClients {
    * calls queued behind the limiter do not each wait out a full retry budget before the error is shown.
    */
   stopRetrying?: () => void;
+  /** False once stopRetrying was called (createOnce reads it too). */
+  isRetrying?: () => boolean;
 }
 
 export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging';
@@ -48,7 +51,20 @@ export interface ClientOptions {
   maxRetryMs?: number;
   random?: () => number;
   onRetry?: (service: ServiceName, command: string, err: unknown, delayMs: number) => void;
+  /** API Gateway's account-wide control-plane quota, which every call is paced under. @default { ratePerSecond: 10, burst: 40 } */
+  apigatewayQuota?: { ratePerSecond: number; burst: number };
 }
+
+/**
+ * Creates that are not idempotent: sent again after a timeout or a 5xx, they may make a second one. The sender
+ * retries them only on answers that prove nothing happened (throttled, concurrent modification); the handler wraps
+ * them in createOnce (./create-once.ts), which looks for what the failed attempt may have made before sending again.
+ * Keyed "service:Command".
+ */
+export const CREATE_ONCE_COMMANDS = new Set<string>([
+  'apigateway:CreateRestApiCommand', 'apigateway:CreateAuthorizerCommand', 'apigateway:CreateDeploymentCommand',
+  'apigateway:CreateResourceCommand',
+]);
 
 type AnyClient = { send(command: unknown): Promise<unknown> };
 type Ctor = new (config: Record<string, unknown>) => AnyClient;
@@ -72,6 +88,12 @@ function retriesExhausted(service: ServiceName, command: string, err: unknown, a
   const call = `${IAM_PREFIX[service]}:${command.replace(/Command$/, '')}`;
   const throttled = isThrottling(err);
   const name = awsErrorName(err) ?? 'Error';
+  if (isConcurrentModification(err)) {
+    return new AwsFailure(`${call} was refused on all ${attempts} attempts over ${(elapsedMs / 1000).toFixed(0)} s: another change to this REST API kept it busy (${name})`, {
+      awsName: name, cause: err, code: 'AWS_UNAVAILABLE',
+      hint: 'Something else (the console, another tool or run) is changing this API. Let it finish, then run the same command again.',
+    });
+  }
   const message = (err as { message?: string } | undefined)?.message ?? String(err);
   return new AwsFailure(
     `${call} was ${throttled ? 'throttled' : 'failing'} on all ${attempts} attempts over ${(elapsedMs / 1000).toFixed(0)} s (${name}: ${message})`,
@@ -98,6 +120,11 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
   ) as Record<ServiceName, Limiter>;
   const built = new Map<ServiceName, AnyClient>();
   let retrying = true;
+  // One write in flight per REST API (reads overlap freely); the lock is taken before a limiter slot, so writes
+  // queued on a busy API never hold back reads or other APIs.
+  const apiWrites = new KeyedMutex();
+  const quota = opts.apigatewayQuota ?? { ratePerSecond: 10, burst: 40 };
+  const bucket = new TokenBucket(quota.ratePerSecond, quota.burst, { now: opts.now, sleep: opts.sleep });
   const client = (service: ServiceName): AnyClient => {
     let c = built.get(service);
     if (!c) {
@@ -115,18 +142,23 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
     return c;
   };
   const sender = (service: ServiceName) => ({
-    send: ((command: { constructor: { name: string } }) => {
+    send: ((command: { constructor: { name: string }; input?: unknown }) => {
       const name = command.constructor.name;
       calls.push({ service, command: name.replace(/Command$/, '') });
-      return limiters[service].run(async () => {
+      const once = CREATE_ONCE_COMMANDS.has(`${service}:${name}`);
+      const attempt = service === 'apigateway'
+        ? () => bucket.take().then(() => client(service).send(command))
+        : () => client(service).send(command);
+      const apiId = service === 'apigateway' ? restApiOfWrite(name, command.input) : undefined;
+      return apiWrites.run(apiId, () => limiters[service].run(async () => {
         const started = opts.now();
         let attempts = 1;
         try {
-          return await withRetry(() => client(service).send(command), {
+          return await withRetry(attempt, {
             sleep: opts.sleep,
             now: opts.now,
             random: opts.random,
-            retryable: (err) => retrying && isTransient(err),
+            retryable: (err) => retrying && (once ? isRefusedUnacted(err) : isTransient(err)),
             maxElapsedMs: SLOW_CALLS[name] ?? opts.maxRetryMs ?? 90_000,
             capMs: name === 'DeleteRestApiCommand' ? 10_000 : 2_000,
             onRetry: (err, attempt, delay) => {
@@ -137,7 +169,7 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
         } catch (err) {
           throw attempts > 1 && isTransient(err) ? retriesExhausted(service, name, err, attempts, opts.now() - started) : err;
         }
-      });
+      }));
     }) as never,
   });
   return {
@@ -150,5 +182,6 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
     calls,
     limiters,
     stopRetrying: () => { retrying = false; },
+    isRetrying: () => retrying,
   };
 }

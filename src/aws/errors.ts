@@ -36,8 +36,30 @@ export function isThrottling(err: unknown): boolean {
     || (err as AwsErrorLike | undefined)?.$metadata?.httpStatusCode === 429;
 }
 
+/**
+ * API Gateway serializes writes to one REST API: a write that overlaps another is refused with
+ * `ConflictException: Unable to complete operation due to concurrent modification. Please try again later.`
+ * (older accounts: BadRequestException, same text). Nothing was changed; the same call can be sent again.
+ */
+export function isConcurrentModification(err: unknown): boolean {
+  const name = awsErrorName(err);
+  return (name === 'ConflictException' || name === 'BadRequestException')
+    && /concurrent modification/i.test((err as AwsErrorLike | undefined)?.message ?? '');
+}
+
+/** A ConflictException that says the thing is already there (not the concurrent-modification one). */
+export function isAlreadyExists(err: unknown): boolean {
+  return awsErrorName(err) === 'ConflictException' && !isConcurrentModification(err)
+    && /already (exists|has)/i.test((err as AwsErrorLike | undefined)?.message ?? '');
+}
+
+/** Refused before AWS acted (throttled, or another write to the API in progress): resending cannot duplicate anything. */
+export function isRefusedUnacted(err: unknown): boolean {
+  return isThrottling(err) || isConcurrentModification(err);
+}
+
 export function isTransient(err: unknown): boolean {
-  if (isThrottling(err)) return true;
+  if (isThrottling(err) || isConcurrentModification(err)) return true;
   const name = awsErrorName(err);
   if (name !== undefined && TRANSIENT.has(name)) return true;
   const e = err as AwsErrorLike | undefined;

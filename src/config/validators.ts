@@ -23,12 +23,18 @@ export function checkRegion(v: string): string | undefined {
   return undefined;
 }
 
-/** A path segment: a literal (letters, digits, - _ . ~) or one {param} (greedy {param+} allowed). */
+/**
+ * A path segment as API Gateway's CreateResource takes it: a literal of a-zA-Z0-9._- or one whole {param} (greedy
+ * {param+} allowed); AWS refuses anything else ("Resource's path part only allow a-zA-Z0-9._- and curly braces…").
+ */
 export function checkPathSegment(seg: string): string | undefined {
   if (seg === '') return 'empty path segment (two slashes in a row, or a trailing slash)';
   if (/^\{[A-Za-z_][A-Za-z0-9_]*\+?\}$/.test(seg)) return undefined;
   if (seg.includes('{') || seg.includes('}')) return `path segment "${seg}" must be a whole {param} (letters, digits, _) or have no braces`;
-  if (!/^[A-Za-z0-9._~-]+$/.test(seg)) return `path segment "${seg}" may hold only letters, digits and - _ . ~`;
+  if (!/^[A-Za-z0-9._-]+$/.test(seg)) {
+    const bad = [...new Set(seg.replace(/[A-Za-z0-9._-]/g, ''))].map((c) => `"${c}"`).join(' ');
+    return `path segment "${seg}" holds ${bad}: API Gateway allows only letters, digits and - _ . in a path part (or a whole {param})`;
+  }
   return undefined;
 }
 

@@ -153,8 +153,9 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
 
   const corsIds: string[] = [];
   for (const [path, allow] of allowByPath) {
-    // ANY on a path already answers OPTIONS itself; a separate preflight would be shadowed by it.
-    if (config.routes.some((r) => r.path === path && r.methods.includes('ANY'))) continue;
+    // ANY paths too: ANY catches only the methods not declared explicitly (x-amazon-apigateway-any-method, API
+    // Gateway developer guide), so without its own open OPTIONS a secured ANY sends the browser's preflight to the
+    // authorizer (401). An explicit OPTIONS takes precedence over ANY.
     const id = `cors:${path}`;
     corsIds.push(id);
     const resNode = resourceNodeId(path);

@@ -1,5 +1,6 @@
 import { CreateResourceCommand, DeleteResourceCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
-import { awsErrorName } from '../aws/errors.js';
+import { createOnceIn } from '../aws/create-once.js';
+import { isAlreadyExists } from '../aws/errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, ignoreNotFound, resourceIdFor, restApiIdOf } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
@@ -24,19 +25,23 @@ export const apiResourceHandler: ResourceHandler<Spec> = {
 
   async create(ctx, spec, deps) {
     const restApiId = restApiIdOf(deps);
-    try {
-      const res = await ctx.clients.apigateway.send(new CreateResourceCommand({
-        restApiId, parentId: resourceIdFor(deps, spec.parentNode), pathPart: spec.pathPart,
-      }));
-      if (!res.id) throw new Error(`CreateResource returned no id for ${spec.path}`);
-      return { resourceId: res.id, path: res.path ?? spec.path };
-    } catch (err) {
-      // A retried call whose first attempt landed: the segment exists under our API, so use it.
-      if (awsErrorName(err) !== 'ConflictException') throw err;
-      const existing = await findByPath(ctx, restApiId, spec.path);
-      if (!existing) throw err;
-      return existing;
-    }
+    // After a lost answer, look for the segment before sending the create again.
+    return createOnceIn(ctx, `resource ${spec.path}`, async () => {
+      try {
+        const res = await ctx.clients.apigateway.send(new CreateResourceCommand({
+          restApiId, parentId: resourceIdFor(deps, spec.parentNode), pathPart: spec.pathPart,
+        }));
+        if (!res.id) throw new Error(`CreateResource returned no id for ${spec.path}`);
+        return { resourceId: res.id, path: res.path ?? spec.path };
+      } catch (err) {
+        // "Another resource with the same parent already has this name": the segment exists under our API, so use
+        // it. The other ConflictException, concurrent modification, means nothing was made (the sender retries it).
+        if (!isAlreadyExists(err)) throw err;
+        const existing = await findByPath(ctx, restApiId, spec.path);
+        if (!existing) throw err;
+        return existing;
+      }
+    }, () => findByPath(ctx, restApiId, spec.path));
   },
 
   async find(ctx, spec, deps) {

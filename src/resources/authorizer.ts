@@ -1,6 +1,7 @@
 import {
   CreateAuthorizerCommand, DeleteAuthorizerCommand, GetAuthorizerCommand, GetAuthorizersCommand, type Authorizer,
 } from '@aws-sdk/client-api-gateway';
+import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { depOut, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Outputs, ResourceHandler } from './types.js';
@@ -30,16 +31,19 @@ export const authorizerHandler: ResourceHandler<Spec> = {
   service: 'apigateway',
 
   async create(ctx, spec, deps) {
-    const res = await ctx.clients.apigateway.send(new CreateAuthorizerCommand({
-      restApiId: restApiIdOf(deps),
-      name: spec.name,
-      type: 'COGNITO_USER_POOLS',
-      providerARNs: [poolArnOf(spec, deps)],
-      identitySource: `method.request.header.${spec.identityHeader}`,
-      authorizerResultTtlInSeconds: spec.ttlSeconds,
-    }));
-    if (!res.id) throw new Error(`CreateAuthorizer returned no id for ${spec.name}`);
-    return { authorizerId: res.id };
+    // Not idempotent (names are not unique): after a lost answer, look for it by name on our API first.
+    return createOnceIn(ctx, `authorizer ${spec.name}`, async () => {
+      const res = await ctx.clients.apigateway.send(new CreateAuthorizerCommand({
+        restApiId: restApiIdOf(deps),
+        name: spec.name,
+        type: 'COGNITO_USER_POOLS',
+        providerARNs: [poolArnOf(spec, deps)],
+        identitySource: `method.request.header.${spec.identityHeader}`,
+        authorizerResultTtlInSeconds: spec.ttlSeconds,
+      }));
+      if (!res.id) throw new Error(`CreateAuthorizer returned no id for ${spec.name}`);
+      return { authorizerId: res.id };
+    }, () => authorizerHandler.find(ctx, spec, deps));
   },
 
   async find(ctx, spec, deps) {

@@ -2,6 +2,7 @@ import {
   CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand,
   type Deployment, type Method, type MethodSnapshot,
 } from '@aws-sdk/client-api-gateway';
+import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
@@ -95,14 +96,18 @@ export const deploymentHandler: ResourceHandler<Spec> = {
   service: 'apigateway',
 
   async create(ctx, spec, deps) {
-    const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({
-      restApiId: restApiIdOf(deps),
-      stageName: spec.stageName,
-      stageDescription: spec.stageDescription,
-      description: spec.description,
-    }));
-    if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${spec.stageName}`);
-    return { deploymentId: res.id, stageName: spec.stageName };
+    // Not idempotent: a second deployment would show as "a newer deployment than the stage serves". The call makes
+    // the stage too, so after a lost answer the stage says whether it landed (as find does on resume).
+    return createOnceIn(ctx, `the deployment to stage ${spec.stageName}`, async () => {
+      const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({
+        restApiId: restApiIdOf(deps),
+        stageName: spec.stageName,
+        stageDescription: spec.stageDescription,
+        description: spec.description,
+      }));
+      if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${spec.stageName}`);
+      return { deploymentId: res.id, stageName: spec.stageName };
+    }, () => deploymentHandler.find(ctx, spec, deps));
   },
 
   async find(ctx, spec, deps) {

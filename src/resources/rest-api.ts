@@ -2,6 +2,7 @@ import {
   CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
+import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { STACK_TAG, ignoreNotFound, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
@@ -31,13 +32,16 @@ export const restApiHandler: ResourceHandler<Spec> = {
   service: 'apigateway',
 
   async create(ctx, spec) {
-    const api = await ctx.clients.apigateway.send(new CreateRestApiCommand({
-      name: spec.name,
-      description: spec.description,
-      endpointConfiguration: { types: [spec.endpointType] },
-      tags: ctx.tags,
-    }));
-    return toOut(ctx, api);
+    // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
+    return createOnceIn(ctx, `REST API ${spec.name}`, async () => {
+      const api = await ctx.clients.apigateway.send(new CreateRestApiCommand({
+        name: spec.name,
+        description: spec.description,
+        endpointConfiguration: { types: [spec.endpointType] },
+        tags: ctx.tags,
+      }));
+      return toOut(ctx, api);
+    }, () => restApiHandler.find(ctx, spec, {}));
   },
 
   async find(ctx, spec) {

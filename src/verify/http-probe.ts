@@ -67,6 +67,8 @@ export function propagationReason(r: Reply): string | undefined {
   if (r.kind === 'error') return `network error (${r.message})`;
   if (r.status === 403 && /Missing Authentication Token/i.test(r.body)) return 'the stage does not serve this path yet (403 Missing Authentication Token)';
   if (r.status === 404) return 'the stage is not there yet (404)';
+  // A stage just deployed can answer a bare 403 Forbidden for a few seconds (issue #10 rule 14); a real refusal says more.
+  if (r.status === 403 && replyMessage(r) === 'Forbidden') return 'the stage is not serving yet (403 Forbidden)';
   if (r.status >= 500) return `the API answered ${r.status}`;
   return undefined;
 }

@@ -54,6 +54,12 @@ export function resourceOut(r: ResourceRecord, embed: string[] | undefined): Res
   return compact({ id: r.id, parentId: r.parentId, pathPart: r.pathPart, path: r.path, resourceMethods });
 }
 
+/**
+ * CreateResource's pathPart: a-zA-Z0-9._-, or a whole {name} / greedy {name+}; anything else (~, spaces, %, a slash)
+ * is BadRequestException "Resource's path part only allow a-zA-Z0-9._- and curly braces…" (claudiajs/claudia #11,
+ * serverless/blog #629, terraform #21048). Real accounts also take ':' despite that message (getmoto/moto #6148
+ * "based on some cursory testing against AWS", aws-cdk #22477 "works in both the L1 construct and the console").
+ */
 const PATH_PART = /^(\{[a-zA-Z0-9._-]+\+?\}|[a-zA-Z0-9._:-]+)$/;
 
 /** Resource ids under (and including) `id`, children first. */

@@ -13,7 +13,8 @@
  * retry-after); a method's authorizer must exist on its API; PutIntegration validates integrationHttpMethod and URIs
  * (and POST for Lambda); CreateDeployment needs methods, each with an integration; an authorizer in use cannot be
  * deleted; a role with attached policies cannot be deleted; duplicates conflict; a missing thing is the service's
- * not-found error. Commands it does not know throw NotImplementedByFake.
+ * not-found error; two writes to one REST API at once conflict and API Gateway's control plane allows 10 calls a
+ * second with a burst of 40 (apigateway-rules.ts). Commands it does not know throw NotImplementedByFake.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -24,6 +25,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { apiHandlers } from './apigateway-apis.js';
 import { authorizerHandlers } from './apigateway-authorizers.js';
+import { ControlPlaneQuota, WritesInFlight, restApiOfWrite } from './apigateway-rules.js';
 import { methodHandlers } from './apigateway-methods.js';
 import { stageHandlers } from './apigateway-stages.js';
 import { authHandlers } from './cognito-auth.js';
@@ -63,6 +65,15 @@ export interface AwsFakeOptions {
   domainCreatingDescribes?: number;
   /** Seed of the id generator (ids are repeatable for a seed). @default 1 */
   seed?: number;
+  /**
+   * A write to a REST API while another write to it is in flight is refused with this error (older accounts answered
+   * BadRequestException); false lets them overlap. @default 'ConflictException'
+   */
+  apigatewayConcurrentWrites?: 'ConflictException' | 'BadRequestException' | false;
+  /** API Gateway's account-wide control-plane quota on the fake's clock; false turns it off. @default { ratePerSecond: 10, burst: 40 } */
+  apigatewayQuota?: { ratePerSecond: number; burst: number } | false;
+  /** Requests a freshly deployed stage answers with a bare 403 {"message":"Forbidden"} (data-plane.ts). @default 1 */
+  freshStageForbiddenRequests?: number;
 }
 
 export interface FakeCall {
@@ -112,6 +123,10 @@ export interface AwsFake {
   resources(): FakeResource[];
   readonly state: FakeState;
   readonly clock: { now(): number };
+  /** How often the API Gateway rules refused a call: overlapping writes, and the control-plane quota. */
+  readonly refused: { readonly conflicts: number; readonly throttled: number };
+  /** What the data plane (data-plane.ts) reads of the options. */
+  readonly dataPlaneRules: { freshStageForbiddenRequests: number };
   dump(): string;
   load(json: string): void;
   restore(): void;
@@ -174,6 +189,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     deleteRestApiWindowMs: options.deleteRestApiWindowMs ?? 30_000,
     takenDomainPrefixes: new Set(options.takenDomainPrefixes ?? []),
     domainCreatingDescribes: options.domainCreatingDescribes ?? 0,
+    freshStageForbiddenRequests: options.freshStageForbiddenRequests ?? 1,
   };
   const state = emptyState(options.account ?? '123456789012', options.region ?? 'us-east-1', seed);
   const ctx: Ctx = { state, opts, now: () => clock.now() };
@@ -183,6 +199,10 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   // Separate generators, so injected throttling and request ids never shift the ids of created resources.
   const throttleRng = { rng: (seed ^ 0x9e3779b9) >>> 0 };
   const requestRng = { rng: (seed ^ 0x85ebca6b) >>> 0 };
+  const writes = new WritesInFlight();
+  const quotaOpt = options.apigatewayQuota ?? { ratePerSecond: 10, burst: 40 };
+  const quota = quotaOpt === false ? undefined : new ControlPlaneQuota(quotaOpt.ratePerSecond, quotaOpt.burst, () => clock.now());
+  const conflictName = options.apigatewayConcurrentWrites ?? 'ConflictException';
 
   /** Which rules fire for this call: the added latency, and the error to throw (first failing rule wins). */
   function decide(service: ServiceName, command: string): { latency: number; error?: Error; after: boolean } {
@@ -221,6 +241,24 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   async function dispatch(service: ServiceName, command: unknown): Promise<unknown> {
     const { name, input } = describeCommand(command);
     calls.push({ service, command: name, input });
+    // Both rules act on arrival, synchronously, so two sends made in one tick already overlap.
+    const apiId = service === 'apigateway' && conflictName !== false ? restApiOfWrite(name, input) : undefined;
+    let release: (() => void) | undefined;
+    try {
+      if (service === 'apigateway') quota?.take();
+      if (apiId !== undefined && conflictName !== false) release = writes.begin(apiId, conflictName);
+    } catch (err) {
+      if (fixedLatency > 0) await new Promise<void>((resolve) => setTimeout(resolve, fixedLatency));
+      throw err;
+    }
+    try {
+      return await answer(service, name, input);
+    } finally {
+      release?.();
+    }
+  }
+
+  async function answer(service: ServiceName, name: string, input: unknown): Promise<unknown> {
     const decision = decide(service, name);
     const delay = fixedLatency + decision.latency;
     if (delay > 0) await new Promise<void>((resolve) => setTimeout(resolve, delay));
@@ -270,6 +308,8 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     resources: () => inventory(state),
     state,
     clock,
+    dataPlaneRules: { freshStageForbiddenRequests: opts.freshStageForbiddenRequests },
+    refused: { get conflicts() { return writes.conflicts; }, get throttled() { return quota?.refused ?? 0; } },
     dump: () => JSON.stringify(state),
     load(json) {
       const parsed: unknown = JSON.parse(json);

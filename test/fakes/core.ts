@@ -9,6 +9,7 @@ export interface ResolvedOptions {
   deleteRestApiWindowMs: number;
   takenDomainPrefixes: ReadonlySet<string>;
   domainCreatingDescribes: number;
+  freshStageForbiddenRequests: number;
 }
 
 /** What every handler gets: the memory, the options and the fake's clock. */

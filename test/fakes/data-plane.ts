@@ -7,7 +7,11 @@
  *   access token carrying one of the method's authorizationScopes; otherwise 401 {"message":"Unauthorized"};
  * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call, else 500;
  * - the sample function's own code is unzipped and run, so its answer is the real one;
- * - gateway responses DEFAULT_4XX / DEFAULT_5XX add their headers; MOCK integrations answer their integration response.
+ * - gateway responses DEFAULT_4XX / DEFAULT_5XX add their headers; MOCK integrations answer their integration response;
+ * - a stage just deployed answers a bare 403 {"message":"Forbidden"} for a moment, before any route matching: seen
+ *   on real accounts right after a deployment ("I had the same. After a while it started working…",
+ *   OWASP/Serverless-Goat #14; secure-api issue #10 rule 14). The fake has no propagation delay to measure, so it
+ *   stands in for those seconds with a number of requests (`freshStageForbiddenRequests`, default 1) per deployment.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +69,8 @@ export function sharedDataPlane(fake: AwsFake): Promise<FakeDataPlane> {
 export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean } = {}): Promise<FakeDataPlane> {
   type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
   const moduleCache = new Map<string, Promise<LambdaModule>>();
+  /** Requests each deployment of a stage has answered: the first few are the "still propagating" 403. */
+  const answered = new Map<string, number>();
 
   const gatewayHeaders = (api: ApiRecord, type: 'DEFAULT_4XX' | 'DEFAULT_5XX'): Record<string, string> => {
     const params = api.gatewayResponses[type]?.responseParameters ?? {};
@@ -83,10 +89,16 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     const stage = m && api ? api.stages[m[2]!] : undefined;
     const deployment = stage ? api?.deployments[stage.deploymentId] : undefined;
     if (!m || !api || !deployment) return send(res, 404, { message: 'Not Found' });
+    const key = `${api.id}/${stage!.stageName}/${deployment.id}`;
+    const seen = answered.get(key) ?? 0;
+    answered.set(key, seen + 1);
+    if (seen < fake.dataPlaneRules.freshStageForbiddenRequests) return send(res, 403, { message: 'Forbidden' });
     const path = m[3] ?? '/';
     const verb = (req.method ?? 'GET').toUpperCase();
     const template = Object.keys(deployment.snapshot).filter((p) => matchPath(p, path)).sort((a, b) => specificity(b) - specificity(a))[0];
     const methods = template ? deployment.snapshot[template] : undefined;
+    // ANY "will catch any HTTP method that wasn't explicitly declared" (x-amazon-apigateway-any-method, API Gateway
+    // developer guide): an explicit method, OPTIONS included, takes precedence over it.
     const method: Method | undefined = methods?.[verb] ?? methods?.ANY;
     const h4 = gatewayHeaders(api, 'DEFAULT_4XX');
     if (!method || !template) return send(res, 403, { message: 'Missing Authentication Token' }, h4);

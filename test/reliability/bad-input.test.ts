@@ -54,7 +54,8 @@ const CASES: Case[] = [
   { name: 'unclosed {param}', argv: [...YES, '--route', 'GET /items/{id'], says: /path segment "\{id" must be a whole \{param\}/ },
   { name: 'greedy param not last', argv: [...YES, '--route', 'GET /files/{proxy+}/meta'], says: /a greedy \{param\+\} must be the last segment/ },
   { name: 'parameter twice in a path', argv: [...YES, '--route', 'GET /a/{id}/b/{id}'], says: /parameter \{id\} appears twice/ },
-  { name: 'illegal character in a path', argv: [...YES, '--route', 'GET /it$ms'], says: /path segment "it\$ms" may hold only letters, digits and - _ \. ~/ },
+  { name: 'illegal character in a path', argv: [...YES, '--route', 'GET /it$ms'], says: /path segment "it\$ms" holds "\$": API Gateway allows only letters, digits and - _ \./ },
+  { name: 'a ~ in a path (API Gateway refuses it)', argv: [...YES, '--route', 'GET /~me'], says: /path segment "~me" holds "~": API Gateway allows only letters, digits and - _ \./ },
   { name: 'two parameter names at one place', argv: [...YES, '--route', 'GET /items/{id}', '--route', 'POST /items/{itemId}'], says: /use different parameter names at the same place/ },
   { name: 'route without a path', argv: [...YES, '--route', 'GET'], says: /--route "GET" must be METHODS PATH/ },
   // ── methods ──
