@@ -6,6 +6,8 @@ import type { Plan } from '../src/plan/specs.js';
 
 /** API Gateway calls in flight at once, at most (src/aws/clients.ts). */
 export const MAX_IN_FLIGHT = 4;
+/** API Gateway's account-wide control-plane quota ("Amazon API Gateway quotas"): 10 calls a second, burst 40. */
+export const QUOTA = { ratePerSecond: 10, burst: 40 };
 
 export interface Shape {
   name: string;
@@ -29,6 +31,16 @@ export interface PlanMetrics {
    * four at a time. No schedule can do better than this under the quota.
    */
   apigatewayRounds: number;
+}
+
+/**
+ * The floor under AWS's rules, for a fixed latency d per call: sts:GetCallerIdentity first, then the longest of
+ * the dependency chain in calls, API Gateway's writes to the one REST API one after another (it refuses overlapping
+ * writes), and the time the control-plane quota needs to let that many calls through. No schedule can beat it.
+ */
+export function floorUnderRulesMs(m: PlanMetrics, d: number): number {
+  const quotaMs = Math.max(0, ((m.apigatewayCalls - QUOTA.burst) / QUOTA.ratePerSecond) * 1000);
+  return d + Math.max(m.callDepth * d, m.apigatewayCalls * d, quotaMs);
 }
 
 export function planFor(shape: Shape): Plan {

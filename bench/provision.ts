@@ -24,6 +24,10 @@ export interface ProvisionRun {
   callNames: string[];
   throttled: number;
   peak: Record<ServiceName, number>;
+  /** Writes the strict fake refused for overlapping another write to the same REST API. */
+  conflicts: number;
+  /** Calls the fake's API Gateway quota (10 a second, burst 40) refused. */
+  quotaThrottled: number;
   /** IAM wait only: how long after the role became assumable the successful CreateFunction landed. */
   overshootMs?: number;
   /** IAM wait only: every API Gateway and Cognito call was made before the successful CreateFunction. */
@@ -36,8 +40,9 @@ export const STACK = 'bench';
 export async function provisionOnce(o: ProvisionOptions): Promise<ProvisionRun> {
   const fake = installAwsFake({
     clock: { now: () => Date.now() },
-    // The critical-path scenarios measure scheduling: no refusals, Active at the first read. The IAM scenarios
-    // set the refusal window explicitly.
+    // The critical-path scenarios measure scheduling: no IAM refusals, Active at the first read. The IAM scenarios
+    // set the refusal window explicitly. API Gateway's rules stay on (the default): overlapping writes to one API
+    // conflict, and the control-plane quota is 10 calls a second with a burst of 40.
     lambdaAssumeFailures: 0,
     lambdaAssumeWindowMs: o.assumeWindowMs ?? 0,
     lambdaActiveAfterReads: 0,
@@ -52,6 +57,7 @@ export async function provisionOnce(o: ProvisionOptions): Promise<ProvisionRun> 
     const run: ProvisionRun = {
       code: r.code, ms: r.ms, calls: fake.calls.length, callNames: fake.calls.map((c) => `${c.service}:${c.command}`),
       throttled: throttle?.applied ?? 0, peak: { ...inFlight.peak }, stderr: r.stderr,
+      conflicts: fake.refused.conflicts, quotaThrottled: fake.refused.throttled,
     };
     if (o.assumeWindowMs) {
       const role = Object.values(fake.state.iam.roles)[0];

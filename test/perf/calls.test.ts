@@ -108,12 +108,14 @@ describe.each(Object.entries(SHAPES))('%s', (_name, shape) => {
 });
 
 describe('quotas', () => {
-  it('never more than 4 API Gateway calls in flight, and more than one at a time (5 × 4, with latency)', async () => {
+  it('one API Gateway write in flight per REST API, while other services overlap it (5 × 4, with latency)', async () => {
     const { run } = setUp({ flags: FIVE_BY_FOUR }, 5);
     inFlight = trackInFlight();
     const r = await run(['init', '--yes', '--no-verify', '--stack', STACK, ...FIVE_BY_FOUR]);
     expect(r.code, r.stderr).toBe(0);
-    expect(inFlight.peak.apigateway).toBeLessThanOrEqual(4);
-    expect(inFlight.peak.apigateway, 'independent API Gateway work overlaps').toBeGreaterThan(1);
+    // A clean init reads nothing from API Gateway and writes to one API: AWS serializes those writes
+    // ("concurrent modification"), so one at a time is the most it can take.
+    expect(inFlight.peak.apigateway).toBe(1);
+    expect(inFlight.peak.apigateway + inFlight.peak.cognito + inFlight.peak.iam, 'independent work of other services overlaps').toBeGreaterThan(1);
   });
 });

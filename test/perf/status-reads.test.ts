@@ -13,6 +13,9 @@ async function statusCalls(resources: number, methods: string[]): Promise<string
   const routes = Array.from({ length: resources }, (_, i) => ['--route', `${methods.join(',')} /r${i}`]).flat();
   const init = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'demo', ...routes], { cwd, clock, dataPlane: false });
   expect(init.code, init.stderr).toBe(0);
+  // A user's next command comes seconds later: by then init's share of the account's API Gateway quota (10 a second,
+  // burst 40) has refilled. Without the pause, status's own burst would be throttled once and retried: one call more.
+  clock.t += 5_000;
   const before = fake.calls.length;
   const status = await runSecureApi(['status', '--stack', 'demo'], { cwd, clock, dataPlane: false });
   expect(status.code, status.stdout + status.stderr).toBe(0);
