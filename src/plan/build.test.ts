@@ -42,4 +42,12 @@ describe('buildPlan', () => {
     expect(buildPlan(config({ routes: [{ path: '/p', methods: ['GET'], public: true }] })).nodes.some((n) => n.kind === 'user-pool')).toBe(false);
     expect(buildPlan(config({ hostedUi: { enabled: false } })).nodes.some((n) => n.kind === 'user-pool-domain')).toBe(false);
   });
+
+  it('gives an ANY route its own open OPTIONS preflight (an explicit OPTIONS takes precedence over ANY)', () => {
+    const plan = buildPlan(config({ routes: [{ path: '/things', methods: ['ANY'] }] }));
+    const cors = plan.nodes.find((n) => n.id === 'cors:/things')!;
+    expect(cors.kind).toBe('cors-preflight');
+    expect(cors.kind === 'cors-preflight' && cors.spec.allowMethods).toEqual(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+    expect(plan.nodes.find((n) => n.id === 'deployment')!.deps).toContain('cors:/things');
+  });
 });
