@@ -171,6 +171,16 @@ describe('secure-api: one write in flight per REST API, paced under the quota, c
     expect(fake!.count('PutIntegration')).toBe(2);
   });
 
+  it('gives up on a conflict that never clears within the retry budget, saying another change kept the API busy', async () => {
+    install();
+    const { apiId, resourceIds } = await apiWithResources(1);
+    const c = createAwsClients({ region: 'us-east-1' }, { sleep: clock.sleep, now: clock.now, random: () => 0.5, maxRetryMs: 10_000 });
+    fake!.inject({ command: 'PutMethod', error: 'ConflictException', message: CONCURRENT_MODIFICATION_MESSAGE, times: 1_000 });
+    const err = await caught(c.apigateway.send(new PutMethodCommand({ restApiId: apiId, resourceId: resourceIds[0], httpMethod: 'GET', authorizationType: 'NONE' })));
+    expect(err.message).toMatch(/apigateway:PutMethod was refused on all \d+ attempts over \d+ s: another change to this REST API kept it busy/);
+    expect((err as Error & { hint?: string }).hint).toMatch(/Let it finish, then run the same command again/);
+  });
+
   it('paces itself under the quota: 120 calls at once are never throttled', async () => {
     install();
     const { apiId } = await apiWithResources(0);
