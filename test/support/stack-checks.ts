@@ -5,9 +5,10 @@ import type { StateFile } from '../../src/state/schema.js';
 /** Top-level things AWS bills or keeps: none may exist without the state naming it, and none named may be gone. */
 const TRACKED = new Set(['rest-api', 'user-pool', 'user-pool-domain', 'function', 'role']);
 
-/** The state names exactly what exists in the fake (for the tracked kinds, and every method of our API). */
-export function expectStateMatchesFake(state: StateFile | undefined, fake: AwsFake): void {
-  const live = fake.resources().filter((r) => TRACKED.has(r.type));
+/** The state names exactly what exists in the fake (for the tracked kinds, and every method of our API), beside what was there before. */
+export function expectStateMatchesFake(state: StateFile | undefined, fake: AwsFake, preexisting: ReadonlySet<string> = new Set()): void {
+  // What the user had before (ids or names in `preexisting`) is theirs: the state need not name it.
+  const live = fake.resources().filter((r) => TRACKED.has(r.type) && !preexisting.has(r.id) && !preexisting.has(r.name));
   const named = new Set<string>();
   for (const r of Object.values(state?.nodes ?? {})) {
     for (const v of Object.values(r.out)) named.add(v);
