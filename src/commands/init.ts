@@ -17,7 +17,7 @@ import { stackOutputs } from '../state/outputs.js';
 import { STATE_VERSION, newStateId, type StateFile } from '../state/schema.js';
 import { StateStore, readState, stateDir, statePath, writeFileAtomic } from '../state/store.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
-import { outputsText, planTable } from '../ui/tables.js';
+import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
 import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 
 export const initOptionsSchema = commonOptionsSchema.extend({
@@ -197,21 +197,26 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     state.complete = true;
     store.save();
     const outputs = stackOutputs(state, path);
+    // With the proof to follow, the Next block waits until after its table.
+    const proving = o.verify !== false && Boolean(state.nodes.pool);
     if (ui.mode !== 'json') {
       ui.reporter.info(ui.c.green(`\nDone: ${Object.keys(state.nodes).length} resources in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
-      ui.out(outputsText(outputs, ui.c));
+      ui.out(outputsText(outputs, ui.c, { next: !proving }));
     }
     if (o.verify === false || !state.nodes.pool) {
       if (ui.mode === 'json') ui.json(outputs);
       return 0;
     }
     // Step 6: prove it. The same code as `secure-api verify`.
-    const { verifyStack, renderVerify, verifyJson, verifyExit } = await import('./verify.js');
+    const { verifyStack, renderVerify, verifyJson, verifyExit, verifyNextSteps } = await import('./verify.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
     const result = await verifyStack(stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state }), clients.cognito, env, ui);
     if (ui.mode === 'json') ui.json({ ...outputs, verify: verifyJson(result) });
-    else renderVerify(result, ui, env.stdout.columns);
+    else {
+      renderVerify(result, ui, env.stdout.columns);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+    }
     return verifyExit(result);
   } finally {
     release();

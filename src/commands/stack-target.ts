@@ -13,7 +13,7 @@ export const INVOKE_URL_OVERRIDE = 'SECURE_API_INVOKE_URL_OVERRIDE';
 export const HOSTED_UI_URL_OVERRIDE = 'SECURE_API_HOSTED_UI_URL_OVERRIDE';
 
 interface ConfigView {
-  routes?: Array<{ path: string; methods: string[]; public?: boolean }>;
+  routes?: Array<{ path: string; methods: string[]; public?: boolean; integration?: { type?: string } }>;
   hostedUi?: { enabled?: boolean; callbackUrls?: string[]; scopes?: string[] };
   authorizer?: { scopes?: string[] };
 }
@@ -26,7 +26,7 @@ export interface StackTarget {
   pool?: PoolRef | undefined;
   /** The stage's base URL (or the override). */
   baseUrl?: string | undefined;
-  routes: Array<{ path: string; methods: string[]; public: boolean }>;
+  routes: Array<{ path: string; methods: string[]; public: boolean; integration?: string | undefined }>;
   /** OAuth scopes on every secured method (authorizer.scopes). */
   methodScopes: string[];
   hostedUi?: { baseUrl: string; callbackUrls: string[]; scopes: string[] } | undefined;
@@ -47,7 +47,7 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
     aws: { region: o.region ?? state.region, profile: o.profile ?? state.profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL },
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
-    routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false })),
+    routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),
     methodScopes: cfg.authorizer?.scopes ?? [],
     hostedUi: hostedBase
       ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile'] }
@@ -73,6 +73,7 @@ export function routeTargets(t: StackTarget): RouteTarget[] {
   const base = requireBaseUrl(t);
   return t.routes.flatMap((r) => r.methods.map((method) => ({
     path: r.path, method, secured: !r.public, url: invokeUrl(base, r.path), ...(r.public ? {} : { scopes: t.methodScopes }),
+    ...(r.integration ? { integration: r.integration } : {}),
   })));
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted } from '../errors.js';
-import { table } from '../ui/tables.js';
+import { nextStepsText, table } from '../ui/tables.js';
 import { runChecks, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
 import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
 import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
@@ -49,14 +49,23 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
     }
   };
   let lastWait = -Infinity;
-  const checkOptions = (tokens?: { idToken: string; accessToken: string }) => ({
+  const deployedAt = Date.parse(t.loaded.state.nodes.deployment?.updatedAt ?? '');
+  const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string) => ({
     ...(tokens ? { tokens } : {}),
+    ...(tokensSkipped ? { tokensSkipped } : {}),
+    stack: t.loaded.stack,
+    // Five minutes after the deployment, propagation is over: an answer that repeats is the answer.
+    deploymentLive: Number.isFinite(deployedAt) && env.now() - deployedAt > DEPLOYMENT_SETTLED_MS,
     sleep: abortableSleep(env),
     now: env.now,
     signal: env.signal,
     expectedIssuer: t.outputs.issuer,
     clientId: pool.clientId,
     onEvent: (e: CheckEvent) => {
+      if (e.type === 'settled') {
+        r.info(`  ${e.method} ${e.route}: ${e.reason}`);
+        return;
+      }
       if (e.type !== 'waiting' || env.now() - lastWait < 2_000) return;
       lastWait = env.now();
       r.info(`  waiting for the deployment to answer: ${e.reason} (${Math.round(e.elapsedMs / 1000)}s of up to ${Math.round(e.limitMs / 1000)}s)`);
@@ -71,7 +80,7 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
       const skipped = `The checks with a token were skipped: ${err.message}. ${err.hint ?? ''}`.trim();
       r.warn(`${err.message}: checking what needs no token only.`);
-      const report = await runChecks(routes, checkOptions());
+      const report = await runChecks(routes, checkOptions(undefined, /MFA/i.test(err.message) ? 'the pool requires MFA, so the test user could not sign in' : 'the test user could not sign in'));
       return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped };
     }
     if (env.signal.aborted) {
@@ -81,6 +90,8 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
     throw err;
   }
 }
+
+const DEPLOYMENT_SETTLED_MS = 5 * 60_000;
 
 /** ✓ met, ✗ failed, i information (a report-only row, or an informational expectation not met). */
 const mark = (row: CheckRow): string => (row.severity === 'info' && (!row.ok || row.expected === 'report') ? 'i' : row.ok ? '✓' : '✗');
@@ -105,15 +116,43 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     ui.out(`\n${c.bold('The token was refused. Usual causes:')}`);
     for (const e of report.explanations) ui.out(`  - ${e}`);
   }
+  if (report.diagnoses.length) {
+    ui.out(`\n${c.bold('What the answers mean:')}`);
+    for (const d of report.diagnoses) {
+      ui.out(`  ${c.yellow(d.answer)} ${c.dim(`(${d.where.length > 3 ? `${d.where.length} checks` : d.where.join(', ')})`)}`);
+      ui.out(`    ${d.meaning}`);
+      ui.out(`    → ${d.action}`);
+      if (d.settled) ui.out(c.dim(`    (${d.settled}: waiting could not change it)`));
+    }
+  }
   if (out.skipped) ui.out(`\n${c.yellow('!')} ${out.skipped}`);
   const v = report.verdict;
-  ui.out(`\n${v.ok ? c.green(`✓ ${v.summary}`) : v.critical ? c.red.bold(`✗ ${v.summary}`) : c.red(`✗ ${v.summary}`)}${report.waitedMs > 0 ? c.dim(` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)`) : ''}`);
+  const verdict = v.ok && v.unproven2xx ? c.yellow(`! ${v.summary}`) : v.ok ? c.green(`✓ ${v.summary}`) : v.critical ? c.red.bold(`✗ ${v.summary}`) : c.red(`✗ ${v.summary}`);
+  ui.out(`\n${verdict}${report.waitedMs > 0 ? c.dim(` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)`) : ''}`);
+}
+
+/** What to run after verify: on failure the look at the stack and the re-check; otherwise the next steps of the walkthrough. */
+export function verifyNextSteps(out: VerifyOutcome): Array<[string, string]> {
+  const s = `--stack ${out.stack}`;
+  const v = out.report.verdict;
+  if (!v.ok) {
+    return [
+      [`secure-api status ${s}`, 'what exists, live, and what drifted'],
+      [`secure-api verify ${s}`, 'the proof again, once fixed'],
+      [`secure-api export curl ${s}`, 'the calls, to try by hand'],
+    ];
+  }
+  return [
+    [`secure-api token ${s}`, 'an id token for a user of the pool'],
+    [`secure-api export postman ${s}`, 'a Postman collection + environment'],
+    [`secure-api destroy ${s}`, 'remove it all'],
+  ];
 }
 
 export function verifyJson(out: VerifyOutcome): unknown {
   return {
     stack: out.stack, invokeUrl: out.baseUrl, ok: out.report.verdict.ok, verdict: out.report.verdict,
-    rows: out.report.rows, explanations: out.report.explanations, waitedMs: out.report.waitedMs, testUser: out.testUser,
+    rows: out.report.rows, explanations: out.report.explanations, diagnoses: out.report.diagnoses, waitedMs: out.report.waitedMs, testUser: out.testUser,
     ...(out.skipped ? { skipped: out.skipped } : {}),
   };
 }
@@ -136,6 +175,9 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   const clients = makeClients(env, t.aws, ui.reporter);
   const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser });
   if (ui.mode === 'json') ui.json(verifyJson(out));
-  else renderVerify(out, ui, env.stdout.columns);
+  else {
+    renderVerify(out, ui, env.stdout.columns);
+    ui.out(`\n${nextStepsText(verifyNextSteps(out))}`);
+  }
   return verifyExit(out);
 }

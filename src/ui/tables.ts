@@ -51,7 +51,7 @@ export function planTable(plan: Plan, c: ChalkInstance, opts: { calls?: boolean;
 }
 
 /** What to call and what to do next, after init and in status. */
-export function outputsText(o: StackOutputs, c: ChalkInstance): string {
+export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: boolean } = {}): string {
   const lines: string[] = [];
   if (o.invokeUrl) lines.push(`${c.bold('Invoke URL')}   ${o.invokeUrl}`);
   for (const r of o.routes) lines.push(`  ${r.method.padEnd(6)} ${r.url}${r.secured ? '' : c.dim('  (public)')}`);
@@ -63,10 +63,22 @@ export function outputsText(o: StackOutputs, c: ChalkInstance): string {
   if (o.jwksUrl) lines.push(`${c.bold('JWKS')}         ${o.jwksUrl}`);
   lines.push(`${c.bold('State file')}   ${o.stateFile}`);
   if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
-  lines.push('', 'Next:',
-    `  secure-api token --stack ${o.stack}     an id token for a user of the pool`,
-    `  secure-api verify --stack ${o.stack}    prove: 401 without a token, 2xx with one`,
-    `  secure-api status --stack ${o.stack}    what exists, live`,
-    `  secure-api destroy --stack ${o.stack}   remove it all`);
+  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack)));
   return lines.join('\n');
+}
+
+/** The steps after init or status, as [command, what it does]. */
+export function stackNextSteps(stack: string): Array<[string, string]> {
+  return [
+    [`secure-api token --stack ${stack}`, 'an id token for a user of the pool'],
+    [`secure-api verify --stack ${stack}`, 'prove: 401 without a token, 2xx with one'],
+    [`secure-api status --stack ${stack}`, 'what exists, live'],
+    [`secure-api destroy --stack ${stack}`, 'remove it all'],
+  ];
+}
+
+/** A "Next:" block, commands aligned; printed last, so it is what the reader sees when the command ends. */
+export function nextStepsText(steps: Array<[string, string]>): string {
+  const width = Math.max(...steps.map(([cmd]) => cmd.length));
+  return ['Next:', ...steps.map(([cmd, what]) => `  ${cmd.padEnd(width)}   ${what}`)].join('\n');
 }

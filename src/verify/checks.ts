@@ -1,6 +1,8 @@
-import { explainRejection } from './explain.js';
+import { diagnoseAnswers } from './diagnose.js';
+import { explainRejection, type AnswerDiagnosis } from './explain.js';
 import { forgeLike, decodeJwt } from './jwt.js';
-import { describeReply, is2xx, probe, probeUntil, propagationReason, statusIs, type ProbeRequest, type Reply } from './http-probe.js';
+import { answerKind, describeReply, is2xx, probe, probeUntil, propagationReason, statusIs, type AnswerKind, type ProbeRequest, type Reply } from './http-probe.js';
+import { WaitRule } from './wait-rule.js';
 
 /** One route and method to check. `url` is its invoke URL with `{param}`s filled with a sample value. */
 export interface RouteTarget {
@@ -12,6 +14,8 @@ export interface RouteTarget {
   url: string;
   /** OAuth scopes on the method: then API Gateway takes access tokens holding one, not id tokens. @default [] */
   scopes?: string[];
+  /** The route's integration type as configured ('sample-lambda', 'lambda', 'http', 'mock'), for the explanations. */
+  integration?: string;
 }
 
 export type Severity = 'critical' | 'error' | 'info';
@@ -29,6 +33,8 @@ export interface CheckRow {
   ok: boolean;
   severity: Severity;
   note?: string;
+  /** What kind of answer the call got (http-probe.ts `answerKind`). */
+  answer?: AnswerKind;
 }
 
 export interface CheckVerdict {
@@ -39,6 +45,8 @@ export interface CheckVerdict {
   passed: number;
   notes: number;
   summary: string;
+  /** Set when the checks that need a token did not run: no 2xx call was proven, only the refusals. */
+  unproven2xx?: string;
 }
 
 export interface CheckReport {
@@ -48,11 +56,14 @@ export interface CheckReport {
   waitedMs: number;
   /** Likely causes when a token was rejected (explain.ts). */
   explanations: string[];
+  /** What each distinct failing answer means and what to do (explain.ts `explainAnswer`). */
+  diagnoses: AnswerDiagnosis[];
 }
 
 export type CheckEvent =
   | { type: 'waiting'; route: string; method: string; reason: string; elapsedMs: number; limitMs: number }
-  | { type: 'row'; row: CheckRow };
+  | { type: 'row'; row: CheckRow }
+  | { type: 'settled'; route: string; method: string; reason: string };
 
 export interface CheckOptions {
   /** The test user's tokens; without them only the token-less checks run. */
@@ -72,6 +83,12 @@ export interface CheckOptions {
   clientId?: string;
   onEvent?: (e: CheckEvent) => void;
   signal?: AbortSignal;
+  /** The deployment is old enough to be live everywhere: a final-looking answer ends the wait from the start. @default false */
+  deploymentLive?: boolean;
+  /** Why the token checks were not run (a pool that requires MFA): the verdict then says no 2xx call was proven. */
+  tokensSkipped?: string;
+  /** For the commands in the explanations. */
+  stack?: string;
 }
 
 const MALFORMED_TOKEN = 'malformed.token.value';
@@ -89,6 +106,13 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   const po = { fetch: opts.fetch ?? globalThis.fetch, timeoutMs: opts.timeoutMs, signal: opts.signal };
   const rows: CheckRow[] = [];
   const explanations = new Set<string>();
+  const rule = new WaitRule({ liveFromStart: opts.deploymentLive });
+  const kinds = new Map<string, AnswerKind>();
+  const seen = (r: Reply): Reply => {
+    kinds.set(describeReply(r), answerKind(r));
+    rule.observe(r);
+    return r;
+  };
   let waitedMs = 0;
   const secrets = opts.tokens ? [opts.tokens.idToken, opts.tokens.accessToken] : [];
   const forged = await forgeLike(opts.tokens?.idToken ?? '', now());
@@ -96,7 +120,8 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   const redact = (s: string): string => secrets.reduce((acc, t) => (t ? acc.split(t).join('<token>') : acc), s);
 
   const add = (route: RouteTarget, row: Omit<CheckRow, 'route' | 'method'>): void => {
-    const full: CheckRow = { route: route.path, method: route.method, ...row, got: redact(row.got) };
+    const answer = kinds.get(row.got.split(', ')[0] ?? row.got);
+    const full: CheckRow = { route: route.path, method: route.method, ...row, got: redact(row.got), ...(answer ? { answer } : {}) };
     if (row.note !== undefined) full.note = redact(row.note);
     rows.push(full);
     opts.onEvent?.({ type: 'row', row: full });
@@ -114,6 +139,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   };
   /** A first call: waits while the stage looks like it is still deploying (and while `extra` says so). */
   const firstCall = async (route: RouteTarget, req: ProbeRequest, extra?: (r: Reply) => string | undefined): Promise<Reply> => {
+    const decide = rule.streak();
     const r = await probeUntil(req, po, {
       sleep: async (ms) => {
         waitedMs += ms;
@@ -121,10 +147,14 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
       },
       now, deadline,
       onWait: (reason, elapsedMs) => opts.onEvent?.({ type: 'waiting', route: route.path, method: route.method, reason, elapsedMs, limitMs }),
-    }, (rep) => propagationReason(rep) ?? extra?.(rep), startedAt);
+    }, (rep) => {
+      const d = decide(seen(rep), propagationReason(rep) ?? extra?.(rep));
+      if (d.settled) opts.onEvent?.({ type: 'settled', route: route.path, method: route.method, reason: d.settled });
+      return d.wait;
+    }, startedAt);
     return r;
   };
-  const once = (req: ProbeRequest): Promise<Reply> => probe(req, po);
+  const once = async (req: ProbeRequest): Promise<Reply> => seen(await probe(req, po));
 
   /** A call that must not get through. 2xx is a leak (critical); anything else but 401 is an error. */
   const mustReject = (route: RouteTarget, check: CheckName, r: Reply, what: string): void => {
@@ -214,7 +244,8 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     });
   }
 
-  return { rows: sortRows(rows), verdict: verdictOf(rows), waitedMs, explanations: [...explanations] };
+  const diagnoses = diagnoseAnswers(rows, rule, { stack: opts.stack, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
+  return { rows: sortRows(rows), verdict: verdictOf(rows, { tokensSkipped: opts.tokensSkipped }), waitedMs, explanations: [...explanations], diagnoses };
 }
 
 const rank = (r: CheckRow): number => (r.ok ? 3 : r.severity === 'critical' ? 0 : r.severity === 'error' ? 1 : 2);
@@ -224,16 +255,24 @@ export function sortRows(rows: CheckRow[]): CheckRow[] {
   return rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
 }
 
-export function verdictOf(rows: CheckRow[]): CheckVerdict {
+const REFUSALS: ReadonlySet<CheckName> = new Set(['no-token', 'malformed-token', 'forged-token']);
+
+export function verdictOf(rows: CheckRow[], o: { tokensSkipped?: string | undefined } = {}): CheckVerdict {
   const critical = rows.filter((r) => !r.ok && r.severity === 'critical').length;
   const errors = rows.filter((r) => !r.ok && r.severity === 'error').length;
   const notes = rows.filter((r) => r.severity === 'info').length;
   const passed = rows.filter((r) => r.ok && r.severity !== 'info').length;
+  const refused = rows.filter((r) => r.ok && REFUSALS.has(r.check)).length;
   const ok = critical === 0 && errors === 0;
+  const s = (n: number): string => (n === 1 ? '' : 's');
   const summary = critical > 0
-    ? `NOT SECURED: ${critical} call${critical === 1 ? '' : 's'} without a valid token got through${errors ? `, and ${errors} other check${errors === 1 ? '' : 's'} failed` : ''}`
+    ? `NOT SECURED: ${critical} call${s(critical)} without a valid token got through${errors ? `, and ${errors} other check${s(errors)} failed` : ''}`
     : errors > 0
-      ? `${errors} check${errors === 1 ? '' : 's'} failed (no call without a valid token got through)`
-      : `secured: ${passed} check${passed === 1 ? '' : 's'} passed${notes ? `, ${notes} note${notes === 1 ? '' : 's'}` : ''}`;
-  return { ok, critical, errors, passed, notes, summary };
+      ? refused > 0
+        ? `${errors} check${s(errors)} failed (no call without a valid token got through: ${refused} got 401)`
+        : `${errors} check${s(errors)} failed: nothing was proven, not even the 401 without a token`
+      : o.tokensSkipped
+        ? `only the refusals are proven: ${refused} call${s(refused)} without a valid token got 401, but no 2xx call was proven (${o.tokensSkipped})`
+        : `secured: ${passed} check${s(passed)} passed${notes ? `, ${notes} note${s(notes)}` : ''}`;
+  return { ok, critical, errors, passed, notes, summary, ...(ok && o.tokensSkipped ? { unproven2xx: o.tokensSkipped } : {}) };
 }

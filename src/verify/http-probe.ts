@@ -62,15 +62,50 @@ export function describeReply(r: Reply): string {
 export const is2xx = (r: Reply): boolean => r.kind === 'response' && r.status >= 200 && r.status < 300;
 export const statusIs = (r: Reply, s: number): boolean => r.kind === 'response' && r.status === s;
 
+/** What kind of answer a call got, as the explanations and the wait rule read it. */
+export type AnswerKind =
+  | 'ok' | 'unauthorized' | 'missing-auth-token' | 'forbidden' | 'not-found' | 'integration-failed' | 'throttled'
+  | 'unavailable' | 'refused' | 'dns' | 'timeout' | 'network' | 'other';
+
+export function answerKind(r: Reply): AnswerKind {
+  if (r.kind === 'error') {
+    if (r.message === 'timed out') return 'timeout';
+    if (/ECONNREFUSED/.test(r.message)) return 'refused';
+    if (/ENOTFOUND/.test(r.message)) return 'dns';
+    return 'network';
+  }
+  const s = r.status;
+  if (s >= 200 && s < 300) return 'ok';
+  if (s === 401) return 'unauthorized';
+  if (s === 403) return /Missing Authentication Token/i.test(r.body) ? 'missing-auth-token' : 'forbidden';
+  if (s === 404) return 'not-found';
+  if (s === 429) return 'throttled';
+  if (s === 500 || s === 502) return 'integration-failed';
+  if (s === 503 || s === 504) return 'unavailable';
+  return 'other';
+}
+
+/**
+ * Answers only a stage that serves the method gives: a 2xx, the authorizer's 401, or an integration's 500/502
+ * (API Gateway routed the call through to the backend). After one of these, the deployment is live.
+ */
+export const provesLive = (k: AnswerKind): boolean => k === 'ok' || k === 'unauthorized' || k === 'integration-failed';
+
+/** Answers that do not depend on the deployment propagating: nothing listens there, or the name does not resolve. */
+export const neverPropagates = (k: AnswerKind): boolean => k === 'refused' || k === 'dns';
+
 /** Why an answer looks like a deployment still reaching the edge (worth waiting for), or undefined. */
 export function propagationReason(r: Reply): string | undefined {
-  if (r.kind === 'error') return `network error (${r.message})`;
-  if (r.status === 403 && /Missing Authentication Token/i.test(r.body)) return 'the stage does not serve this path yet (403 Missing Authentication Token)';
-  if (r.status === 404) return 'the stage is not there yet (404)';
-  // A stage just deployed can answer a bare 403 Forbidden for a few seconds (issue #10 rule 14); a real refusal says more.
-  if (r.status === 403 && replyMessage(r) === 'Forbidden') return 'the stage is not serving yet (403 Forbidden)';
-  if (r.status >= 500) return `the API answered ${r.status}`;
-  return undefined;
+  switch (answerKind(r)) {
+    case 'refused': case 'dns': case 'timeout': case 'network': return `network error (${describeReply(r).replace(/^network error: /, '')})`;
+    case 'missing-auth-token': return 'the stage does not serve this path yet (403 Missing Authentication Token)';
+    // A stage just deployed can answer a bare 403 Forbidden for a few seconds (issue #10 rule 14); a real refusal says more.
+    case 'forbidden': return replyMessage(r) === 'Forbidden' ? 'the stage is not serving yet (403 Forbidden)' : undefined;
+    case 'not-found': return 'the stage is not there yet (404)';
+    case 'throttled': case 'unavailable': case 'integration-failed': case 'other':
+      return r.kind === 'response' && r.status >= 429 ? `the API answered ${describeReply(r)}` : undefined;
+    default: return undefined;
+  }
 }
 
 export interface WaitClock {
