@@ -135,6 +135,7 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       expect(r.code, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout) as { verify: { ok: boolean; skipped?: string; rows: Array<{ check: string; ok: boolean }> } };
       expect(out.verify.skipped).toMatch(/MFA/);
+      expect((out.verify as unknown as { verdict: { summary: string } }).verdict.summary).toMatch(/no 2xx call was proven \(the pool requires MFA/);
       expect(out.verify.rows.some((x) => x.check === 'id-token')).toBe(false);
       expect(out.verify.rows.filter((x) => x.check === 'no-token').every((x) => x.ok)).toBe(true);
       expect(fake.resources().filter((x) => x.type === 'user')).toEqual([]);

@@ -119,7 +119,8 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   if (report.diagnoses.length) {
     ui.out(`\n${c.bold('What the answers mean:')}`);
     for (const d of report.diagnoses) {
-      ui.out(`  ${c.yellow(d.answer)} ${c.dim(`(${d.where.length > 3 ? `${d.where.length} checks` : d.where.join(', ')})`)}`);
+      const where = d.where.length > 3 ? `${d.where.slice(0, 2).join(', ')} and ${d.where.length - 2} more` : d.where.join(', ');
+      ui.out(`  ${c.yellow(d.answer)} ${c.dim(`(${where})`)}`);
       ui.out(`    ${d.meaning}`);
       ui.out(`    → ${d.action}`);
       if (d.settled) ui.out(c.dim(`    (${d.settled}: waiting could not change it)`));

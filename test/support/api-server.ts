@@ -6,7 +6,11 @@
  * 403 "Missing Authentication Token" for unknown paths, and OPTIONS 200 with CORS headers.
  *
  * `leaky: true` plays a misconfigured API that lets calls without an Authorization header through.
- * `warmupRequests: n` answers the first n requests 403 "Missing Authentication Token", like a stage still deploying.
+ * `warmupRequests: n` answers the first n requests 403 "Missing Authentication Token" (or, with `warmupAnswer:
+ * 'forbidden'`, the bare 403 {"message":"Forbidden"} of a stage just created), like a stage still deploying.
+ * `lambda500: true` plays a Lambda proxy API Gateway may not invoke: every call the authorizer lets through gets
+ * 500 {"message":"Internal server error"}. `undeployedPaths` are routes missing from the deployment: 403 "Missing
+ * Authentication Token" whatever is sent. `refusedUrl()` gives a URL where nothing listens.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { JwtVerifier } from 'aws-jwt-verify';
@@ -28,6 +32,12 @@ export interface ApiServerOptions {
   leaky?: boolean;
   /** Answer the first n requests as a stage that is not there yet. @default 0 */
   warmupRequests?: number;
+  /** What the warm-up answers. @default 'missing-auth-token' */
+  warmupAnswer?: 'missing-auth-token' | 'forbidden';
+  /** The integration fails as a Lambda proxy without its invoke permission does: 500 after the authorizer. @default false */
+  lambda500?: boolean;
+  /** Routes (as in `routes`) left out of the deployment. @default [] */
+  undeployedPaths?: string[];
   /** Leave CORS headers off the 401 (a DEFAULT_4XX gateway response without them). @default false */
   no401Cors?: boolean;
   /** Accept "Bearer <token>" too. @default false (the REST API Cognito authorizer wants the raw token) */
@@ -93,11 +103,11 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     seen.push({ method, path: url.pathname });
     if (warmup > 0) {
       warmup -= 1;
-      send(res, 403, { message: 'Missing Authentication Token' });
+      send(res, 403, { message: o.warmupAnswer === 'forbidden' ? 'Forbidden' : 'Missing Authentication Token' });
       return;
     }
     const path = url.pathname.startsWith(STAGE) ? url.pathname.slice(STAGE.length) || '/' : undefined;
-    const route = path === undefined ? undefined : o.routes.find((r) => match(r.path, path));
+    const route = path === undefined ? undefined : o.routes.find((r) => match(r.path, path) && !(o.undeployedPaths ?? []).includes(r.path));
     if (!route || path === undefined) {
       send(res, 403, { message: 'Missing Authentication Token' });
       return;
@@ -119,9 +129,17 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
           send(res, 401, { message: 'Unauthorized' }, o.no401Cors ? {} : CORS);
           return;
         }
+        if (o.lambda500) {
+          send(res, 500, { message: 'Internal server error' });
+          return;
+        }
         send(res, 200, { message: 'Hello from the test API', method, path, claims: { sub: claims.sub ?? null, 'cognito:username': claims['cognito:username'] ?? null } }, { 'Access-Control-Allow-Origin': '*' });
         return;
       }
+    }
+    if (o.lambda500) {
+      send(res, 500, { message: 'Internal server error' });
+      return;
     }
     send(res, 200, { message: 'Hello from the test API', method, path, claims: {} }, { 'Access-Control-Allow-Origin': '*' });
   };
@@ -144,4 +162,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       server.closeAllConnections();
     }),
   };
+}
+
+/** An invoke URL on a loopback port where nothing listens (bound, then closed): every call is refused. */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return `http://127.0.0.1:${port}${STAGE}`;
 }

@@ -11,7 +11,7 @@ import { runChecks, type RouteTarget } from '../../src/verify/checks.js';
 import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, type ExportInput } from '../../src/verify/export.js';
 import { withTestUser, type PoolRef, type TestUserSession } from '../../src/verify/test-user.js';
 import { invokeUrl } from '../../src/verify/urls.js';
-import { startApiServer, type ApiRoute, type ApiServer } from '../support/api-server.js';
+import { refusedUrl, startApiServer, type ApiRoute, type ApiServer } from '../support/api-server.js';
 import { startCognitoLocal, type CognitoLocal } from '../support/cognito-local.js';
 
 const ROUTES: ApiRoute[] = [
@@ -87,6 +87,82 @@ describe('checks against the local API', () => {
       expect(report.rows.find((r) => r.check === 'no-token')?.ok).toBe(true);
     } finally {
       await warming.stop();
+    }
+  });
+});
+
+describe('failures explained, and no waiting once waiting cannot help', () => {
+  /** A virtual clock: the waits are counted, never slept. */
+  const clock = () => {
+    let t = 0;
+    return { now: () => t, sleep: async (ms: number) => { t += ms; } };
+  };
+  const serverWith = (extra: Partial<Parameters<typeof startApiServer>[0]>) =>
+    startApiServer({ issuer: cl.issuer(pool.userPoolId), jwksUri: cl.jwksUri(pool.userPoolId), clientId: pool.clientId, routes: ROUTES, ...extra });
+  const itemsGet = (base: string): RouteTarget[] => [{ path: '/items', method: 'GET', secured: true, url: invokeUrl(base, '/items'), integration: 'sample-lambda' }];
+
+  it('a Lambda proxy answering 500 after the authorizer said 401: three tries, then the invoke permission or the function is named', async () => {
+    const api = await serverWith({ lambda500: true });
+    try {
+      const c = clock();
+      const settled: string[] = [];
+      const report = await asTestUser((s) => runChecks(itemsGet(api.url), { tokens: s, ...c, stack: 'demo', onEvent: (e) => { if (e.type === 'settled') settled.push(e.reason); } }));
+      // GET /items: no-token, malformed, forged, id token ×3 (the same 500 three times, then no more), access, Bearer.
+      expect(api.seen.filter((r) => r.method === 'GET').length).toBe(1 + 1 + 1 + 3 + 1 + 1);
+      expect(report.waitedMs).toBe(500 + 1000);
+      expect(settled).toEqual(['500 Internal server error 3 times while the stage is live: waiting will not change it']);
+      expect(report.rows.find((r) => r.check === 'id-token')).toMatchObject({ got: '500 Internal server error', ok: false, answer: 'integration-failed' });
+      expect(report.diagnoses).toHaveLength(1);
+      expect(report.diagnoses[0]).toMatchObject({ answer: '500 Internal server error', kind: 'integration-failed', where: ['GET /items id-token'], settled: 'the wait stopped after 3 identical answers' });
+      expect(report.diagnoses[0]?.meaning).toMatch(/lambda:InvokeFunction permission for apigateway\.amazonaws\.com/);
+      expect(report.diagnoses[0]?.action).toMatch(/`secure-api status --stack demo`/);
+      expect(report.verdict.summary).toBe('1 check failed (no call without a valid token got through: 3 got 401)');
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('a path missing from a live deployment (403 Missing Authentication Token): three tries, then "not in the deployment"', async () => {
+    const api = await serverWith({ undeployedPaths: ['/items/{id}'] });
+    try {
+      const targetsNow = targets(api.url).filter((t) => t.method === 'GET' && t.path !== '/health');
+      const report = await asTestUser((s) => runChecks(targetsNow, { tokens: s, ...clock() }));
+      const missing = api.seen.filter((r) => r.path === '/dev/items/1' && r.method === 'GET');
+      // no-token ×3 (then final), malformed, forged, id token ×1 (already known final), access, Bearer.
+      expect(missing.length).toBe(3 + 1 + 1 + 1 + 1 + 1);
+      expect(report.waitedMs).toBe(500 + 1000);
+      const d = report.diagnoses.find((x) => x.kind === 'missing-auth-token');
+      expect(d?.meaning).toMatch(/not in the deployment the stage serves/);
+      expect(d?.where).toContain('GET /items/{id} no-token');
+      expect(report.rows.filter((r) => r.route === '/items' && r.severity !== 'info').every((r) => r.ok)).toBe(true);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('a refused connection: three tries on the first call, none again, and the URL is named', async () => {
+    const url = await refusedUrl();
+    let calls = 0;
+    const counting = ((input: string | URL | Request, init?: RequestInit) => { calls++; return fetch(input, init); }) as typeof fetch;
+    const report = await asTestUser((s) => runChecks(itemsGet(url), { tokens: s, fetch: counting, ...clock() }));
+    // no-token ×3, then malformed, forged, id token (known final: once), access, Bearer, preflight: once each.
+    expect(calls).toBe(3 + 1 + 1 + 1 + 1 + 1 + 1);
+    expect(report.waitedMs).toBe(500 + 1000);
+    expect(report.diagnoses).toEqual([expect.objectContaining({ answer: 'network error: ECONNREFUSED', kind: 'refused', settled: 'the wait stopped after 3 identical answers' })]);
+    expect(report.diagnoses[0]?.meaning).toContain(`Nothing accepts connections at ${new URL(url).host}`);
+    expect(report.verdict.summary).toBe('5 checks failed: nothing was proven, not even the 401 without a token');
+  });
+
+  it('a stage just created (bare 403 Forbidden) is waited on like a 404, to the 2xx', async () => {
+    const api = await serverWith({ warmupRequests: 3, warmupAnswer: 'forbidden' });
+    try {
+      let waits = 0;
+      const report = await runChecks(itemsGet(api.url), { ...clock(), onEvent: (e) => { if (e.type === 'waiting') waits++; } });
+      expect(waits).toBe(3);
+      expect(report.rows.find((r) => r.check === 'no-token')).toMatchObject({ ok: true, got: '401 Unauthorized' });
+      expect(report.diagnoses).toEqual([]);
+    } finally {
+      await api.stop();
     }
   });
 });

@@ -69,6 +69,23 @@ describe('runChecks', () => {
     expect(report.rows.find((r) => r.check === 'no-token')).toMatchObject({ got: '403 Missing Authentication Token', ok: false, severity: 'error' });
   });
 
+  it('with a deployment long live, a Missing Authentication Token that repeats three times is final', async () => {
+    let calls = 0;
+    const api = fakeApi({ warm: 1000 });
+    const counting = ((i: string | URL | Request, init?: RequestInit) => { calls++; return api(i, init); }) as typeof fetch;
+    const report = await runChecks(routes.slice(0, 1), { fetch: counting, ...clock(), deploymentLive: true });
+    expect(report.waitedMs).toBe(500 + 1000);
+    // no-token ×3, malformed, forged, preflight.
+    expect(calls).toBe(3 + 1 + 1 + 1);
+    expect(report.diagnoses.map((d) => d.kind)).toEqual(['missing-auth-token']);
+  });
+
+  it('without tokens (a pool that requires MFA), the verdict says no 2xx call was proven', async () => {
+    const report = await runChecks(routes.slice(0, 1), { fetch: fakeApi(), ...clock(), tokensSkipped: 'the pool requires MFA, so the test user could not sign in' });
+    expect(report.verdict).toMatchObject({ ok: true, unproven2xx: 'the pool requires MFA, so the test user could not sign in' });
+    expect(report.verdict.summary).toBe('only the refusals are proven: 3 calls without a valid token got 401, but no 2xx call was proven (the pool requires MFA, so the test user could not sign in)');
+  });
+
   it('explains a refused id token', async () => {
     const refuseAll = (async (_i: string | URL | Request, init?: RequestInit) => (init?.method === 'OPTIONS'
       ? new Response(null, { status: 200, headers: cors })

@@ -98,6 +98,26 @@ describe('secure-api verify', () => {
     expect(await listUsers()).toEqual([]);
   });
 
+  it('explains a Lambda proxy 500 and what to do, stops waiting on it, and ends with the Next block', async () => {
+    const broken = await startApiServer({ issuer: cl.issuer(userPoolId), jwksUri: cl.jwksUri(userPoolId), clientId, routes: ROUTES, lambda500: true });
+    try {
+      const r = await run(['verify'], { env: { SECURE_API_INVOKE_URL_OVERRIDE: broken.url } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('GET /items: 500 Internal server error 3 times while the stage is live: waiting will not change it');
+      expect(r.stdout).toContain('What the answers mean:');
+      expect(r.stdout).toMatch(/500 Internal server error \(GET \/items id-token, POST \/items id-token and 2 more\)/);
+      expect(r.stdout).toMatch(/could not run the Lambda function/);
+      expect(r.stdout).toContain('→ `secure-api status --stack demo` checks the permission and the function');
+      expect(r.stdout).toMatch(/✗ 4 checks failed \(no call without a valid token got through: 9 got 401\)/);
+      const next = r.stdout.trimEnd().split('\n').slice(-4);
+      expect(next[0]).toBe('Next:');
+      expect(next[1]).toMatch(/^ {2}secure-api status --stack demo +what exists, live/);
+      expect(await listUsers()).toEqual([]);
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it('removes the test user when interrupted while waiting for the deployment (exit 130)', async () => {
     const stuck = await startApiServer({ issuer: cl.issuer(userPoolId), jwksUri: cl.jwksUri(userPoolId), clientId, routes: ROUTES, warmupRequests: 1_000 });
     try {
