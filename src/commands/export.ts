@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { UsageError } from '../errors.js';
-import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, type ExportInput } from '../verify/export.js';
+import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, clientSecretCommand, type ExportInput } from '../verify/export.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { requireBaseUrl, stackTarget } from './stack-target.js';
 
@@ -25,8 +25,11 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
   const stack = t.loaded.stack;
   const clientId = t.pool?.clientId;
   const callbackUrl = t.hostedUi?.callbackUrls[0];
+  const confidential = (t.loaded.state.config as { appClient?: { type?: string } }).appClient?.type === 'confidential';
+  const cognitoUrl = t.aws.endpointUrl ? `${t.aws.endpointUrl.replace(/\/+$/, '')}/` : `https://cognito-idp.${t.aws.region}.amazonaws.com/`;
   const input: ExportInput = {
     stack, baseUrl, routes: t.routes, preflight: o.preflight ?? true,
+    ...(clientId ? { client: { clientId, confidential, cognitoUrl } } : {}),
     ...(t.hostedUi && clientId && callbackUrl ? { oauth: { hostedUiBaseUrl: t.hostedUi.baseUrl, clientId, scopes: t.hostedUi.scopes, callbackUrl } } : {}),
   };
   const files: Array<{ path: string; text: string; mode: number }> = [];
@@ -48,13 +51,20 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
     writeFileSync(f.path, f.text, { mode: f.mode });
     chmodSync(f.path, f.mode);
   }
+  // A confidential client's secret is never exported: say which command reads it and where it goes.
+  const secretCommand = format === 'postman' && confidential && t.pool
+    ? clientSecretCommand({ userPoolId: t.pool.userPoolId, clientId: t.pool.clientId, region: t.aws.region, profile: t.aws.profile, endpointUrl: t.loaded.state.endpointUrl })
+    : undefined;
   if (ui.mode === 'json') {
-    ui.json({ stack, format, files: files.map((f) => f.path) });
+    ui.json({ stack, format, files: files.map((f) => f.path), ...(secretCommand ? { clientSecret: { variable: 'client_secret', command: secretCommand } } : {}) });
   } else {
     for (const f of files) ui.out(f.path);
     ui.reporter.info(format === 'postman'
-      ? 'Import both into Postman, put an id token in the environment\'s id_token (`secure-api token`, or the collection\'s "Get New Access Token" → copy id_token), and run the collection.'
+      ? 'Import both into Postman, then either set the environment\'s username and password (a user of the pool: `secure-api users add`) and the "sign in" request fetches the id token, or put one in id_token yourself (`secure-api token`, or the collection\'s "Get New Access Token" → copy id_token), and run the collection.'
       : `Run it with: ID_TOKEN="$(secure-api token --stack ${stack})" sh ${files[0]?.path ?? ''}`);
+    if (secretCommand) {
+      ui.reporter.info(`The app client is confidential: its secret is not in these files. Paste it into the environment variable client_secret (already typed secret, so Postman masks it); read it with:\n  ${secretCommand}`);
+    }
   }
   return 0;
 }

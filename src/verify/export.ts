@@ -15,6 +15,14 @@ export interface ExportInput {
     scopes: string[];
     callbackUrl: string;
   };
+  /** The app client, for the "sign in" request (USER_PASSWORD_AUTH, as `secure-api token` does). */
+  client?: {
+    clientId: string;
+    /** A confidential client: its secret goes in the environment's `client_secret`, never in the export. */
+    confidential: boolean;
+    /** Cognito's endpoint: `https://cognito-idp.{region}.amazonaws.com/`, or the --endpoint-url the stack was made with. */
+    cognitoUrl: string;
+  };
   /** Add a folder of OPTIONS preflight checks. @default true */
   preflight?: boolean;
   /** Sent as Origin by the preflight requests. @default 'https://example.com' */
@@ -22,14 +30,14 @@ export interface ExportInput {
 }
 
 interface PostmanKv { key: string; value: string | boolean; type?: string; enabled?: boolean }
-interface PostmanEvent { listen: 'test'; script: { type: 'text/javascript'; exec: string[] } }
+interface PostmanEvent { listen: 'test' | 'prerequest'; script: { type: 'text/javascript'; exec: string[] } }
 interface PostmanRequestItem {
   name: string;
   request: {
     method: string;
     header: PostmanKv[];
     url: { raw: string; host: string[]; path: string[]; variable?: Array<{ key: string; value: string }> };
-    body?: { mode: 'raw'; raw: string; options: { raw: { language: 'json' } } };
+    body?: { mode: 'raw'; raw: string; options: { raw: { language: 'json' | 'text' } } };
     auth: { type: 'noauth' };
   };
   event: PostmanEvent[];
@@ -95,6 +103,7 @@ export function buildPostmanCollection(input: ExportInput): PostmanCollection {
   const pub = input.routes.filter((r) => r.public);
   const each = <T>(routes: ExportInput['routes'], f: (path: string, method: string) => T): T[] => routes.flatMap((r) => r.methods.map((m) => f(r.path, m)));
   const folders: PostmanFolder[] = [
+    ...(input.client ? [signInFolder(input.client)] : []),
     {
       name: 'without token',
       description: 'Secured routes called with no Authorization header: API Gateway must answer 401.',
@@ -130,14 +139,20 @@ export function buildPostmanCollection(input: ExportInput): PostmanCollection {
   const login = input.oauth
     ? `\n\nTo get an id token: open the collection's Authorization tab, "Get New Access Token", sign in on the hosted UI, then copy the id_token it shows into the environment variable id_token (the API wants the id token, not the access token). Or run: secure-api token --stack ${input.stack}`
     : `\n\nTo get an id token: secure-api token --stack ${input.stack}`;
+  const signIn = input.client
+    ? `\n\nOr set the environment's username and password (a user of the pool: secure-api users add) and the "sign in" request fetches the id token itself.${input.client.confidential ? ' The app client is confidential: paste its secret into the environment variable client_secret (secret type) first; `secure-api export postman` prints the command that reads it.' : ''}`
+    : '';
   const collection: PostmanCollection = {
     info: {
       _postman_id: randomUUID(),
       name: `secure-api ${input.stack}`,
-      description: `Made by secure-api for stack ${input.stack}. Requests send the raw id token in Authorization.${login}`,
+      description: `Made by secure-api for stack ${input.stack}. Requests send the raw id token in Authorization.${login}${signIn}`,
       schema: SCHEMA,
     },
-    variable: [{ key: 'base_url', value: input.baseUrl }],
+    variable: [
+      { key: 'base_url', value: input.baseUrl },
+      ...(input.client ? [{ key: 'cognito_url', value: input.client.cognitoUrl }, { key: 'client_id', value: input.client.clientId }] : []),
+    ],
     item: folders,
   };
   if (input.oauth) {
@@ -152,7 +167,9 @@ export function buildPostmanCollection(input: ExportInput): PostmanCollection {
         { key: 'scope', value: o.scopes.join(' '), type: 'string' },
         { key: 'redirect_uri', value: o.callbackUrl, type: 'string' },
         { key: 'challengeAlgorithm', value: 'S256', type: 'string' },
-        { key: 'client_authentication', value: 'body', type: 'string' },
+        // A confidential client authenticates to the token endpoint with HTTP Basic (client id : secret).
+        { key: 'client_authentication', value: input.client?.confidential ? 'header' : 'body', type: 'string' },
+        ...(input.client?.confidential ? [{ key: 'clientSecret', value: '{{client_secret}}', type: 'string' }] : []),
         { key: 'useBrowser', value: false, type: 'boolean' },
         { key: 'tokenName', value: `${input.stack} hosted UI`, type: 'string' },
         { key: 'addTokenTo', value: 'header', type: 'string' },
@@ -163,17 +180,77 @@ export function buildPostmanCollection(input: ExportInput): PostmanCollection {
   return collection;
 }
 
-/** The environment: the base URL and an empty `id_token` to fill in (never a token or secret). */
-export function buildPostmanEnvironment(input: Pick<ExportInput, 'stack' | 'baseUrl'>): PostmanEnvironment {
+/** The environment: the base URL and empty values to fill in, the secret ones typed `secret` (never a token or secret). */
+export function buildPostmanEnvironment(input: Pick<ExportInput, 'stack' | 'baseUrl' | 'client'>): PostmanEnvironment {
   return {
     id: randomUUID(),
     name: `secure-api ${input.stack}`,
     values: [
       { key: 'base_url', value: input.baseUrl, type: 'default', enabled: true },
       { key: 'id_token', value: '', type: 'secret', enabled: true },
+      ...(input.client ? [
+        { key: 'username', value: '', type: 'default', enabled: true },
+        { key: 'password', value: '', type: 'secret', enabled: true },
+      ] : []),
+      ...(input.client?.confidential ? [{ key: 'client_secret', value: '', type: 'secret', enabled: true }] : []),
     ],
     _postman_variable_scope: 'environment',
   };
+}
+
+/**
+ * Step 5 as one request: Cognito InitiateAuth with USER_PASSWORD_AUTH (an unsigned call), SECRET_HASH computed in
+ * the pre-request script when client_secret is set (base64 HMAC-SHA256(secret, username + client id)); the id
+ * token it returns is put in the environment's id_token for the "with token" folder. Skipped without a username.
+ */
+function signInFolder(client: NonNullable<ExportInput['client']>): PostmanFolder {
+  const request: PostmanRequestItem = {
+    name: 'sign in (USER_PASSWORD_AUTH) → id_token',
+    request: {
+      method: 'POST',
+      header: [
+        { key: 'Content-Type', value: 'application/x-amz-json-1.1' },
+        { key: 'X-Amz-Target', value: 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      ],
+      url: { raw: '{{cognito_url}}', host: ['{{cognito_url}}'], path: [] },
+      body: { mode: 'raw', raw: '{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"{{client_id}}","AuthParameters":{{auth_parameters}}}', options: { raw: { language: 'json' } } },
+      auth: { type: 'noauth' },
+    },
+    event: [
+      {
+        listen: 'prerequest',
+        script: {
+          type: 'text/javascript',
+          exec: [
+            "const username = pm.variables.get('username');",
+            "const password = pm.variables.get('password');",
+            'if (!username || !password) {',
+            "  console.log('sign in skipped: set username and password in the environment, or paste an id token into id_token');",
+            '  pm.execution.skipRequest();',
+            '} else {',
+            '  const params = { USERNAME: username, PASSWORD: password };',
+            "  const secret = pm.variables.get('client_secret');",
+            ...(client.confidential ? ["  if (!secret) console.log('client_secret is empty: this app client is confidential, Cognito will refuse the sign-in without SECRET_HASH');"] : []),
+            "  if (secret) { const CryptoJS = require('crypto-js'); params.SECRET_HASH = CryptoJS.enc.Base64.stringify(CryptoJS.HmacSHA256(username + pm.variables.get('client_id'), secret)); }",
+            "  pm.variables.set('auth_parameters', JSON.stringify(params));",
+            '}',
+          ],
+        },
+      },
+      test([
+        "pm.test('signed in: Cognito returned tokens', function () { pm.response.to.have.status(200); pm.expect(pm.response.json()).to.have.property('AuthenticationResult'); });",
+        "if (pm.response.code === 200) pm.environment.set('id_token', pm.response.json().AuthenticationResult.IdToken);",
+      ]),
+    ],
+  };
+  return { name: 'sign in', description: 'Gets an id token for the environment\'s username and password (skipped when they are empty).', item: [request] };
+}
+
+/** The command that prints a confidential client's secret (secure-api itself never prints or stores it). */
+export function clientSecretCommand(o: { userPoolId: string; clientId: string; region: string; profile?: string | undefined; endpointUrl?: string | undefined }): string {
+  return ['aws cognito-idp describe-user-pool-client', `--user-pool-id ${o.userPoolId}`, `--client-id ${o.clientId}`, `--region ${o.region}`,
+    ...(o.profile ? [`--profile ${o.profile}`] : []), ...(o.endpointUrl ? [`--endpoint-url ${o.endpointUrl}`] : []),
+    '--query UserPoolClient.ClientSecret --output text'].join(' ');
 }
 
 /** Single-quote for POSIX shells. */

@@ -4,7 +4,7 @@ import type {
   GetResourcesCommandOutput, GetRestApiCommandInput, GetRestApiCommandOutput, GetRestApisCommandInput, GetRestApisCommandOutput,
   GetTagsCommandInput, GetTagsCommandOutput, Method, Resource, RestApi, TagResourceCommandInput, UntagResourceCommandInput,
 } from '@aws-sdk/client-api-gateway';
-import { LOWER_ALNUM, compact, copy, date, page, randomString, uniqueId, type Ctx, type Handlers, type Out } from './core.js';
+import { LOWER_ALNUM, compact, copy, date, page, randomString, uniqueId, regionOf, type Ctx, type Handlers, type Out } from './core.js';
 import { awsError, type AwsErrorExtras } from './errors.js';
 import type { ApiRecord, ResourceRecord } from './state.js';
 
@@ -33,7 +33,7 @@ export function pageOf<T>(items: readonly T[], position: string | undefined, lim
 }
 
 export function restApiArn(ctx: Ctx, id: string): string {
-  return `arn:aws:apigateway:${ctx.state.region}::/restapis/${id}`;
+  return `arn:aws:apigateway:${regionOf(ctx)}::/restapis/${id}`;
 }
 
 function restApiOut(a: ApiRecord): RestApi {

@@ -331,3 +331,23 @@ describe('lifecycle', () => {
     expect(() => b.load('{"nope":1}')).toThrow(/not a dump/);
   });
 });
+
+// AWS: API Gateway, Cognito user pools and Lambda are regional; ids and ARNs name the region the call was made in,
+// and a pool id is "{region}_{9 chars}" (Cognito API reference, UserPoolType.Id pattern [\w-]+_[0-9a-zA-Z]+;
+// ARN formats: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). One account answers in every region.
+describe('regions: ids and ARNs follow the calling client\'s region', () => {
+  it('a pool, a function and an API made from eu-central-1 clients carry eu-central-1, whatever the fake\'s default', async () => {
+    install({ region: 'us-east-1' });
+    const region = 'eu-central-1';
+    const cognito = new CognitoIdentityProviderClient({ region });
+    const pool = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'p' }))).UserPool;
+    expect(pool?.Id).toMatch(/^eu-central-1_[0-9a-zA-Z]{9}$/);
+    expect(pool?.Arn).toBe(`arn:aws:cognito-idp:eu-central-1:123456789012:userpool/${pool?.Id ?? ''}`);
+    const iam = new IAMClient({ region });
+    const role = (await iam.send(new CreateRoleCommand({ RoleName: 'r', Path: '/secure-api/', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }))).Role;
+    const fn = await new LambdaClient({ region }).send(new CreateFunctionCommand({ FunctionName: 'f', Role: role?.Arn, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: new Uint8Array([80, 75, 5, 6, ...new Array<number>(18).fill(0)]) } }));
+    expect(fn.FunctionArn).toBe('arn:aws:lambda:eu-central-1:123456789012:function:f');
+    const other = (await new CognitoIdentityProviderClient({ region: 'ap-southeast-2' }).send(new CreateUserPoolCommand({ PoolName: 'q' }))).UserPool;
+    expect(other?.Id).toMatch(/^ap-southeast-2_/);
+  });
+});

@@ -238,7 +238,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     return error === undefined ? { latency, after } : { latency, error, after };
   }
 
-  async function dispatch(service: ServiceName, command: unknown): Promise<unknown> {
+  async function dispatch(service: ServiceName, command: unknown, client?: unknown): Promise<unknown> {
     const { name, input } = describeCommand(command);
     calls.push({ service, command: name, input });
     // Both rules act on arrival, synchronously, so two sends made in one tick already overlap.
@@ -266,7 +266,8 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     if (decision.error && !decision.after) throw decision.error;
     const handler = HANDLERS[service][name];
     if (!handler) throw notImplemented(service, name);
-    const output = handler(ctx, (input ?? {}) as never);
+    const region = await clientRegion(client);
+    const output = handler(region ? { ...ctx, region } : ctx, (input ?? {}) as never);
     if (decision.error) throw decision.error;
     const $metadata = {
       httpStatusCode: SUCCESS_STATUS[`${service}:${name}`] ?? 200, requestId: randomUuid(requestRng), attempts: 1, totalRetryDelay: 0,
@@ -282,12 +283,13 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     sts: mockClient(STSClient),
     tagging: mockClient(ResourceGroupsTaggingAPIClient),
   };
-  mocks.apigateway.send.callsFake((c) => dispatch('apigateway', c) as Promise<never>);
-  mocks.cognito.send.callsFake((c) => dispatch('cognito', c) as Promise<never>);
-  mocks.lambda.send.callsFake((c) => dispatch('lambda', c) as Promise<never>);
-  mocks.iam.send.callsFake((c) => dispatch('iam', c) as Promise<never>);
-  mocks.sts.send.callsFake((c) => dispatch('sts', c) as Promise<never>);
-  mocks.tagging.send.callsFake((c) => dispatch('tagging', c) as Promise<never>);
+  // `function`, not an arrow: sinon calls the fake with the client as `this`, whose region the ids and ARNs carry.
+  mocks.apigateway.send.callsFake(function (this: unknown, c) { return dispatch('apigateway', c, this) as Promise<never>; });
+  mocks.cognito.send.callsFake(function (this: unknown, c) { return dispatch('cognito', c, this) as Promise<never>; });
+  mocks.lambda.send.callsFake(function (this: unknown, c) { return dispatch('lambda', c, this) as Promise<never>; });
+  mocks.iam.send.callsFake(function (this: unknown, c) { return dispatch('iam', c, this) as Promise<never>; });
+  mocks.sts.send.callsFake(function (this: unknown, c) { return dispatch('sts', c, this) as Promise<never>; });
+  mocks.tagging.send.callsFake(function (this: unknown, c) { return dispatch('tagging', c, this) as Promise<never>; });
 
   const fake: AwsFake = {
     calls,
@@ -328,6 +330,17 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
 }
 
 let current: AwsFake | undefined;
+
+/** An SDK v3 client's configured region (`config.region` is a provider), or undefined when it has none. */
+async function clientRegion(client: unknown): Promise<string | undefined> {
+  const provider = (client as { config?: { region?: unknown } } | undefined)?.config?.region;
+  try {
+    const region: unknown = typeof provider === 'function' ? await (provider as () => Promise<unknown>)() : provider;
+    return typeof region === 'string' && region ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The fake installed now (the test harness serves its data plane), if any. */
 export function currentAwsFake(): AwsFake | undefined {

@@ -56,7 +56,7 @@ export const authHandlers: Handlers = {
     if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') return { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeParameters: challengeParameters };
     if (pool.mfa.MfaConfiguration === 'ON') return { ChallengeName: 'MFA_SETUP', Session: session, ChallengeParameters: challengeParameters };
     const iat = Math.floor(ctx.now() / 1000);
-    const common = { sub: sub(user), iss: `https://cognito-idp.${s.region}.amazonaws.com/${pool.Id}`, iat, exp: iat + 3600, auth_time: iat };
+    const common = { sub: sub(user), iss: `https://cognito-idp.${pool.Id.split('_')[0] ?? s.region}.amazonaws.com/${pool.Id}`, iat, exp: iat + 3600, auth_time: iat };
     const email = user.Attributes.find((a) => a.Name === 'email')?.Value;
     return {
       ChallengeParameters: {},

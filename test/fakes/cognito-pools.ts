@@ -6,7 +6,7 @@ import type {
   ListUserPoolsCommandOutput, SchemaAttributeType, SetUserPoolMfaConfigCommandInput, SetUserPoolMfaConfigCommandOutput,
   TagResourceCommandInput, UntagResourceCommandInput, UpdateUserPoolCommandInput, UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { LOWER_ALNUM, MIXED_ALNUM, compact, copy, date, page, randomString, uniqueId, type Ctx, type Handlers, type Out } from './core.js';
+import { LOWER_ALNUM, MIXED_ALNUM, compact, copy, date, page, randomString, uniqueId, regionOf, type Ctx, type Handlers, type Out } from './core.js';
 import { awsError } from './errors.js';
 import type { PoolConfig, PoolRecord } from './state.js';
 
@@ -49,7 +49,7 @@ function schemaAttributes(schema: SchemaAttributeType[] | undefined): SchemaAttr
 }
 
 export function poolArn(ctx: Ctx, id: string): string {
-  return `arn:aws:cognito-idp:${ctx.state.region}:${ctx.state.account}:userpool/${id}`;
+  return `arn:aws:cognito-idp:${regionOf(ctx)}:${ctx.state.account}:userpool/${id}`;
 }
 
 function poolOut(pool: PoolRecord): UserPoolType {
@@ -91,7 +91,7 @@ export const poolHandlers: Handlers = {
       fail('InvalidParameterException', 'Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.');
     }
     const s = ctx.state;
-    const id = uniqueId(s, s.cognito.pools, () => `${s.region}_${randomString(s, 9, MIXED_ALNUM)}`);
+    const id = uniqueId(s, s.cognito.pools, () => `${regionOf(ctx)}_${randomString(s, 9, MIXED_ALNUM)}`);
     const { PoolName: _name, UserPoolTags, ...config } = copy(input);
     const now = ctx.now();
     const pool: PoolRecord = {

@@ -17,7 +17,12 @@ export interface Ctx {
   state: FakeState;
   opts: ResolvedOptions;
   now(): number;
+  /** The calling client's configured region (one account answers in every region), else the fake's default. */
+  region?: string;
 }
+
+/** The region a call was made in: ids and ARNs carry it, as AWS's do. */
+export const regionOf = (ctx: Ctx): string => ctx.region ?? ctx.state.region;
 
 /** A handler answers one command from the fake's memory. The output is everything but `$metadata`. */
 export type Handler = (ctx: Ctx, input: never) => object;

@@ -129,7 +129,9 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     if (integration?.type === 'AWS_PROXY') {
       const fnName = /function:([^/:]+)/.exec(integration.uri ?? '')?.[1] ?? '';
       const fn = fake.state.lambda.functions[fnName];
-      const sourceArn = `arn:aws:execute-api:${fake.state.region}:${fake.state.account}:${api.id}/${stage!.stageName}/${verb}${template}`;
+      // The API's region is the one its integration URI names (arn:aws:apigateway:{region}:lambda:path/…).
+      const region = /^arn:aws:apigateway:([^:]+):/.exec(integration.uri ?? '')?.[1] ?? fake.state.region;
+      const sourceArn = `arn:aws:execute-api:${region}:${fake.state.account}:${api.id}/${stage!.stageName}/${verb}${template}`;
       const allowed = fn?.statements.some((s) => {
         const pattern = s.Condition?.ArnLike?.['AWS:SourceArn'];
         return pattern !== undefined && new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(sourceArn);

@@ -6,7 +6,7 @@ import type {
   TagResourceCommandInput, UntagResourceCommandInput,
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
-import { compact, copy, lambdaTimestamp, page, randomUuid, type Ctx, type Handlers, type Out } from './core.js';
+import { compact, copy, lambdaTimestamp, page, randomUuid, regionOf, type Ctx, type Handlers, type Out } from './core.js';
 import { awsError } from './errors.js';
 import type { FunctionRecord, PolicyStatement, RoleRecord } from './state.js';
 
@@ -18,7 +18,7 @@ const NOT_ASSUMABLE = 'The role defined for the function cannot be assumed by La
 const ROLE_ARN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
 export function functionArn(ctx: Ctx, name: string): string {
-  return `arn:aws:lambda:${ctx.state.region}:${ctx.state.account}:function:${name}`;
+  return `arn:aws:lambda:${regionOf(ctx)}:${ctx.state.account}:function:${name}`;
 }
 
 /** FunctionName may be a name, a full ARN or a partial ARN (`123456789012:function:name`), with an optional qualifier. */
@@ -124,7 +124,7 @@ export const lambdaHandlers: Handlers = {
 
   GetFunction(ctx, input: GetFunctionCommandInput): Out<GetFunctionCommandOutput> {
     const fn = resolve(ctx, input.FunctionName);
-    const region = ctx.state.region;
+    const region = regionOf(ctx);
     return compact({
       Configuration: read(ctx, fn),
       Code: { RepositoryType: 'S3', Location: `https://awslambda-${region}-tasks.s3.${region}.amazonaws.com/snapshots/${ctx.state.account}/${fn.configuration.FunctionName ?? ''}-fake` },

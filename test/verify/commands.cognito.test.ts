@@ -22,13 +22,14 @@ let userPoolId: string;
 let clientId: string;
 let redirectUri: string;
 
-function writeState(dir: string): void {
+function writeState(dir: string, o: { stack?: string; clientId?: string; confidential?: boolean } = {}): void {
+  const stack = o.stack ?? 'demo';
   const at = new Date().toISOString();
   const node = (kind: string, out: Record<string, string>) => ({ kind, status: 'created', out, label: kind, deps: [], updatedAt: at });
   const state = {
-    version: 1, stack: 'demo', region: 'us-east-1', account: '000000000000', endpointUrl: cl.endpoint, createdAt: at, updatedAt: at, complete: true,
+    version: 1, stack, region: 'us-east-1', account: '000000000000', endpointUrl: cl.endpoint, createdAt: at, updatedAt: at, complete: true,
     config: {
-      stack: 'demo', region: 'us-east-1',
+      stack, region: 'us-east-1', ...(o.confidential ? { appClient: { type: 'confidential' } } : {}),
       routes: ROUTES.map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: { type: 'sample-lambda' } })),
       hostedUi: { enabled: true, callbackUrls: [redirectUri], logoutUrls: [], scopes: ['openid', 'email', 'profile'], domainPrefix: 'demo-local' },
       authorizer: { scopes: [] }, stage: { name: 'dev' },
@@ -36,12 +37,12 @@ function writeState(dir: string): void {
     nodes: {
       api: node('rest-api', { apiId: 'abc123' }),
       pool: node('user-pool', { userPoolId }),
-      client: node('user-pool-client', { clientId }),
+      client: node('user-pool-client', { clientId: o.clientId ?? clientId }),
       deployment: node('deployment', { deploymentId: 'd1', stageName: 'dev' }),
     },
   };
   mkdirSync(join(dir, '.secure-api'), { recursive: true });
-  writeFileSync(join(dir, '.secure-api', 'demo.json'), JSON.stringify(state, null, 2), { mode: 0o600 });
+  writeFileSync(join(dir, '.secure-api', `${stack}.json`), JSON.stringify(state, null, 2), { mode: 0o600 });
 }
 
 beforeAll(async () => {
@@ -231,6 +232,40 @@ describe('secure-api export', () => {
     expect(summary.run.failures.map((f) => f.error.test ?? f.error.message)).toEqual([]);
     expect(summary.run.stats.requests.total).toBe(3 + 3 + 1 + 4);
     await run(['users', 'remove', 'secure-api-token@example.com']);
+  });
+
+  it('a confidential client: prints the command that reads the secret (never the secret); once pasted, newman signs in and runs green', async () => {
+    const { clientId: confId, clientSecret } = await cl.createClient(userPoolId, { secret: true });
+    expect(clientSecret).toBeTruthy();
+    writeState(cwd, { stack: 'conf', clientId: confId, confidential: true });
+    const api = await startApiServer({ issuer: cl.issuer(userPoolId), jwksUri: cl.jwksUri(userPoolId), clientId: confId, routes: ROUTES });
+    try {
+      const out = join(cwd, 'exports-conf');
+      const env = { SECURE_API_INVOKE_URL_OVERRIDE: api.url };
+      const r = await run(['export', 'postman', '--stack', 'conf', '--out', out], { env });
+      expect(r.code).toBe(0);
+      const command = `aws cognito-idp describe-user-pool-client --user-pool-id ${userPoolId} --client-id ${confId} --region us-east-1 --endpoint-url ${cl.endpoint} --query UserPoolClient.ClientSecret --output text`;
+      expect(r.stderr).toContain('Paste it into the environment variable client_secret');
+      expect(r.stderr).toContain(command);
+      const files = [readFileSync(join(out, 'conf.postman_collection.json'), 'utf8'), readFileSync(join(out, 'conf.postman_environment.json'), 'utf8')];
+      for (const text of [r.stdout, r.stderr, ...files]) expect(text).not.toContain(clientSecret);
+      const collection = JSON.parse(files[0]!) as { item: Array<{ name: string }> };
+      expect(collection.item[0]?.name).toBe('sign in');
+      const environment = JSON.parse(files[1]!) as { values: Array<{ key: string; value: string; type: string }> };
+      expect(environment.values.find((v) => v.key === 'client_secret')).toMatchObject({ value: '', type: 'secret' });
+      // What the user does: a user of the pool, and the secret the printed command reads, pasted into the environment.
+      const add = await run(['users', 'add', 'postman@example.com', '--stack', 'conf'], { env });
+      const password = /Password: (\S+)/.exec(add.stdout)?.[1] ?? '';
+      const pasted: Record<string, string> = { username: 'postman@example.com', password, client_secret: clientSecret ?? '' };
+      environment.values = environment.values.map((v) => (v.key in pasted ? { ...v, value: pasted[v.key] ?? '' } : v));
+      const summary = await new Promise<NewmanRunSummary>((ok, fail) => newman.run({ collection, environment }, (err, s) => (err ? fail(err) : ok(s))));
+      expect(summary.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.test ?? f.error.message}`)).toEqual([]);
+      // sign in, then 3 without and 3 with the token it fetched, the public route, 4 preflights.
+      expect(summary.run.stats.requests.total).toBe(1 + 3 + 3 + 1 + 4);
+      await run(['users', 'remove', 'postman@example.com', '--stack', 'conf'], { env });
+    } finally {
+      await api.stop();
+    }
   });
 
   it('prints curl lines, or writes them with --out', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, type ExportInput } from '../../src/verify/export.js';
+import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, clientSecretCommand, type ExportInput } from '../../src/verify/export.js';
 
 const input: ExportInput = {
   stack: 'demo',
@@ -67,5 +67,34 @@ describe('curl export', () => {
       "curl -sS -i -w '\\n' -X POST -H 'Content-Type: application/json' -d '{}' -H \"Authorization: $ID_TOKEN\" 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 2xx",
       "curl -sS -i -w '\\n' -X GET 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/health'   # public",
     ]);
+  });
+});
+
+describe('Postman export for a confidential client', () => {
+  const conf: ExportInput = { ...input, client: { clientId: 'client123', confidential: true, cognitoUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/' } };
+
+  it('leaves the secret to a secret-typed environment variable, used by the OAuth 2.0 settings (HTTP Basic) and the sign-in', () => {
+    const c = buildPostmanCollection(conf);
+    const kv = Object.fromEntries((c.auth?.oauth2 ?? []).map((e) => [e.key, e.value]));
+    expect(kv).toMatchObject({ clientSecret: '{{client_secret}}', client_authentication: 'header' });
+    expect(c.item[0]?.name).toBe('sign in');
+    const signIn = c.item[0]?.item[0];
+    expect(signIn?.request.header).toContainEqual({ key: 'X-Amz-Target', value: 'AWSCognitoIdentityProviderService.InitiateAuth' });
+    expect(signIn?.event.find((e) => e.listen === 'prerequest')?.script.exec.join('\n')).toContain("CryptoJS.HmacSHA256(username + pm.variables.get('client_id'), secret)");
+    expect(c.variable).toContainEqual({ key: 'cognito_url', value: 'https://cognito-idp.eu-west-1.amazonaws.com/' });
+    const env = buildPostmanEnvironment(conf);
+    expect(env.values.filter((v) => v.type === 'secret').map((v) => [v.key, v.value])).toEqual([['id_token', ''], ['password', ''], ['client_secret', '']]);
+  });
+
+  it('a public client gets the sign-in but no secret anywhere', () => {
+    const pub: ExportInput = { ...conf, client: { ...conf.client!, confidential: false } };
+    const kv = Object.fromEntries((buildPostmanCollection(pub).auth?.oauth2 ?? []).map((e) => [e.key, e.value]));
+    expect(kv).not.toHaveProperty('clientSecret');
+    expect(buildPostmanEnvironment(pub).values.map((v) => v.key)).toEqual(['base_url', 'id_token', 'username', 'password']);
+  });
+
+  it('names the command that reads the secret, never the secret', () => {
+    expect(clientSecretCommand({ userPoolId: 'eu-west-1_abc', clientId: 'client123', region: 'eu-west-1', profile: 'dev' }))
+      .toBe('aws cognito-idp describe-user-pool-client --user-pool-id eu-west-1_abc --client-id client123 --region eu-west-1 --profile dev --query UserPoolClient.ClientSecret --output text');
   });
 });
