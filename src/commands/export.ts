@@ -26,7 +26,7 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
   const clientId = t.pool?.clientId;
   const callbackUrl = t.hostedUi?.callbackUrls[0];
   const confidential = (t.loaded.state.config as { appClient?: { type?: string } }).appClient?.type === 'confidential';
-  const cognitoUrl = t.aws.endpointUrl ? `${t.aws.endpointUrl.replace(/\/+$/, '')}/` : `https://cognito-idp.${t.aws.region}.amazonaws.com/`;
+  const cognitoUrl = t.aws.endpointUrl ? t.aws.endpointUrl.replace(/\/+$/, '') : `https://cognito-idp.${t.aws.region}.amazonaws.com`;
   const input: ExportInput = {
     stack, baseUrl, routes: t.routes, preflight: o.preflight ?? true,
     ...(clientId ? { client: { clientId, confidential, cognitoUrl } } : {}),

@@ -20,7 +20,7 @@ export interface ExportInput {
     clientId: string;
     /** A confidential client: its secret goes in the environment's `client_secret`, never in the export. */
     confidential: boolean;
-    /** Cognito's endpoint: `https://cognito-idp.{region}.amazonaws.com/`, or the --endpoint-url the stack was made with. */
+    /** Cognito's endpoint: `https://cognito-idp.{region}.amazonaws.com`, or the --endpoint-url the stack was made with. */
     cognitoUrl: string;
   };
   /** Add a folder of OPTIONS preflight checks. @default true */

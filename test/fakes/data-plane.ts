@@ -12,15 +12,28 @@
  *   on real accounts right after a deployment ("I had the same. After a while it started working…",
  *   OWASP/Serverless-Goat #14; secure-api issue #10 rule 14). The fake has no propagation delay to measure, so it
  *   stands in for those seconds with a number of requests (`freshStageForbiddenRequests`, default 1) per deployment.
+ * It also answers Cognito's JSON protocol (POST / with X-Amz-Target AWSCognitoIdentityProviderService.InitiateAuth or
+ * DescribeUserPoolClient) from the same memory, so an exported Postman sign-in or an `aws cognito-idp
+ * --endpoint-url` call reaches the fake; and GET /_fake/data-plane says who holds the port.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Method } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsFake } from './aws-fake.js';
 import type { ApiRecord } from './state.js';
 
 export interface FakeDataPlane { url: string; close(): Promise<void> }
+
+/** What GET /_fake/data-plane answers: whose data plane holds the port. */
+export interface DataPlaneIdentity { fake: 'secure-api data plane'; serve: boolean; pid: number }
+
+/** Cognito actions served over HTTP, as the JSON protocol names them (X-Amz-Target). */
+const COGNITO_ACTIONS = {
+  InitiateAuth: (input: object) => new InitiateAuthCommand(input as never),
+  DescribeUserPoolClient: (input: object) => new DescribeUserPoolClientCommand(input as never),
+} as const;
 
 interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
 
@@ -66,7 +79,7 @@ export function sharedDataPlane(fake: AwsFake): Promise<FakeDataPlane> {
   return p;
 }
 
-export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean } = {}): Promise<FakeDataPlane> {
+export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean } = {}): Promise<FakeDataPlane> {
   type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
   const moduleCache = new Map<string, Promise<LambdaModule>>();
   /** Requests each deployment of a stage has answered: the first few are the "still propagating" 403. */
@@ -82,8 +95,30 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 
+  /** Cognito's JSON protocol, answered by the installed fake (its SDK stubs): errors as `{"__type","message"}` with 400. */
+  const cognito = async (res: ServerResponse, target: string, body: string): Promise<void> => {
+    const action = target.replace('AWSCognitoIdentityProviderService.', '') as keyof typeof COGNITO_ACTIONS;
+    const make = COGNITO_ACTIONS[action];
+    const json = { 'content-type': 'application/x-amz-json-1.1', 'access-control-allow-origin': '*' };
+    if (!make) return send(res, 400, { __type: 'UnknownOperationException', message: `the fake's data plane serves ${Object.keys(COGNITO_ACTIONS).join(', ')} only` }, json);
+    try {
+      const client = new CognitoIdentityProviderClient({ region: fake.state.region, credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
+      const { $metadata: _m, ...out } = await client.send(make(JSON.parse(body || '{}') as object) as never) as { $metadata?: unknown };
+      return send(res, 200, out, json);
+    } catch (err) {
+      const e = err as Error;
+      return send(res, 400, { __type: e.name, message: e.message }, json);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const target = req.headers['x-amz-target'];
+    if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string' && target.startsWith('AWSCognitoIdentityProviderService.')) return cognito(res, target, body);
+    if (req.method === 'GET' && url.pathname === '/_fake/data-plane') {
+      const me: DataPlaneIdentity = { fake: 'secure-api data plane', serve: opts.serve ?? false, pid: process.pid };
+      return send(res, 200, me);
+    }
     const m = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
     const api = m ? fake.state.apigateway.apis[m[1]!] : undefined;
     const stage = m && api ? api.stages[m[2]!] : undefined;

@@ -5,13 +5,17 @@
  * The fake's data plane (a loopback server answering like the deployed stage, from the fake's memory) listens on
  * SECURE_API_FAKE_PORT (default 4599) and is passed as AWS_ENDPOINT_URL, so invoke URLs take LocalStack's form and
  * land on it: `verify` then really calls the API. SECURE_API_FAKE_LATENCY_MS adds a fixed latency to every call.
+ * `fake-cli serve [--port N]` keeps that data plane up (following the memory file as other runs change it), so the
+ * exported curl lines and Postman collection can be run against it; other runs then use it. A port held by anything
+ * else is an error naming the port, never a silent other port (the state records the endpoint, port included).
+ * Ids and ARNs follow the region each run asks for (--region, AWS_REGION), as in an account.
  * Test support only: src/ knows nothing of it.
  *
  * The memory is written (atomically) after every call that changes something, before the CLI sees the answer, so a
  * process killed at any moment (SIGKILL included) leaves the file as "AWS" is: what a call did is kept even when the
  * process dies before it could journal the answer (the reliability tests kill it on purpose).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -21,7 +25,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { STSClient } from '@aws-sdk/client-sts';
 import { main } from '../../src/cli.js';
 import { installAwsFake } from '../fakes/aws-fake.js';
-import { startFakeDataPlane } from '../fakes/data-plane.js';
+import { startFakeDataPlane, type DataPlaneIdentity, type FakeDataPlane } from '../fakes/data-plane.js';
 
 const file = resolve(process.env.SECURE_API_FAKE_FILE ?? '.fake-aws.json');
 const fake = installAwsFake({ lambdaAssumeFailures: 2, deleteRestApiWindowMs: 0 });
@@ -53,12 +57,61 @@ for (const C of [APIGatewayClient, CognitoIdentityProviderClient, IAMClient, Lam
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'fake-secret-for-the-fake';
 process.env.AWS_REGION ??= 'us-east-1';
-const port = Number(process.env.SECURE_API_FAKE_PORT ?? 4599);
-// A busy port (another fake-cli, parallel tests) falls back to any free one: this run's invoke URLs still work.
-const plane = await startFakeDataPlane(fake, { port }).catch(() => startFakeDataPlane(fake, { port: 0 }));
-process.env.AWS_ENDPOINT_URL ??= plane.url;
-try {
-  await main(process.argv.slice(2));
-} finally {
-  await plane.close();
+const argv = process.argv.slice(2);
+const serving = argv[0] === 'serve';
+const portFlag = serving ? argv.indexOf('--port') : -1;
+const port = Number(portFlag > 0 ? argv[portFlag + 1] : process.env.SECURE_API_FAKE_PORT ?? 4599);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`Error: "${portFlag > 0 ? argv[portFlag + 1] ?? '' : process.env.SECURE_API_FAKE_PORT ?? ''}" is not a port\n`);
+  process.exit(2);
+}
+
+/** Who holds the port, when it is a fake data plane (a `fake-cli serve`, or another run's). */
+async function holder(): Promise<DataPlaneIdentity | undefined> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/_fake/data-plane`, { signal: AbortSignal.timeout(2_000) });
+    const body = (await r.json()) as Partial<DataPlaneIdentity>;
+    return body.fake === 'secure-api data plane' ? (body as DataPlaneIdentity) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The data plane on `port`; a busy port is an error naming it, unless a `fake-cli serve` holds it (then it is used). */
+async function dataPlane(): Promise<FakeDataPlane | undefined> {
+  try {
+    return await startFakeDataPlane(fake, { port, serve: serving });
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+    const h = await holder();
+    if (h?.serve && !serving) return undefined;
+    const who = h ? (h.serve ? `\`fake-cli serve\` (pid ${h.pid})` : `another fake-cli run (pid ${h.pid})`) : 'another program';
+    process.stderr.write(`Error: port ${port} is in use by ${who}, so the fake's data plane cannot listen on it.\n`
+      + `  hint: ${h?.serve ? 'one `fake-cli serve` is enough: the others use it' : 'stop it, or use another port: SECURE_API_FAKE_PORT=<port> (stacks made on one port answer only there)'}\n`);
+    process.exit(2);
+  }
+}
+
+const plane = await dataPlane();
+if (serving) {
+  // Follow the memory file: init, token or users in another terminal change it while this serves.
+  watchFile(file, { interval: 250 }, () => {
+    if (existsSync(file)) fake.load(readFileSync(file, 'utf8'));
+  });
+  process.stdout.write(`The fake's data plane is serving ${plane?.url ?? ''}\n  (memory: ${file})\n`
+    + 'Stacks made with fake-cli answer there: run their curl lines\n(export curl) or Postman collection (export postman) against it.\n'
+    + 'Other fake-cli runs in this folder use it. Ctrl-C stops it.\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  unwatchFile(file);
+  await plane?.close();
+} else {
+  process.env.AWS_ENDPOINT_URL ??= plane?.url ?? `http://127.0.0.1:${port}`;
+  try {
+    await main(argv);
+  } finally {
+    await plane?.close();
+  }
 }

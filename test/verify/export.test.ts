@@ -71,7 +71,7 @@ describe('curl export', () => {
 });
 
 describe('Postman export for a confidential client', () => {
-  const conf: ExportInput = { ...input, client: { clientId: 'client123', confidential: true, cognitoUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/' } };
+  const conf: ExportInput = { ...input, client: { clientId: 'client123', confidential: true, cognitoUrl: 'https://cognito-idp.eu-west-1.amazonaws.com' } };
 
   it('leaves the secret to a secret-typed environment variable, used by the OAuth 2.0 settings (HTTP Basic) and the sign-in', () => {
     const c = buildPostmanCollection(conf);
@@ -81,7 +81,7 @@ describe('Postman export for a confidential client', () => {
     const signIn = c.item[0]?.item[0];
     expect(signIn?.request.header).toContainEqual({ key: 'X-Amz-Target', value: 'AWSCognitoIdentityProviderService.InitiateAuth' });
     expect(signIn?.event.find((e) => e.listen === 'prerequest')?.script.exec.join('\n')).toContain("CryptoJS.HmacSHA256(username + pm.variables.get('client_id'), secret)");
-    expect(c.variable).toContainEqual({ key: 'cognito_url', value: 'https://cognito-idp.eu-west-1.amazonaws.com/' });
+    expect(c.variable).toContainEqual({ key: 'cognito_url', value: 'https://cognito-idp.eu-west-1.amazonaws.com' });
     const env = buildPostmanEnvironment(conf);
     expect(env.values.filter((v) => v.type === 'secret').map((v) => [v.key, v.value])).toEqual([['id_token', ''], ['password', ''], ['client_secret', '']]);
   });
