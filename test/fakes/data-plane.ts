@@ -79,7 +79,7 @@ export function sharedDataPlane(fake: AwsFake): Promise<FakeDataPlane> {
   return p;
 }
 
-export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean } = {}): Promise<FakeDataPlane> {
+export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {
   type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
   const moduleCache = new Map<string, Promise<LambdaModule>>();
   /** Requests each deployment of a stage has answered: the first few are the "still propagating" 403. */
@@ -202,7 +202,7 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
-    req.on('end', () => { handle(req, res, body).catch((err: unknown) => send(res, 500, { message: String(err) })); });
+    req.on('end', () => { Promise.resolve().then(() => { opts.beforeRequest?.(); return handle(req, res, body); }).catch((err: unknown) => send(res, 500, { message: String(err) })); });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

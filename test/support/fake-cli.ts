@@ -15,7 +15,7 @@
  * process killed at any moment (SIGKILL included) leaves the file as "AWS" is: what a call did is kept even when the
  * process dies before it could journal the answer (the reliability tests kill it on purpose).
  */
-import { existsSync, readFileSync, renameSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -77,10 +77,19 @@ async function holder(): Promise<DataPlaneIdentity | undefined> {
   }
 }
 
+let loadedMtime = existsSync(file) ? statSync(file).mtimeMs : 0;
+/** Serving: answer from the memory as other runs left it (init, token or users in another terminal change the file). */
+function followFile(): void {
+  const mtime = existsSync(file) ? statSync(file).mtimeMs : 0;
+  if (mtime === loadedMtime) return;
+  loadedMtime = mtime;
+  fake.load(readFileSync(file, 'utf8'));
+}
+
 /** The data plane on `port`; a busy port is an error naming it, unless a `fake-cli serve` holds it (then it is used). */
 async function dataPlane(): Promise<FakeDataPlane | undefined> {
   try {
-    return await startFakeDataPlane(fake, { port, serve: serving });
+    return await startFakeDataPlane(fake, { port, serve: serving, ...(serving ? { beforeRequest: followFile } : {}) });
   } catch (err) {
     if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
     const h = await holder();
@@ -94,10 +103,6 @@ async function dataPlane(): Promise<FakeDataPlane | undefined> {
 
 const plane = await dataPlane();
 if (serving) {
-  // Follow the memory file: init, token or users in another terminal change it while this serves.
-  watchFile(file, { interval: 250 }, () => {
-    if (existsSync(file)) fake.load(readFileSync(file, 'utf8'));
-  });
   process.stdout.write(`The fake's data plane is serving ${plane?.url ?? ''}\n  (memory: ${file})\n`
     + 'Stacks made with fake-cli answer there: run their curl lines\n(export curl) or Postman collection (export postman) against it.\n'
     + 'Other fake-cli runs in this folder use it. Ctrl-C stops it.\n');
@@ -105,7 +110,6 @@ if (serving) {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  unwatchFile(file);
   await plane?.close();
 } else {
   process.env.AWS_ENDPOINT_URL ??= plane?.url ?? `http://127.0.0.1:${port}`;
