@@ -217,7 +217,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       renderVerify(result, ui, env.stdout.columns);
       ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
     }
-    return verifyExit(result);
+    return verifyExit(result, ui.mode);
   } finally {
     release();
   }

@@ -92,6 +92,7 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
 }
 
 const DEPLOYMENT_SETTLED_MS = 5 * 60_000;
+const NO_ANSWER: ReadonlySet<string> = new Set(['refused', 'dns', 'timeout', 'network']);
 
 /** ✓ met, ✗ failed, i information (a report-only row, or an informational expectation not met). */
 const mark = (row: CheckRow): string => (row.severity === 'info' && (!row.ok || row.expected === 'report') ? 'i' : row.ok ? '✓' : '✗');
@@ -106,6 +107,8 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   const notes = new Map<string, string[]>();
   for (const row of report.rows) {
     if (!row.note || (row.ok && row.severity !== 'info')) continue;
+    // A note about what the API answered says nothing when no answer came.
+    if (row.answer && NO_ANSWER.has(row.answer)) continue;
     notes.set(row.note, [...(notes.get(row.note) ?? []), `${row.method} ${row.route}`]);
   }
   if (notes.size) {
@@ -120,16 +123,33 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     ui.out(`\n${c.bold('What the answers mean:')}`);
     for (const d of report.diagnoses) {
       const where = d.where.length > 3 ? `${d.where.slice(0, 2).join(', ')} and ${d.where.length - 2} more` : d.where.join(', ');
-      ui.out(`  ${c.yellow(d.answer)} ${c.dim(`(${where})`)}`);
-      ui.out(`    ${d.meaning}`);
-      ui.out(`    → ${d.action}`);
-      if (d.settled) ui.out(c.dim(`    (${d.settled}: waiting could not change it)`));
+      ui.out(c.yellow(wrap(`${d.answer} (${where})`, columns, '  ', '    ')));
+      ui.out(wrap(d.meaning, columns, '    '));
+      ui.out(wrap(`→ ${d.action}`, columns, '    ', '      '));
+      if (d.settled) ui.out(c.dim(wrap(`(${d.settled}: waiting could not change it)`, columns, '    ')));
     }
   }
   if (out.skipped) ui.out(`\n${c.yellow('!')} ${out.skipped}`);
   const v = report.verdict;
   const verdict = v.ok && v.unproven2xx ? c.yellow(`! ${v.summary}`) : v.ok ? c.green(`✓ ${v.summary}`) : v.critical ? c.red.bold(`✗ ${v.summary}`) : c.red(`✗ ${v.summary}`);
   ui.out(`\n${verdict}${report.waitedMs > 0 ? c.dim(` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)`) : ''}`);
+  if (v.critical) ui.out(wrap(LEAK_HINT, columns, '  '));
+}
+
+/** Word-wrap prose to the terminal, each line indented; unwrapped when the width is unknown (a pipe). */
+function wrap(text: string, columns: number | undefined, indent: string, next = indent): string {
+  if (!columns) return `${indent}${text}`;
+  const width = Math.max(40, columns - 1);
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    if (line.trim() && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = next + word;
+    } else line = line.trim() ? `${line} ${word}` : `${line}${word}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** What to run after verify: on failure the look at the stack and the re-check; otherwise the next steps of the walkthrough. */
@@ -158,13 +178,17 @@ export function verifyJson(out: VerifyOutcome): unknown {
   };
 }
 
-/** Exit 1 when a security check failed. */
-export function verifyExit(out: VerifyOutcome): number {
+const LEAK_HINT = 'A call without a valid token reached the backend: make sure every secured method has the Cognito authorizer, and that the stage was redeployed after it was attached.';
+
+/**
+ * Exit 1 when a check failed. As text, the verdict and the Next block already said it all (and Next stays the last
+ * thing printed), so the code is returned; with --json the failure is an error as well.
+ */
+export function verifyExit(out: VerifyOutcome, mode: Ui['mode']): number {
   const v = out.report.verdict;
   if (v.ok) return ExitCode.ok;
-  throw new CheckFailed(v.summary, ExitCode.aws, v.critical
-    ? 'A call without a valid token reached the backend: make sure every secured method has the Cognito authorizer, and that the stage was redeployed after it was attached.'
-    : undefined);
+  if (mode !== 'json') return ExitCode.aws;
+  throw new CheckFailed(v.summary, ExitCode.aws, v.critical ? LEAK_HINT : undefined);
 }
 
 export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<number> {
@@ -180,5 +204,5 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
     renderVerify(out, ui, env.stdout.columns);
     ui.out(`\n${nextStepsText(verifyNextSteps(out))}`);
   }
-  return verifyExit(out);
+  return verifyExit(out, ui.mode);
 }

@@ -149,7 +149,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
       onWait: (reason, elapsedMs) => opts.onEvent?.({ type: 'waiting', route: route.path, method: route.method, reason, elapsedMs, limitMs }),
     }, (rep) => {
       const d = decide(seen(rep), propagationReason(rep) ?? extra?.(rep));
-      if (d.settled) opts.onEvent?.({ type: 'settled', route: route.path, method: route.method, reason: d.settled });
+      if (d.settled && d.fresh) opts.onEvent?.({ type: 'settled', route: route.path, method: route.method, reason: d.settled });
       return d.wait;
     }, startedAt);
     return r;

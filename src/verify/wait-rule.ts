@@ -11,6 +11,8 @@ export interface WaitDecision {
   wait?: string;
   /** Stop waiting: the answer is final, for this reason. */
   settled?: string;
+  /** The answer was found final by this call (not known final from an earlier one). */
+  fresh?: boolean;
 }
 
 /**
@@ -57,10 +59,10 @@ export class WaitRule {
       if (canSettle && count >= this.repeats) {
         const why = neverPropagates(kind)
           ? `${answer} ${count} times: no deployment changes that, so not waiting for it`
-          : `${answer} ${count} times while the stage is live: waiting will not change it`;
+          : `${answer} ${count} times from a live stage: not waiting for it`;
         this.final.set(answer, why);
         this.attempts.set(answer, count);
-        return { settled: why };
+        return { settled: why, fresh: true };
       }
       return { wait: reason };
     };

@@ -110,7 +110,7 @@ describe('failures explained, and no waiting once waiting cannot help', () => {
       // GET /items: no-token, malformed, forged, id token ×3 (the same 500 three times, then no more), access, Bearer.
       expect(api.seen.filter((r) => r.method === 'GET').length).toBe(1 + 1 + 1 + 3 + 1 + 1);
       expect(report.waitedMs).toBe(500 + 1000);
-      expect(settled).toEqual(['500 Internal server error 3 times while the stage is live: waiting will not change it']);
+      expect(settled).toEqual(['500 Internal server error 3 times from a live stage: not waiting for it']);
       expect(report.rows.find((r) => r.check === 'id-token')).toMatchObject({ got: '500 Internal server error', ok: false, answer: 'integration-failed' });
       expect(report.diagnoses).toHaveLength(1);
       expect(report.diagnoses[0]).toMatchObject({ answer: '500 Internal server error', kind: 'integration-failed', where: ['GET /items id-token'], settled: 'the wait stopped after 3 identical answers' });
