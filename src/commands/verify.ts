@@ -129,10 +129,12 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
       if (d.settled) ui.out(c.dim(wrap(`(${d.settled}: waiting could not change it)`, columns, '    ')));
     }
   }
-  if (out.skipped) ui.out(`\n${c.yellow('!')} ${out.skipped}`);
+  if (out.skipped) ui.out(`\n${wrap(`${c.yellow('!')} ${out.skipped}`, columns, '', '  ')}`);
   const v = report.verdict;
-  const verdict = v.ok && v.unproven2xx ? c.yellow(`! ${v.summary}`) : v.ok ? c.green(`✓ ${v.summary}`) : v.critical ? c.red.bold(`✗ ${v.summary}`) : c.red(`✗ ${v.summary}`);
-  ui.out(`\n${verdict}${report.waitedMs > 0 ? c.dim(` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)`) : ''}`);
+  const waited = report.waitedMs > 0 ? ` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)` : '';
+  const text = wrap(`${v.ok && v.unproven2xx ? '!' : v.ok ? '✓' : '✗'} ${v.summary}${waited}`, columns, '', '  ');
+  const verdict = v.ok && v.unproven2xx ? c.yellow(text) : v.ok ? c.green(text) : v.critical ? c.red.bold(text) : c.red(text);
+  ui.out(`\n${verdict}`);
   if (v.critical) ui.out(wrap(LEAK_HINT, columns, '  '));
 }
 
@@ -161,6 +163,13 @@ export function verifyNextSteps(out: VerifyOutcome): Array<[string, string]> {
       [`secure-api status ${s}`, 'what exists, live, and what drifted'],
       [`secure-api verify ${s}`, 'the proof again, once fixed'],
       [`secure-api export curl ${s}`, 'the calls, to try by hand'],
+    ];
+  }
+  if (v.unproven2xx) {
+    return [
+      [`secure-api token --login ${s}`, 'sign in on the hosted UI (with MFA): the id token'],
+      [`secure-api export curl ${s}`, 'then call the API with it: the 2xx by hand'],
+      [`secure-api destroy ${s}`, 'remove it all'],
     ];
   }
   return [

@@ -239,6 +239,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   }
 
   async function dispatch(service: ServiceName, command: unknown, client?: unknown): Promise<unknown> {
+    const region = await clientRegion(client);
     const { name, input } = describeCommand(command);
     calls.push({ service, command: name, input });
     // Both rules act on arrival, synchronously, so two sends made in one tick already overlap.
@@ -266,7 +267,6 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     if (decision.error && !decision.after) throw decision.error;
     const handler = HANDLERS[service][name];
     if (!handler) throw notImplemented(service, name);
-    const region = await clientRegion(client);
     const output = handler(region ? { ...ctx, region } : ctx, (input ?? {}) as never);
     if (decision.error) throw decision.error;
     const $metadata = {
