@@ -48,6 +48,14 @@ async function listening(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+/** A stage just deployed answers a bare 403 Forbidden for a moment (the fake models it): call again, as a client would. */
+async function untilServing(url: string, init?: RequestInit): Promise<Response> {
+  for (let i = 0; ; i++) {
+    const r = await fetch(url, init);
+    if (i >= 4 || r.status !== 403 || (await r.clone().text()) !== '{"message":"Forbidden"}') return r;
+  }
+}
+
 async function freePort(): Promise<number> {
   const { server, port } = await listening();
   await new Promise<void>((ok) => server.close(() => ok()));
@@ -87,7 +95,7 @@ describe('fake-cli serve', () => {
 
     // The init process is gone; the served data plane answers its stack from the memory file.
     const url = out.routes[0]?.url ?? '';
-    expect((await fetch(url)).status).toBe(401);
+    expect((await untilServing(url)).status).toBe(401);
     const token = await fakeCli(['token', '--stack', 'demo'], cwd, port);
     expect(token.code, token.stderr).toBe(0);
     expect((await fetch(url, { headers: { Authorization: token.stdout.trim() } })).status).toBe(200);

@@ -253,13 +253,13 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
       throw err;
     }
     try {
-      return await answer(service, name, input);
+      return await answer(service, name, input, region);
     } finally {
       release?.();
     }
   }
 
-  async function answer(service: ServiceName, name: string, input: unknown): Promise<unknown> {
+  async function answer(service: ServiceName, name: string, input: unknown, region: string | undefined): Promise<unknown> {
     const decision = decide(service, name);
     const delay = fixedLatency + decision.latency;
     if (delay > 0) await new Promise<void>((resolve) => setTimeout(resolve, delay));

@@ -47,6 +47,9 @@ describe('Postman export of a confidential client, against the fake', () => {
     const add = await run(['users', 'add', 'postman@example.com', '--stack', 'demo']);
     const password = /Password: (\S+)/.exec(add.stdout)?.[1] ?? '';
 
+    // A stage just deployed answers a bare 403 Forbidden for a moment (the fake models it): let it settle first.
+    const { invokeUrl } = JSON.parse(init.stdout) as { invokeUrl: string };
+    for (let i = 0; i < 5 && (await fetch(`${invokeUrl}/items`)).status === 403; i++);
     const collection: unknown = JSON.parse(readFileSync(join(cwd, 'exp', 'demo.postman_collection.json'), 'utf8'));
     const fill = (values: Record<string, string>): Env => {
       const env = JSON.parse(readFileSync(join(cwd, 'exp', 'demo.postman_environment.json'), 'utf8')) as Env;
