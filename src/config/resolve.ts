@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { checkCognitoRules, withRefreshTokenFlow } from './cognito-rules.js';
 import { StackConfigSchema, type StackConfig } from './schema.js';
 import { checkDomainPrefix } from './validators.js';
 
@@ -77,6 +78,7 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
   if (c.userPool.accountRecovery === 'verified_phone_number' && !c.userPool.signInIdentifiers.includes('phone')) {
     throw new UsageError('account recovery by verified phone needs "phone" among userPool.signInIdentifiers');
   }
+  checkCognitoRules(c);
   return {
     ...c,
     stack,
@@ -85,7 +87,7 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
     function: { ...c.function, name: c.function.name ?? `${stack}-fn`, roleName: c.function.roleName ?? `${stack}-fn-role` },
     userPool: { ...c.userPool, name: c.userPool.name ?? `${stack}-users` },
     hostedUi: { ...c.hostedUi, domainPrefix },
-    appClient: { ...c.appClient, name: c.appClient.name ?? `${stack}-client` },
+    appClient: { ...c.appClient, name: c.appClient.name ?? `${stack}-client`, authFlows: withRefreshTokenFlow(c.appClient.authFlows) },
   };
 }
 

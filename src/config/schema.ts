@@ -86,7 +86,7 @@ export const UserPoolSchema = z.object({
     mode: z.enum(['OFF', 'OPTIONAL', 'ON']).default('OFF'),
     totp: z.boolean().default(true),
     sms: z.boolean().default(false),
-    /** IAM role Cognito assumes to send SMS through SNS (needed for SMS MFA). */
+    /** IAM role Cognito assumes to send SMS through SNS: needed for SMS MFA, phone sign-in and phone recovery. */
     smsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'smsRoleArn must be an IAM role ARN').optional(),
     smsExternalId: z.string().min(1).optional(),
   }).strict().superRefine((v, ctx) => {
@@ -97,11 +97,16 @@ export const UserPoolSchema = z.object({
   accountRecovery: z.enum(['verified_email', 'verified_phone_number', 'admin_only']).default('verified_email'),
   selfSignUp: z.boolean().default(false),
   identityProviders: z.array(IdentityProviderSchema).default([]),
+  /**
+   * The pool's feature plan. Cognito makes ESSENTIALS when none is given; LITE (the classic hosted UI, no managed
+   * login v2, no threat protection) costs least and is all a developer stack needs. @default 'LITE'
+   */
+  tier: z.enum(['LITE', 'ESSENTIALS', 'PLUS']).default('LITE'),
 }).strict();
 
 export const HostedUiSchema = z.object({
   enabled: z.boolean().default(true),
-  /** Global across AWS. @default `<stack>-<6 random chars>` */
+  /** Unique per region (`<prefix>.auth.<region>.amazoncognito.com`), so another account may hold it. @default `<stack>-<6 random chars>` */
   domainPrefix: by(checkDomainPrefix).optional(),
   callbackUrls: z.array(by(checkCallbackUrl)).min(1).default(['http://localhost:8765/callback']),
   logoutUrls: z.array(by(checkCallbackUrl)).default(['http://localhost:8765/']),

@@ -45,10 +45,10 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
   if (anySecured) {
     const up = config.userPool;
     nodes.push(node<'user-pool'>({
-      id: 'pool', kind: 'user-pool', deps: [], label: up.name,
+      id: 'pool', kind: 'user-pool', deps: [], label: `${up.name} (${up.tier} plan)`,
       spec: {
         name: up.name, signInIdentifiers: up.signInIdentifiers, passwordPolicy: up.passwordPolicy,
-        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp,
+        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier,
       },
     }));
     for (const idp of up.identityProviders) {
@@ -75,7 +75,8 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
     if (config.hostedUi.enabled) {
       nodes.push(node<'user-pool-domain'>({
         id: 'domain', kind: 'user-pool-domain', deps: ['pool'], label: config.hostedUi.domainPrefix,
-        spec: { domainPrefix: config.hostedUi.domainPrefix },
+        // The classic hosted UI: what the walkthrough uses, and all a LITE pool may have.
+        spec: { domainPrefix: config.hostedUi.domainPrefix, managedLoginVersion: 1 },
       }));
     }
     nodes.push(node<'authorizer'>({

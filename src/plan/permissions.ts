@@ -26,8 +26,8 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
   },
   'lambda-function': {
-    create: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
-    find: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
+    create: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
+    find: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
     read: ['lambda:GetFunction'],
     delete: ['lambda:DeleteFunction'],
   },
@@ -63,7 +63,8 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     create: [],
     find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
     read: ['cognito-idp:DescribeUserPool'],
-    delete: ['cognito-idp:DeleteUserPool'],
+    // A domain still being deleted: its status is read and waited out before the pool delete is retried.
+    delete: ['cognito-idp:DeleteUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolDomain'],
   },
   'identity-provider': {
     create: [],

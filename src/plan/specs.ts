@@ -59,6 +59,8 @@ export interface SpecByKind {
       | { type: 'SES'; sourceArn: string; from: string; configurationSet?: string | undefined; replyTo?: string | undefined };
     accountRecovery: 'verified_email' | 'verified_phone_number' | 'admin_only';
     selfSignUp: boolean;
+    /** The feature plan (UserPoolTier). */
+    tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
   };
   'identity-provider': {
     providerName: string;
@@ -80,7 +82,8 @@ export interface SpecByKind {
     /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
     oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
   };
-  'user-pool-domain': { domainPrefix: string };
+  /** managedLoginVersion 1 is the classic hosted UI (the walkthrough's, and the only one LITE allows); 2 managed login. */
+  'user-pool-domain': { domainPrefix: string; managedLoginVersion: 1 | 2 };
 }
 
 export interface PlanNode<K extends ResourceKind = ResourceKind> {

@@ -1,6 +1,6 @@
 import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, InvalidParameterValueException,
-  LambdaClient, ResourceConflictException, ResourceNotFoundException,
+  LambdaClient, ListTagsCommand, ResourceConflictException, ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -86,27 +86,27 @@ describe('lambda-function create', () => {
 
   it('adopts our function when a retried create finds it already there', async () => {
     lambda.on(CreateFunctionCommand).rejects(new ResourceConflictException({ message: 'Function already exist: demo-fn', $metadata: {} }));
-    lambda.on(GetFunctionCommand).resolves({
-      Configuration: { FunctionName: 'demo-fn', FunctionArn: ARN, State: 'Active' }, Tags: { 'secure-api:stack': 'demo' },
-    });
+    lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'demo-fn', FunctionArn: ARN, State: 'Active' });
+    lambda.on(ListTagsCommand, { Resource: ARN }).resolves({ Tags: { 'secure-api:stack': 'demo' } });
     expect(await h.create(testCtx(), spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
   });
 });
 
 describe('lambda-function find / read / delete', () => {
-  it('find adopts only a function tagged with our stack', async () => {
-    lambda.on(GetFunctionCommand).resolves({ Configuration: { FunctionArn: ARN, State: 'Active' }, Tags: { 'secure-api:stack': 'other' } });
+  it('find adopts only a function tagged with our stack, reading the tags with ListTags (GetFunction may hide them)', async () => {
+    lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionArn: ARN, State: 'Active' });
+    lambda.on(ListTagsCommand).resolves({ Tags: { 'secure-api:stack': 'other' } });
     expect(await h.find(testCtx(), spec, deps)).toBeUndefined();
-    lambda.on(GetFunctionCommand).resolves({ Configuration: { FunctionArn: ARN, State: 'Active' }, Tags: { 'secure-api:stack': 'demo' } });
+    lambda.on(ListTagsCommand, { Resource: ARN }).resolves({ Tags: { 'secure-api:stack': 'demo' } });
     expect(await h.find(testCtx(), spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
-    lambda.on(GetFunctionCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }));
+    expect(lambda).not.toHaveReceivedCommand(GetFunctionCommand);
+    lambda.on(GetFunctionConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }));
     expect(await h.find(testCtx(), spec, deps)).toBeUndefined();
   });
 
   it('find still adopts a Failed function (so destroy can remove it) and says so', async () => {
-    lambda.on(GetFunctionCommand).resolves({
-      Configuration: { FunctionArn: ARN, State: 'Failed', StateReason: 'boom' }, Tags: { 'secure-api:stack': 'demo' },
-    });
+    lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionArn: ARN, State: 'Failed', StateReason: 'boom' });
+    lambda.on(ListTagsCommand).resolves({ Tags: { 'secure-api:stack': 'demo' } });
     const ctx = testCtx();
     expect(await h.find(ctx, spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
     expect(ctx.notes).toEqual(['Lambda function demo-fn is Failed: boom']);

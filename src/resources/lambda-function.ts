@@ -1,5 +1,5 @@
 import {
-  CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand,
+  CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, ListTagsCommand,
   type FunctionConfiguration, type Runtime,
 } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../aws/errors.js';
@@ -56,10 +56,12 @@ export async function waitUntilActive(ctx: Ctx, name: string, initial: FunctionC
 }
 
 async function findOurs(ctx: Ctx, name: string): Promise<FunctionConfiguration | undefined> {
-  const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
+  const conf = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
+  if (!conf?.FunctionArn) return undefined;
+  // GetFunction returns Tags only to a caller explicitly allowed lambda:ListTags (else TagsError), so ask ListTags itself.
+  const tags = (await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: conf.FunctionArn }))))?.Tags;
   // Same name, other owner: leave it alone (create will then fail with a clear conflict).
-  if (!res?.Configuration || res.Tags?.[STACK_TAG] !== ctx.stack) return undefined;
-  return res.Configuration;
+  return tags?.[STACK_TAG] === ctx.stack ? conf : undefined;
 }
 
 /** The sample function: the zip is built in memory from ./sample-function.ts. */

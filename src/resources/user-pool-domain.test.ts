@@ -11,7 +11,7 @@ import { userPoolDomainHandler as h } from './user-pool-domain.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const deps = { pool: { userPoolId: 'p1', userPoolArn: 'arn:p1' } };
-const spec = { domainPrefix: 'demo-login' };
+const spec = { domainPrefix: 'demo-login', managedLoginVersion: 1 as const };
 
 beforeEach(() => cognito.reset());
 
@@ -60,10 +60,27 @@ describe('user-pool-domain', () => {
 
   it('delete passes domain and pool, and treats a domain already gone as done', async () => {
     cognito.on(DeleteUserPoolDomainCommand).resolves({});
+    cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: {} });
     await h.delete(testCtx(), spec, { domain: 'demo-login' }, deps);
     expect(cognito).toHaveReceivedCommandWith(DeleteUserPoolDomainCommand, { Domain: 'demo-login', UserPoolId: 'p1' });
     cognito.on(DeleteUserPoolDomainCommand).rejects(new InvalidParameterException({ message: 'No such domain or user pool exists.', $metadata: {} }));
     cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: {} });
     await expect(h.delete(testCtx(), spec, { domain: 'demo-login' }, deps)).resolves.toBeUndefined();
+  });
+
+  it('delete waits (bounded, with one note) while the domain is still DELETING: the pool cannot go before it', async () => {
+    cognito.on(DeleteUserPoolDomainCommand).resolves({});
+    cognito.on(DescribeUserPoolDomainCommand)
+      .resolvesOnce({ DomainDescription: { Domain: 'demo-login', UserPoolId: 'p1', Status: 'DELETING' } })
+      .resolvesOnce({ DomainDescription: { Domain: 'demo-login', UserPoolId: 'p1', Status: 'DELETING' } })
+      .resolves({ DomainDescription: {} });
+    const ctx = testCtx();
+    await h.delete(ctx, spec, { domain: 'demo-login' }, deps);
+    expect(cognito).toHaveReceivedCommandTimes(DescribeUserPoolDomainCommand, 3);
+    expect(ctx.notes).toEqual(['waiting for the hosted UI domain demo-login to finish deleting…']);
+    cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: 'demo-login', UserPoolId: 'p1', Status: 'DELETING' } });
+    const stuck = testCtx();
+    await expect(h.delete(stuck, spec, { domain: 'demo-login' }, deps)).rejects.toThrow(/still DELETING after 120 s/);
+    expect(stuck.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(120_000);
   });
 });

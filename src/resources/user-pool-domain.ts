@@ -13,7 +13,7 @@ const PICK_ANOTHER = 'Domain prefixes are global across all AWS accounts. Pick a
   + '(or hostedUi.domainPrefix in the config file): lowercase letters, digits and hyphens, without "aws", "amazon" or "cognito".';
 
 /** The domain as Cognito describes it; undefined when no such domain exists (Cognito answers with an empty object). */
-async function describe(ctx: Ctx, domain: string): Promise<DomainDescriptionType | undefined> {
+export async function describeDomain(ctx: Ctx, domain: string): Promise<DomainDescriptionType | undefined> {
   const res = await ctx.clients.cognito.send(new DescribeUserPoolDomainCommand({ Domain: domain }));
   const d = res.DomainDescription;
   return d?.UserPoolId || d?.Domain ? d : undefined;
@@ -27,11 +27,11 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
   async create(ctx, spec, deps) {
     const userPoolId = userPoolIdOf(deps);
     try {
-      await ctx.clients.cognito.send(new CreateUserPoolDomainCommand({ Domain: spec.domainPrefix, UserPoolId: userPoolId }));
+      await ctx.clients.cognito.send(new CreateUserPoolDomainCommand({ Domain: spec.domainPrefix, UserPoolId: userPoolId, ManagedLoginVersion: spec.managedLoginVersion }));
     } catch (err) {
       if (awsErrorName(err) !== 'InvalidParameterException') throw err;
       // Ours already (a retried call that landed): nothing to do.
-      if ((await describe(ctx, spec.domainPrefix))?.UserPoolId === userPoolId) return { domain: spec.domainPrefix };
+      if ((await describeDomain(ctx, spec.domainPrefix))?.UserPoolId === userPoolId) return { domain: spec.domainPrefix };
       const message = errorMessage(err);
       const taken = /already (associated|exists)|taken/i.test(message);
       throw new AwsFailure(
@@ -45,13 +45,13 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
   },
 
   async find(ctx, spec, deps) {
-    const d = await describe(ctx, spec.domainPrefix);
+    const d = await describeDomain(ctx, spec.domainPrefix);
     return d?.UserPoolId === userPoolIdOf(deps) ? { domain: spec.domainPrefix } : undefined;
   },
 
   async read(ctx, spec, out, deps) {
     const domain = out.domain ?? spec.domainPrefix;
-    const d = await describe(ctx, domain);
+    const d = await describeDomain(ctx, domain);
     if (!d) return { state: 'missing' };
     const userPoolId = deps.pool?.userPoolId;
     if (userPoolId !== undefined && d.UserPoolId !== userPoolId) {
@@ -73,8 +73,33 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
     } catch (err) {
       if (isNotFound(err)) return;
       // Cognito reports a domain that is already gone as InvalidParameterException: check before failing.
-      if (awsErrorName(err) === 'InvalidParameterException' && (await describe(ctx, domain))?.UserPoolId !== userPoolId) return;
+      if (awsErrorName(err) === 'InvalidParameterException' && (await describeDomain(ctx, domain))?.UserPoolId !== userPoolId) return;
       throw err;
     }
+    // Deleting a domain is asynchronous: until it is gone, DeleteUserPool still refuses the pool.
+    await waitForDomainGone(ctx, domain, userPoolId);
   },
 };
+
+/** How long a deleted domain may take to go before the pool delete is given up (terraform-provider-aws #16479). */
+const DOMAIN_GONE_WAIT_MS = 120_000;
+
+/** Poll DescribeUserPoolDomain (bounded, with one progress note) until the domain no longer belongs to the pool. */
+export async function waitForDomainGone(ctx: Ctx, domain: string, userPoolId: string): Promise<void> {
+  const start = ctx.now();
+  let delay = 500;
+  let noted = false;
+  for (;;) {
+    const d = await describeDomain(ctx, domain);
+    if (d?.UserPoolId !== userPoolId) return;
+    if (ctx.now() - start + delay > DOMAIN_GONE_WAIT_MS) {
+      throw new AwsFailure(`The hosted UI domain ${domain} is still ${d.Status ?? 'present'} after ${DOMAIN_GONE_WAIT_MS / 1000} s, so its user pool cannot be deleted yet.`, {
+        code: 'DOMAIN_STILL_DELETING', hint: 'Run `secure-api destroy` again in a minute: it carries on where it stopped.',
+      });
+    }
+    if (!noted) ctx.note(`waiting for the hosted UI domain ${domain} to finish deleting…`);
+    noted = true;
+    await ctx.sleep(delay);
+    delay = Math.min(5_000, delay * 2);
+  }
+}

@@ -19,8 +19,10 @@ const base: Spec = {
   email: { type: 'COGNITO_DEFAULT' },
   accountRecovery: 'verified_email',
   selfSignUp: false,
+  tier: 'LITE',
 };
 const TAGS = { 'secure-api:stack': 'demo' };
+const SNS_ROLE = 'arn:aws:iam::123456789012:role/cognito-sns';
 
 beforeEach(() => cognito.reset());
 
@@ -28,6 +30,7 @@ describe('createUserPoolInput', () => {
   it('maps an email sign-in pool', () => {
     expect(createUserPoolInput(base, TAGS)).toEqual({
       PoolName: 'demo-users',
+      UserPoolTier: 'LITE',
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
       Policies: { PasswordPolicy: { MinimumLength: 12, RequireNumbers: true, RequireSymbols: false, RequireUppercase: true, RequireLowercase: true, TemporaryPasswordValidityDays: 7 } },
@@ -41,7 +44,7 @@ describe('createUserPoolInput', () => {
   });
 
   it('uses aliases when a username is chosen with email/phone, and nothing when only a username', () => {
-    const both = createUserPoolInput({ ...base, signInIdentifiers: ['username', 'email', 'phone'] }, TAGS);
+    const both = createUserPoolInput({ ...base, signInIdentifiers: ['username', 'email', 'phone'], mfa: { ...base.mfa, smsRoleArn: SNS_ROLE } }, TAGS);
     expect(both.AliasAttributes).toEqual(['email', 'phone_number']);
     expect(both.UsernameAttributes).toBeUndefined();
     expect(both.AutoVerifiedAttributes).toEqual(['email', 'phone_number']);
@@ -53,10 +56,23 @@ describe('createUserPoolInput', () => {
   });
 
   it('verifies email for email recovery even when email is not an identifier; opens sign-up', () => {
-    const input = createUserPoolInput({ ...base, signInIdentifiers: ['phone'], selfSignUp: true }, TAGS);
+    const input = createUserPoolInput({ ...base, signInIdentifiers: ['phone'], selfSignUp: true, mfa: { ...base.mfa, smsRoleArn: SNS_ROLE } }, TAGS);
     expect(input.UsernameAttributes).toEqual(['phone_number']);
     expect(input.AutoVerifiedAttributes).toEqual(['email', 'phone_number']);
+    // The phone is verified by SMS, through the role; SMS is not a second factor unless chosen.
+    expect(input.SmsConfiguration).toEqual({ SnsCallerArn: SNS_ROLE });
+    expect(input.MfaConfiguration).toBe('OFF');
     expect(input.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: false });
+  });
+
+  it('never auto-verifies phone_number without an SMS role (CreateUserPool refuses it)', () => {
+    const input = createUserPoolInput({ ...base, signInIdentifiers: ['phone'] }, TAGS);
+    expect(input.AutoVerifiedAttributes).toEqual(['email']);
+    expect(input.SmsConfiguration).toBeUndefined();
+  });
+
+  it('asks for the feature plan it was given (Cognito would make ESSENTIALS)', () => {
+    expect(createUserPoolInput({ ...base, tier: 'ESSENTIALS' }, TAGS).UserPoolTier).toBe('ESSENTIALS');
   });
 
   it('sends SES as a DEVELOPER email configuration', () => {

@@ -4,14 +4,22 @@ import {
   type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
-import { STACK_TAG, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { awsErrorName } from '../aws/errors.js';
+import { STACK_TAG, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['user-pool'];
 
+/** The SNS role Cognito texts through (SMS MFA, phone verification and recovery), when one is given. */
 function smsConfiguration(spec: Spec): SmsConfigurationType | undefined {
-  const { sms, smsRoleArn, smsExternalId } = spec.mfa;
-  return sms && smsRoleArn ? { SnsCallerArn: smsRoleArn, ...(smsExternalId ? { ExternalId: smsExternalId } : {}) } : undefined;
+  const { smsRoleArn, smsExternalId } = spec.mfa;
+  return smsRoleArn ? { SnsCallerArn: smsRoleArn, ...(smsExternalId ? { ExternalId: smsExternalId } : {}) } : undefined;
+}
+
+/** SMS as a second factor: chosen, and a role to send it with. */
+function smsMfa(spec: Spec): boolean {
+  return spec.mfa.sms && spec.mfa.smsRoleArn !== undefined;
 }
 
 /** TOTP can only be switched on by SetUserPoolMfaConfig after the pool exists. */
@@ -29,11 +37,14 @@ export function createUserPoolInput(spec: Spec, tags: Record<string, string>): C
   const sms = smsConfiguration(spec);
   const verified = new Set<VerifiedAttributeType>();
   if (ids.includes('email') || spec.accountRecovery === 'verified_email') verified.add('email');
-  if (ids.includes('phone') || spec.accountRecovery === 'verified_phone_number') verified.add('phone_number');
+  // Cognito refuses phone_number in AutoVerifiedAttributes without an SmsConfiguration (the config check asks for one).
+  if (sms && (ids.includes('phone') || spec.accountRecovery === 'verified_phone_number')) verified.add('phone_number');
   // Cognito requires a verified phone_number for SMS MFA.
-  if (spec.mfa.mode !== 'OFF' && sms) verified.add('phone_number');
+  if (spec.mfa.mode !== 'OFF' && smsMfa(spec)) verified.add('phone_number');
   return {
     PoolName: spec.name,
+    // Without it Cognito makes an ESSENTIALS pool; the config defaults to LITE, the cheapest plan.
+    UserPoolTier: spec.tier,
     // With a username, email/phone become aliases; without one, they are the username itself.
     ...(attrs.length > 0 ? (ids.includes('username') ? { AliasAttributes: attrs } : { UsernameAttributes: attrs }) : {}),
     ...(verified.size > 0 ? { AutoVerifiedAttributes: [...verified] } : {}),
@@ -48,7 +59,7 @@ export function createUserPoolInput(spec: Spec, tags: Record<string, string>): C
       },
     },
     // CreateUserPool refuses OPTIONAL/ON without an SMS configuration; TOTP-only MFA is turned on afterwards.
-    MfaConfiguration: sms ? spec.mfa.mode : 'OFF',
+    MfaConfiguration: smsMfa(spec) ? spec.mfa.mode : 'OFF',
     ...(sms ? { SmsConfiguration: sms } : {}),
     EmailConfiguration: spec.email.type === 'SES'
       ? {
@@ -73,7 +84,7 @@ export function mfaConfigInput(spec: Spec, userPoolId: string): SetUserPoolMfaCo
   return {
     UserPoolId: userPoolId,
     SoftwareTokenMfaConfiguration: { Enabled: spec.mfa.totp },
-    ...(sms ? { SmsMfaConfiguration: { SmsConfiguration: sms } } : {}),
+    ...(sms && smsMfa(spec) ? { SmsMfaConfiguration: { SmsConfiguration: sms } } : {}),
     MfaConfiguration: spec.mfa.mode,
   };
 }
@@ -126,6 +137,18 @@ export const userPoolHandler: ResourceHandler<Spec> = {
 
   // The engine deletes the hosted-UI domain first: Cognito refuses to delete a pool that has one.
   async delete(ctx, _spec, out) {
-    await ignoreNotFound(ctx.clients.cognito.send(new DeleteUserPoolCommand({ UserPoolId: out.userPoolId })));
+    const userPoolId = out.userPoolId ?? '';
+    const remove = () => ignoreNotFound(ctx.clients.cognito.send(new DeleteUserPoolCommand({ UserPoolId: userPoolId })));
+    try {
+      await remove();
+    } catch (err) {
+      // A domain deleted by an earlier, interrupted run may still be going (deleting a domain is asynchronous).
+      if (awsErrorName(err) !== 'InvalidParameterException' || !/domain configured/i.test(errorMessage(err))) throw err;
+      const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))))?.UserPool;
+      const domain = pool?.Domain ?? pool?.CustomDomain;
+      if (domain !== undefined && (await describeDomain(ctx, domain))?.Status !== 'DELETING') throw err;
+      if (domain !== undefined) await waitForDomainGone(ctx, domain, userPoolId);
+      await remove();
+    }
   },
 };

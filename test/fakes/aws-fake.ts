@@ -63,6 +63,10 @@ export interface AwsFakeOptions {
   takenDomainPrefixes?: string[];
   /** DescribeUserPoolDomain answers Status CREATING this many times before ACTIVE. @default 0 */
   domainCreatingDescribes?: number;
+  /** The caller is explicitly allowed lambda:ListTags, so GetFunction includes Tags (AWS: else TagsError). @default false */
+  getFunctionReturnsTags?: boolean;
+  /** A deleted domain lingers (DELETING, and DeleteUserPool still refuses the pool) for this many DescribeUserPoolDomain calls. @default 2 */
+  domainDeletingDescribes?: number;
   /** Seed of the id generator (ids are repeatable for a seed). @default 1 */
   seed?: number;
   /**
@@ -190,6 +194,8 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     takenDomainPrefixes: new Set(options.takenDomainPrefixes ?? []),
     domainCreatingDescribes: options.domainCreatingDescribes ?? 0,
     freshStageForbiddenRequests: options.freshStageForbiddenRequests ?? 1,
+    getFunctionReturnsTags: options.getFunctionReturnsTags ?? false,
+    domainDeletingDescribes: options.domainDeletingDescribes ?? 2,
   };
   const state = emptyState(options.account ?? '123456789012', options.region ?? 'us-east-1', seed);
   const ctx: Ctx = { state, opts, now: () => clock.now() };

@@ -84,6 +84,15 @@ function poolFromArn(ctx: Ctx, arn: string | undefined): PoolRecord {
   return getPool(ctx, m[1]);
 }
 
+/** A deleted domain is gone at last: its prefix is free and its pool may be deleted. */
+function forgetDomain(ctx: Ctx, domain: string): void {
+  const d = ctx.state.cognito.domains[domain];
+  if (!d) return;
+  delete ctx.state.cognito.domains[domain];
+  const pool = ctx.state.cognito.pools[d.UserPoolId];
+  if (pool?.domain === domain) delete pool.domain;
+}
+
 export const poolHandlers: Handlers = {
   CreateUserPool(ctx, input: CreateUserPoolCommandInput): Out<CreateUserPoolCommandOutput> {
     if (!input.PoolName) fail('InvalidParameterException', "1 validation error detected: Value null at 'poolName' failed to satisfy constraint: Member must not be null");
@@ -190,8 +199,14 @@ export const poolHandlers: Handlers = {
     const d = ctx.state.cognito.domains[input.Domain ?? ''];
     // AWS answers an unknown domain with an empty description, not an error.
     if (!d) return { DomainDescription: {} };
+    if (d.deletingLeft !== undefined && d.deletingLeft <= 0) {
+      forgetDomain(ctx, d.Domain);
+      return { DomainDescription: {} };
+    }
     d.describes += 1;
-    const status = d.describes <= ctx.opts.domainCreatingDescribes ? 'CREATING' as const : 'ACTIVE' as const;
+    if (d.deletingLeft !== undefined) d.deletingLeft -= 1;
+    const status = d.deletingLeft !== undefined ? 'DELETING' as const
+      : d.describes <= ctx.opts.domainCreatingDescribes ? 'CREATING' as const : 'ACTIVE' as const;
     return {
       DomainDescription: compact({
         UserPoolId: d.UserPoolId, AWSAccountId: ctx.state.account, Domain: d.Domain, S3Bucket: 'aws-cognito-prod-fake-assets',
@@ -204,9 +219,11 @@ export const poolHandlers: Handlers = {
   DeleteUserPoolDomain(ctx, input: DeleteUserPoolDomainCommandInput): object {
     const d = ctx.state.cognito.domains[input.Domain ?? ''];
     if (!d || d.UserPoolId !== input.UserPoolId) fail('InvalidParameterException', 'No such domain or user pool exists.');
-    delete ctx.state.cognito.domains[d.Domain];
-    const pool = ctx.state.cognito.pools[d.UserPoolId];
-    if (pool) delete pool.domain;
+    // Deleting a domain is asynchronous: for a while it is DELETING, still attached, and DeleteUserPool still answers
+    // "It has a domain configured that should be deleted first." (terraform-provider-aws #16479, #14102). It lingers
+    // for `domainDeletingDescribes` DescribeUserPoolDomain calls.
+    if (d.deletingLeft === undefined) d.deletingLeft = ctx.opts.domainDeletingDescribes;
+    if (d.deletingLeft <= 0) forgetDomain(ctx, d.Domain);
     return {};
   },
 

@@ -10,6 +10,8 @@ export interface ResolvedOptions {
   takenDomainPrefixes: ReadonlySet<string>;
   domainCreatingDescribes: number;
   freshStageForbiddenRequests: number;
+  getFunctionReturnsTags: boolean;
+  domainDeletingDescribes: number;
 }
 
 /** What every handler gets: the memory, the options and the fake's clock. */

@@ -128,7 +128,11 @@ export const lambdaHandlers: Handlers = {
     return compact({
       Configuration: read(ctx, fn),
       Code: { RepositoryType: 'S3', Location: `https://awslambda-${region}-tasks.s3.${region}.amazonaws.com/snapshots/${ctx.state.account}/${fn.configuration.FunctionName ?? ''}-fake` },
-      Tags: Object.keys(fn.tags).length > 0 ? { ...fn.tags } : undefined,
+      // AWS: "Lambda returns tag data only if you have explicit allow permissions for lambda:ListTags" (GetFunction,
+      // Lambda API reference, Tags / TagsError); a caller without it gets TagsError instead.
+      ...(ctx.opts.getFunctionReturnsTags
+        ? { Tags: Object.keys(fn.tags).length > 0 ? { ...fn.tags } : undefined }
+        : { TagsError: { ErrorCode: 'AccessDeniedException', Message: 'The caller is not explicitly allowed lambda:ListTags on this function.' } }),
     });
   },
 

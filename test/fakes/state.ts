@@ -141,6 +141,8 @@ export interface DomainRecord {
   CustomDomainConfig?: CustomDomainConfigType;
   /** DescribeUserPoolDomain calls answered so far (Status is CREATING for the first few, when configured). */
   describes: number;
+  /** Set by DeleteUserPoolDomain: DescribeUserPoolDomain calls still answered DELETING before the domain is gone. */
+  deletingLeft?: number;
 }
 
 // ── Lambda ─────────────────────────────────────────────────────────────────────────────────────────────────

@@ -71,7 +71,7 @@ describe('read improvements', () => {
         note: (m: string) => notes.push(m), secrets: { idpClientSecret: () => undefined },
       };
       fake.mocks.cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: 'd', UserPoolId: 'p1', Status: 'DELETING' } });
-      expect(await userPoolDomainHandler.read(ctx, { domainPrefix: 'd' }, { domain: 'd' }, { pool: { userPoolId: 'p1' } }))
+      expect(await userPoolDomainHandler.read(ctx, { domainPrefix: 'd', managedLoginVersion: 1 }, { domain: 'd' }, { pool: { userPoolId: 'p1' } }))
         .toEqual({ state: 'drifted', drift: ['domain d is being deleted'], out: { domain: 'd' } });
     } finally {
       fake.restore();
