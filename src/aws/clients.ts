@@ -63,7 +63,7 @@ export interface ClientOptions {
  */
 export const CREATE_ONCE_COMMANDS = new Set<string>([
   'apigateway:CreateRestApiCommand', 'apigateway:CreateAuthorizerCommand', 'apigateway:CreateDeploymentCommand',
-  'apigateway:CreateResourceCommand',
+  'apigateway:CreateResourceCommand', 'cognito:CreateUserPoolCommand', 'cognito:CreateUserPoolClientCommand',
 ]);
 
 type AnyClient = { send(command: unknown): Promise<unknown> };
@@ -131,7 +131,9 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
       const config: Record<string, unknown> = {
         // IAM is global; its endpoint lives in us-east-1 for the aws partition.
         region: target.region,
-        maxAttempts: 3,
+        // withRetry below is the one retry layer: the SDK's own would resend a non-idempotent create after a 5xx
+        // (CREATE_ONCE_COMMANDS), behind the look-before-retry of its handler.
+        maxAttempts: 1,
         customUserAgent: 'secure-api',
       };
       if (target.profile) config.profile = target.profile;

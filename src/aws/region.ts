@@ -41,3 +41,24 @@ export function partitionOf(region: string): string {
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
 }
+
+/** The DNS suffix of a region's endpoints: China's regions (aws-cn) answer under amazonaws.com.cn. */
+export function dnsSuffix(region: string): string {
+  return partitionOf(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/** The issuer of a user pool's tokens (its JWKS lives under it): https://cognito-idp.{region}.{suffix}/{poolId}. */
+export function cognitoIssuerUrl(region: string, userPoolId: string): string {
+  return `https://cognito-idp.${region}.${dnsSuffix(region)}/${userPoolId}`;
+}
+
+/**
+ * A prefix domain's hosted UI: https://{prefix}.auth.{region}.amazoncognito.com; in China amazoncognito.com.cn; in
+ * GovCloud the FIPS host auth-fips ("Amazon Cognito in AWS GovCloud (US)").
+ */
+export function hostedUiOrigin(domain: string, region: string): string {
+  const p = partitionOf(region);
+  if (p === 'aws-cn') return `https://${domain}.auth.${region}.amazoncognito.com.cn`;
+  if (p === 'aws-us-gov') return `https://${domain}.auth-fips.${region}.amazoncognito.com`;
+  return `https://${domain}.auth.${region}.amazoncognito.com`;
+}

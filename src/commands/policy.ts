@@ -41,7 +41,7 @@ export async function runPolicy(o: PolicyOptions, env: CommandEnv): Promise<numb
     'Save it and attach it to the user or role that runs secure-api, for example:',
     '  secure-api policy > secure-api-policy.json',
     '  aws iam create-policy --policy-name secure-api --policy-document file://secure-api-policy.json',
-    'SMS MFA (userPool.mfa.smsRoleArn) also needs iam:PassRole on that SNS role, passed to cognito-idp.amazonaws.com.',
+    'An SMS role (userPool.mfa.smsRoleArn: phone sign-in, phone recovery, SMS MFA) also needs iam:PassRole on it, passed to cognito-idp.amazonaws.com.',
   ].join('\n'));
   return 0;
 }

@@ -108,6 +108,15 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
   }
   const mfa = str(opts.mfa);
   if (mfa !== undefined) setKey(out, 'userPool.mfa.mode', ({ off: 'OFF', optional: 'OPTIONAL', required: 'ON' } as Record<string, string>)[mfa] ?? mfa);
+  const smsRoleArn = str(opts.smsRoleArn);
+  if (smsRoleArn !== undefined) {
+    must('--sms-role-arn', /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(smsRoleArn) ? undefined : `"${smsRoleArn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+    setKey(out, 'userPool.mfa.smsRoleArn', smsRoleArn);
+  }
+  const smsExternalId = str(opts.smsExternalId);
+  if (smsExternalId !== undefined) setKey(out, 'userPool.mfa.smsExternalId', smsExternalId);
+  const tier = str(opts.userPoolTier);
+  if (tier !== undefined) setKey(out, 'userPool.tier', tier.toUpperCase());
   const email = str(opts.email);
   const from = str(opts.emailFrom);
   const sourceArn = str(opts.sesIdentityArn);

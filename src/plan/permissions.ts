@@ -60,7 +60,8 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     delete: ['apigateway:DeleteStage'],
   },
   'user-pool': {
-    create: [],
+    // After a lost answer, CreateUserPool looks for what it may have made (as find does).
+    create: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool'],
     find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
     read: ['cognito-idp:DescribeUserPool'],
     // A domain still being deleted: its status is read and waited out before the pool delete is retried.
@@ -73,7 +74,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     delete: ['cognito-idp:DeleteIdentityProvider'],
   },
   'user-pool-client': {
-    create: [],
+    create: ['cognito-idp:ListUserPoolClients'],
     find: ['cognito-idp:ListUserPoolClients'],
     read: ['cognito-idp:DescribeUserPoolClient'],
     delete: ['cognito-idp:DeleteUserPoolClient'],
@@ -184,6 +185,9 @@ const ACCOUNT_LEVEL = new Set([
   'cognito-idp:CreateUserPool', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPoolDomain', 'lambda:ListFunctions',
 ]);
 
+/** The service principal of Cognito's SES sending role. */
+const COGNITO_EMAIL_SERVICE = 'email.cognito-idp.amazonaws.com';
+
 /** Tagging at creation is authorized as a tagging action too (IAM CreateRole with Tags, Lambda, Cognito, API Gateway). */
 const TAG_ON_CREATE: Record<string, string> = {
   'iam:CreateRole': 'iam:TagRole',
@@ -234,6 +238,14 @@ export function minimalPolicy(o: { region?: string | undefined; account?: string
     {
       Sid: 'PassFunctionRoleToLambda', Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:${p}:iam::${account}:role/secure-api/*`,
       Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    },
+    {
+      // SES email (EmailSendingAccount DEVELOPER): Cognito creates its service-linked role
+      // AWSServiceRoleForAmazonCognitoIdpEmailService with the caller's rights ("Using service-linked roles for Amazon
+      // Cognito"); only that role, only for that service.
+      Sid: 'CognitoSesServiceLinkedRole', Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole'],
+      Resource: `arn:${p}:iam::${account}:role/aws-service-role/${COGNITO_EMAIL_SERVICE}/AWSServiceRoleForAmazonCognitoIdpEmailService`,
+      Condition: { StringEquals: { 'iam:AWSServiceName': COGNITO_EMAIL_SERVICE } },
     },
     {
       Sid: 'AccountAndTagSearch', Effect: 'Allow', Action: pick((a) => a === 'iam:ListRoles' || a.startsWith('tag:') || a.startsWith('sts:')), Resource: '*',

@@ -3,6 +3,7 @@ import {
   type CreateUserPoolClientCommandInput, type ExplicitAuthFlowsType, type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
+import { createOrFind } from './create-or-find.js';
 import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
 
@@ -58,10 +59,13 @@ export const userPoolClientHandler: ResourceHandler<Spec> = {
   service: 'cognito',
 
   async create(ctx, spec, deps) {
-    const res = await ctx.clients.cognito.send(new CreateUserPoolClientCommand(createUserPoolClientInput(spec, userPoolIdOf(deps))));
-    const clientId = res.UserPoolClient?.ClientId;
-    if (!clientId) throw new Error(`CreateUserPoolClient returned no client id for ${spec.name}`);
-    return { clientId };
+    // Not idempotent: after a lost answer, look for it by its name in our pool before making another.
+    return createOrFind(ctx, `app client ${spec.name}`, async () => {
+      const res = await ctx.clients.cognito.send(new CreateUserPoolClientCommand(createUserPoolClientInput(spec, userPoolIdOf(deps))));
+      const clientId = res.UserPoolClient?.ClientId;
+      if (!clientId) throw new Error(`CreateUserPoolClient returned no client id for ${spec.name}`);
+      return { clientId };
+    }, () => userPoolClientHandler.find(ctx, spec, deps));
   },
 
   async find(ctx, spec, deps) {

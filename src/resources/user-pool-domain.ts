@@ -9,7 +9,7 @@ import type { Ctx, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['user-pool-domain'];
 
-const PICK_ANOTHER = 'Domain prefixes are global across all AWS accounts. Pick another with `--domain-prefix NAME` '
+const PICK_ANOTHER = 'A domain prefix is unique in its region across all AWS accounts. Pick another with `--domain-prefix NAME` '
   + '(or hostedUi.domainPrefix in the config file): lowercase letters, digits and hyphens, without "aws", "amazon" or "cognito".';
 
 /** The domain as Cognito describes it; undefined when no such domain exists (Cognito answers with an empty object). */

@@ -6,6 +6,7 @@ import {
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
 import { STACK_TAG, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
@@ -93,35 +94,43 @@ function toOut(ctx: Ctx, userPoolId: string, arn: string | undefined): Out {
   return { userPoolId, userPoolArn: arn ?? `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.account}:userpool/${userPoolId}` };
 }
 
+/** The pool of this name tagged with our stack (pool names are not unique: only the tagged one is ours). */
+async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
+  let token: string | undefined;
+  do {
+    const page = await ctx.clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken: token }));
+    for (const p of page.UserPools ?? []) {
+      if (p.Name !== name || !p.Id) continue;
+      const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool;
+      if (pool?.UserPoolTags?.[STACK_TAG] === ctx.stack) return toOut(ctx, p.Id, pool.Arn);
+    }
+    token = page.NextToken;
+  } while (token);
+  return undefined;
+}
+
 /** Step 3: the user pool whose tokens the authorizer accepts. */
 export const userPoolHandler: ResourceHandler<Spec> = {
   kind: 'user-pool',
   service: 'cognito',
 
   async create(ctx, spec) {
-    const res = await ctx.clients.cognito.send(new CreateUserPoolCommand(createUserPoolInput(spec, ctx.tags)));
-    const id = res.UserPool?.Id;
-    if (!id) throw new Error(`CreateUserPool returned no id for ${spec.name}`);
-    if (needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, id)));
-    return toOut(ctx, id, res.UserPool?.Arn);
+    // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
+    const out = await createOrFind(ctx, `user pool ${spec.name}`, async () => {
+      const res = await ctx.clients.cognito.send(new CreateUserPoolCommand(createUserPoolInput(spec, ctx.tags)));
+      const id = res.UserPool?.Id;
+      if (!id) throw new Error(`CreateUserPool returned no id for ${spec.name}`);
+      return toOut(ctx, id, res.UserPool?.Arn);
+    }, () => findOurPool(ctx, spec.name));
+    if (needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, out.userPoolId ?? '')));
+    return out;
   },
 
   async find(ctx, spec) {
-    let token: string | undefined;
-    do {
-      const page = await ctx.clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken: token }));
-      for (const p of page.UserPools ?? []) {
-        if (p.Name !== spec.name || !p.Id) continue;
-        // Pool names are not unique: only the one tagged with our stack is ours.
-        const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool;
-        if (pool?.UserPoolTags?.[STACK_TAG] !== ctx.stack) continue;
-        // Interrupted before SetUserPoolMfaConfig: it is idempotent, so just send it.
-        if (needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, p.Id)));
-        return toOut(ctx, p.Id, pool.Arn);
-      }
-      token = page.NextToken;
-    } while (token);
-    return undefined;
+    const out = await findOurPool(ctx, spec.name);
+    // Interrupted before SetUserPoolMfaConfig: it is idempotent, so just send it.
+    if (out && needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, out.userPoolId ?? '')));
+    return out;
   },
 
   async read(ctx, spec, out) {

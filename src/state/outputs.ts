@@ -1,3 +1,4 @@
+import { cognitoIssuerUrl, dnsSuffix, hostedUiOrigin } from '../aws/region.js';
 import type { StateFile } from './schema.js';
 
 export interface RouteUrl { method: string; path: string; url: string; secured: boolean }
@@ -24,8 +25,7 @@ export interface StackOutputs {
 /** The invoke URL of a stage: AWS's form, or LocalStack's when a custom endpoint is used. */
 export function invokeBaseUrl(s: { region: string; endpointUrl?: string | undefined }, apiId: string, stage: string): string {
   if (s.endpointUrl) return `${s.endpointUrl.replace(/\/+$/, '')}/restapis/${apiId}/${stage}/_user_request_`;
-  const suffix = s.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://${apiId}.execute-api.${s.region}.${suffix}/${stage}`;
+  return `https://${apiId}.execute-api.${s.region}.${dnsSuffix(s.region)}/${stage}`;
 }
 
 interface ConfigView {
@@ -37,7 +37,7 @@ interface ConfigView {
 
 export function hostedUiLoginUrl(domain: string, region: string, clientId: string, redirectUri: string, scopes: string[]): string {
   const q = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: scopes.join(' '), redirect_uri: redirectUri });
-  return `https://${domain}.auth.${region}.amazoncognito.com/login?${q.toString()}`;
+  return `${hostedUiOrigin(domain, region)}/login?${q.toString()}`;
 }
 
 /** What a user needs to call the stack, derived from the state file (never stored twice). */
@@ -53,7 +53,7 @@ export function stackOutputs(state: StateFile, stateFile: string): StackOutputs 
   const callback = cfg.hostedUi?.callbackUrls?.[0];
   const scopes = [...new Set([...(cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile']), ...(cfg.authorizer?.scopes ?? [])])];
   const issuer = userPoolId
-    ? state.endpointUrl ? `${state.endpointUrl.replace(/\/+$/, '')}/${userPoolId}` : `https://cognito-idp.${state.region}.amazonaws.com/${userPoolId}`
+    ? state.endpointUrl ? `${state.endpointUrl.replace(/\/+$/, '')}/${userPoolId}` : cognitoIssuerUrl(state.region, userPoolId)
     : undefined;
   const routes: RouteUrl[] = base
     ? (cfg.routes ?? []).flatMap((r) => r.methods.map((m) => ({ method: m, path: r.path, url: base + (r.path === '/' ? '/' : r.path), secured: !r.public })))

@@ -1,3 +1,4 @@
+import { cognitoIssuerUrl } from '../aws/region.js';
 import type { AnswerKind } from './http-probe.js';
 import { decodeJwt } from './jwt.js';
 
@@ -15,7 +16,7 @@ export interface RejectionInput {
 
 /** The issuer of a pool's tokens. */
 export function cognitoIssuer(region: string, userPoolId: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  return cognitoIssuerUrl(region, userPoolId);
 }
 
 /** Why API Gateway's Cognito authorizer may have said 401 to a token, most likely first. Pure: reads only its inputs. */

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { hostedUiOrigin } from '../aws/region.js';
 import { AwsFailure, Interrupted, UsageError } from '../errors.js';
 
-/** The hosted UI of a user pool domain: `https://{domain}.auth.{region}.amazoncognito.com`. */
+/** The hosted UI of a user pool domain: `https://{domain}.auth.{region}.amazoncognito.com` (per partition). */
 export function hostedUiBaseUrl(domain: string, region: string): string {
-  return `https://${domain}.auth.${region}.amazoncognito.com`;
+  return hostedUiOrigin(domain, region);
 }
 
 export interface Pkce {

@@ -1,3 +1,4 @@
+import { hostedUiOrigin } from '../aws/region.js';
 import { idpSecretEnv, randomSuffix } from '../config/resolve.js';
 import type { IdentityProviderConfig } from '../config/schema.js';
 import { checkDomainPrefix, checkHttpUrl, checkResourceName } from '../config/validators.js';
@@ -83,10 +84,10 @@ export async function askHostedUi(s: WizardSession): Promise<void> {
     }
     try {
       if (!await lookups.domainTaken(region, prefix)) {
-        s.note(`https://${prefix}.auth.${region}.amazoncognito.com is free (format checked; availability checked with DescribeUserPoolDomain).`);
+        s.note(`${hostedUiOrigin(prefix, region)} is free (format checked; availability checked with DescribeUserPoolDomain).`);
         return;
       }
-      s.warn(`The domain prefix ${prefix} is taken (prefixes are global across AWS): choose another.`);
+      s.warn(`The domain prefix ${prefix} is taken in ${region} (prefixes are unique per region, across all accounts): choose another.`);
       s.draft.set('hostedUi.domainPrefix', undefined);
       suggestion = suggest();
     } catch (err) {

@@ -163,7 +163,7 @@ describe('API Gateway', () => {
 });
 
 describe('Cognito', () => {
-  it('refuses deleting a pool while its domain exists; domains are global; reserved and taken prefixes fail', async () => {
+  it('refuses deleting a pool while its domain exists; a prefix is unique in its region; reserved and taken prefixes fail', async () => {
     install({ takenDomainPrefixes: ['someone-elses'], domainCreatingDescribes: 1 });
     const p1 = (await cognito().send(new CreateUserPoolCommand({ PoolName: 'one' }))).UserPool?.Id;
     const p2 = (await cognito().send(new CreateUserPoolCommand({ PoolName: 'two' }))).UserPool?.Id;

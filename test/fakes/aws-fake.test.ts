@@ -5,13 +5,13 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import {
   AdminCreateUserCommand, CognitoIdentityProviderClient, CreateIdentityProviderCommand, CreateUserPoolClientCommand,
-  CreateUserPoolCommand, CreateUserPoolDomainCommand, DeleteUserPoolCommand, DeleteUserPoolDomainCommand, DescribeUserPoolCommand,
+  CreateUserPoolCommand, CreateUserPoolDomainCommand, DeleteUserPoolCommand, DeleteUserPoolDomainCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand,
   LimitExceededException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand, IAMClient,
 } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -306,6 +306,8 @@ describe('lifecycle', () => {
     await new APIGatewayClient({}).send(new DeleteRestApiCommand({ restApiId: ids.apiId }));
     await new LambdaClient({}).send(new DeleteFunctionCommand({ FunctionName: ids.fn }));
     await cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId: ids.poolId, Domain: ids.domain }));
+    // Deleting a domain is asynchronous: wait for DescribeUserPoolDomain to report it gone before deleting the pool.
+    while ((await cognito.send(new DescribeUserPoolDomainCommand({ Domain: ids.domain }))).DomainDescription?.Domain) { /* still DELETING */ }
     await cognito.send(new DeleteUserPoolCommand({ UserPoolId: ids.poolId }));
     const iam = new IAMClient({});
     await iam.send(new DetachRolePolicyCommand({ RoleName: ids.roleName, PolicyArn: BASIC }));
@@ -325,7 +327,8 @@ describe('lifecycle', () => {
     expect(b.resources()).toEqual(before);
     const pool = await new CognitoIdentityProviderClient({}).send(new DescribeUserPoolCommand({ UserPoolId: ids.poolId }));
     expect(pool.UserPool?.Domain).toBe(ids.domain);
-    expect((await new LambdaClient({}).send(new GetFunctionCommand({ FunctionName: 'fn' }))).Tags).toEqual({ 'secure-api:stack': 's' });
+    const fnArn = (await new LambdaClient({}).send(new GetFunctionCommand({ FunctionName: 'fn' }))).Configuration?.FunctionArn;
+    expect((await new LambdaClient({}).send(new ListTagsCommand({ Resource: fnArn }))).Tags).toEqual({ 'secure-api:stack': 's' });
     expect((await new IAMClient({}).send(new GetRoleCommand({ RoleName: ids.roleName }))).Role?.Path).toBe('/secure-api/');
     expect((await new APIGatewayClient({}).send(new CreateRestApiCommand({ name: 'next' }))).id).toBe(nextInA);
     expect(() => b.load('{"nope":1}')).toThrow(/not a dump/);

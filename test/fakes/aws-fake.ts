@@ -6,7 +6,7 @@
  * Get/Describe/List/Delete from that memory, enforces the AWS rules the code must honour, and throws errors shaped
  * like the SDK's own (the modeled exception classes, so `instanceof` and `name` both work).
  *
- * Rules enforced (as AWS does): a user pool with a domain cannot be deleted; domain prefixes are global, may be
+ * Rules enforced (as AWS does): a user pool with a domain cannot be deleted; domain prefixes are unique per region (this fake is one region), may be
  * "taken" (option), must match AWS's pattern and not contain aws/amazon/cognito; CreateFunction is refused with
  * "cannot be assumed" for a missing role and for the first attempts (or fake-clock window) after CreateRole, and
  * answers Pending until read enough times; DeleteRestApi is limited to one per window (TooManyRequestsException with

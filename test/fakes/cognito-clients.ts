@@ -59,6 +59,10 @@ function validateClient(pool: PoolRecord, c: ClientSettings, hasSecret: boolean)
   if (flows.some((f) => f.startsWith('ALLOW_')) && flows.some((f) => !f.startsWith('ALLOW_'))) {
     fail('InvalidParameterException', 'ExplicitAuthFlows can not have both legacy and ALLOW_ prefixed values.');
   }
+  // Given flows must allow refreshing tokens: "REFRESH_TOKEN_AUTH should always be allowed." (aws-cdk #7625).
+  if (flows.some((f) => f.startsWith('ALLOW_')) && !flows.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
+    fail('InvalidParameterException', 'REFRESH_TOKEN_AUTH should always be allowed.');
+  }
   for (const scope of c.AllowedOAuthScopes ?? []) {
     if (!STANDARD_SCOPES.has(scope)) fail('ScopeDoesNotExistException', `Invalid scope requested: ${scope}`);
   }
@@ -99,6 +103,9 @@ export const clientHandlers: Handlers = {
       fail('InvalidParameterException', `Invalid provider name: ${name}`);
     }
     if (!PROVIDER_TYPES.has(type)) fail('InvalidParameterException', `Invalid provider type: ${type}`);
+    // A social provider is named exactly as its type; only OIDC and SAML names are free:
+    // "Provider NameOfGP cannot be of type Google." (aws-cli #3179, terraform-provider-aws #4822).
+    if (type !== 'OIDC' && type !== 'SAML' && name !== type) fail('InvalidParameterException', `Provider ${name} cannot be of type ${type}.`);
     if (pool.idps[name] || name === 'COGNITO') fail('DuplicateProviderException', `A provider with the name ${name} already exists in this user pool.`);
     const details = input.ProviderDetails ?? {};
     if (type === 'SAML' ? !details.MetadataURL && !details.MetadataFile : !details.client_id) {

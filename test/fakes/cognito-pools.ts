@@ -64,6 +64,7 @@ function poolOut(pool: PoolRecord): UserPoolType {
     Domain: pool.domain !== undefined && !pool.domain.includes('.') ? pool.domain : undefined,
     CustomDomain: pool.domain?.includes('.') ? pool.domain : undefined,
     DeletionProtection: c.DeletionProtection ?? 'INACTIVE',
+    // "The user pool feature plan, or tier. ... Defaults to ESSENTIALS." (UserPoolType, Cognito API reference)
     UserPoolTier: c.UserPoolTier ?? 'ESSENTIALS',
   });
 }
@@ -98,6 +99,14 @@ export const poolHandlers: Handlers = {
     if (!input.PoolName) fail('InvalidParameterException', "1 validation error detected: Value null at 'poolName' failed to satisfy constraint: Member must not be null");
     if (input.AliasAttributes?.length && input.UsernameAttributes?.length) {
       fail('InvalidParameterException', 'Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.');
+    }
+    // Cognito texts the code that verifies a phone number, so auto-verifying phone_number needs an SNS role
+    // (SmsConfiguration): aws-cdk #9513 creates one whenever "phone verification is required", aws-cdk #12075.
+    if (input.AutoVerifiedAttributes?.includes('phone_number') && !input.SmsConfiguration?.SnsCallerArn) {
+      fail('InvalidParameterException', 'SMS configuration is required when phone_number is in AutoVerifiedAttributes.');
+    }
+    if (input.UserPoolTier !== undefined && !['LITE', 'ESSENTIALS', 'PLUS'].includes(input.UserPoolTier)) {
+      fail('InvalidParameterException', `1 validation error detected: Value '${String(input.UserPoolTier)}' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [LITE, ESSENTIALS, PLUS]`);
     }
     const s = ctx.state;
     const id = uniqueId(s, s.cognito.pools, () => `${regionOf(ctx)}_${randomString(s, 9, MIXED_ALNUM)}`);
@@ -185,6 +194,11 @@ export const poolHandlers: Handlers = {
       fail('InvalidParameterException', 'Domain already associated with another user pool.');
     }
     if (pool.domain !== undefined) fail('InvalidParameterException', `User pool ${pool.Id} already has a domain configured.`);
+    // "Managed login requires that your user pool be configured for any feature plan other than Lite."
+    // (CreateUserPoolDomain, ManagedLoginVersion, Cognito API reference); a pool given no tier is ESSENTIALS.
+    if (input.ManagedLoginVersion === 2 && pool.config.UserPoolTier === 'LITE') {
+      fail('FeatureUnavailableInTierException', 'Managed login (ManagedLoginVersion 2) is not available in the Lite feature plan.');
+    }
     const s = ctx.state;
     const cloudFront = `${randomString(s, 14, LOWER_ALNUM)}.cloudfront.net`;
     ctx.state.cognito.domains[domain] = compact({

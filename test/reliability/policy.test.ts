@@ -159,8 +159,13 @@ describe('secure-api policy', () => {
       for (const a of st.Action) expect(a, st.Sid).not.toMatch(/\*/);
       if (st.Resource === '*') expect(st.Action.every((a) => /^(sts:GetCallerIdentity|tag:GetResources|iam:ListRoles|lambda:ListFunctions|cognito-idp:(CreateUserPool|ListUserPools|DescribeUserPoolDomain))$/.test(a)), st.Sid).toBe(true);
     }
-    const iamActions = doc.Statement.filter((st) => st.Action.some((a) => a.startsWith('iam:') && a !== 'iam:ListRoles'));
+    const iamActions = doc.Statement.filter((st) => st.Action.some((a) => a.startsWith('iam:') && a !== 'iam:ListRoles' && a !== 'iam:CreateServiceLinkedRole'));
     for (const st of iamActions) expect(st.Resource).toBe('arn:aws:iam::111122223333:role/secure-api/*');
+    // SES email makes Cognito create its service-linked role with the caller's rights: that role only, for that service only.
+    const slr = doc.Statement.find((st) => st.Action.includes('iam:CreateServiceLinkedRole'))!;
+    expect(slr.Action).toEqual(['iam:CreateServiceLinkedRole']);
+    expect(slr.Resource).toBe('arn:aws:iam::111122223333:role/aws-service-role/email.cognito-idp.amazonaws.com/AWSServiceRoleForAmazonCognitoIdpEmailService');
+    expect(slr.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'email.cognito-idp.amazonaws.com' } });
     const pass = doc.Statement.find((st) => st.Action.includes('iam:PassRole'))!;
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } });
     const attach = doc.Statement.find((st) => st.Action.includes('iam:AttachRolePolicy'))!;
