@@ -84,7 +84,7 @@ export const IAM_PREFIX: Record<ServiceName, string> = {
 };
 
 /** Retries of a throttled or failing call ran out: say which call, for how long, and what to do. */
-function retriesExhausted(service: ServiceName, command: string, err: unknown, attempts: number, elapsedMs: number): AwsFailure {
+export function retriesExhausted(service: ServiceName, command: string, err: unknown, attempts: number, elapsedMs: number): AwsFailure {
   const call = `${IAM_PREFIX[service]}:${command.replace(/Command$/, '')}`;
   const throttled = isThrottling(err);
   const name = awsErrorName(err) ?? 'Error';

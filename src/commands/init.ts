@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { overlayFlags } from '../config/flags.js';
+import { planNotes } from '../plan/notes.js';
 import { resolveConfig } from '../config/resolve.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { checkStackName } from '../config/validators.js';
@@ -129,6 +130,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region} (dry run: nothing is created, no credentials needed)\n`);
       ui.out(planTable(plan, ui.c, { calls: true, width: env.stdout.columns }));
       ui.out(`\n${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first), critical path ${criticalPathDepth(plan)} resources deep.`);
+      for (const note of planNotes(config)) ui.out(note);
     }
     return 0;
   }
@@ -164,7 +166,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     return 0;
   }
   if (!o.yes) {
-    ui.reporter.info(planTable(plan, ui.c, { width: env.stderr.columns }));
+    ui.reporter.info([planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
     const ok = await prompter.confirm({ message: `${existing ? 'Resume and create the rest of' : 'Create'} these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
     if (!ok) {
       ui.reporter.info('Nothing was created.');

@@ -45,7 +45,7 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
   if (anySecured) {
     const up = config.userPool;
     nodes.push(node<'user-pool'>({
-      id: 'pool', kind: 'user-pool', deps: [], label: `${up.name} (${up.tier} plan)`,
+      id: 'pool', kind: 'user-pool', deps: [], label: up.name,
       spec: {
         name: up.name, signInIdentifiers: up.signInIdentifiers, passwordPolicy: up.passwordPolicy,
         mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier,

@@ -1,3 +1,4 @@
+import { retriesExhausted, type ServiceName } from '../aws/clients.js';
 import { isThrottling, isTransient } from '../aws/errors.js';
 import { withRetry } from '../aws/retry.js';
 import type { Ctx } from './types.js';
@@ -19,10 +20,16 @@ const CREATE_ONCE_MS = 90_000;
  * again: found, that is the answer; not found, the create is sent again, with backoff, bounded in time. Its command
  * must be in CREATE_ONCE_COMMANDS (src/aws/clients.ts) so the sender does not resend it blindly.
  */
-export async function createOrFind<T>(ctx: Ctx, what: string, create: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+export async function createOrFind<T>(
+  ctx: Ctx, call: { what: string; service: ServiceName; command: string }, create: () => Promise<T>, find: () => Promise<T | undefined>,
+): Promise<T> {
+  const what = call.what;
   let failedBefore = false;
   let noted = false;
+  let attempts = 0;
+  const started = ctx.now();
   return withRetry(async () => {
+    attempts += 1;
     if (failedBefore) {
       const found = await find();
       if (found !== undefined) return found;
@@ -43,5 +50,8 @@ export async function createOrFind<T>(ctx: Ctx, what: string, create: () => Prom
     maxElapsedMs: CREATE_ONCE_MS,
     // A lookup that failed transiently is tried again too; the create is resent only once the lookup said "none".
     retryable: (err) => (ctx.clients.isRetrying?.() ?? true) && (isAmbiguousFailure(err) || (failedBefore && isTransient(err))),
+  }).catch((err: unknown) => {
+    // Out of time: say which call kept failing, as the client's own retries do.
+    throw attempts > 1 && isTransient(err) ? retriesExhausted(call.service, call.command, err, attempts, ctx.now() - started) : err;
   });
 }

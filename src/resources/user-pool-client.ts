@@ -60,7 +60,7 @@ export const userPoolClientHandler: ResourceHandler<Spec> = {
 
   async create(ctx, spec, deps) {
     // Not idempotent: after a lost answer, look for it by its name in our pool before making another.
-    return createOrFind(ctx, `app client ${spec.name}`, async () => {
+    return createOrFind(ctx, { what: `app client ${spec.name}`, service: 'cognito', command: 'CreateUserPoolClientCommand' }, async () => {
       const res = await ctx.clients.cognito.send(new CreateUserPoolClientCommand(createUserPoolClientInput(spec, userPoolIdOf(deps))));
       const clientId = res.UserPoolClient?.ClientId;
       if (!clientId) throw new Error(`CreateUserPoolClient returned no client id for ${spec.name}`);

@@ -1,6 +1,6 @@
 import {
   CognitoIdentityProviderClient, CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand,
-  ResourceNotFoundException, SetUserPoolMfaConfigCommand,
+  DescribeUserPoolDomainCommand, InvalidParameterException, ResourceNotFoundException, SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -102,6 +102,25 @@ describe('createUserPoolInput', () => {
 });
 
 describe('user-pool handler', () => {
+  it('delete waits out a domain an earlier run left DELETING, then deletes the pool; a live domain is not waited on', async () => {
+    const hasDomain = new InvalidParameterException({ message: 'User pool cannot be deleted. It has a domain configured that should be deleted first.', $metadata: {} });
+    cognito.on(DeleteUserPoolCommand).rejectsOnce(hasDomain).resolves({});
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'p1', Domain: 'demo-login' } });
+    cognito.on(DescribeUserPoolDomainCommand)
+      .resolvesOnce({ DomainDescription: { Domain: 'demo-login', UserPoolId: 'p1', Status: 'DELETING' } })
+      .resolvesOnce({ DomainDescription: { Domain: 'demo-login', UserPoolId: 'p1', Status: 'DELETING' } })
+      .resolves({ DomainDescription: {} });
+    const ctx = testCtx();
+    await h.delete(ctx, base, { userPoolId: 'p1' }, {});
+    expect(cognito).toHaveReceivedCommandTimes(DeleteUserPoolCommand, 2);
+    expect(ctx.notes).toEqual(['waiting for the hosted UI domain demo-login to finish deleting…']);
+    cognito.reset();
+    cognito.on(DeleteUserPoolCommand).rejects(hasDomain);
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'p1', Domain: 'someone-added-this' } });
+    cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: 'someone-added-this', UserPoolId: 'p1', Status: 'ACTIVE' } });
+    await expect(h.delete(testCtx(), base, { userPoolId: 'p1' }, {})).rejects.toThrow(/domain configured/);
+  });
+
   it('create turns TOTP on after creating, and builds the ARN when AWS leaves it out', async () => {
     cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'eu-west-1_abc' } });
     cognito.on(SetUserPoolMfaConfigCommand).resolves({});

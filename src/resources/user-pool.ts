@@ -116,7 +116,7 @@ export const userPoolHandler: ResourceHandler<Spec> = {
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
-    const out = await createOrFind(ctx, `user pool ${spec.name}`, async () => {
+    const out = await createOrFind(ctx, { what: `user pool ${spec.name}`, service: 'cognito', command: 'CreateUserPoolCommand' }, async () => {
       const res = await ctx.clients.cognito.send(new CreateUserPoolCommand(createUserPoolInput(spec, ctx.tags)));
       const id = res.UserPool?.Id;
       if (!id) throw new Error(`CreateUserPool returned no id for ${spec.name}`);

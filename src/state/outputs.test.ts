@@ -32,4 +32,15 @@ describe('stack outputs', () => {
     expect(invokeBaseUrl({ region: 'us-east-1', endpointUrl: 'http://localhost:4566/' }, 'abc', 'dev')).toBe('http://localhost:4566/restapis/abc/dev/_user_request_');
     expect(stackOutputs(state({ endpointUrl: 'http://localhost:4566' }), '/s.json').routes[0]!.url).toBe('http://localhost:4566/restapis/abc123defg/dev/_user_request_/items');
   });
+
+  it('builds the issuer, JWKS, hosted UI and invoke URLs per partition (China answers under .com.cn, GovCloud on auth-fips)', () => {
+    const cn = stackOutputs(state({ region: 'cn-north-1' }), '/s.json');
+    expect(cn.invokeUrl).toBe('https://abc123defg.execute-api.cn-north-1.amazonaws.com.cn/dev');
+    expect(cn.issuer).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/eu-west-1_AbC');
+    expect(cn.jwksUrl).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/eu-west-1_AbC/.well-known/jwks.json');
+    expect(cn.hostedUiUrl).toMatch(/^https:\/\/demo-login\.auth\.cn-north-1\.amazoncognito\.com\.cn\/login\?/);
+    const gov = stackOutputs(state({ region: 'us-gov-west-1' }), '/s.json');
+    expect(gov.hostedUiUrl).toMatch(/^https:\/\/demo-login\.auth-fips\.us-gov-west-1\.amazoncognito\.com\/login\?/);
+    expect(gov.issuer).toBe('https://cognito-idp.us-gov-west-1.amazonaws.com/eu-west-1_AbC');
+  });
 });

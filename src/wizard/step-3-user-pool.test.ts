@@ -27,6 +27,15 @@ describe('step 3 · Cognito user pool', () => {
     ]);
   });
 
+  it('phone sign-in asks for the SNS role Cognito texts through (CreateUserPool refuses phone verification without one)', async () => {
+    const role = 'arn:aws:iam::123456789012:role/cognito-sms';
+    const t = testDeps([['Sign-in options', ['phone']], ['IAM role Cognito assumes to send SMS', 'not-an-arn'], ['IAM role Cognito assumes to send SMS', role]]);
+    const s = session(t, { stack: 'demo', region: 'us-east-1' });
+    await stepUserPool(s, true);
+    expect((s.draft.input() as { userPool: { signInIdentifiers: string[]; mfa: { smsRoleArn?: string } } }).userPool).toMatchObject({ signInIdentifiers: ['phone'], mfa: { smsRoleArn: role } });
+    expect(t.prompter.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/smsRoleArn must be an IAM role ARN/)]);
+  });
+
   it('says it checked the domain prefix\'s format only when it has no credentials', async () => {
     const t = testDeps([], { lookups: free });
     await stepUserPool(session(t, { stack: 'demo' }), true);

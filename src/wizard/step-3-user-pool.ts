@@ -9,6 +9,8 @@ type PasswordRule = 'requireNumbers' | 'requireSymbols' | 'requireUppercase' | '
 
 const smsRoleCheck = checkWith(UserPoolSchema.shape.mfa.unwrap().shape.smsRoleArn);
 export const FIFTY_A_DAY = 'Cognito\'s default email sends at most 50 emails a day: fine for development; use Amazon SES for production.';
+export const SES_SANDBOX = 'An SES account still in the sandbox delivers only to verified addresses: request production access in the SES console '
+  + 'before real users sign up. The first SES pool also makes Cognito create its service-linked role (iam:CreateServiceLinkedRole, in `secure-api policy`).';
 
 async function askPasswordPolicy(s: WizardSession): Promise<void> {
   if (s.given('userPool.passwordPolicy', 'Password policy', (v) => `at least ${(v as { minLength?: number }).minLength ?? 8} characters`)) return;
@@ -49,6 +51,14 @@ async function askMfa(s: WizardSession): Promise<void> {
   if (factors.includes('sms')) await s.askText('userPool.mfa.smsRoleArn', 'IAM role Cognito assumes to send SMS through SNS (ARN)', { validate: (v) => smsRoleCheck(v.trim()) });
 }
 
+/** Phone sign-in texts a code: Cognito needs an SNS role for it (CreateUserPool refuses phone verification without one). */
+async function askSmsRole(s: WizardSession): Promise<void> {
+  const ids = (s.draft.get('userPool.signInIdentifiers') as string[] | undefined) ?? [];
+  if (!ids.includes('phone') || s.draft.has('userPool.mfa.smsRoleArn')) return;
+  s.note('Phone sign-in sends SMS codes through Amazon SNS, with an IAM role Cognito assumes (trusting cognito-idp.amazonaws.com, allowed sns:Publish).');
+  await s.askText('userPool.mfa.smsRoleArn', 'IAM role Cognito assumes to send SMS through SNS (ARN)', { validate: (v) => smsRoleCheck(v.trim()) });
+}
+
 /** Message delivery: Cognito's own sender (50 emails a day) or Amazon SES. */
 async function askEmail(s: WizardSession): Promise<void> {
   const shown = (v: unknown): string => {
@@ -78,6 +88,7 @@ async function askEmail(s: WizardSession): Promise<void> {
     message: 'SES identity ARN of that address or its domain', ...(arnDefault ? { default: arnDefault } : {}), validate: (v) => checkSesIdentityArn(v.trim()),
   })).trim();
   const configurationSet = (await s.prompter.input({ message: 'SES configuration set (optional)', default: '' })).trim();
+  s.warn(SES_SANDBOX);
   s.draft.set('userPool.email', { type: 'SES', sourceArn, from: sender ? `${sender} <${from}>` : from, ...(configurationSet ? { configurationSet } : {}) });
 }
 
@@ -96,6 +107,7 @@ export async function stepUserPool(s: WizardSession, secured: boolean): Promise<
   ];
   await s.askCheckbox<Identifier>('userPool.signInIdentifiers', 'Sign-in options (fixed once created)',
     ids.map((i) => ({ ...i, checked: i.value === 'email' })), (v) => (v.length ? undefined : 'choose at least one sign-in option'));
+  await askSmsRole(s);
   await askPasswordPolicy(s);
   await askMfa(s);
   await askEmail(s);

@@ -138,10 +138,10 @@ describe('a new pool without UserPoolTier is ESSENTIALS; managed login needs mor
     await cognito().send(new CreateUserPoolDomainCommand({ UserPoolId: lite, Domain: 'lite-login', ManagedLoginVersion: 1 }));
   });
 
-  it('init makes a LITE pool with the classic hosted UI by default, shows the plan in the plan, and --user-pool-tier chooses', async () => {
+  it('init makes a LITE pool with the classic hosted UI by default, says so in the plan, and --user-pool-tier chooses', async () => {
     s = scenario();
     const dry = await s.run([...YES, '--dry-run']);
-    expect(dry.stdout).toMatch(/demo-users \(LITE plan\)/);
+    expect(dry.stdout).toMatch(/User pool plan LITE, the cheapest \(Cognito alone would make ESSENTIALS\)/);
     expect((await s.run(YES)).code).toBe(0);
     const poolId = s.state()?.nodes.pool?.out.userPoolId;
     expect((await cognito().send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.UserPoolTier).toBe('LITE');

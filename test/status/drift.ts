@@ -5,7 +5,7 @@
 import {
   APIGatewayClient, CreateDeploymentCommand, UpdateMethodCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
-import { CognitoIdentityProviderClient, DeleteUserPoolCommand, DeleteUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, DeleteUserPoolCommand, DeleteUserPoolDomainCommand, DescribeUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteFunctionCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import type { StateFile } from '../../src/state/schema.js';
 
@@ -85,6 +85,8 @@ export async function makeDrift(drift: Drift, state: StateFile): Promise<void> {
       // Cognito refuses to delete a pool that still has a domain.
       const domain = state.nodes.domain?.out.domain;
       if (domain) await cognito.send(new DeleteUserPoolDomainCommand({ Domain: domain, UserPoolId }));
+      // ...and deleting a domain takes a while: wait until DescribeUserPoolDomain no longer finds it, as a user would.
+      while (domain && (await cognito.send(new DescribeUserPoolDomainCommand({ Domain: domain }))).DomainDescription?.Domain) { /* DELETING */ }
       await cognito.send(new DeleteUserPoolCommand({ UserPoolId }));
       return;
     }
