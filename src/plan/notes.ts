@@ -10,7 +10,7 @@ export function planNotes(config: StackConfig): string[] {
       : `User pool plan ${up.tier} (--user-pool-tier to choose); the hosted UI stays the classic one.`,
   ];
   notes.push(up.email.type === 'SES'
-    ? 'Email by Amazon SES: an SES account still in the sandbox delivers only to verified addresses (request production access first).'
+    ? 'Email by Amazon SES: while the account is in the SES sandbox (per region) it delivers only to verified addresses; request production access first.'
     : 'Email by Cognito\'s default sender: at most 50 emails a day, for development (--email ses for more).');
   return notes;
 }
