@@ -1,3 +1,4 @@
+import { dnsSuffix } from '../aws/region.js';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -26,7 +27,7 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
   const clientId = t.pool?.clientId;
   const callbackUrl = t.hostedUi?.callbackUrls[0];
   const confidential = (t.loaded.state.config as { appClient?: { type?: string } }).appClient?.type === 'confidential';
-  const cognitoUrl = t.aws.endpointUrl ? t.aws.endpointUrl.replace(/\/+$/, '') : `https://cognito-idp.${t.aws.region}.amazonaws.com`;
+  const cognitoUrl = t.aws.endpointUrl ? t.aws.endpointUrl.replace(/\/+$/, '') : `https://cognito-idp.${t.aws.region}.${dnsSuffix(t.aws.region)}`;
   const input: ExportInput = {
     stack, baseUrl, routes: t.routes, preflight: o.preflight ?? true,
     ...(clientId ? { client: { clientId, confidential, cognitoUrl } } : {}),
