@@ -31,21 +31,26 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   const { stack, path, state } = loadStack(o, env);
   const nodes = Object.entries(state.nodes);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
+  const region = o.region ?? state.region;
+  const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
+  const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl }, ui.reporter);
+  // issue 12: a stack on the user's own API or pool deletes only ours, puts back what it changed, keeps theirs.
+  const { destroyScope, scopeText } = await import('./destroy-keeps.js');
+  const scope = nodes.some(([, r]) => r.owned === 'adopted') ? await destroyScope(state, clients) : undefined;
   if (!o.yes) {
     const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
     if (interactive) {
       ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}) holds:`);
       ui.reporter.info(table(['resource', 'name', 'id'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, env.stderr.columns));
+      if (scope) ui.reporter.info(`Deletes the ${scope.deleted} resources secure-api made${scopeText(scope)}.`);
     }
-    const ok = await prompter.confirm({ message: `Delete these ${nodes.length} resources of stack ${stack}? This cannot be undone.`, default: false });
+    const what = scope ? `the ${scope.deleted} resources secure-api made in stack ${stack} and put back what it changed (keeps ${scope.kept.join(', ')})` : `these ${nodes.length} resources of stack ${stack}`;
+    const ok = await prompter.confirm({ message: `Delete ${what}? This cannot be undone.`, default: false });
     if (!ok) {
       ui.reporter.info('Nothing was deleted.');
       return 0;
     }
   }
-  const region = o.region ?? state.region;
-  const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
-  const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl }, ui.reporter);
   const release = acquireLock(path, 'destroy', (m) => ui.reporter.warn(m));
   try {
     const current = readState(path) ?? state;
@@ -59,8 +64,8 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
       ui.reporter.stop();
     }
     removeState(path);
-    if (ui.mode === 'json') ui.json({ stack, region, destroyed: count, stateFile: path, remaining: 0 });
-    else ui.out(`Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
+    if (ui.mode === 'json') ui.json({ stack, region, destroyed: scope?.deleted ?? count, stateFile: path, remaining: 0, ...(scope ? { restored: scope.restored, kept: scope.kept } : {}) });
+    else ui.out(scope ? `Stack ${stack} destroyed: ${scope.deleted} resources removed${scopeText(scope)}; state file deleted.` : `Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
     return 0;
   } finally {
     release();

@@ -112,12 +112,22 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const ui = await makeUi(env, o.json);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
+  let input = prepared.input;
   if (ask && !o.yes && interactive && !o.dryRun) {
-    config = prepared.resolve(await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
+    input = await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region });
+    config = prepared.resolve(input);
     plan = buildPlan(config, partitionOf(config.region));
     // The wizard may have changed the stack name (or picked a recorded stack): its state is the one that counts.
     path = statePath(prepared.dir, config.stack);
     existing = readState(path);
+  }
+  // issue 12: an existing API or pool is read (no write) and the config completed from it; bad answers exit 2 here.
+  let existingLines: string[] = [];
+  if (config.existingApi || config.existingPool) {
+    const { withExisting, existingSummary } = await import('./init-existing.js');
+    const done = await withExisting(input, config, existing, o, env, prepared.resolve);
+    ({ config, plan } = done);
+    existingLines = existingSummary(done.facts, config);
   }
   if (o.saveConfig) writeFileAtomic(resolve(env.cwd, o.saveConfig), JSON.stringify(config, null, 2) + '\n');
 
@@ -128,6 +138,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
         nodes: plan.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, dependsOn: n.deps, calls: createCalls(n) })), config });
     } else {
       ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region} (dry run: nothing is created, no credentials needed)\n`);
+      if (existingLines.length) ui.out(existingLines.join('\n') + '\n');
       ui.out(planTable(plan, ui.c, { calls: true, width: env.stdout.columns }));
       ui.out(`\n${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first), critical path ${criticalPathDepth(plan)} resources deep.`);
       for (const note of planNotes(config)) ui.out(note);
@@ -165,6 +176,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     }
     return 0;
   }
+  if (existingLines.length) ui.reporter.info(existingLines.join('\n'));
   if (!o.yes) {
     ui.reporter.info([planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
     const ok = await prompter.confirm({ message: `${existing ? 'Resume and create the rest of' : 'Create'} these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });

@@ -10,18 +10,18 @@ import {
  */
 
 /** "GET,POST /items/{id}" → { methods, path }. */
-export function parseRouteFlag(value: string): { methods: HttpMethod[]; path: string } {
+export function parseRouteFlag(value: string, flag = '--route'): { methods: HttpMethod[]; path: string } {
   const m = /^\s*([A-Za-z,]+)\s+(\S+)\s*$/.exec(value);
-  if (!m) throw new UsageError(`--route "${value}" must be METHODS PATH, like "GET,POST /items" or "GET /items/{id}"`);
+  if (!m) throw new UsageError(`${flag} "${value}" must be METHODS PATH, like "GET,POST /items" or "GET /items/{id}"`);
   const methods = m[1]!.split(',').filter(Boolean).map((x) => x.toUpperCase());
   const path = m[2]!;
   for (const meth of methods) {
     const err = checkMethod(meth);
-    if (err) throw new UsageError(`--route "${value}": ${err}`);
+    if (err) throw new UsageError(`${flag} "${value}": ${err}`);
   }
-  if (new Set(methods).size !== methods.length) throw new UsageError(`--route "${value}": a method is listed twice`);
+  if (new Set(methods).size !== methods.length) throw new UsageError(`${flag} "${value}": a method is listed twice`);
   const perr = checkResourcePath(path);
-  if (perr) throw new UsageError(`--route "${value}": ${perr}`);
+  if (perr) throw new UsageError(`${flag} "${value}": ${perr}`);
   return { methods: methods as HttpMethod[], path };
 }
 
@@ -47,7 +47,7 @@ export function overlayFlags(file: Record<string, unknown>, flags: ConfigFlags, 
   };
   if (flags.stack !== undefined) out.stack = flags.stack;
   if (flags.region !== undefined) out.region = flags.region;
-  if (flags.routes && flags.routes.length) out.routes = flags.routes.map(parseRouteFlag);
+  if (flags.routes && flags.routes.length) out.routes = flags.routes.map((v) => parseRouteFlag(v));
   if (flags.appClient !== undefined) {
     if (flags.appClient !== 'public' && flags.appClient !== 'confidential') throw new UsageError(`--app-client must be "public" or "confidential", not "${flags.appClient}"`);
     sub('appClient').type = flags.appClient;
@@ -137,6 +137,26 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
   }
   const scopes = str(opts.authorizerScopes);
   if (scopes !== undefined) setKey(out, 'authorizer.scopes', scopes.split(/[\s,]+/).filter(Boolean));
+  // issue 12: what already exists.
+  const apiId = str(opts.apiId);
+  if (apiId !== undefined) setKey(out, 'existingApi.id', apiId);
+  const secure = Array.isArray(opts.secure) ? opts.secure.map(String) : [];
+  if (secure.length) {
+    if (apiId === undefined) throw new UsageError('--secure names methods of an existing API: give its --api-id too (new APIs take --route)');
+    setKey(out, 'existingApi.secure', secure.map((v) => parseRouteFlag(v, '--secure')));
+  }
+  if (opts.cors === false) {
+    if (apiId === undefined) throw new UsageError('--no-cors applies to an existing API (--api-id); a new API always gets its preflights');
+    setKey(out, 'existingApi.preflights', []);
+    setKey(out, 'existingApi.gatewayResponses', []);
+  }
+  const userPoolId = str(opts.userPoolId);
+  if (userPoolId !== undefined) setKey(out, 'existingPool.id', userPoolId);
+  const appClientId = str(opts.appClientId);
+  if (appClientId !== undefined) {
+    if (userPoolId === undefined) throw new UsageError('--app-client-id names a client of an existing user pool: give its --user-pool-id too');
+    setKey(out, 'existingPool.appClientId', appClientId);
+  }
   const stageDescription = str(opts.stageDescription);
   if (stageDescription !== undefined) setKey(out, 'stage.description', stageDescription);
   return out;

@@ -140,6 +140,26 @@ export const FunctionSchema = z.object({
   roleName: named('role name', 64).optional(),
 }).strict();
 
+export const ExistingApiSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]{10}$/, 'a REST API id is 10 lower-case letters and digits, like a1b2c3d4e5'),
+  /** The methods put behind the authorizer. @default every method but OPTIONS */
+  secure: z.array(z.object({ path: by(checkResourcePath), methods: z.array(z.enum(HTTP_METHODS)).min(1) }).strict()).optional(),
+  /** Paths given an open OPTIONS preflight. @default the secured paths that have none */
+  preflights: z.array(by(checkResourcePath)).optional(),
+  /** CORS headers added to these gateway responses. @default those the API has not customised */
+  gatewayResponses: z.array(z.enum(['DEFAULT_4XX', 'DEFAULT_5XX'])).optional(),
+  /** Use the API's authorizer of this name (it checks tokens of the same pool) rather than create one. @default when one exists */
+  reuseAuthorizer: z.boolean().optional(),
+}).strict();
+
+export const ExistingPoolSchema = z.object({
+  id: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a user pool id looks like us-east-1_AbCdEf123'),
+  /** One of its app clients; without it secure-api creates its own. */
+  appClientId: z.string().regex(/^[\w+]+$/, 'an app client id holds only letters, digits and +').optional(),
+  /** Create a hosted UI domain. @default when the pool has none */
+  domain: z.boolean().optional(),
+}).strict();
+
 export const StackConfigSchema = z.object({
   stack: by(checkStackName).default('secure-api'),
   region: by(checkRegion).optional(),
@@ -159,6 +179,13 @@ export const StackConfigSchema = z.object({
     name: by(checkStageName).default('dev'),
     description: z.string().max(1024).default(''),
   }).strict().default({ name: 'dev', description: '' }),
+  /**
+   * Secure a REST API that already exists instead of creating one (init --api-id). The missing keys are filled from
+   * the API itself (src/commands/existing-discovery.ts) before the plan is made; `routes` then lists its methods.
+   */
+  existingApi: ExistingApiSchema.optional(),
+  /** Use a user pool that already exists (init --user-pool-id); its settings are read, never changed. */
+  existingPool: ExistingPoolSchema.optional(),
   /** Extra tags on every resource (secure-api:stack is always added). */
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
 }).strict();

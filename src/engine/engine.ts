@@ -78,6 +78,8 @@ export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: En
   const stamp = () => new Date(ctx.now()).toISOString();
   const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out): NodeRecord => ({
     kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
+    // issue 12: the user's resources are adopted, with what we change on them kept to put back.
+    ...(handlerFor(n.kind).adopted ? { owned: 'adopted' as const } : {}), ...(nodes[n.id]?.prior ? { prior: nodes[n.id]!.prior } : {}),
   });
 
   const work = async (id: string): Promise<void> => {
@@ -102,10 +104,12 @@ export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: En
       if (!out) {
         if (!existing) {
           nodes[id] = record(n, 'creating', {});
+          // issue 12: what we are about to change on an adopted resource, journaled before the change.
+          if (h.capturePrior) nodes[id].prior = await h.capturePrior(ctx, n.spec, deps);
           store.save();
         }
         emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb: 'create' });
-        out = await h.create(ctx, n.spec, deps);
+        out = await h.create(ctx, n.spec, deps, nodes[id]?.prior);
       }
       nodes[id] = record(n, 'created', out);
       store.save();
@@ -145,7 +149,8 @@ function cascadeRoot(id: string, nodes: Record<string, NodeRecord>): string | un
   let cur = nodes[id];
   let root: string | undefined;
   const seen = new Set<string>();
-  while (cur?.parent && nodes[cur.parent] && !seen.has(cur.parent)) {
+  // issue 12: an adopted parent (their API or pool) is never deleted, so its children are each undone on their own.
+  while (cur?.parent && nodes[cur.parent] && nodes[cur.parent]!.owned !== 'adopted' && !seen.has(cur.parent)) {
     seen.add(cur.parent);
     root = cur.parent;
     cur = nodes[cur.parent];
@@ -188,7 +193,8 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
       }
       r.status = 'deleting';
       store.save();
-      if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes));
+      // An adopted node's delete only puts back what we changed (handlers with `adopted`).
+      if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
       const children = ids.filter((c) => rootOf.get(c) === id && nodes[c]);
       for (const c of children) {
         const cr = nodes[c]!;

@@ -1,5 +1,6 @@
 import { idpSecretEnv } from '../config/resolve.js';
 import type { StackConfig } from '../config/schema.js';
+import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
 import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
 import type { ResourceKind } from '../resources/types.js';
 
@@ -16,6 +17,8 @@ function node<K extends ResourceKind>(n: PlanNode<K>): AnyPlanNode {
 
 /** StackConfig → the resource graph. Pure: no I/O, same input, same plan. */
 export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
+  // issue 12: securing an API that already exists is a plan of its own (src/plan/build-existing.ts).
+  if (config.existingApi) return buildExistingApiPlan(config, (c) => buildPlan({ ...c, existingApi: undefined }, partition).nodes);
   const nodes: AnyPlanNode[] = [];
   const usesSample = config.routes.some((r) => r.integration.type === 'sample-lambda');
   const anySecured = config.routes.some((r) => !r.public);
@@ -42,7 +45,8 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
 
   // The user pool and everything in it, only when some route is secured.
   const idpNames: string[] = [];
-  if (anySecured) {
+  if (anySecured && config.existingPool) nodes.push(...existingPoolNodes(config));
+  else if (anySecured) {
     const up = config.userPool;
     nodes.push(node<'user-pool'>({
       id: 'pool', kind: 'user-pool', deps: [], label: up.name,
@@ -79,6 +83,8 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
         spec: { domainPrefix: config.hostedUi.domainPrefix, managedLoginVersion: 1 },
       }));
     }
+  }
+  if (anySecured) {
     nodes.push(node<'authorizer'>({
       id: 'authorizer', kind: 'authorizer', deps: ['api', 'pool'], parent: 'api', label: config.authorizer.name,
       spec: { name: config.authorizer.name, identityHeader: config.authorizer.identityHeader, ttlSeconds: config.authorizer.ttlSeconds, poolNode: 'pool' },

@@ -22,6 +22,14 @@ export function createCalls(n: AnyPlanNode): string[] {
     case 'identity-provider': return ['cognito-idp:CreateIdentityProvider'];
     case 'user-pool-client': return ['cognito-idp:CreateUserPoolClient'];
     case 'user-pool-domain': return ['cognito-idp:CreateUserPoolDomain'];
+    case 'existing-rest-api': return ['apigateway:GetRestApi'];
+    case 'existing-api-resource': return ['apigateway:GetResources'];
+    case 'existing-stage': return ['apigateway:GetStage'];
+    case 'existing-authorizer': return ['apigateway:GetAuthorizers'];
+    case 'secured-method': return ['apigateway:GetMethod', 'apigateway:UpdateMethod'];
+    case 'stage-redeploy': return ['apigateway:CreateDeployment'];
+    case 'existing-user-pool': return ['cognito-idp:DescribeUserPool'];
+    case 'existing-user-pool-client': return ['cognito-idp:DescribeUserPoolClient'];
   }
 }
 

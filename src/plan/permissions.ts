@@ -79,6 +79,21 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     read: ['cognito-idp:DescribeUserPoolClient'],
     delete: ['cognito-idp:DeleteUserPoolClient'],
   },
+  // issue 12: what already exists. Destroy puts back (UpdateMethod, UpdateStage) and never deletes theirs.
+  'existing-rest-api': { create: ['apigateway:GetResources'], find: ['apigateway:GetRestApi'], read: ['apigateway:GetRestApi'], delete: [] },
+  'existing-api-resource': { create: [], find: ['apigateway:GetResources'], read: ['apigateway:GetResources'], delete: [] },
+  'existing-stage': {
+    create: [], find: ['apigateway:GetStage'], read: ['apigateway:GetStage'],
+    delete: ['apigateway:GetStage', 'apigateway:GetDeployments', 'apigateway:UpdateStage', 'apigateway:CreateDeployment', 'apigateway:GetStages', 'apigateway:DeleteDeployment'],
+  },
+  'existing-authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: [] },
+  'secured-method': { create: [], find: ['apigateway:GetMethod'], read: ['apigateway:GetResources'], delete: ['apigateway:GetMethod', 'apigateway:UpdateMethod'] },
+  'stage-redeploy': {
+    create: [], find: ['apigateway:GetStage', 'apigateway:GetDeployment'],
+    read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
+  },
+  'existing-user-pool': { create: [], find: ['cognito-idp:DescribeUserPool'], read: ['cognito-idp:DescribeUserPool'], delete: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'] },
+  'existing-user-pool-client': { create: [], find: ['cognito-idp:DescribeUserPoolClient'], read: ['cognito-idp:DescribeUserPoolClient'], delete: [] },
   'user-pool-domain': {
     create: ['cognito-idp:DescribeUserPoolDomain'],
     find: ['cognito-idp:DescribeUserPoolDomain'],

@@ -84,6 +84,23 @@ export interface SpecByKind {
   };
   /** managedLoginVersion 1 is the classic hosted UI (the walkthrough's, and the only one LITE allows); 2 managed login. */
   'user-pool-domain': { domainPrefix: string; managedLoginVersion: 1 | 2 };
+  // ── What already exists (src/plan/build-existing.ts) ──
+  /** The user's REST API: checked, its root read; never changed or deleted. */
+  'existing-rest-api': { apiId: string; name: string };
+  /** One of its resources, found by path. */
+  'existing-api-resource': { path: string };
+  /** Its stage we deploy into; destroy redeploys it once everything is put back. */
+  'existing-stage': { stageName: string; description: string };
+  /** An authorizer of the chosen pool already on the API, reused by name. */
+  'existing-authorizer': { name: string; poolNode: string };
+  /** One of its methods put behind our authorizer (UpdateMethod; the integration is untouched); destroy puts the prior authorization back. */
+  'secured-method': { path: string; resourceNode: string; httpMethod: HttpMethod; authorizerNode: string; authorizationScopes: string[] };
+  /** CreateDeployment into the existing stage; the stage itself is theirs. */
+  'stage-redeploy': { stageName: string; description: string };
+  /** The user's user pool: read, never changed or deleted (nor its users). */
+  'existing-user-pool': { userPoolId: string; name: string };
+  /** An app client of theirs in it (--app-client-id). */
+  'existing-user-pool-client': { clientId: string };
 }
 
 export interface PlanNode<K extends ResourceKind = ResourceKind> {

@@ -4,12 +4,16 @@ import { apiResourceHandler } from './api-resource.js';
 import { authorizerHandler } from './authorizer.js';
 import { corsPreflightHandler } from './cors-preflight.js';
 import { deploymentHandler } from './deployment.js';
+import { existingApiResourceHandler, existingAuthorizerHandler, existingRestApiHandler } from './existing-api.js';
+import { existingUserPoolClientHandler, existingUserPoolHandler } from './existing-pool.js';
+import { existingStageHandler, stageRedeployHandler } from './existing-stage.js';
 import { gatewayResponseHandler } from './gateway-response.js';
 import { iamRoleHandler } from './iam-role.js';
 import { identityProviderHandler } from './identity-provider.js';
 import { lambdaFunctionHandler } from './lambda-function.js';
 import { lambdaPermissionHandler } from './lambda-permission.js';
 import { restApiHandler } from './rest-api.js';
+import { securedMethodHandler } from './secured-method.js';
 import type { ResourceHandler, ResourceKind } from './types.js';
 import { userPoolClientHandler } from './user-pool-client.js';
 import { userPoolDomainHandler } from './user-pool-domain.js';
@@ -31,6 +35,14 @@ export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } =
   'identity-provider': identityProviderHandler,
   'user-pool-client': userPoolClientHandler,
   'user-pool-domain': userPoolDomainHandler,
+  'existing-rest-api': existingRestApiHandler,
+  'existing-api-resource': existingApiResourceHandler,
+  'existing-stage': existingStageHandler,
+  'existing-authorizer': existingAuthorizerHandler,
+  'secured-method': securedMethodHandler,
+  'stage-redeploy': stageRedeployHandler,
+  'existing-user-pool': existingUserPoolHandler,
+  'existing-user-pool-client': existingUserPoolClientHandler,
 };
 
 export function handlerFor<K extends ResourceKind>(kind: K): ResourceHandler<SpecByKind[K]> {

@@ -16,11 +16,23 @@ export const RESOURCE_KINDS = [
   'identity-provider',
   'user-pool-client',
   'user-pool-domain',
+  // What already exists (issue 12): adopted nodes are the user's; destroy only puts back what we changed on them.
+  'existing-rest-api',
+  'existing-api-resource',
+  'existing-stage',
+  'existing-authorizer',
+  'secured-method',
+  'stage-redeploy',
+  'existing-user-pool',
+  'existing-user-pool-client',
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Physical ids / ARNs a node produced. Plain strings only: this is written to the state file. */
 export type Out = Record<string, string>;
+
+/** Values an adopted resource had before we changed them (the state's `prior`). */
+export type Prior = Record<string, unknown>;
 
 /** Outputs of a node's dependencies, keyed by node id. */
 export type Outputs = Record<string, Out>;
@@ -80,12 +92,22 @@ export interface ResourceHandler<Spec = unknown> {
   kind: ResourceKind;
   /** The AWS service whose calls this handler makes (for the per-service concurrency limit). */
   service: 'apigateway' | 'cognito' | 'lambda' | 'iam';
+  /**
+   * The user's resource, not ours (an existing API, pool, or a method of theirs we secure): recorded `owned:
+   * 'adopted'`, never cascaded over by destroy, and its `delete` only puts back what `create` changed.
+   */
+  adopted?: true;
+  /**
+   * Read the values `create` is about to change, before it changes them: journaled as the node's `prior` before the
+   * write, so a run killed right after it still knows what to put back. Given to create and delete.
+   */
+  capturePrior?(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Prior>;
   /** Create it; returns physical ids / ARNs. */
-  create(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Out>;
+  create(ctx: Ctx, spec: Spec, deps: Outputs, prior?: Prior): Promise<Out>;
   /** Adopt one that exists (resume after a crash), found by deterministic name or tag. */
   find(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Out | undefined>;
   /** Present / missing / drifted, with what differs. */
   read(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<Observed>;
   /** Idempotent: "not found" means done. */
-  delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<void>;
+  delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs, prior?: Prior): Promise<void>;
 }

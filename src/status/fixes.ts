@@ -50,7 +50,7 @@ export function rebuildSteps(fx: Pick<FixContext, 'stack' | 'stateFile' | 'stack
 /** What a missing or drifted resource breaks. */
 export function impactOf(kind: ResourceKind, state: ResourceState, problems: string[] = []): string | null {
   const said = (re: RegExp) => problems.some((p) => re.test(p));
-  if (state === 'drifted' && kind === 'api-method' && said(/^authorizationType is NONE/)) {
+  if (state === 'drifted' && (kind === 'api-method' || kind === 'secured-method') && said(/^authorizationType is (NONE|AWS_IAM|CUSTOM)/)) {
     return 'it no longer asks for a token: anyone can call it once this is deployed';
   }
   if (state === 'drifted' && kind === 'deployment' && !said(/now points at deployment|newer deployment/)) {
@@ -72,12 +72,22 @@ export function impactOf(kind: ResourceKind, state: ResourceState, problems: str
       'identity-provider': 'sign-in through this provider fails',
       'user-pool-client': 'sign-in with this app client id fails',
       'user-pool-domain': 'the hosted UI login URL does not answer',
+      'existing-rest-api': 'your API is gone: every URL below fails',
+      'existing-api-resource': 'its routes are gone',
+      'existing-stage': 'nothing is served at the invoke URL',
+      'existing-authorizer': 'secured methods have no authorizer to check tokens',
+      'secured-method': 'the route is gone from your API',
+      'stage-redeploy': 'the stage no longer serves what secure-api deployed',
+      'existing-user-pool': 'nobody can sign in, and the authorizer refuses every token',
+      'existing-user-pool-client': 'sign-in with this app client id fails',
     };
     return missing[kind];
   }
   if (state === 'drifted') {
     const drifted: Partial<Record<ResourceKind, string>> = {
       'api-method': 'the route may no longer require a valid token, or may call something else',
+      'secured-method': 'the route may no longer require a token from this user pool',
+      'stage-redeploy': 'the stage does not serve what secure-api deployed and verified',
       'cors-preflight': 'browsers\' CORS preflight may fail',
       'authorizer': 'tokens may be checked against the wrong user pool, or not read at all',
       'deployment': 'the stage does not serve what secure-api deployed and verified',

@@ -9,6 +9,9 @@ const TITLE: Record<ResourceKind, string> = {
   'api-resource': 'resource', 'api-method': 'method', 'cors-preflight': 'CORS', 'gateway-response': 'gateway response',
   'authorizer': 'authorizer', 'deployment': '', 'user-pool': 'user pool', 'identity-provider': 'identity provider',
   'user-pool-client': 'app client', 'user-pool-domain': 'hosted UI domain',
+  'existing-rest-api': 'REST API (theirs)', 'existing-api-resource': 'resource (theirs)', 'existing-stage': 'stage (theirs)',
+  'existing-authorizer': 'authorizer (theirs)', 'secured-method': 'method (theirs, secured)', 'stage-redeploy': '',
+  'existing-user-pool': 'user pool (theirs)', 'existing-user-pool-client': 'app client (theirs)',
 };
 
 export function resourceName(r: Pick<ResourceStatus, 'kind' | 'label'>): string {

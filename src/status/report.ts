@@ -22,6 +22,14 @@ const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'identity-provider': (o) => o.providerName,
   'user-pool-client': (o) => o.clientId,
   'user-pool-domain': (o) => o.domain,
+  'existing-rest-api': (o) => o.apiId,
+  'existing-api-resource': (o) => o.resourceId,
+  'existing-stage': (o) => o.stageName,
+  'existing-authorizer': (o) => o.authorizerId,
+  'secured-method': (o) => (o.resourceId && o.httpMethod ? `${o.resourceId} ${o.httpMethod}` : undefined),
+  'stage-redeploy': (o) => (o.stageName && o.deploymentId ? `${o.stageName} → ${o.deploymentId}` : o.deploymentId),
+  'existing-user-pool': (o) => o.userPoolId,
+  'existing-user-pool-client': (o) => o.clientId,
 };
 
 export function physicalIdOf(kind: ResourceKind, out: Out): string {

@@ -1,0 +1,62 @@
+import { partitionOf } from '../aws/region.js';
+import { authText, completeExisting, poolSettingsText, type ExistingFacts } from '../config/existing.js';
+import type { StackConfig, StackConfigInput } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { buildPlan } from '../plan/build.js';
+import type { Plan } from '../plan/specs.js';
+import { listRestApis, listUserPools, lookupRestApi, lookupUserPool } from '../resources/existing-lookup.js';
+import type { StateFile } from '../state/schema.js';
+import { endpointOf, makeClients, type CommandEnv } from './env.js';
+import type { InitOptions } from './init.js';
+
+/**
+ * init --api-id / --user-pool-id (issue 12): read what exists (reads only), check the answers against it and
+ * complete the configuration from it. A wrong id, path, method or stage is a usage error naming what exists.
+ */
+export async function withExisting(
+  input: StackConfigInput, config: StackConfig, existing: StateFile | undefined, o: InitOptions, env: CommandEnv,
+  resolve: (i: StackConfigInput) => StackConfig,
+): Promise<{ config: StackConfig; plan: Plan; facts: ExistingFacts }> {
+  const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl: endpointOf(o, env.env) });
+  const [api, pool] = await Promise.all([
+    config.existingApi ? lookupRestApi(clients, config.existingApi.id) : undefined,
+    config.existingPool ? lookupUserPool(clients, config.existingPool.id) : undefined,
+  ]);
+  if (config.existingApi && !api) {
+    const here = await listRestApis(clients);
+    throw new UsageError(`there is no REST API ${config.existingApi.id} in ${config.region}; the REST APIs there: ${here.map((a) => `${a.name} (${a.id})`).join(', ') || 'none'}`,
+      'Check the id (the console shows it beside the API\'s name); if the API is in another region, add --region.', 'NO_SUCH_API');
+  }
+  if (config.existingPool && !pool) {
+    const here = await listUserPools(clients);
+    throw new UsageError(`there is no user pool ${config.existingPool.id} in ${config.region}; the user pools there: ${here.map((p) => `${p.name} (${p.id})`).join(', ') || 'none'}`,
+      'Check the id; a pool id starts with its region (us-east-1_…): if it is another region, add --region.', 'NO_SUCH_POOL');
+  }
+  const facts: ExistingFacts = { api, pool };
+  const done = resolve(completeExisting(input, facts, existing?.config));
+  return { config: done, plan: buildPlan(done, partitionOf(done.region)), facts };
+}
+
+/** What the plan says about the existing API and pool: what is secured, what is left alone, what was taken from the pool. */
+export function existingSummary(facts: ExistingFacts, config: StackConfig): string[] {
+  const lines: string[] = [];
+  const { api, pool } = facts;
+  if (api && config.existingApi) {
+    const chosen = new Set((config.existingApi.secure ?? []).flatMap((s) => s.methods.map((m) => `${m} ${s.path}`)));
+    lines.push(`Securing the existing REST API ${api.name} (${api.id}, ${api.endpointTypes.join(',')}), deploying its stage ${config.stage.name}:`);
+    for (const m of api.methods) {
+      const key = `${m.method} ${m.path}`;
+      const what = chosen.has(key) ? `${authText(m)} → COGNITO_USER_POOLS ${config.authorizer.name}` : m.method === 'OPTIONS' ? 'left open (preflight)' : `left alone (${authText(m)})`;
+      lines.push(`  ${chosen.has(key) ? '~' : ' '} ${key.padEnd(28)} ${what}`);
+    }
+    const pf = config.existingApi.preflights ?? [];
+    const gw = config.existingApi.gatewayResponses ?? [];
+    lines.push(`  + ${pf.length ? `OPTIONS preflights on ${pf.join(', ')}` : 'no OPTIONS preflight'}; ${gw.length ? `CORS headers on ${gw.join(', ')}` : 'no CORS gateway response'}; authorizer ${config.authorizer.name} ${config.existingApi.reuseAuthorizer ? '(theirs, reused)' : '(new)'}`);
+    lines.push(`  The integrations are not touched. destroy puts each method's authorization back and redeploys ${config.stage.name}.`);
+  }
+  if (pool) {
+    lines.push(`Using the existing user pool ${pool.name} (${pool.id}, ${pool.users} user${pool.users === 1 ? '' : 's'}); taken from the pool, unchanged: ${poolSettingsText(pool)}.`);
+    lines.push(`  ${config.existingPool?.appClientId ? `its app client ${config.existingPool.appClientId}` : `a new app client ${config.appClient.name}`}; ${config.existingPool?.domain && config.hostedUi.enabled ? `a new hosted UI domain ${config.hostedUi.domainPrefix}` : pool.domain ? `its hosted UI domain ${pool.domain}` : 'no hosted UI domain'}. Its users are never deleted.`);
+  }
+  return lines;
+}

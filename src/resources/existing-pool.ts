@@ -1,0 +1,73 @@
+import {
+  AdminDeleteUserCommand, AdminGetUserCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { awsErrorName } from '../aws/errors.js';
+import type { SpecByKind } from '../plan/specs.js';
+import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
+import type { Ctx, ResourceHandler } from './types.js';
+
+/** The names `secure-api token` gives its one user, by the pool's sign-in identifier (src/verify/test-user.ts). */
+const TOKEN_USER_NAMES = ['secure-api-token@example.com', '+12025550199', 'secure-api-token'];
+
+async function poolOut(ctx: Ctx, userPoolId: string) {
+  const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))))?.UserPool;
+  if (!pool?.Id) return undefined;
+  return { userPoolId: pool.Id, userPoolArn: pool.Arn ?? `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.account}:userpool/${pool.Id}`, userPoolName: pool.Name ?? '' };
+}
+
+/**
+ * The user's pool: read, never changed, never deleted, nor any of its users — except the one `secure-api token`
+ * made after we adopted the pool (created later than `adoptedAt`), which is ours.
+ */
+export const existingUserPoolHandler: ResourceHandler<SpecByKind['existing-user-pool']> = {
+  kind: 'existing-user-pool',
+  service: 'cognito',
+  adopted: true,
+
+  async create(ctx, spec) {
+    const out = await poolOut(ctx, spec.userPoolId);
+    if (!out) throw new Error(`user pool ${spec.userPoolId} (${spec.name}) no longer exists in ${ctx.region}`);
+    return { ...out, adoptedAt: new Date(ctx.now()).toISOString() };
+  },
+  async find(ctx, spec) {
+    const out = await poolOut(ctx, spec.userPoolId);
+    return out && { ...out, adoptedAt: new Date(ctx.now()).toISOString() };
+  },
+  async read(ctx, spec, out) {
+    return (await poolOut(ctx, out.userPoolId ?? spec.userPoolId)) ? { state: 'present', out } : { state: 'missing' };
+  },
+  async delete(ctx, spec, out) {
+    const since = Date.parse(out.adoptedAt ?? '');
+    if (Number.isNaN(since)) return;
+    const UserPoolId = out.userPoolId ?? spec.userPoolId;
+    for (const Username of TOKEN_USER_NAMES) {
+      const u = await ctx.clients.cognito.send(new AdminGetUserCommand({ UserPoolId, Username })).catch((err: unknown) => {
+        if (awsErrorName(err) === 'UserNotFoundException') return undefined;
+        throw err;
+      });
+      if (u?.UserCreateDate && u.UserCreateDate.getTime() >= since) await ignoreNotFound(ctx.clients.cognito.send(new AdminDeleteUserCommand({ UserPoolId, Username })));
+    }
+  },
+};
+
+/** An app client of theirs (--app-client-id): read, never changed or deleted. */
+export const existingUserPoolClientHandler: ResourceHandler<SpecByKind['existing-user-pool-client']> = {
+  kind: 'existing-user-pool-client',
+  service: 'cognito',
+  adopted: true,
+
+  async create(ctx, spec, deps) {
+    const c = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId: spec.clientId })));
+    if (!c?.UserPoolClient) throw new Error(`app client ${spec.clientId} no longer exists in the user pool`);
+    return { clientId: spec.clientId };
+  },
+  async find(ctx, spec, deps) {
+    const c = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId: spec.clientId })));
+    return c?.UserPoolClient ? { clientId: spec.clientId } : undefined;
+  },
+  async read(ctx, spec, out, deps) {
+    const c = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId: out.clientId ?? spec.clientId })));
+    return c?.UserPoolClient ? { state: 'present', out } : { state: 'missing' };
+  },
+  async delete() {},
+};

@@ -1,0 +1,103 @@
+import {
+  CreateDeploymentCommand, DeleteDeploymentCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand, GetStagesCommand,
+  UpdateStageCommand, type Deployment,
+} from '@aws-sdk/client-api-gateway';
+import type { SpecByKind } from '../plan/specs.js';
+import { deploymentHandler } from './deployment.js';
+import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { Ctx, ResourceHandler } from './types.js';
+
+/** The description of the deployments secure-api makes into a stage of someone's API: how destroy knows them. */
+export const ourDeploymentDescription = (stack: string): string => `secure-api ${stack}: Cognito authorizer attached`;
+
+async function getStage(ctx: Ctx, restApiId: string, stageName: string) {
+  return undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName })));
+}
+
+async function deploymentsOf(ctx: Ctx, restApiId: string): Promise<Deployment[]> {
+  const items: Deployment[] = [];
+  let position: string | undefined;
+  do {
+    const page = await ctx.clients.apigateway.send(new GetDeploymentsCommand({ restApiId, limit: 500, position }));
+    items.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  return items;
+}
+
+/**
+ * The user's stage. Created first (every change of ours depends on it), so destroy reaches it last, once each method
+ * has its prior authorization back: it then makes the stage serve what it served before — the deployment it pointed
+ * at, when the stage still serves ours, or else a fresh deployment of the restored API (someone deployed since, and
+ * their later changes must stay served) — and removes the deployments secure-api made that no stage uses.
+ */
+export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']> = {
+  kind: 'existing-stage',
+  service: 'apigateway',
+  adopted: true,
+
+  async capturePrior(ctx, spec, deps) {
+    const stage = await getStage(ctx, restApiIdOf(deps), spec.stageName);
+    if (!stage) throw new Error(`the API has no stage ${spec.stageName} any more`);
+    return stage.deploymentId ? { deploymentId: stage.deploymentId } : {};
+  },
+
+  async create(ctx, spec, deps) {
+    if (!(await getStage(ctx, restApiIdOf(deps), spec.stageName))) throw new Error(`the API has no stage ${spec.stageName} any more`);
+    return { stageName: spec.stageName };
+  },
+  async find(ctx, spec, deps) {
+    return (await getStage(ctx, restApiIdOf(deps), spec.stageName)) ? { stageName: spec.stageName } : undefined;
+  },
+  async read(ctx, spec, out, deps) {
+    return (await getStage(ctx, restApiIdOf(deps), out.stageName ?? spec.stageName)) ? { state: 'present', out } : { state: 'missing' };
+  },
+
+  async delete(ctx, spec, out, deps, prior) {
+    const restApiId = restApiIdOf(deps);
+    const stageName = out.stageName ?? spec.stageName;
+    const stage = await getStage(ctx, restApiId, stageName);
+    if (!stage) return;
+    const ours = ourDeploymentDescription(ctx.stack);
+    const deployments = await deploymentsOf(ctx, restApiId);
+    const serving = deployments.find((d) => d.id === stage.deploymentId);
+    const priorId = typeof prior?.deploymentId === 'string' ? prior.deploymentId : undefined;
+    if (serving?.description === ours && priorId && deployments.some((d) => d.id === priorId)) {
+      await ctx.clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName, patchOperations: [{ op: 'replace', path: '/deploymentId', value: priorId }] }));
+    } else {
+      await ctx.clients.apigateway.send(new CreateDeploymentCommand({ restApiId, stageName, description: spec.description }));
+    }
+    // Ours and unused now: a deployment a stage still serves (another stage of theirs) is kept.
+    const used = new Set(((await ctx.clients.apigateway.send(new GetStagesCommand({ restApiId }))).item ?? []).map((s) => s.deploymentId));
+    for (const d of deployments) {
+      if (d.id && d.description === ours && !used.has(d.id)) await ignoreNotFound(ctx.clients.apigateway.send(new DeleteDeploymentCommand({ restApiId, deploymentId: d.id })));
+    }
+  },
+};
+
+/** A deployment into the user's existing stage, after every change, so it serves them. The stage stays theirs. */
+export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']> = {
+  kind: 'stage-redeploy',
+  service: 'apigateway',
+
+  async create(ctx, spec, deps) {
+    const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({ restApiId: restApiIdOf(deps), stageName: spec.stageName, description: spec.description }));
+    if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${spec.stageName}`);
+    return { deploymentId: res.id, stageName: spec.stageName };
+  },
+
+  // Resume: the stage serves a deployment of ours already (the call landed before the run died).
+  async find(ctx, spec, deps) {
+    const restApiId = restApiIdOf(deps);
+    const stage = await getStage(ctx, restApiId, spec.stageName);
+    if (!stage?.deploymentId) return undefined;
+    const d = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: stage.deploymentId })));
+    return d?.description === spec.description ? { deploymentId: stage.deploymentId, stageName: spec.stageName } : undefined;
+  },
+
+  // The same checks as a stage of our own: it still serves our deployment, nothing changed after it.
+  read: (ctx, spec, out, deps) => deploymentHandler.read(ctx, { stageName: spec.stageName, stageDescription: '', description: spec.description }, out, deps),
+
+  // The stage is theirs: the existing-stage node puts back what it serves, and removes this deployment.
+  async delete() {},
+};

@@ -1,0 +1,103 @@
+import { GetMethodCommand, UpdateMethodCommand, type Method, type PatchOperation } from '@aws-sdk/client-api-gateway';
+import type { SpecByKind } from '../plan/specs.js';
+import { apiTree, depOut, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Outputs, Prior, ResourceHandler } from './types.js';
+
+type Spec = SpecByKind['secured-method'];
+
+/** A method's authorization: what we set, and what destroy puts back. */
+export interface MethodAuth { authorizationType: string; authorizerId?: string | undefined; authorizationScopes: string[] }
+
+function addressOf(spec: Spec, deps: Outputs) {
+  return { restApiId: restApiIdOf(deps), resourceId: resourceIdFor(deps, spec.resourceNode), httpMethod: spec.httpMethod };
+}
+
+export function authOf(m: Method): MethodAuth {
+  return { authorizationType: m.authorizationType ?? 'NONE', authorizerId: m.authorizerId, authorizationScopes: [...(m.authorizationScopes ?? [])] };
+}
+
+/** The prior as recorded in the state (plain JSON). */
+export function priorAuth(prior: Prior | undefined): MethodAuth {
+  const scopes = prior?.authorizationScopes;
+  return {
+    authorizationType: typeof prior?.authorizationType === 'string' ? prior.authorizationType : 'NONE',
+    authorizerId: typeof prior?.authorizerId === 'string' ? prior.authorizerId : undefined,
+    authorizationScopes: Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [],
+  };
+}
+
+/**
+ * UpdateMethod operations from one authorization to another. The authorization type and authorizer are replaced;
+ * scopes are added and removed one by one, as the UpdateMethod patch paths take them (terraform-provider-aws
+ * resource_method.go does the same). The integration is never named: it stays as it is.
+ */
+export function authPatch(from: MethodAuth, to: MethodAuth): PatchOperation[] {
+  const ops: PatchOperation[] = [{ op: 'replace', path: '/authorizationType', value: to.authorizationType }];
+  if (to.authorizerId !== undefined) ops.push({ op: 'replace', path: '/authorizerId', value: to.authorizerId });
+  for (const s of from.authorizationScopes) if (!to.authorizationScopes.includes(s)) ops.push({ op: 'remove', path: '/authorizationScopes', value: s });
+  for (const s of to.authorizationScopes) if (!from.authorizationScopes.includes(s)) ops.push({ op: 'add', path: '/authorizationScopes', value: s });
+  return ops;
+}
+
+const wanted = (spec: Spec, deps: Outputs): MethodAuth => ({
+  authorizationType: 'COGNITO_USER_POOLS', authorizerId: depOut(deps, spec.authorizerNode, 'authorizerId'), authorizationScopes: spec.authorizationScopes,
+});
+
+const describe = (a: MethodAuth): string => `${a.authorizationType}${a.authorizerId ? ` with authorizer ${a.authorizerId}` : ''}`;
+
+async function getMethod(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Method | undefined> {
+  return undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand(addressOf(spec, deps))));
+}
+
+/**
+ * One of the user's methods put behind our authorizer. Its prior authorization is journaled before the change
+ * (capturePrior), and destroy puts it back; everything else about the method is theirs and left alone.
+ */
+export const securedMethodHandler: ResourceHandler<Spec> = {
+  kind: 'secured-method',
+  service: 'apigateway',
+  adopted: true,
+
+  async capturePrior(ctx, spec, deps) {
+    const m = await getMethod(ctx, spec, deps);
+    if (!m) throw new Error(`the API has no method ${spec.httpMethod} ${spec.path} any more`);
+    const a = authOf(m);
+    return { authorizationType: a.authorizationType, ...(a.authorizerId ? { authorizerId: a.authorizerId } : {}), authorizationScopes: a.authorizationScopes };
+  },
+
+  async create(ctx, spec, deps, prior) {
+    const at = addressOf(spec, deps);
+    await ctx.clients.apigateway.send(new UpdateMethodCommand({ ...at, patchOperations: authPatch(priorAuth(prior), wanted(spec, deps)) }));
+    return { resourceId: at.resourceId, httpMethod: at.httpMethod };
+  },
+
+  // Resume: the UpdateMethod of a killed run may have landed.
+  async find(ctx, spec, deps) {
+    const m = await getMethod(ctx, spec, deps);
+    const want = wanted(spec, deps);
+    if (!m || m.authorizationType !== want.authorizationType || m.authorizerId !== want.authorizerId) return undefined;
+    return { resourceId: resourceIdFor(deps, spec.resourceNode), httpMethod: spec.httpMethod };
+  },
+
+  async read(ctx, spec, out, deps) {
+    const resource = (await apiTree(ctx, restApiIdOf(deps)))?.find((r) => r.id === out.resourceId);
+    const m = resource?.resourceMethods?.[spec.httpMethod];
+    if (!m) return { state: 'missing' };
+    const now = authOf(m);
+    const want = wanted(spec, deps);
+    const drift: string[] = [];
+    if (now.authorizationType !== want.authorizationType || now.authorizerId !== want.authorizerId) drift.push(`authorizationType is ${describe(now)}, expected ${describe(want)}`);
+    if (now.authorizationScopes.slice().sort().join(' ') !== want.authorizationScopes.slice().sort().join(' ')) {
+      drift.push(`authorizationScopes are [${now.authorizationScopes.join(' ')}], expected [${want.authorizationScopes.join(' ')}]`);
+    }
+    return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  // Put back the authorization it had; a method the user has since deleted needs nothing.
+  async delete(ctx, spec, out, deps, prior) {
+    const at = { restApiId: restApiIdOf(deps), resourceId: out.resourceId ?? resourceIdFor(deps, spec.resourceNode), httpMethod: spec.httpMethod };
+    const m = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand(at)));
+    if (!m) return;
+    await ctx.clients.apigateway.send(new UpdateMethodCommand({ ...at, patchOperations: authPatch(authOf(m), priorAuth(prior)) }));
+  },
+};

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+import { readState } from '../../src/state/store.js';
+import { makeBlogPool, makeLegacyApi } from './legacy-api.js';
+
+let fake: AwsFake;
+let clock: VirtualClock;
+let cwd: string;
+
+beforeEach(() => {
+  clock = new VirtualClock();
+  fake = installAwsFake({ clock });
+  cwd = tempDir();
+});
+afterEach(() => fake.restore());
+
+const run = (argv: string[]) => runSecureApi(argv, { cwd, clock });
+const statePath = () => join(cwd, '.secure-api', 'legacy.json');
+const WRITES = /^(Create|Put|Add|Attach|Set|Update|Tag|Delete|Remove|Detach|Admin)/;
+
+describe('securing an API and a pool that already exist', () => {
+  it('init secures the chosen methods, verify passes, an unchosen method stays open and public; destroy puts everything back exactly', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const apiBefore = structuredClone(fake.state.apigateway.apis[apiId]);
+    const poolBefore = structuredClone(fake.state.cognito.pools[poolId]);
+
+    const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--secure', 'GET /orders/{id}', '--user-pool-id', poolId, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { apiId: string; stage: string; userPoolId: string; verify: { ok: boolean; rows: Array<{ route: string; method: string; check: string; ok: boolean; got: string }> } };
+    expect(out.apiId).toBe(apiId);
+    expect(out.stage).toBe('prod');
+    expect(out.userPoolId).toBe(poolId);
+    expect(out.verify.ok, JSON.stringify(out.verify.rows.filter((x) => !x.ok))).toBe(true);
+    const rows = out.verify.rows;
+    for (const m of ['GET /orders', 'POST /orders', 'GET /orders/{id}']) {
+      const [method, route] = m.split(' ');
+      expect(rows.find((x) => x.method === method && x.route === route && x.check === 'no-token')?.got, m).toMatch(/401/);
+      expect(rows.find((x) => x.method === method && x.route === route && x.check === 'id-token')?.ok, m).toBe(true);
+    }
+    expect(rows.find((x) => x.method === 'DELETE' && x.check === 'public-no-token')?.ok).toBe(true);
+    expect(r.stderr).toMatch(/blog-userpool .*3 users.*sign-in email; passwords of 10\+ characters/);
+
+    const api = fake.state.apigateway.apis[apiId]!;
+    const orders = Object.values(api.resources).find((x) => x.path === '/orders')!;
+    expect(orders.methods.GET!.authorizationType).toBe('COGNITO_USER_POOLS');
+    expect(orders.methods.POST!.methodIntegration).toEqual(apiBefore!.resources[orders.id]!.methods.POST!.methodIntegration);
+    expect(orders.methods.OPTIONS?.authorizationType).toBe('NONE');
+    const state = readState(statePath())!;
+    expect(state.nodes.api!.owned).toBe('adopted');
+    expect(state.nodes['method:GET /orders']!.prior).toEqual({ authorizationType: 'NONE', authorizationScopes: [] });
+    expect(state.nodes.client!.owned).toBeUndefined();
+
+    const d = await run(['destroy', '--stack', 'legacy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).toMatch(/keeps: API legacy-orders, pool blog-userpool \(3 users\)/);
+    expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
+    expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
+  });
+
+  it('with --yes and no --secure, every open method but OPTIONS is secured; a new pool is made and destroyed', async () => {
+    const { apiId } = await makeLegacyApi();
+    const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { verify: { ok: boolean }; routes: Array<{ secured: boolean }> };
+    expect(out.verify.ok).toBe(true);
+    expect(out.routes.filter((x) => x.secured)).toHaveLength(4);
+    expect(fake.resources().filter((x) => x.type === 'function')).toEqual([]);
+    const d = await run(['destroy', '--stack', 'legacy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(Object.keys(fake.state.cognito.pools)).toEqual([]);
+    expect(Object.keys(fake.state.apigateway.apis)).toEqual([apiId]);
+  });
+
+  it('bad input exits 2 naming what exists, before any write', async () => {
+    const { apiId } = await makeLegacyApi({ stages: ['prod', 'test'] });
+    const poolId = await makeBlogPool();
+    const writesBefore = fake.calls.filter((c) => WRITES.test(c.command)).length;
+    const cases: Array<[string[], RegExp]> = [
+      [['--api-id', 'zzzzzzzzzz', '--stage', 'prod'], /no REST API zzzzzzzzzz in us-east-1; the REST APIs there: legacy-orders \(/],
+      [['--api-id', apiId, '--stage', 'prod', '--secure', 'GET /nope'], /no resource \/nope; its methods: GET \/orders \(NONE\), POST \/orders \(NONE\)/],
+      [['--api-id', apiId, '--stage', 'prod', '--secure', 'PUT /orders'], /\/orders has no PUT method; it has GET, POST/],
+      [['--api-id', apiId, '--stage', 'staging'], /no stage "staging"; its stages: prod, test/],
+      [['--api-id', apiId], /has 2 stages \(prod, test\): say which/],
+      [['--api-id', apiId, '--stage', 'prod', '--user-pool-id', 'us-east-1_nothere'], /no user pool us-east-1_nothere in us-east-1; the user pools there: blog-userpool/],
+      [['--api-id', apiId, '--stage', 'prod', '--user-pool-id', poolId, '--app-client-id', 'nope123'], /has no app client nope123/],
+      [['--secure', 'GET /orders'], /give its --api-id too/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await run(['init', '--yes', '--stack', 'legacy', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(re);
+    }
+    expect(fake.calls.filter((c) => WRITES.test(c.command)).length).toBe(writesBefore);
+  });
+});
