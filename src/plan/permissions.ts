@@ -105,9 +105,15 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
   // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix).
-  init: ['sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain'],
+  // --api-id / --user-pool-id (and the wizard's lists of them) read what exists first.
+  init: [
+    'sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain',
+    'apigateway:GetRestApis', 'apigateway:GetRestApi', 'apigateway:GetResources', 'apigateway:GetStages', 'apigateway:GetAuthorizers',
+    'apigateway:GetGatewayResponses', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients',
+  ],
+  // destroy says how many users the kept pool has.
+  destroy: ['sts:GetCallerIdentity', 'cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients'],
   status: ['sts:GetCallerIdentity'],
-  destroy: ['sts:GetCallerIdentity'],
   // Steps 5-6 (also run by init): a temporary user, its tokens, removed afterwards; `token` signs in.
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
@@ -227,8 +233,13 @@ export function minimalPolicy(o: { region?: string | undefined; account?: string
   const pick = (f: (a: string) => boolean) => [...actions].filter(f).sort();
   const statements: PolicyStatement[] = [
     {
-      Sid: 'ApiGatewayRestApis', Effect: 'Allow', Action: pick((a) => a.startsWith('apigateway:')),
+      Sid: 'ApiGatewayRestApis', Effect: 'Allow', Action: pick((a) => a.startsWith('apigateway:') && a !== 'apigateway:PATCH'),
       Resource: [`arn:${p}:apigateway:${region}::/restapis`, `arn:${p}:apigateway:${region}::/restapis/*`, `arn:${p}:apigateway:${region}::/tags/*`],
+    },
+    {
+      // Changing in place (an existing API's methods and stage: UpdateMethod, UpdateStage) and nothing else of it.
+      Sid: 'ApiGatewayMethodsAndStages', Effect: 'Allow', Action: pick((a) => a === 'apigateway:PATCH'),
+      Resource: [`arn:${p}:apigateway:${region}::/restapis/*/resources/*/methods/*`, `arn:${p}:apigateway:${region}::/restapis/*/stages/*`],
     },
     { Sid: 'CognitoAccount', Effect: 'Allow', Action: pick((a) => a.startsWith('cognito-idp:') && ACCOUNT_LEVEL.has(a)), Resource: '*' },
     {

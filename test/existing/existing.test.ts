@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { APIGatewayClient, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { callCatalogue } from '../../src/plan/permissions.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
@@ -94,5 +96,56 @@ describe('securing an API and a pool that already exist', () => {
       expect(r.stderr, args.join(' ')).toMatch(re);
     }
     expect(fake.calls.filter((c) => WRITES.test(c.command)).length).toBe(writesBefore);
+  });
+
+  it('resumes after a run that died right after an UpdateMethod landed: the prior stays NONE, destroy still restores exactly', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const apiBefore = structuredClone(fake.state.apigateway.apis[apiId]);
+    const poolBefore = structuredClone(fake.state.cognito.pools[poolId]);
+    // The second method change reaches AWS, but its answer is lost (as when the process is killed mid-call).
+    fake.inject({ command: 'UpdateMethod', nth: 2, error: 'BadRequestException', message: 'connection reset (aws fake)', afterCall: true });
+    const args = ['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId, '--no-verify'];
+    const first = await run(args);
+    expect(first.code).toBe(1);
+    const mid = readState(statePath())!;
+    expect(Object.values(mid.nodes).filter((n) => n.kind === 'secured-method' && n.status === 'creating').every((n) => (n.prior as { authorizationType?: string }).authorizationType === 'NONE')).toBe(true);
+    fake.clearInjections();
+    const again = await run(args);
+    expect(again.code, again.stderr).toBe(0);
+    const done = readState(statePath())!;
+    expect(done.complete).toBe(true);
+    for (const n of Object.values(done.nodes).filter((x) => x.kind === 'secured-method')) expect(n.prior, n.label).toEqual({ authorizationType: 'NONE', authorizationScopes: [] });
+    const v = await run(['verify', '--stack', 'legacy', '--json']);
+    expect(v.code, v.stderr).toBe(0);
+    expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
+    expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
+    expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
+  });
+
+  it('status flags a chosen method that lost its authorizer; every call made is in the policy', async () => {
+    const { apiId, ordersId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const fixtureCalls = fake.calls.length;
+    expect((await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId, '--no-verify'])).code).toBe(0);
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
+    const meddling = fake.calls.length;
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new UpdateMethodCommand({
+      restApiId: apiId, resourceId: ordersId, httpMethod: 'GET', patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'NONE' }],
+    }));
+    const st = await run(['status', '--stack', 'legacy', '--json']);
+    expect(st.code).toBe(3);
+    const res = (JSON.parse(st.stdout) as { resources: Array<{ id: string; state: string; problems: string[]; impact: string | null }> }).resources;
+    const get = res.find((x) => x.id === 'method:GET /orders')!;
+    expect(get.state).toBe('drifted');
+    expect(get.problems.join(' ')).toMatch(/authorizationType is NONE, expected COGNITO_USER_POOLS/);
+    expect(get.impact).toMatch(/no longer asks for a token/);
+    expect(res.filter((x) => x.state !== 'present').map((x) => x.id).sort()).toEqual(['deployment', 'method:GET /orders']);
+    expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
+    const allowed = callCatalogue();
+    // Only the calls secure-api made: the hand-made API and pool came before.
+    const ours = [...new Set([...fake.calls.slice(fixtureCalls, meddling), ...fake.calls.slice(meddling + 1)].filter((c) => c.service !== 'sts').map((c) => `${c.service === 'cognito' ? 'cognito-idp' : c.service}:${c.command}`))];
+    expect(ours).toContain('apigateway:UpdateMethod');
+    expect(ours.filter((c) => !allowed.has(c))).toEqual([]);
   });
 });

@@ -173,7 +173,10 @@ describe('secure-api policy', () => {
     expect(attach.Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] } });
     const api = doc.Statement.find((st) => st.Action.includes('apigateway:POST'))!;
     expect(api.Resource).toEqual(['arn:aws:apigateway:eu-west-1::/restapis', 'arn:aws:apigateway:eu-west-1::/restapis/*', 'arn:aws:apigateway:eu-west-1::/tags/*']);
-    expect(JSON.stringify(doc)).not.toMatch(/apigateway:PATCH|iam:PutRolePolicy|iam:CreatePolicy|AdministratorAccess/);
+    expect(JSON.stringify(doc)).not.toMatch(/iam:PutRolePolicy|iam:CreatePolicy|AdministratorAccess/);
+    // PATCH (UpdateMethod, UpdateStage on an existing API) only on methods and stages, never the API itself.
+    const patch = doc.Statement.filter((st) => st.Action.includes('apigateway:PATCH'));
+    expect(patch.map((st) => [st.Action, st.Resource])).toEqual([[['apigateway:PATCH'], ['arn:aws:apigateway:eu-west-1::/restapis/*/resources/*/methods/*', 'arn:aws:apigateway:eu-west-1::/restapis/*/stages/*']]]);
     figures.cases++;
   });
 
