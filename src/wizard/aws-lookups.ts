@@ -1,6 +1,7 @@
 import { DescribeUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../aws/clients.js';
+import { listRestApis, listUserPools, lookupRestApi, lookupUserPool } from '../resources/existing-lookup.js';
 import type { WizardLookups } from './types.js';
 
 /** Enough functions to pick from; more are typed as an ARN. */
@@ -24,5 +25,9 @@ export function awsLookups(clientsFor: (region: string) => AwsClients): WizardLo
       const r = await clientsFor(region).cognito.send(new DescribeUserPoolDomainCommand({ Domain: prefix }));
       return Boolean(r.DomainDescription?.UserPoolId || r.DomainDescription?.Domain);
     },
+    listRestApis: (region) => listRestApis(clientsFor(region)),
+    describeRestApi: (region, id) => lookupRestApi(clientsFor(region), id),
+    listUserPools: (region) => listUserPools(clientsFor(region)),
+    describeUserPool: (region, id) => lookupUserPool(clientsFor(region), id),
   };
 }

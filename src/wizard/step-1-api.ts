@@ -2,6 +2,7 @@ import { StackConfigSchema } from '../config/schema.js';
 import { AWS_REGIONS, checkRegion, checkResourceName, checkStackName } from '../config/validators.js';
 import type { Choice } from '../ui/prompter.js';
 import { checkWith, type WizardSession } from './session.js';
+import { askApiSource } from './step-existing.js';
 import type { ExistingStack } from './types.js';
 
 export const DEFAULT_STACK = 'secure-api';
@@ -78,6 +79,8 @@ export async function stepApi(s: WizardSession): Promise<Reuse | undefined> {
   if (reuse) return reuse;
   const stack = String(s.draft.get('stack'));
   await askRegion(s);
+  // issue 12: or secure one the account already has.
+  if (await askApiSource(s)) return undefined;
   await s.askText('api.name', 'API name', { default: `${stack}-api`, validate: (v) => checkResourceName(v, 'API name', 128) });
   await s.askText('api.description', 'API description', { default: StackConfigSchema.parse({}).api.description, validate: descriptionCheck });
   await s.askSelect('api.endpointType', 'API endpoint type', [

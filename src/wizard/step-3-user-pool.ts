@@ -3,6 +3,7 @@ import { checkEmail, checkRegion, checkResourceName, checkSesIdentityArn } from 
 import type { WizardSession } from './session.js';
 import { checkWith } from './session.js';
 import { askAppClient, askHostedUi, askIdentityProviders } from './step-3-sign-in.js';
+import { askPoolSource } from './step-existing.js';
 
 type Identifier = 'username' | 'email' | 'phone';
 type PasswordRule = 'requireNumbers' | 'requireSymbols' | 'requireUppercase' | 'requireLowercase';
@@ -100,6 +101,8 @@ export async function stepUserPool(s: WizardSession, secured: boolean): Promise<
     s.note('Skipped: every route is public, so no user pool is needed.');
     return;
   }
+  // issue 12: or use one the account already has (its settings are its own).
+  if (await askPoolSource(s)) return;
   const stack = String(s.draft.get('stack'));
   await s.askText('userPool.name', 'User pool name', { default: `${stack}-users`, validate: (v) => checkResourceName(v.trim(), 'user pool name', 128) });
   const ids: Array<{ name: string; value: Identifier }> = [

@@ -1,4 +1,5 @@
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
+import type { ApiFacts, ApiSummaryRow, PoolFacts, PoolSummaryRow } from '../resources/existing-lookup.js';
 import type { Prompter } from '../ui/prompter.js';
 
 /** Just the colours the wizard uses; the host passes a chalk instance (or plain strings when colour is off). */
@@ -16,6 +17,11 @@ export interface WizardLookups {
   listFunctions(region: string): Promise<Array<{ name: string; arn: string }>>;
   /** true when a hosted UI domain prefix is already taken (DescribeUserPoolDomain). */
   domainTaken(region: string, prefix: string): Promise<boolean>;
+  // issue 12: what already exists, for "secure an existing API" and "use an existing user pool".
+  listRestApis?(region: string): Promise<ApiSummaryRow[]>;
+  describeRestApi?(region: string, id: string): Promise<ApiFacts | undefined>;
+  listUserPools?(region: string): Promise<PoolSummaryRow[]>;
+  describeUserPool?(region: string, id: string): Promise<PoolFacts | undefined>;
 }
 
 /** A stack this state directory already records. */

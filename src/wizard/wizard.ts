@@ -9,6 +9,7 @@ import { stepUserPool } from './step-3-user-pool.js';
 import { stepAuthorizer } from './step-4-authorizer.js';
 import { stepDeploy } from './step-5-deploy.js';
 import { stepTest } from './step-6-test.js';
+import { stepExistingMethods } from './step-existing.js';
 import type { WizardDeps, WizardResult } from './types.js';
 
 /** Some route needs the user pool and the authorizer (routes not yet answered will default to secured). */
@@ -30,7 +31,8 @@ export async function runWizard(known: StackConfigInput, deps: WizardDeps): Prom
     deps.say(s.style.dim(reuse.choice === 'resume' ? `\nResuming ${reuse.stack.stack} with its recorded answers.` : `\nKeeping ${reuse.stack.stack} as it is.`));
     return { input: reuse.stack.config as StackConfigInput, verify: deps.verify ?? true, reused: reuse.choice };
   }
-  await stepRoutes(s);
+  if (s.draft.has('existingApi.id')) await stepExistingMethods(s);
+  else await stepRoutes(s);
   const secured = anySecured(s.draft);
   await stepUserPool(s, secured);
   await stepAuthorizer(s, secured);
