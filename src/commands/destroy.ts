@@ -41,7 +41,10 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
     if (interactive) {
       ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}) holds:`);
-      ui.reporter.info(table(['resource', 'name', 'id'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, env.stderr.columns));
+      const will = (r: (typeof nodes)[number][1]) => (r.owned === 'adopted' ? (r.prior ? 'put back' : 'keep') : 'delete');
+      ui.reporter.info(scope
+        ? table(['resource', 'name', 'id', 'destroy will'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status, will(r)]), ui.c, env.stderr.columns)
+        : table(['resource', 'name', 'id'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, env.stderr.columns));
       if (scope) ui.reporter.info(`Deletes the ${scope.deleted} resources secure-api made${scopeText(scope)}.`);
     }
     const what = scope ? `the ${scope.deleted} resources secure-api made in stack ${stack} and put back what it changed (keeps ${scope.kept.join(', ')})` : `these ${nodes.length} resources of stack ${stack}`;

@@ -92,7 +92,8 @@ export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: En
     const h = asHandler(n.kind);
     const deps = outputsOf(nodes);
     const started = ctx.now();
-    let verb: Verb = 'create';
+    // A resource of the user's that we only read is adopted, not created.
+    let verb: Verb = h.adopted && !h.capturePrior ? 'adopt' : 'create';
     try {
       let out: Out | undefined;
       if (existing) {
@@ -108,7 +109,7 @@ export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: En
           if (h.capturePrior) nodes[id].prior = await h.capturePrior(ctx, n.spec, deps);
           store.save();
         }
-        emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb: 'create' });
+        emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb });
         out = await h.create(ctx, n.spec, deps, nodes[id]?.prior);
       }
       nodes[id] = record(n, 'created', out);
@@ -184,7 +185,9 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
     if (!r) return;
     const h = asHandler(r.kind);
     const started = ctx.now();
-    emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb: 'delete' });
+    // issue 12: the user's own resources are put back (what we changed) or kept, never deleted.
+    const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';
+    emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb });
     try {
       let out: Out | undefined = r.out;
       if (r.status === 'creating' && Object.keys(out).length === 0) {
@@ -203,14 +206,14 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
       }
       delete nodes[id];
       store.save();
-      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb: 'delete', out: out ?? {}, ms: ctx.now() - started });
+      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out: out ?? {}, ms: ctx.now() - started });
     } catch (err) {
       stop();
       store.save();
       const failure = signal?.aborted
         ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
         : toAwsFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
-      emit({ type: 'node-fail', id, kind: r.kind, label: r.label, verb: 'delete', message: failure.message });
+      emit({ type: 'node-fail', id, kind: r.kind, label: r.label, verb, message: failure.message });
       throw failure;
     }
   };

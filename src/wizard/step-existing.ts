@@ -43,7 +43,7 @@ export async function stepExistingMethods(s: WizardSession): Promise<void> {
   if (!s.draft.has('existingApi.secure')) {
     const picked = await s.prompter.checkbox<string>({
       message: 'Methods to secure (current authorization shown)',
-      choices: candidates.map((m) => ({ name: `${`${m.method} ${m.path}`.padEnd(26)} ${authText(m)}`, value: `${m.method} ${m.path}`, checked: open.has(`${m.method} ${m.path}`) })),
+      choices: candidates.map((m) => ({ name: `${m.method} ${m.path} — ${authText(m)}`, value: `${m.method} ${m.path}`, checked: open.has(`${m.method} ${m.path}`) })),
       validate: (v) => (v.length ? undefined : 'choose at least one method'),
     });
     const byPath = new Map<string, HttpMethod[]>();
