@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { APIGatewayClient, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, CreateAuthorizerCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { callCatalogue } from '../../src/plan/permissions.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
@@ -55,9 +56,19 @@ describe('securing an API and a pool that already exist', () => {
     expect(state.nodes['method:GET /orders']!.prior).toEqual({ authorizationType: 'NONE', authorizationScopes: [] });
     expect(state.nodes.client!.owned).toBeUndefined();
 
+    // token and export work on it as on a stack of our own; the token user is ours and goes with destroy.
+    const tok = await run(['token', '--stack', 'legacy']);
+    expect(tok.code, tok.stderr).toBe(0);
+    const { invokeUrl } = JSON.parse(r.stdout) as { invokeUrl: string };
+    expect((await fetch(`${invokeUrl}/orders`)).status).toBe(401);
+    expect((await fetch(`${invokeUrl}/orders`, { headers: { Authorization: tok.stdout.trim() } })).status).toBe(200);
+    const curl = await run(['export', 'curl', '--stack', 'legacy']);
+    expect(curl.code, curl.stderr).toBe(0);
+    expect(curl.stdout).toContain('/orders');
+
     const d = await run(['destroy', '--stack', 'legacy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
-    expect(d.stdout).toMatch(/keeps: API legacy-orders, pool blog-userpool \(3 users\)/);
+    expect(d.stdout).toMatch(/keeps: API legacy-orders, pool blog-userpool \(4 users\)/);
     expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
     expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
   });
@@ -147,5 +158,32 @@ describe('securing an API and a pool that already exist', () => {
     const ours = [...new Set([...fake.calls.slice(fixtureCalls, meddling), ...fake.calls.slice(meddling + 1)].filter((c) => c.service !== 'sts').map((c) => `${c.service === 'cognito' ? 'cognito-idp' : c.service}:${c.command}`))];
     expect(ours).toContain('apigateway:UpdateMethod');
     expect(ours.filter((c) => !allowed.has(c))).toEqual([]);
+  });
+
+  it('leaves alone a method behind another authorizer, reuses an authorizer of the same pool by name and an app client of theirs', async () => {
+    const { apiId, orderId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    await ag.send(new UpdateMethodCommand({ restApiId: apiId, resourceId: orderId, httpMethod: 'DELETE', patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'AWS_IAM' }] }));
+    const pool = fake.state.cognito.pools[poolId]!;
+    await ag.send(new CreateAuthorizerCommand({ restApiId: apiId, name: 'Cognito-authorizer', type: 'COGNITO_USER_POOLS', providerARNs: [pool.Arn], identitySource: 'method.request.header.Authorization' }));
+    const client = await new CognitoIdentityProviderClient({ region: 'us-east-1' }).send(new CreateUserPoolClientCommand({
+      UserPoolId: poolId, ClientName: 'blog-web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }));
+    const clientId = client.UserPoolClient!.ClientId!;
+    const apiBefore = structuredClone(fake.state.apigateway.apis[apiId]);
+    const poolBefore = structuredClone(fake.state.cognito.pools[poolId]);
+    const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId, '--app-client-id', clientId, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/DELETE \/orders\/\{id\}\s+left alone \(AWS_IAM\)/);
+    expect(r.stderr).toMatch(/authorizer Cognito-authorizer \(theirs, reused\)/);
+    const out = JSON.parse(r.stdout) as { userPoolClientId: string; routes: Array<{ method: string; path: string }>; verify: { ok: boolean } };
+    expect(out.userPoolClientId).toBe(clientId);
+    expect(out.verify.ok).toBe(true);
+    expect(out.routes.map((x) => `${x.method} ${x.path}`)).not.toContain('DELETE /orders/{id}');
+    expect(Object.keys(fake.state.apigateway.apis[apiId]!.authorizers)).toHaveLength(1);
+    expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
+    expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
+    expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
   });
 });
