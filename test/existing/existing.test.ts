@@ -1,9 +1,13 @@
 import { join } from 'node:path';
-import { APIGatewayClient, CreateAuthorizerCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient, CreateAuthorizerCommand, CreateDeploymentCommand, CreateRestApiCommand, PutIntegrationCommand, PutIntegrationResponseCommand,
+  PutMethodCommand, PutMethodResponseCommand, UpdateMethodCommand,
+} from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { callCatalogue } from '../../src/plan/permissions.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { startFakeDataPlane } from '../fakes/data-plane.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { readState } from '../../src/state/store.js';
 import { makeBlogPool, makeLegacyApi } from './legacy-api.js';
@@ -185,5 +189,30 @@ describe('securing an API and a pool that already exist', () => {
     expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
     expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
     expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
+  });
+});
+
+describe('the fake data plane serves the integrations a hand-made API has', () => {
+  it('a MOCK integration answers the integration response its request template selects, and 500 "Internal server error" without one', async () => {
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    const api = await ag.send(new CreateRestApiCommand({ name: 'mocks' }));
+    const at = { restApiId: api.id!, resourceId: api.rootResourceId! };
+    await ag.send(new PutMethodCommand({ ...at, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await ag.send(new PutIntegrationCommand({ ...at, httpMethod: 'GET', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 202}' } }));
+    await ag.send(new PutMethodResponseCommand({ ...at, httpMethod: 'GET', statusCode: '202' }));
+    await ag.send(new PutIntegrationResponseCommand({ ...at, httpMethod: 'GET', statusCode: '202', responseTemplates: { 'application/json': '{"queued":true}' } }));
+    await ag.send(new PutMethodCommand({ ...at, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await ag.send(new PutIntegrationCommand({ ...at, httpMethod: 'POST', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+    await ag.send(new CreateDeploymentCommand({ restApiId: api.id!, stageName: 'prod' }));
+    const plane = await startFakeDataPlane(fake);
+    try {
+      const base = `${plane.url}/restapis/${api.id!}/prod/_user_request_/`;
+      const get = await fetch(base);
+      expect([get.status, await get.text()]).toEqual([202, '{"queued":true}']);
+      const post = await fetch(base, { method: 'POST' });
+      expect([post.status, await post.json()]).toEqual([500, { message: 'Internal server error' }]);
+    } finally {
+      await plane.close();
+    }
   });
 });

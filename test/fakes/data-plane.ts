@@ -7,7 +7,9 @@
  *   access token carrying one of the method's authorizationScopes; otherwise 401 {"message":"Unauthorized"};
  * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call, else 500;
  * - the sample function's own code is unzipped and run, so its answer is the real one;
- * - gateway responses DEFAULT_4XX / DEFAULT_5XX add their headers; MOCK integrations answer their integration response;
+ * - gateway responses DEFAULT_4XX / DEFAULT_5XX add their headers; MOCK integrations answer the integration response their
+ *   request template's statusCode selects, or 500 when there is none (as a MOCK made by hand without one does);
+ * - HTTP / HTTP_PROXY integrations answer 200 as a reachable backend would (no outside network here);
  * - a stage just deployed answers a bare 403 {"message":"Forbidden"} for a moment, before any route matching: seen
  *   on real accounts right after a deployment ("I had the same. After a while it started working…",
  *   OWASP/Serverless-Goat #14; secure-api issue #10 rule 14). The fake has no propagation delay to measure, so it
@@ -157,9 +159,15 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
 
     const integration = method.methodIntegration;
     if (integration?.type === 'MOCK') {
-      const ir = integration.integrationResponses?.['200'];
-      const headers = Object.fromEntries(Object.entries(ir?.responseParameters ?? {}).map(([k, v]) => [k.replace('method.response.header.', ''), v.replace(/^'|'$/g, '')]));
-      return send(res, 200, ir?.responseTemplates?.['application/json'] ?? '', headers);
+      // The request template's statusCode picks the integration response (floci-io/floci#3327, ministackorg/ministack#1756:
+      // measured against AWS); with none to pick, API Gateway answers 500 "Internal server error" ("No match for output
+      // mapping and no default output mapping configured", serverless/serverless#4705).
+      const wanted = /"statusCode"\s*:\s*(\d{3})/.exec(integration.requestTemplates?.['application/json'] ?? '')?.[1] ?? '200';
+      const irs = integration.integrationResponses ?? {};
+      const ir = irs[wanted] ?? Object.values(irs).find((r) => !r.selectionPattern);
+      if (!ir) return send(res, 500, { message: 'Internal server error' }, gatewayHeaders(api, 'DEFAULT_5XX'));
+      const headers = Object.fromEntries(Object.entries(ir.responseParameters ?? {}).map(([k, v]) => [k.replace('method.response.header.', ''), v.replace(/^'|'$/g, '')]));
+      return send(res, Number(ir.statusCode ?? wanted), ir.responseTemplates?.['application/json'] ?? '', headers);
     }
     if (integration?.type === 'AWS_PROXY') {
       const fnName = /function:([^/:]+)/.exec(integration.uri ?? '')?.[1] ?? '';
