@@ -85,6 +85,12 @@ describe('securing an API and a pool that already exist', () => {
     expect(out.verify.ok).toBe(true);
     expect(out.routes.filter((x) => x.secured)).toHaveLength(4);
     expect(fake.resources().filter((x) => x.type === 'function')).toEqual([]);
+    // The same init again: the stack matches, nothing is written.
+    const writes = fake.calls.filter((c) => WRITES.test(c.command)).length;
+    const again = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--no-verify']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/nothing to do/);
+    expect(fake.calls.filter((c) => WRITES.test(c.command)).length).toBe(writes);
     const d = await run(['destroy', '--stack', 'legacy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
     expect(Object.keys(fake.state.cognito.pools)).toEqual([]);
