@@ -103,10 +103,12 @@ export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: En
         if (out) verb = 'adopt';
       }
       if (!out) {
-        if (!existing) {
-          nodes[id] = record(n, 'creating', {});
-          // issue 12: what we are about to change on an adopted resource, journaled before the change.
-          if (h.capturePrior) nodes[id].prior = await h.capturePrior(ctx, n.spec, deps);
+        // issue 12: what we are about to change on an adopted resource, read before the node is journaled (another
+        // node's save must never write the record without it) and journaled before the change. Not yet changed (find
+        // said so), the live value is still the prior one.
+        const prior = h.capturePrior && !existing?.prior ? await h.capturePrior(ctx, n.spec, deps) : existing?.prior;
+        if (!existing || prior !== existing.prior) {
+          nodes[id] = { ...(existing ?? record(n, 'creating', {})), ...(prior ? { prior } : {}) };
           store.save();
         }
         emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb });

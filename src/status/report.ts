@@ -87,7 +87,7 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   const open = servedOpen(resources);
   for (const r of resources) {
     const spec = state.nodes[r.id]?.spec as { path?: string; httpMethod?: string; authorizerNode?: string } | undefined;
-    if (r.kind === 'api-method' && spec?.authorizerNode && open.has(`${spec.httpMethod ?? ''} ${spec.path ?? ''}`)) {
+    if ((r.kind === 'api-method' || r.kind === 'secured-method') && spec?.authorizerNode && open.has(`${spec.httpMethod ?? ''} ${spec.path ?? ''}`)) {
       r.impact = 'the stage serves it without the authorizer right now: anyone can call it without a token';
     }
   }
@@ -96,7 +96,9 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   const byId = new Map(resources.map((r) => [r.id, r]));
   const routes: RouteStatus[] = outputs.routes.map((r) => {
     const method = byId.get(`method:${r.method} ${r.path}`);
-    return { ...r, state: method?.state ?? (live ? 'missing' : 'unchecked'), servedOpen: r.secured && open.has(`${r.method} ${r.path}`) };
+    // issue 12: a method of an existing API left open is theirs, not a node of ours: nothing of ours to be missing.
+    const theirs = !method && !r.secured && state.config.existingApi !== undefined;
+    return { ...r, state: method?.state ?? (live && !theirs ? 'missing' : 'unchecked'), servedOpen: r.secured && open.has(`${r.method} ${r.path}`) };
   });
 
   const count = (s: ResourceState) => resources.filter((r) => r.state === s).length;

@@ -60,6 +60,13 @@ describe('securing an API and a pool that already exist', () => {
     expect(state.nodes['method:GET /orders']!.prior).toEqual({ authorizationType: 'NONE', authorizationScopes: [] });
     expect(state.nodes.client!.owned).toBeUndefined();
 
+    // status: all present; the method left open is theirs (public), not a missing node of ours.
+    const st = await run(['status', '--stack', 'legacy', '--json']);
+    expect(st.code, st.stdout).toBe(0);
+    const routes = (JSON.parse(st.stdout) as { urls: { routes: Array<{ method: string; path: string; state: string; secured: boolean }> } }).urls.routes;
+    expect(routes.map((x) => `${x.method} ${x.path} ${x.secured ? 'secured' : 'public'} ${x.state}`).sort()).toEqual([
+      'DELETE /orders/{id} public unchecked', 'GET /orders secured present', 'GET /orders/{id} secured present', 'POST /orders secured present',
+    ]);
     // token and export work on it as on a stack of our own; the token user is ours and goes with destroy.
     const tok = await run(['token', '--stack', 'legacy']);
     expect(tok.code, tok.stderr).toBe(0);
