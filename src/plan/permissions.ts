@@ -84,7 +84,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
   'existing-api-resource': { create: [], find: ['apigateway:GetResources'], read: ['apigateway:GetResources'], delete: [] },
   'existing-stage': {
     create: [], find: ['apigateway:GetStage'], read: ['apigateway:GetStage'],
-    delete: ['apigateway:GetStage', 'apigateway:GetDeployments', 'apigateway:UpdateStage', 'apigateway:CreateDeployment', 'apigateway:GetStages', 'apigateway:DeleteDeployment'],
+    delete: ['apigateway:GetStage', 'apigateway:GetDeployments', 'apigateway:UpdateStage', 'apigateway:CreateDeployment', 'apigateway:GetDeployment', 'apigateway:GetStages', 'apigateway:DeleteDeployment'],
   },
   'existing-authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: [] },
   'secured-method': { create: [], find: ['apigateway:GetMethod'], read: ['apigateway:GetResources'], delete: ['apigateway:GetMethod', 'apigateway:UpdateMethod'] },

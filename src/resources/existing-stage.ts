@@ -2,6 +2,7 @@ import {
   CreateDeploymentCommand, DeleteDeploymentCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand, GetStagesCommand,
   UpdateStageCommand, type Deployment,
 } from '@aws-sdk/client-api-gateway';
+import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { deploymentHandler } from './deployment.js';
 import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
@@ -12,6 +13,13 @@ export const ourDeploymentDescription = (stack: string): string => `secure-api $
 
 async function getStage(ctx: Ctx, restApiId: string, stageName: string) {
   return undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName })));
+}
+
+/** The description of the deployment a stage serves. */
+async function servedDescription(ctx: Ctx, restApiId: string, stageName: string): Promise<string | undefined> {
+  const stage = await getStage(ctx, restApiId, stageName);
+  if (!stage?.deploymentId) return undefined;
+  return (await undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: stage.deploymentId }))))?.description;
 }
 
 async function deploymentsOf(ctx: Ctx, restApiId: string): Promise<Deployment[]> {
@@ -65,7 +73,10 @@ export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']>
     if (serving?.description === ours && priorId && deployments.some((d) => d.id === priorId)) {
       await ctx.clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName, patchOperations: [{ op: 'replace', path: '/deploymentId', value: priorId }] }));
     } else {
-      await ctx.clients.apigateway.send(new CreateDeploymentCommand({ restApiId, stageName, description: spec.description }));
+      // Not idempotent: after a lost answer, the stage says whether it landed.
+      await createOnceIn(ctx, `the redeployment of stage ${stageName}`,
+        () => ctx.clients.apigateway.send(new CreateDeploymentCommand({ restApiId, stageName, description: spec.description })),
+        async () => (await servedDescription(ctx, restApiId, stageName)) === spec.description ? {} : undefined);
     }
     // Ours and unused now: a deployment a stage still serves (another stage of theirs) is kept.
     const used = new Set(((await ctx.clients.apigateway.send(new GetStagesCommand({ restApiId }))).item ?? []).map((s) => s.deploymentId));
@@ -81,9 +92,12 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
   service: 'apigateway',
 
   async create(ctx, spec, deps) {
-    const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({ restApiId: restApiIdOf(deps), stageName: spec.stageName, description: spec.description }));
-    if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${spec.stageName}`);
-    return { deploymentId: res.id, stageName: spec.stageName };
+    // Not idempotent (a second deployment would show as a newer one): after a lost answer, look before sending again.
+    return createOnceIn(ctx, `the deployment to stage ${spec.stageName}`, async () => {
+      const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({ restApiId: restApiIdOf(deps), stageName: spec.stageName, description: spec.description }));
+      if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${spec.stageName}`);
+      return { deploymentId: res.id, stageName: spec.stageName };
+    }, () => stageRedeployHandler.find(ctx, spec, deps));
   },
 
   // Resume: the stage serves a deployment of ours already (the call landed before the run died).
@@ -91,8 +105,7 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
     const restApiId = restApiIdOf(deps);
     const stage = await getStage(ctx, restApiId, spec.stageName);
     if (!stage?.deploymentId) return undefined;
-    const d = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: stage.deploymentId })));
-    return d?.description === spec.description ? { deploymentId: stage.deploymentId, stageName: spec.stageName } : undefined;
+    return (await servedDescription(ctx, restApiId, spec.stageName)) === spec.description ? { deploymentId: stage.deploymentId, stageName: spec.stageName } : undefined;
   },
 
   // The same checks as a stage of our own: it still serves our deployment, nothing changed after it.

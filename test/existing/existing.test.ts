@@ -10,7 +10,7 @@ import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { startFakeDataPlane } from '../fakes/data-plane.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { readState } from '../../src/state/store.js';
-import { makeBlogPool, makeLegacyApi } from './legacy-api.js';
+import { apiSnapshot, makeBlogPool, makeLegacyApi } from './legacy-api.js';
 
 let fake: AwsFake;
 let clock: VirtualClock;
@@ -31,7 +31,7 @@ describe('securing an API and a pool that already exist', () => {
   it('init secures the chosen methods, verify passes, an unchosen method stays open and public; destroy puts everything back exactly', async () => {
     const { apiId } = await makeLegacyApi();
     const poolId = await makeBlogPool();
-    const apiBefore = structuredClone(fake.state.apigateway.apis[apiId]);
+    const apiBefore = apiSnapshot(fake, apiId);
     const poolBefore = structuredClone(fake.state.cognito.pools[poolId]);
 
     const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--secure', 'GET /orders/{id}', '--user-pool-id', poolId, '--json']);
@@ -80,7 +80,7 @@ describe('securing an API and a pool that already exist', () => {
     const d = await run(['destroy', '--stack', 'legacy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toMatch(/keeps: API legacy-orders, pool blog-userpool \(4 users\)/);
-    expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
+    expect(apiSnapshot(fake, apiId)).toEqual(apiBefore);
     expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
   });
 
@@ -129,7 +129,7 @@ describe('securing an API and a pool that already exist', () => {
   it('resumes after a run that died right after an UpdateMethod landed: the prior stays NONE, destroy still restores exactly', async () => {
     const { apiId } = await makeLegacyApi();
     const poolId = await makeBlogPool();
-    const apiBefore = structuredClone(fake.state.apigateway.apis[apiId]);
+    const apiBefore = apiSnapshot(fake, apiId);
     const poolBefore = structuredClone(fake.state.cognito.pools[poolId]);
     // The second method change reaches AWS, but its answer is lost (as when the process is killed mid-call).
     fake.inject({ command: 'UpdateMethod', nth: 2, error: 'BadRequestException', message: 'connection reset (aws fake)', afterCall: true });
@@ -147,7 +147,7 @@ describe('securing an API and a pool that already exist', () => {
     const v = await run(['verify', '--stack', 'legacy', '--json']);
     expect(v.code, v.stderr).toBe(0);
     expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
-    expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
+    expect(apiSnapshot(fake, apiId)).toEqual(apiBefore);
     expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
   });
 
@@ -188,7 +188,7 @@ describe('securing an API and a pool that already exist', () => {
       UserPoolId: poolId, ClientName: 'blog-web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     }));
     const clientId = client.UserPoolClient!.ClientId!;
-    const apiBefore = structuredClone(fake.state.apigateway.apis[apiId]);
+    const apiBefore = apiSnapshot(fake, apiId);
     const poolBefore = structuredClone(fake.state.cognito.pools[poolId]);
     const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId, '--app-client-id', clientId, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -200,7 +200,7 @@ describe('securing an API and a pool that already exist', () => {
     expect(out.routes.map((x) => `${x.method} ${x.path}`)).not.toContain('DELETE /orders/{id}');
     expect(Object.keys(fake.state.apigateway.apis[apiId]!.authorizers)).toHaveLength(1);
     expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
-    expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
+    expect(apiSnapshot(fake, apiId)).toEqual(apiBefore);
     expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
   });
 });
@@ -220,6 +220,8 @@ describe('the fake data plane serves the integrations a hand-made API has', () =
     const plane = await startFakeDataPlane(fake);
     try {
       const base = `${plane.url}/restapis/${api.id!}/prod/_user_request_/`;
+      // A stage just deployed answers a bare 403 for a moment (the fake's freshStageForbiddenRequests).
+      expect((await fetch(base)).status).toBe(403);
       const get = await fetch(base);
       expect([get.status, await get.text()]).toEqual([202, '{"queued":true}']);
       const post = await fetch(base, { method: 'POST' });

@@ -3,6 +3,8 @@ import {
   PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { AwsFake } from '../fakes/aws-fake.js';
+import type { ApiRecord } from '../fakes/state.js';
 
 /**
  * What a team makes by hand in the console before they hear of secure-api: a REST API "legacy-orders" with two
@@ -45,4 +47,14 @@ export async function makeBlogPool(users = ['ana@example.com', 'ben@example.com'
   const id = pool.UserPool!.Id!;
   for (const u of users) await cg.send(new AdminCreateUserCommand({ UserPoolId: id, Username: u, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: u }] }));
   return id;
+}
+
+/**
+ * The API as destroy must leave it, field by field: everything but each stage's lastUpdatedDate, which AWS moves
+ * whenever the stage is touched (our deployment into it, then pointing it back at the deployment it served).
+ */
+export function apiSnapshot(fake: AwsFake, apiId: string): ApiRecord | undefined {
+  const api = structuredClone(fake.state.apigateway.apis[apiId]);
+  for (const st of Object.values(api?.stages ?? {})) delete (st as { lastUpdatedDate?: unknown }).lastUpdatedDate;
+  return api;
 }

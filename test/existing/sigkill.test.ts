@@ -9,10 +9,15 @@ import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { loadFakeFile, saveFakeFile, sleep, startCli } from '../reliability/support/binary.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { readState } from '../../src/state/store.js';
-import { makeBlogPool, makeLegacyApi } from './legacy-api.js';
+import { apiSnapshot, makeBlogPool, makeLegacyApi } from './legacy-api.js';
 
 let fake: AwsFake;
-beforeEach(() => { fake = installAwsFake({ clock: new VirtualClock() }); });
+/** One clock for the fake and the in-process runs (its quota refills on it), set to now once the process is gone. */
+let clock: VirtualClock;
+beforeEach(() => {
+  clock = new VirtualClock();
+  fake = installAwsFake({ clock });
+});
 afterEach(() => fake.restore());
 
 /** Nodes the state recorded as created when each kill landed: the kills must fall inside the run. */
@@ -43,7 +48,7 @@ describe('init on an existing API killed with SIGKILL midway', () => {
   it.each([0.2, 0.5, 0.8])('killed at %f of the run: init again completes, the priors are the API\'s own, destroy restores it exactly', async (fraction) => {
     const cwd = tempDir('secure-api-existing-kill-');
     const { apiId, poolId, args } = await fixtures(cwd);
-    const apiBefore = structuredClone(fake.state.apigateway.apis[apiId]);
+    const apiBefore = apiSnapshot(fake, apiId);
     const poolBefore = structuredClone(fake.state.cognito.pools[poolId]);
     const p = startCli(args, { cwd, latencyMs: LATENCY_MS });
     await p.waitFor(/Creating stack legacy/);
@@ -53,7 +58,6 @@ describe('init on an existing API killed with SIGKILL midway', () => {
     loadFakeFile(fake, cwd);
     const killed = readState(`${cwd}/.secure-api/legacy.json`);
     progress.push(Object.values(killed?.nodes ?? {}).filter((n) => n.status === 'created').length);
-    const clock = new VirtualClock();
     clock.t = Date.now();
     const resumed = await runSecureApi(args, { cwd, clock });
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -64,7 +68,7 @@ describe('init on an existing API killed with SIGKILL midway', () => {
     for (const n of methods) expect(n.prior, n.label).toEqual({ authorizationType: 'NONE', authorizationScopes: [] });
     const d = await runSecureApi(['destroy', '--stack', 'legacy', '--yes'], { cwd, clock });
     expect(d.code, d.stderr).toBe(0);
-    expect(fake.state.apigateway.apis[apiId]).toEqual(apiBefore);
+    expect(apiSnapshot(fake, apiId)).toEqual(apiBefore);
     expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
   }, 60_000);
 
