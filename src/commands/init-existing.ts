@@ -17,6 +17,9 @@ export async function withExisting(
   input: StackConfigInput, config: StackConfig, existing: StateFile | undefined, o: InitOptions, env: CommandEnv,
   resolve: (i: StackConfigInput) => StackConfig,
 ): Promise<{ config: StackConfig; plan: Plan; facts: ExistingFacts }> {
+  if (config.existingApi && o.route?.length) {
+    throw new UsageError('--route adds routes to a new API; an existing API keeps its own (choose which of its methods to secure with --secure)', undefined, 'ROUTE_ON_EXISTING_API');
+  }
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl: endpointOf(o, env.env) });
   const [api, pool] = await Promise.all([
     config.existingApi ? lookupRestApi(clients, config.existingApi.id) : undefined,

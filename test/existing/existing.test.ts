@@ -117,6 +117,7 @@ describe('securing an API and a pool that already exist', () => {
       [['--api-id', apiId, '--stage', 'prod', '--user-pool-id', 'us-east-1_nothere'], /no user pool us-east-1_nothere in us-east-1; the user pools there: blog-userpool/],
       [['--api-id', apiId, '--stage', 'prod', '--user-pool-id', poolId, '--app-client-id', 'nope123'], /has no app client nope123/],
       [['--secure', 'GET /orders'], /give its --api-id too/],
+      [['--api-id', apiId, '--stage', 'prod', '--route', 'GET /new'], /--route adds routes to a new API/],
     ];
     for (const [args, re] of cases) {
       const r = await run(['init', '--yes', '--stack', 'legacy', ...args]);
