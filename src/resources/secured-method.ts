@@ -28,8 +28,9 @@ export function priorAuth(prior: Prior | undefined): MethodAuth {
 
 /**
  * UpdateMethod operations from one authorization to another. The authorization type and authorizer are replaced;
- * scopes are added and removed one by one, as the UpdateMethod patch paths take them (terraform-provider-aws
- * resource_method.go does the same). The integration is never named: it stays as it is.
+ * scopes are added and removed one by one, as the UpdateMethod patch paths take them (AWS's own
+ * aws-controllers-k8s/apigateway-controller builds its method patch the same way: ForSlice on /authorizationScopes,
+ * Replace on /authorizationType and /authorizerId). The integration is never named: it stays as it is.
  */
 export function authPatch(from: MethodAuth, to: MethodAuth): PatchOperation[] {
   const ops: PatchOperation[] = [{ op: 'replace', path: '/authorizationType', value: to.authorizationType }];
