@@ -68,6 +68,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
     .option('-y, --yes', 'do not ask: take defaults for what flags and --config leave open, and create')
     .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials')
+    .option('--adopt', 'no state file, but resources tagged with this stack exist (a lost state file): take them back into a new state')
     .action(async (opts: Record<string, unknown>) => {
       const { runInitCommand } = await import('./commands/init-command.js');
       setCode(await runInitCommand(opts, env));
@@ -86,6 +87,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .description('remove everything the state file names, newest first')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--orphans', 'the state file is lost: find what is tagged secure-api:stack=NAME (needs --stack) and remove it')
+    .option('--state-id <id>', 'with --orphans: remove what carries this secure-api:state-id (status --orphans shows it); without it, only what carries none')
     .action(async (opts: Record<string, unknown>) => {
       const { runDestroy, destroyOptionsSchema } = await import('./commands/destroy.js');
       setCode(await runDestroy(destroyOptionsSchema.parse(opts), env));

@@ -45,7 +45,9 @@ describe('init --yes against the fake', () => {
     const apiId = String(out.apiId);
     const ag = new APIGatewayClient({ region: 'us-east-1' });
     const { items = [] } = await ag.send(new GetResourcesCommand({ restApiId: apiId }));
-    const fnArn = `arn:aws:lambda:us-east-1:123456789012:function:demo-fn`;
+    const fnName = state.nodes.function!.out.functionName!;
+    expect(fnName).toMatch(/^demo-fn-[a-z0-9]{6}$/);
+    const fnArn = `arn:aws:lambda:us-east-1:123456789012:function:${fnName}`;
     for (const res of items.filter((i) => i.path !== '/')) {
       for (const verb of Object.keys(res.resourceMethods ?? {})) {
         const m = await ag.send(new GetMethodCommand({ restApiId: apiId, resourceId: res.id!, httpMethod: verb }));
@@ -61,7 +63,7 @@ describe('init --yes against the fake', () => {
         }
       }
     }
-    const fn = fake.state.lambda.functions['demo-fn']!;
+    const fn = fake.state.lambda.functions[fnName]!;
     expect(JSON.stringify(fn.statements)).toContain(`arn:aws:execute-api:us-east-1:123456789012:${apiId}/*/*/*`);
     expect(fn.statements).toHaveLength(1);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { destroy } from '../engine/engine.js';
+import { UsageError } from '../errors.js';
 import { acquireLock } from '../state/lock.js';
 import { readState, removeState, stateDir, statePath, StateStore } from '../state/store.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
@@ -12,10 +13,13 @@ export const destroyOptionsSchema = commonOptionsSchema.extend({
   yes: z.boolean().optional(),
   /** No state file: find the stack's resources by tag and remove them (src/orphans). */
   orphans: z.boolean().optional(),
+  /** With --orphans: the lost state's id; only what carries it is removed. */
+  stateId: z.string().min(1).optional(),
 });
 export type DestroyOptions = z.infer<typeof destroyOptionsSchema>;
 
 export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<number> {
+  if (o.stateId !== undefined && !o.orphans) throw new UsageError('--state-id goes with --orphans', 'With a state file, `secure-api destroy` removes what it records, which is this state\'s own.');
   if (o.orphans) {
     const { runDestroyOrphans } = await import('../orphans/orphans-command.js');
     return runDestroyOrphans(o, env);
@@ -51,7 +55,7 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     const current = readState(path) ?? state;
     const account = nodes.length ? await accountOf(clients) : current.account;
     const store = new StateStore(path, current, () => new Date(env.now()));
-    const ctx = makeCtx(env, clients, { region, account, stack, tags: {} }, ui.reporter);
+    const ctx = makeCtx(env, clients, { region, account, stack, tags: {}, owner: current }, ui.reporter);
     const count = Object.keys(current.nodes).length;
     try {
       await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });

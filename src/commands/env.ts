@@ -4,6 +4,7 @@ import { toAwsFailure } from '../aws/errors.js';
 import { partitionOf } from '../aws/region.js';
 import { checkHttpUrl, checkRegion, checkStackName } from '../config/validators.js';
 import { Interrupted, UsageError } from '../errors.js';
+import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
 import type { Ctx } from '../resources/types.js';
 import { makeChalk, outputMode, type OutputMode, type Streams } from '../ui/output.js';
 import type { Prompter } from '../ui/prompter.js';
@@ -122,14 +123,19 @@ export async function accountOf(clients: AwsClients): Promise<string> {
   }
 }
 
-export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; tags: Record<string, string> }, reporter: Reporter): Ctx {
+/** Whose resources a run may touch: the state's id, and whether it predates that tag (see isOurs). */
+export interface StateOwner { stateId: string; legacyTags?: boolean | undefined }
+
+export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; tags: Record<string, string>; owner: StateOwner }, reporter: Reporter): Ctx {
   return {
     clients,
     region: o.region,
     account: o.account,
     partition: partitionOf(o.region),
     stack: o.stack,
-    tags: { ...o.tags, 'secure-api:stack': o.stack },
+    stateId: o.owner.stateId,
+    legacyTags: o.owner.legacyTags,
+    tags: { ...o.tags, [STACK_TAG]: o.stack, [STATE_ID_TAG]: o.owner.stateId },
     sleep: abortableSleep(env),
     now: env.now,
     note: (m) => reporter.event({ type: 'note', message: m }),

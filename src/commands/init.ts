@@ -5,21 +5,26 @@ import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { overlayFlags } from '../config/flags.js';
 import { planNotes } from '../plan/notes.js';
-import { resolveConfig } from '../config/resolve.js';
+import { resolveConfig, stateNameSuffix } from '../config/resolve.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { checkStackName } from '../config/validators.js';
 import { apply, requireSecrets } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { buildPlan, criticalPathDepth } from '../plan/build.js';
-import { createCalls, planCalls } from '../plan/calls.js';
+import { createCalls, ownershipCalls, planCalls } from '../plan/calls.js';
 import type { Plan } from '../plan/specs.js';
+import type { Ctx } from '../resources/types.js';
 import { acquireLock } from '../state/lock.js';
 import { stackOutputs } from '../state/outputs.js';
-import { STATE_VERSION, newStateId, type StateFile } from '../state/schema.js';
+import { STATE_VERSION, newStateId, type NodeRecord, type StateFile } from '../state/schema.js';
 import { StateStore, readState, stateDir, statePath, writeFileAtomic } from '../state/store.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
-import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { findOrphans, type Orphan } from '../orphans/find.js';
+import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
+import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
+import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
+import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type StateOwner } from './env.js';
 
 export const initOptionsSchema = commonOptionsSchema.extend({
   config: z.string().optional(),
@@ -32,6 +37,8 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   dryRun: z.boolean().optional(),
   saveConfig: z.string().optional(),
   verify: z.boolean().optional(),
+  /** No state file but resources tagged with this stack: take them back into a new state (their state id). */
+  adopt: z.boolean().optional(),
   /** Config keys set by init's per-question flags (--api-name, --mfa…); they win over --config. */
   flagConfig: z.record(z.string(), z.unknown()).optional(),
 });
@@ -77,6 +84,10 @@ export interface InitInputs {
   path: string;
   /** Validate and complete another input the same way (the wizard's answers end here). */
   resolve: (input: StackConfigInput) => StackConfig;
+  /** The state id a new state gets (or the existing state's): default role and function names end with part of it. */
+  owner: StateOwner;
+  /** resolve, for another owner (an adopted stack's) and perhaps its recorded domain prefix. */
+  resolveFor: (input: StackConfigInput, owner: StateOwner, domainPrefix?: string) => StackConfig;
 }
 
 /** The interactive wizard's entry: given what is known, ask for the rest and return the completed input. */
@@ -95,29 +106,54 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   const dir = stateDir(o.stateDir, env.cwd);
   const path = statePath(dir, stack);
   const existing = readState(path);
-  const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string } } | undefined;
+  const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string }; function?: { name?: string; roleName?: string } } | undefined;
+  if (o.adopt && existing) {
+    throw new UsageError(`--adopt is for a stack whose state file is lost, and ${path} exists`, `Run \`secure-api init --stack ${stack}\` without --adopt: it resumes what that state records.`, 'HAS_STATE');
+  }
   const region = existing && input.region === undefined ? existing.region : defaultRegion(env.env, o.profile).region;
-  const resolve = (i: StackConfigInput) => resolveConfig(i, {
+  const owner: StateOwner = existing ? { stateId: existing.stateId, legacyTags: existing.legacyTags } : { stateId: newStateId() };
+  const resolveFor = (i: StackConfigInput, who: StateOwner, domainPrefix?: string) => resolveConfig(i, {
     defaultRegion: region,
-    existingDomainPrefix: existingCfg?.hostedUi?.domainPrefix,
+    existingDomainPrefix: domainPrefix ?? existingCfg?.hostedUi?.domainPrefix,
     source: o.config ? `--config ${o.config}` : 'the configuration',
+    nameSuffix: who.legacyTags ? undefined : stateNameSuffix(who.stateId),
+    existingNames: who.stateId === existing?.stateId ? { functionName: existingCfg?.function?.name, roleName: existingCfg?.function?.roleName } : undefined,
   });
+  const resolve = (i: StackConfigInput) => resolveFor(i, owner);
   const config = resolve(input);
-  return { input, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
+  return { input, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve, owner, resolveFor };
+}
+
+/** The wizard's question when the state file is missing but the stack's resources are not. */
+async function askAdopt(prompter: Prompter, stack: string, found: Orphan[]): Promise<boolean> {
+  const pick = await prompter.select<'adopt' | 'stop'>({
+    message: `No state file for stack ${stack}, but ${found.length} resources in AWS carry its tag (a lost state file, or someone else's stack of that name). What now?`,
+    choices: [
+      { name: 'Adopt them into a new state file (they are mine)', value: 'adopt' },
+      { name: 'Stop: I will remove them (destroy --orphans) or choose another stack name', value: 'stop' },
+    ],
+    default: 'stop',
+  });
+  return pick === 'adopt';
 }
 
 export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfig): Promise<number> {
   const prepared = prepareInit(o, env);
-  let { config, plan, existing, path } = prepared;
+  let { config, plan, existing, path, owner, input } = prepared;
   const ui = await makeUi(env, o.json);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
   if (ask && !o.yes && interactive && !o.dryRun) {
-    config = prepared.resolve(await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
-    plan = buildPlan(config, partitionOf(config.region));
+    input = await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region });
+    config = prepared.resolve(input);
     // The wizard may have changed the stack name (or picked a recorded stack): its state is the one that counts.
     path = statePath(prepared.dir, config.stack);
     existing = readState(path);
+    if (existing || prepared.existing) {
+      owner = existing ? { stateId: existing.stateId, legacyTags: existing.legacyTags } : { stateId: newStateId() };
+      config = prepared.resolveFor(input, owner);
+    }
+    plan = buildPlan(config, partitionOf(config.region));
   }
   if (o.saveConfig) writeFileAtomic(resolve(env.cwd, o.saveConfig), JSON.stringify(config, null, 2) + '\n');
 
@@ -125,11 +161,12 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const calls = planCalls(plan);
     if (ui.mode === 'json') {
       ui.json({ stack: config.stack, region: config.region, dryRun: true, criticalPathDepth: criticalPathDepth(plan), callCount: calls.length,
+        ownershipChecks: ownershipCalls(plan),
         nodes: plan.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, dependsOn: n.deps, calls: createCalls(n) })), config });
     } else {
       ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region} (dry run: nothing is created, no credentials needed)\n`);
       ui.out(planTable(plan, ui.c, { calls: true, width: env.stdout.columns }));
-      ui.out(`\n${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first), critical path ${criticalPathDepth(plan)} resources deep.`);
+      ui.out(`\n${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first, then ${ownershipCalls(plan).length} reads: nothing of this name taken, no stack of this name already there), critical path ${criticalPathDepth(plan)} resources deep.`);
       for (const note of planNotes(config)) ui.out(note);
     }
     return 0;
@@ -155,6 +192,33 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const endpointUrl = endpointOf(o, env.env);
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
   const account = await accountOf(clients);
+  const at = new Date(env.now()).toISOString();
+  let adopted: Record<string, NodeRecord> | undefined;
+  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags, owner }, ui.reporter);
+  let ctx = ctxFor();
+  // Before the first create: every name this run would take must be free or already ours (read calls only).
+  let clashes: NameClash[] = [];
+  if (!existing) {
+    // No state file: what carries this stack's tag is a lost state's stack or someone else's, never a reason for a
+    // second one. The names AWS keeps unique are checked meanwhile: one round of reads before the first create.
+    const [found, unique] = await Promise.all([findOrphans(clients, config.stack), findNameClashes(ctx, plan, {}, { noneTagged: true })]);
+    clashes = unique;
+    if (found.length) {
+      const adopt = o.adopt === true || (prompter.interactive && await askAdopt(prompter, config.stack, found));
+      if (!adopt) throw lostStateError(config.stack, found);
+      const a = adoptionOf(config.stack, found);
+      owner = { stateId: a.stateId, legacyTags: a.legacyTags || undefined };
+      config = prepared.resolveFor(a.domainPrefix ? { ...input, hostedUi: { ...input.hostedUi, domainPrefix: a.domainPrefix } } : input, owner);
+      plan = buildPlan(config, partitionOf(config.region));
+      adopted = adoptedNodes(plan, at);
+      ctx = ctxFor();
+      clashes = await findNameClashes(ctx, plan, adopted);
+      ui.reporter.info(`Adopting ${found.length} resources tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
+    }
+  } else if (!existing.complete) {
+    clashes = await findNameClashes(ctx, plan, existing.nodes);
+  }
+  if (clashes.length) throw nameClashError(config.stack, clashes);
 
   if (existing?.complete) {
     const outputs = stackOutputs(existing, path);
@@ -180,8 +244,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const current = readState(path) ?? existing;
     const now = new Date(env.now()).toISOString();
     const state: StateFile = current ?? {
-      version: STATE_VERSION, stateId: newStateId(), stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
-      config: config as unknown as Record<string, unknown>, history: [], nodes: {},
+      version: STATE_VERSION, stateId: owner.stateId, stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
+      config: config as unknown as Record<string, unknown>, history: [], nodes: adopted ?? {}, ...(owner.legacyTags ? { legacyTags: true } : {}),
       ...(endpointUrl ? { endpointUrl } : {}), ...(o.profile ? { profile: o.profile } : {}),
     };
     // Same configuration (checked above), perhaps with a new domain prefix: record what is being built.
@@ -189,8 +253,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const store = new StateStore(path, state, () => new Date(env.now()));
     store.save();
     ui.reporter.restartClock();
-    ui.reporter.info(`${current ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
-    const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags }, ui.reporter);
+    ui.reporter.info(`${current || adopted ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
     try {
       await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal });
     } finally {

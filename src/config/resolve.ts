@@ -30,6 +30,19 @@ export interface ResolveOptions {
   /** Where the input came from, for messages. @default 'the configuration' */
   source?: string;
   suffix?: () => string;
+  /**
+   * Ends the default role and function names (see stateNameSuffix): those names are unique in an account, so two
+   * stacks of the same name (two people, two state files) must not share them. Absent: `<stack>-fn`, `<stack>-fn-role`
+   * (states made before version 2, whose resources have those names).
+   */
+  nameSuffix?: string | undefined;
+  /** The role and function names already recorded for this stack: a recorded stack keeps its names. */
+  existingNames?: { functionName?: string | undefined; roleName?: string | undefined } | undefined;
+}
+
+/** Six characters of the state id: short, readable, and different for every state. */
+export function stateNameSuffix(stateId: string): string {
+  return stateId.replace(/[^a-z0-9]/gi, '').slice(0, 6).toLowerCase();
 }
 
 /** Validate and fill every default: the one place a StackConfig is made (flags, --config file and the wizard all end here). */
@@ -44,6 +57,7 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
     const err = checkDomainPrefix(domainPrefix);
     if (err) throw new UsageError(`${err}${explicitPrefix ? '' : ` (derived from the stack name "${stack}")`}`, 'Choose one with --domain-prefix or hostedUi.domainPrefix, or turn the hosted UI off with --no-hosted-ui.');
   }
+  const end = opts.nameSuffix ? `-${opts.nameSuffix}` : '';
   const seen = new Map<string, Set<string>>();
   for (const r of c.routes) {
     const key = r.path.replace(/\{[^}]+\}/g, '{}');
@@ -84,7 +98,11 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
     stack,
     region: c.region ?? opts.defaultRegion,
     api: { ...c.api, name: c.api.name ?? `${stack}-api` },
-    function: { ...c.function, name: c.function.name ?? `${stack}-fn`, roleName: c.function.roleName ?? `${stack}-fn-role` },
+    function: {
+      ...c.function,
+      name: c.function.name ?? opts.existingNames?.functionName ?? `${stack}-fn${end}`,
+      roleName: c.function.roleName ?? opts.existingNames?.roleName ?? `${stack}-fn-role${end}`,
+    },
     userPool: { ...c.userPool, name: c.userPool.name ?? `${stack}-users` },
     hostedUi: { ...c.hostedUi, domainPrefix },
     appClient: { ...c.appClient, name: c.appClient.name ?? `${stack}-client`, authFlows: withRefreshTokenFlow(c.appClient.authFlows) },

@@ -49,7 +49,22 @@ export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
   'iam-role': ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
 };
 
-/** Every call a clean `init` of this plan makes, in plan order (plus the account lookup). */
+/**
+ * The reads a clean `init` of a new stack makes before its first create: the search for resources already tagged
+ * with the stack (src/orphans/find.ts; a lost state file), then whether each name AWS keeps unique is free
+ * (src/orphans/preflight.ts). Nothing found, so no per-resource tag reads follow.
+ */
+export function ownershipCalls(plan: Plan): string[] {
+  const kinds = new Set(plan.nodes.map((n) => n.kind));
+  return [
+    'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles',
+    ...(kinds.has('iam-role') ? ['iam:GetRole'] : []),
+    ...(kinds.has('lambda-function') ? ['lambda:GetFunction'] : []),
+    ...(kinds.has('user-pool-domain') ? ['cognito-idp:DescribeUserPoolDomain'] : []),
+  ];
+}
+
+/** Every call a clean `init` of this plan makes, in plan order (plus the account lookup and the ownership reads). */
 export function planCalls(plan: Plan): string[] {
-  return ['sts:GetCallerIdentity', ...plan.nodes.flatMap(createCalls)];
+  return ['sts:GetCallerIdentity', ...ownershipCalls(plan), ...plan.nodes.flatMap(createCalls)];
 }

@@ -21,7 +21,7 @@ export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orph
 export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: string[]; read: string[]; delete: string[] }> = {
   'iam-role': {
     create: [],
-    find: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
+    find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
     read: ['iam:GetRole', 'iam:ListAttachedRolePolicies'],
     delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
   },
@@ -90,7 +90,13 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
   // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix).
-  init: ['sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain'],
+  // The ownership pre-flight (src/orphans/preflight.ts: is every name free or ours?) and, with no state file, the
+  // search for the stack's tagged resources (src/orphans/find.ts), both read-only.
+  init: [
+    'sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain',
+    'iam:GetRole', 'iam:ListRoleTags', 'lambda:GetFunction', 'lambda:ListTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
+    'tag:GetResources', 'iam:ListRoles',
+  ],
   status: ['sts:GetCallerIdentity'],
   destroy: ['sts:GetCallerIdentity'],
   // Steps 5-6 (also run by init): a temporary user, its tokens, removed afterwards; `token` signs in.

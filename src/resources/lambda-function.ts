@@ -7,7 +7,7 @@ import { withRetry } from '../aws/retry.js';
 import { AwsFailure, Interrupted } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { buildSampleFunctionZip } from './sample-function.js';
-import { STACK_TAG, depOut, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['lambda-function'];
@@ -58,10 +58,14 @@ export async function waitUntilActive(ctx: Ctx, name: string, initial: FunctionC
 async function findOurs(ctx: Ctx, name: string): Promise<FunctionConfiguration | undefined> {
   const conf = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   if (!conf?.FunctionArn) return undefined;
-  // GetFunction returns Tags only to a caller explicitly allowed lambda:ListTags (else TagsError), so ask ListTags itself.
-  const tags = (await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: conf.FunctionArn }))))?.Tags;
-  // Same name, other owner: leave it alone (create will then fail with a clear conflict).
-  return tags?.[STACK_TAG] === ctx.stack ? conf : undefined;
+  // Same name, other owner (another stack, or another state's stack of the same name): leave it alone; the pre-flight
+  // refuses the name. GetFunction returns Tags only to a caller allowed lambda:ListTags, so ask ListTags itself.
+  return isOurs(ctx, await functionTags(ctx, conf.FunctionArn)) ? conf : undefined;
+}
+
+/** A function's tags (ListTags takes its ARN); undefined when it is gone. */
+export async function functionTags(ctx: Pick<Ctx, 'clients'>, functionArn: string): Promise<Record<string, string> | undefined> {
+  return (await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: functionArn }))))?.Tags ?? undefined;
 }
 
 /** The sample function: the zip is built in memory from ./sample-function.ts. */

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { STACK_TAG, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['rest-api'];
@@ -49,7 +49,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
     let position: string | undefined;
     do {
       const page = await ctx.clients.apigateway.send(new GetRestApisCommand({ limit: PAGE, position }));
-      matches.push(...(page.items ?? []).filter((a) => a.name === spec.name && a.tags?.[STACK_TAG] === ctx.stack));
+      matches.push(...(page.items ?? []).filter((a) => a.name === spec.name && isOurs(ctx, a.tags)));
       position = page.position;
     } while (position);
     // Names are not unique in API Gateway; the newest is the one an interrupted run just made.

@@ -40,7 +40,11 @@ export interface Ctx {
   /** ARN partition, 'aws' unless a GovCloud/China region. */
   partition: string;
   stack: string;
-  /** Tags for every resource: secure-api:stack=<stack> plus user tags. */
+  /** The state's own id (src/state/schema.ts), tagged as secure-api:state-id on everything we make. */
+  stateId: string;
+  /** The state was made before version 2: its resources carry only the stack tag (see isOurs in ./refs.ts). */
+  legacyTags?: boolean | undefined;
+  /** Tags for every resource: secure-api:stack=<stack>, secure-api:state-id=<stateId> plus user tags. */
   tags: Record<string, string>;
   /** Sleep that honours cancellation; tests may replace it. */
   sleep: (ms: number) => Promise<void>;

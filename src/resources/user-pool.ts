@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
-import { STACK_TAG, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
@@ -102,7 +102,8 @@ async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
     for (const p of page.UserPools ?? []) {
       if (p.Name !== name || !p.Id) continue;
       const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool;
-      if (pool?.UserPoolTags?.[STACK_TAG] === ctx.stack) return toOut(ctx, p.Id, pool.Arn);
+      // Pool names are not unique: only the one tagged with our stack and state id is ours.
+      if (pool && isOurs(ctx, pool.UserPoolTags)) return toOut(ctx, p.Id, pool.Arn);
     }
     token = page.NextToken;
   } while (token);

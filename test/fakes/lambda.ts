@@ -194,7 +194,13 @@ export const lambdaHandlers: Handlers = {
     return {};
   },
 
+  // ListTags takes the function's ARN, never its bare name (Lambda API reference, ListTags: "Resource", pattern
+  // arn:(aws[a-zA-Z-]*)?:lambda:…:function:…): https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html
   ListTags(ctx, input: ListTagsCommandInput): Out<ListTagsCommandOutput> {
-    return { Tags: { ...resolve(ctx, input.Resource).tags } };
+    const arn = input.Resource ?? '';
+    if (!/^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:[a-zA-Z0-9_-]+(:(\$LATEST|[a-zA-Z0-9_-]+))?$/.test(arn)) {
+      fail('ValidationException', `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    }
+    return { Tags: { ...resolve(ctx, arn).tags } };
   },
 };

@@ -67,7 +67,7 @@ describe('read improvements', () => {
       const clients = createAwsClients({ region: 'us-east-1' }, { sleep: async () => {}, now: () => 0 });
       const notes: string[] = [];
       const ctx = {
-        clients, region: 'us-east-1', account: '123456789012', partition: 'aws', stack: 's', tags: {}, sleep: async () => {}, now: () => 0,
+        clients, region: 'us-east-1', account: '123456789012', partition: 'aws', stack: 's', tags: {}, stateId: 'test-state-id', sleep: async () => {}, now: () => 0,
         note: (m: string) => notes.push(m), secrets: { idpClientSecret: () => undefined },
       };
       fake.mocks.cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: 'd', UserPoolId: 'p1', Status: 'DELETING' } });

@@ -107,7 +107,7 @@ describe('secure-api status, against the stateful fake', () => {
     expect(report.next.map((n) => n.command)).toEqual(expect.arrayContaining(['secure-api destroy --stack secure-api --yes']));
     const text = await status();
     expect(text.code).toBe(3);
-    expect(text.stdout).toMatch(/function secure-api-fn +│ secure-api-fn +│ ✗ missing/);
+    expect(text.stdout).toMatch(/function secure-api-fn-[a-z0-9]{6} +│ secure-api-fn-[a-z0-9]{6} +│ ✗ missing/);
     expect(text.stderr).toContain('2 of 15 resources are missing or drifted');
   });
 
@@ -140,7 +140,7 @@ describe('secure-api status, against the stateful fake', () => {
     expect(notPresent(report)).toEqual(['permission:missing']);
     expect(row(report, 'permission').impact).toContain('500');
     expect(row(report, 'permission').fix?.commands).toEqual([
-      `aws lambda add-permission --function-name secure-api-fn --statement-id secure-api-secure-api-invoke --action lambda:InvokeFunction `
+      `aws lambda add-permission --function-name ${s.nodes.function!.out.functionName!} --statement-id secure-api-secure-api-invoke --action lambda:InvokeFunction `
       + `--principal apigateway.amazonaws.com --source-arn 'arn:aws:execute-api:us-east-1:123456789012:${s.nodes.api!.out.apiId!}/*/*/*' --region us-east-1`,
     ]);
   });

@@ -17,8 +17,11 @@ const stateOf = (cwd: string, stack = 'secure-api'): { complete: boolean; config
 
 /** The config as a run recorded it, without the one random part. */
 function comparable(config: Record<string, unknown>): Record<string, unknown> {
-  const c = structuredClone(config) as { hostedUi: { domainPrefix?: string } };
+  const c = structuredClone(config) as { hostedUi: { domainPrefix?: string }; function: { name: string; roleName: string } };
   c.hostedUi.domainPrefix = c.hostedUi.domainPrefix?.replace(/-[a-z0-9]{6}$/, '-RANDOM');
+  // Each state's own: the default role and function names end with part of its state id.
+  c.function.name = c.function.name.replace(/-[a-z0-9]{6}$/, '-STATEID');
+  c.function.roleName = c.function.roleName.replace(/-[a-z0-9]{6}$/, '-STATEID');
   return c as unknown as Record<string, unknown>;
 }
 
