@@ -5,6 +5,7 @@ import {
 import type { SpecByKind } from '../plan/specs.js';
 import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
+import { updateUserPoolClient } from './cognito-updates.js';
 
 type Spec = SpecByKind['user-pool-client'];
 
@@ -56,6 +57,8 @@ export function oauthDrift(spec: Spec, client: UserPoolClientType): string[] {
 export const userPoolClientHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-client',
   service: 'cognito',
+  immutable: ['generateSecret'],
+  update: (ctx, want, out, deps) => updateUserPoolClient(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const res = await ctx.clients.cognito.send(new CreateUserPoolClientCommand(createUserPoolClientInput(spec, userPoolIdOf(deps))));

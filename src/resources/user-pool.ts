@@ -6,6 +6,7 @@ import {
 import type { SpecByKind } from '../plan/specs.js';
 import { STACK_TAG, ignoreNotFound, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateUserPool } from './cognito-updates.js';
 
 type Spec = SpecByKind['user-pool'];
 
@@ -86,6 +87,9 @@ function toOut(ctx: Ctx, userPoolId: string, arn: string | undefined): Out {
 export const userPoolHandler: ResourceHandler<Spec> = {
   kind: 'user-pool',
   service: 'cognito',
+  // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
+  immutable: ['signInIdentifiers'],
+  update: (ctx, want, out) => updateUserPool(ctx, want, out),
 
   async create(ctx, spec) {
     const res = await ctx.clients.cognito.send(new CreateUserPoolCommand(createUserPoolInput(spec, ctx.tags)));
