@@ -129,7 +129,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
 export interface NodeStatus { id: string; kind: NodeRecord['kind']; label: string; status: NodeRecord['status']; out: Out; observed: Observed | { state: 'error'; message: string } }
 
 /** Read every node of the state from AWS, all at once (the clients bound calls per service). */
-export async function readAll({ ctx: runCtx, store }: Omit<EngineDeps, 'emit'>): Promise<NodeStatus[]> {
+export async function readAll({ ctx: runCtx, store }: { ctx: Ctx; store: Pick<StateStore, 'state'>; signal?: AbortSignal | undefined }): Promise<NodeStatus[]> {
   const nodes = store.state.nodes;
   const deps = outputsOf(nodes);
   // One read of each shared thing (the API's tree, its gateway responses) for the whole run.
