@@ -62,7 +62,8 @@ export async function decideChanges(
     if (!ok) return { changes: live.changes, report, proceed: false };
   }
   if (!a.yes) {
-    const ok = await a.prompter.confirm({ message: `Apply these changes to stack ${a.existing.stack}?`, default: !poolGoes });
+    const message = a.existing.complete ? `Apply these changes to stack ${a.existing.stack}?` : `Resume stack ${a.existing.stack} and make these changes?`;
+    const ok = await a.prompter.confirm({ message, default: !poolGoes });
     if (!ok) return { changes: live.changes, report, proceed: false };
   }
   return { changes: live.changes, report, proceed: true };

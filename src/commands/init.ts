@@ -60,8 +60,10 @@ function readConfigFile(path: string, cwd: string): Record<string, unknown> {
 }
 
 export interface InitInputs {
-  /** What flags and the --config file said (before defaults): the wizard asks only for what is missing here. */
+  /** What flags, the --config file and (for an existing stack) the recorded configuration said, before defaults. */
   input: StackConfigInput;
+  /** What flags and the --config file alone said: the wizard asks for what is missing here. */
+  given: StackConfigInput;
   config: StackConfig;
   plan: Plan;
   existing: StateFile | undefined;
@@ -88,6 +90,7 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   const path = statePath(dir, stack);
   const existing = readState(path);
   // An existing stack: the recorded configuration is the base; flags and --config change only what they name.
+  const given = input;
   if (existing) input = mergeConfig(existing.config, input) as StackConfigInput;
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string } } | undefined;
   const region = existing && input.region === undefined ? existing.region : defaultRegion(env.env, o.profile).region;
@@ -97,7 +100,7 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
     source: o.config ? `--config ${o.config}` : 'the configuration',
   });
   const config = resolve(input);
-  return { input, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
+  return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
 }
 
 export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfig): Promise<number> {
@@ -107,7 +110,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
   if (ask && !o.yes && interactive && !o.dryRun) {
-    config = prepared.resolve(await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
+    config = prepared.resolve(await ask(prepared.given, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
     plan = buildPlan(config, partitionOf(config.region));
     // The wizard may have changed the stack name (or picked a recorded stack): its state is the one that counts.
     path = statePath(prepared.dir, config.stack);

@@ -11,7 +11,7 @@ const smsRoleCheck = checkWith(UserPoolSchema.shape.mfa.unwrap().shape.smsRoleAr
 export const FIFTY_A_DAY = 'Cognito\'s default email sends at most 50 emails a day: fine for development; use Amazon SES for production.';
 
 async function askPasswordPolicy(s: WizardSession): Promise<void> {
-  if (s.given('userPool.passwordPolicy', 'Password policy', (v) => `at least ${(v as { minLength?: number }).minLength ?? 8} characters`)) return;
+  if (await s.givenOrKept('userPool.passwordPolicy', 'Password policy', (v) => `at least ${(v as { minLength?: number }).minLength ?? 8} characters`)) return;
   const custom = await s.prompter.select<boolean>({
     message: 'Password policy',
     choices: [
@@ -55,7 +55,7 @@ async function askEmail(s: WizardSession): Promise<void> {
     const e = v as { type?: string; from?: string };
     return e.type === 'SES' ? `Amazon SES (${e.from ?? ''})` : 'Cognito (at most 50 emails a day)';
   };
-  if (s.given('userPool.email', 'Message delivery', shown)) return;
+  if (await s.givenOrKept('userPool.email', 'Message delivery', shown)) return;
   const ses = await s.prompter.select<boolean>({
     message: 'Message delivery',
     choices: [
