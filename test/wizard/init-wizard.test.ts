@@ -115,7 +115,8 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/already recorded here: unfinished \(\d+ resources so far\)/);
     expect(r.stderr).toContain('(from the state file)');
-    expect(prompter.messages().at(-1)).toMatch(/^Resume and create the rest of these 15 resources/);
+    expect(prompter.messages().at(-1)).toMatch(/^Resume stack secure-api and make these changes\?/);
+    expect(r.stderr).toMatch(/\+ +create +stage dev/);
     expect(stateOf(cwd).complete).toBe(true);
   });
 
@@ -124,7 +125,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect((await runSecureApi(['init', '--yes', '--no-verify'], { cwd })).code).toBe(0);
     const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Keep it' }]], 'fail') });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('already exists and matches this configuration: nothing to do');
+    expect(r.stderr).toContain('No changes. Stack secure-api matches its configuration.');
   });
 });
 
