@@ -187,7 +187,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const store = new StateStore(path, state, () => new Date(env.now()));
     store.save();
     ui.reporter.restartClock();
-    ui.reporter.info(`${current ? (changes ? 'Changing' : 'Resuming') : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
+    ui.reporter.info(`${current ? (current.complete ? 'Changing' : 'Resuming') : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
     // Another run may have written the state since the plan was read: plan again from what it says now.
     const todo = changes && current?.updatedAt === existing?.updatedAt ? changes : undefined;
     try {

@@ -73,7 +73,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     stop();
     store.save();
     const failure = signal?.aborted
-      ? interruption(err, 'no new changes were started', resumeHint(ctx.stack))
+      ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
       : toAwsFailure(err, what, resumeHint(ctx.stack));
     emit({ type: 'node-fail', id, kind, label, verb, message: failure.message });
     throw failure;
@@ -187,6 +187,6 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   const graph = workGraph(desired, changes, nodes);
   await runGraph([...graph.keys()], (s) => graph.get(s) ?? [], work, {
     signal: schedulerSignal,
-    onAbort: () => interruption(new Error('interrupted'), 'no new changes were started', resumeHint(ctx.stack)),
+    onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx.stack)),
   });
 }

@@ -95,7 +95,8 @@ export function servedDiff(ours: ApiSummary, served: ApiSummary): string[] {
 export const deploymentHandler: ResourceHandler<Spec> = {
   kind: 'deployment',
   service: 'apigateway',
-  immutable: [],
+  // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.
+  immutable: ['stageName'],
   update: (ctx, want, _out, deps) => redeploy(ctx, want, deps),
 
   async create(ctx, spec, deps) {
