@@ -168,6 +168,15 @@ describe('init on a live stack: every change in place, users kept', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(state().nodes['idp:Google']?.status).toBe('created');
     await expectHealthy(pool);
+    // Changing it needs its secret again (UpdateIdentityProvider replaces ProviderDetails whole): refused before any call without it.
+    const from = fake.calls.length;
+    const noSecret = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id-2' }] } })]);
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain('SECURE_API_IDP_GOOGLE_SECRET');
+    expect(fake.calls.length).toBe(from);
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id-2' }] } })], IDP_ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.calls.slice(from).map((c) => c.command)).toContain('UpdateIdentityProvider');
     r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ userPool: { identityProviders: [] } })]);
     expect(r.code, r.stderr).toBe(0);
     expect(state().nodes['idp:Google']).toBeUndefined();

@@ -33,6 +33,22 @@ export function refuseUnallowedReplacement(plan: Plan, existing: StateFile, allo
   );
 }
 
+/**
+ * Before any AWS call: an identity provider that the plan creates, replaces or updates needs its client secret in
+ * the environment (UpdateIdentityProvider replaces ProviderDetails whole, secret included).
+ */
+export function requireChangeSecrets(plan: Plan, existing: StateFile, env: NodeJS.ProcessEnv): void {
+  const offline = planOffline(plan, { state: existing });
+  const missing = plan.nodes.flatMap((n) => {
+    if (n.kind !== 'identity-provider') return [];
+    const action = offline.changes.find((c) => c.id === n.id)?.action;
+    return action && action !== 'no-op' && action !== 'delete' && !env[n.spec.clientSecretEnv] ? [n.spec] : [];
+  });
+  if (!missing.length) return;
+  throw new UsageError(missing.map((i) => `changing identity provider ${i.providerName} needs its client secret in the environment variable ${i.clientSecretEnv}, which is not set`).join('; '),
+    `Set ${missing.map((i) => i.clientSecretEnv).join(' and ')} (from your secret store) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
+}
+
 export interface ChangeDecision {
   changes: ChangePlan;
   report: ChangePlanReport;

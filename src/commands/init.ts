@@ -14,7 +14,7 @@ import { createCalls, planCalls } from '../plan/calls.js';
 import type { ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { Plan } from '../plan/specs.js';
-import { checkAllowReplace, decideChanges, refuseUnallowedReplacement } from './init-change.js';
+import { checkAllowReplace, decideChanges, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import { acquireLock } from '../state/lock.js';
 import { stackOutputs } from '../state/outputs.js';
 import { STATE_VERSION, newStateId, recordConfig, type StateFile } from '../state/schema.js';
@@ -135,6 +135,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (existing.region !== config.region) throw new UsageError(`stack "${config.stack}" exists in ${existing.region}, not ${config.region}`, `Use --region ${existing.region}, or another --stack.`);
     checkAllowReplace(o.allowReplace);
     refuseUnallowedReplacement(plan, existing, o.allowReplace, !o.yes && prompter.interactive);
+    requireChangeSecrets(plan, existing, env.env);
   }
   requireSecrets(plan, existing?.nodes ?? {}, (_name, envName) => env.env[envName]);
   // Refuse before any AWS call when a confirmation is needed and cannot be asked.
