@@ -36,7 +36,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       outputError: (s, write) => write(s),
     });
 
-  common(program.command('init'))
+  const init = common(program.command('init'))
     .description('create the stack: REST API, routes, Lambda, user pool, app client, hosted UI, authorizer, stage')
     .option('--config <file>', 'a JSON stack configuration (every wizard answer is a key)')
     .option('--api-name <name>', 'step 1: API name (default: <stack>-api)')
@@ -66,12 +66,23 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
     .option('--no-verify', 'step 6: skip the 401/200 proof after creating')
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
+    .option('--allow-replace <kind>', 'let a change replace the user pool (user-pool), deleting its users; refused otherwise', collect)
     .option('-y, --yes', 'do not ask: take defaults for what flags and --config leave open, and create')
     .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials')
     .action(async (opts: Record<string, unknown>) => {
       const { runInitCommand } = await import('./commands/init-command.js');
       setCode(await runInitCommand(opts, env));
     });
+
+  // plan takes init's configuration flags (the same keys, the same recorded base), not its run options.
+  const plan = common(program.command('plan'))
+    .description('what init would change on a live stack (+ create, ~ update, -/+ replace, - delete), and what drifted; exit 3 if anything')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runPlanCommand } = await import('./commands/plan.js');
+      setCode(await runPlanCommand(opts, env));
+    });
+  const runOnly = new Set([...plan.options.map((o) => o.long), '--verify', '--no-verify', '--save-config', '--allow-replace', '--yes', '--dry-run']);
+  for (const o of init.options) if (!runOnly.has(o.long)) plan.addOption(o);
 
   common(program.command('status'))
     .description('what exists, live; what drifted; the URLs to use')

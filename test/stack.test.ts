@@ -86,16 +86,18 @@ describe('init --yes against the fake', () => {
     expect(r.stdout + r.stderr).not.toContain(secret);
   });
 
-  it('a second init with the same configuration changes nothing; a different one is refused', async () => {
+  it('a second init with the same configuration changes nothing; a different one is planned and applied in place', async () => {
     expect((await run(['init', '--yes', '--stack', 'demo'])).code).toBe(0);
     const before = fake.calls.filter((c) => MUTATING.test(c.command)).length;
     const again = await run(['init', '--yes', '--stack', 'demo']);
     expect(again.code).toBe(0);
-    expect(again.stderr).toMatch(/nothing to do/);
+    expect(again.stderr).toMatch(/No changes\./);
     expect(fake.calls.filter((c) => MUTATING.test(c.command)).length).toBe(before);
     const changed = await run(['init', '--yes', '--stack', 'demo', '--stage', 'prod']);
-    expect(changed.code).toBe(2);
-    expect(changed.stderr).toMatch(/different configuration \(stage differ/);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(readState(statePath())?.nodes.deployment?.out.stageName).toBe('prod');
+    // A stage is not renamed: the old one is gone, the new one serves.
+    expect(fake.calls.filter((c) => c.command === 'DeleteStage').map((c) => (c.input as { stageName: string }).stageName)).toEqual(['dev']);
   });
 });
 

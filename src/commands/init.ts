@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
-import { overlayFlags } from '../config/flags.js';
+import { mergeConfig, overlayFlags } from '../config/flags.js';
 import { planNotes } from '../plan/notes.js';
 import { resolveConfig } from '../config/resolve.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
@@ -12,10 +12,13 @@ import { apply, requireSecrets } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { buildPlan, criticalPathDepth } from '../plan/build.js';
 import { createCalls, planCalls } from '../plan/calls.js';
+import type { ChangePlan } from '../plan/changes.js';
+import { canonicalJson } from '../plan/field-diff.js';
 import type { Plan } from '../plan/specs.js';
+import { checkAllowReplace, decideChanges, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import { acquireLock } from '../state/lock.js';
 import { stackOutputs } from '../state/outputs.js';
-import { STATE_VERSION, newStateId, type StateFile } from '../state/schema.js';
+import { STATE_VERSION, newStateId, recordConfig, type StateFile } from '../state/schema.js';
 import { StateStore, readState, stateDir, statePath, writeFileAtomic } from '../state/store.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
@@ -32,6 +35,8 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   dryRun: z.boolean().optional(),
   saveConfig: z.string().optional(),
   verify: z.boolean().optional(),
+  /** Kinds init may replace although their data goes with them (only 'user-pool'). */
+  allowReplace: z.array(z.string()).optional(),
   /** Config keys set by init's per-question flags (--api-name, --mfa…); they win over --config. */
   flagConfig: z.record(z.string(), z.unknown()).optional(),
 });
@@ -55,21 +60,11 @@ function readConfigFile(path: string, cwd: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
-/** JSON with object keys sorted: a name given explicitly and the same name derived differ only in key order. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'object' && x !== null && !Array.isArray(x)
-    ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x));
-}
-
-/** Top-level config keys whose values differ. */
-function configDiff(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k])).sort();
-}
-
 export interface InitInputs {
-  /** What flags and the --config file said (before defaults): the wizard asks only for what is missing here. */
+  /** What flags, the --config file and (for an existing stack) the recorded configuration said, before defaults. */
   input: StackConfigInput;
+  /** What flags and the --config file alone said: the wizard asks for what is missing here. */
+  given: StackConfigInput;
   config: StackConfig;
   plan: Plan;
   existing: StateFile | undefined;
@@ -86,7 +81,7 @@ export type AskForConfig = (known: StackConfigInput, prompter: Prompter, help: {
 export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   checkCommon(o);
   const file = o.config ? readConfigFile(o.config, env.cwd) : {};
-  const input = overlayFlags(file, {
+  let input = overlayFlags(file, {
     stack: o.stack, region: o.region, routes: o.route, appClient: o.appClient, hostedUi: o.hostedUi, domainPrefix: o.domainPrefix, stage: o.stage,
   }, o.flagConfig);
   const stack = typeof input.stack === 'string' ? input.stack : 'secure-api';
@@ -95,6 +90,9 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   const dir = stateDir(o.stateDir, env.cwd);
   const path = statePath(dir, stack);
   const existing = readState(path);
+  // An existing stack: the recorded configuration is the base; flags and --config change only what they name.
+  const given = input;
+  if (existing) input = mergeConfig(existing.config, input) as StackConfigInput;
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string } } | undefined;
   const region = existing && input.region === undefined ? existing.region : defaultRegion(env.env, o.profile).region;
   const resolve = (i: StackConfigInput) => resolveConfig(i, {
@@ -103,7 +101,7 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
     source: o.config ? `--config ${o.config}` : 'the configuration',
   });
   const config = resolve(input);
-  return { input, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
+  return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
 }
 
 export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfig): Promise<number> {
@@ -113,7 +111,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
   if (ask && !o.yes && interactive && !o.dryRun) {
-    config = prepared.resolve(await ask(prepared.input, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
+    config = prepared.resolve(await ask(prepared.given, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
     plan = buildPlan(config, partitionOf(config.region));
     // The wizard may have changed the stack name (or picked a recorded stack): its state is the one that counts.
     path = statePath(prepared.dir, config.stack);
@@ -137,37 +135,39 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
 
   if (existing) {
     if (existing.region !== config.region) throw new UsageError(`stack "${config.stack}" exists in ${existing.region}, not ${config.region}`, `Use --region ${existing.region}, or another --stack.`);
-    // A domain never made (say its prefix was taken) may get another prefix on resume; everything else must match.
-    const recorded = structuredClone(existing.config) as { hostedUi?: { domainPrefix?: string } };
-    if (!existing.complete && existing.nodes.domain?.status !== 'created' && recorded.hostedUi) {
-      recorded.hostedUi.domainPrefix = config.hostedUi.domainPrefix;
-    }
-    const diff = configDiff(recorded, config as unknown as Record<string, unknown>);
-    if (diff.length) {
-      throw new UsageError(`stack "${config.stack}" already exists with a different configuration (${diff.join(', ')} differ); changing a deployed stack is not supported yet`,
-        `Run \`secure-api destroy --stack ${config.stack}\` first, or choose another --stack.`, 'CONFIG_CHANGED');
-    }
+    checkAllowReplace(o.allowReplace);
+    refuseUnallowedReplacement(plan, existing, o.allowReplace, !o.yes && prompter.interactive);
+    requireChangeSecrets(plan, existing, env.env);
   }
   requireSecrets(plan, existing?.nodes ?? {}, (_name, envName) => env.env[envName]);
   // Refuse before any AWS call when a confirmation is needed and cannot be asked.
-  if (!o.yes && !prompter.interactive) await prompter.confirm({ message: 'Create these resources?' });
+  if (!o.yes && !prompter.interactive) await prompter.confirm({ message: existing ? 'Apply these changes?' : 'Create these resources?' });
 
   const endpointUrl = endpointOf(o, env.env);
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
   const account = await accountOf(clients);
+  const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags }, ui.reporter);
 
-  if (existing?.complete) {
-    const outputs = stackOutputs(existing, path);
-    if (ui.mode === 'json') ui.json(outputs);
-    else {
-      ui.reporter.info(`Stack ${config.stack} already exists and matches this configuration: nothing to do.`);
-      ui.out(outputsText(outputs, ui.c));
+  let changes: ChangePlan | undefined;
+  if (existing) {
+    const decision = await decideChanges({ plan, existing, ctx, ui, prompter, yes: o.yes, allowReplace: o.allowReplace, config });
+    if (!decision.proceed) {
+      ui.reporter.info('Nothing was changed.');
+      return 0;
     }
-    return 0;
-  }
-  if (!o.yes) {
+    if (decision.report.empty && existing.complete && canonicalJson(existing.config) === canonicalJson(config)) {
+      const outputs = stackOutputs(existing, path);
+      if (ui.mode === 'json') ui.json({ ...outputs, changes: decision.report });
+      else {
+        ui.reporter.info(`No changes. Stack ${config.stack} matches its configuration.`);
+        ui.out(outputsText(outputs, ui.c));
+      }
+      return 0;
+    }
+    changes = decision.changes;
+  } else if (!o.yes) {
     ui.reporter.info([planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
-    const ok = await prompter.confirm({ message: `${existing ? 'Resume and create the rest of' : 'Create'} these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
+    const ok = await prompter.confirm({ message: `Create these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
     if (!ok) {
       ui.reporter.info('Nothing was created.');
       return 0;
@@ -184,15 +184,17 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       config: config as unknown as Record<string, unknown>, history: [], nodes: {},
       ...(endpointUrl ? { endpointUrl } : {}), ...(o.profile ? { profile: o.profile } : {}),
     };
-    // Same configuration (checked above), perhaps with a new domain prefix: record what is being built.
-    state.config = config as unknown as Record<string, unknown>;
+    // The configuration being applied is recorded first (the one it replaces goes to the history): a run that
+    // stops is resumed by a plain `init`, which takes the recorded configuration as its base.
+    recordConfig(state, config as unknown as Record<string, unknown>, now);
     const store = new StateStore(path, state, () => new Date(env.now()));
     store.save();
     ui.reporter.restartClock();
-    ui.reporter.info(`${current ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
-    const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags }, ui.reporter);
+    ui.reporter.info(`${current ? (current.complete ? 'Changing' : 'Resuming') : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
+    // Another run may have written the state since the plan was read: plan again from what it says now.
+    const todo = changes && current?.updatedAt === existing?.updatedAt ? changes : undefined;
     try {
-      await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal });
+      await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal }, todo);
     } finally {
       ui.reporter.stop();
     }

@@ -9,7 +9,7 @@ import { resolveConfig } from '../config/resolve.js';
 import type { StackConfigInput } from '../config/schema.js';
 import type { ResourceKind } from '../resources/types.js';
 import { buildPlan } from './build.js';
-import { createCalls } from './calls.js';
+import { UPDATE_CALLS, createCalls } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
 export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans';
@@ -146,6 +146,9 @@ export function callCatalogue(): Map<string, Set<Purpose>> {
     add(h.read, 'status');
     add(h.delete, 'destroy', 'orphans');
   }
+  // Changing a live stack (init on an existing stack): updates in place, and deletes of what the configuration dropped.
+  for (const calls of Object.values(UPDATE_CALLS)) add(calls, 'init');
+  for (const h of Object.values(HANDLER_CALLS)) add(h.delete, 'init');
   for (const [purpose, calls] of Object.entries(COMMAND_CALLS) as Array<[Purpose, string[]]>) add(calls, purpose);
   return out;
 }

@@ -9,6 +9,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { buildSampleFunctionZip } from './sample-function.js';
 import { STACK_TAG, depOut, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateLambdaFunction } from './lambda-updates.js';
 
 type Spec = SpecByKind['lambda-function'];
 
@@ -68,6 +69,8 @@ async function findOurs(ctx: Ctx, name: string): Promise<FunctionConfiguration |
 export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-function',
   service: 'lambda',
+  immutable: ['functionName'],
+  update: (ctx, want, out, deps) => updateLambdaFunction(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const command = new CreateFunctionCommand({

@@ -132,6 +132,9 @@ function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixConte
     const [keep, , init] = rebuildSteps(fx);
     steps.push(keep!, { command: init!.command, why: 'resume the interrupted init' });
   }
+  if (resources.some((r) => r.fix?.summary.includes('secure-api init'))) {
+    steps.push({ command: `secure-api plan ${a}`, why: 'what init would put back, read live' }, { command: `secure-api init ${a}`, why: 'repair it as recorded (shows the plan, then asks)' });
+  }
   if (resources.some((r) => r.fix?.rebuild)) steps.push(...rebuildSteps(fx));
   steps.push({ command: `secure-api status ${a}`, why: 'check again once fixed' });
   // Keep the first of duplicates (the config export appears in both recipes).

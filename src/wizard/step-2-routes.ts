@@ -75,7 +75,7 @@ async function askRoute(s: WizardSession, first: boolean, region: string): Promi
 export async function stepRoutes(s: WizardSession): Promise<void> {
   s.heading(2, 'Resources and methods', 'Create a resource, then methods inside it (GET, POST, …), each with an integration: '
     + 'a Lambda function, an HTTP endpoint, or a mock.');
-  if (s.given('routes', 'Routes', (v) => (v as Route[]).map(routeLabel).join('; '))) return;
+  if (await s.givenOrKept('routes', 'Routes', (v) => (v as Route[]).map(routeLabel).join('; '))) return;
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
   const routes: Route[] = [];
   for (;;) {

@@ -40,7 +40,7 @@ async function askIdp(s: WizardSession, type: IdpType): Promise<IdentityProvider
 /** Federated identity providers: none by default; each with its client id and a hidden secret. */
 export async function askIdentityProviders(s: WizardSession): Promise<void> {
   const key = 'userPool.identityProviders';
-  const given = s.given(key, 'Federated identity providers', (v) => (v as IdentityProviderConfig[]).map((i) => i.name ?? i.type).join(', ') || 'none');
+  const given = await s.givenOrKept(key, 'Federated identity providers', (v) => (v as IdentityProviderConfig[]).map((i) => i.name ?? i.type).join(', ') || 'none');
   if (!given) {
     if (s.draft.get('hostedUi.enabled') === false) {
       s.note('No federated identity providers: they sign in through the hosted UI, which is off.');
@@ -77,6 +77,10 @@ export async function askHostedUi(s: WizardSession): Promise<void> {
     const prefix = await s.askText('hostedUi.domainPrefix', 'Hosted UI domain prefix', {
       default: suggestion, validate: (v) => checkDomainPrefix(v.trim()),
     });
+    if (s.recorded?.get('hostedUi.domainPrefix') === prefix) {
+      s.note(`https://${prefix}.auth.${region}.amazoncognito.com is this stack's own domain: kept.`);
+      return;
+    }
     const lookups = s.lookups;
     if (!lookups) {
       s.note('Format checked. Availability is not checked without AWS credentials: creating the domain will say if it is taken.');

@@ -13,7 +13,7 @@ export const SES_SANDBOX = 'An SES account still in the sandbox delivers only to
   + 'before real users sign up. The first SES pool also makes Cognito create its service-linked role (iam:CreateServiceLinkedRole, in `secure-api policy`).';
 
 async function askPasswordPolicy(s: WizardSession): Promise<void> {
-  if (s.given('userPool.passwordPolicy', 'Password policy', (v) => `at least ${(v as { minLength?: number }).minLength ?? 8} characters`)) return;
+  if (await s.givenOrKept('userPool.passwordPolicy', 'Password policy', (v) => `at least ${(v as { minLength?: number }).minLength ?? 8} characters`)) return;
   const custom = await s.prompter.select<boolean>({
     message: 'Password policy',
     choices: [
@@ -65,7 +65,7 @@ async function askEmail(s: WizardSession): Promise<void> {
     const e = v as { type?: string; from?: string };
     return e.type === 'SES' ? `Amazon SES (${e.from ?? ''})` : 'Cognito (at most 50 emails a day)';
   };
-  if (s.given('userPool.email', 'Message delivery', shown)) return;
+  if (await s.givenOrKept('userPool.email', 'Message delivery', shown)) return;
   const ses = await s.prompter.select<boolean>({
     message: 'Message delivery',
     choices: [

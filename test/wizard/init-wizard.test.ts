@@ -115,7 +115,8 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/already recorded here: unfinished \(\d+ resources so far\)/);
     expect(r.stderr).toContain('(from the state file)');
-    expect(prompter.messages().at(-1)).toMatch(/^Resume and create the rest of these 15 resources/);
+    expect(prompter.messages().at(-1)).toMatch(/^Resume stack secure-api and make these changes\?/);
+    expect(r.stderr).toMatch(/\+ +create +stage dev/);
     expect(stateOf(cwd).complete).toBe(true);
   });
 
@@ -124,7 +125,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect((await runSecureApi(['init', '--yes', '--no-verify'], { cwd })).code).toBe(0);
     const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Keep it' }]], 'fail') });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('already exists and matches this configuration: nothing to do');
+    expect(r.stderr).toContain('No changes. Stack secure-api matches its configuration.');
   });
 });
 
@@ -176,5 +177,24 @@ describe('secure-api init without a terminal', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(msg);
     }
+  });
+
+  it('changes a recorded stack: every question pre-filled with its recorded answer, Enter keeps it, then the live plan', async () => {
+    const cwd = tempDir();
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--api-name', 'shop-api'], { cwd })).code).toBe(0);
+    const pool = (JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')) as { nodes: { pool: { out: { userPoolId: string } } } }).nodes.pool.out.userPoolId;
+    const prompter = new ScriptedPrompter([
+      ['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }], ['Stage description', 'second release'], [/^Apply these changes/, true],
+    ]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    // The recorded answer is the default, not the generic one.
+    expect(prompter.asked.find((q) => q.message === 'API name')?.default).toBe('shop-api');
+    expect(prompter.messages()).toContain('Routes: GET,POST /items. Keep it?');
+    expect(r.stderr).toMatch(/~ +update in place +stage dev/);
+    expect(r.stderr).toContain('0 to add, 1 to change, 0 to replace, 0 to delete.');
+    const after = JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')) as { config: { stage: { description: string } }; nodes: { pool: { out: { userPoolId: string } } } };
+    expect(after.config.stage.description).toBe('second release');
+    expect(after.nodes.pool.out.userPoolId).toBe(pool);
   });
 });
