@@ -8,4 +8,8 @@ export const commonOptionsSchema = z.object({
   endpointUrl: z.string().optional(),
   stateDir: z.string().optional(),
   json: z.boolean().optional(),
+  /** --no-color (commander's `color: false`); --verbose, --debug: read by program.ts into the CommandEnv. */
+  color: z.boolean().optional(),
+  verbose: z.boolean().optional(),
+  debug: z.boolean().optional(),
 });

@@ -4,8 +4,8 @@ import { destroy } from '../engine/engine.js';
 import { acquireLock } from '../state/lock.js';
 import { readState, removeState, stateDir, statePath, StateStore } from '../state/store.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
-import { table } from '../ui/tables.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { confirmDestroy, poolUserCount } from './destroy-confirm.js';
 import { loadStack } from './stack-state.js';
 
 export const destroyOptionsSchema = commonOptionsSchema.extend({
@@ -29,27 +29,21 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     return 0;
   }
   const { stack, path, state } = loadStack(o, env);
-  const nodes = Object.entries(state.nodes);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
-  if (!o.yes) {
-    const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
-    if (interactive) {
-      ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}) holds:`);
-      ui.reporter.info(table(['resource', 'name', 'id'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, env.stderr.columns));
-    }
-    const ok = await prompter.confirm({ message: `Delete these ${nodes.length} resources of stack ${stack}? This cannot be undone.`, default: false });
-    if (!ok) {
-      ui.reporter.info('Nothing was deleted.');
-      return 0;
-    }
-  }
   const region = o.region ?? state.region;
   const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
   const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl }, ui.reporter);
+  if (!o.yes) {
+    const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
+    const users = prompter.interactive ? await poolUserCount(clients, state) : undefined;
+    await confirmDestroy({ prompter, ui, state, users, columns: env.stderr.columns });
+  }
+  // Elapsed times count from here, not from when the question was asked.
+  ui.reporter.restartClock();
   const release = acquireLock(path, 'destroy', (m) => ui.reporter.warn(m));
   try {
     const current = readState(path) ?? state;
-    const account = nodes.length ? await accountOf(clients) : current.account;
+    const account = Object.keys(current.nodes).length ? await accountOf(clients) : current.account;
     const store = new StateStore(path, current, () => new Date(env.now()));
     const ctx = makeCtx(env, clients, { region, account, stack, tags: {} }, ui.reporter);
     const count = Object.keys(current.nodes).length;

@@ -22,6 +22,8 @@ export interface CommandEnv extends Streams {
   /** Builds the interactive prompter (lazy: inquirer loads only when a question is asked). */
   prompter: () => Promise<Prompter>;
   spinner?: () => Promise<SpinnerFactory>;
+  /** --verbose (each AWS call and its timing, on stderr) and --debug (also what went over the wire, redacted). */
+  trace?: { debug: boolean } | undefined;
 }
 
 /** Options every command that talks to AWS or reads state accepts. */
@@ -102,6 +104,7 @@ export function makeClients(env: CommandEnv, target: { region: string; profile?:
     sleep,
     now: env.now,
     random: env.random,
+    tracer: env.trace && { debug: env.trace.debug, line: (t) => { env.stderr.write(`${t}\n`); } },
     onRetry: (service, command, err, delay) => {
       // One note per few seconds is enough to show we are not stuck.
       if (env.now() - lastNote < 3000) return;

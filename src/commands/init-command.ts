@@ -8,7 +8,7 @@ import { readState, stateDir, statePath } from '../state/store.js';
 import { makeChalk } from '../ui/output.js';
 import { outputsText, table } from '../ui/tables.js';
 import { accountOf, endpointOf, makeClients, type CommandEnv } from './env.js';
-import { initOptionsSchema, prepareInit, runInit, type AskForConfig, type InitOptions } from './init.js';
+import { initOptionsSchema, prepareInit, runInit, suffixFor, type AskForConfig, type InitOptions } from './init.js';
 
 /** A summary of a recorded stack, like `status --offline`, for the wizard's "show it". */
 function describeRecorded(env: CommandEnv, path: string): string {
@@ -65,6 +65,7 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
       },
       describeExisting: (stack) => describeRecorded(env, statePath(dir, stack)),
       env: env.env,
+      suffix: suffixFor(dir),
       verify: o.verify,
     });
     // Step 6 is a run option, not a config key: hand the answer to runInit through its options.

@@ -5,11 +5,12 @@ import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { mergeConfig, overlayFlags } from '../config/flags.js';
 import { planNotes } from '../plan/notes.js';
-import { resolveConfig } from '../config/resolve.js';
+import { hostname } from 'node:os';
+import { derivedSuffix, resolveConfig } from '../config/resolve.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { checkStackName } from '../config/validators.js';
 import { apply, requireSecrets } from '../engine/engine.js';
-import { UsageError } from '../errors.js';
+import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan, criticalPathDepth } from '../plan/build.js';
 import { createCalls, planCalls } from '../plan/calls.js';
 import type { ChangePlan } from '../plan/changes.js';
@@ -77,6 +78,9 @@ export interface InitInputs {
 /** The interactive wizard's entry: given what is known, ask for the rest and return the completed input. */
 export type AskForConfig = (known: StackConfigInput, prompter: Prompter, help: { resolve: (input: StackConfigInput) => StackConfig; defaultRegion: string }) => Promise<StackConfigInput>;
 
+/** The default domain prefix's suffix: derived from the stack, this state directory and this machine (dry run = real run). */
+export const suffixFor = (dir: string) => (stack: string): string => derivedSuffix(stack, `${hostname()}\0${dir}`);
+
 /** Flags + --config file (+ existing state) → a validated StackConfig and its plan. No AWS call. */
 export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   checkCommon(o);
@@ -99,6 +103,7 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
     defaultRegion: region,
     existingDomainPrefix: existingCfg?.hostedUi?.domainPrefix,
     source: o.config ? `--config ${o.config}` : 'the configuration',
+    suffix: suffixFor(dir),
   });
   const config = resolve(input);
   return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
@@ -168,10 +173,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   } else if (!o.yes) {
     ui.reporter.info([planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
     const ok = await prompter.confirm({ message: `Create these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
-    if (!ok) {
-      ui.reporter.info('Nothing was created.');
-      return 0;
-    }
+    if (!ok) throw new Cancelled('Cancelled: nothing was created.');
   }
 
   const release = acquireLock(path, 'init', (m) => ui.reporter.warn(m));

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { checkCognitoRules, withRefreshTokenFlow } from './cognito-rules.js';
@@ -22,6 +22,16 @@ export function randomSuffix(n = 6): string {
   return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
+/**
+ * The default domain prefix's suffix, derived rather than drawn: the same stack name and salt (init passes the state
+ * directory and the machine) give the same six characters, so the prefix `--dry-run` shows is the one `--yes` creates.
+ * Neither the account nor the region enters it: changing either does not change the plan's names.
+ */
+export function derivedSuffix(stack: string, salt: string, n = 6): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...createHash('sha256').update(`${stack}\0${salt}`).digest()].slice(0, n).map((b) => alphabet[b % alphabet.length]).join('');
+}
+
 export interface ResolveOptions {
   /** Region when neither flag nor file gives one (AWS_REGION, the profile's region…). */
   defaultRegion: string;
@@ -29,7 +39,8 @@ export interface ResolveOptions {
   existingDomainPrefix?: string | undefined;
   /** Where the input came from, for messages. @default 'the configuration' */
   source?: string;
-  suffix?: () => string;
+  /** The default domain prefix's suffix for a stack. @default randomSuffix */
+  suffix?: (stack: string) => string;
 }
 
 /** Validate and fill every default: the one place a StackConfig is made (flags, --config file and the wizard all end here). */
@@ -39,7 +50,7 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
   const c = parsed.data;
   const stack = c.stack;
   const explicitPrefix = c.hostedUi.domainPrefix;
-  const domainPrefix = explicitPrefix ?? opts.existingDomainPrefix ?? `${stack}-${(opts.suffix ?? randomSuffix)()}`;
+  const domainPrefix = explicitPrefix ?? opts.existingDomainPrefix ?? `${stack}-${opts.suffix ? opts.suffix(stack) : randomSuffix()}`;
   if (c.hostedUi.enabled) {
     const err = checkDomainPrefix(domainPrefix);
     if (err) throw new UsageError(`${err}${explicitPrefix ? '' : ` (derived from the stack name "${stack}")`}`, 'Choose one with --domain-prefix or hostedUi.domainPrefix, or turn the hosted UI off with --no-hosted-ui.');

@@ -92,7 +92,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix).
   init: ['sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain'],
   status: ['sts:GetCallerIdentity'],
-  destroy: ['sts:GetCallerIdentity'],
+  // The pool's live user count, shown before the confirmation.
+  destroy: ['sts:GetCallerIdentity', 'cognito-idp:DescribeUserPool'],
   // Steps 5-6 (also run by init): a temporary user, its tokens, removed afterwards; `token` signs in.
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',

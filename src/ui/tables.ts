@@ -6,12 +6,31 @@ import type { StackOutputs } from '../state/outputs.js';
 
 const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
+/** Break words longer than `max` after a ':', '/', '-' or '_' (else anywhere), so the table wraps them instead of cutting them with "…". */
+function breakLongWords(text: string, max: number): string {
+  if (max < 4 || text.includes('\x1b')) return text;
+  return text.split('\n').map((line) => line.split(' ').map((word) => {
+    const parts: string[] = [];
+    let rest = word;
+    while (rest.length > max) {
+      const window = rest.slice(0, max);
+      const at = Math.max(window.lastIndexOf(':'), window.lastIndexOf('/'), window.lastIndexOf('-'), window.lastIndexOf('_'));
+      const cut = at > 0 ? at + 1 : max;
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    parts.push(rest);
+    return parts.join('\n');
+  }).join(' ')).join('\n');
+}
+
 /**
  * A table that fits the terminal: rendered at its natural size, and when that is wider than `width`, again with
  * the widest columns narrowed first (cells wrap at word boundaries).
  */
 export function table(head: string[], rows: string[][], c: ChalkInstance, width?: number): string {
   const render = (colWidths?: number[]) => {
+    const cells = colWidths ? rows.map((r) => r.map((cell, i) => breakLongWords(cell, (colWidths[i] ?? 8) - 2))) : rows;
     const t = new Table({
       head: head.map((h) => c.bold(h)),
       style: { head: [], border: [], compact: true },
@@ -19,7 +38,7 @@ export function table(head: string[], rows: string[][], c: ChalkInstance, width?
       wrapOnWordBoundary: true,
       ...(colWidths ? { colWidths } : {}),
     });
-    for (const r of rows) t.push(r);
+    for (const r of cells) t.push(r);
     return t.toString();
   };
   const natural = render();

@@ -68,8 +68,10 @@ export async function askHostedUi(s: WizardSession): Promise<void> {
   } else if (!await s.askConfirm('hostedUi.enabled', 'Use the hosted UI (Cognito\'s sign-in pages)?', true)) return;
   const stack = String(s.draft.get('stack'));
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
+  let retries = 0;
   const suggest = (): string => {
-    const suffix = (s.deps.suffix ?? randomSuffix)();
+    // The derived suffix first (the one --yes would use); a fresh random one once that prefix is taken.
+    const suffix = s.deps.suffix && retries++ === 0 ? s.deps.suffix(stack) : randomSuffix();
     return checkDomainPrefix(`${stack}-${suffix}`) ? `login-${suffix}` : `${stack}-${suffix}`;
   };
   let suggestion = suggest();
