@@ -19,6 +19,7 @@ import type { Plan } from '../plan/specs.js';
 import { checkAllowReplace, decideChanges, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import { acquireLock } from '../state/lock.js';
 import { stackOutputs } from '../state/outputs.js';
+import { outputsJson } from '../state/outputs-schema.js';
 import { STATE_VERSION, newStateId, recordConfig, type StateFile } from '../state/schema.js';
 import { StateStore, readState, stateDir, statePath, writeFileAtomic } from '../state/store.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
@@ -162,7 +163,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     }
     if (decision.report.empty && existing.complete && canonicalJson(existing.config) === canonicalJson(config)) {
       const outputs = stackOutputs(existing, path);
-      if (ui.mode === 'json') ui.json({ ...outputs, changes: decision.report });
+      if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), changes: decision.report });
       else {
         ui.reporter.info(`No changes. Stack ${config.stack} matches its configuration.`);
         ui.out(outputsText(outputs, ui.c));
@@ -210,7 +211,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       ui.out(outputsText(outputs, ui.c, { next: !proving }));
     }
     if (o.verify === false || !state.nodes.pool) {
-      if (ui.mode === 'json') ui.json(outputs);
+      if (ui.mode === 'json') ui.json(outputsJson(outputs));
       return 0;
     }
     // Step 6: prove it. The same code as `secure-api verify`.
@@ -218,7 +219,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
     const result = await verifyStack(stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state }), clients.cognito, env, ui);
-    if (ui.mode === 'json') ui.json({ ...outputs, verify: verifyJson(result) });
+    if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
       ui.out(`\n${nextStepsText(result.report.verdict.ok && !result.report.verdict.unproven2xx ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
