@@ -22,7 +22,8 @@ export function redact(v: unknown, key = ''): unknown {
 /** An HTTP body as sent: JSON (Cognito, API Gateway, Lambda) or a form (IAM, STS), redacted by key. */
 export function redactBody(body: unknown): string {
   if (body === undefined || body === null || body === '') return '';
-  if (typeof body !== 'string') return body instanceof Uint8Array ? `(${body.byteLength} bytes)` : '(stream)';
+  if (body instanceof Uint8Array) return body.byteLength > 20_000 ? `(${body.byteLength} bytes)` : redactBody(new TextDecoder().decode(body));
+  if (typeof body !== 'string') return '(stream)';
   try {
     return JSON.stringify(redact(JSON.parse(body)));
   } catch {
@@ -48,7 +49,7 @@ export interface Tracer {
 /** What one SDK middleware stack needs to know: the HTTP request and response, as @smithy/protocol-http shapes them. */
 interface HttpLike { method?: string; hostname?: string; path?: string; headers?: Record<string, string>; body?: unknown; statusCode?: number }
 type Next = (args: { request?: unknown }) => Promise<{ response?: unknown }>;
-interface MiddlewareStack { add(mw: (next: Next) => Next, opts: { step: 'finalizeRequest'; name: string; priority?: 'low' }): void }
+interface MiddlewareStack { add(mw: (next: Next) => Next, opts: { step: 'deserialize'; priority: 'low'; name: string }): void }
 
 /** --debug: log each HTTP request (after signing) and its response status, redacted. */
 export function addWireLogging(client: { middlewareStack?: unknown }, service: string, tracer: Tracer): void {
@@ -61,5 +62,6 @@ export function addWireLogging(client: { middlewareStack?: unknown }, service: s
     const res = out.response as HttpLike | undefined;
     if (res) tracer.line(`  < ${service} HTTP ${res.statusCode ?? '?'} ${JSON.stringify(redactHeaders(res.headers ?? {}))}`);
     return out;
-  }, { step: 'finalizeRequest', name: 'secureApiWireLog', priority: 'low' });
+  // Innermost (the deserialize step, after the deserializer): the signed request as it goes out, and the raw response.
+  }, { step: 'deserialize', priority: 'low', name: 'secureApiWireLog' });
 }
