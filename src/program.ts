@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { SecureApiError, UsageError } from './errors.js';
 import type { CommandEnv } from './commands/env.js';
-import { asciiStreams, isUtf8Locale } from './ui/charset.js';
+import { asciiStreams, isUtf8Locale, mapWrites } from './ui/charset.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -34,12 +34,14 @@ function common(cmd: Command): Command {
 
 /** The command's options merged with those given before its name (its own win), and the env they ask for. */
 function resolved(env: CommandEnv, cmd: Command): { opts: Record<string, unknown>; env: CommandEnv } {
-  const opts = cmd.optsWithGlobals<Record<string, unknown>>();
-  // Given before the command's name, a flag is the program's; the command's own defaults (color: true) must not undo it.
-  for (let p = cmd.parent; p; p = p.parent) {
-    const g = p.opts<Record<string, unknown>>();
-    if (g.color === false) opts.color = false;
-    for (const k of ['json', 'verbose', 'debug']) if (g[k] === true) opts[k] = true;
+  // Program first, the command last: its own values win, but its defaults (color: true) never undo a value given before it.
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const opts: Record<string, unknown> = {};
+  for (const c of chain) {
+    for (const [k, v] of Object.entries(c.opts<Record<string, unknown>>())) {
+      if (!(k in opts) || c.getOptionValueSource(k) !== 'default') opts[k] = v;
+    }
   }
   const extra: Partial<CommandEnv> = {};
   if (opts.color === false) extra.env = { ...env.env, NO_COLOR: '1' };
@@ -213,6 +215,18 @@ function usageFromCommander(err: Commander.CommanderError, argv: string[], progr
   return new UsageError(message.charAt(0).toLowerCase() + message.slice(1), `Run \`secure-api ${cmd ? `${cmd}${sub} ` : ''}--help\` for usage.`, 'USAGE');
 }
 
+const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|export|policy)\b)/g;
+
+/**
+ * SECURE_API_COMMAND: how this CLI is run when it is not `secure-api` on PATH (test/support/fake-cli.ts sets it to its
+ * own entry), so every hint ("Next: secure-api verify …") can be pasted as printed.
+ */
+function withCommandName(env: CommandEnv, name: string | undefined): CommandEnv {
+  if (!name || name === 'secure-api') return env;
+  const rename = (t: string) => t.replace(SUBCOMMAND, `${name} `);
+  return Object.assign(Object.create(env) as CommandEnv, { stdout: mapWrites(env.stdout, rename), stderr: mapWrites(env.stderr, rename) });
+}
+
 /** `--json` anywhere before `--`: errors then go to stdout as one JSON document too. */
 const wantsJson = (argv: string[]): boolean => {
   const end = argv.indexOf('--');
@@ -228,12 +242,16 @@ export function errorJson(err: SecureApiError | Error): { error: { code: string;
 
 /** Parse argv and run; returns the exit code. Errors are rendered once, here: text on stderr, or JSON on stdout with --json. */
 export async function runCli(argv: string[], rawEnv: CommandEnv, renderError: (err: SecureApiError | Error, stderr: CommandEnv['stderr']) => void): Promise<number> {
-  const env = isUtf8Locale(rawEnv.env) ? rawEnv : asciiStreams(rawEnv);
+  const charset = isUtf8Locale(rawEnv.env) ? rawEnv : asciiStreams(rawEnv);
+  const named = withCommandName(charset, rawEnv.env.SECURE_API_COMMAND);
+  // A command that printed its document (status --json, then exit 3) keeps it the only one on stdout.
+  let printed = false;
+  const env = Object.assign(Object.create(named) as CommandEnv, { stdout: mapWrites(named.stdout, (t) => { printed = true; return t; }) });
   let code = 0;
   const program = buildProgram(env, (c) => { code = c; });
   const json = wantsJson(argv);
   const fail = (err: SecureApiError | Error, exitCode: number): number => {
-    if (json) env.stdout.write(`${JSON.stringify(errorJson(err), null, 2)}\n`);
+    if (json && !printed) env.stdout.write(`${JSON.stringify(errorJson(err), null, 2)}\n`);
     else renderError(err, env.stderr);
     return exitCode;
   };

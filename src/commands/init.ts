@@ -21,9 +21,11 @@ import { acquireLock } from '../state/lock.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
 import { STATE_VERSION, newStateId, recordConfig, type StateFile } from '../state/schema.js';
-import { StateStore, readState, stateDir, statePath, writeFileAtomic } from '../state/store.js';
+import { StateStore, readState, stateDir, statePath } from '../state/store.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
+import { planChoices } from '../ui/plan-summary.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
+import { dryRunText, keepAnswers, saveConfig } from './init-answers.js';
 import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 
 export const initOptionsSchema = commonOptionsSchema.extend({
@@ -123,7 +125,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     path = statePath(prepared.dir, config.stack);
     existing = readState(path);
   }
-  if (o.saveConfig) writeFileAtomic(resolve(env.cwd, o.saveConfig), JSON.stringify(config, null, 2) + '\n');
+  const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
 
   if (o.dryRun) {
     const calls = planCalls(plan);
@@ -132,10 +134,10 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
         nodes: plan.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, dependsOn: n.deps, calls: createCalls(n) })), config });
     } else {
       ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region} (dry run: nothing is created, no credentials needed)\n`);
-      ui.out(planTable(plan, ui.c, { calls: true, width: env.stdout.columns }));
-      ui.out(`\n${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first), critical path ${criticalPathDepth(plan)} resources deep.`);
+      ui.out(dryRunText(ui, plan, config, env.stdout.columns));
       for (const note of planNotes(config)) ui.out(note);
     }
+    if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
     return 0;
   }
 
@@ -151,7 +153,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
 
   const endpointUrl = endpointOf(o, env.env);
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
-  const account = await accountOf(clients);
+  const account = await accountOf(clients).catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
   const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags }, ui.reporter);
 
   let changes: ChangePlan | undefined;
@@ -172,10 +174,12 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     }
     changes = decision.changes;
   } else if (!o.yes) {
-    ui.reporter.info([planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
+    ui.reporter.info([planChoices(config, ui.c, env.stderr.columns), '', planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
     const ok = await prompter.confirm({ message: `Create these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
-    if (!ok) throw new Cancelled('Cancelled: nothing was created.');
+    if (!ok) throw new Cancelled(`Cancelled: nothing was created${o.saveConfig ? `; ${o.saveConfig} was not written` : ''}.`);
   }
+  // Written once the run is agreed to (--yes, or the plan confirmed): a declined plan leaves no file behind.
+  if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
 
   const release = acquireLock(path, 'init', (m) => ui.reporter.warn(m));
   try {

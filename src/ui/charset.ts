@@ -23,18 +23,22 @@ export function toAscii(text: string): string {
   return text.replace(/[^\x00-\x7f]/g, (ch) => ASCII[ch] ?? '?');
 }
 
-/** Streams that write ASCII only (the terminal is not UTF-8); isTTY and columns are those of the real ones. */
-export function asciiStreams<S extends Streams>(s: S): S {
-  const wrap = (stream: Streams['stdout']): Streams['stdout'] => new Proxy(stream, {
+/** A stream whose writes pass through `map` first; isTTY, columns and the rest are the real stream's. */
+export function mapWrites<W extends Streams['stdout']>(stream: W, map: (text: string) => string): W {
+  return new Proxy(stream, {
     get(target, prop) {
       if (prop === 'write') {
         return (chunk: unknown, ...rest: unknown[]) => (target.write as (c: unknown, ...r: unknown[]) => boolean)(
-          typeof chunk === 'string' ? toAscii(chunk) : Buffer.isBuffer(chunk) ? toAscii(chunk.toString('utf8')) : chunk, ...rest);
+          typeof chunk === 'string' ? map(chunk) : Buffer.isBuffer(chunk) ? map(chunk.toString('utf8')) : chunk, ...rest);
       }
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+}
+
+/** Streams that write ASCII only (the terminal is not UTF-8). */
+export function asciiStreams<S extends Streams>(s: S): S {
   // A prototype link, not a spread: a spread would run getters (cli.ts's lazy stdin) now.
-  return Object.assign(Object.create(s) as S, { stdout: wrap(s.stdout), stderr: wrap(s.stderr) });
+  return Object.assign(Object.create(s) as S, { stdout: mapWrites(s.stdout, toAscii), stderr: mapWrites(s.stderr, toAscii) });
 }

@@ -57,6 +57,8 @@ for (const C of [APIGatewayClient, CognitoIdentityProviderClient, IAMClient, Lam
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'fake-secret-for-the-fake';
 process.env.AWS_REGION ??= 'us-east-1';
+// The hints the CLI prints ("Next: secure-api verify …") then name this entry, so they work when pasted.
+process.env.SECURE_API_COMMAND ??= 'npx tsx test/support/fake-cli.ts';
 const argv = process.argv.slice(2);
 const serving = argv[0] === 'serve';
 const portFlag = serving ? argv.indexOf('--port') : -1;

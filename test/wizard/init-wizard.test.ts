@@ -55,27 +55,65 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     const r = await runSecureApi(['init', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'shop-api', '--endpoint-type', 'EDGE', '--route', 'GET /items',
       '--sign-in', 'email,username', '--mfa', 'optional', '--email', 'cognito', '--domain-prefix', 'shop-login', '--app-client', 'confidential',
       '--authorizer-name', 'auth', '--identity-header', 'X-Token', '--stage', 'qa', '--stage-description', 'QA', '--no-verify'], { tty: true, prompter });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(prompter.messages()).toEqual([
       'API description', 'User pool name', 'Password policy', 'MFA methods', 'Federated identity providers (none is fine)', 'App client name',
       'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 14 resources in account 123456789012, eu-west-1?',
     ]);
     expect(r.stderr).toContain('✔ API endpoint type Edge-optimized (given)');
-    expect(r.stderr).toContain('Nothing was created.');
+    expect(r.stderr).toContain('Cancelled: nothing was created.');
+    // The plan shows the choices, not only the names.
+    expect(r.stderr).toMatch(/MFA\s+optional \(authenticator app \(TOTP\)\)/);
+    expect(r.stderr).toMatch(/App client\s+confidential/);
+    expect(r.stderr).toMatch(/Endpoint\s+edge-optimized \(EDGE\), stage qa/);
   });
 
-  it('--save-config writes answers that reproduce the run with --yes', async () => {
+  it('--save-config writes answers that reproduce the run with --yes, once the plan is confirmed (and not when declined)', async () => {
     const cwd = tempDir();
-    const prompter = new ScriptedPrompter([['Stack name', 'shop'], ['Resource path', '/orders/{id}'], ['Methods on', ['GET', 'DELETE']], ['Integration', 'mock'],
-      ['Multi-factor', 'OPTIONAL'], ['App client type', 'confidential'], ['Stage name', 'v1'], [/^Create these/, false]]);
-    const r = await runSecureApi(['init', '--save-config', 'shop.json'], { cwd, tty: true, prompter });
-    expect(r.code).toBe(0);
+    const answers = (confirm: boolean): Array<[RegExp | string, boolean | string | string[]]> => [['Stack name', 'shop'], ['Resource path', '/orders/{id}'],
+      ['Methods on', ['GET', 'DELETE']], ['Integration', 'mock'], ['Multi-factor', 'OPTIONAL'], ['App client type', 'confidential'], ['Stage name', 'v1'], [/^Create these/, confirm]];
+    const declined = await runSecureApi(['init', '--save-config', 'shop.json', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter(answers(false)) });
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toContain('Cancelled: nothing was created; shop.json was not written.');
+    expect(existsSync(join(cwd, 'shop.json'))).toBe(false);
+    const prompter = new ScriptedPrompter(answers(true));
+    const r = await runSecureApi(['init', '--save-config', 'shop.json', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
     expect(prompter.unused).toEqual([]);
+    expect(r.stderr).toContain('Configuration saved to shop.json: `secure-api init --config shop.json --yes` reproduces it.');
     const saved = JSON.parse(readFileSync(join(cwd, 'shop.json'), 'utf8')) as Record<string, unknown>;
     expect(saved).toMatchObject({ stack: 'shop', routes: [{ path: '/orders/{id}', methods: ['GET', 'DELETE'], integration: { type: 'mock' } }], stage: { name: 'v1' } });
     const again = await runSecureApi(['init', '--config', 'shop.json', '--yes', '--dry-run', '--json'], { cwd });
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as { config: unknown }).config).toEqual(saved);
+  });
+
+  it('without credentials, the answers are kept: the plan as --dry-run shows it, a config file, and the command that goes on from it', async () => {
+    const cwd = tempDir();
+    fake.inject({ command: 'GetCallerIdentity', error: 'ExpiredTokenException', times: 10 });
+    const prompter = new ScriptedPrompter([['Stack name', 'shop'], ['Multi-factor', 'OPTIONAL']]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(1);
+    expect(prompter.messages().some((m) => /^Create these/.test(m))).toBe(false);
+    expect(r.stderr).toContain('The plan (nothing was created: there are no usable AWS credentials)');
+    expect(r.stderr).toMatch(/cognito-idp:\s*(│\s*)*CreateUserPool/);
+    expect(r.stderr).toMatch(/MFA\s+optional/);
+    expect(r.stderr).toContain('Your answers are kept in secure-api-shop.json.');
+    expect(r.stderr).toContain('Then run: secure-api init --config secure-api-shop.json --yes');
+    const kept = JSON.parse(readFileSync(join(cwd, 'secure-api-shop.json'), 'utf8')) as { stack: string; userPool: { mfa: { mode: string } } };
+    expect(kept).toMatchObject({ stack: 'shop', userPool: { mfa: { mode: 'OPTIONAL' } } });
+    fake.clearInjections();
+    const resumed = await runSecureApi(['init', '--config', 'secure-api-shop.json', '--yes', '--no-verify'], { cwd });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(stateOf(cwd, 'shop').config).toEqual(kept);
+  });
+
+  it('the dry run and --yes use the same default domain prefix', async () => {
+    const cwd = tempDir();
+    const dry = JSON.parse((await runSecureApi(['init', '--dry-run', '--json', '--stack', 'shop'], { cwd })).stdout) as { config: { hostedUi: { domainPrefix: string } } };
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'shop'], { cwd })).code).toBe(0);
+    expect(dry.config.hostedUi.domainPrefix).toMatch(/^shop-[a-z0-9]{6}$/);
+    expect((stateOf(cwd, 'shop').config as { hostedUi: { domainPrefix: string } }).hostedUi.domainPrefix).toBe(dry.config.hostedUi.domainPrefix);
   });
 
   it('a changed stack name gets its own state file', async () => {
@@ -99,7 +137,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect((await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'first', '--domain-prefix', 'shop-login'])).code).toBe(0);
     const prompter = new ScriptedPrompter([['Hosted UI domain prefix', 'shop-login'], ['Hosted UI domain prefix', 'shop-login-2'], [/^Create these/, false]]);
     const r = await runSecureApi(['init'], { tty: true, prompter });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('The domain prefix shop-login is taken');
     expect(r.stderr.replace(/\s+/g, ' ')).toContain('https://shop-login-2.auth.us-east-1.amazoncognito.com is free');
   });
