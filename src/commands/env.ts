@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import { toAwsFailure } from '../aws/errors.js';
-import { partitionOf } from '../aws/region.js';
+import { missingProfile, partitionOf } from '../aws/region.js';
 import { checkHttpUrl, checkRegion, checkStackName } from '../config/validators.js';
 import { Interrupted, UsageError } from '../errors.js';
 import type { Ctx } from '../resources/types.js';
@@ -97,7 +97,14 @@ export function abortableSleep(env: CommandEnv): (ms: number) => Promise<void> {
   };
 }
 
+/** A --profile the AWS config does not define is a usage error, before any call (the SDK says only "Could not resolve credentials"). */
+export function checkProfile(env: CommandEnv, profile: string | undefined): void {
+  const missing = profile === undefined ? undefined : missingProfile(env.env, profile);
+  if (missing) throw new UsageError(missing, `Create it with \`aws configure --profile ${profile}\` (or \`aws configure sso\`), or pass one it has.`, 'NO_PROFILE');
+}
+
 export function makeClients(env: CommandEnv, target: { region: string; profile?: string | undefined; endpointUrl?: string | undefined }, reporter?: Reporter): AwsClients {
+  checkProfile(env, target.profile);
   const sleep = abortableSleep(env);
   let lastNote = 0;
   return createAwsClients(target, {

@@ -26,11 +26,12 @@ import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { planChoices } from '../ui/plan-summary.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
 import { dryRunText, keepAnswers, saveConfig } from './init-answers.js';
-import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { accountOf, checkCommon, checkProfile, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 
 export const initOptionsSchema = commonOptionsSchema.extend({
   config: z.string().optional(),
   route: z.array(z.string()).optional(),
+  publicRoute: z.array(z.string()).optional(),
   appClient: z.string().optional(),
   hostedUi: z.boolean().optional(),
   domainPrefix: z.string().optional(),
@@ -87,9 +88,11 @@ export const suffixFor = (dir: string) => (stack: string): string => derivedSuff
 /** Flags + --config file (+ existing state) → a validated StackConfig and its plan. No AWS call. */
 export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
   checkCommon(o);
+  // Before the wizard's first question, not after its last.
+  checkProfile(env, o.profile);
   const file = o.config ? readConfigFile(o.config, env.cwd) : {};
   let input = overlayFlags(file, {
-    stack: o.stack, region: o.region, routes: o.route, appClient: o.appClient, hostedUi: o.hostedUi, domainPrefix: o.domainPrefix, stage: o.stage,
+    stack: o.stack, region: o.region, routes: o.route, publicRoutes: o.publicRoute, appClient: o.appClient, hostedUi: o.hostedUi, domainPrefix: o.domainPrefix, stage: o.stage,
   }, o.flagConfig);
   const stack = typeof input.stack === 'string' ? input.stack : 'secure-api';
   const stackErr = checkStackName(stack);

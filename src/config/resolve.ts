@@ -3,14 +3,20 @@ import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { checkCognitoRules, withRefreshTokenFlow } from './cognito-rules.js';
 import { StackConfigSchema, type StackConfig } from './schema.js';
+import { closestKey } from './did-you-mean.js';
 import { checkDomainPrefix } from './validators.js';
 
 /** Render zod issues as one message per problem, naming the field as a config-file path. */
-export function formatIssues(issues: z.core.$ZodIssue[], source: string): string {
+export function formatIssues(issues: z.core.$ZodIssue[], source: string, schema: z.ZodType = StackConfigSchema): string {
   const lines = issues.map((i) => {
     const where = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
     let msg = i.message;
-    if (i.code === 'unrecognized_keys') msg = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (i.code === 'unrecognized_keys') {
+      msg = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => {
+        const near = closestKey(schema, i.path, k);
+        return `"${k}"${near ? ` (did you mean "${near}"?)` : ''}`;
+      }).join(', ')}`;
+    }
     if (i.code === 'invalid_value' && 'values' in i) msg = `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`;
     return `  ${where}: ${msg}`;
   });

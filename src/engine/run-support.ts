@@ -12,7 +12,8 @@ export const destroyAgainHint = (stack: string) => `Run \`secure-api destroy --s
  */
 export function interruption(err: unknown, what: string, hint: string): Interrupted {
   const also = err instanceof Interrupted ? '' : ` (a call in flight failed meanwhile: ${err instanceof Error ? err.message : String(err)})`;
-  return new Interrupted(`Interrupted: ${what}; the state is saved.${also}`, hint);
+  // The hint says the state is saved: the message does not say it again.
+  return new Interrupted(`Interrupted: ${what}.${also}`, hint);
 }
 
 /**

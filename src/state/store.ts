@@ -89,7 +89,7 @@ export function readState(path: string): StateFile | undefined {
       version > STATE_VERSION ? 'It was written by a newer secure-api: upgrade secure-api.' : 'It was written by a secure-api too old to migrate from.', 'BAD_STATE');
   }
   const parsed = StateFileSchema.safeParse(json);
-  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, `the state file ${path}`), 'It was left untouched.', 'BAD_STATE');
+  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, `the state file ${path}`, StateFileSchema), 'It was left untouched.', 'BAD_STATE');
   return parsed.data;
 }
 

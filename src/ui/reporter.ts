@@ -82,7 +82,7 @@ export class Reporter {
       case 'node-done': {
         this.inFlight.delete(e.id);
         const id = mainId(e.out);
-        this.line(`${c.green('✓')} ${VERB_DONE[e.verb]} ${e.kind} ${c.bold(e.label)}${id && id !== e.label ? c.dim(` ${id}`) : ''} ${c.dim(`(${(e.ms / 1000).toFixed(1)}s, at ${this.elapsed()})`)}`);
+        this.line(`${c.green('✓')} ${VERB_DONE[e.verb]} ${e.kind} ${c.bold(e.label)}${id && !e.label.includes(id) ? c.dim(` ${id}`) : ''} ${c.dim(`(${(e.ms / 1000).toFixed(1)}s, at ${this.elapsed()})`)}`);
         this.refresh();
         break;
       }

@@ -92,6 +92,17 @@ async function askEmail(s: WizardSession): Promise<void> {
   s.draft.set('userPool.email', { type: 'SES', sourceArn, from: sender ? `${sender} <${from}>` : from, ...(configurationSet ? { configurationSet } : {}) });
 }
 
+/** Who may create an account, and how a forgotten password is recovered. */
+async function askSignUp(s: WizardSession): Promise<void> {
+  await s.askConfirm('userPool.selfSignUp', 'Let anyone sign up on their own (self-registration)?', false);
+  const ids = (s.draft.get('userPool.signInIdentifiers') as string[] | undefined) ?? ['email'];
+  await s.askSelect('userPool.accountRecovery', 'Account recovery (forgotten password)', [
+    { name: 'By verified email', value: 'verified_email' },
+    ...(ids.includes('phone') ? [{ name: 'By verified phone (SMS)', value: 'verified_phone_number' }] : []),
+    { name: 'An administrator only', value: 'admin_only', description: 'No self-service recovery' },
+  ], 'verified_email');
+}
+
 /** Step 3 of 6 · Cognito user pool: the console's create-user-pool pages, in order. */
 export async function stepUserPool(s: WizardSession, secured: boolean): Promise<void> {
   s.heading(3, 'Cognito user pool', 'Sign-in options, password policy and MFA, message delivery, federated identity providers, '
@@ -111,6 +122,7 @@ export async function stepUserPool(s: WizardSession, secured: boolean): Promise<
   await askPasswordPolicy(s);
   await askMfa(s);
   await askEmail(s);
+  await askSignUp(s);
   await askIdentityProviders(s);
   await askHostedUi(s);
   await askAppClient(s);

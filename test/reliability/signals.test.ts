@@ -48,7 +48,7 @@ describe('SIGINT / SIGTERM', () => {
     figures.runs++;
     expect(exit.code, exit.stderr).toBe(130);
     expect(exit.stderr).toMatch(/SIGINT: .*calls in flight finish/);
-    expect(exit.stderr).toMatch(/Interrupted: no new resources were started; the state is saved/);
+    expect(exit.stderr).toMatch(/Interrupted: no new resources were started\.[^\n]*\nThe state is saved\./);
     expect(exit.stderr).toContain('Re-run the same `secure-api init` to resume');
     expect(exit.stderr).toContain(`\`secure-api destroy --stack ${STACK}\``);
     const sc = adopt(cwd);

@@ -57,7 +57,8 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
       '--authorizer-name', 'auth', '--identity-header', 'X-Token', '--stage', 'qa', '--stage-description', 'QA', '--no-verify'], { tty: true, prompter });
     expect(r.code).toBe(1);
     expect(prompter.messages()).toEqual([
-      'API description', 'User pool name', 'Password policy', 'MFA methods', 'Federated identity providers (none is fine)', 'App client name',
+      'API description', 'User pool name', 'Password policy', 'MFA methods', 'Let anyone sign up on their own (self-registration)?', 'Account recovery (forgotten password)',
+      'Federated identity providers (none is fine)', 'Callback URLs after sign-in (comma-separated)', 'Sign-out URLs (comma-separated)', 'App client name',
       'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 14 resources in account 123456789012, eu-west-1?',
     ]);
     expect(r.stderr).toContain('✔ API endpoint type Edge-optimized (given)');
@@ -171,9 +172,9 @@ describe('secure-api init without a terminal', () => {
   it('refuses with exit 2, naming each missing flag, before any AWS call and without a stack trace', async () => {
     const r = await runSecureApi(['init']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^Error: secure-api init has no terminal to ask on, and 22 answers are missing:/);
+    expect(r.stderr).toMatch(/^Error: secure-api init has no terminal to ask on, and 26 answers are missing:/);
     for (const flag of ['--stack <name>', '--region <region>', '--api-name <name>', '--route <"METHODS /path">', '--mfa <mode>', '--email <cognito|ses>',
-      '--domain-prefix <prefix>', '--app-client <type>', '--authorizer-name <name>', '--stage <name>', '--verify / --no-verify', 'userPool.identityProviders']) {
+      '--domain-prefix <prefix>', '--self-sign-up / --no-self-sign-up', '--account-recovery <how>', '--callback-url <url>', '--logout-url <url>', '--app-client <type>', '--authorizer-name <name>', '--stage <name>', '--verify / --no-verify', 'userPool.identityProviders']) {
       expect(r.stderr).toContain(`\n  ${flag}`);
     }
     expect(r.stderr).toContain('--yes alone takes every default shown');
@@ -185,9 +186,9 @@ describe('secure-api init without a terminal', () => {
     const r = await runSecureApi(['init', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'a', '--api-description', 'd', '--endpoint-type', 'REGIONAL',
       '--route', 'GET /a', '--no-hosted-ui', '--user-pool-name', 'u', '--sign-in', 'email', '--password-min-length', '8', '--mfa', 'off', '--email', 'cognito',
       '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization', '--authorizer-scopes', '',
-      '--stage', 'dev', '--stage-description', '', '--verify'], {});
+      '--stage', 'dev', '--stage-description', '', '--verify', '--no-self-sign-up', '--account-recovery', 'email'], {});
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('and 1 answer is missing:\n  routes[].public');
+    expect(r.stderr).toContain('and 1 answer is missing:\n  --public-route <"METHODS /path">');
   });
 
   it('with every answer given, still refuses the confirmation without --yes', async () => {
@@ -196,7 +197,8 @@ describe('secure-api init without a terminal', () => {
     const r = await runSecureApi(['init', '--config', 'all.json', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'a', '--api-description', 'd',
       '--endpoint-type', 'REGIONAL', '--user-pool-name', 'u', '--sign-in', 'email', '--password-min-length', '8', '--mfa', 'off', '--email', 'cognito',
       '--domain-prefix', 'shop-login', '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization',
-      '--authorizer-scopes', '', '--stage', 'dev', '--stage-description', '', '--verify'], { cwd });
+      '--authorizer-scopes', '', '--stage', 'dev', '--stage-description', '', '--verify', '--self-sign-up', '--account-recovery', 'admin',
+      '--callback-url', 'http://localhost:8765/callback', '--logout-url', 'http://localhost:8765/'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('needs an answer to "Create these resources?", but there is no terminal to ask on');
     expect(r.stderr).toContain('Pass --yes');
