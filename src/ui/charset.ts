@@ -25,14 +25,23 @@ export function toAscii(text: string): string {
 
 /** A stream whose writes pass through `map` first; isTTY, columns and the rest are the real stream's. */
 export function mapWrites<W extends Streams['stdout']>(stream: W, map: (text: string) => string): W {
+  const mapped = (chunk: unknown, ...rest: unknown[]) => (stream.write as (c: unknown, ...r: unknown[]) => boolean)(
+    typeof chunk === 'string' ? map(chunk) : Buffer.isBuffer(chunk) ? map(chunk.toString('utf8')) : chunk, ...rest);
+  // ora hooks `write` by assigning it: the hook is kept here, in front of `mapped`, not put on the real stream
+  // (where it would call back into `mapped`, which calls the real stream's write: itself).
+  let assigned: unknown;
   return new Proxy(stream, {
     get(target, prop) {
-      if (prop === 'write') {
-        return (chunk: unknown, ...rest: unknown[]) => (target.write as (c: unknown, ...r: unknown[]) => boolean)(
-          typeof chunk === 'string' ? map(chunk) : Buffer.isBuffer(chunk) ? map(chunk.toString('utf8')) : chunk, ...rest);
-      }
+      if (prop === 'write') return assigned ?? mapped;
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+    set(target, prop, value: unknown) {
+      if (prop === 'write') {
+        assigned = value === mapped ? undefined : value;
+        return true;
+      }
+      return Reflect.set(target, prop, value, target);
     },
   });
 }
