@@ -26,7 +26,7 @@ describe('charset', () => {
     const s = mapWrites(sink, (t) => t.toUpperCase());
     const original = s.write;
     const seen: string[] = [];
-    s.write = ((chunk: string) => { seen.push(chunk); return original.call(s, chunk); }) as typeof s.write;
+    s.write = ((chunk: string) => { seen.push(chunk); return (original as (c: string) => boolean)(chunk); }) as typeof s.write;
     s.write('spinner\n');
     s.write = original;
     s.write('after\n');

@@ -41,9 +41,13 @@ export function planChoices(config: StackConfig, c: ChalkInstance, width = 80): 
   const recovery = { verified_email: 'by verified email', verified_phone_number: 'by verified phone', admin_only: 'by an administrator only' }[config.userPool.accountRecovery];
   const idps = config.userPool.identityProviders.map((i) => i.name ?? i.type);
   const auth = config.authorizer.scopes.length ? `access token with scope ${config.authorizer.scopes.join(' ')}` : 'id token';
-  const rows: Array<[string, string]> = [
+  const routeRows = [
     ['Endpoint', `${config.api.endpointType === 'EDGE' ? 'edge-optimized' : 'regional'} (${config.api.endpointType}), stage ${config.stage.name}`],
     ...config.routes.map((r): [string, string] => ['Route', `${r.methods.join(',')} ${r.path}: ${r.public ? c.yellow('public, no token') : `secured (${auth})`}, answered by ${integrationText(r.integration)}`]),
+  ] satisfies Array<[string, string]>;
+  // Every route public: no user pool is made, so none of its choices apply.
+  const rows: Array<[string, string]> = config.routes.every((r) => r.public) ? [...routeRows, ['User pool', 'none (every route is public)']] : [
+    ...routeRows,
     ['Sign-in', config.userPool.signInIdentifiers.join(', ')],
     ['Passwords', `at least ${p.minLength} characters${rules.length ? `, with ${rules.join(', ')}` : ''}`],
     ['MFA', mfaText],

@@ -59,14 +59,15 @@ export function table(head: string[], rows: string[][], c: ChalkInstance, width?
 /** The plan as people read it: what will be created, and what must exist first. */
 export function planTable(plan: Plan, c: ChalkInstance, opts: { calls?: boolean; width?: number } = {}): string {
   const labelOf = new Map(plan.nodes.map((n) => [n.id, `${n.kind} ${n.label}`]));
+  const deps = (n: Plan['nodes'][number]) => (n.deps.length > 4 ? `${n.deps.length} resources`
+    : n.deps.map((d) => labelOf.get(d)?.split(' ').slice(1).join(' ') ?? d).join(', '));
   const head = ['resource', 'name', 'depends on', ...(opts.calls ? ['AWS calls'] : [])];
-  const rows = plan.nodes.map((n) => [
-    n.kind,
-    n.label,
-    n.deps.length > 4 ? `${n.deps.length} resources` : n.deps.map((d) => labelOf.get(d)?.split(' ').slice(1).join(' ') ?? d).join(', '),
-    ...(opts.calls ? [createCalls(n).join('\n')] : []),
-  ]);
-  return table(head, rows, c, opts.width);
+  const rows = plan.nodes.map((n) => [n.kind, n.label, deps(n), ...(opts.calls ? [createCalls(n).join('\n')] : [])]);
+  const full = table(head, rows, c);
+  if (!opts.calls || !opts.width || Math.max(...full.split('\n').map(visible)) <= opts.width) return opts.width ? table(head, rows, c, opts.width) : full;
+  // Too narrow for four columns: the AWS call names keep a column of their own (whole), the rest shares one.
+  const compact = plan.nodes.map((n) => [`${n.kind} ${n.label}${n.deps.length ? `\n${c.dim(`after ${deps(n)}`)}` : ''}`, createCalls(n).join('\n')]);
+  return table(['resource', 'AWS calls'], compact, c, opts.width);
 }
 
 /** What to call and what to do next, after init and in status. */
