@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { Cancelled } from '../errors.js';
 import type { StateFile } from '../state/schema.js';
 import type { Prompter } from '../ui/prompter.js';
+import { hang } from '../ui/plan-summary.js';
 import { table } from '../ui/tables.js';
 import type { Ui } from './env.js';
 
@@ -34,9 +35,10 @@ export async function confirmDestroy(o: { prompter: Prompter; ui: Ui; state: Sta
     ui.reporter.info(table(['resource', 'name', 'id'], nodes.map((r) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, o.columns));
     const pool = state.nodes.pool;
     if (pool && pool.owned !== 'adopted') {
-      const who = users === undefined ? 'every user of the pool (the count could not be read)'
-        : users === 0 ? 'the pool, which has no users' : `the pool's ${users} user${users === 1 ? '' : 's'} (DescribeUserPool's estimate), with their passwords and MFA devices`;
-      ui.reporter.info(ui.c.red(`Deleting the user pool ${pool.label} also deletes ${who}. This cannot be undone.`));
+      const text = users === 0 ? `The user pool ${pool.label} goes too; it has no users (DescribeUserPool's estimate).`
+        : `Deleting the user pool ${pool.label} also deletes ${users === undefined ? 'every user in it (the count could not be read)'
+          : `its ${users} user${users === 1 ? '' : 's'} (DescribeUserPool's estimate), with their passwords and MFA devices`}. This cannot be undone.`;
+      ui.reporter.info(ui.c.red(hang(text, (o.columns ?? 80) - 1)));
     }
   }
   if (users !== 0 && state.nodes.pool && state.nodes.pool.owned !== 'adopted') {

@@ -19,7 +19,7 @@ export function dryRunText(ui: Ui, plan: Plan, config: StackConfig, width: numbe
     '',
     planTable(plan, ui.c, { calls: true, width }),
     '',
-    `${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first), critical path ${criticalPathDepth(plan)} resources deep.`,
+    `${plan.nodes.length} resources, ${calls.length} AWS calls (sts:GetCallerIdentity first);\ncritical path ${criticalPathDepth(plan)} resources deep.`,
   ].join('\n');
 }
 

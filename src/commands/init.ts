@@ -136,7 +136,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       ui.json({ stack: config.stack, region: config.region, dryRun: true, criticalPathDepth: criticalPathDepth(plan), callCount: calls.length,
         nodes: plan.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, dependsOn: n.deps, calls: createCalls(n) })), config });
     } else {
-      ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region} (dry run: nothing is created, no credentials needed)\n`);
+      ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region}\n${ui.c.dim('Dry run: nothing is created, no credentials needed.')}\n`);
       ui.out(dryRunText(ui, plan, config, env.stdout.columns));
       for (const note of planNotes(config)) ui.out(note);
     }

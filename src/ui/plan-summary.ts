@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { StackConfig } from '../config/schema.js';
 
 /** Wrap at spaces to `width`, continuation lines indented (a colour code counts as no width). */
-function hang(text: string, width: number, indent: string): string {
+export function hang(text: string, width: number, indent = ''): string {
   const lines: string[] = [];
   let line = '';
   const len = (x: string) => x.replace(/\x1b\[[0-9;]*m/g, '').length;

@@ -25,7 +25,7 @@ describe('destroy confirmation', () => {
     const wrong = new ScriptedPrompter([[/^Type the stack name \(shop\)/, 'yes']], 'fail');
     const r = await runSecureApi(['destroy', '--stack', 'shop'], { cwd, tty: true, prompter: wrong });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("Deleting the user pool shop-users also deletes the pool's 2 users");
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain("Deleting the user pool shop-users also deletes its 2 users (DescribeUserPool's estimate)");
     expect(r.stderr).toMatch(/these 15 resources will be deleted/);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Cancelled: "yes" is not shop; nothing was deleted.');
     expect(fake.resources().length).toBeGreaterThan(0);
@@ -40,7 +40,7 @@ describe('destroy confirmation', () => {
     const no = new ScriptedPrompter([[/^Delete these 15 resources of stack shop\?/, false]], 'fail');
     const r = await runSecureApi(['destroy', '--stack', 'shop'], { cwd, tty: true, prompter: no });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the pool, which has no users');
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain("The user pool shop-users goes too; it has no users");
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Cancelled: nothing was deleted.');
     expect(fake.resources().length).toBeGreaterThan(0);
   });
