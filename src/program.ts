@@ -221,7 +221,7 @@ function usageFromCommander(err: Commander.CommanderError, argv: string[], progr
   return new UsageError(message.charAt(0).toLowerCase() + message.slice(1), `Run \`secure-api ${cmd ? `${cmd}${sub} ` : ''}--help\` for usage.`, 'USAGE');
 }
 
-const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|export|policy)\b)/g;
+const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|export|policy)\b|--help)/g;
 
 /**
  * SECURE_API_COMMAND: how this CLI is run when it is not `secure-api` on PATH (test/support/fake-cli.ts sets it to its

@@ -94,6 +94,17 @@ describe('CLI conventions', () => {
     expect(r.stdout).not.toContain('aws ');
   });
 
+  it('SECURE_API_COMMAND: the hints name the way the CLI is run (fake-cli sets it to its own entry)', async () => {
+    const env = { SECURE_API_COMMAND: 'npx tsx test/support/fake-cli.ts' };
+    const r = await runSecureApi(['init', '--yes', '--no-verify'], { env });
+    expect(r.stdout).toContain('  npx tsx test/support/fake-cli.ts verify --stack secure-api');
+    expect(r.stdout).not.toMatch(/^\s+secure-api (token|verify|status|destroy)/m);
+    // Tags and names that merely contain the word are left alone.
+    expect(r.stdout).toContain('Function     secure-api-fn');
+    const bad = await runSecureApi(['frob'], { env });
+    expect(bad.stderr).toContain('Run `npx tsx test/support/fake-cli.ts --help` for usage.');
+  });
+
   it('the help names AWS_DEFAULT_REGION and the global options', async () => {
     const r = await runSecureApi(['--help']);
     expect(r.stdout).toContain('AWS_DEFAULT_REGION');
