@@ -29,7 +29,9 @@ function common(cmd: Command): Command {
     .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region, then us-east-1)')
     .option('--profile <profile>', 'AWS profile from ~/.aws/config (default: AWS_PROFILE)')
     .option('--endpoint-url <url>', 'send every AWS call to this AWS-compatible endpoint (LocalStack…); AWS_ENDPOINT_URL works too')
-    .option('--state-dir <dir>', 'where state files live (default: .secure-api)'));
+    .option('--state-dir <dir>', 'where state files live (default: .secure-api)')
+    .option('--state <url>', 'keep the state in S3, shared and locked: s3://BUCKET/PREFIX (or SECURE_API_STATE)')
+    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked)'));
 }
 
 /** The command's options merged with those given before its name (its own win), and the env they ask for. */

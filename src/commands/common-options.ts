@@ -7,6 +7,8 @@ export const commonOptionsSchema = z.object({
   profile: z.string().optional(),
   endpointUrl: z.string().optional(),
   stateDir: z.string().optional(),
+  state: z.string().optional(),
+  createBucket: z.boolean().optional(),
   json: z.boolean().optional(),
   /** --no-color (commander's `color: false`); --verbose, --debug: read by program.ts into the CommandEnv. */
   color: z.boolean().optional(),

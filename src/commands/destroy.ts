@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { destroy } from '../engine/engine.js';
-import { acquireLock } from '../state/lock.js';
-import { readState, removeState, stateDir, statePath, StateStore } from '../state/store.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 import { confirmDestroy, poolUserCount } from './destroy-confirm.js';
 import { loadStack } from './stack-state.js';
+import { openBackend } from './state-backend.js';
 
 export const destroyOptionsSchema = commonOptionsSchema.extend({
   yes: z.boolean().optional(),
@@ -22,13 +21,14 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   }
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  if (o.stack && !readState(statePath(stateDir(o.stateDir, env.cwd), o.stack))) {
+  const backend = await openBackend(o, env, (m) => ui.reporter.warn(m));
+  if (o.stack && !await backend.read(o.stack)) {
     // Idempotent: a stack already destroyed (or never made) leaves nothing to do.
     if (ui.mode === 'json') ui.json({ stack: o.stack, destroyed: 0, remaining: 0 });
-    else ui.out(`No stack ${o.stack} in ${stateDir(o.stateDir, env.cwd)}: nothing to destroy.`);
+    else ui.out(`No stack ${o.stack} in ${backend.location}: nothing to destroy.`);
     return 0;
   }
-  const { stack, path, state } = loadStack(o, env);
+  const { stack, path, state } = await loadStack(o, env, backend);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   const region = o.region ?? state.region;
   const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
@@ -40,11 +40,11 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   }
   // Elapsed times count from here, not from when the question was asked.
   ui.reporter.restartClock();
-  const release = acquireLock(path, 'destroy', (m) => ui.reporter.warn(m));
+  const session = await backend.open(stack, 'destroy');
   try {
-    const current = readState(path) ?? state;
+    const current = session.state ?? state;
     const account = Object.keys(current.nodes).length ? await accountOf(clients) : current.account;
-    const store = new StateStore(path, current, () => new Date(env.now()));
+    const store = session.writer(current, () => new Date(env.now()));
     const ctx = makeCtx(env, clients, { region, account, stack, tags: {} }, ui.reporter);
     const count = Object.keys(current.nodes).length;
     try {
@@ -52,11 +52,11 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     } finally {
       ui.reporter.stop();
     }
-    removeState(path);
+    await session.remove();
     if (ui.mode === 'json') ui.json({ stack, region, destroyed: count, stateFile: path, remaining: 0 });
     else ui.out(`Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
     return 0;
   } finally {
-    release();
+    await session.end();
   }
 }

@@ -33,6 +33,10 @@ export interface CommonOptions {
   profile?: string | undefined;
   endpointUrl?: string | undefined;
   stateDir?: string | undefined;
+  /** s3://BUCKET/PREFIX (or a directory): where the state lives; wins over --state-dir. */
+  state?: string | undefined;
+  /** With an s3:// state: make the bucket when it is missing. */
+  createBucket?: boolean | undefined;
   json?: boolean | undefined;
 }
 

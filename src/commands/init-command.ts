@@ -76,7 +76,7 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
 
 /** No terminal and no --yes: refuse before any AWS call, naming each answer flags and --config left open. */
 async function refuseWithoutTerminal(o: InitOptions, env: CommandEnv): Promise<void> {
-  const { input, config } = prepareInit(o, env);
+  const { input, config } = await prepareInit(o, env);
   const { missingAnswers, missingAnswersText } = await import('../wizard/questions.js');
   const missing = missingAnswers(input, config, { verify: o.verify });
   if (!missing.length) return;

@@ -17,16 +17,16 @@ import type { ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { Plan } from '../plan/specs.js';
 import { checkAllowReplace, decideChanges, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
-import { acquireLock } from '../state/lock.js';
+import type { StateBackend } from '../state/backend.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
 import { STATE_VERSION, newStateId, recordConfig, type StateFile } from '../state/schema.js';
-import { StateStore, readState, stateDir, statePath } from '../state/store.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { planChoices } from '../ui/plan-summary.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
 import { dryRunText, keepAnswers, saveConfig } from './init-answers.js';
 import { accountOf, checkCommon, checkProfile, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { openBackend, stateLocation } from './state-backend.js';
 
 export const initOptionsSchema = commonOptionsSchema.extend({
   config: z.string().optional(),
@@ -75,6 +75,8 @@ export interface InitInputs {
   existing: StateFile | undefined;
   dir: string;
   path: string;
+  /** Where the state lives (local directory or S3). */
+  backend: StateBackend;
   /** Validate and complete another input the same way (the wizard's answers end here). */
   resolve: (input: StackConfigInput) => StackConfig;
 }
@@ -86,20 +88,26 @@ export type AskForConfig = (known: StackConfigInput, prompter: Prompter, help: {
 export const suffixFor = (dir: string) => (stack: string): string => derivedSuffix(stack, `${hostname()}\0${dir}`);
 
 /** Flags + --config file (+ existing state) → a validated StackConfig and its plan. No AWS call. */
-export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
+export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<InitInputs> {
   checkCommon(o);
   // Before the wizard's first question, not after its last.
   checkProfile(env, o.profile);
   const file = o.config ? readConfigFile(o.config, env.cwd) : {};
-  let input = overlayFlags(file, {
+  // "state" says where the state lives, not what to build: it is not part of the stack's configuration.
+  const { state: fileState, ...stackFile } = file;
+  if (fileState !== undefined && typeof fileState !== 'string') throw new UsageError(`--config ${o.config}: "state" must be a string such as "s3://BUCKET/PREFIX"`);
+  let input = overlayFlags(stackFile, {
     stack: o.stack, region: o.region, routes: o.route, publicRoutes: o.publicRoute, appClient: o.appClient, hostedUi: o.hostedUi, domainPrefix: o.domainPrefix, stage: o.stage,
   }, o.flagConfig);
   const stack = typeof input.stack === 'string' ? input.stack : 'secure-api';
   const stackErr = checkStackName(stack);
   if (stackErr) throw new UsageError(o.stack !== undefined ? `--stack: ${stackErr}` : stackErr);
-  const dir = stateDir(o.stateDir, env.cwd);
-  const path = statePath(dir, stack);
-  const existing = readState(path);
+  const location = stateLocation(o, env, fileState);
+  const backend = await openBackend(o, env, undefined, location);
+  const dir = backend.location;
+  const path = backend.where(stack);
+  // A dry run needs no credentials: an S3 state is not read for it.
+  const existing = o.dryRun && backend.kind === 's3' ? undefined : await backend.read(stack);
   // An existing stack: the recorded configuration is the base; flags and --config change only what they name.
   const given = input;
   if (existing) input = mergeConfig(existing.config, input) as StackConfigInput;
@@ -112,11 +120,11 @@ export function prepareInit(o: InitOptions, env: CommandEnv): InitInputs {
     suffix: suffixFor(dir),
   });
   const config = resolve(input);
-  return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, resolve };
+  return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, backend, resolve };
 }
 
 export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfig): Promise<number> {
-  const prepared = prepareInit(o, env);
+  const prepared = await prepareInit(o, env);
   let { config, plan, existing, path } = prepared;
   const ui = await makeUi(env, o.json);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
@@ -125,8 +133,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     config = prepared.resolve(await ask(prepared.given, prompter, { resolve: prepared.resolve, defaultRegion: config.region }));
     plan = buildPlan(config, partitionOf(config.region));
     // The wizard may have changed the stack name (or picked a recorded stack): its state is the one that counts.
-    path = statePath(prepared.dir, config.stack);
-    existing = readState(path);
+    path = prepared.backend.where(config.stack);
+    existing = await prepared.backend.read(config.stack);
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
 
@@ -184,10 +192,10 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   // Written once the run is agreed to (--yes, or the plan confirmed): a declined plan leaves no file behind.
   if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
 
-  const release = acquireLock(path, 'init', (m) => ui.reporter.warn(m));
+  const session = await prepared.backend.open(config.stack, 'init');
   try {
     // Re-read under the lock: another run may have written it since.
-    const current = readState(path) ?? existing;
+    const current = session.state ?? existing;
     const now = new Date(env.now()).toISOString();
     const state: StateFile = current ?? {
       version: STATE_VERSION, stateId: newStateId(), stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
@@ -197,8 +205,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     // The configuration being applied is recorded first (the one it replaces goes to the history): a run that
     // stops is resumed by a plain `init`, which takes the recorded configuration as its base.
     recordConfig(state, config as unknown as Record<string, unknown>, now);
-    const store = new StateStore(path, state, () => new Date(env.now()));
-    store.save();
+    const store = session.writer(state, () => new Date(env.now()));
+    await store.save();
     ui.reporter.restartClock();
     ui.reporter.info(`${current ? (current.complete ? 'Changing' : 'Resuming') : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
     // Another run may have written the state since the plan was read: plan again from what it says now.
@@ -209,7 +217,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       ui.reporter.stop();
     }
     state.complete = true;
-    store.save();
+    await store.save();
     const outputs = stackOutputs(state, path);
     // With the proof to follow, the Next block waits until after its table.
     const proving = o.verify !== false && Boolean(state.nodes.pool);
@@ -233,6 +241,6 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     }
     return verifyExit(result, ui.mode);
   } finally {
-    release();
+    await session.end();
   }
 }

@@ -19,7 +19,7 @@ export async function runPlanCommand(opts: Record<string, unknown>, env: Command
     hostedUi: opts.hostedUi === false ? false : undefined,
     ...(Object.keys(flagConfig).length ? { flagConfig } : {}),
   });
-  const { config, plan, existing, path } = prepareInit(o, env);
+  const { config, plan, existing, path } = await prepareInit(o, env);
   if (!existing) {
     throw new UsageError(`no stack "${config.stack}" recorded (${path})`, 'Run `secure-api init` to create it; `secure-api init --dry-run` shows what it would create.', 'NO_STACK');
   }

@@ -71,7 +71,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
 
   const fail = async (err: unknown, id: string, kind: NodeRecord['kind'], label: string, verb: Verb, what: string): Promise<never> => {
     stop();
-    store.save();
+    await store.save();
     const failure = signal?.aborted
       ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
       : toAwsFailure(err, what, resumeHint(ctx.stack));
@@ -95,13 +95,13 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
       if (!out) {
         if (existing?.status !== 'creating') {
           nodes[n.id] = record(n, 'creating', {});
-          store.save();
+          await store.save();
         }
         emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb: 'create' });
         out = await h.create(ctx, n.spec, outputsOf(nodes));
       }
       nodes[n.id] = record(n, 'created', out);
-      store.save();
+      await store.save();
       emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
       stop();
@@ -129,12 +129,12 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     r.status = 'updating';
     r.pending = n.spec;
     r.updatedAt = stamp();
-    store.save();
+    await store.save();
     emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb: 'update' });
     try {
       const out = await h.update(ctx, n.spec, r.out, outputsOf(nodes), c.fields);
       nodes[n.id] = record(n, 'created', out, r);
-      store.save();
+      await store.save();
       emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb: 'update', out, ms: ctx.now() - started });
     } catch (err) {
       // Stays `updating` with its pending spec: the next init sends the update again.
@@ -151,7 +151,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     if (parentGoes && nodes[r.parent!]?.kind !== 'rest-api') {
       // Removed by AWS with its parent (a pool's clients and providers), which is deleted after this step.
       delete nodes[id];
-      store.save();
+      await store.save();
       emit({ type: 'node-skip', id, kind: r.kind, label: r.label, reason: `removed with ${r.parent!}` });
       return;
     }
@@ -161,10 +161,10 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
       if (r.status === 'creating' && Object.keys(out).length === 0) out = await h.find(ctx, r.spec, outputsOf(nodes));
       r.status = 'deleting';
       r.updatedAt = stamp();
-      store.save();
+      await store.save();
       if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes));
       delete nodes[id];
-      store.save();
+      await store.save();
       emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb: 'delete', out: out ?? {}, ms: ctx.now() - started });
     } catch (err) {
       await fail(err, id, r.kind, r.label, 'delete', `deleting ${r.kind} ${r.label}`);

@@ -8,13 +8,13 @@ import { handlerFor } from '../resources/registry.js';
 import { readCache, type Ctx, type Observed, type Out, type Outputs, type ResourceHandler } from '../resources/types.js';
 import { destroyAgainHint, interruption, outputsOf, windDown } from './run-support.js';
 import type { NodeRecord } from '../state/schema.js';
-import type { StateStore } from '../state/store.js';
+import type { StateWriter } from '../state/backend.js';
 import type { EventSink } from './events.js';
 import { runGraph } from './scheduler.js';
 
 export interface EngineDeps {
   ctx: Ctx;
-  store: StateStore;
+  store: StateWriter;
   emit: EventSink;
   signal?: AbortSignal | undefined;
 }
@@ -99,7 +99,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
         out = await h.find(ctx, r.spec, outputsOf(nodes));
       }
       r.status = 'deleting';
-      store.save();
+      await store.save();
       if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes));
       const children = ids.filter((c) => rootOf.get(c) === id && nodes[c]);
       for (const c of children) {
@@ -108,11 +108,11 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
         emit({ type: 'node-skip', id: c, kind: cr.kind, label: cr.label, reason: `removed with ${r.label}` });
       }
       delete nodes[id];
-      store.save();
+      await store.save();
       emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb: 'delete', out: out ?? {}, ms: ctx.now() - started });
     } catch (err) {
       stop();
-      store.save();
+      await store.save();
       const failure = signal?.aborted
         ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
         : toAwsFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
@@ -129,7 +129,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
 export interface NodeStatus { id: string; kind: NodeRecord['kind']; label: string; status: NodeRecord['status']; out: Out; observed: Observed | { state: 'error'; message: string } }
 
 /** Read every node of the state from AWS, all at once (the clients bound calls per service). */
-export async function readAll({ ctx: runCtx, store }: { ctx: Ctx; store: Pick<StateStore, 'state'>; signal?: AbortSignal | undefined }): Promise<NodeStatus[]> {
+export async function readAll({ ctx: runCtx, store }: { ctx: Ctx; store: Pick<StateWriter, 'state'>; signal?: AbortSignal | undefined }): Promise<NodeStatus[]> {
   const nodes = store.state.nodes;
   const deps = outputsOf(nodes);
   // One read of each shared thing (the API's tree, its gateway responses) for the whole run.
