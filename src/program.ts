@@ -204,6 +204,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--region <region>', 'scope the ARNs to this region (default: every region)')
     .option('--account <id>', 'scope the ARNs to this 12-digit account (default: every account)')
     .option('--json', 'the policy, and which call needs which action for which command')
+    .option('--state <url>', 'add the S3 statements of a shared state at s3://BUCKET/PREFIX (exactly its state and lock keys)')
+    .option('--create-bucket', 'with --state: also what --create-bucket needs to make the bucket')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runPolicy, policyOptionsSchema } = await import('./commands/policy.js');
