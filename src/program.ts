@@ -127,6 +127,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .description('what exists, live; what drifted; the URLs to use')
     .option('--offline', 'show the state file only, with no AWS call')
     .option('--orphans', 'list what AWS holds tagged secure-api:stack=NAME, and whether the state file records it (exit 3 if not)')
+    .option('--junit <file>', 'also write every check as a JUnit test case to FILE (CI shows which route lost its authorizer)')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runStatus, statusOptionsSchema } = await import('./commands/status.js');
@@ -197,6 +198,32 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       const r = resolved(env, cmd);
       const { runExport, exportOptionsSchema } = await import('./commands/export.js');
       setCode(await runExport(format, exportOptionsSchema.parse(r.opts), r.env));
+    });
+
+  common(program.command('unlock <lockId>'))
+    .description('remove the lock a killed or crashed run left on a stack (the "locked by" message names its id), after saying whose it was')
+    .action(async (lockId: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runUnlock, unlockOptionsSchema } = await import('./commands/unlock.js');
+      setCode(await runUnlock(lockId, unlockOptionsSchema.parse(r.opts), r.env));
+    });
+
+  const state = program.command('state').description('move a stack\'s state between this directory and S3, under both locks');
+  common(state.command('push'))
+    .description('move a stack\'s state from the state directory to S3 (verified before the local file is removed)')
+    .requiredOption('--to <url>', 's3://BUCKET/PREFIX')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runStateMove, stateMoveOptionsSchema } = await import('./commands/state-move.js');
+      setCode(await runStateMove('push', stateMoveOptionsSchema.parse(r.opts), r.env));
+    });
+  common(state.command('pull'))
+    .description('move a stack\'s state from S3 to the state directory (verified before the S3 object is removed)')
+    .requiredOption('--from <url>', 's3://BUCKET/PREFIX')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runStateMove, stateMoveOptionsSchema } = await import('./commands/state-move.js');
+      setCode(await runStateMove('pull', stateMoveOptionsSchema.parse(r.opts), r.env));
     });
 
   output(program.command('policy'), false)

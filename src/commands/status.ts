@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { readAll } from '../engine/engine.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
+import { resolve } from 'node:path';
 import type { StateBackend } from '../state/backend.js';
+import { writeFileAtomic } from '../state/store.js';
+import { statusJunit } from '../status/junit.js';
 import { readOnlyClients } from '../status/read-only-clients.js';
 import { buildReport } from '../status/report.js';
 import { renderReport, renderStackList } from '../status/render.js';
@@ -16,6 +19,8 @@ export const statusOptionsSchema = commonOptionsSchema.extend({
   offline: z.boolean().optional(),
   /** What AWS holds with the stack's tag, recorded or not (src/orphans). */
   orphans: z.boolean().optional(),
+  /** Also write the checks as JUnit XML to this file (one test case per resource and per route), for CI. */
+  junit: z.string().optional(),
 });
 export type StatusOptions = z.infer<typeof statusOptionsSchema>;
 
@@ -34,7 +39,8 @@ export async function listStackSummaries(backend: StateBackend, stacks: string[]
   };
 }
 
-function print(ui: Ui, env: CommandEnv, report: StatusReport): void {
+function print(ui: Ui, env: CommandEnv, report: StatusReport, junit?: string): void {
+  if (junit) writeFileAtomic(resolve(env.cwd, junit), statusJunit(report));
   if (ui.mode === 'json') ui.json(report);
   else ui.out(renderReport(report, ui.c, env.stdout.columns));
 }
@@ -66,7 +72,7 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   const stackArgs = `--stack ${stack}${backend.args}`;
 
   if (o.offline) {
-    print(ui, env, buildReport({ state, stateFile: path, stackArgs }));
+    print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit);
     return 0;
   }
 
@@ -85,7 +91,7 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
     });
   }
   const report = buildReport({ state, stateFile: path, stackArgs, live: { results, notes, checkedAt: new Date(env.now()).toISOString() } });
-  print(ui, env, report);
+  print(ui, env, report, o.junit);
 
   if (report.counts.error > 0) {
     throw new AwsFailure(`${report.counts.error} of ${report.counts.total} resources could not be read from AWS`, {
