@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { iamActionsFor, minimalPolicy } from '../../src/plan/permissions.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { expectNoDuplicates, expectStateMatchesFake } from '../support/stack-checks.js';
@@ -51,6 +52,16 @@ describe('state in S3', () => {
     expect(object(fake, STACK, 'json'), 'the state object is removed').toBeUndefined();
     expect(fake.state.s3?.buckets[BUCKET]?.versions[`${PREFIX}/${STACK}.json`]?.length, 'versioning keeps the old states').toBeGreaterThan(3);
     expect(noLocalFiles(b)).toBe(true);
+
+    // Every S3 call of those runs is allowed by `policy --state`, on the bucket or on PREFIX/*.json|*.lock only.
+    const policy = new Set(minimalPolicy({ state: { bucket: BUCKET, prefix: PREFIX } }).Statement.flatMap((st) => st.Action));
+    const s3Calls = fake.calls.filter((c) => c.service === 's3');
+    expect(s3Calls.length).toBeGreaterThan(20);
+    for (const c of s3Calls) {
+      for (const a of iamActionsFor(`s3:${c.command}`)) expect(policy.has(a), `s3:${c.command} → ${a}`).toBe(true);
+      const key = (c.input as { Key?: string }).Key;
+      if (key !== undefined) expect(key).toMatch(new RegExp(`^${PREFIX}/[^/]+\\.(json|lock)$`));
+    }
   });
 
   it('the object holds the local schema, no secret, and is written SSE-S3 encrypted', async () => {
