@@ -65,7 +65,7 @@ describe('state in S3', () => {
   });
 
   it('the object holds the local schema, no secret, and is written SSE-S3 encrypted', async () => {
-    const { fake, run } = setup();
+    const { fake } = setup();
     const secret = 'idp-secret-value-never-stored';
     const cwd = tempDir('secure-api-s3-');
     const cfg = join(cwd, 'stack.json');
