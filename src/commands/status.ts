@@ -3,7 +3,7 @@ import { commonOptionsSchema } from './common-options.js';
 import { readAll } from '../engine/engine.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
 import { resolve } from 'node:path';
-import type { StateBackend } from '../state/backend.js';
+import { ageText, holderText, type StateBackend } from '../state/backend.js';
 import { writeFileAtomic } from '../state/store.js';
 import { statusJunit } from '../status/junit.js';
 import { readOnlyClients } from '../status/read-only-clients.js';
@@ -90,6 +90,9 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
       code: 'WRONG_ACCOUNT', hint: `Use credentials for ${state.account}: --profile NAME, or AWS_PROFILE.`,
     });
   }
+  // A lock on a shared stack is worth knowing: a run under way, or one that died (its holder and age say which).
+  const lock = backend.kind === 's3' ? await backend.readLock(stack) : undefined;
+  if (lock) notes.push(`Locked by ${holderText(lock)} since ${lock.startedAt} (${ageText(lock.ageMs)} ago): a run is under way, or it was killed; then \`secure-api unlock --stack ${stack} ${lock.lockId ?? 'LOCK_ID'}${backend.args}\` frees it.`);
   const report = buildReport({ state, stateFile: path, stackArgs, live: { results, notes, checkedAt: new Date(env.now()).toISOString() } });
   print(ui, env, report, o.junit);
 

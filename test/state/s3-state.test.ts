@@ -108,16 +108,19 @@ describe('state in S3', () => {
     const { fake, clock, run } = setup();
     const lockId = '0f0e0d0c-0b0a-4909-8807-060504030201';
     const startedAt = new Date(clock.t - 2 * 3600_000).toISOString();
-    fake.state.s3!.buckets[BUCKET]!.objects[`${PREFIX}/${STACK}.lock`] = {
+    const lockObject = {
       body: JSON.stringify({ lockId, who: 'arn:aws:iam::123456789012:user/alice', host: 'laptop', pid: 4242, command: 'init', startedAt }),
       etag: '"0123456789abcdef0123456789abcdef"', lastModified: clock.t, sse: 'AES256', contentType: 'application/json',
     };
+    fake.state.s3!.buckets[BUCKET]!.objects[`${PREFIX}/${STACK}.lock`] = lockObject;
     const refused = await run(INIT);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`locked by arn:aws:iam::123456789012:user/alice (init, PID 4242 on laptop) since ${startedAt} (2 h 0 min ago)`);
     expect(refused.stderr).toContain(`secure-api unlock --stack ${STACK} ${lockId} --state ${URL}`);
     expect(fake.resources(), 'the refused run changed nothing').toEqual([]);
     expect(s3State(fake, STACK)).toBeUndefined();
+
+    expect(refused.stderr).toContain('nothing was changed');
 
     const wrong = await run(['unlock', '--stack', STACK, 'aaaaaaaa-0000-4000-8000-000000000000', '--state', URL]);
     expect(wrong.code).toBe(2);
@@ -128,6 +131,11 @@ describe('state in S3', () => {
     expect(object(fake, STACK, 'lock')).toBeUndefined();
     const made = await run(INIT);
     expect(made.code, made.stderr).toBe(0);
+    // status names a lock it finds, with the way to remove it.
+    fake.state.s3!.buckets[BUCKET]!.objects[`${PREFIX}/${STACK}.lock`] = { ...lockObject, lastModified: clock.t };
+    const status = await run(['status', '--stack', STACK, '--state', URL, '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as { notes: string[] }).notes.join('\n')).toContain(`Locked by arn:aws:iam::123456789012:user/alice (init, PID 4242 on laptop) since ${startedAt}`);
   });
 
   it('a lost race at save time (the lock removed, another run wrote): 412 stops the run, exit 1, the newer state intact', async () => {
