@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { startFakeDataPlane } from '../fakes/data-plane.js';
 import { runSecureApi, tempDir } from '../support/harness.js';
+import { URL as S3_URL, makeBucket } from '../state/support.js';
 import { CTRL_C, ENTER, ScriptedPrompter } from './scripted-prompter.js';
 
 let fake: AwsFake;
@@ -165,6 +166,20 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Keep it' }]], 'fail') });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('No changes. Stack secure-api matches its configuration.');
+  });
+});
+
+describe('secure-api init in a terminal on a state in S3', () => {
+  it('knows a stack another directory made there: keeps it as it is when asked', async () => {
+    makeBucket(fake);
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--state', S3_URL])).code).toBe(0);
+    const cwd = tempDir();
+    const r = await runSecureApi(['init', '--no-verify', '--state', S3_URL], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Keep it' }]], 'fail') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(S3_URL);
+    expect(r.stderr).toContain('A stack named secure-api is already recorded here: complete, in us-east-1.');
+    expect(r.stderr).toContain('already exists and matches this configuration: nothing to do');
+    expect(existsSync(join(cwd, '.secure-api'))).toBe(false);
   });
 });
 
