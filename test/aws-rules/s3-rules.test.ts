@@ -5,7 +5,7 @@ import {
   PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installAwsFake, type AwsFake } from './aws-fake.js';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 
 let fake: AwsFake;
 const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake' } });
