@@ -48,7 +48,8 @@ export function createBucketCommands(bucket: string, region: string): string {
 /** The S3 client's settings: an endpoint of an emulator gets path-style addressing (no BUCKET.host DNS name needed). */
 export function s3ClientConfig(o: Pick<S3BackendOptions, 'region' | 'profile' | 'endpointUrl'>): Record<string, unknown> {
   return {
-    region: o.region, customUserAgent: 'secure-api', maxAttempts: 3, followRegionRedirects: true,
+    // One retry layer (ours, withRetry), as for every other client: the SDK's own retries are off.
+    region: o.region, customUserAgent: 'secure-api', maxAttempts: 1, followRegionRedirects: true,
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.endpointUrl ? { endpoint: o.endpointUrl, forcePathStyle: true } : {}),
   };
