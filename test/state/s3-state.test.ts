@@ -64,6 +64,24 @@ describe('state in S3', () => {
     }
   });
 
+  it('plan and a change in place from another directory with no local files', async () => {
+    const { fake, run } = setup();
+    expect((await run(INIT)).code).toBe(0);
+    const b = tempDir('secure-api-s3-b-');
+    const env = { SECURE_API_STATE: URL };
+    const pending = await run(['plan', '--stack', STACK, '--password-min-length', '12'], b, env);
+    expect(pending.code, pending.stderr + pending.stdout).toBe(3);
+    const changed = await run(['init', '--yes', '--no-verify', '--stack', STACK, '--password-min-length', '12'], b, env);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain(`Changing stack ${STACK}`);
+    expect(s3State(fake, STACK)?.history?.length, 'the previous configuration is kept').toBe(1);
+    expect(object(fake, STACK, 'lock')).toBeUndefined();
+    const clean = await run(['plan', '--stack', STACK], b, env);
+    expect(clean.code, clean.stderr + clean.stdout).toBe(0);
+    expect(noLocalFiles(b)).toBe(true);
+    expectStateMatchesFake(s3State(fake, STACK), fake);
+  });
+
   it('the object holds the local schema, no secret, and is written SSE-S3 encrypted', async () => {
     const { fake } = setup();
     const secret = 'idp-secret-value-never-stored';
