@@ -178,7 +178,7 @@ describe('secure-api init in a terminal on a state in S3', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(S3_URL);
     expect(r.stderr).toContain('A stack named secure-api is already recorded here: complete, in us-east-1.');
-    expect(r.stderr).toContain('already exists and matches this configuration: nothing to do');
+    expect(r.stderr).toContain('No changes. Stack secure-api matches its configuration.');
     expect(existsSync(join(cwd, '.secure-api'))).toBe(false);
   });
 });
