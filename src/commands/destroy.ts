@@ -2,12 +2,11 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { destroy } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
-import { acquireLock } from '../state/lock.js';
-import { readState, removeState, stateDir, statePath, StateStore } from '../state/store.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
-import { table } from '../ui/tables.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { confirmDestroy, poolUserCount } from './destroy-confirm.js';
 import { loadStack } from './stack-state.js';
+import { openBackend } from './state-backend.js';
 
 export const destroyOptionsSchema = commonOptionsSchema.extend({
   yes: z.boolean().optional(),
@@ -26,35 +25,30 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   }
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  if (o.stack && !readState(statePath(stateDir(o.stateDir, env.cwd), o.stack))) {
+  const backend = await openBackend(o, env, (m) => ui.reporter.warn(m));
+  if (o.stack && !await backend.read(o.stack)) {
     // Idempotent: a stack already destroyed (or never made) leaves nothing to do.
     if (ui.mode === 'json') ui.json({ stack: o.stack, destroyed: 0, remaining: 0 });
-    else ui.out(`No stack ${o.stack} in ${stateDir(o.stateDir, env.cwd)}: nothing to destroy.`);
+    else ui.out(`No stack ${o.stack} in ${backend.location}: nothing to destroy.`);
     return 0;
   }
-  const { stack, path, state } = loadStack(o, env);
-  const nodes = Object.entries(state.nodes);
+  const { stack, path, state } = await loadStack(o, env, backend);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
-  if (!o.yes) {
-    const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
-    if (interactive) {
-      ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}) holds:`);
-      ui.reporter.info(table(['resource', 'name', 'id'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, env.stderr.columns));
-    }
-    const ok = await prompter.confirm({ message: `Delete these ${nodes.length} resources of stack ${stack}? This cannot be undone.`, default: false });
-    if (!ok) {
-      ui.reporter.info('Nothing was deleted.');
-      return 0;
-    }
-  }
   const region = o.region ?? state.region;
   const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
   const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl }, ui.reporter);
-  const release = acquireLock(path, 'destroy', (m) => ui.reporter.warn(m));
+  if (!o.yes) {
+    const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
+    const users = prompter.interactive ? await poolUserCount(clients, state) : undefined;
+    await confirmDestroy({ prompter, ui, state, users, columns: env.stderr.columns });
+  }
+  // Elapsed times count from here, not from when the question was asked.
+  ui.reporter.restartClock();
+  const session = await backend.open(stack, 'destroy');
   try {
-    const current = readState(path) ?? state;
-    const account = nodes.length ? await accountOf(clients) : current.account;
-    const store = new StateStore(path, current, () => new Date(env.now()));
+    const current = session.state ?? state;
+    const account = Object.keys(current.nodes).length ? await accountOf(clients) : current.account;
+    const store = session.writer(current, () => new Date(env.now()));
     const ctx = makeCtx(env, clients, { region, account, stack, tags: {}, owner: current }, ui.reporter);
     const count = Object.keys(current.nodes).length;
     try {
@@ -62,11 +56,11 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     } finally {
       ui.reporter.stop();
     }
-    removeState(path);
+    await session.remove();
     if (ui.mode === 'json') ui.json({ stack, region, destroyed: count, stateFile: path, remaining: 0 });
     else ui.out(`Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
     return 0;
   } finally {
-    release();
+    await session.end();
   }
 }

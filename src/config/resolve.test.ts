@@ -74,3 +74,22 @@ describe('route flags', () => {
     expect(input).toMatchObject({ stack: 'b', appClient: { name: 'x', type: 'confidential' }, hostedUi: { enabled: false }, stage: { name: 'prod' }, routes: [{ methods: ['GET'], path: '/x' }] });
   });
 });
+
+describe('unknown config keys', () => {
+  it('suggests the key that was probably meant, at any depth', () => {
+    expect(() => resolveConfig({ userPool: { selfSignup: true } }, opts)).toThrow(/userPool: unknown key "selfSignup" \(did you mean "selfSignUp"\?\)/);
+    expect(() => resolveConfig({ hostedUi: { callbackUrl: ['http://localhost:1/cb'] } }, opts)).toThrow(/did you mean "callbackUrls"/);
+    expect(() => resolveConfig({ routes: [{ path: '/a', methods: ['GET'], pubilc: true }] }, opts)).toThrow(/routes\[0\]: unknown key "pubilc" \(did you mean "public"\?\)/);
+    expect(() => resolveConfig({ stak: 'x' }, opts)).toThrow(/\(top level\): unknown key "stak" \(did you mean "stack"\?\)/);
+    // Nothing close: no guess.
+    expect(() => resolveConfig({ zzzzzz: 1 }, opts)).toThrow(/unknown key "zzzzzz"$/m);
+  });
+});
+
+describe('--route as people type it', () => {
+  it('takes spaces after the commas', () => {
+    expect(parseRouteFlag('GET, POST /items')).toEqual({ methods: ['GET', 'POST'], path: '/items' });
+    expect(parseRouteFlag(' get ,post,  HEAD /items/{id} ')).toEqual({ methods: ['GET', 'POST', 'HEAD'], path: '/items/{id}' });
+    expect(() => parseRouteFlag('GET POST /items')).toThrow(/method "GET POST" is not one of/);
+  });
+});

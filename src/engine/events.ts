@@ -1,6 +1,6 @@
 import type { Out, ResourceKind } from '../resources/types.js';
 
-export type Verb = 'create' | 'adopt' | 'delete' | 'read';
+export type Verb = 'create' | 'adopt' | 'update' | 'delete' | 'read';
 
 /** What the engine tells its host; the host decides how to show it (spinners, plain lines, nothing for --json). */
 export type EngineEvent =

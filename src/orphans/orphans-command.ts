@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import { defaultRegion } from '../aws/region.js';
 import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type CommonOptions, type Ui } from '../commands/env.js';
 import { CheckFailed, ExitCode, UsageError } from '../errors.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
-import { acquireLock } from '../state/lock.js';
-import { listStacks, readState, stateDir, statePath } from '../state/store.js';
+import { openBackend } from '../commands/state-backend.js';
 import { table } from '../ui/tables.js';
 import { findOrphans, stateIdsOf, type Orphan } from './find.js';
 import { removeOrphans } from './remove.js';
@@ -45,8 +43,9 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
   checkCommon(o);
   if (!o.stack) throw new UsageError('--orphans needs --stack NAME: the stack whose tag to look for', `Resources are found by their tag ${STACK_TAG}=NAME.`, 'NO_STACK');
   const stack = o.stack;
-  const path = statePath(stateDir(o.stateDir, env.cwd), stack);
-  if (existsSync(path)) {
+  const backend = await openBackend(o, env);
+  const path = backend.where(stack);
+  if (await backend.read(stack).catch((err: unknown) => { if ((err as { code?: string }).code === 'BAD_STATE') return true; throw err; })) {
     throw new UsageError(`the state file ${path} exists: destroy --orphans is for a stack whose state file is lost`,
       `Run \`secure-api destroy --stack ${stack}\` (it removes what the state names). If that file is damaged, move it away first.`, 'HAS_STATE');
   }
@@ -60,7 +59,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
   const { region, endpointUrl } = where(o, env);
   const clients = makeClients(env, { region, profile: o.profile, endpointUrl }, ui.reporter);
   const account = await accountOf(clients);
-  const release = acquireLock(path, 'destroy --orphans', (m) => ui.reporter.warn(m));
+  const session = await backend.open(stack, 'destroy --orphans');
   try {
     const found = await findOrphans(clients, stack);
     // Only what carries the named state id (or, without --state-id, no state id at all): a stack of the same name
@@ -98,7 +97,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
     else ui.out(`Removed ${orphans.length} resources tagged ${tagText(stack)} (with them the API's methods and stage, the pool's clients and users).`);
     return 0;
   } finally {
-    release();
+    await session.end();
   }
 }
 
@@ -108,11 +107,11 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
  */
 export async function runStatusOrphans(o: CommonOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
-  const dir = stateDir(o.stateDir, env.cwd);
-  const stacks = listStacks(dir);
+  const backend = await openBackend(o, env);
+  const stacks = o.stack ? [] : await backend.list();
   const stack = o.stack ?? (stacks.length === 1 ? stacks[0] : undefined);
   if (!stack) throw new UsageError('--orphans needs --stack NAME: the stack whose tag to look for', `Resources are found by their tag ${STACK_TAG}=NAME.`, 'NO_STACK');
-  const state = readState(statePath(dir, stack));
+  const state = await backend.read(stack);
   const ui: Ui = await makeUi(env, o.json);
   const { region, endpointUrl } = where({ ...o, region: o.region ?? state?.region }, env);
   const clients = makeClients(env, { region, profile: o.profile ?? state?.profile, endpointUrl: endpointUrl ?? state?.endpointUrl }, ui.reporter);
@@ -124,7 +123,7 @@ export async function runStatusOrphans(o: CommonOptions, env: CommandEnv): Promi
   const mine = (x: Orphan) => !state || x.stateId === state.stateId || (state.legacyTags === true && !x.stateId);
   const unrecorded = orphans.filter((x) => mine(x) && !recorded(x));
   if (ui.mode === 'json') {
-    ui.json({ stack, region, account, stateFile: state ? statePath(dir, stack) : null, stateId: state?.stateId ?? null,
+    ui.json({ stack, region, account, stateFile: state ? backend.where(stack) : null, stateId: state?.stateId ?? null,
       orphans: orphans.map((x) => ({ ...x, recorded: recorded(x), thisState: state !== undefined && x.stateId === state.stateId })) });
   } else if (!orphans.length) {
     ui.out(`Nothing tagged ${tagText(stack)} in ${account} / ${region}.`);

@@ -68,3 +68,21 @@ export function ownershipCalls(plan: Plan): string[] {
 export function planCalls(plan: Plan): string[] {
   return ['sts:GetCallerIdentity', ...ownershipCalls(plan), ...plan.nodes.flatMap(createCalls)];
 }
+
+/**
+ * The calls an in-place update of each kind may make (the handler's `update`, in src/resources/*-updates.ts): each
+ * reads what is live first, then patches only what differs. Kinds absent here are replaced instead (their
+ * delete and create calls are listed already).
+ */
+export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
+  'rest-api': ['apigateway:GetRestApi', 'apigateway:UpdateRestApi'],
+  'api-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
+  'cors-preflight': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
+  'gateway-response': ['apigateway:PutGatewayResponse'],
+  'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
+  'deployment': ['apigateway:CreateDeployment'],
+  'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool'],
+  'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
+  'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
+  'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration'],
+};

@@ -7,6 +7,7 @@ import {
   apiTree, depOut, functionArnFor, ignoreNotFound, lambdaInvokeUri, resourceIdFor, restApiIdOf, undefinedIfNotFound,
 } from './refs.js';
 import type { Ctx, Outputs, ResourceHandler } from './types.js';
+import { updateApiMethod } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['api-method'];
 
@@ -125,6 +126,8 @@ export function methodDrift(ctx: Ctx, spec: Spec, deps: Outputs, method: Method)
 export const apiMethodHandler: ResourceHandler<Spec> = {
   kind: 'api-method',
   service: 'apigateway',
+  immutable: ['path', 'httpMethod', 'resourceNode'],
+  update: (ctx, want, out, deps) => updateApiMethod(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const at = addressOf(spec, deps);

@@ -22,6 +22,7 @@ async function findByPath(ctx: Ctx, restApiId: string, path: string): Promise<Ou
 export const apiResourceHandler: ResourceHandler<Spec> = {
   kind: 'api-resource',
   service: 'apigateway',
+  immutable: ['path', 'pathPart', 'parentNode'],
 
   async create(ctx, spec, deps) {
     const restApiId = restApiIdOf(deps);

@@ -5,6 +5,7 @@ import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { depOut, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Outputs, ResourceHandler } from './types.js';
+import { updateAuthorizer } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['authorizer'];
 
@@ -29,6 +30,8 @@ export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Auth
 export const authorizerHandler: ResourceHandler<Spec> = {
   kind: 'authorizer',
   service: 'apigateway',
+  immutable: [],
+  update: (ctx, want, out, deps) => updateAuthorizer(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     // Not idempotent (names are not unique): after a lost answer, look for it by name on our API first.

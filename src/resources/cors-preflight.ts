@@ -3,6 +3,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { putMockParts, type MethodAddress } from './api-method.js';
 import { apiTree, ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Outputs, ResourceHandler } from './types.js';
+import { updateCorsPreflight } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['cors-preflight'];
 
@@ -30,6 +31,8 @@ async function putParts(ctx: Ctx, spec: Spec, at: MethodAddress, existing?: Meth
 export const corsPreflightHandler: ResourceHandler<Spec> = {
   kind: 'cors-preflight',
   service: 'apigateway',
+  immutable: ['path', 'resourceNode'],
+  update: (ctx, want, out, deps) => updateCorsPreflight(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const at = addressOf(spec, deps);

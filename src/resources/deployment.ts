@@ -6,6 +6,7 @@ import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
+import { redeploy } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['deployment'];
 
@@ -94,6 +95,9 @@ export function servedDiff(ours: ApiSummary, served: ApiSummary): string[] {
 export const deploymentHandler: ResourceHandler<Spec> = {
   kind: 'deployment',
   service: 'apigateway',
+  // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.
+  immutable: ['stageName'],
+  update: (ctx, want, _out, deps) => redeploy(ctx, want, deps),
 
   async create(ctx, spec, deps) {
     // Not idempotent: a second deployment would show as "a newer deployment than the stage serves". The call makes

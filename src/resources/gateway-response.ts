@@ -23,6 +23,9 @@ export function gatewayResponseParameters(spec: Spec): Record<string, string> {
 export const gatewayResponseHandler: ResourceHandler<Spec> = {
   kind: 'gateway-response',
   service: 'apigateway',
+  // PutGatewayResponse overwrites: putting it again is the update.
+  immutable: ['responseType'],
+  update: (ctx, want, _out, deps) => gatewayResponseHandler.create(ctx, want, deps),
 
   async create(ctx, spec, deps) {
     await ctx.clients.apigateway.send(new PutGatewayResponseCommand({

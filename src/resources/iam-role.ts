@@ -53,6 +53,7 @@ async function attachMissing(ctx: Ctx, spec: Spec, attached: AttachedPolicy[]): 
 export const iamRoleHandler: ResourceHandler<Spec> = {
   kind: 'iam-role',
   service: 'iam',
+  immutable: ['roleName', 'path'],
 
   async create(ctx, spec) {
     const res = await ctx.clients.iam.send(new CreateRoleCommand({

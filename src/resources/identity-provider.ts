@@ -6,6 +6,7 @@ import { AwsFailure } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { errorMessage, ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
+import { updateIdentityProvider } from './cognito-updates.js';
 
 type Spec = SpecByKind['identity-provider'];
 
@@ -48,6 +49,8 @@ function redacted(err: unknown, secret: string): unknown {
 export const identityProviderHandler: ResourceHandler<Spec> = {
   kind: 'identity-provider',
   service: 'cognito',
+  immutable: ['providerName', 'providerType'],
+  update: (ctx, want, out, deps) => updateIdentityProvider(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const secret = ctx.secrets.idpClientSecret(spec.providerName, spec.clientSecretEnv);

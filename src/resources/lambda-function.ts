@@ -9,6 +9,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { buildSampleFunctionZip } from './sample-function.js';
 import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateLambdaFunction } from './lambda-updates.js';
 
 type Spec = SpecByKind['lambda-function'];
 
@@ -72,6 +73,8 @@ export async function functionTags(ctx: Pick<Ctx, 'clients'>, functionArn: strin
 export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-function',
   service: 'lambda',
+  immutable: ['functionName'],
+  update: (ctx, want, out, deps) => updateLambdaFunction(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const command = new CreateFunctionCommand({

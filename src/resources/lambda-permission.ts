@@ -66,6 +66,7 @@ export function grantDrift(statement: Statement): string[] {
 export const lambdaPermissionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-permission',
   service: 'lambda',
+  immutable: ['statementId', 'function'],
 
   async create(ctx, spec, deps) {
     const functionName = functionNameFor(spec, deps);

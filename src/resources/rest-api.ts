@@ -6,6 +6,7 @@ import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateRestApi } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['rest-api'];
 
@@ -30,6 +31,8 @@ async function toOut(ctx: Ctx, api: RestApi): Promise<Out> {
 export const restApiHandler: ResourceHandler<Spec> = {
   kind: 'rest-api',
   service: 'apigateway',
+  immutable: [],
+  update: (ctx, want, out) => updateRestApi(ctx, want, out),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.

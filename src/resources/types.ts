@@ -1,4 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
+import type { FieldChange } from '../plan/changes.js';
 
 /** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
 export const RESOURCE_KINDS = [
@@ -92,4 +93,11 @@ export interface ResourceHandler<Spec = unknown> {
   read(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<Observed>;
   /** Idempotent: "not found" means done. */
   delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<void>;
+  /**
+   * Bring the live resource to `want` in place (also what drifted: `fields` may be empty for a repair); idempotent,
+   * so a run killed mid-update just sends it again. Absent: every change replaces the resource.
+   */
+  update?(ctx: Ctx, want: Spec, out: Out, deps: Outputs, fields: FieldChange[]): Promise<Out>;
+  /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
+  immutable: readonly string[];
 }

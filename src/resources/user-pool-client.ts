@@ -6,6 +6,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { createOrFind } from './create-or-find.js';
 import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
+import { updateUserPoolClient } from './cognito-updates.js';
 
 type Spec = SpecByKind['user-pool-client'];
 
@@ -57,6 +58,8 @@ export function oauthDrift(spec: Spec, client: UserPoolClientType): string[] {
 export const userPoolClientHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-client',
   service: 'cognito',
+  immutable: ['generateSecret'],
+  update: (ctx, want, out, deps) => updateUserPoolClient(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     // Not idempotent: after a lost answer, look for it by its name in our pool before making another.

@@ -23,6 +23,8 @@ export async function describeDomain(ctx: Ctx, domain: string): Promise<DomainDe
 export const userPoolDomainHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-domain',
   service: 'cognito',
+  // A domain prefix cannot be renamed: a new domain (only the domain is replaced).
+  immutable: ['domainPrefix'],
 
   async create(ctx, spec, deps) {
     const userPoolId = userPoolIdOf(deps);

@@ -9,6 +9,7 @@ import { errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './ref
 import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateUserPool } from './cognito-updates.js';
 
 type Spec = SpecByKind['user-pool'];
 
@@ -114,6 +115,9 @@ async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
 export const userPoolHandler: ResourceHandler<Spec> = {
   kind: 'user-pool',
   service: 'cognito',
+  // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
+  immutable: ['signInIdentifiers'],
+  update: (ctx, want, out) => updateUserPool(ctx, want, out),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.

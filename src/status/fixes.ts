@@ -229,8 +229,21 @@ function domainFix(s: FixSubject, fx: FixContext): Fix {
   );
 }
 
-/** How to put one resource right, or null when nothing is wrong. */
+/** The security wiring: a method, its authorizer, the permission, the function, the stage serving them. */
+const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambda-permission', 'lambda-function', 'deployment', 'cors-preflight']);
+
+/**
+ * How to put one resource right, or null when nothing is wrong. Security wiring that drifted or went missing is
+ * repaired by `secure-api init` (it plans from the recorded configuration and shows the change first); the manual
+ * commands stay beside it for those who cannot run init.
+ */
 export function fixFor(s: FixSubject, fx: FixContext): Fix | null {
+  const f = manualFix(s, fx);
+  if (!f || !SECURITY_KINDS.has(s.kind) || (s.state !== 'drifted' && s.state !== 'missing')) return f;
+  return { ...f, summary: `${f.summary} Or run \`secure-api init ${fx.stackArgs}\` to repair (it shows the plan first).`, rebuild: false };
+}
+
+function manualFix(s: FixSubject, fx: FixContext): Fix | null {
   if (s.state === 'present' || s.state === 'unchecked') return null;
   if (s.state === 'error') {
     return fix('It could not be read: check the message, the credentials and their permissions, then run status again.', []);

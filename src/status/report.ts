@@ -2,6 +2,7 @@ import { partitionOf } from '../aws/region.js';
 import type { NodeStatus } from '../engine/engine.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
 import { stackOutputs } from '../state/outputs.js';
+import { outputsJson } from '../state/outputs-schema.js';
 import type { StateFile } from '../state/schema.js';
 import { fixFor, impactOf, rebuildSteps, type FixContext } from './fixes.js';
 import type { NextStep, ResourceState, ResourceStatus, RouteStatus, StatusReport } from './schema.js';
@@ -57,7 +58,6 @@ export interface ReportInput {
   live?: { results: NodeStatus[]; notes: string[]; checkedAt: string } | undefined;
 }
 
-const nullable = (v: string | undefined): string | null => v ?? null;
 
 /** The report status prints, as a table or as JSON: pure, from the state file and the live reads. */
 export function buildReport({ state, stateFile, stackArgs, live }: ReportInput): StatusReport {
@@ -85,6 +85,7 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   }
 
   const outputs = stackOutputs(state, stateFile);
+  const json = outputsJson(outputs);
   const byId = new Map(resources.map((r) => [r.id, r]));
   const routes: RouteStatus[] = outputs.routes.map((r) => {
     const method = byId.get(`method:${r.method} ${r.path}`);
@@ -104,14 +105,8 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   return {
     stack: state.stack, region: state.region, account: state.account, createdAt: state.createdAt, updatedAt: state.updatedAt,
     stateFile, complete: state.complete, live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
-    urls: {
-      invoke: nullable(outputs.invokeUrl), routes, hostedUiLogin: nullable(outputs.hostedUiUrl), jwks: nullable(outputs.jwksUrl),
-      issuer: nullable(outputs.issuer),
-    },
-    ids: {
-      apiId: nullable(outputs.apiId), stage: nullable(outputs.stage), userPoolId: nullable(outputs.userPoolId),
-      userPoolClientId: nullable(outputs.userPoolClientId), authorizerId: nullable(outputs.authorizerId), functionName: nullable(outputs.functionName),
-    },
+    urls: { ...json.urls, routes },
+    ids: json.ids,
     notes,
     next: nextSteps(ok, resources, fx, state.complete),
   };
@@ -131,6 +126,9 @@ function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixConte
   if (!complete) {
     const [keep, , init] = rebuildSteps(fx);
     steps.push(keep!, { command: init!.command, why: 'resume the interrupted init' });
+  }
+  if (resources.some((r) => r.fix?.summary.includes('secure-api init'))) {
+    steps.push({ command: `secure-api plan ${a}`, why: 'what init would put back, read live' }, { command: `secure-api init ${a}`, why: 'repair it as recorded (shows the plan, then asks)' });
   }
   if (resources.some((r) => r.fix?.rebuild)) steps.push(...rebuildSteps(fx));
   steps.push({ command: `secure-api status ${a}`, why: 'check again once fixed' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../resources/types.js';
+import { outputIdsSchema, outputUrlsSchema, routeUrlSchema } from '../state/outputs-schema.js';
 
 /**
  * A resource's state as status reports it: read live (present / missing / drifted / error), left half-made by an
@@ -38,12 +39,7 @@ export const resourceStatusSchema = z.object({
 }).strict();
 export type ResourceStatus = z.infer<typeof resourceStatusSchema>;
 
-export const routeStatusSchema = z.object({
-  method: z.string(),
-  path: z.string(),
-  url: z.string(),
-  /** Behind the Cognito authorizer by design (false: a public route). */
-  secured: z.boolean(),
+export const routeStatusSchema = routeUrlSchema.extend({
   /** The state of the method that serves it. */
   state: z.enum(RESOURCE_STATES),
   /** Meant to be secured, but the stage serves it without the authorizer right now. */
@@ -76,22 +72,9 @@ export const statusReportSchema = z.object({
   ok: z.boolean().nullable(),
   counts,
   resources: z.array(resourceStatusSchema),
-  urls: z.object({
-    invoke: z.string().nullable(),
-    /** One per route and method. */
-    routes: z.array(routeStatusSchema),
-    hostedUiLogin: z.string().nullable(),
-    jwks: z.string().nullable(),
-    issuer: z.string().nullable(),
-  }).strict(),
-  ids: z.object({
-    apiId: z.string().nullable(),
-    stage: z.string().nullable(),
-    userPoolId: z.string().nullable(),
-    userPoolClientId: z.string().nullable(),
-    authorizerId: z.string().nullable(),
-    functionName: z.string().nullable(),
-  }).strict(),
+  /** The stack's outputs, as `init --json` gives them (src/state/outputs-schema.ts); each route also says its state. */
+  urls: outputUrlsSchema.extend({ routes: z.array(routeStatusSchema) }).strict(),
+  ids: outputIdsSchema.strict(),
   /** Things worth knowing that are not problems (a hosted UI domain still being set up…). */
   notes: z.array(z.string()),
   next: z.array(nextStepSchema),

@@ -108,10 +108,10 @@ describe('the status table', () => {
 
       To fix (2):
       ✗ stage dev: the stage does not serve what secure-api deployed and verified
-        Point stage dev back at deployment dep001, the one secure-api made and verified: that closes GET /items at once.
+        Point stage dev back at deployment dep001, the one secure-api made and verified: that closes GET /items at once. Or run \`secure-api init --stack demo\` to repair (it shows the plan first).
           aws apigateway update-stage --rest-api-id a1b2c3d4e5 --stage-name dev --patch-operations op=replace,path=/deploymentId,value=dep001 --region eu-west-1
       ✗ method GET /items: the stage serves it without the authorizer right now: anyone can call it without a token
-        Put GET /items back behind authorizer auth01. Do not redeploy before this: a new deployment would publish the change.
+        Put GET /items back behind authorizer auth01. Do not redeploy before this: a new deployment would publish the change. Or run \`secure-api init --stack demo\` to repair (it shows the plan first).
           aws apigateway update-method --rest-api-id a1b2c3d4e5 --resource-id res001 --http-method GET --patch-operations op=replace,path=/authorizationType,value=COGNITO_USER_POOLS op=replace,path=/authorizerId,value=auth01 --region eu-west-1
 
       Invoke URL  https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev
@@ -120,7 +120,12 @@ describe('the status table', () => {
       Send the id token in the Authorization header (an access token is refused unless scopes are set).
 
       Next:
-        secure-api status --stack demo  check again once fixed"
+        # what init would put back, read live
+        secure-api plan --stack demo
+        # repair it as recorded (shows the plan, then asks)
+        secure-api init --stack demo
+        # check again once fixed
+        secure-api status --stack demo"
     `);
   });
 

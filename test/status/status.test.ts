@@ -102,9 +102,11 @@ describe('secure-api status, against the stateful fake', () => {
     expect(code).toBe(3);
     expect(notPresent(report)).toEqual(['function:missing', 'permission:missing']);
     expect(row(report, 'function').impact).toContain('answer 500');
-    expect(row(report, 'function').fix?.rebuild).toBe(true);
+    // init makes it again from the recorded configuration (and its permission with it): no rebuild needed.
+    expect(row(report, 'function').fix?.rebuild).toBe(false);
+    expect(row(report, 'function').fix?.summary).toContain('secure-api init');
     expect(row(report, 'permission').fix?.summary).toContain('The function itself is gone');
-    expect(report.next.map((n) => n.command)).toEqual(expect.arrayContaining(['secure-api destroy --stack secure-api --yes']));
+    expect(report.next.map((n) => n.command)).toEqual(expect.arrayContaining(['secure-api init --stack secure-api']));
     const text = await status();
     expect(text.code).toBe(3);
     expect(text.stdout).toMatch(/function secure-api-fn-[a-z0-9]{6} +│ secure-api-fn-[a-z0-9]{6} +│ ✗ missing/);
