@@ -230,6 +230,27 @@ describe('replacement, repair, and the plan as data', () => {
     expectNoDuplicates(fake);
   });
 
+  it('only public routes left: the pool would be deleted with its users, so it is refused like a replacement (exit 2, no call)', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const from = fake.calls.length;
+    // --public-route given alone replaces the recorded route list, and no secured route is left to need the pool.
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--public-route', 'GET /health']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('deletes the user pool');
+    expect(r.stderr).toContain('--allow-replace user-pool');
+    expect(fake.calls.length).toBe(from);
+    const plan = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health', '--json']);
+    expect(plan.code).toBe(3);
+    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    expect(report.changes.find((c) => c.id === 'pool')?.action).toBe('delete');
+    expect(report.userPoolReplacement).toEqual({ users: 1 });
+    const text = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health']);
+    expect(text.stdout).toContain('The pool is deleted: its 1 user and their passwords are lost.');
+    expect(poolId()).toBe(pool);
+    expect(await users()).toBe(1);
+  });
+
   it('a method opened outside secure-api: plan shows the drift (exit 3), init puts it back and redeploys', async () => {
     await createWithUser();
     const s = state();

@@ -52,3 +52,11 @@ export function summaryLine(plan: ChangePlan): string {
   const c = countChanges(plan);
   return `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.delete} to delete.`;
 }
+
+/**
+ * The change plan replaces or deletes the user pool: either way its users go with it. (A configuration with only
+ * public routes needs no pool, so the planner deletes it: that must be guarded exactly like a replacement.)
+ */
+export function removesUserPool(changes: ChangePlan): boolean {
+  return changes.changes.some((c) => c.kind === 'user-pool' && (c.action === 'replace' || c.action === 'delete') && c.resumes !== 'deleting');
+}

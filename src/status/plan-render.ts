@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { ACTION_GLYPH, countChanges, isEmptyPlan, summaryLine, type ChangePlan, type FieldChange, type ResourceChange } from '../plan/changes.js';
+import { ACTION_GLYPH, countChanges, isEmptyPlan, removesUserPool, summaryLine, type ChangePlan, type FieldChange, type ResourceChange } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { StateFile } from '../state/schema.js';
 import type { ChangePlanReport } from './plan-schema.js';
@@ -21,7 +21,7 @@ export function configHistory(state: StateFile): ChangePlanReport['history'] {
 }
 
 export function planReport(state: StateFile, changes: ChangePlan, poolUsers: number | undefined): ChangePlanReport {
-  const replacesPool = changes.changes.some((c) => c.kind === 'user-pool' && c.action === 'replace');
+  const replacesPool = removesUserPool(changes);
   return {
     stack: state.stack, region: state.region, changes: changes.changes.map((c) => ({ ...c, fields: c.fields.map((f) => ({ ...f })) })),
     counts: countChanges(changes), drifted: changes.changes.filter((c) => c.drift.length > 0).length,
@@ -64,9 +64,9 @@ export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
   for (const x of todo) {
     lines.push(paint(x.action, `  ${ACTION_GLYPH[x.action].padEnd(3)} ${WORD[x.action]}  ${resourceName(x)}`, c) + c.dim(`  (${x.reason})`));
     for (const f of x.fields) lines.push(fieldLine(f, c));
-    if (x.kind === 'user-pool' && x.action === 'replace') {
+    if (x.kind === 'user-pool' && (x.action === 'replace' || x.action === 'delete')) {
       const users = report.userPoolReplacement?.users;
-      lines.push(c.red.bold(`      The pool is deleted and made anew: ${users === null || users === undefined ? 'all its' : `its ${users}`} user${users === 1 ? '' : 's'} and their passwords are lost.`));
+      lines.push(c.red.bold(`      The pool is deleted${x.action === 'replace' ? ' and made anew' : ''}: ${users === null || users === undefined ? 'all its' : `its ${users}`} user${users === 1 ? '' : 's'} and their passwords are lost.`));
     }
   }
   const last = report.history.at(-1);
