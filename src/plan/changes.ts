@@ -16,6 +16,18 @@ export interface FieldChange {
   forcesReplace: boolean;
 }
 
+/**
+ * One field a live read found changed outside secure-api (terraform's "changed outside"): `before` is what
+ * secure-api recorded or expects, `after` what AWS holds now (null: absent). Code switches on `path`; `context`
+ * only carries names the sentence needs (a stage, a method) and is never matched. See ./drift-text.ts for wording.
+ */
+export interface DriftChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+  context?: Record<string, string>;
+}
+
 /** What the plan does to one node, and why (the reason is for the reader only; code switches on `action`). */
 export interface ResourceChange {
   id: string;
@@ -26,7 +38,7 @@ export interface ResourceChange {
   /** Spec fields that differ between what is recorded and what is wanted. */
   fields: FieldChange[];
   /** Found changed outside secure-api by the live read (put back by the update). */
-  drift: string[];
+  drift: DriftChange[];
   /** A journaled step of an earlier run that stopped is finished by this one. */
   resumes?: 'creating' | 'updating' | 'deleting' | undefined;
 }

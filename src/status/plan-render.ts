@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { ACTION_GLYPH, countChanges, isEmptyPlan, removesUserPool, summaryLine, type ChangePlan, type FieldChange, type ResourceChange } from '../plan/changes.js';
+import { driftText } from '../plan/drift-text.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { StateFile } from '../state/schema.js';
 import type { ChangePlanReport } from './plan-schema.js';
@@ -23,7 +24,7 @@ export function configHistory(state: StateFile): ChangePlanReport['history'] {
 export function planReport(state: StateFile, changes: ChangePlan, poolUsers: number | undefined): ChangePlanReport {
   const replacesPool = removesUserPool(changes);
   return {
-    stack: state.stack, region: state.region, changes: changes.changes.map((c) => ({ ...c, fields: c.fields.map((f) => ({ ...f })) })),
+    stack: state.stack, region: state.region, changes: changes.changes.map((c) => ({ ...c, fields: c.fields.map((f) => ({ ...f })), drift: c.drift.map((d) => ({ ...d })) })),
     counts: countChanges(changes), drifted: changes.changes.filter((c) => c.drift.length > 0).length,
     userPoolReplacement: replacesPool ? { users: poolUsers ?? null } : null, history: configHistory(state), empty: isEmptyPlan(changes),
   };
@@ -51,7 +52,7 @@ export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
     lines.push(c.bold('Changed outside secure-api (read live now):'));
     for (const d of drifted) {
       lines.push(`  ${resourceName(d)}`);
-      for (const s of d.drift) lines.push(c.yellow(`      ${s}`));
+      for (const s of d.drift) lines.push(c.yellow(`      ${driftText(s)}`));
     }
     lines.push(c.dim('  `secure-api init` puts these back as recorded (shown below as updates or creates).'), '');
   }
