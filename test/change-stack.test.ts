@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIGatewayClient, GetResourcesCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetResourcesCommand, GetStageCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -89,6 +89,19 @@ async function expectHealthy(pool: string): Promise<void> {
 }
 
 describe('init on a live stack: every change in place, users kept', () => {
+  it('a new stage description reaches the existing stage (UpdateStage), with one new deployment', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const from = fake.calls.length;
+    const r = await run(['init', '--yes', '--no-verify', '--config', configFile({ stage: { name: 'dev', description: 'Team API, week 2' } })]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(1);
+    expect(writes(from).map((c) => c.command)).toContain('UpdateStage');
+    const stage = await new APIGatewayClient({ region: 'us-east-1' }).send(new GetStageCommand({ restApiId: state().nodes.api!.out.apiId!, stageName: 'dev' }));
+    expect(stage.description).toBe('Team API, week 2');
+    await expectHealthy(pool);
+  });
+
   it('same configuration: "No changes." and no write call', async () => {
     await createWithUser();
     const from = fake.calls.length;
