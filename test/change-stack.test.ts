@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIGatewayClient, GetResourcesCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetResourcesCommand, GetStageCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -89,6 +89,19 @@ async function expectHealthy(pool: string): Promise<void> {
 }
 
 describe('init on a live stack: every change in place, users kept', () => {
+  it('a new stage description reaches the existing stage (UpdateStage), with one new deployment', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const from = fake.calls.length;
+    const r = await run(['init', '--yes', '--no-verify', '--config', configFile({ stage: { name: 'dev', description: 'Team API, week 2' } })]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(1);
+    expect(writes(from).map((c) => c.command)).toContain('UpdateStage');
+    const stage = await new APIGatewayClient({ region: 'us-east-1' }).send(new GetStageCommand({ restApiId: state().nodes.api!.out.apiId!, stageName: 'dev' }));
+    expect(stage.description).toBe('Team API, week 2');
+    await expectHealthy(pool);
+  });
+
   it('same configuration: "No changes." and no write call', async () => {
     await createWithUser();
     const from = fake.calls.length;
@@ -228,6 +241,27 @@ describe('replacement, repair, and the plan as data', () => {
     expect(await users()).toBe(0);
     expect((await run(['status', '--stack', 'demo'])).code).toBe(0);
     expectNoDuplicates(fake);
+  });
+
+  it('only public routes left: the pool would be deleted with its users, so it is refused like a replacement (exit 2, no call)', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const from = fake.calls.length;
+    // --public-route given alone replaces the recorded route list, and no secured route is left to need the pool.
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--public-route', 'GET /health']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('deletes the user pool');
+    expect(r.stderr).toContain('--allow-replace user-pool');
+    expect(fake.calls.length).toBe(from);
+    const plan = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health', '--json']);
+    expect(plan.code).toBe(3);
+    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    expect(report.changes.find((c) => c.id === 'pool')?.action).toBe('delete');
+    expect(report.userPoolReplacement).toEqual({ users: 1 });
+    const text = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health']);
+    expect(text.stdout).toContain('The pool is deleted: its 1 user and their passwords are lost.');
+    expect(poolId()).toBe(pool);
+    expect(await users()).toBe(1);
   });
 
   it('a method opened outside secure-api: plan shows the drift (exit 3), init puts it back and redeploys', async () => {

@@ -1,6 +1,6 @@
 import type { ChangePlan } from '../plan/changes.js';
 import type { StackConfig } from '../config/schema.js';
-import { planLive, planOffline, replacesUserPool } from '../engine/plan-live.js';
+import { planLive, planOffline, removesUserPool } from '../engine/plan-live.js';
 import { UsageError } from '../errors.js';
 import type { Plan } from '../plan/specs.js';
 import type { Ctx } from '../resources/types.js';
@@ -24,8 +24,15 @@ export function checkAllowReplace(values: string[] | undefined): void {
  */
 export function refuseUnallowedReplacement(plan: Plan, existing: StateFile, allow: string[] | undefined, interactive: boolean): void {
   const offline = planOffline(plan, { state: existing });
-  if (!replacesUserPool(offline) || allow?.includes('user-pool') || interactive) return;
+  if (!removesUserPool(offline) || allow?.includes('user-pool') || interactive) return;
   const change = offline.changes.find((c) => c.kind === 'user-pool')!;
+  if (change.action === 'delete') {
+    throw new UsageError(
+      `this change deletes the user pool of stack "${existing.stack}" (no secured route is left, so no pool is needed): every user in it would be deleted`,
+      'Keep at least one secured route (did a --route or --public-route flag replace the recorded routes? Give every route you want, secured ones included), or add `--allow-replace user-pool` if losing every user is what you want. `secure-api plan` shows the whole change.',
+      'REPLACE_REFUSED',
+    );
+  }
   throw new UsageError(
     `this change replaces the user pool of stack "${existing.stack}" (${change.fields.filter((f) => f.forcesReplace).map((f) => f.path).join(', ')} cannot change in place): every user in it would be deleted`,
     'Keep the recorded sign-in identifiers, or add `--allow-replace user-pool` if losing every user is what you want. `secure-api plan` shows the whole change.',
@@ -67,12 +74,12 @@ export async function decideChanges(
   const report = planReport(a.existing, live.changes, live.poolUsers);
   if (report.empty) return { changes: live.changes, report, proceed: true };
   if (a.ui.mode !== 'json') a.ui.reporter.info(`${renderPlan(report, a.ui.c)}\n`);
-  const poolGoes = replacesUserPool(live.changes);
+  const poolGoes = removesUserPool(live.changes);
   if (poolGoes && !a.allowReplace?.includes('user-pool')) {
     // Only reached on a terminal (refuseUnallowedReplacement refused everywhere else): ask, No by default.
     const users = report.userPoolReplacement?.users;
     const ok = await a.prompter.confirm({
-      message: a.ui.c.red(`Replace user pool ${a.config.userPool.name}, deleting ${users === null || users === undefined ? 'all its users' : `its ${users} user${users === 1 ? '' : 's'}`}?`),
+      message: a.ui.c.red(`${live.changes.changes.some((c) => c.kind === 'user-pool' && c.action === 'delete') ? 'Delete' : 'Replace'} user pool ${a.config.userPool.name}, deleting ${users === null || users === undefined ? 'all its users' : `its ${users} user${users === 1 ? '' : 's'}`}?`),
       default: false,
     });
     if (!ok) return { changes: live.changes, report, proceed: false };

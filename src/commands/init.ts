@@ -235,10 +235,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   let changes: ChangePlan | undefined;
   if (existing) {
     const decision = await decideChanges({ plan, existing, ctx, ui, prompter, yes: o.yes, allowReplace: o.allowReplace, config });
-    if (!decision.proceed) {
-      ui.reporter.info('Nothing was changed.');
-      return 0;
-    }
+    // Declining the change plan is a cancel (exit 1), as declining a create plan or a destroy is.
+    if (!decision.proceed) throw new Cancelled('Cancelled: nothing was changed.');
     if (decision.report.empty && existing.complete && canonicalJson(existing.config) === canonicalJson(config)) {
       const outputs = stackOutputs(existing, path);
       if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), changes: decision.report });

@@ -5,6 +5,7 @@ import { estimatedUsers } from '../resources/user-pool-users.js';
 import type { Ctx } from '../resources/types.js';
 import type { StateStore } from '../state/store.js';
 import { kindTraits, readAll, type NodeStatus } from './engine.js';
+import { removesUserPool } from '../plan/changes.js';
 
 function liveReadOf(r: NodeStatus): LiveRead | undefined {
   // A node an interrupted run left journaled is planned from its journal, not from a read.
@@ -36,11 +37,7 @@ export async function planLive(plan: Plan, { ctx, store }: { ctx: Ctx; store: Pi
   }
   const changes = planChanges({ desired: plan, recorded: store.state.nodes, live, traits: kindTraits });
   const poolId = store.state.nodes.pool?.out.userPoolId;
-  const replacesPool = changes.changes.some((c) => c.kind === 'user-pool' && c.action === 'replace');
-  return { changes, poolUsers: replacesPool && poolId ? await estimatedUsers(ctx, poolId) : undefined };
+  return { changes, poolUsers: removesUserPool(changes) && poolId ? await estimatedUsers(ctx, poolId) : undefined };
 }
 
-/** The change plan replaces the user pool (its users go with it). */
-export function replacesUserPool(changes: ChangePlan): boolean {
-  return changes.changes.some((c) => c.kind === 'user-pool' && c.action === 'replace' && c.resumes !== 'deleting');
-}
+export { removesUserPool };

@@ -80,7 +80,7 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
   'cors-preflight': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
   'gateway-response': ['apigateway:PutGatewayResponse'],
   'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
-  'deployment': ['apigateway:CreateDeployment'],
+  'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
   'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool'],
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],

@@ -16,6 +16,18 @@ export interface FieldChange {
   forcesReplace: boolean;
 }
 
+/**
+ * One field a live read found changed outside secure-api (terraform's "changed outside"): `before` is what
+ * secure-api recorded or expects, `after` what AWS holds now (null: absent). Code switches on `path`; `context`
+ * only carries names the sentence needs (a stage, a method) and is never matched. See ./drift-text.ts for wording.
+ */
+export interface DriftChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+  context?: Record<string, string>;
+}
+
 /** What the plan does to one node, and why (the reason is for the reader only; code switches on `action`). */
 export interface ResourceChange {
   id: string;
@@ -26,7 +38,7 @@ export interface ResourceChange {
   /** Spec fields that differ between what is recorded and what is wanted. */
   fields: FieldChange[];
   /** Found changed outside secure-api by the live read (put back by the update). */
-  drift: string[];
+  drift: DriftChange[];
   /** A journaled step of an earlier run that stopped is finished by this one. */
   resumes?: 'creating' | 'updating' | 'deleting' | undefined;
 }
@@ -51,4 +63,12 @@ export function isEmptyPlan(plan: ChangePlan): boolean {
 export function summaryLine(plan: ChangePlan): string {
   const c = countChanges(plan);
   return `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.delete} to delete.`;
+}
+
+/**
+ * The change plan replaces or deletes the user pool: either way its users go with it. (A configuration with only
+ * public routes needs no pool, so the planner deletes it: that must be guarded exactly like a replacement.)
+ */
+export function removesUserPool(changes: ChangePlan): boolean {
+  return changes.changes.some((c) => c.kind === 'user-pool' && (c.action === 'replace' || c.action === 'delete') && c.resumes !== 'deleting');
 }

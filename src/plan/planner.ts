@@ -1,6 +1,6 @@
 import type { ResourceKind } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
-import type { ChangeAction, ChangePlan, FieldChange, ResourceChange } from './changes.js';
+import type { ChangeAction, ChangePlan, DriftChange, FieldChange, ResourceChange } from './changes.js';
 import { fieldChanges } from './field-diff.js';
 import type { AnyPlanNode, Plan } from './specs.js';
 
@@ -8,7 +8,7 @@ import type { AnyPlanNode, Plan } from './specs.js';
 export type LiveRead =
   | { state: 'present' }
   | { state: 'missing' }
-  | { state: 'drifted'; drift: string[] }
+  | { state: 'drifted'; drift: DriftChange[] }
   | { state: 'error'; message: string };
 
 /** What a kind says about changes, as data next to its handler (terraform's RequiresReplace). */
@@ -28,7 +28,7 @@ export interface PlannerInput {
   traits: (kind: ResourceKind) => KindTraits;
 }
 
-const change = (n: { id: string; kind: ResourceKind; label: string }, action: ChangeAction, reason: string, fields: FieldChange[] = [], drift: string[] = []): ResourceChange =>
+const change = (n: { id: string; kind: ResourceKind; label: string }, action: ChangeAction, reason: string, fields: FieldChange[] = [], drift: DriftChange[] = []): ResourceChange =>
   ({ id: n.id, kind: n.kind, label: n.label, action, reason, fields, drift });
 
 const paths = (fields: FieldChange[]) => fields.map((f) => f.path).join(', ');
@@ -41,8 +41,8 @@ function actionFor(n: AnyPlanNode, r: NodeRecord | undefined, live: LiveRead | u
   }
   const fields = fieldChanges(r.spec, n.spec, t.immutable);
   if (r.status === 'deleting') return { ...change(n, 'replace', 'an interrupted run was deleting it: deleted, then made again', fields), resumes: 'deleting' };
-  if (live?.state === 'missing') return change(n, 'create', 'deleted outside secure-api: made again', fields, ['not found in AWS']);
-  const drift = live?.state === 'drifted' ? live.drift : live?.state === 'error' ? [`could not be read: ${live.message}`] : [];
+  if (live?.state === 'missing') return change(n, 'create', 'deleted outside secure-api: made again', fields, [{ path: 'exists', before: true, after: false }]);
+  const drift = live?.state === 'drifted' ? live.drift : live?.state === 'error' ? [{ path: 'read', before: null, after: live.message }] : [];
   const forced = fields.filter((f) => f.forcesReplace);
   if (forced.length) return change(n, 'replace', `${paths(forced)} cannot change in place (requires replacement)`, fields, drift);
   if (fields.length && !t.updatable) return change(n, 'replace', `a ${n.kind} has no in-place update`, fields, drift);

@@ -8,8 +8,9 @@
  */
 import {
   CreateDeploymentCommand, GetAuthorizerCommand, GetMethodCommand, GetRestApiCommand, PutIntegrationCommand, UpdateAuthorizerCommand,
-  UpdateMethodCommand, UpdateRestApiCommand, type Method, type PatchOperation,
+  UpdateMethodCommand, UpdateRestApiCommand, UpdateStageCommand, type Method, type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
+import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { corsHeaders } from './cors-preflight.js';
 import { integrationInput, putMockParts, type MethodAddress } from './api-method.js';
@@ -103,11 +104,19 @@ export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out:
   return out;
 }
 
-/** A new deployment into the stage: CreateDeployment with a stageName points the existing stage at it. */
-export async function redeploy(ctx: Ctx, want: SpecByKind['deployment'], deps: Outputs): Promise<Out> {
+/**
+ * A new deployment into the stage: CreateDeployment with a stageName points the existing stage at it. Its
+ * stageDescription only describes a stage it creates ("The description of the Stage resource for the Deployment
+ * resource to create", API_CreateDeployment), so a changed description is patched on the stage with UpdateStage.
+ */
+export async function redeploy(ctx: Ctx, want: SpecByKind['deployment'], deps: Outputs, fields: FieldChange[] = []): Promise<Out> {
+  const restApiId = restApiIdOf(deps);
   const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({
-    restApiId: restApiIdOf(deps), stageName: want.stageName, stageDescription: want.stageDescription, description: want.description,
+    restApiId, stageName: want.stageName, stageDescription: want.stageDescription, description: want.description,
   }));
   if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${want.stageName}`);
+  if (fields.some((f) => f.path === 'stageDescription')) {
+    await ctx.clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName: want.stageName, patchOperations: [replace('/description', want.stageDescription)] }));
+  }
   return { deploymentId: res.id, stageName: want.stageName };
 }

@@ -54,7 +54,7 @@ export const apiResourceHandler: ResourceHandler<Spec> = {
     if (!res) return { state: 'missing' };
     return res.path === spec.path
       ? { state: 'present', out }
-      : { state: 'drifted', drift: [`path is ${res.path ?? '?'}, expected ${spec.path}`], out };
+      : { state: 'drifted', drift: [{ path: 'path', before: spec.path, after: res.path ?? null }], out };
   },
 
   // Normally skipped: deleting the API removes its resources.

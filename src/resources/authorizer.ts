@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateAuthorizerCommand, DeleteAuthorizerCommand, GetAuthorizerCommand, GetAuthorizersCommand, type Authorizer,
 } from '@aws-sdk/client-api-gateway';
@@ -14,15 +15,15 @@ function poolArnOf(spec: Spec, deps: Outputs): string {
 }
 
 /** What GetAuthorizer shows that differs from the spec. */
-export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Authorizer): string[] {
-  const drift: string[] = [];
-  if (a.type !== 'COGNITO_USER_POOLS') drift.push(`type is ${a.type ?? 'unset'}, expected COGNITO_USER_POOLS`);
+export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Authorizer): DriftChange[] {
+  const drift: DriftChange[] = [];
+  if (a.type !== 'COGNITO_USER_POOLS') drift.push({ path: 'authorizer.type', before: 'COGNITO_USER_POOLS', after: a.type ?? null });
   const arns = a.providerARNs ?? [];
   if (poolArn !== undefined && (arns.length !== 1 || arns[0] !== poolArn)) {
-    drift.push(`providerARNs are [${arns.join(', ')}], expected [${poolArn}]`);
+    drift.push({ path: 'authorizer.providerARNs', before: [poolArn], after: arns });
   }
   const source = `method.request.header.${spec.identityHeader}`;
-  if (a.identitySource !== source) drift.push(`identitySource is ${a.identitySource ?? 'unset'}, expected ${source}`);
+  if (a.identitySource !== source) drift.push({ path: 'authorizer.identitySource', before: source, after: a.identitySource ?? null });
   return drift;
 }
 

@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import { DeleteMethodCommand, GetMethodCommand, PutMethodCommand, type Method } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { putMockParts, type MethodAddress } from './api-method.js';
@@ -54,11 +55,11 @@ export const corsPreflightHandler: ResourceHandler<Spec> = {
     const resource = (await apiTree(ctx, restApiIdOf(deps)))?.find((r) => r.id === out.resourceId);
     const method = resource?.resourceMethods?.OPTIONS;
     if (!method) return { state: 'missing' };
-    const drift: string[] = [];
+    const drift: DriftChange[] = [];
     if (method.authorizationType !== 'NONE' || method.authorizerId) {
-      drift.push(`OPTIONS has authorizationType ${method.authorizationType ?? 'unset'}${method.authorizerId ? ` with authorizer ${method.authorizerId}` : ''}; CORS preflights must stay open (NONE)`);
+      drift.push({ path: 'preflight.authorizationType', before: 'NONE', after: method.authorizationType ?? null, context: method.authorizerId ? { authorizerId: method.authorizerId } : {} });
     }
-    if (!method.methodIntegration?.integrationResponses?.['200']) drift.push('OPTIONS has no 200 integration response carrying the CORS headers');
+    if (!method.methodIntegration?.integrationResponses?.['200']) drift.push({ path: 'preflight.integrationResponse', before: '200', after: null });
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

@@ -67,7 +67,7 @@ describe('iam-role', () => {
       AttachedPolicies: [{ PolicyArn: BASIC }, { PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
     });
     expect(await h.read(testCtx(), spec, { roleName: spec.roleName, roleArn: ARN }, {})).toEqual({
-      state: 'drifted', drift: ['unexpected policy attached: arn:aws:iam::aws:policy/AdministratorAccess'], out: { roleName: spec.roleName, roleArn: ARN },
+      state: 'drifted', drift: [{ path: 'managedPolicyArns', before: null, after: 'arn:aws:iam::aws:policy/AdministratorAccess' }], out: { roleName: spec.roleName, roleArn: ARN },
     });
     iam.on(GetRoleCommand).rejects(noSuchEntity());
     expect(await h.read(testCtx(), spec, { roleName: spec.roleName }, {})).toEqual({ state: 'missing' });

@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand,
   ListAttachedRolePoliciesCommand, ListRoleTagsCommand, type AttachedPolicy, type Tag,
@@ -84,9 +85,9 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     const res = await undefinedIfNotFound(ctx.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
     if (!res?.Role) return { state: 'missing' };
     const attached = (await attachedPolicies(ctx, roleName)).map((p) => p.PolicyArn ?? p.PolicyName ?? '?');
-    const drift = [
-      ...attached.filter((arn) => !spec.managedPolicyArns.includes(arn)).map((arn) => `unexpected policy attached: ${arn}`),
-      ...spec.managedPolicyArns.filter((arn) => !attached.includes(arn)).map((arn) => `policy no longer attached: ${arn}`),
+    const drift: DriftChange[] = [
+      ...attached.filter((arn) => !spec.managedPolicyArns.includes(arn)).map((arn) => ({ path: 'managedPolicyArns', before: null, after: arn })),
+      ...spec.managedPolicyArns.filter((arn) => !attached.includes(arn)).map((arn) => ({ path: 'managedPolicyArns', before: arn, after: null })),
     ];
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

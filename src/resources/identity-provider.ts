@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateIdentityProviderCommand, DeleteIdentityProviderCommand, DescribeIdentityProviderCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -87,11 +88,11 @@ export const identityProviderHandler: ResourceHandler<Spec> = {
     })));
     const idp = res?.IdentityProvider;
     if (!idp) return { state: 'missing' };
-    const drift: string[] = [];
-    if (idp.ProviderType !== spec.providerType) drift.push(`provider type is ${idp.ProviderType ?? 'unset'}, expected ${spec.providerType}`);
+    const drift: DriftChange[] = [];
+    if (idp.ProviderType !== spec.providerType) drift.push({ path: 'providerType', before: spec.providerType, after: idp.ProviderType ?? null });
     // Only the client id is compared: ProviderDetails also holds the secret, which we never read back.
     const clientId = idp.ProviderDetails?.client_id;
-    if (clientId !== spec.clientId) drift.push(`client_id is ${clientId ?? 'unset'}, expected ${spec.clientId}`);
+    if (clientId !== spec.clientId) drift.push({ path: 'providerDetails.client_id', before: spec.clientId, after: clientId ?? null });
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

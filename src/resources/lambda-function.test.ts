@@ -115,7 +115,7 @@ describe('lambda-function find / read / delete', () => {
   it('read reports a missing function and a changed role', async () => {
     const out = { functionName: 'demo-fn', functionArn: ARN };
     lambda.on(GetFunctionCommand).resolves({ Configuration: { FunctionArn: ARN, State: 'Active', Role: 'arn:aws:iam::123456789012:role/other' } });
-    expect(await h.read(testCtx(), spec, out, deps)).toMatchObject({ state: 'drifted', drift: [expect.stringContaining('execution role')] });
+    expect(await h.read(testCtx(), spec, out, deps)).toMatchObject({ state: 'drifted', drift: [{ path: 'role', after: expect.not.stringMatching(/^$/) }] });
     lambda.on(GetFunctionCommand).rejects(new ResourceNotFoundException({ message: 'nope', $metadata: {} }));
     expect(await h.read(testCtx(), spec, out, deps)).toEqual({ state: 'missing' });
   });

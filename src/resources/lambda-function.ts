@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, ListTagsCommand,
   type FunctionConfiguration, type Runtime,
@@ -129,10 +130,10 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
     const conf = res?.Configuration;
     if (!conf) return { state: 'missing' };
-    const drift: string[] = [];
-    if (conf.State === 'Failed') drift.push(`state is Failed: ${conf.StateReason ?? 'no reason given'}`);
+    const drift: DriftChange[] = [];
+    if (conf.State === 'Failed') drift.push({ path: 'state', before: 'Active', after: 'Failed', context: conf.StateReason ? { reason: conf.StateReason } : {} });
     const roleArn = deps[spec.roleNode]?.roleArn;
-    if (roleArn && conf.Role !== roleArn) drift.push(`execution role is ${conf.Role ?? 'none'}, expected ${roleArn}`);
+    if (roleArn && conf.Role !== roleArn) drift.push({ path: 'role', before: roleArn, after: conf.Role ?? null });
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

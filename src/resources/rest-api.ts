@@ -66,7 +66,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
     const types = api.endpointConfiguration?.types ?? [];
     return types.includes(spec.endpointType)
       ? { state: 'present', out }
-      : { state: 'drifted', drift: [`endpoint type is ${types.join(',') || 'unset'}, expected ${spec.endpointType}`], out };
+      : { state: 'drifted', drift: [{ path: 'endpointType', before: spec.endpointType, after: types.join(',') }], out };
   },
 
   async delete(ctx, _spec, out) {

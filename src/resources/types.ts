@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
-import type { FieldChange } from '../plan/changes.js';
+import type { DriftChange, FieldChange } from '../plan/changes.js';
 
 /** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
 export const RESOURCE_KINDS = [
@@ -26,11 +26,11 @@ export type Out = Record<string, string>;
 /** Outputs of a node's dependencies, keyed by node id. */
 export type Outputs = Record<string, Out>;
 
-/** What `read` found. `drift` lists human-readable differences. */
+/** What `read` found. `drift` lists the fields changed outside secure-api (worded by plan/drift-text.ts). */
 export type Observed =
   | { state: 'present'; out?: Out }
   | { state: 'missing' }
-  | { state: 'drifted'; drift: string[]; out?: Out };
+  | { state: 'drifted'; drift: DriftChange[]; out?: Out };
 
 /** Everything a handler needs, passed in (never module singletons), so tests build one with fakes. */
 export interface Ctx {

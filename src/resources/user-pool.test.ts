@@ -153,7 +153,7 @@ describe('user-pool handler', () => {
     const out = { userPoolId: 'p1', userPoolArn: 'arn:p1' };
     cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'p1', MfaConfiguration: 'OFF', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } } });
     expect(await h.read(testCtx(), { ...base, mfa: { mode: 'ON', totp: true, sms: false } }, out, {}))
-      .toEqual({ state: 'drifted', drift: ['MFA is OFF, expected ON'], out });
+      .toEqual({ state: 'drifted', drift: [{ path: 'mfa.mode', before: 'ON', after: 'OFF' }], out });
     cognito.on(DescribeUserPoolCommand).rejects(new ResourceNotFoundException({ message: 'User pool p1 does not exist.', $metadata: {} }));
     expect(await h.read(testCtx(), base, out, {})).toEqual({ state: 'missing' });
   });

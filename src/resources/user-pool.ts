@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand, SetUserPoolMfaConfigCommand,
   type CreateUserPoolCommandInput, type SetUserPoolMfaConfigCommandInput, type SmsConfigurationType, type UsernameAttributeType,
@@ -141,10 +142,10 @@ export const userPoolHandler: ResourceHandler<Spec> = {
   async read(ctx, spec, out) {
     const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
     if (!pool) return { state: 'missing' };
-    const drift: string[] = [];
-    if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push(`MFA is ${pool.MfaConfiguration ?? 'OFF'}, expected ${spec.mfa.mode}`);
+    const drift: DriftChange[] = [];
+    if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push({ path: 'mfa.mode', before: spec.mfa.mode, after: pool.MfaConfiguration ?? 'OFF' });
     if (pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly === spec.selfSignUp) {
-      drift.push(`self sign-up is ${spec.selfSignUp ? 'off' : 'on'}, expected ${spec.selfSignUp ? 'on' : 'off'}`);
+      drift.push({ path: 'selfSignUp', before: spec.selfSignUp, after: !spec.selfSignUp });
     }
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import { ACTION_GLYPH, countChanges, isEmptyPlan, summaryLine, type ChangePlan, type FieldChange, type ResourceChange } from '../plan/changes.js';
+import { ACTION_GLYPH, countChanges, isEmptyPlan, removesUserPool, summaryLine, type ChangePlan, type FieldChange, type ResourceChange } from '../plan/changes.js';
+import { driftText } from '../plan/drift-text.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { StateFile } from '../state/schema.js';
 import type { ChangePlanReport } from './plan-schema.js';
@@ -21,9 +22,9 @@ export function configHistory(state: StateFile): ChangePlanReport['history'] {
 }
 
 export function planReport(state: StateFile, changes: ChangePlan, poolUsers: number | undefined): ChangePlanReport {
-  const replacesPool = changes.changes.some((c) => c.kind === 'user-pool' && c.action === 'replace');
+  const replacesPool = removesUserPool(changes);
   return {
-    stack: state.stack, region: state.region, changes: changes.changes.map((c) => ({ ...c, fields: c.fields.map((f) => ({ ...f })) })),
+    stack: state.stack, region: state.region, changes: changes.changes.map((c) => ({ ...c, fields: c.fields.map((f) => ({ ...f })), drift: c.drift.map((d) => ({ ...d })) })),
     counts: countChanges(changes), drifted: changes.changes.filter((c) => c.drift.length > 0).length,
     userPoolReplacement: replacesPool ? { users: poolUsers ?? null } : null, history: configHistory(state), empty: isEmptyPlan(changes),
   };
@@ -51,7 +52,7 @@ export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
     lines.push(c.bold('Changed outside secure-api (read live now):'));
     for (const d of drifted) {
       lines.push(`  ${resourceName(d)}`);
-      for (const s of d.drift) lines.push(c.yellow(`      ${s}`));
+      for (const s of d.drift) lines.push(c.yellow(`      ${driftText(s)}`));
     }
     lines.push(c.dim('  `secure-api init` puts these back as recorded (shown below as updates or creates).'), '');
   }
@@ -64,9 +65,9 @@ export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
   for (const x of todo) {
     lines.push(paint(x.action, `  ${ACTION_GLYPH[x.action].padEnd(3)} ${WORD[x.action]}  ${resourceName(x)}`, c) + c.dim(`  (${x.reason})`));
     for (const f of x.fields) lines.push(fieldLine(f, c));
-    if (x.kind === 'user-pool' && x.action === 'replace') {
+    if (x.kind === 'user-pool' && (x.action === 'replace' || x.action === 'delete')) {
       const users = report.userPoolReplacement?.users;
-      lines.push(c.red.bold(`      The pool is deleted and made anew: ${users === null || users === undefined ? 'all its' : `its ${users}`} user${users === 1 ? '' : 's'} and their passwords are lost.`));
+      lines.push(c.red.bold(`      The pool is deleted${x.action === 'replace' ? ' and made anew' : ''}: ${users === null || users === undefined ? 'all its' : `its ${users}`} user${users === 1 ? '' : 's'} and their passwords are lost.`));
     }
   }
   const last = report.history.at(-1);

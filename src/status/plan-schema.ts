@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANGE_ACTIONS } from '../plan/changes.js';
 import { RESOURCE_KINDS } from '../resources/types.js';
+import { driftChangeSchema } from './schema.js';
 
 /** One field that differs, as `plan --json` gives it. */
 export const fieldChangeSchema = z.object({
@@ -22,7 +23,7 @@ export const resourceChangeSchema = z.object({
   reason: z.string(),
   fields: z.array(fieldChangeSchema),
   /** What the live read found changed outside secure-api (init puts it back). */
-  drift: z.array(z.string()),
+  drift: z.array(driftChangeSchema),
   /** An interrupted run left this step journaled; this plan finishes it. */
   resumes: z.enum(['creating', 'updating', 'deleting']).optional(),
 }).strict();

@@ -1,10 +1,12 @@
 import { partitionOf } from '../aws/region.js';
 import type { NodeStatus } from '../engine/engine.js';
+import type { DriftChange } from '../plan/changes.js';
+import { driftText } from '../plan/drift-text.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
 import type { StateFile } from '../state/schema.js';
-import { fixFor, impactOf, rebuildSteps, type FixContext } from './fixes.js';
+import { fixFor, impactOf, isServedOpen, rebuildSteps, type FixContext } from './fixes.js';
 import type { NextStep, ResourceState, ResourceStatus, RouteStatus, StatusReport } from './schema.js';
 
 /** The id people look for in the console, per kind. */
@@ -30,13 +32,15 @@ export function physicalIdOf(kind: ResourceKind, out: Out): string {
 }
 
 /** What a live read found, as a state and the problems to show. */
-function judge(r: NodeStatus): { state: ResourceState; problems: string[] } {
-  if (r.status !== 'created') return { state: 'unfinished', problems: [`left "${r.status}" by an interrupted run`] };
+interface Judged { state: ResourceState; problems: string[]; drift: DriftChange[] }
+
+function judge(r: NodeStatus): Judged {
+  if (r.status !== 'created') return { state: 'unfinished', problems: [`left "${r.status}" by an interrupted run`], drift: [] };
   const ob = r.observed;
-  if (ob.state === 'present') return { state: 'present', problems: [] };
-  if (ob.state === 'missing') return { state: 'missing', problems: ['not found in AWS (deleted outside secure-api?)'] };
-  if (ob.state === 'drifted') return { state: 'drifted', problems: ob.drift };
-  return { state: 'error', problems: [ob.message] };
+  if (ob.state === 'present') return { state: 'present', problems: [], drift: [] };
+  if (ob.state === 'missing') return { state: 'missing', problems: ['not found in AWS (deleted outside secure-api?)'], drift: [] };
+  if (ob.state === 'drifted') return { state: 'drifted', problems: ob.drift.map(driftText), drift: ob.drift };
+  return { state: 'error', problems: [ob.message], drift: [] };
 }
 
 /**
@@ -45,8 +49,7 @@ function judge(r: NodeStatus): { state: ResourceState; problems: string[] } {
  */
 function servedOpen(resources: ResourceStatus[]): Set<string> {
   const stage = resources.find((r) => r.kind === 'deployment');
-  const open = (stage?.problems ?? []).map((p) => /^(\S+ \S+) is served with NONE/.exec(p)?.[1]).filter((k): k is string => k !== undefined);
-  return new Set(open);
+  return new Set((stage?.drift ?? []).filter(isServedOpen).map((d) => d.context?.method ?? '?'));
 }
 
 export interface ReportInput {
@@ -68,11 +71,11 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
     stateOf: (id) => judged.get(id)?.state,
   };
   const resources: ResourceStatus[] = Object.entries(state.nodes).map(([id, n]) => {
-    const j = judged.get(id) ?? (live ? { state: 'error' as const, problems: ['not read'] } : { state: 'unchecked' as const, problems: [] });
+    const j: Judged = judged.get(id) ?? (live ? { state: 'error', problems: ['not read'], drift: [] } : { state: 'unchecked', problems: [], drift: [] });
     return {
       id, kind: n.kind, label: n.label, physicalId: physicalIdOf(n.kind, n.out), ids: { ...n.out }, recorded: n.status,
-      state: j.state, problems: j.problems, impact: impactOf(n.kind, j.state, j.problems),
-      fix: fixFor({ id, kind: n.kind, state: j.state, problems: j.problems, out: n.out, spec: n.spec }, fx),
+      state: j.state, problems: j.problems, drift: j.drift, impact: impactOf(n.kind, j.state, j.drift),
+      fix: fixFor({ id, kind: n.kind, state: j.state, drift: j.drift, out: n.out, spec: n.spec }, fx),
     };
   });
 

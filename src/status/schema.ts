@@ -9,6 +9,18 @@ import { outputIdsSchema, outputUrlsSchema, routeUrlSchema } from '../state/outp
 export const RESOURCE_STATES = ['present', 'missing', 'drifted', 'error', 'unfinished', 'unchecked'] as const;
 export type ResourceState = (typeof RESOURCE_STATES)[number];
 
+/**
+ * One field found changed outside secure-api: `before` is what secure-api recorded or expects, `after` what AWS
+ * holds now (null: absent). Consumers match on `path` (the list is DRIFT_PATHS in src/plan/drift-text.ts), never on
+ * the sentence in `problems`; `context` names what the sentence mentions (a stage, a method).
+ */
+export const driftChangeSchema = z.object({
+  path: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  context: z.record(z.string(), z.string()).optional(),
+}).strict();
+
 export const fixSchema = z.object({
   /** What to do, in a sentence. */
   summary: z.string(),
@@ -33,6 +45,8 @@ export const resourceStatusSchema = z.object({
   state: z.enum(RESOURCE_STATES),
   /** What differs from what secure-api made (empty when present or unchecked). */
   problems: z.array(z.string()),
+  /** The drift behind `problems`, as data (empty unless drifted). */
+  drift: z.array(driftChangeSchema),
   /** What the problem breaks, for people deciding how urgent it is. */
   impact: z.string().nullable(),
   fix: fixSchema.nullable(),

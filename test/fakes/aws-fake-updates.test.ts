@@ -1,5 +1,8 @@
 /** The fake's update calls, each named after the AWS behaviour it models (sources in the fake's comments). */
-import { APIGatewayClient, BadRequestException, CreateRestApiCommand, GetRestApiCommand, UpdateRestApiCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient, BadRequestException, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetStageCommand, GetRestApiCommand,
+  PutIntegrationCommand, PutMethodCommand, UpdateRestApiCommand, UpdateStageCommand,
+} from '@aws-sdk/client-api-gateway';
 import {
   CognitoIdentityProviderClient, CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand, DescribeUserPoolCommand, UpdateIdentityProviderCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand,
@@ -64,6 +67,22 @@ describe('UpdateIdentityProvider', () => {
     const idp = (await cognito().send(new DescribeIdentityProviderCommand({ UserPoolId: UserPool?.Id, ProviderName: 'Google' }))).IdentityProvider;
     expect(idp?.ProviderDetails).toEqual({ client_id: 'b', client_secret: 'fake-secret-2', authorize_scopes: 'openid' });
     expect(idp?.ProviderType).toBe('Google');
+  });
+});
+
+describe('CreateDeployment / UpdateStage', () => {
+  it('CreateDeployment into an existing stage keeps its description (stageDescription only describes a new stage); UpdateStage patches /description', async () => {
+    install();
+    const apigw = new APIGatewayClient({});
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
+    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', type: 'MOCK' }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', stageDescription: 'first' }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', stageDescription: 'second' }));
+    expect((await apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'dev' }))).description).toBe('first');
+    await apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'dev', patchOperations: [{ op: 'replace', path: '/description', value: 'second' }] }));
+    expect((await apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'dev' }))).description).toBe('second');
   });
 });
 

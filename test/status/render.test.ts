@@ -1,3 +1,4 @@
+import type { DriftChange } from '../../src/plan/changes.js';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { StateFile } from '../../src/state/schema.js';
@@ -28,24 +29,24 @@ function state(): StateFile {
   };
 }
 
-function live(drift: Record<string, string[]>): NodeStatus[] {
+function live(drift: Record<string, DriftChange[]>): NodeStatus[] {
   return Object.entries(state().nodes).map(([id, n]) => ({
     id, kind: n.kind, label: n.label, status: n.status, out: n.out,
     observed: drift[id] ? { state: 'drifted' as const, drift: drift[id] } : { state: 'present' as const },
   }));
 }
 
-const report = (drift: Record<string, string[]>) => buildReport({
+const report = (drift: Record<string, DriftChange[]>) => buildReport({
   state: state(), stateFile: '/home/me/project/.secure-api/demo.json', stackArgs: '--stack demo',
   live: { results: live(drift), notes: [], checkedAt: at },
 });
 
 describe('the status table', () => {
   const drifted = report({
-    'method:GET /items': ['authorizationType is NONE, expected COGNITO_USER_POOLS with authorizer auth01'],
+    'method:GET /items': [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE', context: { expectedAuthorizer: 'auth01' } }],
     deployment: [
-      'stage dev now points at deployment zz9999, not dep001 (zz9999 made 2026-01-02T00:00:00Z, after ours at 2026-01-01T00:00:00Z)',
-      'GET /items is served with NONE (no token needed); secure-api deployed it with COGNITO_USER_POOLS',
+      { path: 'stage.deploymentId', before: 'dep001', after: 'zz9999', context: { stage: 'dev', order: ' (zz9999 made 2026-01-02T00:00:00Z, after ours at 2026-01-01T00:00:00Z)' } },
+      { path: 'served.authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE', context: { method: 'GET /items' } },
     ],
   });
 

@@ -121,6 +121,7 @@ describe('secure-api status, against the stateful fake', () => {
     expect(code).toBe(3);
     expect(notPresent(report)).toEqual(['deployment:drifted', `${m.id}:drifted`].sort());
     const authorizerId = s.nodes.authorizer!.out.authorizerId!;
+    expect(row(report, m.id).drift).toEqual([{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE', context: { expectedAuthorizer: authorizerId } }]);
     expect(row(report, m.id).problems).toEqual([`authorizationType is NONE, expected COGNITO_USER_POOLS with authorizer ${authorizerId}`]);
     // Not deployed: the stage still serves it secured, and says the change is waiting for the next deployment.
     expect(row(report, 'deployment').problems).toEqual([
@@ -187,6 +188,7 @@ describe('secure-api status, against the stateful fake', () => {
     await makeDrift('preflight-secured', loadState());
     const { code, report } = await statusJson();
     expect(code).toBe(3);
+    expect(row(report, 'cors:/items').drift.map((d) => d.path)).toEqual(['preflight.authorizationType']);
     expect(row(report, 'cors:/items').problems[0]).toContain('CORS preflights must stay open (NONE)');
     expect(row(report, 'cors:/items').fix?.commands[0]).toContain('--http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE');
   });
@@ -198,6 +200,7 @@ describe('secure-api status, against the stateful fake', () => {
     }));
     const { code, report } = await statusJson();
     expect(code).toBe(3);
+    expect(row(report, 'client').drift.map((d) => d.path)).toEqual(['authFlows', 'supportedIdentityProviders', 'oauth.enabled']);
     expect(row(report, 'client').problems).toEqual([
       expect.stringMatching(/^ExplicitAuthFlows lack /),
       'SupportedIdentityProviders lack COGNITO',
@@ -224,6 +227,7 @@ describe('secure-api status, against the stateful fake', () => {
     for (const cmd of commands.filter((x) => !x.includes('delete-deployment'))) await runAwsCli(cmd);
     const after = await statusJson();
     expect(notPresent(after.report)).toEqual(['deployment:drifted']);
+    expect(row(after.report, 'deployment').drift.map((d) => d.path)).toEqual(['newerDeployment']);
     expect(row(after.report, 'deployment').problems).toEqual([expect.stringMatching(/^the API has a newer deployment \w+ \(made .*\) than the one stage dev serves/)]);
     await runAwsCli(row(after.report, 'deployment').fix!.commands[0]!);
     expect((await statusJson()).code).toBe(0);

@@ -255,4 +255,19 @@ describe('secure-api init without a terminal', () => {
     expect(after.config.stage.description).toBe('second release');
     expect(after.nodes.pool.out.userPoolId).toBe(pool);
   });
+
+  it('declining the change plan of a recorded stack exits 1 (Cancelled) and makes no write call', async () => {
+    const cwd = tempDir();
+    expect((await runSecureApi(['init', '--yes', '--no-verify'], { cwd })).code).toBe(0);
+    const before = readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8');
+    const writesBefore = fake.calls.filter((c) => /^(Create|Put|Update|Delete|Add|Set|Tag)/.test(c.command)).length;
+    const prompter = new ScriptedPrompter([
+      ['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }], ['Stage description', 'not today'], [/^Apply these changes/, false],
+    ]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Cancelled: nothing was changed.');
+    expect(fake.calls.filter((c) => /^(Create|Put|Update|Delete|Add|Set|Tag)/.test(c.command)).length).toBe(writesBefore);
+    expect(JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')).config).toEqual(JSON.parse(before).config);
+  });
 });
