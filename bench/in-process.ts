@@ -12,6 +12,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { CommandEnv } from '../src/commands/env.js';
 import { runCli } from '../src/program.js';
@@ -59,7 +60,7 @@ interface Proto { send: Sender }
 
 const CLIENTS: Record<ServiceName, { prototype: unknown }> = {
   apigateway: APIGatewayClient, cognito: CognitoIdentityProviderClient, lambda: LambdaClient,
-  iam: IAMClient, sts: STSClient, tagging: ResourceGroupsTaggingAPIClient,
+  iam: IAMClient, sts: STSClient, tagging: ResourceGroupsTaggingAPIClient, s3: S3Client,
 };
 
 export interface InFlight {
@@ -74,7 +75,7 @@ export interface InFlight {
  * `oneAtATime` makes every call, of any service, wait for the one before: the sequential baseline, measured.
  */
 export function trackInFlight(oneAtATime = false): InFlight {
-  const peak = { apigateway: 0, cognito: 0, lambda: 0, iam: 0, sts: 0, tagging: 0 };
+  const peak = { apigateway: 0, cognito: 0, lambda: 0, iam: 0, sts: 0, tagging: 0, s3: 0 };
   const undo: Array<() => void> = [];
   let previous: Promise<unknown> = Promise.resolve();
   for (const [service, ctor] of Object.entries(CLIENTS) as Array<[ServiceName, { prototype: unknown }]>) {

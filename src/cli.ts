@@ -1,5 +1,6 @@
 import { runCli } from './program.js';
 import { renderError } from './ui/render-error.js';
+import { isUtf8Locale } from './ui/charset.js';
 import type { CommandEnv } from './commands/env.js';
 
 /** The real world: process streams, signals, clock. The only module that touches process.exit. */
@@ -33,7 +34,9 @@ export function processEnv(): CommandEnv {
     },
     spinner: async () => {
       const { default: ora } = await import('ora');
-      return (o) => ora({ text: o.text, stream: o.stream as NodeJS.WriteStream, discardStdin: false });
+      // Braille dots need UTF-8; a plain |/-\\ otherwise.
+      const spinner = isUtf8Locale(process.env) ? undefined : 'line' as const;
+      return (o) => ora({ text: o.text, stream: o.stream as NodeJS.WriteStream, discardStdin: false, ...(spinner ? { spinner } : {}) });
     },
   };
 }
@@ -41,7 +44,7 @@ export function processEnv(): CommandEnv {
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const env = processEnv();
-  const code = await runCli(argv, env, (e) => renderError(env.stderr, e, env.env));
+  const code = await runCli(argv, env, (e, stderr) => renderError(stderr, e, env.env));
   process.exitCode = code;
   // Interrupted runs exit now rather than waiting for sockets kept alive by the SDK.
   if (code === 130) process.exit(code);

@@ -45,6 +45,13 @@ export class Interrupted extends SecureApiError {
   }
 }
 
+/** The user declined a plan or a destroy: nothing was done, exit 1 as Terraform does ("Apply cancelled."). */
+export class Cancelled extends SecureApiError {
+  constructor(message: string) {
+    super('CANCELLED', message, { exitCode: ExitCode.aws });
+  }
+}
+
 /** A run that did what was asked but found problems (status drift, verify failure). */
 export class CheckFailed extends SecureApiError {
   constructor(message: string, exitCode: ExitCodeValue, hint?: string) {

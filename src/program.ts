@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { SecureApiError, UsageError } from './errors.js';
 import type { CommandEnv } from './commands/env.js';
+import { asciiStreams, isUtf8Locale, mapWrites } from './ui/charset.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -12,15 +13,43 @@ type Command = Commander.Command;
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
-/** The options every command that talks to AWS or reads state takes. */
-function common(cmd: Command): Command {
+/** Options of every command, accepted before the command's name too (`secure-api --no-color status`). */
+function output(cmd: Command, json = true): Command {
+  if (json) cmd.option('--json', 'print one JSON document on stdout (errors too: {"error":{code,message,hint}})');
   return cmd
+    .option('--no-color', 'no colours (NO_COLOR=1 does the same)')
+    .option('--verbose', 'log each AWS call and its timing on stderr')
+    .option('--debug', 'also log what goes over the wire (request, response), secrets masked');
+}
+
+/** The options every command that talks to AWS or reads state takes, before or after its name. */
+function common(cmd: Command): Command {
+  return output(cmd
     .option('--stack <name>', 'stack name (default: secure-api, or the only stack in the state directory)')
-    .option('--region <region>', 'AWS region (default: AWS_REGION, the profile\'s region, then us-east-1)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region, then us-east-1)')
     .option('--profile <profile>', 'AWS profile from ~/.aws/config (default: AWS_PROFILE)')
     .option('--endpoint-url <url>', 'send every AWS call to this AWS-compatible endpoint (LocalStack…); AWS_ENDPOINT_URL works too')
-    .option('--state-dir <dir>', 'where state files live', '.secure-api')
-    .option('--json', 'print one JSON document on stdout');
+    .option('--state-dir <dir>', 'where state files live (default: .secure-api)')
+    .option('--state <url>', 'keep the state in S3, shared and locked: s3://BUCKET/PREFIX (or SECURE_API_STATE)')
+    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked)'));
+}
+
+/** The command's options merged with those given before its name (its own win), and the env they ask for. */
+function resolved(env: CommandEnv, cmd: Command): { opts: Record<string, unknown>; env: CommandEnv } {
+  // Program first, the command last: its own values win, but its defaults (color: true) never undo a value given before it.
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const opts: Record<string, unknown> = {};
+  for (const c of chain) {
+    for (const [k, v] of Object.entries(c.opts<Record<string, unknown>>())) {
+      if (!(k in opts) || c.getOptionValueSource(k) !== 'default') opts[k] = v;
+    }
+  }
+  const extra: Partial<CommandEnv> = {};
+  if (opts.color === false) extra.env = { ...env.env, NO_COLOR: '1' };
+  if (opts.verbose === true || opts.debug === true) extra.trace = { debug: opts.debug === true };
+  // A prototype link keeps cli.ts's lazy stdin getter lazy.
+  return { opts, env: Object.keys(extra).length ? Object.assign(Object.create(env) as CommandEnv, extra) : env };
 }
 
 /** Build the commander program; every action lazy-imports its command so `--help` loads nothing else. */
@@ -28,15 +57,17 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
   const program = new Command('secure-api')
     .description('An API Gateway REST API secured by a Cognito user pool authorizer, backed by Lambda: created, proven, removed.')
     .version(VERSION, '-v, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => env.stdout.write(s),
       writeErr: (s) => env.stderr.write(s),
-      outputError: (s, write) => write(s),
+      // runCli renders commander's refusals like every other error ("Error: …" and a hint).
+      outputError: () => {},
     });
+  common(program);
 
-  common(program.command('init'))
+  const init = common(program.command('init').aliases(['deploy', 'apply']))
     .description('create the stack: REST API, routes, Lambda, user pool, app client, hosted UI, authorizer, stage')
     .option('--config <file>', 'a JSON stack configuration (every wizard answer is a key)')
     .option('--api-id <id>', 'step 1: secure this existing REST API instead of creating one')
@@ -47,10 +78,11 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--api-name <name>', 'step 1: API name (default: <stack>-api)')
     .option('--api-description <text>', 'step 1: API description')
     .addOption(new Option('--endpoint-type <type>', 'step 1: API endpoint type (default: REGIONAL)').choices(['REGIONAL', 'EDGE']))
-    .option('--route <"METHODS /path">', 'step 2: a route, e.g. "GET,POST /items" or "GET /items/{id}"; repeatable', collect)
+    .option('--route <"METHODS /path">', 'step 2: a secured route, e.g. "GET,POST /items" or "GET /items/{id}" (GET POST PUT PATCH DELETE HEAD ANY); repeatable', collect)
+    .option('--public-route <"METHODS /path">', 'step 2: a route anyone may call, without a token; repeatable', collect)
     .option('--user-pool-name <name>', 'step 3: user pool name (default: <stack>-users)')
     .option('--sign-in <list>', 'step 3: sign-in identifiers, comma-separated: username, email, phone (default: email)')
-    .option('--password-min-length <n>', 'step 3: minimum password length, 6-99 (default: 8, with Cognito\'s complexity rules)')
+    .option('--password-min-length <n>', 'step 3: minimum password length, 6-99 (default: 8); numbers, symbols, upper and lower case stay required (userPool.passwordPolicy changes those)')
     .addOption(new Option('--mfa <mode>', 'step 3: multi-factor authentication (default: off)').choices(['off', 'optional', 'required']))
     .option('--sms-role-arn <arn>', 'step 3: IAM role Cognito sends SMS through (SNS): needed for phone sign-in, phone recovery, SMS MFA')
     .option('--sms-external-id <id>', 'step 3: the external id that role\'s trust policy expects')
@@ -58,9 +90,14 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .addOption(new Option('--email <sender>', 'step 3: message delivery: Cognito (50 emails a day) or Amazon SES (default: cognito)').choices(['cognito', 'ses']))
     .option('--email-from <address>', 'step 3: SES FROM address (with --ses-identity-arn)')
     .option('--ses-identity-arn <arn>', 'step 3: SES identity ARN of that address or its domain')
+    .option('--self-sign-up', 'step 3: anyone may create an account')
+    .option('--no-self-sign-up', 'step 3: only administrators create users (the default)')
+    .addOption(new Option('--account-recovery <how>', 'step 3: forgotten passwords are recovered by (default: email)').choices(['email', 'phone', 'admin']))
     .option('--hosted-ui', 'step 3: a hosted UI domain (the default)')
     .option('--no-hosted-ui', 'step 3: no hosted UI domain')
-    .option('--domain-prefix <prefix>', 'step 3: hosted UI domain prefix (default: <stack>-<6 random chars>)')
+    .option('--domain-prefix <prefix>', 'step 3: hosted UI domain prefix (default: <stack>-<6 characters derived from the stack, the state directory and this machine>)')
+    .option('--callback-url <url>', 'step 3: where the hosted UI returns after sign-in (default: http://localhost:8765/callback); repeatable', collect)
+    .option('--logout-url <url>', 'step 3: where the hosted UI returns after sign-out (default: http://localhost:8765/); repeatable', collect)
     .addOption(new Option('--app-client <type>', 'step 3: app client type (default: public)').choices(['public', 'confidential']))
     .option('--app-client-name <name>', 'step 3: app client name (default: <stack>-client)')
     .option('--authorizer-name <name>', 'step 4: authorizer name (default: Cognito-authorizer)')
@@ -71,37 +108,56 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
     .option('--no-verify', 'step 6: skip the 401/200 proof after creating')
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
+    .option('--allow-replace <kind>', 'let a change replace the user pool (user-pool), deleting its users; refused otherwise', collect)
     .option('-y, --yes', 'do not ask: take defaults for what flags and --config leave open, and create')
     .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials')
-    .action(async (opts: Record<string, unknown>) => {
+    .option('--adopt', 'no state file, but resources tagged with this stack exist (a lost state file): take them back into a new state')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runInitCommand } = await import('./commands/init-command.js');
-      setCode(await runInitCommand(opts, env));
+      setCode(await runInitCommand(r.opts, r.env));
     });
+
+  // plan takes init's configuration flags (the same keys, the same recorded base), not its run options.
+  const plan = common(program.command('plan'))
+    .description('what init would change on a live stack (+ create, ~ update, -/+ replace, - delete), and what drifted; exit 3 if anything')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runPlanCommand } = await import('./commands/plan.js');
+      setCode(await runPlanCommand(r.opts, r.env));
+    });
+  const runOnly = new Set([...plan.options.map((o) => o.long), '--verify', '--no-verify', '--save-config', '--allow-replace', '--yes', '--dry-run', '--adopt']);
+  for (const o of init.options) if (!runOnly.has(o.long)) plan.addOption(o);
 
   common(program.command('status'))
     .description('what exists, live; what drifted; the URLs to use')
     .option('--offline', 'show the state file only, with no AWS call')
     .option('--orphans', 'list what AWS holds tagged secure-api:stack=NAME, and whether the state file records it (exit 3 if not)')
-    .action(async (opts: Record<string, unknown>) => {
+    .option('--junit <file>', 'also write every check as a JUnit test case to FILE (CI shows which route lost its authorizer)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runStatus, statusOptionsSchema } = await import('./commands/status.js');
-      setCode(await runStatus(statusOptionsSchema.parse(opts), env));
+      setCode(await runStatus(statusOptionsSchema.parse(r.opts), r.env));
     });
 
   common(program.command('destroy'))
     .description('remove everything the state file names, newest first')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--orphans', 'the state file is lost: find what is tagged secure-api:stack=NAME (needs --stack) and remove it')
-    .action(async (opts: Record<string, unknown>) => {
+    .option('--state-id <id>', 'with --orphans: remove what carries this secure-api:state-id (status --orphans shows it); without it, only what carries none')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runDestroy, destroyOptionsSchema } = await import('./commands/destroy.js');
-      setCode(await runDestroy(destroyOptionsSchema.parse(opts), env));
+      setCode(await runDestroy(destroyOptionsSchema.parse(r.opts), r.env));
     });
 
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
     .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
-    .action(async (opts: Record<string, unknown>) => {
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runVerify, verifyOptionsSchema } = await import('./commands/verify.js');
-      setCode(await runVerify(verifyOptionsSchema.parse(opts), env));
+      setCode(await runVerify(verifyOptionsSchema.parse(r.opts), r.env));
     });
 
   common(program.command('token'))
@@ -110,30 +166,34 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--password-stdin', 'read the password from standard input')
     .option('--access', 'print the access token instead (accepted only by methods with OAuth scopes)')
     .option('--login', 'sign in on the hosted UI in a browser (authorization code + PKCE) instead')
-    .action(async (opts: Record<string, unknown>) => {
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runToken, tokenOptionsSchema } = await import('./commands/token.js');
-      setCode(await runToken(tokenOptionsSchema.parse(opts), env));
+      setCode(await runToken(tokenOptionsSchema.parse(r.opts), r.env));
     });
 
   const users = program.command('users').description('the users of the stack\'s pool: add, list, remove');
   common(users.command('add <name>'))
     .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (name: string, opts: Record<string, unknown>) => {
+    .action(async (name: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runUsersAdd, usersOptionsSchema } = await import('./commands/users.js');
-      setCode(await runUsersAdd(name, usersOptionsSchema.parse(opts), env));
+      setCode(await runUsersAdd(name, usersOptionsSchema.parse(r.opts), r.env));
     });
   common(users.command('list'))
     .description('list the users of the pool')
-    .action(async (opts: Record<string, unknown>) => {
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runUsersList, usersOptionsSchema } = await import('./commands/users.js');
-      setCode(await runUsersList(usersOptionsSchema.parse(opts), env));
+      setCode(await runUsersList(usersOptionsSchema.parse(r.opts), r.env));
     });
   common(users.command('remove <name>'))
     .description('remove a user from the pool')
-    .action(async (name: string, opts: Record<string, unknown>) => {
+    .action(async (name: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runUsersRemove, usersOptionsSchema } = await import('./commands/users.js');
-      setCode(await runUsersRemove(name, usersOptionsSchema.parse(opts), env));
+      setCode(await runUsersRemove(name, usersOptionsSchema.parse(r.opts), r.env));
     });
 
   common(program.command('export'))
@@ -141,28 +201,104 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .addArgument(new Argument('<format>', 'postman or curl').choices(['postman', 'curl']))
     .option('--out <dir>', 'directory for the files (postman: default "."; curl: default stdout)')
     .option('--no-preflight', 'leave the CORS preflight requests out of the Postman collection')
-    .action(async (format: string, opts: Record<string, unknown>) => {
+    .action(async (format: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runExport, exportOptionsSchema } = await import('./commands/export.js');
-      setCode(await runExport(format, exportOptionsSchema.parse(opts), env));
+      setCode(await runExport(format, exportOptionsSchema.parse(r.opts), r.env));
     });
 
-  program.command('policy')
+  common(program.command('unlock <lockId>'))
+    .description('remove the lock a killed or crashed run left on a stack (the "locked by" message names its id), after saying whose it was')
+    .action(async (lockId: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runUnlock, unlockOptionsSchema } = await import('./commands/unlock.js');
+      setCode(await runUnlock(lockId, unlockOptionsSchema.parse(r.opts), r.env));
+    });
+
+  const state = program.command('state').description('move a stack\'s state between this directory and S3, under both locks');
+  common(state.command('push'))
+    .description('move a stack\'s state from the state directory to S3 (verified before the local file is removed)')
+    .requiredOption('--to <url>', 's3://BUCKET/PREFIX')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runStateMove, stateMoveOptionsSchema } = await import('./commands/state-move.js');
+      setCode(await runStateMove('push', stateMoveOptionsSchema.parse(r.opts), r.env));
+    });
+  common(state.command('pull'))
+    .description('move a stack\'s state from S3 to the state directory (verified before the S3 object is removed)')
+    .requiredOption('--from <url>', 's3://BUCKET/PREFIX')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runStateMove, stateMoveOptionsSchema } = await import('./commands/state-move.js');
+      setCode(await runStateMove('pull', stateMoveOptionsSchema.parse(r.opts), r.env));
+    });
+
+  output(program.command('policy'), false)
     .description('print the least-privilege IAM policy secure-api needs (the exact actions its code calls); no AWS call')
     .option('--region <region>', 'scope the ARNs to this region (default: every region)')
     .option('--account <id>', 'scope the ARNs to this 12-digit account (default: every account)')
     .option('--json', 'the policy, and which call needs which action for which command')
-    .action(async (opts: Record<string, unknown>) => {
+    .option('--state <url>', 'add the S3 statements of a shared state at s3://BUCKET/PREFIX (exactly its state and lock keys)')
+    .option('--create-bucket', 'with --state: also what --create-bucket needs to make the bucket')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
       const { runPolicy, policyOptionsSchema } = await import('./commands/policy.js');
-      setCode(await runPolicy(policyOptionsSchema.parse(opts), env));
+      setCode(await runPolicy(policyOptionsSchema.parse(r.opts), r.env));
     });
 
   return program;
 }
 
-/** Parse argv and run; returns the exit code. Errors are returned as codes after `renderError`. */
-export async function runCli(argv: string[], env: CommandEnv, renderError: (err: SecureApiError | Error) => void): Promise<number> {
+/** commander's refusal ("error: unknown option '--foo'") as our usage error, with the help of the command it concerns. */
+function usageFromCommander(err: Commander.CommanderError, argv: string[], program: Command): UsageError {
+  const message = err.message.replace(/^error: /, '');
+  const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const cmd = words.find((w) => names.has(w));
+  const sub = cmd === 'users' && words[words.indexOf(cmd) + 1] ? ` ${words[words.indexOf(cmd) + 1]}` : '';
+  return new UsageError(message.charAt(0).toLowerCase() + message.slice(1), `Run \`secure-api ${cmd ? `${cmd}${sub} ` : ''}--help\` for usage.`, 'USAGE');
+}
+
+const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|export|policy)\b|--help)/g;
+
+/**
+ * SECURE_API_COMMAND: how this CLI is run when it is not `secure-api` on PATH (test/support/fake-cli.ts sets it to its
+ * own entry), so every hint ("Next: secure-api verify …") can be pasted as printed.
+ */
+function withCommandName(env: CommandEnv, name: string | undefined): CommandEnv {
+  if (!name || name === 'secure-api') return env;
+  const rename = (t: string) => t.replace(SUBCOMMAND, `${name} `);
+  return Object.assign(Object.create(env) as CommandEnv, { stdout: mapWrites(env.stdout, rename), stderr: mapWrites(env.stderr, rename) });
+}
+
+/** `--json` anywhere before `--`: errors then go to stdout as one JSON document too. */
+const wantsJson = (argv: string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+};
+
+/** `{"error":{code,message,hint}}`, the shape `--json` consumers match on (by code, never by text). */
+export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null } } {
+  return err instanceof SecureApiError
+    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null } }
+    : { error: { code: 'UNEXPECTED', message: err.message, hint: 'Set SECURE_API_DEBUG=1 for the stack trace, and please report it.' } };
+}
+
+/** Parse argv and run; returns the exit code. Errors are rendered once, here: text on stderr, or JSON on stdout with --json. */
+export async function runCli(argv: string[], rawEnv: CommandEnv, renderError: (err: SecureApiError | Error, stderr: CommandEnv['stderr']) => void): Promise<number> {
+  const charset = isUtf8Locale(rawEnv.env) ? rawEnv : asciiStreams(rawEnv);
+  const named = withCommandName(charset, rawEnv.env.SECURE_API_COMMAND);
+  // A command that printed its document (status --json, then exit 3) keeps it the only one on stdout.
+  let printed = false;
+  const env = Object.assign(Object.create(named) as CommandEnv, { stdout: mapWrites(named.stdout, (t) => { printed = true; return t; }) });
   let code = 0;
   const program = buildProgram(env, (c) => { code = c; });
+  const json = wantsJson(argv);
+  const fail = (err: SecureApiError | Error, exitCode: number): number => {
+    if (json && !printed) env.stdout.write(`${JSON.stringify(errorJson(err), null, 2)}\n`);
+    else renderError(err, env.stderr);
+    return exitCode;
+  };
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -171,15 +307,10 @@ export async function runCli(argv: string[], env: CommandEnv, renderError: (err:
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       // Help shown because no command was given (`secure-api`, `secure-api users`): a usage error.
       if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
-      // commander has already printed its message.
-      return 2;
+      return fail(usageFromCommander(err, argv, program), 2);
     }
-    if (err instanceof SecureApiError) {
-      renderError(err);
-      return err.exitCode;
-    }
-    renderError(err as Error);
-    return 1;
+    if (err instanceof SecureApiError) return fail(err, err.exitCode);
+    return fail(err as Error, 1);
   }
 }
 

@@ -6,6 +6,7 @@ import { installAwsFake, type AwsFake } from './fakes/aws-fake.js';
 import { startFakeDataPlane } from './fakes/data-plane.js';
 import { runSecureApi, tempDir, VirtualClock } from './support/harness.js';
 import { expectNoDuplicates, expectStateMatchesFake } from './support/stack-checks.js';
+import { stackOutputsSchema } from '../src/state/outputs-schema.js';
 import { readState } from '../src/state/store.js';
 
 let fake: AwsFake;
@@ -29,11 +30,14 @@ describe('init --yes against the fake', () => {
     const r = await run(['init', '--yes', '--stack', 'demo', ...ROUTES, '--json']);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    for (const key of ['stack', 'region', 'apiId', 'invokeUrl', 'stage', 'userPoolId', 'userPoolClientId', 'authorizerId', 'functionName', 'hostedUiUrl', 'stateFile']) {
-      expect(out[key], key).toBeTruthy();
-    }
+    const doc = stackOutputsSchema.parse(JSON.parse(r.stdout));
+    const out = { ...doc.ids, stack: doc.stack, region: doc.region, stateFile: doc.stateFile, invokeUrl: doc.urls.invoke, hostedUiUrl: doc.urls.hostedUiLogin };
+    for (const [key, v] of Object.entries(out)) expect(v, key).toBeTruthy();
     expect(out.invokeUrl).toBe(`https://${String(out.apiId)}.execute-api.us-east-1.amazonaws.com/dev`);
+    // One output shape: status --json carries the same ids and URLs, under the same keys.
+    const st = stackOutputsSchema.parse(JSON.parse((await run(['status', '--stack', 'demo', '--json'])).stdout));
+    expect(st.ids).toEqual(doc.ids);
+    expect({ ...st.urls, routes: st.urls.routes.map(({ method, path, url, secured }) => ({ method, path, url, secured })) }).toEqual(doc.urls);
 
     const state = readState(statePath())!;
     expect(state.complete).toBe(true);
@@ -45,7 +49,9 @@ describe('init --yes against the fake', () => {
     const apiId = String(out.apiId);
     const ag = new APIGatewayClient({ region: 'us-east-1' });
     const { items = [] } = await ag.send(new GetResourcesCommand({ restApiId: apiId }));
-    const fnArn = `arn:aws:lambda:us-east-1:123456789012:function:demo-fn`;
+    const fnName = state.nodes.function!.out.functionName!;
+    expect(fnName).toMatch(/^demo-fn-[a-z0-9]{6}$/);
+    const fnArn = `arn:aws:lambda:us-east-1:123456789012:function:${fnName}`;
     for (const res of items.filter((i) => i.path !== '/')) {
       for (const verb of Object.keys(res.resourceMethods ?? {})) {
         const m = await ag.send(new GetMethodCommand({ restApiId: apiId, resourceId: res.id!, httpMethod: verb }));
@@ -61,7 +67,7 @@ describe('init --yes against the fake', () => {
         }
       }
     }
-    const fn = fake.state.lambda.functions['demo-fn']!;
+    const fn = fake.state.lambda.functions[fnName]!;
     expect(JSON.stringify(fn.statements)).toContain(`arn:aws:execute-api:us-east-1:123456789012:${apiId}/*/*/*`);
     expect(fn.statements).toHaveLength(1);
 
@@ -86,16 +92,18 @@ describe('init --yes against the fake', () => {
     expect(r.stdout + r.stderr).not.toContain(secret);
   });
 
-  it('a second init with the same configuration changes nothing; a different one is refused', async () => {
+  it('a second init with the same configuration changes nothing; a different one is planned and applied in place', async () => {
     expect((await run(['init', '--yes', '--stack', 'demo'])).code).toBe(0);
     const before = fake.calls.filter((c) => MUTATING.test(c.command)).length;
     const again = await run(['init', '--yes', '--stack', 'demo']);
     expect(again.code).toBe(0);
-    expect(again.stderr).toMatch(/nothing to do/);
+    expect(again.stderr).toMatch(/No changes\./);
     expect(fake.calls.filter((c) => MUTATING.test(c.command)).length).toBe(before);
     const changed = await run(['init', '--yes', '--stack', 'demo', '--stage', 'prod']);
-    expect(changed.code).toBe(2);
-    expect(changed.stderr).toMatch(/different configuration \(stage differ/);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(readState(statePath())?.nodes.deployment?.out.stageName).toBe('prod');
+    // A stage is not renamed: the old one is gone, the new one serves.
+    expect(fake.calls.filter((c) => c.command === 'DeleteStage').map((c) => (c.input as { stageName: string }).stageName)).toEqual(['dev']);
   });
 });
 
@@ -106,8 +114,10 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       const r = await runSecureApi(['init', '--yes', '--stack', 'demo', ...ROUTES, '--endpoint-url', plane.url, '--json'], { cwd, clock });
       expect(r.stderr).toMatch(/Test user .* removed/);
       expect(r.code, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout) as { invokeUrl: string; verify: { ok: boolean; rows: Array<{ check: string; ok: boolean }> } };
-      expect(out.invokeUrl).toBe(`${plane.url}/restapis/${String((out as unknown as { apiId: string }).apiId)}/dev/_user_request_`);
+      const doc = JSON.parse(r.stdout) as { verify: { ok: boolean; rows: Array<{ check: string; ok: boolean }> } };
+      const outputs = stackOutputsSchema.parse(doc);
+      const out = { invokeUrl: outputs.urls.invoke!, verify: doc.verify };
+      expect(out.invokeUrl).toBe(`${plane.url}/restapis/${String(outputs.ids.apiId)}/dev/_user_request_`);
       expect(out.verify.ok).toBe(true);
       expect(out.verify.rows.filter((x) => x.check === 'no-token').every((x) => x.ok)).toBe(true);
       expect(out.verify.rows.filter((x) => x.check === 'id-token')).toHaveLength(4);

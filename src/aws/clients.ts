@@ -9,6 +9,7 @@ import { Limiter } from './limiter.js';
 import { withRetry } from './retry.js';
 import { awsErrorName, isConcurrentModification, isRefusedUnacted, isThrottling, isTransient } from './errors.js';
 import { AwsFailure } from '../errors.js';
+import { addWireLogging, redact, type Tracer } from './trace.js';
 
 export interface AwsTarget {
   region: string;
@@ -53,6 +54,8 @@ export interface ClientOptions {
   onRetry?: (service: ServiceName, command: string, err: unknown, delayMs: number) => void;
   /** API Gateway's account-wide control-plane quota, which every call is paced under. @default { ratePerSecond: 10, burst: 40 } */
   apigatewayQuota?: { ratePerSecond: number; burst: number };
+  /** --verbose / --debug: each call with its timing, (debug) its redacted input, output and HTTP exchange. */
+  tracer?: Tracer | undefined;
 }
 
 /**
@@ -138,7 +141,14 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
       };
       if (target.profile) config.profile = target.profile;
       if (target.endpointUrl) config.endpoint = target.endpointUrl;
+      if (opts.tracer?.debug) {
+        const line = opts.tracer.line;
+        // The SDK's own log lines: it masks the fields its models mark sensitive; ours masks by key on top.
+        const log = (...a: unknown[]) => line(`  sdk ${a.map((x) => (typeof x === 'string' ? x : JSON.stringify(redact(x)))).join(' ')}`);
+        config.logger = { trace: () => {}, debug: log, info: log, warn: log, error: log };
+      }
       c = new CTORS[service](config);
+      if (opts.tracer?.debug) addWireLogging(c as { middlewareStack?: unknown }, IAM_PREFIX[service], opts.tracer);
       built.set(service, c);
     }
     return c;
@@ -148,9 +158,24 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
       const name = command.constructor.name;
       calls.push({ service, command: name.replace(/Command$/, '') });
       const once = CREATE_ONCE_COMMANDS.has(`${service}:${name}`);
+      const call = `${IAM_PREFIX[service]}:${name.replace(/Command$/, '')}`;
+      const tracer = opts.tracer;
+      // --verbose / --debug: each attempt with its timing (after any pacing wait), its redacted input and output.
+      const traced = (send: () => Promise<unknown>) => (tracer ? async () => {
+        const t0 = opts.now();
+        if (tracer.debug) tracer.line(`aws ${call} input ${JSON.stringify(redact(command.input ?? {}))}`);
+        try {
+          const out = await send();
+          tracer.line(`aws ${call} ok ${opts.now() - t0} ms${tracer.debug ? ` output ${JSON.stringify(redact(out))}` : ''}`);
+          return out;
+        } catch (err) {
+          tracer.line(`aws ${call} failed ${opts.now() - t0} ms: ${awsErrorName(err) ?? 'Error'}`);
+          throw err;
+        }
+      } : send);
       const attempt = service === 'apigateway'
-        ? () => bucket.take().then(() => client(service).send(command))
-        : () => client(service).send(command);
+        ? () => bucket.take().then(traced(() => client(service).send(command)))
+        : traced(() => client(service).send(command));
       const apiId = service === 'apigateway' ? restApiOfWrite(name, command.input) : undefined;
       return apiWrites.run(apiId, () => limiters[service].run(async () => {
         const started = opts.now();

@@ -27,6 +27,32 @@ export function profileRegion(env: NodeJS.ProcessEnv, profile: string | undefine
   return undefined;
 }
 
+/** The profile names the shared config and credentials files define (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE). */
+export function knownProfiles(env: NodeJS.ProcessEnv): { names: string[]; files: string[] } {
+  const files = [env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'), env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials')];
+  const names = new Set<string>();
+  for (const file of files) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const raw of text.split(/\r?\n/)) {
+      const header = /^\s*\[\s*(?:profile\s+)?([^\]]+?)\s*\]\s*$/.exec(raw);
+      if (header && !/^(sso-session|services)\s/.test(header[1]!)) names.add(header[1]!);
+    }
+  }
+  return { names: [...names].sort(), files };
+}
+
+/** Why `profile` cannot be used (it is in neither file), or undefined when it can. */
+export function missingProfile(env: NodeJS.ProcessEnv, profile: string): string | undefined {
+  const { names, files } = knownProfiles(env);
+  if (names.includes(profile)) return undefined;
+  return `profile "${profile}" is not in the AWS config (${files.join(' or ')})${names.length ? `; it has: ${names.join(', ')}` : ''}`;
+}
+
 /** Region when no flag or config key gives one: AWS_REGION, AWS_DEFAULT_REGION, the profile's, then us-east-1. */
 export function defaultRegion(env: NodeJS.ProcessEnv, profile: string | undefined): { region: string; from: string } {
   if (env.AWS_REGION) return { region: env.AWS_REGION, from: 'AWS_REGION' };

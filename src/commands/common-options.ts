@@ -7,5 +7,11 @@ export const commonOptionsSchema = z.object({
   profile: z.string().optional(),
   endpointUrl: z.string().optional(),
   stateDir: z.string().optional(),
+  state: z.string().optional(),
+  createBucket: z.boolean().optional(),
   json: z.boolean().optional(),
+  /** --no-color (commander's `color: false`); --verbose, --debug: read by program.ts into the CommandEnv. */
+  color: z.boolean().optional(),
+  verbose: z.boolean().optional(),
+  debug: z.boolean().optional(),
 });

@@ -1,76 +1,69 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { destroy } from '../engine/engine.js';
-import { acquireLock } from '../state/lock.js';
-import { readState, removeState, stateDir, statePath, StateStore } from '../state/store.js';
+import { UsageError } from '../errors.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
-import { table } from '../ui/tables.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { confirmDestroy, poolUserCount } from './destroy-confirm.js';
 import { loadStack } from './stack-state.js';
+import { openBackend } from './state-backend.js';
 
 export const destroyOptionsSchema = commonOptionsSchema.extend({
   yes: z.boolean().optional(),
   /** No state file: find the stack's resources by tag and remove them (src/orphans). */
   orphans: z.boolean().optional(),
+  /** With --orphans: the lost state's id; only what carries it is removed. */
+  stateId: z.string().min(1).optional(),
 });
 export type DestroyOptions = z.infer<typeof destroyOptionsSchema>;
 
 export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<number> {
+  if (o.stateId !== undefined && !o.orphans) throw new UsageError('--state-id goes with --orphans', 'With a state file, `secure-api destroy` removes what it records, which is this state\'s own.');
   if (o.orphans) {
     const { runDestroyOrphans } = await import('../orphans/orphans-command.js');
     return runDestroyOrphans(o, env);
   }
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  if (o.stack && !readState(statePath(stateDir(o.stateDir, env.cwd), o.stack))) {
+  const backend = await openBackend(o, env, (m) => ui.reporter.warn(m));
+  if (o.stack && !await backend.read(o.stack)) {
     // Idempotent: a stack already destroyed (or never made) leaves nothing to do.
     if (ui.mode === 'json') ui.json({ stack: o.stack, destroyed: 0, remaining: 0 });
-    else ui.out(`No stack ${o.stack} in ${stateDir(o.stateDir, env.cwd)}: nothing to destroy.`);
+    else ui.out(`No stack ${o.stack} in ${backend.location}: nothing to destroy.`);
     return 0;
   }
-  const { stack, path, state } = loadStack(o, env);
-  const nodes = Object.entries(state.nodes);
+  const { stack, path, state } = await loadStack(o, env, backend);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   const region = o.region ?? state.region;
   const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
   const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl }, ui.reporter);
   // issue 12: a stack on the user's own API or pool deletes only ours, puts back what it changed, keeps theirs.
   const { destroyScope, scopeText } = await import('./destroy-keeps.js');
-  const scope = nodes.some(([, r]) => r.owned === 'adopted') ? await destroyScope(state, clients) : undefined;
+  const scope = Object.values(state.nodes).some((r) => r.owned === 'adopted') ? await destroyScope(state, clients) : undefined;
   if (!o.yes) {
     const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
-    if (interactive) {
-      ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}) holds:`);
-      const will = (r: (typeof nodes)[number][1]) => (r.owned === 'adopted' ? (r.prior ? 'put back' : 'keep') : 'delete');
-      ui.reporter.info(scope
-        ? table(['resource', 'name', 'id', 'destroy will'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status, will(r)]), ui.c, env.stderr.columns)
-        : table(['resource', 'name', 'id'], nodes.map(([, r]) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, env.stderr.columns));
-      if (scope) ui.reporter.info(`Deletes the ${scope.deleted} resources secure-api made${scopeText(scope)}.`);
-    }
-    const what = scope ? `the ${scope.deleted} resources secure-api made in stack ${stack} and put back what it changed (keeps ${scope.kept.join(', ')})` : `these ${nodes.length} resources of stack ${stack}`;
-    const ok = await prompter.confirm({ message: `Delete ${what}? This cannot be undone.`, default: false });
-    if (!ok) {
-      ui.reporter.info('Nothing was deleted.');
-      return 0;
-    }
+    const users = prompter.interactive ? await poolUserCount(clients, state) : undefined;
+    await confirmDestroy({ prompter, ui, state, users, columns: env.stderr.columns, scope: scope ? { deleted: scope.deleted, text: scopeText(scope) } : undefined });
   }
-  const release = acquireLock(path, 'destroy', (m) => ui.reporter.warn(m));
+  // Elapsed times count from here, not from when the question was asked.
+  ui.reporter.restartClock();
+  const session = await backend.open(stack, 'destroy');
   try {
-    const current = readState(path) ?? state;
-    const account = nodes.length ? await accountOf(clients) : current.account;
-    const store = new StateStore(path, current, () => new Date(env.now()));
-    const ctx = makeCtx(env, clients, { region, account, stack, tags: {} }, ui.reporter);
+    const current = session.state ?? state;
+    const account = Object.keys(current.nodes).length ? await accountOf(clients) : current.account;
+    const store = session.writer(current, () => new Date(env.now()));
+    const ctx = makeCtx(env, clients, { region, account, stack, tags: {}, owner: current }, ui.reporter);
     const count = Object.keys(current.nodes).length;
     try {
       await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });
     } finally {
       ui.reporter.stop();
     }
-    removeState(path);
+    await session.remove();
     if (ui.mode === 'json') ui.json({ stack, region, destroyed: scope?.deleted ?? count, stateFile: path, remaining: 0, ...(scope ? { restored: scope.restored, kept: scope.kept } : {}) });
     else ui.out(scope ? `Stack ${stack} destroyed: ${scope.deleted} resources removed${scopeText(scope)}; state file deleted.` : `Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
     return 0;
   } finally {
-    release();
+    await session.end();
   }
 }

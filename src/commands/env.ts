@@ -1,9 +1,10 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import { toAwsFailure } from '../aws/errors.js';
-import { partitionOf } from '../aws/region.js';
+import { missingProfile, partitionOf } from '../aws/region.js';
 import { checkHttpUrl, checkRegion, checkStackName } from '../config/validators.js';
 import { Interrupted, UsageError } from '../errors.js';
+import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
 import type { Ctx } from '../resources/types.js';
 import { makeChalk, outputMode, type OutputMode, type Streams } from '../ui/output.js';
 import type { Prompter } from '../ui/prompter.js';
@@ -22,6 +23,8 @@ export interface CommandEnv extends Streams {
   /** Builds the interactive prompter (lazy: inquirer loads only when a question is asked). */
   prompter: () => Promise<Prompter>;
   spinner?: () => Promise<SpinnerFactory>;
+  /** --verbose (each AWS call and its timing, on stderr) and --debug (also what went over the wire, redacted). */
+  trace?: { debug: boolean } | undefined;
 }
 
 /** Options every command that talks to AWS or reads state accepts. */
@@ -31,6 +34,10 @@ export interface CommonOptions {
   profile?: string | undefined;
   endpointUrl?: string | undefined;
   stateDir?: string | undefined;
+  /** s3://BUCKET/PREFIX (or a directory): where the state lives; wins over --state-dir. */
+  state?: string | undefined;
+  /** With an s3:// state: make the bucket when it is missing. */
+  createBucket?: boolean | undefined;
   json?: boolean | undefined;
 }
 
@@ -95,13 +102,21 @@ export function abortableSleep(env: CommandEnv): (ms: number) => Promise<void> {
   };
 }
 
+/** A --profile the AWS config does not define is a usage error, before any call (the SDK says only "Could not resolve credentials"). */
+export function checkProfile(env: CommandEnv, profile: string | undefined): void {
+  const missing = profile === undefined ? undefined : missingProfile(env.env, profile);
+  if (missing) throw new UsageError(missing, `Create it with \`aws configure --profile ${profile}\` (or \`aws configure sso\`), or pass one it has.`, 'NO_PROFILE');
+}
+
 export function makeClients(env: CommandEnv, target: { region: string; profile?: string | undefined; endpointUrl?: string | undefined }, reporter?: Reporter): AwsClients {
+  checkProfile(env, target.profile);
   const sleep = abortableSleep(env);
   let lastNote = 0;
   return createAwsClients(target, {
     sleep,
     now: env.now,
     random: env.random,
+    tracer: env.trace && { debug: env.trace.debug, line: (t) => { env.stderr.write(`${t}\n`); } },
     onRetry: (service, command, err, delay) => {
       // One note per few seconds is enough to show we are not stuck.
       if (env.now() - lastNote < 3000) return;
@@ -122,14 +137,19 @@ export async function accountOf(clients: AwsClients): Promise<string> {
   }
 }
 
-export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; tags: Record<string, string> }, reporter: Reporter): Ctx {
+/** Whose resources a run may touch: the state's id, and whether it predates that tag (see isOurs). */
+export interface StateOwner { stateId: string; legacyTags?: boolean | undefined }
+
+export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; tags: Record<string, string>; owner: StateOwner }, reporter: Reporter): Ctx {
   return {
     clients,
     region: o.region,
     account: o.account,
     partition: partitionOf(o.region),
     stack: o.stack,
-    tags: { ...o.tags, 'secure-api:stack': o.stack },
+    stateId: o.owner.stateId,
+    legacyTags: o.owner.legacyTags,
+    tags: { ...o.tags, [STACK_TAG]: o.stack, [STATE_ID_TAG]: o.owner.stateId },
     sleep: abortableSleep(env),
     now: env.now,
     note: (m) => reporter.event({ type: 'note', message: m }),

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, clientSecretCommand, type ExportInput } from '../verify/export.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { requireBaseUrl, stackTarget } from './stack-target.js';
+import { loadStack } from './stack-state.js';
 
 export const exportOptionsSchema = commonOptionsSchema.extend({
   out: z.string().min(1).optional(),
@@ -21,7 +22,7 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
   checkCommon(o);
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}": use postman or curl`);
   const ui = await makeUi(env, o.json);
-  const t = stackTarget(o, env);
+  const t = stackTarget(o, env, await loadStack(o, env));
   const baseUrl = requireBaseUrl(t);
   const stack = t.loaded.stack;
   const clientId = t.pool?.clientId;

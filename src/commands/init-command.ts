@@ -4,15 +4,16 @@ import { defaultRegion } from '../aws/region.js';
 import { flagsToConfig } from '../config/flags.js';
 import { UsageError } from '../errors.js';
 import { stackOutputs } from '../state/outputs.js';
+import type { StateFile } from '../state/schema.js';
 import { readState, stateDir, statePath } from '../state/store.js';
 import { makeChalk } from '../ui/output.js';
 import { outputsText, table } from '../ui/tables.js';
 import { accountOf, endpointOf, makeClients, type CommandEnv } from './env.js';
-import { initOptionsSchema, prepareInit, runInit, type AskForConfig, type InitOptions } from './init.js';
+import { initOptionsSchema, prepareInit, runInit, suffixFor, type AskForConfig, type InitOptions } from './init.js';
+import { openBackend, stateLocation } from './state-backend.js';
 
 /** A summary of a recorded stack, like `status --offline`, for the wizard's "show it". */
-function describeRecorded(env: CommandEnv, path: string): string {
-  const state = readState(path);
+function describeRecorded(env: CommandEnv, path: string, state: StateFile | undefined = readState(path)): string {
   if (!state) return '(no state)';
   const c = makeChalk(env.stderr, env.env);
   const rows = Object.values(state.nodes).map((r) => [r.kind, r.label, Object.values(r.out)[0] ?? '', r.status]);
@@ -38,6 +39,15 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
   return async (known, prompter, help) => {
     const [{ runWizard }, { awsLookups }] = await Promise.all([import('../wizard/wizard.js'), import('../wizard/aws-lookups.js')]);
     const dir = stateDir(o.stateDir, env.cwd);
+    // A shared state: the wizard's questions are synchronous, so the stacks under the prefix are read first.
+    const shared = new Map<string, StateFile>();
+    const location = stateLocation(o, env);
+    const s3 = location.kind === 's3' ? await openBackend(o, env, undefined, location) : undefined;
+    for (const name of s3 ? await s3.list() : []) {
+      const st = await s3!.read(name).catch(() => undefined);
+      if (st) shared.set(name, st);
+    }
+    const recorded = (stack: string) => (s3 ? shared.get(stack) : readState(statePath(dir, stack)));
     const endpointUrl = endpointOf(o, env.env);
     const clients = new Map<string, AwsClients>();
     const clientsFor = (region: string): AwsClients => {
@@ -56,15 +66,16 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
       regionSource: fromEnv.region === help.defaultRegion && fromEnv.from !== 'default' ? fromEnv.from : undefined,
       profile: o.profile ?? env.env.AWS_PROFILE,
       endpointUrl,
-      stateDirLabel: relative(env.cwd, dir) || '.',
+      stateDirLabel: s3 ? s3.location : relative(env.cwd, dir) || '.',
       account: () => withTimeout(accountOf(clientsFor(known.region ?? help.defaultRegion)), 15_000, 'sts:GetCallerIdentity'),
       lookups: awsLookups(clientsFor),
       existing: (stack) => {
-        const st = readState(statePath(dir, stack));
+        const st = recorded(stack);
         return st && { stack, region: st.region, complete: st.complete, resources: Object.keys(st.nodes).length, config: st.config };
       },
-      describeExisting: (stack) => describeRecorded(env, statePath(dir, stack)),
+      describeExisting: (stack) => describeRecorded(env, s3 ? s3.where(stack) : statePath(dir, stack), recorded(stack)),
       env: env.env,
+      suffix: suffixFor(dir),
       verify: o.verify,
     });
     // Step 6 is a run option, not a config key: hand the answer to runInit through its options.
@@ -75,7 +86,7 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
 
 /** No terminal and no --yes: refuse before any AWS call, naming each answer flags and --config left open. */
 async function refuseWithoutTerminal(o: InitOptions, env: CommandEnv): Promise<void> {
-  const { input, config } = prepareInit(o, env);
+  const { input, config } = await prepareInit(o, env);
   const { missingAnswers, missingAnswersText } = await import('../wizard/questions.js');
   const missing = missingAnswers(input, config, { verify: o.verify });
   if (!missing.length) return;

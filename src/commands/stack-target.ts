@@ -5,7 +5,7 @@ import { hostedUiBaseUrl, isLocalCallback } from '../verify/hosted-ui.js';
 import type { PoolRef } from '../verify/test-user.js';
 import { invokeUrl } from '../verify/urls.js';
 import type { CommandEnv, CommonOptions } from './env.js';
-import { loadStack, type LoadedStack } from './stack-state.js';
+import type { LoadedStack } from './stack-state.js';
 
 /** Point verify/export at another base URL than the stage's invoke URL (tests: a local server playing the API). */
 export const INVOKE_URL_OVERRIDE = 'SECURE_API_INVOKE_URL_OVERRIDE';
@@ -32,7 +32,7 @@ export interface StackTarget {
   hostedUi?: { baseUrl: string; callbackUrls: string[]; scopes: string[] } | undefined;
 }
 
-export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedStack = loadStack(o, env)): StackTarget {
+export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedStack): StackTarget {
   const { state, path } = loaded;
   const cfg = state.config as ConfigView;
   const outputs = stackOutputs(state, path);

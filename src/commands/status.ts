@@ -2,38 +2,45 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { readAll } from '../engine/engine.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
-import { StateStore, DEFAULT_STATE_DIR, listStacks, readState, stateDir, statePath } from '../state/store.js';
+import { resolve } from 'node:path';
+import { ageText, holderText, type StateBackend } from '../state/backend.js';
+import { writeFileAtomic } from '../state/store.js';
+import { statusJunit } from '../status/junit.js';
 import { readOnlyClients } from '../status/read-only-clients.js';
 import { buildReport } from '../status/report.js';
 import { renderReport, renderStackList } from '../status/render.js';
 import type { StackList, StatusReport } from '../status/schema.js';
 import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
 import { loadStack } from './stack-state.js';
+import { openBackend } from './state-backend.js';
 
 export const statusOptionsSchema = commonOptionsSchema.extend({
   /** Show the state file only: no AWS call at all. */
   offline: z.boolean().optional(),
   /** What AWS holds with the stack's tag, recorded or not (src/orphans). */
   orphans: z.boolean().optional(),
+  /** Also write the checks as JUnit XML to this file (one test case per resource and per route), for CI. */
+  junit: z.string().optional(),
 });
 export type StatusOptions = z.infer<typeof statusOptionsSchema>;
 
-/** One line per state file in the directory; a file that cannot be read is listed with the reason, not fatal. */
-export function listStackSummaries(dir: string, stacks: string[]): StackList {
+/** One line per stack state in the directory (or S3 prefix); a state that cannot be read is listed with the reason, not fatal. */
+export async function listStackSummaries(backend: StateBackend, stacks: string[]): Promise<StackList> {
   return {
-    stateDir: dir,
-    stacks: stacks.map((stack) => {
+    stateDir: backend.location,
+    stacks: await Promise.all(stacks.map(async (stack) => {
       try {
-        const st = readState(statePath(dir, stack));
+        const st = await backend.read(stack);
         return { stack, region: st?.region ?? null, createdAt: st?.createdAt ?? null, resources: Object.keys(st?.nodes ?? {}).length, complete: st?.complete ?? false, error: null };
       } catch (err) {
         return { stack, region: null, createdAt: null, resources: 0, complete: false, error: (err as Error).message };
       }
-    }),
+    })),
   };
 }
 
-function print(ui: Ui, env: CommandEnv, report: StatusReport): void {
+function print(ui: Ui, env: CommandEnv, report: StatusReport, junit?: string): void {
+  if (junit) writeFileAtomic(resolve(env.cwd, junit), statusJunit(report));
   if (ui.mode === 'json') ui.json(report);
   else ui.out(renderReport(report, ui.c, env.stdout.columns));
 }
@@ -49,22 +56,23 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   }
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  const dir = stateDir(o.stateDir, env.cwd);
-  const stacks = listStacks(dir);
-  if (!o.stack && stacks.length > 1) {
-    const list = listStackSummaries(dir, stacks);
+  const backend = await openBackend(o, env, (m) => ui.reporter.warn(m));
+  const stacks = o.stack ? [] : await backend.list();
+  // A shared prefix holds the team's stacks: without --stack, status lists them (one local stack is shown itself).
+  if (!o.stack && (stacks.length > 1 || (backend.kind === 's3' && stacks.length > 0))) {
+    const list = await listStackSummaries(backend, stacks);
     if (ui.mode === 'json') ui.json(list);
     else ui.out(renderStackList(list, ui.c, env.stdout.columns));
     return 0;
   }
-  const { stack, path, state } = loadStack(o, env);
+  const { stack, path, state } = await loadStack(o, env, backend);
   if (o.region !== undefined && o.region !== state.region) {
     throw new UsageError(`stack "${stack}" lives in ${state.region}, not ${o.region}`, `Leave --region out (status reads it from the state file), or use --region ${state.region}.`);
   }
-  const stackArgs = `--stack ${stack}${o.stateDir && o.stateDir !== DEFAULT_STATE_DIR ? ` --state-dir ${o.stateDir}` : ''}`;
+  const stackArgs = `--stack ${stack}${backend.args}`;
 
   if (o.offline) {
-    print(ui, env, buildReport({ state, stateFile: path, stackArgs }));
+    print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit);
     return 0;
   }
 
@@ -72,9 +80,9 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   const profile = o.profile ?? state.profile;
   const clients = readOnlyClients(makeClients(env, { region, profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL }, ui.reporter));
   const notes: string[] = [];
-  const ctx = { ...makeCtx(env, clients, { region, account: state.account, stack, tags: {} }, ui.reporter), note: (m: string) => { notes.push(m); } };
+  const ctx = { ...makeCtx(env, clients, { region, account: state.account, stack, tags: {}, owner: state }, ui.reporter), note: (m: string) => { notes.push(m); } };
   // The account check rides along with the reads: credentials for another account would make everything look "missing".
-  const [account, results] = await Promise.all([accountOf(clients), readAll({ ctx, store: new StateStore(path, state) })]);
+  const [account, results] = await Promise.all([accountOf(clients), readAll({ ctx, store: { state } })]);
   // Ctrl-C cuts retry waits short; the reads it broke are not AWS's answer.
   if (env.signal.aborted) throw new Interrupted('Interrupted: status was not finished (it changes nothing, so there is nothing to undo).');
   if (account !== state.account) {
@@ -82,8 +90,11 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
       code: 'WRONG_ACCOUNT', hint: `Use credentials for ${state.account}: --profile NAME, or AWS_PROFILE.`,
     });
   }
+  // A lock on a shared stack is worth knowing: a run under way, or one that died (its holder and age say which).
+  const lock = backend.kind === 's3' ? await backend.readLock(stack) : undefined;
+  if (lock) notes.push(`Locked by ${holderText(lock)} since ${lock.startedAt} (${ageText(lock.ageMs)} ago): a run is under way, or it was killed; then \`secure-api unlock --stack ${stack} ${lock.lockId ?? 'LOCK_ID'}${backend.args}\` frees it.`);
   const report = buildReport({ state, stateFile: path, stackArgs, live: { results, notes, checkedAt: new Date(env.now()).toISOString() } });
-  print(ui, env, report);
+  print(ui, env, report, o.junit);
 
   if (report.counts.error > 0) {
     throw new AwsFailure(`${report.counts.error} of ${report.counts.total} resources could not be read from AWS`, {

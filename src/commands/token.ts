@@ -7,6 +7,7 @@ import { readClientSecret, signIn, signInTokenUser, type Tokens } from '../verif
 import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import { requireLocalLogin, requirePool, stackTarget } from './stack-target.js';
+import { loadStack } from './stack-state.js';
 
 export const tokenOptionsSchema = commonOptionsSchema.extend({
   username: z.string().min(1).optional(),
@@ -25,7 +26,7 @@ export async function runToken(o: TokenOptions, env: CommandEnv): Promise<number
   if (o.login && (o.username || o.passwordStdin)) throw new UsageError('--login signs in on the hosted UI: it takes no --username or --password-stdin');
   if (o.passwordStdin && !o.username) throw new UsageError('--password-stdin needs --username');
   const ui = await makeUi(env, o.json);
-  const t = stackTarget(o, env);
+  const t = stackTarget(o, env, await loadStack(o, env));
   const pool = requirePool(t);
   const login = o.login ? requireLocalLogin(t) : undefined;
   const clients = makeClients(env, t.aws, ui.reporter);

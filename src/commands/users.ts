@@ -9,6 +9,7 @@ import { createUser, deleteUser, describePool, type CognitoSender } from '../ver
 import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import { requirePool, stackTarget } from './stack-target.js';
+import { loadStack } from './stack-state.js';
 
 export const usersOptionsSchema = commonOptionsSchema.extend({
   passwordStdin: z.boolean().optional(),
@@ -18,7 +19,7 @@ export type UsersOptions = z.infer<typeof usersOptionsSchema>;
 async function setup(o: UsersOptions, env: CommandEnv) {
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  const t = stackTarget(o, env);
+  const t = stackTarget(o, env, await loadStack(o, env));
   const pool = requirePool(t);
   const clients = makeClients(env, t.aws, ui.reporter);
   return { ui, t, pool, cognito: clients.cognito };

@@ -6,6 +6,7 @@ import { runChecks, type CheckEvent, type CheckReport, type CheckRow } from '../
 import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
 import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
+import { loadStack } from './stack-state.js';
 
 export const verifyOptionsSchema = commonOptionsSchema.extend({
   keepUser: z.boolean().optional(),
@@ -203,7 +204,7 @@ export function verifyExit(out: VerifyOutcome, mode: Ui['mode']): number {
 export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  const t = stackTarget(o, env);
+  const t = stackTarget(o, env, await loadStack(o, env));
   requirePool(t);
   routeTargets(t);
   const clients = makeClients(env, t.aws, ui.reporter);

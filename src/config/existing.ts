@@ -123,7 +123,9 @@ export function completeExisting(input: StackConfigInput, facts: ExistingFacts, 
   }
   if (facts.pool) {
     const pool = facts.pool;
-    if (obj(out.userPool).identityProviders) throw new UsageError('federated identity providers cannot be added to an existing user pool by secure-api; set them up on the pool itself');
+    // A recorded configuration (a resume, a change) carries the default empty list: only real providers are refused.
+    const idps = obj(out.userPool).identityProviders;
+    if (Array.isArray(idps) && idps.length) throw new UsageError('federated identity providers cannot be added to an existing user pool by secure-api; set them up on the pool itself');
     if (typeof ep.appClientId === 'string' && !pool.clients.some((c) => c.id === ep.appClientId)) {
       throw new UsageError(`user pool ${pool.name} (${pool.id}) has no app client ${ep.appClientId}; its clients: ${pool.clients.map((c) => `${c.name} (${c.id})`).join(', ') || 'none'}`, 'Leave out --app-client-id and secure-api creates its own.', 'NO_SUCH_CLIENT');
     }

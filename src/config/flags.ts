@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { StackConfigInput } from './schema.js';
 import {
-  checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, type HttpMethod,
+  checkCallbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, type HttpMethod,
 } from './validators.js';
 
 /*
@@ -11,9 +11,10 @@ import {
 
 /** "GET,POST /items/{id}" → { methods, path }. */
 export function parseRouteFlag(value: string, flag = '--route'): { methods: HttpMethod[]; path: string } {
-  const m = /^\s*([A-Za-z,]+)\s+(\S+)\s*$/.exec(value);
+  // "GET, POST /items" too: spaces after the commas are the way lists are usually written.
+  const m = /^\s*([A-Za-z,\s]*?)\s+(\S+)\s*$/.exec(value);
   if (!m) throw new UsageError(`${flag} "${value}" must be METHODS PATH, like "GET,POST /items" or "GET /items/{id}"`);
-  const methods = m[1]!.split(',').filter(Boolean).map((x) => x.toUpperCase());
+  const methods = m[1]!.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
   const path = m[2]!;
   for (const meth of methods) {
     const err = checkMethod(meth);
@@ -30,6 +31,8 @@ export interface ConfigFlags {
   stack?: string | undefined;
   region?: string | undefined;
   routes?: string[] | undefined;
+  /** --public-route: routes without the authorizer. */
+  publicRoutes?: string[] | undefined;
   appClient?: 'public' | 'confidential' | string | undefined;
   hostedUi?: boolean | undefined;
   domainPrefix?: string | undefined;
@@ -47,7 +50,9 @@ export function overlayFlags(file: Record<string, unknown>, flags: ConfigFlags, 
   };
   if (flags.stack !== undefined) out.stack = flags.stack;
   if (flags.region !== undefined) out.region = flags.region;
-  if (flags.routes && flags.routes.length) out.routes = flags.routes.map((v) => parseRouteFlag(v));
+  if (flags.routes?.length || flags.publicRoutes?.length) {
+    out.routes = [...(flags.routes ?? []).map((r) => parseRouteFlag(r)), ...(flags.publicRoutes ?? []).map((r) => ({ ...parseRouteFlag(r, '--public-route'), public: true }))];
+  }
   if (flags.appClient !== undefined) {
     if (flags.appClient !== 'public' && flags.appClient !== 'confidential') throw new UsageError(`--app-client must be "public" or "confidential", not "${flags.appClient}"`);
     sub('appClient').type = flags.appClient;
@@ -130,6 +135,17 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
     setKey(out, 'userPool.email', { type: 'SES', from, sourceArn });
   }
   if (opts.hostedUi === true) setKey(out, 'hostedUi.enabled', true);
+  if (typeof opts.selfSignUp === 'boolean') setKey(out, 'userPool.selfSignUp', opts.selfSignUp);
+  const recovery = str(opts.accountRecovery);
+  if (recovery !== undefined) {
+    setKey(out, 'userPool.accountRecovery', ({ email: 'verified_email', phone: 'verified_phone_number', admin: 'admin_only' } as Record<string, string>)[recovery] ?? recovery);
+  }
+  for (const [flag, v, key] of [['--callback-url', opts.callbackUrl, 'hostedUi.callbackUrls'], ['--logout-url', opts.logoutUrl, 'hostedUi.logoutUrls']] as const) {
+    if (!Array.isArray(v) || !v.length) continue;
+    const urls = v.flatMap((u) => String(u).split(/[\s,]+/)).filter(Boolean);
+    for (const u of urls) must(flag, checkCallbackUrl(u));
+    setKey(out, key, urls);
+  }
   const header = str(opts.identityHeader);
   if (header !== undefined) {
     must('--identity-header', checkHeaderName(header));

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { overlayFlags, parseRouteFlag } from './flags.js';
-import { resolveConfig } from './resolve.js';
+import { resolveConfig, stateNameSuffix } from './resolve.js';
 
 const opts = { defaultRegion: 'eu-west-1', suffix: () => 'abc123' };
 
 describe('resolveConfig', () => {
+  it('ends the default role and function names with part of the state id (names IAM and Lambda keep unique), and keeps recorded or given names', () => {
+    const suffix = stateNameSuffix('3F9A1C2B-0000-4000-8000-000000000000');
+    expect(suffix).toBe('3f9a1c');
+    const c = resolveConfig({ stack: 'shop' }, { ...opts, nameSuffix: suffix });
+    expect(c.function).toMatchObject({ name: 'shop-fn-3f9a1c', roleName: 'shop-fn-role-3f9a1c' });
+    // API and pool names are not unique in AWS: they stay readable.
+    expect([c.api.name, c.userPool.name]).toEqual(['shop-api', 'shop-users']);
+    expect(resolveConfig({ stack: 'shop', function: { roleName: 'mine' } }, { ...opts, nameSuffix: suffix }).function.roleName).toBe('mine');
+    const recorded = resolveConfig({ stack: 'shop' }, { ...opts, nameSuffix: suffix, existingNames: { functionName: 'shop-fn', roleName: 'shop-fn-role' } });
+    expect(recorded.function).toMatchObject({ name: 'shop-fn', roleName: 'shop-fn-role' });
+  });
+
   it('fills every default, with names derived from the stack', () => {
     const c = resolveConfig({}, opts);
     expect(c.stack).toBe('secure-api');
@@ -60,5 +72,24 @@ describe('route flags', () => {
   it('overlays flags on the config file', () => {
     const input = overlayFlags({ stack: 'a', appClient: { name: 'x' } }, { stack: 'b', appClient: 'confidential', hostedUi: false, stage: 'prod', routes: ['GET /x'] });
     expect(input).toMatchObject({ stack: 'b', appClient: { name: 'x', type: 'confidential' }, hostedUi: { enabled: false }, stage: { name: 'prod' }, routes: [{ methods: ['GET'], path: '/x' }] });
+  });
+});
+
+describe('unknown config keys', () => {
+  it('suggests the key that was probably meant, at any depth', () => {
+    expect(() => resolveConfig({ userPool: { selfSignup: true } }, opts)).toThrow(/userPool: unknown key "selfSignup" \(did you mean "selfSignUp"\?\)/);
+    expect(() => resolveConfig({ hostedUi: { callbackUrl: ['http://localhost:1/cb'] } }, opts)).toThrow(/did you mean "callbackUrls"/);
+    expect(() => resolveConfig({ routes: [{ path: '/a', methods: ['GET'], pubilc: true }] }, opts)).toThrow(/routes\[0\]: unknown key "pubilc" \(did you mean "public"\?\)/);
+    expect(() => resolveConfig({ stak: 'x' }, opts)).toThrow(/\(top level\): unknown key "stak" \(did you mean "stack"\?\)/);
+    // Nothing close: no guess.
+    expect(() => resolveConfig({ zzzzzz: 1 }, opts)).toThrow(/unknown key "zzzzzz"$/m);
+  });
+});
+
+describe('--route as people type it', () => {
+  it('takes spaces after the commas', () => {
+    expect(parseRouteFlag('GET, POST /items')).toEqual({ methods: ['GET', 'POST'], path: '/items' });
+    expect(parseRouteFlag(' get ,post,  HEAD /items/{id} ')).toEqual({ methods: ['GET', 'POST', 'HEAD'], path: '/items/{id}' });
+    expect(() => parseRouteFlag('GET POST /items')).toThrow(/method "GET POST" is not one of/);
   });
 });

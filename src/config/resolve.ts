@@ -1,16 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { checkCognitoRules, withRefreshTokenFlow } from './cognito-rules.js';
 import { StackConfigSchema, type StackConfig } from './schema.js';
+import { closestKey } from './did-you-mean.js';
 import { checkDomainPrefix } from './validators.js';
 
 /** Render zod issues as one message per problem, naming the field as a config-file path. */
-export function formatIssues(issues: z.core.$ZodIssue[], source: string): string {
+export function formatIssues(issues: z.core.$ZodIssue[], source: string, schema: z.ZodType = StackConfigSchema): string {
   const lines = issues.map((i) => {
     const where = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
     let msg = i.message;
-    if (i.code === 'unrecognized_keys') msg = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (i.code === 'unrecognized_keys') {
+      msg = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => {
+        const near = closestKey(schema, i.path, k);
+        return `"${k}"${near ? ` (did you mean "${near}"?)` : ''}`;
+      }).join(', ')}`;
+    }
     if (i.code === 'invalid_value' && 'values' in i) msg = `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`;
     return `  ${where}: ${msg}`;
   });
@@ -22,6 +28,16 @@ export function randomSuffix(n = 6): string {
   return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
+/**
+ * The default domain prefix's suffix, derived rather than drawn: the same stack name and salt (init passes the state
+ * directory and the machine) give the same six characters, so the prefix `--dry-run` shows is the one `--yes` creates.
+ * Neither the account nor the region enters it: changing either does not change the plan's names.
+ */
+export function derivedSuffix(stack: string, salt: string, n = 6): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...createHash('sha256').update(`${stack}\0${salt}`).digest()].slice(0, n).map((b) => alphabet[b % alphabet.length]).join('');
+}
+
 export interface ResolveOptions {
   /** Region when neither flag nor file gives one (AWS_REGION, the profile's region…). */
   defaultRegion: string;
@@ -29,7 +45,21 @@ export interface ResolveOptions {
   existingDomainPrefix?: string | undefined;
   /** Where the input came from, for messages. @default 'the configuration' */
   source?: string;
-  suffix?: () => string;
+  /** The default domain prefix's suffix for a stack. @default randomSuffix */
+  suffix?: (stack: string) => string;
+  /**
+   * Ends the default role and function names (see stateNameSuffix): those names are unique in an account, so two
+   * stacks of the same name (two people, two state files) must not share them. Absent: `<stack>-fn`, `<stack>-fn-role`
+   * (states made before version 2, whose resources have those names).
+   */
+  nameSuffix?: string | undefined;
+  /** The role and function names already recorded for this stack: a recorded stack keeps its names. */
+  existingNames?: { functionName?: string | undefined; roleName?: string | undefined } | undefined;
+}
+
+/** Six characters of the state id: short, readable, and different for every state. */
+export function stateNameSuffix(stateId: string): string {
+  return stateId.replace(/[^a-z0-9]/gi, '').slice(0, 6).toLowerCase();
 }
 
 /** Validate and fill every default: the one place a StackConfig is made (flags, --config file and the wizard all end here). */
@@ -39,11 +69,12 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
   const c = parsed.data;
   const stack = c.stack;
   const explicitPrefix = c.hostedUi.domainPrefix;
-  const domainPrefix = explicitPrefix ?? opts.existingDomainPrefix ?? `${stack}-${(opts.suffix ?? randomSuffix)()}`;
+  const domainPrefix = explicitPrefix ?? opts.existingDomainPrefix ?? `${stack}-${opts.suffix ? opts.suffix(stack) : randomSuffix()}`;
   if (c.hostedUi.enabled) {
     const err = checkDomainPrefix(domainPrefix);
     if (err) throw new UsageError(`${err}${explicitPrefix ? '' : ` (derived from the stack name "${stack}")`}`, 'Choose one with --domain-prefix or hostedUi.domainPrefix, or turn the hosted UI off with --no-hosted-ui.');
   }
+  const end = opts.nameSuffix ? `-${opts.nameSuffix}` : '';
   const seen = new Map<string, Set<string>>();
   for (const r of c.routes) {
     const key = r.path.replace(/\{[^}]+\}/g, '{}');
@@ -84,7 +115,11 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
     stack,
     region: c.region ?? opts.defaultRegion,
     api: { ...c.api, name: c.api.name ?? `${stack}-api` },
-    function: { ...c.function, name: c.function.name ?? `${stack}-fn`, roleName: c.function.roleName ?? `${stack}-fn-role` },
+    function: {
+      ...c.function,
+      name: c.function.name ?? opts.existingNames?.functionName ?? `${stack}-fn${end}`,
+      roleName: c.function.roleName ?? opts.existingNames?.roleName ?? `${stack}-fn-role${end}`,
+    },
     userPool: { ...c.userPool, name: c.userPool.name ?? `${stack}-users` },
     hostedUi: { ...c.hostedUi, domainPrefix },
     appClient: { ...c.appClient, name: c.appClient.name ?? `${stack}-client`, authFlows: withRefreshTokenFlow(c.appClient.authFlows) },

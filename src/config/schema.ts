@@ -131,12 +131,12 @@ export const AuthorizerSchema = z.object({
 }).strict();
 
 export const FunctionSchema = z.object({
-  /** @default `<stack>-fn` */
+  /** @default `<stack>-fn-<6 characters of the state id>` */
   name: by((v) => (/^[A-Za-z0-9_-]{1,64}$/.test(v) ? undefined : `function name "${v}" may hold only letters, digits, - and _ (at most 64)`)).optional(),
   runtime: z.enum(['nodejs22.x', 'nodejs20.x']).default('nodejs22.x'),
   memoryMb: z.number().int().min(128).max(10240).default(128),
   timeoutSeconds: z.number().int().min(1).max(29, 'API Gateway waits at most 29 s, so the timeout must be 1 to 29').default(10),
-  /** @default `<stack>-fn-role` */
+  /** @default `<stack>-fn-role-<6 characters of the state id>` */
   roleName: named('role name', 64).optional(),
 }).strict();
 

@@ -1,57 +1,22 @@
 import { Interrupted, UsageError } from '../errors.js';
 import { toAwsFailure } from '../aws/errors.js';
-import type { AnyPlanNode, Plan } from '../plan/specs.js';
+import type { ChangePlan } from '../plan/changes.js';
+import { planChanges, type KindTraits } from '../plan/planner.js';
+import type { Plan } from '../plan/specs.js';
+import { applyChanges } from './apply-changes.js';
 import { handlerFor } from '../resources/registry.js';
 import { readCache, type Ctx, type Observed, type Out, type Outputs, type ResourceHandler } from '../resources/types.js';
+import { destroyAgainHint, interruption, outputsOf, windDown } from './run-support.js';
 import type { NodeRecord } from '../state/schema.js';
-import type { StateStore } from '../state/store.js';
+import type { StateWriter } from '../state/backend.js';
 import type { EventSink, Verb } from './events.js';
 import { runGraph } from './scheduler.js';
 
 export interface EngineDeps {
   ctx: Ctx;
-  store: StateStore;
+  store: StateWriter;
   emit: EventSink;
   signal?: AbortSignal | undefined;
-}
-
-const resumeHint = (stack: string) =>
-  `The state is saved. Re-run the same \`secure-api init\` to resume, or \`secure-api destroy --stack ${stack}\` to remove what was made.`;
-const destroyAgainHint = (stack: string) => `Run \`secure-api destroy --stack ${stack}\` again to finish.`;
-
-/**
- * After Ctrl-C every failure is the interruption (exit 130, with the hint), whatever the call in flight threw:
- * a retry sleep cut short throws a bare Interrupted, and a call that failed meanwhile is named in the message.
- */
-function interruption(err: unknown, what: string, hint: string): Interrupted {
-  const also = err instanceof Interrupted ? '' : ` (a call in flight failed meanwhile: ${err instanceof Error ? err.message : String(err)})`;
-  return new Interrupted(`Interrupted: ${what}; the state is saved.${also}`, hint);
-}
-
-/**
- * After the first failure a run only winds down: the nodes in flight finish, but no call is retried and no wait
- * begins (each call still gets its attempt), so the error shows within one retry budget, however many calls were
- * queued behind the per-service limiter.
- */
-function windDown(ctx: Ctx, signal: AbortSignal | undefined): { ctx: Ctx; stop: () => void; schedulerSignal: AbortSignal } {
-  let stopped = false;
-  // The scheduler must stop starting nodes the moment a node fails, not once that node has looked up what it left.
-  const failed = new AbortController();
-  return {
-    ctx: { ...ctx, sleep: (ms) => (stopped ? Promise.reject(new Interrupted('Stopped waiting: another resource of this run failed.')) : ctx.sleep(ms)) },
-    stop: () => {
-      stopped = true;
-      ctx.clients.stopRetrying?.();
-      failed.abort();
-    },
-    schedulerSignal: signal ? AbortSignal.any([signal, failed.signal]) : failed.signal,
-  };
-}
-
-function outputsOf(nodes: Record<string, NodeRecord>): Outputs {
-  const o: Outputs = {};
-  for (const [id, r] of Object.entries(nodes)) o[id] = r.out;
-  return o;
 }
 
 const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
@@ -69,82 +34,22 @@ export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, se
   }
 }
 
-/** Create every node of the plan that the state does not hold yet; adopt those left `creating`. */
-export async function apply(plan: Plan, { ctx: runCtx, store, emit, signal }: EngineDeps): Promise<Outputs> {
-  const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
-  const byId = new Map<string, AnyPlanNode>(plan.nodes.map((n) => [n.id, n]));
-  const nodes = store.state.nodes;
-  requireSecrets(plan, nodes, ctx.secrets.idpClientSecret);
-  const stamp = () => new Date(ctx.now()).toISOString();
-  const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out): NodeRecord => ({
-    kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
-    // issue 12: the user's resources are adopted, with what we change on them kept to put back.
-    ...(handlerFor(n.kind).adopted ? { owned: 'adopted' as const } : {}), ...(nodes[n.id]?.prior ? { prior: nodes[n.id]!.prior } : {}),
-  });
+/** What each kind says about changes (its immutable fields, whether it updates in place), for the planner. */
+export function kindTraits(kind: NodeRecord['kind']): KindTraits {
+  const h = asHandler(kind);
+  return { immutable: h.immutable, updatable: h.update !== undefined };
+}
 
-  const work = async (id: string): Promise<void> => {
-    const n = byId.get(id)!;
-    const existing = nodes[id];
-    if (existing?.status === 'created') {
-      emit({ type: 'node-skip', id, kind: n.kind, label: n.label, reason: 'exists' });
-      return;
-    }
-    const h = asHandler(n.kind);
-    const deps = outputsOf(nodes);
-    const started = ctx.now();
-    // A resource of the user's that we only read is adopted, not created.
-    let verb: Verb = h.adopted && !h.capturePrior ? 'adopt' : 'create';
-    try {
-      let out: Out | undefined;
-      if (existing) {
-        // Journaled `creating` by a run that stopped: the create call may have happened.
-        emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb: 'adopt' });
-        out = await h.find(ctx, n.spec, deps);
-        if (out) verb = 'adopt';
-      }
-      if (!out) {
-        // issue 12: what we are about to change on an adopted resource, read before the node is journaled (another
-        // node's save must never write the record without it) and journaled before the change. Not yet changed (find
-        // said so), the live value is still the prior one.
-        const prior = h.capturePrior && !existing?.prior ? await h.capturePrior(ctx, n.spec, deps) : existing?.prior;
-        if (!existing || prior !== existing.prior) {
-          nodes[id] = { ...(existing ?? record(n, 'creating', {})), ...(prior ? { prior } : {}) };
-          store.save();
-        }
-        emit({ type: 'node-start', id, kind: n.kind, label: n.label, verb });
-        out = await h.create(ctx, n.spec, deps, nodes[id]?.prior);
-      }
-      nodes[id] = record(n, 'created', out);
-      store.save();
-      emit({ type: 'node-done', id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
-    } catch (err) {
-      stop();
-      // Find out whether anything was made before the failure, so the state says exactly what exists.
-      // If the lookup itself fails we cannot know, so the node stays journaled `creating` for destroy to look again.
-      let found: Out | undefined;
-      let known = true;
-      try {
-        found = await h.find(ctx, n.spec, outputsOf(nodes));
-      } catch {
-        known = false;
-      }
-      if (found) nodes[id] = record(n, 'creating', found);
-      else if (known) delete nodes[id];
-      else nodes[id] ??= record(n, 'creating', {});
-      store.save();
-      const failure = signal?.aborted
-        ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
-        : toAwsFailure(err, `${n.kind} ${n.label}`, resumeHint(ctx.stack));
-      emit({ type: 'node-fail', id, kind: n.kind, label: n.label, verb, message: failure.message });
-      throw failure;
-    }
-  };
-
-  await runGraph(plan.nodes.map((n) => n.id), (id) => byId.get(id)?.deps ?? [], work, {
-    signal: schedulerSignal,
-    onAbort: () => interruption(new Interrupted(), 'no new resources were started', resumeHint(ctx.stack)),
-  });
-  return outputsOf(nodes);
+/**
+ * Bring the stack to the plan: the planner decides each node's action from the desired spec, the recorded one and
+ * (when given) the live reads; then one engine creates, updates and deletes. Without `changes`, only the state is
+ * consulted: a new stack is created, an interrupted one resumed.
+ */
+export async function apply(plan: Plan, deps: EngineDeps, changes?: ChangePlan): Promise<Outputs> {
+  requireSecrets(plan, deps.store.state.nodes, deps.ctx.secrets.idpClientSecret);
+  const todo = changes ?? planChanges({ desired: plan, recorded: deps.store.state.nodes, traits: kindTraits });
+  await applyChanges(plan, todo, deps);
+  return outputsOf(deps.store.state.nodes);
 }
 
 /** The root a node is deleted with (its parent's parent…), when that root is itself in the state. */
@@ -197,7 +102,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
         out = await h.find(ctx, r.spec, outputsOf(nodes));
       }
       r.status = 'deleting';
-      store.save();
+      await store.save();
       // An adopted node's delete only puts back what we changed (handlers with `adopted`).
       if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
       const children = ids.filter((c) => rootOf.get(c) === id && nodes[c]);
@@ -207,11 +112,11 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
         emit({ type: 'node-skip', id: c, kind: cr.kind, label: cr.label, reason: `removed with ${r.label}` });
       }
       delete nodes[id];
-      store.save();
+      await store.save();
       emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out: out ?? {}, ms: ctx.now() - started });
     } catch (err) {
       stop();
-      store.save();
+      await store.save();
       const failure = signal?.aborted
         ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
         : toAwsFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
@@ -228,7 +133,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
 export interface NodeStatus { id: string; kind: NodeRecord['kind']; label: string; status: NodeRecord['status']; out: Out; observed: Observed | { state: 'error'; message: string } }
 
 /** Read every node of the state from AWS, all at once (the clients bound calls per service). */
-export async function readAll({ ctx: runCtx, store }: Omit<EngineDeps, 'emit'>): Promise<NodeStatus[]> {
+export async function readAll({ ctx: runCtx, store }: { ctx: Ctx; store: Pick<StateWriter, 'state'>; signal?: AbortSignal | undefined }): Promise<NodeStatus[]> {
   const nodes = store.state.nodes;
   const deps = outputsOf(nodes);
   // One read of each shared thing (the API's tree, its gateway responses) for the whole run.

@@ -1,7 +1,7 @@
 import type { Out, ResourceKind } from '../resources/types.js';
 
 /** restore / keep: destroy on the user's own resources (put back what we changed / leave as it is). */
-export type Verb = 'create' | 'adopt' | 'delete' | 'read' | 'restore' | 'keep';
+export type Verb = 'create' | 'adopt' | 'update' | 'delete' | 'read' | 'restore' | 'keep';
 
 /** What the engine tells its host; the host decides how to show it (spinners, plain lines, nothing for --json). */
 export type EngineEvent =

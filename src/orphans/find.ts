@@ -3,7 +3,7 @@ import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provid
 import { ListRolesCommand, ListRoleTagsCommand, type Role } from '@aws-sdk/client-iam';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { AwsClients } from '../aws/clients.js';
-import { STACK_TAG, undefinedIfNotFound } from '../resources/refs.js';
+import { STACK_TAG, STATE_ID_TAG, tagMap, undefinedIfNotFound } from '../resources/refs.js';
 
 /** The kinds a stack owns at the top level: everything else goes with one of them. */
 export type OrphanKind = 'rest-api' | 'user-pool-domain' | 'user-pool' | 'lambda-function' | 'iam-role';
@@ -18,6 +18,8 @@ export interface Orphan {
   arn?: string | undefined;
   /** A domain's user pool id (the domain goes before the pool). */
   userPoolId?: string | undefined;
+  /** Its secure-api:state-id tag (a domain: its pool's); absent on what a state before version 2 made. */
+  stateId?: string | undefined;
 }
 
 /** Where every secure-api role lives, so a look-up never has to list an account's other roles' tags. */
@@ -27,8 +29,8 @@ export const ROLE_PATH = '/secure-api/';
 const TAGGED_TYPES = ['apigateway:restapis', 'lambda:function', 'cognito-idp:userpool'];
 
 /** Every ARN the Resource Groups Tagging API holds with `secure-api:stack=<stack>`, in the clients' region. */
-async function taggedArns(clients: AwsClients, stack: string): Promise<string[]> {
-  const arns: string[] = [];
+async function taggedArns(clients: AwsClients, stack: string): Promise<Array<{ arn: string; stateId: string | undefined }>> {
+  const arns: Array<{ arn: string; stateId: string | undefined }> = [];
   let token: string | undefined;
   do {
     const page = await clients.tagging.send(new GetResourcesCommand({
@@ -37,7 +39,7 @@ async function taggedArns(clients: AwsClients, stack: string): Promise<string[]>
       ResourcesPerPage: 100,
       ...(token ? { PaginationToken: token } : {}),
     }));
-    for (const m of page.ResourceTagMappingList ?? []) if (m.ResourceARN) arns.push(m.ResourceARN);
+    for (const m of page.ResourceTagMappingList ?? []) if (m.ResourceARN) arns.push({ arn: m.ResourceARN, stateId: tagMap(m.Tags)[STATE_ID_TAG] });
     // The tagging API ends a listing with an empty token.
     token = page.PaginationToken || undefined;
   } while (token);
@@ -57,7 +59,7 @@ async function taggedApis(clients: AwsClients, stack: string): Promise<RestApi[]
 }
 
 /** IAM roles under /secure-api/ tagged for the stack (IAM is global and not in the tagging API's regional index). */
-async function taggedRoles(clients: AwsClients, stack: string): Promise<Role[]> {
+async function taggedRoles(clients: AwsClients, stack: string): Promise<Array<Role & { stateId?: string | undefined }>> {
   const roles: Role[] = [];
   let marker: string | undefined;
   do {
@@ -65,12 +67,13 @@ async function taggedRoles(clients: AwsClients, stack: string): Promise<Role[]> 
     roles.push(...(page.Roles ?? []));
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
-  const ours: Role[] = [];
+  const ours: Array<Role & { stateId?: string | undefined }> = [];
   for (const role of roles) {
     if (!role.RoleName) continue;
     // ListRoles does not return tags; a role deleted meanwhile is simply not ours any more.
     const tags = await undefinedIfNotFound(clients.iam.send(new ListRoleTagsCommand({ RoleName: role.RoleName, MaxItems: 100 })));
-    if (tags?.Tags?.some((t) => t.Key === STACK_TAG && t.Value === stack)) ours.push(role);
+    const t = tagMap(tags?.Tags);
+    if (t[STACK_TAG] === stack) ours.push({ ...role, stateId: t[STATE_ID_TAG] });
   }
   return ours;
 }
@@ -85,13 +88,13 @@ export async function findOrphans(clients: AwsClients, stack: string): Promise<O
   const found = new Map<string, Orphan>();
   const add = (o: Orphan) => { if (!found.has(`${o.kind}:${o.id}`)) found.set(`${o.kind}:${o.id}`, o); };
 
-  for (const api of apis) if (api.id) add({ kind: 'rest-api', id: api.id, name: api.name ?? api.id });
+  for (const api of apis) if (api.id) add({ kind: 'rest-api', id: api.id, name: api.name ?? api.id, stateId: api.tags?.[STATE_ID_TAG] });
   const poolIds: Array<{ id: string; arn: string }> = [];
-  for (const arn of arns) {
+  for (const { arn, stateId } of arns) {
     const api = /^arn:[^:]+:apigateway:[^:]*::\/restapis\/([^/]+)$/.exec(arn);
-    if (api?.[1]) add({ kind: 'rest-api', id: api[1], name: api[1], arn });
+    if (api?.[1]) add({ kind: 'rest-api', id: api[1], name: api[1], arn, stateId });
     const fn = /^arn:[^:]+:lambda:[^:]*:\d*:function:([^:]+)$/.exec(arn);
-    if (fn?.[1]) add({ kind: 'lambda-function', id: fn[1], name: fn[1], arn });
+    if (fn?.[1]) add({ kind: 'lambda-function', id: fn[1], name: fn[1], arn, stateId });
     const pool = /^arn:[^:]+:cognito-idp:[^:]*:\d*:userpool\/(.+)$/.exec(arn);
     if (pool?.[1]) poolIds.push({ id: pool[1], arn });
   }
@@ -99,12 +102,18 @@ export async function findOrphans(clients: AwsClients, stack: string): Promise<O
     const pool = (await undefinedIfNotFound(clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }))))?.UserPool;
     // Gone since the tagging index saw it: nothing to remove.
     if (!pool) continue;
+    const stateId = pool.UserPoolTags?.[STATE_ID_TAG];
     for (const domain of [pool.Domain, pool.CustomDomain]) {
-      if (domain) add({ kind: 'user-pool-domain', id: domain, name: domain, userPoolId: id });
+      if (domain) add({ kind: 'user-pool-domain', id: domain, name: domain, userPoolId: id, stateId });
     }
-    add({ kind: 'user-pool', id, name: pool.Name ?? id, arn });
+    add({ kind: 'user-pool', id, name: pool.Name ?? id, arn, stateId });
   }
-  for (const role of roles) add({ kind: 'iam-role', id: role.RoleName ?? '', name: role.RoleName ?? '', arn: role.Arn });
+  for (const role of roles) add({ kind: 'iam-role', id: role.RoleName ?? '', name: role.RoleName ?? '', arn: role.Arn, stateId: role.stateId });
   const order: OrphanKind[] = ['rest-api', 'user-pool-domain', 'user-pool', 'lambda-function', 'iam-role'];
   return [...found.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.name.localeCompare(b.name));
+}
+
+/** The state ids found, in first-seen order ('' for resources made before state version 2, which carry none). */
+export function stateIdsOf(orphans: Orphan[]): string[] {
+  return [...new Set(orphans.map((o) => o.stateId ?? ''))];
 }

@@ -57,7 +57,40 @@ export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
   'iam-role': ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
 };
 
-/** Every call a clean `init` of this plan makes, in plan order (plus the account lookup). */
-export function planCalls(plan: Plan): string[] {
-  return ['sts:GetCallerIdentity', ...plan.nodes.flatMap(createCalls)];
+/**
+ * The reads a clean `init` of a new stack makes before its first create: the search for resources already tagged
+ * with the stack (src/orphans/find.ts; a lost state file), then whether each name AWS keeps unique is free
+ * (src/orphans/preflight.ts). Nothing found, so no per-resource tag reads follow.
+ */
+export function ownershipCalls(plan: Plan): string[] {
+  const kinds = new Set(plan.nodes.map((n) => n.kind));
+  return [
+    'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles',
+    ...(kinds.has('iam-role') ? ['iam:GetRole'] : []),
+    ...(kinds.has('lambda-function') ? ['lambda:GetFunction'] : []),
+    ...(kinds.has('user-pool-domain') ? ['cognito-idp:DescribeUserPoolDomain'] : []),
+  ];
 }
+
+/** Every call a clean `init` of this plan makes, in plan order (plus the account lookup and the ownership reads). */
+export function planCalls(plan: Plan): string[] {
+  return ['sts:GetCallerIdentity', ...ownershipCalls(plan), ...plan.nodes.flatMap(createCalls)];
+}
+
+/**
+ * The calls an in-place update of each kind may make (the handler's `update`, in src/resources/*-updates.ts): each
+ * reads what is live first, then patches only what differs. Kinds absent here are replaced instead (their
+ * delete and create calls are listed already).
+ */
+export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
+  'rest-api': ['apigateway:GetRestApi', 'apigateway:UpdateRestApi'],
+  'api-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
+  'cors-preflight': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
+  'gateway-response': ['apigateway:PutGatewayResponse'],
+  'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
+  'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
+  'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool'],
+  'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
+  'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
+  'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration'],
+};

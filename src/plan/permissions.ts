@@ -9,10 +9,10 @@ import { resolveConfig } from '../config/resolve.js';
 import type { StackConfigInput } from '../config/schema.js';
 import type { ResourceKind } from '../resources/types.js';
 import { buildPlan } from './build.js';
-import { createCalls } from './calls.js';
+import { UPDATE_CALLS, createCalls } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
-export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans';
+export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state';
 
 /**
  * Calls each handler makes besides its create calls, as `service:Action` (IAM's service prefixes). `create` holds
@@ -21,7 +21,7 @@ export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orph
 export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: string[]; read: string[]; delete: string[] }> = {
   'iam-role': {
     create: [],
-    find: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
+    find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
     read: ['iam:GetRole', 'iam:ListAttachedRolePolicies'],
     delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
   },
@@ -102,18 +102,25 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
   },
 };
 
+/** The calls `--create-bucket` adds. */
+const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock', 's3:PutBucketVersioning'];
+
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
   // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix).
-  // --api-id / --user-pool-id (and the wizard's lists of them) read what exists first.
+  // The ownership pre-flight (src/orphans/preflight.ts: is every name free or ours?) and, with no state file, the
+  // search for the stack's tagged resources (src/orphans/find.ts), both read-only; --api-id / --user-pool-id (and the
+  // wizard's lists of them) read what exists first.
   init: [
     'sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain',
-    'apigateway:GetRestApis', 'apigateway:GetRestApi', 'apigateway:GetResources', 'apigateway:GetStages', 'apigateway:GetAuthorizers',
-    'apigateway:GetGatewayResponses', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients',
+    'iam:GetRole', 'iam:ListRoleTags', 'lambda:GetFunction', 'lambda:ListTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
+    'tag:GetResources', 'iam:ListRoles',
+    'apigateway:GetRestApi', 'apigateway:GetResources', 'apigateway:GetStages', 'apigateway:GetAuthorizers',
+    'apigateway:GetGatewayResponses', 'cognito-idp:ListUserPoolClients',
   ],
-  // destroy says how many users the kept pool has.
-  destroy: ['sts:GetCallerIdentity', 'cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients'],
   status: ['sts:GetCallerIdentity'],
+  // The pool's live user count, shown before the confirmation (and the kept pool's, on an existing pool).
+  destroy: ['sts:GetCallerIdentity', 'cognito-idp:DescribeUserPool', 'cognito-idp:ListUserPoolClients'],
   // Steps 5-6 (also run by init): a temporary user, its tokens, removed afterwards; `token` signs in.
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
@@ -125,6 +132,12 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   ],
   // --orphans: the search by tag, then the handlers' deletes.
   orphans: ['sts:GetCallerIdentity', 'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', 'iam:ListRoleTags', 'cognito-idp:DescribeUserPool'],
+  // --state s3://…: the bucket's versioning, the stacks under the prefix, each stack's state and lock; the caller
+  // named in the lock; --create-bucket makes the bucket (src/state/s3-backend.ts).
+  state: [
+    's3:GetBucketVersioning', 's3:ListObjectsV2', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 'sts:GetCallerIdentity',
+    ...STATE_BUCKET_CREATE,
+  ],
 };
 
 /** Public Cognito calls: signed by the SDK, but no IAM permission is evaluated for them. */
@@ -167,6 +180,9 @@ export function callCatalogue(): Map<string, Set<Purpose>> {
     add(h.read, 'status');
     add(h.delete, 'destroy', 'orphans');
   }
+  // Changing a live stack (init on an existing stack): updates in place, and deletes of what the configuration dropped.
+  for (const calls of Object.values(UPDATE_CALLS)) add(calls, 'init');
+  for (const h of Object.values(HANDLER_CALLS)) add(h.delete, 'init');
   for (const [purpose, calls] of Object.entries(COMMAND_CALLS) as Array<[Purpose, string[]]>) add(calls, purpose);
   return out;
 }
@@ -181,9 +197,13 @@ const APIGATEWAY_VERB: Array<[RegExp, string]> = [
 ];
 
 /** The IAM action(s) one call needs, e.g. apigateway:CreateRestApi → apigateway:POST; none for public calls. */
+/** S3 calls whose IAM action has another name. */
+const S3_ACTION: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket', 's3:PutPublicAccessBlock': 's3:PutBucketPublicAccessBlock' };
+
 export function iamActionsFor(call: string): string[] {
   if (NO_PERMISSION_NEEDED.has(call)) return [];
   const [service, action = ''] = call.split(':');
+  if (service === 's3') return [S3_ACTION[call] ?? call];
   if (service === 'apigateway') {
     const verb = APIGATEWAY_VERB.find(([re]) => re.test(action))?.[1];
     if (!verb) throw new Error(`internal: no API Gateway verb for ${call}`);
@@ -220,12 +240,17 @@ const TAG_ON_CREATE: Record<string, string> = {
  * The least-privilege policy: exactly the actions the calls need, scoped where IAM allows it — API Gateway to REST
  * APIs, IAM to roles under /secure-api/ (and PassRole only to Lambda), Lambda to functions, Cognito to user pools.
  */
-export function minimalPolicy(o: { region?: string | undefined; account?: string | undefined; partition?: string | undefined } = {}): PolicyDocument {
+export function minimalPolicy(o: {
+  region?: string | undefined; account?: string | undefined; partition?: string | undefined;
+  /** `--state s3://BUCKET/PREFIX`: the S3 actions on that bucket and exactly the state and lock keys under PREFIX. */
+  state?: { bucket: string; prefix: string; createBucket?: boolean | undefined } | undefined;
+} = {}): PolicyDocument {
   const region = o.region ?? '*';
   const account = o.account ?? '*';
   const p = o.partition ?? 'aws';
   const actions = new Set<string>();
   for (const call of callCatalogue().keys()) {
+    if (call.startsWith('s3:')) continue;
     for (const a of iamActionsFor(call)) actions.add(a);
     const tag = TAG_ON_CREATE[call];
     if (tag) actions.add(tag);
@@ -233,13 +258,8 @@ export function minimalPolicy(o: { region?: string | undefined; account?: string
   const pick = (f: (a: string) => boolean) => [...actions].filter(f).sort();
   const statements: PolicyStatement[] = [
     {
-      Sid: 'ApiGatewayRestApis', Effect: 'Allow', Action: pick((a) => a.startsWith('apigateway:') && a !== 'apigateway:PATCH'),
+      Sid: 'ApiGatewayRestApis', Effect: 'Allow', Action: pick((a) => a.startsWith('apigateway:')),
       Resource: [`arn:${p}:apigateway:${region}::/restapis`, `arn:${p}:apigateway:${region}::/restapis/*`, `arn:${p}:apigateway:${region}::/tags/*`],
-    },
-    {
-      // Changing in place (an existing API's methods and stage: UpdateMethod, UpdateStage) and nothing else of it.
-      Sid: 'ApiGatewayMethodsAndStages', Effect: 'Allow', Action: pick((a) => a === 'apigateway:PATCH'),
-      Resource: [`arn:${p}:apigateway:${region}::/restapis/*/resources/*/methods/*`, `arn:${p}:apigateway:${region}::/restapis/*/stages/*`],
     },
     { Sid: 'CognitoAccount', Effect: 'Allow', Action: pick((a) => a.startsWith('cognito-idp:') && ACCOUNT_LEVEL.has(a)), Resource: '*' },
     {
@@ -277,8 +297,27 @@ export function minimalPolicy(o: { region?: string | undefined; account?: string
       Sid: 'AccountAndTagSearch', Effect: 'Allow', Action: pick((a) => a === 'iam:ListRoles' || a.startsWith('tag:') || a.startsWith('sts:')), Resource: '*',
     },
   ];
+  if (o.state) statements.push(...stateStatements(p, o.state));
   const covered = new Set(statements.flatMap((s) => s.Action));
   const left = [...actions].filter((a) => !covered.has(a));
   if (left.length) throw new Error(`internal: no statement for ${left.join(', ')}`);
   return { Version: '2012-10-17', Statement: statements.filter((s) => s.Action.length > 0) };
+}
+
+/**
+ * The S3 statements of a shared state: ListBucket on the bucket (without it a missing state answers 403, not 404
+ * NoSuchKey; Terraform's S3 backend asks the same), the object actions on `PREFIX/*.json` and `PREFIX/*.lock` only
+ * (a conditional delete with an ETag needs GetObject too), and with --create-bucket what makes the bucket.
+ */
+function stateStatements(p: string, st: { bucket: string; prefix: string; createBucket?: boolean | undefined }): PolicyStatement[] {
+  const bucket = `arn:${p}:s3:::${st.bucket}`;
+  const keys = (ext: string) => `${bucket}/${st.prefix ? `${st.prefix}/` : ''}*.${ext}`;
+  const objectActions = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'];
+  return [
+    { Sid: 'StateBucket', Effect: 'Allow', Action: ['s3:GetBucketVersioning', 's3:ListBucket'], Resource: bucket },
+    { Sid: 'StateObjects', Effect: 'Allow', Action: objectActions, Resource: [keys('json'), keys('lock')] },
+    ...(st.createBucket
+      ? [{ Sid: 'StateBucketCreate', Effect: 'Allow' as const, Action: STATE_BUCKET_CREATE.flatMap(iamActionsFor).sort(), Resource: bucket }]
+      : []),
+  ];
 }

@@ -96,7 +96,7 @@ describe('api-method find / read / delete', () => {
   it('read reports an authorizer that was removed', async () => {
     api.on(GetResourcesCommand).resolves({ items: [{ id: 'res1', path: '/items', resourceMethods: { GET: { authorizationType: 'NONE', methodIntegration: { type: 'AWS_PROXY', uri: URI } } } }] });
     expect(await h.read(testCtx(), secured, { resourceId: 'res1', httpMethod: 'GET' }, deps)).toEqual({
-      state: 'drifted', drift: ['authorizationType is NONE, expected COGNITO_USER_POOLS with authorizer auth1'], out: { resourceId: 'res1', httpMethod: 'GET' },
+      state: 'drifted', drift: [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE', context: { expectedAuthorizer: 'auth1' } }], out: { resourceId: 'res1', httpMethod: 'GET' },
     });
   });
 
@@ -104,7 +104,7 @@ describe('api-method find / read / delete', () => {
     const out = { resourceId: 'res1', httpMethod: 'GET' };
     const tree = (method: object) => ({ items: [{ id: 'res1', path: '/items', resourceMethods: { GET: method } }] });
     api.on(GetResourcesCommand).resolves(tree({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'AWS_PROXY', uri: 'arn:other' } }));
-    expect(await h.read(testCtx(), secured, out, deps)).toEqual({ state: 'drifted', drift: [`integration uri is arn:other, expected ${URI}`], out });
+    expect(await h.read(testCtx(), secured, out, deps)).toEqual({ state: 'drifted', drift: [{ path: 'integration.uri', before: URI, after: 'arn:other' }], out });
     api.on(GetResourcesCommand).resolves(tree({ authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'AWS_PROXY', uri: URI } }));
     expect(await h.read(testCtx(), secured, out, deps)).toEqual({ state: 'present', out });
     api.on(GetResourcesCommand).resolves({ items: [{ id: 'res1', path: '/items', resourceMethods: {} }] });

@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   DeleteMethodCommand, GetMethodCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
   PutMethodResponseCommand, type Method, type PutIntegrationCommandInput,
@@ -7,6 +8,7 @@ import {
   apiTree, depOut, functionArnFor, ignoreNotFound, lambdaInvokeUri, resourceIdFor, restApiIdOf, undefinedIfNotFound,
 } from './refs.js';
 import type { Ctx, Outputs, ResourceHandler } from './types.js';
+import { updateApiMethod } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['api-method'];
 
@@ -101,23 +103,24 @@ function expectedAuth(spec: Spec, deps: Outputs): { type: string; authorizerId?:
 }
 
 /** What GetMethod shows that differs from the spec. */
-export function methodDrift(ctx: Ctx, spec: Spec, deps: Outputs, method: Method): string[] {
-  const drift: string[] = [];
+export function methodDrift(ctx: Ctx, spec: Spec, deps: Outputs, method: Method): DriftChange[] {
+  const drift: DriftChange[] = [];
   const want = expectedAuth(spec, deps);
   if (method.authorizationType !== want.type || (want.authorizerId !== undefined && method.authorizerId !== want.authorizerId)) {
-    const expected = want.authorizerId ? `${want.type} with authorizer ${want.authorizerId}` : want.type;
-    const actual = method.authorizerId ? `${method.authorizationType ?? 'unset'} with authorizer ${method.authorizerId}` : method.authorizationType ?? 'unset';
-    drift.push(`authorizationType is ${actual}, expected ${expected}`);
+    const context: Record<string, string> = {};
+    if (want.authorizerId) context.expectedAuthorizer = want.authorizerId;
+    if (method.authorizerId) context.actualAuthorizer = method.authorizerId;
+    drift.push({ path: 'authorizationType', before: want.type, after: method.authorizationType ?? null, context });
   }
   const scopes = [...(method.authorizationScopes ?? [])].sort().join(' ');
   if (spec.authorizerNode && scopes !== [...spec.authorizationScopes].sort().join(' ')) {
-    drift.push(`authorizationScopes are [${scopes}], expected [${spec.authorizationScopes.join(' ')}]`);
+    drift.push({ path: 'authorizationScopes', before: spec.authorizationScopes, after: [...(method.authorizationScopes ?? [])].sort() });
   }
   const integration = method.methodIntegration;
   const wanted = integrationInput(ctx, spec, deps, addressOf(spec, deps));
-  if (!integration) drift.push('the method has no integration');
-  else if (wanted && integration.uri !== wanted.uri) drift.push(`integration uri is ${integration.uri ?? 'unset'}, expected ${wanted.uri ?? '?'}`);
-  else if (!wanted && integration.type !== 'MOCK') drift.push(`integration type is ${integration.type ?? 'unset'}, expected MOCK`);
+  if (!integration) drift.push({ path: 'integration', before: wanted?.uri ?? 'MOCK', after: null });
+  else if (wanted && integration.uri !== wanted.uri) drift.push({ path: 'integration.uri', before: wanted.uri ?? null, after: integration.uri ?? null });
+  else if (!wanted && integration.type !== 'MOCK') drift.push({ path: 'integration.type', before: 'MOCK', after: integration.type ?? null });
   return drift;
 }
 
@@ -125,6 +128,8 @@ export function methodDrift(ctx: Ctx, spec: Spec, deps: Outputs, method: Method)
 export const apiMethodHandler: ResourceHandler<Spec> = {
   kind: 'api-method',
   service: 'apigateway',
+  immutable: ['path', 'httpMethod', 'resourceNode'],
+  update: (ctx, want, out, deps) => updateApiMethod(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const at = addressOf(spec, deps);

@@ -22,6 +22,7 @@ async function findByPath(ctx: Ctx, restApiId: string, path: string): Promise<Ou
 export const apiResourceHandler: ResourceHandler<Spec> = {
   kind: 'api-resource',
   service: 'apigateway',
+  immutable: ['path', 'pathPart', 'parentNode'],
 
   async create(ctx, spec, deps) {
     const restApiId = restApiIdOf(deps);
@@ -53,7 +54,7 @@ export const apiResourceHandler: ResourceHandler<Spec> = {
     if (!res) return { state: 'missing' };
     return res.path === spec.path
       ? { state: 'present', out }
-      : { state: 'drifted', drift: [`path is ${res.path ?? '?'}, expected ${spec.path}`], out };
+      : { state: 'drifted', drift: [{ path: 'path', before: spec.path, after: res.path ?? null }], out };
   },
 
   // Normally skipped: deleting the API removes its resources.

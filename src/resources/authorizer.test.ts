@@ -33,7 +33,7 @@ describe('authorizer', () => {
   it('read reports another pool, and missing when gone', async () => {
     api.on(GetAuthorizerCommand).resolves({ type: 'COGNITO_USER_POOLS', providerARNs: ['arn:other'], identitySource: 'method.request.header.Authorization' });
     expect(await authorizerHandler.read(testCtx(), spec, { authorizerId: 'auth1' }, deps))
-      .toMatchObject({ state: 'drifted', drift: [`providerARNs are [arn:other], expected [${POOL_ARN}]`] });
+      .toMatchObject({ state: 'drifted', drift: [{ path: 'authorizer.providerARNs', before: [POOL_ARN], after: ['arn:other'] }] });
     api.on(GetAuthorizerCommand).rejects(new NotFoundException({ message: 'gone', $metadata: {} }));
     expect(await authorizerHandler.read(testCtx(), spec, { authorizerId: 'auth1' }, deps)).toEqual({ state: 'missing' });
   });

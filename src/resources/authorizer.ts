@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateAuthorizerCommand, DeleteAuthorizerCommand, GetAuthorizerCommand, GetAuthorizersCommand, type Authorizer,
 } from '@aws-sdk/client-api-gateway';
@@ -5,6 +6,7 @@ import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { depOut, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Outputs, ResourceHandler } from './types.js';
+import { updateAuthorizer } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['authorizer'];
 
@@ -13,15 +15,15 @@ function poolArnOf(spec: Spec, deps: Outputs): string {
 }
 
 /** What GetAuthorizer shows that differs from the spec. */
-export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Authorizer): string[] {
-  const drift: string[] = [];
-  if (a.type !== 'COGNITO_USER_POOLS') drift.push(`type is ${a.type ?? 'unset'}, expected COGNITO_USER_POOLS`);
+export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Authorizer): DriftChange[] {
+  const drift: DriftChange[] = [];
+  if (a.type !== 'COGNITO_USER_POOLS') drift.push({ path: 'authorizer.type', before: 'COGNITO_USER_POOLS', after: a.type ?? null });
   const arns = a.providerARNs ?? [];
   if (poolArn !== undefined && (arns.length !== 1 || arns[0] !== poolArn)) {
-    drift.push(`providerARNs are [${arns.join(', ')}], expected [${poolArn}]`);
+    drift.push({ path: 'authorizer.providerARNs', before: [poolArn], after: arns });
   }
   const source = `method.request.header.${spec.identityHeader}`;
-  if (a.identitySource !== source) drift.push(`identitySource is ${a.identitySource ?? 'unset'}, expected ${source}`);
+  if (a.identitySource !== source) drift.push({ path: 'authorizer.identitySource', before: source, after: a.identitySource ?? null });
   return drift;
 }
 
@@ -29,6 +31,8 @@ export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Auth
 export const authorizerHandler: ResourceHandler<Spec> = {
   kind: 'authorizer',
   service: 'apigateway',
+  immutable: [],
+  update: (ctx, want, out, deps) => updateAuthorizer(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     // Not idempotent (names are not unique): after a lost answer, look for it by name on our API first.

@@ -56,6 +56,6 @@ describe('cors-preflight', () => {
       authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'auth1', methodIntegration: { type: 'MOCK', integrationResponses: { 200: { statusCode: '200' } } },
     } } }] });
     const res = await h.read(testCtx(), spec, { resourceId: 'res1' }, deps);
-    expect(res).toMatchObject({ state: 'drifted', drift: [expect.stringMatching(/OPTIONS has authorizationType COGNITO_USER_POOLS with authorizer auth1/)] });
+    expect(res).toMatchObject({ state: 'drifted', drift: [{ path: 'preflight.authorizationType', before: 'NONE', after: 'COGNITO_USER_POOLS', context: { authorizerId: 'auth1' } }] });
   });
 });

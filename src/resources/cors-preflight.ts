@@ -1,8 +1,10 @@
+import type { DriftChange } from '../plan/changes.js';
 import { DeleteMethodCommand, GetMethodCommand, PutMethodCommand, type Method } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { putMockParts, type MethodAddress } from './api-method.js';
 import { apiTree, ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Outputs, ResourceHandler } from './types.js';
+import { updateCorsPreflight } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['cors-preflight'];
 
@@ -30,6 +32,8 @@ async function putParts(ctx: Ctx, spec: Spec, at: MethodAddress, existing?: Meth
 export const corsPreflightHandler: ResourceHandler<Spec> = {
   kind: 'cors-preflight',
   service: 'apigateway',
+  immutable: ['path', 'resourceNode'],
+  update: (ctx, want, out, deps) => updateCorsPreflight(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const at = addressOf(spec, deps);
@@ -51,11 +55,11 @@ export const corsPreflightHandler: ResourceHandler<Spec> = {
     const resource = (await apiTree(ctx, restApiIdOf(deps)))?.find((r) => r.id === out.resourceId);
     const method = resource?.resourceMethods?.OPTIONS;
     if (!method) return { state: 'missing' };
-    const drift: string[] = [];
+    const drift: DriftChange[] = [];
     if (method.authorizationType !== 'NONE' || method.authorizerId) {
-      drift.push(`OPTIONS has authorizationType ${method.authorizationType ?? 'unset'}${method.authorizerId ? ` with authorizer ${method.authorizerId}` : ''}; CORS preflights must stay open (NONE)`);
+      drift.push({ path: 'preflight.authorizationType', before: 'NONE', after: method.authorizationType ?? null, context: method.authorizerId ? { authorizerId: method.authorizerId } : {} });
     }
-    if (!method.methodIntegration?.integrationResponses?.['200']) drift.push('OPTIONS has no 200 integration response carrying the CORS headers');
+    if (!method.methodIntegration?.integrationResponses?.['200']) drift.push({ path: 'preflight.integrationResponse', before: '200', after: null });
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

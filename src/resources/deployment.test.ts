@@ -24,7 +24,7 @@ describe('deployment', () => {
     api.on(GetStageCommand).resolves({ deploymentId: 'dep2' });
     expect(await deploymentHandler.find(testCtx(), dspec, deps)).toEqual({ deploymentId: 'dep2', stageName: 'prod' });
     expect(await deploymentHandler.read(testCtx(), dspec, { deploymentId: 'dep1', stageName: 'prod' }, deps))
-      .toMatchObject({ state: 'drifted', drift: ['stage prod now points at deployment dep2, not dep1'] });
+      .toMatchObject({ state: 'drifted', drift: [{ path: 'stage.deploymentId', before: 'dep1', after: 'dep2', context: { stage: 'prod' } }] });
     api.on(GetStageCommand).rejects(new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: {} }));
     expect(await deploymentHandler.find(testCtx(), dspec, deps)).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand,
   type Deployment, type Method, type MethodSnapshot,
@@ -6,6 +7,7 @@ import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
+import { redeploy } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['deployment'];
 
@@ -47,20 +49,21 @@ const when = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d
  * after the deployment (not live yet), or a deployment made from another configuration. Only authorizationType
  * is compared, as it is all a deployment's summary tells; authorizer settings are not visible per deployment.
  */
-export function stageDiff(served: ApiSummary, live: Map<string, Method>, deploymentId: string): string[] {
-  const out: string[] = [];
+export function stageDiff(served: ApiSummary, live: Map<string, Method>, deploymentId: string): DriftChange[] {
+  const out: DriftChange[] = [];
   const seen = new Set<string>();
   for (const [path, methods] of Object.entries(served)) {
     for (const [verb, snap] of Object.entries(methods)) {
       const key = `${verb} ${path}`;
       seen.add(key);
       const now = live.get(key);
-      if (!now) out.push(`${key} is still served by deployment ${deploymentId} but no longer exists in the API`);
-      else if (authOf(now) !== authOf(snap)) out.push(`${key} is served with ${authOf(snap)} but is now configured ${authOf(now)} (changed after deployment ${deploymentId})`);
+      const context = { method: key, deployment: deploymentId };
+      if (!now) out.push({ path: 'configured.authorizationType', before: authOf(snap), after: null, context });
+      else if (authOf(now) !== authOf(snap)) out.push({ path: 'configured.authorizationType', before: authOf(snap), after: authOf(now), context });
     }
   }
   for (const [key, m] of live) {
-    if (!seen.has(key)) out.push(`${key} (${authOf(m)}) was added after deployment ${deploymentId} and is not served`);
+    if (!seen.has(key)) out.push({ path: 'configured.authorizationType', before: null, after: authOf(m), context: { method: key, deployment: deploymentId } });
   }
   return out;
 }
@@ -69,19 +72,19 @@ export function stageDiff(served: ApiSummary, live: Map<string, Method>, deploym
  * How the deployment a stage serves differs from the one secure-api made (and verified): a method served with
  * another authorization type, one that is not served any more, or one served that secure-api never deployed.
  */
-export function servedDiff(ours: ApiSummary, served: ApiSummary): string[] {
-  const out: string[] = [];
-  const label = (auth: string) => (auth === 'NONE' ? 'NONE (no token needed)' : auth);
+export function servedDiff(ours: ApiSummary, served: ApiSummary): DriftChange[] {
+  const out: DriftChange[] = [];
   for (const [path, methods] of Object.entries(ours)) {
     for (const [verb, snap] of Object.entries(methods)) {
       const now = served[path]?.[verb];
-      if (!now) out.push(`${verb} ${path} is not served any more`);
-      else if (authOf(now) !== authOf(snap)) out.push(`${verb} ${path} is served with ${label(authOf(now))}; secure-api deployed it with ${authOf(snap)}`);
+      const context = { method: `${verb} ${path}` };
+      if (!now) out.push({ path: 'served.authorizationType', before: authOf(snap), after: null, context });
+      else if (authOf(now) !== authOf(snap)) out.push({ path: 'served.authorizationType', before: authOf(snap), after: authOf(now), context });
     }
   }
   for (const [path, methods] of Object.entries(served)) {
     for (const [verb, snap] of Object.entries(methods)) {
-      if (!ours[path]?.[verb]) out.push(`${verb} ${path} is served with ${label(authOf(snap))}, but secure-api never deployed it`);
+      if (!ours[path]?.[verb]) out.push({ path: 'served.authorizationType', before: null, after: authOf(snap), context: { method: `${verb} ${path}` } });
     }
   }
   return out;
@@ -94,6 +97,9 @@ export function servedDiff(ours: ApiSummary, served: ApiSummary): string[] {
 export const deploymentHandler: ResourceHandler<Spec> = {
   kind: 'deployment',
   service: 'apigateway',
+  // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.
+  immutable: ['stageName'],
+  update: (ctx, want, _out, deps, fields) => redeploy(ctx, want, deps, fields),
 
   async create(ctx, spec, deps) {
     // Not idempotent: a second deployment would show as "a newer deployment than the stage serves". The call makes
@@ -132,7 +138,7 @@ export const deploymentHandler: ResourceHandler<Spec> = {
       allDeployments(ctx, restApiId),
     ]);
     if (!stage) return { state: 'missing' };
-    const drift: string[] = [];
+    const drift: DriftChange[] = [];
     const servingId = stage.deploymentId;
     const createdOf = (id: string | undefined) => (id === ours?.id ? ours?.createdDate : undefined) ?? deployments.find((d) => d.id === id)?.createdDate;
     let serving = ours;
@@ -141,7 +147,7 @@ export const deploymentHandler: ResourceHandler<Spec> = {
       const mine = createdOf(out.deploymentId);
       const rel = theirs && mine ? (theirs > mine ? 'after' : theirs < mine ? 'before' : 'as') : undefined;
       const order = rel ? ` (${servingId ?? 'none'} made ${when(theirs)}, ${rel} ours at ${when(mine)})` : '';
-      drift.push(`stage ${stageName} now points at deployment ${servingId ?? 'none'}, not ${out.deploymentId ?? '?'}${order}`);
+      drift.push({ path: 'stage.deploymentId', before: out.deploymentId ?? null, after: servingId ?? null, context: { stage: stageName, order } });
       serving = await deploymentWithSummary(ctx, restApiId, servingId);
       if (ours?.apiSummary && serving?.apiSummary) drift.push(...servedDiff(ours.apiSummary, serving.apiSummary));
     }
@@ -150,7 +156,7 @@ export const deploymentHandler: ResourceHandler<Spec> = {
     const newer = servingAt ? deployments.filter((d) => d.id !== servingId && d.id !== out.deploymentId && d.createdDate && d.createdDate > servingAt) : [];
     const newest = newer.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
     if (newest) {
-      drift.push(`the API has a newer deployment ${newest.id ?? '?'} (made ${when(newest.createdDate)}) than the one stage ${stageName} serves (made ${when(servingAt)})`);
+      drift.push({ path: 'newerDeployment', before: null, after: newest.id ?? null, context: { made: when(newest.createdDate), stage: stageName, servingMade: when(servingAt) } });
     }
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

@@ -18,6 +18,8 @@ async function restApiOut(ctx: Ctx, apiId: string) {
 
 export const existingRestApiHandler: ResourceHandler<SpecByKind['existing-rest-api']> = {
   kind: 'existing-rest-api',
+  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
+  immutable: ['apiId'],
   service: 'apigateway',
   adopted: true,
 
@@ -42,6 +44,8 @@ async function resourceOut(ctx: Ctx, restApiId: string, path: string) {
 
 export const existingApiResourceHandler: ResourceHandler<SpecByKind['existing-api-resource']> = {
   kind: 'existing-api-resource',
+  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
+  immutable: ['path'],
   service: 'apigateway',
   adopted: true,
 
@@ -54,7 +58,7 @@ export const existingApiResourceHandler: ResourceHandler<SpecByKind['existing-ap
   async read(ctx, spec, out, deps) {
     const r = (await apiTree(ctx, restApiIdOf(deps)))?.find((x) => x.id === out.resourceId);
     if (!r) return { state: 'missing' };
-    return r.path === spec.path ? { state: 'present', out } : { state: 'drifted', drift: [`resource ${out.resourceId ?? '?'} is now ${r.path ?? '?'}, not ${spec.path}`], out };
+    return r.path === spec.path ? { state: 'present', out } : { state: 'drifted', drift: [{ path: 'path', before: spec.path, after: r.path ?? null }], out };
   },
   async delete() {},
 };
@@ -73,6 +77,8 @@ async function authorizerOut(ctx: Ctx, spec: SpecByKind['existing-authorizer'], 
 
 export const existingAuthorizerHandler: ResourceHandler<SpecByKind['existing-authorizer']> = {
   kind: 'existing-authorizer',
+  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
+  immutable: ['name'],
   service: 'apigateway',
   adopted: true,
 

@@ -21,6 +21,8 @@ async function poolOut(ctx: Ctx, userPoolId: string) {
  */
 export const existingUserPoolHandler: ResourceHandler<SpecByKind['existing-user-pool']> = {
   kind: 'existing-user-pool',
+  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
+  immutable: ['userPoolId'],
   service: 'cognito',
   adopted: true,
 
@@ -53,6 +55,8 @@ export const existingUserPoolHandler: ResourceHandler<SpecByKind['existing-user-
 /** An app client of theirs (--app-client-id): read, never changed or deleted. */
 export const existingUserPoolClientHandler: ResourceHandler<SpecByKind['existing-user-pool-client']> = {
   kind: 'existing-user-pool-client',
+  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
+  immutable: ['clientId'],
   service: 'cognito',
   adopted: true,
 

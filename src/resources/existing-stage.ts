@@ -41,6 +41,8 @@ async function deploymentsOf(ctx: Ctx, restApiId: string): Promise<Deployment[]>
  */
 export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']> = {
   kind: 'existing-stage',
+  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
+  immutable: ['stageName'],
   service: 'apigateway',
   adopted: true,
 
@@ -89,6 +91,7 @@ export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']>
 /** A deployment into the user's existing stage, after every change, so it serves them. The stage stays theirs. */
 export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']> = {
   kind: 'stage-redeploy',
+  immutable: ['stageName'],
   service: 'apigateway',
 
   async create(ctx, spec, deps) {

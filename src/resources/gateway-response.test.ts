@@ -28,6 +28,6 @@ describe('gateway-response', () => {
   it('read reports a gateway response reset to the default (no CORS headers)', async () => {
     api.on(GetGatewayResponsesCommand).resolves({ items: [{ responseType: 'DEFAULT_4XX', defaultResponse: true, responseParameters: {} }] });
     expect(await gatewayResponseHandler.read(testCtx(), gspec, { responseType: 'DEFAULT_4XX' }, deps))
-      .toMatchObject({ state: 'drifted', drift: ['DEFAULT_4XX no longer carries the CORS headers'] });
+      .toMatchObject({ state: 'drifted', drift: [{ path: 'responseParameters.allowOrigin', after: null, context: { responseType: 'DEFAULT_4XX' } }] });
   });
 });

@@ -23,6 +23,9 @@ export function gatewayResponseParameters(spec: Spec): Record<string, string> {
 export const gatewayResponseHandler: ResourceHandler<Spec> = {
   kind: 'gateway-response',
   service: 'apigateway',
+  // PutGatewayResponse overwrites: putting it again is the update.
+  immutable: ['responseType'],
+  update: (ctx, want, _out, deps) => gatewayResponseHandler.create(ctx, want, deps),
 
   async create(ctx, spec, deps) {
     await ctx.clients.apigateway.send(new PutGatewayResponseCommand({
@@ -42,10 +45,10 @@ export const gatewayResponseHandler: ResourceHandler<Spec> = {
     // AWS answers every DEFAULT_* type; a reset one (or none listed) lacks our headers.
     const res = all.get(spec.responseType) ?? {};
     const origin = res.responseParameters?.[ORIGIN_PARAM];
-    if (origin === undefined) return { state: 'drifted', drift: [`${spec.responseType} no longer carries the CORS headers`], out };
+    if (origin === undefined) return { state: 'drifted', drift: [{ path: 'responseParameters.allowOrigin', before: quoted(spec.allowOrigin), after: null, context: { responseType: spec.responseType } }], out };
     return origin === quoted(spec.allowOrigin)
       ? { state: 'present', out }
-      : { state: 'drifted', drift: [`${spec.responseType} Access-Control-Allow-Origin is ${origin}, expected ${quoted(spec.allowOrigin)}`], out };
+      : { state: 'drifted', drift: [{ path: 'responseParameters.allowOrigin', before: quoted(spec.allowOrigin), after: origin, context: { responseType: spec.responseType } }], out };
   },
 
   async delete(ctx, spec, _out, deps) {

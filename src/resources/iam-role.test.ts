@@ -1,13 +1,13 @@
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand, IAMClient,
-  ListAttachedRolePoliciesCommand, NoSuchEntityException,
+  ListAttachedRolePoliciesCommand, ListRoleTagsCommand, NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SpecByKind } from '../plan/specs.js';
 import { LAMBDA_TRUST_POLICY, iamRoleHandler as h } from './iam-role.js';
-import { testCtx } from '../../test/support/resource-ctx.js';
+import { TEST_STATE_ID, testCtx } from '../../test/support/resource-ctx.js';
 
 const iam = mockClient(IAMClient);
 const BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
@@ -25,7 +25,7 @@ describe('iam-role', () => {
     expect(out).toEqual({ roleName: 'demo-fn-role', roleArn: ARN });
     expect(iam).toHaveReceivedCommandWith(CreateRoleCommand, {
       RoleName: 'demo-fn-role', Path: '/secure-api/',
-      Tags: [{ Key: 'secure-api:stack', Value: 'demo' }, { Key: 'team', Value: 'api' }],
+      Tags: [{ Key: 'secure-api:stack', Value: 'demo' }, { Key: 'secure-api:state-id', Value: TEST_STATE_ID }, { Key: 'team', Value: 'api' }],
     });
     const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]?.args[0].input.AssumeRolePolicyDocument ?? '{}') as unknown;
     expect(trust).toEqual(JSON.parse(LAMBDA_TRUST_POLICY));
@@ -35,6 +35,7 @@ describe('iam-role', () => {
 
   it('find adopts a role of our path and attaches a policy a crash left out', async () => {
     iam.on(GetRoleCommand).resolves(role('/secure-api/'));
+    iam.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'secure-api:stack', Value: 'demo' }, { Key: 'secure-api:state-id', Value: TEST_STATE_ID }] });
     iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
     expect(await h.find(testCtx(), spec, {})).toEqual({ roleName: 'demo-fn-role', roleArn: ARN });
     expect(iam).toHaveReceivedCommandWith(AttachRolePolicyCommand, { PolicyArn: BASIC });
@@ -48,13 +49,25 @@ describe('iam-role', () => {
     expect(iam).not.toHaveReceivedCommand(AttachRolePolicyCommand);
   });
 
+  it('find leaves alone a role of our path and stack made by another state (another person\'s stack of the same name)', async () => {
+    iam.on(GetRoleCommand).resolves(role('/secure-api/'));
+    iam.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'secure-api:stack', Value: 'demo' }, { Key: 'secure-api:state-id', Value: 'someone-else' }] });
+    expect(await h.find(testCtx(), spec, {})).toBeUndefined();
+    iam.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'secure-api:stack', Value: 'demo' }] });
+    expect(await h.find(testCtx(), spec, {})).toBeUndefined();
+    // A state migrated from version 1 made its role with the stack tag alone: that one is still its own.
+    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyArn: BASIC }] });
+    expect(await h.find({ ...testCtx(), legacyTags: true }, spec, {})).toEqual({ roleName: 'demo-fn-role', roleArn: ARN });
+    expect(iam).not.toHaveReceivedCommandWith(AttachRolePolicyCommand, { RoleName: 'other' });
+  });
+
   it('read reports a policy other than the basic one as drift', async () => {
     iam.on(GetRoleCommand).resolves(role('/secure-api/'));
     iam.on(ListAttachedRolePoliciesCommand).resolves({
       AttachedPolicies: [{ PolicyArn: BASIC }, { PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
     });
     expect(await h.read(testCtx(), spec, { roleName: spec.roleName, roleArn: ARN }, {})).toEqual({
-      state: 'drifted', drift: ['unexpected policy attached: arn:aws:iam::aws:policy/AdministratorAccess'], out: { roleName: spec.roleName, roleArn: ARN },
+      state: 'drifted', drift: [{ path: 'managedPolicyArns', before: null, after: 'arn:aws:iam::aws:policy/AdministratorAccess' }], out: { roleName: spec.roleName, roleArn: ARN },
     });
     iam.on(GetRoleCommand).rejects(noSuchEntity());
     expect(await h.read(testCtx(), spec, { roleName: spec.roleName }, {})).toEqual({ state: 'missing' });

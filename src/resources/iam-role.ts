@@ -1,9 +1,10 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand,
-  ListAttachedRolePoliciesCommand, type AttachedPolicy,
+  ListAttachedRolePoliciesCommand, ListRoleTagsCommand, type AttachedPolicy, type Tag,
 } from '@aws-sdk/client-iam';
 import type { SpecByKind } from '../plan/specs.js';
-import { ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['iam-role'];
@@ -13,6 +14,19 @@ export const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
+
+/** A role's tags (ListRoleTags, every page); undefined when it is gone. */
+export async function roleTags(ctx: Pick<Ctx, 'clients'>, roleName: string): Promise<Tag[] | undefined> {
+  const all: Tag[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await undefinedIfNotFound(ctx.clients.iam.send(new ListRoleTagsCommand({ RoleName: roleName, Marker: marker })));
+    if (!page) return undefined;
+    all.push(...(page.Tags ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return all;
+}
 
 function toOut(roleName: string, roleArn: string): Out {
   return { roleName, roleArn };
@@ -40,6 +54,7 @@ async function attachMissing(ctx: Ctx, spec: Spec, attached: AttachedPolicy[]): 
 export const iamRoleHandler: ResourceHandler<Spec> = {
   kind: 'iam-role',
   service: 'iam',
+  immutable: ['roleName', 'path'],
 
   async create(ctx, spec) {
     const res = await ctx.clients.iam.send(new CreateRoleCommand({
@@ -58,8 +73,8 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
   async find(ctx, spec) {
     const res = await undefinedIfNotFound(ctx.clients.iam.send(new GetRoleCommand({ RoleName: spec.roleName })));
     const role = res?.Role;
-    // A role of that name outside our path belongs to someone else: never adopt it.
-    if (!role?.Arn || role.Path !== spec.path) return undefined;
+    // A role of that name outside our path, or without our stack's and state's tags, belongs to someone else.
+    if (!role?.Arn || role.Path !== spec.path || !isOurs(ctx, await roleTags(ctx, spec.roleName))) return undefined;
     // A crash between CreateRole and AttachRolePolicy leaves the role without its policy: finish the job.
     await attachMissing(ctx, spec, await attachedPolicies(ctx, spec.roleName));
     return toOut(spec.roleName, role.Arn);
@@ -70,9 +85,9 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     const res = await undefinedIfNotFound(ctx.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
     if (!res?.Role) return { state: 'missing' };
     const attached = (await attachedPolicies(ctx, roleName)).map((p) => p.PolicyArn ?? p.PolicyName ?? '?');
-    const drift = [
-      ...attached.filter((arn) => !spec.managedPolicyArns.includes(arn)).map((arn) => `unexpected policy attached: ${arn}`),
-      ...spec.managedPolicyArns.filter((arn) => !attached.includes(arn)).map((arn) => `policy no longer attached: ${arn}`),
+    const drift: DriftChange[] = [
+      ...attached.filter((arn) => !spec.managedPolicyArns.includes(arn)).map((arn) => ({ path: 'managedPolicyArns', before: null, after: arn })),
+      ...spec.managedPolicyArns.filter((arn) => !attached.includes(arn)).map((arn) => ({ path: 'managedPolicyArns', before: arn, after: null })),
     ];
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

@@ -73,7 +73,7 @@ describe('identity-provider handler', () => {
       IdentityProvider: { ProviderType: 'Google', ProviderDetails: { client_id: 'other', client_secret: SECRET } },
     });
     const res = await h.read(testCtx(), google, { providerName: 'Google' }, deps);
-    expect(res).toMatchObject({ state: 'drifted', drift: ['client_id is other, expected gid'] });
+    expect(res).toMatchObject({ state: 'drifted', drift: [{ path: 'providerDetails.client_id', before: 'gid', after: 'other' }] });
     expect(JSON.stringify(res)).not.toContain(SECRET);
   });
 });

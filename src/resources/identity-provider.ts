@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateIdentityProviderCommand, DeleteIdentityProviderCommand, DescribeIdentityProviderCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -6,6 +7,7 @@ import { AwsFailure } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { errorMessage, ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
+import { updateIdentityProvider } from './cognito-updates.js';
 
 type Spec = SpecByKind['identity-provider'];
 
@@ -48,6 +50,8 @@ function redacted(err: unknown, secret: string): unknown {
 export const identityProviderHandler: ResourceHandler<Spec> = {
   kind: 'identity-provider',
   service: 'cognito',
+  immutable: ['providerName', 'providerType'],
+  update: (ctx, want, out, deps) => updateIdentityProvider(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const secret = ctx.secrets.idpClientSecret(spec.providerName, spec.clientSecretEnv);
@@ -84,11 +88,11 @@ export const identityProviderHandler: ResourceHandler<Spec> = {
     })));
     const idp = res?.IdentityProvider;
     if (!idp) return { state: 'missing' };
-    const drift: string[] = [];
-    if (idp.ProviderType !== spec.providerType) drift.push(`provider type is ${idp.ProviderType ?? 'unset'}, expected ${spec.providerType}`);
+    const drift: DriftChange[] = [];
+    if (idp.ProviderType !== spec.providerType) drift.push({ path: 'providerType', before: spec.providerType, after: idp.ProviderType ?? null });
     // Only the client id is compared: ProviderDetails also holds the secret, which we never read back.
     const clientId = idp.ProviderDetails?.client_id;
-    if (clientId !== spec.clientId) drift.push(`client_id is ${clientId ?? 'unset'}, expected ${spec.clientId}`);
+    if (clientId !== spec.clientId) drift.push({ path: 'providerDetails.client_id', before: spec.clientId, after: clientId ?? null });
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

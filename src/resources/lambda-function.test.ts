@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsFailure } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { isRoleNotYetAssumable, lambdaFunctionHandler as h } from './lambda-function.js';
-import { testCtx } from '../../test/support/resource-ctx.js';
+import { TEST_STATE_ID, testCtx } from '../../test/support/resource-ctx.js';
 
 const lambda = mockClient(LambdaClient);
 const spec: SpecByKind['lambda-function'] = {
@@ -30,7 +30,7 @@ describe('lambda-function create', () => {
     expect(await h.create(testCtx(), spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
     expect(lambda).toHaveReceivedCommandWith(CreateFunctionCommand, {
       FunctionName: 'demo-fn', Role: ROLE, Runtime: 'nodejs20.x', Handler: 'index.handler', MemorySize: 128, Timeout: 10,
-      Environment: { Variables: { CORS_ORIGIN: '*' } }, Tags: { 'secure-api:stack': 'demo', team: 'api' },
+      Environment: { Variables: { CORS_ORIGIN: '*' } }, Tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID, team: 'api' },
     });
     const zip = lambda.commandCalls(CreateFunctionCommand)[0]?.args[0].input.Code?.ZipFile;
     expect(zip?.slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b])); // "PK"
@@ -87,7 +87,7 @@ describe('lambda-function create', () => {
   it('adopts our function when a retried create finds it already there', async () => {
     lambda.on(CreateFunctionCommand).rejects(new ResourceConflictException({ message: 'Function already exist: demo-fn', $metadata: {} }));
     lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionName: 'demo-fn', FunctionArn: ARN, State: 'Active' });
-    lambda.on(ListTagsCommand, { Resource: ARN }).resolves({ Tags: { 'secure-api:stack': 'demo' } });
+    lambda.on(ListTagsCommand, { Resource: ARN }).resolves({ Tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID } });
     expect(await h.create(testCtx(), spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
   });
 });
@@ -97,7 +97,7 @@ describe('lambda-function find / read / delete', () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionArn: ARN, State: 'Active' });
     lambda.on(ListTagsCommand).resolves({ Tags: { 'secure-api:stack': 'other' } });
     expect(await h.find(testCtx(), spec, deps)).toBeUndefined();
-    lambda.on(ListTagsCommand, { Resource: ARN }).resolves({ Tags: { 'secure-api:stack': 'demo' } });
+    lambda.on(ListTagsCommand, { Resource: ARN }).resolves({ Tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID } });
     expect(await h.find(testCtx(), spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
     expect(lambda).not.toHaveReceivedCommand(GetFunctionCommand);
     lambda.on(GetFunctionConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }));
@@ -106,7 +106,7 @@ describe('lambda-function find / read / delete', () => {
 
   it('find still adopts a Failed function (so destroy can remove it) and says so', async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({ FunctionArn: ARN, State: 'Failed', StateReason: 'boom' });
-    lambda.on(ListTagsCommand).resolves({ Tags: { 'secure-api:stack': 'demo' } });
+    lambda.on(ListTagsCommand).resolves({ Tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID } });
     const ctx = testCtx();
     expect(await h.find(ctx, spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
     expect(ctx.notes).toEqual(['Lambda function demo-fn is Failed: boom']);
@@ -115,7 +115,7 @@ describe('lambda-function find / read / delete', () => {
   it('read reports a missing function and a changed role', async () => {
     const out = { functionName: 'demo-fn', functionArn: ARN };
     lambda.on(GetFunctionCommand).resolves({ Configuration: { FunctionArn: ARN, State: 'Active', Role: 'arn:aws:iam::123456789012:role/other' } });
-    expect(await h.read(testCtx(), spec, out, deps)).toMatchObject({ state: 'drifted', drift: [expect.stringContaining('execution role')] });
+    expect(await h.read(testCtx(), spec, out, deps)).toMatchObject({ state: 'drifted', drift: [{ path: 'role', after: expect.not.stringMatching(/^$/) }] });
     lambda.on(GetFunctionCommand).rejects(new ResourceNotFoundException({ message: 'nope', $metadata: {} }));
     expect(await h.read(testCtx(), spec, out, deps)).toEqual({ state: 'missing' });
   });

@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, ListTagsCommand,
   type FunctionConfiguration, type Runtime,
@@ -7,8 +8,9 @@ import { withRetry } from '../aws/retry.js';
 import { AwsFailure, Interrupted } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { buildSampleFunctionZip } from './sample-function.js';
-import { STACK_TAG, depOut, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateLambdaFunction } from './lambda-updates.js';
 
 type Spec = SpecByKind['lambda-function'];
 
@@ -58,16 +60,22 @@ export async function waitUntilActive(ctx: Ctx, name: string, initial: FunctionC
 async function findOurs(ctx: Ctx, name: string): Promise<FunctionConfiguration | undefined> {
   const conf = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   if (!conf?.FunctionArn) return undefined;
-  // GetFunction returns Tags only to a caller explicitly allowed lambda:ListTags (else TagsError), so ask ListTags itself.
-  const tags = (await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: conf.FunctionArn }))))?.Tags;
-  // Same name, other owner: leave it alone (create will then fail with a clear conflict).
-  return tags?.[STACK_TAG] === ctx.stack ? conf : undefined;
+  // Same name, other owner (another stack, or another state's stack of the same name): leave it alone; the pre-flight
+  // refuses the name. GetFunction returns Tags only to a caller allowed lambda:ListTags, so ask ListTags itself.
+  return isOurs(ctx, await functionTags(ctx, conf.FunctionArn)) ? conf : undefined;
+}
+
+/** A function's tags (ListTags takes its ARN); undefined when it is gone. */
+export async function functionTags(ctx: Pick<Ctx, 'clients'>, functionArn: string): Promise<Record<string, string> | undefined> {
+  return (await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: functionArn }))))?.Tags ?? undefined;
 }
 
 /** The sample function: the zip is built in memory from ./sample-function.ts. */
 export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-function',
   service: 'lambda',
+  immutable: ['functionName'],
+  update: (ctx, want, out, deps) => updateLambdaFunction(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     const command = new CreateFunctionCommand({
@@ -122,10 +130,10 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
     const conf = res?.Configuration;
     if (!conf) return { state: 'missing' };
-    const drift: string[] = [];
-    if (conf.State === 'Failed') drift.push(`state is Failed: ${conf.StateReason ?? 'no reason given'}`);
+    const drift: DriftChange[] = [];
+    if (conf.State === 'Failed') drift.push({ path: 'state', before: 'Active', after: 'Failed', context: conf.StateReason ? { reason: conf.StateReason } : {} });
     const roleArn = deps[spec.roleNode]?.roleArn;
-    if (roleArn && conf.Role !== roleArn) drift.push(`execution role is ${conf.Role ?? 'none'}, expected ${roleArn}`);
+    if (roleArn && conf.Role !== roleArn) drift.push({ path: 'role', before: roleArn, after: conf.Role ?? null });
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

@@ -59,7 +59,7 @@ describe('lambda-permission', () => {
     expect(await h.read(testCtx(), spec, out, deps)).toEqual({ state: 'present', out });
     lambda.on(GetPolicyCommand).resolves(policy(out.statementId, 'arn:aws:execute-api:eu-west-1:123456789012:*'));
     expect(await h.read(testCtx(), spec, out, deps)).toEqual({
-      state: 'drifted', drift: [`SourceArn is arn:aws:execute-api:eu-west-1:123456789012:*, expected ${SOURCE}`], out,
+      state: 'drifted', drift: [{ path: 'permission.sourceArn', before: SOURCE, after: 'arn:aws:execute-api:eu-west-1:123456789012:*' }], out,
     });
     lambda.on(GetPolicyCommand).resolves(policy('other', SOURCE));
     expect(await h.read(testCtx(), spec, out, deps)).toEqual({ state: 'missing' });

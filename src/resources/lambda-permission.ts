@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { awsErrorName } from '../aws/errors.js';
@@ -48,16 +49,16 @@ export function sourceArnOf(statement: Statement): string | undefined {
 const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The statement must still let API Gateway invoke the function (fields AWS always writes; absent ones are not judged). */
-export function grantDrift(statement: Statement): string[] {
-  const drift: string[] = [];
+export function grantDrift(statement: Statement): DriftChange[] {
+  const drift: DriftChange[] = [];
   const principal = statement.Principal;
   const services = principal === undefined ? undefined : typeof principal === 'string' ? [principal] : asList(principal.Service);
   if (services !== undefined && !services.includes('apigateway.amazonaws.com')) {
-    drift.push(`Principal is ${JSON.stringify(principal)}, expected the service apigateway.amazonaws.com`);
+    drift.push({ path: 'permission.principal', before: 'apigateway.amazonaws.com', after: JSON.stringify(principal) });
   }
   const actions = statement.Action === undefined ? undefined : asList(statement.Action);
   if (actions !== undefined && !actions.some((a) => a === 'lambda:InvokeFunction' || a === 'lambda:*')) {
-    drift.push(`Action is ${actions.join(', ')}, expected lambda:InvokeFunction`);
+    drift.push({ path: 'permission.action', before: 'lambda:InvokeFunction', after: actions });
   }
   return drift;
 }
@@ -66,6 +67,7 @@ export function grantDrift(statement: Statement): string[] {
 export const lambdaPermissionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-permission',
   service: 'lambda',
+  immutable: ['statementId', 'function'],
 
   async create(ctx, spec, deps) {
     const functionName = functionNameFor(spec, deps);
@@ -98,7 +100,7 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     if (apiId === undefined) return { state: 'present', out };
     const expected = executeApiSourceArn(ctx, apiId);
     const actual = sourceArnOf(statement);
-    const drift = actual === expected ? [] : [`SourceArn is ${actual ?? 'unset'}, expected ${expected}`];
+    const drift: DriftChange[] = actual === expected ? [] : [{ path: 'permission.sourceArn', before: expected, after: actual ?? null }];
     drift.push(...grantDrift(statement));
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

@@ -4,6 +4,40 @@ import type { Ctx, Outputs } from './types.js';
 
 /** Every resource carries this tag; `find` adopts only what carries our stack's value. */
 export const STACK_TAG = 'secure-api:stack';
+/** And this one, with the state's own id: two stacks of one name (two people, one account) never take each other's. */
+export const STATE_ID_TAG = 'secure-api:state-id';
+
+/** Tags as AWS answers them: a map (API Gateway, Lambda, Cognito) or a Key/Value list (IAM, the tagging API). */
+export type TagSet = Record<string, string> | ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }> | undefined;
+
+export function tagMap(tags: TagSet): Record<string, string> {
+  if (!tags) return {};
+  if (!Array.isArray(tags)) return tags as Record<string, string>;
+  const list = tags as ReadonlyArray<{ Key?: string | undefined; Value?: string | undefined }>;
+  return Object.fromEntries(list.filter((t) => t.Key !== undefined).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+/** Who a state is, for the ownership check. */
+export type Owner = Pick<Ctx, 'stack' | 'stateId' | 'legacyTags'>;
+
+/**
+ * The one ownership rule every `find`, resume and destroy --orphans goes through: ours carries our stack tag and our
+ * state id. A state migrated from version 1 made its resources with the stack tag alone, so it accepts that, but
+ * never something carrying another state's id (a newer stack of the same name).
+ */
+export function isOurs(owner: Owner, tags: TagSet): boolean {
+  const t = tagMap(tags);
+  if (t[STACK_TAG] !== owner.stack) return false;
+  const id = t[STATE_ID_TAG];
+  return id === owner.stateId || (owner.legacyTags === true && id === undefined);
+}
+
+/** Whose a resource is, in words, for the message that refuses to touch it. */
+export function ownerText(tags: TagSet): string {
+  const t = tagMap(tags);
+  if (t[STACK_TAG] === undefined) return 'not made by secure-api (no secure-api:stack tag)';
+  return `${STACK_TAG}=${t[STACK_TAG]}${t[STATE_ID_TAG] ? `, ${STATE_ID_TAG}=${t[STATE_ID_TAG]}` : ' (no state id: made before state version 2)'}`;
+}
 
 /** The REST API and the user pool have fixed node ids (see src/plan/specs.ts). */
 export const API_NODE = 'api';

@@ -6,7 +6,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SpecByKind } from '../plan/specs.js';
 import { restApiHandler as h } from './rest-api.js';
-import { testCtx } from '../../test/support/resource-ctx.js';
+import { TEST_STATE_ID, testCtx } from '../../test/support/resource-ctx.js';
 
 const api = mockClient(APIGatewayClient);
 const spec: SpecByKind['rest-api'] = { name: 'demo-api', description: 'd', endpointType: 'REGIONAL' };
@@ -18,7 +18,7 @@ describe('rest-api', () => {
     api.on(CreateRestApiCommand).resolves({ id: 'a1', rootResourceId: 'root1' });
     expect(await h.create(testCtx(), spec, {})).toEqual({ apiId: 'a1', rootResourceId: 'root1' });
     expect(api).toHaveReceivedCommandWith(CreateRestApiCommand, {
-      name: 'demo-api', description: 'd', endpointConfiguration: { types: ['REGIONAL'] }, tags: { 'secure-api:stack': 'demo', team: 'api' },
+      name: 'demo-api', description: 'd', endpointConfiguration: { types: ['REGIONAL'] }, tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID, team: 'api' },
     });
     expect(api).not.toHaveReceivedCommand(GetResourcesCommand);
   });
@@ -30,10 +30,13 @@ describe('rest-api', () => {
     expect(api).toHaveReceivedCommandTimes(GetResourcesCommand, 1);
   });
 
-  it('find pages through GetRestApis and adopts only the API with our name and stack tag', async () => {
+  it('find pages through GetRestApis and adopts only the API with our name, stack tag and state id', async () => {
     api.on(GetRestApisCommand)
-      .resolvesOnce({ items: [{ id: 'x', name: 'demo-api', tags: { 'secure-api:stack': 'other' }, rootResourceId: 'rx' }], position: 'p2' })
-      .resolvesOnce({ items: [{ id: 'a1', name: 'demo-api', tags: { 'secure-api:stack': 'demo' }, rootResourceId: 'root1' }] });
+      .resolvesOnce({ items: [
+        { id: 'x', name: 'demo-api', tags: { 'secure-api:stack': 'other' }, rootResourceId: 'rx' },
+        { id: 'y', name: 'demo-api', tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': 'another-state' }, rootResourceId: 'ry' },
+      ], position: 'p2' })
+      .resolvesOnce({ items: [{ id: 'a1', name: 'demo-api', tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID }, rootResourceId: 'root1' }] });
     expect(await h.find(testCtx(), spec, {})).toEqual({ apiId: 'a1', rootResourceId: 'root1' });
     expect(api).toHaveReceivedNthCommandWith(GetRestApisCommand, 2, { position: 'p2' });
   });

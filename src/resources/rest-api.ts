@@ -4,8 +4,9 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { STACK_TAG, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateRestApi } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['rest-api'];
 
@@ -30,6 +31,8 @@ async function toOut(ctx: Ctx, api: RestApi): Promise<Out> {
 export const restApiHandler: ResourceHandler<Spec> = {
   kind: 'rest-api',
   service: 'apigateway',
+  immutable: [],
+  update: (ctx, want, out) => updateRestApi(ctx, want, out),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
@@ -49,7 +52,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
     let position: string | undefined;
     do {
       const page = await ctx.clients.apigateway.send(new GetRestApisCommand({ limit: PAGE, position }));
-      matches.push(...(page.items ?? []).filter((a) => a.name === spec.name && a.tags?.[STACK_TAG] === ctx.stack));
+      matches.push(...(page.items ?? []).filter((a) => a.name === spec.name && isOurs(ctx, a.tags)));
       position = page.position;
     } while (position);
     // Names are not unique in API Gateway; the newest is the one an interrupted run just made.
@@ -63,7 +66,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
     const types = api.endpointConfiguration?.types ?? [];
     return types.includes(spec.endpointType)
       ? { state: 'present', out }
-      : { state: 'drifted', drift: [`endpoint type is ${types.join(',') || 'unset'}, expected ${spec.endpointType}`], out };
+      : { state: 'drifted', drift: [{ path: 'endpointType', before: spec.endpointType, after: types.join(',') }], out };
   },
 
   async delete(ctx, _spec, out) {

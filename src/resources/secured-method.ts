@@ -2,6 +2,7 @@ import { GetMethodCommand, UpdateMethodCommand, type Method, type PatchOperation
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, depOut, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Outputs, Prior, ResourceHandler } from './types.js';
+import type { DriftChange } from '../plan/changes.js';
 
 type Spec = SpecByKind['secured-method'];
 
@@ -44,8 +45,6 @@ const wanted = (spec: Spec, deps: Outputs): MethodAuth => ({
   authorizationType: 'COGNITO_USER_POOLS', authorizerId: depOut(deps, spec.authorizerNode, 'authorizerId'), authorizationScopes: spec.authorizationScopes,
 });
 
-const describe = (a: MethodAuth): string => `${a.authorizationType}${a.authorizerId ? ` with authorizer ${a.authorizerId}` : ''}`;
-
 async function getMethod(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Method | undefined> {
   return undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand(addressOf(spec, deps))));
 }
@@ -56,6 +55,7 @@ async function getMethod(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Method | 
  */
 export const securedMethodHandler: ResourceHandler<Spec> = {
   kind: 'secured-method',
+  immutable: ['path', 'httpMethod'],
   service: 'apigateway',
   adopted: true,
 
@@ -86,10 +86,13 @@ export const securedMethodHandler: ResourceHandler<Spec> = {
     if (!m) return { state: 'missing' };
     const now = authOf(m);
     const want = wanted(spec, deps);
-    const drift: string[] = [];
-    if (now.authorizationType !== want.authorizationType || now.authorizerId !== want.authorizerId) drift.push(`authorizationType is ${describe(now)}, expected ${describe(want)}`);
+    const drift: DriftChange[] = [];
+    if (now.authorizationType !== want.authorizationType || now.authorizerId !== want.authorizerId) {
+      drift.push({ path: 'authorizationType', before: want.authorizationType, after: now.authorizationType ?? null,
+        context: { ...(want.authorizerId ? { expectedAuthorizer: want.authorizerId } : {}), ...(now.authorizerId ? { actualAuthorizer: now.authorizerId } : {}) } });
+    }
     if (now.authorizationScopes.slice().sort().join(' ') !== want.authorizationScopes.slice().sort().join(' ')) {
-      drift.push(`authorizationScopes are [${now.authorizationScopes.join(' ')}], expected [${want.authorizationScopes.join(' ')}]`);
+      drift.push({ path: 'authorizationScopes', before: want.authorizationScopes, after: now.authorizationScopes });
     }
     return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

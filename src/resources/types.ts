@@ -1,4 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
+import type { DriftChange, FieldChange } from '../plan/changes.js';
 
 /** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
 export const RESOURCE_KINDS = [
@@ -37,11 +38,11 @@ export type Prior = Record<string, unknown>;
 /** Outputs of a node's dependencies, keyed by node id. */
 export type Outputs = Record<string, Out>;
 
-/** What `read` found. `drift` lists human-readable differences. */
+/** What `read` found. `drift` lists the fields changed outside secure-api (worded by plan/drift-text.ts). */
 export type Observed =
   | { state: 'present'; out?: Out }
   | { state: 'missing' }
-  | { state: 'drifted'; drift: string[]; out?: Out };
+  | { state: 'drifted'; drift: DriftChange[]; out?: Out };
 
 /** Everything a handler needs, passed in (never module singletons), so tests build one with fakes. */
 export interface Ctx {
@@ -52,7 +53,11 @@ export interface Ctx {
   /** ARN partition, 'aws' unless a GovCloud/China region. */
   partition: string;
   stack: string;
-  /** Tags for every resource: secure-api:stack=<stack> plus user tags. */
+  /** The state's own id (src/state/schema.ts), tagged as secure-api:state-id on everything we make. */
+  stateId: string;
+  /** The state was made before version 2: its resources carry only the stack tag (see isOurs in ./refs.ts). */
+  legacyTags?: boolean | undefined;
+  /** Tags for every resource: secure-api:stack=<stack>, secure-api:state-id=<stateId> plus user tags. */
   tags: Record<string, string>;
   /** Sleep that honours cancellation; tests may replace it. */
   sleep: (ms: number) => Promise<void>;
@@ -110,4 +115,11 @@ export interface ResourceHandler<Spec = unknown> {
   read(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<Observed>;
   /** Idempotent: "not found" means done. */
   delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs, prior?: Prior): Promise<void>;
+  /**
+   * Bring the live resource to `want` in place (also what drifted: `fields` may be empty for a repair); idempotent,
+   * so a run killed mid-update just sends it again. Absent: every change replaces the resource.
+   */
+  update?(ctx: Ctx, want: Spec, out: Out, deps: Outputs, fields: FieldChange[]): Promise<Out>;
+  /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
+  immutable: readonly string[];
 }

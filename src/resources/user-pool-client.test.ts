@@ -56,7 +56,7 @@ describe('user-pool-client', () => {
       },
     });
     const res = await h.read(testCtx(), spec, { clientId: 'c1' }, deps);
-    expect(res).toEqual({ state: 'drifted', drift: ['ExplicitAuthFlows lack ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_SRP_AUTH'], out: { clientId: 'c1' } });
+    expect(res).toEqual({ state: 'drifted', drift: [{ path: 'authFlows', before: spec.authFlows, after: ['ALLOW_REFRESH_TOKEN_AUTH'] }], out: { clientId: 'c1' } });
     expect(JSON.stringify(res)).not.toContain('TOP-SECRET');
   });
 

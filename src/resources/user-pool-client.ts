@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateUserPoolClientCommand, DeleteUserPoolClientCommand, DescribeUserPoolClientCommand, ListUserPoolClientsCommand,
   type CreateUserPoolClientCommandInput, type ExplicitAuthFlowsType, type UserPoolClientType,
@@ -6,6 +7,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { createOrFind } from './create-or-find.js';
 import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
+import { updateUserPoolClient } from './cognito-updates.js';
 
 type Spec = SpecByKind['user-pool-client'];
 
@@ -35,18 +37,16 @@ export function createUserPoolClientInput(spec: Spec, userPoolId: string): Creat
 }
 
 /** The hosted UI needs the client's OAuth settings: the code flow, the scopes and the callback URL it redirects to. */
-export function oauthDrift(spec: Spec, client: UserPoolClientType): string[] {
+export function oauthDrift(spec: Spec, client: UserPoolClientType): DriftChange[] {
   const oauth = spec.oauth;
   if (!oauth) return [];
-  if (!client.AllowedOAuthFlowsUserPoolClient) return ['OAuth sign-in (the hosted UI) is turned off for the client'];
-  const lacking = (name: string, want: string[], have: string[] | undefined): string[] => {
-    const missing = want.filter((w) => !(have ?? []).includes(w));
-    return missing.length > 0 ? [`${name} lack ${missing.join(', ')}`] : [];
-  };
+  if (!client.AllowedOAuthFlowsUserPoolClient) return [{ path: 'oauth.enabled', before: true, after: false }];
+  const lacking = (path: string, want: string[], have: string[] | undefined): DriftChange[] =>
+    (want.some((w) => !(have ?? []).includes(w)) ? [{ path, before: want, after: have ?? [] }] : []);
   return [
-    ...lacking('AllowedOAuthFlows', oauth.flows.length > 0 ? oauth.flows : ['code'], client.AllowedOAuthFlows),
-    ...lacking('AllowedOAuthScopes', oauth.scopes, client.AllowedOAuthScopes),
-    ...lacking('CallbackURLs', oauth.callbackUrls, client.CallbackURLs),
+    ...lacking('oauth.flows', oauth.flows.length > 0 ? oauth.flows : ['code'], client.AllowedOAuthFlows),
+    ...lacking('oauth.scopes', oauth.scopes, client.AllowedOAuthScopes),
+    ...lacking('oauth.callbackUrls', oauth.callbackUrls, client.CallbackURLs),
   ];
 }
 
@@ -57,6 +57,8 @@ export function oauthDrift(spec: Spec, client: UserPoolClientType): string[] {
 export const userPoolClientHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-client',
   service: 'cognito',
+  immutable: ['generateSecret'],
+  update: (ctx, want, out, deps) => updateUserPoolClient(ctx, want, out, deps),
 
   async create(ctx, spec, deps) {
     // Not idempotent: after a lost answer, look for it by its name in our pool before making another.
@@ -86,15 +88,15 @@ export const userPoolClientHandler: ResourceHandler<Spec> = {
     })));
     const client = res?.UserPoolClient;
     if (!client) return { state: 'missing' };
-    const drift: string[] = [];
+    const drift: DriftChange[] = [];
     const flows = new Set<string>(client.ExplicitAuthFlows ?? []);
     const missing = spec.authFlows.filter((f) => !flows.has(f));
-    if (missing.length > 0) drift.push(`ExplicitAuthFlows lack ${missing.join(', ')}`);
+    if (missing.length > 0) drift.push({ path: 'authFlows', before: spec.authFlows, after: [...flows] });
     // Only whether a secret exists is looked at; its value is never kept.
-    if (Boolean(client.ClientSecret) !== spec.generateSecret) drift.push(spec.generateSecret ? 'the client has no secret, expected one' : 'the client has a secret, expected none');
+    if (Boolean(client.ClientSecret) !== spec.generateSecret) drift.push({ path: 'generateSecret', before: spec.generateSecret, after: Boolean(client.ClientSecret) });
     const idps = new Set(client.SupportedIdentityProviders ?? []);
     const missingIdps = spec.supportedIdentityProviders.filter((p) => !idps.has(p));
-    if (missingIdps.length > 0) drift.push(`SupportedIdentityProviders lack ${missingIdps.join(', ')}`);
+    if (missingIdps.length > 0) drift.push({ path: 'supportedIdentityProviders', before: spec.supportedIdentityProviders, after: [...idps] });
     drift.push(...oauthDrift(spec, client));
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

@@ -23,6 +23,8 @@ export async function describeDomain(ctx: Ctx, domain: string): Promise<DomainDe
 export const userPoolDomainHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-domain',
   service: 'cognito',
+  // A domain prefix cannot be renamed: a new domain (only the domain is replaced).
+  immutable: ['domainPrefix'],
 
   async create(ctx, spec, deps) {
     const userPoolId = userPoolIdOf(deps);
@@ -55,10 +57,10 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
     if (!d) return { state: 'missing' };
     const userPoolId = deps.pool?.userPoolId;
     if (userPoolId !== undefined && d.UserPoolId !== userPoolId) {
-      return { state: 'drifted', drift: [`domain ${domain} now belongs to user pool ${d.UserPoolId ?? '?'}, not ${userPoolId}`], out };
+      return { state: 'drifted', drift: [{ path: 'domain.userPoolId', before: userPoolId, after: d.UserPoolId ?? null, context: { domain } }], out };
     }
-    if (d.Status === 'FAILED') return { state: 'drifted', drift: [`domain ${domain} is FAILED`], out };
-    if (d.Status === 'DELETING') return { state: 'drifted', drift: [`domain ${domain} is being deleted`], out };
+    if (d.Status === 'FAILED') return { state: 'drifted', drift: [{ path: 'domain.status', before: 'ACTIVE', after: 'FAILED', context: { domain } }], out };
+    if (d.Status === 'DELETING') return { state: 'drifted', drift: [{ path: 'domain.status', before: 'ACTIVE', after: 'DELETING', context: { domain } }], out };
     // CREATING/UPDATING are normal for a few minutes after creation; say so rather than call it drift.
     if (d.Status && d.Status !== 'ACTIVE') ctx.note(`hosted UI domain ${domain} is ${d.Status}`);
     return { state: 'present', out };

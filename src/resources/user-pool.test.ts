@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SpecByKind } from '../plan/specs.js';
-import { testCtx } from '../../test/support/resource-ctx.js';
+import { TEST_STATE_ID, testCtx } from '../../test/support/resource-ctx.js';
 import { createUserPoolInput, mfaConfigInput, userPoolHandler as h } from './user-pool.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -137,22 +137,23 @@ describe('user-pool handler', () => {
     expect(cognito).not.toHaveReceivedCommand(SetUserPoolMfaConfigCommand);
   });
 
-  it('find pages by name and adopts only the pool tagged with our stack', async () => {
+  it('find pages by name and adopts only the pool tagged with our stack and state id', async () => {
     cognito.on(ListUserPoolsCommand)
-      .resolvesOnce({ UserPools: [{ Id: 'p-other', Name: 'demo-users' }], NextToken: 't2' })
+      .resolvesOnce({ UserPools: [{ Id: 'p-other', Name: 'demo-users' }, { Id: 'p-twin', Name: 'demo-users' }], NextToken: 't2' })
       .resolvesOnce({ UserPools: [{ Id: 'p-x', Name: 'x' }, { Id: 'p-ours', Name: 'demo-users' }] });
     cognito.on(DescribeUserPoolCommand, { UserPoolId: 'p-other' }).resolves({ UserPool: { Id: 'p-other', UserPoolTags: { 'secure-api:stack': 'prod' } } });
-    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'p-ours' }).resolves({ UserPool: { Id: 'p-ours', Arn: 'arn:ours', UserPoolTags: { 'secure-api:stack': 'demo' } } });
+    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'p-twin' }).resolves({ UserPool: { Id: 'p-twin', UserPoolTags: { 'secure-api:stack': 'demo', 'secure-api:state-id': 'another-state' } } });
+    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'p-ours' }).resolves({ UserPool: { Id: 'p-ours', Arn: 'arn:ours', UserPoolTags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID } } });
     expect(await h.find(testCtx(), base, {})).toEqual({ userPoolId: 'p-ours', userPoolArn: 'arn:ours' });
     expect(cognito).toHaveReceivedNthCommandWith(ListUserPoolsCommand, 2, { NextToken: 't2', MaxResults: 60 });
-    expect(cognito).toHaveReceivedCommandTimes(DescribeUserPoolCommand, 2);
+    expect(cognito).toHaveReceivedCommandTimes(DescribeUserPoolCommand, 3);
   });
 
   it('read: missing when gone, drifted when MFA was turned off', async () => {
     const out = { userPoolId: 'p1', userPoolArn: 'arn:p1' };
     cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'p1', MfaConfiguration: 'OFF', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } } });
     expect(await h.read(testCtx(), { ...base, mfa: { mode: 'ON', totp: true, sms: false } }, out, {}))
-      .toEqual({ state: 'drifted', drift: ['MFA is OFF, expected ON'], out });
+      .toEqual({ state: 'drifted', drift: [{ path: 'mfa.mode', before: 'ON', after: 'OFF' }], out });
     cognito.on(DescribeUserPoolCommand).rejects(new ResourceNotFoundException({ message: 'User pool p1 does not exist.', $metadata: {} }));
     expect(await h.read(testCtx(), base, out, {})).toEqual({ state: 'missing' });
   });

@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import {
   CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand, SetUserPoolMfaConfigCommand,
   type CreateUserPoolCommandInput, type SetUserPoolMfaConfigCommandInput, type SmsConfigurationType, type UsernameAttributeType,
@@ -5,10 +6,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
-import { STACK_TAG, errorMessage, ignoreNotFound, undefinedIfNotFound } from './refs.js';
+import { errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { updateUserPool } from './cognito-updates.js';
 
 type Spec = SpecByKind['user-pool'];
 
@@ -102,7 +104,8 @@ async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
     for (const p of page.UserPools ?? []) {
       if (p.Name !== name || !p.Id) continue;
       const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool;
-      if (pool?.UserPoolTags?.[STACK_TAG] === ctx.stack) return toOut(ctx, p.Id, pool.Arn);
+      // Pool names are not unique: only the one tagged with our stack and state id is ours.
+      if (pool && isOurs(ctx, pool.UserPoolTags)) return toOut(ctx, p.Id, pool.Arn);
     }
     token = page.NextToken;
   } while (token);
@@ -113,6 +116,9 @@ async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
 export const userPoolHandler: ResourceHandler<Spec> = {
   kind: 'user-pool',
   service: 'cognito',
+  // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
+  immutable: ['signInIdentifiers'],
+  update: (ctx, want, out) => updateUserPool(ctx, want, out),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
@@ -136,10 +142,10 @@ export const userPoolHandler: ResourceHandler<Spec> = {
   async read(ctx, spec, out) {
     const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
     if (!pool) return { state: 'missing' };
-    const drift: string[] = [];
-    if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push(`MFA is ${pool.MfaConfiguration ?? 'OFF'}, expected ${spec.mfa.mode}`);
+    const drift: DriftChange[] = [];
+    if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push({ path: 'mfa.mode', before: spec.mfa.mode, after: pool.MfaConfiguration ?? 'OFF' });
     if (pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly === spec.selfSignUp) {
-      drift.push(`self sign-up is ${spec.selfSignUp ? 'off' : 'on'}, expected ${spec.selfSignUp ? 'on' : 'off'}`);
+      drift.push({ path: 'selfSignUp', before: spec.selfSignUp, after: !spec.selfSignUp });
     }
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

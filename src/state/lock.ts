@@ -1,8 +1,37 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 
-interface LockInfo { pid: number; startedAt: string; command: string }
+/** What a lock says of the run holding it (local lock file and S3 lock object alike). */
+export interface LockInfo {
+  /** Names the lock for `secure-api unlock`. */
+  lockId?: string;
+  /** The user (local) or the caller's ARN from STS (S3). */
+  who?: string;
+  host?: string;
+  pid: number;
+  startedAt: string;
+  command: string;
+}
+
+/** This run, as a lock describes it. */
+export function lockInfo(command: string, who: string | undefined, now = new Date()): Required<LockInfo> {
+  let user = 'unknown';
+  try { user = userInfo().username; } catch { /* no passwd entry (containers) */ }
+  return { lockId: randomUUID(), who: who ?? user, host: hostname(), pid: process.pid, startedAt: now.toISOString(), command };
+}
+
+/** The lock file of a stack, if one is there (unreadable content → undefined fields). */
+export function readLockFile(statePath: string): LockInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(`${statePath}.lock`, 'utf8')) as LockInfo;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { pid: 0, startedAt: '?', command: '?' };
+  }
+}
 
 function alive(pid: number): boolean {
   try {
@@ -17,21 +46,21 @@ function alive(pid: number): boolean {
  * Take the stack's lock file (O_EXCL create). A lock held by a live process refuses with its PID and start
  * time; one left by a dead process is taken over, and `onStale` is told.
  */
-export function acquireLock(statePath: string, command: string, onStale: (msg: string) => void): () => void {
+export function acquireLock(statePath: string, command: string, onStale: (msg: string) => void): (() => void) & { info: LockInfo } {
   const path = `${statePath}.lock`;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const info: LockInfo = { pid: process.pid, startedAt: new Date().toISOString(), command };
+  const info: LockInfo = lockInfo(command, undefined);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       writeSync(fd, JSON.stringify(info));
       closeSync(fd);
       let released = false;
-      return () => {
+      return Object.assign(() => {
         if (released) return;
         released = true;
         rmSync(path, { force: true });
-      };
+      }, { info });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let holder: LockInfo | undefined;

@@ -74,12 +74,18 @@ export function readState(path: string): StateFile | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UsageError(`cannot read the state file ${path}: ${(err as Error).message}`);
   }
+  return parseState(text, path);
+}
+
+/** Validate a state document read from `path` (a file, or an s3:// URL); migrated in memory when older. */
+export function parseState(text: string, path: string): StateFile {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new UsageError(`the state file ${path} is not valid JSON (truncated or edited?); it was left untouched`,
-      `A previous version may be in ${path}.bak. Restore it, or remove the file and use \`secure-api destroy --orphans\` to find the stack's resources by tag.`, 'BAD_STATE');
+      path.startsWith('s3://') ? 'With versioning on the bucket, an earlier version of the object can be restored (aws s3api list-object-versions).'
+        : `A previous version may be in ${path}.bak. Restore it, or remove the file and use \`secure-api destroy --orphans\` to find the stack's resources by tag.`, 'BAD_STATE');
   }
   // An older version is migrated in memory; the file is rewritten in the new version at the next save.
   json = migrateState(json).doc;
@@ -89,7 +95,7 @@ export function readState(path: string): StateFile | undefined {
       version > STATE_VERSION ? 'It was written by a newer secure-api: upgrade secure-api.' : 'It was written by a secure-api too old to migrate from.', 'BAD_STATE');
   }
   const parsed = StateFileSchema.safeParse(json);
-  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, `the state file ${path}`), 'It was left untouched.', 'BAD_STATE');
+  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, `the state file ${path}`, StateFileSchema), 'It was left untouched.', 'BAD_STATE');
   return parsed.data;
 }
 

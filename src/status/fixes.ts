@@ -1,3 +1,4 @@
+import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { createUserPoolClientInput } from '../resources/user-pool-client.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
@@ -23,7 +24,8 @@ export interface FixSubject {
   id: string;
   kind: ResourceKind;
   state: ResourceState;
-  problems: string[];
+  /** What the live read found changed (empty unless drifted); fixes decide on its paths. */
+  drift: DriftChange[];
   out: Out;
   /** The node's spec from the state file. */
   spec: unknown;
@@ -47,13 +49,18 @@ export function rebuildSteps(fx: Pick<FixContext, 'stack' | 'stateFile' | 'stack
   ];
 }
 
+const has = (drift: DriftChange[], ...paths: string[]) => drift.some((d) => paths.includes(d.path));
+
+/** A method the stage serves without a token (its `context.method` says which, "GET /items"). */
+export const isServedOpen = (d: DriftChange): boolean => d.path === 'served.authorizationType' && d.after === 'NONE';
+
 /** What a missing or drifted resource breaks. */
-export function impactOf(kind: ResourceKind, state: ResourceState, problems: string[] = []): string | null {
-  const said = (re: RegExp) => problems.some((p) => re.test(p));
-  if (state === 'drifted' && (kind === 'api-method' || kind === 'secured-method') && said(/^authorizationType is (NONE|AWS_IAM|CUSTOM)/)) {
+export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftChange[] = []): string | null {
+  if (state === 'drifted' && (kind === 'api-method' || kind === 'secured-method')
+    && drift.some((d) => d.path === 'authorizationType' && ['NONE', 'AWS_IAM', 'CUSTOM'].includes(String(d.after)))) {
     return 'it no longer asks for a token: anyone can call it once this is deployed';
   }
-  if (state === 'drifted' && kind === 'deployment' && !said(/now points at deployment|newer deployment/)) {
+  if (state === 'drifted' && kind === 'deployment' && !has(drift, 'stage.deploymentId', 'newerDeployment')) {
     return 'the API changed after its deployment: the next deployment would publish those changes';
   }
   if (state === 'missing') {
@@ -121,7 +128,7 @@ function methodFix(s: FixSubject, fx: FixContext): Fix {
   const spec = specOf('api-method', s.spec);
   const resourceId = s.out.resourceId ?? 'RESOURCE_ID';
   const httpMethod = s.out.httpMethod ?? spec.httpMethod;
-  if (s.problems.some((p) => /integration/.test(p))) return REBUILD;
+  if (has(s.drift, 'integration', 'integration.uri', 'integration.type')) return REBUILD;
   const authorizerId = spec.authorizerNode ? fx.ids[spec.authorizerNode]?.authorizerId ?? 'AUTHORIZER_ID' : undefined;
   const ops = authorizerId
     ? ['op=replace,path=/authorizationType,value=COGNITO_USER_POOLS', `op=replace,path=/authorizerId,value=${authorizerId}`,
@@ -136,7 +143,7 @@ function methodFix(s: FixSubject, fx: FixContext): Fix {
 }
 
 function preflightFix(s: FixSubject, fx: FixContext): Fix {
-  if (s.problems.some((p) => /integration response/.test(p))) return REBUILD;
+  if (has(s.drift, 'preflight.integrationResponse')) return REBUILD;
   return fix(
     'Open the CORS preflight again (browsers send it without a token).',
     [updateMethod(fx, s.out.resourceId ?? 'RESOURCE_ID', 'OPTIONS', ['op=replace,path=/authorizationType,value=NONE'])],
@@ -149,15 +156,16 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
   const commands: string[] = [];
   const parts: string[] = [];
   if (s.state === 'missing') return REBUILD;
-  if (s.problems.some((p) => p.includes('now points at deployment'))) {
-    const open = s.problems.map((p) => /^(\S+ \S+) is served with NONE \(no token needed\)/.exec(p)?.[1]).filter(Boolean);
+  if (has(s.drift, 'stage.deploymentId')) {
+    const open = s.drift.filter(isServedOpen).map((d) => d.context?.method ?? '?');
     parts.push(`Point stage ${stage} back at deployment ${ours ?? '?'}, the one secure-api made and verified${open.length > 0 ? `: that closes ${open.join(', ')} at once` : ''}.`);
     commands.push(`aws apigateway update-stage --rest-api-id ${apiIdOf(fx)} --stage-name ${stage} `
       + `--patch-operations op=replace,path=/deploymentId,value=${ours ?? 'DEPLOYMENT_ID'} --region ${fx.region}`);
-  } else if (s.problems.some((p) => /changed after deployment|added after deployment|no longer exists in the API/.test(p))) {
+  } else if (has(s.drift, 'configured.authorizationType')) {
     parts.push('Methods changed after the deployment: fix them (rows above) so they match what is served again; do not redeploy before that.');
   }
-  const newer = /newer deployment (\S+)/.exec(s.problems.join('\n'))?.[1];
+  const newerAt = s.drift.find((d) => d.path === 'newerDeployment')?.after;
+  const newer = typeof newerAt === 'string' ? newerAt : undefined;
   if (newer) {
     parts.push(`Someone deployed this API after secure-api did; if deployment ${newer} is not in use, delete it.`);
     commands.push(`aws apigateway delete-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${newer} --region ${fx.region}`);
@@ -185,7 +193,7 @@ function permissionFix(s: FixSubject, fx: FixContext): Fix {
 
 function functionFix(s: FixSubject, fx: FixContext): Fix {
   const role = fx.ids[specOf('lambda-function', s.spec).roleNode]?.roleArn;
-  if (s.state === 'drifted' && role && s.problems.every((p) => p.startsWith('execution role'))) {
+  if (s.state === 'drifted' && role && s.drift.every((d) => d.path === 'role')) {
     return fix(
       'Give the function its execution role back.',
       [`aws lambda update-function-configuration --function-name ${sh(s.out.functionName ?? 'FUNCTION')} --role ${role} --region ${fx.region}`],
@@ -197,18 +205,16 @@ function functionFix(s: FixSubject, fx: FixContext): Fix {
 function roleFix(s: FixSubject): Fix {
   if (s.state !== 'drifted') return REBUILD;
   const role = sh(s.out.roleName ?? 'ROLE');
-  const commands = s.problems.flatMap((p) => {
-    const lost = /^policy no longer attached: (\S+)/.exec(p)?.[1];
-    if (lost) return [`aws iam attach-role-policy --role-name ${role} --policy-arn ${lost}`];
-    const extra = /^unexpected policy attached: (\S+)/.exec(p)?.[1];
-    return extra ? [`aws iam detach-role-policy --role-name ${role} --policy-arn ${extra}`] : [];
+  const commands = s.drift.filter((d) => d.path === 'managedPolicyArns').flatMap((d) => {
+    if (typeof d.before === 'string') return [`aws iam attach-role-policy --role-name ${role} --policy-arn ${d.before}`];
+    return typeof d.after === 'string' ? [`aws iam detach-role-policy --role-name ${role} --policy-arn ${d.after}`] : [];
   });
   return fix('The role should carry AWSLambdaBasicExecutionRole and nothing else.', commands);
 }
 
 function clientFix(s: FixSubject, fx: FixContext): Fix {
   const spec = specOf('user-pool-client', s.spec);
-  if (s.state !== 'drifted' || s.problems.some((p) => /secret/.test(p))) return REBUILD;
+  if (s.state !== 'drifted' || has(s.drift, 'generateSecret')) return REBUILD;
   const input = createUserPoolClientInput(spec, fx.ids.pool?.userPoolId ?? 'USER_POOL_ID');
   const list = (flag: string, values: string[] | undefined) => (values && values.length > 0 ? [`${flag} ${values.map(sh).join(' ')}`] : []);
   const args = [
@@ -231,16 +237,29 @@ function domainFix(s: FixSubject, fx: FixContext): Fix {
   if (!pool || fx.stateOf('pool') === 'missing') return REBUILD;
   const create = `aws cognito-idp create-user-pool-domain --domain ${sh(domain)} --user-pool-id ${pool} --region ${fx.region}`;
   if (s.state === 'missing') return fix('Create the hosted UI domain again (the prefix may have been taken meanwhile).', [create]);
-  if (s.problems.some((p) => p.includes('now belongs to user pool'))) return REBUILD;
-  if (s.problems.some((p) => p.includes('being deleted'))) return fix('Wait until the deletion finishes, then create it again.', [create]);
+  if (has(s.drift, 'domain.userPoolId')) return REBUILD;
+  if (s.drift.some((d) => d.path === 'domain.status' && d.after === 'DELETING')) return fix('Wait until the deletion finishes, then create it again.', [create]);
   return fix(
     'Delete the failed domain and create it again.',
     [`aws cognito-idp delete-user-pool-domain --domain ${sh(domain)} --user-pool-id ${pool} --region ${fx.region}`, create],
   );
 }
 
-/** How to put one resource right, or null when nothing is wrong. */
+/** The security wiring: a method, its authorizer, the permission, the function, the stage serving them. */
+const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambda-permission', 'lambda-function', 'deployment', 'cors-preflight']);
+
+/**
+ * How to put one resource right, or null when nothing is wrong. Security wiring that drifted or went missing is
+ * repaired by `secure-api init` (it plans from the recorded configuration and shows the change first); the manual
+ * commands stay beside it for those who cannot run init.
+ */
 export function fixFor(s: FixSubject, fx: FixContext): Fix | null {
+  const f = manualFix(s, fx);
+  if (!f || !SECURITY_KINDS.has(s.kind) || (s.state !== 'drifted' && s.state !== 'missing')) return f;
+  return { ...f, summary: `${f.summary} Or run \`secure-api init ${fx.stackArgs}\` to repair (it shows the plan first).`, rebuild: false };
+}
+
+function manualFix(s: FixSubject, fx: FixContext): Fix | null {
   if (s.state === 'present' || s.state === 'unchecked') return null;
   if (s.state === 'error') {
     return fix('It could not be read: check the message, the credentials and their permissions, then run status again.', []);

@@ -166,6 +166,6 @@ export function renderStackList(list: StackList, c: ChalkInstance, width: number
     table(['stack', 'region', 'created', 'resources'], rows, c, width, [0.25, 0.2, 0.3, 0.25], { min: [10, 11, 22] }),
     ...(unreadable.length > 0 ? ['', ...unreadable] : []),
     '',
-    `Pick one: ${c.bold(`secure-api status --stack ${list.stacks[0]?.stack ?? 'NAME'}`)}`,
+    `Pick one: ${c.bold(`secure-api status --stack ${list.stacks[0]?.stack ?? 'NAME'}${list.stateDir.startsWith('s3://') ? ` --state ${list.stateDir}` : ''}`)}`,
   ].join('\n');
 }

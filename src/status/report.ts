@@ -1,9 +1,12 @@
 import { partitionOf } from '../aws/region.js';
 import type { NodeStatus } from '../engine/engine.js';
+import type { DriftChange } from '../plan/changes.js';
+import { driftText } from '../plan/drift-text.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
 import { stackOutputs } from '../state/outputs.js';
+import { outputsJson } from '../state/outputs-schema.js';
 import type { StateFile } from '../state/schema.js';
-import { fixFor, impactOf, rebuildSteps, type FixContext } from './fixes.js';
+import { fixFor, impactOf, isServedOpen, rebuildSteps, type FixContext } from './fixes.js';
 import type { NextStep, ResourceState, ResourceStatus, RouteStatus, StatusReport } from './schema.js';
 
 /** The id people look for in the console, per kind. */
@@ -37,13 +40,15 @@ export function physicalIdOf(kind: ResourceKind, out: Out): string {
 }
 
 /** What a live read found, as a state and the problems to show. */
-function judge(r: NodeStatus): { state: ResourceState; problems: string[] } {
-  if (r.status !== 'created') return { state: 'unfinished', problems: [`left "${r.status}" by an interrupted run`] };
+interface Judged { state: ResourceState; problems: string[]; drift: DriftChange[] }
+
+function judge(r: NodeStatus): Judged {
+  if (r.status !== 'created') return { state: 'unfinished', problems: [`left "${r.status}" by an interrupted run`], drift: [] };
   const ob = r.observed;
-  if (ob.state === 'present') return { state: 'present', problems: [] };
-  if (ob.state === 'missing') return { state: 'missing', problems: ['not found in AWS (deleted outside secure-api?)'] };
-  if (ob.state === 'drifted') return { state: 'drifted', problems: ob.drift };
-  return { state: 'error', problems: [ob.message] };
+  if (ob.state === 'present') return { state: 'present', problems: [], drift: [] };
+  if (ob.state === 'missing') return { state: 'missing', problems: ['not found in AWS (deleted outside secure-api?)'], drift: [] };
+  if (ob.state === 'drifted') return { state: 'drifted', problems: ob.drift.map(driftText), drift: ob.drift };
+  return { state: 'error', problems: [ob.message], drift: [] };
 }
 
 /**
@@ -52,8 +57,7 @@ function judge(r: NodeStatus): { state: ResourceState; problems: string[] } {
  */
 function servedOpen(resources: ResourceStatus[]): Set<string> {
   const stage = resources.find((r) => r.kind === 'deployment');
-  const open = (stage?.problems ?? []).map((p) => /^(\S+ \S+) is served with NONE/.exec(p)?.[1]).filter((k): k is string => k !== undefined);
-  return new Set(open);
+  return new Set((stage?.drift ?? []).filter(isServedOpen).map((d) => d.context?.method ?? '?'));
 }
 
 export interface ReportInput {
@@ -65,7 +69,6 @@ export interface ReportInput {
   live?: { results: NodeStatus[]; notes: string[]; checkedAt: string } | undefined;
 }
 
-const nullable = (v: string | undefined): string | null => v ?? null;
 
 /** The report status prints, as a table or as JSON: pure, from the state file and the live reads. */
 export function buildReport({ state, stateFile, stackArgs, live }: ReportInput): StatusReport {
@@ -76,11 +79,11 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
     stateOf: (id) => judged.get(id)?.state,
   };
   const resources: ResourceStatus[] = Object.entries(state.nodes).map(([id, n]) => {
-    const j = judged.get(id) ?? (live ? { state: 'error' as const, problems: ['not read'] } : { state: 'unchecked' as const, problems: [] });
+    const j: Judged = judged.get(id) ?? (live ? { state: 'error', problems: ['not read'], drift: [] } : { state: 'unchecked', problems: [], drift: [] });
     return {
       id, kind: n.kind, label: n.label, physicalId: physicalIdOf(n.kind, n.out), ids: { ...n.out }, recorded: n.status,
-      state: j.state, problems: j.problems, impact: impactOf(n.kind, j.state, j.problems),
-      fix: fixFor({ id, kind: n.kind, state: j.state, problems: j.problems, out: n.out, spec: n.spec }, fx),
+      state: j.state, problems: j.problems, drift: j.drift, impact: impactOf(n.kind, j.state, j.drift),
+      fix: fixFor({ id, kind: n.kind, state: j.state, drift: j.drift, out: n.out, spec: n.spec }, fx),
     };
   });
 
@@ -93,6 +96,7 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   }
 
   const outputs = stackOutputs(state, stateFile);
+  const json = outputsJson(outputs);
   const byId = new Map(resources.map((r) => [r.id, r]));
   const routes: RouteStatus[] = outputs.routes.map((r) => {
     const method = byId.get(`method:${r.method} ${r.path}`);
@@ -114,14 +118,8 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   return {
     stack: state.stack, region: state.region, account: state.account, createdAt: state.createdAt, updatedAt: state.updatedAt,
     stateFile, complete: state.complete, live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
-    urls: {
-      invoke: nullable(outputs.invokeUrl), routes, hostedUiLogin: nullable(outputs.hostedUiUrl), jwks: nullable(outputs.jwksUrl),
-      issuer: nullable(outputs.issuer),
-    },
-    ids: {
-      apiId: nullable(outputs.apiId), stage: nullable(outputs.stage), userPoolId: nullable(outputs.userPoolId),
-      userPoolClientId: nullable(outputs.userPoolClientId), authorizerId: nullable(outputs.authorizerId), functionName: nullable(outputs.functionName),
-    },
+    urls: { ...json.urls, routes },
+    ids: json.ids,
     notes,
     next: nextSteps(ok, resources, fx, state.complete),
   };
@@ -141,6 +139,9 @@ function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixConte
   if (!complete) {
     const [keep, , init] = rebuildSteps(fx);
     steps.push(keep!, { command: init!.command, why: 'resume the interrupted init' });
+  }
+  if (resources.some((r) => r.fix?.summary.includes('secure-api init'))) {
+    steps.push({ command: `secure-api plan ${a}`, why: 'what init would put back, read live' }, { command: `secure-api init ${a}`, why: 'repair it as recorded (shows the plan, then asks)' });
   }
   if (resources.some((r) => r.fix?.rebuild)) steps.push(...rebuildSteps(fx));
   steps.push({ command: `secure-api status ${a}`, why: 'check again once fixed' });

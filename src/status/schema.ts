@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../resources/types.js';
+import { outputIdsSchema, outputUrlsSchema, routeUrlSchema } from '../state/outputs-schema.js';
 
 /**
  * A resource's state as status reports it: read live (present / missing / drifted / error), left half-made by an
@@ -7,6 +8,18 @@ import { RESOURCE_KINDS } from '../resources/types.js';
  */
 export const RESOURCE_STATES = ['present', 'missing', 'drifted', 'error', 'unfinished', 'unchecked'] as const;
 export type ResourceState = (typeof RESOURCE_STATES)[number];
+
+/**
+ * One field found changed outside secure-api: `before` is what secure-api recorded or expects, `after` what AWS
+ * holds now (null: absent). Consumers match on `path` (the list is DRIFT_PATHS in src/plan/drift-text.ts), never on
+ * the sentence in `problems`; `context` names what the sentence mentions (a stage, a method).
+ */
+export const driftChangeSchema = z.object({
+  path: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  context: z.record(z.string(), z.string()).optional(),
+}).strict();
 
 export const fixSchema = z.object({
   /** What to do, in a sentence. */
@@ -32,18 +45,15 @@ export const resourceStatusSchema = z.object({
   state: z.enum(RESOURCE_STATES),
   /** What differs from what secure-api made (empty when present or unchecked). */
   problems: z.array(z.string()),
+  /** The drift behind `problems`, as data (empty unless drifted). */
+  drift: z.array(driftChangeSchema),
   /** What the problem breaks, for people deciding how urgent it is. */
   impact: z.string().nullable(),
   fix: fixSchema.nullable(),
 }).strict();
 export type ResourceStatus = z.infer<typeof resourceStatusSchema>;
 
-export const routeStatusSchema = z.object({
-  method: z.string(),
-  path: z.string(),
-  url: z.string(),
-  /** Behind the Cognito authorizer by design (false: a public route). */
-  secured: z.boolean(),
+export const routeStatusSchema = routeUrlSchema.extend({
   /** The state of the method that serves it. */
   state: z.enum(RESOURCE_STATES),
   /** Meant to be secured, but the stage serves it without the authorizer right now. */
@@ -76,22 +86,9 @@ export const statusReportSchema = z.object({
   ok: z.boolean().nullable(),
   counts,
   resources: z.array(resourceStatusSchema),
-  urls: z.object({
-    invoke: z.string().nullable(),
-    /** One per route and method. */
-    routes: z.array(routeStatusSchema),
-    hostedUiLogin: z.string().nullable(),
-    jwks: z.string().nullable(),
-    issuer: z.string().nullable(),
-  }).strict(),
-  ids: z.object({
-    apiId: z.string().nullable(),
-    stage: z.string().nullable(),
-    userPoolId: z.string().nullable(),
-    userPoolClientId: z.string().nullable(),
-    authorizerId: z.string().nullable(),
-    functionName: z.string().nullable(),
-  }).strict(),
+  /** The stack's outputs, as `init --json` gives them (src/state/outputs-schema.ts); each route also says its state. */
+  urls: outputUrlsSchema.extend({ routes: z.array(routeStatusSchema) }).strict(),
+  ids: outputIdsSchema.strict(),
   /** Things worth knowing that are not problems (a hosted UI domain still being set up…). */
   notes: z.array(z.string()),
   next: z.array(nextStepSchema),

@@ -8,8 +8,8 @@ function mainId(out: Record<string, string>): string {
     ?? out.deploymentId ?? out.domain ?? out.resourceId ?? out.providerName ?? out.statementId ?? out.responseType ?? '';
 }
 
-const VERB_ING: Record<string, string> = { create: 'creating', adopt: 'adopting', delete: 'deleting', read: 'reading', restore: 'putting back', keep: 'keeping' };
-const VERB_DONE: Record<string, string> = { create: 'created', adopt: 'adopted', delete: 'deleted', read: 'read', restore: 'put back', keep: 'kept' };
+const VERB_ING: Record<string, string> = { create: 'creating', adopt: 'adopting', update: 'updating', delete: 'deleting', read: 'reading', restore: 'putting back', keep: 'keeping' };
+const VERB_DONE: Record<string, string> = { create: 'created', adopt: 'adopted', update: 'updated', delete: 'deleted', read: 'read', restore: 'put back', keep: 'kept' };
 
 interface Spinner { text: string; start(): Spinner; stop(): Spinner; clear(): Spinner; render(): Spinner; isSpinning: boolean }
 export type SpinnerFactory = (opts: { text: string; stream: NodeJS.WritableStream }) => Spinner;
@@ -82,7 +82,7 @@ export class Reporter {
       case 'node-done': {
         this.inFlight.delete(e.id);
         const id = mainId(e.out);
-        this.line(`${c.green('✓')} ${VERB_DONE[e.verb]} ${e.kind} ${c.bold(e.label)}${id && id !== e.label ? c.dim(` ${id}`) : ''} ${c.dim(`(${(e.ms / 1000).toFixed(1)}s, at ${this.elapsed()})`)}`);
+        this.line(`${c.green('✓')} ${VERB_DONE[e.verb]} ${e.kind} ${c.bold(e.label)}${id && !e.label.includes(id) ? c.dim(` ${id}`) : ''} ${c.dim(`(${(e.ms / 1000).toFixed(1)}s, at ${this.elapsed()})`)}`);
         this.refresh();
         break;
       }

@@ -6,12 +6,31 @@ import type { StackOutputs } from '../state/outputs.js';
 
 const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
+/** Break words longer than `max` after a ':', '/', '-' or '_' (else anywhere), so the table wraps them instead of cutting them with "…". */
+function breakLongWords(text: string, max: number): string {
+  if (max < 4 || text.includes('\x1b')) return text;
+  return text.split('\n').map((line) => line.split(' ').map((word) => {
+    const parts: string[] = [];
+    let rest = word;
+    while (rest.length > max) {
+      const window = rest.slice(0, max);
+      const at = Math.max(window.lastIndexOf(':'), window.lastIndexOf('/'), window.lastIndexOf('-'), window.lastIndexOf('_'));
+      const cut = at > 0 ? at + 1 : max;
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    parts.push(rest);
+    return parts.join('\n');
+  }).join(' ')).join('\n');
+}
+
 /**
  * A table that fits the terminal: rendered at its natural size, and when that is wider than `width`, again with
  * the widest columns narrowed first (cells wrap at word boundaries).
  */
 export function table(head: string[], rows: string[][], c: ChalkInstance, width?: number): string {
   const render = (colWidths?: number[]) => {
+    const cells = colWidths ? rows.map((r) => r.map((cell, i) => breakLongWords(cell, (colWidths[i] ?? 8) - 2))) : rows;
     const t = new Table({
       head: head.map((h) => c.bold(h)),
       style: { head: [], border: [], compact: true },
@@ -19,7 +38,7 @@ export function table(head: string[], rows: string[][], c: ChalkInstance, width?
       wrapOnWordBoundary: true,
       ...(colWidths ? { colWidths } : {}),
     });
-    for (const r of rows) t.push(r);
+    for (const r of cells) t.push(r);
     return t.toString();
   };
   const natural = render();
@@ -40,14 +59,15 @@ export function table(head: string[], rows: string[][], c: ChalkInstance, width?
 /** The plan as people read it: what will be created, and what must exist first. */
 export function planTable(plan: Plan, c: ChalkInstance, opts: { calls?: boolean; width?: number } = {}): string {
   const labelOf = new Map(plan.nodes.map((n) => [n.id, `${n.kind} ${n.label}`]));
+  const deps = (n: Plan['nodes'][number]) => (n.deps.length > 4 ? `${n.deps.length} resources`
+    : n.deps.map((d) => labelOf.get(d)?.split(' ').slice(1).join(' ') ?? d).join(', '));
   const head = ['resource', 'name', 'depends on', ...(opts.calls ? ['AWS calls'] : [])];
-  const rows = plan.nodes.map((n) => [
-    n.kind,
-    n.label,
-    n.deps.length > 4 ? `${n.deps.length} resources` : n.deps.map((d) => labelOf.get(d)?.split(' ').slice(1).join(' ') ?? d).join(', '),
-    ...(opts.calls ? [createCalls(n).join('\n')] : []),
-  ]);
-  return table(head, rows, c, opts.width);
+  const rows = plan.nodes.map((n) => [n.kind, n.label, deps(n), ...(opts.calls ? [createCalls(n).join('\n')] : [])]);
+  const full = table(head, rows, c);
+  if (!opts.calls || !opts.width || Math.max(...full.split('\n').map(visible)) <= opts.width) return opts.width ? table(head, rows, c, opts.width) : full;
+  // Too narrow for four columns: the AWS call names keep a column of their own (whole), the rest shares one.
+  const compact = plan.nodes.map((n) => [`${n.kind} ${n.label}${n.deps.length ? `\n${c.dim(`after ${deps(n)}`)}` : ''}`, createCalls(n).join('\n')]);
+  return table(['resource', 'AWS calls'], compact, c, opts.width);
 }
 
 /** What to call and what to do next, after init and in status. */
@@ -63,17 +83,19 @@ export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: bo
   if (o.jwksUrl) lines.push(`${c.bold('JWKS')}         ${o.jwksUrl}`);
   lines.push(`${c.bold('State file')}   ${o.stateFile}`);
   if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
-  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack)));
+  // A state in S3 is named on each command (unless SECURE_API_STATE says it): s3://BUCKET/PREFIX/<stack>.json → PREFIX.
+  const shared = o.stateFile.startsWith('s3://') ? ` --state ${o.stateFile.slice(0, -`/${o.stack}.json`.length)}` : '';
+  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, shared)));
   return lines.join('\n');
 }
 
 /** The steps after init or status, as [command, what it does]. */
-export function stackNextSteps(stack: string): Array<[string, string]> {
+export function stackNextSteps(stack: string, stateArgs = ''): Array<[string, string]> {
   return [
-    [`secure-api token --stack ${stack}`, 'an id token for a user of the pool'],
-    [`secure-api verify --stack ${stack}`, 'prove: 401 without a token, 2xx with one'],
-    [`secure-api status --stack ${stack}`, 'what exists, live'],
-    [`secure-api destroy --stack ${stack}`, 'remove it all'],
+    [`secure-api token --stack ${stack}${stateArgs}`, 'an id token for a user of the pool'],
+    [`secure-api verify --stack ${stack}${stateArgs}`, 'prove: 401 without a token, 2xx with one'],
+    [`secure-api status --stack ${stack}${stateArgs}`, 'what exists, live'],
+    [`secure-api destroy --stack ${stack}${stateArgs}`, 'remove it all'],
   ];
 }
 

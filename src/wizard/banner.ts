@@ -44,8 +44,8 @@ export async function showBanner(s: WizardSession, known: { stack?: string | und
     field('Account', account, w),
     field('Region', region, w),
     '',
-    c.dim(wrap(`Nothing is created until you confirm the plan. Every resource is tagged secure-api:stack=${stack} and recorded in `
-      + `${dir}/${stack}.json; \`secure-api destroy\` removes it all. Enter takes the default shown; Ctrl-C quits.`, w)),
+    c.dim(wrap(`Nothing is created until you confirm the plan. Every resource is tagged secure-api:stack=${stack} and with this state's own id, and recorded in `
+      + `${dir}/${stack}.json; \`${deps.env.SECURE_API_COMMAND ?? 'secure-api'} destroy\` removes it all. Enter takes the default shown; Ctrl-C quits.`, w)),
   ];
   deps.say(lines.join('\n'));
 }

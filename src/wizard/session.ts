@@ -24,6 +24,8 @@ export class WizardSession {
   account: string | undefined;
   /** Set by the banner when the lookup said there are no credentials: the plan cannot be shown. */
   noCredentials = false;
+  /** "Change this stack": the recorded answers, offered as every question's default (Enter keeps them). */
+  recorded: Draft | undefined;
 
   constructor(readonly deps: WizardDeps, known: Draft) {
     this.draft = known;
@@ -65,37 +67,58 @@ export class WizardSession {
     return true;
   }
 
+  /**
+   * A group of questions (routes, password policy…) when changing a recorded stack: "keep it?" with Yes as the
+   * default; kept, it counts as given. Otherwise like `given`.
+   */
+  async givenOrKept(key: string, label: string, display?: (v: unknown) => string): Promise<boolean> {
+    if (this.given(key, label, display)) return true;
+    if (!this.recorded?.has(key)) return false;
+    const value = this.recorded.get(key);
+    if (!await this.prompter.confirm({ message: `${label}: ${(display ?? show)(value)}. Keep it?`, default: true })) return false;
+    this.draft.set(key, structuredClone(value));
+    return true;
+  }
+
+  /** The recorded answer when changing a stack, else the usual default. */
+  recordedOr<T>(key: string, fallback: T): T {
+    return this.recorded?.has(key) ? this.recorded.get(key) as T : fallback;
+  }
+
   async askText(key: string, message: string, o: { default?: string; validate?: (v: string) => string | undefined; optional?: boolean } = {}): Promise<string> {
     if (this.given(key, message)) return String(this.draft.get(key));
-    const v = (await this.prompter.input({ message, ...(o.default !== undefined ? { default: o.default } : {}), ...(o.validate ? { validate: o.validate } : {}) })).trim();
+    const def = this.recordedOr<string | undefined>(key, o.default);
+    const v = (await this.prompter.input({ message, ...(def !== undefined ? { default: String(def) } : {}), ...(o.validate ? { validate: o.validate } : {}) })).trim();
     this.draft.set(key, v === '' && o.optional ? undefined : v);
     return v;
   }
 
   async askSelect<T>(key: string, message: string, choices: Array<Choice<T>>, def: T): Promise<T> {
     if (this.given(key, message, (v) => choices.find((c) => c.value === v)?.name ?? show(v))) return this.draft.get(key) as T;
-    const v = await this.prompter.select<T>({ message, choices, default: def });
+    const v = await this.prompter.select<T>({ message, choices, default: this.recordedOr(key, def) });
     this.draft.set(key, v);
     return v;
   }
 
   async askCheckbox<T>(key: string, message: string, choices: Array<Choice<T>>, validate?: (v: T[]) => string | undefined): Promise<T[]> {
     if (this.given(key, message)) return this.draft.get(key) as T[];
-    const v = await this.prompter.checkbox<T>({ message, choices, ...(validate ? { validate } : {}) });
+    const kept = this.recorded?.get(key);
+    const marked = Array.isArray(kept) ? choices.map((c) => ({ ...c, checked: kept.includes(c.value) })) : choices;
+    const v = await this.prompter.checkbox<T>({ message, choices: marked, ...(validate ? { validate } : {}) });
     this.draft.set(key, v);
     return v;
   }
 
   async askConfirm(key: string, message: string, def: boolean): Promise<boolean> {
     if (this.given(key, message, (v) => (v ? 'yes' : 'no'))) return this.draft.get(key) === true;
-    const v = await this.prompter.confirm({ message, default: def });
+    const v = await this.prompter.confirm({ message, default: this.recordedOr(key, def) });
     this.draft.set(key, v);
     return v;
   }
 
   async askNumber(key: string, message: string, o: { default: number; min: number; max: number }): Promise<number> {
     if (this.given(key, message)) return Number(this.draft.get(key));
-    const v = await this.prompter.number({ message, default: o.default, min: o.min, max: o.max });
+    const v = await this.prompter.number({ message, default: this.recordedOr(key, o.default), min: o.min, max: o.max });
     this.draft.set(key, v);
     return v;
   }

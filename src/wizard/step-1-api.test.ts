@@ -65,7 +65,8 @@ describe('step 1 · Create the API', () => {
       expect(reuse?.choice).toBe('resume');
       expect(t.text()).toContain('unfinished (4 resources so far)');
       expect(t.text()).toContain('STACK SUMMARY');
-      expect(t.prompter.asked.at(-1)?.choices).toEqual(['Resume it: create what is missing, with its recorded answers', 'Show what it holds', 'Pick another stack name']);
+      expect(t.prompter.asked.at(-1)?.choices).toEqual(['Resume it: create what is missing, with its recorded answers',
+        'Change this stack: every question again, its recorded answer pre-filled (Enter keeps it); then the plan', 'Show what it holds', 'Pick another stack name']);
     });
 
     it('offers to keep a complete one, or pick another name (suggesting a free one)', async () => {

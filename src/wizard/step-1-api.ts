@@ -1,6 +1,7 @@
 import { StackConfigSchema } from '../config/schema.js';
 import { AWS_REGIONS, checkRegion, checkResourceName, checkStackName } from '../config/validators.js';
 import type { Choice } from '../ui/prompter.js';
+import { Draft } from './draft.js';
 import { checkWith, type WizardSession } from './session.js';
 import { askApiSource } from './step-existing.js';
 import type { ExistingStack } from './types.js';
@@ -10,7 +11,7 @@ const OTHER_REGION = '(another region)';
 
 const descriptionCheck = checkWith(StackConfigSchema.shape.api.unwrap().shape.description);
 
-export interface Reuse { choice: 'resume' | 'keep'; stack: ExistingStack }
+export interface Reuse { choice: 'resume' | 'keep' | 'change'; stack: ExistingStack }
 
 /**
  * A stack name already recorded here: resume it (unfinished), keep it (complete), show it, or pick another
@@ -20,11 +21,12 @@ async function offerExisting(s: WizardSession, ex: ExistingStack): Promise<Reuse
   const { style: c } = s;
   s.warn(`A stack named ${ex.stack} is already recorded here: ${ex.complete ? 'complete' : `unfinished (${ex.resources} resources so far)`}, in ${ex.region}.`);
   for (;;) {
-    type Pick = 'resume' | 'keep' | 'show' | 'rename';
+    type Pick = 'resume' | 'keep' | 'change' | 'show' | 'rename';
     const choices: Array<Choice<Pick>> = [
       ex.complete
         ? { name: 'Keep it as it is (print its URLs, create nothing)', value: 'keep' }
         : { name: 'Resume it: create what is missing, with its recorded answers', value: 'resume' },
+      { name: 'Change this stack: every question again, its recorded answer pre-filled (Enter keeps it); then the plan', value: 'change' },
       { name: 'Show what it holds', value: 'show' },
       { name: 'Pick another stack name', value: 'rename' },
     ];
@@ -73,10 +75,15 @@ async function askRegion(s: WizardSession): Promise<string> {
 }
 
 /** Step 1 of 6 · Create the API: stack name, region, API name, description, endpoint type. */
-export async function stepApi(s: WizardSession): Promise<Reuse | undefined> {
+export async function stepApi(s: WizardSession): Promise<(Reuse & { choice: 'resume' | 'keep' }) | undefined> {
   s.heading(1, 'Create the API', 'Create the API gateway by giving it a suitable name.');
   const reuse = await askStack(s);
-  if (reuse) return reuse;
+  if (reuse && reuse.choice !== 'change') return { ...reuse, choice: reuse.choice };
+  if (reuse) {
+    // Changing a recorded stack: its answers become the defaults; the region is where the stack lives.
+    s.recorded = new Draft(reuse.stack.config);
+    s.draft.set('region', reuse.stack.region);
+  }
   const stack = String(s.draft.get('stack'));
   await askRegion(s);
   // issue 12: or secure one the account already has.

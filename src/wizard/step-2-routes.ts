@@ -4,8 +4,8 @@ import { SecureApiError } from '../errors.js';
 import type { Choice } from '../ui/prompter.js';
 import type { WizardSession } from './session.js';
 
-/** The methods offered, in the walkthrough's order (HEAD stays a config-file option). */
-const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ANY'];
+/** The methods offered, in the walkthrough's order: the same list --route and the config file take. */
+const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'ANY'];
 const TYPED_ARN = '(type an ARN)';
 
 export const routeLabel = (r: { methods: string[]; path: string }): string => `${r.methods.join(',')} ${r.path}`;
@@ -48,10 +48,14 @@ async function askIntegration(s: WizardSession, region: string): Promise<Integra
 }
 
 /** One resource path with its methods, integration and protection. */
-async function askRoute(s: WizardSession, first: boolean, region: string): Promise<Route> {
+async function askRoute(s: WizardSession, previous: Route | undefined, region: string): Promise<Route> {
+  const first = previous === undefined;
+  // The next resource suggested under the one just made (/orders → /orders/{id}), not a fixed /items/{id}.
+  const under = previous?.path.replace(/\/+$/, '') ?? '';
+  const next = /\/\{[^}]+\}$/.test(under) ? `${under}/details` : `${under}/{id}`;
   const path = (await s.prompter.input({
     message: 'Resource path (e.g. /items/{id})',
-    default: first ? '/items' : '/items/{id}',
+    default: first ? '/items' : next,
     validate: (v) => checkResourcePath(v.trim()),
   })).trim();
   const methods = await s.prompter.checkbox<HttpMethod>({
@@ -75,11 +79,11 @@ async function askRoute(s: WizardSession, first: boolean, region: string): Promi
 export async function stepRoutes(s: WizardSession): Promise<void> {
   s.heading(2, 'Resources and methods', 'Create a resource, then methods inside it (GET, POST, …), each with an integration: '
     + 'a Lambda function, an HTTP endpoint, or a mock.');
-  if (s.given('routes', 'Routes', (v) => (v as Route[]).map(routeLabel).join('; '))) return;
+  if (await s.givenOrKept('routes', 'Routes', (v) => (v as Route[]).map(routeLabel).join('; '))) return;
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
   const routes: Route[] = [];
   for (;;) {
-    const route = await askRoute(s, routes.length === 0, region);
+    const route = await askRoute(s, routes.at(-1), region);
     // The same checks as --route and the config file: a method twice on one path, two {param} names at one place.
     try {
       s.deps.resolve({ routes: [...routes, route], hostedUi: { enabled: false } });

@@ -1,7 +1,7 @@
 import { hostedUiOrigin } from '../aws/region.js';
 import { idpSecretEnv, randomSuffix } from '../config/resolve.js';
 import type { IdentityProviderConfig } from '../config/schema.js';
-import { checkDomainPrefix, checkHttpUrl, checkResourceName } from '../config/validators.js';
+import { checkCallbackUrl, checkDomainPrefix, checkHttpUrl, checkResourceName } from '../config/validators.js';
 import type { WizardSession } from './session.js';
 
 type IdpType = IdentityProviderConfig['type'];
@@ -40,7 +40,7 @@ async function askIdp(s: WizardSession, type: IdpType): Promise<IdentityProvider
 /** Federated identity providers: none by default; each with its client id and a hidden secret. */
 export async function askIdentityProviders(s: WizardSession): Promise<void> {
   const key = 'userPool.identityProviders';
-  const given = s.given(key, 'Federated identity providers', (v) => (v as IdentityProviderConfig[]).map((i) => i.name ?? i.type).join(', ') || 'none');
+  const given = await s.givenOrKept(key, 'Federated identity providers', (v) => (v as IdentityProviderConfig[]).map((i) => i.name ?? i.type).join(', ') || 'none');
   if (!given) {
     if (s.draft.get('hostedUi.enabled') === false) {
       s.note('No federated identity providers: they sign in through the hosted UI, which is off.');
@@ -50,6 +50,8 @@ export async function askIdentityProviders(s: WizardSession): Promise<void> {
       message: 'Federated identity providers (none is fine)',
       choices: (Object.keys(IDP_NAMES) as IdpType[]).map((t) => ({ name: IDP_NAMES[t], value: t })),
     });
+    // An empty selection shows as a blank answer: say what it means.
+    if (!types.length) s.note('None: users sign in with the pool\'s own accounts.');
     const idps: IdentityProviderConfig[] = [];
     for (const t of types) idps.push(await askIdp(s, t));
     if (idps.length) s.draft.set(key, idps);
@@ -58,18 +60,38 @@ export async function askIdentityProviders(s: WizardSession): Promise<void> {
   for (const idp of (s.draft.get(key) as IdentityProviderConfig[] | undefined) ?? []) await askSecret(s, idp);
 }
 
-/** The hosted UI and its domain prefix: format always, availability when there are credentials. */
+/** A comma-separated list of callback or sign-out URLs, each checked as the config file checks it. */
+async function askUrls(s: WizardSession, key: string, message: string, def: string[]): Promise<void> {
+  if (s.given(key, message, (v) => (v as string[]).join(', '))) return;
+  const split = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+  const answer = await s.prompter.input({
+    message, default: def.join(', '),
+    validate: (v) => (split(v).length ? split(v).map((u) => checkCallbackUrl(u)).find((e) => e !== undefined) : 'give at least one URL'),
+  });
+  s.draft.set(key, split(answer));
+}
+
+/** The hosted UI: its domain prefix, then where it sends users back after sign-in and sign-out. */
 export async function askHostedUi(s: WizardSession): Promise<void> {
+  if (!await askDomain(s)) return;
+  await askUrls(s, 'hostedUi.callbackUrls', 'Callback URLs after sign-in (comma-separated)', ['http://localhost:8765/callback']);
+  await askUrls(s, 'hostedUi.logoutUrls', 'Sign-out URLs (comma-separated)', ['http://localhost:8765/']);
+}
+
+/** The hosted UI and its domain prefix: format always, availability when there are credentials. False: no hosted UI. */
+async function askDomain(s: WizardSession): Promise<boolean> {
   const idps = (s.draft.get('userPool.identityProviders') as unknown[] | undefined) ?? [];
   if (!s.draft.has('hostedUi.enabled') && (idps.length || s.draft.has('hostedUi.domainPrefix'))) {
     // Federated sign-in needs it, or a domain prefix was given: the hosted UI is on without asking.
     s.draft.set('hostedUi.enabled', true);
     if (idps.length) s.note('Hosted UI: on (federated sign-in goes through it).');
-  } else if (!await s.askConfirm('hostedUi.enabled', 'Use the hosted UI (Cognito\'s sign-in pages)?', true)) return;
+  } else if (!await s.askConfirm('hostedUi.enabled', 'Use the hosted UI (Cognito\'s sign-in pages)?', true)) return false;
   const stack = String(s.draft.get('stack'));
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
+  let retries = 0;
   const suggest = (): string => {
-    const suffix = (s.deps.suffix ?? randomSuffix)();
+    // The derived suffix first (the one --yes would use); a fresh random one once that prefix is taken.
+    const suffix = s.deps.suffix && retries++ === 0 ? s.deps.suffix(stack) : randomSuffix();
     return checkDomainPrefix(`${stack}-${suffix}`) ? `login-${suffix}` : `${stack}-${suffix}`;
   };
   let suggestion = suggest();
@@ -77,22 +99,26 @@ export async function askHostedUi(s: WizardSession): Promise<void> {
     const prefix = await s.askText('hostedUi.domainPrefix', 'Hosted UI domain prefix', {
       default: suggestion, validate: (v) => checkDomainPrefix(v.trim()),
     });
+    if (s.recorded?.get('hostedUi.domainPrefix') === prefix) {
+      s.note(`https://${prefix}.auth.${region}.amazoncognito.com is this stack's own domain: kept.`);
+      return true;
+    }
     const lookups = s.lookups;
     if (!lookups) {
       s.note('Format checked. Availability is not checked without AWS credentials: creating the domain will say if it is taken.');
-      return;
+      return true;
     }
     try {
       if (!await lookups.domainTaken(region, prefix)) {
         s.note(`${hostedUiOrigin(prefix, region)} is free (format checked; availability checked with DescribeUserPoolDomain).`);
-        return;
+        return true;
       }
       s.warn(`The domain prefix ${prefix} is taken in ${region} (prefixes are unique per region, across all accounts): choose another.`);
       s.draft.set('hostedUi.domainPrefix', undefined);
       suggestion = suggest();
     } catch (err) {
       s.note(`Format checked; availability could not be (${(err as Error).message}).`);
-      return;
+      return true;
     }
   }
 }

@@ -15,16 +15,20 @@ describe('step 3 · Cognito user pool', () => {
     await stepUserPool(s, true);
     expect(s.draft.input()).toEqual({
       stack: 'demo', region: 'us-east-1',
-      userPool: { name: 'demo-users', signInIdentifiers: ['email'], mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' } },
-      hostedUi: { enabled: true, domainPrefix: `demo-${SUFFIX}` },
+      userPool: { name: 'demo-users', signInIdentifiers: ['email'], mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' }, selfSignUp: false, accountRecovery: 'verified_email' },
+      hostedUi: { enabled: true, domainPrefix: `demo-${SUFFIX}`, callbackUrls: ['http://localhost:8765/callback'], logoutUrls: ['http://localhost:8765/'] },
       appClient: { type: 'public', name: 'demo-client' },
     });
     expect(t.flat()).toContain('Step 3 of 6 · Cognito user pool');
     expect(t.flat()).toContain(`! ${FIFTY_A_DAY.slice(0, 40)}`);
     expect(t.prompter.messages()).toEqual([
       'User pool name', 'Sign-in options (fixed once created)', 'Password policy', 'Multi-factor authentication (MFA)', 'Message delivery',
-      'Federated identity providers (none is fine)', 'Use the hosted UI (Cognito\'s sign-in pages)?', 'Hosted UI domain prefix', 'App client type', 'App client name',
+      'Let anyone sign up on their own (self-registration)?', 'Account recovery (forgotten password)',
+      'Federated identity providers (none is fine)', 'Use the hosted UI (Cognito\'s sign-in pages)?', 'Hosted UI domain prefix',
+      'Callback URLs after sign-in (comma-separated)', 'Sign-out URLs (comma-separated)', 'App client type', 'App client name',
     ]);
+    // No provider chosen shows as a blank answer: the note says what it means.
+    expect(t.flat()).toContain("None: users sign in with the pool's own accounts.");
   });
 
   it('phone sign-in asks for the SNS role Cognito texts through (CreateUserPool refuses phone verification without one)', async () => {
@@ -60,7 +64,7 @@ describe('step 3 · Cognito user pool', () => {
     const t = testDeps([['Hosted UI domain prefix', 'mine-2']], { lookups });
     const s = session(t, { stack: 'demo', hostedUi: { domainPrefix: 'mine' } }, ACCOUNT);
     await stepUserPool(s, true);
-    expect(s.draft.get('hostedUi')).toEqual({ enabled: true, domainPrefix: 'mine-2' });
+    expect(s.draft.get('hostedUi')).toEqual({ enabled: true, domainPrefix: 'mine-2', callbackUrls: ['http://localhost:8765/callback'], logoutUrls: ['http://localhost:8765/'] });
   });
 
   it('asks for SES details, re-asking a bad identity ARN, with the ARN defaulted from the account', async () => {
@@ -128,8 +132,12 @@ describe('step 3 · Cognito user pool', () => {
   it('asks nothing that flags answered', async () => {
     const t = testDeps([], {}, 'fail');
     await stepUserPool(session(t, {
-      stack: 'demo', userPool: { name: 'u', signInIdentifiers: ['username'], passwordPolicy: { minLength: 10 }, mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' }, identityProviders: [] },
-      hostedUi: { enabled: true, domainPrefix: 'demo-x' }, appClient: { type: 'confidential', name: 'c' },
+      stack: 'demo',
+      userPool: {
+        name: 'u', signInIdentifiers: ['username'], passwordPolicy: { minLength: 10 }, mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' },
+        selfSignUp: true, accountRecovery: 'admin_only', identityProviders: [],
+      },
+      hostedUi: { enabled: true, domainPrefix: 'demo-x', callbackUrls: ['https://app.example.com/cb'], logoutUrls: [] }, appClient: { type: 'confidential', name: 'c' },
     }), true);
     expect(t.prompter.asked).toEqual([]);
     expect(t.flat()).toContain('✔ App client type Confidential client (given)');

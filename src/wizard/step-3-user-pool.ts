@@ -14,7 +14,7 @@ export const SES_SANDBOX = 'An SES account still in the sandbox delivers only to
   + 'before real users sign up. The first SES pool also makes Cognito create its service-linked role (iam:CreateServiceLinkedRole, in `secure-api policy`).';
 
 async function askPasswordPolicy(s: WizardSession): Promise<void> {
-  if (s.given('userPool.passwordPolicy', 'Password policy', (v) => `at least ${(v as { minLength?: number }).minLength ?? 8} characters`)) return;
+  if (await s.givenOrKept('userPool.passwordPolicy', 'Password policy', (v) => `at least ${(v as { minLength?: number }).minLength ?? 8} characters`)) return;
   const custom = await s.prompter.select<boolean>({
     message: 'Password policy',
     choices: [
@@ -66,7 +66,7 @@ async function askEmail(s: WizardSession): Promise<void> {
     const e = v as { type?: string; from?: string };
     return e.type === 'SES' ? `Amazon SES (${e.from ?? ''})` : 'Cognito (at most 50 emails a day)';
   };
-  if (s.given('userPool.email', 'Message delivery', shown)) return;
+  if (await s.givenOrKept('userPool.email', 'Message delivery', shown)) return;
   const ses = await s.prompter.select<boolean>({
     message: 'Message delivery',
     choices: [
@@ -93,6 +93,17 @@ async function askEmail(s: WizardSession): Promise<void> {
   s.draft.set('userPool.email', { type: 'SES', sourceArn, from: sender ? `${sender} <${from}>` : from, ...(configurationSet ? { configurationSet } : {}) });
 }
 
+/** Who may create an account, and how a forgotten password is recovered. */
+async function askSignUp(s: WizardSession): Promise<void> {
+  await s.askConfirm('userPool.selfSignUp', 'Let anyone sign up on their own (self-registration)?', false);
+  const ids = (s.draft.get('userPool.signInIdentifiers') as string[] | undefined) ?? ['email'];
+  await s.askSelect('userPool.accountRecovery', 'Account recovery (forgotten password)', [
+    { name: 'By verified email', value: 'verified_email' },
+    ...(ids.includes('phone') ? [{ name: 'By verified phone (SMS)', value: 'verified_phone_number' }] : []),
+    { name: 'An administrator only', value: 'admin_only', description: 'No self-service recovery' },
+  ], 'verified_email');
+}
+
 /** Step 3 of 6 · Cognito user pool: the console's create-user-pool pages, in order. */
 export async function stepUserPool(s: WizardSession, secured: boolean): Promise<void> {
   s.heading(3, 'Cognito user pool', 'Sign-in options, password policy and MFA, message delivery, federated identity providers, '
@@ -114,6 +125,7 @@ export async function stepUserPool(s: WizardSession, secured: boolean): Promise<
   await askPasswordPolicy(s);
   await askMfa(s);
   await askEmail(s);
+  await askSignUp(s);
   await askIdentityProviders(s);
   await askHostedUi(s);
   await askAppClient(s);

@@ -26,7 +26,7 @@ async function askProtected(s: WizardSession): Promise<void> {
 
 async function askToken(s: WizardSession): Promise<void> {
   const key = 'authorizer.scopes';
-  if (s.given(key, 'Token', (v) => ((v as string[]).length ? `access token with scopes ${(v as string[]).join(' ')}` : 'id token'))) return;
+  if (await s.givenOrKept(key, 'Token', (v) => ((v as string[]).length ? `access token with scopes ${(v as string[]).join(' ')}` : 'id token'))) return;
   const access = await s.prompter.select<boolean>({
     message: 'Which token must callers send?',
     choices: [

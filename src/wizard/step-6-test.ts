@@ -12,7 +12,7 @@ export async function stepTest(s: WizardSession): Promise<boolean> {
     verify = await s.prompter.confirm({ message: 'Test it after deploying, with a temporary user?', default: true });
   }
   const stack = String(s.draft.get('stack'));
-  if (!verify) s.note(`No test now. Prove it later with \`secure-api verify --stack ${stack}\`.`);
+  if (!verify) s.note(`No test now. Prove it later with \`${s.deps.env.SECURE_API_COMMAND ?? 'secure-api'} verify --stack ${stack}\`.`);
   else s.note('Right after deploying, a temporary user signs in; every secured route must answer 401 without a token and 2xx with its id token. The user is removed afterwards.');
   return verify;
 }

@@ -63,8 +63,8 @@ export interface WizardDeps {
   describeExisting?: ((stack: string) => string) | undefined;
   /** Process environment, where IdP secrets are put for this run only (never in the config). */
   env: NodeJS.ProcessEnv;
-  /** The random part of the default domain prefix. @default randomSuffix from config/resolve */
-  suffix?: (() => string) | undefined;
+  /** The suffix of the default domain prefix for a stack (init derives it, as --yes does). @default randomSuffix from config/resolve */
+  suffix?: ((stack: string) => string) | undefined;
   /** --verify / --no-verify, when given. */
   verify?: boolean | undefined;
 }

@@ -41,6 +41,9 @@ export async function runWizard(known: StackConfigInput, deps: WizardDeps): Prom
   const input = s.draft.input();
   // The answers pass the same validation as --config; a mistake surfaces here, before the plan.
   deps.resolve(input);
-  if (!s.noCredentials) deps.say(`\n${s.style.bold(s.style.cyan('The plan'))}\n${s.style.dim(wrap('Every resource to create, and what must exist first. Nothing exists yet.', s.width))}`);
+  if (!s.noCredentials) {
+    const lead = s.recorded ? 'What changes on the live stack, read from AWS now.' : 'Every resource to create, and what must exist first. Nothing exists yet.';
+    deps.say(`\n${s.style.bold(s.style.cyan('The plan'))}\n${s.style.dim(wrap(lead, s.width))}`);
+  }
   return { input, verify };
 }

@@ -287,6 +287,6 @@ describe('secure-api: a create whose answer was lost is looked for before it is 
     expect(r.code).toBe(0);
     // Retried as a refusal (nothing was made), never looked up as an existing segment.
     expect(fake!.count('CreateResource')).toBe(2);
-    expect(fake!.count('GetResources')).toBe(0);
+    expect(fake!.count('GetResources', 'apigateway')).toBe(0);
   });
 });

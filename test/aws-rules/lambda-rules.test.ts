@@ -21,7 +21,7 @@ describe('GetFunction returns Tags only to a caller explicitly allowed lambda:Li
   it('the fake answers TagsError without the grant, Tags with it; ListTags always has them', async () => {
     s = scenario();
     expect((await s.run(INIT)).code).toBe(0);
-    const name = `${STACK}-fn`;
+    const name = s.state()?.nodes.function?.out.functionName ?? "";
     const hidden = await lambda().send(new GetFunctionCommand({ FunctionName: name }));
     expect(hidden.Tags).toBeUndefined();
     expect(hidden.TagsError?.ErrorCode).toBe('AccessDeniedException');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stackOutputsSchema } from '../../src/state/outputs-schema.js';
 
 const ROOT = resolve(__dirname, '../..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -87,7 +88,8 @@ describe('fake-cli serve', () => {
 
     const init = await fakeCli(['init', '--yes', '--no-verify', '--stack', 'demo', '--region', 'eu-west-3', '--json'], cwd, port);
     expect(init.code, init.stderr).toBe(0);
-    const out = JSON.parse(init.stdout) as { invokeUrl: string; userPoolId: string; routes: Array<{ url: string }> };
+    const doc = stackOutputsSchema.parse(JSON.parse(init.stdout));
+    const out = { invokeUrl: doc.urls.invoke ?? '', userPoolId: doc.ids.userPoolId, routes: doc.urls.routes };
     expect(out.userPoolId).toMatch(/^eu-west-3_/);
     expect(out.invokeUrl.startsWith(`http://127.0.0.1:${port}/`)).toBe(true);
     const state = readFileSync(join(cwd, '.secure-api', 'demo.json'), 'utf8');

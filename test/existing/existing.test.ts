@@ -11,6 +11,7 @@ import { startFakeDataPlane } from '../fakes/data-plane.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { readState } from '../../src/state/store.js';
 import { apiSnapshot, makeBlogPool, makeLegacyApi } from './legacy-api.js';
+import { IAM_PREFIX } from '../../src/aws/clients.js';
 
 let fake: AwsFake;
 let clock: VirtualClock;
@@ -36,10 +37,10 @@ describe('securing an API and a pool that already exist', () => {
 
     const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--secure', 'GET /orders/{id}', '--user-pool-id', poolId, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { apiId: string; stage: string; userPoolId: string; verify: { ok: boolean; rows: Array<{ route: string; method: string; check: string; ok: boolean; got: string }> } };
-    expect(out.apiId).toBe(apiId);
-    expect(out.stage).toBe('prod');
-    expect(out.userPoolId).toBe(poolId);
+    const out = JSON.parse(r.stdout) as { ids: { apiId: string; stage: string; userPoolId: string }; verify: { ok: boolean; rows: Array<{ route: string; method: string; check: string; ok: boolean; got: string }> } };
+    expect(out.ids.apiId).toBe(apiId);
+    expect(out.ids.stage).toBe('prod');
+    expect(out.ids.userPoolId).toBe(poolId);
     expect(out.verify.ok, JSON.stringify(out.verify.rows.filter((x) => !x.ok))).toBe(true);
     const rows = out.verify.rows;
     for (const m of ['GET /orders', 'POST /orders', 'GET /orders/{id}']) {
@@ -70,7 +71,7 @@ describe('securing an API and a pool that already exist', () => {
     // token and export work on it as on a stack of our own; the token user is ours and goes with destroy.
     const tok = await run(['token', '--stack', 'legacy']);
     expect(tok.code, tok.stderr).toBe(0);
-    const { invokeUrl } = JSON.parse(r.stdout) as { invokeUrl: string };
+    const invokeUrl = (JSON.parse(r.stdout) as { urls: { invoke: string } }).urls.invoke;
     expect((await fetch(`${invokeUrl}/orders`)).status).toBe(401);
     expect((await fetch(`${invokeUrl}/orders`, { headers: { Authorization: tok.stdout.trim() } })).status).toBe(200);
     const curl = await run(['export', 'curl', '--stack', 'legacy']);
@@ -88,15 +89,15 @@ describe('securing an API and a pool that already exist', () => {
     const { apiId } = await makeLegacyApi();
     const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { verify: { ok: boolean }; routes: Array<{ secured: boolean }> };
+    const out = JSON.parse(r.stdout) as { verify: { ok: boolean }; urls: { routes: Array<{ secured: boolean }> } };
     expect(out.verify.ok).toBe(true);
-    expect(out.routes.filter((x) => x.secured)).toHaveLength(4);
+    expect(out.urls.routes.filter((x) => x.secured)).toHaveLength(4);
     expect(fake.resources().filter((x) => x.type === 'function')).toEqual([]);
     // The same init again: the stack matches, nothing is written.
     const writes = fake.calls.filter((c) => WRITES.test(c.command)).length;
     const again = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--no-verify']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/nothing to do/);
+    expect(again.stderr).toMatch(/No changes\. Stack legacy matches its configuration\./);
     expect(fake.calls.filter((c) => WRITES.test(c.command)).length).toBe(writes);
     const d = await run(['destroy', '--stack', 'legacy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
@@ -173,7 +174,7 @@ describe('securing an API and a pool that already exist', () => {
     expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
     const allowed = callCatalogue();
     // Only the calls secure-api made: the hand-made API and pool came before.
-    const ours = [...new Set([...fake.calls.slice(fixtureCalls, meddling), ...fake.calls.slice(meddling + 1)].filter((c) => c.service !== 'sts').map((c) => `${c.service === 'cognito' ? 'cognito-idp' : c.service}:${c.command}`))];
+    const ours = [...new Set([...fake.calls.slice(fixtureCalls, meddling), ...fake.calls.slice(meddling + 1)].filter((c) => c.service !== 'sts').map((c) => `${IAM_PREFIX[c.service as keyof typeof IAM_PREFIX]}:${c.command}`))];
     expect(ours).toContain('apigateway:UpdateMethod');
     expect(ours.filter((c) => !allowed.has(c))).toEqual([]);
   });
@@ -195,10 +196,10 @@ describe('securing an API and a pool that already exist', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/DELETE \/orders\/\{id\}\s+left alone \(AWS_IAM\)/);
     expect(r.stderr).toMatch(/authorizer Cognito-authorizer \(theirs, reused\)/);
-    const out = JSON.parse(r.stdout) as { userPoolClientId: string; routes: Array<{ method: string; path: string }>; verify: { ok: boolean } };
-    expect(out.userPoolClientId).toBe(clientId);
+    const out = JSON.parse(r.stdout) as { ids: { userPoolClientId: string }; urls: { routes: Array<{ method: string; path: string }> }; verify: { ok: boolean } };
+    expect(out.ids.userPoolClientId).toBe(clientId);
     expect(out.verify.ok).toBe(true);
-    expect(out.routes.map((x) => `${x.method} ${x.path}`)).not.toContain('DELETE /orders/{id}');
+    expect(out.urls.routes.map((x) => `${x.method} ${x.path}`)).not.toContain('DELETE /orders/{id}');
     expect(Object.keys(fake.state.apigateway.apis[apiId]!.authorizers)).toHaveLength(1);
     expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
     expect(apiSnapshot(fake, apiId)).toEqual(apiBefore);

@@ -3,6 +3,7 @@ import type {
   DeleteResourceCommandInput, DeleteRestApiCommandInput, GetResourceCommandInput, GetResourceCommandOutput, GetResourcesCommandInput,
   GetResourcesCommandOutput, GetRestApiCommandInput, GetRestApiCommandOutput, GetRestApisCommandInput, GetRestApisCommandOutput,
   GetTagsCommandInput, GetTagsCommandOutput, Method, Resource, RestApi, TagResourceCommandInput, UntagResourceCommandInput,
+  UpdateRestApiCommandInput, UpdateRestApiCommandOutput,
 } from '@aws-sdk/client-api-gateway';
 import { LOWER_ALNUM, compact, copy, date, page, randomString, uniqueId, regionOf, type Ctx, type Handlers, type Out } from './core.js';
 import { awsError, type AwsErrorExtras } from './errors.js';
@@ -99,6 +100,27 @@ export const apiHandlers: Handlers = {
 
   GetRestApi(ctx, input: GetRestApiCommandInput): Out<GetRestApiCommandOutput> {
     return restApiOut(getApi(ctx, input.restApiId));
+  },
+
+  /**
+   * JSON-patch of the API: /name, /description, and /endpointConfiguration/types/{current} replaced by the new type
+   * (EDGE ↔ REGIONAL) — https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateRestApi.html and
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-api-migration.html.
+   */
+  UpdateRestApi(ctx, input: UpdateRestApiCommandInput): Out<UpdateRestApiCommandOutput> {
+    const api = getApi(ctx, input.restApiId);
+    const draft = { ...api, endpointConfiguration: { types: [...api.endpointConfiguration.types] } };
+    for (const op of input.patchOperations ?? []) {
+      const path = op.path ?? '';
+      const typeAt = /^\/endpointConfiguration\/types\/(EDGE|REGIONAL|PRIVATE)$/.exec(path)?.[1];
+      if (op.op === 'replace' && path === '/name' && op.value) draft.name = op.value;
+      else if (op.op === 'replace' && path === '/description') draft.description = op.value ?? '';
+      else if (op.op === 'replace' && typeAt && draft.endpointConfiguration.types.includes(typeAt) && ['EDGE', 'REGIONAL', 'PRIVATE'].includes(op.value ?? '')) {
+        draft.endpointConfiguration.types = draft.endpointConfiguration.types.map((t) => (t === typeAt ? op.value ?? t : t));
+      } else fail('BadRequestException', `Invalid patch path '${path}' specified for op '${op.op ?? ''}'`);
+    }
+    Object.assign(api, draft);
+    return restApiOut(api);
   },
 
   GetRestApis(ctx, input: GetRestApisCommandInput): Out<GetRestApisCommandOutput> {

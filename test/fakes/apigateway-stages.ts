@@ -36,6 +36,7 @@ function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation
       if (op.value === undefined || !api.deployments[op.value]) fail('BadRequestException', 'Invalid deployment identifier specified');
       stage.deploymentId = op.value;
     } else if (path === '/description' && op.op === 'replace') {
+      // UpdateStage patches the stage's description (API_UpdateStage, patch-operations.html).
       stage.description = op.value;
     } else if (path === '/tracingEnabled' && op.op === 'replace') {
       stage.tracingEnabled = op.value === 'true';
@@ -72,6 +73,8 @@ export const stageHandlers: Handlers = {
     if (input.stageName !== undefined) {
       const existing = api.stages[input.stageName];
       if (existing) {
+        // stageDescription describes only a stage this call creates (API_CreateDeployment: "The description of the
+        // Stage resource for the Deployment resource to create"); an existing stage keeps its description.
         existing.deploymentId = id;
         existing.lastUpdatedDate = now;
         if (input.variables) existing.variables = { ...existing.variables, ...input.variables };

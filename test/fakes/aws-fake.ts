@@ -21,6 +21,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { apiHandlers } from './apigateway-apis.js';
@@ -38,6 +39,7 @@ import { iamHandlers } from './iam.js';
 import { inventory, type FakeResource } from './inventory.js';
 import { lambdaHandlers } from './lambda.js';
 import { emptyState, type FakeState } from './state.js';
+import { admitS3, s3Handlers } from './s3.js';
 import { stsHandlers, taggingHandlers } from './sts-tagging.js';
 
 export type { ServiceName } from './errors.js';
@@ -142,6 +144,7 @@ export interface AwsFake {
     iam: AwsClientStub<IAMClient>;
     sts: AwsClientStub<STSClient>;
     tagging: AwsClientStub<ResourceGroupsTaggingAPIClient>;
+    s3: AwsClientStub<S3Client>;
   };
 }
 
@@ -152,6 +155,7 @@ const HANDLERS: Record<ServiceName, Handlers> = {
   iam: iamHandlers,
   sts: stsHandlers,
   tagging: taggingHandlers,
+  s3: s3Handlers,
 };
 
 /** HTTP status of successful answers, where AWS does not answer 200. */
@@ -268,12 +272,19 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   async function answer(service: ServiceName, name: string, input: unknown, region: string | undefined): Promise<unknown> {
     const decision = decide(service, name);
     const delay = fixedLatency + decision.latency;
-    if (delay > 0) await new Promise<void>((resolve) => setTimeout(resolve, delay));
-    else await Promise.resolve();
-    if (decision.error && !decision.after) throw decision.error;
-    const handler = HANDLERS[service][name];
-    if (!handler) throw notImplemented(service, name);
-    const output = handler(region ? { ...ctx, region } : ctx, (input ?? {}) as never);
+    // S3 takes a key for each conditional write until it answers (a second one meanwhile: 409, see s3.ts).
+    const release = service === 's3' ? admitS3(name, input) : undefined;
+    let output: object;
+    try {
+      if (delay > 0) await new Promise<void>((resolve) => setTimeout(resolve, delay));
+      else await Promise.resolve();
+      if (decision.error && !decision.after) throw decision.error;
+      const handler = HANDLERS[service][name];
+      if (!handler) throw notImplemented(service, name);
+      output = handler(region ? { ...ctx, region } : ctx, (input ?? {}) as never);
+    } finally {
+      release?.();
+    }
     if (decision.error) throw decision.error;
     const $metadata = {
       httpStatusCode: SUCCESS_STATUS[`${service}:${name}`] ?? 200, requestId: randomUuid(requestRng), attempts: 1, totalRetryDelay: 0,
@@ -288,6 +299,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     iam: mockClient(IAMClient),
     sts: mockClient(STSClient),
     tagging: mockClient(ResourceGroupsTaggingAPIClient),
+    s3: mockClient(S3Client),
   };
   // `function`, not an arrow: sinon calls the fake with the client as `this`, whose region the ids and ARNs carry.
   mocks.apigateway.send.callsFake(function (this: unknown, c) { return dispatch('apigateway', c, this) as Promise<never>; });
@@ -296,6 +308,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   mocks.iam.send.callsFake(function (this: unknown, c) { return dispatch('iam', c, this) as Promise<never>; });
   mocks.sts.send.callsFake(function (this: unknown, c) { return dispatch('sts', c, this) as Promise<never>; });
   mocks.tagging.send.callsFake(function (this: unknown, c) { return dispatch('tagging', c, this) as Promise<never>; });
+  mocks.s3.send.callsFake(function (this: unknown, c) { return dispatch('s3', c, this) as Promise<never>; });
 
   const fake: AwsFake = {
     calls,

@@ -3,7 +3,8 @@ import type {
   CreateUserPoolClientCommandOutput, DeleteIdentityProviderCommandInput, DeleteUserPoolClientCommandInput,
   DescribeIdentityProviderCommandInput, DescribeIdentityProviderCommandOutput, DescribeUserPoolClientCommandInput,
   DescribeUserPoolClientCommandOutput, IdentityProviderType, ListIdentityProvidersCommandInput, ListIdentityProvidersCommandOutput,
-  ListUserPoolClientsCommandInput, ListUserPoolClientsCommandOutput, UpdateUserPoolClientCommandInput,
+  ListUserPoolClientsCommandInput, ListUserPoolClientsCommandOutput, UpdateIdentityProviderCommandInput,
+  UpdateIdentityProviderCommandOutput, UpdateUserPoolClientCommandInput,
   UpdateUserPoolClientCommandOutput, UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoPage, fail, getPool } from './cognito-pools.js';
@@ -138,6 +139,24 @@ export const clientHandlers: Handlers = {
     }));
     const p = cognitoPage(all, input.NextToken, input.MaxResults);
     return compact({ Providers: p.items, NextToken: p.next });
+  },
+
+  /**
+   * ProviderDetails and AttributeMapping, when given, replace the stored ones whole; name and type never change
+   * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html).
+   */
+  UpdateIdentityProvider(ctx, input: UpdateIdentityProviderCommandInput): Out<UpdateIdentityProviderCommandOutput> {
+    const pool = getPool(ctx, input.UserPoolId);
+    const idp = pool.idps[input.ProviderName ?? ''];
+    if (!idp) fail('ResourceNotFoundException', `Identity provider ${input.ProviderName ?? ''} does not exist.`);
+    const details = input.ProviderDetails ?? idp.ProviderDetails ?? {};
+    if (idp.ProviderType !== 'SAML' && !details.client_id) fail('InvalidParameterException', `client_id is required for a ${idp.ProviderType ?? ''} provider.`);
+    const mapping = input.AttributeMapping ? { ...input.AttributeMapping } : { ...idp.AttributeMapping };
+    const usernameSource = USERNAME_SOURCE[idp.ProviderType ?? ''];
+    if (usernameSource !== undefined && mapping.username === undefined) mapping.username = usernameSource;
+    const updated: IdpRecord = compact({ ...idp, ProviderDetails: { ...details }, AttributeMapping: mapping, LastModifiedDate: ctx.now() });
+    pool.idps[idp.ProviderName ?? ''] = updated;
+    return { IdentityProvider: idpOut(updated) };
   },
 
   DeleteIdentityProvider(ctx, input: DeleteIdentityProviderCommandInput): object {

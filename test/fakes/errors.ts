@@ -2,11 +2,12 @@ import * as apigateway from '@aws-sdk/client-api-gateway';
 import * as cognito from '@aws-sdk/client-cognito-identity-provider';
 import * as iam from '@aws-sdk/client-iam';
 import * as lambda from '@aws-sdk/client-lambda';
+import * as s3 from '@aws-sdk/client-s3';
 import * as tagging from '@aws-sdk/client-resource-groups-tagging-api';
 import * as sts from '@aws-sdk/client-sts';
 
-export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging';
-export const SERVICES: readonly ServiceName[] = ['apigateway', 'cognito', 'lambda', 'iam', 'sts', 'tagging'];
+export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging' | 's3';
+export const SERVICES: readonly ServiceName[] = ['apigateway', 'cognito', 'lambda', 'iam', 'sts', 'tagging', 's3'];
 
 type ServiceException = apigateway.APIGatewayServiceException;
 type BaseCtor = new (options: { name: string; $fault: 'client' | 'server'; $metadata: object; message?: string }) => ServiceException;
@@ -19,6 +20,7 @@ const BASES: Record<ServiceName, BaseCtor> = {
   iam: iam.IAMServiceException,
   sts: sts.STSServiceException,
   tagging: tagging.ResourceGroupsTaggingAPIServiceException,
+  s3: s3.S3ServiceException as unknown as BaseCtor,
 };
 
 /** Every modeled exception class a client package exports, by its `name` (e.g. NotFoundException). */
@@ -37,6 +39,7 @@ const CLASSES: Record<ServiceName, Map<string, ModeledCtor>> = {
   iam: modeled(iam, BASES.iam),
   sts: modeled(sts, BASES.sts),
   tagging: modeled(tagging, BASES.tagging),
+  s3: modeled(s3, BASES.s3),
 };
 
 /** HTTP status each service answers an error with (AWS's documented codes; 400 when not listed). */
@@ -59,6 +62,11 @@ const STATUS: Record<ServiceName, Record<string, number>> = {
   },
   sts: {},
   tagging: { InternalServiceException: 500 },
+  // S3 error responses (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+  s3: {
+    NoSuchBucket: 404, NoSuchKey: 404, NotFound: 404, PreconditionFailed: 412, ConditionalRequestConflict: 409, BucketAlreadyOwnedByYou: 409,
+    BucketAlreadyExists: 409, AccessDenied: 403, SlowDown: 503, InternalError: 500, NoSuchPublicAccessBlockConfiguration: 404,
+  },
 };
 
 /** The throttling error each service answers with. */
@@ -69,6 +77,7 @@ export const THROTTLE_NAME: Record<ServiceName, string> = {
   iam: 'Throttling',
   sts: 'Throttling',
   tagging: 'ThrottledException',
+  s3: 'SlowDown',
 };
 
 const SERVER_FAULTS = new Set([

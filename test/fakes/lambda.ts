@@ -3,7 +3,7 @@ import type {
   DeleteFunctionCommandInput, FunctionConfiguration, GetFunctionCommandInput, GetFunctionCommandOutput,
   GetFunctionConfigurationCommandInput, GetFunctionConfigurationCommandOutput, GetPolicyCommandInput, GetPolicyCommandOutput,
   ListFunctionsCommandInput, ListFunctionsCommandOutput, ListTagsCommandInput, ListTagsCommandOutput, RemovePermissionCommandInput,
-  TagResourceCommandInput, UntagResourceCommandInput,
+  TagResourceCommandInput, UntagResourceCommandInput, UpdateFunctionConfigurationCommandInput, UpdateFunctionConfigurationCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import { compact, copy, lambdaTimestamp, page, randomUuid, regionOf, type Ctx, type Handlers, type Out } from './core.js';
@@ -37,6 +37,10 @@ function read(ctx: Ctx, fn: FunctionRecord): FunctionConfiguration {
       ...fn.configuration, State: 'Active' as const, StateReason: undefined, StateReasonCode: undefined,
       LastUpdateStatus: 'Successful' as const,
     });
+  }
+  // An update settles the same way: LastUpdateStatus InProgress, then Successful.
+  if (fn.configuration.LastUpdateStatus === 'InProgress' && fn.reads >= ctx.opts.lambdaActiveAfterReads) {
+    fn.configuration = { ...fn.configuration, LastUpdateStatus: 'Successful' as const };
   }
   fn.reads += 1;
   return copy(fn.configuration);
@@ -136,6 +140,35 @@ export const lambdaHandlers: Handlers = {
     });
   },
 
+  /**
+   * Only the settings given change (Environment is replaced whole); the update runs asynchronously
+   * (LastUpdateStatus InProgress), and a function still Pending or InProgress refuses another change with
+   * ResourceConflictException — https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html,
+   * https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html.
+   */
+  UpdateFunctionConfiguration(ctx, input: UpdateFunctionConfigurationCommandInput): Out<UpdateFunctionConfigurationCommandOutput> {
+    const fn = resolve(ctx, input.FunctionName);
+    const c = fn.configuration;
+    if (c.State === 'Pending' || c.LastUpdateStatus === 'InProgress') {
+      fail('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${c.FunctionArn ?? ''}`);
+    }
+    if (input.MemorySize !== undefined && (input.MemorySize < 128 || input.MemorySize > 10240)) {
+      fail('ValidationException', `1 validation error detected: Value '${input.MemorySize}' at 'memorySize' failed to satisfy constraint: Member must have value between 128 and 10240`);
+    }
+    if (input.Timeout !== undefined && (input.Timeout < 1 || input.Timeout > 900)) {
+      fail('ValidationException', `1 validation error detected: Value '${input.Timeout}' at 'timeout' failed to satisfy constraint: Member must have value between 1 and 900`);
+    }
+    if (input.Role !== undefined) checkRole(ctx, input.Role);
+    fn.configuration = compact({
+      ...c, Runtime: input.Runtime ?? c.Runtime, Role: input.Role ?? c.Role, Handler: input.Handler ?? c.Handler,
+      Description: input.Description ?? c.Description, MemorySize: input.MemorySize ?? c.MemorySize, Timeout: input.Timeout ?? c.Timeout,
+      Environment: input.Environment ? { Variables: { ...input.Environment.Variables } } : c.Environment,
+      LastModified: lambdaTimestamp(ctx.now()), RevisionId: randomUuid(ctx.state), LastUpdateStatus: 'InProgress' as const,
+    });
+    fn.reads = 0;
+    return copy(fn.configuration);
+  },
+
   GetFunctionConfiguration(ctx, input: GetFunctionConfigurationCommandInput): Out<GetFunctionConfigurationCommandOutput> {
     return read(ctx, resolve(ctx, input.FunctionName));
   },
@@ -194,7 +227,13 @@ export const lambdaHandlers: Handlers = {
     return {};
   },
 
+  // ListTags takes the function's ARN, never its bare name (Lambda API reference, ListTags: "Resource", pattern
+  // arn:(aws[a-zA-Z-]*)?:lambda:…:function:…): https://docs.aws.amazon.com/lambda/latest/api/API_ListTags.html
   ListTags(ctx, input: ListTagsCommandInput): Out<ListTagsCommandOutput> {
-    return { Tags: { ...resolve(ctx, input.Resource).tags } };
+    const arn = input.Resource ?? '';
+    if (!/^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:[a-zA-Z0-9_-]+(:(\$LATEST|[a-zA-Z0-9_-]+))?$/.test(arn)) {
+      fail('ValidationException', `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    }
+    return { Tags: { ...resolve(ctx, arn).tags } };
   },
 };

@@ -28,6 +28,38 @@ export interface FakeState {
   };
   lambda: { functions: Record<string, FunctionRecord> };
   iam: { roles: Record<string, RoleRecord> };
+  /** Absent in dumps made before the fake had S3. */
+  s3?: S3State;
+}
+
+// ── S3 ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface S3State {
+  buckets: Record<string, BucketRecord>;
+  /** Counter behind version ids (not the shared id generator, so other ids stay as they were). */
+  versionSeq: number;
+}
+
+export interface BucketRecord {
+  name: string;
+  region: string;
+  createdAt: number;
+  /** Unset until PutBucketVersioning. */
+  versioning?: 'Enabled' | 'Suspended';
+  publicAccessBlock: boolean;
+  /** Current version of each key. */
+  objects: Record<string, S3ObjectRecord>;
+  /** Noncurrent versions, oldest first (only while versioning is Enabled). */
+  versions: Record<string, S3ObjectRecord[]>;
+}
+
+export interface S3ObjectRecord {
+  body: string;
+  etag: string;
+  lastModified: number;
+  sse: string;
+  contentType: string;
+  versionId?: string;
 }
 
 // ── API Gateway ────────────────────────────────────────────────────────────────────────────────────────────
@@ -196,5 +228,6 @@ export function emptyState(account: string, region: string, seed: number): FakeS
     cognito: { pools: {}, domains: {} },
     lambda: { functions: {} },
     iam: { roles: {} },
+    s3: { buckets: {}, versionSeq: 0 },
   };
 }

@@ -31,8 +31,9 @@ const SHAPES: Record<string, { flags: string[]; config?: object }> = {
   },
 };
 
-/** The plan's service prefixes are IAM's spelling; the fake names Cognito 'cognito'. */
-const spell = (c: FakeCall) => `${c.service === 'cognito' ? 'cognito-idp' : c.service}:${c.command}`;
+/** The plan's service prefixes are IAM's spelling; the fake names Cognito 'cognito' and the tagging API 'tagging'. */
+const IAM_PREFIX: Partial<Record<string, string>> = { cognito: 'cognito-idp', tagging: 'tag' };
+const spell = (c: FakeCall) => `${IAM_PREFIX[c.service] ?? c.service}:${c.command}`;
 const sorted = (xs: string[]) => [...xs].sort();
 const READ = /^(Get|List|Describe)/;
 
@@ -61,11 +62,11 @@ function setUp(shape: { flags: string[]; config?: object }, latencyMs = 0): Setu
   return { fake, cwd, flags, run: (argv) => runSecureApi(argv, { cwd, clock }) };
 }
 
-async function planned(run: (argv: string[]) => ReturnType<typeof runSecureApi>, flags: string[]): Promise<{ calls: string[]; kinds: ResourceKind[] }> {
+async function planned(run: (argv: string[]) => ReturnType<typeof runSecureApi>, flags: string[]): Promise<{ calls: string[]; kinds: ResourceKind[]; checks: string[] }> {
   const dry = await run(['init', '--dry-run', '--json', '--stack', STACK, ...flags]);
   expect(dry.code, dry.stderr).toBe(0);
-  const doc = JSON.parse(dry.stdout) as { nodes: Array<{ kind: ResourceKind; calls: string[] }> };
-  return { calls: ['sts:GetCallerIdentity', ...doc.nodes.flatMap((n) => n.calls)], kinds: doc.nodes.map((n) => n.kind) };
+  const doc = JSON.parse(dry.stdout) as { nodes: Array<{ kind: ResourceKind; calls: string[] }>; ownershipChecks: string[] };
+  return { calls: ['sts:GetCallerIdentity', ...doc.ownershipChecks, ...doc.nodes.flatMap((n) => n.calls)], kinds: doc.nodes.map((n) => n.kind), checks: doc.ownershipChecks };
 }
 
 describe.each(Object.entries(SHAPES))('%s', (_name, shape) => {
@@ -75,12 +76,13 @@ describe.each(Object.entries(SHAPES))('%s', (_name, shape) => {
     const r = await run(['init', '--yes', '--no-verify', '--stack', STACK, ...flags]);
     expect(r.code, r.stderr).toBe(0);
     expect(sorted(fake.calls.map(spell))).toEqual(sorted(plan.calls));
-    // The only reads: who am I, and the one poll of the new function (Active at the first read here).
+    // The only reads: who am I, the ownership checks (is a name taken, is the stack already there?), and the one
+    // poll of the new function (Active at the first read here).
     const reads = fake.calls.filter((c) => READ.test(c.command)).map(spell);
-    expect(reads.filter((c) => c !== 'sts:GetCallerIdentity' && c !== 'lambda:GetFunctionConfiguration')).toEqual([]);
+    expect(reads.filter((c) => c !== 'sts:GetCallerIdentity' && c !== 'lambda:GetFunctionConfiguration' && !plan.checks.includes(c))).toEqual([]);
     expect(reads.length).toBe(new Set(reads).size);
     // CreateRestApi answers the root resource id: no lookup for it.
-    expect(fake.count('GetResources')).toBe(0);
+    expect(fake.count('GetResources', 'apigateway')).toBe(0);
     // One wildcard statement for our function, however many routes and methods use it.
     expect(plan.kinds.filter((k) => k === 'lambda-permission')).toHaveLength(1);
     expect(fake.count('AddPermission')).toBe(1);

@@ -72,6 +72,18 @@ describe('start-up', () => {
     expect(VERSION).toBe(pkg.version);
   });
 
+  it('a command on local state loads no S3 module; --state s3:// loads it', () => {
+    const s3 = (modules: string[]) => modules.filter((m) => m.includes('/@aws-sdk/client-s3/') || m.includes('/dist/state/s3-'));
+    const local = modulesLoadedBy(['status', '--offline']);
+    expect(local.status, 'no stack here: a usage error').toBe(2);
+    expect(local.modules.some((m) => m.includes('/dist/state/local-backend.js')), 'the state was looked for').toBe(true);
+    expect(s3(local.modules)).toEqual([]);
+    expect(s3(modulesLoadedBy(['--help']).modules)).toEqual([]);
+    expect(s3(modulesLoadedBy(['init', '--dry-run']).modules)).toEqual([]);
+    const shared = modulesLoadedBy(['status', '--offline', '--state', 's3://team-state/p', '--region', 'us-east-1', '--endpoint-url', 'http://127.0.0.1:9']);
+    expect(s3(shared.modules).length).toBeGreaterThan(0);
+  });
+
   it('the hook does see the SDK when a command loads it (init --dry-run)', () => {
     const r = modulesLoadedBy(['init', '--dry-run']);
     expect(r.status).toBe(0);

@@ -134,7 +134,16 @@ const CASES: Case[] = [
   { name: 'state file that is not JSON', argv: ['destroy', '--yes', '--stack', 'demo'], files: { '.secure-api/demo.json': '{"version": 1, "stack": ' }, says: /the state file .*demo\.json is not valid JSON/ },
   { name: 'state file from a newer secure-api', argv: ['status', '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, version: 3 }) }, says: /has version 3; this secure-api reads version 2/ },
   { name: 'state file with a bad node', argv: [...YES, '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, nodes: { api: { kind: 'rest-api', status: 'gone', updatedAt: at } } }) }, says: /nodes\.api\.status/ },
-  { name: 'init with another configuration of an existing stack', argv: [...YES, '--stack', 'demo', '--stage', 'prod'], files: { '.secure-api/demo.json': state('demo', 'us-east-1', { stack: 'demo' }) }, says: /stack "demo" already exists with a different configuration/ },
+  {
+    name: 'init that would replace the user pool (and its users) of an existing stack, without --allow-replace',
+    argv: [...YES, '--stack', 'demo', '--sign-in', 'username'],
+    files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo', 'us-east-1', { stack: 'demo' })) as object, nodes: { pool: {
+      kind: 'user-pool', status: 'created', out: { userPoolId: 'us-east-1_AbCdEfGhI' }, label: 'demo-users', deps: [], updatedAt: at,
+      spec: { name: 'demo-users', signInIdentifiers: ['email'] },
+    } } }) },
+    says: /replaces the user pool of stack "demo" \(signInIdentifiers cannot change in place\)[\s\S]*--allow-replace user-pool/,
+  },
+  { name: 'init --allow-replace of a kind that needs no permission', argv: [...YES, '--stack', 'demo', '--allow-replace', 'rest-api'], files: { '.secure-api/demo.json': state('demo', 'us-east-1', { stack: 'demo' }) }, says: /--allow-replace: "rest-api" is not one of user-pool/ },
   // ── flags and confirmations ──
   { name: 'unknown option', argv: ['init', '--bogus'], says: /unknown option '--bogus'/ },
   { name: 'app client of an unknown type', argv: [...YES, '--app-client', 'secretive'], says: /argument 'secretive' is invalid\. Allowed choices are public, confidential/ },

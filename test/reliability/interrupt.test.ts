@@ -34,7 +34,7 @@ describe('Ctrl-C during init', () => {
       } else {
         expect(r.code, `${label(at)}: ${r.stderr}`).toBe(130);
       }
-      if (r.code === 130) expect(r.stderr).toMatch(/Interrupted: no new resources were started; the state is saved/);
+      if (r.code === 130) expect(r.stderr).toMatch(/Interrupted: no new resources were started\.[^\n]*\nThe state is saved\./);
       if (r.code === 130) {
         expect(r.stderr).toContain('Re-run the same `secure-api init` to resume');
         expect(r.stderr).toContain(`secure-api destroy --stack ${STACK}`);

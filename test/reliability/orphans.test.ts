@@ -18,12 +18,20 @@ let s: Scenario | undefined;
 afterEach(() => s?.restore());
 
 const ORPHANS_DESTROY = ['destroy', '--stack', STACK, '--orphans', '--yes'];
+/** destroy --orphans of the lost state's resources: only what carries its state id goes. */
+const orphansDestroy = (stateId: string) => [...ORPHANS_DESTROY, '--state-id', stateId];
 const ORPHANS_STATUS = ['status', '--stack', STACK, '--orphans', '--json'];
 
-function loseState(sc: Scenario): void {
+/** Delete the state file; returns the state id it held (what the lost stack's resources are tagged with). */
+function loseState(sc: Scenario): string {
+  const id = sc.state()?.stateId ?? '';
   rmSync(sc.statePath, { force: true });
   rmSync(`${sc.statePath}.bak`, { force: true });
+  return id;
 }
+
+/** Default role and function names end with six characters of the state id. */
+const unsuffixed = (name: string) => name.replace(/-fn(-role)?-[a-z0-9]{6}$/, '-fn$1');
 
 /** A terminal user answering the confirmation. */
 const answering = (yes: boolean): Prompter => ({
@@ -40,18 +48,26 @@ describe('the state file is lost', () => {
   it('status --orphans lists every top-level resource (exit 3); destroy --orphans removes them all', async () => {
     s = scenario();
     expect((await s.run(INIT)).code).toBe(0);
-    loseState(s);
+    const id = loseState(s);
     const st = await s.run(ORPHANS_STATUS);
     expect(st.code, st.stderr).toBe(3);
-    const listed = JSON.parse(st.stdout) as { orphans: Array<{ kind: string; name: string; recorded: boolean }>; stateFile: string | null };
+    const listed = JSON.parse(st.stdout) as { orphans: Array<{ kind: string; name: string; recorded: boolean; stateId?: string }>; stateFile: string | null };
     expect(listed.stateFile).toBeNull();
-    expect(listed.orphans.map((o) => `${o.kind} ${o.name}`).sort()).toEqual([
+    expect(listed.orphans.every((o) => o.stateId === id)).toBe(true);
+    expect(listed.orphans.map((o) => `${o.kind} ${unsuffixed(o.name)}`).sort()).toEqual([
       'iam-role demo-fn-role', 'lambda-function demo-fn', 'rest-api demo-api', 'user-pool demo-users', 'user-pool-domain demo-login',
     ]);
     expect(listed.orphans.every((o) => !o.recorded)).toBe(true);
     expect(st.stderr).toMatch(/5 resources are tagged secure-api:stack=demo but not in a state file/);
+    expect(st.stderr).toContain(`secure-api destroy --stack demo --orphans --state-id ${id} --yes`);
 
-    const d = await s.run(ORPHANS_DESTROY);
+    // Without the state id, nothing of a state's goes (it may be someone else's stack of the same name).
+    const without = await s.run(ORPHANS_DESTROY);
+    expect(without.code, without.stderr).toBe(0);
+    expect(without.stderr).toMatch(/Left alone: 5 resources of another state/);
+    expect(s.fake.resources().filter((r) => r.type === 'rest-api')).toHaveLength(1);
+
+    const d = await s.run(orphansDestroy(id));
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toMatch(/Removed 5 resources tagged secure-api:stack=demo/);
     expect(s.fake.resources()).toEqual([]);
@@ -61,10 +77,10 @@ describe('the state file is lost', () => {
     // The search only reads.
     const before = names.indexOf('GetCallerIdentity', names.lastIndexOf('CreateDeployment'));
     expect(names.slice(before).filter((c) => /^(Create|Put|Update|Tag|Add|Attach)/.test(c))).toEqual([]);
-    const again = await s.run(ORPHANS_DESTROY);
+    const again = await s.run(orphansDestroy(id));
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Nothing tagged secure-api:stack=demo/);
-    figures.runs += 4;
+    figures.runs += 5;
     figures.cases++;
     figures.faults++;
     figures.resourcesLeft += s.fake.resources().length;
@@ -80,8 +96,8 @@ describe('the state file is lost', () => {
     const revive = killAfter(s.fake, at);
     expect((await s.run(INIT)).code).toBe(1);
     revive();
-    loseState(s);
-    const d = await s.run(ORPHANS_DESTROY);
+    const id = loseState(s);
+    const d = await s.run(orphansDestroy(id));
     expect(d.code, d.stderr).toBe(0);
     expect(s.fake.resources()).toEqual([]);
     figures.runs += 2;
@@ -97,10 +113,10 @@ describe('the state file is lost', () => {
     await new IAMClient({ region: 'us-east-1' }).send(new CreateRoleCommand({
       RoleName: 'demo-lookalike', Path: '/secure-api/', AssumeRolePolicyDocument: '{}', Tags: [{ Key: 'secure-api:stack', Value: 'demo2' }],
     }));
-    loseState(s);
-    expect((await s.run(ORPHANS_DESTROY)).code).toBe(0);
+    const id = loseState(s);
+    expect((await s.run(orphansDestroy(id))).code).toBe(0);
     const left = s.fake.resources();
-    const named = (type: string) => left.filter((r) => r.type === type).map((r) => r.name).sort();
+    const named = (type: string) => left.filter((r) => r.type === type).map((r) => unsuffixed(r.name)).sort();
     // The untagged API of the same name stays; so does everything of "other", and the role tagged demo2.
     expect(named('rest-api')).toEqual(['demo-api', 'other-api']);
     const untagged = Object.values(s.fake.state.apigateway.apis).find((a) => a.name === 'demo-api')!;
@@ -115,12 +131,13 @@ describe('the state file is lost', () => {
     figures.cases++;
   });
 
-  it('duplicates (two tagged APIs) are both removed, DeleteRestApi paced', async () => {
+  it('duplicates (two APIs tagged with the lost state) are both removed, DeleteRestApi paced', async () => {
     s = scenario();
     expect((await s.run(INIT)).code).toBe(0);
-    await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'demo-api', tags: { 'secure-api:stack': STACK } }));
+    const stateId = s.state()!.stateId;
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'demo-api', tags: { 'secure-api:stack': STACK, 'secure-api:state-id': stateId } }));
     loseState(s);
-    const d = await s.run(ORPHANS_DESTROY);
+    const d = await s.run(orphansDestroy(stateId));
     expect(d.code, d.stderr).toBe(0);
     expect(s.fake.resources()).toEqual([]);
     expect(s.fake.count('DeleteRestApi')).toBeGreaterThanOrEqual(3);
@@ -134,8 +151,8 @@ describe('confirmation and refusals', () => {
   it('asks on a terminal: "no" deletes nothing, "yes" deletes', async () => {
     s = scenario();
     expect((await s.run(INIT)).code).toBe(0);
-    loseState(s);
-    const argv = ['destroy', '--stack', STACK, '--orphans'];
+    const id = loseState(s);
+    const argv = ['destroy', '--stack', STACK, '--orphans', '--state-id', id];
     const no = await s.run(argv, { tty: true, prompter: answering(false) });
     expect(no.code, no.stderr).toBe(0);
     expect(no.stderr).toMatch(/Nothing was deleted/);

@@ -80,8 +80,9 @@ describe('no secret in the state file, the logs or --json', () => {
     const snapshotState = (when: string) => {
       for (const f of [s!.statePath, `${s!.statePath}.bak`]) if (existsSync(f)) snapshots.push([`${when}: ${f}`, readFileSync(f, 'utf8')]);
     };
+    // --debug on every run: each call's input and output (and the wire, with a real client) are logged, secrets masked.
     const run = async (argv: string[], o: { scanStdout?: boolean } = {}) => {
-      const r = await s!.run(argv, { env });
+      const r = await s!.run([...argv, '--debug'], { env });
       figures.runs++;
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
       if (o.scanStdout !== false) outputs.push([`${argv.join(' ')} (stdout)`, r.stdout]);
@@ -92,12 +93,15 @@ describe('no secret in the state file, the logs or --json', () => {
 
     const init = await run(['init', '--yes', '--config', 'stack.json', ...common, '--json']);
     expect((JSON.parse(init.stdout) as { verify: { ok: boolean } }).verify.ok).toBe(true);
+    // The debug log is there (so the scan below is not vacuous), with the secrets' places masked.
+    expect(init.stderr).toMatch(/aws cognito-idp:InitiateAuth input .*"PASSWORD":"\*\*\*"/);
+    expect(init.stderr).toMatch(/aws cognito-idp:DescribeUserPoolClient ok \d+ ms output .*"ClientSecret":"\*\*\*"/);
     await run(['status', ...common, '--json']);
     await run(['status', ...common]);
     await run(['verify', ...common, '--json']);
     await run(['verify', ...common]);
     // A password given on stdin: never echoed.
-    const added = await runCliOnce(['users', 'add', 'alice@example.com', '--password-stdin', ...common, '--json'], { cwd: s.cwd, env, stdin: `${USER_PASSWORD}\n` });
+    const added = await runCliOnce(['users', 'add', 'alice@example.com', '--password-stdin', ...common, '--json', '--debug'], { cwd: s.cwd, env, stdin: `${USER_PASSWORD}\n` });
     figures.runs++;
     expect(added.code, added.stderr).toBe(0);
     outputs.push(['users add (stdout)', added.stdout], ['users add (stderr)', added.stderr]);

@@ -11,6 +11,8 @@ import { loadFakeFile, saveFakeFile, seeded, sleep, startCli } from './support/b
 import { DESTROY, INIT, STACK, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
 import { tempDir } from '../support/harness.js';
 
+const FAKE_CLI = 'npx tsx test/support/fake-cli.ts';
+
 const figures = suiteFigures('signals');
 let s: Scenario | undefined;
 afterEach(() => s?.restore());
@@ -48,9 +50,10 @@ describe('SIGINT / SIGTERM', () => {
     figures.runs++;
     expect(exit.code, exit.stderr).toBe(130);
     expect(exit.stderr).toMatch(/SIGINT: .*calls in flight finish/);
-    expect(exit.stderr).toMatch(/Interrupted: no new resources were started; the state is saved/);
-    expect(exit.stderr).toContain('Re-run the same `secure-api init` to resume');
-    expect(exit.stderr).toContain(`\`secure-api destroy --stack ${STACK}\``);
+    expect(exit.stderr).toMatch(/Interrupted: no new resources were started\.[^\n]*\nThe state is saved\./);
+    // Under fake-cli the hints name its entry (SECURE_API_COMMAND), so they work when pasted.
+    expect(exit.stderr).toContain(`Re-run the same \`${FAKE_CLI} init\` to resume`);
+    expect(exit.stderr).toContain(`\`${FAKE_CLI} destroy --stack ${STACK}\``);
     const sc = adopt(cwd);
     expect(existsSync(`${sc.statePath}.lock`), 'the lock is released').toBe(false);
     sc.expectExact();
@@ -76,7 +79,7 @@ describe('SIGINT / SIGTERM', () => {
     expect([0, 130], exit.stderr).toContain(exit.code);
     if (exit.code === 130) {
       expect(exit.stderr).toMatch(/SIGTERM: .*calls in flight finish/);
-      expect(exit.stderr).toContain(`Run \`secure-api destroy --stack ${STACK}\` again to finish`);
+      expect(exit.stderr).toContain(`Run \`${FAKE_CLI} destroy --stack ${STACK}\` again to finish`);
     }
     const sc = adopt(cwd);
     if (existsSync(sc.statePath)) sc.expectExact();

@@ -121,7 +121,7 @@ describe('bounded retries end in an error that names the call', () => {
     const r = await s.run(INIT);
     expect(r.code, r.stderr).toBe(1);
     expect(s.clock.now() - t0).toBeLessThan(150_000);
-    expect(r.stderr).toMatch(/lambda-function demo-fn failed: InvalidParameterValueException: .*cannot be assumed/);
+    expect(r.stderr).toMatch(/lambda-function demo-fn-[a-z0-9]{6} failed: InvalidParameterValueException: .*cannot be assumed/);
     expect(r.stderr).toContain('Re-run the same `secure-api init` to resume');
     s.clock.t += 200_000;
     expect((await s.run(INIT)).code).toBe(0);

@@ -1,3 +1,4 @@
+import type { DriftChange } from '../../src/plan/changes.js';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { StateFile } from '../../src/state/schema.js';
@@ -28,24 +29,24 @@ function state(): StateFile {
   };
 }
 
-function live(drift: Record<string, string[]>): NodeStatus[] {
+function live(drift: Record<string, DriftChange[]>): NodeStatus[] {
   return Object.entries(state().nodes).map(([id, n]) => ({
     id, kind: n.kind, label: n.label, status: n.status, out: n.out,
     observed: drift[id] ? { state: 'drifted' as const, drift: drift[id] } : { state: 'present' as const },
   }));
 }
 
-const report = (drift: Record<string, string[]>) => buildReport({
+const report = (drift: Record<string, DriftChange[]>) => buildReport({
   state: state(), stateFile: '/home/me/project/.secure-api/demo.json', stackArgs: '--stack demo',
   live: { results: live(drift), notes: [], checkedAt: at },
 });
 
 describe('the status table', () => {
   const drifted = report({
-    'method:GET /items': ['authorizationType is NONE, expected COGNITO_USER_POOLS with authorizer auth01'],
+    'method:GET /items': [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE', context: { expectedAuthorizer: 'auth01' } }],
     deployment: [
-      'stage dev now points at deployment zz9999, not dep001 (zz9999 made 2026-01-02T00:00:00Z, after ours at 2026-01-01T00:00:00Z)',
-      'GET /items is served with NONE (no token needed); secure-api deployed it with COGNITO_USER_POOLS',
+      { path: 'stage.deploymentId', before: 'dep001', after: 'zz9999', context: { stage: 'dev', order: ' (zz9999 made 2026-01-02T00:00:00Z, after ours at 2026-01-01T00:00:00Z)' } },
+      { path: 'served.authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE', context: { method: 'GET /items' } },
     ],
   });
 
@@ -108,10 +109,10 @@ describe('the status table', () => {
 
       To fix (2):
       ✗ stage dev: the stage does not serve what secure-api deployed and verified
-        Point stage dev back at deployment dep001, the one secure-api made and verified: that closes GET /items at once.
+        Point stage dev back at deployment dep001, the one secure-api made and verified: that closes GET /items at once. Or run \`secure-api init --stack demo\` to repair (it shows the plan first).
           aws apigateway update-stage --rest-api-id a1b2c3d4e5 --stage-name dev --patch-operations op=replace,path=/deploymentId,value=dep001 --region eu-west-1
       ✗ method GET /items: the stage serves it without the authorizer right now: anyone can call it without a token
-        Put GET /items back behind authorizer auth01. Do not redeploy before this: a new deployment would publish the change.
+        Put GET /items back behind authorizer auth01. Do not redeploy before this: a new deployment would publish the change. Or run \`secure-api init --stack demo\` to repair (it shows the plan first).
           aws apigateway update-method --rest-api-id a1b2c3d4e5 --resource-id res001 --http-method GET --patch-operations op=replace,path=/authorizationType,value=COGNITO_USER_POOLS op=replace,path=/authorizerId,value=auth01 --region eu-west-1
 
       Invoke URL  https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev
@@ -120,7 +121,12 @@ describe('the status table', () => {
       Send the id token in the Authorization header (an access token is refused unless scopes are set).
 
       Next:
-        secure-api status --stack demo  check again once fixed"
+        # what init would put back, read live
+        secure-api plan --stack demo
+        # repair it as recorded (shows the plan, then asks)
+        secure-api init --stack demo
+        # check again once fixed
+        secure-api status --stack demo"
     `);
   });
 

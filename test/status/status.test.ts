@@ -102,12 +102,14 @@ describe('secure-api status, against the stateful fake', () => {
     expect(code).toBe(3);
     expect(notPresent(report)).toEqual(['function:missing', 'permission:missing']);
     expect(row(report, 'function').impact).toContain('answer 500');
-    expect(row(report, 'function').fix?.rebuild).toBe(true);
+    // init makes it again from the recorded configuration (and its permission with it): no rebuild needed.
+    expect(row(report, 'function').fix?.rebuild).toBe(false);
+    expect(row(report, 'function').fix?.summary).toContain('secure-api init');
     expect(row(report, 'permission').fix?.summary).toContain('The function itself is gone');
-    expect(report.next.map((n) => n.command)).toEqual(expect.arrayContaining(['secure-api destroy --stack secure-api --yes']));
+    expect(report.next.map((n) => n.command)).toEqual(expect.arrayContaining(['secure-api init --stack secure-api']));
     const text = await status();
     expect(text.code).toBe(3);
-    expect(text.stdout).toMatch(/function secure-api-fn +│ secure-api-fn +│ ✗ missing/);
+    expect(text.stdout).toMatch(/function secure-api-fn-[a-z0-9]{6} +│ secure-api-fn-[a-z0-9]{6} +│ ✗ missing/);
     expect(text.stderr).toContain('2 of 15 resources are missing or drifted');
   });
 
@@ -119,6 +121,7 @@ describe('secure-api status, against the stateful fake', () => {
     expect(code).toBe(3);
     expect(notPresent(report)).toEqual(['deployment:drifted', `${m.id}:drifted`].sort());
     const authorizerId = s.nodes.authorizer!.out.authorizerId!;
+    expect(row(report, m.id).drift).toEqual([{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE', context: { expectedAuthorizer: authorizerId } }]);
     expect(row(report, m.id).problems).toEqual([`authorizationType is NONE, expected COGNITO_USER_POOLS with authorizer ${authorizerId}`]);
     // Not deployed: the stage still serves it secured, and says the change is waiting for the next deployment.
     expect(row(report, 'deployment').problems).toEqual([
@@ -140,7 +143,7 @@ describe('secure-api status, against the stateful fake', () => {
     expect(notPresent(report)).toEqual(['permission:missing']);
     expect(row(report, 'permission').impact).toContain('500');
     expect(row(report, 'permission').fix?.commands).toEqual([
-      `aws lambda add-permission --function-name secure-api-fn --statement-id secure-api-secure-api-invoke --action lambda:InvokeFunction `
+      `aws lambda add-permission --function-name ${s.nodes.function!.out.functionName!} --statement-id secure-api-secure-api-invoke --action lambda:InvokeFunction `
       + `--principal apigateway.amazonaws.com --source-arn 'arn:aws:execute-api:us-east-1:123456789012:${s.nodes.api!.out.apiId!}/*/*/*' --region us-east-1`,
     ]);
   });
@@ -185,6 +188,7 @@ describe('secure-api status, against the stateful fake', () => {
     await makeDrift('preflight-secured', loadState());
     const { code, report } = await statusJson();
     expect(code).toBe(3);
+    expect(row(report, 'cors:/items').drift.map((d) => d.path)).toEqual(['preflight.authorizationType']);
     expect(row(report, 'cors:/items').problems[0]).toContain('CORS preflights must stay open (NONE)');
     expect(row(report, 'cors:/items').fix?.commands[0]).toContain('--http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE');
   });
@@ -196,6 +200,7 @@ describe('secure-api status, against the stateful fake', () => {
     }));
     const { code, report } = await statusJson();
     expect(code).toBe(3);
+    expect(row(report, 'client').drift.map((d) => d.path)).toEqual(['authFlows', 'supportedIdentityProviders', 'oauth.enabled']);
     expect(row(report, 'client').problems).toEqual([
       expect.stringMatching(/^ExplicitAuthFlows lack /),
       'SupportedIdentityProviders lack COGNITO',
@@ -222,6 +227,7 @@ describe('secure-api status, against the stateful fake', () => {
     for (const cmd of commands.filter((x) => !x.includes('delete-deployment'))) await runAwsCli(cmd);
     const after = await statusJson();
     expect(notPresent(after.report)).toEqual(['deployment:drifted']);
+    expect(row(after.report, 'deployment').drift.map((d) => d.path)).toEqual(['newerDeployment']);
     expect(row(after.report, 'deployment').problems).toEqual([expect.stringMatching(/^the API has a newer deployment \w+ \(made .*\) than the one stage dev serves/)]);
     await runAwsCli(row(after.report, 'deployment').fix!.commands[0]!);
     expect((await statusJson()).code).toBe(0);

@@ -14,14 +14,19 @@
  * The memory is written (atomically) after every call that changes something, before the CLI sees the answer, so a
  * process killed at any moment (SIGKILL included) leaves the file as "AWS" is: what a call did is kept even when the
  * process dies before it could journal the answer (the reliability tests kill it on purpose).
+ *
+ * S3 is shared live between processes, as a bucket is between machines: each S3 call re-reads the file's S3 part and
+ * writes it back under a lock file, so two CLI processes at once see each other's objects and conditional writes;
+ * other services' writes never overwrite the S3 part.
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { main } from '../../src/cli.js';
 import { installAwsFake } from '../fakes/aws-fake.js';
@@ -34,11 +39,43 @@ const latency = Number(process.env.SECURE_API_FAKE_LATENCY_MS ?? 0);
 if (latency > 0) fake.setLatency(latency);
 
 /** Temp file + rename: a kill mid-write never leaves half a file. */
-const save = () => {
+const write = (text: string) => {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, fake.dump());
+  writeFileSync(tmp, text);
   renameSync(tmp, file);
 };
+type Dump = Record<string, unknown> & { s3?: unknown };
+const onDisk = (): Dump | undefined => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Dump : undefined);
+
+// One holder of the file at a time, across processes (a lock file; one left by a killed process expires) and within this one.
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+  const run = queue.then(async () => {
+    const lock = `${file}.lock`;
+    for (;;) {
+      try {
+        closeSync(openSync(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY));
+        break;
+      } catch {
+        try { if (Date.now() - statSync(lock).mtimeMs > 5000) rmSync(lock, { force: true }); } catch { /* gone meanwhile */ }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  });
+  queue = run.catch(() => {});
+  return run;
+}
+/** This process's memory, with the S3 part as the file has it (S3 is written only by S3 calls). */
+const save = () => exclusive(() => {
+  const mine = JSON.parse(fake.dump()) as Dump;
+  const disk = onDisk();
+  write(JSON.stringify(disk && 's3' in disk ? { ...mine, s3: disk.s3 } : mine));
+});
 // Wrap the fake's `send` on every client prototype: persist the memory as soon as a changing call has acted. Reads
 // are not saved, so a second process that only looks (and is refused the stack's lock) never writes a stale copy.
 const READ_ONLY = /^(Get|List|Describe)/;
@@ -50,13 +87,33 @@ for (const C of [APIGatewayClient, CognitoIdentityProviderClient, IAMClient, Lam
     try {
       return await send.call(this, command, ...rest);
     } finally {
-      if (!READ_ONLY.test(command.constructor.name)) save();
+      if (!READ_ONLY.test(command.constructor.name)) await save();
     }
+  };
+}
+{
+  const proto = S3Client.prototype as unknown as { send: Send };
+  const send = proto.send;
+  proto.send = function (this: unknown, command, ...rest) {
+    return exclusive(async () => {
+      const disk = onDisk();
+      if (disk?.s3) fake.state.s3 = disk.s3 as typeof fake.state.s3;
+      try {
+        return await send.call(this, command, ...rest);
+      } finally {
+        if (!/^(Get|List|Head)/.test(command.constructor.name)) {
+          const now = onDisk() ?? (JSON.parse(fake.dump()) as Dump);
+          write(JSON.stringify({ ...now, s3: fake.state.s3 }));
+        }
+      }
+    });
   };
 }
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'fake-secret-for-the-fake';
 process.env.AWS_REGION ??= 'us-east-1';
+// The hints the CLI prints ("Next: secure-api verify …") then name this entry, so they work when pasted.
+process.env.SECURE_API_COMMAND ??= 'npx tsx test/support/fake-cli.ts';
 const argv = process.argv.slice(2);
 const serving = argv[0] === 'serve';
 const portFlag = serving ? argv.indexOf('--port') : -1;

@@ -81,6 +81,6 @@ export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<
       return o.prompter;
     },
   };
-  const code = await runCli(argv, env, (e) => renderError(stderr, e, env.env));
+  const code = await runCli(argv, env, (e, s) => renderError(s, e, env.env));
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -2,6 +2,9 @@ import { createAwsClients } from '../../src/aws/clients.js';
 import type { Ctx } from '../../src/resources/types.js';
 
 /** A Ctx for handler tests: real SDK clients (stub them with aws-sdk-client-mock), a fake clock, recorded notes. */
+/** The state id handler tests run under: what `find` must see tagged to adopt. */
+export const TEST_STATE_ID = '0f1e2d3c-4b5a-4697-8877-665544332211';
+
 export interface TestCtx extends Ctx {
   notes: string[];
   slept: number[];
@@ -23,7 +26,8 @@ export function testCtx(secrets: Record<string, string> = {}): TestCtx {
     account: '123456789012',
     partition: 'aws',
     stack: 'demo',
-    tags: { 'secure-api:stack': 'demo', team: 'api' },
+    stateId: TEST_STATE_ID,
+    tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID, team: 'api' },
     sleep,
     now,
     note: (m) => notes.push(m),

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { startFakeDataPlane, type FakeDataPlane } from '../fakes/data-plane.js';
 import { runSecureApi, tempDir } from '../support/harness.js';
+import { stackOutputsSchema } from '../../src/state/outputs-schema.js';
 
 let fake: AwsFake;
 let plane: FakeDataPlane;
@@ -33,7 +34,7 @@ describe('Postman export of a confidential client, against the fake', () => {
   it('signs in once the secret the printed command reads is pasted, and the with-token calls pass', async () => {
     const init = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--region', 'eu-north-1', '--app-client', 'confidential', '--json']);
     expect(init.code, init.stderr).toBe(0);
-    const { userPoolId, userPoolClientId } = JSON.parse(init.stdout) as { userPoolId: string; userPoolClientId: string };
+    const { userPoolId, userPoolClientId } = stackOutputsSchema.parse(JSON.parse(init.stdout)).ids;
     const exp = await run(['export', 'postman', '--stack', 'demo', '--out', join(cwd, 'exp')]);
     expect(exp.code, exp.stderr).toBe(0);
     expect(exp.stderr).toContain(`aws cognito-idp describe-user-pool-client --user-pool-id ${userPoolId} --client-id ${userPoolClientId} --region eu-north-1 --endpoint-url ${plane.url} --query UserPoolClient.ClientSecret --output text`);
@@ -48,7 +49,7 @@ describe('Postman export of a confidential client, against the fake', () => {
     const password = /Password: (\S+)/.exec(add.stdout)?.[1] ?? '';
 
     // A stage just deployed answers a bare 403 Forbidden for a moment (the fake models it): let it settle first.
-    const { invokeUrl } = JSON.parse(init.stdout) as { invokeUrl: string };
+    const invokeUrl = stackOutputsSchema.parse(JSON.parse(init.stdout)).urls.invoke ?? '';
     for (let i = 0; i < 5 && (await fetch(`${invokeUrl}/items`)).status === 403; i++);
     const collection: unknown = JSON.parse(readFileSync(join(cwd, 'exp', 'demo.postman_collection.json'), 'utf8'));
     const fill = (values: Record<string, string>): Env => {

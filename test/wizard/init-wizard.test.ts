@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { startFakeDataPlane } from '../fakes/data-plane.js';
 import { runSecureApi, tempDir } from '../support/harness.js';
+import { URL as S3_URL, makeBucket } from '../state/support.js';
 import { CTRL_C, ENTER, ScriptedPrompter } from './scripted-prompter.js';
 
 let fake: AwsFake;
@@ -17,8 +18,11 @@ const stateOf = (cwd: string, stack = 'secure-api'): { complete: boolean; config
 
 /** The config as a run recorded it, without the one random part. */
 function comparable(config: Record<string, unknown>): Record<string, unknown> {
-  const c = structuredClone(config) as { hostedUi: { domainPrefix?: string } };
+  const c = structuredClone(config) as { hostedUi: { domainPrefix?: string }; function: { name: string; roleName: string } };
   c.hostedUi.domainPrefix = c.hostedUi.domainPrefix?.replace(/-[a-z0-9]{6}$/, '-RANDOM');
+  // Each state's own: the default role and function names end with part of its state id.
+  c.function.name = c.function.name.replace(/-[a-z0-9]{6}$/, '-STATEID');
+  c.function.roleName = c.function.roleName.replace(/-[a-z0-9]{6}$/, '-STATEID');
   return c as unknown as Record<string, unknown>;
 }
 
@@ -55,27 +59,66 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     const r = await runSecureApi(['init', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'shop-api', '--endpoint-type', 'EDGE', '--route', 'GET /items',
       '--sign-in', 'email,username', '--mfa', 'optional', '--email', 'cognito', '--domain-prefix', 'shop-login', '--app-client', 'confidential',
       '--authorizer-name', 'auth', '--identity-header', 'X-Token', '--stage', 'qa', '--stage-description', 'QA', '--no-verify'], { tty: true, prompter });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(prompter.messages()).toEqual([
-      'API description', 'User pool name', 'Password policy', 'MFA methods', 'Federated identity providers (none is fine)', 'App client name',
+      'API description', 'User pool name', 'Password policy', 'MFA methods', 'Let anyone sign up on their own (self-registration)?', 'Account recovery (forgotten password)',
+      'Federated identity providers (none is fine)', 'Callback URLs after sign-in (comma-separated)', 'Sign-out URLs (comma-separated)', 'App client name',
       'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 14 resources in account 123456789012, eu-west-1?',
     ]);
     expect(r.stderr).toContain('✔ API endpoint type Edge-optimized (given)');
-    expect(r.stderr).toContain('Nothing was created.');
+    expect(r.stderr).toContain('Cancelled: nothing was created.');
+    // The plan shows the choices, not only the names.
+    expect(r.stderr).toMatch(/MFA\s+optional \(authenticator app \(TOTP\)\)/);
+    expect(r.stderr).toMatch(/App client\s+confidential/);
+    expect(r.stderr).toMatch(/Endpoint\s+edge-optimized \(EDGE\), stage qa/);
   });
 
-  it('--save-config writes answers that reproduce the run with --yes', async () => {
+  it('--save-config writes answers that reproduce the run with --yes, once the plan is confirmed (and not when declined)', async () => {
     const cwd = tempDir();
-    const prompter = new ScriptedPrompter([['Stack name', 'shop'], ['Resource path', '/orders/{id}'], ['Methods on', ['GET', 'DELETE']], ['Integration', 'mock'],
-      ['Multi-factor', 'OPTIONAL'], ['App client type', 'confidential'], ['Stage name', 'v1'], [/^Create these/, false]]);
-    const r = await runSecureApi(['init', '--save-config', 'shop.json'], { cwd, tty: true, prompter });
-    expect(r.code).toBe(0);
+    const answers = (confirm: boolean): Array<[RegExp | string, boolean | string | string[]]> => [['Stack name', 'shop'], ['Resource path', '/orders/{id}'],
+      ['Methods on', ['GET', 'DELETE']], ['Integration', 'mock'], ['Multi-factor', 'OPTIONAL'], ['App client type', 'confidential'], ['Stage name', 'v1'], [/^Create these/, confirm]];
+    const declined = await runSecureApi(['init', '--save-config', 'shop.json', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter(answers(false)) });
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toContain('Cancelled: nothing was created; shop.json was not written.');
+    expect(existsSync(join(cwd, 'shop.json'))).toBe(false);
+    const prompter = new ScriptedPrompter(answers(true));
+    const r = await runSecureApi(['init', '--save-config', 'shop.json', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
     expect(prompter.unused).toEqual([]);
+    expect(r.stderr).toContain('Configuration saved to shop.json: `secure-api init --config shop.json --yes` reproduces it.');
     const saved = JSON.parse(readFileSync(join(cwd, 'shop.json'), 'utf8')) as Record<string, unknown>;
     expect(saved).toMatchObject({ stack: 'shop', routes: [{ path: '/orders/{id}', methods: ['GET', 'DELETE'], integration: { type: 'mock' } }], stage: { name: 'v1' } });
     const again = await runSecureApi(['init', '--config', 'shop.json', '--yes', '--dry-run', '--json'], { cwd });
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as { config: unknown }).config).toEqual(saved);
+  });
+
+  it('without credentials, the answers are kept: the plan as --dry-run shows it, a config file, and the command that goes on from it', async () => {
+    const cwd = tempDir();
+    fake.inject({ command: 'GetCallerIdentity', error: 'ExpiredTokenException', times: 10 });
+    const prompter = new ScriptedPrompter([['Stack name', 'shop'], ['Multi-factor', 'OPTIONAL']]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(1);
+    expect(prompter.messages().some((m) => /^Create these/.test(m))).toBe(false);
+    expect(r.stderr).toContain('The plan (nothing was created: there are no usable AWS credentials)');
+    expect(r.stderr).toMatch(/cognito-idp:\s*(│\s*)*CreateUserPool/);
+    expect(r.stderr).toMatch(/MFA\s+optional/);
+    expect(r.stderr).toContain('Your answers are kept in secure-api-shop.json.');
+    expect(r.stderr).toContain('Then run: secure-api init --config secure-api-shop.json --yes');
+    const kept = JSON.parse(readFileSync(join(cwd, 'secure-api-shop.json'), 'utf8')) as { stack: string; userPool: { mfa: { mode: string } } };
+    expect(kept).toMatchObject({ stack: 'shop', userPool: { mfa: { mode: 'OPTIONAL' } } });
+    fake.clearInjections();
+    const resumed = await runSecureApi(['init', '--config', 'secure-api-shop.json', '--yes', '--no-verify'], { cwd });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(stateOf(cwd, 'shop').config).toEqual(kept);
+  });
+
+  it('the dry run and --yes use the same default domain prefix', async () => {
+    const cwd = tempDir();
+    const dry = JSON.parse((await runSecureApi(['init', '--dry-run', '--json', '--stack', 'shop'], { cwd })).stdout) as { config: { hostedUi: { domainPrefix: string } } };
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'shop'], { cwd })).code).toBe(0);
+    expect(dry.config.hostedUi.domainPrefix).toMatch(/^shop-[a-z0-9]{6}$/);
+    expect((stateOf(cwd, 'shop').config as { hostedUi: { domainPrefix: string } }).hostedUi.domainPrefix).toBe(dry.config.hostedUi.domainPrefix);
   });
 
   it('a changed stack name gets its own state file', async () => {
@@ -99,7 +142,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect((await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'first', '--domain-prefix', 'shop-login'])).code).toBe(0);
     const prompter = new ScriptedPrompter([['Hosted UI domain prefix', 'shop-login'], ['Hosted UI domain prefix', 'shop-login-2'], [/^Create these/, false]]);
     const r = await runSecureApi(['init'], { tty: true, prompter });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('The domain prefix shop-login is taken');
     expect(r.stderr.replace(/\s+/g, ' ')).toContain('https://shop-login-2.auth.us-east-1.amazoncognito.com is free');
   });
@@ -115,7 +158,8 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/already recorded here: unfinished \(\d+ resources so far\)/);
     expect(r.stderr).toContain('(from the state file)');
-    expect(prompter.messages().at(-1)).toMatch(/^Resume and create the rest of these 15 resources/);
+    expect(prompter.messages().at(-1)).toMatch(/^Resume stack secure-api and make these changes\?/);
+    expect(r.stderr).toMatch(/\+ +create +stage dev/);
     expect(stateOf(cwd).complete).toBe(true);
   });
 
@@ -124,7 +168,21 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect((await runSecureApi(['init', '--yes', '--no-verify'], { cwd })).code).toBe(0);
     const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Keep it' }]], 'fail') });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('already exists and matches this configuration: nothing to do');
+    expect(r.stderr).toContain('No changes. Stack secure-api matches its configuration.');
+  });
+});
+
+describe('secure-api init in a terminal on a state in S3', () => {
+  it('knows a stack another directory made there: keeps it as it is when asked', async () => {
+    makeBucket(fake);
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--state', S3_URL])).code).toBe(0);
+    const cwd = tempDir();
+    const r = await runSecureApi(['init', '--no-verify', '--state', S3_URL], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Keep it' }]], 'fail') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(S3_URL);
+    expect(r.stderr).toContain('A stack named secure-api is already recorded here: complete, in us-east-1.');
+    expect(r.stderr).toContain('No changes. Stack secure-api matches its configuration.');
+    expect(existsSync(join(cwd, '.secure-api'))).toBe(false);
   });
 });
 
@@ -132,9 +190,9 @@ describe('secure-api init without a terminal', () => {
   it('refuses with exit 2, naming each missing flag, before any AWS call and without a stack trace', async () => {
     const r = await runSecureApi(['init']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^Error: secure-api init has no terminal to ask on, and 22 answers are missing:/);
+    expect(r.stderr).toMatch(/^Error: secure-api init has no terminal to ask on, and 26 answers are missing:/);
     for (const flag of ['--stack <name>', '--region <region>', '--api-name <name>', '--route <"METHODS /path">', '--mfa <mode>', '--email <cognito|ses>',
-      '--domain-prefix <prefix>', '--app-client <type>', '--authorizer-name <name>', '--stage <name>', '--verify / --no-verify', 'userPool.identityProviders']) {
+      '--domain-prefix <prefix>', '--self-sign-up / --no-self-sign-up', '--account-recovery <how>', '--callback-url <url>', '--logout-url <url>', '--app-client <type>', '--authorizer-name <name>', '--stage <name>', '--verify / --no-verify', 'userPool.identityProviders']) {
       expect(r.stderr).toContain(`\n  ${flag}`);
     }
     expect(r.stderr).toContain('--yes alone takes every default shown');
@@ -146,9 +204,9 @@ describe('secure-api init without a terminal', () => {
     const r = await runSecureApi(['init', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'a', '--api-description', 'd', '--endpoint-type', 'REGIONAL',
       '--route', 'GET /a', '--no-hosted-ui', '--user-pool-name', 'u', '--sign-in', 'email', '--password-min-length', '8', '--mfa', 'off', '--email', 'cognito',
       '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization', '--authorizer-scopes', '',
-      '--stage', 'dev', '--stage-description', '', '--verify'], {});
+      '--stage', 'dev', '--stage-description', '', '--verify', '--no-self-sign-up', '--account-recovery', 'email'], {});
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('and 1 answer is missing:\n  routes[].public');
+    expect(r.stderr).toContain('and 1 answer is missing:\n  --public-route <"METHODS /path">');
   });
 
   it('with every answer given, still refuses the confirmation without --yes', async () => {
@@ -157,7 +215,8 @@ describe('secure-api init without a terminal', () => {
     const r = await runSecureApi(['init', '--config', 'all.json', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'a', '--api-description', 'd',
       '--endpoint-type', 'REGIONAL', '--user-pool-name', 'u', '--sign-in', 'email', '--password-min-length', '8', '--mfa', 'off', '--email', 'cognito',
       '--domain-prefix', 'shop-login', '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization',
-      '--authorizer-scopes', '', '--stage', 'dev', '--stage-description', '', '--verify'], { cwd });
+      '--authorizer-scopes', '', '--stage', 'dev', '--stage-description', '', '--verify', '--self-sign-up', '--account-recovery', 'admin',
+      '--callback-url', 'http://localhost:8765/callback', '--logout-url', 'http://localhost:8765/'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('needs an answer to "Create these resources?", but there is no terminal to ask on');
     expect(r.stderr).toContain('Pass --yes');
@@ -176,5 +235,39 @@ describe('secure-api init without a terminal', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(msg);
     }
+  });
+
+  it('changes a recorded stack: every question pre-filled with its recorded answer, Enter keeps it, then the live plan', async () => {
+    const cwd = tempDir();
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--api-name', 'shop-api'], { cwd })).code).toBe(0);
+    const pool = (JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')) as { nodes: { pool: { out: { userPoolId: string } } } }).nodes.pool.out.userPoolId;
+    const prompter = new ScriptedPrompter([
+      ['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }], ['Stage description', 'second release'], [/^Apply these changes/, true],
+    ]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    // The recorded answer is the default, not the generic one.
+    expect(prompter.asked.find((q) => q.message === 'API name')?.default).toBe('shop-api');
+    expect(prompter.messages()).toContain('Routes: GET,POST /items. Keep it?');
+    expect(r.stderr).toMatch(/~ +update in place +stage dev/);
+    expect(r.stderr).toContain('0 to add, 1 to change, 0 to replace, 0 to delete.');
+    const after = JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')) as { config: { stage: { description: string } }; nodes: { pool: { out: { userPoolId: string } } } };
+    expect(after.config.stage.description).toBe('second release');
+    expect(after.nodes.pool.out.userPoolId).toBe(pool);
+  });
+
+  it('declining the change plan of a recorded stack exits 1 (Cancelled) and makes no write call', async () => {
+    const cwd = tempDir();
+    expect((await runSecureApi(['init', '--yes', '--no-verify'], { cwd })).code).toBe(0);
+    const before = readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8');
+    const writesBefore = fake.calls.filter((c) => /^(Create|Put|Update|Delete|Add|Set|Tag)/.test(c.command)).length;
+    const prompter = new ScriptedPrompter([
+      ['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }], ['Stage description', 'not today'], [/^Apply these changes/, false],
+    ]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Cancelled: nothing was changed.');
+    expect(fake.calls.filter((c) => /^(Create|Put|Update|Delete|Add|Set|Tag)/.test(c.command)).length).toBe(writesBefore);
+    expect(JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')).config).toEqual(JSON.parse(before).config);
   });
 });

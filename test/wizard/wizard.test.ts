@@ -10,8 +10,11 @@ const EVERYTHING: StackConfigInput = {
   stack: 'shop', region: 'eu-west-1',
   api: { name: 'shop-api', description: 'Shop', endpointType: 'REGIONAL' },
   routes: [{ path: '/items', methods: ['GET'], integration: { type: 'mock' }, public: false }],
-  userPool: { name: 'shop-users', signInIdentifiers: ['email'], passwordPolicy: { minLength: 10 }, mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' }, identityProviders: [] },
-  hostedUi: { enabled: true, domainPrefix: 'shop-login' },
+  userPool: {
+    name: 'shop-users', signInIdentifiers: ['email'], passwordPolicy: { minLength: 10 }, mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' },
+    selfSignUp: false, accountRecovery: 'verified_email', identityProviders: [],
+  },
+  hostedUi: { enabled: true, domainPrefix: 'shop-login', callbackUrls: ['http://localhost:8765/callback'], logoutUrls: ['http://localhost:8765/'] },
   appClient: { type: 'public', name: 'shop-client' },
   authorizer: { name: 'Cognito-authorizer', identityHeader: 'Authorization', scopes: [] },
   stage: { name: 'dev', description: '' },

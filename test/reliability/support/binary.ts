@@ -25,16 +25,17 @@ export interface CliProcess {
 }
 
 /** Start `secure-api <args>` against the fake whose memory lives in `<cwd>/.fake-aws.json`. */
-export function startCli(args: string[], o: { cwd: string; latencyMs?: number }): CliProcess {
+export function startCli(args: string[], o: { cwd: string; latencyMs?: number; fakeFile?: string; env?: Record<string, string> }): CliProcess {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', TSX, FAKE_CLI, ...args], {
     cwd: o.cwd,
     env: {
       PATH: process.env.PATH, HOME: o.cwd, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      SECURE_API_FAKE_FILE: join(o.cwd, FAKE_FILE), SECURE_API_FAKE_LATENCY_MS: String(o.latencyMs ?? 0),
+      SECURE_API_FAKE_FILE: o.fakeFile ?? join(o.cwd, FAKE_FILE), SECURE_API_FAKE_LATENCY_MS: String(o.latencyMs ?? 0),
       // Any free port for the fake's data plane, so processes can run side by side.
       SECURE_API_FAKE_PORT: '0',
+      ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,93 @@
+import type { ChangePlan } from '../plan/changes.js';
+import type { StackConfig } from '../config/schema.js';
+import { planLive, planOffline, removesUserPool } from '../engine/plan-live.js';
+import { UsageError } from '../errors.js';
+import type { Plan } from '../plan/specs.js';
+import type { Ctx } from '../resources/types.js';
+import type { StateFile } from '../state/schema.js';
+import { planReport, renderPlan } from '../status/plan-render.js';
+import type { ChangePlanReport } from '../status/plan-schema.js';
+import type { Prompter } from '../ui/prompter.js';
+import type { Ui } from './env.js';
+
+/** Resource kinds whose replacement needs `--allow-replace KIND`: replacing them loses data AWS keeps in them. */
+export const GUARDED_REPLACEMENTS = ['user-pool'] as const;
+
+export function checkAllowReplace(values: string[] | undefined): void {
+  const bad = (values ?? []).find((v) => !(GUARDED_REPLACEMENTS as readonly string[]).includes(v));
+  if (bad !== undefined) throw new UsageError(`--allow-replace: "${bad}" is not one of ${GUARDED_REPLACEMENTS.join(', ')}`);
+}
+
+/**
+ * Before any AWS call: a configuration that would replace the user pool (a new sign-in identifier, which AWS never
+ * changes in place) is refused unless `--allow-replace user-pool` says so, since the pool's users go with it.
+ */
+export function refuseUnallowedReplacement(plan: Plan, existing: StateFile, allow: string[] | undefined, interactive: boolean): void {
+  const offline = planOffline(plan, { state: existing });
+  if (!removesUserPool(offline) || allow?.includes('user-pool') || interactive) return;
+  const change = offline.changes.find((c) => c.kind === 'user-pool')!;
+  if (change.action === 'delete') {
+    throw new UsageError(
+      `this change deletes the user pool of stack "${existing.stack}" (no secured route is left, so no pool is needed): every user in it would be deleted`,
+      'Keep at least one secured route (did a --route or --public-route flag replace the recorded routes? Give every route you want, secured ones included), or add `--allow-replace user-pool` if losing every user is what you want. `secure-api plan` shows the whole change.',
+      'REPLACE_REFUSED',
+    );
+  }
+  throw new UsageError(
+    `this change replaces the user pool of stack "${existing.stack}" (${change.fields.filter((f) => f.forcesReplace).map((f) => f.path).join(', ')} cannot change in place): every user in it would be deleted`,
+    'Keep the recorded sign-in identifiers, or add `--allow-replace user-pool` if losing every user is what you want. `secure-api plan` shows the whole change.',
+    'REPLACE_REFUSED',
+  );
+}
+
+/**
+ * Before any AWS call: an identity provider that the plan creates, replaces or updates needs its client secret in
+ * the environment (UpdateIdentityProvider replaces ProviderDetails whole, secret included).
+ */
+export function requireChangeSecrets(plan: Plan, existing: StateFile, env: NodeJS.ProcessEnv): void {
+  const offline = planOffline(plan, { state: existing });
+  const missing = plan.nodes.flatMap((n) => {
+    if (n.kind !== 'identity-provider') return [];
+    const action = offline.changes.find((c) => c.id === n.id)?.action;
+    return action && action !== 'no-op' && action !== 'delete' && !env[n.spec.clientSecretEnv] ? [n.spec] : [];
+  });
+  if (!missing.length) return;
+  throw new UsageError(missing.map((i) => `changing identity provider ${i.providerName} needs its client secret in the environment variable ${i.clientSecretEnv}, which is not set`).join('; '),
+    `Set ${missing.map((i) => i.clientSecretEnv).join(' and ')} (from your secret store) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
+}
+
+export interface ChangeDecision {
+  changes: ChangePlan;
+  report: ChangePlanReport;
+  /** false: the user said no (nothing was changed). */
+  proceed: boolean;
+}
+
+/**
+ * The plan of an init on an existing stack: read live, show it (stderr), and ask unless --yes. A pool replacement
+ * asks again on its own, in red, with No as the default.
+ */
+export async function decideChanges(
+  a: { plan: Plan; existing: StateFile; ctx: Ctx; ui: Ui; prompter: Prompter; yes: boolean | undefined; allowReplace: string[] | undefined; config: StackConfig },
+): Promise<ChangeDecision> {
+  const live = await planLive(a.plan, { ctx: a.ctx, store: { state: a.existing } });
+  const report = planReport(a.existing, live.changes, live.poolUsers);
+  if (report.empty) return { changes: live.changes, report, proceed: true };
+  if (a.ui.mode !== 'json') a.ui.reporter.info(`${renderPlan(report, a.ui.c)}\n`);
+  const poolGoes = removesUserPool(live.changes);
+  if (poolGoes && !a.allowReplace?.includes('user-pool')) {
+    // Only reached on a terminal (refuseUnallowedReplacement refused everywhere else): ask, No by default.
+    const users = report.userPoolReplacement?.users;
+    const ok = await a.prompter.confirm({
+      message: a.ui.c.red(`${live.changes.changes.some((c) => c.kind === 'user-pool' && c.action === 'delete') ? 'Delete' : 'Replace'} user pool ${a.config.userPool.name}, deleting ${users === null || users === undefined ? 'all its users' : `its ${users} user${users === 1 ? '' : 's'}`}?`),
+      default: false,
+    });
+    if (!ok) return { changes: live.changes, report, proceed: false };
+  }
+  if (!a.yes) {
+    const message = a.existing.complete ? `Apply these changes to stack ${a.existing.stack}?` : `Resume stack ${a.existing.stack} and make these changes?`;
+    const ok = await a.prompter.confirm({ message, default: !poolGoes });
+    if (!ok) return { changes: live.changes, report, proceed: false };
+  }
+  return { changes: live.changes, report, proceed: true };
+}

@@ -1,0 +1,36 @@
+import { flagsToConfig } from '../config/flags.js';
+import { planLive } from '../engine/plan-live.js';
+import { UsageError } from '../errors.js';
+import { planReport, renderPlan } from '../status/plan-render.js';
+import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { initOptionsSchema, prepareInit } from './init.js';
+
+/** Exit code for "changes or drift pending", the same as status's "not as recorded". */
+const PENDING = 3;
+
+/**
+ * `secure-api plan`: what `init` with the same flags would do to the live stack, read live, changing nothing.
+ * Exit 0 when there is nothing to do, 3 when changes or drift are pending.
+ */
+export async function runPlanCommand(opts: Record<string, unknown>, env: CommandEnv): Promise<number> {
+  const flagConfig = flagsToConfig(opts);
+  const o = initOptionsSchema.parse({
+    ...opts,
+    hostedUi: opts.hostedUi === false ? false : undefined,
+    ...(Object.keys(flagConfig).length ? { flagConfig } : {}),
+  });
+  const { config, plan, existing, path } = await prepareInit(o, env);
+  if (!existing) {
+    throw new UsageError(`no stack "${config.stack}" recorded (${path})`, `Run \`secure-api init\` to create it; \`secure-api init --dry-run\` shows what it would create. Lost its state file? \`secure-api status --orphans --stack ${config.stack}\` lists what AWS holds tagged with it.`, 'NO_STACK');
+  }
+  if (existing.region !== config.region) throw new UsageError(`stack "${config.stack}" exists in ${existing.region}, not ${config.region}`, `Use --region ${existing.region}.`);
+  const ui = await makeUi(env, o.json);
+  const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl: endpointOf(o, env.env) }, ui.reporter);
+  const account = await accountOf(clients);
+  const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags, owner: existing }, ui.reporter);
+  const live = await planLive(plan, { ctx, store: { state: existing } });
+  const report = planReport(existing, live.changes, live.poolUsers);
+  if (ui.mode === 'json') ui.json(report);
+  else ui.out(renderPlan(report, ui.c));
+  return report.empty && report.drifted === 0 ? 0 : PENDING;
+}

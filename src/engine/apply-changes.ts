@@ -1,0 +1,202 @@
+import { toAwsFailure } from '../aws/errors.js';
+import type { ChangePlan, ResourceChange } from '../plan/changes.js';
+import type { AnyPlanNode, Plan } from '../plan/specs.js';
+import { handlerFor } from '../resources/registry.js';
+import type { Out, ResourceHandler } from '../resources/types.js';
+import type { NodeRecord } from '../state/schema.js';
+import type { EngineDeps } from './engine.js';
+import type { Verb } from './events.js';
+import { interruption, outputsOf, resumeHint, windDown } from './run-support.js';
+import { runGraph } from './scheduler.js';
+
+const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
+const DEL = 'del:';
+
+/**
+ * The work graph of a change plan: one step per create or update (on the dependency edges), one `del:` step per
+ * delete (on the reversed edges: a node goes after everything that depended on it is gone or no longer uses it),
+ * both for a replace (the old one first). The deployment goes last among the API's steps, deletes included, so a
+ * removed route is not served and exactly one deployment publishes everything.
+ */
+export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<string, NodeRecord>): Map<string, string[]> {
+  const byId = new Map(changes.changes.map((c) => [c.id, c]));
+  const wanted = new Map(desired.nodes.map((n) => [n.id, n]));
+  const graph = new Map<string, string[]>();
+  const isDeleted = (id: string) => ['delete', 'replace'].includes(byId.get(id)?.action ?? '');
+  const hasStep = (id: string) => ['create', 'update', 'replace'].includes(byId.get(id)?.action ?? '');
+  for (const c of changes.changes) {
+    if (c.action === 'delete' || c.action === 'replace') {
+      const waits: string[] = [];
+      for (const [yId, y] of Object.entries(nodes)) {
+        if (yId === c.id || !y.deps.includes(c.id)) continue;
+        if (isDeleted(yId)) waits.push(DEL + yId);
+        // A pure delete waits until its dependents stop naming it (a method made public before its authorizer goes).
+        else if (c.action === 'delete' && byId.get(yId)?.action === 'update' && y.kind !== 'deployment') waits.push(yId);
+      }
+      graph.set(DEL + c.id, waits);
+    }
+    if (hasStep(c.id)) {
+      const n = wanted.get(c.id)!;
+      graph.set(c.id, [...n.deps.filter(hasStep), ...(c.action === 'replace' ? [DEL + c.id] : [])]);
+    }
+  }
+  const deployment = desired.nodes.find((n) => n.kind === 'deployment');
+  if (deployment && graph.has(deployment.id)) {
+    const parentOf = (id: string) => wanted.get(id)?.parent ?? nodes[id]?.parent;
+    const apiSteps = [...graph.keys()].filter((s) => {
+      const id = s.startsWith(DEL) ? s.slice(DEL.length) : s;
+      return id !== deployment.id && (parentOf(id) === 'api' || id === 'api');
+    });
+    graph.set(deployment.id, [...new Set([...graph.get(deployment.id)!, ...apiSteps])]);
+  }
+  return graph;
+}
+
+/**
+ * Apply a change plan: creates, updates and deletes on one graph. Each step is journaled before its call
+ * (`creating`, `updating` with the `pending` spec, `deleting`), so a run killed anywhere is finished by the next
+ * one: a create is looked up before it is made again, an update is sent again (updates are idempotent), a delete
+ * is repeated ("not found" is done).
+ */
+export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: runCtx, store, emit, signal }: EngineDeps): Promise<void> {
+  const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
+  const wanted = new Map<string, AnyPlanNode>(desired.nodes.map((n) => [n.id, n]));
+  const byId = new Map<string, ResourceChange>(changes.changes.map((c) => [c.id, c]));
+  const nodes = store.state.nodes;
+  const stamp = () => new Date(ctx.now()).toISOString();
+  const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out, was?: NodeRecord): NodeRecord => ({
+    kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
+    // The user's resources (issue 12: handlers marked `adopted`) are recorded adopted, with what we change on them
+    // kept to put back; `prior` is never overwritten once recorded.
+    ...(was?.owned ? { owned: was.owned } : handlerFor(n.kind).adopted ? { owned: 'adopted' as const } : {}),
+    ...((was ?? nodes[n.id])?.prior ? { prior: (was ?? nodes[n.id])!.prior } : {}),
+  });
+
+  const fail = async (err: unknown, id: string, kind: NodeRecord['kind'], label: string, verb: Verb, what: string): Promise<never> => {
+    stop();
+    await store.save();
+    const failure = signal?.aborted
+      ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
+      : toAwsFailure(err, what, resumeHint(ctx.stack));
+    emit({ type: 'node-fail', id, kind, label, verb, message: failure.message });
+    throw failure;
+  };
+
+  const create = async (n: AnyPlanNode): Promise<void> => {
+    const h = asHandler(n.kind);
+    const existing = nodes[n.id];
+    const started = ctx.now();
+    // A resource of the user's that we only read is adopted, not created.
+    let verb: Verb = h.adopted && !h.capturePrior ? 'adopt' : 'create';
+    try {
+      let out: Out | undefined;
+      if (existing?.status === 'creating') {
+        // Journaled `creating` by a run that stopped: the create call may have happened.
+        emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb: 'adopt' });
+        out = await h.find(ctx, n.spec, outputsOf(nodes));
+        if (out) verb = 'adopt';
+      }
+      if (!out) {
+        // What we are about to change on an adopted resource is read before the node is journaled (another node's
+        // save must never write the record without it) and journaled before the change. Not yet changed (find said
+        // so), the live value is still the prior one.
+        const prior = h.capturePrior && !existing?.prior ? await h.capturePrior(ctx, n.spec, outputsOf(nodes)) : existing?.prior;
+        if (existing?.status !== 'creating' || prior !== existing.prior) {
+          nodes[n.id] = { ...(existing?.status === 'creating' ? existing : record(n, 'creating', {})), ...(prior ? { prior } : {}) };
+          await store.save();
+        }
+        emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb });
+        out = await h.create(ctx, n.spec, outputsOf(nodes), nodes[n.id]?.prior);
+      }
+      nodes[n.id] = record(n, 'created', out, nodes[n.id]);
+      await store.save();
+      emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
+    } catch (err) {
+      stop();
+      // Find out whether anything was made before the failure, so the state says exactly what exists.
+      // If the lookup itself fails we cannot know, so the node stays journaled `creating` for destroy to look again.
+      let found: Out | undefined;
+      let known = true;
+      try {
+        found = await h.find(ctx, n.spec, outputsOf(nodes));
+      } catch {
+        known = false;
+      }
+      if (found) nodes[n.id] = record(n, 'creating', found, nodes[n.id]);
+      else if (known) delete nodes[n.id];
+      else nodes[n.id] ??= record(n, 'creating', {});
+      await fail(err, n.id, n.kind, n.label, verb, `${n.kind} ${n.label}`);
+    }
+  };
+
+  const update = async (n: AnyPlanNode, c: ResourceChange): Promise<void> => {
+    const h = asHandler(n.kind);
+    const r = nodes[n.id]!;
+    const started = ctx.now();
+    if (!h.update) throw new Error(`${n.kind} has no in-place update; the planner should have replaced it`);
+    r.status = 'updating';
+    r.pending = n.spec;
+    r.updatedAt = stamp();
+    await store.save();
+    emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb: 'update' });
+    try {
+      const out = await h.update(ctx, n.spec, r.out, outputsOf(nodes), c.fields);
+      nodes[n.id] = record(n, 'created', out, r);
+      await store.save();
+      emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb: 'update', out, ms: ctx.now() - started });
+    } catch (err) {
+      // Stays `updating` with its pending spec: the next init sends the update again.
+      await fail(err, n.id, n.kind, n.label, 'update', `updating ${n.kind} ${n.label}`);
+    }
+  };
+
+  const remove = async (id: string): Promise<void> => {
+    const r = nodes[id];
+    if (!r) return;
+    const h = asHandler(r.kind);
+    const started = ctx.now();
+    const parentGoes = r.parent !== undefined && ['delete', 'replace'].includes(byId.get(r.parent)?.action ?? '');
+    if (parentGoes && nodes[r.parent!]?.kind !== 'rest-api' && nodes[r.parent!]?.owned !== 'adopted') {
+      // Removed by AWS with its parent (a pool's clients and providers), which is deleted after this step.
+      delete nodes[id];
+      await store.save();
+      emit({ type: 'node-skip', id, kind: r.kind, label: r.label, reason: `removed with ${r.parent!}` });
+      return;
+    }
+    // An adopted node is never deleted: its delete only puts back what we changed (restore), or nothing (keep).
+    const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';
+    emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb });
+    try {
+      let out: Out | undefined = r.out;
+      if (r.status === 'creating' && Object.keys(out).length === 0) out = await h.find(ctx, r.spec, outputsOf(nodes));
+      r.status = 'deleting';
+      r.updatedAt = stamp();
+      await store.save();
+      if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
+      delete nodes[id];
+      await store.save();
+      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out: out ?? {}, ms: ctx.now() - started });
+    } catch (err) {
+      await fail(err, id, r.kind, r.label, verb, `deleting ${r.kind} ${r.label}`);
+    }
+  };
+
+  const work = async (step: string): Promise<void> => {
+    if (step.startsWith(DEL)) return remove(step.slice(DEL.length));
+    const c = byId.get(step)!;
+    const n = wanted.get(step)!;
+    if (c.action === 'update') return update(n, c);
+    // A node deleted outside secure-api (recorded `created`, found missing): forget it, then make it again.
+    if (nodes[step]?.status === 'created') delete nodes[step];
+    return create(n);
+  };
+
+  for (const c of changes.changes) {
+    if (c.action === 'no-op' && wanted.has(c.id)) emit({ type: 'node-skip', id: c.id, kind: c.kind, label: c.label, reason: 'exists' });
+  }
+  const graph = workGraph(desired, changes, nodes);
+  await runGraph([...graph.keys()], (s) => graph.get(s) ?? [], work, {
+    signal: schedulerSignal,
+    onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx.stack)),
+  });
+}

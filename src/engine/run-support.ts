@@ -1,0 +1,44 @@
+import { Interrupted } from '../errors.js';
+import type { Ctx, Outputs } from '../resources/types.js';
+import type { NodeRecord } from '../state/schema.js';
+
+export const resumeHint = (stack: string) =>
+  `The state is saved. Re-run the same \`secure-api init\` to resume, or \`secure-api destroy --stack ${stack}\` to remove what was made.`;
+export const destroyAgainHint = (stack: string) => `Run \`secure-api destroy --stack ${stack}\` again to finish.`;
+
+/**
+ * After Ctrl-C every failure is the interruption (exit 130, with the hint), whatever the call in flight threw:
+ * a retry sleep cut short throws a bare Interrupted, and a call that failed meanwhile is named in the message.
+ */
+export function interruption(err: unknown, what: string, hint: string): Interrupted {
+  const also = err instanceof Interrupted ? '' : ` (a call in flight failed meanwhile: ${err instanceof Error ? err.message : String(err)})`;
+  // The hint says the state is saved: the message does not say it again.
+  return new Interrupted(`Interrupted: ${what}.${also}`, hint);
+}
+
+/**
+ * After the first failure a run only winds down: the nodes in flight finish, but no call is retried and no wait
+ * begins (each call still gets its attempt), so the error shows within one retry budget, however many calls were
+ * queued behind the per-service limiter.
+ */
+export function windDown(ctx: Ctx, signal: AbortSignal | undefined): { ctx: Ctx; stop: () => void; schedulerSignal: AbortSignal } {
+  let stopped = false;
+  // The scheduler must stop starting nodes the moment a node fails, not once that node has looked up what it left.
+  const failed = new AbortController();
+  return {
+    ctx: { ...ctx, sleep: (ms) => (stopped ? Promise.reject(new Interrupted('Stopped waiting: another resource of this run failed.')) : ctx.sleep(ms)) },
+    stop: () => {
+      stopped = true;
+      ctx.clients.stopRetrying?.();
+      failed.abort();
+    },
+    schedulerSignal: signal ? AbortSignal.any([signal, failed.signal]) : failed.signal,
+  };
+}
+
+export function outputsOf(nodes: Record<string, NodeRecord>): Outputs {
+  const o: Outputs = {};
+  for (const [id, r] of Object.entries(nodes)) o[id] = r.out;
+  return o;
+}
+

@@ -1,0 +1,71 @@
+import type { DriftChange } from './changes.js';
+
+/**
+ * The one place a drift change becomes the sentence users read (status, its fixes' rows, plan's "changed outside
+ * secure-api"). The wording is for people; code decides on `path`, `before` and `after`.
+ */
+const str = (v: unknown, absent = 'unset'): string => (v === null || v === undefined ? absent : Array.isArray(v) ? v.join(', ') : String(v));
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+const lacking = (d: DriftChange): string[] => list(d.before).filter((w) => !list(d.after).includes(w));
+const served = (auth: string): string => (auth === 'NONE' ? 'NONE (no token needed)' : auth);
+const withAuthorizer = (type: unknown, id: string | undefined, absent: string): string => (id ? `${str(type)} with authorizer ${id}` : str(type, absent));
+
+const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => string> = {
+  'authorizationType': (d, c) => `authorizationType is ${withAuthorizer(d.after, c.actualAuthorizer, 'unset')}, expected ${withAuthorizer(d.before, c.expectedAuthorizer, 'unset')}`,
+  'authorizationScopes': (d) => `authorizationScopes are [${list(d.after).join(' ')}], expected [${list(d.before).join(' ')}]`,
+  'integration': () => 'the method has no integration',
+  'integration.uri': (d) => `integration uri is ${str(d.after)}, expected ${str(d.before, '?')}`,
+  'integration.type': (d) => `integration type is ${str(d.after)}, expected ${str(d.before)}`,
+  'path': (d) => `path is ${str(d.after, '?')}, expected ${str(d.before)}`,
+  'preflight.authorizationType': (d, c) => `OPTIONS has authorizationType ${str(d.after)}${c.authorizerId ? ` with authorizer ${c.authorizerId}` : ''}; CORS preflights must stay open (NONE)`,
+  'preflight.integrationResponse': () => 'OPTIONS has no 200 integration response carrying the CORS headers',
+  'stage.deploymentId': (d, c) => `stage ${c.stage ?? '?'} now points at deployment ${str(d.after, 'none')}, not ${str(d.before, '?')}${c.order ?? ''}`,
+  'served.authorizationType': (d, c) => (d.after === null
+    ? `${c.method ?? '?'} is not served any more`
+    : d.before === null
+      ? `${c.method ?? '?'} is served with ${served(str(d.after))}, but secure-api never deployed it`
+      : `${c.method ?? '?'} is served with ${served(str(d.after))}; secure-api deployed it with ${str(d.before)}`),
+  'configured.authorizationType': (d, c) => (d.after === null
+    ? `${c.method ?? '?'} is still served by deployment ${c.deployment ?? '?'} but no longer exists in the API`
+    : d.before === null
+      ? `${c.method ?? '?'} (${str(d.after)}) was added after deployment ${c.deployment ?? '?'} and is not served`
+      : `${c.method ?? '?'} is served with ${str(d.before)} but is now configured ${str(d.after)} (changed after deployment ${c.deployment ?? '?'})`),
+  'newerDeployment': (d, c) => `the API has a newer deployment ${str(d.after, '?')} (made ${c.made ?? 'an unknown time'}) than the one stage ${c.stage ?? '?'} serves (made ${c.servingMade ?? 'an unknown time'})`,
+  'responseParameters.allowOrigin': (d, c) => (d.after === null
+    ? `${c.responseType ?? '?'} no longer carries the CORS headers`
+    : `${c.responseType ?? '?'} Access-Control-Allow-Origin is ${str(d.after)}, expected ${str(d.before)}`),
+  'managedPolicyArns': (d) => (d.after === null ? `policy no longer attached: ${str(d.before)}` : `unexpected policy attached: ${str(d.after)}`),
+  'providerType': (d) => `provider type is ${str(d.after)}, expected ${str(d.before)}`,
+  'providerDetails.client_id': (d) => `client_id is ${str(d.after)}, expected ${str(d.before)}`,
+  'state': (d, c) => `state is ${str(d.after)}: ${c.reason ?? 'no reason given'}`,
+  'role': (d) => `execution role is ${str(d.after, 'none')}, expected ${str(d.before)}`,
+  'permission.sourceArn': (d) => `SourceArn is ${str(d.after)}, expected ${str(d.before)}`,
+  'permission.principal': (d) => `Principal is ${str(d.after)}, expected the service ${str(d.before)}`,
+  'permission.action': (d) => `Action is ${str(d.after)}, expected ${str(d.before)}`,
+  'authorizer.type': (d) => `type is ${str(d.after)}, expected ${str(d.before)}`,
+  'authorizer.providerARNs': (d) => `providerARNs are [${list(d.after).join(', ')}], expected [${list(d.before).join(', ')}]`,
+  'authorizer.identitySource': (d) => `identitySource is ${str(d.after)}, expected ${str(d.before)}`,
+  'endpointType': (d) => `endpoint type is ${str(d.after) === '' ? 'unset' : str(d.after)}, expected ${str(d.before)}`,
+  'authFlows': (d) => `ExplicitAuthFlows lack ${lacking(d).join(', ')}`,
+  'generateSecret': (d) => (d.before ? 'the client has no secret, expected one' : 'the client has a secret, expected none'),
+  'supportedIdentityProviders': (d) => `SupportedIdentityProviders lack ${lacking(d).join(', ')}`,
+  'oauth.enabled': () => 'OAuth sign-in (the hosted UI) is turned off for the client',
+  'oauth.flows': (d) => `AllowedOAuthFlows lack ${lacking(d).join(', ')}`,
+  'oauth.scopes': (d) => `AllowedOAuthScopes lack ${lacking(d).join(', ')}`,
+  'oauth.callbackUrls': (d) => `CallbackURLs lack ${lacking(d).join(', ')}`,
+  'domain.userPoolId': (d, c) => `domain ${c.domain ?? '?'} now belongs to user pool ${str(d.after, '?')}, not ${str(d.before)}`,
+  'domain.status': (d, c) => (d.after === 'DELETING' ? `domain ${c.domain ?? '?'} is being deleted` : `domain ${c.domain ?? '?'} is ${str(d.after)}`),
+  'mfa.mode': (d) => `MFA is ${str(d.after)}, expected ${str(d.before)}`,
+  'selfSignUp': (d) => `self sign-up is ${d.after ? 'on' : 'off'}, expected ${d.before ? 'on' : 'off'}`,
+  'exists': () => 'not found in AWS',
+  'read': (d) => `could not be read: ${str(d.after)}`,
+};
+
+/** The sentence for one drift change; a path without wording of its own reads "<path> is <after>, expected <before>". */
+export function driftText(d: DriftChange): string {
+  const say = SENTENCES[d.path];
+  return say ? say(d, d.context ?? {}) : `${d.path} is ${str(d.after)}, expected ${str(d.before)}`;
+}
+
+/** The paths secure-api words itself (the status --json consumers' list). */
+export const DRIFT_PATHS = Object.keys(SENTENCES);

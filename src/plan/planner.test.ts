@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { ResourceKind } from '../resources/types.js';
+import type { NodeRecord } from '../state/schema.js';
+import type { ChangeAction } from './changes.js';
+import { fieldChanges } from './field-diff.js';
+import { planChanges, type KindTraits, type LiveRead } from './planner.js';
+import type { AnyPlanNode, Plan } from './specs.js';
+
+const TRAITS: Partial<Record<ResourceKind, KindTraits>> = {
+  'user-pool': { immutable: ['signInIdentifiers'], updatable: true },
+  'user-pool-domain': { immutable: ['domainPrefix'], updatable: false },
+  'user-pool-client': { immutable: ['generateSecret'], updatable: true },
+  'authorizer': { immutable: [], updatable: true },
+  'api-method': { immutable: ['path', 'httpMethod'], updatable: true },
+  'deployment': { immutable: [], updatable: true },
+  'rest-api': { immutable: [], updatable: true },
+  'lambda-permission': { immutable: ['statementId'], updatable: false },
+};
+const traits = (k: ResourceKind): KindTraits => TRAITS[k] ?? { immutable: [], updatable: true };
+
+const n = (id: string, kind: ResourceKind, spec: Record<string, unknown>, deps: string[] = [], parent?: string): AnyPlanNode =>
+  ({ id, kind, spec, deps, label: id, ...(parent ? { parent } : {}) }) as unknown as AnyPlanNode;
+const rec = (node: AnyPlanNode, status: NodeRecord['status'] = 'created', spec: unknown = node.spec): NodeRecord =>
+  ({ kind: node.kind, status, out: { id: node.id }, label: node.label, deps: node.deps, ...(node.parent ? { parent: node.parent } : {}), spec, updatedAt: '2026-01-01T00:00:00Z' });
+
+const pool = n('pool', 'user-pool', { name: 'p', signInIdentifiers: ['email'], passwordPolicy: { minLength: 8 } });
+const client = n('client', 'user-pool-client', { name: 'c', generateSecret: false }, ['pool'], 'pool');
+const domain = n('domain', 'user-pool-domain', { domainPrefix: 'a' }, ['pool']);
+const api = n('api', 'rest-api', { name: 'a' });
+const authorizer = n('authorizer', 'authorizer', { ttlSeconds: 300 }, ['api', 'pool'], 'api');
+const get = n('method:GET /items', 'api-method', { path: '/items', httpMethod: 'GET', authorizerNode: 'authorizer' }, ['api', 'authorizer'], 'api');
+const deployment = n('deployment', 'deployment', { stageName: 'prod' }, ['api', 'method:GET /items'], 'api');
+const all = [pool, client, domain, api, authorizer, get, deployment];
+const recordedAll = Object.fromEntries(all.map((x) => [x.id, rec(x)]));
+
+const withSpec = (node: AnyPlanNode, patch: Record<string, unknown>): AnyPlanNode => ({ ...node, spec: { ...(node.spec as object), ...patch } }) as AnyPlanNode;
+
+interface Row {
+  name: string;
+  desired: AnyPlanNode[];
+  recorded: Record<string, NodeRecord>;
+  live?: Record<string, LiveRead>;
+  want: Record<string, ChangeAction>;
+}
+
+const ROWS: Row[] = [
+  { name: 'nothing recorded: every node is created', desired: all, recorded: {}, want: Object.fromEntries(all.map((x) => [x.id, 'create'])) },
+  { name: 'same config, live as recorded: all no-op', desired: all, recorded: recordedAll, live: Object.fromEntries(all.map((x) => [x.id, { state: 'present' }])), want: Object.fromEntries(all.map((x) => [x.id, 'no-op'])) },
+  { name: 'a mutable pool field: update in place, nothing else moves', desired: [withSpec(pool, { passwordPolicy: { minLength: 12 } }), ...all.slice(1)], recorded: recordedAll, want: { pool: 'update', client: 'no-op', domain: 'no-op', authorizer: 'no-op', deployment: 'no-op' } },
+  { name: 'sign-in identifiers: the pool is replaced, its client and domain with it, the authorizer rewired, one redeploy', desired: [withSpec(pool, { signInIdentifiers: ['username'] }), ...all.slice(1)], recorded: recordedAll, want: { pool: 'replace', client: 'replace', domain: 'replace', authorizer: 'update', 'method:GET /items': 'no-op', deployment: 'update' } },
+  { name: 'a new domain prefix replaces only the domain', desired: [pool, client, withSpec(domain, { domainPrefix: 'b' }), api, authorizer, get, deployment], recorded: recordedAll, want: { pool: 'no-op', client: 'no-op', domain: 'replace', deployment: 'no-op' } },
+  { name: 'a method opened outside secure-api: updated back, and redeployed', desired: all, recorded: recordedAll, live: { [get.id]: { state: 'drifted', drift: [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE' }] } }, want: { [get.id]: 'update', deployment: 'update', pool: 'no-op' } },
+  { name: 'a resource deleted outside secure-api: created again', desired: all, recorded: recordedAll, live: { client: { state: 'missing' } }, want: { client: 'create', pool: 'no-op' } },
+  { name: 'a route removed: its method is deleted and the API redeployed', desired: [pool, client, domain, api, authorizer, withSpec(deployment, {})], recorded: recordedAll, want: { [get.id]: 'delete', deployment: 'update' } },
+  { name: 'journaled creating: create (looked up first)', desired: all, recorded: { ...recordedAll, client: rec(client, 'creating') }, want: { client: 'create' } },
+  { name: 'journaled updating: the update is sent again', desired: all, recorded: { ...recordedAll, pool: rec(pool, 'updating') }, want: { pool: 'update' } },
+  { name: 'journaled deleting, still wanted: replaced', desired: all, recorded: { ...recordedAll, domain: rec(domain, 'deleting') }, want: { domain: 'replace' } },
+  { name: 'a kind without update that changed: replaced', desired: [n('permission', 'lambda-permission', { statementId: 's', function: { arn: 'b' } })], recorded: { permission: rec(n('permission', 'lambda-permission', { statementId: 's', function: { arn: 'a' } })) }, want: { permission: 'replace' } },
+];
+
+describe('planChanges (terraform getAction over desired, recorded, live)', () => {
+  it.each(ROWS)('$name', ({ desired, recorded, live, want }) => {
+    const plan: Plan = { nodes: desired };
+    const got = planChanges({ desired: plan, recorded, live: live && new Map(Object.entries(live)), traits });
+    const actions = Object.fromEntries(got.changes.map((c) => [c.id, c.action]));
+    for (const [id, action] of Object.entries(want)) expect(actions[id], id).toBe(action);
+    for (const c of got.changes) expect(c.reason.length).toBeGreaterThan(0);
+  });
+
+  it('marks the field that forces the replacement', () => {
+    const got = planChanges({ desired: { nodes: [withSpec(pool, { signInIdentifiers: ['username'] })] }, recorded: { pool: rec(pool) }, traits });
+    expect(got.changes[0]!.fields).toEqual([{ path: 'signInIdentifiers', before: ['email'], after: ['username'], forcesReplace: true }]);
+    expect(got.changes[0]!.reason).toContain('(requires replacement)');
+  });
+});
+
+describe('fieldChanges', () => {
+  it('walks objects to their leaves, compares arrays whole, ignores key order', () => {
+    expect(fieldChanges({ a: { b: 1, c: [1, 2] }, d: 'x' }, { d: 'x', a: { c: [1, 2], b: 2 } })).toEqual([{ path: 'a.b', before: 1, after: 2, forcesReplace: false }]);
+    expect(fieldChanges({ a: [1, 2] }, { a: [2, 1] }, ['a'])).toEqual([{ path: 'a', before: [1, 2], after: [2, 1], forcesReplace: true }]);
+    expect(fieldChanges({ a: { b: 1 } }, { a: { b: 1 } })).toEqual([]);
+  });
+});

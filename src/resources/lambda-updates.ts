@@ -1,0 +1,42 @@
+/**
+ * In place: UpdateFunctionConfiguration changes memory, timeout, runtime, role, description and environment
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html); only what it is given
+ * changes. The update runs asynchronously (LastUpdateStatus InProgress), so we wait for it like a create.
+ */
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type Runtime } from '@aws-sdk/client-lambda';
+import { AwsFailure } from '../errors.js';
+import type { SpecByKind } from '../plan/specs.js';
+import { depOut } from './refs.js';
+import type { Ctx, Out, Outputs } from './types.js';
+
+const UPDATE_WAIT_MS = 60_000;
+
+async function waitForUpdate(ctx: Ctx, name: string, initial: FunctionConfiguration): Promise<void> {
+  const start = ctx.now();
+  let conf = initial;
+  let delay = 250;
+  while (conf.LastUpdateStatus === 'InProgress' && ctx.now() - start + delay <= UPDATE_WAIT_MS) {
+    await ctx.sleep(delay);
+    delay = Math.min(delay * 2, 2_000);
+    conf = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  }
+  if (conf.LastUpdateStatus === 'Failed') {
+    throw new AwsFailure(`Updating Lambda function ${name} failed: ${conf.LastUpdateStatusReason ?? 'no reason given'}`);
+  }
+}
+
+export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-function'], out: Out, deps: Outputs): Promise<Out> {
+  const name = out.functionName ?? want.functionName;
+  const conf = await ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({
+    FunctionName: name,
+    Runtime: want.runtime as Runtime,
+    Role: depOut(deps, want.roleNode, 'roleArn'),
+    Handler: want.handler,
+    Description: want.description,
+    MemorySize: want.memoryMb,
+    Timeout: want.timeoutSeconds,
+    Environment: { Variables: { CORS_ORIGIN: want.corsOrigin } },
+  }));
+  await waitForUpdate(ctx, name, conf);
+  return { ...out, ...(conf.FunctionArn ? { functionArn: conf.FunctionArn } : {}) };
+}

@@ -1,0 +1,307 @@
+/**
+ * Day two: a live stack, with users in its pool, changed in place by `init` (each change planned first), then status
+ * clean and verify passing; the pool and its users survive every change but a replacement that must be allowed.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APIGatewayClient, GetResourcesCommand, GetStageCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readState } from '../src/state/store.js';
+import { changePlanReportSchema } from '../src/status/plan-schema.js';
+import { installAwsFake, type AwsFake } from './fakes/aws-fake.js';
+import { runSecureApi, tempDir, VirtualClock } from './support/harness.js';
+import { expectNoDuplicates, expectStateMatchesFake } from './support/stack-checks.js';
+
+let fake: AwsFake;
+let clock: VirtualClock;
+let cwd: string;
+const MUTATING = /^(Create|Put|Add|Attach|Set|Update|Tag|Delete|Remove|Detach|Admin)/;
+const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const IDP_ENV = { SECURE_API_IDP_GOOGLE_SECRET: 'fake-google-secret-for-tests' };
+
+beforeEach(() => {
+  clock = new VirtualClock();
+  fake = installAwsFake({ clock, deleteRestApiWindowMs: 0 });
+  cwd = tempDir();
+});
+afterEach(() => fake.restore());
+
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runSecureApi(argv, { cwd, clock, env });
+const state = () => readState(join(cwd, '.secure-api', 'demo.json'))!;
+const cognito = () => new CognitoIdentityProviderClient({ region: 'us-east-1' });
+const poolId = () => state().nodes.pool!.out.userPoolId!;
+const users = async () => (await cognito().send(new ListUsersCommand({ UserPoolId: poolId() }))).Users?.length ?? 0;
+const writes = (from: number) => fake.calls.slice(from).filter((c) => MUTATING.test(c.command) && c.command !== 'AdminDeleteUser' && c.command !== 'AdminCreateUser' && c.command !== 'AdminSetUserPassword');
+const deployments = (from: number) => fake.calls.slice(from).filter((c) => c.command === 'CreateDeployment').length;
+
+const BASE = {
+  stack: 'demo',
+  routes: [
+    { path: '/items', methods: ['GET', 'POST'] },
+    { path: '/health', methods: ['GET'], public: true, integration: { type: 'mock' } },
+  ],
+};
+
+function configFile(patch: Record<string, unknown>): string {
+  const file = join(cwd, `config-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ ...BASE, ...patch }));
+  return file;
+}
+
+/** Someone else's function (an existing Lambda a route calls); the fake refuses the first attempts after CreateRole, as IAM propagation does. */
+async function createExternalFunction(name: string): Promise<void> {
+  const role = await new IAMClient({ region: 'us-east-1' }).send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: TRUST }));
+  const create = new CreateFunctionCommand({
+    FunctionName: name, Runtime: 'nodejs20.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: new Uint8Array([0x50, 0x4b, 3, 4]) },
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await new LambdaClient({ region: 'us-east-1' }).send(create);
+      return;
+    } catch (err) {
+      if (attempt >= 10) throw err;
+    }
+  }
+}
+
+async function createWithUser(): Promise<void> {
+  expect((await run(['init', '--yes', '--no-verify', '--config', configFile({})])).code).toBe(0);
+  await cognito().send(new AdminCreateUserCommand({ UserPoolId: poolId(), Username: 'alice@example.com', MessageAction: 'SUPPRESS' }));
+  expect(await users()).toBe(1);
+}
+
+/** After a change: status clean, verify passing, a second plan empty, the pool and its user still there. */
+async function expectHealthy(pool: string): Promise<void> {
+  const status = await run(['status', '--stack', 'demo']);
+  expect(status.code, status.stdout + status.stderr).toBe(0);
+  const verify = await run(['verify', '--stack', 'demo']);
+  expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  const plan = await run(['plan', '--stack', 'demo']);
+  expect(plan.code, plan.stdout).toBe(0);
+  expect(plan.stdout).toContain('No changes.');
+  expect(poolId()).toBe(pool);
+  expect(await users()).toBe(1);
+  expectStateMatchesFake(state(), fake);
+  expectNoDuplicates(fake);
+}
+
+describe('init on a live stack: every change in place, users kept', () => {
+  it('a new stage description reaches the existing stage (UpdateStage), with one new deployment', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const from = fake.calls.length;
+    const r = await run(['init', '--yes', '--no-verify', '--config', configFile({ stage: { name: 'dev', description: 'Team API, week 2' } })]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(1);
+    expect(writes(from).map((c) => c.command)).toContain('UpdateStage');
+    const stage = await new APIGatewayClient({ region: 'us-east-1' }).send(new GetStageCommand({ restApiId: state().nodes.api!.out.apiId!, stageName: 'dev' }));
+    expect(stage.description).toBe('Team API, week 2');
+    await expectHealthy(pool);
+  });
+
+  it('same configuration: "No changes." and no write call', async () => {
+    await createWithUser();
+    const from = fake.calls.length;
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('No changes.');
+    expect(writes(from).map((c) => c.command)).toEqual([]);
+  });
+
+  it('flags change only what they name; each change is applied in place, with exactly one new deployment when the API changed', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const apiId = state().nodes.api!.out.apiId!;
+
+    // Password policy (UpdateUserPool with every recorded setting: nothing else resets).
+    let from = fake.calls.length;
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--password-min-length', '12']);
+    expect(r.code, r.stderr).toBe(0);
+    const described = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: pool }))).UserPool;
+    expect(described?.Policies?.PasswordPolicy?.MinimumLength).toBe(12);
+    expect(described?.AdminCreateUserConfig?.AllowAdminCreateUserOnly).toBe(true);
+    expect(described?.AccountRecoverySetting?.RecoveryMechanisms?.[0]?.Name).toBe('verified_email');
+    expect(deployments(from)).toBe(0);
+    expect(state().config.routes).toHaveLength(2);
+    await expectHealthy(pool);
+
+    // Routes: --route replaces the list; /health goes (resource, methods, preflight), /orders comes; one deployment.
+    from = fake.calls.length;
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET,POST /items', '--route', 'GET /orders']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(1);
+    const tree = (await new APIGatewayClient({ region: 'us-east-1' }).send(new GetResourcesCommand({ restApiId: apiId }))).items ?? [];
+    expect(tree.map((t) => t.path).sort()).toEqual(['/', '/items', '/orders']);
+    expect(Object.keys(state().nodes).filter((id) => id.includes('/health'))).toEqual([]);
+    expect(state().history?.length).toBe(2);
+    await expectHealthy(pool);
+
+    // MFA optional with TOTP; self sign-up; the Lambda's memory and timeout; the CORS origin; callback URLs.
+    from = fake.calls.length;
+    const file = configFile({
+      routes: [{ path: '/items', methods: ['GET', 'POST'] }, { path: '/orders', methods: ['GET'] }],
+      userPool: { mfa: { mode: 'OPTIONAL', totp: true }, selfSignUp: true },
+      function: { memoryMb: 256, timeoutSeconds: 20 },
+      cors: { allowOrigin: 'https://app.example.com' },
+      hostedUi: { callbackUrls: ['https://app.example.com/callback'], logoutUrls: ['https://app.example.com/'] },
+    });
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(1);
+    const fn = await new LambdaClient({ region: 'us-east-1' }).send(new GetFunctionConfigurationCommand({ FunctionName: state().nodes.function!.out.functionName! }));
+    expect([fn.MemorySize, fn.Timeout, fn.Environment?.Variables?.CORS_ORIGIN]).toEqual([256, 20, 'https://app.example.com']);
+    const client = (await cognito().send(new DescribeUserPoolClientCommand({ UserPoolId: pool, ClientId: state().nodes.client!.out.clientId }))).UserPoolClient;
+    expect(client?.CallbackURLs).toEqual(['https://app.example.com/callback']);
+    expect(client?.ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
+    const after = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: pool }))).UserPool;
+    expect(after?.AdminCreateUserConfig?.AllowAdminCreateUserOnly).toBe(false);
+    expect(after?.Policies?.PasswordPolicy?.MinimumLength).toBe(12);
+    expect(after?.MfaConfiguration).toBe('OPTIONAL');
+    await expectHealthy(pool);
+
+    // The authorizer's header and TTL (UpdateAuthorizer), then a route made public (UpdateMethod).
+    from = fake.calls.length;
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--identity-header', 'X-Token']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.calls.slice(from).map((c) => c.command)).toContain('UpdateAuthorizer');
+    expect(deployments(from)).toBe(1);
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--identity-header', 'Authorization', '--config',
+      configFile({ routes: [{ path: '/items', methods: ['GET', 'POST'] }, { path: '/orders', methods: ['GET'], public: true }] })]);
+    expect(r.code, r.stderr).toBe(0);
+    await expectHealthy(pool);
+  });
+
+  it('a Google identity provider added then removed; a new domain prefix replaces only the domain', async () => {
+    await createWithUser();
+    const pool = poolId();
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] } })], IDP_ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(state().nodes['idp:Google']?.status).toBe('created');
+    await expectHealthy(pool);
+    // Changing it needs its secret again (UpdateIdentityProvider replaces ProviderDetails whole): refused before any call without it.
+    const from = fake.calls.length;
+    const noSecret = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id-2' }] } })]);
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain('SECURE_API_IDP_GOOGLE_SECRET');
+    expect(fake.calls.length).toBe(from);
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id-2' }] } })], IDP_ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.calls.slice(from).map((c) => c.command)).toContain('UpdateIdentityProvider');
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ userPool: { identityProviders: [] } })]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(state().nodes['idp:Google']).toBeUndefined();
+    const oldDomain = state().nodes.domain!.out.domain;
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--domain-prefix', 'demo-login-two']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(state().nodes.domain!.out.domain).toBe('demo-login-two');
+    expect(oldDomain).not.toBe('demo-login-two');
+    await expectHealthy(pool);
+  });
+
+  it('a route that goes leaves no resource, method or Lambda permission behind', async () => {
+    await createExternalFunction('ext-fn');
+    const file = configFile({ routes: [{ path: '/items', methods: ['GET'] }, { path: '/ext', methods: ['GET'], integration: { type: 'lambda', arn: 'arn:aws:lambda:us-east-1:123456789012:function:ext-fn' } }] });
+    const made = await run(['init', '--yes', '--no-verify', '--config', file]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(state().nodes['permission:ext-fn']?.status).toBe('created');
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items', '--route', 'GET /other']);
+    expect(r.code, r.stderr).toBe(0);
+    const apiId = state().nodes.api!.out.apiId!;
+    const tree = (await new APIGatewayClient({ region: 'us-east-1' }).send(new GetResourcesCommand({ restApiId: apiId, embed: ['methods'] }))).items ?? [];
+    expect(tree.map((t) => t.path).sort()).toEqual(['/', '/items', '/other']);
+    expect(Object.keys(state().nodes).filter((id) => id.includes('/ext') || id.startsWith('permission:'))).toEqual([]);
+    const policy = await new LambdaClient({ region: 'us-east-1' }).send(new GetPolicyCommand({ FunctionName: 'ext-fn' })).catch(() => ({ Policy: '{"Statement":[]}' }));
+    expect((JSON.parse(policy.Policy ?? '{}') as { Statement: unknown[] }).Statement).toHaveLength(0);
+  });
+});
+
+describe('replacement, repair, and the plan as data', () => {
+  it('new sign-in identifiers: refused with exit 2 before any AWS call; with --allow-replace the pool is replaced and its users are gone', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const from = fake.calls.length;
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--sign-in', 'username']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--allow-replace user-pool');
+    expect(fake.calls.length).toBe(from);
+    const plan = await run(['plan', '--stack', 'demo', '--sign-in', 'username', '--json']);
+    expect(plan.code).toBe(3);
+    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    expect(report.userPoolReplacement).toEqual({ users: 1 });
+    expect(report.changes.find((c) => c.id === 'pool')).toMatchObject({ action: 'replace', fields: [{ path: 'signInIdentifiers', forcesReplace: true }] });
+    const text = await run(['plan', '--stack', 'demo', '--sign-in', 'username']);
+    expect(text.stdout).toContain('(requires replacement)');
+    expect(text.stdout).toContain('its 1 user and their passwords are lost');
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--sign-in', 'username', '--allow-replace', 'user-pool']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(poolId()).not.toBe(pool);
+    expect(await users()).toBe(0);
+    expect((await run(['status', '--stack', 'demo'])).code).toBe(0);
+    expectNoDuplicates(fake);
+  });
+
+  it('only public routes left: the pool would be deleted with its users, so it is refused like a replacement (exit 2, no call)', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const from = fake.calls.length;
+    // --public-route given alone replaces the recorded route list, and no secured route is left to need the pool.
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--public-route', 'GET /health']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('deletes the user pool');
+    expect(r.stderr).toContain('--allow-replace user-pool');
+    expect(fake.calls.length).toBe(from);
+    const plan = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health', '--json']);
+    expect(plan.code).toBe(3);
+    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    expect(report.changes.find((c) => c.id === 'pool')?.action).toBe('delete');
+    expect(report.userPoolReplacement).toEqual({ users: 1 });
+    const text = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health']);
+    expect(text.stdout).toContain('The pool is deleted: its 1 user and their passwords are lost.');
+    expect(poolId()).toBe(pool);
+    expect(await users()).toBe(1);
+  });
+
+  it('a method opened outside secure-api: plan shows the drift (exit 3), init puts it back and redeploys', async () => {
+    await createWithUser();
+    const s = state();
+    const method = s.nodes['method:GET /items']!;
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new UpdateMethodCommand({
+      restApiId: s.nodes.api!.out.apiId, resourceId: method.out.resourceId, httpMethod: 'GET',
+      patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'NONE' }],
+    }));
+    const plan = await run(['plan', '--stack', 'demo']);
+    expect(plan.code).toBe(3);
+    expect(plan.stdout).toContain('Changed outside secure-api');
+    expect(plan.stdout).toMatch(/~ +update in place +method GET \/items/);
+    const from = fake.calls.length;
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(1);
+    await expectHealthy(poolId());
+  });
+
+  it('an update that fails is resumed by a plain init: nothing duplicated, then destroy removes everything', async () => {
+    await createWithUser();
+    fake.inject({ command: 'UpdateUserPoolClient', error: 'InvalidParameterException', message: 'Injected: the update is refused' });
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--password-min-length', '14', '--config', configFile({ hostedUi: { callbackUrls: ['https://app.example.com/cb'] } })]);
+    expect(r.code).toBe(1);
+    const client = state().nodes.client!;
+    expect(client.status).toBe('updating');
+    expect((client.pending as { oauth?: { callbackUrls?: string[] } }).oauth?.callbackUrls).toEqual(['https://app.example.com/cb']);
+    fake.clearInjections();
+    // Without the original flags: the recorded configuration (the one being applied) is the base.
+    const plan = await run(['plan', '--stack', 'demo', '--json']);
+    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    expect(report.changes.find((c) => c.id === 'client')).toMatchObject({ action: 'update', resumes: 'updating' });
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(state().nodes.client!.status).toBe('created');
+    expect(state().nodes.client!.pending).toBeUndefined();
+    await expectHealthy(poolId());
+    expect((await run(['destroy', '--stack', 'demo', '--yes'])).code).toBe(0);
+    expect(fake.resources().filter((x) => ['rest-api', 'user-pool', 'function', 'role', 'user-pool-domain'].includes(x.type))).toEqual([]);
+  });
+});

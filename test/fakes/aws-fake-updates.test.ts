@@ -1,0 +1,121 @@
+/** The fake's update calls, each named after the AWS behaviour it models (sources in the fake's comments). */
+import {
+  APIGatewayClient, BadRequestException, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetStageCommand, GetRestApiCommand,
+  PutIntegrationCommand, PutMethodCommand, UpdateRestApiCommand, UpdateStageCommand,
+} from '@aws-sdk/client-api-gateway';
+import {
+  CognitoIdentityProviderClient, CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeIdentityProviderCommand,
+  DescribeUserPoolClientCommand, DescribeUserPoolCommand, UpdateIdentityProviderCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, ResourceConflictException, UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installAwsFake, type AwsFake } from './aws-fake.js';
+
+let fake: AwsFake | undefined;
+afterEach(() => { fake?.restore(); fake = undefined; });
+const install = () => (fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 1 }));
+const cognito = () => new CognitoIdentityProviderClient({});
+const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+
+describe('UpdateUserPool / UpdateUserPoolClient', () => {
+  it('UpdateUserPool resets every updatable setting it is not given to its default, and keeps the sign-in identifiers', async () => {
+    install();
+    const { UserPool } = await cognito().send(new CreateUserPoolCommand({
+      PoolName: 'p', UsernameAttributes: ['email'], AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: { MinimumLength: 12 } }, AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] },
+    }));
+    await cognito().send(new UpdateUserPoolCommand({ UserPoolId: UserPool?.Id, Policies: { PasswordPolicy: { MinimumLength: 10 } } }));
+    const after = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: UserPool?.Id }))).UserPool;
+    expect(after?.Policies?.PasswordPolicy?.MinimumLength).toBe(10);
+    expect(after?.AdminCreateUserConfig?.AllowAdminCreateUserOnly).not.toBe(true);
+    expect(after?.AccountRecoverySetting).toBeUndefined();
+    expect(after?.UsernameAttributes).toEqual(['email']);
+  });
+
+  it('UpdateUserPoolClient resets the flows, callbacks and scopes it is not given; the client id and secret stay', async () => {
+    install();
+    const { UserPool } = await cognito().send(new CreateUserPoolCommand({ PoolName: 'p' }));
+    const { UserPoolClient } = await cognito().send(new CreateUserPoolClientCommand({
+      UserPoolId: UserPool?.Id, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: ['https://example.com/cb'],
+      SupportedIdentityProviders: ['COGNITO'],
+    }));
+    await cognito().send(new UpdateUserPoolClientCommand({ UserPoolId: UserPool?.Id, ClientId: UserPoolClient?.ClientId, ClientName: 'c2' }));
+    const after = (await cognito().send(new DescribeUserPoolClientCommand({ UserPoolId: UserPool?.Id, ClientId: UserPoolClient?.ClientId }))).UserPoolClient;
+    expect(after?.ClientName).toBe('c2');
+    expect(after?.CallbackURLs ?? []).toEqual([]);
+    expect(after?.AllowedOAuthScopes ?? []).toEqual([]);
+    expect(after?.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(after?.ClientId).toBe(UserPoolClient?.ClientId);
+  });
+});
+
+describe('UpdateIdentityProvider', () => {
+  it('replaces ProviderDetails whole and keeps the provider name and type', async () => {
+    install();
+    const { UserPool } = await cognito().send(new CreateUserPoolCommand({ PoolName: 'p' }));
+    await cognito().send(new CreateIdentityProviderCommand({
+      UserPoolId: UserPool?.Id, ProviderName: 'Google', ProviderType: 'Google',
+      ProviderDetails: { client_id: 'a', client_secret: 'fake-secret-1', authorize_scopes: 'openid email' },
+    }));
+    await cognito().send(new UpdateIdentityProviderCommand({
+      UserPoolId: UserPool?.Id, ProviderName: 'Google', ProviderDetails: { client_id: 'b', client_secret: 'fake-secret-2', authorize_scopes: 'openid' },
+    }));
+    const idp = (await cognito().send(new DescribeIdentityProviderCommand({ UserPoolId: UserPool?.Id, ProviderName: 'Google' }))).IdentityProvider;
+    expect(idp?.ProviderDetails).toEqual({ client_id: 'b', client_secret: 'fake-secret-2', authorize_scopes: 'openid' });
+    expect(idp?.ProviderType).toBe('Google');
+  });
+});
+
+describe('CreateDeployment / UpdateStage', () => {
+  it('CreateDeployment into an existing stage keeps its description (stageDescription only describes a new stage); UpdateStage patches /description', async () => {
+    install();
+    const apigw = new APIGatewayClient({});
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
+    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', type: 'MOCK' }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', stageDescription: 'first' }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', stageDescription: 'second' }));
+    expect((await apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'dev' }))).description).toBe('first');
+    await apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'dev', patchOperations: [{ op: 'replace', path: '/description', value: 'second' }] }));
+    expect((await apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'dev' }))).description).toBe('second');
+  });
+});
+
+describe('UpdateRestApi', () => {
+  it('patches the name, the description and the endpoint type (EDGE → REGIONAL); an unknown path is a BadRequestException', async () => {
+    install();
+    const api = await new APIGatewayClient({}).send(new CreateRestApiCommand({ name: 'a', endpointConfiguration: { types: ['EDGE'] } }));
+    await new APIGatewayClient({}).send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [
+      { op: 'replace', path: '/name', value: 'b' }, { op: 'replace', path: '/description', value: 'd' },
+      { op: 'replace', path: '/endpointConfiguration/types/EDGE', value: 'REGIONAL' },
+    ] }));
+    const after = await new APIGatewayClient({}).send(new GetRestApiCommand({ restApiId: api.id }));
+    expect([after.name, after.description, after.endpointConfiguration?.types]).toEqual(['b', 'd', ['REGIONAL']]);
+    await expect(new APIGatewayClient({}).send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [{ op: 'replace', path: '/nope', value: 'x' }] })))
+      .rejects.toBeInstanceOf(BadRequestException);
+  });
+});
+
+describe('UpdateFunctionConfiguration', () => {
+  it('changes only what it is given, runs asynchronously (InProgress, then Successful), and refuses a second change while in progress', async () => {
+    install();
+    const role = await new IAMClient({}).send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
+    const lambda = new LambdaClient({});
+    await lambda.send(new CreateFunctionCommand({
+      FunctionName: 'fn', Runtime: 'nodejs20.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: new Uint8Array([0x50, 0x4b, 3, 4]) },
+      MemorySize: 128, Timeout: 3, Environment: { Variables: { A: '1' } },
+    }));
+    await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }));
+    await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }));
+    const updated = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', MemorySize: 256 }));
+    expect([updated.MemorySize, updated.Timeout, updated.Environment?.Variables, updated.LastUpdateStatus]).toEqual([256, 3, { A: '1' }, 'InProgress']);
+    await expect(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', Timeout: 10 }))).rejects.toBeInstanceOf(ResourceConflictException);
+    await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }));
+    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }))).LastUpdateStatus).toBe('Successful');
+  });
+});
