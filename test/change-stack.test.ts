@@ -11,6 +11,7 @@ import { CreateFunctionCommand, GetFunctionConfigurationCommand, GetPolicyComman
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../src/state/store.js';
 import { changePlanReportSchema } from '../src/status/plan-schema.js';
+import { statusReportSchema } from '../src/status/schema.js';
 import { installAwsFake, type AwsFake } from './fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from './support/harness.js';
 import { expectNoDuplicates, expectStateMatchesFake } from './support/stack-checks.js';
@@ -138,6 +139,13 @@ describe('init on a live stack: every change in place, users kept', () => {
     expect(Object.keys(state().nodes).filter((id) => id.includes('/health'))).toEqual([]);
     expect(state().history?.length).toBe(2);
     await expectHealthy(pool);
+
+    // status says what changed and when, as plan does: the same line in text, `history` in --json.
+    const text = await run(['status', '--stack', 'demo']);
+    expect(text.stdout).toMatch(/Configuration last changed \S+ \(routes\)\./);
+    const json = statusReportSchema.parse(JSON.parse((await run(['status', '--stack', 'demo', '--json'])).stdout));
+    expect(json.history.map((h) => h.changed)).toEqual([['userPool'], ['routes']]);
+    expect(json.history[1]!.replacedAt).toBe(state().history![1]!.replacedAt);
 
     // MFA optional with TOTP; self sign-up; the Lambda's memory and timeout; the CORS origin; callback URLs.
     from = fake.calls.length;

@@ -4,7 +4,7 @@ import { driftText } from '../plan/drift-text.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { StateFile } from '../state/schema.js';
 import type { ChangePlanReport } from './plan-schema.js';
-import { resourceName } from './render.js';
+import { historyLine, resourceName } from './render.js';
 
 const WORD: Record<ResourceChange['action'], string> = {
   create: 'create', update: 'update in place', replace: 'replace', delete: 'delete', 'no-op': 'no change',
@@ -70,8 +70,8 @@ export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
       lines.push(c.red.bold(`      The pool is deleted${x.action === 'replace' ? ' and made anew' : ''}: ${users === null || users === undefined ? 'all its' : `its ${users}`} user${users === 1 ? '' : 's'} and their passwords are lost.`));
     }
   }
-  const last = report.history.at(-1);
-  if (last) lines.push('', c.dim(`Configuration last changed ${last.replacedAt} (${last.changed.join(', ') || 'no top-level key'}).`));
+  const changed = historyLine(report.history, c);
+  if (changed) lines.push('', changed);
   lines.push('', summaryLine({ changes: report.changes }));
   return lines.join('\n');
 }

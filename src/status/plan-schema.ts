@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANGE_ACTIONS } from '../plan/changes.js';
 import { RESOURCE_KINDS } from '../resources/types.js';
-import { driftChangeSchema } from './schema.js';
+import { configHistorySchema, driftChangeSchema } from './schema.js';
 
 /** One field that differs, as `plan --json` gives it. */
 export const fieldChangeSchema = z.object({
@@ -40,7 +40,7 @@ export const changePlanReportSchema = z.object({
   /** The user pool would be replaced: its users are deleted. `users` is Cognito's estimate (null if unknown). */
   userPoolReplacement: z.object({ users: z.number().int().nullable() }).strict().nullable(),
   /** Earlier configurations: when each stopped being current, and which top-level keys changed then. */
-  history: z.array(z.object({ replacedAt: z.string(), changed: z.array(z.string()) }).strict()),
+  history: configHistorySchema,
   /** Nothing to create, change, replace or delete. */
   empty: z.boolean(),
 }).strict();

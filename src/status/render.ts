@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { ResourceKind } from '../resources/types.js';
-import type { ResourceState, ResourceStatus, StackList, StatusReport } from './schema.js';
+import type { ConfigHistory, ResourceState, ResourceStatus, StackList, StatusReport } from './schema.js';
 
 /** How a kind reads in the table (JSON keeps the kind itself). */
 const TITLE: Record<ResourceKind, string> = {
@@ -100,6 +100,12 @@ function summaryLine(rep: StatusReport): string {
 const DEFAULT_WIDTH = 100;
 
 /** The status of one stack for people: header, table, problems with their fixes, URLs, notes, next commands. */
+/** The line `plan` and `status` print about the newest kept configuration change, or undefined when none. */
+export function historyLine(history: ConfigHistory, c: ChalkInstance): string | undefined {
+  const last = history.at(-1);
+  return last ? c.dim(`Configuration last changed ${last.replacedAt} (${last.changed.join(', ') || 'no top-level key'}).`) : undefined;
+}
+
 export function renderReport(rep: StatusReport, c: ChalkInstance, width: number = DEFAULT_WIDTH): string {
   const out: string[] = [];
   const open = rep.urls.routes.filter((r) => r.servedOpen).map((r) => `${r.method} ${r.path}`);
@@ -108,6 +114,8 @@ export function renderReport(rep: StatusReport, c: ChalkInstance, width: number 
   out.push(`Stack ${c.bold(rep.stack)} · account ${rep.account} · ${rep.region}`);
   if (verdict) out.push(verdict);
   out.push(`Created ${rep.createdAt}${rep.complete ? '' : c.yellow(' (init did not finish)')} · state file ${rep.stateFile}`);
+  const changed = historyLine(rep.history, c);
+  if (changed) out.push(changed);
   out.push(summaryLine(rep), '');
 
   // Narrow terminals get two columns (the id under the name), so ids are never cut.

@@ -6,6 +6,7 @@ import type { Out, Outputs, ResourceKind } from '../resources/types.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
 import type { StateFile } from '../state/schema.js';
+import { configHistory } from './plan-render.js';
 import { fixFor, impactOf, isServedOpen, rebuildSteps, type FixContext } from './fixes.js';
 import type { NextStep, ResourceState, ResourceStatus, RouteStatus, StatusReport } from './schema.js';
 
@@ -122,6 +123,7 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
     ids: json.ids,
     notes,
     next: nextSteps(ok, resources, fx, state.complete),
+    history: configHistory(state),
   };
 }
 

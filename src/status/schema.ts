@@ -61,6 +61,10 @@ export const routeStatusSchema = routeUrlSchema.extend({
 }).strict();
 export type RouteStatus = z.infer<typeof routeStatusSchema>;
 
+/** An earlier configuration: when it was replaced and which top-level config keys changed then (newest last). */
+export const configHistorySchema = z.array(z.object({ replacedAt: z.string(), changed: z.array(z.string()) }).strict());
+export type ConfigHistory = z.infer<typeof configHistorySchema>;
+
 export const nextStepSchema = z.object({ command: z.string(), why: z.string() }).strict();
 export type NextStep = z.infer<typeof nextStepSchema>;
 
@@ -92,6 +96,8 @@ export const statusReportSchema = z.object({
   /** Things worth knowing that are not problems (a hosted UI domain still being set up…). */
   notes: z.array(z.string()),
   next: z.array(nextStepSchema),
+  /** The kept previous configurations, as `plan --json` gives them. */
+  history: configHistorySchema,
 }).strict();
 export type StatusReport = z.infer<typeof statusReportSchema>;
 
