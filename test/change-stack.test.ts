@@ -284,6 +284,9 @@ describe('replacement, repair, and the plan as data', () => {
     expect(plan.code).toBe(3);
     expect(plan.stdout).toContain('Changed outside secure-api');
     expect(plan.stdout).toMatch(/~ +update in place +method GET \/items/);
+    // Someone reads the plan for a while: init's own save then stamps a later time than the state had, which must
+    // not be mistaken for another run's write (that would throw away the live plan, and with it the repair).
+    await clock.sleep(60_000);
     const from = fake.calls.length;
     const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
     expect(r.code, r.stderr).toBe(0);

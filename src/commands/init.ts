@@ -270,6 +270,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   try {
     // Re-read under the lock: another run may have written it since.
     const current = session.state ?? existing;
+    // Compared before the save below stamps a new updatedAt on it: was it written by another run since the plan?
+    const unchangedSincePlan = current?.updatedAt === existing?.updatedAt;
     const now = new Date(env.now()).toISOString();
     const state: StateFile = current ?? {
       version: STATE_VERSION, stateId: owner.stateId, stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
@@ -284,7 +286,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     ui.reporter.restartClock();
     ui.reporter.info(`${current ? (current.complete ? 'Changing' : 'Resuming') : adopted ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
     // Another run may have written the state since the plan was read: plan again from what it says now.
-    const todo = changes && current?.updatedAt === existing?.updatedAt ? changes : undefined;
+    const todo = changes && unchangedSincePlan ? changes : undefined;
     try {
       await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal }, todo);
     } finally {
