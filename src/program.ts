@@ -107,6 +107,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--stage-description <text>', 'step 5: stage description')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
     .option('--no-verify', 'step 6: skip the 401/200 proof after creating')
+    .option('--tag <KEY=VALUE>', 'a tag on the API, the user pool, the sample function and its role, e.g. team=payments; repeatable (given once, it is the whole list; changed in place)', collect)
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
     .option('--allow-replace <kind>', 'let a change replace the user pool (user-pool), deleting its users; refused otherwise', collect)
     .option('-y, --yes', 'do not ask: take defaults for what flags and --config leave open, and create')

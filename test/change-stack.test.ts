@@ -4,10 +4,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIGatewayClient, GetResourcesCommand, GetStageCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetResourcesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateRoleCommand, IAMClient, ListRoleTagsCommand } from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient, ListTagsCommand, UntagResourceCommand as UntagFunctionCommand,
+} from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../src/state/store.js';
 import { changePlanReportSchema } from '../src/status/plan-schema.js';
@@ -19,7 +21,7 @@ import { expectNoDuplicates, expectStateMatchesFake } from './support/stack-chec
 let fake: AwsFake;
 let clock: VirtualClock;
 let cwd: string;
-const MUTATING = /^(Create|Put|Add|Attach|Set|Update|Tag|Delete|Remove|Detach|Admin)/;
+const MUTATING = /^(Create|Put|Add|Attach|Set|Update|Tag|Untag|Delete|Remove|Detach|Admin)/;
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const IDP_ENV = { SECURE_API_IDP_GOOGLE_SECRET: 'fake-google-secret-for-tests' };
 
@@ -223,6 +225,150 @@ describe('init on a live stack: every change in place, users kept', () => {
     expect(Object.keys(state().nodes).filter((id) => id.includes('/ext') || id.startsWith('permission:'))).toEqual([]);
     const policy = await new LambdaClient({ region: 'us-east-1' }).send(new GetPolicyCommand({ FunctionName: 'ext-fn' })).catch(() => ({ Policy: '{"Statement":[]}' }));
     expect((JSON.parse(policy.Policy ?? '{}') as { Statement: unknown[] }).Statement).toHaveLength(0);
+  });
+});
+
+/** The live tags of the four tagged resources, as each service answers them. */
+async function liveTags(): Promise<Record<'api' | 'pool' | 'function' | 'role', Record<string, string>>> {
+  const s = state();
+  // A pause, as a person reading would take: the runs before spent API Gateway's request budget (10/s, burst 40).
+  await clock.sleep(5_000);
+  const region = { region: 'us-east-1' };
+  const api = (await new APIGatewayClient(region).send(new GetTagsCommand({ resourceArn: `arn:aws:apigateway:us-east-1::/restapis/${s.nodes.api!.out.apiId!}` }))).tags ?? {};
+  const pool = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: poolId() }))).UserPool?.UserPoolTags ?? {};
+  const fn = (await new LambdaClient(region).send(new ListTagsCommand({ Resource: s.nodes.function!.out.functionArn! }))).Tags ?? {};
+  const role = Object.fromEntries(((await new IAMClient(region).send(new ListRoleTagsCommand({ RoleName: s.nodes.role!.out.roleName! }))).Tags ?? [])
+    .map((t) => [t.Key!, t.Value!]));
+  return { api, pool, function: fn, role };
+}
+
+/** Every tagged resource carries exactly these user tags, plus secure-api's own two (and `extra`, where given). */
+async function expectUserTags(want: Record<string, string>, extra: Partial<Record<'api' | 'pool' | 'function' | 'role', Record<string, string>>> = {}): Promise<void> {
+  const s = state();
+  const ours = { 'secure-api:stack': 'demo', 'secure-api:state-id': s.stateId };
+  const live = await liveTags();
+  for (const kind of ['api', 'pool', 'function', 'role'] as const) expect(live[kind], kind).toEqual({ ...want, ...ours, ...extra[kind] });
+}
+
+describe('tags on a live stack', () => {
+  it('added, changed, then removed in place: the live tags follow, secure-api\'s own and someone else\'s stay, nothing is replaced or redeployed', async () => {
+    await createWithUser();
+    const pool = poolId();
+    const ids = () => { const n = state().nodes; return [n.api!.out.apiId, n.function!.out.functionArn, n.role!.out.roleArn, n.pool!.out.userPoolId]; };
+    const before = ids();
+    // A tag someone else put on the API (a cost-allocation tag): not ours to remove.
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new TagResourceCommand({
+      resourceArn: `arn:aws:apigateway:us-east-1::/restapis/${state().nodes.api!.out.apiId!}`, tags: { 'cost-center': 'cc-42' },
+    }));
+    const foreign = { api: { 'cost-center': 'cc-42' } };
+
+    // Added: the plan shows each tagged resource as an in-place update of its tags.
+    let plan = await run(['plan', '--stack', 'demo', '--tag', 'team=payments', '--tag', 'env=dev']);
+    expect(plan.code, plan.stdout).toBe(3);
+    for (const label of ['REST API demo-api', 'user pool demo-users', 'IAM role demo-fn-role', 'function demo-fn']) expect(plan.stdout).toMatch(new RegExp(`~ +update in place +${label}.*\\(tags\\.env, tags\\.team changed\\)`));
+    expect(plan.stdout).toContain('tags.team: (none) → "payments"');
+    expect(plan.stdout).toContain('0 to add, 4 to change, 0 to replace, 0 to delete');
+    let from = fake.calls.length;
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments', '--tag', 'env=dev']);
+    expect(r.code, r.stderr).toBe(0);
+    await expectUserTags({ team: 'payments', env: 'dev' }, foreign);
+    // Tags are not served and reset nothing: no deployment, no UpdateUserPool, no UpdateFunctionConfiguration.
+    expect(deployments(from)).toBe(0);
+    const commands = writes(from).map((c) => c.command);
+    expect(commands).not.toContain('UpdateUserPool');
+    expect(commands).not.toContain('UpdateFunctionConfiguration');
+    expect(commands.filter((c) => c === 'TagResource' || c === 'TagRole')).toHaveLength(4);
+    expect(state().config.tags).toEqual({ team: 'payments', env: 'dev' });
+    await expectHealthy(pool);
+
+    // Changed and one removed: --tag given once is the whole list.
+    from = fake.calls.length;
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=identity']);
+    expect(r.code, r.stderr).toBe(0);
+    await expectUserTags({ team: 'identity' }, foreign);
+    expect(writes(from).filter((c) => c.command === 'UntagResource' || c.command === 'UntagRole').map((c) => (c.input as { tagKeys?: string[]; TagKeys?: string[] }).tagKeys ?? (c.input as { TagKeys?: string[] }).TagKeys))
+      .toEqual([['env'], ['env'], ['env'], ['env']]);
+    await expectHealthy(pool);
+
+    // Removed: `"tags": {}` in --config removes every user tag (tags are one value, never merged with the recorded ones).
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ tags: {} })]);
+    expect(r.code, r.stderr).toBe(0);
+    await expectUserTags({}, foreign);
+    expect(state().config.tags).toEqual({});
+    expect(ids()).toEqual(before);
+    await expectHealthy(pool);
+  });
+
+  it('a settings change beside a tag change: UpdateUserPool carries the live tags, someone else\'s included, so none is lost', async () => {
+    await createWithUser();
+    const pool = poolId();
+    await cognito().send(new (await import('@aws-sdk/client-cognito-identity-provider')).TagResourceCommand({
+      ResourceArn: state().nodes.pool!.out.userPoolArn!, Tags: { 'org:owner': 'platform-team' },
+    }));
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--password-min-length', '12', '--tag', 'team=payments']);
+    expect(r.code, r.stderr).toBe(0);
+    const described = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: pool }))).UserPool;
+    expect(described?.Policies?.PasswordPolicy?.MinimumLength).toBe(12);
+    await expectUserTags({ team: 'payments' }, { pool: { 'org:owner': 'platform-team' } });
+    await expectHealthy(pool);
+  });
+
+  it('a tag removed outside secure-api: status and plan show it (exit 3), init puts it back without a deployment', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--config', configFile({ tags: { team: 'payments' } })])).code).toBe(0);
+    await cognito().send(new AdminCreateUserCommand({ UserPoolId: poolId(), Username: 'alice@example.com', MessageAction: 'SUPPRESS' }));
+    await expectUserTags({ team: 'payments' });
+    await new LambdaClient({ region: 'us-east-1' }).send(new UntagFunctionCommand({ Resource: state().nodes.function!.out.functionArn!, TagKeys: ['team'] }));
+    const status = await run(['status', '--stack', 'demo']);
+    expect(status.code).toBe(3);
+    expect(status.stdout).toMatch(/tags\.team is unset, expected/);
+    expect(status.stdout).toContain('Put its tags back (team).');
+    expect(status.stdout).toMatch(/aws lambda tag-resource --resource \S+ --tags '\{"team":"payments"\}'/);
+    expect(status.stdout).toContain('to repair (it shows the plan first)');
+    const plan = await run(['plan', '--stack', 'demo']);
+    expect(plan.code).toBe(3);
+    expect(plan.stdout).toMatch(/~ +update in place +function demo-fn/);
+    const from = fake.calls.length;
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(0);
+    await expectUserTags({ team: 'payments' });
+    await expectHealthy(poolId());
+  });
+
+  it('a tag update that fails is resumed by a plain init, which still removes the tag that went', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--config', configFile({ tags: { team: 'payments', env: 'dev' } })])).code).toBe(0);
+    await cognito().send(new AdminCreateUserCommand({ UserPoolId: poolId(), Username: 'alice@example.com', MessageAction: 'SUPPRESS' }));
+    fake.inject({ command: 'UntagResource', service: 'cognito', error: 'InvalidParameterException', message: 'Injected: the untag is refused' });
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
+    expect(r.code).toBe(1);
+    expect(state().nodes.pool!.status).toBe('updating');
+    fake.clearInjections();
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(state().nodes.pool!.status).toBe('created');
+    await expectUserTags({ team: 'payments' });
+    await expectHealthy(poolId());
+  });
+
+  it('a reserved or malformed tag is refused with exit 2 before any AWS call', async () => {
+    await createWithUser();
+    for (const [args, message] of [
+      [['--tag', 'secure-api:stack=other'], /secure-api: prefix is secure-api's own/],
+      [['--tag', 'aws:cloudformation:stack-name=x'], /aws: prefix is reserved by AWS/],
+      [['--tag', 'team'], /must be KEY=VALUE/],
+      [['--tag', 'team=a', '--tag', 'team=b'], /given twice/],
+      [['--tag', 'bad#key=x'], /may hold only letters/],
+    ] as const) {
+      const from = fake.calls.length;
+      const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(fake.calls.length).toBe(from);
+    }
+    const file = configFile({ tags: { 'secure-api:state-id': 'x' } });
+    const r = await run(['init', '--yes', '--no-verify', '--config', file]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/secure-api: prefix/);
   });
 });
 

@@ -52,7 +52,7 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     const current = session.state ?? state;
     const account = Object.keys(current.nodes).length ? await accountOf(clients) : current.account;
     const store = session.writer(current, () => new Date(env.now()));
-    const ctx = makeCtx(env, clients, { region, account, stack, tags: {}, owner: current }, ui.reporter);
+    const ctx = makeCtx(env, clients, { region, account, stack, owner: current }, ui.reporter);
     const count = Object.keys(current.nodes).length;
     try {
       await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });

@@ -140,7 +140,7 @@ export async function accountOf(clients: AwsClients): Promise<string> {
 /** Whose resources a run may touch: the state's id, and whether it predates that tag (see isOurs). */
 export interface StateOwner { stateId: string; legacyTags?: boolean | undefined }
 
-export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; tags: Record<string, string>; owner: StateOwner }, reporter: Reporter): Ctx {
+export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; owner: StateOwner }, reporter: Reporter): Ctx {
   return {
     clients,
     region: o.region,
@@ -149,7 +149,7 @@ export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: strin
     stack: o.stack,
     stateId: o.owner.stateId,
     legacyTags: o.owner.legacyTags,
-    tags: { ...o.tags, [STACK_TAG]: o.stack, [STATE_ID_TAG]: o.owner.stateId },
+    tags: { [STACK_TAG]: o.stack, [STATE_ID_TAG]: o.owner.stateId },
     sleep: abortableSleep(env),
     now: env.now,
     note: (m) => reporter.event({ type: 'note', message: m }),

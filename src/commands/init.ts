@@ -213,7 +213,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const account = await accountOf(clients).catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
-  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags, owner }, ui.reporter);
+  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner }, ui.reporter);
   let ctx = ctxFor();
   // Before the first create: every name this run would take must be free or already ours (read calls only).
   let clashes: NameClash[] = [];

@@ -27,7 +27,7 @@ export async function runPlanCommand(opts: Record<string, unknown>, env: Command
   const ui = await makeUi(env, o.json);
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl: endpointOf(o, env.env) }, ui.reporter);
   const account = await accountOf(clients);
-  const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, tags: config.tags, owner: existing }, ui.reporter);
+  const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner: existing }, ui.reporter);
   const live = await planLive(plan, { ctx, store: { state: existing } });
   const report = planReport(existing, live.changes, live.poolUsers);
   if (ui.mode === 'json') ui.json(report);

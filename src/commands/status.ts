@@ -80,7 +80,7 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   const profile = o.profile ?? state.profile;
   const clients = readOnlyClients(makeClients(env, { region, profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL }, ui.reporter));
   const notes: string[] = [];
-  const ctx = { ...makeCtx(env, clients, { region, account: state.account, stack, tags: {}, owner: state }, ui.reporter), note: (m: string) => { notes.push(m); } };
+  const ctx = { ...makeCtx(env, clients, { region, account: state.account, stack, owner: state }, ui.reporter), note: (m: string) => { notes.push(m); } };
   // The account check rides along with the reads: credentials for another account would make everything look "missing".
   const [account, results] = await Promise.all([accountOf(clients), readAll({ ctx, store: { state } })]);
   // Ctrl-C cuts retry waits short; the reads it broke are not AWS's answer.

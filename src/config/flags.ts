@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import type { StackConfigInput } from './schema.js';
 import {
-  checkCallbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, type HttpMethod,
+  checkCallbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, checkUserTag,
+  MAX_USER_TAGS, type HttpMethod,
 } from './validators.js';
 
 /*
@@ -173,15 +174,38 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
     if (userPoolId === undefined) throw new UsageError('--app-client-id names a client of an existing user pool: give its --user-pool-id too');
     setKey(out, 'existingPool.appClientId', appClientId);
   }
+  // --tag KEY=VALUE, repeatable: given at least once, it is the whole tag list (as --route is the whole route list).
+  const tags = Array.isArray(opts.tag) ? opts.tag.map(String) : [];
+  if (tags.length) {
+    const tagList: Record<string, string> = {};
+    for (const t of tags) {
+      const eq = t.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--tag "${t}" must be KEY=VALUE, like --tag team=payments (the value may be empty: --tag archived=)`);
+      const [k, v] = [t.slice(0, eq), t.slice(eq + 1)];
+      must('--tag', checkUserTag(k, v));
+      if (k in tagList) throw new UsageError(`--tag: the key "${k}" is given twice`);
+      tagList[k] = v;
+    }
+    if (Object.keys(tagList).length > MAX_USER_TAGS) throw new UsageError(`--tag: at most ${MAX_USER_TAGS} tags (AWS allows 50 on a resource; secure-api's own take 2)`);
+    setKey(out, 'tags', tagList);
+  }
   const stageDescription = str(opts.stageDescription);
   if (stageDescription !== undefined) setKey(out, 'stage.description', stageDescription);
   return out;
 }
 
-/** b's keys over a's, object by object (flags over the --config file); a `type`d object (one variant of a union) replaces. */
-export function mergeConfig(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+/** Config keys whose value is one whole (a map of the user's own keys): given, it replaces; it is never merged key by key. */
+const WHOLE_VALUES = new Set(['tags']);
+
+/**
+ * b's keys over a's, object by object (flags over the --config file, both over the recorded configuration); a
+ * `type`d object (one variant of a union) replaces, and so does `tags`: a tag left out of the new list goes.
+ */
+export function mergeConfig(a: Record<string, unknown>, b: Record<string, unknown>, top = true): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  for (const [k, v] of Object.entries(b)) out[k] = isObj(v) && isObj(out[k]) && !('type' in v) ? mergeConfig(out[k], v) : v;
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = isObj(v) && isObj(out[k]) && !('type' in v) && !(top && WHOLE_VALUES.has(k)) ? mergeConfig(out[k], v, false) : v;
+  }
   return out;
 }

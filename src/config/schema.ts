@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   HTTP_METHODS, checkCallbackUrl, checkDomainPrefix, checkEmail, checkHeaderName, checkHttpUrl, checkLambdaArn,
-  checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName,
+  checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName, checkUserTag, MAX_USER_TAGS,
 } from './validators.js';
 
 /** Turn a validator (message | undefined) into a zod refinement. */
@@ -186,8 +186,15 @@ export const StackConfigSchema = z.object({
   existingApi: ExistingApiSchema.optional(),
   /** Use a user pool that already exists (init --user-pool-id); its settings are read, never changed. */
   existingPool: ExistingPoolSchema.optional(),
-  /** Extra tags on every resource (secure-api:stack is always added). */
-  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+  /** Extra tags on the API, the pool, the sample function and its role (secure-api's own are always added); changed in place. */
+  tags: z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+    for (const [k, v] of Object.entries(tags)) {
+      const msg = checkUserTag(k, v);
+      if (msg) ctx.addIssue({ code: 'custom', message: msg, path: [k] });
+    }
+    const n = Object.keys(tags).length;
+    if (n > MAX_USER_TAGS) ctx.addIssue({ code: 'custom', message: `${n} tags: AWS allows 50 on a resource, and secure-api's own take 2 (at most ${MAX_USER_TAGS})` });
+  }).default({}),
 }).strict();
 
 export type StackConfigInput = z.input<typeof StackConfigSchema>;

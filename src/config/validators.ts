@@ -113,3 +113,25 @@ export function checkStageName(v: string): string | undefined {
 export function checkHeaderName(v: string): string | undefined {
   return /^[A-Za-z0-9-]{1,64}$/.test(v) ? undefined : `header name "${v}" may hold only letters, digits and hyphens`;
 }
+
+/** The prefix of the tags secure-api owns (`secure-api:stack`, `secure-api:state-id`): never the user's. */
+export const OWN_TAG_PREFIX = 'secure-api:';
+
+/** A tag as a whole: AWS's rules (Lambda, API Gateway, Cognito and IAM share them), checked before any call. */
+export function checkUserTag(key: string, value: string): string | undefined {
+  // AWS's tag restrictions (the same text in each service's guide, e.g. https://docs.aws.amazon.com/batch/latest/userguide/tag-restrictions.html):
+  // keys 1-128 and values 0-256 characters of letters, digits, spaces and _ . : / = + - @; "Don't use aws: ... as a
+  // prefix for either keys or values, as it is reserved for AWS use"; 50 tags per resource.
+  const allowed = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+  if (key.length < 1 || key.length > 128) return `tag key "${key}" must be 1 to 128 characters`;
+  if (!allowed.test(key)) return `tag key "${key}" may hold only letters, digits, spaces and _ . : / = + - @`;
+  if (/^aws:/i.test(key)) return `tag key "${key}": the aws: prefix is reserved by AWS`;
+  if (key.toLowerCase().startsWith(OWN_TAG_PREFIX)) return `tag key "${key}": the ${OWN_TAG_PREFIX} prefix is secure-api's own (it tells its resources from everyone else's)`;
+  if (value.length > 256) return `the value of tag "${key}" is longer than 256 characters`;
+  if (/^aws:/i.test(value)) return `the value of tag "${key}": the aws: prefix is reserved by AWS`;
+  if (!allowed.test(value)) return `the value of tag "${key}" may hold only letters, digits, spaces and _ . : / = + - @`;
+  return undefined;
+}
+
+/** AWS allows 50 tags on a resource (Lambda, API Gateway, Cognito, IAM); secure-api's own take 2 of them. */
+export const MAX_USER_TAGS = 48;

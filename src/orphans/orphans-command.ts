@@ -87,7 +87,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
         return 0;
       }
     }
-    const ctx = makeCtx(env, clients, { region, account, stack, tags: {}, owner: { stateId: o.stateId ?? '', legacyTags: !o.stateId } }, ui.reporter);
+    const ctx = makeCtx(env, clients, { region, account, stack, owner: { stateId: o.stateId ?? '', legacyTags: !o.stateId } }, ui.reporter);
     try {
       await removeOrphans(ctx, orphans, ui.reporter.event, env.signal);
     } finally {

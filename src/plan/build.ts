@@ -22,25 +22,27 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
   const nodes: AnyPlanNode[] = [];
   const usesSample = config.routes.some((r) => r.integration.type === 'sample-lambda');
   const anySecured = config.routes.some((r) => !r.public);
+  // The user's tags, only when there are some: a stack without tags has the specs it always had (no spurious change).
+  const tags = Object.keys(config.tags).length > 0 ? { tags: { ...config.tags } } : {};
 
   if (usesSample) {
     nodes.push(node<'iam-role'>({
       id: 'role', kind: 'iam-role', deps: [], label: config.function.roleName,
-      spec: { roleName: config.function.roleName, path: '/secure-api/', managedPolicyArns: [BASIC_EXECUTION(partition)], description: `Execution role of ${config.function.name} (secure-api stack ${config.stack})` },
+      spec: { roleName: config.function.roleName, path: '/secure-api/', managedPolicyArns: [BASIC_EXECUTION(partition)], description: `Execution role of ${config.function.name} (secure-api stack ${config.stack})`, ...tags },
     }));
     nodes.push(node<'lambda-function'>({
       id: 'function', kind: 'lambda-function', deps: ['role'], label: config.function.name,
       spec: {
         functionName: config.function.name, runtime: config.function.runtime, memoryMb: config.function.memoryMb,
         timeoutSeconds: config.function.timeoutSeconds, handler: 'index.handler', roleNode: 'role', corsOrigin: config.cors.allowOrigin,
-        description: `Sample backend of the secure-api stack ${config.stack}`,
+        description: `Sample backend of the secure-api stack ${config.stack}`, ...tags,
       },
     }));
   }
 
   nodes.push(node<'rest-api'>({
     id: 'api', kind: 'rest-api', deps: [], label: config.api.name,
-    spec: { name: config.api.name, description: config.api.description, endpointType: config.api.endpointType },
+    spec: { name: config.api.name, description: config.api.description, endpointType: config.api.endpointType, ...tags },
   }));
 
   // The user pool and everything in it, only when some route is secured.
@@ -52,7 +54,7 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       id: 'pool', kind: 'user-pool', deps: [], label: up.name,
       spec: {
         name: up.name, signInIdentifiers: up.signInIdentifiers, passwordPolicy: up.passwordPolicy,
-        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier,
+        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier, ...tags,
       },
     }));
     for (const idp of up.identityProviders) {

@@ -83,14 +83,18 @@ export function planCalls(plan: Plan): string[] {
  * delete and create calls are listed already).
  */
 export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
-  'rest-api': ['apigateway:GetRestApi', 'apigateway:UpdateRestApi'],
+  'iam-role': [
+    'iam:GetRole', 'iam:UpdateRole', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
+    'iam:ListRoleTags', 'iam:TagRole', 'iam:UntagRole',
+  ],
+  'rest-api': ['apigateway:GetRestApi', 'apigateway:UpdateRestApi', 'apigateway:TagResource', 'apigateway:UntagResource'],
   'api-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
   'cors-preflight': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
   'gateway-response': ['apigateway:PutGatewayResponse'],
   'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
   'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
-  'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool'],
+  'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:TagResource', 'cognito-idp:UntagResource'],
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
-  'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration'],
+  'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
 };

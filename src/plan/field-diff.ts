@@ -14,10 +14,15 @@ function forces(path: string, immutable: readonly string[]): boolean {
 }
 
 /**
- * The leaf fields that differ between two specs, objects walked key by key, arrays and scalars compared whole.
+ * The leaf fields that differ between two specs, objects walked key by key (an absent one as empty), arrays and
+ * scalars compared whole.
  * `immutable` names the spec fields AWS never changes in place (the handler's data).
  */
 export function fieldChanges(before: unknown, after: unknown, immutable: readonly string[] = [], prefix = ''): FieldChange[] {
+  // An object that appears or goes (optional `tags`) is walked against an empty one: "tags.team: (none) → payments".
+  if (prefix && ((isObject(before) && after === undefined) || (before === undefined && isObject(after)))) {
+    return fieldChanges(before ?? {}, after ?? {}, immutable, prefix);
+  }
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => fieldChanges(before[k], after[k], immutable, prefix ? `${prefix}.${k}` : k));

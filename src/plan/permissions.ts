@@ -22,13 +22,13 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
   'iam-role': {
     create: [],
     find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
-    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies'],
+    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
     delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
   },
   'lambda-function': {
     create: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
     find: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
-    read: ['lambda:GetFunction'],
+    read: ['lambda:GetFunction', 'lambda:ListTags'],
     delete: ['lambda:DeleteFunction'],
   },
   'lambda-permission': { create: [], find: ['lambda:GetPolicy'], read: ['lambda:GetPolicy'], delete: ['lambda:RemovePermission'] },

@@ -55,6 +55,9 @@ const ROWS: Row[] = [
   { name: 'journaled creating: create (looked up first)', desired: all, recorded: { ...recordedAll, client: rec(client, 'creating') }, want: { client: 'create' } },
   { name: 'journaled updating: the update is sent again', desired: all, recorded: { ...recordedAll, pool: rec(pool, 'updating') }, want: { pool: 'update' } },
   { name: 'journaled deleting, still wanted: replaced', desired: all, recorded: { ...recordedAll, domain: rec(domain, 'deleting') }, want: { domain: 'replace' } },
+  { name: 'tags added to the API and the pool: both updated in place, and no deployment (tags are not served)', desired: [withSpec(pool, { tags: { team: 'x' } }), client, domain, withSpec(api, { tags: { team: 'x' } }), authorizer, get, deployment], recorded: recordedAll, want: { pool: 'update', api: 'update', client: 'no-op', deployment: 'no-op' } },
+  { name: 'a tag of the API removed outside secure-api: put back, and no deployment', desired: all, recorded: recordedAll, live: { api: { state: 'drifted', drift: [{ path: 'tags.team', before: 'x', after: null }] } }, want: { api: 'update', deployment: 'no-op' } },
+  { name: 'the API renamed and tagged: updated, and redeployed as before', desired: [...all.slice(0, 3), withSpec(api, { name: 'b', tags: { team: 'x' } }), ...all.slice(4)], recorded: recordedAll, want: { api: 'update', deployment: 'update' } },
   { name: 'a kind without update that changed: replaced', desired: [n('permission', 'lambda-permission', { statementId: 's', function: { arn: 'b' } })], recorded: { permission: rec(n('permission', 'lambda-permission', { statementId: 's', function: { arn: 'a' } })) }, want: { permission: 'replace' } },
 ];
 
@@ -79,5 +82,10 @@ describe('fieldChanges', () => {
     expect(fieldChanges({ a: { b: 1, c: [1, 2] }, d: 'x' }, { d: 'x', a: { c: [1, 2], b: 2 } })).toEqual([{ path: 'a.b', before: 1, after: 2, forcesReplace: false }]);
     expect(fieldChanges({ a: [1, 2] }, { a: [2, 1] }, ['a'])).toEqual([{ path: 'a', before: [1, 2], after: [2, 1], forcesReplace: true }]);
     expect(fieldChanges({ a: { b: 1 } }, { a: { b: 1 } })).toEqual([]);
+    // An optional object (the user's tags) that appears or goes is compared key by key, as if it were empty.
+    expect(fieldChanges({ n: 1 }, { n: 1, tags: { team: 'x' } })).toEqual([{ path: 'tags.team', before: null, after: 'x', forcesReplace: false }]);
+    expect(fieldChanges({ tags: { team: 'x', env: 'd' } }, {})).toEqual([
+      { path: 'tags.env', before: 'd', after: null, forcesReplace: false }, { path: 'tags.team', before: 'x', after: null, forcesReplace: false },
+    ]);
   });
 });

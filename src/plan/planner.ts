@@ -1,3 +1,4 @@
+import { isTagField } from '../resources/tags.js';
 import type { ResourceKind } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { ChangeAction, ChangePlan, DriftChange, FieldChange, ResourceChange } from './changes.js';
@@ -95,7 +96,9 @@ export function planChanges({ desired, recorded, live, traits }: PlannerInput): 
   // Method, authorizer and CORS changes are served only through a new deployment: exactly one, after them all.
   const underApi = (c: ResourceChange) => c.kind !== 'deployment'
     && (c.kind === 'rest-api' || (desired.nodes.find((n) => n.id === c.id)?.parent ?? recorded[c.id]?.parent) === 'api');
-  const apiChanged = [...byId.values(), ...deletes].some((c) => c.action !== 'no-op' && underApi(c));
+  // Tags are not served: the API's tags changed (and nothing else) publish nothing.
+  const tagsOnly = (c: ResourceChange) => c.action === 'update' && c.fields.length + c.drift.length > 0 && [...c.fields, ...c.drift].every(isTagField);
+  const apiChanged = [...byId.values(), ...deletes].some((c) => c.action !== 'no-op' && underApi(c) && !tagsOnly(c));
   const deployment = desired.nodes.find((n) => n.kind === 'deployment');
   const dc = deployment && byId.get(deployment.id);
   if (dc && apiChanged && dc.action === 'no-op') {

@@ -1,4 +1,5 @@
 import type { HttpMethod } from '../config/validators.js';
+import type { UserTags } from '../resources/tags.js';
 import type { ResourceKind } from '../resources/types.js';
 
 /**
@@ -7,12 +8,17 @@ import type { ResourceKind } from '../resources/types.js';
  * the user pool always node 'pool'.
  */
 export interface SpecByKind {
-  'iam-role': { roleName: string; path: string; managedPolicyArns: string[]; description: string };
+  /**
+   * `tags` (on the role, the function, the API and the pool): the user's own tags, present only when the configuration
+   * has some; secure-api's (secure-api:stack, secure-api:state-id) are added by the handler and never in a spec.
+   */
+  'iam-role': { roleName: string; path: string; managedPolicyArns: string[]; description: string; tags?: UserTags };
   'lambda-function': {
     functionName: string; runtime: string; memoryMb: number; timeoutSeconds: number;
     handler: string; description: string; roleNode: string;
     /** Access-Control-Allow-Origin the sample answers with. */
     corsOrigin: string;
+    tags?: UserTags;
   };
   /** AddPermission for apigateway.amazonaws.com, SourceArn scoped to this API. */
   'lambda-permission': {
@@ -20,7 +26,7 @@ export interface SpecByKind {
     /** Our function's node id, or an existing function's ARN. */
     function: { node: string } | { arn: string };
   };
-  'rest-api': { name: string; description: string; endpointType: 'REGIONAL' | 'EDGE' };
+  'rest-api': { name: string; description: string; endpointType: 'REGIONAL' | 'EDGE'; tags?: UserTags };
   /** One path segment; the parent is the API root ('api') or another api-resource node. */
   'api-resource': { path: string; pathPart: string; parentNode: string };
   'api-method': {
@@ -61,6 +67,7 @@ export interface SpecByKind {
     selfSignUp: boolean;
     /** The feature plan (UserPoolTier). */
     tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
+    tags?: UserTags;
   };
   'identity-provider': {
     providerName: string;

@@ -7,14 +7,16 @@
  * PutIntegration and PutIntegrationResponse set (overwrite) the integration and its response.
  */
 import {
-  CreateDeploymentCommand, GetAuthorizerCommand, GetMethodCommand, GetRestApiCommand, PutIntegrationCommand, UpdateAuthorizerCommand,
-  UpdateMethodCommand, UpdateRestApiCommand, UpdateStageCommand, type Method, type PatchOperation,
+  CreateDeploymentCommand, GetAuthorizerCommand, GetMethodCommand, GetRestApiCommand, PutIntegrationCommand, TagResourceCommand,
+  UntagResourceCommand, UpdateAuthorizerCommand, UpdateMethodCommand, UpdateRestApiCommand, UpdateStageCommand, type Method,
+  type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
 import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { corsHeaders } from './cors-preflight.js';
 import { integrationInput, putMockParts, type MethodAddress } from './api-method.js';
 import { depOut, resourceIdFor, restApiIdOf } from './refs.js';
+import { previousTagKeys, tagDelta, wantedTags } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
 
 const replace = (path: string, value: string): PatchOperation => ({ op: 'replace', path, value });
@@ -91,9 +93,17 @@ export async function updateAuthorizer(ctx: Ctx, want: SpecByKind['authorizer'],
   return { authorizerId: out.authorizerId ?? '' };
 }
 
-export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out: Out): Promise<Out> {
+/** A REST API's ARN, as TagResource / UntagResource name it (API Gateway's "resource ARN": no account, a path). */
+export const restApiArn = (ctx: Pick<Ctx, 'partition' | 'region'>, apiId: string): string => `arn:${ctx.partition}:apigateway:${ctx.region}::/restapis/${apiId}`;
+
+export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out: Out, fields: FieldChange[] = []): Promise<Out> {
   const api = ctx.clients.apigateway;
   const live = await api.send(new GetRestApiCommand({ restApiId: out.apiId }));
+  // Tags are not patched: UpdateRestApi has no tags path; TagResource / UntagResource take the API's ARN.
+  const tags = tagDelta(wantedTags(ctx, want.tags), live.tags, previousTagKeys(fields));
+  const arn = restApiArn(ctx, out.apiId ?? '');
+  if (Object.keys(tags.set).length) await api.send(new TagResourceCommand({ resourceArn: arn, tags: tags.set }));
+  if (tags.remove.length) await api.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: tags.remove }));
   const ops: PatchOperation[] = [];
   if (live.name !== want.name) ops.push(replace('/name', want.name));
   if ((live.description ?? '') !== want.description) ops.push(replace('/description', want.description));

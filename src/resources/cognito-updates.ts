@@ -5,16 +5,18 @@
  * built from the whole spec, by the same function that builds the create request.
  */
 import {
-  SetUserPoolMfaConfigCommand, UpdateIdentityProviderCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand,
-  type UpdateUserPoolClientCommandInput, type UpdateUserPoolCommandInput,
+  DescribeUserPoolCommand, SetUserPoolMfaConfigCommand, TagResourceCommand, UntagResourceCommand, UpdateIdentityProviderCommand,
+  UpdateUserPoolClientCommand, UpdateUserPoolCommand, type UpdateUserPoolClientCommandInput, type UpdateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AwsFailure } from '../errors.js';
+import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { providerDetails } from './identity-provider.js';
 import { userPoolIdOf } from './refs.js';
+import { applyDelta, isTagField, previousTagKeys, tagDelta, wantedTags } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
 import { createUserPoolClientInput } from './user-pool-client.js';
-import { createUserPoolInput, mfaConfigInput } from './user-pool.js';
+import { createUserPoolInput, mfaConfigInput, poolSettingsDrift } from './user-pool.js';
 
 /** The full UpdateUserPool request: everything CreateUserPool was given except what only a create may set. */
 export function updateUserPoolInput(spec: SpecByKind['user-pool'], userPoolId: string, tags: Record<string, string>): UpdateUserPoolCommandInput {
@@ -23,9 +25,24 @@ export function updateUserPoolInput(spec: SpecByKind['user-pool'], userPoolId: s
   return { ...rest, UserPoolId: userPoolId };
 }
 
-export async function updateUserPool(ctx: Ctx, want: SpecByKind['user-pool'], out: Out): Promise<Out> {
+/**
+ * UpdateUserPool overwrites the pool's tags with its UserPoolTags, and drops them all when it has none (aws-cli#3302:
+ * "Tags are removed"; terraform-provider-aws#11265: "the API provides a tags overwriting field during update"). So it
+ * is given the live tags (someone else's too) with ours applied; a change of tags alone goes through TagResource and
+ * UntagResource instead, and never resets a setting.
+ */
+export async function updateUserPool(ctx: Ctx, want: SpecByKind['user-pool'], out: Out, fields: FieldChange[] = []): Promise<Out> {
   const id = out.userPoolId ?? '';
-  await ctx.clients.cognito.send(new UpdateUserPoolCommand(updateUserPoolInput(want, id, ctx.tags)));
+  const live = (await ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool;
+  const tags = tagDelta(wantedTags(ctx, want.tags), live?.UserPoolTags, previousTagKeys(fields));
+  // Tags alone (and nothing else drifted): no UpdateUserPool at all.
+  if (fields.length > 0 && fields.every(isTagField) && live && poolSettingsDrift(want, live).length === 0) {
+    const arn = out.userPoolArn ?? live?.Arn ?? '';
+    if (Object.keys(tags.set).length) await ctx.clients.cognito.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags.set }));
+    if (tags.remove.length) await ctx.clients.cognito.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: tags.remove }));
+    return out;
+  }
+  await ctx.clients.cognito.send(new UpdateUserPoolCommand(updateUserPoolInput(want, id, applyDelta(live?.UserPoolTags, tags))));
   // UpdateUserPool without SMS leaves MFA OFF; TOTP (and the mode) is set by SetUserPoolMfaConfig, as at create.
   if (want.mfa.mode !== 'OFF' && want.mfa.totp) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(want, id)));
   return out;

@@ -1,6 +1,6 @@
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand, IAMClient,
-  ListAttachedRolePoliciesCommand, ListRoleTagsCommand, NoSuchEntityException,
+  ListAttachedRolePoliciesCommand, ListRoleTagsCommand, NoSuchEntityException, TagRoleCommand, UntagRoleCommand, UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -21,11 +21,11 @@ beforeEach(() => iam.reset());
 describe('iam-role', () => {
   it('creates the role under /secure-api/ with the Lambda trust policy and tags, then attaches the basic policy', async () => {
     iam.on(CreateRoleCommand).resolves({ Role: role('/secure-api/').Role });
-    const out = await h.create(testCtx(), spec, {});
+    const out = await h.create(testCtx(), { ...spec, tags: { team: 'api' } }, {});
     expect(out).toEqual({ roleName: 'demo-fn-role', roleArn: ARN });
     expect(iam).toHaveReceivedCommandWith(CreateRoleCommand, {
       RoleName: 'demo-fn-role', Path: '/secure-api/',
-      Tags: [{ Key: 'secure-api:stack', Value: 'demo' }, { Key: 'secure-api:state-id', Value: TEST_STATE_ID }, { Key: 'team', Value: 'api' }],
+      Tags: [{ Key: 'team', Value: 'api' }, { Key: 'secure-api:stack', Value: 'demo' }, { Key: 'secure-api:state-id', Value: TEST_STATE_ID }],
     });
     const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]?.args[0].input.AssumeRolePolicyDocument ?? '{}') as unknown;
     expect(trust).toEqual(JSON.parse(LAMBDA_TRUST_POLICY));
@@ -71,6 +71,37 @@ describe('iam-role', () => {
     });
     iam.on(GetRoleCommand).rejects(noSuchEntity());
     expect(await h.read(testCtx(), spec, { roleName: spec.roleName }, {})).toEqual({ state: 'missing' });
+  });
+
+  it('update changes the description, the policies and the user\'s tags in place, and only those that differ', async () => {
+    iam.on(GetRoleCommand).resolves({ Role: { ...role('/secure-api/').Role, Description: 'old' } });
+    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] });
+    iam.on(ListRoleTagsCommand).resolves({ Tags: [
+      { Key: 'secure-api:stack', Value: 'demo' }, { Key: 'secure-api:state-id', Value: TEST_STATE_ID }, { Key: 'team', Value: 'a' }, { Key: 'env', Value: 'dev' },
+      { Key: 'org:owner', Value: 'platform' },
+    ] });
+    const fields = [
+      { path: 'tags.team', before: 'a', after: 'b', forcesReplace: false }, { path: 'tags.env', before: 'dev', after: null, forcesReplace: false },
+    ];
+    await h.update!(testCtx(), { ...spec, tags: { team: 'b' } }, { roleName: spec.roleName, roleArn: ARN }, {}, fields);
+    expect(iam).toHaveReceivedCommandWith(UpdateRoleCommand, { RoleName: 'demo-fn-role', Description: 'role' });
+    expect(iam).toHaveReceivedCommandWith(AttachRolePolicyCommand, { RoleName: 'demo-fn-role', PolicyArn: BASIC });
+    expect(iam).toHaveReceivedCommandWith(DetachRolePolicyCommand, { RoleName: 'demo-fn-role', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(TagRoleCommand, { RoleName: 'demo-fn-role', Tags: [{ Key: 'team', Value: 'b' }] });
+    // env was recorded and went; org:owner is someone else's and stays.
+    expect(iam).toHaveReceivedCommandExactlyOnceWith(UntagRoleCommand, { RoleName: 'demo-fn-role', TagKeys: ['env'] });
+  });
+
+  it('update of a role as recorded sends nothing', async () => {
+    iam.on(GetRoleCommand).resolves({ Role: { ...role('/secure-api/').Role, Description: 'role' } });
+    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyArn: BASIC }] });
+    iam.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'secure-api:stack', Value: 'demo' }, { Key: 'secure-api:state-id', Value: TEST_STATE_ID }] });
+    await h.update!(testCtx(), spec, { roleName: spec.roleName, roleArn: ARN }, {}, []);
+    expect(iam).not.toHaveReceivedCommand(UpdateRoleCommand);
+    expect(iam).not.toHaveReceivedCommand(AttachRolePolicyCommand);
+    expect(iam).not.toHaveReceivedCommand(DetachRolePolicyCommand);
+    expect(iam).not.toHaveReceivedCommand(TagRoleCommand);
+    expect(iam).not.toHaveReceivedCommand(UntagRoleCommand);
   });
 
   it('delete detaches every attached policy (following pages) before deleting the role', async () => {

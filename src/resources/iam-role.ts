@@ -1,9 +1,12 @@
 import type { DriftChange } from '../plan/changes.js';
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand,
-  ListAttachedRolePoliciesCommand, ListRoleTagsCommand, type AttachedPolicy, type Tag,
+  ListAttachedRolePoliciesCommand, ListRoleTagsCommand, TagRoleCommand, UntagRoleCommand, UpdateRoleCommand,
+  type AttachedPolicy, type Tag,
 } from '@aws-sdk/client-iam';
+import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
+import { previousTagKeys, tagDelta, tagDrift, wantedTags } from './tags.js';
 import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
@@ -50,11 +53,38 @@ async function attachMissing(ctx: Ctx, spec: Spec, attached: AttachedPolicy[]): 
   }
 }
 
+/**
+ * In place: the description (UpdateRole, "Updates the description or maximum session duration setting of a role"),
+ * the managed policies (attach what is missing, detach what the spec does not name: the role is ours alone) and the
+ * user's tags (TagRole / UntagRole). Only the name and the path make a new role.
+ */
+async function updateRole(ctx: Ctx, want: Spec, out: Out, fields: FieldChange[]): Promise<Out> {
+  const roleName = out.roleName ?? want.roleName;
+  const role = (await ctx.clients.iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+  if ((role?.Description ?? '') !== want.description) {
+    await ctx.clients.iam.send(new UpdateRoleCommand({ RoleName: roleName, Description: want.description }));
+  }
+  const attached = await attachedPolicies(ctx, roleName);
+  await attachMissing(ctx, want, attached);
+  for (const p of attached) {
+    if (p.PolicyArn && !want.managedPolicyArns.includes(p.PolicyArn)) {
+      await ctx.clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: p.PolicyArn }));
+    }
+  }
+  const tags = tagDelta(wantedTags(ctx, want.tags), await roleTags(ctx, roleName), previousTagKeys(fields));
+  if (Object.keys(tags.set).length) {
+    await ctx.clients.iam.send(new TagRoleCommand({ RoleName: roleName, Tags: Object.entries(tags.set).map(([Key, Value]) => ({ Key, Value })) }));
+  }
+  if (tags.remove.length) await ctx.clients.iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: tags.remove }));
+  return out;
+}
+
 /** The sample function's execution role: assumable by Lambda, with CloudWatch Logs access only. */
 export const iamRoleHandler: ResourceHandler<Spec> = {
   kind: 'iam-role',
   service: 'iam',
   immutable: ['roleName', 'path'],
+  update: (ctx, want, out, _deps, fields) => updateRole(ctx, want, out, fields),
 
   async create(ctx, spec) {
     const res = await ctx.clients.iam.send(new CreateRoleCommand({
@@ -62,7 +92,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
       Path: spec.path,
       Description: spec.description,
       AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
-      Tags: Object.entries(ctx.tags).map(([Key, Value]) => ({ Key, Value })),
+      Tags: Object.entries(wantedTags(ctx, spec.tags)).map(([Key, Value]) => ({ Key, Value })),
     }));
     const arn = res.Role?.Arn;
     if (!arn) throw new Error(`CreateRole returned no ARN for ${spec.roleName}`);
@@ -88,6 +118,8 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     const drift: DriftChange[] = [
       ...attached.filter((arn) => !spec.managedPolicyArns.includes(arn)).map((arn) => ({ path: 'managedPolicyArns', before: null, after: arn })),
       ...spec.managedPolicyArns.filter((arn) => !attached.includes(arn)).map((arn) => ({ path: 'managedPolicyArns', before: arn, after: null })),
+      // The user's tags, when there are any (ListRoleTags: GetRole's Tags are not paged).
+      ...(spec.tags ? tagDrift(spec.tags, await roleTags(ctx, roleName)) : []),
     ];
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },

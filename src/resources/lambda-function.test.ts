@@ -27,7 +27,7 @@ beforeEach(() => lambda.reset());
 describe('lambda-function create', () => {
   it('sends the zip, role, runtime, tags and CORS_ORIGIN, and returns name and ARN', async () => {
     lambda.on(CreateFunctionCommand).resolves({ FunctionName: 'demo-fn', FunctionArn: ARN, State: 'Active' });
-    expect(await h.create(testCtx(), spec, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
+    expect(await h.create(testCtx(), { ...spec, tags: { team: 'api' } }, deps)).toEqual({ functionName: 'demo-fn', functionArn: ARN });
     expect(lambda).toHaveReceivedCommandWith(CreateFunctionCommand, {
       FunctionName: 'demo-fn', Role: ROLE, Runtime: 'nodejs20.x', Handler: 'index.handler', MemorySize: 128, Timeout: 10,
       Environment: { Variables: { CORS_ORIGIN: '*' } }, Tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID, team: 'api' },

@@ -9,6 +9,7 @@ import { AwsFailure, Interrupted } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { buildSampleFunctionZip } from './sample-function.js';
 import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
+import { tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateLambdaFunction } from './lambda-updates.js';
 
@@ -75,7 +76,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-function',
   service: 'lambda',
   immutable: ['functionName'],
-  update: (ctx, want, out, deps) => updateLambdaFunction(ctx, want, out, deps),
+  update: (ctx, want, out, deps, fields) => updateLambdaFunction(ctx, want, out, deps, fields),
 
   async create(ctx, spec, deps) {
     const command = new CreateFunctionCommand({
@@ -89,7 +90,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
       Timeout: spec.timeoutSeconds,
       // The API's CORS origin is not part of this spec; the sample answers any origin.
       Environment: { Variables: { CORS_ORIGIN: spec.corsOrigin } },
-      Tags: ctx.tags,
+      Tags: wantedTags(ctx, spec.tags),
     });
     let noted = false;
     let created: FunctionConfiguration;
@@ -134,6 +135,8 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     if (conf.State === 'Failed') drift.push({ path: 'state', before: 'Active', after: 'Failed', context: conf.StateReason ? { reason: conf.StateReason } : {} });
     const roleArn = deps[spec.roleNode]?.roleArn;
     if (roleArn && conf.Role !== roleArn) drift.push({ path: 'role', before: roleArn, after: conf.Role ?? null });
+    // The user's tags, when there are any: GetFunction hides Tags from a caller without lambda:ListTags, so ask ListTags.
+    if (spec.tags && conf.FunctionArn) drift.push(...tagDrift(spec.tags, await functionTags(ctx, conf.FunctionArn)));
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

@@ -1,11 +1,17 @@
 /**
  * In place: UpdateFunctionConfiguration changes memory, timeout, runtime, role, description and environment
  * (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html); only what it is given
- * changes. The update runs asynchronously (LastUpdateStatus InProgress), so we wait for it like a create.
+ * changes (tags are set apart, with TagResource / UntagResource). The update runs asynchronously (LastUpdateStatus
+ * InProgress), so we wait for it like a create.
  */
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type Runtime } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand, TagResourceCommand, UntagResourceCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type Runtime,
+} from '@aws-sdk/client-lambda';
 import { AwsFailure } from '../errors.js';
+import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
+import { functionTags } from './lambda-function.js';
+import { isTagField, previousTagKeys, tagDelta, wantedTags } from './tags.js';
 import { depOut } from './refs.js';
 import type { Ctx, Out, Outputs } from './types.js';
 
@@ -25,12 +31,21 @@ async function waitForUpdate(ctx: Ctx, name: string, initial: FunctionConfigurat
   }
 }
 
-export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-function'], out: Out, deps: Outputs): Promise<Out> {
+export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-function'], out: Out, deps: Outputs, fields: FieldChange[] = []): Promise<Out> {
   const name = out.functionName ?? want.functionName;
+  const role = depOut(deps, want.roleNode, 'roleArn');
+  const live = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  const arn = live.FunctionArn ?? out.functionArn ?? name;
+  // Tags are not configuration: TagResource / UntagResource on the function's ARN. A change of tags alone (with the
+  // role as recorded, the one setting status checks) stops there: no UpdateFunctionConfiguration to wait out.
+  const tags = tagDelta(wantedTags(ctx, want.tags), await functionTags(ctx, arn), previousTagKeys(fields));
+  if (Object.keys(tags.set).length) await ctx.clients.lambda.send(new TagResourceCommand({ Resource: arn, Tags: tags.set }));
+  if (tags.remove.length) await ctx.clients.lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: tags.remove }));
+  if (fields.length > 0 && fields.every(isTagField) && live.Role === role) return out;
   const conf = await ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({
     FunctionName: name,
     Runtime: want.runtime as Runtime,
-    Role: depOut(deps, want.roleNode, 'roleArn'),
+    Role: role,
     Handler: want.handler,
     Description: want.description,
     MemorySize: want.memoryMb,

@@ -16,7 +16,7 @@ beforeEach(() => api.reset());
 describe('rest-api', () => {
   it('creates a tagged REGIONAL API and takes the root id from the response', async () => {
     api.on(CreateRestApiCommand).resolves({ id: 'a1', rootResourceId: 'root1' });
-    expect(await h.create(testCtx(), spec, {})).toEqual({ apiId: 'a1', rootResourceId: 'root1' });
+    expect(await h.create(testCtx(), { ...spec, tags: { team: 'api' } }, {})).toEqual({ apiId: 'a1', rootResourceId: 'root1' });
     expect(api).toHaveReceivedCommandWith(CreateRestApiCommand, {
       name: 'demo-api', description: 'd', endpointConfiguration: { types: ['REGIONAL'] }, tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID, team: 'api' },
     });

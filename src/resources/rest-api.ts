@@ -3,7 +3,9 @@ import {
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
+import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
+import { tagDrift, wantedTags } from './tags.js';
 import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateRestApi } from './api-gateway-updates.js';
@@ -32,7 +34,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
   kind: 'rest-api',
   service: 'apigateway',
   immutable: [],
-  update: (ctx, want, out) => updateRestApi(ctx, want, out),
+  update: (ctx, want, out, _deps, fields) => updateRestApi(ctx, want, out, fields),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
@@ -41,7 +43,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
         name: spec.name,
         description: spec.description,
         endpointConfiguration: { types: [spec.endpointType] },
-        tags: ctx.tags,
+        tags: wantedTags(ctx, spec.tags),
       }));
       return toOut(ctx, api);
     }, () => restApiHandler.find(ctx, spec, {}));
@@ -64,9 +66,11 @@ export const restApiHandler: ResourceHandler<Spec> = {
     const api = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetRestApiCommand({ restApiId: out.apiId })));
     if (!api) return { state: 'missing' };
     const types = api.endpointConfiguration?.types ?? [];
-    return types.includes(spec.endpointType)
-      ? { state: 'present', out }
-      : { state: 'drifted', drift: [{ path: 'endpointType', before: spec.endpointType, after: types.join(',') }], out };
+    const drift: DriftChange[] = [
+      ...(types.includes(spec.endpointType) ? [] : [{ path: 'endpointType', before: spec.endpointType, after: types.join(',') }]),
+      ...tagDrift(spec.tags, api.tags),
+    ];
+    return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
   async delete(ctx, _spec, out) {

@@ -57,7 +57,7 @@ export interface Ctx {
   stateId: string;
   /** The state was made before version 2: its resources carry only the stack tag (see isOurs in ./refs.ts). */
   legacyTags?: boolean | undefined;
-  /** Tags for every resource: secure-api:stack=<stack>, secure-api:state-id=<stateId> plus user tags. */
+  /** secure-api's own tags, on everything it makes: secure-api:stack=<stack>, secure-api:state-id=<stateId> (the user's are in each spec: see ./tags.ts). */
   tags: Record<string, string>;
   /** Sleep that honours cancellation; tests may replace it. */
   sleep: (ms: number) => Promise<void>;

@@ -2,13 +2,14 @@ import type { DriftChange } from '../plan/changes.js';
 import {
   CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand, SetUserPoolMfaConfigCommand,
   type CreateUserPoolCommandInput, type SetUserPoolMfaConfigCommandInput, type SmsConfigurationType, type UsernameAttributeType,
-  type VerifiedAttributeType,
+  type UserPoolType, type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
 import { errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
+import { tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateUserPool } from './cognito-updates.js';
 
@@ -96,6 +97,16 @@ function toOut(ctx: Ctx, userPoolId: string, arn: string | undefined): Out {
   return { userPoolId, userPoolArn: arn ?? `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.account}:userpool/${userPoolId}` };
 }
 
+/** The settings (not the tags) a live pool has other than the spec's: what status reports, and an update must put back. */
+export function poolSettingsDrift(spec: Spec, pool: UserPoolType): DriftChange[] {
+  const drift: DriftChange[] = [];
+  if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push({ path: 'mfa.mode', before: spec.mfa.mode, after: pool.MfaConfiguration ?? 'OFF' });
+  if (pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly === spec.selfSignUp) {
+    drift.push({ path: 'selfSignUp', before: spec.selfSignUp, after: !spec.selfSignUp });
+  }
+  return drift;
+}
+
 /** The pool of this name tagged with our stack (pool names are not unique: only the tagged one is ours). */
 async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
   let token: string | undefined;
@@ -118,12 +129,12 @@ export const userPoolHandler: ResourceHandler<Spec> = {
   service: 'cognito',
   // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
   immutable: ['signInIdentifiers'],
-  update: (ctx, want, out) => updateUserPool(ctx, want, out),
+  update: (ctx, want, out, _deps, fields) => updateUserPool(ctx, want, out, fields),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
     const out = await createOrFind(ctx, { what: `user pool ${spec.name}`, service: 'cognito', command: 'CreateUserPoolCommand' }, async () => {
-      const res = await ctx.clients.cognito.send(new CreateUserPoolCommand(createUserPoolInput(spec, ctx.tags)));
+      const res = await ctx.clients.cognito.send(new CreateUserPoolCommand(createUserPoolInput(spec, wantedTags(ctx, spec.tags))));
       const id = res.UserPool?.Id;
       if (!id) throw new Error(`CreateUserPool returned no id for ${spec.name}`);
       return toOut(ctx, id, res.UserPool?.Arn);
@@ -142,11 +153,7 @@ export const userPoolHandler: ResourceHandler<Spec> = {
   async read(ctx, spec, out) {
     const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
     if (!pool) return { state: 'missing' };
-    const drift: DriftChange[] = [];
-    if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push({ path: 'mfa.mode', before: spec.mfa.mode, after: pool.MfaConfiguration ?? 'OFF' });
-    if (pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly === spec.selfSignUp) {
-      drift.push({ path: 'selfSignUp', before: spec.selfSignUp, after: !spec.selfSignUp });
-    }
+    const drift = [...poolSettingsDrift(spec, pool), ...tagDrift(spec.tags, pool.UserPoolTags)];
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

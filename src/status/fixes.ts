@@ -245,6 +245,26 @@ function domainFix(s: FixSubject, fx: FixContext): Fix {
   );
 }
 
+/** A user tag missing or changed on the live resource (`tags.<key>`, src/resources/tags.ts). */
+const isTagDrift = (d: DriftChange): boolean => d.path.startsWith('tags.');
+
+/** The AWS CLI commands that put a resource's recorded tags back (only what is missing or changed). */
+function tagCommands(s: FixSubject, fx: FixContext): string[] {
+  const tags = Object.fromEntries(s.drift.filter(isTagDrift).map((d) => [d.path.slice('tags.'.length), String(d.before)]));
+  const map = sh(JSON.stringify(tags));
+  switch (s.kind) {
+    case 'rest-api':
+      return [`aws apigateway tag-resource --resource-arn arn:${fx.partition}:apigateway:${fx.region}::/restapis/${s.out.apiId ?? 'API_ID'} --tags ${map} --region ${fx.region}`];
+    case 'lambda-function':
+      return [`aws lambda tag-resource --resource ${s.out.functionArn ?? 'FUNCTION_ARN'} --tags ${map} --region ${fx.region}`];
+    case 'user-pool':
+      return [`aws cognito-idp tag-resource --resource-arn ${s.out.userPoolArn ?? 'USER_POOL_ARN'} --tags ${map} --region ${fx.region}`];
+    case 'iam-role':
+      return [`aws iam tag-role --role-name ${sh(s.out.roleName ?? 'ROLE')} --tags ${sh(JSON.stringify(Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))))}`];
+    default: return [];
+  }
+}
+
 /** The security wiring: a method, its authorizer, the permission, the function, the stage serving them. */
 const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambda-permission', 'lambda-function', 'deployment', 'cors-preflight']);
 
@@ -255,7 +275,9 @@ const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambd
  */
 export function fixFor(s: FixSubject, fx: FixContext): Fix | null {
   const f = manualFix(s, fx);
-  if (!f || !SECURITY_KINDS.has(s.kind) || (s.state !== 'drifted' && s.state !== 'missing')) return f;
+  // init puts the security wiring back, and tags on any resource that has them.
+  const initRepairs = SECURITY_KINDS.has(s.kind) || (s.drift.length > 0 && s.drift.every(isTagDrift));
+  if (!f || !initRepairs || (s.state !== 'drifted' && s.state !== 'missing')) return f;
   return { ...f, summary: `${f.summary} Or run \`secure-api init ${fx.stackArgs}\` to repair (it shows the plan first).`, rebuild: false };
 }
 
@@ -270,6 +292,13 @@ function manualFix(s: FixSubject, fx: FixContext): Fix | null {
       'An interrupted run left it half-made: run init again with the same configuration to resume (or destroy the stack).',
       [keep!.command, init!.command],
     );
+  }
+  const tagDrift = s.state === 'drifted' ? s.drift.filter(isTagDrift) : [];
+  if (tagDrift.length) {
+    const tags = fix(`Put its tags back (${tagDrift.map((d) => d.path.slice('tags.'.length)).join(', ')}).`, tagCommands(s, fx));
+    const rest = s.drift.filter((d) => !isTagDrift(d));
+    const other = rest.length ? manualFix({ ...s, drift: rest }, fx) : null;
+    return other ? { summary: `${other.summary} ${tags.summary}`, commands: [...other.commands, ...tags.commands], rebuild: other.rebuild } : tags;
   }
   switch (s.kind) {
     case 'api-method': return s.state === 'drifted' ? methodFix(s, fx) : REBUILD;

@@ -59,6 +59,8 @@ export function planChoices(config: StackConfig, c: ChalkInstance, width = 80): 
       : 'off'],
     ['Federation', idps.length ? idps.join(', ') : 'none'],
   ];
+  const tags = Object.entries(config.tags);
+  if (tags.length) rows.push(['Tags', `${tags.map(([k, v]) => `${k}=${v}`).join(', ')} (beside secure-api:stack and secure-api:state-id)`]);
   const pad = Math.max(...rows.map(([k]) => k.length)) + 2;
   return rows.map(([k, v]) => `  ${c.bold(k.padEnd(pad))}${hang(v, Math.max(30, width - pad - 3), ' '.repeat(pad + 2))}`).join('\n');
 }

@@ -31,6 +31,18 @@ describe('init flags', () => {
     expect((await dryConfig(['--no-self-sign-up'])).userPool.selfSignUp).toBe(false);
   });
 
+  it('--tag KEY=VALUE, repeatable, is config `tags` (an empty value is a value), shown among the plan\'s choices', async () => {
+    expect((await dryConfig(['--tag', 'team=payments', '--tag', 'cost center=cc/42', '--tag', 'archived='])).tags)
+      .toEqual({ team: 'payments', 'cost center': 'cc/42', archived: '' });
+    const text = await runSecureApi(['init', '--dry-run', '--tag', 'team=payments']);
+    expect(text.stdout + text.stderr).toMatch(/Tags +team=payments \(beside secure-api:stack and secure-api:state-id\)/);
+    const many = Array.from({ length: 49 }, (_, i) => ['--tag', `k${i}=v`]).flat();
+    const r = await runSecureApi(['init', '--yes', ...many]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('at most 48 tags');
+    expect(fake.count()).toBe(0);
+  });
+
   it('HEAD is a method the flag, the wizard and the fake all take', async () => {
     expect((await dryConfig(['--route', 'GET,HEAD /items'])).routes[0]!.methods).toEqual(['GET', 'HEAD']);
     const cwd = tempDir();

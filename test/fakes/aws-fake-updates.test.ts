@@ -7,7 +7,7 @@ import {
   CognitoIdentityProviderClient, CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand, DescribeUserPoolCommand, UpdateIdentityProviderCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, GetRoleCommand, IAMClient, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import {
   CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, ResourceConflictException, UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
@@ -33,6 +33,15 @@ describe('UpdateUserPool / UpdateUserPoolClient', () => {
     expect(after?.AdminCreateUserConfig?.AllowAdminCreateUserOnly).not.toBe(true);
     expect(after?.AccountRecoverySetting).toBeUndefined();
     expect(after?.UsernameAttributes).toEqual(['email']);
+  });
+
+  it('UpdateUserPool overwrites the tags with UserPoolTags, and removes them all when it is not given (aws-cli#3302)', async () => {
+    install();
+    const { UserPool } = await cognito().send(new CreateUserPoolCommand({ PoolName: 'p', UserPoolTags: { team: 'a', env: 'dev' } }));
+    await cognito().send(new UpdateUserPoolCommand({ UserPoolId: UserPool?.Id, UserPoolTags: { team: 'b' } }));
+    expect((await cognito().send(new DescribeUserPoolCommand({ UserPoolId: UserPool?.Id }))).UserPool?.UserPoolTags).toEqual({ team: 'b' });
+    await cognito().send(new UpdateUserPoolCommand({ UserPoolId: UserPool?.Id }));
+    expect((await cognito().send(new DescribeUserPoolCommand({ UserPoolId: UserPool?.Id }))).UserPool?.UserPoolTags ?? {}).toEqual({});
   });
 
   it('UpdateUserPoolClient resets the flows, callbacks and scopes it is not given; the client id and secret stay', async () => {
@@ -98,6 +107,19 @@ describe('UpdateRestApi', () => {
     expect([after.name, after.description, after.endpointConfiguration?.types]).toEqual(['b', 'd', ['REGIONAL']]);
     await expect(new APIGatewayClient({}).send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [{ op: 'replace', path: '/nope', value: 'x' }] })))
       .rejects.toBeInstanceOf(BadRequestException);
+  });
+});
+
+describe('UpdateRole', () => {
+  it('changes the description and keeps what it is not given (the trust policy, the tags, the session duration)', async () => {
+    install();
+    const iam = new IAMClient({});
+    await iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST, Description: 'old', Tags: [{ Key: 'team', Value: 'a' }], MaxSessionDuration: 7200 }));
+    await iam.send(new UpdateRoleCommand({ RoleName: 'r', Description: 'new' }));
+    const role = (await iam.send(new GetRoleCommand({ RoleName: 'r' }))).Role;
+    expect([role?.Description, role?.MaxSessionDuration, role?.Tags]).toEqual(['new', 7200, [{ Key: 'team', Value: 'a' }]]);
+    await expect(iam.send(new UpdateRoleCommand({ RoleName: 'r', MaxSessionDuration: 60 }))).rejects.toThrow(/MaxSessionDuration/);
+    await expect(iam.send(new UpdateRoleCommand({ RoleName: 'nosuch', Description: 'x' }))).rejects.toThrow(/cannot be found|NoSuchEntity/);
   });
 });
 

@@ -142,7 +142,10 @@ export const poolHandlers: Handlers = {
     for (const key of UPDATABLE) if (input[key] !== undefined) Object.assign(config, { [key]: copy(input[key]) });
     pool.config = config;
     if (input.PoolName) pool.Name = input.PoolName;
-    if (input.UserPoolTags) pool.tags = { ...input.UserPoolTags };
+    // UserPoolTags overwrites the pool's tags, and an update without it removes them all, like every other setting it
+    // is not given: aws-cli#3302 ("The entire pool is reset to default values … Tags are removed"),
+    // terraform-provider-aws#11265 ("the API provides a tags overwriting field during update").
+    pool.tags = { ...input.UserPoolTags };
     pool.mfa.MfaConfiguration = input.MfaConfiguration ?? 'OFF';
     pool.LastModifiedDate = ctx.now();
     return {};

@@ -2,7 +2,7 @@ import type {
   AttachRolePolicyCommandInput, CreateRoleCommandInput, CreateRoleCommandOutput, DeleteRoleCommandInput,
   DetachRolePolicyCommandInput, GetRoleCommandInput, GetRoleCommandOutput, ListAttachedRolePoliciesCommandInput,
   ListAttachedRolePoliciesCommandOutput, ListRolesCommandInput, ListRolesCommandOutput, ListRoleTagsCommandInput,
-  ListRoleTagsCommandOutput, Role, TagRoleCommandInput, UntagRoleCommandInput,
+  ListRoleTagsCommandOutput, Role, TagRoleCommandInput, UntagRoleCommandInput, UpdateRoleCommandInput,
 } from '@aws-sdk/client-iam';
 import { UPPER_ALNUM, compact, copy, date, page, randomString, type Ctx, type Handlers, type Out } from './core.js';
 import { awsError } from './errors.js';
@@ -107,6 +107,19 @@ export const iamHandlers: Handlers = {
       .map((arn) => ({ PolicyName: policyName(arn), PolicyArn: arn }));
     const p = iamPage(all, input.Marker, input.MaxItems);
     return compact({ AttachedPolicies: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker });
+  },
+
+  // AWS IAM API reference, UpdateRole: "Updates the description or maximum session duration setting of a role";
+  // what it is not given stays. Description: up to 1000 characters; MaxSessionDuration: 3600 to 43200 seconds.
+  UpdateRole(ctx, input: UpdateRoleCommandInput): object {
+    const role = getRole(ctx, input.RoleName);
+    if (input.Description !== undefined && input.Description.length > 1000) fail('ValidationError', '1 validation error detected: Value at \'description\' failed to satisfy constraint: Member must have length less than or equal to 1000');
+    if (input.MaxSessionDuration !== undefined && (input.MaxSessionDuration < 3600 || input.MaxSessionDuration > 43200)) {
+      fail('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    }
+    if (input.Description !== undefined) role.Description = input.Description;
+    if (input.MaxSessionDuration !== undefined) role.MaxSessionDuration = input.MaxSessionDuration;
+    return {};
   },
 
   TagRole(ctx, input: TagRoleCommandInput): object {

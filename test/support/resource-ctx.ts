@@ -27,7 +27,7 @@ export function testCtx(secrets: Record<string, string> = {}): TestCtx {
     partition: 'aws',
     stack: 'demo',
     stateId: TEST_STATE_ID,
-    tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID, team: 'api' },
+    tags: { 'secure-api:stack': 'demo', 'secure-api:state-id': TEST_STATE_ID },
     sleep,
     now,
     note: (m) => notes.push(m),
