@@ -55,6 +55,18 @@ export const QUESTIONS: Question[] = [
   { step: 6, flag: '--verify / --no-verify', label: 'test user and 401/200 proof after deploying', default: () => 'yes', answered: (_d, run) => run.verify !== undefined },
 ];
 
+/**
+ * What a recorded stack's configuration holds that no question asks (tags, the function's memory and timeout, the
+ * CORS origin, the SMS role, the app client's flows…): "Change this stack" keeps it as recorded, under the answers.
+ * The API and pool sources (existingApi, existingPool) are answered in step 1, so they are not carried over.
+ */
+export function unaskedRecorded(recorded: StackConfigInput): StackConfigInput {
+  const d = new Draft(recorded);
+  for (const q of QUESTIONS) if (q.key && !q.key.includes('[]')) d.set(q.key, undefined);
+  for (const key of ['existingApi', 'existingPool']) d.set(key, undefined);
+  return d.input();
+}
+
 /** The questions flags and --config left open, with the default --yes would take for each. */
 export function missingAnswers(known: StackConfigInput, config: StackConfig, run: { verify?: boolean | undefined } = {}): Array<{ question: Question; default: string }> {
   const d = new Draft(known);

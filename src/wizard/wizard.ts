@@ -1,6 +1,8 @@
+import { mergeConfig } from '../config/flags.js';
 import type { StackConfigInput } from '../config/schema.js';
 import { showBanner } from './banner.js';
 import { Draft } from './draft.js';
+import { unaskedRecorded } from './questions.js';
 import { WizardSession } from './session.js';
 import { wrap } from './text.js';
 import { stepApi } from './step-1-api.js';
@@ -38,7 +40,8 @@ export async function runWizard(known: StackConfigInput, deps: WizardDeps): Prom
   await stepAuthorizer(s, secured);
   await stepDeploy(s);
   const verify = await stepTest(s);
-  const input = s.draft.input();
+  // Changing a recorded stack: what no question asked stays as recorded (a tag, the function's memory…), not a default.
+  const input = s.recorded ? mergeConfig(unaskedRecorded(s.recorded.input()), s.draft.input()) as StackConfigInput : s.draft.input();
   // The answers pass the same validation as --config; a mistake surfaces here, before the plan.
   deps.resolve(input);
   if (!s.noCredentials) {

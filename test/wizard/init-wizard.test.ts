@@ -256,6 +256,21 @@ describe('secure-api init without a terminal', () => {
     expect(after.nodes.pool.out.userPoolId).toBe(pool);
   });
 
+  it('changing a recorded stack keeps what no question asks (tags, the function\'s memory, the CORS origin): Enter everywhere is "No changes."', async () => {
+    const cwd = tempDir();
+    const file = join(cwd, 'stack.json');
+    writeFileSync(file, JSON.stringify({ tags: { team: 'payments' }, function: { memoryMb: 256 }, cors: { allowOrigin: 'https://app.example.com' } }));
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--config', file], { cwd })).code).toBe(0);
+    const before = JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')) as { config: unknown };
+    const writesBefore = fake.calls.filter((c) => /^(Create|Put|Update|Delete|Add|Set|Tag|Untag)/.test(c.command)).length;
+    const prompter = new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }]]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('No changes.');
+    expect(fake.calls.filter((c) => /^(Create|Put|Update|Delete|Add|Set|Tag|Untag)/.test(c.command)).length).toBe(writesBefore);
+    expect(JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')).config).toEqual(before.config);
+  });
+
   it('declining the change plan of a recorded stack exits 1 (Cancelled) and makes no write call', async () => {
     const cwd = tempDir();
     expect((await runSecureApi(['init', '--yes', '--no-verify'], { cwd })).code).toBe(0);
