@@ -20,6 +20,12 @@ async function askProtected(s: WizardSession): Promise<void> {
     s.draft.set('routes', routes.map((r, i) => (r.public === undefined ? { ...r, public: !secured.includes(i) } : r)));
   }
   const now = (s.draft.get('routes') as RouteInput[] | undefined) ?? [];
+  // An existing API: the methods chosen in step 2 are the ones it protects (routes are its own, not ours).
+  const existing = s.draft.get('existingApi.secure') as Array<{ path: string; methods: string[] }> | undefined;
+  if (!now.length) {
+    if (existing?.length) s.note(`It protects ${existing.map((r) => `${r.methods.join(',')} ${r.path}`).join('; ')}.`);
+    return;
+  }
   const pub = now.filter((r) => r.public === true).map(routeLabel);
   s.note(`It protects ${now.filter((r) => r.public !== true).map(routeLabel).join('; ')}${pub.length ? `; public: ${pub.join('; ')}` : ''}.`);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiFacts, PoolFacts } from '../resources/existing-lookup.js';
 import { session, testDeps } from '../../test/wizard/deps.js';
+import { Draft } from './draft.js';
 import { askApiSource, askPoolSource, stepExistingMethods } from './step-existing.js';
 import type { WizardLookups } from './types.js';
 
@@ -62,5 +63,23 @@ describe('wizard · what already exists', () => {
     expect(await askPoolSource(s)).toBe(true);
     expect(s.draft.get('existingPool.id')).toBe(POOL.id);
     expect(t.flat()).toContain('blog-userpool has 12 users. Taken from the pool, unchanged: sign-in email; passwords of 8+ characters');
+  });
+
+  it('changing a recorded stack: its API, the methods it secures, its stage and its pool are the defaults (Enter keeps them)', async () => {
+    const t = testDeps([], { lookups });
+    const s = session(t, { stack: 'legacy' }, '123456789012');
+    s.recorded = new Draft({
+      existingApi: { id: API.id, secure: [{ path: '/orders', methods: ['POST'] }, { path: '/orders/{id}', methods: ['DELETE'] }] },
+      existingPool: { id: POOL.id }, stage: { name: 'test' },
+    });
+    expect(await askApiSource(s)).toBe(true);
+    expect(t.prompter.asked[0]?.default).toBe(API.id);
+    await stepExistingMethods(s);
+    // Once secured they are no longer open: the recorded choice is what is checked, not the open ones.
+    expect(t.prompter.asked.find((a) => a.message.startsWith('Methods to secure'))!.default).toEqual(['POST /orders', 'DELETE /orders/{id}']);
+    expect(s.draft.get('existingApi.secure')).toEqual([{ path: '/orders', methods: ['POST'] }, { path: '/orders/{id}', methods: ['DELETE'] }]);
+    expect(s.draft.get('stage.name')).toBe('test');
+    expect(await askPoolSource(s)).toBe(true);
+    expect(s.draft.get('existingPool.id')).toBe(POOL.id);
   });
 });

@@ -23,7 +23,10 @@ export async function askApiSource(s: WizardSession): Promise<boolean> {
     { name: 'Create a new API', value: NEW },
     ...apis.map((a) => ({ name: `Secure ${a.name} (${a.id})`, value: a.id, description: `${a.endpointTypes.join(',') || 'REGIONAL'} · stages: ${a.stages.join(', ') || 'none'}` })),
   ];
-  const picked = await s.prompter.select<string>({ message: 'Create a new API or secure an existing one?', choices, default: NEW });
+  // Changing a recorded stack: the API it secures is the default, as every recorded answer is.
+  const recorded = s.recordedOr<string | undefined>('existingApi.id', undefined);
+  const def = recorded !== undefined && apis.some((a) => a.id === recorded) ? recorded : NEW;
+  const picked = await s.prompter.select<string>({ message: 'Create a new API or secure an existing one?', choices, default: def });
   if (picked === NEW) return false;
   s.draft.set('existingApi.id', picked);
   return true;
@@ -39,7 +42,11 @@ export async function stepExistingMethods(s: WizardSession): Promise<void> {
     return;
   }
   const candidates = api.methods.filter((m) => m.method !== 'OPTIONS');
-  const open = new Set(defaultSecured(api).map((m) => `${m.method} ${m.path}`));
+  // Checked: the methods a recorded stack secures (they are no longer open), else the open ones.
+  const recordedSecure = s.recordedOr<Array<{ path: string; methods: string[] }> | undefined>('existingApi.secure', undefined);
+  const open = new Set(recordedSecure
+    ? recordedSecure.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))
+    : defaultSecured(api).map((m) => `${m.method} ${m.path}`));
   if (!s.draft.has('existingApi.secure')) {
     const picked = await s.prompter.checkbox<string>({
       message: 'Methods to secure (current authorization shown)',
@@ -66,7 +73,9 @@ export async function stepExistingMethods(s: WizardSession): Promise<void> {
   }
   const stages = api.stages.map((x) => x.name);
   if (!s.draft.has('stage.name') && stages.length > 1) {
-    s.draft.set('stage.name', await s.prompter.select<string>({ message: 'Stage to deploy', choices: stages.map((n) => ({ name: n, value: n })), default: stages[0]! }));
+    const recordedStage = s.recordedOr<string | undefined>('stage.name', undefined);
+    const def = recordedStage !== undefined && stages.includes(recordedStage) ? recordedStage : stages[0]!;
+    s.draft.set('stage.name', await s.prompter.select<string>({ message: 'Stage to deploy', choices: stages.map((n) => ({ name: n, value: n })), default: def }));
   } else if (!s.draft.has('stage.name') && stages.length === 1) {
     s.draft.set('stage.name', stages[0]!);
   }
@@ -83,7 +92,7 @@ export async function askPoolSource(s: WizardSession): Promise<boolean> {
     const picked = await s.prompter.select<string>({
       message: 'Create a new user pool or use an existing one?',
       choices: [{ name: 'Create a new user pool', value: NEW }, ...pools.map((p) => ({ name: `Use ${p.name} (${p.id})`, value: p.id }))],
-      default: NEW,
+      default: ((r) => (r !== undefined && pools.some((p) => p.id === r) ? r : NEW))(s.recordedOr<string | undefined>('existingPool.id', undefined)),
     });
     if (picked === NEW) return false;
     id = picked;

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { startFakeDataPlane } from '../fakes/data-plane.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+import { ScriptedPrompter } from '../wizard/scripted-prompter.js';
 import { readState } from '../../src/state/store.js';
 import { apiSnapshot, makeBlogPool, makeLegacyApi } from './legacy-api.js';
 import { IAM_PREFIX } from '../../src/aws/clients.js';
@@ -204,6 +205,27 @@ describe('securing an API and a pool that already exist', () => {
     expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
     expect(apiSnapshot(fake, apiId)).toEqual(apiBefore);
     expect(fake.state.cognito.pools[poolId]).toEqual(poolBefore);
+  });
+});
+
+describe('the wizard on a stack that secures an existing API with an existing pool', () => {
+  it('"Change this stack": the recorded API, methods and pool are the defaults; Enter everywhere is "No changes." and no write', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--user-pool-id', poolId])).code).toBe(0);
+    const before = readState(statePath())!.config;
+    const writes = () => fake.calls.filter((c) => WRITES.test(c.command) || c.command.startsWith('Untag')).length;
+    const from = writes();
+    const prompter = new ScriptedPrompter([['Stack name', 'legacy'], ['What should happen', { pick: 'Change this stack' }]]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, clock, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    expect(prompter.asked.find((a) => a.message === 'Create a new API or secure an existing one?')?.default).toBe(apiId);
+    expect(prompter.asked.find((a) => a.message.startsWith('Methods to secure'))?.default).toEqual(['GET /orders', 'POST /orders']);
+    expect(prompter.asked.find((a) => a.message === 'Create a new user pool or use an existing one?')?.default).toBe(poolId);
+    expect(r.stderr).toContain('It protects GET,POST /orders.');
+    expect(r.stderr).toContain('No changes.');
+    expect(writes()).toBe(from);
+    expect(readState(statePath())!.config).toEqual(before);
   });
 });
 
