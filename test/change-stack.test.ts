@@ -2,7 +2,7 @@
  * Day two: a live stack, with users in its pool, changed in place by `init` (each change planned first), then status
  * clean and verify passing; the pool and its users survive every change but a replacement that must be allowed.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIGatewayClient, GetResourcesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -16,6 +16,7 @@ import { changePlanReportSchema } from '../src/status/plan-schema.js';
 import { statusReportSchema } from '../src/status/schema.js';
 import { installAwsFake, type AwsFake } from './fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from './support/harness.js';
+import { ScriptedPrompter } from './wizard/scripted-prompter.js';
 import { expectNoDuplicates, expectStateMatchesFake } from './support/stack-checks.js';
 
 let fake: AwsFake;
@@ -438,6 +439,32 @@ describe('replacement, repair, and the plan as data', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(deployments(from)).toBe(1);
     await expectHealthy(poolId());
+  });
+
+  it('another run changed the stack while this plan waited for its yes: refused (exit 1), nothing changed, the other run\'s change kept', async () => {
+    await createWithUser();
+    const file = join(cwd, '.secure-api', 'demo.json');
+    // While the plan is on screen, a teammate's run changes the stack (here: its state, as that run would save it).
+    const prompter = new (class extends ScriptedPrompter {
+      override async confirm(q: { message: string; default?: boolean }): Promise<boolean> {
+        if (/^Apply these changes/.test(q.message)) {
+          const other = JSON.parse(readFileSync(file, 'utf8')) as { updatedAt: string; config: { stage: { description: string } } };
+          other.config.stage.description = 'the teammate\'s';
+          other.updatedAt = new Date(Date.parse(other.updatedAt) + 1_000).toISOString();
+          writeFileSync(file, JSON.stringify(other));
+        }
+        return super.confirm(q);
+      }
+    })([['What should happen', { pick: 'Change this stack' }], [/^Apply these changes/, true]]);
+    const theirs = () => readFileSync(file, 'utf8');
+    const from = fake.calls.length;
+    const r = await runSecureApi(['init', '--no-verify', '--stack', 'demo', '--password-min-length', '12'], { cwd, clock, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('Stack demo was changed by another run since this plan was read');
+    expect(r.stderr).toContain('Run `secure-api init --stack demo` again');
+    expect(writes(from)).toEqual([]);
+    expect((JSON.parse(theirs()) as { config: { stage: { description: string } } }).config.stage.description).toBe('the teammate\'s');
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
   it('an update that fails is resumed by a plain init: nothing duplicated, then destroy removes everything', async () => {

@@ -10,7 +10,7 @@ import { derivedSuffix, resolveConfig, stateNameSuffix } from '../config/resolve
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { checkStackName } from '../config/validators.js';
 import { apply, requireSecrets } from '../engine/engine.js';
-import { Cancelled, UsageError } from '../errors.js';
+import { Cancelled, ExitCode, SecureApiError, UsageError } from '../errors.js';
 import { buildPlan, criticalPathDepth } from '../plan/build.js';
 import { createCalls, ownershipCalls, planCalls } from '../plan/calls.js';
 import type { ChangePlan } from '../plan/changes.js';
@@ -269,9 +269,16 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const session = await prepared.backend.open(config.stack, 'init');
   try {
     // Re-read under the lock: another run may have written it since.
-    const current = session.state ?? existing;
-    // Compared before the save below stamps a new updatedAt on it: was it written by another run since the plan?
-    const unchangedSincePlan = current?.updatedAt === existing?.updatedAt;
+    const current = session.state;
+    // Was it written by another run since the plan was read (compared before the save below stamps a new updatedAt)?
+    // Then the plan, and the configuration it applies (the recorded one, with this run's flags over it), are stale:
+    // applying them would undo the other run's change. Refused before any call, as Terraform refuses a stale plan.
+    if (session.state?.updatedAt !== existing?.updatedAt) {
+      throw new SecureApiError('STALE_PLAN', session.state
+        ? `Stack ${config.stack} was changed by another run since this plan was read (its state was saved at ${session.state.updatedAt}): nothing was changed.`
+        : `Stack ${config.stack} was removed by another run since this plan was read: nothing was changed.`,
+      { hint: `Run \`secure-api init --stack ${config.stack}\` again: it plans from what the state says now.`, exitCode: ExitCode.aws });
+    }
     const now = new Date(env.now()).toISOString();
     const state: StateFile = current ?? {
       version: STATE_VERSION, stateId: owner.stateId, stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
@@ -285,8 +292,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     await store.save();
     ui.reporter.restartClock();
     ui.reporter.info(`${current ? (current.complete ? 'Changing' : 'Resuming') : adopted ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
-    // Another run may have written the state since the plan was read: plan again from what it says now.
-    const todo = changes && unchangedSincePlan ? changes : undefined;
+    // The plan read live before the lock (a new stack has none: the engine plans its creates).
+    const todo = changes;
     try {
       await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal }, todo);
     } finally {
