@@ -193,6 +193,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       if (existingLines.length) ui.out(existingLines.join('\n') + '\n');
       ui.out(dryRunText(ui, plan, config, env.stdout.columns));
       for (const note of planNotes(config)) ui.out(note);
+      // Default function and role names end with part of the state's id, and a dry run's state id is never saved.
+      const given = (prepared.given.function ?? {}) as { name?: unknown; roleName?: unknown };
+      if (!existing && !o.saveConfig && plan.nodes.some((n) => n.kind === 'lambda-function') && (given.name === undefined || given.roleName === undefined)) {
+        ui.out(`Names ${config.function.name} and ${config.function.roleName} end with 6 characters of this dry run's state id: the real run makes its own, so its names end differently. To create exactly these, add --save-config FILE here and run \`init --config FILE --yes\`.`);
+      }
     }
     if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
     return 0;

@@ -1,5 +1,5 @@
 /** Flags, wizard and README agree (issue 14, item 8): every wizard answer has a flag, flags parse as people type them. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StackConfig } from '../../src/config/schema.js';
@@ -41,6 +41,20 @@ describe('init flags', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('at most 48 tags');
     expect(fake.count()).toBe(0);
+  });
+
+  it('the dry run says its default function and role names are its own (their suffix is a new state id); --save-config pins them', async () => {
+    const cwd = tempDir();
+    const r = await runSecureApi(['init', '--dry-run', '--stack', 'shop'], { cwd });
+    const m = /Names (shop-fn-(\w{6})) and (shop-fn-role-\2) end with 6 characters of this dry run's state id/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    const saved = await runSecureApi(['init', '--dry-run', '--stack', 'shop', '--save-config', 'shop.json'], { cwd });
+    expect(saved.stdout).not.toContain('of this dry run\'s state id');
+    const pinned = JSON.parse(readFileSync(join(cwd, 'shop.json'), 'utf8')) as StackConfig;
+    const made = await runSecureApi(['init', '--yes', '--no-verify', '--config', 'shop.json'], { cwd });
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain(`created lambda-function ${pinned.function.name}`);
+    expect((await runSecureApi(['init', '--dry-run', '--stack', 'named', '--config', 'shop.json'], { cwd })).stdout).not.toContain('state id: the real run');
   });
 
   it('HEAD is a method the flag, the wizard and the fake all take', async () => {
