@@ -328,10 +328,13 @@ describe('tags on a live stack', () => {
     const plan = await run(['plan', '--stack', 'demo']);
     expect(plan.code).toBe(3);
     expect(plan.stdout).toMatch(/~ +update in place +function demo-fn/);
+    await cognito().send(new (await import('@aws-sdk/client-cognito-identity-provider')).UntagResourceCommand({ ResourceArn: state().nodes.pool!.out.userPoolArn!, TagKeys: ['team'] }));
     const from = fake.calls.length;
     const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
     expect(r.code, r.stderr).toBe(0);
     expect(deployments(from)).toBe(0);
+    // Tags put back are tags alone: nothing else is sent again (no UpdateUserPool resetting settings, no config update).
+    expect(writes(from).map((c) => c.command).sort()).toEqual(['TagResource', 'TagResource']);
     await expectUserTags({ team: 'payments' });
     await expectHealthy(poolId());
   });
@@ -349,6 +352,64 @@ describe('tags on a live stack', () => {
     expect(state().nodes.pool!.status).toBe('created');
     await expectUserTags({ team: 'payments' });
     await expectHealthy(poolId());
+  });
+
+  it('a state written before tags were in the specs: no change planned, and a tag dropped in the next run is removed', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--config', configFile({ tags: { team: 'payments', env: 'dev' } })])).code).toBe(0);
+    await cognito().send(new AdminCreateUserCommand({ UserPoolId: poolId(), Username: 'alice@example.com', MessageAction: 'SUPPRESS' }));
+    // What state version 2 wrote: the resources carry the tags, their specs do not name them.
+    const file = join(cwd, '.secure-api', 'demo.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { version: number; nodes: Record<string, { spec: Record<string, unknown> }> };
+    old.version = 2;
+    for (const n of Object.values(old.nodes)) delete n.spec.tags;
+    writeFileSync(file, JSON.stringify(old));
+    const plan = await run(['plan', '--stack', 'demo']);
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
+    expect(r.code, r.stderr).toBe(0);
+    await expectUserTags({ team: 'payments' });
+    await expectHealthy(poolId());
+  });
+
+  it('a tag set by a run that failed, then dropped by the next run\'s configuration, is removed too', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--config', configFile({})])).code).toBe(0);
+    await cognito().send(new AdminCreateUserCommand({ UserPoolId: poolId(), Username: 'alice@example.com', MessageAction: 'SUPPRESS' }));
+    // The function's tags land, then its configuration update fails: the run stops with it still `updating`.
+    fake.inject({ command: 'UpdateFunctionConfiguration', error: 'InvalidParameterValueException', message: 'Injected: the update is refused' });
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments', '--tag', 'env=dev', '--config', configFile({ function: { memoryMb: 256 } })]);
+    expect(r.code).toBe(1);
+    expect(state().nodes.function!.status).toBe('updating');
+    fake.clearInjections();
+    const plan = await run(['plan', '--stack', 'demo', '--tag', 'team=payments']);
+    expect(plan.stdout).toMatch(/function demo-fn-\w+ +\(an interrupted run was updating it[^\n]*\n(.*\n)*? +tags\.env: "dev" → \(none\)/);
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
+    expect(r.code, r.stderr).toBe(0);
+    await expectUserTags({ team: 'payments' });
+    await expectHealthy(poolId());
+  });
+
+  it('a stack from state version 1 (its resources carry no state id): tag and setting changes do not stamp one on them', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--config', configFile({})])).code).toBe(0);
+    const s0 = state();
+    const region = { region: 'us-east-1' };
+    const idTag = ['secure-api:state-id'];
+    // As version 1 made it: only secure-api:stack on the resources, and a state without an id.
+    await new APIGatewayClient(region).send(new (await import('@aws-sdk/client-api-gateway')).UntagResourceCommand({ resourceArn: `arn:aws:apigateway:us-east-1::/restapis/${s0.nodes.api!.out.apiId!}`, tagKeys: idTag }));
+    await cognito().send(new (await import('@aws-sdk/client-cognito-identity-provider')).UntagResourceCommand({ ResourceArn: s0.nodes.pool!.out.userPoolArn!, TagKeys: idTag }));
+    await new LambdaClient(region).send(new UntagFunctionCommand({ Resource: s0.nodes.function!.out.functionArn!, TagKeys: idTag }));
+    await new IAMClient(region).send(new (await import('@aws-sdk/client-iam')).UntagRoleCommand({ RoleName: s0.nodes.role!.out.roleName!, TagKeys: idTag }));
+    const file = join(cwd, '.secure-api', 'demo.json');
+    const v1 = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    for (const k of ['stateId', 'history']) delete v1[k];
+    writeFileSync(file, JSON.stringify({ ...v1, version: 1 }));
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments', '--config', configFile({ function: { memoryMb: 256 } })]);
+    expect(r.code, r.stderr).toBe(0);
+    const live = await liveTags();
+    for (const kind of ['api', 'pool', 'function', 'role'] as const) expect(live[kind], kind).toEqual({ 'secure-api:stack': 'demo', team: 'payments' });
+    expect(state().legacyTags).toBe(true);
+    const plan = await run(['plan', '--stack', 'demo']);
+    expect(plan.stdout).toContain('No changes.');
   });
 
   it('a reserved or malformed tag is refused with exit 2 before any AWS call', async () => {

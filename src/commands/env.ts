@@ -149,7 +149,9 @@ export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: strin
     stack: o.stack,
     stateId: o.owner.stateId,
     legacyTags: o.owner.legacyTags,
-    tags: { [STACK_TAG]: o.stack, [STATE_ID_TAG]: o.owner.stateId },
+    // A state migrated from version 1 made its resources without the state id: what it makes or updates stays alike
+    // (one stack, one kind of tags), so a lost state of it is still adopted as one (isOurs, src/orphans).
+    tags: o.owner.legacyTags ? { [STACK_TAG]: o.stack } : { [STACK_TAG]: o.stack, [STATE_ID_TAG]: o.owner.stateId },
     sleep: abortableSleep(env),
     now: env.now,
     note: (m) => reporter.event({ type: 'note', message: m }),

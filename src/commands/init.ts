@@ -194,9 +194,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       ui.out(dryRunText(ui, plan, config, env.stdout.columns));
       for (const note of planNotes(config)) ui.out(note);
       // Default function and role names end with part of the state's id, and a dry run's state id is never saved.
+      // (An S3 state is not read by a dry run: the stack may exist there, with its own names. Nothing to say then.)
       const given = (prepared.given.function ?? {}) as { name?: unknown; roleName?: unknown };
-      if (!existing && !o.saveConfig && plan.nodes.some((n) => n.kind === 'lambda-function') && (given.name === undefined || given.roleName === undefined)) {
-        ui.out(`Names ${config.function.name} and ${config.function.roleName} end with 6 characters of this dry run's state id: the real run makes its own, so its names end differently. To create exactly these, add --save-config FILE here and run \`init --config FILE --yes\`.`);
+      const derived = [given.name === undefined && config.function.name, given.roleName === undefined && config.function.roleName].filter(Boolean);
+      if (!existing && prepared.backend.kind !== 's3' && !o.saveConfig && plan.nodes.some((n) => n.kind === 'lambda-function') && derived.length) {
+        ui.out(`${derived.length === 2 ? `Names ${derived.join(' and ')} end` : `The name ${String(derived[0])} ends`} with 6 characters of this dry run's state id: the real run makes its own, so its names end differently. To create exactly these, add --save-config FILE here and run \`init --config FILE --yes\`.`);
       }
     }
     if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);

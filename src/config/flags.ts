@@ -194,18 +194,20 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
   return out;
 }
 
-/** Config keys whose value is one whole (a map of the user's own keys): given, it replaces; it is never merged key by key. */
-const WHOLE_VALUES = new Set(['tags']);
-
 /**
- * b's keys over a's, object by object (flags over the --config file, both over the recorded configuration); a
- * `type`d object (one variant of a union) replaces, and so does `tags`: a tag left out of the new list goes.
+ * Config keys whose value is one whole: given, it replaces; it is never merged key by key. `tags` is a map of the
+ * user's own keys (a tag left out goes); `userPool.email` is a union ({type: COGNITO_DEFAULT} or {type: SES, …}).
+ * Every other object merges key by key (`--app-client public` keeps the recorded flows), arrays replace.
  */
-export function mergeConfig(a: Record<string, unknown>, b: Record<string, unknown>, top = true): Record<string, unknown> {
+const WHOLE_VALUES = new Set(['tags', 'userPool.email']);
+
+/** b's keys over a's, object by object (flags over the --config file, both over the recorded configuration). */
+export function mergeConfig(a: Record<string, unknown>, b: Record<string, unknown>, at = ''): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   for (const [k, v] of Object.entries(b)) {
-    out[k] = isObj(v) && isObj(out[k]) && !('type' in v) && !(top && WHOLE_VALUES.has(k)) ? mergeConfig(out[k], v, false) : v;
+    const path = at ? `${at}.${k}` : k;
+    out[k] = isObj(v) && isObj(out[k]) && !WHOLE_VALUES.has(path) ? mergeConfig(out[k], v, path) : v;
   }
   return out;
 }

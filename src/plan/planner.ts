@@ -1,4 +1,4 @@
-import { isTagField } from '../resources/tags.js';
+import { isTagField, pendingTagFields } from '../resources/tags.js';
 import type { ResourceKind } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { ChangeAction, ChangePlan, DriftChange, FieldChange, ResourceChange } from './changes.js';
@@ -47,7 +47,10 @@ function actionFor(n: AnyPlanNode, r: NodeRecord | undefined, live: LiveRead | u
   const forced = fields.filter((f) => f.forcesReplace);
   if (forced.length) return change(n, 'replace', `${paths(forced)} cannot change in place (requires replacement)`, fields, drift);
   if (fields.length && !t.updatable) return change(n, 'replace', `a ${n.kind} has no in-place update`, fields, drift);
-  if (r.status === 'updating') return { ...change(n, 'update', 'an interrupted run was updating it: the update is applied again', fields, drift), resumes: 'updating' };
+  if (r.status === 'updating') {
+    const resumed = [...fields, ...pendingTagFields(r.pending, n.spec, fields)];
+    return { ...change(n, 'update', 'an interrupted run was updating it: the update is applied again', resumed, drift), resumes: 'updating' };
+  }
   if (fields.length) return change(n, 'update', `${paths(fields)} changed`, fields, drift);
   if (live?.state === 'drifted') {
     return t.updatable

@@ -35,8 +35,8 @@ export async function updateUserPool(ctx: Ctx, want: SpecByKind['user-pool'], ou
   const id = out.userPoolId ?? '';
   const live = (await ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool;
   const tags = tagDelta(wantedTags(ctx, want.tags), live?.UserPoolTags, previousTagKeys(fields));
-  // Tags alone (and nothing else drifted): no UpdateUserPool at all.
-  if (fields.length > 0 && fields.every(isTagField) && live && poolSettingsDrift(want, live).length === 0) {
+  // Tags alone, or a repair of tags alone (no field changed, no setting status checks drifted): no UpdateUserPool.
+  if (fields.every(isTagField) && live && poolSettingsDrift(want, live).length === 0) {
     const arn = out.userPoolArn ?? live?.Arn ?? '';
     if (Object.keys(tags.set).length) await ctx.clients.cognito.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags.set }));
     if (tags.remove.length) await ctx.clients.cognito.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: tags.remove }));

@@ -17,7 +17,8 @@ import type { Ctx, Out, Outputs } from './types.js';
 
 const UPDATE_WAIT_MS = 60_000;
 
-async function waitForUpdate(ctx: Ctx, name: string, initial: FunctionConfiguration): Promise<void> {
+/** The configuration once no update is in progress (bounded); a last update that Failed is returned, not thrown. */
+async function settledUpdate(ctx: Ctx, name: string, initial: FunctionConfiguration): Promise<FunctionConfiguration> {
   const start = ctx.now();
   let conf = initial;
   let delay = 250;
@@ -26,6 +27,11 @@ async function waitForUpdate(ctx: Ctx, name: string, initial: FunctionConfigurat
     delay = Math.min(delay * 2, 2_000);
     conf = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
   }
+  return conf;
+}
+
+async function waitForUpdate(ctx: Ctx, name: string, initial: FunctionConfiguration): Promise<void> {
+  const conf = await settledUpdate(ctx, name, initial);
   if (conf.LastUpdateStatus === 'Failed') {
     throw new AwsFailure(`Updating Lambda function ${name} failed: ${conf.LastUpdateStatusReason ?? 'no reason given'}`);
   }
@@ -34,14 +40,17 @@ async function waitForUpdate(ctx: Ctx, name: string, initial: FunctionConfigurat
 export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-function'], out: Out, deps: Outputs, fields: FieldChange[] = []): Promise<Out> {
   const name = out.functionName ?? want.functionName;
   const role = depOut(deps, want.roleNode, 'roleArn');
-  const live = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  // An update still in progress (a run killed while it waited) refuses another operation (ResourceConflictException,
+  // TagResource included): wait it out first. One that Failed is what this update may put right: go on.
+  const live = await settledUpdate(ctx, name, await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   const arn = live.FunctionArn ?? out.functionArn ?? name;
-  // Tags are not configuration: TagResource / UntagResource on the function's ARN. A change of tags alone (with the
-  // role as recorded, the one setting status checks) stops there: no UpdateFunctionConfiguration to wait out.
+  // Tags are not configuration: TagResource / UntagResource on the function's ARN. A change of tags alone stops
+  // there: no UpdateFunctionConfiguration to wait out.
   const tags = tagDelta(wantedTags(ctx, want.tags), await functionTags(ctx, arn), previousTagKeys(fields));
   if (Object.keys(tags.set).length) await ctx.clients.lambda.send(new TagResourceCommand({ Resource: arn, Tags: tags.set }));
   if (tags.remove.length) await ctx.clients.lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: tags.remove }));
-  if (fields.length > 0 && fields.every(isTagField) && live.Role === role) return out;
+  // Tags alone, or a repair of tags alone (no field changed; the role, the one setting status checks, as recorded).
+  if (fields.every(isTagField) && live.Role === role && live.State !== 'Failed') return out;
   const conf = await ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({
     FunctionName: name,
     Runtime: want.runtime as Runtime,

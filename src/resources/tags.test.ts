@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkUserTag } from '../config/validators.js';
-import { applyDelta, emptyDelta, previousTagKeys, tagDelta, tagDrift, wantedTags } from './tags.js';
+import { applyDelta, pendingTagFields, previousTagKeys, tagDelta, tagDrift, wantedTags } from './tags.js';
 
 const OURS = { 'secure-api:stack': 'demo', 'secure-api:state-id': 'sid' };
 
@@ -20,7 +20,7 @@ describe('the user\'s tags, changed in place', () => {
 
   it('never removes a secure-api: tag, nor a tag already gone; as recorded is no change at all', () => {
     expect(tagDelta(OURS, { ...OURS }, ['secure-api:stack', 'gone'])).toEqual({ set: {}, remove: [] });
-    expect(emptyDelta(tagDelta({ ...OURS, team: 'a' }, { ...OURS, team: 'a' }, ['team']))).toBe(true);
+    expect(tagDelta({ ...OURS, team: 'a' }, { ...OURS, team: 'a' }, ['team'])).toEqual({ set: {}, remove: [] });
   });
 
   it('puts back an ownership tag removed outside secure-api, and reads IAM\'s Key/Value lists', () => {
@@ -34,6 +34,18 @@ describe('the user\'s tags, changed in place', () => {
       { path: 'tags.new', before: null, after: 'y', forcesReplace: false },
       { path: 'memoryMb', before: 128, after: 256, forcesReplace: false },
     ])).toEqual(['cost.center']);
+  });
+
+  it('a key that names an Object property (constructor, toString) is a tag like any other', () => {
+    expect(tagDelta(OURS, { ...OURS, constructor: 'x' }, ['constructor'])).toEqual({ set: {}, remove: ['constructor'] });
+    expect(tagDelta({ ...OURS, toString: 'v' }, OURS, [])).toEqual({ set: { toString: 'v' }, remove: [] });
+    expect(tagDrift({ toString: 'x' }, {})).toEqual([{ path: 'tags.toString', before: 'x', after: null }]);
+  });
+
+  it('a resumed update also removes what its interrupted run had set and the new spec drops', () => {
+    expect(pendingTagFields({ tags: { team: 'a', env: 'dev' } }, { tags: { team: 'a' } }, [])).toEqual([{ path: 'tags.env', before: 'dev', after: null, forcesReplace: false }]);
+    expect(pendingTagFields({ tags: { env: 'dev' } }, {}, [{ path: 'tags.env', before: 'x', after: null, forcesReplace: false }])).toEqual([]);
+    expect(pendingTagFields(undefined, { tags: { team: 'a' } }, [])).toEqual([]);
   });
 
   it('reports as drift only a recorded tag that is missing or different (extra tags are someone else\'s)', () => {

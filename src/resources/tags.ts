@@ -28,17 +28,16 @@ export interface TagDelta {
   remove: string[];
 }
 
-export const emptyDelta = (d: TagDelta): boolean => Object.keys(d.set).length === 0 && d.remove.length === 0;
-
 /**
  * What brings `live` to `wanted`: set what is missing or different; remove only what `previous` (the recorded user
  * tags) named, that `wanted` no longer names and that is still there; never a `secure-api:` key.
  */
 export function tagDelta(wanted: Record<string, string>, live: TagSet, previous: Iterable<string>): TagDelta {
   const have = tagMap(live);
-  const set = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => have[k] !== v));
+  const value = (o: Record<string, string>, k: string) => (Object.hasOwn(o, k) ? o[k] : undefined);
+  const set = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => value(have, k) !== v));
   const remove = [...new Set(previous)]
-    .filter((k) => !k.startsWith(OWN_TAG_PREFIX) && !(k in wanted) && k in have)
+    .filter((k) => !k.startsWith(OWN_TAG_PREFIX) && !Object.hasOwn(wanted, k) && Object.hasOwn(have, k))
     .sort();
   return { set, remove };
 }
@@ -56,6 +55,19 @@ export function previousTagKeys(fields: readonly FieldChange[]): string[] {
   return keys;
 }
 
+/**
+ * A resumed update: the interrupted run may already have set the tags of its pending spec. Those the new spec drops
+ * are changes to make too (as if recorded), so they are removed rather than left behind.
+ */
+export function pendingTagFields(pending: unknown, want: unknown, already: readonly FieldChange[]): FieldChange[] {
+  const tagsOf = (spec: unknown): Record<string, string> => ((spec as { tags?: Record<string, string> } | undefined)?.tags ?? {});
+  const wanted = tagsOf(want);
+  const seen = new Set(already.map((f) => f.path));
+  return Object.entries(tagsOf(pending))
+    .filter(([k]) => !Object.hasOwn(wanted, k) && !seen.has(`tags.${k}`))
+    .map(([k, v]) => ({ path: `tags.${k}`, before: v, after: null, forcesReplace: false }));
+}
+
 /** The whole tag set a call that overwrites it must be given: what is live (someone else's tags too) with the delta applied. */
 export function applyDelta(live: TagSet, d: TagDelta): Record<string, string> {
   const out = { ...tagMap(live), ...d.set };
@@ -66,7 +78,8 @@ export function applyDelta(live: TagSet, d: TagDelta): Record<string, string> {
 /** The recorded user tags that are missing or different on the live resource (extra tags are someone else's: no drift). */
 export function tagDrift(recorded: UserTags, live: TagSet): DriftChange[] {
   const have = tagMap(live);
+  const value = (k: string) => (Object.hasOwn(have, k) ? have[k] : undefined);
   return Object.entries(recorded ?? {})
-    .filter(([k, v]) => have[k] !== v)
-    .map(([k, v]) => ({ path: `tags.${k}`, before: v, after: have[k] ?? null }));
+    .filter(([k, v]) => value(k) !== v)
+    .map(([k, v]) => ({ path: `tags.${k}`, before: v, after: value(k) ?? null }));
 }

@@ -5,8 +5,9 @@ import { RESOURCE_KINDS } from '../resources/types.js';
 /**
  * 2: the state's own id (tagged on every resource, so two stacks of one name never touch each other's), ownership
  * per node (created by us / adopted from the user), an `updating` journal status, and the previous configurations.
+ * 3: the specs of the API, the pool, the function and its role hold the user's tags (changed in place since).
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 /** How many earlier configurations the state keeps, newest last (plan and status say what changed and when). */
 export const CONFIG_HISTORY = 5;
 
@@ -85,7 +86,39 @@ function migrateV1(doc: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = { 1: migrateV1 };
+/** The kinds whose spec holds the user's tags (src/resources/tags.ts). */
+const TAGGED_KINDS = new Set(['rest-api', 'user-pool', 'lambda-function', 'iam-role']);
+
+/**
+ * Version 2 → 3: the user's tags join the specs. Version 2 made those resources with the configuration's tags
+ * without saying so in their specs; without this, the first plan would show every tag as new, and a tag dropped in
+ * that run would never be removed. A node being updated has its spec and its pending spec filled from the
+ * configuration before the one being applied (the last of `history`), if there is one.
+ */
+function migrateV2(doc: Record<string, unknown>): Record<string, unknown> {
+  const tagsOf = (config: unknown): Record<string, string> | undefined => {
+    const t = (config as { tags?: unknown } | undefined)?.tags;
+    return typeof t === 'object' && t !== null && Object.keys(t).length > 0 ? t as Record<string, string> : undefined;
+  };
+  const now = tagsOf(doc.config);
+  const history = (doc.history ?? []) as Array<{ config?: unknown }>;
+  const before = history.length ? tagsOf(history[history.length - 1]?.config) : now;
+  const fill = (spec: unknown, tags: Record<string, string> | undefined) =>
+    (tags && typeof spec === 'object' && spec !== null && !('tags' in spec) ? { ...spec, tags: { ...tags } } : spec);
+  const nodes = (doc.nodes ?? {}) as Record<string, Record<string, unknown>>;
+  return {
+    ...doc,
+    version: 3,
+    nodes: Object.fromEntries(Object.entries(nodes).map(([id, n]) => {
+      if (!TAGGED_KINDS.has(String(n.kind))) return [id, n];
+      // An update journaled under 2 was applying `config`; what it had before is the previous configuration.
+      const updating = n.status === 'updating';
+      return [id, { ...n, spec: fill(n.spec, updating ? before : now), ...(n.pending !== undefined ? { pending: fill(n.pending, now) } : {}) }];
+    })),
+  };
+}
+
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = { 1: migrateV1, 2: migrateV2 };
 
 /** Bring an older state document up to STATE_VERSION, one version at a time. Newer or unknown versions are returned as they are. */
 export function migrateState(doc: unknown): { doc: unknown; migratedFrom?: number } {

@@ -49,13 +49,35 @@ describe('lock', () => {
 });
 
 describe('state file versions', () => {
-  it('reads a version-1 file as version 2: a new state id, legacyTags (its resources carry only the stack tag), no history', () => {
+  it('reads a version-2 file as version 3: the API, pool, function and role specs get the configuration\'s tags (they were made with them)', () => {
+    const path = join(dir(), 's.json');
+    const node = (kind: string, spec: Record<string, unknown>, status = 'created', pending?: Record<string, unknown>) =>
+      ({ kind, status, out: {}, label: kind, deps: [], spec, updatedAt: 'x', ...(pending ? { pending } : {}) });
+    const v2 = {
+      version: 2, stateId: 'sid', stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: false,
+      config: { tags: { team: 'b' } }, history: [{ replacedAt: 'x', config: { tags: { team: 'a' } } }],
+      nodes: {
+        api: node('rest-api', { name: 'n' }), method: node('api-method', { path: '/x' }),
+        pool: node('user-pool', { name: 'p' }, 'updating', { name: 'p' }),
+      },
+    };
+    writeFileSync(path, JSON.stringify(v2));
+    const s = readState(path)!;
+    expect(s.version).toBe(3);
+    expect(s.nodes.api!.spec).toEqual({ name: 'n', tags: { team: 'b' } });
+    expect(s.nodes.method!.spec).toEqual({ path: '/x' });
+    // Being updated: it had the tags of the configuration before, and is being given the current one's.
+    expect(s.nodes.pool!.spec).toEqual({ name: 'p', tags: { team: 'a' } });
+    expect(s.nodes.pool!.pending).toEqual({ name: 'p', tags: { team: 'b' } });
+  });
+
+  it('reads a version-1 file as the current version: a new state id, legacyTags (its resources carry only the stack tag), no history', () => {
     const path = join(dir(), 's.json');
     const v1 = { version: 1, stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: true, config: { a: 1 },
       nodes: { api: { kind: 'rest-api', status: 'created', out: { apiId: 'a1' }, label: 'api', deps: [], updatedAt: 'x' } } };
     writeFileSync(path, JSON.stringify(v1));
     const s = readState(path)!;
-    expect(s.version).toBe(2);
+    expect(s.version).toBe(3);
     expect(s.stateId).toMatch(/^[0-9a-f-]{36}$/);
     expect(s.legacyTags).toBe(true);
     expect(s.nodes.api!.out).toEqual({ apiId: 'a1' });

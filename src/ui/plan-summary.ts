@@ -60,7 +60,18 @@ export function planChoices(config: StackConfig, c: ChalkInstance, width = 80): 
     ['Federation', idps.length ? idps.join(', ') : 'none'],
   ];
   const tags = Object.entries(config.tags);
-  if (tags.length) rows.push(['Tags', `${tags.map(([k, v]) => `${k}=${v}`).join(', ')} (beside secure-api:stack and secure-api:state-id)`]);
+  if (tags.length) {
+    // Only what this stack makes carries them: never your own API or pool.
+    const carriers = [
+      ...(config.existingApi ? [] : ['the REST API']),
+      ...((config.existingApi || config.routes.some((r) => !r.public)) && !config.existingPool ? ['the user pool'] : []),
+      ...(!config.existingApi && config.routes.some((r) => r.integration.type === 'sample-lambda') ? ['the sample function and its role'] : []),
+    ];
+    const list = tags.map(([k, v]) => `${k}=${v}`).join(', ');
+    rows.push(['Tags', carriers.length
+      ? `${list}, on ${carriers.join(', ').replace(/, ([^,]*)$/, ' and $1')} (beside secure-api:stack and secure-api:state-id)`
+      : `${list}: nothing this stack makes carries tags (the API and the user pool are your own)`]);
+  }
   const pad = Math.max(...rows.map(([k]) => k.length)) + 2;
   return rows.map(([k, v]) => `  ${c.bold(k.padEnd(pad))}${hang(v, Math.max(30, width - pad - 3), ' '.repeat(pad + 2))}`).join('\n');
 }

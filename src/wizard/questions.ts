@@ -56,15 +56,16 @@ export const QUESTIONS: Question[] = [
 ];
 
 /**
- * What a recorded stack's configuration holds that no question asks (tags, the function's memory and timeout, the
- * CORS origin, the SMS role, the app client's flows…): "Change this stack" keeps it as recorded, under the answers.
- * The API and pool sources (existingApi, existingPool) are answered in step 1, so they are not carried over.
+ * The base of "Change this stack": the recorded configuration, under the answers (which merge over it as flags do,
+ * so whatever no question asked this time stays as recorded: tags, the function's memory, the client's flows, a
+ * hosted UI setting step 3 skipped). The API and the pool sources are the exception: a recorded existing API or pool
+ * is kept only while the answers still name the same one (its chosen methods, its app client, its domain).
  */
-export function unaskedRecorded(recorded: StackConfigInput): StackConfigInput {
-  const d = new Draft(recorded);
-  for (const q of QUESTIONS) if (q.key && !q.key.includes('[]')) d.set(q.key, undefined);
-  for (const key of ['existingApi', 'existingPool']) d.set(key, undefined);
-  return d.input();
+export function recordedBase(recorded: StackConfigInput, answers: StackConfigInput): StackConfigInput {
+  const base = structuredClone(recorded) as Record<string, unknown>;
+  const idOf = (c: unknown, key: string) => ((c as Record<string, { id?: unknown } | undefined>)[key])?.id;
+  for (const key of ['existingApi', 'existingPool']) if (idOf(recorded, key) === undefined || idOf(recorded, key) !== idOf(answers, key)) delete base[key];
+  return base as StackConfigInput;
 }
 
 /** The questions flags and --config left open, with the default --yes would take for each. */

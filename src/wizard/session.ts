@@ -89,7 +89,8 @@ export class WizardSession {
     if (this.given(key, message)) return String(this.draft.get(key));
     const def = this.recordedOr<string | undefined>(key, o.default);
     const v = (await this.prompter.input({ message, ...(def !== undefined ? { default: String(def) } : {}), ...(o.validate ? { validate: o.validate } : {}) })).trim();
-    this.draft.set(key, v === '' && o.optional ? undefined : v);
+    // Changing a recorded stack, the answers go over the recorded configuration: an emptied answer must say so.
+    this.draft.set(key, v === '' && o.optional && !this.recorded ? undefined : v);
     return v;
   }
 

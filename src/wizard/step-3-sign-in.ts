@@ -44,6 +44,8 @@ export async function askIdentityProviders(s: WizardSession): Promise<void> {
   if (!given) {
     if (s.draft.get('hostedUi.enabled') === false) {
       s.note('No federated identity providers: they sign in through the hosted UI, which is off.');
+      // Changing a recorded stack, the answers go over the recorded configuration: "none" must be said.
+      if (s.recorded) s.draft.set(key, []);
       return;
     }
     const types = await s.prompter.checkbox<IdpType>({
@@ -54,7 +56,7 @@ export async function askIdentityProviders(s: WizardSession): Promise<void> {
     if (!types.length) s.note('None: users sign in with the pool\'s own accounts.');
     const idps: IdentityProviderConfig[] = [];
     for (const t of types) idps.push(await askIdp(s, t));
-    if (idps.length) s.draft.set(key, idps);
+    if (idps.length || s.recorded) s.draft.set(key, idps);
   }
   // Given or answered, a provider without its secret would fail half-way through creation: ask now.
   for (const idp of (s.draft.get(key) as IdentityProviderConfig[] | undefined) ?? []) await askSecret(s, idp);
@@ -65,7 +67,7 @@ async function askUrls(s: WizardSession, key: string, message: string, def: stri
   if (s.given(key, message, (v) => (v as string[]).join(', '))) return;
   const split = (v: string) => v.split(/[\s,]+/).filter(Boolean);
   const answer = await s.prompter.input({
-    message, default: def.join(', '),
+    message, default: s.recordedOr<string[]>(key, def).join(', '),
     validate: (v) => (split(v).length ? split(v).map((u) => checkCallbackUrl(u)).find((e) => e !== undefined) : 'give at least one URL'),
   });
   s.draft.set(key, split(answer));

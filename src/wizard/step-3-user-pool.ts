@@ -23,7 +23,11 @@ async function askPasswordPolicy(s: WizardSession): Promise<void> {
     ],
     default: false,
   });
-  if (!custom) return;
+  if (!custom) {
+    // Changing a recorded stack, the answers go over the recorded configuration: "the defaults" must be said.
+    if (s.recorded) s.draft.set('userPool.passwordPolicy', UserPoolSchema.parse({}).passwordPolicy);
+    return;
+  }
   const minLength = await s.prompter.number({ message: 'Minimum password length (6 to 99)', default: 8, min: 6, max: 99 });
   const rules: Array<{ name: string; value: PasswordRule }> = [
     { name: 'at least one number', value: 'requireNumbers' },

@@ -2,7 +2,7 @@ import { mergeConfig } from '../config/flags.js';
 import type { StackConfigInput } from '../config/schema.js';
 import { showBanner } from './banner.js';
 import { Draft } from './draft.js';
-import { unaskedRecorded } from './questions.js';
+import { recordedBase } from './questions.js';
 import { WizardSession } from './session.js';
 import { wrap } from './text.js';
 import { stepApi } from './step-1-api.js';
@@ -41,7 +41,8 @@ export async function runWizard(known: StackConfigInput, deps: WizardDeps): Prom
   await stepDeploy(s);
   const verify = await stepTest(s);
   // Changing a recorded stack: what no question asked stays as recorded (a tag, the function's memory…), not a default.
-  const input = s.recorded ? mergeConfig(unaskedRecorded(s.recorded.input()), s.draft.input()) as StackConfigInput : s.draft.input();
+  const answers = s.draft.input();
+  const input = s.recorded ? mergeConfig(recordedBase(s.recorded.input(), answers), answers) as StackConfigInput : answers;
   // The answers pass the same validation as --config; a mistake surfaces here, before the plan.
   deps.resolve(input);
   if (!s.noCredentials) {

@@ -35,7 +35,7 @@ describe('init flags', () => {
     expect((await dryConfig(['--tag', 'team=payments', '--tag', 'cost center=cc/42', '--tag', 'archived='])).tags)
       .toEqual({ team: 'payments', 'cost center': 'cc/42', archived: '' });
     const text = await runSecureApi(['init', '--dry-run', '--tag', 'team=payments']);
-    expect(text.stdout + text.stderr).toMatch(/Tags +team=payments \(beside secure-api:stack and secure-api:state-id\)/);
+    expect(text.stdout + text.stderr).toMatch(/Tags +team=payments, on the REST API, the user pool and the sample\s+function and its role\s+\(beside\s+secure-api:stack and secure-api:state-id\)/);
     const many = Array.from({ length: 49 }, (_, i) => ['--tag', `k${i}=v`]).flat();
     const r = await runSecureApi(['init', '--yes', ...many]);
     expect(r.code).toBe(2);

@@ -229,6 +229,40 @@ describe('the wizard on a stack that secures an existing API with an existing po
   });
 });
 
+describe('the wizard on a stack that secures an existing API with an existing pool, its app client and custom URLs', () => {
+  it('"Change this stack" keeps their app client and the hosted UI settings step 3 does not ask again: "No changes."', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const client = await new CognitoIdentityProviderClient({ region: 'us-east-1' }).send(new CreateUserPoolClientCommand({
+      UserPoolId: poolId, ClientName: 'blog-web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }));
+    const clientId = client.UserPoolClient!.ClientId!;
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId, '--app-client-id', clientId])).code).toBe(0);
+    const before = readState(statePath())!.config;
+    const from = fake.calls.filter((c) => WRITES.test(c.command) || c.command.startsWith('Untag')).length;
+    const prompter = new ScriptedPrompter([['Stack name', 'legacy'], ['What should happen', { pick: 'Change this stack' }]]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, clock, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('No changes.');
+    expect(fake.calls.filter((c) => WRITES.test(c.command) || c.command.startsWith('Untag')).length).toBe(from);
+    expect(readState(statePath())!.config).toEqual(before);
+  });
+
+  it('"Change this stack" keeps the callback URLs of our client when step 3 skips the hosted UI (the pool has our domain now)', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId,
+      '--callback-url', 'https://app.example.com/cb', '--logout-url', 'https://app.example.com/'])).code).toBe(0);
+    const before = readState(statePath())!.config;
+    const prompter = new ScriptedPrompter([['Stack name', 'legacy'], ['What should happen', { pick: 'Change this stack' }]]);
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, clock, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    expect(prompter.messages().some((m) => m.startsWith('Callback URLs'))).toBe(false);
+    expect(r.stderr).toContain('No changes.');
+    expect(readState(statePath())!.config).toEqual(before);
+  });
+});
+
 describe('the fake data plane serves the integrations a hand-made API has', () => {
   it('a MOCK integration answers the integration response its request template selects, and 500 "Internal server error" without one', async () => {
     const ag = new APIGatewayClient({ region: 'us-east-1' });

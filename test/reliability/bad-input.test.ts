@@ -132,7 +132,7 @@ const CASES: Case[] = [
   { name: 'destroy with two stacks and no --stack', argv: ['destroy', '--yes'], files: { '.secure-api/one.json': state('one'), '.secure-api/two.json': state('two') }, says: /2 stacks in .*: one, two; say which with --stack/ },
   { name: 'status with no stack at all', argv: ['status'], says: /no stack in .*[\s\S]*secure-api init/ },
   { name: 'state file that is not JSON', argv: ['destroy', '--yes', '--stack', 'demo'], files: { '.secure-api/demo.json': '{"version": 1, "stack": ' }, says: /the state file .*demo\.json is not valid JSON/ },
-  { name: 'state file from a newer secure-api', argv: ['status', '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, version: 3 }) }, says: /has version 3; this secure-api reads version 2/ },
+  { name: 'state file from a newer secure-api', argv: ['status', '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, version: 4 }) }, says: /has version 4; this secure-api reads version 3/ },
   { name: 'state file with a bad node', argv: [...YES, '--stack', 'demo'], files: { '.secure-api/demo.json': JSON.stringify({ ...JSON.parse(state('demo')) as object, nodes: { api: { kind: 'rest-api', status: 'gone', updatedAt: at } } }) }, says: /nodes\.api\.status/ },
   {
     name: 'init that would replace the user pool (and its users) of an existing stack, without --allow-replace',

@@ -36,7 +36,7 @@ const BAD_STATES: Array<[string, () => string, RegExp]> = [
   ['garbage', () => '{this is not json', /is not valid JSON \(truncated or edited\?\); it was left untouched/],
   ['truncated', () => valid.slice(0, Math.floor(valid.length / 2)), /is not valid JSON \(truncated or edited\?\)/],
   ['empty', () => '', /is not valid JSON/],
-  ['future version', () => edit((st) => { st.version = 3; }), /has version 3; this secure-api reads version 2[\s\S]*upgrade secure-api/],
+  ['future version', () => edit((st) => { st.version = 4; }), /has version 4; this secure-api reads version 3[\s\S]*upgrade secure-api/],
   ['unknown resource kind', () => edit((st) => { (st.nodes as Record<string, { kind: string }>).api!.kind = 'load-balancer'; }), /nodes\.api\.kind: must be one of/],
   ['unknown status', () => edit((st) => { (st.nodes as Record<string, { status: string }>).pool!.status = 'half-made'; }), /nodes\.pool\.status/],
   ['missing nodes', () => edit((st) => { delete st.nodes; }), /nodes:/],

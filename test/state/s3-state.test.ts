@@ -96,7 +96,7 @@ describe('state in S3', () => {
     const clientSecrets = Object.values(fake.state.cognito.pools).flatMap((p) => Object.values(p.clients).map((c) => c.ClientSecret)).filter(Boolean);
     expect(clientSecrets.length).toBeGreaterThan(0);
     for (const s of clientSecrets) expect(o.body).not.toContain(s);
-    expect(s3State(fake, STACK)?.version).toBe(2);
+    expect(s3State(fake, STACK)?.version).toBe(3);
     expect(noLocalFiles(cwd)).toBe(true);
   });
 

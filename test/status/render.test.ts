@@ -15,7 +15,7 @@ function state(): StateFile {
   const node = (kind: StateFile['nodes'][string]['kind'], label: string, out: Record<string, string>, spec: unknown = {}) =>
     ({ kind, status: 'created' as const, out, label, deps: [], spec, updatedAt: at });
   return {
-    version: 2, stateId: 'test-state-id', stack: 'demo', region: 'eu-west-1', account: '123456789012', createdAt: at, updatedAt: at, complete: true,
+    version: 3, stateId: 'test-state-id', stack: 'demo', region: 'eu-west-1', account: '123456789012', createdAt: at, updatedAt: at, complete: true,
     config: { routes: [{ path: '/items', methods: ['GET'] }], stage: { name: 'dev' }, hostedUi: { enabled: false } },
     nodes: {
       api: node('rest-api', 'demo-api', { apiId: 'a1b2c3d4e5', rootResourceId: 'root' }),

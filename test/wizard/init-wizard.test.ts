@@ -7,6 +7,12 @@ import { runSecureApi, tempDir } from '../support/harness.js';
 import { URL as S3_URL, makeBucket } from '../state/support.js';
 import { CTRL_C, ENTER, ScriptedPrompter } from './scripted-prompter.js';
 
+interface StackConfigShape {
+  userPool: { passwordPolicy: Record<string, unknown> };
+  appClient: { authFlows: string[] };
+  stage: { description: string };
+}
+
 let fake: AwsFake;
 beforeEach(() => {
   fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
@@ -269,6 +275,46 @@ describe('secure-api init without a terminal', () => {
     expect(r.stderr).toContain('No changes.');
     expect(fake.calls.filter((c) => /^(Create|Put|Update|Delete|Add|Set|Tag|Untag)/.test(c.command)).length).toBe(writesBefore);
     expect(JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')).config).toEqual(before.config);
+  });
+
+  it('changing a recorded stack keeps what a question does not cover: the client\'s flows, the callback URLs, a policy\'s other settings', async () => {
+    const cwd = tempDir();
+    const file = join(cwd, 'stack.json');
+    writeFileSync(file, JSON.stringify({
+      appClient: { authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+      hostedUi: { callbackUrls: ['https://app.example.com/cb'], logoutUrls: ['https://app.example.com/'] },
+      userPool: { passwordPolicy: { minLength: 10, temporaryPasswordValidityDays: 3 } },
+      stage: { description: 'first release' },
+    }));
+    expect((await runSecureApi(['init', '--yes', '--no-verify', '--config', file], { cwd })).code).toBe(0);
+    const recorded = () => (JSON.parse(readFileSync(join(cwd, '.secure-api', 'secure-api.json'), 'utf8')) as { config: StackConfigShape }).config;
+    const before = recorded();
+    // Enter everywhere: the recorded answers are the defaults (the callback URLs too), and nothing changes.
+    let prompter = new ScriptedPrompter([['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }]]);
+    let r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('No changes.');
+    expect(prompter.asked.find((q) => q.message.startsWith('Callback URLs'))?.default).toBe('https://app.example.com/cb');
+    expect(recorded()).toEqual(before);
+    // A custom policy of 12 keeps its temporary-password validity; an emptied stage description is emptied.
+    prompter = new ScriptedPrompter([
+      ['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }], [/^Password policy: .*Keep it\?/, false], [/^Password policy$/, true],
+      ['Minimum password length', 12], ['Stage description', ''], [/^Apply these changes/, true],
+    ]);
+    r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    const after = recorded();
+    expect(after.userPool.passwordPolicy).toMatchObject({ minLength: 12, temporaryPasswordValidityDays: 3 });
+    expect(after.appClient.authFlows).toEqual(before.appClient.authFlows);
+    expect(after.stage.description).toBe('');
+    // "Cognito defaults" is the defaults, whatever was recorded.
+    prompter = new ScriptedPrompter([
+      ['Stack name', ENTER], ['What should happen', { pick: 'Change this stack' }], [/^Password policy: .*Keep it\?/, false], [/^Password policy$/, false],
+      [/^Apply these changes/, true],
+    ]);
+    r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code, r.stderr).toBe(0);
+    expect(recorded().userPool.passwordPolicy).toMatchObject({ minLength: 8, temporaryPasswordValidityDays: 7 });
   });
 
   it('declining the change plan of a recorded stack exits 1 (Cancelled) and makes no write call', async () => {
