@@ -412,6 +412,17 @@ describe('tags on a live stack', () => {
     expect(plan.stdout).toContain('No changes.');
   });
 
+  it('the function was just updated by someone else: init still tags it (Lambda refuses a tag while an update is in progress)', async () => {
+    await createWithUser();
+    await new LambdaClient({ region: 'us-east-1' }).send(new (await import('@aws-sdk/client-lambda')).UpdateFunctionConfigurationCommand({
+      FunctionName: state().nodes.function!.out.functionName!, Description: 'Sample backend of the secure-api stack demo',
+    }));
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
+    expect(r.code, r.stderr).toBe(0);
+    await expectUserTags({ team: 'payments' });
+    await expectHealthy(poolId());
+  });
+
   it('a reserved or malformed tag is refused with exit 2 before any AWS call', async () => {
     await createWithUser();
     for (const [args, message] of [

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateRoleCommand, GetRoleCommand, IAMClient, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import {
-  CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, ResourceConflictException, UpdateFunctionConfigurationCommand,
+  CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, ListTagsCommand, ResourceConflictException, TagResourceCommand,
+  UntagResourceCommand, UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from './aws-fake.js';
@@ -139,5 +140,22 @@ describe('UpdateFunctionConfiguration', () => {
     await expect(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', Timeout: 10 }))).rejects.toBeInstanceOf(ResourceConflictException);
     await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }));
     expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }))).LastUpdateStatus).toBe('Successful');
+  });
+
+  it('TagResource and UntagResource are refused while an update is in progress (ResourceConflictException), then accepted', async () => {
+    install();
+    const role = await new IAMClient({}).send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
+    const lambda = new LambdaClient({});
+    const made = await lambda.send(new CreateFunctionCommand({
+      FunctionName: 'fn', Runtime: 'nodejs20.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: new Uint8Array([0x50, 0x4b, 3, 4]) },
+    }));
+    while ((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }))).State === 'Pending');
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', MemorySize: 256 }));
+    const arn = made.FunctionArn!;
+    await expect(lambda.send(new TagResourceCommand({ Resource: arn, Tags: { team: 'a' } }))).rejects.toBeInstanceOf(ResourceConflictException);
+    await expect(lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: ['team'] }))).rejects.toBeInstanceOf(ResourceConflictException);
+    while ((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'fn' }))).LastUpdateStatus === 'InProgress');
+    await lambda.send(new TagResourceCommand({ Resource: arn, Tags: { team: 'a' } }));
+    expect((await lambda.send(new ListTagsCommand({ Resource: arn }))).Tags).toEqual({ team: 'a' });
   });
 });

@@ -94,6 +94,13 @@ function statementFor(ctx: Ctx, fn: FunctionRecord, input: AddPermissionCommandI
   });
 }
 
+/** A function still Pending, or with an update InProgress, refuses another change (ResourceConflictException, 409). */
+function refuseWhileInProgress(c: { State?: string | undefined; LastUpdateStatus?: string | undefined; FunctionArn?: string | undefined }): void {
+  if (c.State === 'Pending' || c.LastUpdateStatus === 'InProgress') {
+    fail('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${c.FunctionArn ?? ''}`);
+  }
+}
+
 export const lambdaHandlers: Handlers = {
   CreateFunction(ctx, input: CreateFunctionCommandInput): Out<CreateFunctionCommandOutput> {
     const name = input.FunctionName ?? '';
@@ -149,9 +156,7 @@ export const lambdaHandlers: Handlers = {
   UpdateFunctionConfiguration(ctx, input: UpdateFunctionConfigurationCommandInput): Out<UpdateFunctionConfigurationCommandOutput> {
     const fn = resolve(ctx, input.FunctionName);
     const c = fn.configuration;
-    if (c.State === 'Pending' || c.LastUpdateStatus === 'InProgress') {
-      fail('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${c.FunctionArn ?? ''}`);
-    }
+    refuseWhileInProgress(c);
     if (input.MemorySize !== undefined && (input.MemorySize < 128 || input.MemorySize > 10240)) {
       fail('ValidationException', `1 validation error detected: Value '${input.MemorySize}' at 'memorySize' failed to satisfy constraint: Member must have value between 128 and 10240`);
     }
@@ -216,13 +221,19 @@ export const lambdaHandlers: Handlers = {
     return { Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: fn.statements }), RevisionId: fn.configuration.RevisionId };
   },
 
+  // Lambda API reference, TagResource / UntagResource, Errors: ResourceConflictException "The resource already exists,
+  // or another operation is in progress" (409): a function whose update is still InProgress (or that is still Pending)
+  // is refused, as UpdateFunctionConfiguration refuses it.
   TagResource(ctx, input: TagResourceCommandInput): object {
-    Object.assign(resolve(ctx, input.Resource).tags, input.Tags);
+    const fn = resolve(ctx, input.Resource);
+    refuseWhileInProgress(fn.configuration);
+    Object.assign(fn.tags, input.Tags);
     return {};
   },
 
   UntagResource(ctx, input: UntagResourceCommandInput): object {
     const fn = resolve(ctx, input.Resource);
+    refuseWhileInProgress(fn.configuration);
     for (const k of input.TagKeys ?? []) delete fn.tags[k];
     return {};
   },
