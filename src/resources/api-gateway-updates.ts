@@ -15,8 +15,8 @@ import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { corsHeaders } from './cors-preflight.js';
 import { integrationInput, putMockParts, type MethodAddress } from './api-method.js';
-import { depOut, resourceIdFor, restApiIdOf } from './refs.js';
-import { previousTagKeys, tagDelta, wantedTags } from './tags.js';
+import { depOut, resourceIdFor, restApiArn, restApiIdOf } from './refs.js';
+import { tagChange } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
 
 const replace = (path: string, value: string): PatchOperation => ({ op: 'replace', path, value });
@@ -93,14 +93,11 @@ export async function updateAuthorizer(ctx: Ctx, want: SpecByKind['authorizer'],
   return { authorizerId: out.authorizerId ?? '' };
 }
 
-/** A REST API's ARN, as TagResource / UntagResource name it (API Gateway's "resource ARN": no account, a path). */
-export const restApiArn = (ctx: Pick<Ctx, 'partition' | 'region'>, apiId: string): string => `arn:${ctx.partition}:apigateway:${ctx.region}::/restapis/${apiId}`;
-
 export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out: Out, fields: FieldChange[] = []): Promise<Out> {
   const api = ctx.clients.apigateway;
   const live = await api.send(new GetRestApiCommand({ restApiId: out.apiId }));
   // Tags are not patched: UpdateRestApi has no tags path; TagResource / UntagResource take the API's ARN.
-  const tags = tagDelta(wantedTags(ctx, want.tags), live.tags, previousTagKeys(fields));
+  const tags = tagChange(ctx, want.tags, live.tags, fields);
   const arn = restApiArn(ctx, out.apiId ?? '');
   if (Object.keys(tags.set).length) await api.send(new TagResourceCommand({ resourceArn: arn, tags: tags.set }));
   if (tags.remove.length) await api.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: tags.remove }));

@@ -13,7 +13,7 @@ import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { providerDetails } from './identity-provider.js';
 import { userPoolIdOf } from './refs.js';
-import { applyDelta, isTagField, previousTagKeys, tagDelta, wantedTags } from './tags.js';
+import { applyDelta, isTagField, tagChange } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
 import { createUserPoolClientInput } from './user-pool-client.js';
 import { createUserPoolInput, mfaConfigInput, poolSettingsDrift } from './user-pool.js';
@@ -34,7 +34,7 @@ export function updateUserPoolInput(spec: SpecByKind['user-pool'], userPoolId: s
 export async function updateUserPool(ctx: Ctx, want: SpecByKind['user-pool'], out: Out, fields: FieldChange[] = []): Promise<Out> {
   const id = out.userPoolId ?? '';
   const live = (await ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool;
-  const tags = tagDelta(wantedTags(ctx, want.tags), live?.UserPoolTags, previousTagKeys(fields));
+  const tags = tagChange(ctx, want.tags, live?.UserPoolTags, fields);
   // Tags alone, or a repair of tags alone (no field changed, no setting status checks drifted): no UpdateUserPool.
   if (fields.every(isTagField) && live && poolSettingsDrift(want, live).length === 0) {
     const arn = out.userPoolArn ?? live?.Arn ?? '';

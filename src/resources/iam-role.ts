@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { previousTagKeys, tagDelta, tagDrift, wantedTags } from './tags.js';
-import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
+import { tagChange, tagDrift, wantedTags } from './tags.js';
+import { ignoreNotFound, isOurs, tagList, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['iam-role'];
@@ -71,10 +71,8 @@ async function updateRole(ctx: Ctx, want: Spec, out: Out, fields: FieldChange[])
       await ctx.clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: p.PolicyArn }));
     }
   }
-  const tags = tagDelta(wantedTags(ctx, want.tags), await roleTags(ctx, roleName), previousTagKeys(fields));
-  if (Object.keys(tags.set).length) {
-    await ctx.clients.iam.send(new TagRoleCommand({ RoleName: roleName, Tags: Object.entries(tags.set).map(([Key, Value]) => ({ Key, Value })) }));
-  }
+  const tags = tagChange(ctx, want.tags, await roleTags(ctx, roleName), fields);
+  if (Object.keys(tags.set).length) await ctx.clients.iam.send(new TagRoleCommand({ RoleName: roleName, Tags: tagList(tags.set) }));
   if (tags.remove.length) await ctx.clients.iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: tags.remove }));
   return out;
 }
@@ -92,7 +90,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
       Path: spec.path,
       Description: spec.description,
       AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
-      Tags: Object.entries(wantedTags(ctx, spec.tags)).map(([Key, Value]) => ({ Key, Value })),
+      Tags: tagList(wantedTags(ctx, spec.tags)),
     }));
     const arn = res.Role?.Arn;
     if (!arn) throw new Error(`CreateRole returned no ARN for ${spec.roleName}`);

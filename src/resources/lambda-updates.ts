@@ -11,7 +11,7 @@ import { AwsFailure } from '../errors.js';
 import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { functionTags } from './lambda-function.js';
-import { isTagField, previousTagKeys, tagDelta, wantedTags } from './tags.js';
+import { isTagField, tagChange } from './tags.js';
 import { depOut } from './refs.js';
 import type { Ctx, Out, Outputs } from './types.js';
 
@@ -46,7 +46,7 @@ export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-fu
   const arn = live.FunctionArn ?? out.functionArn ?? name;
   // Tags are not configuration: TagResource / UntagResource on the function's ARN. A change of tags alone stops
   // there: no UpdateFunctionConfiguration to wait out.
-  const tags = tagDelta(wantedTags(ctx, want.tags), await functionTags(ctx, arn), previousTagKeys(fields));
+  const tags = tagChange(ctx, want.tags, await functionTags(ctx, arn), fields);
   if (Object.keys(tags.set).length) await ctx.clients.lambda.send(new TagResourceCommand({ Resource: arn, Tags: tags.set }));
   if (tags.remove.length) await ctx.clients.lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: tags.remove }));
   // Tags alone, or a repair of tags alone (no field changed; the role, the one setting status checks, as recorded).

@@ -17,6 +17,14 @@ export function tagMap(tags: TagSet): Record<string, string> {
   return Object.fromEntries(list.filter((t) => t.Key !== undefined).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
+/** A tag map as IAM takes it: a Key/Value list. */
+export function tagList(tags: Record<string, string>): Array<{ Key: string; Value: string }> {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** A REST API's ARN, as TagResource / UntagResource name it (API Gateway's "resource ARN": no account, a path). */
+export const restApiArn = (at: { partition: string; region: string }, apiId: string): string => `arn:${at.partition}:apigateway:${at.region}::/restapis/${apiId}`;
+
 /** Who a state is, for the ownership check. */
 export type Owner = Pick<Ctx, 'stack' | 'stateId' | 'legacyTags'>;
 

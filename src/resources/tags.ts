@@ -42,6 +42,11 @@ export function tagDelta(wanted: Record<string, string>, live: TagSet, previous:
   return { set, remove };
 }
 
+/** What an in-place update does to a resource's tags: from its live ones to the spec's and ours (tagDelta), removing what `fields` say was recorded. */
+export function tagChange(ctx: Pick<Ctx, 'tags'>, user: UserTags, live: TagSet, fields: readonly FieldChange[]): TagDelta {
+  return tagDelta(wantedTags(ctx, user), live, previousTagKeys(fields));
+}
+
 /** A field change is a change of tags (`tags`, or one key of it: `tags.<key>`, the key may hold dots). */
 export const isTagField = (f: { path: string }): boolean => f.path === 'tags' || f.path.startsWith('tags.');
 

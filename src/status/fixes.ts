@@ -1,5 +1,6 @@
 import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
+import { restApiArn, tagList } from '../resources/refs.js';
 import { createUserPoolClientInput } from '../resources/user-pool-client.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
 import type { Fix, NextStep, ResourceState } from './schema.js';
@@ -254,13 +255,13 @@ function tagCommands(s: FixSubject, fx: FixContext): string[] {
   const map = sh(JSON.stringify(tags));
   switch (s.kind) {
     case 'rest-api':
-      return [`aws apigateway tag-resource --resource-arn arn:${fx.partition}:apigateway:${fx.region}::/restapis/${s.out.apiId ?? 'API_ID'} --tags ${map} --region ${fx.region}`];
+      return [`aws apigateway tag-resource --resource-arn ${restApiArn(fx, s.out.apiId ?? 'API_ID')} --tags ${map} --region ${fx.region}`];
     case 'lambda-function':
       return [`aws lambda tag-resource --resource ${s.out.functionArn ?? 'FUNCTION_ARN'} --tags ${map} --region ${fx.region}`];
     case 'user-pool':
       return [`aws cognito-idp tag-resource --resource-arn ${s.out.userPoolArn ?? 'USER_POOL_ARN'} --tags ${map} --region ${fx.region}`];
     case 'iam-role':
-      return [`aws iam tag-role --role-name ${sh(s.out.roleName ?? 'ROLE')} --tags ${sh(JSON.stringify(Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))))}`];
+      return [`aws iam tag-role --role-name ${sh(s.out.roleName ?? 'ROLE')} --tags ${sh(JSON.stringify(tagList(tags)))}`];
     default: return [];
   }
 }
