@@ -23,10 +23,18 @@ afterEach(() => fake?.restore());
 /** One person: their own working directory (so their own .secure-api state), the shared fake and clock. */
 function person(clock: VirtualClock) {
   const cwd = tempDir('secure-api-owner-');
+  const statePath = (stack = 'secure-api') => join(cwd, '.secure-api', `${stack}.json`);
   return {
     cwd,
-    statePath: (stack = 'secure-api') => join(cwd, '.secure-api', `${stack}.json`),
+    statePath,
     run: (argv: string[]): Promise<RunResult> => runSecureApi(argv, { cwd, clock }),
+    /** The state file is lost (and its .bak): returns what it held. */
+    loseState: () => {
+      const lost = readState(statePath())!;
+      rmSync(statePath());
+      rmSync(`${statePath()}.bak`, { force: true });
+      return lost;
+    },
   };
 }
 
@@ -122,9 +130,7 @@ describe('the state file is lost', () => {
     fake = installAwsFake({ clock, deleteRestApiWindowMs: 0 });
     const me = person(clock);
     expect((await me.run(INIT)).code).toBe(0);
-    const lost = readState(me.statePath())!;
-    rmSync(me.statePath());
-    rmSync(`${me.statePath()}.bak`, { force: true });
+    const lost = me.loseState();
 
     const hint = await me.run(['status']);
     expect(hint.code).toBe(2);
@@ -157,9 +163,7 @@ describe('the state file is lost', () => {
     fake = installAwsFake({ clock, deleteRestApiWindowMs: 0 });
     const me = person(clock);
     expect((await me.run(INIT)).code).toBe(0);
-    const lost = readState(me.statePath())!;
-    rmSync(me.statePath());
-    rmSync(`${me.statePath()}.bak`, { force: true });
+    const lost = me.loseState();
     const before = fake.resources().map((r) => `${r.type} ${r.id}`).sort();
     const question = /No state file for stack secure-api, but 5 resources in AWS carry its tag/;
 
@@ -192,8 +196,7 @@ describe('the state file is lost', () => {
       RoleName: 'copy-role', Path: '/secure-api/', AssumeRolePolicyDocument: TRUST,
       Tags: [{ Key: 'secure-api:stack', Value: 'secure-api' }, { Key: 'secure-api:state-id', Value: 'third-state' }],
     }));
-    rmSync(alice.statePath());
-    rmSync(`${alice.statePath()}.bak`, { force: true });
+    alice.loseState();
     const from = fake.calls.length;
     const r = await alice.run([...INIT, '--adopt']);
     expect(r.code, r.stderr).toBe(2);
