@@ -4,7 +4,8 @@ import {
 import { awsErrorName } from '../aws/errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
-import type { Ctx, ResourceHandler } from './types.js';
+import type { Ctx } from './types.js';
+import { usedAsIsHandler } from './used-as-is.js';
 
 /** The names `secure-api token` gives its one user, by the pool's sign-in identifier (src/verify/test-user.ts). */
 const TOKEN_USER_NAMES = ['secure-api-token@example.com', '+12025550199', 'secure-api-token'];
@@ -19,25 +20,15 @@ async function poolOut(ctx: Ctx, userPoolId: string) {
  * The user's pool: read, never changed, never deleted, nor any of its users — except the one `secure-api token`
  * made after we adopted the pool (created later than `adoptedAt`), which is ours.
  */
-export const existingUserPoolHandler: ResourceHandler<SpecByKind['existing-user-pool']> = {
+export const existingUserPoolHandler = usedAsIsHandler<SpecByKind['existing-user-pool']>({
   kind: 'existing-user-pool',
-  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
   immutable: ['userPoolId'],
   service: 'cognito',
-  adopted: true,
-
-  async create(ctx, spec) {
-    const out = await poolOut(ctx, spec.userPoolId);
-    if (!out) throw new Error(`user pool ${spec.userPoolId} (${spec.name}) no longer exists in ${ctx.region}`);
-    return { ...out, adoptedAt: new Date(ctx.now()).toISOString() };
+  async lookup(ctx, spec, _deps, out) {
+    const pool = await poolOut(ctx, out?.userPoolId ?? spec.userPoolId);
+    return pool && { ...pool, adoptedAt: new Date(ctx.now()).toISOString() };
   },
-  async find(ctx, spec) {
-    const out = await poolOut(ctx, spec.userPoolId);
-    return out && { ...out, adoptedAt: new Date(ctx.now()).toISOString() };
-  },
-  async read(ctx, spec, out) {
-    return (await poolOut(ctx, out.userPoolId ?? spec.userPoolId)) ? { state: 'present', out } : { state: 'missing' };
-  },
+  gone: (ctx, spec) => `user pool ${spec.userPoolId} (${spec.name}) no longer exists in ${ctx.region}`,
   async delete(ctx, spec, out) {
     const since = Date.parse(out.adoptedAt ?? '');
     if (Number.isNaN(since)) return;
@@ -50,28 +41,17 @@ export const existingUserPoolHandler: ResourceHandler<SpecByKind['existing-user-
       if (u?.UserCreateDate && u.UserCreateDate.getTime() >= since) await ignoreNotFound(ctx.clients.cognito.send(new AdminDeleteUserCommand({ UserPoolId, Username })));
     }
   },
-};
+});
 
 /** An app client of theirs (--app-client-id): read, never changed or deleted. */
-export const existingUserPoolClientHandler: ResourceHandler<SpecByKind['existing-user-pool-client']> = {
+export const existingUserPoolClientHandler = usedAsIsHandler<SpecByKind['existing-user-pool-client']>({
   kind: 'existing-user-pool-client',
-  // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
   immutable: ['clientId'],
   service: 'cognito',
-  adopted: true,
-
-  async create(ctx, spec, deps) {
-    const c = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId: spec.clientId })));
-    if (!c?.UserPoolClient) throw new Error(`app client ${spec.clientId} no longer exists in the user pool`);
-    return { clientId: spec.clientId };
+  async lookup(ctx, spec, deps, out) {
+    const ClientId = out?.clientId ?? spec.clientId;
+    const c = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId })));
+    return c?.UserPoolClient ? { clientId: ClientId } : undefined;
   },
-  async find(ctx, spec, deps) {
-    const c = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId: spec.clientId })));
-    return c?.UserPoolClient ? { clientId: spec.clientId } : undefined;
-  },
-  async read(ctx, spec, out, deps) {
-    const c = await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolIdOf(deps), ClientId: out.clientId ?? spec.clientId })));
-    return c?.UserPoolClient ? { state: 'present', out } : { state: 'missing' };
-  },
-  async delete() {},
-};
+  gone: (_ctx, spec) => `app client ${spec.clientId} no longer exists in the user pool`,
+});
