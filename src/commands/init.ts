@@ -299,10 +299,9 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     await store.save();
     ui.reporter.restartClock();
     ui.reporter.info(`${current ? (current.complete ? 'Changing' : 'Resuming') : adopted ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
-    // The plan read live before the lock (a new stack has none: the engine plans its creates).
-    const todo = changes;
     try {
-      await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal }, todo);
+      // The plan read live before the lock (a new stack has none: the engine plans its creates).
+      await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal }, changes);
     } finally {
       ui.reporter.stop();
     }

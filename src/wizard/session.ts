@@ -85,12 +85,27 @@ export class WizardSession {
     return this.recorded?.has(key) ? this.recorded.get(key) as T : fallback;
   }
 
+  /** The recorded answer when it is still one of the choices (an API, a pool, a stage the account still has), else `fallback`. */
+  recordedAmong<T>(key: string, choices: readonly T[], fallback: T): T {
+    const r = this.recordedOr<T | undefined>(key, undefined);
+    return r !== undefined && choices.includes(r) ? r : fallback;
+  }
+
+  /**
+   * An answer that means "the default" (Cognito's password policy, no identity providers, an emptied text). A new
+   * stack leaves the key out; changing a recorded stack, the answers go over the recorded configuration, so it must
+   * be said, or the recorded value would stay.
+   */
+  answerDefault(key: string, value: unknown): void {
+    if (this.recorded) this.draft.set(key, value);
+  }
+
   async askText(key: string, message: string, o: { default?: string; validate?: (v: string) => string | undefined; optional?: boolean } = {}): Promise<string> {
     if (this.given(key, message)) return String(this.draft.get(key));
     const def = this.recordedOr<string | undefined>(key, o.default);
     const v = (await this.prompter.input({ message, ...(def !== undefined ? { default: String(def) } : {}), ...(o.validate ? { validate: o.validate } : {}) })).trim();
-    // Changing a recorded stack, the answers go over the recorded configuration: an emptied answer must say so.
-    this.draft.set(key, v === '' && o.optional && !this.recorded ? undefined : v);
+    if (v === '' && o.optional) this.answerDefault(key, v);
+    else this.draft.set(key, v);
     return v;
   }
 

@@ -44,8 +44,7 @@ export async function askIdentityProviders(s: WizardSession): Promise<void> {
   if (!given) {
     if (s.draft.get('hostedUi.enabled') === false) {
       s.note('No federated identity providers: they sign in through the hosted UI, which is off.');
-      // Changing a recorded stack, the answers go over the recorded configuration: "none" must be said.
-      if (s.recorded) s.draft.set(key, []);
+      s.answerDefault(key, []);
       return;
     }
     const types = await s.prompter.checkbox<IdpType>({
@@ -56,7 +55,8 @@ export async function askIdentityProviders(s: WizardSession): Promise<void> {
     if (!types.length) s.note('None: users sign in with the pool\'s own accounts.');
     const idps: IdentityProviderConfig[] = [];
     for (const t of types) idps.push(await askIdp(s, t));
-    if (idps.length || s.recorded) s.draft.set(key, idps);
+    if (idps.length) s.draft.set(key, idps);
+    else s.answerDefault(key, []);
   }
   // Given or answered, a provider without its secret would fail half-way through creation: ask now.
   for (const idp of (s.draft.get(key) as IdentityProviderConfig[] | undefined) ?? []) await askSecret(s, idp);

@@ -24,8 +24,7 @@ async function askPasswordPolicy(s: WizardSession): Promise<void> {
     default: false,
   });
   if (!custom) {
-    // Changing a recorded stack, the answers go over the recorded configuration: "the defaults" must be said.
-    if (s.recorded) s.draft.set('userPool.passwordPolicy', UserPoolSchema.parse({}).passwordPolicy);
+    s.answerDefault('userPool.passwordPolicy', UserPoolSchema.parse({}).passwordPolicy);
     return;
   }
   const minLength = await s.prompter.number({ message: 'Minimum password length (6 to 99)', default: 8, min: 6, max: 99 });

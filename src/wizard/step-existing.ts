@@ -24,8 +24,7 @@ export async function askApiSource(s: WizardSession): Promise<boolean> {
     ...apis.map((a) => ({ name: `Secure ${a.name} (${a.id})`, value: a.id, description: `${a.endpointTypes.join(',') || 'REGIONAL'} · stages: ${a.stages.join(', ') || 'none'}` })),
   ];
   // Changing a recorded stack: the API it secures is the default, as every recorded answer is.
-  const recorded = s.recordedOr<string | undefined>('existingApi.id', undefined);
-  const def = recorded !== undefined && apis.some((a) => a.id === recorded) ? recorded : NEW;
+  const def = s.recordedAmong('existingApi.id', apis.map((a) => a.id), NEW);
   const picked = await s.prompter.select<string>({ message: 'Create a new API or secure an existing one?', choices, default: def });
   if (picked === NEW) return false;
   s.draft.set('existingApi.id', picked);
@@ -73,8 +72,7 @@ export async function stepExistingMethods(s: WizardSession): Promise<void> {
   }
   const stages = api.stages.map((x) => x.name);
   if (!s.draft.has('stage.name') && stages.length > 1) {
-    const recordedStage = s.recordedOr<string | undefined>('stage.name', undefined);
-    const def = recordedStage !== undefined && stages.includes(recordedStage) ? recordedStage : stages[0]!;
+    const def = s.recordedAmong('stage.name', stages, stages[0]!);
     s.draft.set('stage.name', await s.prompter.select<string>({ message: 'Stage to deploy', choices: stages.map((n) => ({ name: n, value: n })), default: def }));
   } else if (!s.draft.has('stage.name') && stages.length === 1) {
     s.draft.set('stage.name', stages[0]!);
@@ -92,7 +90,7 @@ export async function askPoolSource(s: WizardSession): Promise<boolean> {
     const picked = await s.prompter.select<string>({
       message: 'Create a new user pool or use an existing one?',
       choices: [{ name: 'Create a new user pool', value: NEW }, ...pools.map((p) => ({ name: `Use ${p.name} (${p.id})`, value: p.id }))],
-      default: ((r) => (r !== undefined && pools.some((p) => p.id === r) ? r : NEW))(s.recordedOr<string | undefined>('existingPool.id', undefined)),
+      default: s.recordedAmong('existingPool.id', pools.map((p) => p.id), NEW),
     });
     if (picked === NEW) return false;
     id = picked;
