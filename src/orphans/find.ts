@@ -1,8 +1,9 @@
-import { GetRestApisCommand, type RestApi } from '@aws-sdk/client-api-gateway';
+import type { RestApi } from '@aws-sdk/client-api-gateway';
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListRolesCommand, ListRoleTagsCommand, type Role } from '@aws-sdk/client-iam';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { AwsClients } from '../aws/clients.js';
+import { eachRestApi } from '../aws/pages.js';
 import { STACK_TAG, STATE_ID_TAG, tagMap, undefinedIfNotFound } from '../resources/refs.js';
 
 /** The kinds a stack owns at the top level: everything else goes with one of them. */
@@ -49,12 +50,7 @@ async function taggedArns(clients: AwsClients, stack: string): Promise<Array<{ a
 /** REST APIs tagged for the stack, straight from API Gateway (names included; no lag behind the tagging index). */
 async function taggedApis(clients: AwsClients, stack: string): Promise<RestApi[]> {
   const out: RestApi[] = [];
-  let position: string | undefined;
-  do {
-    const page = await clients.apigateway.send(new GetRestApisCommand({ limit: 500, position }));
-    out.push(...(page.items ?? []).filter((a) => a.tags?.[STACK_TAG] === stack));
-    position = page.position;
-  } while (position);
+  for await (const a of eachRestApi(clients)) if (a.tags?.[STACK_TAG] === stack) out.push(a);
   return out;
 }
 

@@ -1,5 +1,5 @@
-import { GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { DescribeUserPoolCommand, DescribeUserPoolDomainCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeUserPoolCommand, DescribeUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { eachRestApi, eachUserPool } from '../aws/pages.js';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { UsageError } from '../errors.js';
@@ -54,14 +54,10 @@ const CHECKS: Partial<Record<AnyPlanNode['kind'], { change: string; check: Check
     change: '--api-name (api.name)',
     async check(ctx, n) {
       if (n.kind !== 'rest-api') return undefined;
-      let position: string | undefined;
-      do {
-        const page = await ctx.clients.apigateway.send(new GetRestApisCommand({ limit: 500, position }));
+      for await (const a of eachRestApi(ctx.clients)) {
         // API names are not unique in AWS: only another state's API of this stack and name would confuse the two.
-        const other = (page.items ?? []).find((a) => a.name === n.spec.name && carriesStack(ctx, a.tags) && !isOurs(ctx, a.tags));
-        if (other) return { what: 'REST API name', name: `${n.spec.name} (${other.id ?? '?'})`, owner: ownerText(other.tags) };
-        position = page.position;
-      } while (position);
+        if (a.name === n.spec.name && carriesStack(ctx, a.tags) && !isOurs(ctx, a.tags)) return { what: 'REST API name', name: `${n.spec.name} (${a.id ?? '?'})`, owner: ownerText(a.tags) };
+      }
       return undefined;
     },
   },
@@ -69,16 +65,11 @@ const CHECKS: Partial<Record<AnyPlanNode['kind'], { change: string; check: Check
     change: '--user-pool-name (userPool.name)',
     async check(ctx, n) {
       if (n.kind !== 'user-pool') return undefined;
-      let token: string | undefined;
-      do {
-        const page = await ctx.clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken: token }));
-        for (const p of page.UserPools ?? []) {
-          if (p.Name !== n.spec.name || !p.Id) continue;
-          const tags = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool?.UserPoolTags;
-          if (carriesStack(ctx, tags) && !isOurs(ctx, tags)) return { what: 'user pool name', name: `${n.spec.name} (${p.Id})`, owner: ownerText(tags) };
-        }
-        token = page.NextToken;
-      } while (token);
+      for await (const p of eachUserPool(ctx.clients)) {
+        if (p.Name !== n.spec.name || !p.Id) continue;
+        const tags = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool?.UserPoolTags;
+        if (carriesStack(ctx, tags) && !isOurs(ctx, tags)) return { what: 'user pool name', name: `${n.spec.name} (${p.Id})`, owner: ownerText(tags) };
+      }
       return undefined;
     },
   },

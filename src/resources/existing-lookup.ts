@@ -1,9 +1,10 @@
 import {
-  GetAuthorizersCommand, GetGatewayResponsesCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, GetStagesCommand,
+  GetAuthorizersCommand, GetGatewayResponsesCommand, GetResourcesCommand, GetRestApiCommand, GetStagesCommand,
   type Resource,
 } from '@aws-sdk/client-api-gateway';
-import { DescribeUserPoolCommand, ListUserPoolClientsCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeUserPoolCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsClients } from '../aws/clients.js';
+import { eachRestApi, eachUserPool } from '../aws/pages.js';
 import { undefinedIfNotFound } from './refs.js';
 
 /*
@@ -49,12 +50,7 @@ async function allResources(clients: AwsClients, restApiId: string): Promise<Res
 /** The account's REST APIs in this region (GetRestApis, every page), each with its stages. */
 export async function listRestApis(clients: AwsClients): Promise<ApiSummaryRow[]> {
   const rows: ApiSummaryRow[] = [];
-  let position: string | undefined;
-  do {
-    const page = await clients.apigateway.send(new GetRestApisCommand({ limit: 500, position }));
-    for (const a of page.items ?? []) if (a.id) rows.push({ id: a.id, name: a.name ?? '', endpointTypes: a.endpointConfiguration?.types ?? [], stages: [] });
-    position = page.position;
-  } while (position);
+  for await (const a of eachRestApi(clients)) if (a.id) rows.push({ id: a.id, name: a.name ?? '', endpointTypes: a.endpointConfiguration?.types ?? [], stages: [] });
   await Promise.all(rows.map(async (r) => {
     r.stages = ((await clients.apigateway.send(new GetStagesCommand({ restApiId: r.id }))).item ?? []).flatMap((s) => (s.stageName ? [s.stageName] : []));
   }));
@@ -105,12 +101,7 @@ export interface PoolFacts {
 /** The account's user pools in this region (ListUserPools, every page). */
 export async function listUserPools(clients: AwsClients): Promise<PoolSummaryRow[]> {
   const rows: PoolSummaryRow[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken: token }));
-    for (const p of page.UserPools ?? []) if (p.Id) rows.push({ id: p.Id, name: p.Name ?? '' });
-    token = page.NextToken;
-  } while (token);
+  for await (const p of eachUserPool(clients)) if (p.Id) rows.push({ id: p.Id, name: p.Name ?? '' });
   return rows.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -1,8 +1,9 @@
 import {
-  CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand,
+  CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand, GetRestApiCommand,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
+import { eachRestApi } from '../aws/pages.js';
 import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { tagDrift, wantedTags } from './tags.js';
@@ -51,12 +52,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
 
   async find(ctx, spec) {
     const matches: RestApi[] = [];
-    let position: string | undefined;
-    do {
-      const page = await ctx.clients.apigateway.send(new GetRestApisCommand({ limit: PAGE, position }));
-      matches.push(...(page.items ?? []).filter((a) => a.name === spec.name && isOurs(ctx, a.tags)));
-      position = page.position;
-    } while (position);
+    for await (const a of eachRestApi(ctx.clients)) if (a.name === spec.name && isOurs(ctx, a.tags)) matches.push(a);
     // Names are not unique in API Gateway; the newest is the one an interrupted run just made.
     const newest = matches.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
     return newest ? toOut(ctx, newest) : undefined;

@@ -1,11 +1,12 @@
 import type { DriftChange } from '../plan/changes.js';
 import {
-  CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand, SetUserPoolMfaConfigCommand,
+  CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, SetUserPoolMfaConfigCommand,
   type CreateUserPoolCommandInput, type SetUserPoolMfaConfigCommandInput, type SmsConfigurationType, type UsernameAttributeType,
   type UserPoolType, type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
+import { eachUserPool } from '../aws/pages.js';
 import { errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
@@ -109,17 +110,12 @@ export function poolSettingsDrift(spec: Spec, pool: UserPoolType): DriftChange[]
 
 /** The pool of this name tagged with our stack (pool names are not unique: only the tagged one is ours). */
 async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
-  let token: string | undefined;
-  do {
-    const page = await ctx.clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken: token }));
-    for (const p of page.UserPools ?? []) {
-      if (p.Name !== name || !p.Id) continue;
-      const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool;
-      // Pool names are not unique: only the one tagged with our stack and state id is ours.
-      if (pool && isOurs(ctx, pool.UserPoolTags)) return toOut(ctx, p.Id, pool.Arn);
-    }
-    token = page.NextToken;
-  } while (token);
+  for await (const p of eachUserPool(ctx.clients)) {
+    if (p.Name !== name || !p.Id) continue;
+    const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool;
+    // Pool names are not unique: only the one tagged with our stack and state id is ours.
+    if (pool && isOurs(ctx, pool.UserPoolTags)) return toOut(ctx, p.Id, pool.Arn);
+  }
   return undefined;
 }
 
