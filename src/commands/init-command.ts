@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { defaultRegion } from '../aws/region.js';
-import { flagsToConfig } from '../config/flags.js';
 import { UsageError } from '../errors.js';
 import { stackOutputs } from '../state/outputs.js';
 import type { StateFile } from '../state/schema.js';
@@ -9,7 +8,7 @@ import { readState, stateDir, statePath } from '../state/store.js';
 import { makeChalk } from '../ui/output.js';
 import { outputsText, table } from '../ui/tables.js';
 import { accountOf, endpointOf, makeClients, type CommandEnv } from './env.js';
-import { initOptionsSchema, prepareInit, runInit, suffixFor, type AskForConfig, type InitOptions } from './init.js';
+import { initOptionsFrom, prepareInit, runInit, suffixFor, type AskForConfig, type InitOptions } from './init.js';
 import { openBackend, stateLocation } from './state-backend.js';
 
 /** A summary of a recorded stack, like `status --offline`, for the wizard's "show it". */
@@ -99,12 +98,7 @@ async function refuseWithoutTerminal(o: InitOptions, env: CommandEnv): Promise<v
 
 /** commander's option object → validated InitOptions → runInit, with the wizard as its `ask`. */
 export async function runInitCommand(opts: Record<string, unknown>, env: CommandEnv): Promise<number> {
-  const flagConfig = flagsToConfig(opts);
-  const o = initOptionsSchema.parse({
-    ...opts,
-    hostedUi: opts.hostedUi === false ? false : undefined,
-    ...(Object.keys(flagConfig).length ? { flagConfig } : {}),
-  });
+  const o = initOptionsFrom(opts);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && !o.json;
   if (!o.yes && !o.dryRun && !interactive) await refuseWithoutTerminal(o, env);
   return runInit(o, env, wizardAsk(o, env));

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
-import { mergeConfig, overlayFlags } from '../config/flags.js';
+import { flagsToConfig, mergeConfig, overlayFlags } from '../config/flags.js';
 import { planNotes } from '../plan/notes.js';
 import { hostname } from 'node:os';
 import { derivedSuffix, resolveConfig, stateNameSuffix } from '../config/resolve.js';
@@ -53,6 +53,16 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   flagConfig: z.record(z.string(), z.unknown()).optional(),
 });
 export type InitOptions = z.infer<typeof initOptionsSchema>;
+
+/** commander's option object → validated InitOptions, the per-question flags as config keys (init and plan read flags alike). */
+export function initOptionsFrom(opts: Record<string, unknown>): InitOptions {
+  const flagConfig = flagsToConfig(opts);
+  return initOptionsSchema.parse({
+    ...opts,
+    hostedUi: opts.hostedUi === false ? false : undefined,
+    ...(Object.keys(flagConfig).length ? { flagConfig } : {}),
+  });
+}
 
 function readConfigFile(path: string, cwd: string): Record<string, unknown> {
   const full = resolve(cwd, path);

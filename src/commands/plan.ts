@@ -1,9 +1,8 @@
-import { flagsToConfig } from '../config/flags.js';
 import { planLive } from '../engine/plan-live.js';
 import { UsageError } from '../errors.js';
 import { planReport, renderPlan } from '../status/plan-render.js';
 import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
-import { initOptionsSchema, prepareInit } from './init.js';
+import { initOptionsFrom, prepareInit } from './init.js';
 
 /** Exit code for "changes or drift pending", the same as status's "not as recorded". */
 const PENDING = 3;
@@ -13,12 +12,7 @@ const PENDING = 3;
  * Exit 0 when there is nothing to do, 3 when changes or drift are pending.
  */
 export async function runPlanCommand(opts: Record<string, unknown>, env: CommandEnv): Promise<number> {
-  const flagConfig = flagsToConfig(opts);
-  const o = initOptionsSchema.parse({
-    ...opts,
-    hostedUi: opts.hostedUi === false ? false : undefined,
-    ...(Object.keys(flagConfig).length ? { flagConfig } : {}),
-  });
+  const o = initOptionsFrom(opts);
   const { config, plan, existing, path } = await prepareInit(o, env);
   if (!existing) {
     throw new UsageError(`no stack "${config.stack}" recorded (${path})`, `Run \`secure-api init\` to create it; \`secure-api init --dry-run\` shows what it would create. Lost its state file? \`secure-api status --orphans --stack ${config.stack}\` lists what AWS holds tagged with it.`, 'NO_STACK');
