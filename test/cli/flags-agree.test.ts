@@ -13,7 +13,7 @@ afterEach(() => fake.restore());
 
 const dryConfig = async (argv: string[]): Promise<StackConfig> => {
   const r = await runSecureApi(['init', '--dry-run', '--json', ...argv]);
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as { config: StackConfig }).config;
 };
 
