@@ -23,9 +23,17 @@ export function formatIssues(issues: z.core.$ZodIssue[], source: string, schema:
   return `${source} is not valid:\n${lines.join('\n')}`;
 }
 
+/**
+ * The letters of a default suffix: no vowels, so a suffix never spells a word, and above all never one of those Cognito
+ * refuses in a domain prefix ("aws", "amazon", "cognito" all need an a or an o; see checkDomainPrefix). With a and o
+ * drawn, about one derived prefix in 8,700 held "aws" and `init --yes` stopped on a name the user never chose.
+ */
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxyz0123456789';
+
+const toSuffix = (bytes: Iterable<number>): string => [...bytes].map((b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join('');
+
 export function randomSuffix(n = 6): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
+  return toSuffix(randomBytes(n));
 }
 
 /**
@@ -34,8 +42,15 @@ export function randomSuffix(n = 6): string {
  * Neither the account nor the region enters it: changing either does not change the plan's names.
  */
 export function derivedSuffix(stack: string, salt: string, n = 6): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return [...createHash('sha256').update(`${stack}\0${salt}`).digest()].slice(0, n).map((b) => alphabet[b % alphabet.length]).join('');
+  return toSuffix(createHash('sha256').update(`${stack}\0${salt}`).digest().subarray(0, n));
+}
+
+/**
+ * The domain prefix a stack gets when none is given: `<stack>-<suffix>`, or `login-<suffix>` when the stack name
+ * itself cannot start one (it holds a word Cognito reserves, such as "my-aws-api"). The wizard suggests the same.
+ */
+export function defaultDomainPrefix(stack: string, suffix: string): string {
+  return checkDomainPrefix(`${stack}-${suffix}`) ? `login-${suffix}` : `${stack}-${suffix}`;
 }
 
 export interface ResolveOptions {
@@ -69,10 +84,10 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
   const c = parsed.data;
   const stack = c.stack;
   const explicitPrefix = c.hostedUi.domainPrefix;
-  const domainPrefix = explicitPrefix ?? opts.existingDomainPrefix ?? `${stack}-${opts.suffix ? opts.suffix(stack) : randomSuffix()}`;
+  const domainPrefix = explicitPrefix ?? opts.existingDomainPrefix ?? defaultDomainPrefix(stack, opts.suffix ? opts.suffix(stack) : randomSuffix());
   if (c.hostedUi.enabled) {
     const err = checkDomainPrefix(domainPrefix);
-    if (err) throw new UsageError(`${err}${explicitPrefix ? '' : ` (derived from the stack name "${stack}")`}`, 'Choose one with --domain-prefix or hostedUi.domainPrefix, or turn the hosted UI off with --no-hosted-ui.');
+    if (err) throw new UsageError(`${err}${explicitPrefix ? '' : opts.existingDomainPrefix ? ' (recorded for this stack)' : ''}`, 'Choose one with --domain-prefix or hostedUi.domainPrefix, or turn the hosted UI off with --no-hosted-ui.');
   }
   const end = opts.nameSuffix ? `-${opts.nameSuffix}` : '';
   const seen = new Map<string, Set<string>>();

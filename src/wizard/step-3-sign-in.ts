@@ -1,5 +1,5 @@
 import { hostedUiOrigin } from '../aws/region.js';
-import { idpSecretEnv, randomSuffix } from '../config/resolve.js';
+import { defaultDomainPrefix, idpSecretEnv, randomSuffix } from '../config/resolve.js';
 import type { IdentityProviderConfig } from '../config/schema.js';
 import { checkCallbackUrl, checkDomainPrefix, checkHttpUrl, checkResourceName } from '../config/validators.js';
 import type { WizardSession } from './session.js';
@@ -94,7 +94,7 @@ async function askDomain(s: WizardSession): Promise<boolean> {
   const suggest = (): string => {
     // The derived suffix first (the one --yes would use); a fresh random one once that prefix is taken.
     const suffix = s.deps.suffix && retries++ === 0 ? s.deps.suffix(stack) : randomSuffix();
-    return checkDomainPrefix(`${stack}-${suffix}`) ? `login-${suffix}` : `${stack}-${suffix}`;
+    return defaultDomainPrefix(stack, suffix);
   };
   let suggestion = suggest();
   for (;;) {

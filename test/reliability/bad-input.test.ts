@@ -96,7 +96,6 @@ const CASES: Case[] = [
   { name: 'prefix in upper case', argv: [...YES, '--domain-prefix', 'Login'], says: /domain prefix "Login" must be 1 to 63 lowercase letters/ },
   { name: 'prefix starting with a hyphen', argv: [...YES, '--domain-prefix=-login'], says: /domain prefix "-login" must be 1 to 63/ },
   { name: 'prefix of 64 characters', argv: [...YES, '--domain-prefix', 'a'.repeat(64)], says: /must be 1 to 63 lowercase letters/ },
-  { name: 'prefix derived from a stack name with "aws"', argv: [...YES, '--stack', 'aws-demo'], says: /may not contain "aws" \(Cognito reserves it\) \(derived from the stack name "aws-demo"\)/ },
   // ── URLs ──
   { name: 'endpoint that is not a URL', argv: [...YES, '--endpoint-url', 'not a url'], says: /--endpoint-url: "not a url" is not a URL/ },
   { name: 'endpoint with ftp', argv: ['status', '--endpoint-url', 'ftp://example.com'], says: /URL "ftp:\/\/example\.com" must use http or https/ },

@@ -43,7 +43,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
       expect(r.stderr).toContain('Step 1 of 6 · Create the API');
       expect(r.stderr).toMatch(/The plan[\s\S]*user-pool-domain/);
       expect(prompter.messages().at(-1)).toBe('Create these 15 resources in account 123456789012, us-east-1?');
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('Invoke URL');
       const wizard = stateOf(cwd);
       expect(wizard.complete).toBe(true);
@@ -53,7 +53,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
       fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
       const yesCwd = tempDir();
       const y = await runSecureApi(['init', '--yes', '--no-verify'], { cwd: yesCwd, env: { AWS_ENDPOINT_URL: plane.url } });
-      expect(y.code).toBe(0);
+      expect(y.code, y.stderr).toBe(0);
       expect(comparable(wizard.config)).toEqual(comparable(stateOf(yesCwd).config));
     } finally {
       await plane.close();
