@@ -417,8 +417,34 @@ describe('tags on a live stack', () => {
     await new LambdaClient({ region: 'us-east-1' }).send(new (await import('@aws-sdk/client-lambda')).UpdateFunctionConfigurationCommand({
       FunctionName: state().nodes.function!.out.functionName!, Description: 'Sample backend of the secure-api stack demo',
     }));
+    // The update outlasts the plan's reads (one takes seconds on AWS): still InProgress when init comes to tag.
+    fake.state.lambda.functions[state().nodes.function!.out.functionName!]!.reads = -5;
+    const from = fake.calls.length;
     const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
     expect(r.code, r.stderr).toBe(0);
+    const lambdaCalls = fake.calls.slice(from).filter((c) => c.service === 'lambda').map((c) => c.command);
+    // Waited (GetFunctionConfiguration until Successful), then tagged once: never refused, never retried.
+    expect(lambdaCalls.filter((c) => c === 'TagResource')).toHaveLength(1);
+    expect(lambdaCalls.lastIndexOf('GetFunctionConfiguration')).toBeLessThan(lambdaCalls.indexOf('TagResource'));
+    await expectUserTags({ team: 'payments' });
+    await expectHealthy(poolId());
+  });
+
+  it('an update by someone else that never settles: init stops after its bounded wait, saying so, and a later init goes on', async () => {
+    await createWithUser();
+    const name = state().nodes.function!.out.functionName!;
+    await new LambdaClient({ region: 'us-east-1' }).send(new (await import('@aws-sdk/client-lambda')).UpdateFunctionConfigurationCommand({
+      FunctionName: name, Description: 'Sample backend of the secure-api stack demo',
+    }));
+    fake.state.lambda.functions[name]!.reads = -1_000;
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Lambda function ${name} still has an update in progress after 60 s`);
+    expect(r.stderr).toContain('Run `secure-api init` again once it has settled');
+    expect(fake.calls.filter((c) => c.service === 'lambda' && c.command === 'TagResource')).toHaveLength(0);
+    fake.state.lambda.functions[name]!.reads = 0;
+    const again = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
+    expect(again.code, again.stderr).toBe(0);
     await expectUserTags({ team: 'payments' });
     await expectHealthy(poolId());
   });

@@ -43,6 +43,10 @@ export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-fu
   // An update still in progress (a run killed while it waited) refuses another operation (ResourceConflictException,
   // TagResource included): wait it out first. One that Failed is what this update may put right: go on.
   const live = await settledUpdate(ctx, name, await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
+  if (live.LastUpdateStatus === 'InProgress') {
+    throw new AwsFailure(`Lambda function ${name} still has an update in progress after ${UPDATE_WAIT_MS / 1000} s (Lambda refuses any other change meanwhile)`,
+      { hint: 'Run `secure-api init` again once it has settled: it goes on from here.', code: 'LAMBDA_BUSY' });
+  }
   const arn = live.FunctionArn ?? out.functionArn ?? name;
   // Tags are not configuration: TagResource / UntagResource on the function's ARN. A change of tags alone stops
   // there: no UpdateFunctionConfiguration to wait out.
