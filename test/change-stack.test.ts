@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIGatewayClient, GetResourcesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetDeploymentsCommand, GetResourcesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateRoleCommand, IAMClient, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import {
@@ -563,6 +563,47 @@ describe('replacement, repair, and the plan as data', () => {
     expect(writes(from)).toEqual([]);
     expect((JSON.parse(theirs()) as { config: { stage: { description: string } } }).config.stage.description).toBe('the teammate\'s');
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('a new deployment whose answer was lost: the next init takes the deployment the stage serves instead of making another', async () => {
+    await createWithUser();
+    const apis = () => new APIGatewayClient({ region: 'us-east-1' });
+    const restApiId = state().nodes.api!.out.apiId!;
+    const deploymentsOfApi = async () => (await apis().send(new GetDeploymentsCommand({ restApiId }))).items ?? [];
+    const before = (await deploymentsOfApi()).length;
+    // The call takes effect (the stage serves the new deployment), then the answer is lost, as on a timeout or a kill.
+    fake.inject({ command: 'CreateDeployment', error: 'ServiceUnavailableException', afterCall: true });
+    let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--config', configFile({ routes: [BASE.routes[0], { ...BASE.routes[1], public: false }] })]);
+    expect(r.code).toBe(1);
+    expect(state().nodes.deployment!.status).toBe('updating');
+    const served = (await apis().send(new GetStageCommand({ restApiId, stageName: 'dev' }))).deploymentId;
+    expect(served).not.toBe(state().nodes.deployment!.out.deploymentId);
+    fake.clearInjections();
+    const from = fake.calls.length;
+    r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(0);
+    expect(state().nodes.deployment!.out.deploymentId).toBe(served);
+    expect((await deploymentsOfApi()).length).toBe(before + 1);
+    await expectHealthy(poolId());
+  });
+
+  it('a resumed deployment after another change to the API: a new deployment, since the one made before publishes too little', async () => {
+    await createWithUser();
+    fake.inject({ command: 'CreateDeployment', error: 'ServiceUnavailableException', afterCall: true });
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--stage-description', 'first'])).code).toBe(1);
+    fake.clearInjections();
+    // Meanwhile a method was opened outside secure-api: this run repairs it, so the stage needs a deployment made after.
+    const restApiId = state().nodes.api!.out.apiId!;
+    const items = (await new APIGatewayClient({ region: 'us-east-1' }).send(new GetResourcesCommand({ restApiId }))).items!.find((x) => x.path === '/items')!;
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new UpdateMethodCommand({
+      restApiId, resourceId: items.id!, httpMethod: 'GET', patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'NONE' }],
+    }));
+    const from = fake.calls.length;
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments(from)).toBe(1);
+    await expectHealthy(poolId());
   });
 
   it('an update that fails is resumed by a plain init: nothing duplicated, then destroy removes everything', async () => {

@@ -63,6 +63,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   const wanted = new Map<string, AnyPlanNode>(desired.nodes.map((n) => [n.id, n]));
   const byId = new Map<string, ResourceChange>(changes.changes.map((c) => [c.id, c]));
   const nodes = store.state.nodes;
+  const graph = workGraph(desired, changes, nodes);
   const stamp = () => new Date(ctx.now()).toISOString();
   const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out, was?: NodeRecord): NodeRecord => ({
     kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
@@ -134,13 +135,14 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     const r = nodes[n.id]!;
     const started = ctx.now();
     if (!h.update) throw new Error(`${n.kind} has no in-place update; the planner should have replaced it`);
+    const resumed = r.status === 'updating' && (graph.get(n.id) ?? []).length === 0;
     r.status = 'updating';
     r.pending = n.spec;
     r.updatedAt = stamp();
     await store.save();
     emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb: 'update' });
     try {
-      const out = await h.update(ctx, n.spec, r.out, outputsOf(nodes), c.fields);
+      const out = await h.update(ctx, n.spec, r.out, outputsOf(nodes), c.fields, resumed);
       nodes[n.id] = record(n, 'created', out, r);
       await store.save();
       emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb: 'update', out, ms: ctx.now() - started });
@@ -194,7 +196,6 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   for (const c of changes.changes) {
     if (c.action === 'no-op' && wanted.has(c.id)) emit({ type: 'node-skip', id: c.id, kind: c.kind, label: c.label, reason: 'exists' });
   }
-  const graph = workGraph(desired, changes, nodes);
   await runGraph([...graph.keys()], (s) => graph.get(s) ?? [], work, {
     signal: schedulerSignal,
     onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx.stack)),

@@ -7,7 +7,7 @@
  * PutIntegration and PutIntegrationResponse set (overwrite) the integration and its response.
  */
 import {
-  CreateDeploymentCommand, GetAuthorizerCommand, GetMethodCommand, GetRestApiCommand, PutIntegrationCommand, TagResourceCommand,
+  CreateDeploymentCommand, GetAuthorizerCommand, GetDeploymentCommand, GetStageCommand, GetMethodCommand, GetRestApiCommand, PutIntegrationCommand, TagResourceCommand,
   UntagResourceCommand, UpdateAuthorizerCommand, UpdateMethodCommand, UpdateRestApiCommand, UpdateStageCommand, type Method,
   type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
@@ -15,7 +15,7 @@ import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { corsHeaders } from './cors-preflight.js';
 import { integrationInput, putMockParts, type MethodAddress } from './api-method.js';
-import { depOut, resourceIdFor, restApiArn, restApiIdOf } from './refs.js';
+import { depOut, resourceIdFor, restApiArn, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import { tagChange } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
 
@@ -116,14 +116,43 @@ export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out:
  * stageDescription only describes a stage it creates ("The description of the Stage resource for the Deployment
  * resource to create", API_CreateDeployment), so a changed description is patched on the stage with UpdateStage.
  */
-export async function redeploy(ctx: Ctx, want: SpecByKind['deployment'], deps: Outputs, fields: FieldChange[] = []): Promise<Out> {
+/**
+ * The deployment a stopped run made before it could record it: the stage serves one newer than the recorded
+ * deployment, with our description. Only asked when nothing under the API changed since (the caller's `resumed`),
+ * so that deployment already publishes everything; making another would leave one more for nothing.
+ */
+async function deploymentMadeByStoppedRun(ctx: Ctx, restApiId: string, want: SpecByKind['deployment'], recorded: Out): Promise<string | undefined> {
+  const stage = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName: want.stageName })));
+  const servingId = stage?.deploymentId;
+  if (!servingId || servingId === recorded.deploymentId || (recorded.stageName !== undefined && recorded.stageName !== want.stageName)) return undefined;
+  const [serving, ours] = await Promise.all([
+    undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: servingId }))),
+    recorded.deploymentId ? undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: recorded.deploymentId }))) : undefined,
+  ]);
+  if (serving?.description !== want.description || !serving.createdDate) return undefined;
+  // Older than ours: a rollback to an earlier deployment, not the stopped run's (createdDate has whole seconds on AWS,
+  // so the same second is not older).
+  if (ours?.createdDate && serving.createdDate < ours.createdDate) return undefined;
+  return servingId;
+}
+
+/**
+ * A new deployment into the stage (CreateDeployment is not idempotent: each call makes one). `resumedFrom`, the
+ * recorded outputs of an update a stopped run had journaled: the deployment that run made, if it made one, is
+ * taken instead of a second.
+ */
+export async function redeploy(ctx: Ctx, want: SpecByKind['deployment'], deps: Outputs, fields: FieldChange[] = [], resumedFrom?: Out): Promise<Out> {
   const restApiId = restApiIdOf(deps);
-  const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({
-    restApiId, stageName: want.stageName, stageDescription: want.stageDescription, description: want.description,
-  }));
-  if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${want.stageName}`);
+  let id = resumedFrom ? await deploymentMadeByStoppedRun(ctx, restApiId, want, resumedFrom) : undefined;
+  if (!id) {
+    const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({
+      restApiId, stageName: want.stageName, stageDescription: want.stageDescription, description: want.description,
+    }));
+    if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${want.stageName}`);
+    id = res.id;
+  }
   if (fields.some((f) => f.path === 'stageDescription')) {
     await ctx.clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName: want.stageName, patchOperations: [replace('/description', want.stageDescription)] }));
   }
-  return { deploymentId: res.id, stageName: want.stageName };
+  return { deploymentId: id, stageName: want.stageName };
 }

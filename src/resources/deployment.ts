@@ -99,7 +99,7 @@ export const deploymentHandler: ResourceHandler<Spec> = {
   service: 'apigateway',
   // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.
   immutable: ['stageName'],
-  update: (ctx, want, _out, deps, fields) => redeploy(ctx, want, deps, fields),
+  update: (ctx, want, out, deps, fields, resumed) => redeploy(ctx, want, deps, fields, resumed ? out : undefined),
 
   async create(ctx, spec, deps) {
     // Not idempotent: a second deployment would show as "a newer deployment than the stage serves". The call makes

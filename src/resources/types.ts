@@ -118,8 +118,10 @@ export interface ResourceHandler<Spec = unknown> {
   /**
    * Bring the live resource to `want` in place (also what drifted: `fields` may be empty for a repair); idempotent,
    * so a run killed mid-update just sends it again. Absent: every change replaces the resource.
+   * `resumed`: a run that stopped had journaled this very update, and nothing it depends on changes in this run. An
+   * update that is not idempotent (a new deployment) looks first for what that run made.
    */
-  update?(ctx: Ctx, want: Spec, out: Out, deps: Outputs, fields: FieldChange[]): Promise<Out>;
+  update?(ctx: Ctx, want: Spec, out: Out, deps: Outputs, fields: FieldChange[], resumed?: boolean): Promise<Out>;
   /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
   immutable: readonly string[];
 }
