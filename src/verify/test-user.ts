@@ -83,8 +83,12 @@ export async function describePool(cognito: CognitoSender, userPoolId: string): 
   return { signInWith, extraAttributes, passwordPolicy, mfa };
 }
 
-/** A fictional number (555-01xx is reserved for fiction); SUPPRESS means no SMS is sent. */
-const randomTestPhone = (): string => `+1202555${String(100 + randomInt(100)).padStart(4, '0')}`;
+/**
+ * North American area codes in service (not the 555 ones). In each, 555-0100 to 555-0199 is reserved for fiction
+ * (NANPA), so these 1,600 numbers reach nobody; SUPPRESS means no SMS is sent anyway.
+ */
+const AREA_CODES = [202, 212, 213, 305, 312, 415, 512, 617, 702, 718, 206, 303, 404, 503, 602, 713];
+export const randomTestPhone = (): string => `+1${AREA_CODES[randomInt(AREA_CODES.length)]}555${String(100 + randomInt(100)).padStart(4, '0')}`;
 
 const valueFor = (attr: 'email' | 'phone_number'): string => (attr === 'email' ? randomTestEmail() : randomTestPhone());
 
@@ -111,18 +115,26 @@ export interface NewUserInput {
  * Returns Cognito's username for it. When setting the password fails, the half-made user is removed.
  */
 export async function createUser(cognito: CognitoSender, userPoolId: string, facts: PoolFacts, input: NewUserInput): Promise<{ username: string; signInName: string }> {
-  const signInName = input.signInName ?? (facts.signInWith === 'username' ? randomTestUsername() : valueFor(facts.signInWith));
+  let signInName = '';
   let username: string;
-  try {
-    const out = await cognito.send(new AdminCreateUserCommand({
-      UserPoolId: userPoolId,
-      Username: signInName,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: attributesFor(facts, signInName),
-    }));
-    username = out.User?.Username ?? signInName;
-  } catch (err) {
-    throw toAwsFailure(err, 'AdminCreateUser');
+  // A name and attributes drawn at random may be held already: the test phone numbers are only a hundred
+  // (555-0100…0199), and users a kept or interrupted verify left behind hold some. Drawn again, a few times.
+  for (let attempt = 1; ; attempt++) {
+    signInName = input.signInName ?? (facts.signInWith === 'username' ? randomTestUsername() : valueFor(facts.signInWith));
+    try {
+      const out = await cognito.send(new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: signInName,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: attributesFor(facts, signInName),
+      }));
+      username = out.User?.Username ?? signInName;
+      break;
+    } catch (err) {
+      const taken = ['UsernameExistsException', 'AliasExistsException'].includes(awsErrorName(err) ?? '');
+      const drawn = input.signInName === undefined || facts.extraAttributes.includes('phone_number');
+      if (!taken || !drawn || attempt >= 5) throw toAwsFailure(err, 'AdminCreateUser');
+    }
   }
   try {
     await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: input.password, Permanent: input.permanent ?? true }));
