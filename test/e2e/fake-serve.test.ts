@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stackOutputsSchema } from '../../src/state/outputs-schema.js';
+import { freePort } from '../support/ports.js';
 
 const ROOT = resolve(__dirname, '../..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -57,11 +58,6 @@ async function untilServing(url: string, init?: RequestInit): Promise<Response> 
   }
 }
 
-async function freePort(): Promise<number> {
-  const { server, port } = await listening();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
 
 describe('fake-cli serve', () => {
   it('a busy port is an error naming the port, never a silent other port', async () => {

@@ -45,10 +45,10 @@ async function caught(p: Promise<unknown>): Promise<Error & { $metadata?: { http
   throw new Error('expected the call to fail, it succeeded');
 }
 
-const apigw = () => new APIGatewayClient({});
-const cognito = () => new CognitoIdentityProviderClient({});
-const lambda = () => new LambdaClient({});
-const iam = () => new IAMClient({});
+const apigw = () => new APIGatewayClient({ region: 'us-east-1' });
+const cognito = () => new CognitoIdentityProviderClient({ region: 'us-east-1' });
+const lambda = () => new LambdaClient({ region: 'us-east-1' });
+const iam = () => new IAMClient({ region: 'us-east-1' });
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const ZIP = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 9, 9]);
 const LAMBDA_URI = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:fn/invocations';
@@ -344,7 +344,7 @@ describe('Resource Groups Tagging', () => {
     const pool = await cognito().send(new CreateUserPoolCommand({ PoolName: 'p', UserPoolTags: tags }));
     const roleArn = (await iam().send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }))).Role?.Arn;
     const fn = await lambda().send(new CreateFunctionCommand({ FunctionName: 'fn', Role: roleArn, Runtime: 'nodejs20.x', Handler: 'i.h', Code: { ZipFile: ZIP }, Tags: tags }));
-    const found = await new ResourceGroupsTaggingAPIClient({}).send(new GetTaggedResourcesCommand({ TagFilters: [{ Key: 'secure-api:stack', Values: ['demo'] }] }));
+    const found = await new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }).send(new GetTaggedResourcesCommand({ TagFilters: [{ Key: 'secure-api:stack', Values: ['demo'] }] }));
     expect(found.ResourceTagMappingList?.map((m) => m.ResourceARN).sort()).toEqual([
       `arn:aws:apigateway:us-east-1::/restapis/${api.id ?? ''}`, fn.FunctionArn, pool.UserPool?.Arn,
     ].sort());

@@ -18,7 +18,7 @@ import { installAwsFake, type AwsFake } from './aws-fake.js';
 let fake: AwsFake | undefined;
 afterEach(() => { fake?.restore(); fake = undefined; });
 const install = () => (fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 1 }));
-const cognito = () => new CognitoIdentityProviderClient({});
+const cognito = () => new CognitoIdentityProviderClient({ region: 'us-east-1' });
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 
 describe('UpdateUserPool / UpdateUserPoolClient', () => {
@@ -83,7 +83,7 @@ describe('UpdateIdentityProvider', () => {
 describe('CreateDeployment / UpdateStage', () => {
   it('CreateDeployment into an existing stage keeps its description (stageDescription only describes a new stage); UpdateStage patches /description', async () => {
     install();
-    const apigw = new APIGatewayClient({});
+    const apigw = new APIGatewayClient({ region: 'us-east-1' });
     const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
     const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
     await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', authorizationType: 'NONE' }));
@@ -99,14 +99,14 @@ describe('CreateDeployment / UpdateStage', () => {
 describe('UpdateRestApi', () => {
   it('patches the name, the description and the endpoint type (EDGE → REGIONAL); an unknown path is a BadRequestException', async () => {
     install();
-    const api = await new APIGatewayClient({}).send(new CreateRestApiCommand({ name: 'a', endpointConfiguration: { types: ['EDGE'] } }));
-    await new APIGatewayClient({}).send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [
+    const api = await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'a', endpointConfiguration: { types: ['EDGE'] } }));
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [
       { op: 'replace', path: '/name', value: 'b' }, { op: 'replace', path: '/description', value: 'd' },
       { op: 'replace', path: '/endpointConfiguration/types/EDGE', value: 'REGIONAL' },
     ] }));
-    const after = await new APIGatewayClient({}).send(new GetRestApiCommand({ restApiId: api.id }));
+    const after = await new APIGatewayClient({ region: 'us-east-1' }).send(new GetRestApiCommand({ restApiId: api.id }));
     expect([after.name, after.description, after.endpointConfiguration?.types]).toEqual(['b', 'd', ['REGIONAL']]);
-    await expect(new APIGatewayClient({}).send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [{ op: 'replace', path: '/nope', value: 'x' }] })))
+    await expect(new APIGatewayClient({ region: 'us-east-1' }).send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [{ op: 'replace', path: '/nope', value: 'x' }] })))
       .rejects.toBeInstanceOf(BadRequestException);
   });
 });
@@ -114,7 +114,7 @@ describe('UpdateRestApi', () => {
 describe('UpdateRole', () => {
   it('changes the description and keeps what it is not given (the trust policy, the tags, the session duration)', async () => {
     install();
-    const iam = new IAMClient({});
+    const iam = new IAMClient({ region: 'us-east-1' });
     await iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST, Description: 'old', Tags: [{ Key: 'team', Value: 'a' }], MaxSessionDuration: 7200 }));
     await iam.send(new UpdateRoleCommand({ RoleName: 'r', Description: 'new' }));
     const role = (await iam.send(new GetRoleCommand({ RoleName: 'r' }))).Role;
@@ -127,8 +127,8 @@ describe('UpdateRole', () => {
 describe('UpdateFunctionConfiguration', () => {
   it('changes only what it is given, runs asynchronously (InProgress, then Successful), and refuses a second change while in progress', async () => {
     install();
-    const role = await new IAMClient({}).send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
-    const lambda = new LambdaClient({});
+    const role = await new IAMClient({ region: 'us-east-1' }).send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
+    const lambda = new LambdaClient({ region: 'us-east-1' });
     await lambda.send(new CreateFunctionCommand({
       FunctionName: 'fn', Runtime: 'nodejs20.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: new Uint8Array([0x50, 0x4b, 3, 4]) },
       MemorySize: 128, Timeout: 3, Environment: { Variables: { A: '1' } },
@@ -144,8 +144,8 @@ describe('UpdateFunctionConfiguration', () => {
 
   it('TagResource and UntagResource are refused while an update is in progress (ResourceConflictException), then accepted', async () => {
     install();
-    const role = await new IAMClient({}).send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
-    const lambda = new LambdaClient({});
+    const role = await new IAMClient({ region: 'us-east-1' }).send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
+    const lambda = new LambdaClient({ region: 'us-east-1' });
     const made = await lambda.send(new CreateFunctionCommand({
       FunctionName: 'fn', Runtime: 'nodejs20.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: new Uint8Array([0x50, 0x4b, 3, 4]) },
     }));

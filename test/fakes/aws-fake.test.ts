@@ -49,7 +49,7 @@ describe('wiring', () => {
   it('answers every client instance, however it was built, from one memory', async () => {
     install();
     const a = new APIGatewayClient({ region: 'eu-west-1', endpoint: 'http://localhost:4566', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-    const b = new APIGatewayClient({});
+    const b = new APIGatewayClient({ region: 'us-east-1' });
     const created = await a.send(new CreateRestApiCommand({ name: 'shared' }));
     const read = await b.send(new GetRestApiCommand({ restApiId: created.id }));
     expect(read.name).toBe('shared');
@@ -61,7 +61,7 @@ describe('wiring', () => {
     const f = install();
     const sts = new STSClient({ region: 'us-west-2' });
     await sts.send(new GetCallerIdentityCommand({}));
-    await new APIGatewayClient({}).send(new GetRestApisCommand({}));
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new GetRestApisCommand({}));
     await sts.send(new GetCallerIdentityCommand({}));
     expect(f.calls.map((c) => `${c.service}:${c.command}`)).toEqual(['sts:GetCallerIdentity', 'apigateway:GetRestApis', 'sts:GetCallerIdentity']);
     expect(f.count()).toBe(3);
@@ -72,8 +72,8 @@ describe('wiring', () => {
 
   it('makes the account configurable and throws SDK-shaped errors', async () => {
     install({ account: '210987654321' });
-    expect((await new STSClient({}).send(new GetCallerIdentityCommand({}))).Account).toBe('210987654321');
-    const err = await caught(new APIGatewayClient({}).send(new GetRestApiCommand({ restApiId: 'missing' })));
+    expect((await new STSClient({ region: 'us-east-1' }).send(new GetCallerIdentityCommand({}))).Account).toBe('210987654321');
+    const err = await caught(new APIGatewayClient({ region: 'us-east-1' }).send(new GetRestApiCommand({ restApiId: 'missing' })));
     expect(err).toBeInstanceOf(NotFoundException);
     expect(err).toBeInstanceOf(APIGatewayServiceException);
     expect(err.name).toBe('NotFoundException');
@@ -84,7 +84,7 @@ describe('wiring', () => {
   it('refuses commands it does not implement, loudly', async () => {
     install();
     const { GetAccountCommand } = await import('@aws-sdk/client-api-gateway');
-    const err = await caught(new APIGatewayClient({}).send(new GetAccountCommand({})));
+    const err = await caught(new APIGatewayClient({ region: 'us-east-1' }).send(new GetAccountCommand({})));
     expect(err.name).toBe('NotImplementedByFake');
   });
 
@@ -100,10 +100,10 @@ describe('ids', () => {
   it('look like AWS ids and repeat for a seed', async () => {
     const ids = async (seed: number) => {
       install({ seed });
-      const apigw = new APIGatewayClient({});
+      const apigw = new APIGatewayClient({ region: 'us-east-1' });
       const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
       const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
-      const cognito = new CognitoIdentityProviderClient({});
+      const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
       const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: 'p' }));
       const client = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: pool.UserPool?.Id, ClientName: 'c' }));
       const auth = await apigw.send(new CreateAuthorizerCommand({
@@ -126,7 +126,7 @@ describe('ids', () => {
 describe('inject', () => {
   it('fails the next call of a command by default, once', async () => {
     const f = install();
-    const cognito = new CognitoIdentityProviderClient({});
+    const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
     const rule = f.inject({ command: 'CreateUserPool', error: 'LimitExceededException' });
     const err = await caught(cognito.send(new CreateUserPoolCommand({ PoolName: 'p' })));
     expect(err).toBeInstanceOf(LimitExceededException);
@@ -138,7 +138,7 @@ describe('inject', () => {
 
   it('fails the nth call, `times` times, and matches every command with "*"', async () => {
     const f = install();
-    const apigw = new APIGatewayClient({});
+    const apigw = new APIGatewayClient({ region: 'us-east-1' });
     f.inject({ command: 'GetRestApis', nth: 2, times: 2, error: 'ServiceUnavailableException' });
     await apigw.send(new GetRestApisCommand({}));
     const err = await caught(apigw.send(new GetRestApisCommand({})));
@@ -149,7 +149,7 @@ describe('inject', () => {
 
     const boom = new Error('socket hang up');
     f.inject({ command: '*', error: boom, times: 2 });
-    expect(await caught(new STSClient({}).send(new GetCallerIdentityCommand({})))).toBe(boom);
+    expect(await caught(new STSClient({ region: 'us-east-1' }).send(new GetCallerIdentityCommand({})))).toBe(boom);
     expect(await caught(apigw.send(new GetRestApisCommand({})))).toBe(boom);
     await apigw.send(new GetRestApisCommand({}));
   });
@@ -157,7 +157,7 @@ describe('inject', () => {
   it('can let the call take effect and then fail (a lost response)', async () => {
     const f = install();
     f.inject({ command: 'CreateRestApi', error: 'TooManyRequestsException', afterCall: true, retryAfterSeconds: 3 });
-    const err = await caught(new APIGatewayClient({}).send(new CreateRestApiCommand({ name: 'made-anyway' })));
+    const err = await caught(new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'made-anyway' })));
     expect(err).toBeInstanceOf(TooManyRequestsException);
     expect(err.$response?.headers?.['retry-after']).toBe('3');
     expect(f.resources().map((r) => r.name)).toEqual(['made-anyway']);
@@ -165,9 +165,9 @@ describe('inject', () => {
 
   it('scopes a rule to one service', async () => {
     const f = install();
-    await new APIGatewayClient({}).send(new CreateRestApiCommand({ name: 'a' }));
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'a' }));
     f.inject({ command: 'GetRestApis', service: 'lambda', error: 'ServiceException' });
-    await new APIGatewayClient({}).send(new GetRestApisCommand({}));
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new GetRestApisCommand({}));
   });
 
   it('throttles with a seeded probability, repeatably', async () => {
@@ -175,7 +175,7 @@ describe('inject', () => {
       // The control-plane quota off: its refusals (200 calls in well under a second) would mix with the injected ones.
       const f = install({ seed: 3, apigatewayQuota: false });
       f.inject({ command: 'GetRestApis', throttle: 0.5 });
-      const apigw = new APIGatewayClient({});
+      const apigw = new APIGatewayClient({ region: 'us-east-1' });
       const out: boolean[] = [];
       for (let i = 0; i < 200; i++) {
         out.push(await apigw.send(new GetRestApisCommand({})).then(() => true, (e: unknown) => {
@@ -193,12 +193,12 @@ describe('inject', () => {
 
     const f = install();
     f.inject({ command: 'GetCallerIdentity', throttle: 1 });
-    expect((await caught(new STSClient({}).send(new GetCallerIdentityCommand({})))).name).toBe('Throttling');
+    expect((await caught(new STSClient({ region: 'us-east-1' }).send(new GetCallerIdentityCommand({})))).name).toBe('Throttling');
   });
 
   it('adds latency per rule and with setLatency, on real timers', async () => {
     const f = install();
-    const sts = new STSClient({});
+    const sts = new STSClient({ region: 'us-east-1' });
     f.inject({ command: 'GetCallerIdentity', latencyMs: 60 });
     let t = performance.now();
     await sts.send(new GetCallerIdentityCommand({}));
@@ -206,7 +206,7 @@ describe('inject', () => {
     f.clearInjections();
     f.setLatency(40);
     t = performance.now();
-    await Promise.all([sts.send(new GetCallerIdentityCommand({})), new APIGatewayClient({}).send(new GetRestApisCommand({}))]);
+    await Promise.all([sts.send(new GetCallerIdentityCommand({})), new APIGatewayClient({ region: 'us-east-1' }).send(new GetRestApisCommand({}))]);
     const took = performance.now() - t;
     expect(took).toBeGreaterThanOrEqual(35);
     expect(took).toBeLessThan(1000);
@@ -217,7 +217,7 @@ describe('DeleteRestApi throttling', () => {
   it('refuses a second delete within the window, with retry-after, on the fake clock', async () => {
     let now = 1_000_000;
     install({ clock: { now: () => now }, deleteRestApiWindowMs: 30_000 });
-    const apigw = new APIGatewayClient({});
+    const apigw = new APIGatewayClient({ region: 'us-east-1' });
     const a = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
     const b = await apigw.send(new CreateRestApiCommand({ name: 'b' }));
     await apigw.send(new DeleteRestApiCommand({ restApiId: a.id }));
@@ -248,7 +248,7 @@ describe('DeleteRestApi throttling', () => {
 
   it('can be turned off', async () => {
     install({ deleteRestApiWindowMs: 0 });
-    const apigw = new APIGatewayClient({});
+    const apigw = new APIGatewayClient({ region: 'us-east-1' });
     for (const name of ['a', 'b', 'c']) {
       const api = await apigw.send(new CreateRestApiCommand({ name }));
       await apigw.send(new DeleteRestApiCommand({ restApiId: api.id }));
@@ -259,9 +259,9 @@ describe('DeleteRestApi throttling', () => {
 /** Builds the whole secure-api stack the way the CLI does, in the fake. */
 async function buildStack(): Promise<{ apiId: string; poolId: string; domain: string; roleName: string; fn: string }> {
   const iam = new IAMClient({ region: 'us-east-1' });
-  const lambda = new LambdaClient({});
-  const apigw = new APIGatewayClient({});
-  const cognito = new CognitoIdentityProviderClient({});
+  const lambda = new LambdaClient({ region: 'us-east-1' });
+  const apigw = new APIGatewayClient({ region: 'us-east-1' });
+  const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
   const role = await iam.send(new CreateRoleCommand({ RoleName: 'fn-role', Path: '/secure-api/', AssumeRolePolicyDocument: TRUST }));
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'fn-role', PolicyArn: BASIC }));
   const fn = await lambda.send(new CreateFunctionCommand({
@@ -302,14 +302,14 @@ describe('lifecycle', () => {
       'authorizer', 'deployment', 'function', 'gateway-response', 'identity-provider', 'method', 'permission', 'resource',
       'rest-api', 'role', 'role-policy-attachment', 'stage', 'user', 'user-pool', 'user-pool-client', 'user-pool-domain',
     ]);
-    const cognito = new CognitoIdentityProviderClient({});
-    await new APIGatewayClient({}).send(new DeleteRestApiCommand({ restApiId: ids.apiId }));
-    await new LambdaClient({}).send(new DeleteFunctionCommand({ FunctionName: ids.fn }));
+    const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new DeleteRestApiCommand({ restApiId: ids.apiId }));
+    await new LambdaClient({ region: 'us-east-1' }).send(new DeleteFunctionCommand({ FunctionName: ids.fn }));
     await cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId: ids.poolId, Domain: ids.domain }));
     // Deleting a domain is asynchronous: wait for DescribeUserPoolDomain to report it gone before deleting the pool.
     while ((await cognito.send(new DescribeUserPoolDomainCommand({ Domain: ids.domain }))).DomainDescription?.Domain) { /* still DELETING */ }
     await cognito.send(new DeleteUserPoolCommand({ UserPoolId: ids.poolId }));
-    const iam = new IAMClient({});
+    const iam = new IAMClient({ region: 'us-east-1' });
     await iam.send(new DetachRolePolicyCommand({ RoleName: ids.roleName, PolicyArn: BASIC }));
     await iam.send(new DeleteRoleCommand({ RoleName: ids.roleName }));
     expect(f.resources()).toEqual([]);
@@ -320,17 +320,17 @@ describe('lifecycle', () => {
     const ids = await buildStack();
     const dumped = a.dump();
     const before = a.resources();
-    const nextInA = (await new APIGatewayClient({}).send(new CreateRestApiCommand({ name: 'next' }))).id;
+    const nextInA = (await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'next' }))).id;
 
     const b = install({ seed: 99, lambdaAssumeFailures: 5 });
     b.load(dumped);
     expect(b.resources()).toEqual(before);
-    const pool = await new CognitoIdentityProviderClient({}).send(new DescribeUserPoolCommand({ UserPoolId: ids.poolId }));
+    const pool = await new CognitoIdentityProviderClient({ region: 'us-east-1' }).send(new DescribeUserPoolCommand({ UserPoolId: ids.poolId }));
     expect(pool.UserPool?.Domain).toBe(ids.domain);
-    const fnArn = (await new LambdaClient({}).send(new GetFunctionCommand({ FunctionName: 'fn' }))).Configuration?.FunctionArn;
-    expect((await new LambdaClient({}).send(new ListTagsCommand({ Resource: fnArn }))).Tags).toEqual({ 'secure-api:stack': 's' });
-    expect((await new IAMClient({}).send(new GetRoleCommand({ RoleName: ids.roleName }))).Role?.Path).toBe('/secure-api/');
-    expect((await new APIGatewayClient({}).send(new CreateRestApiCommand({ name: 'next' }))).id).toBe(nextInA);
+    const fnArn = (await new LambdaClient({ region: 'us-east-1' }).send(new GetFunctionCommand({ FunctionName: 'fn' }))).Configuration?.FunctionArn;
+    expect((await new LambdaClient({ region: 'us-east-1' }).send(new ListTagsCommand({ Resource: fnArn }))).Tags).toEqual({ 'secure-api:stack': 's' });
+    expect((await new IAMClient({ region: 'us-east-1' }).send(new GetRoleCommand({ RoleName: ids.roleName }))).Role?.Path).toBe('/secure-api/');
+    expect((await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'next' }))).id).toBe(nextInA);
     expect(() => b.load('{"nope":1}')).toThrow(/not a dump/);
   });
 });

@@ -40,8 +40,9 @@ describe('the plan', () => {
 
 describe('the IAM wait', () => {
   it('every API Gateway and Cognito call is made before the CreateFunction that succeeds', async () => {
-    // Real time, briefly: the fake refuses CreateFunction until the role is 400 ms old (its real clock).
-    fake = installAwsFake({ lambdaAssumeFailures: 0, lambdaAssumeWindowMs: 400, lambdaActiveAfterReads: 0, deleteRestApiWindowMs: 0 });
+    // Real time, briefly: the fake refuses CreateFunction until the role is 2 s old (its real clock). The API Gateway
+    // and Cognito calls take about 150 ms on an idle machine; 2 s leaves room for a loaded CI runner.
+    fake = installAwsFake({ lambdaAssumeFailures: 0, lambdaAssumeWindowMs: 2_000, lambdaActiveAfterReads: 0, deleteRestApiWindowMs: 0 });
     fake.setLatency(5);
     const r = await runCliRealTime(['init', '--yes', '--no-verify', '--stack', 'perf'], tempDir());
     expect(r.code, r.stderr).toBe(0);

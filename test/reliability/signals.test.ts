@@ -91,7 +91,9 @@ describe('SIGINT / SIGTERM', () => {
 
   it('a second SIGINT exits at once (130); the next init takes over the stale lock and completes', async () => {
     const cwd = tempDir('secure-api-sig-');
-    const p = startCli(INIT, { cwd, latencyMs: 200 });
+    // Calls slow enough that the graceful wind-down after the first SIGINT is still waiting when the second comes,
+    // however long the signal takes to arrive (the second exits at once, so this costs no time).
+    const p = startCli(INIT, { cwd, latencyMs: 1_000 });
     await p.waitFor(/creating rest-api/);
     p.child.kill('SIGINT');
     await p.waitFor(/SIGINT: /);
@@ -136,7 +138,7 @@ describe('two runs on one stack', () => {
   it('the second is refused (exit 2) naming the holder\'s PID and start time; the first goes on', async () => {
     const cwd = tempDir('secure-api-sig-');
     // Slow enough that the first is still running however long the second takes to start.
-    const first = startCli(INIT, { cwd, latencyMs: 400 });
+    const first = startCli(INIT, { cwd, latencyMs: 1_000 });
     await first.waitFor(/Creating stack demo/);
     const second = await startCli(INIT, { cwd }).exited;
     figures.runs += 2;

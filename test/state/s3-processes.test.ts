@@ -45,7 +45,7 @@ describe('state in S3, from several processes and directories', () => {
   it('two runs on one stack started together: exactly one proceeds, the other exits 1 "locked by … since …" and changes nothing', async () => {
     const w = world();
     // Enough latency that the second process is up (tsx start-up) long before the first could finish.
-    const exits: Exit[] = await Promise.all([run(w, INIT, w.dir(), 40).exited, run(w, INIT, w.dir(), 40).exited]);
+    const exits: Exit[] = await Promise.all([run(w, INIT, w.dir(), 100).exited, run(w, INIT, w.dir(), 100).exited]);
     expect(exits.map((e) => e.code).sort(), exits.map((e) => e.stderr).join('\n----\n')).toEqual([0, 1]);
     const loser = exits.find((e) => e.code === 1)!;
     expect(loser.stderr).toMatch(LOCKED);

@@ -19,7 +19,7 @@
  * writes it back under a lock file, so two CLI processes at once see each other's objects and conditional writes;
  * other services' writes never overwrite the S3 part.
  */
-import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -47,17 +47,39 @@ const write = (text: string) => {
 type Dump = Record<string, unknown> & { s3?: unknown };
 const onDisk = (): Dump | undefined => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Dump : undefined);
 
-// One holder of the file at a time, across processes (a lock file; one left by a killed process expires) and within this one.
+/** A lock file whose holder is gone: its PID is dead (a SIGKILL in the middle of a call), or it is old and unreadable. */
+function abandoned(lock: string): boolean {
+  const pid = Number(readFileSync(lock, 'utf8'));
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
+  // Created but not yet written by its holder, or unreadable: only age says it is left over.
+  return Date.now() - statSync(lock).mtimeMs > 5000;
+}
+
+// One holder of the file at a time, across processes (a lock file naming its PID; one left by a killed process is
+// taken over at once) and within this one.
 let queue: Promise<unknown> = Promise.resolve();
 function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
   const run = queue.then(async () => {
     const lock = `${file}.lock`;
     for (;;) {
       try {
-        closeSync(openSync(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY));
+        const fd = openSync(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
         break;
       } catch {
-        try { if (Date.now() - statSync(lock).mtimeMs > 5000) rmSync(lock, { force: true }); } catch { /* gone meanwhile */ }
+        try {
+          // Removed only if it still names the same holder (another waiter may have taken it over meanwhile).
+          const seen = readFileSync(lock, 'utf8');
+          if (abandoned(lock) && readFileSync(lock, 'utf8') === seen) rmSync(lock, { force: true });
+        } catch { /* gone meanwhile */ }
         await new Promise((r) => setTimeout(r, 5));
       }
     }

@@ -8,7 +8,8 @@ import newman, { type NewmanRunSummary } from 'newman';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from '../../src/verify/jwt.js';
 import { startApiServer, type ApiRoute, type ApiServer } from '../support/api-server.js';
-import { freePort, startCognitoLocal, type CognitoLocal } from '../support/cognito-local.js';
+import { startCognitoLocal, type CognitoLocal } from '../support/cognito-local.js';
+import { freePort } from '../support/ports.js';
 import { tempDir } from '../support/harness.js';
 import { runCliOnce, startCli } from './run-cli.js';
 

@@ -5,7 +5,8 @@ import {
 } from '../../src/verify/hosted-ui.js';
 import { decodeJwt } from '../../src/verify/jwt.js';
 import { createUser, describePool, readClientSecret } from '../../src/verify/test-user.js';
-import { freePort, startCognitoLocal, type CognitoLocal } from '../support/cognito-local.js';
+import { startCognitoLocal, type CognitoLocal } from '../support/cognito-local.js';
+import { freePort } from '../support/ports.js';
 
 let cl: CognitoLocal;
 beforeAll(async () => { cl = await startCognitoLocal(); });
