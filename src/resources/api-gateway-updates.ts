@@ -112,11 +112,6 @@ export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out:
 }
 
 /**
- * A new deployment into the stage: CreateDeployment with a stageName points the existing stage at it. Its
- * stageDescription only describes a stage it creates ("The description of the Stage resource for the Deployment
- * resource to create", API_CreateDeployment), so a changed description is patched on the stage with UpdateStage.
- */
-/**
  * The deployment a stopped run made before it could record it: the stage serves one newer than the recorded
  * deployment, with our description. Only asked when nothing under the API changed since (the caller's `resumed`),
  * so that deployment already publishes everything; making another would leave one more for nothing.
@@ -137,9 +132,11 @@ async function deploymentMadeByStoppedRun(ctx: Ctx, restApiId: string, want: Spe
 }
 
 /**
- * A new deployment into the stage (CreateDeployment is not idempotent: each call makes one). `resumedFrom`, the
- * recorded outputs of an update a stopped run had journaled: the deployment that run made, if it made one, is
- * taken instead of a second.
+ * A new deployment into the stage: CreateDeployment with a stageName points the existing stage at it. Its
+ * stageDescription only describes a stage it creates ("The description of the Stage resource for the Deployment
+ * resource to create", API_CreateDeployment), so a changed description is patched on the stage with UpdateStage.
+ * CreateDeployment is not idempotent (each call makes one): given `resumedFrom`, the recorded outputs of an update a
+ * stopped run had journaled, the deployment that run made, if it made one, is taken instead of a second.
  */
 export async function redeploy(ctx: Ctx, want: SpecByKind['deployment'], deps: Outputs, fields: FieldChange[] = [], resumedFrom?: Out): Promise<Out> {
   const restApiId = restApiIdOf(deps);

@@ -117,8 +117,8 @@ export interface NewUserInput {
 export async function createUser(cognito: CognitoSender, userPoolId: string, facts: PoolFacts, input: NewUserInput): Promise<{ username: string; signInName: string }> {
   let signInName = '';
   let username: string;
-  // A name and attributes drawn at random may be held already: the test phone numbers are only a hundred
-  // (555-0100…0199), and users a kept or interrupted verify left behind hold some. Drawn again, a few times.
+  // A name or phone drawn at random may be held already (the kept token user, users a kept or interrupted verify left
+  // behind; the fictional numbers are only 1,600): drawn again, a few times. A name the caller gave is never replaced.
   for (let attempt = 1; ; attempt++) {
     signInName = input.signInName ?? (facts.signInWith === 'username' ? randomTestUsername() : valueFor(facts.signInWith));
     try {
