@@ -129,6 +129,11 @@ export interface AwsFake {
   resources(): FakeResource[];
   readonly state: FakeState;
   readonly clock: { now(): number };
+  /**
+   * A fake installed without a clock takes this one from now on (the in-process harness gives it the CLI's virtual
+   * clock, so the fake's quota and windows pass as the CLI's waits do); a clock given at install is kept.
+   */
+  followClock(clock: { now(): number }): void;
   /** How often the API Gateway rules refused a call: overlapping writes, and the control-plane quota. */
   readonly refused: { readonly conflicts: number; readonly throttled: number };
   /** What the data plane (data-plane.ts) reads of the options. */
@@ -188,7 +193,7 @@ function isStateLike(value: unknown): value is FakeState {
 }
 
 export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
-  const clock = options.clock ?? { now: () => Date.now() };
+  let clock = options.clock ?? { now: () => Date.now() };
   const seed = options.seed ?? 1;
   const opts: ResolvedOptions = {
     lambdaAssumeWindowMs: options.lambdaAssumeWindowMs ?? 0,
@@ -328,7 +333,10 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     setLatency: (ms) => { fixedLatency = Math.max(0, ms); },
     resources: () => inventory(state),
     state,
-    clock,
+    get clock() { return clock; },
+    followClock(c) {
+      if (!options.clock) clock = c;
+    },
     dataPlaneRules: { freshStageForbiddenRequests: opts.freshStageForbiddenRequests },
     refused: { get conflicts() { return writes.conflicts; }, get throttled() { return quota?.refused ?? 0; } },
     dump: () => JSON.stringify(state),

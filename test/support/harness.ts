@@ -6,7 +6,7 @@ import type { CommandEnv } from '../../src/commands/env.js';
 import { runCli } from '../../src/program.js';
 import { renderError } from '../../src/ui/render-error.js';
 import type { Prompter } from '../../src/ui/prompter.js';
-import { currentAwsFake } from '../fakes/aws-fake.js';
+import { currentAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { sharedDataPlane } from '../fakes/data-plane.js';
 
 /** A virtual clock: sleeps advance it at once, so backoff costs no real time in tests. */
@@ -55,11 +55,33 @@ export function tempDir(prefix = 'secure-api-test-'): string {
 }
 
 /** Run the CLI in-process through its real argument parser, with captured output. */
+/**
+ * The clock of runs against a fake when the test gives none: the fake's own if it is virtual, else one made for the
+ * fake (from the real time now) that the fake then follows. Each run on a clock of its own, with the fake on real
+ * time, would let API Gateway's quota refill only in real time while the CLI's backoff waits in virtual time: a few
+ * dozen calls more and a run gives up in an instant.
+ */
+const fakeClocks = new WeakMap<AwsFake, VirtualClock>();
+function clockFor(fake: AwsFake | undefined): VirtualClock {
+  if (!fake) return new VirtualClock();
+  if (fake.clock instanceof VirtualClock) return fake.clock;
+  let clock = fakeClocks.get(fake);
+  if (!clock) {
+    clock = new VirtualClock();
+    clock.t = Date.now();
+    fake.followClock(clock);
+    // A fake installed with a real clock of the test's own keeps it: then each run has its own virtual clock, as before.
+    if (fake.clock !== clock) return new VirtualClock();
+    fakeClocks.set(fake, clock);
+  }
+  return clock;
+}
+
 export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<RunResult> {
-  const clock = o.clock ?? new VirtualClock();
+  const fake = currentAwsFake();
+  const clock = o.clock ?? clockFor(fake);
   const stdout = new Capture(o.tty ?? false, 100);
   const stderr = new Capture(o.tty ?? false, 100);
-  const fake = currentAwsFake();
   const plane = fake && o.dataPlane !== false && o.env?.AWS_ENDPOINT_URL === undefined ? await sharedDataPlane(fake) : undefined;
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = o.tty ?? false;
