@@ -9,6 +9,7 @@ import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPool
 import { CreateRoleCommand, IAMClient, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import {
   CreateFunctionCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient, ListTagsCommand, UntagResourceCommand as UntagFunctionCommand,
+  UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../src/state/store.js';
@@ -90,6 +91,17 @@ async function expectHealthy(pool: string): Promise<void> {
   expect(await users()).toBe(1);
   expectStateMatchesFake(state(), fake);
   expectNoDuplicates(fake);
+}
+
+/**
+ * Someone else updates the stack's function; Lambda keeps that update InProgress for `reads` more reads (the fake
+ * settles it after one read by default). Returns the function's name.
+ */
+async function updatedOutside(reads: number): Promise<string> {
+  const name = state().nodes.function!.out.functionName!;
+  await new LambdaClient({ region: 'us-east-1' }).send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: 'Sample backend of the secure-api stack demo' }));
+  fake.state.lambda.functions[name]!.reads = -reads;
+  return name;
 }
 
 describe('init on a live stack: every change in place, users kept', () => {
@@ -414,11 +426,8 @@ describe('tags on a live stack', () => {
 
   it('the function was just updated by someone else: init still tags it (Lambda refuses a tag while an update is in progress)', async () => {
     await createWithUser();
-    await new LambdaClient({ region: 'us-east-1' }).send(new (await import('@aws-sdk/client-lambda')).UpdateFunctionConfigurationCommand({
-      FunctionName: state().nodes.function!.out.functionName!, Description: 'Sample backend of the secure-api stack demo',
-    }));
     // The update outlasts the plan's reads (one takes seconds on AWS): still InProgress when init comes to tag.
-    fake.state.lambda.functions[state().nodes.function!.out.functionName!]!.reads = -5;
+    await updatedOutside(5);
     const from = fake.calls.length;
     const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
     expect(r.code, r.stderr).toBe(0);
@@ -432,11 +441,7 @@ describe('tags on a live stack', () => {
 
   it('an update by someone else that never settles: init stops after its bounded wait, saying so, and a later init goes on', async () => {
     await createWithUser();
-    const name = state().nodes.function!.out.functionName!;
-    await new LambdaClient({ region: 'us-east-1' }).send(new (await import('@aws-sdk/client-lambda')).UpdateFunctionConfigurationCommand({
-      FunctionName: name, Description: 'Sample backend of the secure-api stack demo',
-    }));
-    fake.state.lambda.functions[name]!.reads = -1_000;
+    const name = await updatedOutside(1_000);
     const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Lambda function ${name} still has an update in progress after 60 s`);

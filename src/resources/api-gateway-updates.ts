@@ -119,7 +119,7 @@ export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out:
 async function deploymentMadeByStoppedRun(ctx: Ctx, restApiId: string, want: SpecByKind['deployment'], recorded: Out): Promise<string | undefined> {
   const stage = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName: want.stageName })));
   const servingId = stage?.deploymentId;
-  if (!servingId || servingId === recorded.deploymentId || (recorded.stageName !== undefined && recorded.stageName !== want.stageName)) return undefined;
+  if (!servingId || servingId === recorded.deploymentId) return undefined;
   const [serving, ours] = await Promise.all([
     undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: servingId }))),
     recorded.deploymentId ? undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: recorded.deploymentId }))) : undefined,

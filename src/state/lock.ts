@@ -33,7 +33,8 @@ export function readLockFile(statePath: string): LockInfo | undefined {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of that PID runs (one of another user's, EPERM, counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -58,7 +58,6 @@ async function untilServing(url: string, init?: RequestInit): Promise<Response> 
   }
 }
 
-
 describe('fake-cli serve', () => {
   it('a busy port is an error naming the port, never a silent other port', async () => {
     const { server, port } = await listening();

@@ -29,6 +29,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { main } from '../../src/cli.js';
+import { alive } from '../../src/state/lock.js';
 import { installAwsFake } from '../fakes/aws-fake.js';
 import { startFakeDataPlane, type DataPlaneIdentity, type FakeDataPlane } from '../fakes/data-plane.js';
 
@@ -47,17 +48,10 @@ const write = (text: string) => {
 type Dump = Record<string, unknown> & { s3?: unknown };
 const onDisk = (): Dump | undefined => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Dump : undefined);
 
-/** A lock file whose holder is gone: its PID is dead (a SIGKILL in the middle of a call), or it is old and unreadable. */
-function abandoned(lock: string): boolean {
-  const pid = Number(readFileSync(lock, 'utf8'));
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  }
+/** A lock file (its content read as `text`) whose holder is gone: its PID is dead (a SIGKILL in the middle of a call), or it is old and unreadable. */
+function abandoned(lock: string, text: string): boolean {
+  const pid = Number(text);
+  if (Number.isInteger(pid) && pid > 0) return !alive(pid);
   // Created but not yet written by its holder, or unreadable: only age says it is left over.
   return Date.now() - statSync(lock).mtimeMs > 5000;
 }
@@ -78,7 +72,7 @@ function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
         try {
           // Removed only if it still names the same holder (another waiter may have taken it over meanwhile).
           const seen = readFileSync(lock, 'utf8');
-          if (abandoned(lock) && readFileSync(lock, 'utf8') === seen) rmSync(lock, { force: true });
+          if (abandoned(lock, seen) && readFileSync(lock, 'utf8') === seen) rmSync(lock, { force: true });
         } catch { /* gone meanwhile */ }
         await new Promise((r) => setTimeout(r, 5));
       }

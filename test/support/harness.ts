@@ -54,7 +54,6 @@ export function tempDir(prefix = 'secure-api-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Run the CLI in-process through its real argument parser, with captured output. */
 /**
  * The clock of runs against a fake when the test gives none: the fake's own if it is virtual, else one made for the
  * fake (from the real time now) that the fake then follows. Each run on a clock of its own, with the fake on real
@@ -77,6 +76,7 @@ function clockFor(fake: AwsFake | undefined): VirtualClock {
   return clock;
 }
 
+/** Run the CLI in-process through its real argument parser, with captured output. */
 export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<RunResult> {
   const fake = currentAwsFake();
   const clock = o.clock ?? clockFor(fake);
