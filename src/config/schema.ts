@@ -3,6 +3,7 @@ import {
   HTTP_METHODS, checkCallbackUrl, checkDomainPrefix, checkEmail, checkHeaderName, checkHttpUrl, checkLambdaArn,
   checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName, checkUserTag, MAX_USER_TAGS,
 } from './validators.js';
+import { checkScope } from './scopes.js';
 
 /** Turn a validator (message | undefined) into a zod refinement. */
 const by = (check: (v: string) => string | undefined) =>
@@ -127,7 +128,13 @@ export const AuthorizerSchema = z.object({
   identityHeader: by(checkHeaderName).default('Authorization'),
   ttlSeconds: z.number().int().min(0).max(3600).default(300),
   /** OAuth scopes required on secured methods; when set, access tokens (not id tokens) are accepted. @default [] */
-  scopes: z.array(z.string().min(1)).default([]),
+  scopes: z.array(by(checkScope)).default([]),
+  /**
+   * With custom scopes (IDENTIFIER/NAME), also make a confidential app client with the client_credentials grant and
+   * those scopes: the proof gets its scoped token from it, `secure-api token --machine` prints one. Cognito bills
+   * machine-to-machine clients and their token requests. @default true
+   */
+  machineClient: z.boolean().default(true),
 }).strict();
 
 export const FunctionSchema = z.object({

@@ -80,6 +80,8 @@ export interface SpecByKind {
     teamId?: string | undefined;
     keyId?: string | undefined;
   };
+  /** A resource server defining the custom scopes `identifier/<scope>` (CreateResourceServer); `name` marks it as ours. */
+  'resource-server': { identifier: string; name: string; scopes: string[] };
   'user-pool-client': {
     name: string;
     generateSecret: boolean;
@@ -87,7 +89,7 @@ export interface SpecByKind {
     /** Identity providers the client may use: 'COGNITO' plus each federated provider's name. */
     supportedIdentityProviders: string[];
     /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
-    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
+    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit' | 'client_credentials'> } | undefined;
   };
   /** managedLoginVersion 1 is the classic hosted UI (the walkthrough's, and the only one LITE allows); 2 managed login. */
   'user-pool-domain': { domainPrefix: string; managedLoginVersion: 1 | 2 };
