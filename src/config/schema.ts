@@ -119,8 +119,13 @@ export const AppClientSchema = z.object({
   name: named('app client name', 128).optional(),
   /** confidential = generated client secret (server-side apps). @default 'public' */
   type: z.enum(['public', 'confidential']).default('public'),
+  /**
+   * The proof and `secure-api token` sign in with AdminInitiateAuth (IAM-signed), so the public client needs no
+   * ALLOW_USER_PASSWORD_AUTH, which would let anyone holding the client id try passwords directly; people sign in on
+   * the hosted UI (code flow with PKCE). @default ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
+   */
   authFlows: z.array(z.enum(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH']))
-    .default(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    .default(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
 }).strict();
 
 export const AuthorizerSchema = z.object({
