@@ -8,7 +8,8 @@
  * `fake-cli serve [--port N]` keeps that data plane up (following the memory file as other runs change it), so the
  * exported curl lines and Postman collection can be run against it; other runs then use it. A port held by anything
  * else is an error naming the port, never a silent other port (the state records the endpoint, port included).
- * Ids and ARNs follow the region each run asks for (--region, AWS_REGION), as in an account.
+ * Ids and ARNs follow the region each run asks for (--region, AWS_REGION), and each account and region has its own
+ * resources: SECURE_API_FAKE_ACCOUNTS maps access key ids or profile names to other accounts (KEY=ACCOUNT,…).
  * Test support only: src/ knows nothing of it.
  *
  * The memory is written (atomically) after every call that changes something, before the CLI sees the answer, so a
@@ -40,7 +41,10 @@ import { installAwsFake } from '../fakes/aws-fake.js';
 import { startFakeDataPlane, type DataPlaneIdentity, type FakeDataPlane } from '../fakes/data-plane.js';
 
 const file = resolve(process.env.SECURE_API_FAKE_FILE ?? '.fake-aws.json');
-const fake = installAwsFake({ lambdaAssumeFailures: 2, deleteRestApiWindowMs: 0 });
+/** SECURE_API_FAKE_ACCOUNTS="KEY_OR_PROFILE=ACCOUNT,…": credentials that reach another account (its own resources). */
+const accounts = Object.fromEntries((process.env.SECURE_API_FAKE_ACCOUNTS ?? '').split(',').filter((p) => p.includes('='))
+  .map((p) => p.split('=', 2).map((x) => x.trim()) as [string, string]));
+const fake = installAwsFake({ lambdaAssumeFailures: 2, deleteRestApiWindowMs: 0, accounts });
 if (existsSync(file)) fake.load(readFileSync(file, 'utf8'));
 const latency = Number(process.env.SECURE_API_FAKE_LATENCY_MS ?? 0);
 if (latency > 0) fake.setLatency(latency);
