@@ -11,6 +11,7 @@ import { idsUnknown, journal } from './journal.js';
 import { runGraph } from './scheduler.js';
 
 const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
+const publishes = (kind: NodeRecord['kind']) => handlerFor(kind).publishes === true;
 const DEL = 'del:';
 
 /**
@@ -32,7 +33,7 @@ export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<stri
         if (yId === c.id || !y.deps.includes(c.id)) continue;
         if (isDeleted(yId)) waits.push(DEL + yId);
         // A pure delete waits until its dependents stop naming it (a method made public before its authorizer goes).
-        else if (c.action === 'delete' && byId.get(yId)?.action === 'update' && y.kind !== 'deployment') waits.push(yId);
+        else if (c.action === 'delete' && byId.get(yId)?.action === 'update' && !publishes(y.kind)) waits.push(yId);
       }
       graph.set(DEL + c.id, waits);
     }
@@ -41,14 +42,14 @@ export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<stri
       graph.set(c.id, [...n.deps.filter(hasStep), ...(c.action === 'replace' ? [DEL + c.id] : [])]);
     }
   }
-  const deployment = desired.nodes.find((n) => n.kind === 'deployment');
-  if (deployment && graph.has(deployment.id)) {
-    const parentOf = (id: string) => wanted.get(id)?.parent ?? nodes[id]?.parent;
-    const apiSteps = [...graph.keys()].filter((s) => {
+  // A publisher (a deployment) goes after every other step under its parent, so one deployment serves them all.
+  const parentOf = (id: string) => wanted.get(id)?.parent ?? nodes[id]?.parent;
+  for (const publisher of desired.nodes.filter((n) => publishes(n.kind) && graph.has(n.id))) {
+    const under = [...graph.keys()].filter((s) => {
       const id = s.startsWith(DEL) ? s.slice(DEL.length) : s;
-      return id !== deployment.id && (parentOf(id) === 'api' || id === 'api');
+      return id !== publisher.id && publisher.parent !== undefined && (parentOf(id) === publisher.parent || id === publisher.parent);
     });
-    graph.set(deployment.id, [...new Set([...graph.get(deployment.id)!, ...apiSteps])]);
+    graph.set(publisher.id, [...new Set([...graph.get(publisher.id)!, ...under])]);
   }
   return graph;
 }
