@@ -33,6 +33,7 @@ import { stageHandlers } from './apigateway-stages.js';
 import { authHandlers } from './cognito-auth.js';
 import { clientHandlers } from './cognito-clients.js';
 import { poolHandlers } from './cognito-pools.js';
+import { resourceServerHandlers } from './cognito-resource-servers.js';
 import { userHandlers } from './cognito-users.js';
 import { nextRandom, randomUuid, type Ctx, type Handlers, type ResolvedOptions } from './core.js';
 import { THROTTLE_NAME, awsError, notImplemented, type ServiceName } from './errors.js';
@@ -166,7 +167,7 @@ export interface AwsFake {
 
 const HANDLERS: Record<ServiceName, Handlers> = {
   apigateway: { ...apiHandlers, ...stageHandlers, ...methodHandlers, ...authorizerHandlers },
-  cognito: { ...poolHandlers, ...clientHandlers, ...userHandlers, ...authHandlers },
+  cognito: { ...poolHandlers, ...clientHandlers, ...resourceServerHandlers, ...userHandlers, ...authHandlers },
   lambda: lambdaHandlers,
   iam: iamHandlers,
   sts: stsHandlers,
