@@ -197,6 +197,15 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runUsersRemove(name, usersOptionsSchema.parse(r.opts), r.env));
     });
 
+  common(program.command('show'))
+    .description('the recorded configuration, from the state file (no AWS call); --json is the document init --config takes')
+    .option('--outputs', 'the stack\'s outputs instead: invoke URL, route URLs, ids, hosted UI, JWKS (as terraform output)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runShow, showOptionsSchema } = await import('./commands/show.js');
+      setCode(await runShow(showOptionsSchema.parse(r.opts), r.env));
+    });
+
   const routes = program.command('routes').description('the stack\'s routes one at a time: list, add, remove (each a change with its plan and proof)');
   common(routes.command('list'))
     .description('the recorded routes: method, path, secured or public, what answers it, its URL (no AWS call)')
