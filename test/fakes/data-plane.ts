@@ -112,8 +112,11 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     const json = { 'content-type': 'application/x-amz-json-1.1', 'access-control-allow-origin': '*' };
     if (!make) return send(res, 400, { __type: 'UnknownOperationException', message: `the fake's data plane serves ${Object.keys(COGNITO_ACTIONS).join(', ')} only` }, json);
     try {
-      const client = new CognitoIdentityProviderClient({ region: fake.state.region, credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
-      const { $metadata: _m, ...out } = await client.send(make(JSON.parse(body || '{}') as object) as never) as { $metadata?: unknown };
+      const input = JSON.parse(body || '{}') as { ClientId?: string; UserPoolId?: string };
+      // The region of the pool the request names (a pool id starts with its region), else the fake's default.
+      const owner = fake.memories().find((p) => Object.values(p.cognito.pools).some((pool) => pool.Id === input.UserPoolId || (input.ClientId !== undefined && pool.clients[input.ClientId] !== undefined)));
+      const client = new CognitoIdentityProviderClient({ region: owner?.region ?? fake.state.region, credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
+      const { $metadata: _m, ...out } = await client.send(make(input as object) as never) as { $metadata?: unknown };
       return send(res, 200, out, json);
     } catch (err) {
       const e = err as Error;
@@ -136,7 +139,9 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
       return send(res, 200, me);
     }
     const m = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
-    const api = m ? fake.state.apigateway.apis[m[1]!] : undefined;
+    // The API's account and region: the memory that holds it (ids never repeat across them).
+    const memory = m ? fake.memories().find((p) => p.apigateway.apis[m[1]!] !== undefined) : undefined;
+    const api = m ? memory?.apigateway.apis[m[1]!] : undefined;
     const stage = m && api ? api.stages[m[2]!] : undefined;
     const deployment = stage ? api?.deployments[stage.deploymentId] : undefined;
     if (!m || !api || !deployment) return send(res, 404, { message: 'Not Found' });
@@ -162,7 +167,7 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
       claims = token ? decodeFakeToken(token) : undefined;
       const poolIds = (authorizer?.providerARNs ?? []).map((a) => a.slice(a.lastIndexOf('/') + 1));
       const poolId = claims?.iss?.slice(claims.iss.lastIndexOf('/') + 1);
-      const pool = poolId && poolIds.includes(poolId) ? fake.state.cognito.pools[poolId] : undefined;
+      const pool = poolId && poolIds.includes(poolId) ? memory?.cognito.pools[poolId] : undefined;
       const scopes = method.authorizationScopes ?? [];
       const ok = claims && pool && (claims.exp ?? 0) * 1000 > fake.clock.now() && (
         scopes.length
@@ -185,10 +190,10 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     }
     if (integration?.type === 'AWS_PROXY') {
       const fnName = /function:([^/:]+)/.exec(integration.uri ?? '')?.[1] ?? '';
-      const fn = fake.state.lambda.functions[fnName];
+      const fn = memory?.lambda.functions[fnName];
       // The API's region is the one its integration URI names (arn:aws:apigateway:{region}:lambda:path/…).
-      const region = /^arn:aws:apigateway:([^:]+):/.exec(integration.uri ?? '')?.[1] ?? fake.state.region;
-      const sourceArn = `arn:aws:execute-api:${region}:${fake.state.account}:${api.id}/${stage!.stageName}/${verb}${template}`;
+      const region = /^arn:aws:apigateway:([^:]+):/.exec(integration.uri ?? '')?.[1] ?? memory?.region;
+      const sourceArn = `arn:aws:execute-api:${region ?? ''}:${memory?.account ?? ''}:${api.id}/${stage!.stageName}/${verb}${template}`;
       const allowed = fn?.statements.some((s) => {
         const pattern = s.Condition?.ArnLike?.['AWS:SourceArn'];
         return pattern !== undefined && new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(sourceArn);

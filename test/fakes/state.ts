@@ -30,6 +30,12 @@ export interface FakeState {
   iam: { roles: Record<string, RoleRecord> };
   /** Absent in dumps made before the fake had S3. */
   s3?: S3State;
+  /**
+   * The other (account, region) pairs calls reached, keyed `account/region`: each its own memory (an account's
+   * resources are invisible from another account and, but for IAM, from another region). IAM is per account: it
+   * lives in the account's partition for the fake's default region. S3 stays here (one global namespace).
+   */
+  partitions?: Record<string, FakeState>;
 }
 
 // ── S3 ─────────────────────────────────────────────────────────────────────────────────────────────────────
