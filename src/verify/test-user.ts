@@ -252,7 +252,7 @@ export function tokenUserName(facts: PoolFacts): string {
  * Sign in the stack's token user, creating it on first use and giving it a new random password each time.
  * It is kept (not deleted) so the token keeps working for its lifetime; `users list` shows it, `destroy` removes it with the pool.
  */
-export async function signInTokenUser(cognito: CognitoSender, pool: PoolRef, facts?: PoolFacts): Promise<TestUserSession & { created: boolean }> {
+export async function signInTokenUser(cognito: CognitoSender, pool: PoolRef, facts?: PoolFacts, o: { mfa?: MfaAnswers } = {}): Promise<TestUserSession & { created: boolean }> {
   const f = facts ?? await describePool(cognito, pool.userPoolId);
   const signInName = tokenUserName(f);
   const password = generatePassword(f.passwordPolicy);
@@ -273,6 +273,6 @@ export async function signInTokenUser(cognito: CognitoSender, pool: PoolRef, fac
       throw toAwsFailure(err, 'AdminSetUserPassword');
     }
   }
-  const tokens = await signIn(cognito, pool, signInName, password);
+  const tokens = await signIn(cognito, pool, signInName, password, o);
   return { ...tokens, username, signInName, created };
 }
