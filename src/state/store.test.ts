@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { acquireLock } from './lock.js';
 import { readState, StateStore } from './store.js';
 import { CONFIG_HISTORY, STATE_VERSION, recordConfig, type StateFile } from './schema.js';
 
@@ -31,20 +30,6 @@ describe('state file', () => {
     writeFileSync(path, text);
     expect(() => readState(path)).toThrow(UsageError);
     expect(readFileSync(path, 'utf8')).toBe(text);
-  });
-});
-
-describe('lock', () => {
-  it('refuses a second holder while the first lives, and takes over a stale one', () => {
-    const path = join(dir(), 's.json');
-    const release = acquireLock(path, 'init', () => {});
-    expect(() => acquireLock(path, 'destroy', () => {})).toThrow(/PID \d+.*holds the lock/);
-    release();
-    expect(existsSync(`${path}.lock`)).toBe(false);
-    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: 'then', command: 'init' }));
-    const warnings: string[] = [];
-    acquireLock(path, 'init', (m) => warnings.push(m))();
-    expect(warnings[0]).toMatch(/stale lock/);
   });
 });
 
