@@ -93,6 +93,8 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
   'gateway-response': ['apigateway:PutGatewayResponse'],
   'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
   'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
+  'secured-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
+  'stage-redeploy': ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:CreateDeployment'],
   'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:TagResource', 'cognito-idp:UntagResource'],
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
