@@ -35,6 +35,8 @@ async function statusOf(url: string, method = 'GET'): Promise<number> {
     if (r.status !== 403 || i >= 3) return r.status;
   }
 }
+type MethodList = Array<{ path: string; methods: string[] }>;
+const recordedApi = () => readState(statePath())!.config.existingApi as { secure?: MethodList; leaveOpen?: MethodList };
 const invokeUrl = (stdout: string) => (JSON.parse(stdout) as { urls: { invoke: string } }).urls.invoke;
 
 async function firstRun(secure: string[]) {
@@ -189,7 +191,7 @@ describe('the watch over their API is a policy judged on what the stage serves',
     expect(deployments(apiId) - before).toBe(1);
     expect(await statusOf(`${url}/orders/7/refund`, 'POST')).toBe(401);
     expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
-    expect(readState(statePath())!.config.existingApi!.secure).toEqual([
+    expect(recordedApi().secure).toEqual([
       { path: '/orders', methods: ['GET', 'POST'] }, { path: '/orders/{id}/refund', methods: ['POST'] },
     ]);
   });
@@ -205,7 +207,7 @@ describe('the watch over their API is a policy judged on what the stage serves',
     const r = await run([...base, '--secure-remove', 'GET /orders/{id}/ping', '--no-verify']);
     expect(r.code, r.stderr).toBe(0);
     expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
-    expect(readState(statePath())!.config.existingApi!.leaveOpen).toContainEqual({ path: '/orders/{id}/ping', methods: ['GET'] });
+    expect(recordedApi().leaveOpen).toContainEqual({ path: '/orders/{id}/ping', methods: ['GET'] });
   });
 
   it('another stage of the API serving a secured method open: status exits 3 naming the stage, with the fix; deployed again, 0', async () => {
