@@ -72,6 +72,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--config <file>', 'a JSON stack configuration (every wizard answer is a key)')
     .option('--api-id <id>', 'step 1: secure this existing REST API instead of creating one')
     .option('--secure <"METHODS /path">', 'step 2 with --api-id: a method of it to put behind the authorizer; repeatable (default: every open method but OPTIONS)', collect)
+    .option('--secure-add <"METHOD /path">', 'with an existing API: secure one more of its methods, keeping the recorded list; repeatable', collect)
+    .option('--secure-remove <"METHOD /path">', 'with an existing API: put one secured method back as it was (open), or leave an open one open on purpose; repeatable', collect)
     .option('--no-cors', 'with --api-id: add no OPTIONS preflight and no CORS gateway response to it')
     .option('--user-pool-id <id>', 'step 3: use this existing user pool (its settings and users stay as they are)')
     .option('--app-client-id <id>', 'step 3 with --user-pool-id: use this app client of it instead of creating one')

@@ -180,6 +180,11 @@ export const ExistingApiSchema = z.object({
   gatewayResponses: z.array(z.enum(['DEFAULT_4XX', 'DEFAULT_5XX'])).optional(),
   /** Use the API's authorizer of this name (it checks tokens of the same pool) rather than create one. @default when one exists */
   reuseAuthorizer: z.boolean().optional(),
+  /**
+   * The open methods the user chose to leave open: the allow-list the watch judges the stage against (any other
+   * method served without a token is reported). @default the open methods not secured at the first run
+   */
+  leaveOpen: z.array(z.object({ path: by(checkResourcePath), methods: z.array(z.enum(HTTP_METHODS)).min(1) }).strict()).optional(),
 }).strict();
 
 export const ExistingPoolSchema = z.object({

@@ -99,6 +99,8 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
     'cognito-idp:TagResource', 'cognito-idp:UntagResource',
   ],
   'lambda-permission': ['lambda:GetPolicy', 'lambda:RemovePermission', 'lambda:AddPermission'],
+  'secured-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
+  'stage-redeploy': ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:CreateDeployment'],
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
   'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],

@@ -91,7 +91,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
   'secured-method': { create: [], find: ['apigateway:GetMethod'], read: ['apigateway:GetResources'], delete: ['apigateway:GetMethod', 'apigateway:UpdateMethod'] },
   'stage-redeploy': {
     create: [], find: ['apigateway:GetStage', 'apigateway:GetDeployment'],
-    read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
+    read: ['apigateway:GetStage', 'apigateway:GetStages', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
   },
   'existing-user-pool': { create: [], find: ['cognito-idp:DescribeUserPool'], read: ['cognito-idp:DescribeUserPool'], delete: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'] },
   'existing-user-pool-client': { create: [], find: ['cognito-idp:DescribeUserPoolClient'], read: ['cognito-idp:DescribeUserPoolClient'], delete: [] },

@@ -110,8 +110,12 @@ export interface SpecByKind {
   'existing-authorizer': { name: string; poolNode: string };
   /** One of its methods put behind our authorizer (UpdateMethod; the integration is untouched); destroy puts the prior authorization back. */
   'secured-method': { path: string; resourceNode: string; httpMethod: HttpMethod; authorizerNode: string; authorizationScopes: string[] };
-  /** CreateDeployment into the existing stage; the stage itself is theirs. */
-  'stage-redeploy': { stageName: string; description: string };
+  /**
+   * CreateDeployment into the existing stage; the stage itself is theirs. `policy`: what the stage must serve — the
+   * secured methods behind the authorizer, and no method open but those the user chose to leave open ("GET /orders").
+   * Absent in states made before it (their read falls back to comparing deployments).
+   */
+  'stage-redeploy': { stageName: string; description: string; policy?: { secured: string[]; open: string[] } };
   /** The user's user pool: read, never changed or deleted (nor its users). */
   'existing-user-pool': { userPoolId: string; name: string };
   /** An app client of theirs in it (--app-client-id). */
