@@ -54,7 +54,7 @@ const COGNITO_EMAIL_SERVICE = 'email.cognito-idp.amazonaws.com';
  * (the Service Authorization Reference's resource types and condition keys of each action).
  */
 export const WIDE_GRANTS: Array<{ sid: string; reason: string }> = [
-  { sid: 'CognitoCreatePool', reason: 'CreateUserPool names no resource (a new pool has no id yet): Resource "*", allowed only with secure-api\'s tags in the request' },
+  { sid: 'CognitoCreatePool', reason: 'CreateUserPool names no resource (a new pool has no id yet): Resource "*", allowed only with secure-api\'s tags in the request. Its tag-on-create (cognito-idp:TagResource, like lambda:TagResource and iam:TagRole beside CreateFunction and CreateRole) is authorized on the request\'s tags alone: AWS has no key that tells a create from a later tagging, so a holder of this policy could tag an untagged pool (or a function, or a role under /secure-api/) as secure-api\'s. For a CI role, prefer `policy --stack NAME` run beside the stack\'s state: its pool, function and role are named by id' },
   { sid: 'CognitoAccountReads', reason: 'ListUserPools and DescribeUserPoolDomain name no pool (a domain prefix is looked up account-wide)' },
   { sid: 'LambdaList', reason: 'ListFunctions names no function (the wizard lists yours to pick one)' },
   { sid: 'AccountAndTagSearch', reason: 'iam:ListRoles, tag:GetResources and sts:GetCallerIdentity name no resource (the search for a lost stack\'s tagged resources; the account check)' },
