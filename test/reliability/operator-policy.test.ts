@@ -30,8 +30,8 @@ const INIT = ['init', '--yes', ...COMMON, '--domain-prefix', 'demo-login', '--ro
 const WIDE = new Set(WIDE_GRANTS.map((w) => w.sid));
 
 /** Runs argv and expects exit 0 with nothing refused by the caller policy. */
-async function ok(argv: string[]): Promise<void> {
-  const r = await s!.run(argv);
+async function ok(argv: string[], tty = false): Promise<void> {
+  const r = await s!.run(argv, tty ? { tty, env: { CI: 'false' } } : {});
   expect({ code: r.code, denied: s!.fake.denied }, `${argv.join(' ')}: ${r.stderr.slice(-1500)}`).toEqual({ code: 0, denied: [] });
 }
 
@@ -42,7 +42,7 @@ async function wholeLife(scopeNow: () => PolicyDocument): Promise<{ calls: FakeC
   s!.fake.setCallerPolicy(scopeNow());
   await ok(['status', ...COMMON]);
   await ok(['verify', ...COMMON]);
-  await ok(['users', 'add', 'bob@example.com', ...COMMON]);
+  await ok(['users', 'add', 'bob@example.com', ...COMMON], true);
   await ok(['users', 'list', ...COMMON]);
   await ok(['users', 'remove', 'bob@example.com', ...COMMON]);
   // A change in place: a new route, and a tag on the API, the pool, the function and its role.
