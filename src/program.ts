@@ -282,6 +282,10 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--json', 'the policy, and which call needs which action for which command')
     .option('--state <url>', 'add the S3 statements of a shared state at s3://BUCKET/PREFIX (exactly its state and lock keys)')
     .option('--create-bucket', 'with --state: also what --create-bucket needs to make the bucket')
+    .option('--stack <name>', 'only this stack: its tag values, and the ARNs its state (in --state-dir) records')
+    .option('--state-dir <dir>', 'where --stack\'s state file is (default: .secure-api)')
+    .option('--api-id <id>', 'an existing REST API (init --api-id) secure-api may change: it carries no secure-api tags')
+    .option('--user-pool-id <id>', 'an existing user pool (init --user-pool-id) secure-api adds its app client and test user to')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runPolicy, policyOptionsSchema } = await import('./commands/policy.js');

@@ -68,7 +68,7 @@ export function ownershipCalls(plan: Plan): string[] {
   return [
     'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles',
     ...(kinds.has('iam-role') ? ['iam:GetRole'] : []),
-    ...(kinds.has('lambda-function') ? ['lambda:GetFunction'] : []),
+    ...(kinds.has('lambda-function') ? ['lambda:GetFunctionConfiguration'] : []),
     ...(kinds.has('user-pool-domain') ? ['cognito-idp:DescribeUserPoolDomain'] : []),
   ];
 }
