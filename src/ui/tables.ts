@@ -82,7 +82,10 @@ export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: bo
   if (o.hostedUiUrl) lines.push(`${c.bold('Hosted UI')}    ${o.hostedUiUrl}`);
   if (o.jwksUrl) lines.push(`${c.bold('JWKS')}         ${o.jwksUrl}`);
   lines.push(`${c.bold('State file')}   ${o.stateFile}`);
-  if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
+  if (o.userPoolId && o.methodScopes?.length) {
+    const how = o.machineClientId ? '`secure-api token --machine`, or a user\'s through the hosted UI: `secure-api token --login --access`' : '`secure-api token --login --access`';
+    lines.push('', `Send an ${c.bold('access token')} with scope ${o.methodScopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`);
+  } else if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
   // A state in S3 is named on each command (unless SECURE_API_STATE says it): s3://BUCKET/PREFIX/<stack>.json → PREFIX.
   const shared = o.stateFile.startsWith('s3://') ? ` --state ${o.stateFile.slice(0, -`/${o.stack}.json`.length)}` : '';
   if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, shared)));
