@@ -286,7 +286,22 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runPolicy(policyOptionsSchema.parse(r.opts), r.env));
     });
 
+  anyCaseChoices(program);
   return program;
+}
+
+/** Choices are accepted in any case (`--endpoint-type regional`, `--mfa OPTIONAL`), given to the command as listed. */
+function anyCaseChoices(cmd: Command): void {
+  const holders: Array<{ argChoices?: string[] | undefined; parseArg?: ((v: string, prev: unknown) => unknown) | undefined }> = [
+    ...cmd.options, ...(cmd.registeredArguments as unknown as typeof holders),
+  ];
+  for (const h of holders) {
+    const choices = h.argChoices;
+    const parse = h.parseArg;
+    if (!choices || !parse) continue;
+    h.parseArg = (v, prev) => parse(choices.find((c) => c.toLowerCase() === v.toLowerCase()) ?? v, prev);
+  }
+  for (const sub of cmd.commands) anyCaseChoices(sub);
 }
 
 /** commander's refusal ("error: unknown option '--foo'") as our usage error, with the help of the command it concerns. */

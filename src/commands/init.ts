@@ -18,7 +18,7 @@ import type { ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { Plan } from '../plan/specs.js';
 import type { Ctx } from '../resources/types.js';
-import { checkAllowReplace, decideChanges, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
+import { checkAllowReplace, decideChanges, recordedDryRun, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import type { StateBackend } from '../state/backend.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
@@ -198,6 +198,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
 
+  if (o.dryRun && existing) {
+    recordedDryRun(ui, plan, existing, path);
+    if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
+    return 0;
+  }
   if (o.dryRun) {
     const calls = planCalls(plan);
     if (ui.mode === 'json') {
