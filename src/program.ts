@@ -366,9 +366,10 @@ const wantsJson = (argv: string[]): boolean => {
 };
 
 /** `{"error":{code,message,hint}}`, the shape `--json` consumers match on (by code, never by text). */
-export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null } } {
+export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null; also?: Array<{ code: string; message: string; hint: string | null }> } } {
+  // `also`: what failed after the error (the state could not be saved), only when something did.
   return err instanceof SecureApiError
-    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null } }
+    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null, ...(err.also.length ? { also: err.also.map((a) => ({ code: a.code, message: a.message, hint: a.hint ?? null })) } : {}) } }
     : { error: { code: 'UNEXPECTED', message: err.message, hint: 'Set SECURE_API_DEBUG=1 for the stack trace, and please report it.' } };
 }
 

@@ -65,6 +65,10 @@ describe('docs', () => {
     }
   });
 
+  it.each(files)('%s: no example writes exported files into the working tree (--out .)', (file) => {
+    expect(read(file)).not.toMatch(/--out \.(\s|$)/m);
+  });
+
   it('the README is read in five minutes: about 200 lines, the internals in docs/', () => {
     const readme = read('README.md');
     expect(readme.split('\n').length).toBeLessThanOrEqual(220);

@@ -14,7 +14,7 @@ import { apply, requireSecrets } from '../engine/engine.js';
 import { Cancelled, ExitCode, SecureApiError, UsageError } from '../errors.js';
 import { buildPlan, criticalPathDepth } from '../plan/build.js';
 import { createCalls, ownershipCalls, planCalls } from '../plan/calls.js';
-import type { ChangePlan } from '../plan/changes.js';
+import { countChanges, type ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { Plan } from '../plan/specs.js';
 import type { Ctx } from '../resources/types.js';
@@ -155,6 +155,14 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   const resolve = (i: StackConfigInput) => resolveFor(i, owner);
   const config = resolve(input);
   return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, backend, resolve, owner, resolveFor };
+}
+
+/** What a run did: a new stack's resources, or a change's own count (not the stack's size: "22 resources" after 6 changes misleads). */
+export function doneText(changes: ChangePlan | undefined, total: number): string {
+  if (!changes) return `${total} resources`;
+  const c = countChanges(changes);
+  const parts = [[c.add, 'added'], [c.change, 'changed'], [c.replace, 'replaced'], [c.delete, 'deleted']].filter(([n]) => Number(n) > 0).map(([n, w]) => `${String(n)} ${String(w)}`);
+  return `${parts.length ? parts.join(', ') : 'nothing changed'} (the stack has ${total} resources)`;
 }
 
 /** The wizard's question when the state file is missing but the stack's resources are not. */
@@ -332,7 +340,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     // With the proof to follow, the Next block waits until after its table.
     const proving = o.verify !== false && Boolean(state.nodes.pool);
     if (ui.mode !== 'json') {
-      ui.reporter.info(ui.c.green(`\nDone: ${Object.keys(state.nodes).length} resources in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
+      ui.reporter.info(ui.c.green(`\nDone: ${doneText(changes, Object.keys(state.nodes).length)} in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
       ui.out(outputsText(outputs, ui.c, { next: !proving }));
     }
     if (o.verify === false || !state.nodes.pool) {

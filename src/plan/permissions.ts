@@ -63,9 +63,10 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     // After a lost answer, CreateUserPool looks for what it may have made (as find does).
     create: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool'],
     find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
-    read: ['cognito-idp:DescribeUserPool'],
-    // A domain still being deleted: its status is read and waited out before the pool delete is retried.
-    delete: ['cognito-idp:DeleteUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolDomain'],
+    // The MFA factors are only in GetUserPoolMfaConfig.
+    read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
+    // Deletion protection is turned off (UpdateUserPool) just before; a domain still being deleted is waited out.
+    delete: ['cognito-idp:DeleteUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DescribeUserPoolDomain'],
   },
   'identity-provider': {
     create: [],

@@ -67,6 +67,10 @@ export interface SpecByKind {
     selfSignUp: boolean;
     /** The feature plan (UserPoolTier). */
     tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
+    /** DeletionProtection; absent in states made before it was a setting (those pools were made INACTIVE). */
+    deletionProtection?: 'ACTIVE' | 'INACTIVE' | undefined;
+    /** Threat protection (UserPoolAddOns.AdvancedSecurityMode), PLUS only; absent in older states (OFF). */
+    threatProtection?: 'OFF' | 'AUDIT' | 'ENFORCED' | undefined;
     tags?: UserTags;
   };
   'identity-provider': {
@@ -86,6 +90,10 @@ export interface SpecByKind {
     authFlows: string[];
     /** Identity providers the client may use: 'COGNITO' plus each federated provider's name. */
     supportedIdentityProviders: string[];
+    /** Token lifetimes; absent in older states (Cognito's defaults: 60 min, 60 min, 30 days). */
+    tokenValidity?: { accessTokenMinutes: number; idTokenMinutes: number; refreshTokenDays: number } | undefined;
+    /** Refresh-token rotation (RefreshTokenRotation.Feature); absent in older states (off). */
+    refreshTokenRotation?: boolean | undefined;
     /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
     oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
   };

@@ -65,6 +65,15 @@ describe('CLI conventions', () => {
     expect(upper.stderr).toContain('no stack "nosuch"');
   });
 
+  it('a missing stack\'s hint says where to point, in a sentence that reads', async () => {
+    const r = await runSecureApi(['status', '--stack', 'nosuch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('or point --state-dir at the folder that holds its state.');
+    expect(r.stderr).not.toContain('say where the state (');
+    const empty = await runSecureApi(['status', '--state-dir', tempDir()]);
+    expect(empty.stderr).toMatch(/Create one with `secure-api init`, or point --state-dir at the folder that holds its state\./);
+  });
+
   it('a mistyped subcommand points at the help of its group, not at a help that does not exist', async () => {
     const r = await runSecureApi(['users', 'ad', 'bob']);
     expect(r.code).toBe(2);
