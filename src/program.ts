@@ -198,9 +198,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     });
 
   common(program.command('export'))
-    .description('write a Postman collection + environment, or curl lines, for every route (no secret in them)')
-    .addArgument(new Argument('<format>', 'postman or curl').choices(['postman', 'curl']))
-    .option('--out <dir>', 'directory for the files (postman: default "."; curl: default stdout)')
+    .description('write a Postman collection + environment or curl lines for every route, or the stack as Terraform, a CDK app or OpenAPI (no secret in them)')
+    .addArgument(new Argument('<format>', 'postman, curl, terraform, cdk or openapi').choices(['postman', 'curl', 'terraform', 'cdk', 'openapi']))
+    .option('--out <path>', 'where to write (postman: directory, default "."; curl, openapi: file, default stdout; terraform, cdk: directory, default ./<stack>-<format>)')
     .option('--no-preflight', 'leave the CORS preflight requests out of the Postman collection')
     .action(async (format: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
