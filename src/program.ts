@@ -78,8 +78,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--api-name <name>', 'step 1: API name (default: <stack>-api)')
     .option('--api-description <text>', 'step 1: API description')
     .addOption(new Option('--endpoint-type <type>', 'step 1: API endpoint type (default: REGIONAL)').choices(['REGIONAL', 'EDGE']))
-    .option('--route <"METHODS /path">', 'step 2: a secured route, e.g. "GET,POST /items" or "GET /items/{id}" (GET POST PUT PATCH DELETE HEAD ANY); repeatable', collect)
-    .option('--public-route <"METHODS /path">', 'step 2: a route anyone may call, without a token; repeatable', collect)
+    .option('--route <"METHODS /path">', 'step 2: a secured route, e.g. "GET,POST /items" or "GET /items/{id}" (GET POST PUT PATCH DELETE HEAD ANY); repeatable. With --public-route, the WHOLE list: a recorded route left out is deleted (to add or remove one, use `secure-api routes add|remove`)', collect)
+    .option('--public-route <"METHODS /path">', 'step 2: a route anyone may call, without a token; repeatable, part of the whole list as --route is', collect)
     .option('--user-pool-name <name>', 'step 3: user pool name (default: <stack>-users)')
     .option('--sign-in <list>', 'step 3: sign-in identifiers, comma-separated: username, email, phone (default: email)')
     .option('--password-min-length <n>', 'step 3: minimum password length, 6-99 (default: 8); numbers, symbols, upper and lower case stay required (userPool.passwordPolicy changes those)')
@@ -197,6 +197,45 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runUsersRemove(name, usersOptionsSchema.parse(r.opts), r.env));
     });
 
+  common(program.command('show'))
+    .description('the recorded configuration, from the state file (no AWS call); --json is the document init --config takes')
+    .option('--outputs', 'the stack\'s outputs instead: invoke URL, route URLs, ids, hosted UI, JWKS (as terraform output)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runShow, showOptionsSchema } = await import('./commands/show.js');
+      setCode(await runShow(showOptionsSchema.parse(r.opts), r.env));
+    });
+
+  const routes = program.command('routes').description('the stack\'s routes one at a time: list, add, remove (each a change with its plan and proof)');
+  common(routes.command('list'))
+    .description('the recorded routes: method, path, secured or public, what answers it, its URL (no AWS call)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runRoutesList, routesOptionsSchema } = await import('./commands/routes.js');
+      setCode(await runRoutesList(routesOptionsSchema.parse(r.opts), r.env));
+    });
+  common(routes.command('add <route>'))
+    .description('add one route, e.g. "GET /items/{id}"; every other route stays as it is')
+    .option('--public', 'anyone may call it, without a token (default: secured by the authorizer)')
+    .option('--integration <kind>', 'what answers it: lambda (the sample function), function:NAME_OR_ARN, http:URL, mock (default: lambda)')
+    .option('-y, --yes', 'do not ask: apply the change')
+    .option('--no-verify', 'skip the 401/200 proof after the change')
+    .action(async (route: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runRoutesChange, routesOptionsSchema } = await import('./commands/routes.js');
+      setCode(await runRoutesChange('add', route, routesOptionsSchema.parse(r.opts), r.env));
+    });
+  common(routes.command('remove <route>'))
+    .description('remove one route (or some of its methods), e.g. "DELETE /items/{id}"; every other route stays as it is')
+    .option('--allow-replace <kind>', 'let the change delete the user pool (user-pool) when the last secured route goes', collect)
+    .option('-y, --yes', 'do not ask: apply the change')
+    .option('--no-verify', 'skip the 401/200 proof after the change')
+    .action(async (route: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runRoutesChange, routesOptionsSchema } = await import('./commands/routes.js');
+      setCode(await runRoutesChange('remove', route, routesOptionsSchema.parse(r.opts), r.env));
+    });
+
   common(program.command('export'))
     .description('write a Postman collection + environment or curl lines for every route, or the stack as Terraform, a CDK app or OpenAPI (no secret in them)')
     .addArgument(new Argument('<format>', 'postman, curl, terraform, cdk or openapi').choices(['postman', 'curl', 'terraform', 'cdk', 'openapi']))
@@ -256,11 +295,14 @@ function usageFromCommander(err: Commander.CommanderError, argv: string[], progr
   const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
   const words = argv.filter((a) => !a.startsWith('-'));
   const cmd = words.find((w) => names.has(w));
-  const sub = cmd === 'users' && words[words.indexOf(cmd) + 1] ? ` ${words[words.indexOf(cmd) + 1]}` : '';
+  // `users add` names its own help; `users ad` (no such subcommand) the group's.
+  const group = cmd === undefined ? undefined : program.commands.find((c) => c.name() === cmd);
+  const next = cmd === undefined ? undefined : words[words.indexOf(cmd) + 1];
+  const sub = next !== undefined && group?.commands.some((c) => c.name() === next || c.aliases().includes(next)) ? ` ${next}` : '';
   return new UsageError(message.charAt(0).toLowerCase() + message.slice(1), `Run \`secure-api ${cmd ? `${cmd}${sub} ` : ''}--help\` for usage.`, 'USAGE');
 }
 
-const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|export|policy)\b|--help)/g;
+const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|routes|show|logs|export|policy|version|completion)\b|--help)/g;
 
 /**
  * SECURE_API_COMMAND: how this CLI is run when it is not `secure-api` on PATH (test/support/fake-cli.ts sets it to its

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { flagsToConfig, mergeConfig, overlayFlags } from '../config/flags.js';
+import { keepRecordedIntegrations, type RecordedRoute } from '../config/routes-edit.js';
 import { planNotes } from '../plan/notes.js';
 import { hostname } from 'node:os';
 import { derivedSuffix, resolveConfig, stateNameSuffix } from '../config/resolve.js';
@@ -132,6 +133,11 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   // An existing stack: the recorded configuration is the base; flags and --config change only what they name.
   const given = input;
   if (existing) input = mergeConfig(existing.config, input) as StackConfigInput;
+  // --route/--public-route are the whole list, but a route they repeat keeps the integration recorded for it.
+  if (existing && (o.route?.length || o.publicRoute?.length) && Array.isArray(input.routes)) {
+    const recorded = Array.isArray(existing.config.routes) ? existing.config.routes as RecordedRoute[] : [];
+    input = { ...input, routes: keepRecordedIntegrations(input.routes as RecordedRoute[], recorded) as StackConfigInput['routes'] };
+  }
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string }; function?: { name?: string; roleName?: string } } | undefined;
   if (o.adopt && existing) {
     throw new UsageError(`--adopt is for a stack whose state file is lost, and ${path} exists`, `Run \`secure-api init --stack ${stack}\` without --adopt: it resumes or changes what that state records.`, 'HAS_STATE');

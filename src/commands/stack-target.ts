@@ -16,6 +16,7 @@ interface ConfigView {
   routes?: Array<{ path: string; methods: string[]; public?: boolean; integration?: { type?: string } }>;
   hostedUi?: { enabled?: boolean; callbackUrls?: string[]; scopes?: string[] };
   authorizer?: { scopes?: string[] };
+  existingApi?: { secure?: Array<{ path: string }> };
 }
 
 /** What steps 5–6 need from a stack's state file: the pool, the client, the URLs. Never a secret. */
@@ -27,6 +28,8 @@ export interface StackTarget {
   /** The stage's base URL (or the override). */
   baseUrl?: string | undefined;
   routes: Array<{ path: string; methods: string[]; public: boolean; integration?: string | undefined }>;
+  /** On someone's API: the paths whose CORS the stack manages (those it secures). Absent: every path (the stack's own API). */
+  corsPaths?: ReadonlySet<string> | undefined;
   /** OAuth scopes on every secured method (authorizer.scopes). */
   methodScopes: string[];
   hostedUi?: { baseUrl: string; callbackUrls: string[]; scopes: string[] } | undefined;
@@ -49,6 +52,7 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
     routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),
     methodScopes: cfg.authorizer?.scopes ?? [],
+    corsPaths: cfg.existingApi ? new Set((cfg.existingApi.secure ?? []).map((x) => x.path)) : undefined,
     hostedUi: hostedBase
       ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile'] }
       : undefined,
@@ -74,6 +78,7 @@ export function routeTargets(t: StackTarget): RouteTarget[] {
   return t.routes.flatMap((r) => r.methods.map((method) => ({
     path: r.path, method, secured: !r.public, url: invokeUrl(base, r.path), ...(r.public ? {} : { scopes: t.methodScopes }),
     ...(r.integration ? { integration: r.integration } : {}),
+    ...(t.corsPaths && !t.corsPaths.has(r.path) ? { preflight: false } : {}),
   })));
 }
 

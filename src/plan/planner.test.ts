@@ -12,7 +12,8 @@ const TRAITS: Partial<Record<ResourceKind, KindTraits>> = {
   'user-pool-client': { immutable: ['generateSecret'], updatable: true },
   'authorizer': { immutable: [], updatable: true },
   'api-method': { immutable: ['path', 'httpMethod'], updatable: true },
-  'deployment': { immutable: [], updatable: true },
+  'deployment': { immutable: [], updatable: true, publishes: true },
+  'stage-redeploy': { immutable: ['stageName'], updatable: true, publishes: true },
   'rest-api': { immutable: [], updatable: true },
   'lambda-permission': { immutable: ['statementId'], updatable: false },
 };
@@ -74,6 +75,32 @@ describe('planChanges (terraform getAction over desired, recorded, live)', () =>
     const got = planChanges({ desired: { nodes: [withSpec(pool, { signInIdentifiers: ['username'] })] }, recorded: { pool: rec(pool) }, traits });
     expect(got.changes[0]!.fields).toEqual([{ path: 'signInIdentifiers', before: ['email'], after: ['username'], forcesReplace: true }]);
     expect(got.changes[0]!.reason).toContain('(requires replacement)');
+  });
+});
+
+describe('the publisher (a node with the `publishes` trait, whatever its kind)', () => {
+  // Someone's API secured in place: their stage is redeployed by a stage-redeploy node, not a 'deployment'.
+  const theirApi = n('api', 'existing-rest-api', { apiId: 'a1' });
+  const stage = n('stage', 'existing-stage', { stageName: 'prod' }, ['api'], 'api');
+  const secured = (m: string) => n(`method:${m} /orders`, 'secured-method', { path: '/orders', httpMethod: m }, ['api', 'stage'], 'api');
+  const redeploy = (ms: string[]) => n('deployment', 'stage-redeploy', { stageName: 'prod' }, ['api', 'stage', ...ms.map((m) => `method:${m} /orders`)], 'api');
+  const recordedOne = Object.fromEntries([theirApi, stage, secured('GET'), redeploy(['GET'])].map((x) => [x.id, rec(x)]));
+  const actions = (desired: AnyPlanNode[], live?: Record<string, LiveRead>) => Object.fromEntries(planChanges({
+    desired: { nodes: desired }, recorded: recordedOne, live: live && new Map(Object.entries(live)), traits,
+  }).changes.map((c) => [c.id, c.action]));
+
+  it('a method secured on their API: the stage is redeployed once', () => {
+    expect(actions([theirApi, stage, secured('GET'), secured('POST'), redeploy(['GET', 'POST'])])).toMatchObject({ 'method:POST /orders': 'create', deployment: 'update' });
+  });
+  it('a secured method dropped (put back as it was): the stage is redeployed', () => {
+    expect(actions([theirApi, stage, redeploy([])])).toMatchObject({ 'method:GET /orders': 'delete', deployment: 'update' });
+  });
+  it('a secured method opened by hand: put back, and redeployed', () => {
+    const drift = { state: 'drifted' as const, drift: [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE' }] };
+    expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])], { 'method:GET /orders': drift })).toMatchObject({ 'method:GET /orders': 'update', deployment: 'update' });
+  });
+  it('nothing under the API changed: no deployment', () => {
+    expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])])).toMatchObject({ deployment: 'no-op' });
   });
 });
 

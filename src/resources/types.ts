@@ -103,6 +103,12 @@ export interface ResourceHandler<Spec = unknown> {
    */
   adopted?: true;
   /**
+   * Publishes its parent (the API): a new deployment of a stage. Any other change under that parent is served only
+   * through it, so the planner ends every such change in exactly one update of this node, and the work graph runs it
+   * after every other step under the parent (deletes included). Queried as a trait, never by kind or node id.
+   */
+  publishes?: true;
+  /**
    * Read the values `create` is about to change, before it changes them: journaled as the node's `prior` before the
    * write, so a run killed right after it still knows what to put back. Given to create and delete.
    */

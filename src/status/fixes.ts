@@ -143,6 +143,17 @@ function methodFix(s: FixSubject, fx: FixContext): Fix {
   );
 }
 
+/** One of their methods we secured, opened (or moved to another authorizer): behind ours again. */
+function securedMethodFix(s: FixSubject, fx: FixContext): Fix {
+  const spec = specOf('secured-method', s.spec);
+  const authorizerId = fx.ids[spec.authorizerNode]?.authorizerId ?? 'AUTHORIZER_ID';
+  const ops = ['op=replace,path=/authorizationType,value=COGNITO_USER_POOLS', `op=replace,path=/authorizerId,value=${authorizerId}`,
+    ...spec.authorizationScopes.map((sc) => `op=add,path=/authorizationScopes,value=${sh(sc)}`)];
+  return fix(`Put ${spec.httpMethod} ${spec.path} back behind authorizer ${authorizerId}, then deploy stage ${stageName(fx)}.`,
+    [updateMethod(fx, s.out.resourceId ?? 'RESOURCE_ID', spec.httpMethod, ops),
+      `aws apigateway create-deployment --rest-api-id ${apiIdOf(fx)} --stage-name ${stageName(fx)} --region ${fx.region}`]);
+}
+
 function preflightFix(s: FixSubject, fx: FixContext): Fix {
   if (has(s.drift, 'preflight.integrationResponse')) return REBUILD;
   return fix(
@@ -267,7 +278,7 @@ function tagCommands(s: FixSubject, fx: FixContext): string[] {
 }
 
 /** The security wiring: a method, its authorizer, the permission, the function, the stage serving them. */
-const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambda-permission', 'lambda-function', 'deployment', 'cors-preflight']);
+const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambda-permission', 'lambda-function', 'deployment', 'cors-preflight', 'secured-method', 'stage-redeploy']);
 
 /**
  * How to put one resource right, or null when nothing is wrong. Security wiring that drifted or went missing is
@@ -303,6 +314,7 @@ function manualFix(s: FixSubject, fx: FixContext): Fix | null {
   }
   switch (s.kind) {
     case 'api-method': return s.state === 'drifted' ? methodFix(s, fx) : REBUILD;
+    case 'secured-method': return s.state === 'drifted' ? securedMethodFix(s, fx) : REBUILD;
     case 'cors-preflight': return s.state === 'drifted' ? preflightFix(s, fx) : REBUILD;
     case 'deployment': return deploymentFix(s, fx);
     case 'lambda-permission': return permissionFix(s, fx);

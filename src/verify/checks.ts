@@ -16,6 +16,11 @@ export interface RouteTarget {
   scopes?: string[];
   /** The route's integration type as configured ('sample-lambda', 'lambda', 'http', 'mock'), for the explanations. */
   integration?: string;
+  /**
+   * The stack made (or relies on) this path's CORS preflight, so a failing one is an error. False on a path of
+   * someone's API the stack left alone: its preflight is reported as information. @default true
+   */
+  preflight?: boolean;
 }
 
 export type Severity = 'critical' | 'error' | 'info';
@@ -237,10 +242,11 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     const allowed = r.kind === 'response' ? r.headers.get('access-control-allow-methods') : null;
     const ok = is2xx(r) && Boolean(acao);
     const methodListed = !allowed || allowed === '*' || allowed.split(',').map((m) => m.trim().toUpperCase()).includes(method);
+    const managed = route.preflight ?? true;
     add(route, {
-      check: 'preflight', expected: '2xx + CORS headers', ok, severity: 'error',
+      check: 'preflight', expected: '2xx + CORS headers', ok, severity: managed ? 'error' : 'info',
       got: `${describeReply(r)}${r.kind === 'response' ? (acao ? `, Allow-Origin ${acao}` : ', no Access-Control-Allow-Origin') : ''}`,
-      ...(ok && !methodListed ? { note: `Access-Control-Allow-Methods (${allowed}) does not list ${method}` } : {}),
+      ...(!managed ? { note: 'this path\'s CORS is the API\'s own: the stack does not manage it' } : ok && !methodListed ? { note: `Access-Control-Allow-Methods (${allowed}) does not list ${method}` } : {}),
     });
   }
 

@@ -46,10 +46,10 @@ const ZIP = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
 const BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
 describe('wiring', () => {
-  it('answers every client instance, however it was built, from one memory', async () => {
+  it('answers every client instance of one account and region, however it was built, from one memory', async () => {
     install();
     const a = new APIGatewayClient({ region: 'eu-west-1', endpoint: 'http://localhost:4566', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-    const b = new APIGatewayClient({ region: 'us-east-1' });
+    const b = new APIGatewayClient({ region: 'eu-west-1' });
     const created = await a.send(new CreateRestApiCommand({ name: 'shared' }));
     const read = await b.send(new GetRestApiCommand({ restApiId: created.id }));
     expect(read.name).toBe('shared');
@@ -337,7 +337,7 @@ describe('lifecycle', () => {
 
 // AWS: API Gateway, Cognito user pools and Lambda are regional; ids and ARNs name the region the call was made in,
 // and a pool id is "{region}_{9 chars}" (Cognito API reference, UserPoolType.Id pattern [\w-]+_[0-9a-zA-Z]+;
-// ARN formats: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). One account answers in every region.
+// ARN formats: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
 describe('regions: ids and ARNs follow the calling client\'s region', () => {
   it('a pool, a function and an API made from eu-central-1 clients carry eu-central-1, whatever the fake\'s default', async () => {
     install({ region: 'us-east-1' });
@@ -352,5 +352,74 @@ describe('regions: ids and ARNs follow the calling client\'s region', () => {
     expect(fn.FunctionArn).toBe('arn:aws:lambda:eu-central-1:123456789012:function:f');
     const other = (await new CognitoIdentityProviderClient({ region: 'ap-southeast-2' }).send(new CreateUserPoolCommand({ PoolName: 'q' }))).UserPool;
     expect(other?.Id).toMatch(/^ap-southeast-2_/);
+  });
+});
+
+// AWS: a regional resource exists in the one region it was made in (API Gateway, Cognito user pools and Lambda are
+// regional services; IAM is global to the account: https://docs.aws.amazon.com/IAM/latest/UserGuide/intro-structure.html
+// "IAM is a global service"), and an account sees only its own (sts:GetCallerIdentity "returns details about the IAM
+// user or role whose credentials are used to call the operation": https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+describe('accounts and regions: each (account, region) has its own resources', () => {
+  const OTHER = '111122223333';
+  const withEnv = async (vars: Record<string, string | undefined>, fn: () => Promise<void>): Promise<void> => {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    try {
+      await fn();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+  };
+
+  it('GetCallerIdentity names the account of the credentials: the profile\'s, else AWS_ACCESS_KEY_ID\'s, else the default', async () => {
+    install({ accounts: { other: OTHER, AKIAOTHERFAKEKEY0001: OTHER } });
+    await withEnv({ AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: undefined }, async () => {
+      expect((await new STSClient({ region: 'us-east-1' }).send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');
+      const viaProfile = await new STSClient({ region: 'us-east-1', profile: 'other' }).send(new GetCallerIdentityCommand({}));
+      expect(viaProfile.Account).toBe(OTHER);
+      expect(viaProfile.Arn).toContain(`::${OTHER}:`);
+      await withEnv({ AWS_ACCESS_KEY_ID: 'AKIAOTHERFAKEKEY0001' }, async () => {
+        expect((await new STSClient({ region: 'us-east-1' }).send(new GetCallerIdentityCommand({}))).Account).toBe(OTHER);
+        // A profile wins over the environment's keys, as in the SDK's default chain.
+        expect((await new STSClient({ region: 'us-east-1', profile: 'unmapped' }).send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');
+      });
+    });
+  });
+
+  it('a REST API made in one account is NotFound from another account, and from another region of the same account', async () => {
+    const f = install({ accounts: { other: OTHER } });
+    const mine = await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateRestApiCommand({ name: 'mine' }));
+    const fromOther = await caught(new APIGatewayClient({ region: 'us-east-1', profile: 'other' }).send(new GetRestApiCommand({ restApiId: mine.id })));
+    expect(fromOther.name).toBe('NotFoundException');
+    const fromRegion = await caught(new APIGatewayClient({ region: 'eu-west-1' }).send(new GetRestApiCommand({ restApiId: mine.id })));
+    expect(fromRegion.name).toBe('NotFoundException');
+    expect((await new APIGatewayClient({ region: 'us-east-1', profile: 'other' }).send(new GetRestApisCommand({}))).items ?? []).toEqual([]);
+    const theirs = await new APIGatewayClient({ region: 'us-east-1', profile: 'other' }).send(new CreateRestApiCommand({ name: 'theirs' }));
+    expect(theirs.id).not.toBe(mine.id);
+    expect(f.resources().filter((r) => r.type === 'rest-api').map((r) => r.name).sort()).toEqual(['mine', 'theirs']);
+    // A memory per (account, region) a call reached, the default one first.
+    expect(f.memories().map((m) => `${m.account}/${m.region}`)).toEqual(['123456789012/us-east-1', `${OTHER}/us-east-1`, '123456789012/eu-west-1']);
+  });
+
+  it('IAM is one per account: a role made from one region is seen from another, never from another account', async () => {
+    install({ accounts: { other: OTHER } });
+    const trust = { RoleName: 'r', Path: '/secure-api/', AssumeRolePolicyDocument: TRUST };
+    await new IAMClient({ region: 'eu-west-1' }).send(new CreateRoleCommand(trust));
+    expect((await new IAMClient({ region: 'us-east-1' }).send(new GetRoleCommand({ RoleName: 'r' }))).Role?.Arn).toBe('arn:aws:iam::123456789012:role/secure-api/r');
+    expect((await caught(new IAMClient({ region: 'us-east-1', profile: 'other' }).send(new GetRoleCommand({ RoleName: 'r' })))).name).toBe('NoSuchEntityException');
+    // A function in eu-west-1 of the other account can use a role of that account made from us-east-1.
+    const role = (await new IAMClient({ region: 'us-east-1', profile: 'other' }).send(new CreateRoleCommand(trust))).Role;
+    expect(role?.Arn).toBe(`arn:aws:iam::${OTHER}:role/secure-api/r`);
+  });
+
+  it('a dump holds every account and region, and load() brings them back', async () => {
+    const a = install({ accounts: { other: OTHER } });
+    await new APIGatewayClient({ region: 'eu-west-1', profile: 'other' }).send(new CreateRestApiCommand({ name: 'far' }));
+    const dump = a.dump();
+    a.restore();
+    const b = install({ accounts: { other: OTHER } });
+    b.load(dump);
+    expect((await new APIGatewayClient({ region: 'eu-west-1', profile: 'other' }).send(new GetRestApisCommand({}))).items?.map((i) => i.name)).toEqual(['far']);
+    expect((await new APIGatewayClient({ region: 'eu-west-1' }).send(new GetRestApisCommand({}))).items ?? []).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
  * A stateful, in-process fake of the AWS API subset secure-api calls, built on aws-sdk-client-mock.
  *
  * `installAwsFake()` stubs `send` on the prototype of every SDK client we use, so every client instance — however it
- * was built (region, endpoint, profile) — answers from one shared memory. It remembers what was created, answers
+ * was built (region, endpoint, profile) — answers from the fake's memory of its account (its profile or access key,
+ * through the `accounts` option) in its region: what one account or region made, another cannot see. It remembers what was created, answers
  * Get/Describe/List/Delete from that memory, enforces the AWS rules the code must honour, and throws errors shaped
  * like the SDK's own (the modeled exception classes, so `instanceof` and `name` both work).
  *
@@ -32,6 +33,7 @@ import { stageHandlers } from './apigateway-stages.js';
 import { authHandlers } from './cognito-auth.js';
 import { clientHandlers } from './cognito-clients.js';
 import { poolHandlers } from './cognito-pools.js';
+import { resourceServerHandlers } from './cognito-resource-servers.js';
 import { userHandlers } from './cognito-users.js';
 import { nextRandom, randomUuid, type Ctx, type Handlers, type ResolvedOptions } from './core.js';
 import { THROTTLE_NAME, awsError, notImplemented, type ServiceName } from './errors.js';
@@ -47,9 +49,15 @@ export type { FakeResource } from './inventory.js';
 export type * from './state.js';
 
 export interface AwsFakeOptions {
-  /** @default '123456789012' */
+  /** The account of callers the `accounts` map does not name. @default '123456789012' */
   account?: string;
-  /** Region used in ids and ARNs. @default 'us-east-1' */
+  /**
+   * Access key ids and profile names → account, as IAM users in different accounts hold them: a call is answered
+   * from that account's memory (and STS names it). The credentials a client uses are found as the SDK's default
+   * chain finds them: its `profile` or AWS_PROFILE first, else AWS_ACCESS_KEY_ID. @default {} (every caller is `account`)
+   */
+  accounts?: Record<string, string>;
+  /** Region of calls from clients with none (and of `state`; other regions each have a memory of their own). @default 'us-east-1' */
   region?: string;
   /** The fake's clock: timestamps, the DeleteRestApi window, the role-propagation window. @default Date.now */
   clock?: { now(): number };
@@ -126,8 +134,12 @@ export interface AwsFake {
   inject(rule: Injection): InjectionHandle;
   clearInjections(): void;
   setLatency(ms: number): void;
+  /** Every live resource, in every account and region. */
   resources(): FakeResource[];
+  /** The default account in the default region (the others: `memories()`). */
   readonly state: FakeState;
+  /** The memory of each (account, region) calls reached, `state` first; each one's `iam` is its account's. */
+  memories(): FakeState[];
   readonly clock: { now(): number };
   /**
    * A fake installed without a clock takes this one from now on (the in-process harness gives it the CLI's virtual
@@ -155,7 +167,7 @@ export interface AwsFake {
 
 const HANDLERS: Record<ServiceName, Handlers> = {
   apigateway: { ...apiHandlers, ...stageHandlers, ...methodHandlers, ...authorizerHandlers },
-  cognito: { ...poolHandlers, ...clientHandlers, ...userHandlers, ...authHandlers },
+  cognito: { ...poolHandlers, ...clientHandlers, ...resourceServerHandlers, ...userHandlers, ...authHandlers },
   lambda: lambdaHandlers,
   iam: iamHandlers,
   sts: stsHandlers,
@@ -208,6 +220,27 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   };
   const state = emptyState(options.account ?? '123456789012', options.region ?? 'us-east-1', seed);
   const ctx: Ctx = { state, opts, now: () => clock.now() };
+  const accounts = options.accounts ?? {};
+
+  /**
+   * The memory of one (account, region): resources live per account and region, as in AWS (an id made in one is
+   * NotFound in another); IAM is global per account, so a partition's `iam` is its account's. `state` is the
+   * default account in the default region; the others are made on first use, each with its own id generator.
+   */
+  function partition(account: string, region: string): FakeState {
+    if (account === state.account && region === state.region) return state;
+    const key = `${account}/${region}`;
+    state.partitions ??= {};
+    let p = state.partitions[key];
+    if (!p) {
+      const { s3: _s3, ...fresh } = emptyState(account, region, (seed ^ hashOf(key)) >>> 0);
+      p = fresh;
+      state.partitions[key] = p;
+    }
+    if (region === state.region) return p;
+    const iamHome = partition(account, state.region);
+    return new Proxy(p, { get: (t, k, r) => (k === 'iam' ? iamHome.iam : Reflect.get(t, k, r) as unknown) });
+  }
   const calls: FakeCall[] = [];
   let rules: Rule[] = [];
   let fixedLatency = 0;
@@ -255,6 +288,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
 
   async function dispatch(service: ServiceName, command: unknown, client?: unknown): Promise<unknown> {
     const region = await clientRegion(client);
+    const account = callerAccount(client, accounts) ?? state.account;
     const { name, input } = describeCommand(command);
     calls.push({ service, command: name, input });
     // Both rules act on arrival, synchronously, so two sends made in one tick already overlap.
@@ -268,13 +302,13 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
       throw err;
     }
     try {
-      return await answer(service, name, input, region);
+      return await answer(service, name, input, region, account);
     } finally {
       release?.();
     }
   }
 
-  async function answer(service: ServiceName, name: string, input: unknown, region: string | undefined): Promise<unknown> {
+  async function answer(service: ServiceName, name: string, input: unknown, region: string | undefined, account: string): Promise<unknown> {
     const decision = decide(service, name);
     const delay = fixedLatency + decision.latency;
     // S3 takes a key for each conditional write until it answers (a second one meanwhile: 409, see s3.ts).
@@ -286,7 +320,9 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
       if (decision.error && !decision.after) throw decision.error;
       const handler = HANDLERS[service][name];
       if (!handler) throw notImplemented(service, name);
-      output = handler(region ? { ...ctx, region } : ctx, (input ?? {}) as never);
+      // S3's bucket names are one global namespace: its memory stays in `state`.
+      const memory = service === 's3' ? state : partition(account, region ?? state.region);
+      output = handler({ ...ctx, state: memory, ...(region ? { region } : {}) }, (input ?? {}) as never);
     } finally {
       release?.();
     }
@@ -331,7 +367,8 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     },
     clearInjections: () => { rules = []; },
     setLatency: (ms) => { fixedLatency = Math.max(0, ms); },
-    resources: () => inventory(state),
+    resources: () => [state, ...Object.values(state.partitions ?? {})].flatMap((p) => inventory(p)),
+    memories: () => [state, ...Object.keys(state.partitions ?? {}).map((k) => { const [a, r] = k.split('/'); return partition(a!, r!); })],
     state,
     get clock() { return clock; },
     followClock(c) {
@@ -343,7 +380,8 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     load(json) {
       const parsed: unknown = JSON.parse(json);
       if (!isStateLike(parsed)) throw new Error('aws fake: load() was given something that is not a dump() of this fake');
-      // In place, so references to fake.state stay live.
+      // In place, so references to fake.state stay live (a dump without partitions has none).
+      delete state.partitions;
       Object.assign(state, parsed);
     },
     restore() {
@@ -367,6 +405,26 @@ async function clientRegion(client: unknown): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whose credentials a client sends, as the SDK's default chain picks them (credential-provider-node: a profile —
+ * the client's, else AWS_PROFILE — skips the environment's keys): that profile's account, else AWS_ACCESS_KEY_ID's.
+ * Undefined when the `accounts` map names neither (the fake's default account).
+ */
+function callerAccount(client: unknown, accounts: Record<string, string>): string | undefined {
+  const configured = (client as { config?: { profile?: unknown } } | undefined)?.config?.profile;
+  const profile = typeof configured === 'string' && configured ? configured : process.env.AWS_PROFILE;
+  if (profile) return accounts[profile];
+  const key = process.env.AWS_ACCESS_KEY_ID;
+  return key ? accounts[key] : undefined;
+}
+
+/** A 32-bit FNV-1a hash: each partition's id generator starts apart, so ids never repeat across them. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** The fake installed now (the test harness serves its data plane), if any. */

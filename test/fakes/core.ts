@@ -19,7 +19,7 @@ export interface Ctx {
   state: FakeState;
   opts: ResolvedOptions;
   now(): number;
-  /** The calling client's configured region (one account answers in every region), else the fake's default. */
+  /** The calling client's configured region (`state` is already that account's memory in it), else the fake's default. */
   region?: string;
 }
 

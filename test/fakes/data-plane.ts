@@ -14,16 +14,21 @@
  *   on real accounts right after a deployment ("I had the same. After a while it started working…",
  *   OWASP/Serverless-Goat #14; secure-api issue #10 rule 14). The fake has no propagation delay to measure, so it
  *   stands in for those seconds with a number of requests (`freshStageForbiddenRequests`, default 1) per deployment.
- * It also answers Cognito's JSON protocol (POST / with X-Amz-Target AWSCognitoIdentityProviderService.InitiateAuth or
- * DescribeUserPoolClient) from the same memory, so an exported Postman sign-in or an `aws cognito-idp
+ * It also answers Cognito's JSON protocol (POST / with X-Amz-Target AWSCognitoIdentityProviderService.InitiateAuth,
+ * RespondToAuthChallenge, Associate/VerifySoftwareToken or DescribeUserPoolClient) and the domain's POST /oauth2/token
+ * (client credentials) from the same memory, so an exported Postman sign-in or an `aws cognito-idp
  * --endpoint-url` call reaches the fake; and GET /_fake/data-plane says who holds the port.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Method } from '@aws-sdk/client-api-gateway';
-import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AssociateSoftwareTokenCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, InitiateAuthCommand,
+  RespondToAuthChallengeCommand, VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsFake } from './aws-fake.js';
+import { clientCredentialsToken } from './cognito-token-endpoint.js';
 import type { ApiRecord } from './state.js';
 
 export interface FakeDataPlane { url: string; close(): Promise<void> }
@@ -34,6 +39,9 @@ export interface DataPlaneIdentity { fake: 'secure-api data plane'; serve: boole
 /** Cognito actions served over HTTP, as the JSON protocol names them (X-Amz-Target). */
 const COGNITO_ACTIONS = {
   InitiateAuth: (input: object) => new InitiateAuthCommand(input as never),
+  RespondToAuthChallenge: (input: object) => new RespondToAuthChallengeCommand(input as never),
+  AssociateSoftwareToken: (input: object) => new AssociateSoftwareTokenCommand(input as never),
+  VerifySoftwareToken: (input: object) => new VerifySoftwareTokenCommand(input as never),
   DescribeUserPoolClient: (input: object) => new DescribeUserPoolClientCommand(input as never),
 } as const;
 
@@ -104,8 +112,11 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     const json = { 'content-type': 'application/x-amz-json-1.1', 'access-control-allow-origin': '*' };
     if (!make) return send(res, 400, { __type: 'UnknownOperationException', message: `the fake's data plane serves ${Object.keys(COGNITO_ACTIONS).join(', ')} only` }, json);
     try {
-      const client = new CognitoIdentityProviderClient({ region: fake.state.region, credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
-      const { $metadata: _m, ...out } = await client.send(make(JSON.parse(body || '{}') as object) as never) as { $metadata?: unknown };
+      const input = JSON.parse(body || '{}') as { ClientId?: string; UserPoolId?: string };
+      // The region of the pool the request names (a pool id starts with its region), else the fake's default.
+      const owner = fake.memories().find((p) => Object.values(p.cognito.pools).some((pool) => pool.Id === input.UserPoolId || (input.ClientId !== undefined && pool.clients[input.ClientId] !== undefined)));
+      const client = new CognitoIdentityProviderClient({ region: owner?.region ?? fake.state.region, credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
+      const { $metadata: _m, ...out } = await client.send(make(input as object) as never) as { $metadata?: unknown };
       return send(res, 200, out, json);
     } catch (err) {
       const e = err as Error;
@@ -117,12 +128,20 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     const url = new URL(req.url ?? '/', 'http://fake');
     const target = req.headers['x-amz-target'];
     if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string' && target.startsWith('AWSCognitoIdentityProviderService.')) return cognito(res, target, body);
+    // The user pool domain's token endpoint; under an emulator's endpoint URL E it is E/oauth2/token (cognito-token-endpoint.ts).
+    if (req.method === 'POST' && url.pathname === '/oauth2/token') {
+      const auth = req.headers.authorization;
+      const a = clientCredentialsToken({ state: fake.state, now: () => fake.clock.now() }, typeof auth === 'string' ? auth : undefined, body);
+      return send(res, a.status, a.body, { 'cache-control': 'no-store' });
+    }
     if (req.method === 'GET' && url.pathname === '/_fake/data-plane') {
       const me: DataPlaneIdentity = { fake: 'secure-api data plane', serve: opts.serve ?? false, pid: process.pid };
       return send(res, 200, me);
     }
     const m = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
-    const api = m ? fake.state.apigateway.apis[m[1]!] : undefined;
+    // The API's account and region: the memory that holds it (ids never repeat across them).
+    const memory = m ? fake.memories().find((p) => p.apigateway.apis[m[1]!] !== undefined) : undefined;
+    const api = m ? memory?.apigateway.apis[m[1]!] : undefined;
     const stage = m && api ? api.stages[m[2]!] : undefined;
     const deployment = stage ? api?.deployments[stage.deploymentId] : undefined;
     if (!m || !api || !deployment) return send(res, 404, { message: 'Not Found' });
@@ -148,7 +167,7 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
       claims = token ? decodeFakeToken(token) : undefined;
       const poolIds = (authorizer?.providerARNs ?? []).map((a) => a.slice(a.lastIndexOf('/') + 1));
       const poolId = claims?.iss?.slice(claims.iss.lastIndexOf('/') + 1);
-      const pool = poolId && poolIds.includes(poolId) ? fake.state.cognito.pools[poolId] : undefined;
+      const pool = poolId && poolIds.includes(poolId) ? memory?.cognito.pools[poolId] : undefined;
       const scopes = method.authorizationScopes ?? [];
       const ok = claims && pool && (claims.exp ?? 0) * 1000 > fake.clock.now() && (
         scopes.length
@@ -171,10 +190,10 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     }
     if (integration?.type === 'AWS_PROXY') {
       const fnName = /function:([^/:]+)/.exec(integration.uri ?? '')?.[1] ?? '';
-      const fn = fake.state.lambda.functions[fnName];
+      const fn = memory?.lambda.functions[fnName];
       // The API's region is the one its integration URI names (arn:aws:apigateway:{region}:lambda:path/…).
-      const region = /^arn:aws:apigateway:([^:]+):/.exec(integration.uri ?? '')?.[1] ?? fake.state.region;
-      const sourceArn = `arn:aws:execute-api:${region}:${fake.state.account}:${api.id}/${stage!.stageName}/${verb}${template}`;
+      const region = /^arn:aws:apigateway:([^:]+):/.exec(integration.uri ?? '')?.[1] ?? memory?.region;
+      const sourceArn = `arn:aws:execute-api:${region ?? ''}:${memory?.account ?? ''}:${api.id}/${stage!.stageName}/${verb}${template}`;
       const allowed = fn?.statements.some((s) => {
         const pattern = s.Condition?.ArnLike?.['AWS:SourceArn'];
         return pattern !== undefined && new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(sourceArn);

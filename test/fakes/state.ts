@@ -30,6 +30,12 @@ export interface FakeState {
   iam: { roles: Record<string, RoleRecord> };
   /** Absent in dumps made before the fake had S3. */
   s3?: S3State;
+  /**
+   * The other (account, region) pairs calls reached, keyed `account/region`: each its own memory (an account's
+   * resources are invisible from another account and, but for IAM, from another region). IAM is per account: it
+   * lives in the account's partition for the fake's default region. S3 stays here (one global namespace).
+   */
+  partitions?: Record<string, FakeState>;
 }
 
 // ── S3 ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -137,6 +143,10 @@ export interface PoolRecord {
   clients: Record<string, ClientRecord>;
   idps: Record<string, IdpRecord>;
   users: Record<string, UserRecord>;
+  /** Resource servers by identifier: the custom scopes clients may name. Absent in dumps made before the fake had them. */
+  resourceServers?: Record<string, ResourceServerRecord>;
+  /** Open sign-in sessions (challenges awaiting an answer), by session string. Absent in older dumps. */
+  sessions?: Record<string, AuthSessionRecord>;
   /** The prefix (or custom domain) when one is attached. */
   domain?: string;
 }
@@ -146,6 +156,24 @@ export type ClientRecord = Omit<UserPoolClientType, 'CreationDate' | 'LastModifi
   CreationDate: number;
   LastModifiedDate: number;
 };
+
+export interface ResourceServerRecord {
+  UserPoolId: string;
+  Identifier: string;
+  Name: string;
+  Scopes: Array<{ ScopeName: string; ScopeDescription: string }>;
+}
+
+/** A challenge Cognito is waiting on: who, through which client, until when; for MFA_SETUP the secret once associated. */
+export interface AuthSessionRecord {
+  username: string;
+  clientId: string;
+  challenge: 'MFA_SETUP' | 'SOFTWARE_TOKEN_MFA' | 'NEW_PASSWORD_REQUIRED';
+  expiresAt: number;
+  /** AssociateSoftwareToken's secret, then VerifySoftwareToken's verdict. */
+  secret?: string;
+  verified?: boolean;
+}
 
 export type IdpRecord = Omit<IdentityProviderType, 'CreationDate' | 'LastModifiedDate'> & {
   ProviderName: string;
@@ -162,6 +190,10 @@ export interface UserRecord {
   UserLastModifiedDate: number;
   /** Kept so a test can assert what was set; this is a fake, never a real secret store. */
   password?: string;
+  /** The user's software token (TOTP) secret, base32, once VerifySoftwareToken accepted a code for it. */
+  softwareToken?: string;
+  /** The last TOTP step a code was accepted for (a code is not accepted twice). */
+  lastTotpStep?: number;
 }
 
 export interface DomainRecord {
