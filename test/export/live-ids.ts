@@ -37,50 +37,61 @@ export const TF_IMPORT_FORMAT: Record<string, RegExp> = {
 };
 
 /** Whether the import id names a live resource of that type (the calls the provider's importer makes, in kind). */
-export async function resolvesLive(type: string, id: string, region: string): Promise<boolean> {
+export async function resolvesLive(type: string, id: string, region: string, clock: { sleep(ms: number): Promise<void> }): Promise<boolean> {
   const api = new APIGatewayClient({ region, credentials: creds });
   const cognito = new CognitoIdentityProviderClient({ region, credentials: creds });
   const lambda = new LambdaClient({ region, credentials: creds });
   const iam = new IAMClient({ region, credentials: creds });
+  // API Gateway's control-plane quota (10/s, burst 40) holds for these reads too: wait on the fake's clock and retry.
+  const get = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    for (let i = 0; ; i++) {
+      try {
+        return await call();
+      } catch (err) {
+        if ((err as { name?: string }).name !== 'TooManyRequestsException' || i >= 10) return undefined;
+        await clock.sleep(1000);
+      }
+    }
+  };
   const parts = id.split('/');
   const [a = '', b = '', c = '', d = ''] = parts;
-  const ok = async (p: Promise<unknown>) => p.then(() => true, () => false);
+  const ok = async (call: () => Promise<unknown>) => (await get(call)) !== undefined;
   switch (type) {
-    case 'aws_api_gateway_rest_api': return ok(api.send(new GetRestApiCommand({ restApiId: id })));
-    case 'aws_api_gateway_resource': return ok(api.send(new GetResourceCommand({ restApiId: a, resourceId: b })));
-    case 'aws_api_gateway_method': return ok(api.send(new GetMethodCommand({ restApiId: a, resourceId: b, httpMethod: c })));
-    case 'aws_api_gateway_integration': return ok(api.send(new GetIntegrationCommand({ restApiId: a, resourceId: b, httpMethod: c })));
-    case 'aws_api_gateway_method_response': return ok(api.send(new GetMethodResponseCommand({ restApiId: a, resourceId: b, httpMethod: c, statusCode: d })));
-    case 'aws_api_gateway_integration_response': return ok(api.send(new GetIntegrationResponseCommand({ restApiId: a, resourceId: b, httpMethod: c, statusCode: d })));
+    case 'aws_api_gateway_rest_api': return ok(() => api.send(new GetRestApiCommand({ restApiId: id })));
+    case 'aws_api_gateway_resource': return ok(() => api.send(new GetResourceCommand({ restApiId: a, resourceId: b })));
+    case 'aws_api_gateway_method': return ok(() => api.send(new GetMethodCommand({ restApiId: a, resourceId: b, httpMethod: c })));
+    case 'aws_api_gateway_integration': return ok(() => api.send(new GetIntegrationCommand({ restApiId: a, resourceId: b, httpMethod: c })));
+    case 'aws_api_gateway_method_response': return ok(() => api.send(new GetMethodResponseCommand({ restApiId: a, resourceId: b, httpMethod: c, statusCode: d })));
+    case 'aws_api_gateway_integration_response': return ok(() => api.send(new GetIntegrationResponseCommand({ restApiId: a, resourceId: b, httpMethod: c, statusCode: d })));
     case 'aws_api_gateway_gateway_response': {
-      const r = await api.send(new GetGatewayResponseCommand({ restApiId: a, responseType: b as 'DEFAULT_4XX' })).catch(() => undefined);
+      const r = await get(() => api.send(new GetGatewayResponseCommand({ restApiId: a, responseType: b as 'DEFAULT_4XX' })));
       // Every DEFAULT_* type answers; only one that was put carries responseParameters.
       return Boolean(r && r.defaultResponse === false);
     }
-    case 'aws_api_gateway_authorizer': return ok(api.send(new GetAuthorizerCommand({ restApiId: a, authorizerId: b })));
-    case 'aws_api_gateway_deployment': return ok(api.send(new GetDeploymentCommand({ restApiId: a, deploymentId: b })));
-    case 'aws_api_gateway_stage': return ok(api.send(new GetStageCommand({ restApiId: a, stageName: b })));
-    case 'aws_cognito_user_pool': return ok(cognito.send(new DescribeUserPoolCommand({ UserPoolId: id })));
-    case 'aws_cognito_user_pool_client': return ok(cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: a, ClientId: b })));
+    case 'aws_api_gateway_authorizer': return ok(() => api.send(new GetAuthorizerCommand({ restApiId: a, authorizerId: b })));
+    case 'aws_api_gateway_deployment': return ok(() => api.send(new GetDeploymentCommand({ restApiId: a, deploymentId: b })));
+    case 'aws_api_gateway_stage': return ok(() => api.send(new GetStageCommand({ restApiId: a, stageName: b })));
+    case 'aws_cognito_user_pool': return ok(() => cognito.send(new DescribeUserPoolCommand({ UserPoolId: id })));
+    case 'aws_cognito_user_pool_client': return ok(() => cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: a, ClientId: b })));
     case 'aws_cognito_identity_provider': {
       const [pool = '', name = ''] = id.split(':');
-      return ok(cognito.send(new DescribeIdentityProviderCommand({ UserPoolId: pool, ProviderName: name })));
+      return ok(() => cognito.send(new DescribeIdentityProviderCommand({ UserPoolId: pool, ProviderName: name })));
     }
     case 'aws_cognito_user_pool_domain': {
-      const r = await cognito.send(new DescribeUserPoolDomainCommand({ Domain: id }));
-      return Boolean(r.DomainDescription?.UserPoolId);
+      const r = await get(() => cognito.send(new DescribeUserPoolDomainCommand({ Domain: id })));
+      return Boolean(r?.DomainDescription?.UserPoolId);
     }
-    case 'aws_lambda_function': return ok(lambda.send(new GetFunctionCommand({ FunctionName: id })));
+    case 'aws_lambda_function': return ok(() => lambda.send(new GetFunctionCommand({ FunctionName: id })));
     case 'aws_lambda_permission': {
-      const policy = await lambda.send(new GetPolicyCommand({ FunctionName: a })).catch(() => undefined);
+      const policy = await get(() => lambda.send(new GetPolicyCommand({ FunctionName: a })));
       const statements = (JSON.parse(policy?.Policy ?? '{"Statement":[]}') as { Statement: Array<{ Sid?: string }> }).Statement;
       return statements.some((s) => s.Sid === b);
     }
-    case 'aws_iam_role': return ok(iam.send(new GetRoleCommand({ RoleName: id })));
+    case 'aws_iam_role': return ok(() => iam.send(new GetRoleCommand({ RoleName: id })));
     case 'aws_iam_role_policy_attachment': {
       const role = id.slice(0, id.indexOf('/'));
       const arn = id.slice(id.indexOf('/') + 1);
-      const r = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role })).catch(() => undefined);
+      const r = await get(() => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role })));
       return (r?.AttachedPolicies ?? []).some((p) => p.PolicyArn === arn);
     }
     default: throw new Error(`no resolver for ${type}`);
