@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { resolvesLive, TF_IMPORT_FORMAT } from './live-ids.js';
+import { IDP_SECRET, LIVE } from './stacks.js';
 
 let fake: AwsFake;
 let cwd: string;
@@ -22,27 +23,7 @@ beforeAll(() => {
 });
 afterAll(() => fake.restore());
 
-const IDP_SECRET = 'not-a-real-google-secret-0123456789';
 const run = (argv: string[]) => runSecureApi(argv, { cwd, clock, env: { SECURE_API_IDP_GOOGLE_SECRET: IDP_SECRET } });
-
-/** The stack the issue names: routes with a {param}, a public route, a confidential client, a stricter password policy; and MFA, an IdP, HTTP and MOCK routes, tags. */
-const LIVE = {
-  stack: 'live',
-  routes: [
-    { path: '/items', methods: ['GET', 'POST'] },
-    { path: '/items/{id}', methods: ['GET', 'DELETE'] },
-    { path: '/health', methods: ['GET'], public: true },
-    { path: '/proxy/{name}', methods: ['GET'], integration: { type: 'http', url: 'https://backend.example.com/proxy/{name}' } },
-    { path: '/mocked', methods: ['POST'], integration: { type: 'mock' } },
-  ],
-  userPool: {
-    passwordPolicy: { minLength: 14, requireSymbols: false, temporaryPasswordValidityDays: 3 },
-    mfa: { mode: 'ON', totp: true },
-    identityProviders: [{ type: 'Google', clientId: 'test.apps.example' }],
-  },
-  appClient: { type: 'confidential' },
-  tags: { team: 'payments' },
-};
 
 type Hcl = { resource?: Record<string, Record<string, Array<Record<string, unknown>>>>; import?: Array<{ to: string; id: string }>; variable?: Record<string, Array<Record<string, unknown>>> };
 
