@@ -130,4 +130,9 @@ export interface ResourceHandler<Spec = unknown> {
   update?(ctx: Ctx, want: Spec, out: Out, deps: Outputs, fields: FieldChange[], resumed?: boolean): Promise<Out>;
   /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
   immutable: readonly string[];
+  /**
+   * Take secure-api's own tags off the resource (`secure-api forget`: it is the user's from now on). Present on every
+   * kind secure-api tags; idempotent.
+   */
+  release?(ctx: Ctx, spec: Spec, out: Out): Promise<void>;
 }
