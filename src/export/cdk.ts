@@ -30,7 +30,14 @@ class CdkExpr {
 /** The sample's source, packaged by the CDK as an asset (cdk bootstrap once per account and region). */
 const FUNCTION_CODE = new CdkExpr('{ S3Bucket: functionCode.s3BucketName, S3Key: functionCode.s3ObjectKey }');
 
-const camel = (logicalId: string): string => logicalId[0]!.toLowerCase() + logicalId.slice(1);
+/** Words a variable may not be named (`const function = …` does not parse). */
+const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends',
+  'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try',
+  'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await']);
+const camel = (logicalId: string): string => {
+  const v = logicalId[0]!.toLowerCase() + logicalId.slice(1);
+  return RESERVED.has(v) ? `${v}Resource` : v;
+};
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (k: string): string => (IDENT.test(k) ? k : JSON.stringify(k));
 const tsString = (s: string): string => JSON.stringify(s);
@@ -44,8 +51,40 @@ export function cdkResources(src: ExportSource): Array<{ node: ExportNode; resou
   });
 }
 
+/** The nodes a resource's properties reference. */
+function referenced(v: unknown, into: Set<string>): Set<string> {
+  if (v instanceof Ref) into.add(v.node);
+  else if (v instanceof Join) v.parts.forEach((p) => referenced(p, into));
+  else if (Array.isArray(v)) v.forEach((e) => referenced(e, into));
+  else if (v !== null && typeof v === 'object' && !(v instanceof Secret)) Object.values(v).forEach((e) => referenced(e, into));
+  return into;
+}
+
+/** Nodes in an order where each comes after what it references (a `const` is used only once declared). */
+function declarationOrder<T extends { node: ExportNode; resources: CfnResource[] }>(perNode: T[]): T[] {
+  const ids = new Set(perNode.map((p) => p.node.id));
+  const needs = new Map(perNode.map((p) => {
+    const set = new Set<string>();
+    for (const r of p.resources) {
+      referenced(r.properties, set);
+      for (const d of r.dependsOn ?? []) set.add(d);
+    }
+    set.delete(p.node.id);
+    return [p.node.id, [...set].filter((d) => ids.has(d))];
+  }));
+  const done = new Set<string>();
+  const out: T[] = [];
+  while (out.length < perNode.length) {
+    const next = perNode.find((p) => !done.has(p.node.id) && (needs.get(p.node.id) ?? []).every((d) => done.has(d)));
+    if (!next) throw new Error('the export\'s resources reference each other in a circle');
+    done.add(next.node.id);
+    out.push(next);
+  }
+  return out;
+}
+
 export function exportCdk(src: ExportSource): CdkExport {
-  const perNode = cdkResources(src);
+  const perNode = declarationOrder(cdkResources(src));
   const first = new Map<string, CfnResource>();
   const byNode = new Map<string, CfnResource[]>();
   for (const { node, resources } of perNode) {
