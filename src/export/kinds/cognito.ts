@@ -3,7 +3,7 @@
  * providerDetails) and renamed per target. Terraform import ids as the provider documents them: POOL-ID,
  * POOL-ID/CLIENT-ID, POOL-ID:PROVIDER-NAME, DOMAIN.
  */
-import { providerDetails } from '../../resources/identity-provider.js';
+import { attributeMappingHeld, providerDetails } from '../../resources/identity-provider.js';
 import { createUserPoolClientInput } from '../../resources/user-pool-client.js';
 import { createUserPoolInput, mfaConfigInput } from '../../resources/user-pool.js';
 import { Secret, TfBlock, type ExportCtx, type ExportNode, type KindExport, type TfBody, type Value } from '../model.js';
@@ -126,14 +126,14 @@ export const identityProviderExport: KindExport<'identity-provider'> = {
     refs: { providerName: 'provider_name' },
     body: {
       user_pool_id: x.ref(POOL, 'userPoolId'), provider_name: n.spec.providerName, provider_type: n.spec.providerType,
-      provider_details: idpDetails(n), attribute_mapping: { email: 'email' },
+      provider_details: idpDetails(n), attribute_mapping: attributeMappingHeld(n.spec),
     },
   }],
   cloudformation: (n, x) => [{
     logicalId: x.logicalId(n.id), type: 'AWS::Cognito::UserPoolIdentityProvider', refs: { providerName: 'Ref' },
     properties: {
       UserPoolId: x.ref(POOL, 'userPoolId'), ProviderName: n.spec.providerName, ProviderType: n.spec.providerType,
-      ProviderDetails: idpDetails(n), AttributeMapping: { email: 'email' },
+      ProviderDetails: idpDetails(n), AttributeMapping: attributeMappingHeld(n.spec),
     },
     import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, ProviderName: n.spec.providerName } },
   }],
