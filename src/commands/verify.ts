@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
-import { AwsFailure, CheckFailed, ExitCode, Interrupted } from '../errors.js';
+import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
+import { secretsShowable } from '../ui/output.js';
 import { nextStepsText, table } from '../ui/tables.js';
 import { runChecks, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
 import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
@@ -203,6 +204,11 @@ export function verifyExit(out: VerifyOutcome, mode: Ui['mode']): number {
 
 export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
+  // The kept user's password is shown once, on a terminal only: never in --json, a pipe or a CI log (issue 25.7).
+  if (o.keepUser && !secretsShowable(o, env, env.env)) {
+    throw new UsageError('--keep-user shows the kept test user\'s password, and only on a terminal (not with --json, a pipe or CI)',
+      'For a user that stays, give it a password of your own: printf \'%s\\n\' "$PASSWORD" | secure-api users add NAME --password-stdin');
+  }
   const ui = await makeUi(env, o.json);
   const t = stackTarget(o, env, await loadStack(o, env));
   requirePool(t);

@@ -16,6 +16,7 @@ function node<K extends ResourceKind>(n: PlanNode<K>): AnyPlanNode {
   return n as unknown as AnyPlanNode;
 }
 
+const keys = (list: Array<{ path: string; methods: readonly string[] }>): string[] => list.flatMap((s) => s.methods.map((m) => `${m} ${s.path}`)).sort();
 const resourceNodeId = (path: string): string => (path === '/' ? 'api' : `resource:${path}`);
 
 /** The user's pool, our app client in it (or theirs), and a hosted UI domain only when the pool has none. */
@@ -103,7 +104,10 @@ export function buildExistingApiPlan(config: StackConfig, poolFrom: (c: StackCon
   }
   nodes.push(node<'stage-redeploy'>({
     id: 'deployment', kind: 'stage-redeploy', deps: ['api', 'stage', ...changed], parent: 'api', label: `stage ${config.stage.name}`,
-    spec: { stageName: config.stage.name, description: ourDeploymentDescription(config.stack) },
+    spec: {
+      stageName: config.stage.name, description: ourDeploymentDescription(config.stack),
+      policy: { secured: keys(secure), open: keys(ea.leaveOpen ?? []) },
+    },
   }));
   return { nodes };
 }

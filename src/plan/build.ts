@@ -1,5 +1,5 @@
 import { idpSecretEnv } from '../config/resolve.js';
-import type { StackConfig } from '../config/schema.js';
+import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
 import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
 import type { ResourceKind } from '../resources/types.js';
@@ -54,7 +54,8 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       id: 'pool', kind: 'user-pool', deps: [], label: up.name,
       spec: {
         name: up.name, signInIdentifiers: up.signInIdentifiers, passwordPolicy: up.passwordPolicy,
-        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier, ...tags,
+        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier,
+        deletionProtection: up.deletionProtection ? 'ACTIVE' : 'INACTIVE', threatProtection: threatProtectionFor(up), ...tags,
       },
     }));
     for (const idp of up.identityProviders) {
@@ -73,6 +74,7 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       spec: {
         name: config.appClient.name, generateSecret: config.appClient.type === 'confidential', authFlows: config.appClient.authFlows,
         supportedIdentityProviders: ['COGNITO', ...idpNames],
+        tokenValidity: config.appClient.tokenValidity, refreshTokenRotation: config.appClient.refreshTokenRotation,
         oauth: config.hostedUi.enabled
           ? { callbackUrls: config.hostedUi.callbackUrls, logoutUrls: config.hostedUi.logoutUrls, scopes: oauthScopes(config), flows: ['code'] }
           : undefined,

@@ -52,7 +52,8 @@ export function callWeightedDepth(plan: Plan): number {
 export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
   'rest-api': ['apigateway:DeleteRestApi'],
   'user-pool-domain': ['cognito-idp:DeleteUserPoolDomain'],
-  'user-pool': ['cognito-idp:DeleteUserPool'],
+  // Deletion protection (on by default) is turned off just before the pool goes.
+  'user-pool': ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool'],
   'lambda-function': ['lambda:DeleteFunction'],
   'iam-role': ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
 };
@@ -67,7 +68,7 @@ export function ownershipCalls(plan: Plan): string[] {
   return [
     'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles',
     ...(kinds.has('iam-role') ? ['iam:GetRole'] : []),
-    ...(kinds.has('lambda-function') ? ['lambda:GetFunction'] : []),
+    ...(kinds.has('lambda-function') ? ['lambda:GetFunctionConfiguration'] : []),
     ...(kinds.has('user-pool-domain') ? ['cognito-idp:DescribeUserPoolDomain'] : []),
   ];
 }
@@ -93,7 +94,13 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
   'gateway-response': ['apigateway:PutGatewayResponse'],
   'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
   'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
-  'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:TagResource', 'cognito-idp:UntagResource'],
+  'user-pool': [
+    'cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig',
+    'cognito-idp:TagResource', 'cognito-idp:UntagResource',
+  ],
+  'lambda-permission': ['lambda:GetPolicy', 'lambda:RemovePermission', 'lambda:AddPermission'],
+  'secured-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
+  'stage-redeploy': ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:CreateDeployment'],
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
   'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],

@@ -67,6 +67,10 @@ export interface SpecByKind {
     selfSignUp: boolean;
     /** The feature plan (UserPoolTier). */
     tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
+    /** DeletionProtection; absent in states made before it was a setting (those pools were made INACTIVE). */
+    deletionProtection?: 'ACTIVE' | 'INACTIVE' | undefined;
+    /** Threat protection (UserPoolAddOns.AdvancedSecurityMode), PLUS only; absent in older states (OFF). */
+    threatProtection?: 'OFF' | 'AUDIT' | 'ENFORCED' | undefined;
     tags?: UserTags;
   };
   'identity-provider': {
@@ -86,6 +90,10 @@ export interface SpecByKind {
     authFlows: string[];
     /** Identity providers the client may use: 'COGNITO' plus each federated provider's name. */
     supportedIdentityProviders: string[];
+    /** Token lifetimes; absent in older states (Cognito's defaults: 60 min, 60 min, 30 days). */
+    tokenValidity?: { accessTokenMinutes: number; idTokenMinutes: number; refreshTokenDays: number } | undefined;
+    /** Refresh-token rotation (RefreshTokenRotation.Feature); absent in older states (off). */
+    refreshTokenRotation?: boolean | undefined;
     /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
     oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
   };
@@ -102,8 +110,12 @@ export interface SpecByKind {
   'existing-authorizer': { name: string; poolNode: string };
   /** One of its methods put behind our authorizer (UpdateMethod; the integration is untouched); destroy puts the prior authorization back. */
   'secured-method': { path: string; resourceNode: string; httpMethod: HttpMethod; authorizerNode: string; authorizationScopes: string[] };
-  /** CreateDeployment into the existing stage; the stage itself is theirs. */
-  'stage-redeploy': { stageName: string; description: string };
+  /**
+   * CreateDeployment into the existing stage; the stage itself is theirs. `policy`: what the stage must serve — the
+   * secured methods behind the authorizer, and no method open but those the user chose to leave open ("GET /orders").
+   * Absent in states made before it (their read falls back to comparing deployments).
+   */
+  'stage-redeploy': { stageName: string; description: string; policy?: { secured: string[]; open: string[] } };
   /** The user's user pool: read, never changed or deleted (nor its users). */
   'existing-user-pool': { userPoolId: string; name: string };
   /** An app client of theirs in it (--app-client-id). */

@@ -131,6 +131,11 @@ export interface ResourceHandler<Spec = unknown> {
   /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
   immutable: readonly string[];
   /**
+   * Drift paths `update` cannot put back (a method the owners opened is not ours to close: the configuration
+   * decides). The planner plans no update for drift made only of these; status still reports it.
+   */
+  unrepairable?: readonly string[];
+  /**
    * Take secure-api's own tags off the resource (`secure-api forget`: it is the user's from now on). Present on every
    * kind secure-api tags; idempotent.
    */

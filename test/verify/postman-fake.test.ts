@@ -25,7 +25,7 @@ afterAll(async () => {
   fake.restore();
 });
 
-const run = (argv: string[]) => runSecureApi([...argv, '--endpoint-url', plane.url], { cwd, dataPlane: false });
+const run = (argv: string[], tty = false) => runSecureApi([...argv, '--endpoint-url', plane.url], { cwd, dataPlane: false, tty, ...(tty ? { env: { CI: 'false' } } : {}) });
 type Env = { values: Array<{ key: string; value: string; type: string }> };
 const newmanRun = (collection: unknown, environment: Env) =>
   new Promise<NewmanRunSummary>((ok, fail) => newman.run({ collection, environment }, (err, s) => (err ? fail(err) : ok(s))));
@@ -45,7 +45,8 @@ describe('Postman export of a confidential client, against the fake', () => {
     });
     const secret = ((await described.json()) as { UserPoolClient: { ClientSecret: string } }).UserPoolClient.ClientSecret;
     expect(secret.length).toBeGreaterThan(20);
-    const add = await run(['users', 'add', 'postman@example.com', '--stack', 'demo']);
+    // A generated password is shown on a terminal only (issue 25.7).
+    const add = await run(['users', 'add', 'postman@example.com', '--stack', 'demo'], true);
     const password = /Password: (\S+)/.exec(add.stdout)?.[1] ?? '';
 
     // A stage just deployed answers a bare 403 Forbidden for a moment (the fake models it): let it settle first.
