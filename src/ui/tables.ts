@@ -88,14 +88,16 @@ export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: bo
   } else if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
   // A state in S3 is named on each command (unless SECURE_API_STATE says it): s3://BUCKET/PREFIX/<stack>.json → PREFIX.
   const shared = o.stateFile.startsWith('s3://') ? ` --state ${o.stateFile.slice(0, -`/${o.stack}.json`.length)}` : '';
-  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, shared)));
+  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, shared, { machine: Boolean(o.machineClientId) })));
   return lines.join('\n');
 }
 
 /** The steps after init or status, as [command, what it does]. */
-export function stackNextSteps(stack: string, stateArgs = ''): Array<[string, string]> {
+export function stackNextSteps(stack: string, stateArgs = '', o: { machine?: boolean } = {}): Array<[string, string]> {
   return [
-    [`secure-api token --stack ${stack}${stateArgs}`, 'an id token for a user of the pool'],
+    o.machine
+      ? [`secure-api token --machine --stack ${stack}${stateArgs}`, 'an access token with the methods\' scopes (client credentials)']
+      : [`secure-api token --stack ${stack}${stateArgs}`, 'an id token for a user of the pool'],
     [`secure-api verify --stack ${stack}${stateArgs}`, 'prove: 401 without a token, 2xx with one'],
     [`secure-api status --stack ${stack}${stateArgs}`, 'what exists, live'],
     [`secure-api destroy --stack ${stack}${stateArgs}`, 'remove it all'],
