@@ -50,11 +50,12 @@ export function callWeightedDepth(plan: Plan): number {
 
 /** Kinds whose deletion is a call of its own even when the whole stack goes (the rest go with their parent). */
 export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
-  'rest-api': ['apigateway:DeleteRestApi'],
+  // Each tagged kind's tags are read first (its handler's `tags`): another stack's resource is left alone (issue 25.4).
+  'rest-api': ['apigateway:GetRestApi', 'apigateway:DeleteRestApi'],
   'user-pool-domain': ['cognito-idp:DeleteUserPoolDomain'],
-  'user-pool': ['cognito-idp:DeleteUserPool'],
-  'lambda-function': ['lambda:DeleteFunction'],
-  'iam-role': ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+  'user-pool': ['cognito-idp:DescribeUserPool', 'cognito-idp:DeleteUserPool'],
+  'lambda-function': ['lambda:ListTags', 'lambda:DeleteFunction'],
+  'iam-role': ['iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
 };
 
 /**
