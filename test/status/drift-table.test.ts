@@ -25,6 +25,7 @@ import { planJsonSchema } from '../../src/status/plan-schema.js';
 import { statusReportSchema } from '../../src/status/schema.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+import { runAwsCli } from './aws-cli.js';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-for-tests' };
@@ -189,6 +190,20 @@ describe('every setting a kind sets, changed outside: status names it, plan show
     expect(init.code, init.stderr).toBe(0);
     const after = await run('status', '--json');
     expect(after.code, after.stdout).toBe(0);
+  });
+
+  it('the manual fixes status prints beside init work too (authorizer, permission), applied as printed', async () => {
+    clock.t += 60_000;
+    const rows = ROWS.filter((r) => ['ttlSeconds', 'providerARNs', 'permission.otherStatements', 'permission.sourceArn'].includes(r.path));
+    for (const r of rows) await r.change();
+    const report = statusReportSchema.parse(JSON.parse((await run('status', '--json')).stdout));
+    const commands = report.resources.filter((r) => r.id === 'authorizer' || r.id === 'permission').flatMap((r) => r.fix?.commands ?? []);
+    expect(commands.length).toBeGreaterThan(2);
+    clock.t += 60_000;
+    for (const cmd of commands) await runAwsCli(cmd);
+    const after = statusReportSchema.parse(JSON.parse((await run('status', '--json')).stdout));
+    expect(after.resources.filter((r) => r.id === 'authorizer' || r.id === 'permission').map((r) => `${r.id}:${r.state}`)).toEqual(['authorizer:present', 'permission:present']);
+    expect((await run('init', '--yes', '--no-verify')).code).toBe(0);
   });
 
   it('the function read back as configured: GetFunctionConfiguration agrees with the spec after the repairs', async () => {
