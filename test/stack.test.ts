@@ -126,7 +126,8 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       const noToken = await fetch(`${out.invokeUrl}/items`);
       expect(noToken.status).toBe(401);
       expect(await noToken.json()).toEqual({ message: 'Unauthorized' });
-      const tok = await runSecureApi(['token', '--stack', 'demo'], { cwd, clock });
+      // The stack records this data plane's endpoint (on this machine): token uses it without being told.
+      const tok = await runSecureApi(['token', '--stack', 'demo'], { cwd, clock, dataPlane: false });
       expect(tok.code, tok.stderr).toBe(0);
       const withToken = await fetch(`${out.invokeUrl}/items/42`, { headers: { Authorization: tok.stdout.trim() } });
       expect(withToken.status).toBe(200);
@@ -164,7 +165,7 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       items.methods.GET!.authorizationType = 'NONE';
       const stage = api.stages.dev!;
       api.deployments[stage.deploymentId]!.snapshot['/items']!.GET!.authorizationType = 'NONE';
-      const v = await runSecureApi(['verify', '--stack', 'demo'], { cwd, clock });
+      const v = await runSecureApi(['verify', '--stack', 'demo'], { cwd, clock, dataPlane: false });
       expect(v.code).toBe(1);
       expect(v.stdout).toMatch(/GET.*no-token.*401.*200/);
     } finally {

@@ -5,6 +5,7 @@ import { hostedUiBaseUrl, isLocalCallback } from '../verify/hosted-ui.js';
 import type { PoolRef } from '../verify/test-user.js';
 import { invokeUrl } from '../verify/urls.js';
 import type { CommandEnv, CommonOptions } from './env.js';
+import { recordedTarget } from './stack-session.js';
 import type { LoadedStack } from './stack-state.js';
 
 /** Point verify/export at another base URL than the stage's invoke URL (tests: a local server playing the API). */
@@ -22,6 +23,7 @@ interface ConfigView {
 export interface StackTarget {
   loaded: LoadedStack;
   outputs: StackOutputs;
+  /** The state's region and endpoint (recordedTarget: exit 2 when this run points elsewhere); this run's profile. */
   aws: { region: string; profile?: string | undefined; endpointUrl?: string | undefined };
   pool?: PoolRef | undefined;
   /** The stage's base URL (or the override). */
@@ -44,7 +46,7 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
   return {
     loaded,
     outputs,
-    aws: { region: o.region ?? state.region, profile: o.profile ?? state.profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL },
+    aws: recordedTarget(o, env, state),
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
     routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),
