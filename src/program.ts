@@ -72,14 +72,16 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--config <file>', 'a JSON stack configuration (every wizard answer is a key)')
     .option('--api-id <id>', 'step 1: secure this existing REST API instead of creating one')
     .option('--secure <"METHODS /path">', 'step 2 with --api-id: a method of it to put behind the authorizer; repeatable (default: every open method but OPTIONS)', collect)
+    .option('--secure-add <"METHOD /path">', 'with an existing API: secure one more of its methods, keeping the recorded list; repeatable', collect)
+    .option('--secure-remove <"METHOD /path">', 'with an existing API: put one secured method back as it was (open), or leave an open one open on purpose; repeatable', collect)
     .option('--no-cors', 'with --api-id: add no OPTIONS preflight and no CORS gateway response to it')
     .option('--user-pool-id <id>', 'step 3: use this existing user pool (its settings and users stay as they are)')
     .option('--app-client-id <id>', 'step 3 with --user-pool-id: use this app client of it instead of creating one')
     .option('--api-name <name>', 'step 1: API name (default: <stack>-api)')
     .option('--api-description <text>', 'step 1: API description')
     .addOption(new Option('--endpoint-type <type>', 'step 1: API endpoint type (default: REGIONAL)').choices(['REGIONAL', 'EDGE']))
-    .option('--route <"METHODS /path">', 'step 2: a secured route, e.g. "GET,POST /items" or "GET /items/{id}" (GET POST PUT PATCH DELETE HEAD ANY); repeatable', collect)
-    .option('--public-route <"METHODS /path">', 'step 2: a route anyone may call, without a token; repeatable', collect)
+    .option('--route <"METHODS /path">', 'step 2: a secured route, e.g. "GET,POST /items" or "GET /items/{id}" (GET POST PUT PATCH DELETE HEAD ANY); repeatable. With --public-route, the WHOLE list: a recorded route left out is deleted (to add or remove one, use `secure-api routes add|remove`)', collect)
+    .option('--public-route <"METHODS /path">', 'step 2: a route anyone may call, without a token; repeatable, part of the whole list as --route is', collect)
     .option('--user-pool-name <name>', 'step 3: user pool name (default: <stack>-users)')
     .option('--sign-in <list>', 'step 3: sign-in identifiers, comma-separated: username, email, phone (default: email)')
     .option('--password-min-length <n>', 'step 3: minimum password length, 6-99 (default: 8); numbers, symbols, upper and lower case stay required (userPool.passwordPolicy changes those)')
@@ -102,7 +104,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--app-client-name <name>', 'step 3: app client name (default: <stack>-client)')
     .option('--authorizer-name <name>', 'step 4: authorizer name (default: Cognito-authorizer)')
     .option('--identity-header <header>', 'step 4: identity source header (default: Authorization)')
-    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted)')
+    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted); a custom scope IDENTIFIER/NAME gets a resource server')
+    .option('--machine-client', 'step 4: with custom scopes, a confidential client with the client_credentials grant that proves them (the default; Cognito bills M2M tokens)')
+    .option('--no-machine-client', 'step 4: no machine client: the scoped methods are proven by hand (secure-api token --login --access)')
     .option('--stage <name>', 'step 5: stage name (default: dev)')
     .option('--stage-description <text>', 'step 5: stage description')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
@@ -197,6 +201,45 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runUsersRemove(name, usersOptionsSchema.parse(r.opts), r.env));
     });
 
+  common(program.command('show'))
+    .description('the recorded configuration, from the state file (no AWS call); --json is the document init --config takes')
+    .option('--outputs', 'the stack\'s outputs instead: invoke URL, route URLs, ids, hosted UI, JWKS (as terraform output)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runShow, showOptionsSchema } = await import('./commands/show.js');
+      setCode(await runShow(showOptionsSchema.parse(r.opts), r.env));
+    });
+
+  const routes = program.command('routes').description('the stack\'s routes one at a time: list, add, remove (each a change with its plan and proof)');
+  common(routes.command('list'))
+    .description('the recorded routes: method, path, secured or public, what answers it, its URL (no AWS call)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runRoutesList, routesOptionsSchema } = await import('./commands/routes.js');
+      setCode(await runRoutesList(routesOptionsSchema.parse(r.opts), r.env));
+    });
+  common(routes.command('add <route>'))
+    .description('add one route, e.g. "GET /items/{id}"; every other route stays as it is')
+    .option('--public', 'anyone may call it, without a token (default: secured by the authorizer)')
+    .option('--integration <kind>', 'what answers it: lambda (the sample function), function:NAME_OR_ARN, http:URL, mock (default: lambda)')
+    .option('-y, --yes', 'do not ask: apply the change')
+    .option('--no-verify', 'skip the 401/200 proof after the change')
+    .action(async (route: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runRoutesChange, routesOptionsSchema } = await import('./commands/routes.js');
+      setCode(await runRoutesChange('add', route, routesOptionsSchema.parse(r.opts), r.env));
+    });
+  common(routes.command('remove <route>'))
+    .description('remove one route (or some of its methods), e.g. "DELETE /items/{id}"; every other route stays as it is')
+    .option('--allow-replace <kind>', 'let the change delete the user pool (user-pool) when the last secured route goes', collect)
+    .option('-y, --yes', 'do not ask: apply the change')
+    .option('--no-verify', 'skip the 401/200 proof after the change')
+    .action(async (route: string, _o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runRoutesChange, routesOptionsSchema } = await import('./commands/routes.js');
+      setCode(await runRoutesChange('remove', route, routesOptionsSchema.parse(r.opts), r.env));
+    });
+
   common(program.command('export'))
     .description('write a Postman collection + environment, or curl lines, for every route (no secret in them)')
     .addArgument(new Argument('<format>', 'postman or curl').choices(['postman', 'curl']))
@@ -241,6 +284,10 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--json', 'the policy, and which call needs which action for which command')
     .option('--state <url>', 'add the S3 statements of a shared state at s3://BUCKET/PREFIX (exactly its state and lock keys)')
     .option('--create-bucket', 'with --state: also what --create-bucket needs to make the bucket')
+    .option('--stack <name>', 'only this stack: its tag values, and the ARNs its state (in --state-dir) records')
+    .option('--state-dir <dir>', 'where --stack\'s state file is (default: .secure-api)')
+    .option('--api-id <id>', 'an existing REST API (init --api-id) secure-api may change: it carries no secure-api tags')
+    .option('--user-pool-id <id>', 'an existing user pool (init --user-pool-id) secure-api adds its app client and test user to')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runPolicy, policyOptionsSchema } = await import('./commands/policy.js');
@@ -256,11 +303,14 @@ function usageFromCommander(err: Commander.CommanderError, argv: string[], progr
   const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
   const words = argv.filter((a) => !a.startsWith('-'));
   const cmd = words.find((w) => names.has(w));
-  const sub = cmd === 'users' && words[words.indexOf(cmd) + 1] ? ` ${words[words.indexOf(cmd) + 1]}` : '';
+  // `users add` names its own help; `users ad` (no such subcommand) the group's.
+  const group = cmd === undefined ? undefined : program.commands.find((c) => c.name() === cmd);
+  const next = cmd === undefined ? undefined : words[words.indexOf(cmd) + 1];
+  const sub = next !== undefined && group?.commands.some((c) => c.name() === next || c.aliases().includes(next)) ? ` ${next}` : '';
   return new UsageError(message.charAt(0).toLowerCase() + message.slice(1), `Run \`secure-api ${cmd ? `${cmd}${sub} ` : ''}--help\` for usage.`, 'USAGE');
 }
 
-const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|export|policy)\b|--help)/g;
+const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|routes|show|logs|export|policy|version|completion)\b|--help)/g;
 
 /**
  * SECURE_API_COMMAND: how this CLI is run when it is not `secure-api` on PATH (test/support/fake-cli.ts sets it to its
@@ -279,9 +329,10 @@ const wantsJson = (argv: string[]): boolean => {
 };
 
 /** `{"error":{code,message,hint}}`, the shape `--json` consumers match on (by code, never by text). */
-export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null } } {
+export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null; also?: Array<{ code: string; message: string; hint: string | null }> } } {
+  // `also`: what failed after the error (the state could not be saved), only when something did.
   return err instanceof SecureApiError
-    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null } }
+    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null, ...(err.also.length ? { also: err.also.map((a) => ({ code: a.code, message: a.message, hint: a.hint ?? null })) } : {}) } }
     : { error: { code: 'UNEXPECTED', message: err.message, hint: 'Set SECURE_API_DEBUG=1 for the stack trace, and please report it.' } };
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { flagsToConfig, mergeConfig, overlayFlags } from '../config/flags.js';
+import { keepRecordedIntegrations, type RecordedRoute } from '../config/routes-edit.js';
 import { planNotes } from '../plan/notes.js';
 import { hostname } from 'node:os';
 import { derivedSuffix, resolveConfig, stateNameSuffix } from '../config/resolve.js';
@@ -50,6 +51,9 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   adopt: z.boolean().optional(),
   /** Kinds init may replace although their data goes with them (only 'user-pool'). */
   allowReplace: z.array(z.string()).optional(),
+  /** --secure-add / --secure-remove "METHOD /path": change the recorded list of secured methods one at a time. */
+  secureAdd: z.array(z.string()).optional(),
+  secureRemove: z.array(z.string()).optional(),
   /** Config keys set by init's per-question flags (--api-name, --mfa…); they win over --config. */
   flagConfig: z.record(z.string(), z.unknown()).optional(),
 });
@@ -133,6 +137,11 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   // An existing stack: the recorded configuration is the base; flags and --config change only what they name.
   const given = input;
   if (existing) input = mergeConfig(existing.config, input) as StackConfigInput;
+  // --route/--public-route are the whole list, but a route they repeat keeps the integration recorded for it.
+  if (existing && (o.route?.length || o.publicRoute?.length) && Array.isArray(input.routes)) {
+    const recorded = Array.isArray(existing.config.routes) ? existing.config.routes as RecordedRoute[] : [];
+    input = { ...input, routes: keepRecordedIntegrations(input.routes as RecordedRoute[], recorded) as StackConfigInput['routes'] };
+  }
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string }; function?: { name?: string; roleName?: string } } | undefined;
   if (o.adopt && existing) {
     throw new UsageError(`--adopt is for a stack whose state file is lost, and ${path} exists`, `Run \`secure-api init --stack ${stack}\` without --adopt: it resumes or changes what that state records.`, 'HAS_STATE');
@@ -187,7 +196,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   let existingLines: string[] = [];
   if (config.existingApi || config.existingPool) {
     const { withExisting, existingSummary } = await import('./init-existing.js');
-    const done = await withExisting(input, config, existing, o, env, prepared.resolve);
+    const done = await withExisting(input, config, existing, o, env, prepared.resolve, prompter);
     ({ config, plan } = done);
     existingLines = existingSummary(done.facts, config);
   }
@@ -340,7 +349,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok && !result.report.verdict.unproven2xx ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {

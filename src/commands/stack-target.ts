@@ -4,6 +4,8 @@ import type { RouteTarget } from '../verify/checks.js';
 import { hostedUiBaseUrl, isLocalCallback } from '../verify/hosted-ui.js';
 import type { PoolRef } from '../verify/test-user.js';
 import { invokeUrl } from '../verify/urls.js';
+import { tokenEndpointUrl } from '../verify/client-credentials.js';
+import { MACHINE_CLIENT_NODE } from '../plan/build-scopes.js';
 import type { CommandEnv, CommonOptions } from './env.js';
 import { recordedTarget } from './stack-session.js';
 import type { LoadedStack } from './stack-state.js';
@@ -17,6 +19,7 @@ interface ConfigView {
   routes?: Array<{ path: string; methods: string[]; public?: boolean; integration?: { type?: string } }>;
   hostedUi?: { enabled?: boolean; callbackUrls?: string[]; scopes?: string[] };
   authorizer?: { scopes?: string[] };
+  existingApi?: { secure?: Array<{ path: string }> };
 }
 
 /** What steps 5–6 need from a stack's state file: the pool, the client, the URLs. Never a secret. */
@@ -29,9 +32,13 @@ export interface StackTarget {
   /** The stage's base URL (or the override). */
   baseUrl?: string | undefined;
   routes: Array<{ path: string; methods: string[]; public: boolean; integration?: string | undefined }>;
+  /** On someone's API: the paths whose CORS the stack manages (those it secures). Absent: every path (the stack's own API). */
+  corsPaths?: ReadonlySet<string> | undefined;
   /** OAuth scopes on every secured method (authorizer.scopes). */
   methodScopes: string[];
   hostedUi?: { baseUrl: string; callbackUrls: string[]; scopes: string[] } | undefined;
+  /** The machine client (client credentials, the custom scopes) and its token endpoint, when the stack has them. */
+  machine?: { clientId: string; tokenUrl?: string | undefined } | undefined;
 }
 
 export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedStack): StackTarget {
@@ -43,17 +50,23 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
   const clientId = created('client')?.clientId;
   const domain = created('domain')?.domain;
   const hostedBase = env.env[HOSTED_UI_URL_OVERRIDE] ?? (domain ? hostedUiBaseUrl(domain, state.region) : undefined);
+  // The state's region and endpoint, or exit 2 (recordedTarget); the profile is this run's.
+  const aws = recordedTarget(o, env, state);
+  const endpointUrl = aws.endpointUrl;
+  const machineId = created(MACHINE_CLIENT_NODE)?.clientId;
   return {
     loaded,
     outputs,
-    aws: recordedTarget(o, env, state),
+    aws,
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
     routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),
     methodScopes: cfg.authorizer?.scopes ?? [],
+    corsPaths: cfg.existingApi ? new Set((cfg.existingApi.secure ?? []).map((x) => x.path)) : undefined,
     hostedUi: hostedBase
       ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile'] }
       : undefined,
+    machine: machineId ? { clientId: machineId, tokenUrl: tokenEndpointUrl(domain ? hostedUiBaseUrl(domain, state.region) : undefined, endpointUrl) } : undefined,
   };
 }
 
@@ -76,6 +89,7 @@ export function routeTargets(t: StackTarget): RouteTarget[] {
   return t.routes.flatMap((r) => r.methods.map((method) => ({
     path: r.path, method, secured: !r.public, url: invokeUrl(base, r.path), ...(r.public ? {} : { scopes: t.methodScopes }),
     ...(r.integration ? { integration: r.integration } : {}),
+    ...(t.corsPaths && !t.corsPaths.has(r.path) ? { preflight: false } : {}),
   })));
 }
 

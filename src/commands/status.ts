@@ -97,7 +97,12 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   }
   if (!report.ok) {
     const bad = report.counts.total - report.counts.present;
-    throw new CheckFailed(bad > 0 ? `${bad} of ${report.counts.total} resources are missing or drifted` : 'init did not finish', ExitCode.drift,
+    if (!state.complete) {
+      const made = report.counts.present;
+      throw new CheckFailed(`stack "${stack}" is unfinished: init did not finish (${made} of ${report.counts.total} recorded resources present${report.notMade?.length ? `, ${report.notMade.length} not made yet` : ''})`, ExitCode.drift,
+        `Run \`secure-api init ${stackArgs}\` to finish it (it resumes where it stopped), or \`secure-api destroy ${stackArgs}\` to remove what exists.`);
+    }
+    throw new CheckFailed(`${bad} of ${report.counts.total} resources are missing or drifted`, ExitCode.drift,
       'What differs and how to fix it is listed above.');
   }
   return ExitCode.ok;

@@ -1,4 +1,4 @@
-import { toAwsFailure } from '../aws/errors.js';
+import { ExitCode, SecureApiError } from '../errors.js';
 import type { ChangePlan, ResourceChange } from '../plan/changes.js';
 import type { AnyPlanNode, Plan } from '../plan/specs.js';
 import { handlerFor } from '../resources/registry.js';
@@ -6,10 +6,12 @@ import type { Out, ResourceHandler } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { EngineDeps } from './engine.js';
 import type { Verb } from './events.js';
-import { interruption, outputsOf, resumeHint, windDown } from './run-support.js';
+import { interruption, nodeFailure, outputsOf, resumeHint, saveAfterFailure, windDown } from './run-support.js';
+import { idsUnknown, journal } from './journal.js';
 import { runGraph } from './scheduler.js';
 
 const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
+const publishes = (kind: NodeRecord['kind']) => handlerFor(kind).publishes === true;
 const DEL = 'del:';
 
 /**
@@ -31,7 +33,7 @@ export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<stri
         if (yId === c.id || !y.deps.includes(c.id)) continue;
         if (isDeleted(yId)) waits.push(DEL + yId);
         // A pure delete waits until its dependents stop naming it (a method made public before its authorizer goes).
-        else if (c.action === 'delete' && byId.get(yId)?.action === 'update' && y.kind !== 'deployment') waits.push(yId);
+        else if (c.action === 'delete' && byId.get(yId)?.action === 'update' && !publishes(y.kind)) waits.push(yId);
       }
       graph.set(DEL + c.id, waits);
     }
@@ -40,14 +42,14 @@ export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<stri
       graph.set(c.id, [...n.deps.filter(hasStep), ...(c.action === 'replace' ? [DEL + c.id] : [])]);
     }
   }
-  const deployment = desired.nodes.find((n) => n.kind === 'deployment');
-  if (deployment && graph.has(deployment.id)) {
-    const parentOf = (id: string) => wanted.get(id)?.parent ?? nodes[id]?.parent;
-    const apiSteps = [...graph.keys()].filter((s) => {
+  // A publisher (a deployment) goes after every other step under its parent, so one deployment serves them all.
+  const parentOf = (id: string) => wanted.get(id)?.parent ?? nodes[id]?.parent;
+  for (const publisher of desired.nodes.filter((n) => publishes(n.kind) && graph.has(n.id))) {
+    const under = [...graph.keys()].filter((s) => {
       const id = s.startsWith(DEL) ? s.slice(DEL.length) : s;
-      return id !== deployment.id && (parentOf(id) === 'api' || id === 'api');
+      return id !== publisher.id && publisher.parent !== undefined && (parentOf(id) === publisher.parent || id === publisher.parent);
     });
-    graph.set(deployment.id, [...new Set([...graph.get(deployment.id)!, ...apiSteps])]);
+    graph.set(publisher.id, [...new Set([...graph.get(publisher.id)!, ...under])]);
   }
   return graph;
 }
@@ -65,6 +67,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   const nodes = store.state.nodes;
   const graph = workGraph(desired, changes, nodes);
   const stamp = () => new Date(ctx.now()).toISOString();
+  const write = journal(store, ctx.now);
   const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out, was?: NodeRecord): NodeRecord => ({
     kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
     // The user's resources (issue 12: handlers marked `adopted`) are recorded adopted, with what we change on them
@@ -75,10 +78,11 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
 
   const fail = async (err: unknown, id: string, kind: NodeRecord['kind'], label: string, verb: Verb, what: string): Promise<never> => {
     stop();
-    await store.save();
     const failure = signal?.aborted
       ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
-      : toAwsFailure(err, what, resumeHint(ctx.stack));
+      : nodeFailure(err, what, resumeHint(ctx.stack));
+    // The first cause stays the error; a save that fails now is reported beside it.
+    await saveAfterFailure(store, failure);
     emit({ type: 'node-fail', id, kind, label, verb, message: failure.message });
     throw failure;
   };
@@ -103,14 +107,13 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
         // so), the live value is still the prior one.
         const prior = h.capturePrior && !existing?.prior ? await h.capturePrior(ctx, n.spec, outputsOf(nodes)) : existing?.prior;
         if (existing?.status !== 'creating' || prior !== existing.prior) {
-          nodes[n.id] = { ...(existing?.status === 'creating' ? existing : record(n, 'creating', {})), ...(prior ? { prior } : {}) };
-          await store.save();
+          const base = existing?.status === 'creating' ? existing : record(n, 'creating', {});
+          await write(n.id, { ...base, ...(prior ? { prior } : {}) }, { status: 'creating' });
         }
         emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb });
         out = await h.create(ctx, n.spec, outputsOf(nodes), nodes[n.id]?.prior);
       }
-      nodes[n.id] = record(n, 'created', out, nodes[n.id]);
-      await store.save();
+      await write(n.id, record(n, 'created', out, nodes[n.id]), { status: 'created', out });
       emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
       stop();
@@ -134,17 +137,17 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     const h = asHandler(n.kind);
     const r = nodes[n.id]!;
     const started = ctx.now();
-    if (!h.update) throw new Error(`${n.kind} has no in-place update; the planner should have replaced it`);
     const resumed = r.status === 'updating' && (graph.get(n.id) ?? []).length === 0;
-    r.status = 'updating';
-    r.pending = n.spec;
-    r.updatedAt = stamp();
-    await store.save();
     emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb: 'update' });
     try {
+      if (!h.update) {
+        throw new SecureApiError('PLAN_MISMATCH', `a ${n.kind} has no in-place update, but the plan updates ${n.label}`, {
+          exitCode: ExitCode.aws, hint: `Nothing was sent for it. Run \`secure-api plan --stack ${ctx.stack}\` again: a fresh plan replaces it.`,
+        });
+      }
+      await write(n.id, r, { status: 'updating', pending: n.spec });
       const out = await h.update(ctx, n.spec, r.out, outputsOf(nodes), c.fields, resumed);
-      nodes[n.id] = record(n, 'created', out, r);
-      await store.save();
+      await write(n.id, record(n, 'created', out, r), { status: 'created', out });
       emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb: 'update', out, ms: ctx.now() - started });
     } catch (err) {
       // Stays `updating` with its pending spec: the next init sends the update again.
@@ -169,15 +172,13 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';
     emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb });
     try {
-      let out: Out | undefined = r.out;
-      if (r.status === 'creating' && Object.keys(out).length === 0) out = await h.find(ctx, r.spec, outputsOf(nodes));
-      r.status = 'deleting';
-      r.updatedAt = stamp();
-      await store.save();
-      if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
+      // Ids not yet known (a run died before it recorded them): looked up, then journaled with `deleting` in one write.
+      const out: Out = idsUnknown(r) ? (await h.find(ctx, r.spec, outputsOf(nodes))) ?? {} : r.out;
+      await write(id, r, { status: 'deleting', out });
+      if (Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
       delete nodes[id];
       await store.save();
-      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out: out ?? {}, ms: ctx.now() - started });
+      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
       await fail(err, id, r.kind, r.label, verb, `deleting ${r.kind} ${r.label}`);
     }

@@ -6,10 +6,11 @@ import type { Plan } from '../plan/specs.js';
 import { applyChanges } from './apply-changes.js';
 import { handlerFor } from '../resources/registry.js';
 import { readCache, type Ctx, type Observed, type Out, type Outputs, type ResourceHandler } from '../resources/types.js';
-import { destroyAgainHint, interruption, outputsOf, windDown } from './run-support.js';
+import { destroyAgainHint, interruption, nodeFailure, outputsOf, saveAfterFailure, windDown } from './run-support.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { StateWriter } from '../state/backend.js';
 import type { EventSink, Verb } from './events.js';
+import { idsUnknown, journal } from './journal.js';
 import { runGraph } from './scheduler.js';
 
 export interface EngineDeps {
@@ -37,7 +38,7 @@ export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, se
 /** What each kind says about changes (its immutable fields, whether it updates in place), for the planner. */
 export function kindTraits(kind: NodeRecord['kind']): KindTraits {
   const h = asHandler(kind);
-  return { immutable: h.immutable, updatable: h.update !== undefined };
+  return { immutable: h.immutable, updatable: h.update !== undefined, publishes: h.publishes === true, unrepairable: h.unrepairable };
 }
 
 /**
@@ -73,6 +74,7 @@ function cascadeRoot(id: string, nodes: Record<string, NodeRecord>): string | un
 export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps): Promise<void> {
   const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
   const nodes = store.state.nodes;
+  const write = journal(store, ctx.now);
   const ids = Object.keys(nodes);
   const rootOf = new Map(ids.map((id) => [id, cascadeRoot(id, nodes)]));
   const roots = ids.filter((id) => rootOf.get(id) === undefined);
@@ -96,15 +98,12 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
     const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';
     emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb });
     try {
-      let out: Out | undefined = r.out;
-      if (r.status === 'creating' && Object.keys(out).length === 0) {
-        // The run that made it died before recording its ids: look for it.
-        out = await h.find(ctx, r.spec, outputsOf(nodes));
-      }
-      r.status = 'deleting';
-      await store.save();
+      // The run that made it died before recording its ids (or a destroy died before deleting it): look for it.
+      const out: Out = idsUnknown(r) ? (await h.find(ctx, r.spec, outputsOf(nodes))) ?? {} : r.out;
+      // What was found is journaled with `deleting` in one write: a kill before the delete leaves it named.
+      await write(id, r, { status: 'deleting', out });
       // An adopted node's delete only puts back what we changed (handlers with `adopted`).
-      if (out && Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
+      if (Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
       const children = ids.filter((c) => rootOf.get(c) === id && nodes[c]);
       for (const c of children) {
         const cr = nodes[c]!;
@@ -113,13 +112,14 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
       }
       delete nodes[id];
       await store.save();
-      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out: out ?? {}, ms: ctx.now() - started });
+      emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
       stop();
-      await store.save();
       const failure = signal?.aborted
         ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
-        : toAwsFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
+        : nodeFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
+      // The first cause stays the error; a save that fails now is reported beside it.
+      await saveAfterFailure(store, failure);
       emit({ type: 'node-fail', id, kind: r.kind, label: r.label, verb, message: failure.message });
       throw failure;
     }

@@ -18,6 +18,10 @@ export interface KindTraits {
   immutable: readonly string[];
   /** The handler can update in place; without it any change replaces. */
   updatable: boolean;
+  /** It publishes its parent (a deployment of the API): see ResourceHandler.publishes. */
+  publishes?: boolean | undefined;
+  /** Drift paths an update cannot put back (ResourceHandler.unrepairable). */
+  unrepairable?: readonly string[] | undefined;
 }
 
 export interface PlannerInput {
@@ -53,6 +57,8 @@ function actionFor(n: AnyPlanNode, r: NodeRecord | undefined, live: LiveRead | u
   }
   if (fields.length) return change(n, 'update', `${paths(fields)} changed`, fields, drift);
   if (live?.state === 'drifted') {
+    const repairable = live.drift.filter((d) => !(t.unrepairable ?? []).includes(d.path));
+    if (t.updatable && !repairable.length) return change(n, 'no-op', 'changed outside secure-api in a way only a change of configuration settles (see status)', [], drift);
     return t.updatable
       ? change(n, 'update', 'changed outside secure-api: put back as recorded', [], drift)
       : change(n, 'no-op', 'changed outside secure-api; secure-api cannot put this kind back in place', [], drift);
@@ -96,16 +102,19 @@ export function planChanges({ desired, recorded, live, traits }: PlannerInput): 
     ...(r.status === 'deleting' ? { resumes: 'deleting' as const } : {}),
   }));
 
-  // Method, authorizer and CORS changes are served only through a new deployment: exactly one, after them all.
-  const underApi = (c: ResourceChange) => c.kind !== 'deployment'
-    && (c.kind === 'rest-api' || (desired.nodes.find((n) => n.id === c.id)?.parent ?? recorded[c.id]?.parent) === 'api');
+  // Method, authorizer and CORS changes are served only through a new deployment: exactly one per publisher (the
+  // node with the `publishes` trait), after them all. What it publishes is its parent and everything under it.
+  const parentOf = (id: string) => desired.nodes.find((n) => n.id === id)?.parent ?? recorded[id]?.parent;
   // Tags are not served: the API's tags changed (and nothing else) publish nothing.
   const tagsOnly = (c: ResourceChange) => c.action === 'update' && c.fields.length + c.drift.length > 0 && [...c.fields, ...c.drift].every(isTagField);
-  const apiChanged = [...byId.values(), ...deletes].some((c) => c.action !== 'no-op' && underApi(c) && !tagsOnly(c));
-  const deployment = desired.nodes.find((n) => n.kind === 'deployment');
-  const dc = deployment && byId.get(deployment.id);
-  if (dc && apiChanged && dc.action === 'no-op') {
-    byId.set(dc.id, { ...dc, action: 'update', reason: 'the API changed: a new deployment publishes it, and the stage is pointed at it' });
+  for (const publisher of desired.nodes.filter((n) => traits(n.kind).publishes)) {
+    const served = (c: ResourceChange) => c.id !== publisher.id && !traits(c.kind).publishes
+      && publisher.parent !== undefined && (c.id === publisher.parent || parentOf(c.id) === publisher.parent);
+    const changed = [...byId.values(), ...deletes].some((c) => c.action !== 'no-op' && served(c) && !tagsOnly(c));
+    const dc = byId.get(publisher.id);
+    if (dc && changed && dc.action === 'no-op') {
+      byId.set(dc.id, { ...dc, action: 'update', reason: 'the API changed: a new deployment publishes it, and the stage is pointed at it' });
+    }
   }
   return { changes: [...desired.nodes.map((n) => byId.get(n.id)!), ...deletes] };
 }

@@ -83,6 +83,7 @@ export async function updateAuthorizer(ctx: Ctx, want: SpecByKind['authorizer'],
   const source = `method.request.header.${want.identityHeader}`;
   const ops: PatchOperation[] = [];
   if (live.name !== want.name) ops.push(replace('/name', want.name));
+  if (live.type !== 'COGNITO_USER_POOLS') ops.push(replace('/type', 'COGNITO_USER_POOLS'));
   if (live.identitySource !== source) ops.push(replace('/identitySource', source));
   if (live.authorizerResultTtlInSeconds !== want.ttlSeconds) ops.push(replace('/authorizerResultTtlInSeconds', String(want.ttlSeconds)));
   const arns = live.providerARNs ?? [];
@@ -116,7 +117,7 @@ export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out:
  * deployment, with our description. Only asked when nothing under the API changed since (the caller's `resumed`),
  * so that deployment already publishes everything; making another would leave one more for nothing.
  */
-async function deploymentMadeByStoppedRun(ctx: Ctx, restApiId: string, want: SpecByKind['deployment'], recorded: Out): Promise<string | undefined> {
+export async function deploymentMadeByStoppedRun(ctx: Ctx, restApiId: string, want: { stageName: string; description: string }, recorded: Out): Promise<string | undefined> {
   const stage = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName: want.stageName })));
   const servingId = stage?.deploymentId;
   if (!servingId || servingId === recorded.deploymentId) return undefined;

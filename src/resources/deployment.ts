@@ -97,6 +97,7 @@ export function servedDiff(ours: ApiSummary, served: ApiSummary): DriftChange[] 
 export const deploymentHandler: ResourceHandler<Spec> = {
   kind: 'deployment',
   service: 'apigateway',
+  publishes: true,
   // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.
   immutable: ['stageName'],
   update: (ctx, want, out, deps, fields, resumed) => redeploy(ctx, want, deps, fields, resumed ? out : undefined),

@@ -4,7 +4,9 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
+import { deploymentMadeByStoppedRun } from './api-gateway-updates.js';
 import { deploymentHandler } from './deployment.js';
+import { POLICY_ONLY_PATHS, readStagePolicy } from './stage-policy.js';
 import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
 
@@ -93,6 +95,21 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
   kind: 'stage-redeploy',
   immutable: ['stageName'],
   service: 'apigateway',
+  publishes: true,
+
+  /**
+   * Any change under the API (a method secured, one put back, an authorizer swapped) is served only through a new
+   * deployment into their stage. Not idempotent: `resumed` (a stopped run had journaled this update) takes the
+   * deployment that run made, when the stage serves one newer than the recorded one with our description.
+   */
+  async update(ctx, want, out, deps, _fields, resumed) {
+    const restApiId = restApiIdOf(deps);
+    const made = resumed ? await deploymentMadeByStoppedRun(ctx, restApiId, want, out) : undefined;
+    if (made) return { deploymentId: made, stageName: want.stageName };
+    const res = await ctx.clients.apigateway.send(new CreateDeploymentCommand({ restApiId, stageName: want.stageName, description: want.description }));
+    if (!res.id) throw new Error(`CreateDeployment returned no id for stage ${want.stageName}`);
+    return { deploymentId: res.id, stageName: want.stageName };
+  },
 
   async create(ctx, spec, deps) {
     // Not idempotent (a second deployment would show as a newer one): after a lost answer, look before sending again.
@@ -111,8 +128,12 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
     return (await servedDescription(ctx, restApiId, spec.stageName)) === spec.description ? { deploymentId: stage.deploymentId, stageName: spec.stageName } : undefined;
   },
 
-  // The same checks as a stage of our own: it still serves our deployment, nothing changed after it.
-  read: (ctx, spec, out, deps) => deploymentHandler.read(ctx, { stageName: spec.stageName, stageDescription: '', description: spec.description }, out, deps),
+  // The policy, judged on what every stage serves (./stage-policy.ts). A state made before the policy was recorded
+  // gets the checks of a stage of our own: it still serves our deployment, nothing changed after it.
+  read: (ctx, spec, out, deps) => (spec.policy
+    ? readStagePolicy(ctx, { ...spec, policy: spec.policy }, out, deps)
+    : deploymentHandler.read(ctx, { stageName: spec.stageName, stageDescription: '', description: spec.description }, out, deps)),
+  unrepairable: POLICY_ONLY_PATHS,
 
   // The stage is theirs: the existing-stage node puts back what it serves, and removes this deployment.
   async delete() {},

@@ -72,6 +72,23 @@ export const securedMethodHandler: ResourceHandler<Spec> = {
     return { resourceId: at.resourceId, httpMethod: at.httpMethod };
   },
 
+  /**
+   * Repair (and a change of scopes or authorizer): the method is put back behind the authorizer as wanted. Reads it
+   * first and patches only when it differs, so sending it again after a crash changes nothing. The prior stays as
+   * journaled at the first secure (the engine keeps it): destroy still restores what the owner had.
+   */
+  async update(ctx, want, out, deps) {
+    const at = { restApiId: restApiIdOf(deps), resourceId: out.resourceId ?? resourceIdFor(deps, want.resourceNode), httpMethod: want.httpMethod };
+    const m = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetMethodCommand(at)));
+    if (!m) throw new Error(`the API has no method ${want.httpMethod} ${want.path} any more`);
+    const now = authOf(m);
+    const target = wanted(want, deps);
+    const same = now.authorizationType === target.authorizationType && now.authorizerId === target.authorizerId
+      && now.authorizationScopes.slice().sort().join(' ') === target.authorizationScopes.slice().sort().join(' ');
+    if (!same) await ctx.clients.apigateway.send(new UpdateMethodCommand({ ...at, patchOperations: authPatch(now, target) }));
+    return { resourceId: at.resourceId, httpMethod: at.httpMethod };
+  },
+
   // Resume: the UpdateMethod of a killed run may have landed.
   async find(ctx, spec, deps) {
     const m = await getMethod(ctx, spec, deps);

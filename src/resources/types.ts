@@ -15,6 +15,7 @@ export const RESOURCE_KINDS = [
   'deployment',
   'user-pool',
   'identity-provider',
+  'resource-server',
   'user-pool-client',
   'user-pool-domain',
   // What already exists (issue 12): adopted nodes are the user's; destroy only puts back what we changed on them.
@@ -103,6 +104,12 @@ export interface ResourceHandler<Spec = unknown> {
    */
   adopted?: true;
   /**
+   * Publishes its parent (the API): a new deployment of a stage. Any other change under that parent is served only
+   * through it, so the planner ends every such change in exactly one update of this node, and the work graph runs it
+   * after every other step under the parent (deletes included). Queried as a trait, never by kind or node id.
+   */
+  publishes?: true;
+  /**
    * Read the values `create` is about to change, before it changes them: journaled as the node's `prior` before the
    * write, so a run killed right after it still knows what to put back. Given to create and delete.
    */
@@ -124,4 +131,9 @@ export interface ResourceHandler<Spec = unknown> {
   update?(ctx: Ctx, want: Spec, out: Out, deps: Outputs, fields: FieldChange[], resumed?: boolean): Promise<Out>;
   /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
   immutable: readonly string[];
+  /**
+   * Drift paths `update` cannot put back (a method the owners opened is not ours to close: the configuration
+   * decides). The planner plans no update for drift made only of these; status still reports it.
+   */
+  unrepairable?: readonly string[];
 }

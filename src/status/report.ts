@@ -1,5 +1,7 @@
 import { partitionOf } from '../aws/region.js';
 import type { NodeStatus } from '../engine/engine.js';
+import type { StackConfig } from '../config/schema.js';
+import { buildPlan } from '../plan/build.js';
 import type { DriftChange } from '../plan/changes.js';
 import { driftText } from '../plan/drift-text.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
@@ -24,6 +26,7 @@ const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'deployment': (o) => (o.stageName && o.deploymentId ? `${o.stageName} → ${o.deploymentId}` : o.deploymentId),
   'user-pool': (o) => o.userPoolId,
   'identity-provider': (o) => o.providerName,
+  'resource-server': (o) => o.identifier,
   'user-pool-client': (o) => o.clientId,
   'user-pool-domain': (o) => o.domain,
   'existing-rest-api': (o) => o.apiId,
@@ -57,8 +60,7 @@ function judge(r: NodeStatus): Judged {
  * was opened and the stage not redeployed since. Whether that is wrong (a secured route) is for the caller to say.
  */
 function servedOpen(resources: ResourceStatus[]): Set<string> {
-  const stage = resources.find((r) => r.kind === 'deployment');
-  return new Set((stage?.drift ?? []).filter(isServedOpen).map((d) => d.context?.method ?? '?'));
+  return new Set(resources.flatMap((r) => r.drift).filter(isServedOpen).map((d) => d.context?.method ?? '?'));
 }
 
 export interface ReportInput {
@@ -114,17 +116,38 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   const ok = live ? state.complete && counts.present === counts.total : null;
 
   const notes = [...(live?.notes ?? [])];
-  if (!state.complete) notes.push('init did not finish: resources it had not started yet are not in the state file, so not listed here.');
+  const leftOpen = (state.config.existingApi as { leaveOpen?: Array<{ path: string; methods: string[] }> } | undefined)?.leaveOpen;
+  if (leftOpen) {
+    const list = leftOpen.flatMap((s) => s.methods.map((m) => `${m} ${s.path}`));
+    notes.push(`Left open by choice (this stack's policy; any other method served without a token is reported): ${list.join(', ') || 'none'}.`);
+  }
+  const notMade = state.complete ? [] : notMadeYet(state);
+  if (!state.complete) {
+    notes.push(notMade.length
+      ? `init did not finish: ${notMade.length} resource${notMade.length === 1 ? '' : 's'} not made yet: ${notMade.join(', ')}. Run \`secure-api init ${fx.stackArgs}\` to finish.`
+      : `init did not finish. Run \`secure-api init ${fx.stackArgs}\` to finish.`);
+  }
 
   return {
     stack: state.stack, region: state.region, account: state.account, createdAt: state.createdAt, updatedAt: state.updatedAt,
-    stateFile, complete: state.complete, live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
+    stateFile, complete: state.complete, ...(notMade.length ? { notMade } : {}), live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
     urls: { ...json.urls, routes },
     ids: json.ids,
     notes,
     next: nextSteps(ok, resources, fx, state.complete),
     history: configHistory(state),
   };
+}
+
+/** The labels of what the recorded configuration plans and the state has no record of (init stopped before them). */
+export function notMadeYet(state: StateFile): string[] {
+  try {
+    const plan = buildPlan(state.config as unknown as StackConfig, partitionOf(state.region));
+    return plan.nodes.filter((n) => state.nodes[n.id] === undefined).map((n) => `${n.kind} ${n.label}`);
+  } catch {
+    // A configuration this version cannot plan (it was validated on read): the rows above are what is known.
+    return [];
+  }
 }
 
 function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixContext, complete: boolean): NextStep[] {

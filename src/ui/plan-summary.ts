@@ -17,7 +17,7 @@ export function hang(text: string, width: number, indent = ''): string {
 }
 
 /** How a route is answered, in words. */
-function integrationText(i: StackConfig['routes'][number]['integration']): string {
+export function integrationText(i: StackConfig['routes'][number]['integration']): string {
   switch (i.type) {
     case 'sample-lambda': return 'the sample Lambda';
     case 'lambda': return `Lambda ${i.arn.split(':').pop() ?? i.arn}`;

@@ -8,6 +8,7 @@ import type {
   UpdateUserPoolClientCommandOutput, UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoPage, fail, getPool } from './cognito-pools.js';
+import { scopeDefined } from './cognito-resource-servers.js';
 import { LOWER_ALNUM, compact, copy, date, randomString, uniqueId, type Ctx, type Handlers, type Out } from './core.js';
 import type { ClientRecord, IdpRecord, PoolRecord } from './state.js';
 
@@ -64,13 +65,17 @@ function validateClient(pool: PoolRecord, c: ClientSettings, hasSecret: boolean)
   if (flows.some((f) => f.startsWith('ALLOW_')) && !flows.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
     fail('InvalidParameterException', 'REFRESH_TOKEN_AUTH should always be allowed.');
   }
+  // A custom scope must be defined by a resource server of the pool first: "ScopeDoesNotExistException: Invalid scope
+  // requested" (aws-cdk #10676; API_CreateUserPoolClient, AllowedOAuthScopes).
   for (const scope of c.AllowedOAuthScopes ?? []) {
-    if (!STANDARD_SCOPES.has(scope)) fail('ScopeDoesNotExistException', `Invalid scope requested: ${scope}`);
+    if (!STANDARD_SCOPES.has(scope) && !scopeDefined(pool, scope)) fail('ScopeDoesNotExistException', `Invalid scope requested: ${scope}`);
   }
   if (!c.AllowedOAuthFlowsUserPoolClient) return;
   const oauth = c.AllowedOAuthFlows ?? [];
   if (oauth.length === 0) fail('InvalidParameterException', 'AllowedOAuthFlows are required when AllowedOAuthFlowsUserPoolClient is true.');
   if (!c.AllowedOAuthScopes?.length) fail('InvalidParameterException', 'AllowedOAuthScopes are required when AllowedOAuthFlowsUserPoolClient is true.');
+  // "client_credentials: Issue the access token from the /oauth2/token endpoint directly to a non-person user using a
+  // combination of the client ID and client secret" (UserPoolClientType.AllowedOAuthFlows, Cognito API reference).
   if (oauth.includes('client_credentials')) {
     if (!hasSecret) fail('InvalidOAuthFlowException', 'client_credentials flow can not be selected if client does not have a client secret.');
     if (oauth.length > 1) fail('InvalidOAuthFlowException', 'client_credentials flow can not be selected with other flows.');

@@ -14,16 +14,21 @@
  *   on real accounts right after a deployment ("I had the same. After a while it started working…",
  *   OWASP/Serverless-Goat #14; secure-api issue #10 rule 14). The fake has no propagation delay to measure, so it
  *   stands in for those seconds with a number of requests (`freshStageForbiddenRequests`, default 1) per deployment.
- * It also answers Cognito's JSON protocol (POST / with X-Amz-Target AWSCognitoIdentityProviderService.InitiateAuth or
- * DescribeUserPoolClient) from the same memory, so an exported Postman sign-in or an `aws cognito-idp
+ * It also answers Cognito's JSON protocol (POST / with X-Amz-Target AWSCognitoIdentityProviderService.InitiateAuth,
+ * RespondToAuthChallenge, Associate/VerifySoftwareToken or DescribeUserPoolClient) and the domain's POST /oauth2/token
+ * (client credentials) from the same memory, so an exported Postman sign-in or an `aws cognito-idp
  * --endpoint-url` call reaches the fake; and GET /_fake/data-plane says who holds the port.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Method } from '@aws-sdk/client-api-gateway';
-import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AssociateSoftwareTokenCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, InitiateAuthCommand,
+  RespondToAuthChallengeCommand, VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsFake } from './aws-fake.js';
+import { clientCredentialsToken } from './cognito-token-endpoint.js';
 import type { ApiRecord } from './state.js';
 
 export interface FakeDataPlane { url: string; close(): Promise<void> }
@@ -35,6 +40,9 @@ export interface DataPlaneIdentity { fake: 'secure-api data plane'; serve: boole
 /** Cognito actions served over HTTP, as the JSON protocol names them (X-Amz-Target). */
 const COGNITO_ACTIONS = {
   InitiateAuth: (input: object) => new InitiateAuthCommand(input as never),
+  RespondToAuthChallenge: (input: object) => new RespondToAuthChallengeCommand(input as never),
+  AssociateSoftwareToken: (input: object) => new AssociateSoftwareTokenCommand(input as never),
+  VerifySoftwareToken: (input: object) => new VerifySoftwareTokenCommand(input as never),
   DescribeUserPoolClient: (input: object) => new DescribeUserPoolClientCommand(input as never),
 } as const;
 
@@ -121,6 +129,12 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     const url = new URL(req.url ?? '/', 'http://fake');
     const target = req.headers['x-amz-target'];
     if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string' && target.startsWith('AWSCognitoIdentityProviderService.')) return cognito(res, target, body);
+    // The user pool domain's token endpoint; under an emulator's endpoint URL E it is E/oauth2/token (cognito-token-endpoint.ts).
+    if (req.method === 'POST' && url.pathname === '/oauth2/token') {
+      const auth = req.headers.authorization;
+      const a = clientCredentialsToken({ state: fake.state, now: () => fake.clock.now() }, typeof auth === 'string' ? auth : undefined, body);
+      return send(res, a.status, a.body, { 'cache-control': 'no-store' });
+    }
     if (req.method === 'GET' && url.pathname === '/_fake/data-plane') {
       const me: DataPlaneIdentity = { fake: 'secure-api data plane', serve: opts.serve ?? false, pid: process.pid, ...(opts.memory ? { memory: opts.memory } : {}) };
       return send(res, 200, me);

@@ -133,6 +133,8 @@ export interface PoolRecord {
   LastModifiedDate: number;
   config: PoolConfig;
   tags: Record<string, string>;
+  /** Every MFA mode the pool has had, in order (CreateUserPool, UpdateUserPool, SetUserPoolMfaConfig): tests assert it never dropped. */
+  mfaTimeline?: UserPoolMfaType[];
   mfa: {
     MfaConfiguration: UserPoolMfaType;
     SmsMfaConfiguration?: SmsMfaConfigType;
@@ -143,6 +145,10 @@ export interface PoolRecord {
   clients: Record<string, ClientRecord>;
   idps: Record<string, IdpRecord>;
   users: Record<string, UserRecord>;
+  /** Resource servers by identifier: the custom scopes clients may name. Absent in dumps made before the fake had them. */
+  resourceServers?: Record<string, ResourceServerRecord>;
+  /** Open sign-in sessions (challenges awaiting an answer), by session string. Absent in older dumps. */
+  sessions?: Record<string, AuthSessionRecord>;
   /** The prefix (or custom domain) when one is attached. */
   domain?: string;
 }
@@ -152,6 +158,24 @@ export type ClientRecord = Omit<UserPoolClientType, 'CreationDate' | 'LastModifi
   CreationDate: number;
   LastModifiedDate: number;
 };
+
+export interface ResourceServerRecord {
+  UserPoolId: string;
+  Identifier: string;
+  Name: string;
+  Scopes: Array<{ ScopeName: string; ScopeDescription: string }>;
+}
+
+/** A challenge Cognito is waiting on: who, through which client, until when; for MFA_SETUP the secret once associated. */
+export interface AuthSessionRecord {
+  username: string;
+  clientId: string;
+  challenge: 'MFA_SETUP' | 'SOFTWARE_TOKEN_MFA' | 'NEW_PASSWORD_REQUIRED';
+  expiresAt: number;
+  /** AssociateSoftwareToken's secret, then VerifySoftwareToken's verdict. */
+  secret?: string;
+  verified?: boolean;
+}
 
 export type IdpRecord = Omit<IdentityProviderType, 'CreationDate' | 'LastModifiedDate'> & {
   ProviderName: string;
@@ -168,6 +192,10 @@ export interface UserRecord {
   UserLastModifiedDate: number;
   /** Kept so a test can assert what was set; this is a fake, never a real secret store. */
   password?: string;
+  /** The user's software token (TOTP) secret, base32, once VerifySoftwareToken accepted a code for it. */
+  softwareToken?: string;
+  /** The last TOTP step a code was accepted for (a code is not accepted twice). */
+  lastTotpStep?: number;
 }
 
 export interface DomainRecord {

@@ -16,6 +16,12 @@
  * process killed at any moment (SIGKILL included) leaves the file as "AWS" is: what a call did is kept even when the
  * process dies before it could journal the answer (the reliability tests kill it on purpose).
  *
+ * SECURE_API_FAKE_KILL=<Command>[:n][:before][:SIGNAL] kills the process at a named AWS call, so a test (or a person)
+ * lands a crash exactly where it wants it, with no sleep: by default with SIGKILL right after the nth call of
+ * <Command> that AWS acted on (its effect kept in the memory file, its answer lost); `:before` when the nth call
+ * arrives, before it acts; a SIGNAL (SIGINT, SIGTERM) is sent instead of SIGKILL, and the call then goes on. Each
+ * kill is announced on stderr as "fake: SIGNAL at <Command> #n (before|after)".
+ *
  * S3 is shared live between processes, as a bucket is between machines: each S3 call re-reads the file's S3 part and
  * writes it back under a lock file, so two CLI processes at once see each other's objects and conditional writes;
  * other services' writes never overwrite the S3 part.
@@ -96,6 +102,29 @@ const save = () => exclusive(() => {
   const disk = onDisk();
   write(JSON.stringify(disk && 's3' in disk ? { ...mine, s3: disk.s3 } : mine));
 });
+/** Where SECURE_API_FAKE_KILL asks this process to die (or be signalled). */
+interface KillPoint { command: string; nth: number; before: boolean; signal: NodeJS.Signals }
+function killPoint(spec: string | undefined): KillPoint | undefined {
+  if (!spec) return undefined;
+  const [command = '', ...rest] = spec.split(':');
+  const nth = rest.find((p) => /^\d+$/.test(p));
+  const signal = rest.find((p) => /^SIG[A-Z]+$/.test(p)) as NodeJS.Signals | undefined;
+  const unknown = rest.filter((p) => p !== nth && p !== signal && p !== 'before');
+  if (!/^[A-Z][A-Za-z0-9]+$/.test(command) || unknown.length || (nth !== undefined && Number(nth) < 1)) {
+    process.stderr.write(`Error: SECURE_API_FAKE_KILL="${spec}" is not <Command>[:n][:before][:SIGNAL] (e.g. CreateFunction:1, DeleteFunction:1:before)\n`);
+    process.exit(2);
+  }
+  return { command, nth: Number(nth ?? 1), before: rest.includes('before'), signal: signal ?? 'SIGKILL' };
+}
+const kill = killPoint(process.env.SECURE_API_FAKE_KILL);
+let killCount = 0;
+/** Count this call toward the kill point (`before`: every call received; after: the calls AWS acted on); at the nth, signal. */
+function maybeKill(command: string, before: boolean): void {
+  if (!kill || kill.command !== command || kill.before !== before || ++killCount !== kill.nth) return;
+  writeSync(2, `fake: ${kill.signal} at ${command} #${kill.nth} (${before ? 'before' : 'after'})\n`);
+  process.kill(process.pid, kill.signal);
+}
+
 // Wrap the fake's `send` on every client prototype: persist the memory as soon as a changing call has acted. Reads
 // are not saved, so a second process that only looks (and is refused the stack's lock) never writes a stale copy.
 const READ_ONLY = /^(Get|List|Describe)/;
@@ -104,10 +133,17 @@ for (const C of [APIGatewayClient, CognitoIdentityProviderClient, IAMClient, Lam
   const proto = C.prototype as unknown as { send: Send };
   const send = proto.send;
   proto.send = async function (this: unknown, command, ...rest) {
+    const name = command.constructor.name.replace(/Command$/, '');
+    maybeKill(name, true);
+    let acted = false;
     try {
-      return await send.call(this, command, ...rest);
+      const out = await send.call(this, command, ...rest);
+      acted = true;
+      return out;
     } finally {
       if (!READ_ONLY.test(command.constructor.name)) await save();
+      // After the memory is on disk: what AWS did survives, the answer never reaches the CLI.
+      if (acted) maybeKill(name, false);
     }
   };
 }

@@ -46,7 +46,7 @@ describe('credentials for another account: exit 2 after one STS call, the state 
     ['status --orphans', ['status', '--orphans', '--stack', 'secure-api']],
     ['verify', ['verify']],
     ['token', ['token']],
-    ['users add', ['users', 'add', 'alice@example.com']],
+    ['users add', ['users', 'add', 'alice@example.com', '--password-stdin']],
     ['users list', ['users', 'list']],
   ];
   for (const [name, argv] of commands) {
@@ -199,5 +199,33 @@ describe('the recorded configuration is validated on every read', () => {
     r = await run(['plan']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('names region eu-west-1, but the state is in us-east-1');
+  });
+});
+
+describe('status on a stack whose init did not finish', () => {
+  it('reports what exists and what is missing, exit 3, and how to finish', async () => {
+    const s = JSON.parse(readFileSync(stateFile(), 'utf8')) as { complete: boolean; nodes: Record<string, { status: string }> };
+    // As a run killed part-way leaves it: the domain journaled "creating", later nodes never journaled.
+    s.complete = false;
+    s.nodes.domain!.status = 'creating';
+    delete s.nodes.deployment;
+    delete s.nodes.permission;
+    writeFileSync(stateFile(), JSON.stringify(s));
+    const text = await run(['status']);
+    expect(text.code, text.stderr).toBe(3);
+    expect(text.stderr).toMatch(/stack "secure-api" is unfinished: init did not finish \(\d+ of \d+ recorded resources present, 2 not made yet\)/);
+    expect(text.stderr).toContain('Run `secure-api init --stack secure-api` to finish it (it resumes where it stopped)');
+    expect(text.stdout).toMatch(/2 resources not made yet: (deployment|lambda-permission) .*, (deployment|lambda-permission) /);
+    expect(text.stderr).not.toContain('Error: init did not finish');
+    const json = await run(['status', '--json']);
+    expect(json.code).toBe(3);
+    const report = JSON.parse(json.stdout) as { complete: boolean; notMade: string[]; resources: Array<{ id: string; state: string }> };
+    expect(report.complete).toBe(false);
+    expect(report.notMade.map((x) => x.split(' ')[0]).sort()).toEqual(['deployment', 'lambda-permission']);
+    expect(report.resources.find((r) => r.id === 'domain')?.state).toBe('unfinished');
+    // And init finishes it.
+    const init = await run(['init', '--yes', '--no-verify']);
+    expect(init.code, init.stderr).toBe(0);
+    expect((await run(['status'])).code).toBe(0);
   });
 });
