@@ -31,7 +31,7 @@ import { findOrphans, type Orphan } from '../orphans/find.js';
 import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
-import { checkCaller, recordedTarget } from './stack-session.js';
+import { checkCaller, reachArgs, recordedTarget } from './stack-session.js';
 import { accountOf, checkCommon, checkProfile, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type StateOwner } from './env.js';
 import { openBackend, stateLocation } from './state-backend.js';
 
@@ -243,7 +243,9 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     .catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
-  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner }, ui.reporter);
+  // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.
+  const reach = reachArgs(o, endpointUrl, prepared.backend.args);
+  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner, reach }, ui.reporter);
   let ctx = ctxFor();
   // Before the first create: every name this run would take must be free or already ours (read calls only).
   let clashes: NameClash[] = [];

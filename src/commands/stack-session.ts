@@ -114,6 +114,14 @@ export async function checkCaller(clients: Pick<AwsClients, 'sts'>, state: State
   return who.account;
 }
 
+/**
+ * The flags a printed command needs to reach the same stack as this run: the state's location (the backend's args),
+ * --profile when one was given, --endpoint-url when the endpoint is not one used unasked (not on this machine).
+ */
+export function reachArgs(o: Pick<CommonOptions, 'profile'>, endpointUrl: string | undefined, backendArgs = ''): string {
+  return `${backendArgs}${o.profile ? ` --profile ${o.profile}` : ''}${endpointUrl && !isLoopbackUrl(endpointUrl) ? ` --endpoint-url ${endpointUrl}` : ''}`;
+}
+
 export interface ReachedStack {
   target: AwsTarget;
   clients: AwsClients;

@@ -11,7 +11,7 @@ import { buildReport } from '../status/report.js';
 import { renderReport, renderStackList } from '../status/render.js';
 import type { StackList, StatusReport } from '../status/schema.js';
 import { checkCommon, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
-import { reachStack, recordedTarget } from './stack-session.js';
+import { reachArgs, reachStack, recordedTarget } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
 
@@ -68,8 +68,8 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   }
   const { stack, path, state } = await loadStack(o, env, backend);
   // Region and endpoint are the state's, or exit 2 (also for --offline: it shows this target's stack).
-  recordedTarget(o, env, state);
-  const stackArgs = `--stack ${stack}${backend.args}`;
+  const target = recordedTarget(o, env, state);
+  const stackArgs = `--stack ${stack}${reachArgs(o, target.endpointUrl, backend.args)}`;
 
   if (o.offline) {
     print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit);

@@ -161,10 +161,7 @@ function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixConte
     ];
   }
   const steps: NextStep[] = [];
-  if (!complete) {
-    const [keep, , init] = rebuildSteps(fx);
-    steps.push(keep!, { command: init!.command, why: 'resume the interrupted init' });
-  }
+  if (!complete) steps.push({ command: `secure-api init ${a}`, why: 'finish the interrupted init (it resumes where it stopped)' });
   if (resources.some((r) => r.fix?.summary.includes('secure-api init'))) {
     steps.push({ command: `secure-api plan ${a}`, why: 'what init would put back, read live' }, { command: `secure-api init ${a}`, why: 'repair it as recorded (shows the plan, then asks)' });
   }

@@ -229,3 +229,21 @@ describe('status on a stack whose init did not finish', () => {
     expect((await run(['status'])).code).toBe(0);
   });
 });
+
+describe('printed commands reach the same stack', () => {
+  it('status on an S3 state with --profile: its Next and fix commands carry --state and --profile; no jq line', async () => {
+    makeBucket(fake);
+    expect((await run(['state', 'push', '--stack', 'secure-api', '--to', S3_URL])).code).toBe(0);
+    writeFileSync(configFile, '[default]\nregion = us-east-1\n[profile other]\nregion = us-east-1\n[profile home]\nregion = us-east-1\n');
+    // Drift the stack so status prints fixes and Next steps.
+    const api = Object.values(fake.state.apigateway.apis)[0]!;
+    delete api.gatewayResponses?.DEFAULT_4XX;
+    const r = await run(['status', '--stack', 'secure-api', '--state', S3_URL, '--profile', 'home', '--json']);
+    expect(r.code, r.stderr).toBe(3);
+    const report = JSON.parse(r.stdout) as { next: Array<{ command: string }>; resources: Array<{ fix?: { commands: string[] } | null }> };
+    const commands = [...report.next.map((n) => n.command), ...report.resources.flatMap((x) => x.fix?.commands ?? [])].filter((c) => c.startsWith('secure-api '));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) expect(c, c).toContain(`--stack secure-api --state ${S3_URL} --profile home`);
+    expect(r.stdout).not.toContain('jq ');
+  });
+});
