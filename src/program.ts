@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { SecureApiError, UsageError } from './errors.js';
 import type { CommandEnv } from './commands/env.js';
+import type { CompletionTree } from './commands/completion.js';
 import { asciiStreams, isUtf8Locale, mapWrites } from './ui/charset.js';
+import { HELP_EXAMPLES } from './help-examples.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -156,6 +158,15 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runDestroy(destroyOptionsSchema.parse(r.opts), r.env));
     });
 
+  common(program.command('forget'))
+    .description('stop managing a stack without deleting anything: take secure-api\'s tags off what it made, keep a copy of the state, forget it (after `export terraform|cdk`)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runForget, forgetOptionsSchema } = await import('./commands/forget.js');
+      setCode(await runForget(forgetOptionsSchema.parse(r.opts), r.env));
+    });
+
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
     .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
@@ -241,9 +252,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     });
 
   common(program.command('export'))
-    .description('write a Postman collection + environment, or curl lines, for every route (no secret in them)')
-    .addArgument(new Argument('<format>', 'postman or curl').choices(['postman', 'curl']))
-    .option('--out <dir>', 'directory for the files (postman: default "."; curl: default stdout)')
+    .description('write a Postman collection + environment or curl lines for every route, or the stack as Terraform, a CDK app or OpenAPI (no secret in them)')
+    .addArgument(new Argument('<format>', 'postman, curl, terraform, cdk or openapi').choices(['postman', 'curl', 'terraform', 'cdk', 'openapi']))
+    .option('--out <path>', 'where to write (postman: directory, default "."; curl, openapi: file, default stdout; terraform, cdk: directory, default ./<stack>-<format>)')
     .option('--no-preflight', 'leave the CORS preflight requests out of the Postman collection')
     .action(async (format: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -294,7 +305,50 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runPolicy(policyOptionsSchema.parse(r.opts), r.env));
     });
 
+  program.command('version')
+    .description('print the version of secure-api (as --version does)')
+    .option('--json', 'as {"version": …, "node": …}')
+    .action((o: { json?: boolean }) => {
+      env.stdout.write(o.json ? `${JSON.stringify({ version: VERSION, node: process.versions.node }, null, 2)}\n` : `${VERSION}\n`);
+    });
+
+  program.command('completion')
+    .description('print a shell completion script: source <(secure-api completion bash) in ~/.bashrc (zsh: ~/.zshrc; fish: | source)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) => {
+      const { runCompletion } = await import('./commands/completion.js');
+      const tree = (c: Command): CompletionTree => ({
+        name: c.name(),
+        options: c.options.map((o) => ({ flags: [o.long, o.short].filter((f): f is string => Boolean(f)), takesValue: o.required || o.optional })),
+        commands: c.commands.map(tree),
+      });
+      setCode(runCompletion(shell, tree(program), env));
+    });
+
+  withExamples(program);
+  anyCaseChoices(program);
   return program;
+}
+
+/** Each command's help ends with its examples (src/help-examples.ts). */
+function withExamples(cmd: Command, path: string[] = []): void {
+  const lines = HELP_EXAMPLES[path.join(' ')];
+  if (lines) cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+  for (const sub of cmd.commands) withExamples(sub, [...path, sub.name()]);
+}
+
+/** Choices are accepted in any case (`--endpoint-type regional`, `--mfa OPTIONAL`), given to the command as listed. */
+function anyCaseChoices(cmd: Command): void {
+  const holders: Array<{ argChoices?: string[] | undefined; parseArg?: ((v: string, prev: unknown) => unknown) | undefined }> = [
+    ...cmd.options, ...(cmd.registeredArguments as unknown as typeof holders),
+  ];
+  for (const h of holders) {
+    const choices = h.argChoices;
+    const parse = h.parseArg;
+    if (!choices || !parse) continue;
+    h.parseArg = (v, prev) => parse(choices.find((c) => c.toLowerCase() === v.toLowerCase()) ?? v, prev);
+  }
+  for (const sub of cmd.commands) anyCaseChoices(sub);
 }
 
 /** commander's refusal ("error: unknown option '--foo'") as our usage error, with the help of the command it concerns. */
@@ -310,7 +364,7 @@ function usageFromCommander(err: Commander.CommanderError, argv: string[], progr
   return new UsageError(message.charAt(0).toLowerCase() + message.slice(1), `Run \`secure-api ${cmd ? `${cmd}${sub} ` : ''}--help\` for usage.`, 'USAGE');
 }
 
-const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|routes|show|logs|export|policy|version|completion)\b|--help)/g;
+const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|forget|verify|token|users|routes|show|logs|export|policy|version|completion)\b|--help)/g;
 
 /**
  * SECURE_API_COMMAND: how this CLI is run when it is not `secure-api` on PATH (test/support/fake-cli.ts sets it to its
