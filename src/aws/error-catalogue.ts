@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE: readonly CatalogueRow[] = [
     next: 'The client was changed or made again since the state was written: run `secure-api status`, then `secure-api init` to bring the state up to date.' },
   { names: ['NotAuthorizedException'], when: /password|username/i, code: 'WRONG_PASSWORD',
     say: () => 'the username or password is wrong',
-    next: 'Check both (the pool does not say which, so no one can probe for users); set a new password with `secure-api users add NAME --password-stdin` on a new user, or reset it in the Cognito console.' },
+    next: 'Check both (Cognito does not say which, so no one can probe for users). Forgotten? Reset it in the Cognito console or with the hosted UI\'s "Forgot your password?".' },
   { names: ['PasswordResetRequiredException'], code: 'PASSWORD_RESET_REQUIRED',
     say: () => 'this user must reset the password before signing in',
     next: 'Reset it in the Cognito console (or with the hosted UI\'s "Forgot your password?"), then sign in again.' },
