@@ -132,7 +132,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
     } catch (err) {
       stop();
       const failure = signal?.aborted
-        ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
+        ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx))
         : nodeFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
       // The first cause stays the error; a save that fails now is reported beside it.
       await saveAfterFailure(store, failure);
@@ -142,7 +142,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
   };
   await runGraph(roots, (id) => [...(mustWaitFor.get(id) ?? [])], work, {
     signal: schedulerSignal,
-    onAbort: () => interruption(new Interrupted(), 'no new deletions were started', destroyAgainHint(ctx.stack)),
+    onAbort: () => interruption(new Interrupted(), 'no new deletions were started', destroyAgainHint(ctx)),
   });
   return leftAlone;
 }
