@@ -260,3 +260,50 @@ describe('--secure-add / --secure-remove, and a shorter --secure list', () => {
     expect(fake.calls.filter((c) => /^(Create|Update|Put|Delete)/.test(c.command)).length).toBe(writes);
   });
 });
+
+type VerifyJson = { ok: boolean; verdict: { summary: string; unproven2xx?: string }; rows: Array<{ route: string; method: string; check: string; ok: boolean; severity: string; got: string }>; testUser: { username: string } };
+
+describe('verify on a stack that secures part of their API', () => {
+  it('passes: proves the secured methods, the left-alone paths\' CORS is information, the stage policy holds', async () => {
+    const { poolId } = await firstRun(['GET /orders']);
+    const v = await run(['verify', '--stack', 'legacy', '--json']);
+    expect(v.code, v.stdout).toBe(0);
+    const out = JSON.parse(v.stdout) as VerifyJson;
+    expect(out.rows.filter((r) => r.check === 'preflight' && r.route === '/orders/{id}').every((r) => r.severity === 'info')).toBe(true);
+    expect(out.rows.find((r) => r.check === 'stage-policy')).toMatchObject({ ok: true });
+    expect(out.rows.find((r) => r.check === 'id-token' && r.route === '/orders')?.ok).toBe(true);
+    void poolId;
+  });
+
+  it('--read-only creates no user in their pool: the refusals, CORS and the stage policy only; exit 0, saying no 2xx was proven', async () => {
+    const { poolId } = await firstRun(['GET /orders']);
+    const creates = () => fake.calls.filter((c) => c.command === 'AdminCreateUser' || c.command === 'SignUp').length;
+    const before = creates();
+    const from = fake.calls.length;
+    const v = await run(['verify', '--stack', 'legacy', '--read-only', '--json']);
+    expect(v.code, v.stdout).toBe(0);
+    expect(creates()).toBe(before);
+    expect(fake.calls.slice(from).filter((c) => (c.input as { UserPoolId?: string }).UserPoolId === poolId).map((c) => c.command)).toEqual([]);
+    const out = JSON.parse(v.stdout) as VerifyJson;
+    expect(new Set(out.rows.map((r) => r.check))).toEqual(new Set(['no-token', 'malformed-token', 'forged-token', 'cors-on-401', 'preflight', 'public-no-token', 'stage-policy']));
+    expect(out.verdict.unproven2xx).toMatch(/read-only/);
+    expect((await run(['verify', '--stack', 'legacy', '--read-only', '--keep-user'])).code).toBe(2);
+  });
+
+  it('fails when another stage serves a secured method open, naming the stage; read-only too', async () => {
+    const { apiId } = await makeLegacyApi({ stages: ['prod', 'staging'] });
+    const poolId = await makeBlogPool();
+    expect((await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--stage', 'prod', '--user-pool-id', poolId, '--secure', 'GET /orders', '--no-verify'])).code).toBe(0);
+    for (const extra of [[], ['--read-only']]) {
+      const v = await run(['verify', '--stack', 'legacy', ...extra, '--json']);
+      expect(v.code, extra.join(' ')).toBe(1);
+      const row = (JSON.parse(v.stdout) as { rows?: VerifyJson['rows'] }).rows;
+      if (row) expect(row.find((r) => r.check === 'stage-policy')).toMatchObject({ route: '/orders', method: 'GET', ok: false, severity: 'critical', got: expect.stringContaining('NONE on stage staging') });
+      else expect(v.stderr).toMatch(/NOT SECURED/);
+    }
+    const text = await run(['verify', '--stack', 'legacy', '--read-only']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/stage-policy/);
+    expect(text.stdout).toMatch(/stage staging serves GET \/orders with NONE/);
+  });
+});
