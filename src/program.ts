@@ -104,7 +104,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--app-client-name <name>', 'step 3: app client name (default: <stack>-client)')
     .option('--authorizer-name <name>', 'step 4: authorizer name (default: Cognito-authorizer)')
     .option('--identity-header <header>', 'step 4: identity source header (default: Authorization)')
-    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted)')
+    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted); a custom scope IDENTIFIER/NAME gets a resource server')
+    .option('--machine-client', 'step 4: with custom scopes, a confidential client with the client_credentials grant that proves them (the default; Cognito bills M2M tokens)')
+    .option('--no-machine-client', 'step 4: no machine client: the scoped methods are proven by hand (secure-api token --login --access)')
     .option('--stage <name>', 'step 5: stage name (default: dev)')
     .option('--stage-description <text>', 'step 5: stage description')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
@@ -283,6 +285,10 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--json', 'the policy, and which call needs which action for which command')
     .option('--state <url>', 'add the S3 statements of a shared state at s3://BUCKET/PREFIX (exactly its state and lock keys)')
     .option('--create-bucket', 'with --state: also what --create-bucket needs to make the bucket')
+    .option('--stack <name>', 'only this stack: its tag values, and the ARNs its state (in --state-dir) records')
+    .option('--state-dir <dir>', 'where --stack\'s state file is (default: .secure-api)')
+    .option('--api-id <id>', 'an existing REST API (init --api-id) secure-api may change: it carries no secure-api tags')
+    .option('--user-pool-id <id>', 'an existing user pool (init --user-pool-id) secure-api adds its app client and test user to')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runPolicy, policyOptionsSchema } = await import('./commands/policy.js');
@@ -324,9 +330,10 @@ const wantsJson = (argv: string[]): boolean => {
 };
 
 /** `{"error":{code,message,hint}}`, the shape `--json` consumers match on (by code, never by text). */
-export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null } } {
+export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null; also?: Array<{ code: string; message: string; hint: string | null }> } } {
+  // `also`: what failed after the error (the state could not be saved), only when something did.
   return err instanceof SecureApiError
-    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null } }
+    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null, ...(err.also.length ? { also: err.also.map((a) => ({ code: a.code, message: a.message, hint: a.hint ?? null })) } : {}) } }
     : { error: { code: 'UNEXPECTED', message: err.message, hint: 'Set SECURE_API_DEBUG=1 for the stack trace, and please report it.' } };
 }
 

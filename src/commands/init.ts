@@ -346,7 +346,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok && !result.report.verdict.unproven2xx ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {

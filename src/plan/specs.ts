@@ -67,6 +67,10 @@ export interface SpecByKind {
     selfSignUp: boolean;
     /** The feature plan (UserPoolTier). */
     tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
+    /** DeletionProtection; absent in states made before it was a setting (those pools were made INACTIVE). */
+    deletionProtection?: 'ACTIVE' | 'INACTIVE' | undefined;
+    /** Threat protection (UserPoolAddOns.AdvancedSecurityMode), PLUS only; absent in older states (OFF). */
+    threatProtection?: 'OFF' | 'AUDIT' | 'ENFORCED' | undefined;
     tags?: UserTags;
   };
   'identity-provider': {
@@ -80,14 +84,20 @@ export interface SpecByKind {
     teamId?: string | undefined;
     keyId?: string | undefined;
   };
+  /** A resource server defining the custom scopes `identifier/<scope>` (CreateResourceServer); `name` marks it as ours. */
+  'resource-server': { identifier: string; name: string; scopes: string[] };
   'user-pool-client': {
     name: string;
     generateSecret: boolean;
     authFlows: string[];
     /** Identity providers the client may use: 'COGNITO' plus each federated provider's name. */
     supportedIdentityProviders: string[];
+    /** Token lifetimes; absent in older states (Cognito's defaults: 60 min, 60 min, 30 days). */
+    tokenValidity?: { accessTokenMinutes: number; idTokenMinutes: number; refreshTokenDays: number } | undefined;
+    /** Refresh-token rotation (RefreshTokenRotation.Feature); absent in older states (off). */
+    refreshTokenRotation?: boolean | undefined;
     /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
-    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
+    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit' | 'client_credentials'> } | undefined;
   };
   /** managedLoginVersion 1 is the classic hosted UI (the walkthrough's, and the only one LITE allows); 2 managed login. */
   'user-pool-domain': { domainPrefix: string; managedLoginVersion: 1 | 2 };
