@@ -307,3 +307,56 @@ describe('verify on a stack that secures part of their API', () => {
     expect(text.stdout).toMatch(/stage staging serves GET \/orders with NONE/);
   });
 });
+
+describe('two stacks on one API', () => {
+  it('B reuses A\'s authorizer (same pool, same name): each survives the other\'s destroy, and the API ends as it began', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const auth = () => JSON.stringify(Object.values(fake.state.apigateway.apis[apiId]!.resources).map((r) => [r.path, Object.fromEntries(Object.entries(r.methods).map(([v, m]) => [v, m.authorizationType]))]));
+    const before = auth();
+    const stack = (name: string, secure: string) => ['init', '--yes', '--stack', name, '--api-id', apiId, '--user-pool-id', poolId, '--secure', secure, '--no-verify'];
+    expect((await run(stack('team-a', 'GET /orders'))).code).toBe(0);
+    const b = await run(stack('team-b', 'POST /orders'));
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toMatch(/\(theirs, reused\)/);
+
+    // A goes first: its authorizer is still named by B's method, so it is kept (and said); B's route still checks tokens.
+    const da = await run(['destroy', '--stack', 'team-a', '--yes']);
+    expect(da.code, da.stderr).toBe(0);
+    expect(da.stderr).toMatch(/authorizer \w+ kept: POST \/orders still uses it/);
+    const orders = Object.values(fake.state.apigateway.apis[apiId]!.resources).find((r) => r.path === '/orders')!;
+    expect(orders.methods.POST!.authorizationType).toBe('COGNITO_USER_POOLS');
+    expect(fake.state.apigateway.apis[apiId]!.authorizers[orders.methods.POST!.authorizerId!]).toBeDefined();
+    expect(orders.methods.GET!.authorizationType).toBe('NONE');
+    // B's policy was made while A secured GET /orders: open again now, it is reported to B, which may accept it.
+    const st = await run(['status', '--stack', 'team-b', '--json']);
+    expect(st.code, st.stdout).toBe(3);
+    expect((JSON.parse(st.stdout) as StatusJson).resources.find((r) => r.id === 'deployment')!.drift.map((d) => d.context?.method)).toEqual(['GET /orders']);
+    const accept = await run(['init', '--yes', '--stack', 'team-b', '--secure-remove', 'GET /orders', '--no-verify']);
+    expect(accept.code, accept.stderr).toBe(0);
+    expect((await run(['status', '--stack', 'team-b'])).code).toBe(0);
+    const v = await run(['verify', '--stack', 'team-b', '--json']);
+    expect(v.code, v.stdout).toBe(0);
+
+    expect((await run(['destroy', '--stack', 'team-b', '--yes'])).code).toBe(0);
+    // Every method as the owners had it. What A kept for B (its authorizer, the /orders preflight) is what is left of
+    // the two stacks, and A's destroy said so; no method names the authorizer any more.
+    expect(auth()).toBe(before.replace('"POST":"NONE"}', '"POST":"NONE","OPTIONS":"NONE"}'));
+    expect(da.stderr).toMatch(/OPTIONS \/orders kept: POST \/orders still asks for a token there/);
+    const left = Object.values(fake.state.apigateway.apis[apiId]!.authorizers);
+    expect(left.map((a) => a.name)).toEqual(['Cognito-authorizer']);
+  });
+
+  it('B first: A\'s stack is untouched by B\'s destroy', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const stack = (name: string, secure: string) => ['init', '--yes', '--stack', name, '--api-id', apiId, '--user-pool-id', poolId, '--secure', secure, '--no-verify'];
+    expect((await run(stack('team-a', 'GET /orders'))).code).toBe(0);
+    expect((await run(stack('team-b', 'POST /orders'))).code).toBe(0);
+    expect((await run(['destroy', '--stack', 'team-b', '--yes'])).code).toBe(0);
+    expect((await run(['status', '--stack', 'team-a'])).code).toBe(0);
+    expect((await run(['verify', '--stack', 'team-a'])).code).toBe(0);
+    expect((await run(['destroy', '--stack', 'team-a', '--yes'])).code).toBe(0);
+    expect(Object.keys(fake.state.apigateway.apis[apiId]!.authorizers)).toEqual([]);
+  });
+});
