@@ -178,6 +178,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
     .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
+    .option('--read-only', 'create no user (for CI, on a pool others own): only the checks that need no token, a forged token, CORS, and what each stage serves')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runVerify, verifyOptionsSchema } = await import('./commands/verify.js');

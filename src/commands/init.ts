@@ -357,10 +357,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       return 0;
     }
     // Step 6: prove it. The same code as `secure-api verify`.
-    const { verifyStack, renderVerify, verifyJson, verifyExit, verifyNextSteps } = await import('./verify.js');
+    const { verifyStack, renderVerify, verifyJson, verifyExit, verifyNextSteps, stagePolicyOf } = await import('./verify.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
-    const result = await verifyStack(stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state }), clients.cognito, env, ui);
+    const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state });
+    const result = await verifyStack(target, clients.cognito, env, ui, { stagePolicy: stagePolicyOf(target, clients, env, ui) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
