@@ -20,6 +20,12 @@ const PolicyDocument = z.object({
 });
 type Statement = z.infer<typeof PolicyDocument>['Statement'][number];
 
+/** The methods that may invoke: one (any stage, that method and path), or the whole API for our own sample function. */
+function sourceArnFor(ctx: Ctx, spec: Spec, apiId: string): string {
+  const all = executeApiSourceArn(ctx, apiId);
+  return spec.sourcePath ? `${all.slice(0, -'/*/*'.length)}/${spec.sourcePath}` : all;
+}
+
 /** FunctionName accepts a name or an ARN, so an existing function's ARN is used as is. */
 function functionNameFor(spec: Spec, deps: Outputs): string {
   return 'arn' in spec.function ? spec.function.arn : depOut(deps, spec.function.node, 'functionName');
@@ -77,7 +83,7 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
         StatementId: spec.statementId,
         Action: 'lambda:InvokeFunction',
         Principal: 'apigateway.amazonaws.com',
-        SourceArn: executeApiSourceArn(ctx, restApiIdOf(deps)),
+        SourceArn: sourceArnFor(ctx, spec, restApiIdOf(deps)),
       }));
     } catch (err) {
       // Our deterministic statement id is already there (a resumed run): adopt it.
@@ -98,7 +104,7 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     if (!statement) return { state: 'missing' };
     const apiId = deps.api?.apiId;
     if (apiId === undefined) return { state: 'present', out };
-    const expected = executeApiSourceArn(ctx, apiId);
+    const expected = sourceArnFor(ctx, spec, apiId);
     const actual = sourceArnOf(statement);
     const drift: DriftChange[] = actual === expected ? [] : [{ path: 'permission.sourceArn', before: expected, after: actual ?? null }];
     drift.push(...grantDrift(statement));
