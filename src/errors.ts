@@ -13,7 +13,9 @@ export class SecureApiError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
   readonly exitCode: ExitCodeValue;
-  constructor(code: string, message: string, opts: { hint?: string; exitCode: ExitCodeValue; cause?: unknown }) {
+  /** Failures that came after this one (the state could not be saved afterwards): reported beside it, never instead. */
+  readonly also: SecureApiError[] = [];
+  constructor(code: string, message: string, opts: { hint?: string | undefined; exitCode: ExitCodeValue; cause?: unknown }) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
@@ -57,4 +59,21 @@ export class CheckFailed extends SecureApiError {
   constructor(message: string, exitCode: ExitCodeValue, hint?: string) {
     super('CHECK_FAILED', message, { hint, exitCode });
   }
+}
+
+/** The state could not be written (disk full, permissions, the path taken): what AWS did since the last save is not recorded. */
+export class StateWriteFailed extends SecureApiError {
+  constructor(where: string, cause: unknown) {
+    super('STATE_WRITE', `the state could not be saved to ${where}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      exitCode: ExitCode.aws, cause,
+      hint: `Fix what stops the write (free space, the directory's permissions), then run the same command again. What was made since the last save carries the stack's tags: \`secure-api status --orphans\` lists it, \`secure-api destroy --orphans\` removes it.`,
+    });
+  }
+}
+
+/** Report `later` beside `first` (once): the first cause stays the error the user sees and the exit code. */
+export function alsoFailed(first: SecureApiError, later: unknown): SecureApiError {
+  const typed = later instanceof SecureApiError ? later : new SecureApiError('UNEXPECTED', later instanceof Error ? later.message : String(later), { exitCode: ExitCode.aws });
+  if (typed !== first && typed.message !== first.message && !first.also.some((a) => a.message === typed.message)) first.also.push(typed);
+  return first;
 }

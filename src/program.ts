@@ -72,6 +72,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--config <file>', 'a JSON stack configuration (every wizard answer is a key)')
     .option('--api-id <id>', 'step 1: secure this existing REST API instead of creating one')
     .option('--secure <"METHODS /path">', 'step 2 with --api-id: a method of it to put behind the authorizer; repeatable (default: every open method but OPTIONS)', collect)
+    .option('--secure-add <"METHOD /path">', 'with an existing API: secure one more of its methods, keeping the recorded list; repeatable', collect)
+    .option('--secure-remove <"METHOD /path">', 'with an existing API: put one secured method back as it was (open), or leave an open one open on purpose; repeatable', collect)
     .option('--no-cors', 'with --api-id: add no OPTIONS preflight and no CORS gateway response to it')
     .option('--user-pool-id <id>', 'step 3: use this existing user pool (its settings and users stay as they are)')
     .option('--app-client-id <id>', 'step 3 with --user-pool-id: use this app client of it instead of creating one')
@@ -102,7 +104,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--app-client-name <name>', 'step 3: app client name (default: <stack>-client)')
     .option('--authorizer-name <name>', 'step 4: authorizer name (default: Cognito-authorizer)')
     .option('--identity-header <header>', 'step 4: identity source header (default: Authorization)')
-    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted)')
+    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted); a custom scope IDENTIFIER/NAME gets a resource server')
+    .option('--machine-client', 'step 4: with custom scopes, a confidential client with the client_credentials grant that proves them (the default; Cognito bills M2M tokens)')
+    .option('--no-machine-client', 'step 4: no machine client: the scoped methods are proven by hand (secure-api token --login --access)')
     .option('--stage <name>', 'step 5: stage name (default: dev)')
     .option('--stage-description <text>', 'step 5: stage description')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
@@ -325,9 +329,10 @@ const wantsJson = (argv: string[]): boolean => {
 };
 
 /** `{"error":{code,message,hint}}`, the shape `--json` consumers match on (by code, never by text). */
-export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null } } {
+export function errorJson(err: SecureApiError | Error): { error: { code: string; message: string; hint: string | null; also?: Array<{ code: string; message: string; hint: string | null }> } } {
+  // `also`: what failed after the error (the state could not be saved), only when something did.
   return err instanceof SecureApiError
-    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null } }
+    ? { error: { code: err.code, message: err.message, hint: err.hint ?? null, ...(err.also.length ? { also: err.also.map((a) => ({ code: a.code, message: a.message, hint: a.hint ?? null })) } : {}) } }
     : { error: { code: 'UNEXPECTED', message: err.message, hint: 'Set SECURE_API_DEBUG=1 for the stack trace, and please report it.' } };
 }
 

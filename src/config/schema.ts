@@ -3,6 +3,7 @@ import {
   HTTP_METHODS, checkCallbackUrl, checkDomainPrefix, checkEmail, checkHeaderName, checkHttpUrl, checkLambdaArn,
   checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName, checkUserTag, MAX_USER_TAGS,
 } from './validators.js';
+import { checkScope } from './scopes.js';
 
 /** Turn a validator (message | undefined) into a zod refinement. */
 const by = (check: (v: string) => string | undefined) =>
@@ -102,7 +103,26 @@ export const UserPoolSchema = z.object({
    * login v2, no threat protection) costs least and is all a developer stack needs. @default 'LITE'
    */
   tier: z.enum(['LITE', 'ESSENTIALS', 'PLUS']).default('LITE'),
-}).strict();
+  /**
+   * DeletionProtection: nobody deletes the pool (and every user in it) by mistake, in the console or with the CLI;
+   * `secure-api destroy` turns it off on its own pool just before deleting it. A protection turned on by hand stays. @default true
+   */
+  deletionProtection: z.boolean().default(true),
+  /**
+   * Threat protection (UserPoolAddOns.AdvancedSecurityMode): AUDIT logs risky sign-ins, ENFORCED also blocks them or
+   * asks for MFA. Only the PLUS plan has it. Never lowered by an update unless this says so. @default ENFORCED on PLUS, else OFF
+   */
+  threatProtection: z.enum(['OFF', 'AUDIT', 'ENFORCED']).optional(),
+}).strict().superRefine((v, ctx) => {
+  if (v.threatProtection !== undefined && v.threatProtection !== 'OFF' && v.tier !== 'PLUS') {
+    ctx.addIssue({ code: 'custom', message: `threat protection ${v.threatProtection} needs the PLUS feature plan (userPool.tier is ${v.tier})`, path: ['threatProtection'] });
+  }
+});
+
+/** The pool's threat protection: the configured one, or ENFORCED on PLUS (the plan that has it) and OFF elsewhere. */
+export function threatProtectionFor(up: { tier: 'LITE' | 'ESSENTIALS' | 'PLUS'; threatProtection?: 'OFF' | 'AUDIT' | 'ENFORCED' | undefined }): 'OFF' | 'AUDIT' | 'ENFORCED' {
+  return up.threatProtection ?? (up.tier === 'PLUS' ? 'ENFORCED' : 'OFF');
+}
 
 export const HostedUiSchema = z.object({
   enabled: z.boolean().default(true),
@@ -118,8 +138,24 @@ export const AppClientSchema = z.object({
   name: named('app client name', 128).optional(),
   /** confidential = generated client secret (server-side apps). @default 'public' */
   type: z.enum(['public', 'confidential']).default('public'),
+  /**
+   * The proof and `secure-api token` sign in with AdminInitiateAuth (IAM-signed), so the public client needs no
+   * ALLOW_USER_PASSWORD_AUTH, which would let anyone holding the client id try passwords directly; people sign in on
+   * the hosted UI (code flow with PKCE). @default ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
+   */
   authFlows: z.array(z.enum(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH']))
-    .default(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    .default(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+  /** How long tokens stay valid: shorter limits what a stolen token can do. @default Cognito's: 60 min, 60 min, 30 days */
+  tokenValidity: z.object({
+    accessTokenMinutes: z.number().int().min(5, 'access tokens live 5 to 1440 minutes').max(1440, 'access tokens live 5 to 1440 minutes').default(60),
+    idTokenMinutes: z.number().int().min(5, 'id tokens live 5 to 1440 minutes').max(1440, 'id tokens live 5 to 1440 minutes').default(60),
+    refreshTokenDays: z.number().int().min(1, 'refresh tokens live 1 to 3650 days').max(3650, 'refresh tokens live 1 to 3650 days').default(30),
+  }).strict().default({ accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 }),
+  /**
+   * Refresh-token rotation: each refresh returns a new refresh token and retires the old one, so a stolen one stops
+   * working. Apps must then refresh with GetTokensFromRefreshToken (not REFRESH_TOKEN_AUTH). @default false
+   */
+  refreshTokenRotation: z.boolean().default(false),
 }).strict();
 
 export const AuthorizerSchema = z.object({
@@ -127,7 +163,13 @@ export const AuthorizerSchema = z.object({
   identityHeader: by(checkHeaderName).default('Authorization'),
   ttlSeconds: z.number().int().min(0).max(3600).default(300),
   /** OAuth scopes required on secured methods; when set, access tokens (not id tokens) are accepted. @default [] */
-  scopes: z.array(z.string().min(1)).default([]),
+  scopes: z.array(by(checkScope)).default([]),
+  /**
+   * With custom scopes (IDENTIFIER/NAME), also make a confidential app client with the client_credentials grant and
+   * those scopes: the proof gets its scoped token from it, `secure-api token --machine` prints one. Cognito bills
+   * machine-to-machine clients and their token requests. @default true
+   */
+  machineClient: z.boolean().default(true),
 }).strict();
 
 export const FunctionSchema = z.object({
@@ -150,6 +192,11 @@ export const ExistingApiSchema = z.object({
   gatewayResponses: z.array(z.enum(['DEFAULT_4XX', 'DEFAULT_5XX'])).optional(),
   /** Use the API's authorizer of this name (it checks tokens of the same pool) rather than create one. @default when one exists */
   reuseAuthorizer: z.boolean().optional(),
+  /**
+   * The open methods the user chose to leave open: the allow-list the watch judges the stage against (any other
+   * method served without a token is reported). @default the open methods not secured at the first run
+   */
+  leaveOpen: z.array(z.object({ path: by(checkResourcePath), methods: z.array(z.enum(HTTP_METHODS)).min(1) }).strict()).optional(),
 }).strict();
 
 export const ExistingPoolSchema = z.object({

@@ -1,4 +1,4 @@
-import { toAwsFailure } from '../aws/errors.js';
+import { ExitCode, SecureApiError } from '../errors.js';
 import type { ChangePlan, ResourceChange } from '../plan/changes.js';
 import type { AnyPlanNode, Plan } from '../plan/specs.js';
 import { handlerFor } from '../resources/registry.js';
@@ -6,7 +6,7 @@ import type { Out, ResourceHandler } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { EngineDeps } from './engine.js';
 import type { Verb } from './events.js';
-import { interruption, outputsOf, resumeHint, windDown } from './run-support.js';
+import { interruption, nodeFailure, outputsOf, resumeHint, saveAfterFailure, windDown } from './run-support.js';
 import { idsUnknown, journal } from './journal.js';
 import { runGraph } from './scheduler.js';
 
@@ -78,10 +78,11 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
 
   const fail = async (err: unknown, id: string, kind: NodeRecord['kind'], label: string, verb: Verb, what: string): Promise<never> => {
     stop();
-    await store.save();
     const failure = signal?.aborted
       ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
-      : toAwsFailure(err, what, resumeHint(ctx.stack));
+      : nodeFailure(err, what, resumeHint(ctx.stack));
+    // The first cause stays the error; a save that fails now is reported beside it.
+    await saveAfterFailure(store, failure);
     emit({ type: 'node-fail', id, kind, label, verb, message: failure.message });
     throw failure;
   };
@@ -136,11 +137,15 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     const h = asHandler(n.kind);
     const r = nodes[n.id]!;
     const started = ctx.now();
-    if (!h.update) throw new Error(`${n.kind} has no in-place update; the planner should have replaced it`);
     const resumed = r.status === 'updating' && (graph.get(n.id) ?? []).length === 0;
-    await write(n.id, r, { status: 'updating', pending: n.spec });
     emit({ type: 'node-start', id: n.id, kind: n.kind, label: n.label, verb: 'update' });
     try {
+      if (!h.update) {
+        throw new SecureApiError('PLAN_MISMATCH', `a ${n.kind} has no in-place update, but the plan updates ${n.label}`, {
+          exitCode: ExitCode.aws, hint: `Nothing was sent for it. Run \`secure-api plan --stack ${ctx.stack}\` again: a fresh plan replaces it.`,
+        });
+      }
+      await write(n.id, r, { status: 'updating', pending: n.spec });
       const out = await h.update(ctx, n.spec, r.out, outputsOf(nodes), c.fields, resumed);
       await write(n.id, record(n, 'created', out, r), { status: 'created', out });
       emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb: 'update', out, ms: ctx.now() - started });

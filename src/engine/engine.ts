@@ -6,7 +6,7 @@ import type { Plan } from '../plan/specs.js';
 import { applyChanges } from './apply-changes.js';
 import { handlerFor } from '../resources/registry.js';
 import { readCache, type Ctx, type Observed, type Out, type Outputs, type ResourceHandler } from '../resources/types.js';
-import { destroyAgainHint, interruption, outputsOf, windDown } from './run-support.js';
+import { destroyAgainHint, interruption, nodeFailure, outputsOf, saveAfterFailure, windDown } from './run-support.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { StateWriter } from '../state/backend.js';
 import type { EventSink, Verb } from './events.js';
@@ -38,7 +38,7 @@ export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, se
 /** What each kind says about changes (its immutable fields, whether it updates in place), for the planner. */
 export function kindTraits(kind: NodeRecord['kind']): KindTraits {
   const h = asHandler(kind);
-  return { immutable: h.immutable, updatable: h.update !== undefined, publishes: h.publishes === true };
+  return { immutable: h.immutable, updatable: h.update !== undefined, publishes: h.publishes === true, unrepairable: h.unrepairable };
 }
 
 /**
@@ -115,10 +115,11 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
       emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
       stop();
-      await store.save();
       const failure = signal?.aborted
         ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
-        : toAwsFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
+        : nodeFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
+      // The first cause stays the error; a save that fails now is reported beside it.
+      await saveAfterFailure(store, failure);
       emit({ type: 'node-fail', id, kind: r.kind, label: r.label, verb, message: failure.message });
       throw failure;
     }

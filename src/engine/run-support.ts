@@ -1,4 +1,6 @@
-import { Interrupted } from '../errors.js';
+import { toAwsFailure } from '../aws/errors.js';
+import { alsoFailed, AwsFailure, Interrupted, SecureApiError } from '../errors.js';
+import type { StateWriter } from '../state/backend.js';
 import type { Ctx, Outputs } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 
@@ -42,3 +44,22 @@ export function outputsOf(nodes: Record<string, NodeRecord>): Outputs {
   return o;
 }
 
+
+/**
+ * The error a node's failure is reported as: ours already typed and not AWS's (the state could not be written, a plan
+ * that no longer fits) is kept as it is; anything else is AWS's, named with the call and how to resume.
+ */
+export function nodeFailure(err: unknown, what: string, hint: string): SecureApiError {
+  if (err instanceof SecureApiError && !(err instanceof AwsFailure) && !(err instanceof Interrupted)) return err;
+  return toAwsFailure(err, what, hint);
+}
+
+/** Save the state after a failure; a save that fails too is reported beside the first cause (issue 18.5), never instead. */
+export async function saveAfterFailure(store: StateWriter, failure: SecureApiError): Promise<SecureApiError> {
+  try {
+    await store.save();
+  } catch (err) {
+    alsoFailed(failure, err);
+  }
+  return failure;
+}

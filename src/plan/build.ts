@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { idpSecretEnv } from '../config/resolve.js';
-import type { StackConfig } from '../config/schema.js';
+import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
+import { scopeNodes, wantsMachineClient } from './build-scopes.js';
 import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
 import type { ResourceKind } from '../resources/types.js';
 
@@ -55,7 +56,8 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       id: 'pool', kind: 'user-pool', deps: [], label: up.name,
       spec: {
         name: up.name, signInIdentifiers: up.signInIdentifiers, passwordPolicy: up.passwordPolicy,
-        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier, ...tags,
+        mfa: up.mfa, email: up.email, accountRecovery: up.accountRecovery, selfSignUp: up.selfSignUp, tier: up.tier,
+        deletionProtection: up.deletionProtection ? 'ACTIVE' : 'INACTIVE', threatProtection: threatProtectionFor(up), ...tags,
       },
     }));
     for (const idp of up.identityProviders) {
@@ -69,17 +71,21 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
         },
       }));
     }
+    const scoped = scopeNodes(config);
+    nodes.push(...scoped.nodes);
     nodes.push(node<'user-pool-client'>({
-      id: 'client', kind: 'user-pool-client', deps: ['pool', ...idpNames.map((n) => `idp:${n}`)], parent: 'pool', label: config.appClient.name,
+      id: 'client', kind: 'user-pool-client', deps: ['pool', ...idpNames.map((n) => `idp:${n}`), ...(config.hostedUi.enabled ? scoped.ids : [])], parent: 'pool', label: config.appClient.name,
       spec: {
         name: config.appClient.name, generateSecret: config.appClient.type === 'confidential', authFlows: config.appClient.authFlows,
         supportedIdentityProviders: ['COGNITO', ...idpNames],
+        tokenValidity: config.appClient.tokenValidity, refreshTokenRotation: config.appClient.refreshTokenRotation,
         oauth: config.hostedUi.enabled
           ? { callbackUrls: config.hostedUi.callbackUrls, logoutUrls: config.hostedUi.logoutUrls, scopes: oauthScopes(config), flows: ['code'] }
           : undefined,
       },
     }));
-    if (config.hostedUi.enabled) {
+    // The domain also serves the token endpoint the machine client gets its tokens from.
+    if (config.hostedUi.enabled || wantsMachineClient(config)) {
       nodes.push(node<'user-pool-domain'>({
         id: 'domain', kind: 'user-pool-domain', deps: ['pool'], label: config.hostedUi.domainPrefix,
         // The classic hosted UI: what the walkthrough uses, and all a LITE pool may have.

@@ -20,6 +20,7 @@ export function createCalls(n: AnyPlanNode): string[] {
     case 'deployment': return ['apigateway:CreateDeployment'];
     case 'user-pool': return n.spec.mfa.mode !== 'OFF' ? ['cognito-idp:CreateUserPool', 'cognito-idp:SetUserPoolMfaConfig'] : ['cognito-idp:CreateUserPool'];
     case 'identity-provider': return ['cognito-idp:CreateIdentityProvider'];
+    case 'resource-server': return ['cognito-idp:CreateResourceServer'];
     case 'user-pool-client': return ['cognito-idp:CreateUserPoolClient'];
     case 'user-pool-domain': return ['cognito-idp:CreateUserPoolDomain'];
     case 'existing-rest-api': return ['apigateway:GetRestApi'];
@@ -52,7 +53,8 @@ export function callWeightedDepth(plan: Plan): number {
 export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
   'rest-api': ['apigateway:DeleteRestApi'],
   'user-pool-domain': ['cognito-idp:DeleteUserPoolDomain'],
-  'user-pool': ['cognito-idp:DeleteUserPool'],
+  // Deletion protection (on by default) is turned off just before the pool goes.
+  'user-pool': ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool'],
   'lambda-function': ['lambda:DeleteFunction'],
   'iam-role': ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
 };
@@ -93,8 +95,15 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
   'gateway-response': ['apigateway:PutGatewayResponse'],
   'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
   'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
-  'user-pool': ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:TagResource', 'cognito-idp:UntagResource'],
+  'user-pool': [
+    'cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig',
+    'cognito-idp:TagResource', 'cognito-idp:UntagResource',
+  ],
+  'lambda-permission': ['lambda:GetPolicy', 'lambda:RemovePermission', 'lambda:AddPermission'],
+  'secured-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
+  'stage-redeploy': ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:CreateDeployment'],
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
+  'resource-server': ['cognito-idp:UpdateResourceServer'],
   'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
 };

@@ -7,6 +7,12 @@ import type { DriftChange } from './changes.js';
 const str = (v: unknown, absent = 'unset'): string => (v === null || v === undefined ? absent : Array.isArray(v) ? v.join(', ') : String(v));
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const lacking = (d: DriftChange): string[] => list(d.before).filter((w) => !list(d.after).includes(w));
+const added = (d: DriftChange): string[] => list(d.after).filter((w) => !list(d.before).includes(w));
+/** A set compared whole: what it lacks and what was added ("CallbackURLs have https://evil.example/cb added"). */
+const setText = (name: string) => (d: DriftChange): string => [
+  ...(lacking(d).length ? [`${name} lack ${lacking(d).join(', ')}`] : []),
+  ...(added(d).length ? [`${name} have ${added(d).join(', ')} added`] : []),
+].join('; ') || `${name} are [${list(d.after).join(', ')}], expected [${list(d.before).join(', ')}]`;
 const served = (auth: string): string => (auth === 'NONE' ? 'NONE (no token needed)' : auth);
 const withAuthorizer = (type: unknown, id: string | undefined, absent: string): string => (id ? `${str(type)} with authorizer ${id}` : str(type, absent));
 
@@ -30,6 +36,9 @@ const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => s
     : d.before === null
       ? `${c.method ?? '?'} (${str(d.after)}) was added after deployment ${c.deployment ?? '?'} and is not served`
       : `${c.method ?? '?'} is served with ${str(d.before)} but is now configured ${str(d.after)} (changed after deployment ${c.deployment ?? '?'})`),
+  'served.openMethod': (_d, c) => `${c.method ?? '?'} is served open (no token needed) on stage ${c.stage ?? '?'} since deployment ${c.deployment ?? '?'} (made ${c.made ?? 'an unknown time'}); it is neither secured by this stack nor in the methods it leaves open`,
+  'otherStage.authorizationType': (d, c) => `stage ${c.stage ?? '?'} serves ${c.method ?? '?'} with ${served(str(d.after))} (deployment ${c.deployment ?? '?'}); this stack secures it on its own stage only`,
+  'served.unchecked': (d, c) => `could not check what stage ${c.stage ?? '?'} serves: deployment ${str(d.after, '?')} came without its apiSummary`,
   'newerDeployment': (d, c) => `the API has a newer deployment ${str(d.after, '?')} (made ${c.made ?? 'an unknown time'}) than the one stage ${c.stage ?? '?'} serves (made ${c.servingMade ?? 'an unknown time'})`,
   'responseParameters.allowOrigin': (d, c) => (d.after === null
     ? `${c.responseType ?? '?'} no longer carries the CORS headers`
@@ -42,17 +51,21 @@ const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => s
   'permission.sourceArn': (d) => `SourceArn is ${str(d.after)}, expected ${str(d.before)}`,
   'permission.principal': (d) => `Principal is ${str(d.after)}, expected the service ${str(d.before)}`,
   'permission.action': (d) => `Action is ${str(d.after)}, expected ${str(d.before)}`,
-  'authorizer.type': (d) => `type is ${str(d.after)}, expected ${str(d.before)}`,
-  'authorizer.providerARNs': (d) => `providerARNs are [${list(d.after).join(', ')}], expected [${list(d.before).join(', ')}]`,
-  'authorizer.identitySource': (d) => `identitySource is ${str(d.after)}, expected ${str(d.before)}`,
+  'providerARNs': (d) => `providerARNs are [${list(d.after).join(', ')}], expected [${list(d.before).join(', ')}]`,
+  'identityHeader': (d) => `the token is read from ${str(d.after)}, expected the header ${str(d.before)}`,
+  'ttlSeconds': (d) => `result TTL is ${str(d.after)} s, expected ${str(d.before)} s`,
   'endpointType': (d) => `endpoint type is ${str(d.after) === '' ? 'unset' : str(d.after)}, expected ${str(d.before)}`,
-  'authFlows': (d) => `ExplicitAuthFlows lack ${lacking(d).join(', ')}`,
-  'generateSecret': (d) => (d.before ? 'the client has no secret, expected one' : 'the client has a secret, expected none'),
-  'supportedIdentityProviders': (d) => `SupportedIdentityProviders lack ${lacking(d).join(', ')}`,
-  'oauth.enabled': () => 'OAuth sign-in (the hosted UI) is turned off for the client',
-  'oauth.flows': (d) => `AllowedOAuthFlows lack ${lacking(d).join(', ')}`,
-  'oauth.scopes': (d) => `AllowedOAuthScopes lack ${lacking(d).join(', ')}`,
-  'oauth.callbackUrls': (d) => `CallbackURLs lack ${lacking(d).join(', ')}`,
+  'authFlows': setText('ExplicitAuthFlows'),
+  'supportedIdentityProviders': setText('SupportedIdentityProviders'),
+  'oauth.enabled': (d) => (d.after ? 'OAuth sign-in is turned on for the client, expected off' : 'OAuth sign-in (the hosted UI) is turned off for the client'),
+  'oauth.flows': setText('AllowedOAuthFlows'),
+  'oauth.scopes': setText('AllowedOAuthScopes'),
+  'oauth.callbackUrls': setText('CallbackURLs'),
+  'oauth.logoutUrls': setText('LogoutURLs'),
+  'preventUserExistenceErrors': (d) => `PreventUserExistenceErrors is ${str(d.after)}: sign-in errors ${d.after === 'ENABLED' ? 'hide' : 'reveal'} whether a user exists (expected ${str(d.before)})`,
+  'enableTokenRevocation': (d) => `token revocation is ${d.after ? 'on' : 'off'}, expected ${d.before ? 'on' : 'off'}`,
+  'permission.otherStatements': (d) => `the function's resource policy has other statements: ${list(d.after).join(', ')} (expected only secure-api's, for this API)`,
+  'deletionProtection': (d) => `deletion protection is ${str(d.after)}, expected ${str(d.before)}`,
   'domain.userPoolId': (d, c) => `domain ${c.domain ?? '?'} now belongs to user pool ${str(d.after, '?')}, not ${str(d.before)}`,
   'domain.status': (d, c) => (d.after === 'DELETING' ? `domain ${c.domain ?? '?'} is being deleted` : `domain ${c.domain ?? '?'} is ${str(d.after)}`),
   'mfa.mode': (d) => `MFA is ${str(d.after)}, expected ${str(d.before)}`,

@@ -63,15 +63,23 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     // After a lost answer, CreateUserPool looks for what it may have made (as find does).
     create: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool'],
     find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
-    read: ['cognito-idp:DescribeUserPool'],
-    // A domain still being deleted: its status is read and waited out before the pool delete is retried.
-    delete: ['cognito-idp:DeleteUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolDomain'],
+    // The MFA factors are only in GetUserPoolMfaConfig.
+    read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
+    // Deletion protection is turned off (UpdateUserPool) just before; a domain still being deleted is waited out.
+    delete: ['cognito-idp:DeleteUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DescribeUserPoolDomain'],
   },
   'identity-provider': {
     create: [],
     find: ['cognito-idp:DescribeIdentityProvider'],
     read: ['cognito-idp:DescribeIdentityProvider'],
     delete: ['cognito-idp:DeleteIdentityProvider'],
+  },
+  'resource-server': {
+    // A create whose answer was lost finds it by describing it (and brings it to the spec).
+    create: ['cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
+    find: ['cognito-idp:DescribeResourceServer'],
+    read: ['cognito-idp:DescribeResourceServer'],
+    delete: ['cognito-idp:DeleteResourceServer'],
   },
   'user-pool-client': {
     create: ['cognito-idp:ListUserPoolClients'],
@@ -90,7 +98,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
   'secured-method': { create: [], find: ['apigateway:GetMethod'], read: ['apigateway:GetResources'], delete: ['apigateway:GetMethod', 'apigateway:UpdateMethod'] },
   'stage-redeploy': {
     create: [], find: ['apigateway:GetStage', 'apigateway:GetDeployment'],
-    read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
+    read: ['apigateway:GetStage', 'apigateway:GetStages', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
   },
   'existing-user-pool': { create: [], find: ['cognito-idp:DescribeUserPool'], read: ['cognito-idp:DescribeUserPool'], delete: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'] },
   'existing-user-pool-client': { create: [], find: ['cognito-idp:DescribeUserPoolClient'], read: ['cognito-idp:DescribeUserPoolClient'], delete: [] },
@@ -125,6 +133,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
+    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge',
+    'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
   ],
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
@@ -141,7 +151,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
 };
 
 /** Public Cognito calls: signed by the SDK, but no IAM permission is evaluated for them. */
-export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge']);
+export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken']);
 
 /** A stack with every kind of node and every variant createCalls distinguishes (MFA, mock and Lambda methods). */
 const EVERY_KIND: StackConfigInput = {
@@ -153,6 +163,8 @@ const EVERY_KIND: StackConfigInput = {
   ],
   userPool: { mfa: { mode: 'OPTIONAL', totp: true }, identityProviders: [{ type: 'Google', clientId: 'x' }] },
   appClient: { type: 'confidential' },
+  // A custom scope: its resource server, and the machine client.
+  authorizer: { scopes: ['policy/read'] },
 };
 
 const everyKindPlan = (partition = 'aws') => buildPlan(resolveConfig(EVERY_KIND, { defaultRegion: 'us-east-1', suffix: () => 'policy' }), partition);

@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../config/resolve.js';
+import { kindTraits } from '../engine/engine.js';
+import { RESOURCE_KINDS } from '../resources/types.js';
+import { buildPlan } from './build.js';
 import type { ResourceKind } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { ChangeAction } from './changes.js';
 import { fieldChanges } from './field-diff.js';
-import { planChanges, type KindTraits, type LiveRead } from './planner.js';
+import { planChanges, type LiveRead } from './planner.js';
 import type { AnyPlanNode, Plan } from './specs.js';
 
-const TRAITS: Partial<Record<ResourceKind, KindTraits>> = {
-  'user-pool': { immutable: ['signInIdentifiers'], updatable: true },
-  'user-pool-domain': { immutable: ['domainPrefix'], updatable: false },
-  'user-pool-client': { immutable: ['generateSecret'], updatable: true },
-  'authorizer': { immutable: [], updatable: true },
-  'api-method': { immutable: ['path', 'httpMethod'], updatable: true },
-  'deployment': { immutable: [], updatable: true, publishes: true },
-  'stage-redeploy': { immutable: ['stageName'], updatable: true, publishes: true },
-  'rest-api': { immutable: [], updatable: true },
-  'lambda-permission': { immutable: ['statementId'], updatable: false },
-};
-const traits = (k: ResourceKind): KindTraits => TRAITS[k] ?? { immutable: [], updatable: true };
+// The handlers' own traits, from the registry (never a restated table): a kind whose traits change is planned here as it is in a run.
+const traits = kindTraits;
 
 const n = (id: string, kind: ResourceKind, spec: Record<string, unknown>, deps: string[] = [], parent?: string): AnyPlanNode =>
   ({ id, kind, spec, deps, label: id, ...(parent ? { parent } : {}) }) as unknown as AnyPlanNode;
@@ -99,6 +93,14 @@ describe('the publisher (a node with the `publishes` trait, whatever its kind)',
     const drift = { state: 'drifted' as const, drift: [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE' }] };
     expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])], { 'method:GET /orders': drift })).toMatchObject({ 'method:GET /orders': 'update', deployment: 'update' });
   });
+  it('drift only a change of configuration settles (a method the owners opened): no update, the drift is kept for the reader', () => {
+    const opened = { state: 'drifted' as const, drift: [{ path: 'served.openMethod', before: null, after: 'NONE' }] };
+    const got = planChanges({ desired: { nodes: [theirApi, stage, secured('GET'), redeploy(['GET'])] }, recorded: recordedOne, live: new Map([['deployment', opened]]), traits });
+    expect(got.changes.find((c) => c.id === 'deployment')).toMatchObject({ action: 'no-op', drift: opened.drift });
+    // A secured method served open (the stage rolled back) is put back by a deployment.
+    const served = { state: 'drifted' as const, drift: [...opened.drift, { path: 'served.authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE' }] };
+    expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])], { deployment: served })).toMatchObject({ deployment: 'update' });
+  });
   it('nothing under the API changed: no deployment', () => {
     expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])])).toMatchObject({ deployment: 'no-op' });
   });
@@ -114,5 +116,68 @@ describe('fieldChanges', () => {
     expect(fieldChanges({ tags: { team: 'x', env: 'd' } }, {})).toEqual([
       { path: 'tags.env', before: 'd', after: null, forcesReplace: false }, { path: 'tags.team', before: 'x', after: null, forcesReplace: false },
     ]);
+  });
+});
+
+/** Every kind, as the real plans make it: the default stack with an IdP, and one on an existing API and pool. */
+const cfg = (input: Record<string, unknown>) => resolveConfig(input, { defaultRegion: 'us-east-1', suffix: () => 'abc123' });
+const realNodes: AnyPlanNode[] = [
+  ...buildPlan(cfg({ stack: 'demo', userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] } })).nodes,
+  ...buildPlan(cfg({
+    stack: 'legacy', stage: { name: 'prod' }, routes: [{ path: '/orders', methods: ['GET'], integration: { type: 'mock' } }],
+    existingApi: { id: 'a1b2c3d4e5', secure: [{ path: '/orders', methods: ['GET'] }], preflights: ['/orders'], gatewayResponses: ['DEFAULT_4XX'], reuseAuthorizer: true },
+    existingPool: { id: 'us-east-1_AbC123', appClientId: 'abc123def', domain: false },
+  })).nodes,
+];
+const firstOf = (kind: ResourceKind) => realNodes.find((x) => x.kind === kind);
+
+/** A different value of the same shape. */
+function changed(v: unknown): unknown {
+  if (typeof v === 'string') return `${v}-changed`;
+  if (typeof v === 'number') return v + 1;
+  if (typeof v === 'boolean') return !v;
+  if (Array.isArray(v)) return [...v, 'added'];
+  if (v && typeof v === 'object') return { ...v, added: 'x' };
+  return 'set';
+}
+
+describe('every kind, with its handler\'s traits (issue 18.6)', () => {
+  it('the real plans hold every resource kind (a new kind gets its rows here)', () => {
+    expect(RESOURCE_KINDS.filter((k) => !firstOf(k))).toEqual([]);
+  });
+
+  const rows = RESOURCE_KINDS.flatMap((kind) => {
+    const node = firstOf(kind);
+    return node ? Object.keys(node.spec as object).map((field) => [kind, field, node] as const) : [];
+  });
+  it.each(rows)('%s: a change of %s is planned as its traits say (immutable → replace, else update in place, or replace without one)', (kind, field, node) => {
+    const t = kindTraits(kind);
+    const spec = node.spec as Record<string, unknown>;
+    const want = { ...node, spec: { ...spec, [field]: changed(spec[field]) } } as AnyPlanNode;
+    const got = planChanges({ desired: { nodes: [want] }, recorded: { [node.id]: rec(node) }, traits }).changes[0]!;
+    const immutable = t.immutable.some((p) => p === field || p.startsWith(`${field}.`));
+    expect(got.action).toBe(immutable || !t.updatable ? 'replace' : 'update');
+    expect(got.fields.length, 'the change is named').toBeGreaterThan(0);
+    expect(got.fields.every((f) => f.path === field || f.path.startsWith(`${field}.`) || f.path.startsWith(`${field}[`))).toBe(true);
+    if (immutable) expect(got.fields.some((f) => f.forcesReplace)).toBe(true);
+  });
+
+  const publishers = realNodes.filter((x) => kindTraits(x.kind).publishes);
+  it('publishers are the deployment of a new API and the stage redeploy of an existing one', () => {
+    expect(publishers.map((x) => x.kind).sort()).toEqual(['deployment', 'stage-redeploy']);
+  });
+  it.each(publishers.map((p) => [p.kind, p] as const))('%s: a secured method opened outside secure-api is put back and published by exactly one new deployment', (_kind, publisher) => {
+    const plan = publisher.kind === 'deployment' ? realNodes.slice(0, realNodes.indexOf(publisher) + 1) : realNodes.slice(realNodes.findIndex((x) => x.kind === 'existing-rest-api'));
+    const method = plan.find((x) => x.parent === publisher.parent && (x.kind === 'api-method' || x.kind === 'secured-method'))!;
+    const recorded = Object.fromEntries(plan.map((x) => [x.id, rec(x)]));
+    const live = new Map<string, LiveRead>([[method.id, { state: 'drifted', drift: [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE' }] }]]);
+    const got = planChanges({ desired: { nodes: plan }, recorded, live, traits });
+    const actions = Object.fromEntries(got.changes.map((c) => [c.id, c.action]));
+    expect(actions[method.id]).toBe('update');
+    expect(actions[publisher.id]).toBe('update');
+    expect(got.changes.filter((c) => c.action !== 'no-op').map((c) => c.id).sort()).toEqual([method.id, publisher.id].sort());
+    // Nothing changed: nothing to publish.
+    const calm = planChanges({ desired: { nodes: plan }, recorded, live: new Map(), traits });
+    expect(calm.changes.filter((c) => c.action !== 'no-op')).toEqual([]);
   });
 });

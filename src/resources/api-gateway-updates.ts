@@ -83,6 +83,7 @@ export async function updateAuthorizer(ctx: Ctx, want: SpecByKind['authorizer'],
   const source = `method.request.header.${want.identityHeader}`;
   const ops: PatchOperation[] = [];
   if (live.name !== want.name) ops.push(replace('/name', want.name));
+  if (live.type !== 'COGNITO_USER_POOLS') ops.push(replace('/type', 'COGNITO_USER_POOLS'));
   if (live.identitySource !== source) ops.push(replace('/identitySource', source));
   if (live.authorizerResultTtlInSeconds !== want.ttlSeconds) ops.push(replace('/authorizerResultTtlInSeconds', String(want.ttlSeconds)));
   const arns = live.providerARNs ?? [];

@@ -31,9 +31,18 @@ describe('authorizer', () => {
   });
 
   it('read reports another pool, and missing when gone', async () => {
-    api.on(GetAuthorizerCommand).resolves({ type: 'COGNITO_USER_POOLS', providerARNs: ['arn:other'], identitySource: 'method.request.header.Authorization' });
+    const live = { name: spec.name, type: 'COGNITO_USER_POOLS' as const, providerARNs: [POOL_ARN], identitySource: 'method.request.header.Authorization', authorizerResultTtlInSeconds: spec.ttlSeconds };
+    api.on(GetAuthorizerCommand).resolves(live);
+    expect(await authorizerHandler.read(testCtx(), spec, { authorizerId: 'auth1' }, deps)).toEqual({ state: 'present', out: { authorizerId: 'auth1' } });
+    api.on(GetAuthorizerCommand).resolves({ ...live, providerARNs: ['arn:other'] });
     expect(await authorizerHandler.read(testCtx(), spec, { authorizerId: 'auth1' }, deps))
-      .toMatchObject({ state: 'drifted', drift: [{ path: 'authorizer.providerARNs', before: [POOL_ARN], after: ['arn:other'] }] });
+      .toMatchObject({ state: 'drifted', drift: [{ path: 'providerARNs', before: [POOL_ARN], after: ['arn:other'] }] });
+    // Every setting is compared: the name, the TTL (issue 18: 300 → 3600 s), the header, a second pool added.
+    api.on(GetAuthorizerCommand).resolves({ ...live, name: 'renamed', authorizerResultTtlInSeconds: 3600, identitySource: 'method.request.header.X-Token', providerARNs: [POOL_ARN, 'arn:other'] });
+    const drifted = await authorizerHandler.read(testCtx(), spec, { authorizerId: 'auth1' }, deps);
+    expect(drifted.state === 'drifted' && drifted.drift.map((d) => `${d.path}: ${JSON.stringify(d.after)}`)).toEqual([
+      'identityHeader: "X-Token"', 'name: "renamed"', `providerARNs: ${JSON.stringify([POOL_ARN, 'arn:other'])}`, 'ttlSeconds: 3600',
+    ]);
     api.on(GetAuthorizerCommand).rejects(new NotFoundException({ message: 'gone', $metadata: {} }));
     expect(await authorizerHandler.read(testCtx(), spec, { authorizerId: 'auth1' }, deps)).toEqual({ state: 'missing' });
   });

@@ -7,6 +7,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { depOut, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Outputs, ResourceHandler } from './types.js';
 import { updateAuthorizer } from './api-gateway-updates.js';
+import { settingsDrift } from './settings-drift.js';
 
 type Spec = SpecByKind['authorizer'];
 
@@ -14,17 +15,29 @@ function poolArnOf(spec: Spec, deps: Outputs): string {
   return depOut(deps, spec.poolNode, 'userPoolArn');
 }
 
+const IDENTITY_PREFIX = 'method.request.header.';
+
+/** The settings a spec asks the authorizer to hold (the pool's ARN resolved), as observeAuthorizer reads them back. */
+export function authorizerSettings(spec: Spec, poolArn: string | undefined) {
+  return {
+    name: spec.name, type: 'COGNITO_USER_POOLS' as string | undefined, identityHeader: spec.identityHeader,
+    ttlSeconds: spec.ttlSeconds as number | undefined, providerARNs: poolArn === undefined ? undefined : [poolArn],
+  };
+}
+
+/** GetAuthorizer read back as settings: the header named by its identity source, every provider ARN (an added pool is drift). */
+export function observeAuthorizer(a: Authorizer, poolKnown: boolean): ReturnType<typeof authorizerSettings> {
+  const source = a.identitySource ?? '';
+  return {
+    name: a.name ?? '', type: a.type, identityHeader: source.startsWith(IDENTITY_PREFIX) ? source.slice(IDENTITY_PREFIX.length) : source,
+    // API Gateway answers without a TTL when it is the default, 300 s (Authorizer, API Gateway API reference).
+    ttlSeconds: a.authorizerResultTtlInSeconds ?? 300, providerARNs: poolKnown ? a.providerARNs ?? [] : undefined,
+  };
+}
+
 /** What GetAuthorizer shows that differs from the spec. */
 export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Authorizer): DriftChange[] {
-  const drift: DriftChange[] = [];
-  if (a.type !== 'COGNITO_USER_POOLS') drift.push({ path: 'authorizer.type', before: 'COGNITO_USER_POOLS', after: a.type ?? null });
-  const arns = a.providerARNs ?? [];
-  if (poolArn !== undefined && (arns.length !== 1 || arns[0] !== poolArn)) {
-    drift.push({ path: 'authorizer.providerARNs', before: [poolArn], after: arns });
-  }
-  const source = `method.request.header.${spec.identityHeader}`;
-  if (a.identitySource !== source) drift.push({ path: 'authorizer.identitySource', before: source, after: a.identitySource ?? null });
-  return drift;
+  return settingsDrift(authorizerSettings(spec, poolArn), observeAuthorizer(a, poolArn !== undefined));
 }
 
 /** Step 4: the Cognito user pool authorizer; it checks the token in the identity header against the pool. */

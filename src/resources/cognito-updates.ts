@@ -5,8 +5,8 @@
  * built from the whole spec, by the same function that builds the create request.
  */
 import {
-  DescribeUserPoolCommand, SetUserPoolMfaConfigCommand, TagResourceCommand, UntagResourceCommand, UpdateIdentityProviderCommand,
-  UpdateUserPoolClientCommand, UpdateUserPoolCommand, type UpdateUserPoolClientCommandInput, type UpdateUserPoolCommandInput,
+  DescribeUserPoolCommand, GetUserPoolMfaConfigCommand, SetUserPoolMfaConfigCommand, TagResourceCommand, UntagResourceCommand, UpdateIdentityProviderCommand,
+  UpdateUserPoolClientCommand, UpdateUserPoolCommand, type UpdateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AwsFailure } from '../errors.js';
 import type { FieldChange } from '../plan/changes.js';
@@ -15,36 +15,38 @@ import { providerDetails } from './identity-provider.js';
 import { userPoolIdOf } from './refs.js';
 import { applyDelta, isTagField, tagChange } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
-import { createUserPoolClientInput } from './user-pool-client.js';
-import { createUserPoolInput, mfaConfigInput, poolSettingsDrift } from './user-pool.js';
+import { createUserPoolClientInput } from './user-pool-client-settings.js';
+import { keepRaised, mfaConfigInput, needsMfaConfig, observePool, poolDrift, updateUserPoolInput } from './user-pool-settings.js';
 
-/** The full UpdateUserPool request: everything CreateUserPool was given except what only a create may set. */
-export function updateUserPoolInput(spec: SpecByKind['user-pool'], userPoolId: string, tags: Record<string, string>): UpdateUserPoolCommandInput {
-  // Sign-in identifiers (AliasAttributes / UsernameAttributes) are fixed at creation: the planner replaces for those.
-  const { AliasAttributes: _alias, UsernameAttributes: _username, ...rest } = createUserPoolInput(spec, tags);
-  return { ...rest, UserPoolId: userPoolId };
-}
+export { updateUserPoolInput };
 
 /**
  * UpdateUserPool overwrites the pool's tags with its UserPoolTags, and drops them all when it has none (aws-cli#3302:
  * "Tags are removed"; terraform-provider-aws#11265: "the API provides a tags overwriting field during update"). So it
  * is given the live tags (someone else's too) with ours applied; a change of tags alone goes through TagResource and
  * UntagResource instead, and never resets a setting.
+ * No call lowers MFA: SetUserPoolMfaConfig (TOTP at the wanted mode) goes first, then UpdateUserPool carrying that
+ * same mode, the order terraform-provider-aws's resourceUserPoolUpdate uses; and what someone raised by hand (MFA,
+ * deletion or threat protection) is kept unless the configuration itself changed it (keepRaised).
  */
 export async function updateUserPool(ctx: Ctx, want: SpecByKind['user-pool'], out: Out, fields: FieldChange[] = []): Promise<Out> {
   const id = out.userPoolId ?? '';
-  const live = (await ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool;
+  const [live, liveMfa] = await Promise.all([
+    ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: id })).then((r) => r.UserPool),
+    ctx.clients.cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId: id })),
+  ]);
+  const observed = live ? observePool(live, liveMfa) : undefined;
+  const spec = keepRaised(want, observed, fields);
   const tags = tagChange(ctx, want.tags, live?.UserPoolTags, fields);
-  // Tags alone, or a repair of tags alone (no field changed, no setting status checks drifted): no UpdateUserPool.
-  if (fields.every(isTagField) && live && poolSettingsDrift(want, live).length === 0) {
+  // Tags alone, or a repair of tags alone (no field changed, no setting drifted): no UpdateUserPool.
+  if (fields.every(isTagField) && observed && poolDrift(spec, observed).length === 0) {
     const arn = out.userPoolArn ?? live?.Arn ?? '';
     if (Object.keys(tags.set).length) await ctx.clients.cognito.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags.set }));
     if (tags.remove.length) await ctx.clients.cognito.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: tags.remove }));
     return out;
   }
-  await ctx.clients.cognito.send(new UpdateUserPoolCommand(updateUserPoolInput(want, id, applyDelta(live?.UserPoolTags, tags))));
-  // UpdateUserPool without SMS leaves MFA OFF; TOTP (and the mode) is set by SetUserPoolMfaConfig, as at create.
-  if (want.mfa.mode !== 'OFF' && want.mfa.totp) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(want, id)));
+  if (needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, id)));
+  await ctx.clients.cognito.send(new UpdateUserPoolCommand(updateUserPoolInput(spec, id, applyDelta(live?.UserPoolTags, tags))));
   return out;
 }
 

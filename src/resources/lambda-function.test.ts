@@ -114,8 +114,18 @@ describe('lambda-function find / read / delete', () => {
 
   it('read reports a missing function and a changed role', async () => {
     const out = { functionName: 'demo-fn', functionArn: ARN };
-    lambda.on(GetFunctionCommand).resolves({ Configuration: { FunctionArn: ARN, State: 'Active', Role: 'arn:aws:iam::123456789012:role/other' } });
-    expect(await h.read(testCtx(), spec, out, deps)).toMatchObject({ state: 'drifted', drift: [{ path: 'role', after: expect.not.stringMatching(/^$/) }] });
+    const live = {
+      FunctionArn: ARN, State: 'Active' as const, Role: deps.role.roleArn, Runtime: 'nodejs20.x' as const, MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds,
+      Handler: spec.handler, Description: spec.description, Environment: { Variables: { CORS_ORIGIN: spec.corsOrigin } },
+    };
+    lambda.on(GetFunctionCommand).resolves({ Configuration: live });
+    expect(await h.read(testCtx(), spec, out, deps)).toEqual({ state: 'present', out });
+    lambda.on(GetFunctionCommand).resolves({ Configuration: { ...live, Role: 'arn:aws:iam::123456789012:role/other' } });
+    expect(await h.read(testCtx(), spec, out, deps)).toMatchObject({ state: 'drifted', drift: [{ path: 'role', after: 'arn:aws:iam::123456789012:role/other' }] });
+    // Every setting UpdateFunctionConfiguration puts back is compared.
+    lambda.on(GetFunctionCommand).resolves({ Configuration: { ...live, MemorySize: 1024, Timeout: 29, Runtime: 'nodejs22.x', Handler: 'evil.handler', Environment: {} } });
+    const drifted = await h.read(testCtx(), spec, out, deps);
+    expect(drifted.state === 'drifted' && drifted.drift.map((d) => d.path)).toEqual(['corsOrigin', 'handler', 'memoryMb', 'runtime', 'timeoutSeconds']);
     lambda.on(GetFunctionCommand).rejects(new ResourceNotFoundException({ message: 'nope', $metadata: {} }));
     expect(await h.read(testCtx(), spec, out, deps)).toEqual({ state: 'missing' });
   });

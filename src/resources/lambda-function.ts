@@ -12,6 +12,7 @@ import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } fro
 import { tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateLambdaFunction } from './lambda-updates.js';
+import { functionDrift } from './lambda-function-settings.js';
 
 type Spec = SpecByKind['lambda-function'];
 
@@ -133,8 +134,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     if (!conf) return { state: 'missing' };
     const drift: DriftChange[] = [];
     if (conf.State === 'Failed') drift.push({ path: 'state', before: 'Active', after: 'Failed', context: conf.StateReason ? { reason: conf.StateReason } : {} });
-    const roleArn = deps[spec.roleNode]?.roleArn;
-    if (roleArn && conf.Role !== roleArn) drift.push({ path: 'role', before: roleArn, after: conf.Role ?? null });
+    drift.push(...functionDrift(spec, deps[spec.roleNode]?.roleArn, conf));
     // The user's tags, when there are any: GetFunction hides Tags from a caller without lambda:ListTags, so ask ListTags.
     if (spec.tags && conf.FunctionArn) drift.push(...tagDrift(spec.tags, await functionTags(ctx, conf.FunctionArn)));
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };

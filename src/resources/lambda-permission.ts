@@ -5,6 +5,7 @@ import { awsErrorName } from '../aws/errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { depOut, errorMessage, executeApiSourceArn, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, Outputs, ResourceHandler } from './types.js';
+import { asSet, settingsDrift } from './settings-drift.js';
 
 type Spec = SpecByKind['lambda-permission'];
 
@@ -35,12 +36,17 @@ function toOut(functionName: string, statementId: string): Out {
   return { functionName, statementId };
 }
 
-async function findStatement(ctx: Ctx, functionName: string, statementId: string): Promise<Statement | undefined> {
+/** The statements of the function's resource policy; none when it has no policy (or no function). */
+async function policyStatements(ctx: Ctx, functionName: string): Promise<Statement[]> {
   // No policy at all (or no function) comes back as ResourceNotFoundException.
   const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
-  if (!res?.Policy) return undefined;
+  if (!res?.Policy) return [];
   const parsed = PolicyDocument.safeParse(JSON.parse(res.Policy) as unknown);
-  return parsed.success ? parsed.data.Statement.find((s) => s.Sid === statementId) : undefined;
+  return parsed.success ? parsed.data.Statement : [];
+}
+
+async function findStatement(ctx: Ctx, functionName: string, statementId: string): Promise<Statement | undefined> {
+  return (await policyStatements(ctx, functionName)).find((s) => s.Sid === statementId);
 }
 
 /** AWS writes `ArnLike: { "AWS:SourceArn": … }`; read it whatever the condition operator. */
@@ -54,19 +60,45 @@ export function sourceArnOf(statement: Statement): string | undefined {
 
 const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** The statement must still let API Gateway invoke the function (fields AWS always writes; absent ones are not judged). */
-export function grantDrift(statement: Statement): DriftChange[] {
-  const drift: DriftChange[] = [];
+/** The grant a spec asks for; on our own function (`others` given) no other statement may share its policy. */
+export function permissionSettings(sourceArn: string | undefined, ownFunction: boolean) {
+  return {
+    permission: {
+      principal: 'apigateway.amazonaws.com' as string | undefined, action: 'lambda:InvokeFunction' as string | string[] | undefined, sourceArn,
+      otherStatements: ownFunction ? [] as string[] : undefined,
+    },
+  };
+}
+
+/** Our statement read back as that grant; `others` are the Sids of the rest of the policy (our own function only). */
+export function observePermission(statement: Statement, sourceArnKnown: boolean, others: string[] | undefined): ReturnType<typeof permissionSettings> {
   const principal = statement.Principal;
-  const services = principal === undefined ? undefined : typeof principal === 'string' ? [principal] : asList(principal.Service);
-  if (services !== undefined && !services.includes('apigateway.amazonaws.com')) {
-    drift.push({ path: 'permission.principal', before: 'apigateway.amazonaws.com', after: JSON.stringify(principal) });
-  }
-  const actions = statement.Action === undefined ? undefined : asList(statement.Action);
-  if (actions !== undefined && !actions.some((a) => a === 'lambda:InvokeFunction' || a === 'lambda:*')) {
-    drift.push({ path: 'permission.action', before: 'lambda:InvokeFunction', after: actions });
-  }
-  return drift;
+  const services = principal === undefined || typeof principal === 'string' ? undefined : asList(principal.Service);
+  const actions = asList(statement.Action);
+  return {
+    permission: {
+      principal: typeof principal === 'string' ? principal : services?.length === 1 && Object.keys(principal ?? {}).length === 1 ? services[0] : principal && JSON.stringify(principal),
+      action: actions.length === 1 ? actions[0] : actions,
+      sourceArn: sourceArnKnown ? sourceArnOf(statement) : undefined,
+      otherStatements: others === undefined ? undefined : asSet(others),
+    },
+  };
+}
+
+/** What differs from the grant: principal, action, SourceArn, and (our own function) any statement beside ours. */
+export function grantDrift(statement: Statement, expectedSourceArn?: string, others?: string[]): DriftChange[] {
+  return settingsDrift(permissionSettings(expectedSourceArn, others !== undefined), observePermission(statement, expectedSourceArn !== undefined, others));
+}
+
+/** The SourceArn our statement must carry; unknown (no API recorded): not judged. */
+function expectedSourceArn(ctx: Ctx, spec: Spec, deps: Outputs): string | undefined {
+  const apiId = deps.api?.apiId;
+  return apiId === undefined ? undefined : sourceArnFor(ctx, spec, apiId);
+}
+
+/** The Sids beside ours, on our own function only: a user's own function may have other callers, and they are theirs. */
+function othersOn(spec: Spec, statements: Statement[], sid: string): string[] | undefined {
+  return 'node' in spec.function ? statements.flatMap((s) => (s.Sid !== sid ? [s.Sid ?? '(no Sid)'] : [])) : undefined;
 }
 
 /** Lets API Gateway invoke the function, from this API only; without it the API answers 500. */
@@ -100,15 +132,29 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
 
   async read(ctx, spec, out, deps) {
     const functionName = out.functionName ?? functionNameFor(spec, deps);
-    const statement = await findStatement(ctx, functionName, out.statementId ?? spec.statementId);
+    const statements = await policyStatements(ctx, functionName);
+    const sid = out.statementId ?? spec.statementId;
+    const statement = statements.find((s) => s.Sid === sid);
     if (!statement) return { state: 'missing' };
-    const apiId = deps.api?.apiId;
-    if (apiId === undefined) return { state: 'present', out };
-    const expected = sourceArnFor(ctx, spec, apiId);
-    const actual = sourceArnOf(statement);
-    const drift: DriftChange[] = actual === expected ? [] : [{ path: 'permission.sourceArn', before: expected, after: actual ?? null }];
-    drift.push(...grantDrift(statement));
+    const drift = grantDrift(statement, expectedSourceArn(ctx, spec, deps), othersOn(spec, statements, sid));
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  /**
+   * Put the grant back: on our own function the statements someone added beside ours are removed (they let someone
+   * else invoke it), and ours, when changed, is removed and added again (a statement cannot be edited in place).
+   */
+  async update(ctx, want, out, deps) {
+    const functionName = out.functionName ?? functionNameFor(want, deps);
+    const statements = await policyStatements(ctx, functionName);
+    const sid = out.statementId ?? want.statementId;
+    const ours = statements.find((s) => s.Sid === sid);
+    for (const other of othersOn(want, statements, sid) ?? []) {
+      await ignoreNotFound(ctx.clients.lambda.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: other })));
+    }
+    if (ours && grantDrift(ours, expectedSourceArn(ctx, want, deps)).length === 0) return out;
+    if (ours) await ignoreNotFound(ctx.clients.lambda.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: sid })));
+    return lambdaPermissionHandler.create(ctx, want, deps);
   },
 
   async delete(ctx, spec, out, deps) {

@@ -11,6 +11,7 @@ import { AwsFailure } from '../errors.js';
 import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { functionTags } from './lambda-function.js';
+import { functionDrift } from './lambda-function-settings.js';
 import { isTagField, tagChange } from './tags.js';
 import { depOut } from './refs.js';
 import type { Ctx, Out, Outputs } from './types.js';
@@ -53,8 +54,8 @@ export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-fu
   const tags = tagChange(ctx, want.tags, await functionTags(ctx, arn), fields);
   if (Object.keys(tags.set).length) await ctx.clients.lambda.send(new TagResourceCommand({ Resource: arn, Tags: tags.set }));
   if (tags.remove.length) await ctx.clients.lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: tags.remove }));
-  // Tags alone, or a repair of tags alone (no field changed; the role, the one setting status checks, as recorded).
-  if (fields.every(isTagField) && live.Role === role && live.State !== 'Failed') return out;
+  // Tags alone, or a repair of tags alone (no field changed, the configuration as wanted: the comparison status makes).
+  if (fields.every(isTagField) && functionDrift(want, role, live).length === 0 && live.State !== 'Failed') return out;
   const conf = await ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({
     FunctionName: name,
     Runtime: want.runtime as Runtime,

@@ -7,7 +7,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SpecByKind } from '../plan/specs.js';
 import { testCtx } from '../../test/support/resource-ctx.js';
-import { userPoolClientHandler as h } from './user-pool-client.js';
+import { createUserPoolClientInput, userPoolClientHandler as h } from './user-pool-client.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const deps = { pool: { userPoolId: 'p1', userPoolArn: 'arn:p1' } };
@@ -48,16 +48,21 @@ describe('user-pool-client', () => {
     expect(await h.find(testCtx(), spec, deps)).toEqual({ clientId: 'c1' });
   });
 
-  it('read names the auth flows that went missing', async () => {
-    cognito.on(DescribeUserPoolClientCommand).resolves({
-      UserPoolClient: {
-        ClientId: 'c1', ClientSecret: 'TOP-SECRET', ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], SupportedIdentityProviders: ['COGNITO', 'Google'],
-        AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: ['http://localhost:3000/callback'],
-      },
-    });
+  it('read: present as created; names what went missing and what was added; never reads the secret', async () => {
+    const { UserPoolId: _p, GenerateSecret: _g, ...created } = createUserPoolClientInput(spec, 'p1');
+    const describe = (client: object) => cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'c1', ClientSecret: 'TOP-SECRET', ...created, ...client } });
+    describe({});
+    expect(await h.read(testCtx(), spec, { clientId: 'c1' }, deps)).toEqual({ state: 'present', out: { clientId: 'c1' } });
+    describe({ ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] });
     const res = await h.read(testCtx(), spec, { clientId: 'c1' }, deps);
-    expect(res).toEqual({ state: 'drifted', drift: [{ path: 'authFlows', before: spec.authFlows, after: ['ALLOW_REFRESH_TOKEN_AUTH'] }], out: { clientId: 'c1' } });
+    expect(res).toEqual({ state: 'drifted', drift: [{ path: 'authFlows', before: [...spec.authFlows].sort(), after: ['ALLOW_REFRESH_TOKEN_AUTH'] }], out: { clientId: 'c1' } });
     expect(JSON.stringify(res)).not.toContain('TOP-SECRET');
+    // issue 25.3: PreventUserExistenceErrors LEGACY, revocation off, 10-year refresh tokens, an added logout URL.
+    describe({ PreventUserExistenceErrors: 'LEGACY', EnableTokenRevocation: false, RefreshTokenValidity: 3650, LogoutURLs: [...(created.LogoutURLs ?? []), 'https://evil.example/'] });
+    const drifted = await h.read(testCtx(), spec, { clientId: 'c1' }, deps);
+    expect(drifted.state === 'drifted' && drifted.drift.map((d) => d.path)).toEqual([
+      'enableTokenRevocation', 'oauth.logoutUrls', 'preventUserExistenceErrors', 'tokenValidity.refreshTokenDays',
+    ]);
   });
 
   it('delete treats ResourceNotFound as done', async () => {

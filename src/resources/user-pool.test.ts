@@ -1,6 +1,6 @@
 import {
   CognitoIdentityProviderClient, CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand,
-  DescribeUserPoolDomainCommand, InvalidParameterException, ResourceNotFoundException, SetUserPoolMfaConfigCommand,
+  DescribeUserPoolDomainCommand, GetUserPoolMfaConfigCommand, InvalidParameterException, ResourceNotFoundException, SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -149,13 +149,65 @@ describe('user-pool handler', () => {
     expect(cognito).toHaveReceivedCommandTimes(DescribeUserPoolCommand, 3);
   });
 
-  it('read: missing when gone, drifted when MFA was turned off', async () => {
-    const out = { userPoolId: 'p1', userPoolArn: 'arn:p1' };
-    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'p1', MfaConfiguration: 'OFF', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } } });
-    expect(await h.read(testCtx(), { ...base, mfa: { mode: 'ON', totp: true, sms: false } }, out, {}))
-      .toEqual({ state: 'drifted', drift: [{ path: 'mfa.mode', before: 'ON', after: 'OFF' }], out });
+  /** The pool Cognito holds after creating `spec` (DescribeUserPool), and its MFA factors (GetUserPoolMfaConfig). */
+  function livePool(spec: Spec) {
+    const { PoolName, ...input } = createUserPoolInput(spec, TAGS);
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { ...input, Id: 'p1', Name: PoolName, MfaConfiguration: spec.mfa.mode } });
+    cognito.on(GetUserPoolMfaConfigCommand).resolves({ MfaConfiguration: spec.mfa.mode, SoftwareTokenMfaConfiguration: { Enabled: spec.mfa.totp && spec.mfa.mode !== 'OFF' } });
+    return input;
+  }
+  const out = { userPoolId: 'p1', userPoolArn: 'arn:p1' };
+  const driftOf = async (spec: Spec) => {
+    const r = await h.read(testCtx(), spec, out, {});
+    return r.state === 'drifted' ? r.drift.map((d) => `${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`) : r.state;
+  };
+
+  it('read: present as created; missing when gone', async () => {
+    const mfa: Spec = { ...base, mfa: { mode: 'ON', totp: true, sms: false }, deletionProtection: 'ACTIVE' };
+    livePool(mfa);
+    expect(await h.read(testCtx(), mfa, out, {})).toEqual({ state: 'present', out });
     cognito.on(DescribeUserPoolCommand).rejects(new ResourceNotFoundException({ message: 'User pool p1 does not exist.', $metadata: {} }));
     expect(await h.read(testCtx(), base, out, {})).toEqual({ state: 'missing' });
+  });
+
+  it('read compares every setting: the password policy weakened from 12 with complexity to 6 without (issue 18), MFA off', async () => {
+    const input = livePool(base);
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: {
+      ...input, Id: 'p1', Name: 'demo-users', MfaConfiguration: 'OFF',
+      Policies: { PasswordPolicy: { MinimumLength: 6, RequireNumbers: false, RequireSymbols: false, RequireUppercase: false, RequireLowercase: false, TemporaryPasswordValidityDays: 7 } },
+    } });
+    expect(await driftOf(base)).toEqual([
+      'passwordPolicy.minLength: 12 → 6', 'passwordPolicy.requireLowercase: true → false', 'passwordPolicy.requireNumbers: true → false',
+      'passwordPolicy.requireUppercase: true → false',
+    ]);
+    expect(await driftOf({ ...base, mfa: { mode: 'ON', totp: true, sms: false } })).toEqual(expect.arrayContaining(['mfa.mode: "ON" → "OFF"', 'mfa.totp: true → false']));
+  });
+
+  it('read: each other setting changed outside is named by its spec path', async () => {
+    const input = livePool(base);
+    const changed = (pool: object) => cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { ...input, Id: 'p1', Name: 'demo-users', MfaConfiguration: 'OFF', ...pool } });
+    changed({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: false } });
+    expect(await driftOf(base)).toEqual(['selfSignUp: false → true']);
+    changed({ EmailConfiguration: { EmailSendingAccount: 'DEVELOPER', SourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/x.example', From: 'a@x.example' } });
+    expect(await driftOf(base)).toEqual(['email.from: null → "a@x.example"', 'email.sourceArn: null → "arn:aws:ses:us-east-1:123456789012:identity/x.example"', 'email.type: "COGNITO_DEFAULT" → "SES"']);
+    changed({ AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] } });
+    expect(await driftOf(base)).toEqual(['accountRecovery: "verified_email" → "admin_only"']);
+    changed({ UserPoolTier: 'ESSENTIALS' });
+    expect(await driftOf(base)).toEqual(['tier: "LITE" → "ESSENTIALS"']);
+    changed({ AutoVerifiedAttributes: [] });
+    expect(await driftOf(base)).toEqual(['autoVerifiedAttributes: ["email"] → []']);
+  });
+
+  it('read: protections raised by hand are not drift (an update keeps them); lowered, they are', async () => {
+    const input = livePool(base);
+    const changed = (pool: object) => cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { ...input, Id: 'p1', Name: 'demo-users', MfaConfiguration: 'OFF', ...pool } });
+    changed({ DeletionProtection: 'ACTIVE' });
+    expect(await driftOf(base)).toBe('present');
+    changed({ DeletionProtection: 'INACTIVE' });
+    expect(await driftOf({ ...base, deletionProtection: 'ACTIVE' })).toEqual(['deletionProtection: "ACTIVE" → "INACTIVE"']);
+    changed({ UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } });
+    expect(await driftOf({ ...base, tier: 'PLUS', threatProtection: 'ENFORCED' })).toEqual(['threatProtection: "ENFORCED" → "AUDIT"']);
+    expect(await driftOf({ ...base, tier: 'PLUS', threatProtection: 'OFF' })).toBe('present');
   });
 
   it('delete treats ResourceNotFound as done', async () => {

@@ -1,8 +1,6 @@
-import type { DriftChange } from '../plan/changes.js';
 import {
-  CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, SetUserPoolMfaConfigCommand,
-  type CreateUserPoolCommandInput, type SetUserPoolMfaConfigCommandInput, type SmsConfigurationType, type UsernameAttributeType,
-  type UserPoolType, type VerifiedAttributeType,
+  CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, GetUserPoolMfaConfigCommand, SetUserPoolMfaConfigCommand,
+  UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
@@ -13,99 +11,14 @@ import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import { tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateUserPool } from './cognito-updates.js';
+import { createUserPoolInput, liveUpdateInput, mfaConfigInput, needsMfaConfig, observePool, poolDrift } from './user-pool-settings.js';
+
+export { createUserPoolInput, mfaConfigInput };
 
 type Spec = SpecByKind['user-pool'];
 
-/** The SNS role Cognito texts through (SMS MFA, phone verification and recovery), when one is given. */
-function smsConfiguration(spec: Spec): SmsConfigurationType | undefined {
-  const { smsRoleArn, smsExternalId } = spec.mfa;
-  return smsRoleArn ? { SnsCallerArn: smsRoleArn, ...(smsExternalId ? { ExternalId: smsExternalId } : {}) } : undefined;
-}
-
-/** SMS as a second factor: chosen, and a role to send it with. */
-function smsMfa(spec: Spec): boolean {
-  return spec.mfa.sms && spec.mfa.smsRoleArn !== undefined;
-}
-
-/** TOTP can only be switched on by SetUserPoolMfaConfig after the pool exists. */
-function needsMfaConfig(spec: Spec): boolean {
-  return spec.mfa.mode !== 'OFF' && spec.mfa.totp;
-}
-
-/** The CreateUserPool request for a spec (pure, so the mapping is tested on its own). */
-export function createUserPoolInput(spec: Spec, tags: Record<string, string>): CreateUserPoolCommandInput {
-  const ids = spec.signInIdentifiers;
-  const attrs: UsernameAttributeType[] = [
-    ...(ids.includes('email') ? ['email' as const] : []),
-    ...(ids.includes('phone') ? ['phone_number' as const] : []),
-  ];
-  const sms = smsConfiguration(spec);
-  const verified = new Set<VerifiedAttributeType>();
-  if (ids.includes('email') || spec.accountRecovery === 'verified_email') verified.add('email');
-  // Cognito refuses phone_number in AutoVerifiedAttributes without an SmsConfiguration (the config check asks for one).
-  if (sms && (ids.includes('phone') || spec.accountRecovery === 'verified_phone_number')) verified.add('phone_number');
-  // Cognito requires a verified phone_number for SMS MFA.
-  if (spec.mfa.mode !== 'OFF' && smsMfa(spec)) verified.add('phone_number');
-  return {
-    PoolName: spec.name,
-    // Without it Cognito makes an ESSENTIALS pool; the config defaults to LITE, the cheapest plan.
-    UserPoolTier: spec.tier,
-    // With a username, email/phone become aliases; without one, they are the username itself.
-    ...(attrs.length > 0 ? (ids.includes('username') ? { AliasAttributes: attrs } : { UsernameAttributes: attrs }) : {}),
-    ...(verified.size > 0 ? { AutoVerifiedAttributes: [...verified] } : {}),
-    Policies: {
-      PasswordPolicy: {
-        MinimumLength: spec.passwordPolicy.minLength,
-        RequireNumbers: spec.passwordPolicy.requireNumbers,
-        RequireSymbols: spec.passwordPolicy.requireSymbols,
-        RequireUppercase: spec.passwordPolicy.requireUppercase,
-        RequireLowercase: spec.passwordPolicy.requireLowercase,
-        TemporaryPasswordValidityDays: spec.passwordPolicy.temporaryPasswordValidityDays,
-      },
-    },
-    // CreateUserPool refuses OPTIONAL/ON without an SMS configuration; TOTP-only MFA is turned on afterwards.
-    MfaConfiguration: smsMfa(spec) ? spec.mfa.mode : 'OFF',
-    ...(sms ? { SmsConfiguration: sms } : {}),
-    EmailConfiguration: spec.email.type === 'SES'
-      ? {
-        EmailSendingAccount: 'DEVELOPER',
-        SourceArn: spec.email.sourceArn,
-        From: spec.email.from,
-        ...(spec.email.configurationSet ? { ConfigurationSet: spec.email.configurationSet } : {}),
-        ...(spec.email.replyTo ? { ReplyToEmailAddress: spec.email.replyTo } : {}),
-      }
-      : { EmailSendingAccount: 'COGNITO_DEFAULT' },
-    AccountRecoverySetting: { RecoveryMechanisms: [{ Name: spec.accountRecovery, Priority: 1 }] },
-    AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
-    UserPoolTags: tags,
-    // `secure-api destroy` must be able to remove the pool.
-    DeletionProtection: 'INACTIVE',
-  };
-}
-
-/** SetUserPoolMfaConfig turning on TOTP (and SMS when chosen) at the spec's MFA mode. */
-export function mfaConfigInput(spec: Spec, userPoolId: string): SetUserPoolMfaConfigCommandInput {
-  const sms = smsConfiguration(spec);
-  return {
-    UserPoolId: userPoolId,
-    SoftwareTokenMfaConfiguration: { Enabled: spec.mfa.totp },
-    ...(sms && smsMfa(spec) ? { SmsMfaConfiguration: { SmsConfiguration: sms } } : {}),
-    MfaConfiguration: spec.mfa.mode,
-  };
-}
-
 function toOut(ctx: Ctx, userPoolId: string, arn: string | undefined): Out {
   return { userPoolId, userPoolArn: arn ?? `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.account}:userpool/${userPoolId}` };
-}
-
-/** The settings (not the tags) a live pool has other than the spec's: what status reports, and an update must put back. */
-export function poolSettingsDrift(spec: Spec, pool: UserPoolType): DriftChange[] {
-  const drift: DriftChange[] = [];
-  if ((pool.MfaConfiguration ?? 'OFF') !== spec.mfa.mode) drift.push({ path: 'mfa.mode', before: spec.mfa.mode, after: pool.MfaConfiguration ?? 'OFF' });
-  if (pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly === spec.selfSignUp) {
-    drift.push({ path: 'selfSignUp', before: spec.selfSignUp, after: !spec.selfSignUp });
-  }
-  return drift;
 }
 
 /** The pool of this name tagged with our stack (pool names are not unique: only the tagged one is ours). */
@@ -117,6 +30,17 @@ async function findOurPool(ctx: Ctx, name: string): Promise<Out | undefined> {
     if (pool && isOurs(ctx, pool.UserPoolTags)) return toOut(ctx, p.Id, pool.Arn);
   }
   return undefined;
+}
+
+/**
+ * Deletion protection (ACTIVE by default) is turned off just before our own pool is deleted, and only then. The live
+ * settings are given back whole, so nothing else changes meanwhile (MFA included): UpdateUserPool resets what it is
+ * not given. A pool not tagged as ours keeps its protection, and DeleteUserPool refuses it.
+ */
+async function allowDeletion(ctx: Ctx, userPoolId: string): Promise<void> {
+  const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))))?.UserPool;
+  if (pool?.DeletionProtection !== 'ACTIVE' || !isOurs(ctx, pool.UserPoolTags)) return;
+  await ctx.clients.cognito.send(new UpdateUserPoolCommand({ ...liveUpdateInput(pool), DeletionProtection: 'INACTIVE' }));
 }
 
 /** Step 3: the user pool whose tokens the authorizer accepts. */
@@ -149,13 +73,17 @@ export const userPoolHandler: ResourceHandler<Spec> = {
   async read(ctx, spec, out) {
     const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
     if (!pool) return { state: 'missing' };
-    const drift = [...poolSettingsDrift(spec, pool), ...tagDrift(spec.tags, pool.UserPoolTags)];
+    // The factors (TOTP, SMS) are not in DescribeUserPool: GetUserPoolMfaConfig says which are on.
+    const mfa = await undefinedIfNotFound(ctx.clients.cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId: out.userPoolId })));
+    if (!mfa) return { state: 'missing' };
+    const drift = [...poolDrift(spec, observePool(pool, mfa)), ...tagDrift(spec.tags, pool.UserPoolTags)];
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
   // The engine deletes the hosted-UI domain first: Cognito refuses to delete a pool that has one.
   async delete(ctx, _spec, out) {
     const userPoolId = out.userPoolId ?? '';
+    await allowDeletion(ctx, userPoolId);
     const remove = () => ignoreNotFound(ctx.clients.cognito.send(new DeleteUserPoolCommand({ UserPoolId: userPoolId })));
     try {
       await remove();

@@ -1,8 +1,8 @@
-import { rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { StackSession, StateBackend } from './backend.js';
-import { acquireLock, readLockFile, type LockInfo } from './lock.js';
+import { StackLocked, type StackSession, type StateBackend } from './backend.js';
+import { acquireLock, readLockFile, removeLockIf, type LockInfo } from './lock.js';
 import type { StateFile } from './schema.js';
 import { DEFAULT_STATE_DIR, listStacks, readState, removeState, statePath, StateStore } from './store.js';
 
@@ -32,7 +32,8 @@ export class LocalStateBackend implements StateBackend {
 
   open(stack: string, command: string): Promise<StackSession> {
     const path = this.where(stack);
-    const release = acquireLock(path, command, this.warn);
+    // One error for a held lock, local or S3: StackLocked (exit 1), naming the holder and how to unlock.
+    const release = acquireLock(path, command, { onStale: this.warn, locked: (holder) => new StackLocked(stack, holder, this.args) });
     let state: StateFile | undefined;
     try {
       state = readState(path);
@@ -66,7 +67,11 @@ export class LocalStateBackend implements StateBackend {
       throw new UsageError(`the lock on stack "${stack}" has id ${info.lockId ?? '(none: made by an older secure-api)'}, not ${lockId}`,
         `Check it with \`secure-api status --stack ${stack}${this.args}\`; a local lock left by a process that is gone is taken over by the next run anyway.`, 'LOCK_ID');
     }
-    rmSync(`${this.where(stack)}.lock`, { force: true });
+    // Removed only while it is still that lock (another run may take it the moment it is gone).
+    const removed = removeLockIf(`${this.where(stack)}.lock`, (text) => {
+      try { return (JSON.parse(text) as LockInfo).lockId === lockId; } catch { return false; }
+    });
+    if (!removed) throw new UsageError(`the lock on stack "${stack}" changed while it was being removed; it was left as it is`, undefined, 'LOCK_ID');
     return info;
   }
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../errors.js';
-import { acquireLock } from './lock.js';
+import { alsoFailed, AwsFailure, StateWriteFailed, UsageError } from '../errors.js';
+import { renderError } from '../ui/render-error.js';
 import { readState, StateStore } from './store.js';
 import { CONFIG_HISTORY, STATE_VERSION, recordConfig, type StateFile } from './schema.js';
 
@@ -34,17 +34,29 @@ describe('state file', () => {
   });
 });
 
-describe('lock', () => {
-  it('refuses a second holder while the first lives, and takes over a stale one', () => {
+describe('a save that cannot be written (issue 18.5)', () => {
+  it('is a typed STATE_WRITE error (exit 1) naming the file and the cause, never a bare fs error', () => {
     const path = join(dir(), 's.json');
-    const release = acquireLock(path, 'init', () => {});
-    expect(() => acquireLock(path, 'destroy', () => {})).toThrow(/PID \d+.*holds the lock/);
-    release();
-    expect(existsSync(`${path}.lock`)).toBe(false);
-    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: 'then', command: 'init' }));
-    const warnings: string[] = [];
-    acquireLock(path, 'init', (m) => warnings.push(m))();
-    expect(warnings[0]).toMatch(/stale lock/);
+    // The path taken by a directory with something in it: the rename fails, whoever runs it (root included).
+    mkdirSync(join(path, 'x'), { recursive: true });
+    const store = new StateStore(path, { nodes: {} } as unknown as StateFile);
+    let err: unknown;
+    try { store.save(); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(StateWriteFailed);
+    expect(err).toMatchObject({ code: 'STATE_WRITE', exitCode: 1 });
+    expect((err as Error).message).toMatch(new RegExp(`^the state could not be saved to ${path}: E[A-Z]+`));
+  });
+
+  it('reported beside the first cause: the AWS error first, then "Also:" with its hint', () => {
+    const first = new AwsFailure('creating user-pool demo failed: InternalErrorException: boom', { hint: 'Re-run init.' });
+    alsoFailed(first, new StateWriteFailed('/s.json', new Error('ENOSPC')));
+    alsoFailed(first, new StateWriteFailed('/s.json', new Error('ENOSPC')));
+    let text = '';
+    renderError({ write: (t: string) => { text += t; return true; } } as unknown as NodeJS.WritableStream, first, {});
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'Error: creating user-pool demo failed: InternalErrorException: boom', 'Re-run init.', 'Also: the state could not be saved to /s.json: ENOSPC',
+    ]);
+    expect(first.also).toHaveLength(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync, copyFileSync, chmodSync, linkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { StateWriteFailed, UsageError } from '../errors.js';
 import { STATE_VERSION, StateFileSchema, migrateState, type StateFile } from './schema.js';
 import { formatIssues } from '../config/resolve.js';
 
@@ -130,7 +130,11 @@ export class StateStore {
 
   save(): void {
     this.state.updatedAt = this.now().toISOString();
-    replaceFile(this.path, JSON.stringify(this.state, null, 2) + '\n', false);
+    try {
+      replaceFile(this.path, JSON.stringify(this.state, null, 2) + '\n', false);
+    } catch (err) {
+      throw new StateWriteFailed(this.path, err);
+    }
     this.scheduleSync();
   }
 

@@ -6,6 +6,10 @@ export function renderError(stderr: NodeJS.WritableStream, err: SecureApiError |
     // A cancel is soft: the user asked for it, so it is said plainly, not as an error.
     stderr.write(err instanceof Interrupted || err instanceof Cancelled ? `${err.message}\n` : `Error: ${err.message}\n`);
     if (err.hint) stderr.write(`${err.hint}\n`);
+    for (const a of err.also) {
+      stderr.write(`Also: ${a.message}\n`);
+      if (a.hint) stderr.write(`${a.hint}\n`);
+    }
   } else {
     stderr.write(`Unexpected error: ${err.message}\n`);
     if (env.SECURE_API_DEBUG) stderr.write(`${err.stack ?? ''}\n`);

@@ -48,6 +48,24 @@ function schemaAttributes(schema: SchemaAttributeType[] | undefined): SchemaAttr
   return [...standard, ...custom];
 }
 
+/** Records the pool's MFA mode, and its history (PoolRecord.mfaTimeline). */
+function setMfaMode(pool: PoolRecord, mode: PoolRecord['mfa']['MfaConfiguration']): void {
+  pool.mfa.MfaConfiguration = mode;
+  const timeline = (pool.mfaTimeline ??= []);
+  if (timeline[timeline.length - 1] !== mode) timeline.push(mode);
+}
+
+/**
+ * Threat protection is a Plus feature: "To activate this setting, your user pool must be on the Plus tier."
+ * (UserPoolAddOnsType, Cognito API reference); Cognito answers FeatureUnavailableInTierException.
+ */
+function checkThreatProtectionTier(addOns: { AdvancedSecurityMode?: string | undefined } | undefined, tier: string | undefined): void {
+  const mode = addOns?.AdvancedSecurityMode;
+  if (mode !== undefined && mode !== 'OFF' && (tier ?? 'ESSENTIALS') !== 'PLUS') {
+    fail('FeatureUnavailableInTierException', 'Threat protection (UserPoolAddOns) is available only in the Plus feature plan.');
+  }
+}
+
 export function poolArn(ctx: Ctx, id: string): string {
   return `arn:aws:cognito-idp:${regionOf(ctx)}:${ctx.state.account}:userpool/${id}`;
 }
@@ -108,6 +126,7 @@ export const poolHandlers: Handlers = {
     if (input.UserPoolTier !== undefined && !['LITE', 'ESSENTIALS', 'PLUS'].includes(input.UserPoolTier)) {
       fail('InvalidParameterException', `1 validation error detected: Value '${String(input.UserPoolTier)}' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [LITE, ESSENTIALS, PLUS]`);
     }
+    checkThreatProtectionTier(input.UserPoolAddOns, input.UserPoolTier);
     const s = ctx.state;
     const id = uniqueId(s, s.cognito.pools, () => `${regionOf(ctx)}_${randomString(s, 9, MIXED_ALNUM)}`);
     const { PoolName: _name, UserPoolTags, ...config } = copy(input);
@@ -115,7 +134,7 @@ export const poolHandlers: Handlers = {
     const pool: PoolRecord = {
       Id: id, Name: input.PoolName, Arn: poolArn(ctx, id), CreationDate: now, LastModifiedDate: now,
       config: compact(config), tags: { ...UserPoolTags }, mfa: { MfaConfiguration: input.MfaConfiguration ?? 'OFF' },
-      clients: {}, idps: {}, users: {},
+      mfaTimeline: [input.MfaConfiguration ?? 'OFF'], clients: {}, idps: {}, users: {},
     };
     s.cognito.pools[id] = pool;
     return { UserPool: poolOut(pool) };
@@ -137,6 +156,15 @@ export const poolHandlers: Handlers = {
 
   UpdateUserPool(ctx, input: UpdateUserPoolCommandInput): object {
     const pool = getPool(ctx, input.UserPoolId);
+    // UpdateUserPool cannot require MFA of a pool with no factor to require: "Cannot turn MFA functionality ON, once
+    // the user pool has been created." (cloudformation-coverage-roadmap#1176, update-user-pool --mfa-configuration ON
+    // with no SMS and no TOTP). With TOTP turned on by SetUserPoolMfaConfig it is accepted: terraform-provider-aws's
+    // resourceUserPoolUpdate sends SetUserPoolMfaConfig first, then UpdateUserPool with the same mfa_configuration.
+    const totp = pool.mfa.SoftwareTokenMfaConfiguration?.Enabled === true;
+    if (input.MfaConfiguration === 'ON' && !totp && !input.SmsConfiguration?.SnsCallerArn) {
+      fail('InvalidParameterException', 'Cannot turn MFA functionality ON, once the user pool has been created.');
+    }
+    checkThreatProtectionTier(input.UserPoolAddOns, input.UserPoolTier ?? pool.config.UserPoolTier);
     const config: PoolConfig = { ...pool.config };
     for (const key of UPDATABLE) delete config[key];
     for (const key of UPDATABLE) if (input[key] !== undefined) Object.assign(config, { [key]: copy(input[key]) });
@@ -146,7 +174,8 @@ export const poolHandlers: Handlers = {
     // is not given: aws-cli#3302 ("The entire pool is reset to default values … Tags are removed"),
     // terraform-provider-aws#11265 ("the API provides a tags overwriting field during update").
     pool.tags = { ...input.UserPoolTags };
-    pool.mfa.MfaConfiguration = input.MfaConfiguration ?? 'OFF';
+    // MfaConfiguration is reset like every other setting it is not given; the factors (SetUserPoolMfaConfig's) stay.
+    setMfaMode(pool, input.MfaConfiguration ?? 'OFF');
     pool.LastModifiedDate = ctx.now();
     return {};
   },
@@ -154,6 +183,8 @@ export const poolHandlers: Handlers = {
   DeleteUserPool(ctx, input: DeleteUserPoolCommandInput): object {
     const pool = getPool(ctx, input.UserPoolId);
     if (pool.domain !== undefined) fail('InvalidParameterException', 'User pool cannot be deleted. It has a domain configured that should be deleted first.');
+    // "Before you can delete a user pool that you have protected against deletion, you must deactivate this feature."
+    // (UpdateUserPool, DeletionProtection, Cognito API reference).
     if (pool.config.DeletionProtection === 'ACTIVE') {
       fail('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.');
     }
@@ -167,11 +198,14 @@ export const poolHandlers: Handlers = {
     const anyFactor = input.SoftwareTokenMfaConfiguration?.Enabled === true || input.SmsMfaConfiguration !== undefined
       || input.EmailMfaConfiguration !== undefined;
     if (mode !== 'OFF' && !anyFactor) fail('InvalidParameterException', 'At least one MFA method must be enabled when MFA is ON or OPTIONAL.');
+    const timeline = pool.mfaTimeline ?? [pool.mfa.MfaConfiguration];
     pool.mfa = compact({
       MfaConfiguration: mode, SmsMfaConfiguration: copy(input.SmsMfaConfiguration),
       SoftwareTokenMfaConfiguration: copy(input.SoftwareTokenMfaConfiguration), EmailMfaConfiguration: copy(input.EmailMfaConfiguration),
       WebAuthnConfiguration: copy(input.WebAuthnConfiguration),
     });
+    pool.mfaTimeline = timeline;
+    setMfaMode(pool, mode);
     pool.LastModifiedDate = ctx.now();
     return copy(pool.mfa);
   },

@@ -133,6 +133,8 @@ export interface PoolRecord {
   LastModifiedDate: number;
   config: PoolConfig;
   tags: Record<string, string>;
+  /** Every MFA mode the pool has had, in order (CreateUserPool, UpdateUserPool, SetUserPoolMfaConfig): tests assert it never dropped. */
+  mfaTimeline?: UserPoolMfaType[];
   mfa: {
     MfaConfiguration: UserPoolMfaType;
     SmsMfaConfiguration?: SmsMfaConfigType;

@@ -74,9 +74,12 @@ describe('the state file is lost', () => {
     const names = s.fake.calls.map((c) => c.command);
     expect(names.lastIndexOf('DeleteUserPoolDomain')).toBeLessThan(names.lastIndexOf('DeleteUserPool'));
     expect(names.lastIndexOf('DeleteFunction')).toBeLessThan(names.lastIndexOf('DeleteRole'));
-    // The search only reads.
+    // The search only reads; the removal only deletes, but for the pool's deletion protection (on by default), turned
+    // off just before DeleteUserPool.
     const before = names.indexOf('GetCallerIdentity', names.lastIndexOf('CreateDeployment'));
-    expect(names.slice(before).filter((c) => /^(Create|Put|Update|Tag|Add|Attach)/.test(c))).toEqual([]);
+    const writes = s.fake.calls.slice(before).filter((c) => /^(Create|Put|Update|Tag|Add|Attach)/.test(c.command));
+    expect(writes.map((c) => `${c.command} ${String((c.input as { DeletionProtection?: string }).DeletionProtection)}`)).toEqual(['UpdateUserPool INACTIVE']);
+    expect(names[names.lastIndexOf('UpdateUserPool') + 1]).toBe('DeleteUserPool');
     const again = await s.run(orphansDestroy(id));
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Nothing tagged secure-api:stack=demo/);

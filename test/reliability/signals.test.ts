@@ -135,17 +135,17 @@ describe('SIGKILL during destroy', () => {
 });
 
 describe('two runs on one stack', () => {
-  it('the second is refused (exit 2) naming the holder\'s PID and start time; the first goes on', async () => {
+  it('the second is refused (StackLocked, exit 1) naming the holder\'s PID, host and start time; the first goes on', async () => {
     const cwd = tempDir('secure-api-sig-');
     // Slow enough that the first is still running however long the second takes to start.
     const first = startCli(INIT, { cwd, latencyMs: 1_000 });
     await first.waitFor(/Creating stack demo/);
     const second = await startCli(INIT, { cwd }).exited;
     figures.runs += 2;
-    expect(second.code, second.stderr).toBe(2);
-    const lock = JSON.parse(readFileSync(`${cwd}/.secure-api/${STACK}.json.lock`, 'utf8')) as { pid: number; startedAt: string };
+    expect(second.code, second.stderr).toBe(1);
+    const lock = JSON.parse(readFileSync(`${cwd}/.secure-api/${STACK}.json.lock`, 'utf8')) as { pid: number; host: string; who: string; startedAt: string };
     expect(lock.pid).toBe(first.child.pid);
-    expect(second.stderr).toContain(`another secure-api run (init, PID ${lock.pid}, started ${lock.startedAt}) holds the lock on this stack`);
+    expect(second.stderr).toContain(`stack "${STACK}" is locked by ${lock.who} (init, PID ${lock.pid} on ${lock.host}) since ${lock.startedAt}`);
     expect(first.child.exitCode, 'the first run is still going').toBeNull();
     // Stop the first (rather than wait for its slow calls); it saves, and init resumes where it stopped.
     first.child.kill('SIGINT');

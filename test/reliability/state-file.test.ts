@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { suiteFigures } from './support/figures.js';
 import { DESTROY, INIT, STACK, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
@@ -77,30 +78,31 @@ describe('a bad state file is refused and left untouched', () => {
 });
 
 describe('the lock', () => {
-  it('held by a live process: destroy refuses (exit 2) with its PID and start time, before any call', async () => {
+  it('held by a live process: destroy refuses (StackLocked, exit 1, as on S3) with its PID, host and start time, before any call', async () => {
     s = scenario();
     expect((await s.run(INIT)).code).toBe(0);
     const startedAt = '2026-01-01T10:00:00.000Z';
-    writeFileSync(`${s.statePath}.lock`, JSON.stringify({ pid: process.pid, startedAt, command: 'init' }));
+    writeFileSync(`${s.statePath}.lock`, JSON.stringify({ lockId: 'l-1', who: 'alice', host: hostname(), pid: process.pid, startedAt, command: 'init' }));
     const calls = s.fake.calls.length;
     const r = await s.run(DESTROY);
     figures.runs += 2;
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`another secure-api run (init, PID ${process.pid}, started ${startedAt}) holds the lock on this stack`);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`stack "${STACK}" is locked by alice (init, PID ${process.pid} on ${hostname()}) since ${startedAt}`);
+    expect(r.stderr).toContain(`secure-api unlock --stack ${STACK} l-1`);
     expect(s.fake.calls.length).toBe(calls);
     expect(existsSync(`${s.statePath}.lock`), 'the holder\'s lock is not removed').toBe(true);
     figures.cases++;
     figures.faults++;
   });
 
-  it('held by a live process: init refuses (exit 2) and creates nothing', async () => {
+  it('held by a live process: init refuses (exit 1) and creates nothing', async () => {
     s = scenario();
     mkdirSync(dirname(s.statePath), { recursive: true });
     writeFileSync(`${s.statePath}.lock`, JSON.stringify({ pid: process.pid, startedAt: '2026-01-01T10:00:00.000Z', command: 'destroy' }));
     const r = await s.run(INIT);
     figures.runs++;
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/another secure-api run \(destroy, PID \d+, started 2026-01-01T10:00:00.000Z\)/);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/is locked by unknown \(destroy, PID \d+\) since 2026-01-01T10:00:00.000Z/);
     expect(s.fake.resources()).toEqual([]);
     figures.cases++;
     figures.faults++;

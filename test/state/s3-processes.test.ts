@@ -114,5 +114,5 @@ describe('state in S3, from several processes and directories', () => {
     expect(f.resources()).toEqual([]);
     expect(object(f, STACK, 'json')).toBeUndefined();
     for (const d of [first, second, third, fourth]) expect(noLocalFiles(d), d).toBe(true);
-  });
+  }, 90_000); // six CLI processes one after another: on a loaded 2-core machine their start-up alone nears 30 s
 });

@@ -13,6 +13,10 @@ const MODULES: Record<string, { load: () => Promise<Record<string, unknown>>; cl
 /** Flags whose values are lists even when there is one. */
 const LISTS = new Set(['patch-operations', 'explicit-auth-flows', 'supported-identity-providers', 'allowed-o-auth-flows', 'allowed-o-auth-scopes', 'callback-urls', 'logout-urls']);
 
+/** Flags whose values are numbers, and flags in the CLI's shorthand structure syntax (Key=Value,…). */
+const NUMBERS = new Set(['access-token-validity', 'id-token-validity', 'refresh-token-validity']);
+const STRUCTURES = new Set(['token-validity-units', 'refresh-token-rotation']);
+
 /** Shell words: spaces split, single quotes group (with '\'' for a quote). */
 export function shellWords(line: string): string[] {
   const words: string[] = [];
@@ -71,6 +75,8 @@ export async function runAwsCli(command: string): Promise<unknown> {
     const key = mod.camel ? camel(flag) : pascal(flag);
     if (flag === 'patch-operations') input[key] = values.map(shorthand);
     else if (LISTS.has(flag)) input[key] = values;
+    else if (NUMBERS.has(flag)) input[key] = Number(values[0]);
+    else if (STRUCTURES.has(flag)) input[key] = shorthand(values[0] ?? '');
     else input[key] = values.length === 0 ? true : values[0];
   }
   const sdk = await mod.load();

@@ -5,8 +5,11 @@
 import {
   APIGatewayClient, CreateDeploymentCommand, UpdateMethodCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
-import { CognitoIdentityProviderClient, DeleteUserPoolCommand, DeleteUserPoolDomainCommand, DescribeUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient, DeleteUserPoolCommand, DeleteUserPoolDomainCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand, UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteFunctionCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { liveUpdateInput } from '../../src/resources/user-pool-settings.js';
 import type { StateFile } from '../../src/state/schema.js';
 
 export const DRIFTS = [
@@ -87,6 +90,9 @@ export async function makeDrift(drift: Drift, state: StateFile): Promise<void> {
       if (domain) await cognito.send(new DeleteUserPoolDomainCommand({ Domain: domain, UserPoolId }));
       // ...and deleting a domain takes a while: wait until DescribeUserPoolDomain no longer finds it, as a user would.
       while (domain && (await cognito.send(new DescribeUserPoolDomainCommand({ Domain: domain }))).DomainDescription?.Domain) { /* DELETING */ }
+      // ...and a protected pool (secure-api's default) only once its deletion protection is off, as the console asks.
+      const pool = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId }))).UserPool;
+      if (pool?.DeletionProtection === 'ACTIVE') await cognito.send(new UpdateUserPoolCommand({ ...liveUpdateInput(pool), DeletionProtection: 'INACTIVE' }));
       await cognito.send(new DeleteUserPoolCommand({ UserPoolId }));
       return;
     }

@@ -5,7 +5,7 @@ import { createAwsClients } from '../../src/aws/clients.js';
 import { driftText } from '../../src/plan/drift-text.js';
 import { servedDiff, stageDiff, type ApiSummary } from '../../src/resources/deployment.js';
 import { grantDrift } from '../../src/resources/lambda-permission.js';
-import { oauthDrift } from '../../src/resources/user-pool-client.js';
+import { clientDrift } from '../../src/resources/user-pool-client-settings.js';
 import { userPoolDomainHandler } from '../../src/resources/user-pool-domain.js';
 import { isReadCall, readOnlyClients } from '../../src/status/read-only-clients.js';
 import { installAwsFake } from '../fakes/aws-fake.js';
@@ -44,24 +44,46 @@ describe('read improvements', () => {
     oauth: { callbackUrls: ['http://localhost/cb'], logoutUrls: [], scopes: ['openid', 'email'], flows: ['code' as const] },
   };
 
-  it('the app client keeps the OAuth flow, scopes and callback the hosted UI needs', () => {
-    expect(oauthDrift(spec, { AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: ['http://localhost/cb'] })).toEqual([]);
-    expect(oauthDrift(spec, { AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['implicit'], AllowedOAuthScopes: ['openid'], CallbackURLs: [] }).map((d) => d.path)).toEqual(['oauth.flows', 'oauth.scopes', 'oauth.callbackUrls']);
-    expect(oauthDrift(spec, { AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['implicit'], AllowedOAuthScopes: ['openid'], CallbackURLs: [] }).map(driftText)).toEqual([
-      'AllowedOAuthFlows lack code', 'AllowedOAuthScopes lack email', 'CallbackURLs lack http://localhost/cb',
-    ]);
-    expect(oauthDrift({ ...spec, oauth: undefined }, {})).toEqual([]);
+  // What a client made from `spec` reports, with the OAuth settings replaced.
+  const live = (oauth: object) => ({
+    ClientName: 'c', ExplicitAuthFlows: [], SupportedIdentityProviders: ['COGNITO'], PreventUserExistenceErrors: 'ENABLED' as const,
+    EnableTokenRevocation: true, AccessTokenValidity: 60, IdTokenValidity: 60, RefreshTokenValidity: 30,
+    TokenValidityUnits: { AccessToken: 'minutes' as const, IdToken: 'minutes' as const, RefreshToken: 'days' as const }, LogoutURLs: [], ...oauth,
   });
 
-  it('the Lambda permission still lets API Gateway invoke the function', () => {
-    expect(grantDrift({ Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'lambda:InvokeFunction' })).toEqual([]);
-    expect(grantDrift({ Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:GetFunction' }).map((d) => d.path)).toEqual(['permission.principal', 'permission.action']);
-    expect(grantDrift({ Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:GetFunction' }).map(driftText)).toEqual([
-      'Principal is {"Service":"events.amazonaws.com"}, expected the service apigateway.amazonaws.com',
-      'Action is lambda:GetFunction, expected lambda:InvokeFunction',
+  it('the app client keeps the OAuth flow, scopes and callback the hosted UI needs, and nothing more (sets compared whole)', () => {
+    expect(clientDrift(spec, live({ AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['email', 'openid'], CallbackURLs: ['http://localhost/cb'] }))).toEqual([]);
+    const lacking = live({ AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['implicit'], AllowedOAuthScopes: ['openid'], CallbackURLs: [] });
+    expect(clientDrift(spec, lacking).map((d) => d.path)).toEqual(['oauth.callbackUrls', 'oauth.flows', 'oauth.scopes']);
+    expect(clientDrift(spec, lacking).map(driftText)).toEqual([
+      'CallbackURLs lack http://localhost/cb', 'AllowedOAuthFlows lack code; AllowedOAuthFlows have implicit added', 'AllowedOAuthScopes lack email',
     ]);
-    // Fields AWS did not send are not judged.
-    expect(grantDrift({})).toEqual([]);
+    // issue 25.3: what was added is drift too (a callback to another host, the implicit flow, the admin scope).
+    const added = live({
+      AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code', 'implicit'], AllowedOAuthScopes: ['email', 'openid', 'aws.cognito.signin.user.admin'],
+      CallbackURLs: ['http://localhost/cb', 'https://evil.example/cb'],
+    });
+    expect(clientDrift(spec, added).map(driftText)).toEqual([
+      'CallbackURLs have https://evil.example/cb added', 'AllowedOAuthFlows have implicit added', 'AllowedOAuthScopes have aws.cognito.signin.user.admin added',
+    ]);
+    expect(clientDrift({ ...spec, oauth: undefined }, live({ AllowedOAuthFlowsUserPoolClient: false }))).toEqual([]);
+  });
+
+  it('the Lambda permission lets API Gateway invoke the function, and only it', () => {
+    const ours = { Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'lambda:InvokeFunction' };
+    expect(grantDrift(ours)).toEqual([]);
+    expect(grantDrift({ Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:GetFunction' }).map((d) => d.path)).toEqual(['permission.action', 'permission.principal']);
+    expect(grantDrift({ Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:GetFunction' }).map(driftText)).toEqual([
+      'Action is lambda:GetFunction, expected lambda:InvokeFunction',
+      'Principal is events.amazonaws.com, expected the service apigateway.amazonaws.com',
+    ]);
+    // A statement that names no principal or action grants nothing to API Gateway.
+    expect(grantDrift({}).map((d) => d.path)).toEqual(['permission.action', 'permission.principal']);
+    // On our own function, any statement beside ours is drift (issue 25.3); on a user's function they are theirs.
+    expect(grantDrift(ours, undefined, ['public-invoke']).map(driftText)).toEqual([
+      "the function's resource policy has other statements: public-invoke (expected only secure-api's, for this API)",
+    ]);
+    expect(grantDrift(ours, undefined, [])).toEqual([]);
   });
 
   it('a hosted UI domain being deleted is drift; CREATING is a note', async () => {

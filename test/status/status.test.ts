@@ -200,11 +200,18 @@ describe('secure-api status, against the stateful fake', () => {
     }));
     const { code, report } = await statusJson();
     expect(code).toBe(3);
-    expect(row(report, 'client').drift.map((d) => d.path)).toEqual(['authFlows', 'supportedIdentityProviders', 'oauth.enabled']);
+    // Every OAuth setting was reset with it: the one comparison names each.
+    expect(row(report, 'client').drift.map((d) => d.path)).toEqual([
+      'authFlows', 'oauth.callbackUrls', 'oauth.enabled', 'oauth.flows', 'oauth.logoutUrls', 'oauth.scopes', 'supportedIdentityProviders',
+    ]);
     expect(row(report, 'client').problems).toEqual([
       expect.stringMatching(/^ExplicitAuthFlows lack /),
-      'SupportedIdentityProviders lack COGNITO',
+      'CallbackURLs lack http://localhost:8765/callback',
       'OAuth sign-in (the hosted UI) is turned off for the client',
+      'AllowedOAuthFlows lack code',
+      'LogoutURLs lack http://localhost:8765/',
+      'AllowedOAuthScopes lack email, openid, profile',
+      'SupportedIdentityProviders lack COGNITO',
     ]);
     expect(row(report, 'client').fix?.commands[0]).toMatch(/^aws cognito-idp update-user-pool-client .*--allowed-o-auth-flows code .*--callback-urls /);
   });
