@@ -31,7 +31,7 @@ function common(cmd: Command): Command {
     .option('--endpoint-url <url>', 'send every AWS call to this AWS-compatible endpoint (LocalStack…); AWS_ENDPOINT_URL works too')
     .option('--state-dir <dir>', 'where state files live (default: .secure-api)')
     .option('--state <url>', 'keep the state in S3, shared and locked: s3://BUCKET/PREFIX (or SECURE_API_STATE)')
-    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked)'));
+    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked, TLS only)'));
 }
 
 /** The command's options merged with those given before its name (its own win), and the env they ask for. */
