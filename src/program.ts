@@ -160,7 +160,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
-    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
+    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once, on a terminal only)')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runVerify, verifyOptionsSchema } = await import('./commands/verify.js');
@@ -181,7 +181,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   const users = program.command('users').description('the users of the stack\'s pool: add, list, remove');
   common(users.command('add <name>'))
-    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once')
+    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once, on a terminal only')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
