@@ -33,7 +33,7 @@ function common(cmd: Command): Command {
     .option('--endpoint-url <url>', 'send every AWS call to this AWS-compatible endpoint (LocalStack…); AWS_ENDPOINT_URL works too')
     .option('--state-dir <dir>', 'where state files live (default: .secure-api)')
     .option('--state <url>', 'keep the state in S3, shared and locked: s3://BUCKET/PREFIX (or SECURE_API_STATE)')
-    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked)'));
+    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked, TLS only)'));
 }
 
 /** The command's options merged with those given before its name (its own win), and the env they ask for. */
@@ -177,7 +177,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
-    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
+    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once, on a terminal only)')
     .option('--read-only', 'create no user (for CI, on a pool others own): only the checks that need no token, a forged token, CORS, and what each stage serves')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -199,7 +199,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   const users = program.command('users').description('the users of the stack\'s pool: add, list, remove');
   common(users.command('add <name>'))
-    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once')
+    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once, on a terminal only')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);

@@ -26,6 +26,8 @@ export interface PoolFacts {
   extraAttributes: Array<'email' | 'phone_number'>;
   passwordPolicy: PasswordPolicy;
   mfa: 'OFF' | 'ON' | 'OPTIONAL';
+  /** Anyone may create an account (AllowAdminCreateUserOnly false, Cognito's default when unset). */
+  selfSignUp?: boolean | undefined;
 }
 
 export interface Tokens {
@@ -87,7 +89,7 @@ export async function describePool(cognito: CognitoSender, userPoolId: string): 
     }
     : COGNITO_DEFAULT_POLICY;
   const mfa = pool?.MfaConfiguration === 'ON' || pool?.MfaConfiguration === 'OPTIONAL' ? pool.MfaConfiguration : 'OFF';
-  return { signInWith, extraAttributes, passwordPolicy, mfa };
+  return { signInWith, extraAttributes, passwordPolicy, mfa, selfSignUp: pool?.AdminCreateUserConfig?.AllowAdminCreateUserOnly !== true };
 }
 
 /**
