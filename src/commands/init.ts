@@ -1,3 +1,4 @@
+import { wantsMachineClient } from '../plan/build-scopes.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -365,7 +366,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, '', { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {
