@@ -70,7 +70,7 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
       lookups: awsLookups(clientsFor),
       existing: (stack) => {
         const st = recorded(stack);
-        return st && { stack, region: st.region, complete: st.complete, resources: Object.keys(st.nodes).length, config: st.config };
+        return st && { stack, region: st.region, complete: st.complete, resources: Object.keys(st.nodes).length, config: st.config, apiId: st.nodes.api?.out.apiId };
       },
       describeExisting: (stack) => describeRecorded(env, s3 ? s3.where(stack) : statePath(dir, stack), recorded(stack)),
       env: env.env,

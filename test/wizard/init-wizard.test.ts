@@ -96,7 +96,8 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect(saved).toMatchObject({ stack: 'shop', routes: [{ path: '/orders/{id}', methods: ['GET', 'DELETE'], integration: { type: 'mock' } }], stage: { name: 'v1' } });
     const again = await runSecureApi(['init', '--config', 'shop.json', '--yes', '--dry-run', '--json'], { cwd });
     expect(again.code).toBe(0);
-    expect((JSON.parse(again.stdout) as { config: unknown }).config).toEqual(saved);
+    // On the stack it made, the saved file plans no change (a dry run on a recorded stack is its change plan).
+    expect(JSON.parse(again.stdout)).toMatchObject({ stack: 'shop', offline: true, empty: true });
   });
 
   it('without credentials, the answers are kept: the plan as --dry-run shows it, a config file, and the command that goes on from it', async () => {
@@ -114,6 +115,22 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     const kept = JSON.parse(readFileSync(join(cwd, 'secure-api-shop.json'), 'utf8')) as { stack: string; userPool: { mfa: { mode: string } } };
     expect(kept).toMatchObject({ stack: 'shop', userPool: { mfa: { mode: 'OPTIONAL' } } });
     fake.clearInjections();
+    const resumed = await runSecureApi(['init', '--config', 'secure-api-shop.json', '--yes', '--no-verify'], { cwd });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(stateOf(cwd, 'shop').config).toEqual(kept);
+  });
+
+  it('Ctrl-C at the plan\'s confirmation keeps the answers as missing credentials do, and nothing is created', async () => {
+    const cwd = tempDir();
+    const prompter = new ScriptedPrompter([['Stack name', 'shop'], ['Multi-factor', 'OPTIONAL'], [/^Create these/, CTRL_C]]);
+    const from = fake.calls.length;
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Your answers are kept in secure-api-shop.json.');
+    expect(r.stderr).toContain('Go on from them with: secure-api init --config secure-api-shop.json');
+    expect(fake.calls.slice(from).filter((c) => /^(Create|Put|Add|Attach)/.test(c.command))).toEqual([]);
+    const kept = JSON.parse(readFileSync(join(cwd, 'secure-api-shop.json'), 'utf8')) as { stack: string; userPool: { mfa: { mode: string } } };
+    expect(kept).toMatchObject({ stack: 'shop', userPool: { mfa: { mode: 'OPTIONAL' } } });
     const resumed = await runSecureApi(['init', '--config', 'secure-api-shop.json', '--yes', '--no-verify'], { cwd });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(stateOf(cwd, 'shop').config).toEqual(kept);
