@@ -74,6 +74,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--config <file>', 'a JSON stack configuration (every wizard answer is a key)')
     .option('--api-id <id>', 'step 1: secure this existing REST API instead of creating one')
     .option('--secure <"METHODS /path">', 'step 2 with --api-id: a method of it to put behind the authorizer; repeatable (default: every open method but OPTIONS)', collect)
+    .option('--secure-add <"METHOD /path">', 'with an existing API: secure one more of its methods, keeping the recorded list; repeatable', collect)
+    .option('--secure-remove <"METHOD /path">', 'with an existing API: put one secured method back as it was (open), or leave an open one open on purpose; repeatable', collect)
     .option('--no-cors', 'with --api-id: add no OPTIONS preflight and no CORS gateway response to it')
     .option('--user-pool-id <id>', 'step 3: use this existing user pool (its settings and users stay as they are)')
     .option('--app-client-id <id>', 'step 3 with --user-pool-id: use this app client of it instead of creating one')
@@ -104,7 +106,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--app-client-name <name>', 'step 3: app client name (default: <stack>-client)')
     .option('--authorizer-name <name>', 'step 4: authorizer name (default: Cognito-authorizer)')
     .option('--identity-header <header>', 'step 4: identity source header (default: Authorization)')
-    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted)')
+    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted); a custom scope IDENTIFIER/NAME gets a resource server')
+    .option('--machine-client', 'step 4: with custom scopes, a confidential client with the client_credentials grant that proves them (the default; Cognito bills M2M tokens)')
+    .option('--no-machine-client', 'step 4: no machine client: the scoped methods are proven by hand (secure-api token --login --access)')
     .option('--stage <name>', 'step 5: stage name (default: dev)')
     .option('--stage-description <text>', 'step 5: stage description')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
@@ -282,6 +286,10 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--json', 'the policy, and which call needs which action for which command')
     .option('--state <url>', 'add the S3 statements of a shared state at s3://BUCKET/PREFIX (exactly its state and lock keys)')
     .option('--create-bucket', 'with --state: also what --create-bucket needs to make the bucket')
+    .option('--stack <name>', 'only this stack: its tag values, and the ARNs its state (in --state-dir) records')
+    .option('--state-dir <dir>', 'where --stack\'s state file is (default: .secure-api)')
+    .option('--api-id <id>', 'an existing REST API (init --api-id) secure-api may change: it carries no secure-api tags')
+    .option('--user-pool-id <id>', 'an existing user pool (init --user-pool-id) secure-api adds its app client and test user to')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runPolicy, policyOptionsSchema } = await import('./commands/policy.js');

@@ -178,7 +178,7 @@ describe('init on a live stack: every change in place, users kept', () => {
     expect([fn.MemorySize, fn.Timeout, fn.Environment?.Variables?.CORS_ORIGIN]).toEqual([256, 20, 'https://app.example.com']);
     const client = (await cognito().send(new DescribeUserPoolClientCommand({ UserPoolId: pool, ClientId: state().nodes.client!.out.clientId }))).UserPoolClient;
     expect(client?.CallbackURLs).toEqual(['https://app.example.com/callback']);
-    expect(client?.ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(client?.ExplicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
     const after = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: pool }))).UserPool;
     expect(after?.AdminCreateUserConfig?.AllowAdminCreateUserOnly).toBe(false);
     expect(after?.Policies?.PasswordPolicy?.MinimumLength).toBe(12);

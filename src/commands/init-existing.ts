@@ -1,7 +1,9 @@
 import { partitionOf } from '../aws/region.js';
-import { authText, completeExisting, poolSettingsText, type ExistingFacts } from '../config/existing.js';
+import { authText, completeExisting, openedBy, poolSettingsText, type ExistingFacts, type SecureEdits } from '../config/existing.js';
+import { parseRouteFlag } from '../config/flags.js';
+import type { Prompter } from '../ui/prompter.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
-import { UsageError } from '../errors.js';
+import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/specs.js';
 import { listRestApis, listUserPools, lookupRestApi, lookupUserPool } from '../resources/existing-lookup.js';
@@ -15,8 +17,16 @@ import type { InitOptions } from './init.js';
  */
 export async function withExisting(
   input: StackConfigInput, config: StackConfig, existing: StateFile | undefined, o: InitOptions, env: CommandEnv,
-  resolve: (i: StackConfigInput) => StackConfig,
+  resolve: (i: StackConfigInput) => StackConfig, prompter?: Prompter,
 ): Promise<{ config: StackConfig; plan: Plan; facts: ExistingFacts }> {
+  const edits: SecureEdits = {
+    add: (o.secureAdd ?? []).map((v) => parseRouteFlag(v, '--secure-add')),
+    remove: (o.secureRemove ?? []).map((v) => parseRouteFlag(v, '--secure-remove')),
+  };
+  if (edits.add.length + edits.remove.length > 0) {
+    if (!config.existingApi) throw new UsageError('--secure-add and --secure-remove change which methods of an existing API a stack secures: this stack has no --api-id (a new API takes --route)', undefined, 'NOT_EXISTING_API');
+    if ((o.flagConfig?.existingApi as { secure?: unknown } | undefined)?.secure !== undefined) throw new UsageError('--secure is the whole list of secured methods; --secure-add and --secure-remove change the recorded list one method at a time: give one or the other');
+  }
   if (config.existingApi && o.route?.length) {
     throw new UsageError('--route adds routes to a new API; an existing API keeps its own (choose which of its methods to secure with --secure)', undefined, 'ROUTE_ON_EXISTING_API');
   }
@@ -36,7 +46,20 @@ export async function withExisting(
       'Check the id; a pool id starts with its region (us-east-1_…): if it is another region, add --region.', 'NO_SUCH_POOL');
   }
   const facts: ExistingFacts = { api, pool };
-  const done = resolve(completeExisting(input, facts, existing?.config));
+  const done = resolve(completeExisting(input, facts, existing?.config, edits));
+  // A shorter --secure list opens what it leaves out: asked, never assumed (a teammate's list may simply be old).
+  const named = new Set(edits.remove.flatMap((e) => e.methods.map((m) => `${m} ${e.path}`)));
+  const opened = openedBy(existing?.config, done).filter((k) => !named.has(k));
+  if (opened.length) {
+    const list = opened.join(', ');
+    const open = `${opened.length === 1 ? 'it' : 'them'} (no token needed)`;
+    if (!prompter?.interactive || o.yes) {
+      throw new UsageError(`--secure leaves out ${list}, which stack ${done.stack} secures now: this change would open ${open}`,
+        `To open ${opened.length === 1 ? 'it' : 'them'} on purpose, name each: ${opened.map((k) => `--secure-remove "${k}"`).join(' ')}; to keep ${opened.length === 1 ? 'it' : 'them'} secured, add ${opened.length === 1 ? 'it' : 'them'} to --secure (or use --secure-add for one more).`, 'WOULD_OPEN_METHODS');
+    }
+    const ok = await prompter.confirm({ message: `This opens ${list} (secured now): anyone can call ${opened.length === 1 ? 'it' : 'them'} without a token. Open ${opened.length === 1 ? 'it' : 'them'}?`, default: false });
+    if (!ok) throw new Cancelled(`Cancelled: ${list} stay${opened.length === 1 ? 's' : ''} secured; nothing was changed.`);
+  }
   return { config: done, plan: buildPlan(done, partitionOf(done.region)), facts };
 }
 

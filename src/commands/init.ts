@@ -50,6 +50,9 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   adopt: z.boolean().optional(),
   /** Kinds init may replace although their data goes with them (only 'user-pool'). */
   allowReplace: z.array(z.string()).optional(),
+  /** --secure-add / --secure-remove "METHOD /path": change the recorded list of secured methods one at a time. */
+  secureAdd: z.array(z.string()).optional(),
+  secureRemove: z.array(z.string()).optional(),
   /** Config keys set by init's per-question flags (--api-name, --mfa…); they win over --config. */
   flagConfig: z.record(z.string(), z.unknown()).optional(),
 });
@@ -200,7 +203,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   let existingLines: string[] = [];
   if (config.existingApi || config.existingPool) {
     const { withExisting, existingSummary } = await import('./init-existing.js');
-    const done = await withExisting(input, config, existing, o, env, prepared.resolve);
+    const done = await withExisting(input, config, existing, o, env, prepared.resolve, prompter);
     ({ config, plan } = done);
     existingLines = existingSummary(done.facts, config);
   }
@@ -357,7 +360,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok && !result.report.verdict.unproven2xx ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { toAwsFailure } from '../aws/errors.js';
 import { UsageError } from '../errors.js';
+import { secretsShowable } from '../ui/output.js';
 import { table } from '../ui/tables.js';
 import { generatePassword, passwordProblems, TEST_USER_PREFIX } from '../verify/password.js';
 import { createUser, deleteUser, describePool, type CognitoSender } from '../verify/test-user.js';
@@ -27,6 +28,11 @@ async function setup(o: UsersOptions, env: CommandEnv) {
 
 /** `users add NAME`: an email (or username / phone, as the pool signs in), with a password from stdin or a generated one shown once. */
 export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv): Promise<number> {
+  // A generated password is shown once, on a terminal only: never in --json, a pipe or a CI log (issue 25.7).
+  if (!o.passwordStdin && !secretsShowable(o, env, env.env)) {
+    throw new UsageError('users add would generate a password, and shows one only on a terminal (not with --json, a pipe or CI)',
+      `Give the password on standard input instead: printf '%s\\n' "$PASSWORD" | secure-api users add ${name} --password-stdin`);
+  }
   const { ui, t, pool, cognito } = await setup(o, env);
   const facts = await describePool(cognito, pool.userPoolId);
   if (facts.signInWith === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(name)) {
@@ -40,7 +46,7 @@ export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv
   const password = given ?? generatePassword(facts.passwordPolicy);
   const made = await createUser(cognito, pool.userPoolId, facts, { signInName: name, password });
   if (ui.mode === 'json') {
-    ui.json({ stack: t.loaded.stack, username: made.username, signInName: made.signInName, ...(given === undefined ? { password } : {}) });
+    ui.json({ stack: t.loaded.stack, username: made.username, signInName: made.signInName });
   } else {
     ui.out(`Created ${ui.c.bold(made.signInName)}${made.username !== made.signInName ? ui.c.dim(` (username ${made.username})`) : ''} in ${pool.userPoolId}.`);
     if (given === undefined) ui.out(`Password: ${password}\n${ui.c.dim('Shown once and not stored anywhere; note it now.')}`);

@@ -56,15 +56,16 @@ function securedOf(api: ApiFacts, chosen: unknown): Array<{ path: string; method
   }
   return list.map((s) => {
     const path = String(s.path);
+    const flag = typeof s.flag === 'string' ? s.flag : '--secure';
     const methods = (Array.isArray(s.methods) ? s.methods : []).map(String);
     const here = api.methods.filter((m) => m.path === path);
     if (!here.length) {
-      throw new UsageError(`--secure "${methods.join(',')} ${path}": the API ${api.name} (${api.id}) has no resource ${path}; its methods: ${methodList(api.methods)}`, undefined, 'NO_SUCH_METHOD');
+      throw new UsageError(`${flag} "${methods.join(',')} ${path}": the API ${api.name} (${api.id}) has no resource ${path}; its methods: ${methodList(api.methods)}`, undefined, 'NO_SUCH_METHOD');
     }
     for (const verb of methods) {
-      if (verb === 'OPTIONS') throw new UsageError(`--secure ${path}: OPTIONS preflights stay open (browsers send them without a token)`);
+      if (verb === 'OPTIONS') throw new UsageError(`${flag} ${path}: OPTIONS preflights stay open (browsers send them without a token)`);
       if (!here.some((m) => m.method === verb)) {
-        throw new UsageError(`--secure "${verb} ${path}": ${path} has no ${verb} method; it has ${here.map((m) => m.method).join(', ')}`, undefined, 'NO_SUCH_METHOD');
+        throw new UsageError(`${flag} "${verb} ${path}": ${path} has no ${verb} method; it has ${here.map((m) => m.method).join(', ')}`, undefined, 'NO_SUCH_METHOD');
       }
     }
     return { path, methods: methods as HttpMethod[] };
@@ -73,12 +74,37 @@ function securedOf(api: ApiFacts, chosen: unknown): Array<{ path: string; method
 
 export interface ExistingFacts { api?: ApiFacts | undefined; pool?: PoolFacts | undefined }
 
+/** --secure-add / --secure-remove: one method at a time, on the recorded list (like `routes add/remove`). */
+export interface SecureEdits { add: Array<{ path: string; methods: string[] }>; remove: Array<{ path: string; methods: string[] }> }
+
+type MethodList = Array<{ path: string; methods: HttpMethod[] }>;
+const keysOf = (list: unknown): string[] => (Array.isArray(list) ? list.map(obj).flatMap((s) => (Array.isArray(s.methods) ? s.methods : []).map((m) => `${String(m)} ${String(s.path)}`)) : []);
+
+/** "GET /orders" keys back to the config's list, grouped by path, in a stable order. */
+export function asMethodList(keys: Iterable<string>): MethodList {
+  const byPath = new Map<string, HttpMethod[]>();
+  for (const k of [...new Set(keys)].sort()) {
+    const at = k.indexOf(' ');
+    const path = k.slice(at + 1);
+    byPath.set(path, [...(byPath.get(path) ?? []), k.slice(0, at) as HttpMethod]);
+  }
+  return [...byPath].map(([path, methods]) => ({ path, methods }));
+}
+
+/** The methods a change opens: secured in the recorded configuration, not in the new one (same API). */
+export function openedBy(recorded: Record<string, unknown> | undefined, config: { existingApi?: { id: string; secure?: unknown } | undefined }): string[] {
+  const rec = obj(obj(recorded).existingApi);
+  if (!config.existingApi || rec.id !== config.existingApi.id) return [];
+  const now = new Set(keysOf(config.existingApi.secure));
+  return keysOf(rec.secure).filter((k) => !now.has(k));
+}
+
 /**
  * The input with everything taken from the existing API and pool: the methods to secure (checked), the stage, the
  * preflights and gateway responses to add, whether to reuse an authorizer, `routes` as the API has them, and the
  * pool's own settings. `recorded` is the stack's recorded config: its decisions stand on a resumed run.
  */
-export function completeExisting(input: StackConfigInput, facts: ExistingFacts, recorded?: Record<string, unknown>): StackConfigInput {
+export function completeExisting(input: StackConfigInput, facts: ExistingFacts, recorded?: Record<string, unknown>, edits?: SecureEdits): StackConfigInput {
   const out = structuredClone(input) as Input;
   const rec = obj(recorded);
   const ea = obj(out.existingApi);
@@ -87,9 +113,33 @@ export function completeExisting(input: StackConfigInput, facts: ExistingFacts, 
     const api = facts.api;
     const recApi = obj(rec.existingApi);
     const same = recApi.id === api.id;
-    for (const k of ['secure', 'preflights', 'gatewayResponses', 'reuseAuthorizer'] as const) if (ea[k] === undefined && same && recApi[k] !== undefined) ea[k] = recApi[k];
+    for (const k of ['secure', 'preflights', 'gatewayResponses', 'reuseAuthorizer', 'leaveOpen'] as const) if (ea[k] === undefined && same && recApi[k] !== undefined) ea[k] = recApi[k];
+    if (edits && (edits.add.length || edits.remove.length)) {
+      // Checked like --secure (each method must exist; OPTIONS stays open), then applied to the list one by one.
+      const base = new Set(keysOf(securedOf(api, ea.secure)));
+      for (const k of keysOf(securedOf(api, edits.add.map((e) => ({ ...e, flag: '--secure-add' }))))) base.add(k);
+      for (const k of keysOf(edits.remove)) {
+        if (!base.has(k) && !api.methods.some((m) => `${m.method} ${m.path}` === k)) {
+          throw new UsageError(`--secure-remove "${k}": the stack does not secure it and the API ${api.name} (${api.id}) has no such method; it secures ${[...base].join(', ') || 'nothing'}`, undefined, 'NO_SUCH_METHOD');
+        }
+        base.delete(k);
+      }
+      if (!base.size) throw new UsageError(`after --secure-remove nothing of the API ${api.name} (${api.id}) is left to secure`, `To stop securing it, run \`secure-api destroy --stack ${String(out.stack ?? rec.stack ?? 'NAME')}\`: it puts every method back as it was.`, 'NOTHING_TO_SECURE');
+      ea.secure = asMethodList(base);
+    }
     const secure = securedOf(api, ea.secure);
     ea.secure = secure;
+    // The allow-list: what the user chose to leave open. First run: every open method not secured. Later: the
+    // recorded list, less what is secured now, plus what this change opens (recorded secured, not any more) and
+    // what --secure-remove names. A method that appears open later is in none of these: the watch reports it.
+    const securedNow = new Set(keysOf(secure));
+    const firstRun = !same || recApi.leaveOpen === undefined;
+    const allowed = new Set(firstRun && ea.leaveOpen === undefined
+      ? api.methods.filter((m) => isHttp(m.method) && m.authorizationType === 'NONE').map((m) => `${m.method} ${m.path}`)
+      : keysOf(ea.leaveOpen));
+    if (same) for (const k of keysOf(recApi.secure)) if (!securedNow.has(k)) allowed.add(k);
+    for (const k of keysOf(edits?.remove)) allowed.add(k);
+    ea.leaveOpen = asMethodList([...allowed].filter((k) => !securedNow.has(k)));
     const stage = obj(out.stage);
     stage.name = chooseStage(api, typeof stage.name === 'string' ? stage.name : same ? obj(rec.stage).name as string | undefined : undefined);
     out.stage = stage;

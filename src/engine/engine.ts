@@ -38,7 +38,7 @@ export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, se
 /** What each kind says about changes (its immutable fields, whether it updates in place), for the planner. */
 export function kindTraits(kind: NodeRecord['kind']): KindTraits {
   const h = asHandler(kind);
-  return { immutable: h.immutable, updatable: h.update !== undefined, publishes: h.publishes === true };
+  return { immutable: h.immutable, updatable: h.update !== undefined, publishes: h.publishes === true, unrepairable: h.unrepairable };
 }
 
 /**

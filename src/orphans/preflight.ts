@@ -1,7 +1,7 @@
 import { DescribeUserPoolCommand, DescribeUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { eachRestApi, eachUserPool } from '../aws/pages.js';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { UsageError } from '../errors.js';
 import type { AnyPlanNode, Plan } from '../plan/specs.js';
 import { roleTags } from '../resources/iam-role.js';
@@ -44,7 +44,9 @@ const CHECKS: Partial<Record<AnyPlanNode['kind'], { change: string; check: Check
     change: '`function.name` in a --config file',
     async check(ctx, n) {
       if (n.kind !== 'lambda-function') return undefined;
-      const conf = (await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: n.spec.functionName }))))?.Configuration;
+      // The configuration only: GetFunction would also hand out the code's download URL, which a name check never needs
+      // (and the operator policy grants GetFunction on secure-api's own functions only).
+      const conf = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: n.spec.functionName })));
       if (!conf?.FunctionArn) return undefined;
       const tags = await functionTags(ctx, conf.FunctionArn);
       return isOurs(ctx, tags) ? undefined : { what: 'Lambda function', name: n.spec.functionName, owner: ownerText(tags) };

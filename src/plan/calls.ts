@@ -20,6 +20,7 @@ export function createCalls(n: AnyPlanNode): string[] {
     case 'deployment': return ['apigateway:CreateDeployment'];
     case 'user-pool': return n.spec.mfa.mode !== 'OFF' ? ['cognito-idp:CreateUserPool', 'cognito-idp:SetUserPoolMfaConfig'] : ['cognito-idp:CreateUserPool'];
     case 'identity-provider': return ['cognito-idp:CreateIdentityProvider'];
+    case 'resource-server': return ['cognito-idp:CreateResourceServer'];
     case 'user-pool-client': return ['cognito-idp:CreateUserPoolClient'];
     case 'user-pool-domain': return ['cognito-idp:CreateUserPoolDomain'];
     case 'existing-rest-api': return ['apigateway:GetRestApi'];
@@ -68,7 +69,7 @@ export function ownershipCalls(plan: Plan): string[] {
   return [
     'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles',
     ...(kinds.has('iam-role') ? ['iam:GetRole'] : []),
-    ...(kinds.has('lambda-function') ? ['lambda:GetFunction'] : []),
+    ...(kinds.has('lambda-function') ? ['lambda:GetFunctionConfiguration'] : []),
     ...(kinds.has('user-pool-domain') ? ['cognito-idp:DescribeUserPoolDomain'] : []),
   ];
 }
@@ -99,7 +100,10 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
     'cognito-idp:TagResource', 'cognito-idp:UntagResource',
   ],
   'lambda-permission': ['lambda:GetPolicy', 'lambda:RemovePermission', 'lambda:AddPermission'],
+  'secured-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
+  'stage-redeploy': ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:CreateDeployment'],
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
+  'resource-server': ['cognito-idp:UpdateResourceServer'],
   'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
 };

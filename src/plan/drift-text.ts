@@ -36,6 +36,9 @@ const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => s
     : d.before === null
       ? `${c.method ?? '?'} (${str(d.after)}) was added after deployment ${c.deployment ?? '?'} and is not served`
       : `${c.method ?? '?'} is served with ${str(d.before)} but is now configured ${str(d.after)} (changed after deployment ${c.deployment ?? '?'})`),
+  'served.openMethod': (_d, c) => `${c.method ?? '?'} is served open (no token needed) on stage ${c.stage ?? '?'} since deployment ${c.deployment ?? '?'} (made ${c.made ?? 'an unknown time'}); it is neither secured by this stack nor in the methods it leaves open`,
+  'otherStage.authorizationType': (d, c) => `stage ${c.stage ?? '?'} serves ${c.method ?? '?'} with ${served(str(d.after))} (deployment ${c.deployment ?? '?'}); this stack secures it on its own stage only`,
+  'served.unchecked': (d, c) => `could not check what stage ${c.stage ?? '?'} serves: deployment ${str(d.after, '?')} came without its apiSummary`,
   'newerDeployment': (d, c) => `the API has a newer deployment ${str(d.after, '?')} (made ${c.made ?? 'an unknown time'}) than the one stage ${c.stage ?? '?'} serves (made ${c.servingMade ?? 'an unknown time'})`,
   'responseParameters.allowOrigin': (d, c) => (d.after === null
     ? `${c.responseType ?? '?'} no longer carries the CORS headers`

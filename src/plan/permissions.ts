@@ -74,6 +74,13 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     read: ['cognito-idp:DescribeIdentityProvider'],
     delete: ['cognito-idp:DeleteIdentityProvider'],
   },
+  'resource-server': {
+    // A create whose answer was lost finds it by describing it (and brings it to the spec).
+    create: ['cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
+    find: ['cognito-idp:DescribeResourceServer'],
+    read: ['cognito-idp:DescribeResourceServer'],
+    delete: ['cognito-idp:DeleteResourceServer'],
+  },
   'user-pool-client': {
     create: ['cognito-idp:ListUserPoolClients'],
     find: ['cognito-idp:ListUserPoolClients'],
@@ -91,7 +98,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
   'secured-method': { create: [], find: ['apigateway:GetMethod'], read: ['apigateway:GetResources'], delete: ['apigateway:GetMethod', 'apigateway:UpdateMethod'] },
   'stage-redeploy': {
     create: [], find: ['apigateway:GetStage', 'apigateway:GetDeployment'],
-    read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
+    read: ['apigateway:GetStage', 'apigateway:GetStages', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
   },
   'existing-user-pool': { create: [], find: ['cognito-idp:DescribeUserPool'], read: ['cognito-idp:DescribeUserPool'], delete: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'] },
   'existing-user-pool-client': { create: [], find: ['cognito-idp:DescribeUserPoolClient'], read: ['cognito-idp:DescribeUserPoolClient'], delete: [] },
@@ -104,7 +111,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
 };
 
 /** The calls `--create-bucket` adds. */
-const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock', 's3:PutBucketVersioning'];
+export const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock', 's3:PutBucketVersioning'];
 
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
@@ -114,7 +121,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   // wizard's lists of them) read what exists first.
   init: [
     'sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain',
-    'iam:GetRole', 'iam:ListRoleTags', 'lambda:GetFunction', 'lambda:ListTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
+    'iam:GetRole', 'iam:ListRoleTags', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
     'tag:GetResources', 'iam:ListRoles',
     'apigateway:GetRestApi', 'apigateway:GetResources', 'apigateway:GetStages', 'apigateway:GetAuthorizers',
     'apigateway:GetGatewayResponses', 'cognito-idp:ListUserPoolClients',
@@ -126,6 +133,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
+    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge',
+    'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
   ],
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
@@ -142,7 +151,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
 };
 
 /** Public Cognito calls: signed by the SDK, but no IAM permission is evaluated for them. */
-export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge']);
+export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken']);
 
 /** A stack with every kind of node and every variant createCalls distinguishes (MFA, mock and Lambda methods). */
 const EVERY_KIND: StackConfigInput = {
@@ -154,12 +163,14 @@ const EVERY_KIND: StackConfigInput = {
   ],
   userPool: { mfa: { mode: 'OPTIONAL', totp: true }, identityProviders: [{ type: 'Google', clientId: 'x' }] },
   appClient: { type: 'confidential' },
+  // A custom scope: its resource server, and the machine client.
+  authorizer: { scopes: ['policy/read'] },
 };
 
 const everyKindPlan = (partition = 'aws') => buildPlan(resolveConfig(EVERY_KIND, { defaultRegion: 'us-east-1', suffix: () => 'policy' }), partition);
 
 /** The managed policies roles get (AWSLambdaBasicExecutionRole), as the plan names them. */
-function managedPolicies(partition: string): string[] {
+export function managedPolicies(partition: string): string[] {
   return [...new Set(everyKindPlan(partition).nodes.flatMap((n) => (n.kind === 'iam-role' ? n.spec.managedPolicyArns : [])))];
 }
 
@@ -197,10 +208,10 @@ const APIGATEWAY_VERB: Array<[RegExp, string]> = [
   [/^(Update)/, 'PATCH'],
 ];
 
-/** The IAM action(s) one call needs, e.g. apigateway:CreateRestApi → apigateway:POST; none for public calls. */
 /** S3 calls whose IAM action has another name. */
 const S3_ACTION: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket', 's3:PutPublicAccessBlock': 's3:PutBucketPublicAccessBlock' };
 
+/** The IAM action(s) one call needs, e.g. apigateway:CreateRestApi → apigateway:POST; none for public calls. */
 export function iamActionsFor(call: string): string[] {
   if (NO_PERMISSION_NEEDED.has(call)) return [];
   const [service, action = ''] = call.split(':');
@@ -211,114 +222,4 @@ export function iamActionsFor(call: string): string[] {
     return [`apigateway:${verb}`];
   }
   return [call];
-}
-
-export interface PolicyStatement {
-  Sid: string;
-  Effect: 'Allow';
-  Action: string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-export interface PolicyDocument { Version: '2012-10-17'; Statement: PolicyStatement[] }
-
-/** Cognito and Lambda actions that act on no particular pool or function (they take Resource "*"). */
-const ACCOUNT_LEVEL = new Set([
-  'cognito-idp:CreateUserPool', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPoolDomain', 'lambda:ListFunctions',
-]);
-
-/** The service principal of Cognito's SES sending role. */
-const COGNITO_EMAIL_SERVICE = 'email.cognito-idp.amazonaws.com';
-
-/** Tagging at creation is authorized as a tagging action too (IAM CreateRole with Tags, Lambda, Cognito, API Gateway). */
-const TAG_ON_CREATE: Record<string, string> = {
-  'iam:CreateRole': 'iam:TagRole',
-  'lambda:CreateFunction': 'lambda:TagResource',
-  'cognito-idp:CreateUserPool': 'cognito-idp:TagResource',
-};
-
-/**
- * The least-privilege policy: exactly the actions the calls need, scoped where IAM allows it — API Gateway to REST
- * APIs, IAM to roles under /secure-api/ (and PassRole only to Lambda), Lambda to functions, Cognito to user pools.
- */
-export function minimalPolicy(o: {
-  region?: string | undefined; account?: string | undefined; partition?: string | undefined;
-  /** `--state s3://BUCKET/PREFIX`: the S3 actions on that bucket and exactly the state and lock keys under PREFIX. */
-  state?: { bucket: string; prefix: string; createBucket?: boolean | undefined } | undefined;
-} = {}): PolicyDocument {
-  const region = o.region ?? '*';
-  const account = o.account ?? '*';
-  const p = o.partition ?? 'aws';
-  const actions = new Set<string>();
-  for (const call of callCatalogue().keys()) {
-    if (call.startsWith('s3:')) continue;
-    for (const a of iamActionsFor(call)) actions.add(a);
-    const tag = TAG_ON_CREATE[call];
-    if (tag) actions.add(tag);
-  }
-  const pick = (f: (a: string) => boolean) => [...actions].filter(f).sort();
-  const statements: PolicyStatement[] = [
-    {
-      Sid: 'ApiGatewayRestApis', Effect: 'Allow', Action: pick((a) => a.startsWith('apigateway:')),
-      Resource: [`arn:${p}:apigateway:${region}::/restapis`, `arn:${p}:apigateway:${region}::/restapis/*`, `arn:${p}:apigateway:${region}::/tags/*`],
-    },
-    { Sid: 'CognitoAccount', Effect: 'Allow', Action: pick((a) => a.startsWith('cognito-idp:') && ACCOUNT_LEVEL.has(a)), Resource: '*' },
-    {
-      Sid: 'CognitoUserPools', Effect: 'Allow', Action: pick((a) => a.startsWith('cognito-idp:') && !ACCOUNT_LEVEL.has(a)),
-      Resource: `arn:${p}:cognito-idp:${region}:${account}:userpool/*`,
-    },
-    { Sid: 'LambdaList', Effect: 'Allow', Action: pick((a) => a.startsWith('lambda:') && ACCOUNT_LEVEL.has(a)), Resource: '*' },
-    {
-      Sid: 'LambdaFunctions', Effect: 'Allow', Action: pick((a) => a.startsWith('lambda:') && !ACCOUNT_LEVEL.has(a)),
-      Resource: `arn:${p}:lambda:${region}:${account}:function:*`,
-    },
-    {
-      Sid: 'IamSecureApiRoles', Effect: 'Allow', Action: pick((a) => a.startsWith('iam:') && a !== 'iam:ListRoles' && a !== 'iam:AttachRolePolicy'),
-      Resource: `arn:${p}:iam::${account}:role/secure-api/*`,
-    },
-    {
-      // Only the managed policies the plan attaches: never a way to hand a role (and through it Lambda) more rights.
-      Sid: 'AttachOnlyTheExecutionPolicy', Effect: 'Allow', Action: pick((a) => a === 'iam:AttachRolePolicy'),
-      Resource: `arn:${p}:iam::${account}:role/secure-api/*`,
-      Condition: { ArnEquals: { 'iam:PolicyARN': managedPolicies(p) } },
-    },
-    {
-      Sid: 'PassFunctionRoleToLambda', Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:${p}:iam::${account}:role/secure-api/*`,
-      Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
-    },
-    {
-      // SES email (EmailSendingAccount DEVELOPER): Cognito creates its service-linked role
-      // AWSServiceRoleForAmazonCognitoIdpEmailService with the caller's rights ("Using service-linked roles for Amazon
-      // Cognito"); only that role, only for that service.
-      Sid: 'CognitoSesServiceLinkedRole', Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole'],
-      Resource: `arn:${p}:iam::${account}:role/aws-service-role/${COGNITO_EMAIL_SERVICE}/AWSServiceRoleForAmazonCognitoIdpEmailService`,
-      Condition: { StringEquals: { 'iam:AWSServiceName': COGNITO_EMAIL_SERVICE } },
-    },
-    {
-      Sid: 'AccountAndTagSearch', Effect: 'Allow', Action: pick((a) => a === 'iam:ListRoles' || a.startsWith('tag:') || a.startsWith('sts:')), Resource: '*',
-    },
-  ];
-  if (o.state) statements.push(...stateStatements(p, o.state));
-  const covered = new Set(statements.flatMap((s) => s.Action));
-  const left = [...actions].filter((a) => !covered.has(a));
-  if (left.length) throw new Error(`internal: no statement for ${left.join(', ')}`);
-  return { Version: '2012-10-17', Statement: statements.filter((s) => s.Action.length > 0) };
-}
-
-/**
- * The S3 statements of a shared state: ListBucket on the bucket (without it a missing state answers 403, not 404
- * NoSuchKey; Terraform's S3 backend asks the same), the object actions on `PREFIX/*.json` and `PREFIX/*.lock` only
- * (a conditional delete with an ETag needs GetObject too), and with --create-bucket what makes the bucket.
- */
-function stateStatements(p: string, st: { bucket: string; prefix: string; createBucket?: boolean | undefined }): PolicyStatement[] {
-  const bucket = `arn:${p}:s3:::${st.bucket}`;
-  const keys = (ext: string) => `${bucket}/${st.prefix ? `${st.prefix}/` : ''}*.${ext}`;
-  const objectActions = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'];
-  return [
-    { Sid: 'StateBucket', Effect: 'Allow', Action: ['s3:GetBucketVersioning', 's3:ListBucket'], Resource: bucket },
-    { Sid: 'StateObjects', Effect: 'Allow', Action: objectActions, Resource: [keys('json'), keys('lock')] },
-    ...(st.createBucket
-      ? [{ Sid: 'StateBucketCreate', Effect: 'Allow' as const, Action: STATE_BUCKET_CREATE.flatMap(iamActionsFor).sort(), Resource: bucket }]
-      : []),
-  ];
 }

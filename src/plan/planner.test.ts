@@ -93,6 +93,14 @@ describe('the publisher (a node with the `publishes` trait, whatever its kind)',
     const drift = { state: 'drifted' as const, drift: [{ path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE' }] };
     expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])], { 'method:GET /orders': drift })).toMatchObject({ 'method:GET /orders': 'update', deployment: 'update' });
   });
+  it('drift only a change of configuration settles (a method the owners opened): no update, the drift is kept for the reader', () => {
+    const opened = { state: 'drifted' as const, drift: [{ path: 'served.openMethod', before: null, after: 'NONE' }] };
+    const got = planChanges({ desired: { nodes: [theirApi, stage, secured('GET'), redeploy(['GET'])] }, recorded: recordedOne, live: new Map([['deployment', opened]]), traits });
+    expect(got.changes.find((c) => c.id === 'deployment')).toMatchObject({ action: 'no-op', drift: opened.drift });
+    // A secured method served open (the stage rolled back) is put back by a deployment.
+    const served = { state: 'drifted' as const, drift: [...opened.drift, { path: 'served.authorizationType', before: 'COGNITO_USER_POOLS', after: 'NONE' }] };
+    expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])], { deployment: served })).toMatchObject({ deployment: 'update' });
+  });
   it('nothing under the API changed: no deployment', () => {
     expect(actions([theirApi, stage, secured('GET'), redeploy(['GET'])])).toMatchObject({ deployment: 'no-op' });
   });

@@ -20,6 +20,8 @@ export interface KindTraits {
   updatable: boolean;
   /** It publishes its parent (a deployment of the API): see ResourceHandler.publishes. */
   publishes?: boolean | undefined;
+  /** Drift paths an update cannot put back (ResourceHandler.unrepairable). */
+  unrepairable?: readonly string[] | undefined;
 }
 
 export interface PlannerInput {
@@ -55,6 +57,8 @@ function actionFor(n: AnyPlanNode, r: NodeRecord | undefined, live: LiveRead | u
   }
   if (fields.length) return change(n, 'update', `${paths(fields)} changed`, fields, drift);
   if (live?.state === 'drifted') {
+    const repairable = live.drift.filter((d) => !(t.unrepairable ?? []).includes(d.path));
+    if (t.updatable && !repairable.length) return change(n, 'no-op', 'changed outside secure-api in a way only a change of configuration settles (see status)', [], drift);
     return t.updatable
       ? change(n, 'update', 'changed outside secure-api: put back as recorded', [], drift)
       : change(n, 'no-op', 'changed outside secure-api; secure-api cannot put this kind back in place', [], drift);

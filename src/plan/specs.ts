@@ -84,6 +84,8 @@ export interface SpecByKind {
     teamId?: string | undefined;
     keyId?: string | undefined;
   };
+  /** A resource server defining the custom scopes `identifier/<scope>` (CreateResourceServer); `name` marks it as ours. */
+  'resource-server': { identifier: string; name: string; scopes: string[] };
   'user-pool-client': {
     name: string;
     generateSecret: boolean;
@@ -95,7 +97,7 @@ export interface SpecByKind {
     /** Refresh-token rotation (RefreshTokenRotation.Feature); absent in older states (off). */
     refreshTokenRotation?: boolean | undefined;
     /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
-    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
+    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit' | 'client_credentials'> } | undefined;
   };
   /** managedLoginVersion 1 is the classic hosted UI (the walkthrough's, and the only one LITE allows); 2 managed login. */
   'user-pool-domain': { domainPrefix: string; managedLoginVersion: 1 | 2 };
@@ -110,8 +112,12 @@ export interface SpecByKind {
   'existing-authorizer': { name: string; poolNode: string };
   /** One of its methods put behind our authorizer (UpdateMethod; the integration is untouched); destroy puts the prior authorization back. */
   'secured-method': { path: string; resourceNode: string; httpMethod: HttpMethod; authorizerNode: string; authorizationScopes: string[] };
-  /** CreateDeployment into the existing stage; the stage itself is theirs. */
-  'stage-redeploy': { stageName: string; description: string };
+  /**
+   * CreateDeployment into the existing stage; the stage itself is theirs. `policy`: what the stage must serve — the
+   * secured methods behind the authorizer, and no method open but those the user chose to leave open ("GET /orders").
+   * Absent in states made before it (their read falls back to comparing deployments).
+   */
+  'stage-redeploy': { stageName: string; description: string; policy?: { secured: string[]; open: string[] } };
   /** The user's user pool: read, never changed or deleted (nor its users). */
   'existing-user-pool': { userPoolId: string; name: string };
   /** An app client of theirs in it (--app-client-id). */

@@ -15,6 +15,7 @@ export const RESOURCE_KINDS = [
   'deployment',
   'user-pool',
   'identity-provider',
+  'resource-server',
   'user-pool-client',
   'user-pool-domain',
   // What already exists (issue 12): adopted nodes are the user's; destroy only puts back what we changed on them.
@@ -130,4 +131,9 @@ export interface ResourceHandler<Spec = unknown> {
   update?(ctx: Ctx, want: Spec, out: Out, deps: Outputs, fields: FieldChange[], resumed?: boolean): Promise<Out>;
   /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
   immutable: readonly string[];
+  /**
+   * Drift paths `update` cannot put back (a method the owners opened is not ours to close: the configuration
+   * decides). The planner plans no update for drift made only of these; status still reports it.
+   */
+  unrepairable?: readonly string[];
 }

@@ -2,6 +2,7 @@ import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { restApiArn, tagList } from '../resources/refs.js';
 import { handlerFor } from '../resources/registry.js';
+import { POLICY_ONLY_PATHS } from '../resources/stage-policy.js';
 import { createUserPoolClientInput } from '../resources/user-pool-client-settings.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
 import type { Fix, NextStep, ResourceState } from './schema.js';
@@ -62,6 +63,9 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
     && drift.some((d) => d.path === 'authorizationType' && ['NONE', 'AWS_IAM', 'CUSTOM'].includes(String(d.after)))) {
     return 'it no longer asks for a token: anyone can call it once this is deployed';
   }
+  if (state === 'drifted' && kind === 'stage-redeploy' && has(drift, 'served.openMethod', 'otherStage.authorizationType')) {
+    return 'anyone can call the methods named without a token';
+  }
   if (state === 'drifted' && kind === 'deployment' && !has(drift, 'stage.deploymentId', 'newerDeployment')) {
     return 'the API changed after its deployment: the next deployment would publish those changes';
   }
@@ -79,6 +83,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'deployment': 'nothing is served at the invoke URL',
       'user-pool': 'nobody can sign in, and the authorizer refuses every token',
       'identity-provider': 'sign-in through this provider fails',
+      'resource-server': 'clients cannot get tokens with its scopes, so the scoped methods refuse every call',
       'user-pool-client': 'sign-in with this app client id fails',
       'user-pool-domain': 'the hosted UI login URL does not answer',
       'existing-rest-api': 'your API is gone: every URL below fails',
@@ -186,6 +191,33 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
   return parts.length > 0 ? fix(parts.join(' '), commands) : REBUILD;
 }
 
+/**
+ * Someone's stage judged by the stack's policy. A secured method served open is put back by init (one deployment);
+ * a method the owners opened is theirs: secure it (--secure-add) or leave it open on purpose (--secure-remove);
+ * another stage serving a secured method open is deployed again so it serves the secured methods.
+ */
+function stagePolicyFix(s: FixSubject, fx: FixContext): Fix {
+  const parts: string[] = [];
+  const commands: string[] = [];
+  const opened = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod').map((d) => d.context?.method ?? '?'))];
+  if (opened.length) {
+    parts.push(`Secure ${opened.join(', ')} (or, to leave ${opened.length === 1 ? 'it' : 'them'} open on purpose, run the same with --secure-remove).`);
+    commands.push(`secure-api init ${fx.stackArgs} ${opened.map((m) => `--secure-add ${sh(m)}`).join(' ')}`);
+  }
+  const others = [...new Set(s.drift.filter((d) => d.path === 'otherStage.authorizationType').map((d) => d.context?.stage ?? '?'))];
+  for (const stage of others) {
+    parts.push(`Stage ${stage} serves secured methods open: deploy it again so it serves them behind the authorizer (or delete the stage if unused).`);
+    commands.push(`aws apigateway create-deployment --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --description ${sh(`secured like ${stageName(fx)}`)} --region ${fx.region}`);
+  }
+  if (has(s.drift, 'served.authorizationType')) parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stageName(fx)} again, serving every secured method behind the authorizer.`);
+  const unchecked = s.drift.filter((d) => d.path === 'served.unchecked');
+  for (const d of unchecked) {
+    parts.push(`Look at what stage ${d.context?.stage ?? '?'} serves yourself.`);
+    commands.push(`aws apigateway get-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${String(d.after)} --embed apisummary --region ${fx.region}`);
+  }
+  return parts.length ? fix(parts.join(' '), commands) : REBUILD;
+}
+
 function permissionFix(s: FixSubject, fx: FixContext): Fix {
   const functionNode = specOf('lambda-permission', s.spec).function;
   if ('node' in functionNode && fx.stateOf(functionNode.node) === 'missing') {
@@ -291,6 +323,9 @@ const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambd
  * A kind with no in-place update is not put back by init (plan says so too): then only the rebuild or the manual fix.
  */
 function initRepairs(s: FixSubject): boolean {
+  // A stage that serves an open method the user never chose to secure: init leaves their methods alone (the fix names
+  // the --secure-add that would secure it), so init is not the repair (src/resources/stage-policy.ts).
+  if (s.drift.length > 0 && s.drift.every((d) => (POLICY_ONLY_PATHS as readonly string[]).includes(d.path))) return false;
   const h = handlerFor(s.kind);
   if (s.state === 'drifted') return (h.update !== undefined && !h.adopted) || SECURITY_KINDS.has(s.kind) || s.drift.every(isTagDrift);
   return s.state === 'missing' && SECURITY_KINDS.has(s.kind);
@@ -334,6 +369,7 @@ function manualFix(s: FixSubject, fx: FixContext): Fix | null {
     case 'secured-method': return s.state === 'drifted' ? securedMethodFix(s, fx) : REBUILD;
     case 'cors-preflight': return s.state === 'drifted' ? preflightFix(s, fx) : REBUILD;
     case 'deployment': return deploymentFix(s, fx);
+    case 'stage-redeploy': return s.state === 'drifted' ? stagePolicyFix(s, fx) : REBUILD;
     case 'lambda-permission': return permissionFix(s, fx);
     case 'lambda-function': return functionFix(s, fx);
     case 'iam-role': return roleFix(s);

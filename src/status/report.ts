@@ -24,6 +24,7 @@ const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'deployment': (o) => (o.stageName && o.deploymentId ? `${o.stageName} → ${o.deploymentId}` : o.deploymentId),
   'user-pool': (o) => o.userPoolId,
   'identity-provider': (o) => o.providerName,
+  'resource-server': (o) => o.identifier,
   'user-pool-client': (o) => o.clientId,
   'user-pool-domain': (o) => o.domain,
   'existing-rest-api': (o) => o.apiId,
@@ -57,8 +58,7 @@ function judge(r: NodeStatus): Judged {
  * was opened and the stage not redeployed since. Whether that is wrong (a secured route) is for the caller to say.
  */
 function servedOpen(resources: ResourceStatus[]): Set<string> {
-  const stage = resources.find((r) => r.kind === 'deployment');
-  return new Set((stage?.drift ?? []).filter(isServedOpen).map((d) => d.context?.method ?? '?'));
+  return new Set(resources.flatMap((r) => r.drift).filter(isServedOpen).map((d) => d.context?.method ?? '?'));
 }
 
 export interface ReportInput {
@@ -114,6 +114,11 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
   const ok = live ? state.complete && counts.present === counts.total : null;
 
   const notes = [...(live?.notes ?? [])];
+  const leftOpen = (state.config.existingApi as { leaveOpen?: Array<{ path: string; methods: string[] }> } | undefined)?.leaveOpen;
+  if (leftOpen) {
+    const list = leftOpen.flatMap((s) => s.methods.map((m) => `${m} ${s.path}`));
+    notes.push(`Left open by choice (this stack's policy; any other method served without a token is reported): ${list.join(', ') || 'none'}.`);
+  }
   if (!state.complete) notes.push('init did not finish: resources it had not started yet are not in the state file, so not listed here.');
 
   return {

@@ -15,6 +15,14 @@ export function outputMode(opts: { json?: boolean | undefined }, streams: Stream
 }
 
 /** Colour only on a terminal, never with NO_COLOR; FORCE_COLOR=0 turns it off, FORCE_COLOR=1 on. */
+/**
+ * Whether a password may be shown here: on a terminal only (issue 25.7), so never in --json, a pipe, a file or a CI
+ * log, where it would outlive the moment it is read. Both streams count: the secret may go to either.
+ */
+export function secretsShowable(opts: { json?: boolean | undefined }, streams: Streams, env: NodeJS.ProcessEnv): boolean {
+  return outputMode(opts, streams, env) === 'tty' && streams.stdout.isTTY === true;
+}
+
 export function makeChalk(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): ChalkInstance {
   let on = stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   if (env.FORCE_COLOR === '0') on = false;

@@ -14,7 +14,7 @@ beforeEach(async () => {
 afterEach(() => fake.restore());
 
 const addUser = async (name: string) => {
-  const r = await runSecureApi(['users', 'add', name, '--stack', 'shop'], { cwd });
+  const r = await runSecureApi(['users', 'add', name, '--stack', 'shop'], { cwd, tty: true, env: { CI: 'false' } });
   expect(r.code, r.stderr).toBe(0);
 };
 

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { APIGatewayClient, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, PutIntegrationCommand, PutMethodCommand, UpdateMethodCommand,
+} from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
@@ -33,6 +35,8 @@ async function statusOf(url: string, method = 'GET'): Promise<number> {
     if (r.status !== 403 || i >= 3) return r.status;
   }
 }
+type MethodList = Array<{ path: string; methods: string[] }>;
+const recordedApi = () => readState(statePath())!.config.existingApi as { secure?: MethodList; leaveOpen?: MethodList };
 const invokeUrl = (stdout: string) => (JSON.parse(stdout) as { urls: { invoke: string } }).urls.invoke;
 
 async function firstRun(secure: string[]) {
@@ -63,7 +67,7 @@ describe('a change to a stack on an existing API is deployed', () => {
     expect(st.code, st.stdout).toBe(0);
 
     // Dropping it again also publishes: POST /orders is open again, GET stays secured.
-    const back = await run([...base, '--secure', 'GET /orders', '--json']);
+    const back = await run([...base, '--secure-remove', 'POST /orders', '--json']);
     expect(back.code, back.stderr).toBe(0);
     expect(deployments(apiId) - before).toBe(2);
     expect(await statusOf(`${url}/orders`, 'POST')).toBe(200);
@@ -140,5 +144,119 @@ describe('repair on an adopted method', () => {
     expect(await statusOf(`${url}/orders`)).toBe(401);
     // The prior is what the owner had before the first secure, not the NONE set by hand since.
     expect(readState(statePath())!.nodes['method:POST /orders']!.prior).toEqual({ authorizationType: 'NONE', authorizationScopes: [] });
+  });
+});
+
+type StatusJson = { resources: Array<{ id: string; state: string; problems: string[]; drift: Array<{ path: string; context?: Record<string, string> }>; fix: { summary: string; commands: string[]; rebuild: boolean } | null }>; notes: string[] };
+
+describe('the watch over their API is a policy judged on what the stage serves', () => {
+  it('an owner\'s redeploy serving the same security is not drift; a new open method is named, exit 3, with the command that secures it', async () => {
+    const { apiId, orderId, base, url } = await firstRun(['GET,POST /orders']);
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    // The owners deploy as they always did: the same security is served, by a deployment not ours.
+    await ag.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'prod', description: 'release 42' }));
+    const same = await run(['status', '--stack', 'legacy', '--json']);
+    expect(same.code, same.stdout).toBe(0);
+    // The allow-list is shown: the methods left open at the first run.
+    expect((JSON.parse(same.stdout) as StatusJson).notes.join(' ')).toMatch(/Left open by choice.*DELETE \/orders\/\{id\}, GET \/orders\/\{id\}/);
+
+    // They add an open POST /orders/{id}/refund. Not deployed yet: nothing is served open, still 0.
+    const refund = await ag.send(new CreateResourceCommand({ restApiId: apiId, parentId: orderId, pathPart: 'refund' }));
+    await ag.send(new PutMethodCommand({ restApiId: apiId, resourceId: refund.id!, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await ag.send(new PutIntegrationCommand({ restApiId: apiId, resourceId: refund.id!, httpMethod: 'POST', type: 'HTTP_PROXY', integrationHttpMethod: 'POST', uri: 'https://backend.example.com/refund' }));
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
+
+    // Deployed: status names the method, the stage and the deployment, and the command that secures it.
+    const deployed = await ag.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'prod', description: 'release 43' }));
+    const st = await run(['status', '--stack', 'legacy', '--json']);
+    expect(st.code).toBe(3);
+    const stage = (JSON.parse(st.stdout) as StatusJson).resources.find((r) => r.id === 'deployment')!;
+    expect(stage.state).toBe('drifted');
+    expect(stage.drift.map((d) => d.path)).toEqual(['served.openMethod']);
+    expect(stage.problems.join(' ')).toContain(`POST /orders/{id}/refund is served open (no token needed) on stage prod since deployment ${deployed.id!}`);
+    expect(stage.fix?.commands).toEqual([`secure-api init --stack legacy --secure-add 'POST /orders/{id}/refund'`]);
+    expect(stage.fix?.summary).not.toMatch(/secure-api init --stack legacy`? to repair/);
+    const text = await run(['status', '--stack', 'legacy']);
+    expect(text.stdout + text.stderr).toContain('POST /orders/{id}/refund');
+
+    // init with the recorded list cannot clear it and does not pretend to: nothing is deployed.
+    const before = deployments(apiId);
+    const again = await run([...base, '--no-verify']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(deployments(apiId)).toBe(before);
+
+    // The command status gave secures it: one deployment, 401 without a token, status 0.
+    const add = await run([...base, '--secure-add', 'POST /orders/{id}/refund', '--no-verify']);
+    expect(add.code, add.stderr).toBe(0);
+    expect(deployments(apiId) - before).toBe(1);
+    expect(await statusOf(`${url}/orders/7/refund`, 'POST')).toBe(401);
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
+    expect(recordedApi().secure).toEqual([
+      { path: '/orders', methods: ['GET', 'POST'] }, { path: '/orders/{id}/refund', methods: ['POST'] },
+    ]);
+  });
+
+  it('--secure-remove on a method left open by the owners accepts it into the allow-list: status 0, no deployment needed to judge it', async () => {
+    const { apiId, orderId, base } = await firstRun(['GET /orders']);
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    const ping = await ag.send(new CreateResourceCommand({ restApiId: apiId, parentId: orderId, pathPart: 'ping' }));
+    await ag.send(new PutMethodCommand({ restApiId: apiId, resourceId: ping.id!, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await ag.send(new PutIntegrationCommand({ restApiId: apiId, resourceId: ping.id!, httpMethod: 'GET', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+    await ag.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'prod' }));
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(3);
+    const r = await run([...base, '--secure-remove', 'GET /orders/{id}/ping', '--no-verify']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
+    expect(recordedApi().leaveOpen).toContainEqual({ path: '/orders/{id}/ping', methods: ['GET'] });
+  });
+
+  it('another stage of the API serving a secured method open: status exits 3 naming the stage, with the fix; deployed again, 0', async () => {
+    const { apiId } = await makeLegacyApi({ stages: ['prod', 'staging'] });
+    const poolId = await makeBlogPool();
+    const r = await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--stage', 'prod', '--user-pool-id', poolId, '--secure', 'GET /orders', '--no-verify']);
+    expect(r.code, r.stderr).toBe(0);
+    const st = await run(['status', '--stack', 'legacy', '--json']);
+    expect(st.code).toBe(3);
+    const stage = (JSON.parse(st.stdout) as StatusJson).resources.find((x) => x.id === 'deployment')!;
+    expect(stage.drift.map((d) => [d.path, d.context?.stage, d.context?.method])).toEqual([['otherStage.authorizationType', 'staging', 'GET /orders']]);
+    expect(stage.problems.join(' ')).toMatch(/stage staging serves GET \/orders with NONE \(no token needed\)/);
+    const cmd = stage.fix!.commands.find((c) => c.includes('--stage-name staging'))!;
+    expect(cmd).toMatch(new RegExp(`^aws apigateway create-deployment --rest-api-id ${apiId} --stage-name staging`));
+    // What the fix says, done: staging serves the secured method behind the authorizer too.
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'staging' }));
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
+    expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
+  });
+});
+
+describe('--secure-add / --secure-remove, and a shorter --secure list', () => {
+  it('a shorter --secure list under --yes is refused, naming what it would open and the flag that opens it; nothing is written', async () => {
+    const { apiId, base } = await firstRun(['GET,POST /orders']);
+    const writes = fake.calls.length;
+    const r = await run([...base, '--secure', 'GET /orders', '--no-verify']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--secure leaves out POST \/orders, which stack legacy secures now: this change would open it/);
+    expect(r.stderr).toContain('--secure-remove "POST /orders"');
+    expect(fake.calls.slice(writes).filter((c) => /^(Create|Update|Put|Delete)/.test(c.command))).toEqual([]);
+    void apiId;
+  });
+
+  it('bad edits exit 2 before any write: an unknown method, OPTIONS, --secure with --secure-add, removing the last one', async () => {
+    const { base } = await firstRun(['GET /orders']);
+    const writes = fake.calls.filter((c) => /^(Create|Update|Put|Delete)/.test(c.command)).length;
+    const cases: Array<[string[], RegExp]> = [
+      [['--secure-add', 'PUT /orders'], /--secure-add "PUT \/orders": \/orders has no PUT method/],
+      [['--secure-add', 'OPTIONS /orders'], /--secure-add "OPTIONS \/orders": method "OPTIONS" is not one of/],
+      [['--secure-add', 'GET /nope'], /--secure-add "GET \/nope": the API legacy-orders .* has no resource \/nope/],
+      [['--secure', 'GET /orders', '--secure-add', 'POST /orders'], /give one or the other/],
+      [['--secure-remove', 'GET /orders'], /nothing of the API legacy-orders .* is left to secure/],
+      [['--secure-remove', 'PATCH /orders'], /--secure-remove "PATCH \/orders": the stack does not secure it/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await run([...base, ...args, '--no-verify']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(re);
+    }
+    expect(fake.calls.filter((c) => /^(Create|Update|Put|Delete)/.test(c.command)).length).toBe(writes);
   });
 });

@@ -39,6 +39,8 @@ import { nextRandom, randomUuid, type Ctx, type Handlers, type ResolvedOptions }
 import { THROTTLE_NAME, awsError, notImplemented, type ServiceName } from './errors.js';
 import { iamHandlers } from './iam.js';
 import { inventory, type FakeResource } from './inventory.js';
+import { evaluate, type IamPolicy } from './iam-evaluate.js';
+import { iamRequestsFor } from './iam-requests.js';
 import { lambdaHandlers } from './lambda.js';
 import { emptyState, type FakeState } from './state.js';
 import { admitS3, s3Handlers } from './s3.js';
@@ -88,6 +90,11 @@ export interface AwsFakeOptions {
   apigatewayQuota?: { ratePerSecond: number; burst: number } | false;
   /** Requests a freshly deployed stage answers with a bare 403 {"message":"Forbidden"} (data-plane.ts). @default 1 */
   freshStageForbiddenRequests?: number;
+  /**
+   * The identity-based policy of the caller (iam-evaluate.ts): every call is authorized against it first, as IAM
+   * does, and a call it does not allow fails with the service's access-denied error. Absent: an administrator.
+   */
+  callerPolicy?: IamPolicy;
 }
 
 export interface FakeCall {
@@ -146,6 +153,10 @@ export interface AwsFake {
    * clock, so the fake's quota and windows pass as the CLI's waits do); a clock given at install is kept.
    */
   followClock(clock: { now(): number }): void;
+  /** Authorize every call against this caller policy from now on (undefined: an administrator again). */
+  setCallerPolicy(policy: IamPolicy | undefined): void;
+  /** The calls the caller policy refused: action, resource, and the call. */
+  readonly denied: Array<{ action: string; resource: string; command: string }>;
   /** How often the API Gateway rules refused a call: overlapping writes, and the control-plane quota. */
   readonly refused: { readonly conflicts: number; readonly throttled: number };
   /** What the data plane (data-plane.ts) reads of the options. */
@@ -242,6 +253,8 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     return new Proxy(p, { get: (t, k, r) => (k === 'iam' ? iamHome.iam : Reflect.get(t, k, r) as unknown) });
   }
   const calls: FakeCall[] = [];
+  let callerPolicy = options.callerPolicy;
+  const denied: AwsFake['denied'] = [];
   let rules: Rule[] = [];
   let fixedLatency = 0;
   // Separate generators, so injected throttling and request ids never shift the ids of created resources.
@@ -318,6 +331,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
       if (delay > 0) await new Promise<void>((resolve) => setTimeout(resolve, delay));
       else await Promise.resolve();
       if (decision.error && !decision.after) throw decision.error;
+      if (callerPolicy) authorize(callerPolicy, service, name, input, region ?? state.region);
       const handler = HANDLERS[service][name];
       if (!handler) throw notImplemented(service, name);
       // S3's bucket names are one global namespace: its memory stays in `state`.
@@ -331,6 +345,18 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
       httpStatusCode: SUCCESS_STATUS[`${service}:${name}`] ?? 200, requestId: randomUuid(requestRng), attempts: 1, totalRetryDelay: 0,
     };
     return { ...output, $metadata };
+  }
+
+  /** IAM first: the call's requests (iam-requests.ts), each allowed by the caller's policy, or AccessDenied. */
+  function authorize(policy: IamPolicy, service: ServiceName, name: string, input: unknown, region: string): void {
+    for (const req of iamRequestsFor(state, service, name, input, region)) {
+      if (evaluate(policy, req).decision === 'allow') continue;
+      denied.push({ action: req.action, resource: req.resource, command: name });
+      // The wording of IAM's denials ("User: … is not authorized to perform: ACTION on resource: ARN because no
+      // identity-based policy allows the ACTION action"); IAM and S3 name it AccessDenied, the others AccessDeniedException.
+      throw awsError(service, service === 'iam' || service === 's3' ? 'AccessDenied' : 'AccessDeniedException',
+        `User: arn:aws:iam::${state.account}:user/operator is not authorized to perform: ${req.action} on resource: ${req.resource} because no identity-based policy allows the ${req.action} action`, { status: 403 });
+    }
   }
 
   const mocks: AwsFake['mocks'] = {
@@ -374,6 +400,8 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     followClock(c) {
       if (!options.clock) clock = c;
     },
+    setCallerPolicy: (policy) => { callerPolicy = policy; },
+    denied,
     dataPlaneRules: { freshStageForbiddenRequests: opts.freshStageForbiddenRequests },
     refused: { get conflicts() { return writes.conflicts; }, get throttled() { return quota?.refused ?? 0; } },
     dump: () => JSON.stringify(state),

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { iamActionsFor, minimalPolicy } from '../../src/plan/permissions.js';
+import { minimalPolicy } from '../../src/plan/operator-policy.js';
+import { iamActionsFor } from '../../src/plan/permissions.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { expectNoDuplicates, expectStateMatchesFake } from '../support/stack-checks.js';

@@ -30,7 +30,7 @@ function writeState(dir: string, o: { stack?: string; clientId?: string; confide
   const state = {
     version: 1, stack, region: 'us-east-1', account: '000000000000', endpointUrl: cl.endpoint, createdAt: at, updatedAt: at, complete: true,
     config: {
-      stack, region: 'us-east-1', ...(o.confidential ? { appClient: { type: 'confidential' } } : {}),
+      stack, region: 'us-east-1', ...(o.confidential ? { appClient: { type: 'confidential', authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] } } : {}),
       routes: ROUTES.map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: { type: 'sample-lambda' } })),
       hostedUi: { enabled: true, callbackUrls: [redirectUri], logoutUrls: [], scopes: ['openid', 'email', 'profile'], domainPrefix: 'demo-local' },
       authorizer: { scopes: [] }, stage: { name: 'dev' },
@@ -68,8 +68,8 @@ afterAll(async () => {
   await cl?.stop();
 });
 
-const run = (argv: string[], o: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) =>
-  runCliOnce(argv, { cwd, env: { SECURE_API_INVOKE_URL_OVERRIDE: good.url, ...o.env }, stdin: o.stdin });
+const run = (argv: string[], o: { env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean } = {}) =>
+  runCliOnce(argv, { cwd, env: { SECURE_API_INVOKE_URL_OVERRIDE: good.url, ...o.env }, stdin: o.stdin, tty: o.tty });
 
 const listUsers = async (): Promise<Array<{ username: string; email?: string }>> => {
   const r = await run(['users', 'list', '--json']);
@@ -138,8 +138,8 @@ describe('secure-api verify', () => {
   });
 
   it('keeps the user with --keep-user', async () => {
-    const r = await run(['verify', '--keep-user']);
-    expect(r.code).toBe(0);
+    const r = await run(['verify', '--keep-user'], { tty: true });
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Test user kept \(--keep-user\): (\S+), password \S+ \(shown once/);
     const kept = /kept \(--keep-user\): (\S+),/.exec(r.stderr)?.[1] ?? '';
     expect((await listUsers()).map((u) => u.email)).toEqual([kept]);
@@ -198,8 +198,8 @@ describe('secure-api token', () => {
 
 describe('secure-api users', () => {
   it('adds with a generated password shown once, lists, removes (twice is fine)', async () => {
-    const add = await run(['users', 'add', 'linus@example.com']);
-    expect(add.code).toBe(0);
+    const add = await run(['users', 'add', 'linus@example.com'], { tty: true });
+    expect(add.code, add.stderr).toBe(0);
     const password = /Password: (\S+)/.exec(add.stdout)?.[1] ?? '';
     expect(password.length).toBeGreaterThanOrEqual(20);
     const token = await run(['token', '--username', 'linus@example.com', '--password-stdin'], { stdin: `${password}\n` });
@@ -213,7 +213,8 @@ describe('secure-api users', () => {
 
   it('refuses a password that misses the policy, and a name that is not an email', async () => {
     expect((await run(['users', 'add', 'x@example.com', '--password-stdin'], { stdin: 'short\n' })).stderr).toMatch(/needs at least 8 characters/);
-    const r = await run(['users', 'add', 'not-an-email']);
+    const r = await run(['users', 'add', 'not-an-email', '--password-stdin'], { stdin: 'Str0ng&Secret-Pw!42\n' });
+    expect(r.stderr).toMatch(/"not-an-email" is not one/);
     expect(r.code).toBe(2);
     expect(await listUsers()).toEqual([]);
   });
@@ -241,7 +242,7 @@ describe('secure-api export', () => {
     // Its own folder: the other tests count on one stack in theirs.
     const confCwd = tempDir();
     writeState(confCwd, { stack: 'conf', clientId: confId, confidential: true });
-    const run = (argv: string[], o: { env?: NodeJS.ProcessEnv } = {}) => runCliOnce(argv, { cwd: confCwd, env: { SECURE_API_INVOKE_URL_OVERRIDE: good.url, ...o.env } });
+    const run = (argv: string[], o: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) => runCliOnce(argv, { cwd: confCwd, env: { SECURE_API_INVOKE_URL_OVERRIDE: good.url, ...o.env }, stdin: o.stdin });
     const api = await startApiServer({ issuer: cl.issuer(userPoolId), jwksUri: cl.jwksUri(userPoolId), clientId: confId, routes: ROUTES });
     try {
       const out = join(confCwd, 'exports');
@@ -258,8 +259,8 @@ describe('secure-api export', () => {
       const environment = JSON.parse(files[1]!) as { values: Array<{ key: string; value: string; type: string }> };
       expect(environment.values.find((v) => v.key === 'client_secret')).toMatchObject({ value: '', type: 'secret' });
       // What the user does: a user of the pool, and the secret the printed command reads, pasted into the environment.
-      const add = await run(['users', 'add', 'postman@example.com', '--stack', 'conf'], { env });
-      const password = /Password: (\S+)/.exec(add.stdout)?.[1] ?? '';
+      const password = 'Postman&Secret-Pw!42';
+      expect((await run(['users', 'add', 'postman@example.com', '--stack', 'conf', '--password-stdin'], { env, stdin: `${password}\n` })).code).toBe(0);
       const pasted: Record<string, string> = { username: 'postman@example.com', password, client_secret: clientSecret ?? '' };
       environment.values = environment.values.map((v) => (v.key in pasted ? { ...v, value: pasted[v.key] ?? '' } : v));
       const summary = await new Promise<NewmanRunSummary>((ok, fail) => newman.run({ collection, environment }, (err, s) => (err ? fail(err) : ok(s))));

@@ -6,7 +6,10 @@ import { renderError } from '../../src/ui/render-error.js';
 
 class Capture extends Writable {
   text = '';
-  isTTY = false;
+  constructor(public isTTY = false) {
+    super();
+  }
+
   columns = 160;
   override _write(chunk: Buffer | string, _enc: string, cb: () => void): void {
     this.text += chunk.toString();
@@ -20,15 +23,16 @@ export interface CliRun {
   stderr: () => string;
 }
 
-export function startCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; signal?: AbortSignal }): CliRun {
-  const stdout = new Capture();
-  const stderr = new Capture();
+/** `tty`: stdout and stderr are a terminal, outside CI (what a person at a prompt runs). */
+export function startCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; signal?: AbortSignal; tty?: boolean }): CliRun {
+  const stdout = new Capture(o.tty);
+  const stderr = new Capture(o.tty);
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = false;
   stdin.end(o.stdin ?? '');
   const env: CommandEnv = {
     stdout, stderr, stdin,
-    env: { CI: 'true', NO_COLOR: '1', BROWSER: 'none', ...o.env },
+    env: { CI: o.tty ? 'false' : 'true', NO_COLOR: '1', BROWSER: 'none', ...o.env },
     cwd: o.cwd,
     signal: o.signal ?? new AbortController().signal,
     now: () => Date.now(),
@@ -39,4 +43,4 @@ export function startCli(argv: string[], o: { cwd: string; env?: NodeJS.ProcessE
   return { done, stderr: () => stderr.text };
 }
 
-export const runCliOnce = (argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string }) => startCli(argv, o).done;
+export const runCliOnce = (argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean }) => startCli(argv, o).done;

@@ -1,0 +1,76 @@
+import { GetDeploymentCommand, GetStagesCommand, type Deployment, type Stage } from '@aws-sdk/client-api-gateway';
+import type { DriftChange } from '../plan/changes.js';
+import type { SpecByKind } from '../plan/specs.js';
+import type { ApiSummary } from './deployment.js';
+import { restApiIdOf, undefinedIfNotFound } from './refs.js';
+import type { Ctx, Observed, Out, Outputs } from './types.js';
+
+/*
+ * The watch over someone's API (issue 23.3, 25.2): a policy judged on what each stage serves, not on which
+ * deployment it points at. The owners deploy their API as they always did; that is not drift as long as every
+ * method the stack secures is served behind the Cognito authorizer, on every stage, and no method is served open
+ * but those the user chose to leave open. GetDeployment's apiSummary (embed=apisummary) is what a stage serves:
+ * per path and verb, its authorizationType and apiKeyRequired
+ * (https://docs.aws.amazon.com/apigateway/latest/api/API_GetDeployment.html).
+ */
+
+export type StagePolicy = NonNullable<SpecByKind['stage-redeploy']['policy']>;
+
+/** Drift paths a redeploy cannot put back: the configuration decides (--secure-add, --secure-remove), or the stage is another. */
+export const POLICY_ONLY_PATHS = ['served.openMethod', 'otherStage.authorizationType', 'served.unchecked'] as const;
+
+const COGNITO = 'COGNITO_USER_POOLS';
+const when = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'an unknown time');
+
+/** What one stage serves, judged against the policy. `ours`: the stage this stack deploys (others are only checked for the secured methods). */
+export function judgeServed(policy: StagePolicy, summary: ApiSummary, at: { stage: string; deployment: string; made: string; ours: boolean }): DriftChange[] {
+  const out: DriftChange[] = [];
+  const secured = new Set(policy.secured);
+  const open = new Set(policy.open);
+  for (const [path, methods] of Object.entries(summary)) {
+    for (const [verb, snap] of Object.entries(methods)) {
+      const method = `${verb} ${path}`;
+      const auth = snap.authorizationType ?? 'NONE';
+      const context = { method, stage: at.stage, deployment: at.deployment, made: at.made };
+      if (secured.has(method)) {
+        if (at.ours && auth !== COGNITO) out.push({ path: 'served.authorizationType', before: COGNITO, after: auth, context });
+        // Another stage serving a secured method with their own authorizer is secured by them; open is what matters.
+        if (!at.ours && auth === 'NONE') out.push({ path: 'otherStage.authorizationType', before: COGNITO, after: auth, context });
+      } else if (at.ours && auth === 'NONE' && verb !== 'OPTIONS' && !open.has(method)) {
+        out.push({ path: 'served.openMethod', before: null, after: 'NONE', context });
+      }
+    }
+  }
+  return out;
+}
+
+async function withSummary(ctx: Ctx, restApiId: string, deploymentId: string | undefined): Promise<Deployment | undefined> {
+  if (!deploymentId) return undefined;
+  return undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId, embed: ['apisummary'] })));
+}
+
+/**
+ * Every stage of the API, each judged on the deployment it serves. A deployment read without its apiSummary is said
+ * (served.unchecked), never skipped: status cannot vouch for what it did not see.
+ */
+export async function readStagePolicy(ctx: Ctx, spec: SpecByKind['stage-redeploy'] & { policy: StagePolicy }, out: Out, deps: Outputs): Promise<Observed> {
+  const restApiId = restApiIdOf(deps);
+  const stageName = out.stageName ?? spec.stageName;
+  const stages: Stage[] = (await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStagesCommand({ restApiId }))))?.item ?? [];
+  if (!stages.some((s) => s.stageName === stageName)) return { state: 'missing' };
+  const served = new Map<string, Promise<Deployment | undefined>>();
+  const deploymentOf = (id: string) => served.get(id) ?? served.set(id, withSummary(ctx, restApiId, id)).get(id)!;
+  const drift: DriftChange[] = [];
+  for (const st of [...stages].sort((a, b) => Number(b.stageName === stageName) - Number(a.stageName === stageName))) {
+    const ours = st.stageName === stageName;
+    if (!st.deploymentId) continue;
+    const d = await deploymentOf(st.deploymentId);
+    const at = { stage: st.stageName ?? '?', deployment: st.deploymentId, made: when(d?.createdDate), ours };
+    if (!d?.apiSummary) {
+      drift.push({ path: 'served.unchecked', before: null, after: st.deploymentId, context: { stage: at.stage, deployment: at.deployment } });
+      continue;
+    }
+    drift.push(...judgeServed(spec.policy, d.apiSummary, at));
+  }
+  return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
+}
