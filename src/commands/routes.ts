@@ -35,8 +35,11 @@ export async function runRoutesList(o: RoutesOptions, env: CommandEnv): Promise<
     ui.json({ stack: loaded.stack, routes: rows });
     return 0;
   }
-  ui.out(table(['method', 'path', 'access', 'answered by', 'url'],
-    rows.map((r) => [r.method, r.path, r.public ? ui.c.yellow('public') : 'secured', integrationText(r.integration), r.url ?? '(not deployed)']), ui.c, env.stdout.columns));
+  // The invoke URL once, above: each route's URL is it followed by the path, and a column of URLs wraps at 80.
+  const invoke = stackOutputs(loaded.state, loaded.path).invokeUrl;
+  ui.out(`${ui.c.bold('Invoke URL')}  ${invoke ?? '(not deployed yet)'}`);
+  ui.out(table(['method', 'path', 'access', 'answered by'],
+    rows.map((r) => [r.method, r.path, r.public ? ui.c.yellow('public') : 'secured', integrationText(r.integration)]), ui.c, env.stdout.columns));
   return 0;
 }
 
