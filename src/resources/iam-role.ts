@@ -9,6 +9,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { tagChange, tagDrift, wantedTags } from './tags.js';
 import { ignoreNotFound, isOurs, tagList, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { releaseRole } from './release.js';
 
 type Spec = SpecByKind['iam-role'];
 
@@ -83,6 +84,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
   service: 'iam',
   immutable: ['roleName', 'path'],
   update: (ctx, want, out, _deps, fields) => updateRole(ctx, want, out, fields),
+  release: (ctx, _spec, out) => releaseRole(ctx, out),
 
   async create(ctx, spec) {
     const res = await ctx.clients.iam.send(new CreateRoleCommand({

@@ -12,6 +12,7 @@ import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } fro
 import { tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateLambdaFunction } from './lambda-updates.js';
+import { releaseFunction } from './release.js';
 import { functionDrift } from './lambda-function-settings.js';
 
 type Spec = SpecByKind['lambda-function'];
@@ -78,6 +79,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   service: 'lambda',
   immutable: ['functionName'],
   update: (ctx, want, out, deps, fields) => updateLambdaFunction(ctx, want, out, deps, fields),
+  release: (ctx, _spec, out) => releaseFunction(ctx, out),
 
   async create(ctx, spec, deps) {
     const command = new CreateFunctionCommand({

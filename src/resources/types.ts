@@ -136,4 +136,9 @@ export interface ResourceHandler<Spec = unknown> {
    * decides). The planner plans no update for drift made only of these; status still reports it.
    */
   unrepairable?: readonly string[];
+  /**
+   * Take secure-api's own tags off the resource (`secure-api forget`: it is the user's from now on). Present on every
+   * kind secure-api tags; idempotent.
+   */
+  release?(ctx: Ctx, spec: Spec, out: Out): Promise<void>;
 }
