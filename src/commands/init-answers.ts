@@ -79,3 +79,13 @@ export function keepingAnswers(p: Prompter, now: () => { env: CommandEnv; ui: Ui
     number: (q) => keep(() => p.number(q)),
   };
 }
+
+/** Ctrl-C in the middle of the wizard: the answers given so far, kept; `init --config FILE` asks only the rest. */
+export function keepPartialAnswers(env: CommandEnv, input: Record<string, unknown>, err: Interrupted): Interrupted {
+  const stack = typeof input.stack === 'string' ? input.stack : 'secure-api';
+  const text = JSON.stringify(input, null, 2) + '\n';
+  let name = `secure-api-${stack}.json`;
+  for (let i = 2; existsSync(resolve(env.cwd, name)) && readFileSync(resolve(env.cwd, name), 'utf8') !== text; i++) name = `secure-api-${stack}-${i}.json`;
+  writeFileAtomic(resolve(env.cwd, name), text);
+  return new Interrupted(`${err.message} Your answers so far are kept in ${name}.`, `Go on from them with: secure-api init --config ${name} (it asks only what is left)`);
+}
