@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { partitionOf } from '../aws/region.js';
 import { addRoute, parseIntegrationFlag, removeRoute, type RecordedRoute } from '../config/routes-edit.js';
 import type { Integration } from '../config/schema.js';
+import { UsageError } from '../errors.js';
 import { stackOutputs } from '../state/outputs.js';
 import { integrationText } from '../ui/plan-summary.js';
 import { table } from '../ui/tables.js';
@@ -51,6 +52,11 @@ export async function runRoutesChange(action: 'add' | 'remove', spec: string, o:
   checkCommon(o);
   const loaded = await loadStack(o, env);
   const { state } = loaded;
+  // An API of yours keeps its own resources and integrations: secure-api only chooses which methods are secured.
+  if (state.config.existingApi !== undefined) {
+    throw new UsageError(`stack "${loaded.stack}" secures a REST API of yours: its routes are yours to add or remove, secure-api only puts methods behind the authorizer`,
+      `Secure one more of its methods with \`secure-api init --stack ${loaded.stack} --secure-add "${spec}"\`, or open one again with \`--secure-remove\`.`, 'EXISTING_API');
+  }
   const before = recordedRoutes(state.config);
   const routes = action === 'add'
     ? addRoute(before, spec, {
