@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { SecureApiError, UsageError } from './errors.js';
 import type { CommandEnv } from './commands/env.js';
+import type { CompletionTree } from './commands/completion.js';
 import { asciiStreams, isUtf8Locale, mapWrites } from './ui/charset.js';
+import { HELP_EXAMPLES } from './help-examples.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -104,7 +106,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--app-client-name <name>', 'step 3: app client name (default: <stack>-client)')
     .option('--authorizer-name <name>', 'step 4: authorizer name (default: Cognito-authorizer)')
     .option('--identity-header <header>', 'step 4: identity source header (default: Authorization)')
-    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted)')
+    .option('--authorizer-scopes <list>', 'step 4: require an access token with these OAuth scopes (default: none, the id token is accepted); a custom scope IDENTIFIER/NAME gets a resource server')
+    .option('--machine-client', 'step 4: with custom scopes, a confidential client with the client_credentials grant that proves them (the default; Cognito bills M2M tokens)')
+    .option('--no-machine-client', 'step 4: no machine client: the scoped methods are proven by hand (secure-api token --login --access)')
     .option('--stage <name>', 'step 5: stage name (default: dev)')
     .option('--stage-description <text>', 'step 5: stage description')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
@@ -301,7 +305,50 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runPolicy(policyOptionsSchema.parse(r.opts), r.env));
     });
 
+  program.command('version')
+    .description('print the version of secure-api (as --version does)')
+    .option('--json', 'as {"version": …, "node": …}')
+    .action((o: { json?: boolean }) => {
+      env.stdout.write(o.json ? `${JSON.stringify({ version: VERSION, node: process.versions.node }, null, 2)}\n` : `${VERSION}\n`);
+    });
+
+  program.command('completion')
+    .description('print a shell completion script: source <(secure-api completion bash) in ~/.bashrc (zsh: ~/.zshrc; fish: | source)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) => {
+      const { runCompletion } = await import('./commands/completion.js');
+      const tree = (c: Command): CompletionTree => ({
+        name: c.name(),
+        options: c.options.map((o) => ({ flags: [o.long, o.short].filter((f): f is string => Boolean(f)), takesValue: o.required || o.optional })),
+        commands: c.commands.map(tree),
+      });
+      setCode(runCompletion(shell, tree(program), env));
+    });
+
+  withExamples(program);
+  anyCaseChoices(program);
   return program;
+}
+
+/** Each command's help ends with its examples (src/help-examples.ts). */
+function withExamples(cmd: Command, path: string[] = []): void {
+  const lines = HELP_EXAMPLES[path.join(' ')];
+  if (lines) cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+  for (const sub of cmd.commands) withExamples(sub, [...path, sub.name()]);
+}
+
+/** Choices are accepted in any case (`--endpoint-type regional`, `--mfa OPTIONAL`), given to the command as listed. */
+function anyCaseChoices(cmd: Command): void {
+  const holders: Array<{ argChoices?: string[] | undefined; parseArg?: ((v: string, prev: unknown) => unknown) | undefined }> = [
+    ...cmd.options, ...(cmd.registeredArguments as unknown as typeof holders),
+  ];
+  for (const h of holders) {
+    const choices = h.argChoices;
+    const parse = h.parseArg;
+    if (!choices || !parse) continue;
+    h.parseArg = (v, prev) => parse(choices.find((c) => c.toLowerCase() === v.toLowerCase()) ?? v, prev);
+  }
+  for (const sub of cmd.commands) anyCaseChoices(sub);
 }
 
 /** commander's refusal ("error: unknown option '--foo'") as our usage error, with the help of the command it concerns. */

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../src/state/store.js';
-import { changePlanReportSchema } from '../src/status/plan-schema.js';
+import { planJsonSchema } from '../src/status/plan-schema.js';
 import { statusReportSchema } from '../src/status/schema.js';
 import { installAwsFake, type AwsFake } from './fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from './support/harness.js';
@@ -178,7 +178,7 @@ describe('init on a live stack: every change in place, users kept', () => {
     expect([fn.MemorySize, fn.Timeout, fn.Environment?.Variables?.CORS_ORIGIN]).toEqual([256, 20, 'https://app.example.com']);
     const client = (await cognito().send(new DescribeUserPoolClientCommand({ UserPoolId: pool, ClientId: state().nodes.client!.out.clientId }))).UserPoolClient;
     expect(client?.CallbackURLs).toEqual(['https://app.example.com/callback']);
-    expect(client?.ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(client?.ExplicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
     const after = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: pool }))).UserPool;
     expect(after?.AdminCreateUserConfig?.AllowAdminCreateUserOnly).toBe(false);
     expect(after?.Policies?.PasswordPolicy?.MinimumLength).toBe(12);
@@ -487,7 +487,7 @@ describe('replacement, repair, and the plan as data', () => {
     expect(fake.calls.length).toBe(from);
     const plan = await run(['plan', '--stack', 'demo', '--sign-in', 'username', '--json']);
     expect(plan.code).toBe(3);
-    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    const report = planJsonSchema.parse(JSON.parse(plan.stdout));
     expect(report.userPoolReplacement).toEqual({ users: 1 });
     expect(report.changes.find((c) => c.id === 'pool')).toMatchObject({ action: 'replace', fields: [{ path: 'signInIdentifiers', forcesReplace: true }] });
     const text = await run(['plan', '--stack', 'demo', '--sign-in', 'username']);
@@ -513,7 +513,7 @@ describe('replacement, repair, and the plan as data', () => {
     expect(fake.calls.length).toBe(from);
     const plan = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health', '--json']);
     expect(plan.code).toBe(3);
-    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    const report = planJsonSchema.parse(JSON.parse(plan.stdout));
     expect(report.changes.find((c) => c.id === 'pool')?.action).toBe('delete');
     expect(report.userPoolReplacement).toEqual({ users: 1 });
     const text = await run(['plan', '--stack', 'demo', '--public-route', 'GET /health']);
@@ -622,7 +622,7 @@ describe('replacement, repair, and the plan as data', () => {
     fake.clearInjections();
     // Without the original flags: the recorded configuration (the one being applied) is the base.
     const plan = await run(['plan', '--stack', 'demo', '--json']);
-    const report = changePlanReportSchema.parse(JSON.parse(plan.stdout));
+    const report = planJsonSchema.parse(JSON.parse(plan.stdout));
     expect(report.changes.find((c) => c.id === 'client')).toMatchObject({ action: 'update', resumes: 'updating' });
     r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
     expect(r.code, r.stderr).toBe(0);

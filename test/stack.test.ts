@@ -138,17 +138,73 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
     }
   });
 
-  it('with MFA required, no user can sign in unattended: the token-less checks run and the rest are said to be skipped', async () => {
+  it('with MFA required: the test user sets up its authenticator, signs in again with a fresh code, and the 2xx is proven', async () => {
     const plane = await startFakeDataPlane(fake);
     try {
       const r = await runSecureApi(['init', '--yes', '--stack', 'demo', '--mfa', 'required', '--endpoint-url', plane.url, '--json'], { cwd, clock });
       expect(r.code, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout) as { verify: { ok: boolean; skipped?: string; rows: Array<{ check: string; ok: boolean }> } };
-      expect(out.verify.skipped).toMatch(/MFA/);
-      expect((out.verify as unknown as { verdict: { summary: string } }).verdict.summary).toMatch(/no 2xx call was proven \(the pool requires MFA/);
-      expect(out.verify.rows.some((x) => x.check === 'id-token')).toBe(false);
-      expect(out.verify.rows.filter((x) => x.check === 'no-token').every((x) => x.ok)).toBe(true);
+      expect(r.stderr).toMatch(/MFA_SETUP answered/);
+      expect(r.stderr).toMatch(/SOFTWARE_TOKEN_MFA answered with a fresh code/);
+      const out = JSON.parse(r.stdout) as { verify: { ok: boolean; skipped?: string; verdict: { unproven: unknown[] }; rows: Array<{ check: string; ok: boolean }> } };
+      expect(out.verify.ok).toBe(true);
+      expect(out.verify.skipped).toBeUndefined();
+      expect(out.verify.verdict.unproven).toEqual([]);
+      expect(out.verify.rows.filter((x) => x.check === 'id-token').every((x) => x.ok)).toBe(true);
+      expect(out.verify.rows.some((x) => x.check === 'id-token')).toBe(true);
       expect(fake.resources().filter((x) => x.type === 'user')).toEqual([]);
+      // The codes were checked by the fake: RespondToAuthChallenge answered SOFTWARE_TOKEN_MFA once.
+      expect(fake.calls.filter((c) => c.command === 'AdminRespondToAuthChallenge').map((c) => (c.input as { ChallengeName: string }).ChallengeName)).toEqual(['MFA_SETUP', 'SOFTWARE_TOKEN_MFA']);
+    } finally {
+      await plane.close();
+    }
+  });
+
+  it('with SMS-only MFA required, the 2xx cannot be proven unattended: each method is named with its command, exit 1', async () => {
+    const plane = await startFakeDataPlane(fake);
+    try {
+      writeFileSync(join(cwd, 'sms.json'), JSON.stringify({ userPool: { mfa: { mode: 'ON', totp: false, sms: true, smsRoleArn: 'arn:aws:iam::123456789012:role/sms' } } }));
+      const r = await runSecureApi(['init', '--yes', '--stack', 'demo', '--route', 'GET /items', '--config', join(cwd, 'sms.json'), '--endpoint-url', plane.url, '--json'], { cwd, clock });
+      const out = JSON.parse(r.stdout) as { verify?: { ok: boolean; verdict: { unproven: Array<{ method: string; route: string; command: string }> } } };
+      expect(out.verify?.ok).toBe(false);
+      expect(out.verify?.verdict.unproven).toEqual([expect.objectContaining({ method: 'GET', route: '/items', command: 'secure-api token --login --stack demo' })]);
+      expect(r.code).not.toBe(0);
+    } finally {
+      await plane.close();
+    }
+  });
+
+  it('custom scopes: a resource server and a machine client; the scoped token gets 2xx, the id token and the user\'s access token 401', async () => {
+    const plane = await startFakeDataPlane(fake);
+    try {
+      const r = await runSecureApi(['init', '--yes', '--stack', 'demo', '--route', 'GET /orders', '--authorizer-scopes', 'orders/read', '--endpoint-url', plane.url, '--json'], { cwd, clock });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { verify: { ok: boolean; rows: Array<{ route: string; check: string; expected: string; got: string; ok: boolean }> } };
+      const row = (check: string) => out.verify.rows.find((x) => x.route === '/orders' && x.check === check);
+      expect(row('machine-token')).toMatchObject({ expected: '2xx', ok: true });
+      expect(row('id-token')).toMatchObject({ expected: '401', got: '401 Unauthorized', ok: true });
+      expect(row('access-token')).toMatchObject({ expected: '401', got: '401 Unauthorized', ok: true });
+      const pool = Object.values(fake.state.cognito.pools)[0]!;
+      expect(Object.keys(pool.resourceServers ?? {})).toEqual(['orders']);
+      expect(Object.values(pool.clients).map((c) => c.AllowedOAuthFlows)).toContainEqual(['client_credentials']);
+      // No secret in the state file.
+      const secrets = Object.values(pool.clients).map((c) => c.ClientSecret).filter(Boolean);
+      expect(secrets.length).toBe(1);
+      expect(readFileSync(statePath(), 'utf8')).not.toContain(secrets[0]);
+
+      // A second scope is added in place; then nothing is left to change.
+      const two = await runSecureApi(['init', '--yes', '--stack', 'demo', '--route', 'GET /orders', '--authorizer-scopes', 'orders/read,orders/write', '--endpoint-url', plane.url, '--json'], { cwd, clock });
+      expect(two.code, two.stderr).toBe(0);
+      expect(pool.resourceServers?.orders?.Scopes.map((s) => s.ScopeName)).toEqual(['read', 'write']);
+      expect(fake.count('DeleteResourceServer')).toBe(0);
+      const plan = await runSecureApi(['plan', '--stack', 'demo', '--route', 'GET /orders', '--authorizer-scopes', 'orders/read,orders/write', '--json'], { cwd, clock });
+      expect(plan.code, plan.stderr).toBe(0);
+      const changes = (JSON.parse(plan.stdout) as { changes: Array<{ id: string; action: string; drift: unknown[] }> }).changes;
+      expect(changes.filter((c) => c.action !== 'no-op' || c.drift.length > 0)).toEqual([]);
+      expect(changes.map((c) => c.id)).toEqual(expect.arrayContaining(['resource-server:orders', 'machine-client']));
+
+      const d = await runSecureApi(['destroy', '--yes', '--stack', 'demo'], { cwd, clock });
+      expect(d.code, d.stderr).toBe(0);
+      expect(fake.resources()).toEqual([]);
     } finally {
       await plane.close();
     }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
-import { addWireLogging, redact, redactBody } from './trace.js';
+import { addWireLogging, redact, redactBody, redactHeaders } from './trace.js';
 
 interface HttpRequest { body?: unknown; headers: Record<string, string> }
 
@@ -46,6 +46,11 @@ describe('--debug wire logging', () => {
   it('masks secrets by key in inputs, outputs and form bodies', () => {
     expect(redact({ UserPoolClient: { ClientId: 'c', ClientSecret: 's3cr3t', AccessTokenValidity: 60 } })).toEqual({ UserPoolClient: { ClientId: 'c', ClientSecret: '***', AccessTokenValidity: 60 } });
     expect(redact({ ProviderDetails: { client_id: 'x', client_secret: 'y' }, $metadata: { requestId: 'r' } })).toEqual({ ProviderDetails: { client_id: 'x', client_secret: '***' } });
+    // How a method is secured is not a secret; the Authorization header (any case, or behind a proxy) is.
+    expect(redact({ authorizationType: 'COGNITO_USER_POOLS', authorizationScopes: ['orders/read'], authorizerId: 'a1b2c3', identitySource: 'method.request.header.Authorization' }))
+      .toEqual({ authorizationType: 'COGNITO_USER_POOLS', authorizationScopes: ['orders/read'], authorizerId: 'a1b2c3', identitySource: 'method.request.header.Authorization' });
+    expect(redactHeaders({ Authorization: 'eyJ.id.token', authorization: 'AWS4-HMAC-SHA256 Credential=x', 'Proxy-Authorization': 'Basic x', 'content-type': 'application/json' }))
+      .toEqual({ Authorization: '***', authorization: '***', 'Proxy-Authorization': '***', 'content-type': 'application/json' });
     expect(redactBody('Action=AssumeRole&RoleSessionName=a&SerialNumber=b&TokenCode=123456')).toBe('Action=AssumeRole&RoleSessionName=***&SerialNumber=b&TokenCode=***');
   });
 });

@@ -4,8 +4,11 @@
  * line is written: the redaction is by key, over the parsed input, output and HTTP body and headers.
  */
 
-/** Keys whose string values are secrets (AWS's and Cognito's spellings, any case). */
-const SECRET_KEY = /secret|password|token|authorization|credential|signature|session|^code$|verifier|private/i;
+/**
+ * Keys whose string values are secrets (AWS's and Cognito's spellings, any case). The Authorization header is one;
+ * `authorizationType`, `authorizationScopes` and `authorizerId` name how a method is secured, and are shown.
+ */
+const SECRET_KEY = /secret|password|token|(?:^|-)authorization$|credential|signature|session|^code$|verifier|private/i;
 const MASK = '***';
 
 /** A copy of `v` with every secret string masked; long blobs (zip files) are summarised. */

@@ -33,11 +33,14 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
   const stack = t.loaded.stack;
   const clientId = t.pool?.clientId;
   const callbackUrl = t.hostedUi?.callbackUrls[0];
-  const confidential = (t.loaded.state.config as { appClient?: { type?: string } }).appClient?.type === 'confidential';
+  const appClient = (t.loaded.state.config as { appClient?: { type?: string; authFlows?: string[] } }).appClient;
+  const confidential = appClient?.type === 'confidential';
+  // The "sign in" request uses USER_PASSWORD_AUTH: only for a client that allows it (off by default: the hosted UI's code flow with PKCE instead).
+  const passwordSignIn = appClient?.authFlows?.includes('ALLOW_USER_PASSWORD_AUTH') ?? false;
   const cognitoUrl = t.aws.endpointUrl ? t.aws.endpointUrl.replace(/\/+$/, '') : `https://cognito-idp.${t.aws.region}.${dnsSuffix(t.aws.region)}`;
   const input: ExportInput = {
     stack, baseUrl, routes: t.routes, preflight: o.preflight ?? true,
-    ...(clientId ? { client: { clientId, confidential, cognitoUrl } } : {}),
+    ...(clientId && passwordSignIn ? { client: { clientId, confidential, cognitoUrl } } : {}),
     ...(t.hostedUi && clientId && callbackUrl ? { oauth: { hostedUiBaseUrl: t.hostedUi.baseUrl, clientId, scopes: t.hostedUi.scopes, callbackUrl } } : {}),
   };
   const files: Array<{ path: string; text: string; mode: number }> = [];

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import type { Plan } from '../plan/specs.js';
 import type { Ctx } from '../resources/types.js';
 import type { StateFile } from '../state/schema.js';
-import { planReport, renderPlan } from '../status/plan-render.js';
+import { planJson, planReport, renderPlan } from '../status/plan-render.js';
 import type { ChangePlanReport } from '../status/plan-schema.js';
 import type { Prompter } from '../ui/prompter.js';
 import type { Ui } from './env.js';
@@ -90,4 +90,18 @@ export async function decideChanges(
     if (!ok) return { changes: live.changes, report, proceed: false };
   }
   return { changes: live.changes, report, proceed: true };
+}
+
+/**
+ * `init --dry-run` on a recorded stack: the change plan `plan` prints, made from the state file alone (no credentials,
+ * no call), rather than a from-scratch plan of resources that exist already.
+ */
+export function recordedDryRun(ui: Ui, plan: Plan, existing: StateFile, path: string): void {
+  const report = planReport(existing, planOffline(plan, { state: existing }), undefined);
+  if (ui.mode === 'json') {
+    ui.json(planJson(report, existing, path, true));
+    return;
+  }
+  ui.out(`${ui.c.dim(`Dry run on recorded stack ${existing.stack}: planned from its state file, with no AWS call. \`secure-api plan\` reads it live and shows drift too.`)}\n`);
+  ui.out(renderPlan(report, ui.c));
 }

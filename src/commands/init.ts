@@ -14,11 +14,11 @@ import { apply, requireSecrets } from '../engine/engine.js';
 import { Cancelled, ExitCode, SecureApiError, UsageError } from '../errors.js';
 import { buildPlan, criticalPathDepth } from '../plan/build.js';
 import { createCalls, ownershipCalls, planCalls } from '../plan/calls.js';
-import type { ChangePlan } from '../plan/changes.js';
+import { countChanges, type ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { Plan } from '../plan/specs.js';
 import type { Ctx } from '../resources/types.js';
-import { checkAllowReplace, decideChanges, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
+import { checkAllowReplace, decideChanges, recordedDryRun, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import type { StateBackend } from '../state/backend.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
@@ -160,6 +160,14 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, backend, resolve, owner, resolveFor };
 }
 
+/** What a run did: a new stack's resources, or a change's own count (not the stack's size: "22 resources" after 6 changes misleads). */
+export function doneText(changes: ChangePlan | undefined, total: number): string {
+  if (!changes) return `${total} resources`;
+  const c = countChanges(changes);
+  const parts = [[c.add, 'added'], [c.change, 'changed'], [c.replace, 'replaced'], [c.delete, 'deleted']].filter(([n]) => Number(n) > 0).map(([n, w]) => `${String(n)} ${String(w)}`);
+  return `${parts.length ? parts.join(', ') : 'nothing changed'} (the stack has ${total} resources)`;
+}
+
 /** The wizard's question when the state file is missing but the stack's resources are not. */
 async function askAdopt(prompter: Prompter, stack: string, found: Orphan[]): Promise<boolean> {
   const pick = await prompter.select<'adopt' | 'stop'>({
@@ -201,6 +209,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
 
+  if (o.dryRun && existing) {
+    recordedDryRun(ui, plan, existing, path);
+    if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
+    return 0;
+  }
   if (o.dryRun) {
     const calls = planCalls(plan);
     if (ui.mode === 'json') {
@@ -330,7 +343,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     // With the proof to follow, the Next block waits until after its table.
     const proving = o.verify !== false && Boolean(state.nodes.pool);
     if (ui.mode !== 'json') {
-      ui.reporter.info(ui.c.green(`\nDone: ${Object.keys(state.nodes).length} resources in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
+      ui.reporter.info(ui.c.green(`\nDone: ${doneText(changes, Object.keys(state.nodes).length)} in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
       ui.out(outputsText(outputs, ui.c, { next: !proving }));
     }
     if (o.verify === false || !state.nodes.pool) {
@@ -345,7 +358,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok && !result.report.verdict.unproven2xx ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {

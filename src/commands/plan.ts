@@ -1,6 +1,6 @@
 import { planLive } from '../engine/plan-live.js';
 import { UsageError } from '../errors.js';
-import { planReport, renderPlan } from '../status/plan-render.js';
+import { planJson, planReport, renderPlan } from '../status/plan-render.js';
 import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 import { initOptionsFrom, prepareInit } from './init.js';
 
@@ -24,7 +24,7 @@ export async function runPlanCommand(opts: Record<string, unknown>, env: Command
   const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner: existing }, ui.reporter);
   const live = await planLive(plan, { ctx, store: { state: existing } });
   const report = planReport(existing, live.changes, live.poolUsers);
-  if (ui.mode === 'json') ui.json(report);
+  if (ui.mode === 'json') ui.json(planJson(report, existing, path, false));
   else ui.out(renderPlan(report, ui.c));
   return report.empty && report.drifted === 0 ? 0 : PENDING;
 }

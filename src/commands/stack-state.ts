@@ -13,14 +13,14 @@ export interface LoadedStack { stack: string; dir: string; path: string; state: 
 export async function loadStack(o: CommonOptions, env: CommandEnv, given?: StateBackend): Promise<LoadedStack> {
   const backend = given ?? await openBackend(o, env);
   const dir = backend.location;
-  const where = backend.kind === 's3' ? 'the state (or pass --state / SECURE_API_STATE)' : 'the state (or point --state-dir at the folder that holds it)';
+  const where = backend.kind === 's3' ? 'name the S3 prefix that holds its state with --state (or SECURE_API_STATE)' : 'point --state-dir at the folder that holds its state';
   let stack = o.stack;
   let stacks: string[] | undefined;
   if (!stack) {
     stacks = await backend.list();
     if (stacks.length === 1) stack = stacks[0]!;
     else if (stacks.length === 0) {
-      throw new UsageError(`no stack in ${dir}`, `Create one with \`secure-api init\`, or say where ${where}. `
+      throw new UsageError(`no stack in ${dir}`, `Create one with \`secure-api init\`, or ${where}. `
         + 'Lost a state file? `secure-api status --orphans --stack NAME` lists what AWS holds tagged with that stack.', 'NO_STACK');
     }
     else throw new UsageError(`${stacks.length} stacks in ${dir}: ${stacks.join(', ')}; say which with --stack`, undefined, 'WHICH_STACK');
@@ -30,7 +30,7 @@ export async function loadStack(o: CommonOptions, env: CommandEnv, given?: State
     stacks ??= await backend.list();
     throw new UsageError(`no stack "${stack}" in ${dir}`,
       `${stacks.length ? `Stacks there: ${stacks.join(', ')}. ` : ''}Lost its state file? \`secure-api status --orphans --stack ${stack}\` lists what AWS holds tagged with it (and \`secure-api init --stack ${stack} --adopt\` takes it back); `
-      + `else create it with \`secure-api init\`, or say where ${where}.`, 'NO_STACK');
+      + `else create it with \`secure-api init\`, or ${where}.`, 'NO_STACK');
   }
   return { stack, dir, path: backend.where(stack), state, backend };
 }

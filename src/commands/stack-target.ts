@@ -4,6 +4,8 @@ import type { RouteTarget } from '../verify/checks.js';
 import { hostedUiBaseUrl, isLocalCallback } from '../verify/hosted-ui.js';
 import type { PoolRef } from '../verify/test-user.js';
 import { invokeUrl } from '../verify/urls.js';
+import { tokenEndpointUrl } from '../verify/client-credentials.js';
+import { MACHINE_CLIENT_NODE } from '../plan/build-scopes.js';
 import type { CommandEnv, CommonOptions } from './env.js';
 import type { LoadedStack } from './stack-state.js';
 
@@ -33,6 +35,8 @@ export interface StackTarget {
   /** OAuth scopes on every secured method (authorizer.scopes). */
   methodScopes: string[];
   hostedUi?: { baseUrl: string; callbackUrls: string[]; scopes: string[] } | undefined;
+  /** The machine client (client credentials, the custom scopes) and its token endpoint, when the stack has them. */
+  machine?: { clientId: string; tokenUrl?: string | undefined } | undefined;
 }
 
 export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedStack): StackTarget {
@@ -44,10 +48,12 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
   const clientId = created('client')?.clientId;
   const domain = created('domain')?.domain;
   const hostedBase = env.env[HOSTED_UI_URL_OVERRIDE] ?? (domain ? hostedUiBaseUrl(domain, state.region) : undefined);
+  const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
+  const machineId = created(MACHINE_CLIENT_NODE)?.clientId;
   return {
     loaded,
     outputs,
-    aws: { region: o.region ?? state.region, profile: o.profile ?? state.profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL },
+    aws: { region: o.region ?? state.region, profile: o.profile ?? state.profile, endpointUrl },
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
     routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),
@@ -56,6 +62,7 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
     hostedUi: hostedBase
       ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile'] }
       : undefined,
+    machine: machineId ? { clientId: machineId, tokenUrl: tokenEndpointUrl(domain ? hostedUiBaseUrl(domain, state.region) : undefined, endpointUrl) } : undefined,
   };
 }
 

@@ -3,7 +3,9 @@ import { commonOptionsSchema } from './common-options.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
 import { secretsShowable } from '../ui/output.js';
 import { nextStepsText, table } from '../ui/tables.js';
-import { runChecks, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
+import { markOf, runChecks, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
+import { clientCredentialsToken } from '../verify/client-credentials.js';
+import { isCustomScope } from '../config/scopes.js';
 import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
 import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
@@ -36,7 +38,11 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
         r.info(`Test user ${e.signInName} created`);
         break;
       case 'signed-in':
-        r.info(`Signed in with USER_PASSWORD_AUTH; checking ${routes.length} method${routes.length === 1 ? '' : 's'} on ${t.routes.length} route${t.routes.length === 1 ? '' : 's'} at ${t.baseUrl}`);
+        if (e.challenges.includes('MFA_SETUP')) {
+          r.info(`Signed in with ${e.flow}: MFA_SETUP answered (authenticator set up with an RFC 6238 code); signing in again, which must ask for a code`);
+          break;
+        }
+        r.info(`Signed in with ${e.flow}${e.challenges.includes('SOFTWARE_TOKEN_MFA') ? ', SOFTWARE_TOKEN_MFA answered with a fresh code' : ''}; checking ${routes.length} method${routes.length === 1 ? '' : 's'} on ${t.routes.length} route${t.routes.length === 1 ? '' : 's'} at ${t.baseUrl}`);
         break;
       case 'user-deleted':
         if (user) user.removed = true;
@@ -52,9 +58,11 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
   };
   let lastWait = -Infinity;
   const deployedAt = Date.parse(t.loaded.state.nodes.deployment?.updatedAt ?? '');
+  const machine = await machineTokenFor(t, cognito, env, r);
   const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string) => ({
     ...(tokens ? { tokens } : {}),
     ...(tokensSkipped ? { tokensSkipped } : {}),
+    ...machine,
     stack: t.loaded.stack,
     // Five minutes after the deployment, propagation is over: an answer that repeats is the answer.
     deploymentLive: Number.isFinite(deployedAt) && env.now() - deployedAt > DEPLOYMENT_SETTLED_MS,
@@ -75,14 +83,16 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
   });
   const noUser = { username: '', signInName: '', removed: false };
   try {
-    const report = await withTestUser(cognito, pool, (s) => runChecks(routes, checkOptions(s)), { keepUser: o.keepUser, onEvent: onUser, signal: env.signal });
+    const report = await withTestUser(cognito, pool, (s) => runChecks(routes, checkOptions({ idToken: s.idToken, accessToken: s.accessToken })), {
+      keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env),
+    });
     return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser };
   } catch (err) {
     if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
       const skipped = `The checks with a token were skipped: ${err.message}. ${err.hint ?? ''}`.trim();
       r.warn(`${err.message}: checking what needs no token only.`);
-      const report = await runChecks(routes, checkOptions(undefined, /MFA/i.test(err.message) ? 'the pool requires MFA, so the test user could not sign in' : 'the test user could not sign in'));
+      const report = await runChecks(routes, checkOptions(undefined, /MFA/i.test(err.message) ? 'the pool requires an MFA the test user cannot answer unattended' : 'the test user could not sign in'));
       return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped };
     }
     if (env.signal.aborted) {
@@ -93,11 +103,25 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
   }
 }
 
+/** The machine client's token for the scoped methods, or why there is none (the methods it alone could prove are then unproven). */
+async function machineTokenFor(t: StackTarget, cognito: CognitoSender, env: CommandEnv, r: Ui['reporter']): Promise<{ machineToken?: string; machineTokenMissing?: string }> {
+  if (!t.routes.some((x) => !x.public) || !t.methodScopes.some(isCustomScope)) return {};
+  if (!t.machine) return { machineTokenMissing: 'a machine client (the stack has none: --machine-client adds one)' };
+  if (!t.machine.tokenUrl) return { machineTokenMissing: 'a machine client token (the pool has no domain for the token endpoint)' };
+  try {
+    const machineToken = await clientCredentialsToken(cognito, { userPoolId: requirePool(t).userPoolId, clientId: t.machine.clientId }, t.machine.tokenUrl, { signal: env.signal });
+    r.info(`Client-credentials token of the machine client from ${t.machine.tokenUrl}`);
+    return { machineToken };
+  } catch (err) {
+    if (env.signal.aborted) throw err;
+    r.warn(`No client-credentials token: ${(err as Error).message}`);
+    return { machineTokenMissing: `a machine client token (${(err as Error).message})` };
+  }
+}
+
 const DEPLOYMENT_SETTLED_MS = 5 * 60_000;
 const NO_ANSWER: ReadonlySet<string> = new Set(['refused', 'dns', 'timeout', 'network']);
 
-/** ✓ met, ✗ failed, i information (a report-only row, or an informational expectation not met). */
-const mark = (row: CheckRow): string => (row.severity === 'info' && (!row.ok || row.expected === 'report') ? 'i' : row.ok ? '✓' : '✗');
 
 /** The table (failures first, a call that got through without a valid token in red), the notes, the verdict. */
 export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void {
@@ -105,7 +129,7 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   const { report } = out;
   const paint = (row: CheckRow, s: string): string => (row.ok ? s : row.severity === 'critical' ? c.red(s) : row.severity === 'error' ? c.yellow(s) : c.dim(s));
   ui.out(table(['route', 'method', 'check', 'expected', 'got', ''], report.rows.map((row) =>
-    [row.route, row.method, row.check, row.expected, row.got, mark(row)].map((cell) => paint(row, cell))), c, columns));
+    [row.route, row.method, row.check, row.expected, row.got, markOf(row)].map((cell) => paint(row, cell))), c, columns));
   const notes = new Map<string, string[]>();
   for (const row of report.rows) {
     if (!row.note || (row.ok && row.severity !== 'info')) continue;
@@ -133,9 +157,17 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   }
   if (out.skipped) ui.out(`\n${wrap(`${c.yellow('!')} ${out.skipped}`, columns, '', '  ')}`);
   const v = report.verdict;
+  if (v.unproven.length) {
+    ui.out(`\n${c.bold('Not proven unattended (no 2xx shown):')}`);
+    for (const u of v.unproven) {
+      ui.out(c.yellow(wrap(`${u.method} ${u.route}: ${u.why}`, columns, '  ', '    ')));
+      ui.out(wrap(`→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)`, columns, '    ', '      '));
+    }
+  }
   const waited = report.waitedMs > 0 ? ` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)` : '';
-  const text = wrap(`${v.ok && v.unproven2xx ? '!' : v.ok ? '✓' : '✗'} ${v.summary}${waited}`, columns, '', '  ');
-  const verdict = v.ok && v.unproven2xx ? c.yellow(text) : v.ok ? c.green(text) : v.critical ? c.red.bold(text) : c.red(text);
+  const onlyUnproven = !v.ok && v.critical === 0 && v.errors === 0;
+  const text = wrap(`${onlyUnproven ? '!' : v.ok ? '✓' : '✗'} ${v.summary}${waited}`, columns, '', '  ');
+  const verdict = onlyUnproven ? c.yellow(text) : v.ok ? c.green(text) : v.critical ? c.red.bold(text) : c.red(text);
   ui.out(`\n${verdict}`);
   if (v.critical) ui.out(wrap(LEAK_HINT, columns, '  '));
 }
@@ -160,18 +192,19 @@ function wrap(text: string, columns: number | undefined, indent: string, next = 
 export function verifyNextSteps(out: VerifyOutcome): Array<[string, string]> {
   const s = `--stack ${out.stack}`;
   const v = out.report.verdict;
+  if (!v.ok && v.critical === 0 && v.errors === 0) {
+    const commands = [...new Set(v.unproven.map((u) => u.command))];
+    return [
+      ...commands.map((cmd): [string, string] => [cmd, 'sign in by hand for the methods not proven'] ),
+      [`secure-api export curl ${s}`, 'then call them with that token: the 2xx by hand'],
+      [`secure-api destroy ${s}`, 'remove it all'],
+    ];
+  }
   if (!v.ok) {
     return [
       [`secure-api status ${s}`, 'what exists, live, and what drifted'],
       [`secure-api verify ${s}`, 'the proof again, once fixed'],
       [`secure-api export curl ${s}`, 'the calls, to try by hand'],
-    ];
-  }
-  if (v.unproven2xx) {
-    return [
-      [`secure-api token --login ${s}`, 'sign in on the hosted UI (with MFA): the id token'],
-      [`secure-api export curl ${s}`, 'then call the API with it: the 2xx by hand'],
-      [`secure-api destroy ${s}`, 'remove it all'],
     ];
   }
   return [

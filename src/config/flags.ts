@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { StackConfigInput } from './schema.js';
+import { checkScope } from './scopes.js';
 import {
   checkCallbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, checkUserTag,
   MAX_USER_TAGS, type HttpMethod,
@@ -153,7 +154,12 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
     setKey(out, 'authorizer.identityHeader', header);
   }
   const scopes = str(opts.authorizerScopes);
-  if (scopes !== undefined) setKey(out, 'authorizer.scopes', scopes.split(/[\s,]+/).filter(Boolean));
+  if (scopes !== undefined) {
+    const list = scopes.split(/[\s,]+/).filter(Boolean);
+    for (const s of list) must('--authorizer-scopes', checkScope(s));
+    setKey(out, 'authorizer.scopes', list);
+  }
+  if (typeof opts.machineClient === 'boolean') setKey(out, 'authorizer.machineClient', opts.machineClient);
   // issue 12: what already exists.
   const apiId = str(opts.apiId);
   if (apiId !== undefined) setKey(out, 'existingApi.id', apiId);

@@ -30,8 +30,8 @@ describe('resolveConfig', () => {
     expect(c.userPool.mfa.mode).toBe('OFF');
     expect(c.userPool.email).toEqual({ type: 'COGNITO_DEFAULT' });
     expect(c.hostedUi).toMatchObject({ enabled: true, domainPrefix: 'secure-api-abc123', callbackUrls: ['http://localhost:8765/callback'], scopes: ['openid', 'email', 'profile'] });
-    expect(c.appClient).toMatchObject({ name: 'secure-api-client', type: 'public', authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
-    expect(c.authorizer).toEqual({ name: 'Cognito-authorizer', identityHeader: 'Authorization', ttlSeconds: 300, scopes: [] });
+    expect(c.appClient).toMatchObject({ name: 'secure-api-client', type: 'public', authFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    expect(c.authorizer).toEqual({ name: 'Cognito-authorizer', identityHeader: 'Authorization', ttlSeconds: 300, scopes: [], machineClient: true });
     expect(c.stage.name).toBe('dev');
     expect(c.routes).toEqual([{ path: '/items', methods: ['GET', 'POST'], integration: { type: 'sample-lambda' }, public: false }]);
   });

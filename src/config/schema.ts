@@ -3,6 +3,7 @@ import {
   HTTP_METHODS, checkCallbackUrl, checkDomainPrefix, checkEmail, checkHeaderName, checkHttpUrl, checkLambdaArn,
   checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName, checkUserTag, MAX_USER_TAGS,
 } from './validators.js';
+import { checkScope } from './scopes.js';
 
 /** Turn a validator (message | undefined) into a zod refinement. */
 const by = (check: (v: string) => string | undefined) =>
@@ -137,8 +138,13 @@ export const AppClientSchema = z.object({
   name: named('app client name', 128).optional(),
   /** confidential = generated client secret (server-side apps). @default 'public' */
   type: z.enum(['public', 'confidential']).default('public'),
+  /**
+   * The proof and `secure-api token` sign in with AdminInitiateAuth (IAM-signed), so the public client needs no
+   * ALLOW_USER_PASSWORD_AUTH, which would let anyone holding the client id try passwords directly; people sign in on
+   * the hosted UI (code flow with PKCE). @default ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
+   */
   authFlows: z.array(z.enum(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH']))
-    .default(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    .default(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
   /** How long tokens stay valid: shorter limits what a stolen token can do. @default Cognito's: 60 min, 60 min, 30 days */
   tokenValidity: z.object({
     accessTokenMinutes: z.number().int().min(5, 'access tokens live 5 to 1440 minutes').max(1440, 'access tokens live 5 to 1440 minutes').default(60),
@@ -157,7 +163,13 @@ export const AuthorizerSchema = z.object({
   identityHeader: by(checkHeaderName).default('Authorization'),
   ttlSeconds: z.number().int().min(0).max(3600).default(300),
   /** OAuth scopes required on secured methods; when set, access tokens (not id tokens) are accepted. @default [] */
-  scopes: z.array(z.string().min(1)).default([]),
+  scopes: z.array(by(checkScope)).default([]),
+  /**
+   * With custom scopes (IDENTIFIER/NAME), also make a confidential app client with the client_credentials grant and
+   * those scopes: the proof gets its scoped token from it, `secure-api token --machine` prints one. Cognito bills
+   * machine-to-machine clients and their token requests. @default true
+   */
+  machineClient: z.boolean().default(true),
 }).strict();
 
 export const FunctionSchema = z.object({

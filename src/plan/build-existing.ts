@@ -1,6 +1,7 @@
 import type { StackConfig } from '../config/schema.js';
 import type { ResourceKind } from '../resources/types.js';
 import { ourDeploymentDescription } from '../resources/existing-stage.js';
+import { scopeNodes, wantsMachineClient } from './build-scopes.js';
 import type { AnyPlanNode, PlanNode, Plan } from './specs.js';
 
 /*
@@ -10,7 +11,7 @@ import type { AnyPlanNode, PlanNode, Plan } from './specs.js';
  */
 
 const CORS_HEADERS = ['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'];
-const POOL_KINDS = new Set<ResourceKind>(['user-pool', 'identity-provider', 'user-pool-client', 'user-pool-domain']);
+const POOL_KINDS = new Set<ResourceKind>(['user-pool', 'identity-provider', 'resource-server', 'user-pool-client', 'user-pool-domain']);
 
 function node<K extends ResourceKind>(n: PlanNode<K>): AnyPlanNode {
   return n as unknown as AnyPlanNode;
@@ -25,11 +26,14 @@ export function existingPoolNodes(config: StackConfig): AnyPlanNode[] {
   const nodes: AnyPlanNode[] = [node<'existing-user-pool'>({
     id: 'pool', kind: 'existing-user-pool', deps: [], label: config.userPool.name, spec: { userPoolId: ep.id, name: config.userPool.name },
   })];
+  // Our resource servers on their pool: only these are removed on destroy.
+  const scoped = scopeNodes(config);
+  nodes.push(...scoped.nodes);
   if (ep.appClientId) {
     nodes.push(node<'existing-user-pool-client'>({ id: 'client', kind: 'existing-user-pool-client', deps: ['pool'], parent: 'pool', label: ep.appClientId, spec: { clientId: ep.appClientId } }));
   } else {
     nodes.push(node<'user-pool-client'>({
-      id: 'client', kind: 'user-pool-client', deps: ['pool'], parent: 'pool', label: config.appClient.name,
+      id: 'client', kind: 'user-pool-client', deps: ['pool', ...(config.hostedUi.enabled ? scoped.ids : [])], parent: 'pool', label: config.appClient.name,
       spec: {
         name: config.appClient.name, generateSecret: config.appClient.type === 'confidential', authFlows: config.appClient.authFlows,
         supportedIdentityProviders: ['COGNITO'],
@@ -39,7 +43,7 @@ export function existingPoolNodes(config: StackConfig): AnyPlanNode[] {
       },
     }));
   }
-  if (config.hostedUi.enabled && ep.domain) {
+  if ((config.hostedUi.enabled || wantsMachineClient(config)) && ep.domain) {
     nodes.push(node<'user-pool-domain'>({ id: 'domain', kind: 'user-pool-domain', deps: ['pool'], label: config.hostedUi.domainPrefix, spec: { domainPrefix: config.hostedUi.domainPrefix, managedLoginVersion: 1 } }));
   }
   return nodes;

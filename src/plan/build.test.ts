@@ -51,3 +51,41 @@ describe('buildPlan', () => {
     expect(plan.nodes.find((n) => n.id === 'deployment')!.deps).toContain('cors:/things');
   });
 });
+
+describe('buildPlan: custom scopes (issue 19)', () => {
+  it('defines each custom scope with a resource server before any client names it, and adds a machine client and the domain', () => {
+    const plan = buildPlan(config({ routes: [{ path: '/orders', methods: ['GET'] }], authorizer: { scopes: ['orders/read', 'orders/write', 'https://api.example.com/admin', 'openid'] }, hostedUi: { enabled: false } }));
+    const rs = plan.nodes.filter((n) => n.kind === 'resource-server');
+    expect(rs.map((n) => [n.id, n.spec])).toEqual([
+      ['resource-server:orders', { identifier: 'orders', name: 'orders by secure-api secure-api', scopes: ['read', 'write'] }],
+      ['resource-server:https://api.example.com', { identifier: 'https://api.example.com', name: 'https---api.example.com by secure-api secure-api', scopes: ['admin'] }],
+    ]);
+    expect(rs.every((n) => n.deps.includes('pool') && n.parent === 'pool')).toBe(true);
+    const machine = plan.nodes.find((n) => n.id === 'machine-client')!;
+    expect(machine.deps).toEqual(['pool', 'resource-server:orders', 'resource-server:https://api.example.com']);
+    expect(machine.kind === 'user-pool-client' && machine.spec).toEqual({
+      name: 'secure-api-client-machine', generateSecret: true, authFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], supportedIdentityProviders: ['COGNITO'],
+      oauth: { callbackUrls: [], logoutUrls: [], scopes: ['orders/read', 'orders/write', 'https://api.example.com/admin'], flows: ['client_credentials'] },
+    });
+    // The token endpoint lives on the domain, so it is made even with the hosted UI off.
+    expect(plan.nodes.some((n) => n.kind === 'user-pool-domain')).toBe(true);
+  });
+
+  it('makes the hosted UI client, which names the custom scopes too, wait for their resource servers', () => {
+    const plan = buildPlan(config({ authorizer: { scopes: ['orders/read'] } }));
+    expect(plan.nodes.find((n) => n.id === 'client')!.deps).toContain('resource-server:orders');
+  });
+
+  it('no machine client with --no-machine-client, nor without custom scopes; no resource server for standard scopes', () => {
+    const off = buildPlan(config({ authorizer: { scopes: ['orders/read'], machineClient: false }, hostedUi: { enabled: false } }));
+    expect(off.nodes.map((n) => n.id)).toContain('resource-server:orders');
+    expect(off.nodes.some((n) => n.id === 'machine-client' || n.kind === 'user-pool-domain')).toBe(false);
+    const std = buildPlan(config({ authorizer: { scopes: ['aws.cognito.signin.user.admin'] } }));
+    expect(std.nodes.some((n) => n.kind === 'resource-server' || n.id === 'machine-client')).toBe(false);
+  });
+
+  it('adds only its own resource server to an existing pool', () => {
+    const plan = buildPlan(config({ existingPool: { id: 'us-east-1_AbC123', domain: false }, authorizer: { scopes: ['orders/read'] }, hostedUi: { enabled: false } }));
+    expect(plan.nodes.filter((n) => n.parent === 'pool').map((n) => n.id)).toEqual(['resource-server:orders', 'machine-client', 'client']);
+  });
+});

@@ -1,6 +1,7 @@
 import { idpSecretEnv } from '../config/resolve.js';
 import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
+import { scopeNodes, wantsMachineClient } from './build-scopes.js';
 import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
 import type { ResourceKind } from '../resources/types.js';
 
@@ -69,8 +70,10 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
         },
       }));
     }
+    const scoped = scopeNodes(config);
+    nodes.push(...scoped.nodes);
     nodes.push(node<'user-pool-client'>({
-      id: 'client', kind: 'user-pool-client', deps: ['pool', ...idpNames.map((n) => `idp:${n}`)], parent: 'pool', label: config.appClient.name,
+      id: 'client', kind: 'user-pool-client', deps: ['pool', ...idpNames.map((n) => `idp:${n}`), ...(config.hostedUi.enabled ? scoped.ids : [])], parent: 'pool', label: config.appClient.name,
       spec: {
         name: config.appClient.name, generateSecret: config.appClient.type === 'confidential', authFlows: config.appClient.authFlows,
         supportedIdentityProviders: ['COGNITO', ...idpNames],
@@ -80,7 +83,8 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
           : undefined,
       },
     }));
-    if (config.hostedUi.enabled) {
+    // The domain also serves the token endpoint the machine client gets its tokens from.
+    if (config.hostedUi.enabled || wantsMachineClient(config)) {
       nodes.push(node<'user-pool-domain'>({
         id: 'domain', kind: 'user-pool-domain', deps: ['pool'], label: config.hostedUi.domainPrefix,
         // The classic hosted UI: what the walkthrough uses, and all a LITE pool may have.

@@ -18,3 +18,11 @@ describe('planNotes', () => {
     expect(planNotes(cfg({ routes: [{ path: '/health', methods: ['GET'], integration: { type: 'mock' }, public: true }] }))).toEqual([]);
   });
 });
+
+describe('planNotes: custom scopes', () => {
+  it('says a machine client proves them and that Cognito bills M2M; without one, that they are proven by hand', () => {
+    expect(planNotes(cfg({ authorizer: { scopes: ['orders/read'] } }))[2]).toMatch(/resource server defines them, and a machine client.*Cognito bills machine-to-machine/);
+    expect(planNotes(cfg({ authorizer: { scopes: ['orders/read'], machineClient: false } }))[2]).toMatch(/no machine client.*secure-api token --login --access/);
+    expect(planNotes(cfg({ authorizer: { scopes: ['openid'] } }))).toHaveLength(2);
+  });
+});

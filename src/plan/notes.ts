@@ -1,4 +1,5 @@
 import type { StackConfig } from '../config/schema.js';
+import { customScopes } from '../config/scopes.js';
 
 /** What the reader of a plan should know about the user pool it makes, beside the table (pure). */
 export function planNotes(config: StackConfig): string[] {
@@ -12,5 +13,11 @@ export function planNotes(config: StackConfig): string[] {
   notes.push(up.email.type === 'SES'
     ? 'Email by Amazon SES: while the account is in the SES sandbox (per region) it delivers only to verified addresses; request production access first.'
     : 'Email by Cognito\'s default sender: at most 50 emails a day, for development (--email ses for more).');
+  const custom = customScopes(config.authorizer.scopes);
+  if (custom.length > 0) {
+    notes.push(config.authorizer.machineClient
+      ? `Custom scopes ${custom.join(', ')}: a resource server defines them, and a machine client (client credentials) gets the tokens that prove them. Cognito bills machine-to-machine app clients and their token requests; --no-machine-client to go without (the scoped methods are then proven by hand).`
+      : `Custom scopes ${custom.join(', ')}: a resource server defines them; no machine client (--no-machine-client), so verify cannot prove the scoped methods unattended: \`secure-api token --login --access\` gets a scoped token through the hosted UI.`);
+  }
   return notes;
 }

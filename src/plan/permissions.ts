@@ -74,6 +74,13 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     read: ['cognito-idp:DescribeIdentityProvider'],
     delete: ['cognito-idp:DeleteIdentityProvider'],
   },
+  'resource-server': {
+    // A create whose answer was lost finds it by describing it (and brings it to the spec).
+    create: ['cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
+    find: ['cognito-idp:DescribeResourceServer'],
+    read: ['cognito-idp:DescribeResourceServer'],
+    delete: ['cognito-idp:DeleteResourceServer'],
+  },
   'user-pool-client': {
     create: ['cognito-idp:ListUserPoolClients'],
     find: ['cognito-idp:ListUserPoolClients'],
@@ -126,6 +133,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
+    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge',
+    'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
   ],
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
@@ -144,7 +153,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
 };
 
 /** Public Cognito calls: signed by the SDK, but no IAM permission is evaluated for them. */
-export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge']);
+export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken']);
 
 /** A stack with every kind of node and every variant createCalls distinguishes (MFA, mock and Lambda methods). */
 const EVERY_KIND: StackConfigInput = {
@@ -156,6 +165,8 @@ const EVERY_KIND: StackConfigInput = {
   ],
   userPool: { mfa: { mode: 'OPTIONAL', totp: true }, identityProviders: [{ type: 'Google', clientId: 'x' }] },
   appClient: { type: 'confidential' },
+  // A custom scope: its resource server, and the machine client.
+  authorizer: { scopes: ['policy/read'] },
 };
 
 const everyKindPlan = (partition = 'aws') => buildPlan(resolveConfig(EVERY_KIND, { defaultRegion: 'us-east-1', suffix: () => 'policy' }), partition);

@@ -84,6 +84,8 @@ export interface SpecByKind {
     teamId?: string | undefined;
     keyId?: string | undefined;
   };
+  /** A resource server defining the custom scopes `identifier/<scope>` (CreateResourceServer); `name` marks it as ours. */
+  'resource-server': { identifier: string; name: string; scopes: string[] };
   'user-pool-client': {
     name: string;
     generateSecret: boolean;
@@ -95,7 +97,7 @@ export interface SpecByKind {
     /** Refresh-token rotation (RefreshTokenRotation.Feature); absent in older states (off). */
     refreshTokenRotation?: boolean | undefined;
     /** OAuth settings for the hosted UI; absent when the hosted UI is off. */
-    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit'> } | undefined;
+    oauth?: { callbackUrls: string[]; logoutUrls: string[]; scopes: string[]; flows: Array<'code' | 'implicit' | 'client_credentials'> } | undefined;
   };
   /** managedLoginVersion 1 is the classic hosted UI (the walkthrough's, and the only one LITE allows); 2 managed login. */
   'user-pool-domain': { domainPrefix: string; managedLoginVersion: 1 | 2 };

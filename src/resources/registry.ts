@@ -12,6 +12,7 @@ import { iamRoleHandler } from './iam-role.js';
 import { identityProviderHandler } from './identity-provider.js';
 import { lambdaFunctionHandler } from './lambda-function.js';
 import { lambdaPermissionHandler } from './lambda-permission.js';
+import { resourceServerHandler } from './resource-server.js';
 import { restApiHandler } from './rest-api.js';
 import { securedMethodHandler } from './secured-method.js';
 import type { ResourceHandler, ResourceKind } from './types.js';
@@ -33,6 +34,7 @@ export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } =
   'deployment': deploymentHandler,
   'user-pool': userPoolHandler,
   'identity-provider': identityProviderHandler,
+  'resource-server': resourceServerHandler,
   'user-pool-client': userPoolClientHandler,
   'user-pool-domain': userPoolDomainHandler,
   'existing-rest-api': existingRestApiHandler,

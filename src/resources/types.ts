@@ -15,6 +15,7 @@ export const RESOURCE_KINDS = [
   'deployment',
   'user-pool',
   'identity-provider',
+  'resource-server',
   'user-pool-client',
   'user-pool-domain',
   // What already exists (issue 12): adopted nodes are the user's; destroy only puts back what we changed on them.

@@ -41,8 +41,9 @@ export function createUserPoolClientInput(spec: Spec, userPoolId: string): Creat
         AllowedOAuthFlowsUserPoolClient: true,
         AllowedOAuthFlows: oauth.flows.length > 0 ? oauth.flows : ['code'],
         AllowedOAuthScopes: oauth.scopes,
-        CallbackURLs: oauth.callbackUrls,
-        LogoutURLs: oauth.logoutUrls,
+        // A machine client (client_credentials) redirects nowhere: no URLs at all.
+        ...(oauth.callbackUrls.length > 0 ? { CallbackURLs: oauth.callbackUrls } : {}),
+        ...(oauth.logoutUrls.length > 0 ? { LogoutURLs: oauth.logoutUrls } : {}),
       }
       : {}),
   };

@@ -2,8 +2,10 @@ import type { ChalkInstance } from 'chalk';
 import { ACTION_GLYPH, countChanges, isEmptyPlan, removesUserPool, summaryLine, type ChangePlan, type FieldChange, type ResourceChange } from '../plan/changes.js';
 import { driftText } from '../plan/drift-text.js';
 import { canonicalJson } from '../plan/field-diff.js';
+import { stackOutputs } from '../state/outputs.js';
+import { outputsJson } from '../state/outputs-schema.js';
 import type { StateFile } from '../state/schema.js';
-import type { ChangePlanReport } from './plan-schema.js';
+import type { ChangePlanReport, PlanJson } from './plan-schema.js';
 import { historyLine, resourceName } from './render.js';
 
 const WORD: Record<ResourceChange['action'], string> = {
@@ -19,6 +21,11 @@ export function changedKeys(a: Record<string, unknown>, b: Record<string, unknow
 export function configHistory(state: StateFile): ChangePlanReport['history'] {
   const configs = [...(state.history ?? []).map((h) => h.config), state.config];
   return (state.history ?? []).map((h, i) => ({ replacedAt: h.replacedAt, changed: changedKeys(h.config, configs[i + 1]!) }));
+}
+
+/** The plan as `plan --json` prints it: the report and the stack's outputs (one document, planJsonSchema). */
+export function planJson(report: ChangePlanReport, state: StateFile, stateFile: string, offline: boolean): PlanJson {
+  return { ...outputsJson(stackOutputs(state, stateFile)), ...report, offline };
 }
 
 export function planReport(state: StateFile, changes: ChangePlan, poolUsers: number | undefined): ChangePlanReport {

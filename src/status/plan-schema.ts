@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANGE_ACTIONS } from '../plan/changes.js';
 import { RESOURCE_KINDS } from '../resources/types.js';
+import { stackOutputsSchema } from '../state/outputs-schema.js';
 import { configHistorySchema, driftChangeSchema } from './schema.js';
 
 /** One field that differs, as `plan --json` gives it. */
@@ -45,3 +46,14 @@ export const changePlanReportSchema = z.object({
   empty: z.boolean(),
 }).strict();
 export type ChangePlanReport = z.infer<typeof changePlanReportSchema>;
+
+/**
+ * `secure-api plan --json` (and `init --dry-run --json` on a recorded stack): the change plan with the stack's outputs
+ * beside it, so `stackOutputsSchema` reads it as it reads `init --json` and `status --json`.
+ */
+export const planJsonSchema = changePlanReportSchema.extend({
+  ...stackOutputsSchema.shape,
+  /** true: planned from the state file alone (`init --dry-run`), no live read, so no drift is known. */
+  offline: z.boolean(),
+});
+export type PlanJson = z.infer<typeof planJsonSchema>;

@@ -24,6 +24,7 @@ const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'deployment': (o) => (o.stageName && o.deploymentId ? `${o.stageName} → ${o.deploymentId}` : o.deploymentId),
   'user-pool': (o) => o.userPoolId,
   'identity-provider': (o) => o.providerName,
+  'resource-server': (o) => o.identifier,
   'user-pool-client': (o) => o.clientId,
   'user-pool-domain': (o) => o.domain,
   'existing-rest-api': (o) => o.apiId,

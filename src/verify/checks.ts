@@ -25,7 +25,7 @@ export interface RouteTarget {
 
 export type Severity = 'critical' | 'error' | 'info';
 export type CheckName =
-  | 'no-token' | 'malformed-token' | 'forged-token' | 'id-token' | 'access-token' | 'bearer-token'
+  | 'no-token' | 'malformed-token' | 'forged-token' | 'id-token' | 'access-token' | 'machine-token' | 'bearer-token'
   | 'cors-on-401' | 'preflight' | 'public-no-token';
 
 /** One result line. Never holds a token. `severity` is how much the row matters; a row counts against the verdict only when `ok` is false. */
@@ -42,16 +42,26 @@ export interface CheckRow {
   answer?: AnswerKind;
 }
 
+/** A secured method no valid token was shown to get a 2xx from, why, and the command that proves it by hand. */
+export interface Unproven {
+  route: string;
+  method: string;
+  why: string;
+  command: string;
+}
+
 export interface CheckVerdict {
+  /** Every secured method answered 401 without a valid token and 2xx with one; nothing failed. */
   ok: boolean;
   /** Calls without a valid token that got through. */
   critical: number;
   errors: number;
+  /** Rows the table marks ✓ and i: the summary counts what the table shows. */
   passed: number;
   notes: number;
   summary: string;
-  /** Set when the checks that need a token did not run: no 2xx call was proven, only the refusals. */
-  unproven2xx?: string;
+  /** Secured methods whose 2xx was not proven (no token could be had unattended); the verdict is then not ok. */
+  unproven: Unproven[];
 }
 
 export interface CheckReport {
@@ -90,8 +100,12 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** The deployment is old enough to be live everywhere: a final-looking answer ends the wait from the start. @default false */
   deploymentLive?: boolean;
-  /** Why the token checks were not run (a pool that requires MFA): the verdict then says no 2xx call was proven. */
+  /** Why the token checks were not run (a pool whose MFA cannot be answered unattended): every secured method is then unproven. */
   tokensSkipped?: string;
+  /** The machine client's access token (client credentials, the custom scopes): proves the scoped methods. */
+  machineToken?: string;
+  /** Why there is no machine token, for the methods only it could prove. @default 'the stack has no machine client' */
+  machineTokenMissing?: string;
   /** For the commands in the explanations. */
   stack?: string;
 }
@@ -120,6 +134,12 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   };
   let waitedMs = 0;
   const secrets = opts.tokens ? [opts.tokens.idToken, opts.tokens.accessToken] : [];
+  if (opts.machineToken) secrets.push(opts.machineToken);
+  const machineScopes = opts.machineToken ? (decodeJwt(opts.machineToken)?.claims.scope ?? '').split(/\s+/).filter(Boolean) : [];
+  /** Secured methods a valid token was sent to, expecting 2xx (whatever the answer: a failure is its own row). */
+  const tried2xx = new Set<string>();
+  const unproven: Unproven[] = [];
+  const stackFlag = opts.stack ? ` --stack ${opts.stack}` : '';
   const forged = await forgeLike(opts.tokens?.idToken ?? '', now());
   secrets.push(forged);
   const redact = (s: string): string => secrets.reduce((acc, t) => (t ? acc.split(t).join('<token>') : acc), s);
@@ -188,8 +208,23 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
       mustReject(route, 'malformed-token', await once(request(route, MALFORMED_TOKEN)), 'a malformed token');
       mustReject(route, 'forged-token', await once(request(route, forged)), 'a token signed by another key');
       if (opts.tokens) await tokenChecks(route, opts.tokens);
+      if (!tried2xx.has(`${route.method} ${route.path}`)) unproven.push(unprovenOf(route));
     }
     await preflight(route);
+  }
+
+  /** Why no valid token reached this method, and how to prove it by hand. */
+  function unprovenOf(route: RouteTarget): Unproven {
+    const scopes = route.scopes ?? [];
+    const base = { route: route.path, method: route.method };
+    if (!opts.tokens) {
+      return { ...base, why: opts.tokensSkipped ?? 'the test user could not sign in', command: `secure-api token --login${scopes.length ? ' --access' : ''}${stackFlag}` };
+    }
+    return {
+      ...base,
+      why: `it requires scope ${scopes.join(' or ')}, which neither the test user's access token nor ${opts.machineToken ? 'the machine client\'s token' : (opts.machineTokenMissing ?? 'a machine client (the stack has none)')} holds`,
+      command: `secure-api token --login --access${stackFlag}`,
+    };
   }
 
   async function tokenChecks(route: RouteTarget, tokens: { idToken: string; accessToken: string }): Promise<void> {
@@ -198,6 +233,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     const accessScopes = (decodeJwt(tokens.accessToken)?.claims.scope ?? '').split(/\s+/).filter(Boolean);
     const accessFits = scopes.some((s) => accessScopes.includes(s));
     if (scopes.length === 0) {
+      tried2xx.add(`${route.method} ${route.path}`);
       // A 401 right after a deployment may be the authorizer still propagating: wait on it too, within the same bound.
       const r = await firstCall(route, request(route, tokens.idToken), (rep) => (statusIs(rep, 401) ? 'the id token is still refused (401)' : undefined));
       const ok = is2xx(r);
@@ -209,19 +245,27 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
         note: 'without OAuth scopes on the method, API Gateway accepts only the id token',
       });
     } else {
+      // Refusals first (they need no waiting): the id token, and an access token without the method's scope.
       const i = await once(request(route, tokens.idToken));
-      add(route, { check: 'id-token', expected: '401', got: describeReply(i), ok: statusIs(i, 401), severity: 'info', note: `the method requires scope ${scopes.join(' or ')}: it takes access tokens, not id tokens` });
+      add(route, { check: 'id-token', expected: '401', got: describeReply(i), ok: statusIs(i, 401), severity: 'error', note: `the method requires scope ${scopes.join(' or ')}: it takes access tokens, not id tokens` });
       const a = accessFits
         ? await firstCall(route, request(route, tokens.accessToken), (rep) => (statusIs(rep, 401) ? 'the access token is still refused (401)' : undefined))
         : await once(request(route, tokens.accessToken));
       if (accessFits) {
+        tried2xx.add(`${route.method} ${route.path}`);
         if (statusIs(a, 401)) for (const e of explain(tokens.accessToken)) explanations.add(e);
         add(route, { check: 'access-token', expected: '2xx', got: describeReply(a), ok: is2xx(a), severity: 'error' });
       } else {
         add(route, {
-          check: 'access-token', expected: '401', got: describeReply(a), ok: statusIs(a, 401), severity: 'info',
-          note: `the test user's access token holds ${accessScopes.join(' ') || 'no scopes'}, not ${scopes.join(' or ')}: get one through the hosted UI (secure-api token --login --access)`,
+          check: 'access-token', expected: '401', got: describeReply(a), ok: statusIs(a, 401), severity: 'error',
+          note: `the test user's access token holds ${accessScopes.join(' ') || 'no scopes'}, not ${scopes.join(' or ')}: refused, as it must be`,
         });
+      }
+      if (opts.machineToken && scopes.some((s) => machineScopes.includes(s))) {
+        tried2xx.add(`${route.method} ${route.path}`);
+        const m = await firstCall(route, request(route, opts.machineToken), (rep) => (statusIs(rep, 401) ? 'the machine client\'s token is still refused (401)' : undefined));
+        if (statusIs(m, 401)) for (const e of explain(opts.machineToken)) explanations.add(e);
+        add(route, { check: 'machine-token', expected: '2xx', got: describeReply(m), ok: is2xx(m), severity: 'error', note: `a client-credentials token with scope ${scopes.filter((s) => machineScopes.includes(s)).join(' ')}` });
       }
     }
     const token = scopes.length === 0 ? tokens.idToken : tokens.accessToken;
@@ -251,7 +295,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   }
 
   const diagnoses = diagnoseAnswers(rows, rule, { stack: opts.stack, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
-  return { rows: sortRows(rows), verdict: verdictOf(rows, { tokensSkipped: opts.tokensSkipped }), waitedMs, explanations: [...explanations], diagnoses };
+  return { rows: sortRows(rows), verdict: verdictOf(rows, { unproven }), waitedMs, explanations: [...explanations], diagnoses };
 }
 
 const rank = (r: CheckRow): number => (r.ok ? 3 : r.severity === 'critical' ? 0 : r.severity === 'error' ? 1 : 2);
@@ -263,22 +307,29 @@ export function sortRows(rows: CheckRow[]): CheckRow[] {
 
 const REFUSALS: ReadonlySet<CheckName> = new Set(['no-token', 'malformed-token', 'forged-token']);
 
-export function verdictOf(rows: CheckRow[], o: { tokensSkipped?: string | undefined } = {}): CheckVerdict {
+/** ✓ met, ✗ failed, i information (a report-only row, or an informational expectation not met): what the table shows. */
+export function markOf(row: CheckRow): '✓' | '✗' | 'i' {
+  return row.severity === 'info' && (!row.ok || row.expected === 'report') ? 'i' : row.ok ? '✓' : '✗';
+}
+
+export function verdictOf(rows: CheckRow[], o: { unproven?: Unproven[] | undefined } = {}): CheckVerdict {
   const critical = rows.filter((r) => !r.ok && r.severity === 'critical').length;
   const errors = rows.filter((r) => !r.ok && r.severity === 'error').length;
-  const notes = rows.filter((r) => r.severity === 'info').length;
-  const passed = rows.filter((r) => r.ok && r.severity !== 'info').length;
+  const notes = rows.filter((r) => markOf(r) === 'i').length;
+  const passed = rows.filter((r) => markOf(r) === '✓').length;
   const refused = rows.filter((r) => r.ok && REFUSALS.has(r.check)).length;
-  const ok = critical === 0 && errors === 0;
+  const unproven = o.unproven ?? [];
+  const ok = critical === 0 && errors === 0 && unproven.length === 0;
   const s = (n: number): string => (n === 1 ? '' : 's');
+  const which = unproven.length > 3 ? `${unproven.length} secured methods` : unproven.map((u) => `${u.method} ${u.route}`).join(', ');
   const summary = critical > 0
     ? `NOT SECURED: ${critical} call${s(critical)} without a valid token got through${errors ? `, and ${errors} other check${s(errors)} failed` : ''}`
     : errors > 0
       ? refused > 0
         ? `${errors} check${s(errors)} failed (no call without a valid token got through: ${refused} got 401)`
         : `${errors} check${s(errors)} failed: nothing was proven, not even the 401 without a token`
-      : o.tokensSkipped
-        ? `only the refusals are proven: ${refused} call${s(refused)} without a valid token got 401, but no 2xx call was proven (${o.tokensSkipped})`
+      : unproven.length > 0
+        ? `not proven: no valid token reached ${which}, so no 2xx was shown there (${passed} check${s(passed)} passed: ${refused} call${s(refused)} without a valid token got 401)`
         : `secured: ${passed} check${s(passed)} passed${notes ? `, ${notes} note${s(notes)}` : ''}`;
-  return { ok, critical, errors, passed, notes, summary, ...(ok && o.tokensSkipped ? { unproven2xx: o.tokensSkipped } : {}) };
+  return { ok, critical, errors, passed, notes, summary, unproven };
 }

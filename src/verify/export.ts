@@ -263,6 +263,8 @@ export function buildCurlLines(input: Pick<ExportInput, 'stack' | 'baseUrl' | 'r
     `# secure-api ${input.stack}: curl calls for every route. Secured routes answer 401 without a token, 2xx with one.`,
     `# ID_TOKEN="$(secure-api token --stack ${input.stack})"`,
   ];
+  // Without it every "expect 2xx" line would send an empty Authorization header and read as a failure of the API.
+  if (input.routes.some((r) => !r.public)) lines.push(String.raw`: "${'$'}{ID_TOKEN:?set ID_TOKEN first: ID_TOKEN=\"\$(secure-api token --stack ${input.stack})\" sh \$0}"`);
   for (const r of input.routes) {
     for (const method of r.methods) {
       const m = requestMethod(method);

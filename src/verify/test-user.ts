@@ -1,12 +1,12 @@
 import {
   AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand,
-  DescribeUserPoolCommand, InitiateAuthCommand, type AttributeType, type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand, type AttributeType, type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { randomInt } from 'node:crypto';
 import { awsErrorName, toAwsFailure } from '../aws/errors.js';
 import { AwsFailure, Interrupted } from '../errors.js';
 import { COGNITO_DEFAULT_POLICY, generatePassword, randomTestEmail, randomTestUsername, type PasswordPolicy } from './password.js';
-import { secretHash } from './secret-hash.js';
+import { passwordSignIn, type MfaAnswers, type SignInResult } from './sign-in.js';
 
 /** Only `send`: the project's client factory (`clients.cognito`) or a plain SDK client pointed at cognito-local. */
 export type CognitoSender = Pick<CognitoIdentityProviderClient, 'send'>;
@@ -37,11 +37,15 @@ export interface Tokens {
 export interface TestUserSession extends Tokens {
   username: string;
   signInName: string;
+  /** How it signed in. */
+  flow?: SignInResult['flow'];
+  /** It set up a software token (MFA_SETUP), then signed in again answering SOFTWARE_TOKEN_MFA: these are that sign-in's tokens. */
+  mfaProven?: boolean;
 }
 
 export type TestUserEvent =
   | { type: 'user-created'; username: string; signInName: string }
-  | { type: 'signed-in'; username: string }
+  | { type: 'signed-in'; username: string; flow: SignInResult['flow']; challenges: string[] }
   | { type: 'user-deleted'; username: string }
   /** `--keep-user`: the password is handed over once so the host can show it; it is never written anywhere. */
   | { type: 'user-kept'; username: string; signInName: string; password: string }
@@ -55,6 +59,9 @@ export interface TestUserOptions {
   onEvent?: (e: TestUserEvent) => void;
   /** Aborted (Ctrl-C): stop before the next step; the user is still removed. */
   signal?: AbortSignal;
+  /** For TOTP codes and the wait for a fresh one. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Read the pool's sign-in attribute, password policy and MFA mode. */
@@ -170,35 +177,13 @@ export async function readClientSecret(cognito: CognitoSender, pool: PoolRef): P
   }
 }
 
-/** InitiateAuth USER_PASSWORD_AUTH, with SECRET_HASH when the client has a secret. */
-export async function signIn(cognito: CognitoSender, pool: PoolRef, signInName: string, password: string): Promise<Tokens> {
+/**
+ * Sign in with the password (AdminInitiateAuth, or InitiateAuth for a client that allows only USER_PASSWORD_AUTH), with
+ * SECRET_HASH when the client has a secret, answering MFA as `mfa` says (sign-in.ts).
+ */
+export async function signIn(cognito: CognitoSender, pool: PoolRef, signInName: string, password: string, o: { mfa?: MfaAnswers; now?: () => number; sleep?: (ms: number) => Promise<void> } = {}): Promise<SignInResult> {
   const secret = await readClientSecret(cognito, pool);
-  const params: Record<string, string> = { USERNAME: signInName, PASSWORD: password };
-  if (secret !== undefined) params.SECRET_HASH = secretHash(signInName, pool.clientId, secret);
-  let out;
-  try {
-    out = await cognito.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: pool.clientId, AuthParameters: params }));
-  } catch (err) {
-    const failure = toAwsFailure(err, 'InitiateAuth');
-    const message = (err as { message?: string } | undefined)?.message ?? '';
-    if (/USER_PASSWORD_AUTH/i.test(message)) {
-      throw new AwsFailure(failure.message, { hint: 'The app client does not allow ALLOW_USER_PASSWORD_AUTH; add it to the client\'s auth flows, or use `secure-api token --login` (hosted UI).', awsName: failure.awsName, cause: err });
-    }
-    if (/SECRET_HASH/i.test(message)) {
-      throw new AwsFailure(failure.message, { hint: 'The client has a secret and the SECRET_HASH did not match; check that the client id in the state file is current.', awsName: failure.awsName, cause: err });
-    }
-    throw failure;
-  }
-  if (out.ChallengeName) {
-    const hint = out.ChallengeName.includes('MFA') || out.ChallengeName === 'MFA_SETUP'
-      ? 'The pool requires MFA, so a test user cannot sign in unattended. Use `secure-api token --login` (hosted UI) and pass the token yourself.'
-      : undefined;
-    throw new AwsFailure(`InitiateAuth asked for the ${out.ChallengeName} challenge instead of returning tokens`, { hint, code: 'AUTH_CHALLENGE' });
-  }
-  const idToken = out.AuthenticationResult?.IdToken;
-  const accessToken = out.AuthenticationResult?.AccessToken;
-  if (!idToken || !accessToken) throw new AwsFailure('InitiateAuth returned no tokens');
-  return { idToken, accessToken };
+  return passwordSignIn(cognito, pool, signInName, password, secret, o);
 }
 
 /**
@@ -218,10 +203,24 @@ export async function withTestUser<T>(cognito: CognitoSender, pool: PoolRef, fn:
   emit({ type: 'user-created', username, signInName });
   try {
     checkAbort();
-    const tokens = await signIn(cognito, pool, signInName, password);
-    emit({ type: 'signed-in', username });
+    // The test user's authenticator lives in memory only: its secret is never shown, stored or logged.
+    const device = { secret: '' };
+    const so = { mfa: { device }, ...(opts.now ? { now: opts.now } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) };
+    let signed = await signIn(cognito, pool, signInName, password, so);
+    emit({ type: 'signed-in', username, flow: signed.flow, challenges: signed.challenges });
+    let mfaProven = false;
+    if (signed.challenges.includes('MFA_SETUP')) {
+      // MFA required: a later sign-in must ask for the code (SOFTWARE_TOKEN_MFA); its tokens are the ones the checks use.
+      checkAbort();
+      signed = await signIn(cognito, pool, signInName, password, so);
+      if (!signed.challenges.includes('SOFTWARE_TOKEN_MFA')) {
+        throw new AwsFailure('The test user set up its authenticator, but signing in again asked for no MFA code', { code: 'MFA_NOT_ENFORCED', hint: 'Check the pool\'s MFA setting: `secure-api status`.' });
+      }
+      emit({ type: 'signed-in', username, flow: signed.flow, challenges: signed.challenges });
+      mfaProven = true;
+    }
     checkAbort();
-    return await fn({ ...tokens, username, signInName });
+    return await fn({ idToken: signed.idToken, accessToken: signed.accessToken, username, signInName, flow: signed.flow, mfaProven });
   } finally {
     if (opts.keepUser) {
       emit({ type: 'user-kept', username, signInName, password });

@@ -48,6 +48,40 @@ describe('CLI conventions', () => {
     }
   });
 
+  it('choices are taken in any case, for options and arguments alike', async () => {
+    const r = await runSecureApi(['init', '--dry-run', '--json', '--endpoint-type', 'regional', '--mfa', 'OPTIONAL', '--app-client', 'Confidential', '--user-pool-tier', 'essentials', '--email', 'COGNITO', '--account-recovery', 'Admin']);
+    expect(r.code, r.stdout).toBe(0);
+    const { config } = JSON.parse(r.stdout) as { config: { api: { endpointType: string }; userPool: { mfa: { mode: string }; tier: string; email: { type: string }; accountRecovery: string }; appClient: { type: string } } };
+    expect(config.api.endpointType).toBe('REGIONAL');
+    expect(config.userPool.mfa.mode).toBe('OPTIONAL');
+    expect(config.userPool.tier).toBe('ESSENTIALS');
+    expect(config.userPool.email.type).toBe('COGNITO_DEFAULT');
+    expect(config.userPool.accountRecovery).toBe('admin_only');
+    expect(config.appClient.type).toBe('confidential');
+    const bad = await runSecureApi(['export', 'Postmen']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("'Postmen' is invalid");
+    const upper = await runSecureApi(['export', 'CURL', '--stack', 'nosuch']);
+    expect(upper.stderr).toContain('no stack "nosuch"');
+  });
+
+  it('a missing stack\'s hint says where to point, in a sentence that reads', async () => {
+    const r = await runSecureApi(['status', '--stack', 'nosuch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('or point --state-dir at the folder that holds its state.');
+    expect(r.stderr).not.toContain('say where the state (');
+    const empty = await runSecureApi(['status', '--state-dir', tempDir()]);
+    expect(empty.stderr).toMatch(/Create one with `secure-api init`, or point --state-dir at the folder that holds its state\./);
+  });
+
+  it('a mistyped subcommand points at the help of its group, not at a help that does not exist', async () => {
+    const r = await runSecureApi(['users', 'ad', 'bob']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Run `secure-api users --help` for usage.');
+    const known = await runSecureApi(['routes', 'add']);
+    expect(known.stderr).toContain('Run `secure-api routes add --help` for usage.');
+  });
+
   it('with --json an error is one JSON document on stdout, and the exit code is the same', async () => {
     const usage = await runSecureApi(['status', '--stack', 'nosuch', '--json']);
     expect(usage.code).toBe(2);

@@ -63,6 +63,8 @@ describe('routes add', () => {
     const r = await run(['routes', 'add', 'GET /items/{id}', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('3 to add, 1 to change, 0 to replace, 0 to delete.');
+    // What this change did, not the stack's size.
+    expect(r.stderr).toMatch(new RegExp(`Done: 3 added, 1 changed \\(the stack has ${Object.keys(state().nodes).length} resources\\)`));
     expect(r.stdout).toMatch(/secured: \d+ checks passed/);
     // Only the new resource, its method and preflight, and the deployment that publishes them.
     expect(new Set(writes(from))).toEqual(new Set(['CreateResource', 'PutMethod', 'PutIntegration', 'PutMethodResponse', 'PutIntegrationResponse', 'CreateDeployment']));

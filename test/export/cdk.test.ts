@@ -37,6 +37,7 @@ const PRIMARY_IDENTIFIER: Record<string, string[]> = {
   'AWS::Cognito::UserPoolClient': ['UserPoolId', 'ClientId'],
   'AWS::Cognito::UserPoolIdentityProvider': ['UserPoolId', 'ProviderName'],
   'AWS::Cognito::UserPoolDomain': ['UserPoolId', 'Domain'],
+  'AWS::Cognito::UserPoolResourceServer': ['UserPoolId', 'Identifier'],
 };
 
 describe('export cdk', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runChecks, sortRows, verdictOf, type CheckEvent, type CheckRow, type RouteTarget } from '../../src/verify/checks.js';
+import { markOf, runChecks, sortRows, verdictOf, type CheckEvent, type CheckRow, type RouteTarget } from '../../src/verify/checks.js';
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const ID = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ token_use: 'id', sub: 'u' })}.sig-id`;
@@ -80,10 +80,10 @@ describe('runChecks', () => {
     expect(report.diagnoses.map((d) => d.kind)).toEqual(['missing-auth-token']);
   });
 
-  it('without tokens (a pool that requires MFA), the verdict says no 2xx call was proven', async () => {
-    const report = await runChecks(routes.slice(0, 1), { fetch: fakeApi(), ...clock(), tokensSkipped: 'the pool requires MFA, so the test user could not sign in' });
-    expect(report.verdict).toMatchObject({ ok: true, unproven2xx: 'the pool requires MFA, so the test user could not sign in' });
-    expect(report.verdict.summary).toBe('only the refusals are proven: 3 calls without a valid token got 401, but no 2xx call was proven (the pool requires MFA, so the test user could not sign in)');
+  it('without tokens (an MFA that cannot be answered unattended), the verdict is not ok and names each unproven method and its command', async () => {
+    const report = await runChecks(routes.slice(0, 1), { fetch: fakeApi(), ...clock(), stack: 'demo', tokensSkipped: 'the pool requires SMS MFA' });
+    expect(report.verdict).toMatchObject({ ok: false, critical: 0, errors: 0, unproven: [{ route: '/items', method: 'GET', why: 'the pool requires SMS MFA', command: 'secure-api token --login --stack demo' }] });
+    expect(report.verdict.summary).toBe('not proven: no valid token reached GET /items, so no 2xx was shown there (5 checks passed: 3 calls without a valid token got 401)');
   });
 
   it('explains a refused id token', async () => {
@@ -95,12 +95,36 @@ describe('runChecks', () => {
     expect(report.explanations.join('\n')).toMatch(/deploy again/);
   });
 
-  it('with scopes, takes the access token and reports the id token as information', async () => {
+  it('with a custom scope and no machine token: the id token and the user\'s access token must get 401, and the method is unproven', async () => {
     const scoped: RouteTarget[] = [{ ...routes[0]!, scopes: ['api/read'] }];
-    const report = await runChecks(scoped, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi(), ...clock() });
-    const access = report.rows.find((r) => r.check === 'access-token');
-    expect(access).toMatchObject({ expected: '401', severity: 'info' });
-    expect(access?.note).toMatch(/secure-api token --login --access/);
+    const report = await runChecks(scoped, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi(), ...clock(), stack: 'demo' });
+    expect(report.rows.find((r) => r.check === 'access-token')).toMatchObject({ expected: '401', severity: 'error', ok: true });
+    expect(report.rows.find((r) => r.check === 'id-token')).toMatchObject({ expected: '401', severity: 'error', ok: false, got: '200' });
+    expect(report.verdict.ok).toBe(false);
+    expect(report.verdict.unproven).toEqual([expect.objectContaining({ route: '/items', command: 'secure-api token --login --access --stack demo', why: expect.stringMatching(/requires scope api\/read.*machine client/) })]);
+  });
+
+  it('with a custom scope, the machine client\'s token proves the 2xx; the id token and a token without the scope get 401', async () => {
+    const MACHINE = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ token_use: 'access', scope: 'api/read', client_id: 'm' })}.sig-machine`;
+    const scopedApi = (async (input: string | URL | Request, init?: RequestInit) => {
+      const auth = new Headers(init?.headers).get('authorization');
+      if (init?.method === 'OPTIONS') return new Response(null, { status: 200, headers: cors });
+      return auth === MACHINE ? new Response('{}', { status: 200, headers: cors }) : new Response('{"message":"Unauthorized"}', { status: 401, headers: cors });
+    }) as typeof fetch;
+    const scoped: RouteTarget[] = [{ ...routes[0]!, scopes: ['api/read'] }];
+    const report = await runChecks(scoped, { tokens: { idToken: ID, accessToken: ACCESS }, machineToken: MACHINE, fetch: scopedApi, ...clock() });
+    expect(report.rows.map((r) => `${r.check} ${r.expected} ${r.ok}`)).toEqual(expect.arrayContaining(['id-token 401 true', 'access-token 401 true', 'machine-token 2xx true']));
+    expect(report.verdict).toMatchObject({ ok: true, unproven: [] });
+    expect(JSON.stringify(report)).not.toContain('sig-machine');
+  });
+
+  it('the summary counts what the table marks: ✓ as passed, i as notes', async () => {
+    const report = await runChecks(routes, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi(), ...clock() });
+    const marks = report.rows.map(markOf);
+    expect(report.verdict.passed).toBe(marks.filter((m) => m === '✓').length);
+    expect(report.verdict.notes).toBe(marks.filter((m) => m === 'i').length);
+    expect(report.verdict.summary).toBe(`secured: ${report.verdict.passed} checks passed, ${report.verdict.notes} note`);
+    expect(report.verdict.passed + report.verdict.notes).toBe(report.rows.length);
   });
 });
 

@@ -30,7 +30,7 @@ function writeState(dir: string, o: { stack?: string; clientId?: string; confide
   const state = {
     version: 1, stack, region: 'us-east-1', account: '000000000000', endpointUrl: cl.endpoint, createdAt: at, updatedAt: at, complete: true,
     config: {
-      stack, region: 'us-east-1', ...(o.confidential ? { appClient: { type: 'confidential' } } : {}),
+      stack, region: 'us-east-1', ...(o.confidential ? { appClient: { type: 'confidential', authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] } } : {}),
       routes: ROUTES.map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: { type: 'sample-lambda' } })),
       hostedUi: { enabled: true, callbackUrls: [redirectUri], logoutUrls: [], scopes: ['openid', 'email', 'profile'], domainPrefix: 'demo-local' },
       authorizer: { scopes: [] }, stage: { name: 'dev' },

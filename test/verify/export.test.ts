@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCurlLines, buildPostmanCollection, buildPostmanEnvironment, clientSecretCommand, type ExportInput } from '../../src/verify/export.js';
 
@@ -61,12 +65,43 @@ describe('curl export', () => {
       '#!/bin/sh',
       '# secure-api demo: curl calls for every route. Secured routes answer 401 without a token, 2xx with one.',
       '# ID_TOKEN="$(secure-api token --stack demo)"',
+      ': "${ID_TOKEN:?set ID_TOKEN first: ID_TOKEN=\\"\\$(secure-api token --stack demo)\\" sh \\$0}"',
       "curl -sS -i -w '\\n' -X GET 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 401",
       "curl -sS -i -w '\\n' -X GET -H \"Authorization: $ID_TOKEN\" 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 2xx",
       "curl -sS -i -w '\\n' -X POST -H 'Content-Type: application/json' -d '{}' 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 401",
       "curl -sS -i -w '\\n' -X POST -H 'Content-Type: application/json' -d '{}' -H \"Authorization: $ID_TOKEN\" 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/items/1'   # expect 2xx",
       "curl -sS -i -w '\\n' -X GET 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev/health'   # public",
     ]);
+  });
+});
+
+describe('the curl script run without ID_TOKEN', () => {
+  /** Run the script with a curl that only records its arguments; returns the exit code, stderr and what curl got. */
+  function runScript(lines: string[], env: Record<string, string>): { code: number; stderr: string; calls: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'curl-export-'));
+    writeFileSync(join(dir, 'curl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${dir}/calls\n`, { mode: 0o755 });
+    writeFileSync(join(dir, 'script.sh'), `${lines.join('\n')}\n`);
+    const r = spawnSync('sh', [join(dir, 'script.sh')], { env: { PATH: `${dir}:${process.env.PATH ?? ''}`, ...env }, encoding: 'utf8' });
+    return { code: r.status ?? -1, stderr: r.stderr, calls: existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8') : '' };
+  }
+
+  it('stops before its first call, saying how to set it (unset or empty), and runs every call once it is set', () => {
+    for (const env of [{}, { ID_TOKEN: '' }] as Array<Record<string, string>>) {
+      const r = runScript(buildCurlLines(input), env);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('set ID_TOKEN first: ID_TOKEN="$(secure-api token --stack demo)"');
+      expect(r.calls).toBe('');
+    }
+    const ok = runScript(buildCurlLines(input), { ID_TOKEN: 'eyJ.test.token' });
+    expect(ok.code).toBe(0);
+    expect(ok.calls.trim().split('\n')).toHaveLength(5);
+    expect(ok.calls).toContain('Authorization: eyJ.test.token');
+  });
+
+  it('a stack of public routes only needs no token', () => {
+    const pub = runScript(buildCurlLines({ ...input, routes: [{ path: '/health', methods: ['GET'], public: true }] }), {});
+    expect(pub.code).toBe(0);
+    expect(pub.calls.trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,7 @@
  * SECRET_HASH as Cognito does (cognito-local does not): the secret pasted into client_secret is what makes the
  * collection's sign-in work, and without it Cognito's own refusal shows.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import newman, { type NewmanRunSummary } from 'newman';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,9 @@ const newmanRun = (collection: unknown, environment: Env) =>
 
 describe('Postman export of a confidential client, against the fake', () => {
   it('signs in once the secret the printed command reads is pasted, and the with-token calls pass', async () => {
-    const init = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--region', 'eu-north-1', '--app-client', 'confidential', '--json']);
+    // The collection's password sign-in needs ALLOW_USER_PASSWORD_AUTH, off by default (issue 25): this client opts in.
+    writeFileSync(join(cwd, 'flows.json'), JSON.stringify({ appClient: { authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] } }));
+    const init = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--region', 'eu-north-1', '--app-client', 'confidential', '--config', join(cwd, 'flows.json'), '--json']);
     expect(init.code, init.stderr).toBe(0);
     const { userPoolId, userPoolClientId } = stackOutputsSchema.parse(JSON.parse(init.stdout)).ids;
     const exp = await run(['export', 'postman', '--stack', 'demo', '--out', join(cwd, 'exp')]);

@@ -44,8 +44,9 @@ describe('test user against cognito-local', () => {
     expect(create.MessageAction).toBe('SUPPRESS');
     expect(create.UserAttributes).toContainEqual({ Name: 'email_verified', Value: 'true' });
     expect(calls.find((c) => c.name === 'AdminSetUserPasswordCommand')?.input).toMatchObject({ Permanent: true });
-    const auth = calls.find((c) => c.name === 'InitiateAuthCommand')?.input as { AuthFlow: string; AuthParameters: Record<string, string> };
-    expect(auth.AuthFlow).toBe('USER_PASSWORD_AUTH');
+    // AdminInitiateAuth: the client needs no ALLOW_USER_PASSWORD_AUTH (issue 25).
+    const auth = calls.find((c) => c.name === 'AdminInitiateAuthCommand')?.input as { AuthFlow: string; AuthParameters: Record<string, string> };
+    expect(auth.AuthFlow).toBe('ADMIN_USER_PASSWORD_AUTH');
     expect(auth.AuthParameters.SECRET_HASH).toBeUndefined();
   });
 
@@ -59,7 +60,7 @@ describe('test user against cognito-local', () => {
     const session = await getTestTokens(sender, { userPoolId, clientId }, { onEvent: (e) => events.push(e) });
     expect(session.username).toMatch(/^secure-api-test-[0-9a-f]{10}$/);
     expect(decodeJwt(session.idToken)?.claims['cognito:username']).toBe(session.username);
-    const auth = calls.find((c) => c.name === 'InitiateAuthCommand')?.input as { AuthParameters: Record<string, string> };
+    const auth = calls.find((c) => c.name === 'AdminInitiateAuthCommand')?.input as { AuthParameters: Record<string, string> };
     // cognito-local does not check SECRET_HASH, so check the value we sent.
     expect(auth.AuthParameters.SECRET_HASH).toBe(secretHash(session.username, clientId, clientSecret ?? ''));
     expect(calls.map((c) => c.name)).toContain('DescribeUserPoolClientCommand');

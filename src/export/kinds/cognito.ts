@@ -1,9 +1,10 @@
 /**
  * Cognito kinds, built from the handlers' own requests (createUserPoolInput, createUserPoolClientInput,
- * providerDetails) and renamed per target. Terraform import ids as the provider documents them: POOL-ID,
- * POOL-ID/CLIENT-ID, POOL-ID:PROVIDER-NAME, DOMAIN.
+ * providerDetails, resourceServerScopes) and renamed per target. Terraform import ids as the provider documents them:
+ * POOL-ID, POOL-ID/CLIENT-ID, POOL-ID:PROVIDER-NAME, POOL-ID|IDENTIFIER (a resource server), DOMAIN.
  */
 import { attributeMappingHeld, providerDetails } from '../../resources/identity-provider.js';
+import { resourceServerScopes } from '../../resources/resource-server.js';
 import { createUserPoolClientInput } from '../../resources/user-pool-client.js';
 import { createUserPoolInput, mfaConfigInput } from '../../resources/user-pool.js';
 import { Secret, TfBlock, type ExportCtx, type ExportNode, type KindExport, type TfBody, type Value } from '../model.js';
@@ -114,6 +115,8 @@ export const userPoolClientExport: KindExport<'user-pool-client'> = {
     allMapped('CreateUserPoolClient', c, TF_CLIENT_FIELDS);
     return [{
       type: 'aws_cognito_user_pool_client', name: x.tfName(n.id), importId: `${x.ref(POOL, 'userPoolId').literal}/${n.out.clientId ?? ''}`, refs: { clientId: 'id' },
+      // A custom scope is defined by its resource server before any client names it (ScopeDoesNotExistException).
+      dependsOn: x.nodesOf('resource-server').map((r) => ({ node: r.id })),
       body: {
         name: c.ClientName, user_pool_id: untoken(x, c.UserPoolId), generate_secret: c.GenerateSecret,
         explicit_auth_flows: c.ExplicitAuthFlows, supported_identity_providers: untoken(x, c.SupportedIdentityProviders),
@@ -131,6 +134,7 @@ export const userPoolClientExport: KindExport<'user-pool-client'> = {
     const { UserPoolId, ...rest } = clientInput(n, x);
     return [{
       logicalId: x.logicalId(n.id), type: 'AWS::Cognito::UserPoolClient', refs: { clientId: 'Ref' },
+      dependsOn: x.nodesOf('resource-server').map((r) => r.id),
       properties: { UserPoolId: untoken(x, UserPoolId), ...untokenRecord(x, rest) },
       import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, ClientId: n.out.clientId ?? '' } },
     }];
@@ -175,5 +179,21 @@ export const userPoolDomainExport: KindExport<'user-pool-domain'> = {
     logicalId: x.logicalId(n.id), type: 'AWS::Cognito::UserPoolDomain',
     properties: { Domain: n.spec.domainPrefix, UserPoolId: x.ref(POOL, 'userPoolId'), ManagedLoginVersion: n.spec.managedLoginVersion },
     import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, Domain: n.out.domain ?? n.spec.domainPrefix } },
+  }],
+};
+
+export const resourceServerExport: KindExport<'resource-server'> = {
+  owner: 'ours',
+  terraform: (n, x) => [{
+    type: 'aws_cognito_resource_server', name: x.tfName(n.id), importId: `${x.ref(POOL, 'userPoolId').literal}|${n.out.identifier ?? n.spec.identifier}`,
+    body: {
+      identifier: n.spec.identifier, name: n.spec.name, user_pool_id: x.ref(POOL, 'userPoolId'),
+      scope: resourceServerScopes(n.spec).map((sc) => new TfBlock({ scope_name: sc.ScopeName, scope_description: sc.ScopeDescription })),
+    },
+  }],
+  cloudformation: (n, x) => [{
+    logicalId: x.logicalId(n.id), type: 'AWS::Cognito::UserPoolResourceServer',
+    properties: { UserPoolId: x.ref(POOL, 'userPoolId'), Identifier: n.spec.identifier, Name: n.spec.name, Scopes: resourceServerScopes(n.spec) },
+    import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, Identifier: n.out.identifier ?? n.spec.identifier } },
   }],
 };
