@@ -132,7 +132,7 @@ describe('export terraform of a route on the user\'s own Lambda function', () =>
     expect(out.imports.filter((i) => i.address.startsWith('aws_lambda_'))).toEqual([{ address: 'aws_lambda_permission.permission_team_existing_fn', id: 'team-existing-fn/secure-api-fn-invoke', node: 'permission:team-existing-fn' }]);
     for (const i of out.imports) expect(await resolvesLive(i.address.split('.')[0]!, i.id, 'us-east-1', clock), i.address).toBe(true);
     const main = readFileSync(join(cwd, 'tf', 'main.tf'), 'utf8');
-    expect(main).toContain('function_name = "team-existing-fn"');
-    expect(main).toContain(`uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${arn}/invocations"`);
+    expect(main).toMatch(/function_name += "team-existing-fn"/);
+    expect(main).toContain(`= "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${arn}/invocations"`);
   });
 });

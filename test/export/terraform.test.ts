@@ -80,9 +80,10 @@ describe('export terraform', () => {
     const live = Object.values(stateIds).flatMap((out) => ids.map((k) => out[k]).filter((v): v is string => Boolean(v)));
     expect(live.length).toBeGreaterThan(10);
     for (const id of live) expect(main, id).not.toContain(id);
-    expect(main).toContain('rest_api_id = aws_api_gateway_rest_api.api.id');
-    expect(main).toContain('provider_arns = [aws_cognito_user_pool.pool.arn]');
-    expect(main).toContain('supported_identity_providers = ["COGNITO", aws_cognito_identity_provider.google.provider_name]');
+    // (terraform fmt's alignment: any run of spaces before the "=")
+    expect(main).toMatch(/rest_api_id +=  ?aws_api_gateway_rest_api\.api\.id/);
+    expect(main).toMatch(/provider_arns +=  ?\[aws_cognito_user_pool\.pool\.arn\]/);
+    expect(main).toMatch(/supported_identity_providers +=  ?\["COGNITO", aws_cognito_identity_provider\.google\.provider_name\]/);
   });
 
   it('holds the live settings of the pool and the client, every field it writes', async () => {
@@ -189,6 +190,19 @@ describe('export terraform', () => {
     expect((one(main, 'aws_cognito_identity_provider.google').provider_details as Record<string, string>).client_secret).toBe('${var.google_client_secret}');
     expect(read('main.tf')).not.toMatch(/client_secret\s*=\s*"/);
     expect(read('main.tf')).not.toMatch(/secure-api:(stack|state-id)/);
+  });
+
+  it('writes main.tf as terraform fmt does: the "=" of consecutive attributes aligned', async () => {
+    const { read } = await exportTf('live', join(cwd, 'tf'));
+    const lines = read('main.tf').split('\n');
+    const attr = /^( +)([A-Za-z_"][^=]*?)( +)= /;
+    for (let i = 1; i < lines.length; i++) {
+      const [a, b] = [attr.exec(lines[i - 1]!), attr.exec(lines[i]!)];
+      // Two attribute lines in a row at one depth: their "=" in one column, one space after the longest key.
+      if (a && b && a[1] === b[1]) expect([i, lines[i - 1]!.indexOf(' = '), lines[i]!.indexOf(' = ')]).toEqual([i, lines[i]!.indexOf(' = '), lines[i - 1]!.indexOf(' = ')]);
+      if (b) expect(b[3] === ' ' || lines[i - 1]!.match(attr) !== null || lines[i + 1]?.match(attr) !== null, lines[i]).toBe(true);
+    }
+    expect(read('main.tf')).toContain('  function_name    = "live-fn-');
   });
 
   it('pins the provider and Terraform versions import blocks need, and ships the function\'s package byte for byte', async () => {
