@@ -32,7 +32,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   state: ['secure-api state push --to s3://my-bucket/secure-api', 'secure-api state pull --from s3://my-bucket/secure-api'],
   'state push': ['secure-api state push --to s3://my-bucket/secure-api --stack shop'],
   'state pull': ['secure-api state pull --from s3://my-bucket/secure-api --stack shop'],
-  policy: ['secure-api policy --json > policy.json', 'secure-api policy --region eu-west-1 --account 123456789012'],
+  policy: ['secure-api policy --json > policy.json', 'secure-api policy --stack shop > shop-policy.json', 'secure-api policy --region eu-west-1 --account 123456789012'],
   version: ['secure-api version'],
   completion: ['source <(secure-api completion bash)      # in ~/.bashrc', 'source <(secure-api completion zsh)       # in ~/.zshrc', 'secure-api completion fish | source       # in ~/.config/fish/config.fish'],
 };
