@@ -4,7 +4,7 @@ import { Interrupted, UsageError } from '../errors.js';
 import { decodeJwt } from '../verify/jwt.js';
 import { loginWithHostedUi, openBrowser } from '../verify/hosted-ui.js';
 import { readClientSecret, signIn, signInTokenUser, type Tokens } from '../verify/test-user.js';
-import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
+import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import type { Ui } from './env.js';
 import type { StackTarget } from './stack-target.js';
@@ -14,6 +14,7 @@ import { otpauthUri } from '../verify/totp.js';
 import { renderQr } from '../ui/qr.js';
 import { isUtf8Locale } from '../ui/charset.js';
 import { requireLocalLogin, requirePool, stackTarget } from './stack-target.js';
+import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 
 export const tokenOptionsSchema = commonOptionsSchema.extend({
@@ -43,7 +44,7 @@ export async function runToken(o: TokenOptions, env: CommandEnv): Promise<number
   const pool = requirePool(t);
   if (o.machine) return machineToken(t, env, ui);
   const login = o.login ? requireLocalLogin(t) : undefined;
-  const clients = makeClients(env, t.aws, ui.reporter);
+  const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
   const r = ui.reporter;
 
   let tokens: Tokens;

@@ -26,6 +26,8 @@ export interface PoolFacts {
   extraAttributes: Array<'email' | 'phone_number'>;
   passwordPolicy: PasswordPolicy;
   mfa: 'OFF' | 'ON' | 'OPTIONAL';
+  /** Anyone may create an account (AllowAdminCreateUserOnly false, Cognito's default when unset). */
+  selfSignUp?: boolean | undefined;
 }
 
 export interface Tokens {
@@ -89,7 +91,7 @@ export async function describePool(cognito: CognitoSender, userPoolId: string): 
     }
     : COGNITO_DEFAULT_POLICY;
   const mfa = pool?.MfaConfiguration === 'ON' || pool?.MfaConfiguration === 'OPTIONAL' ? pool.MfaConfiguration : 'OFF';
-  return { signInWith, extraAttributes, passwordPolicy, mfa };
+  return { signInWith, extraAttributes, passwordPolicy, mfa, selfSignUp: pool?.AdminCreateUserConfig?.AllowAdminCreateUserOnly !== true };
 }
 
 /**
@@ -151,11 +153,8 @@ export async function createUser(cognito: CognitoSender, userPoolId: string, fac
     await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: input.password, Permanent: input.permanent ?? true }));
   } catch (err) {
     await deleteUser(cognito, userPoolId, username).catch(() => undefined);
-    const failure = toAwsFailure(err, 'AdminSetUserPassword');
-    if (awsErrorName(err) === 'InvalidPasswordException') {
-      throw new AwsFailure(failure.message, { hint: 'The password does not meet the pool\'s policy.', awsName: 'InvalidPasswordException', cause: err });
-    }
-    throw failure;
+    // The catalogue says what a refused password means (InvalidPasswordException: the pool's policy, with AWS's rule).
+    throw toAwsFailure(err, 'AdminSetUserPassword');
   }
   return { username, signInName };
 }
