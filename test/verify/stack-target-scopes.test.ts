@@ -28,7 +28,9 @@ describe('stackTarget for a scoped stack', () => {
 
   it('names the machine client and its token endpoint: the domain\'s /oauth2/token, or E/oauth2/token under an endpoint URL', () => {
     expect(stackTarget({}, env, loaded('user-pool-client')).machine).toEqual({ clientId: 'm1', tokenUrl: 'https://demo-x.auth.us-east-1.amazoncognito.com/oauth2/token' });
-    expect(stackTarget({ endpointUrl: 'http://127.0.0.1:4566' }, env, loaded('user-pool-client')).machine?.tokenUrl).toBe('http://127.0.0.1:4566/oauth2/token');
+    const emulated = loaded('user-pool-client');
+    (emulated.state as { endpointUrl?: string }).endpointUrl = 'http://127.0.0.1:4566';
+    expect(stackTarget({}, env, emulated).machine?.tokenUrl).toBe('http://127.0.0.1:4566/oauth2/token');
     // Per partition: China's domains end in .com.cn.
     const cn = loaded('user-pool-client');
     cn.state.region = 'cn-north-1';
