@@ -86,8 +86,8 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   const fail = async (err: unknown, id: string, kind: NodeRecord['kind'], label: string, verb: Verb, what: string): Promise<never> => {
     stop();
     const failure = signal?.aborted
-      ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
-      : nodeFailure(err, what, resumeHint(ctx.stack));
+      ? interruption(err, 'no new resources were started', resumeHint(ctx))
+      : nodeFailure(err, what, resumeHint(ctx));
     // The first cause stays the error; a save that fails now is reported beside it.
     await saveAfterFailure(store, failure);
     emit({ type: 'node-fail', id, kind, label, verb, message: failure.message });
@@ -213,6 +213,6 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   }
   await runGraph([...graph.keys()], (s) => graph.get(s) ?? [], work, {
     signal: schedulerSignal,
-    onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx.stack)),
+    onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx)),
   });
 }

@@ -55,6 +55,8 @@ export interface Ctx {
   /** ARN partition, 'aws' unless a GovCloud/China region. */
   partition: string;
   stack: string;
+  /** Flags a printed command needs to reach this stack as this run did (` --state s3://… --profile P`), '' when none. */
+  reach?: string | undefined;
   /** The state's own id (src/state/schema.ts), tagged as secure-api:state-id on everything we make. */
   stateId: string;
   /** The state was made before version 2: its resources carry only the stack tag (see isOurs in ./refs.ts). */
