@@ -19,7 +19,7 @@ afterEach(() => s?.restore());
 
 /** An in-process scenario over what a process left in `cwd`, on a clock that starts now. */
 function adopt(cwd: string): Scenario {
-  s = scenario({}, cwd);
+  s = scenario({}, cwd, { dataPlane: false });
   s.clock.t = Date.now();
   loadFakeFile(s.fake, cwd);
   return s;
