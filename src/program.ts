@@ -166,6 +166,15 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runDestroy(destroyOptionsSchema.parse(r.opts), r.env));
     });
 
+  common(program.command('forget'))
+    .description('stop managing a stack without deleting anything: take secure-api\'s tags off what it made, keep a copy of the state, forget it (after `export terraform|cdk`)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runForget, forgetOptionsSchema } = await import('./commands/forget.js');
+      setCode(await runForget(forgetOptionsSchema.parse(r.opts), r.env));
+    });
+
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
     .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
@@ -251,9 +260,9 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     });
 
   common(program.command('export'))
-    .description('write a Postman collection + environment, or curl lines, for every route (no secret in them)')
-    .addArgument(new Argument('<format>', 'postman or curl').choices(['postman', 'curl']))
-    .option('--out <dir>', 'directory for the files (postman: default "."; curl: default stdout)')
+    .description('write a Postman collection + environment or curl lines for every route, or the stack as Terraform, a CDK app or OpenAPI (no secret in them)')
+    .addArgument(new Argument('<format>', 'postman, curl, terraform, cdk or openapi').choices(['postman', 'curl', 'terraform', 'cdk', 'openapi']))
+    .option('--out <path>', 'where to write (postman: directory, default "."; curl, openapi: file, default stdout; terraform, cdk: directory, default ./<stack>-<format>)')
     .option('--no-preflight', 'leave the CORS preflight requests out of the Postman collection')
     .action(async (format: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -363,7 +372,7 @@ function usageFromCommander(err: Commander.CommanderError, argv: string[], progr
   return new UsageError(message.charAt(0).toLowerCase() + message.slice(1), `Run \`secure-api ${cmd ? `${cmd}${sub} ` : ''}--help\` for usage.`, 'USAGE');
 }
 
-const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|verify|token|users|routes|show|logs|export|policy|version|completion)\b|--help)/g;
+const SUBCOMMAND = /\bsecure-api (?=(?:init|deploy|apply|plan|status|destroy|forget|verify|token|users|routes|show|logs|export|policy|version|completion)\b|--help)/g;
 
 /**
  * SECURE_API_COMMAND: how this CLI is run when it is not `secure-api` on PATH (test/support/fake-cli.ts sets it to its

@@ -15,12 +15,18 @@ export const exportOptionsSchema = commonOptionsSchema.extend({
 });
 export type ExportOptions = z.infer<typeof exportOptionsSchema>;
 
-export const EXPORT_FORMATS = ['postman', 'curl'] as const;
+export const EXPORT_FORMATS = ['postman', 'curl', 'terraform', 'cdk', 'openapi'] as const;
+/** Into the user's infrastructure code (issue 22): src/commands/export-iac.ts. */
+const IAC = new Set<string>(['terraform', 'cdk', 'openapi']);
 
 /** `export postman|curl`: from the state file only (no AWS call, no secret). Postman writes two files (in --out, default "."); curl prints unless --out. */
 export async function runExport(format: string, o: ExportOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}": use postman or curl`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}": use ${EXPORT_FORMATS.join(', ')}`);
+  if (IAC.has(format)) {
+    const { runIacExport } = await import('./export-iac.js');
+    return runIacExport(format as 'terraform' | 'cdk' | 'openapi', o, env);
+  }
   const ui = await makeUi(env, o.json);
   const t = stackTarget(o, env, await loadStack(o, env));
   const baseUrl = requireBaseUrl(t);

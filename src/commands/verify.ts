@@ -7,8 +7,9 @@ import { markOf, runChecks, type CheckEvent, type CheckReport, type CheckRow } f
 import { clientCredentialsToken } from '../verify/client-credentials.js';
 import { isCustomScope } from '../config/scopes.js';
 import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
-import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
+import { abortableSleep, checkCommon, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
+import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 
 export const verifyOptionsSchema = commonOptionsSchema.extend({
@@ -246,7 +247,7 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   const t = stackTarget(o, env, await loadStack(o, env));
   requirePool(t);
   routeTargets(t);
-  const clients = makeClients(env, t.aws, ui.reporter);
+  const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
   const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser });
   if (ui.mode === 'json') ui.json(verifyJson(out));
   else {

@@ -12,7 +12,7 @@ import { buildPlan } from './build.js';
 import { UPDATE_CALLS, createCalls } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
-export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state';
+export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state' | 'forget';
 
 /**
  * Calls each handler makes besides its create calls, as `service:Action` (IAM's service prefixes). `create` holds
@@ -142,6 +142,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   ],
   // --orphans: the search by tag, then the handlers' deletes.
   orphans: ['sts:GetCallerIdentity', 'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', 'iam:ListRoleTags', 'cognito-idp:DescribeUserPool'],
+  // forget: the account check, then each tagged kind's release (src/resources/release.ts) takes secure-api's tags off.
+  forget: ['sts:GetCallerIdentity', 'apigateway:UntagResource', 'cognito-idp:UntagResource', 'lambda:UntagResource', 'iam:UntagRole'],
   // --state s3://…: the bucket's versioning, the stacks under the prefix, each stack's state and lock; the caller
   // named in the lock; --create-bucket makes the bucket (src/state/s3-backend.ts).
   state: [

@@ -62,6 +62,11 @@ export async function putMockParts(
   }
 }
 
+/** What a MOCK method answers: its headers (unquoted) and body. */
+export function mockResponse(spec: Spec): { headers: Record<string, string>; body: string } {
+  return { headers: { 'Access-Control-Allow-Origin': spec.corsOrigin }, body: JSON.stringify({ message: 'Hello from secure-api (mock integration)' }) };
+}
+
 function addressOf(spec: Spec, deps: Outputs): MethodAddress {
   return { restApiId: restApiIdOf(deps), resourceId: resourceIdFor(deps, spec.resourceNode), httpMethod: spec.httpMethod };
 }
@@ -89,10 +94,7 @@ async function putIntegration(ctx: Ctx, spec: Spec, deps: Outputs, at: MethodAdd
     if (!existing?.methodIntegration) await ctx.clients.apigateway.send(new PutIntegrationCommand(input));
     return;
   }
-  await putMockParts(ctx, at, existing, {
-    headers: { 'Access-Control-Allow-Origin': spec.corsOrigin },
-    body: JSON.stringify({ message: 'Hello from secure-api (mock integration)' }),
-  });
+  await putMockParts(ctx, at, existing, mockResponse(spec));
 }
 
 /** What the spec says about authorization: COGNITO_USER_POOLS with our authorizer, or NONE. */

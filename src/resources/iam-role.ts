@@ -9,6 +9,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { tagChange, tagDrift, wantedTags } from './tags.js';
 import { ignoreNotFound, isOurs, tagList, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
+import { releaseRole } from './release.js';
 
 type Spec = SpecByKind['iam-role'];
 
@@ -83,6 +84,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
   service: 'iam',
   immutable: ['roleName', 'path'],
   update: (ctx, want, out, _deps, fields) => updateRole(ctx, want, out, fields),
+  release: (ctx, _spec, out) => releaseRole(ctx, out),
 
   async create(ctx, spec) {
     const res = await ctx.clients.iam.send(new CreateRoleCommand({
@@ -106,6 +108,10 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     // A crash between CreateRole and AttachRolePolicy leaves the role without its policy: finish the job.
     await attachMissing(ctx, spec, await attachedPolicies(ctx, spec.roleName));
     return toOut(spec.roleName, role.Arn);
+  },
+
+  async tags(ctx, out) {
+    return out.roleName ? roleTags(ctx, out.roleName) : undefined;
   },
 
   async read(ctx, spec, out) {

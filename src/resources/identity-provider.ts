@@ -39,6 +39,14 @@ export function providerDetails(spec: Spec, secret: string): Record<string, stri
 /** Every supported provider hands over the user's email under the same name. */
 const ATTRIBUTE_MAPPING = { email: 'email' };
 
+/** The provider's user id claim, which Cognito maps to the pool's `username` when a request does not say (as the fake models). */
+const COGNITO_USERNAME_SOURCE: Record<Spec['providerType'], string> = { Google: 'sub', OIDC: 'sub', SignInWithApple: 'sub', Facebook: 'id', LoginWithAmazon: 'user_id' };
+
+/** The attribute mapping a provider holds once created: ours, and the `username` Cognito adds (an export without it would show a change). */
+export function attributeMappingHeld(spec: Spec): Record<string, string> {
+  return { ...ATTRIBUTE_MAPPING, username: COGNITO_USERNAME_SOURCE[spec.providerType] };
+}
+
 /** An AWS error with every occurrence of the secret blanked, so it can be shown and logged. */
 /** ProviderDetails keys that hold the secret: write-only, never read back nor compared. */
 const WRITE_ONLY = new Set(['client_secret', 'private_key']);

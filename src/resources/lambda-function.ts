@@ -12,6 +12,7 @@ import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } fro
 import { tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateLambdaFunction } from './lambda-updates.js';
+import { releaseFunction } from './release.js';
 import { functionDrift } from './lambda-function-settings.js';
 
 type Spec = SpecByKind['lambda-function'];
@@ -78,6 +79,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   service: 'lambda',
   immutable: ['functionName'],
   update: (ctx, want, out, deps, fields) => updateLambdaFunction(ctx, want, out, deps, fields),
+  release: (ctx, _spec, out) => releaseFunction(ctx, out),
 
   async create(ctx, spec, deps) {
     const command = new CreateFunctionCommand({
@@ -125,6 +127,13 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     });
     if (settled.State === 'Failed') ctx.note(`Lambda function ${spec.functionName} is Failed: ${settled.StateReason ?? 'no reason given'}`);
     return toOut(settled, spec.functionName);
+  },
+
+  async tags(ctx, out) {
+    if (!out.functionArn) return undefined;
+    // ListTags: GetFunction hides Tags from a caller without lambda:ListTags. A function without tags answers {}.
+    const res = await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: out.functionArn })));
+    return res && (res.Tags ?? {});
   },
 
   async read(ctx, spec, out, deps) {

@@ -10,6 +10,7 @@ import { tagDrift, wantedTags } from './tags.js';
 import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateRestApi } from './api-gateway-updates.js';
+import { releaseRestApi } from './release.js';
 
 type Spec = SpecByKind['rest-api'];
 
@@ -36,6 +37,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
   service: 'apigateway',
   immutable: [],
   update: (ctx, want, out, _deps, fields) => updateRestApi(ctx, want, out, fields),
+  release: (ctx, _spec, out) => releaseRestApi(ctx, out),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
@@ -67,6 +69,11 @@ export const restApiHandler: ResourceHandler<Spec> = {
       ...tagDrift(spec.tags, api.tags),
     ];
     return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
+  },
+
+  async tags(ctx, out) {
+    const api = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetRestApiCommand({ restApiId: out.apiId })));
+    return api && (api.tags ?? {});
   },
 
   async delete(ctx, _spec, out) {

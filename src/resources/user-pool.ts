@@ -11,6 +11,7 @@ import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import { tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateUserPool } from './cognito-updates.js';
+import { releaseUserPool } from './release.js';
 import { createUserPoolInput, liveUpdateInput, mfaConfigInput, needsMfaConfig, observePool, poolDrift } from './user-pool-settings.js';
 
 export { createUserPoolInput, mfaConfigInput };
@@ -50,6 +51,7 @@ export const userPoolHandler: ResourceHandler<Spec> = {
   // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
   immutable: ['signInIdentifiers'],
   update: (ctx, want, out, _deps, fields) => updateUserPool(ctx, want, out, fields),
+  release: (ctx, _spec, out) => releaseUserPool(ctx, out),
 
   async create(ctx, spec) {
     // Not idempotent: after a lost answer, look for it (by name and tag, as find does) before making another.
@@ -68,6 +70,11 @@ export const userPoolHandler: ResourceHandler<Spec> = {
     // Interrupted before SetUserPoolMfaConfig: it is idempotent, so just send it.
     if (out && needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, out.userPoolId ?? '')));
     return out;
+  },
+
+  async tags(ctx, out) {
+    const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
+    return pool && (pool.UserPoolTags ?? {});
   },
 
   async read(ctx, spec, out) {

@@ -46,7 +46,8 @@ const REBUILD = fix('secure-api cannot repair this in place: rebuild the stack (
 export function rebuildSteps(fx: Pick<FixContext, 'stack' | 'stateFile' | 'stackArgs'>): NextStep[] {
   const file = sh(`${fx.stack}.config.json`);
   return [
-    { command: `jq .config ${sh(fx.stateFile)} > ${file}`, why: 'keep the configuration (it is in the state file)' },
+    // `show --json` reads the configuration wherever the state lives (jq cannot read an s3:// state).
+    { command: `secure-api show ${fx.stackArgs} --json > ${file}`, why: 'keep the configuration (it is in the state)' },
     { command: `secure-api destroy ${fx.stackArgs} --yes`, why: 'remove what is left' },
     { command: `secure-api init --config ${file} ${fx.stackArgs} --yes`, why: 'create it again, as it was' },
   ];
@@ -382,11 +383,9 @@ function manualFix(s: FixSubject, fx: FixContext): Fix | null {
     return fix('It could not be read: check the message, the credentials and their permissions, then run status again.', []);
   }
   if (s.state === 'unfinished') {
-    const [keep, , init] = rebuildSteps(fx);
-    return fix(
-      'An interrupted run left it half-made: run init again with the same configuration to resume (or destroy the stack).',
-      [keep!.command, init!.command],
-    );
+    // init resumes from the recorded configuration: nothing to keep aside first.
+    return fix('An interrupted run left it half-made: run init again to finish (it resumes where it stopped), or destroy the stack.',
+      [`secure-api init ${fx.stackArgs}`]);
   }
   const tagDrift = s.state === 'drifted' ? s.drift.filter(isTagDrift) : [];
   if (tagDrift.length) {

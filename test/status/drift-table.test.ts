@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveUpdateInput } from '../../src/resources/user-pool-settings.js';
 import { readState } from '../../src/state/store.js';
 import type { StateFile } from '../../src/state/schema.js';
-import { changePlanReportSchema } from '../../src/status/plan-schema.js';
+import { planJsonSchema } from '../../src/status/plan-schema.js';
 import { statusReportSchema } from '../../src/status/schema.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
@@ -183,7 +183,7 @@ describe('every setting a kind sets, changed outside: status names it, plan show
     // status and plan agree: init repairs it (the fix says so), and plan shows the same path as drift to put back.
     expect(res.fix?.summary).toContain('secure-api init');
     const plan = await run('plan', '--json');
-    const change = changePlanReportSchema.parse(JSON.parse(plan.stdout)).changes.find((c) => c.id === row.node)!;
+    const change = planJsonSchema.parse(JSON.parse(plan.stdout)).changes.find((c) => c.id === row.node)!;
     expect(change.action).toBe('update');
     expect(change.drift.map((d) => d.path)).toContain(row.path);
     const init = await run('init', '--yes', '--no-verify');

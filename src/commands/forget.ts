@@ -1,0 +1,74 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { handlerFor } from '../resources/registry.js';
+import type { ResourceKind } from '../resources/types.js';
+import { NonInteractivePrompter } from '../ui/prompter.js';
+import { commonOptionsSchema } from './common-options.js';
+import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { loadStack } from './stack-state.js';
+import { openBackend } from './state-backend.js';
+
+export const forgetOptionsSchema = commonOptionsSchema.extend({ yes: z.boolean().optional() });
+export type ForgetOptions = z.infer<typeof forgetOptionsSchema>;
+
+/**
+ * `secure-api forget`: end secure-api's management of a stack without deleting anything. secure-api's own tags come
+ * off what it made (so no later `destroy --orphans` or adoption can take those resources), a copy of the state is
+ * kept, the state is removed, and the user is told who owns what now. Tags come off first: a run stopped half way
+ * still has its state, and running forget again finishes (removing a tag that is gone is done).
+ */
+export async function runForget(o: ForgetOptions, env: CommandEnv): Promise<number> {
+  checkCommon(o);
+  const ui = await makeUi(env, o.json);
+  const backend = await openBackend(o, env, (m) => ui.reporter.warn(m));
+  const { stack, state } = await loadStack(o, env, backend);
+  if (!o.yes) {
+    const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
+    const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api forget');
+    const ok = await prompter.confirm({ message: `Stop managing stack ${stack}? Nothing is deleted; secure-api takes its tags off and forgets the stack, and cannot destroy it afterwards.`, default: false });
+    if (!ok) throw new UsageError('nothing forgotten', undefined, 'CANCELLED');
+  }
+  const region = o.region ?? state.region;
+  const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL }, ui.reporter);
+  const session = await backend.open(stack, 'forget');
+  const released: Array<{ node: string; kind: ResourceKind; label: string; ids: Record<string, string> }> = [];
+  let copy: string;
+  try {
+    const current = session.state ?? state;
+    const account = await accountOf(clients);
+    if (account !== current.account) {
+      throw new UsageError(`these credentials are for account ${account}, but stack "${stack}" lives in account ${current.account}`,
+        `Use credentials for ${current.account}: --profile NAME, or AWS_PROFILE. Nothing was changed.`, 'WRONG_ACCOUNT');
+    }
+    const ctx = makeCtx(env, clients, { region, account, stack, owner: current }, ui.reporter);
+    for (const [id, n] of Object.entries(current.nodes)) {
+      // The user's own resources (an existing API or pool) never carried secure-api's tags.
+      if (n.owned === 'adopted') continue;
+      const release = handlerFor(n.kind).release;
+      if (release && Object.keys(n.out).length > 0) await release(ctx, n.spec as never, n.out);
+      released.push({ node: id, kind: n.kind, label: n.label, ids: n.out });
+    }
+    const stamp = new Date(env.now()).toISOString().replace(/[:.]/g, '-');
+    const dir = backend.kind === 'local' ? join(backend.location, 'forgotten') : resolve(env.cwd, '.secure-api', 'forgotten');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    copy = join(dir, `${stack}.${stamp}.json`);
+    writeFileSync(copy, JSON.stringify(current, null, 2) + '\n', { mode: 0o600 });
+    chmodSync(copy, 0o600);
+    await session.remove();
+  } finally {
+    await session.end();
+  }
+  const adopted = Object.entries(state.nodes).filter(([, n]) => n.owned === 'adopted').map(([id, n]) => ({ node: id, kind: n.kind, label: n.label, ids: n.out }));
+  if (ui.mode === 'json') {
+    ui.json({ stack, forgotten: true, stateCopy: copy, released, changedOnYours: adopted });
+    return 0;
+  }
+  ui.out(`Stack ${stack} is no longer managed by secure-api. Nothing was deleted.`);
+  ui.out(`Yours now (secure-api's tags removed, your own tags kept): ${released.length} resources, e.g. ${released.slice(0, 4).map((r) => r.label).join(', ')}${released.length > 4 ? ', …' : ''}.`);
+  if (adopted.length) ui.out(`Left as secure-api changed them, and yours as before: ${adopted.map((r) => r.label).join(', ')}.`);
+  ui.out(`A copy of the state: ${copy}`);
+  ui.reporter.info('Manage them from your infrastructure code: the files of `secure-api export terraform` or `secure-api export cdk` import them as they are.');
+  return 0;
+}

@@ -1,0 +1,26 @@
+/** Stacks the export tests make with the CLI against the fake. */
+
+/** Never a real secret: the value the tests look for in every exported file. */
+export const IDP_SECRET = 'not-a-real-google-secret-0123456789';
+
+/** The stack the issue names: routes with a {param}, a public route, a confidential client, a stricter password policy; and MFA, an IdP, HTTP and MOCK routes, tags. */
+export const LIVE = {
+  stack: 'live',
+  routes: [
+    { path: '/items', methods: ['GET', 'POST'] },
+    { path: '/items/{id}', methods: ['GET', 'DELETE'] },
+    { path: '/health', methods: ['GET'], public: true },
+    { path: '/proxy/{name}', methods: ['GET'], integration: { type: 'http', url: 'https://backend.example.com/proxy/{name}' } },
+    { path: '/mocked', methods: ['POST'], integration: { type: 'mock' } },
+  ],
+  userPool: {
+    passwordPolicy: { minLength: 14, requireSymbols: false, temporaryPasswordValidityDays: 3 },
+    mfa: { mode: 'ON', totp: true },
+    identityProviders: [{ type: 'Google', clientId: 'test.apps.example' }],
+  },
+  appClient: { type: 'confidential' },
+  // A custom scope: the stack then has a resource server defining it (issue 19).
+  authorizer: { scopes: ['orders/read'] },
+  tags: { team: 'payments' },
+};
+
