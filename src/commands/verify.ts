@@ -19,6 +19,8 @@ export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
 
 export interface VerifyOutcome {
   stack: string;
+  /** What printed commands need beside --stack to reach this stack (StackTarget.reach). */
+  reach?: string | undefined;
   baseUrl: string;
   report: CheckReport;
   testUser: { username: string; signInName: string; removed: boolean };
@@ -87,14 +89,14 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
     const report = await withTestUser(cognito, pool, (s) => runChecks(routes, checkOptions({ idToken: s.idToken, accessToken: s.accessToken })), {
       keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env),
     });
-    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser };
+    return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser };
   } catch (err) {
     if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
       const skipped = `The checks with a token were skipped: ${err.message}. ${err.hint ?? ''}`.trim();
       r.warn(`${err.message}: checking what needs no token only.`);
       const report = await runChecks(routes, checkOptions(undefined, /MFA/i.test(err.message) ? 'the pool requires an MFA the test user cannot answer unattended' : 'the test user could not sign in'));
-      return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped };
+      return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped };
     }
     if (env.signal.aborted) {
       const left = user !== undefined && !user.removed && !o.keepUser;
@@ -191,7 +193,7 @@ function wrap(text: string, columns: number | undefined, indent: string, next = 
 
 /** What to run after verify: on failure the look at the stack and the re-check; otherwise the next steps of the walkthrough. */
 export function verifyNextSteps(out: VerifyOutcome): Array<[string, string]> {
-  const s = `--stack ${out.stack}`;
+  const s = `--stack ${out.stack}${out.reach ?? ''}`;
   const v = out.report.verdict;
   if (!v.ok && v.critical === 0 && v.errors === 0) {
     const commands = [...new Set(v.unproven.map((u) => u.command))];

@@ -245,5 +245,12 @@ describe('printed commands reach the same stack', () => {
     expect(commands.length).toBeGreaterThan(0);
     for (const c of commands) expect(c, c).toContain(`--stack secure-api --state ${S3_URL} --profile home`);
     expect(r.stdout).not.toContain('jq ');
+    // users, verify and export print theirs the same way.
+    const users = await run(['users', 'list', '--stack', 'secure-api', '--state', S3_URL, '--profile', 'home']);
+    expect(users.code, users.stderr).toBe(0);
+    expect(users.stdout).toContain(`secure-api users add EMAIL --stack secure-api --state ${S3_URL} --profile home`);
+    const curl = await run(['export', 'curl', '--out', cwd, '--stack', 'secure-api', '--state', S3_URL, '--profile', 'home']);
+    expect(curl.code, curl.stderr).toBe(0);
+    expect(curl.stderr).toContain(`secure-api token --stack secure-api --state ${S3_URL} --profile home)`);
   });
 });
