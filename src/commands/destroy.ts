@@ -56,12 +56,18 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     const store = session.writer(current, () => new Date(env.now()));
     const ctx = makeCtx(env, clients, { region, account, stack, owner: current, reach: reachArgs(o, target.endpointUrl, backend.args) }, ui.reporter);
     const count = Object.keys(current.nodes).length;
+    let leftAlone: Awaited<ReturnType<typeof destroy>>;
     try {
-      await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });
+      leftAlone = await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });
     } finally {
       ui.reporter.stop();
     }
     await session.remove();
+    if (leftAlone.length) {
+      // issue 25.4: what the state named of another stack was not touched, and is never this stack's to record.
+      const { NotThisStacks } = await import('../engine/ownership.js');
+      throw new NotThisStacks(stack, leftAlone, `Stack ${stack} destroyed: ${count - leftAlone.length} resources removed, state file deleted`);
+    }
     if (ui.mode === 'json') ui.json({ stack, region, destroyed: scope?.deleted ?? count, stateFile: path, remaining: 0, ...(scope ? { restored: scope.restored, kept: scope.kept } : {}) });
     else ui.out(scope ? `Stack ${stack} destroyed: ${scope.deleted} resources removed${scopeText(scope)}; state file deleted.` : `Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
     return 0;
