@@ -74,7 +74,7 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
 }
 
 const unfinished = (t: StackTarget, what: string): UsageError =>
-  new UsageError(`stack "${t.loaded.stack}" has no ${what} yet (init did not finish)`, `Run \`secure-api init --stack ${t.loaded.stack}\` again to resume it.`, 'STACK_UNFINISHED');
+  new UsageError(`stack "${t.loaded.stack}" has no ${what} yet (init did not finish)`, `Run \`secure-api init --stack ${t.loaded.stack}${t.reach}\` again to resume it.`, 'STACK_UNFINISHED');
 
 export function requirePool(t: StackTarget): PoolRef {
   if (!t.pool) throw unfinished(t, 'user pool and app client');
