@@ -33,7 +33,7 @@ function common(cmd: Command): Command {
     .option('--endpoint-url <url>', 'send every AWS call to this AWS-compatible endpoint (LocalStack…); AWS_ENDPOINT_URL works too')
     .option('--state-dir <dir>', 'where state files live (default: .secure-api)')
     .option('--state <url>', 'keep the state in S3, shared and locked: s3://BUCKET/PREFIX (or SECURE_API_STATE)')
-    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked)'));
+    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked, TLS only)'));
 }
 
 /** The command's options merged with those given before its name (its own win), and the env they ask for. */
@@ -125,7 +125,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
     .option('--allow-replace <kind>', 'let a change replace the user pool (user-pool), deleting its users; refused otherwise', collect)
     .option('-y, --yes', 'do not ask: take defaults for what flags and --config leave open, and create')
-    .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials')
+    .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials (on a recorded stack: the change plan, from its state file)')
     .option('--adopt', 'no state file, but resources tagged with this stack exist (a lost state file): take them back into a new state')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -177,7 +177,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
-    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
+    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once, on a terminal only)')
+    .option('--read-only', 'create no user (for CI, on a pool others own): only the checks that need no token, a forged token, CORS, and what each stage serves')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runVerify, verifyOptionsSchema } = await import('./commands/verify.js');
@@ -189,6 +190,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--username <name>', 'sign in as this user (email, as the pool signs in) instead of the stack\'s token user')
     .option('--password-stdin', 'read the password from standard input')
     .option('--access', 'print the access token instead (accepted only by methods with OAuth scopes)')
+    .option('--mfa-code <code>', 'the 6-digit code of the user\'s authenticator app, for a pool with MFA (asked for on a terminal otherwise)')
+    .option('--machine', 'print the machine client\'s access token (client credentials, the custom scopes): for methods that require them')
     .option('--login', 'sign in on the hosted UI in a browser (authorization code + PKCE) instead')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -198,7 +201,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   const users = program.command('users').description('the users of the stack\'s pool: add, list, remove');
   common(users.command('add <name>'))
-    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once')
+    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once, on a terminal only')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);

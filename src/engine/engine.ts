@@ -150,9 +150,15 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
 export interface NodeStatus { id: string; kind: NodeRecord['kind']; label: string; status: NodeRecord['status']; out: Out; observed: Observed | { state: 'error'; message: string } }
 
 /** Read every node of the state from AWS, all at once (the clients bound calls per service). */
-export async function readAll({ ctx: runCtx, store }: { ctx: Ctx; store: Pick<StateWriter, 'state'>; signal?: AbortSignal | undefined }): Promise<NodeStatus[]> {
-  const nodes = store.state.nodes;
-  const deps = outputsOf(nodes);
+export async function readAll({ ctx: runCtx, store, only }: {
+  ctx: Ctx; store: Pick<StateWriter, 'state'>; signal?: AbortSignal | undefined;
+  /** Read only the nodes whose handler this picks (verify reads the publishers: what each stage serves). */
+  only?: ((h: ResourceHandler<unknown>) => boolean) | undefined;
+}): Promise<NodeStatus[]> {
+  const nodes = only
+    ? Object.fromEntries(Object.entries(store.state.nodes).filter(([, r]) => only(asHandler(r.kind))))
+    : store.state.nodes;
+  const deps = outputsOf(store.state.nodes);
   // One read of each shared thing (the API's tree, its gateway responses) for the whole run.
   const ctx: Ctx = { ...runCtx, reads: runCtx.reads ?? readCache() };
   return Promise.all(Object.entries(nodes).map(async ([id, r]): Promise<NodeStatus> => {

@@ -49,10 +49,10 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     create: [],
     find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
     read: ['apigateway:GetResources'],
-    delete: ['apigateway:DeleteMethod'],
+    delete: ['apigateway:GetResources', 'apigateway:DeleteMethod'],
   },
-  'gateway-response': { create: [], find: [], read: ['apigateway:GetGatewayResponses'], delete: ['apigateway:DeleteGatewayResponse'] },
-  'authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: ['apigateway:DeleteAuthorizer'] },
+  'gateway-response': { create: [], find: [], read: ['apigateway:GetGatewayResponses'], delete: ['apigateway:GetResources', 'apigateway:DeleteGatewayResponse'] },
+  'authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: ['apigateway:GetResources', 'apigateway:DeleteAuthorizer'] },
   'deployment': {
     create: [],
     find: ['apigateway:GetStage'],
@@ -111,7 +111,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
 };
 
 /** The calls `--create-bucket` adds. */
-export const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock', 's3:PutBucketVersioning'];
+export const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock', 's3:PutBucketVersioning', 's3:PutBucketPolicy'];
 
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
@@ -133,7 +133,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
-    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge',
+    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:ListUsers',
     'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
   ],
   users: [

@@ -5,7 +5,8 @@
  * - only what the stage's deployment holds (a method changed after the deployment is not live);
  * - COGNITO_USER_POOLS methods need a token the fake issued for a pool the authorizer names: the id token, or an
  *   access token carrying one of the method's authorizationScopes; otherwise 401 {"message":"Unauthorized"};
- * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call, else 500;
+ * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call (its stage, verb and the
+ *   request's path), else 500;
  * - the sample function's own code is unzipped and run, so its answer is the real one;
  * - gateway responses DEFAULT_4XX / DEFAULT_5XX add their headers; MOCK integrations answer the integration response their
  *   request template's statusCode selects, or 500 when there is none (as a MOCK made by hand without one does);
@@ -194,7 +195,9 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
       const fn = memory?.lambda.functions[fnName];
       // The API's region is the one its integration URI names (arn:aws:apigateway:{region}:lambda:path/…).
       const region = /^arn:aws:apigateway:([^:]+):/.exec(integration.uri ?? '')?.[1] ?? memory?.region;
-      const sourceArn = `arn:aws:execute-api:${region ?? ''}:${memory?.account ?? ''}:${api.id}/${stage!.stageName}/${verb}${template}`;
+      // The request's own path, not the resource template: a statement naming `/items/{id}` never matches, one naming
+      // `/items/*` does (aws/serverless-application-model#110, "Invalid permissions on Lambda function" on a path parameter).
+      const sourceArn = `arn:aws:execute-api:${region ?? ''}:${memory?.account ?? ''}:${api.id}/${stage!.stageName}/${verb}${path}`;
       const allowed = fn?.statements.some((s) => {
         const pattern = s.Condition?.ArnLike?.['AWS:SourceArn'];
         return pattern !== undefined && new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(sourceArn);

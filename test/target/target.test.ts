@@ -254,3 +254,15 @@ describe('printed commands reach the same stack', () => {
     expect(curl.stderr).toContain(`secure-api token --stack secure-api --state ${S3_URL} --profile home)`);
   });
 });
+
+describe('token --machine on another account', () => {
+  it('is refused after the one STS call, before the machine client\'s secret is read', async () => {
+    const made = await run(['init', '--yes', '--no-verify', '--stack', 'scoped', '--route', 'GET /orders', '--authorizer-scopes', 'orders/read']);
+    expect(made.code, made.stderr).toBe(0);
+    const from = fake.calls.length;
+    const r = await run(['token', '--machine', '--stack', 'scoped', '--profile', 'other']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`these credentials are for account ${OTHER} (profile other), but stack "scoped" lives in account ${HOME}`);
+    expect(fake.calls.slice(from).map((c) => `${c.account} ${c.command}`)).toEqual([`${OTHER} GetCallerIdentity`]);
+  });
+});
