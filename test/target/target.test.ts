@@ -48,6 +48,7 @@ describe('credentials for another account: exit 2 after one STS call, the state 
     ['token', ['token']],
     ['users add', ['users', 'add', 'alice@example.com', '--password-stdin']],
     ['users list', ['users', 'list']],
+    ['forget', ['forget', '--yes']],
   ];
   for (const [name, argv] of commands) {
     it(name, async () => {
