@@ -33,7 +33,7 @@ function common(cmd: Command): Command {
     .option('--endpoint-url <url>', 'send every AWS call to this AWS-compatible endpoint (LocalStack…); AWS_ENDPOINT_URL works too')
     .option('--state-dir <dir>', 'where state files live (default: .secure-api)')
     .option('--state <url>', 'keep the state in S3, shared and locked: s3://BUCKET/PREFIX (or SECURE_API_STATE)')
-    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked)'));
+    .option('--create-bucket', 'with an s3:// state: make the bucket if it is missing (versioning on, public access blocked, TLS only)'));
 }
 
 /** The command's options merged with those given before its name (its own win), and the env they ask for. */
@@ -96,6 +96,14 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--ses-identity-arn <arn>', 'step 3: SES identity ARN of that address or its domain')
     .option('--self-sign-up', 'step 3: anyone may create an account')
     .option('--no-self-sign-up', 'step 3: only administrators create users (the default)')
+    .option('--deletion-protection', 'step 3: the pool cannot be deleted until this is turned off (the default; destroy turns it off first)')
+    .option('--no-deletion-protection', 'step 3: no deletion protection (one turned on by hand stays)')
+    .addOption(new Option('--threat-protection <mode>', 'step 3: threat protection, PLUS plan only (default: enforced on PLUS, else off)').choices(['off', 'audit', 'enforced']))
+    .option('--access-token-minutes <n>', 'step 3: access token lifetime, 5-1440 minutes (default: 60)')
+    .option('--id-token-minutes <n>', 'step 3: id token lifetime, 5-1440 minutes (default: 60)')
+    .option('--refresh-token-days <n>', 'step 3: refresh token lifetime, 1-3650 days (default: 30)')
+    .option('--refresh-token-rotation', 'step 3: each refresh returns a new refresh token and retires the old one')
+    .option('--no-refresh-token-rotation', 'step 3: refresh tokens are not rotated (the default)')
     .addOption(new Option('--account-recovery <how>', 'step 3: forgotten passwords are recovered by (default: email)').choices(['email', 'phone', 'admin']))
     .option('--hosted-ui', 'step 3: a hosted UI domain (the default)')
     .option('--no-hosted-ui', 'step 3: no hosted UI domain')
@@ -117,7 +125,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
     .option('--allow-replace <kind>', 'let a change replace the user pool (user-pool), deleting its users; refused otherwise', collect)
     .option('-y, --yes', 'do not ask: take defaults for what flags and --config leave open, and create')
-    .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials')
+    .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials (on a recorded stack: the change plan, from its state file)')
     .option('--adopt', 'no state file, but resources tagged with this stack exist (a lost state file): take them back into a new state')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -169,7 +177,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
-    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once)')
+    .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once, on a terminal only)')
     .option('--read-only', 'create no user (for CI, on a pool others own): only the checks that need no token, a forged token, CORS, and what each stage serves')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -182,6 +190,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--username <name>', 'sign in as this user (email, as the pool signs in) instead of the stack\'s token user')
     .option('--password-stdin', 'read the password from standard input')
     .option('--access', 'print the access token instead (accepted only by methods with OAuth scopes)')
+    .option('--mfa-code <code>', 'the 6-digit code of the user\'s authenticator app, for a pool with MFA (asked for on a terminal otherwise)')
+    .option('--machine', 'print the machine client\'s access token (client credentials, the custom scopes): for methods that require them')
     .option('--login', 'sign in on the hosted UI in a browser (authorization code + PKCE) instead')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -191,7 +201,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
 
   const users = program.command('users').description('the users of the stack\'s pool: add, list, remove');
   common(users.command('add <name>'))
-    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once')
+    .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once, on a terminal only')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);

@@ -229,7 +229,7 @@ describe('init on a live stack: every change in place, users kept', () => {
     const file = configFile({ routes: [{ path: '/items', methods: ['GET'] }, { path: '/ext', methods: ['GET'], integration: { type: 'lambda', arn: 'arn:aws:lambda:us-east-1:123456789012:function:ext-fn' } }] });
     const made = await run(['init', '--yes', '--no-verify', '--config', file]);
     expect(made.code, made.stderr).toBe(0);
-    expect(state().nodes['permission:ext-fn']?.status).toBe('created');
+    expect(state().nodes['permission:ext-fn GET /ext']?.status).toBe('created');
     const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items', '--route', 'GET /other']);
     expect(r.code, r.stderr).toBe(0);
     const apiId = state().nodes.api!.out.apiId!;

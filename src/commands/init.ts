@@ -1,3 +1,4 @@
+import { wantsMachineClient } from '../plan/build-scopes.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -26,11 +27,12 @@ import { STATE_VERSION, newStateId, recordConfig, type NodeRecord, type StateFil
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { planChoices } from '../ui/plan-summary.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
-import { dryRunText, keepAnswers, saveConfig } from './init-answers.js';
+import { dryRunText, keepAnswers, keepingAnswers, saveConfig } from './init-answers.js';
 import { findOrphans, type Orphan } from '../orphans/find.js';
 import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
+import { checkCaller, reachArgs, recordedTarget } from './stack-session.js';
 import { accountOf, checkCommon, checkProfile, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type StateOwner } from './env.js';
 import { openBackend, stateLocation } from './state-backend.js';
 
@@ -186,7 +188,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   let { config, plan, existing, path, owner, input } = prepared;
   const ui = await makeUi(env, o.json);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
-  const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
+  let prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
   if (ask && !o.yes && interactive && !o.dryRun) {
     input = await ask(prepared.given, prompter, { resolve: prepared.resolve, defaultRegion: config.region });
     config = prepared.resolve(input);
@@ -208,6 +210,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     existingLines = existingSummary(done.facts, config);
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
+  // Ctrl-C at a question after the wizard keeps its answers in a file, as missing credentials do.
+  if (asked) prompter = keepingAnswers(prompter, () => ({ env, ui, config, saveConfig: o.saveConfig }));
 
   if (o.dryRun && existing) {
     recordedDryRun(ui, plan, existing, path);
@@ -247,12 +251,17 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   // Refuse before any AWS call when a confirmation is needed and cannot be asked.
   if (!o.yes && !prompter.interactive) await prompter.confirm({ message: existing ? 'Apply these changes?' : 'Create these resources?' });
 
-  const endpointUrl = endpointOf(o, env.env);
+  // A recorded stack is reached where its state says (its endpoint when on this machine), and its account is checked
+  // first: credentials for another account would see every recorded id "deleted outside" and make a second stack.
+  const endpointUrl = existing ? recordedTarget(o, env, existing).endpointUrl : endpointOf(o, env.env);
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
-  const account = await accountOf(clients).catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
+  const account = await (existing ? checkCaller(clients, existing, o.profile) : accountOf(clients))
+    .catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
-  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner }, ui.reporter);
+  // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.
+  const reach = reachArgs(o, endpointUrl, prepared.backend.args);
+  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner, reach }, ui.reporter);
   let ctx = ctxFor();
   // Before the first create: every name this run would take must be free or already ours (read calls only).
   let clashes: NameClash[] = [];
@@ -359,7 +368,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, '', { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {

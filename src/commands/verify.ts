@@ -9,9 +9,11 @@ import { nextStepsText, table } from '../ui/tables.js';
 import { markOf, runChecks, sortRows, verdictOf, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
 import { clientCredentialsToken } from '../verify/client-credentials.js';
 import { isCustomScope } from '../config/scopes.js';
-import { withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
-import { abortableSleep, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
+import { whoGetsIn } from '../plan/who-gets-in.js';
+import { describePool, withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
+import { abortableSleep, checkCommon, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
+import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 
 export const verifyOptionsSchema = commonOptionsSchema.extend({
@@ -28,6 +30,8 @@ export interface VerifyOutcome {
   testUser: { username: string; signInName: string; removed: boolean };
   /** Why the checks that need a token did not run (a pool that requires MFA), when they did not. */
   skipped?: string | undefined;
+  /** Who can call the secured routes: the pool's self sign-up, as it is now, and that any client of it is accepted. */
+  access?: { selfSignUp: boolean | undefined; existingPool: boolean; lines: string[] } | undefined;
 }
 
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
@@ -80,6 +84,9 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
       case 'user-kept':
         r.info(`Test user kept (--keep-user): ${e.signInName}, password ${e.password} (shown once; remove it with \`secure-api users remove ${e.signInName}\`)`);
         break;
+      case 'stale-user-removed':
+        r.info(`Removed ${e.signInName}, a test user a stopped run had left`);
+        break;
       case 'user-delete-failed':
         r.warn(`The test user ${e.username} could not be removed (${e.message}). Remove it with \`secure-api users remove ${e.username} --stack ${t.loaded.stack}\`.`);
         break;
@@ -115,18 +122,23 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     r.info(`Read-only: checking ${routes.length} method${routes.length === 1 ? '' : 's'} at ${t.baseUrl} without a token and with a forged one; no user is created`);
     return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report: await runChecks(routes, checkOptions(undefined, READ_ONLY)), testUser: noUser, skipped: READ_ONLY };
   }
+  const existingPool = t.loaded.state.nodes.pool?.kind === 'existing-user-pool';
+  let access: VerifyOutcome['access'];
   try {
+    // The pool as it is now: the test user's attributes and password, and who else can get in (issue 25.5).
+    const facts = await describePool(cognito, pool.userPoolId);
+    access = { selfSignUp: facts.selfSignUp, existingPool, lines: whoGetsIn({ selfSignUp: facts.selfSignUp, existingPool }) };
     const report = await withTestUser(cognito, pool, (s) => runChecks(routes, checkOptions({ idToken: s.idToken, accessToken: s.accessToken })), {
-      keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env),
+      keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env), facts,
     });
-    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser };
+    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access };
   } catch (err) {
     if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
       const skipped = `The checks with a token were skipped: ${err.message}. ${err.hint ?? ''}`.trim();
       r.warn(`${err.message}: checking what needs no token only.`);
       const report = await runChecks(routes, checkOptions(undefined, /MFA/i.test(err.message) ? 'the pool requires an MFA the test user cannot answer unattended' : 'the test user could not sign in'));
-      return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped };
+      return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped, access };
     }
     if (env.signal.aborted) {
       const left = user !== undefined && !user.removed && !o.keepUser;
@@ -203,6 +215,7 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   const verdict = onlyUnproven ? c.yellow(text) : v.ok ? c.green(text) : v.critical ? c.red.bold(text) : c.red(text);
   ui.out(`\n${verdict}`);
   if (v.critical) ui.out(wrap(LEAK_HINT, columns, '  '));
+  for (const line of out.access?.lines ?? []) ui.out(wrap(line, columns, '  ', '    '));
 }
 
 /** Word-wrap prose to the terminal, each line indented; unwrapped when the width is unknown (a pipe). */
@@ -252,6 +265,7 @@ export function verifyJson(out: VerifyOutcome): unknown {
     stack: out.stack, invokeUrl: out.baseUrl, ok: out.report.verdict.ok, verdict: out.report.verdict,
     rows: out.report.rows, explanations: out.report.explanations, diagnoses: out.report.diagnoses, waitedMs: out.report.waitedMs, testUser: out.testUser,
     ...(out.skipped ? { skipped: out.skipped } : {}),
+    ...(out.access ? { access: { selfSignUp: out.access.selfSignUp ?? null, anyClientOfThePool: true, existingPool: out.access.existingPool } } : {}),
   };
 }
 
@@ -280,7 +294,7 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   if (o.readOnly && o.keepUser) throw new UsageError('--keep-user keeps the test user, and --read-only creates none: give one or the other');
   if (!o.readOnly) requirePool(t);
   routeTargets(t);
-  const clients = makeClients(env, t.aws, ui.reporter);
+  const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
   const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, stagePolicy: stagePolicyOf(t, clients, env, ui) });
   if (ui.mode === 'json') ui.json(verifyJson(out));
   else {

@@ -31,11 +31,22 @@ describe('buildPlan', () => {
     expect(pub.kind === 'api-method' && pub.spec.pathParams).toEqual(['id']);
   });
 
-  it('plans no Lambda for mock and HTTP routes, and one permission per existing function', () => {
+  it('plans no Lambda for mock and HTTP routes, and a permission per method calling an existing function, naming that method only', () => {
     const arn = 'arn:aws:lambda:us-east-1:111122223333:function:existing';
-    const plan = buildPlan(config({ routes: [{ path: '/m', methods: ['GET'], integration: { type: 'mock' } }, { path: '/e', methods: ['GET', 'PUT'], integration: { type: 'lambda', arn } }] }));
+    const plan = buildPlan(config({ routes: [
+      { path: '/m', methods: ['GET'], integration: { type: 'mock' } }, { path: '/e', methods: ['GET', 'PUT'], integration: { type: 'lambda', arn } },
+      { path: '/e/{id}/{rest+}', methods: ['ANY'], integration: { type: 'lambda', arn } }, { path: '/', methods: ['GET'], integration: { type: 'lambda', arn } },
+    ] }));
     expect(plan.nodes.some((n) => n.kind === 'lambda-function' || n.kind === 'iam-role')).toBe(false);
-    expect(plan.nodes.filter((n) => n.kind === 'lambda-permission').map((n) => n.id)).toEqual(['permission:existing']);
+    const permissions = plan.nodes.filter((n) => n.kind === 'lambda-permission');
+    expect(permissions.map((n) => [n.id, n.kind === 'lambda-permission' && n.spec.sourcePath])).toEqual([
+      ['permission:existing GET /e', 'GET/e'], ['permission:existing PUT /e', 'PUT/e'], ['permission:existing ANY /e/{id}/{rest+}', '*/e/*/*'], ['permission:existing GET /', 'GET/'],
+    ]);
+    // One statement id per method and path, stable, within AddPermission's [a-zA-Z0-9-_]{1,100}.
+    const ids = permissions.map((n) => (n.kind === 'lambda-permission' ? n.spec.statementId : ''));
+    expect(new Set(ids).size).toBe(4);
+    for (const id of ids) expect(id).toMatch(/^[a-zA-Z0-9_-]{1,100}$/);
+    expect(buildPlan(config({ routes: [{ path: '/e', methods: ['GET'], integration: { type: 'lambda', arn } }] })).nodes.find((n) => n.kind === 'lambda-permission')?.spec).toEqual(permissions[0]!.spec);
   });
 
   it('has no pool when every route is public, and no domain without the hosted UI', () => {
@@ -87,5 +98,20 @@ describe('buildPlan: custom scopes (issue 19)', () => {
   it('adds only its own resource server to an existing pool', () => {
     const plan = buildPlan(config({ existingPool: { id: 'us-east-1_AbC123', domain: false }, authorizer: { scopes: ['orders/read'] }, hostedUi: { enabled: false } }));
     expect(plan.nodes.filter((n) => n.parent === 'pool').map((n) => n.id)).toEqual(['resource-server:orders', 'machine-client', 'client']);
+  });
+});
+
+describe('buildPlan: our client on an existing pool (issue 25.7)', () => {
+  const client = (input: Record<string, unknown>) => {
+    const n = buildPlan(config({ existingPool: { id: 'us-east-1_AbC123' }, ...input })).nodes.find((x) => x.id === 'client')!;
+    return n.kind === 'user-pool-client' ? n.spec.oauth : 'not ours';
+  };
+  it('gets no loopback callback on their pool by default: no OAuth at all with only the default localhost callback', () => {
+    expect(client({})).toBeUndefined();
+  });
+  it('keeps the callback URLs that are not loopback, and loopback ones only with existingPool.localCallback', () => {
+    expect(client({ hostedUi: { callbackUrls: ['https://app.example.com/cb', 'http://localhost:3000/cb'], logoutUrls: ['http://localhost:8765/'] } }))
+      .toMatchObject({ callbackUrls: ['https://app.example.com/cb'], logoutUrls: [] });
+    expect(client({ existingPool: { id: 'us-east-1_AbC123', localCallback: true } })).toMatchObject({ callbackUrls: ['http://localhost:8765/callback'] });
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { idpSecretEnv } from '../config/resolve.js';
 import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
@@ -114,24 +115,24 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
     }));
   }
 
-  // Lambda permissions: one wildcard statement per function (ours, or each existing one).
-  const permissionFor = new Map<string, string>();
+  // Lambda permissions: our sample function, one statement for the whole API (it serves nothing else); a function of
+  // yours, one statement per method that calls it, its SourceArn that method's only (issue 25.7): the stack never
+  // lets the rest of the API, or another stage's methods beyond these, invoke your function.
   if (usesSample) {
-    permissionFor.set('node:function', 'permission');
     nodes.push(node<'lambda-permission'>({
       id: 'permission', kind: 'lambda-permission', deps: ['api', 'function'], parent: 'function', label: `${config.function.name} ← API Gateway`,
       spec: { statementId: `secure-api-${config.stack}-invoke`, function: { node: 'function' } },
     }));
   }
   for (const r of config.routes) {
-    if (r.integration.type !== 'lambda' || permissionFor.has(r.integration.arn)) continue;
+    if (r.integration.type !== 'lambda') continue;
     const fnName = r.integration.arn.split(':')[6] ?? r.integration.arn;
-    const id = `permission:${fnName}`;
-    permissionFor.set(r.integration.arn, id);
-    nodes.push(node<'lambda-permission'>({
-      id, kind: 'lambda-permission', deps: ['api'], label: `${fnName} ← API Gateway`,
-      spec: { statementId: `secure-api-${config.stack}-invoke`, function: { arn: r.integration.arn } },
-    }));
+    for (const method of r.methods) {
+      nodes.push(node<'lambda-permission'>({
+        id: `permission:${fnName} ${method} ${r.path}`, kind: 'lambda-permission', deps: ['api'], label: `${fnName} ← ${method} ${r.path}`,
+        spec: { statementId: methodStatementId(config.stack, method, r.path), function: { arn: r.integration.arn }, sourcePath: executeApiPath(method, r.path) },
+      }));
+    }
   }
 
   const methodIds: string[] = [];
@@ -199,6 +200,20 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
     spec: { stageName: config.stage.name, stageDescription: config.stage.description, description: `secure-api ${config.stack}` },
   }));
   return { nodes };
+}
+
+/**
+ * The method part of an execute-api ARN (`METHOD/resource-path`) as API Gateway presents it to Lambda: the request's
+ * path, so each `{param}` (and `{proxy+}`) is `*` (a path template never matches: aws/serverless-application-model#110);
+ * ANY is every method.
+ */
+export function executeApiPath(method: string, path: string): string {
+  return `${method === 'ANY' ? '*' : method}${path.replace(/\{[^}]+\}/g, '*')}`;
+}
+
+/** A statement id per (stack, method, path), stable across runs, within AddPermission's `[a-zA-Z0-9-_]{1,100}`. */
+export function methodStatementId(stack: string, method: string, path: string): string {
+  return `secure-api-${stack}-${method.toLowerCase()}-${createHash('sha256').update(path).digest('hex').slice(0, 10)}`;
 }
 
 function defaultIdpScopes(type: string): string[] {

@@ -9,12 +9,14 @@ describe('planNotes', () => {
     expect(planNotes(cfg({}))).toEqual([
       expect.stringMatching(/^User pool plan LITE, the cheapest \(Cognito alone would make ESSENTIALS\)/),
       expect.stringMatching(/at most 50 emails a day/),
+      'Who gets in: only the users you add (secure-api users add, or AdminCreateUser): self sign-up is off.',
+      'The authorizer accepts an id token from any app client of the pool, not only this stack\'s.',
     ]);
   });
 
   it('warns that SES in its sandbox delivers only to verified addresses; says nothing without a pool', () => {
     const ses = cfg({ userPool: { tier: 'ESSENTIALS', email: { type: 'SES', sourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com', from: 'no-reply@example.com' } } });
-    expect(planNotes(ses)).toEqual([expect.stringMatching(/^User pool plan ESSENTIALS/), expect.stringMatching(/SES sandbox \(per region\) it delivers only to verified addresses/)]);
+    expect(planNotes(ses).slice(0, 2)).toEqual([expect.stringMatching(/^User pool plan ESSENTIALS/), expect.stringMatching(/SES sandbox \(per region\) it delivers only to verified addresses/)]);
     expect(planNotes(cfg({ routes: [{ path: '/health', methods: ['GET'], integration: { type: 'mock' }, public: true }] }))).toEqual([]);
   });
 });
@@ -23,6 +25,20 @@ describe('planNotes: custom scopes', () => {
   it('says a machine client proves them and that Cognito bills M2M; without one, that they are proven by hand', () => {
     expect(planNotes(cfg({ authorizer: { scopes: ['orders/read'] } }))[2]).toMatch(/resource server defines them, and a machine client.*Cognito bills machine-to-machine/);
     expect(planNotes(cfg({ authorizer: { scopes: ['orders/read'], machineClient: false } }))[2]).toMatch(/no machine client.*secure-api token --login --access/);
-    expect(planNotes(cfg({ authorizer: { scopes: ['openid'] } }))).toHaveLength(2);
+    expect(planNotes(cfg({ authorizer: { scopes: ['openid'] } }))).toHaveLength(4);
+  });
+});
+
+describe('planNotes: who gets in (issue 25.5)', () => {
+  it('with self sign-up: anyone can create an account and call the routes; any app client of the pool is accepted', () => {
+    const notes = planNotes(cfg({ userPool: { selfSignUp: true } }));
+    expect(notes).toContain('Who gets in: anyone. Self sign-up is on: anyone can create an account with the app client id (it is in the hosted-UI URL) and call these routes. --no-self-sign-up lets in only the users you add.');
+    expect(notes.at(-1)).toBe('The authorizer accepts an id token from any app client of the pool, not only this stack\'s.');
+  });
+
+  it('on your pool: its own setting decides (verify reports it), and your other apps\' clients are accepted too', () => {
+    const notes = planNotes(cfg({ existingPool: { id: 'us-east-1_AbCdEf123' } }));
+    expect(notes).toContain('Who gets in: the users of your pool. Whether anyone may sign up is the pool\'s own setting (verify reports it).');
+    expect(notes.at(-1)).toMatch(/your other apps' clients included/);
   });
 });

@@ -1,10 +1,12 @@
 import type { StackConfig } from '../config/schema.js';
 import { customScopes } from '../config/scopes.js';
+import { whoGetsIn } from './who-gets-in.js';
 
 /** What the reader of a plan should know about the user pool it makes, beside the table (pure). */
 export function planNotes(config: StackConfig): string[] {
   if (!config.routes.some((r) => !r.public)) return [];
   const up = config.userPool;
+  const access = whoGetsIn({ selfSignUp: config.existingPool ? undefined : up.selfSignUp, existingPool: config.existingPool !== undefined });
   const notes = [
     up.tier === 'LITE'
       ? 'User pool plan LITE, the cheapest (Cognito alone would make ESSENTIALS): the classic hosted UI, no managed login; --user-pool-tier to choose.'
@@ -19,5 +21,5 @@ export function planNotes(config: StackConfig): string[] {
       ? `Custom scopes ${custom.join(', ')}: a resource server defines them, and a machine client (client credentials) gets the tokens that prove them. Cognito bills machine-to-machine app clients and their token requests; --no-machine-client to go without (the scoped methods are then proven by hand).`
       : `Custom scopes ${custom.join(', ')}: a resource server defines them; no machine client (--no-machine-client), so verify cannot prove the scoped methods unattended: \`secure-api token --login --access\` gets a scoped token through the hosted UI.`);
   }
-  return notes;
+  return [...notes, ...access];
 }

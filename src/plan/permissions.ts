@@ -111,7 +111,7 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
 };
 
 /** The calls `--create-bucket` adds. */
-export const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock', 's3:PutBucketVersioning'];
+export const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock', 's3:PutBucketVersioning', 's3:PutBucketPolicy'];
 
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
@@ -133,7 +133,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
-    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge',
+    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:ListUsers',
     'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
   ],
   users: [

@@ -25,6 +25,8 @@ export interface SpecByKind {
     statementId: string;
     /** Our function's node id, or an existing function's ARN. */
     function: { node: string } | { arn: string };
+    /** `METHOD/path` (executeApiPath): the SourceArn names this method only, on any stage. Absent: the whole API. */
+    sourcePath?: string | undefined;
   };
   'rest-api': { name: string; description: string; endpointType: 'REGIONAL' | 'EDGE'; tags?: UserTags };
   /** One path segment; the parent is the API root ('api') or another api-resource node. */

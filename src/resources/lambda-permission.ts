@@ -21,6 +21,12 @@ const PolicyDocument = z.object({
 });
 type Statement = z.infer<typeof PolicyDocument>['Statement'][number];
 
+/** The methods that may invoke: one (any stage, that method and path), or the whole API for our own sample function. */
+function sourceArnFor(ctx: Ctx, spec: Spec, apiId: string): string {
+  const all = executeApiSourceArn(ctx, apiId);
+  return spec.sourcePath ? `${all.slice(0, -'/*/*'.length)}/${spec.sourcePath}` : all;
+}
+
 /** FunctionName accepts a name or an ARN, so an existing function's ARN is used as is. */
 function functionNameFor(spec: Spec, deps: Outputs): string {
   return 'arn' in spec.function ? spec.function.arn : depOut(deps, spec.function.node, 'functionName');
@@ -85,9 +91,9 @@ export function grantDrift(statement: Statement, expectedSourceArn?: string, oth
 }
 
 /** The SourceArn our statement must carry; unknown (no API recorded): not judged. */
-function expectedSourceArn(ctx: Ctx, deps: Outputs): string | undefined {
+function expectedSourceArn(ctx: Ctx, spec: Spec, deps: Outputs): string | undefined {
   const apiId = deps.api?.apiId;
-  return apiId === undefined ? undefined : executeApiSourceArn(ctx, apiId);
+  return apiId === undefined ? undefined : sourceArnFor(ctx, spec, apiId);
 }
 
 /** The Sids beside ours, on our own function only: a user's own function may have other callers, and they are theirs. */
@@ -109,7 +115,7 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
         StatementId: spec.statementId,
         Action: 'lambda:InvokeFunction',
         Principal: 'apigateway.amazonaws.com',
-        SourceArn: executeApiSourceArn(ctx, restApiIdOf(deps)),
+        SourceArn: sourceArnFor(ctx, spec, restApiIdOf(deps)),
       }));
     } catch (err) {
       // Our deterministic statement id is already there (a resumed run): adopt it.
@@ -130,7 +136,7 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     const sid = out.statementId ?? spec.statementId;
     const statement = statements.find((s) => s.Sid === sid);
     if (!statement) return { state: 'missing' };
-    const drift = grantDrift(statement, expectedSourceArn(ctx, deps), othersOn(spec, statements, sid));
+    const drift = grantDrift(statement, expectedSourceArn(ctx, spec, deps), othersOn(spec, statements, sid));
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
@@ -146,7 +152,7 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     for (const other of othersOn(want, statements, sid) ?? []) {
       await ignoreNotFound(ctx.clients.lambda.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: other })));
     }
-    if (ours && grantDrift(ours, expectedSourceArn(ctx, deps)).length === 0) return out;
+    if (ours && grantDrift(ours, expectedSourceArn(ctx, want, deps)).length === 0) return out;
     if (ours) await ignoreNotFound(ctx.clients.lambda.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: sid })));
     return lambdaPermissionHandler.create(ctx, want, deps);
   },

@@ -5,11 +5,12 @@
  */
 import {
   CreateBucketCommand, DeleteObjectCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand,
-  PutObjectCommand, PutPublicAccessBlockCommand, S3Client, type BucketLocationConstraint,
+  PutBucketPolicyCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client, type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsErrorName, isTransient, toAwsFailure } from '../aws/errors.js';
 import { withRetry } from '../aws/retry.js';
+import { partitionOf } from '../aws/region.js';
 import { UsageError } from '../errors.js';
 import { StackLocked, StateChanged, type StackSession, type StateBackend } from './backend.js';
 import { lockInfo, type LockInfo } from './lock.js';
@@ -35,6 +36,22 @@ export interface S3BackendOptions {
 
 const notFound = (err: unknown) => awsErrorName(err) === 'NoSuchKey' || awsErrorName(err) === 'NotFound';
 
+/**
+ * The state bucket's policy: every request not made over TLS is refused (aws:SecureTransport false), as AWS's
+ * Foundational Security Best Practices ask of a bucket ([S3.5] "S3 general purpose buckets should require requests to
+ * use SSL"). A Deny only: it grants nothing, so it is no "public" policy for Block Public Access.
+ */
+export function stateBucketPolicy(bucket: string, region: string): string {
+  const arn = `arn:${partitionOf(region)}:s3:::${bucket}`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{
+      Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }],
+  });
+}
+
 /** The commands that make a state bucket as secure-api wants it. */
 export function createBucketCommands(bucket: string, region: string): string {
   const location = region === 'us-east-1' ? '' : ` --create-bucket-configuration LocationConstraint=${region}`;
@@ -42,6 +59,7 @@ export function createBucketCommands(bucket: string, region: string): string {
     `aws s3api create-bucket --bucket ${bucket} --region ${region}${location}`,
     `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled`,
     `aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`,
+    `aws s3api put-bucket-policy --bucket ${bucket} --policy '${stateBucketPolicy(bucket, region)}'`,
   ].join('\n  ');
 }
 
@@ -98,7 +116,7 @@ export class S3StateBackend implements StateBackend {
 
   private noBucket(): UsageError {
     return new UsageError(`the state bucket ${this.o.bucket} does not exist (or is not visible to these credentials)`,
-      `Make it (versioning on, public access blocked):\n  ${createBucketCommands(this.o.bucket, this.o.region)}\nor run again with --create-bucket.`, 'NO_STATE_BUCKET');
+      `Make it (versioning on, public access blocked, TLS only):\n  ${createBucketCommands(this.o.bucket, this.o.region)}\nor run again with --create-bucket.`, 'NO_STATE_BUCKET');
   }
 
   /** Once per run: the bucket exists (or is made with --create-bucket), and versioning is on (else a warning). */
@@ -131,7 +149,8 @@ export class S3StateBackend implements StateBackend {
       Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
     })).catch(call('s3:PutBucketPublicAccessBlock'));
     await this.io.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).catch(call('s3:PutBucketVersioning'));
-    this.o.warn(`Made the state bucket ${bucket} in ${region}: versioning on, public access blocked.`);
+    await this.io.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: stateBucketPolicy(bucket, region) })).catch(call('s3:PutBucketPolicy'));
+    this.o.warn(`Made the state bucket ${bucket} in ${region}: versioning on, public access blocked, TLS required (a bucket policy denies aws:SecureTransport false).`);
   }
 
   where(stack: string): string {

@@ -159,17 +159,23 @@ export async function exchangeCode(p: ExchangeParams): Promise<OAuthTokens> {
   return out;
 }
 
-/** Commands that open a URL in the default browser, per platform. Without a display, xdg-open would start and fail silently: skip it. */
-function openers(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Array<[string, string[]]> {
+/**
+ * Commands that open a URL in the default browser, per platform; the URL is one more argument, never parsed by a
+ * shell. On Windows not `cmd /c start "" URL`: cmd reads the `&` between query parameters as a command separator,
+ * so the login URL was cut after `client_id` and the rest run as commands (issue 25.7); url.dll's
+ * FileProtocolHandler takes the URL whole (as Go's pkg/browser opens one). Without a display, xdg-open would start
+ * and fail silently: skip it.
+ */
+export function browserOpeners(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Array<[string, string[]]> {
   if (env.BROWSER === 'none') return [];
   if (platform === 'darwin') return [['open', []]];
-  if (platform === 'win32') return [['cmd', ['/c', 'start', '""']]];
+  if (platform === 'win32') return [['rundll32', ['url.dll,FileProtocolHandler']]];
   return [...(env.DISPLAY || env.WAYLAND_DISPLAY ? [['xdg-open', []] as [string, string[]]] : []), ['wslview', []]];
 }
 
 /** Try to open `url` in a browser; false when none could be started (then print the URL). `BROWSER=none` never opens one. */
 export async function openBrowser(url: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  for (const [cmd, args] of openers(platform, env)) {
+  for (const [cmd, args] of browserOpeners(platform, env)) {
     const started = await new Promise<boolean>((resolve) => {
       try {
         const child = spawn(cmd, [...args, url], { stdio: 'ignore', detached: true });

@@ -42,12 +42,15 @@ async function askMfa(s: WizardSession): Promise<void> {
   const mode = await s.askSelect('userPool.mfa.mode', 'Multi-factor authentication (MFA)', [
     { name: 'No MFA', value: 'OFF' },
     { name: 'Optional MFA', value: 'OPTIONAL', description: 'Each user may turn it on' },
-    { name: 'Require MFA', value: 'ON', description: 'Every sign-in needs a second factor' },
+    { name: 'Require MFA', value: 'ON', description: 'Every sign-in needs a second factor; with authenticator apps, verify still proves the 2xx (its test user sets one up) and `secure-api token` shows a QR code, then asks for the code' },
   ], 'OFF');
   if (mode === 'OFF' || s.draft.has('userPool.mfa.totp') || s.draft.has('userPool.mfa.sms')) return;
   const factors = await s.prompter.checkbox<'totp' | 'sms'>({
     message: 'MFA methods',
-    choices: [{ name: 'Authenticator apps (TOTP)', value: 'totp', checked: true }, { name: 'SMS message', value: 'sms' }],
+    choices: [
+      { name: 'Authenticator apps (TOTP)', value: 'totp', checked: true, description: 'Proven unattended by verify' },
+      { name: 'SMS message', value: 'sms', description: 'Alone, it cannot be proven unattended: verify names the methods and the command that proves them by hand' },
+    ],
     validate: (v) => (v.length ? undefined : 'choose at least one MFA method'),
   });
   s.draft.set('userPool.mfa.totp', factors.includes('totp'));
@@ -107,6 +110,17 @@ async function askSignUp(s: WizardSession): Promise<void> {
   ], 'verified_email');
 }
 
+/** What the pool keeps even against a mistake: deletion protection, and threat protection on the Plus plan (issue 25). */
+async function askProtection(s: WizardSession): Promise<void> {
+  await s.askConfirm('userPool.deletionProtection', 'Protect the pool against deletion? (its users go with it; `secure-api destroy` turns this off first)', true);
+  if (s.draft.get('userPool.tier') !== 'PLUS') return;
+  await s.askSelect('userPool.threatProtection', 'Threat protection (Plus plan)', [
+    { name: 'Enforced', value: 'ENFORCED', description: 'Blocks risky sign-ins or asks for MFA (the default)' },
+    { name: 'Audit only', value: 'AUDIT', description: 'Logs risky sign-ins and blocks none' },
+    { name: 'Off', value: 'OFF', description: 'No risk checks' },
+  ], 'ENFORCED');
+}
+
 /** Step 3 of 6 · Cognito user pool: the console's create-user-pool pages, in order. */
 export async function stepUserPool(s: WizardSession, secured: boolean): Promise<void> {
   s.heading(3, 'Cognito user pool', 'Sign-in options, password policy and MFA, message delivery, federated identity providers, '
@@ -129,6 +143,7 @@ export async function stepUserPool(s: WizardSession, secured: boolean): Promise<
   await askMfa(s);
   await askEmail(s);
   await askSignUp(s);
+  await askProtection(s);
   await askIdentityProviders(s);
   await askHostedUi(s);
   await askAppClient(s);

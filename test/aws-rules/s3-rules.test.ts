@@ -1,8 +1,8 @@
 /** The fake's S3 rules, each named after what S3 does (sources in test/fakes/s3.ts). */
 import { createHash } from 'node:crypto';
 import {
-  CreateBucketCommand, DeleteObjectCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand,
-  PutObjectCommand, S3Client,
+  CreateBucketCommand, DeleteObjectCommand, GetBucketPolicyCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectsV2Command,
+  PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
@@ -73,5 +73,15 @@ describe('S3 (fake)', () => {
     const out = await s3.send(new ListObjectsV2Command({ Bucket: 'team-state', Prefix: 'p/', Delimiter: '/' }));
     expect(out.Contents?.map((c) => c.Key)).toEqual(['p/s.json']);
     expect(out.CommonPrefixes?.map((c) => c.Prefix)).toEqual(['p/deeper/']);
+  });
+
+  it('PutBucketPolicy: JSON only (400 MalformedPolicy); Block Public Access refuses a policy granting "*", never a Deny; GetBucketPolicy answers it or 404 NoSuchBucketPolicy', async () => {
+    expect(await nameOf(s3.send(new GetBucketPolicyCommand({ Bucket: 'team-state' })))).toBe('NoSuchBucketPolicy 404');
+    expect(await nameOf(s3.send(new PutBucketPolicyCommand({ Bucket: 'team-state', Policy: 'not json' })))).toBe('MalformedPolicy 400');
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket: 'team-state', PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+    const statement = (Effect: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect, Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::team-state/*' }] });
+    expect(await nameOf(s3.send(new PutBucketPolicyCommand({ Bucket: 'team-state', Policy: statement('Allow') })))).toBe('AccessDenied 403');
+    expect(await nameOf(s3.send(new PutBucketPolicyCommand({ Bucket: 'team-state', Policy: statement('Deny') })))).toBe('ok');
+    expect((await s3.send(new GetBucketPolicyCommand({ Bucket: 'team-state' }))).Policy).toBe(statement('Deny'));
   });
 });

@@ -5,7 +5,8 @@
  * - only what the stage's deployment holds (a method changed after the deployment is not live);
  * - COGNITO_USER_POOLS methods need a token the fake issued for a pool the authorizer names: the id token, or an
  *   access token carrying one of the method's authorizationScopes; otherwise 401 {"message":"Unauthorized"};
- * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call, else 500;
+ * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call (its stage, verb and the
+ *   request's path), else 500;
  * - the sample function's own code is unzipped and run, so its answer is the real one;
  * - gateway responses DEFAULT_4XX / DEFAULT_5XX add their headers; MOCK integrations answer the integration response their
  *   request template's statusCode selects, or 500 when there is none (as a MOCK made by hand without one does);
@@ -34,7 +35,8 @@ import type { ApiRecord } from './state.js';
 export interface FakeDataPlane { url: string; close(): Promise<void> }
 
 /** What GET /_fake/data-plane answers: whose data plane holds the port. */
-export interface DataPlaneIdentity { fake: 'secure-api data plane'; serve: boolean; pid: number }
+/** `memory`: the file a fake-cli run keeps the fake's memory in (another run on the same memory may share its data plane). */
+export interface DataPlaneIdentity { fake: 'secure-api data plane'; serve: boolean; pid: number; memory?: string }
 
 /** Cognito actions served over HTTP, as the JSON protocol names them (X-Amz-Target). */
 const COGNITO_ACTIONS = {
@@ -89,7 +91,7 @@ export function sharedDataPlane(fake: AwsFake): Promise<FakeDataPlane> {
   return p;
 }
 
-export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {
+export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; memory?: string; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {
   type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
   const moduleCache = new Map<string, Promise<LambdaModule>>();
   /** Requests each deployment of a stage has answered: the first few are the "still propagating" 403. */
@@ -135,7 +137,7 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
       return send(res, a.status, a.body, { 'cache-control': 'no-store' });
     }
     if (req.method === 'GET' && url.pathname === '/_fake/data-plane') {
-      const me: DataPlaneIdentity = { fake: 'secure-api data plane', serve: opts.serve ?? false, pid: process.pid };
+      const me: DataPlaneIdentity = { fake: 'secure-api data plane', serve: opts.serve ?? false, pid: process.pid, ...(opts.memory ? { memory: opts.memory } : {}) };
       return send(res, 200, me);
     }
     const m = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
@@ -193,7 +195,9 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
       const fn = memory?.lambda.functions[fnName];
       // The API's region is the one its integration URI names (arn:aws:apigateway:{region}:lambda:path/…).
       const region = /^arn:aws:apigateway:([^:]+):/.exec(integration.uri ?? '')?.[1] ?? memory?.region;
-      const sourceArn = `arn:aws:execute-api:${region ?? ''}:${memory?.account ?? ''}:${api.id}/${stage!.stageName}/${verb}${template}`;
+      // The request's own path, not the resource template: a statement naming `/items/{id}` never matches, one naming
+      // `/items/*` does (aws/serverless-application-model#110, "Invalid permissions on Lambda function" on a path parameter).
+      const sourceArn = `arn:aws:execute-api:${region ?? ''}:${memory?.account ?? ''}:${api.id}/${stage!.stageName}/${verb}${path}`;
       const allowed = fn?.statements.some((s) => {
         const pattern = s.Condition?.ArnLike?.['AWS:SourceArn'];
         return pattern !== undefined && new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(sourceArn);

@@ -65,7 +65,7 @@ const STATUS: Record<ServiceName, Record<string, number>> = {
   // S3 error responses (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
   s3: {
     NoSuchBucket: 404, NoSuchKey: 404, NotFound: 404, PreconditionFailed: 412, ConditionalRequestConflict: 409, BucketAlreadyOwnedByYou: 409,
-    BucketAlreadyExists: 409, AccessDenied: 403, SlowDown: 503, InternalError: 500, NoSuchPublicAccessBlockConfiguration: 404,
+    BucketAlreadyExists: 409, AccessDenied: 403, NoSuchBucketPolicy: 404, SlowDown: 503, InternalError: 500, NoSuchPublicAccessBlockConfiguration: 404,
   },
 };
 

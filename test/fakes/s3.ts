@@ -11,6 +11,9 @@
  * - A missing bucket → 404 NoSuchBucket; a missing key → 404 NoSuchKey (GetObject API reference, Errors).
  * - ETag of a single-part, SSE-S3 or unencrypted upload: the MD5 of the body, quoted (Object ETag, "Checking object integrity").
  * - Every new object is encrypted with SSE-S3 unless told otherwise (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html).
+ * - PutBucketPolicy takes a JSON policy document (else 400 MalformedPolicy); GetBucketPolicy answers it, or 404
+ *   NoSuchBucketPolicy (PutBucketPolicy / GetBucketPolicy API reference, Errors). A Deny-only policy is not "public", so
+ *   Block Public Access (BlockPublicPolicy) lets it through ("The meaning of public", S3 user guide).
  * - With versioning Enabled, an overwrite or delete keeps the previous version (a delete leaves a delete marker); a new
  *   bucket has versioning unset: GetBucketVersioning answers no Status (GetBucketVersioning API reference).
  */
@@ -18,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type {
   CreateBucketCommandInput, DeleteObjectCommandInput, GetBucketVersioningCommandInput, GetObjectCommandInput, HeadObjectCommandInput,
-  ListObjectsV2CommandInput, PutBucketVersioningCommandInput, PutObjectCommandInput, PutPublicAccessBlockCommandInput, GetPublicAccessBlockCommandInput,
+  ListObjectsV2CommandInput, PutBucketVersioningCommandInput, PutBucketPolicyCommandInput, GetBucketPolicyCommandInput, PutObjectCommandInput, PutPublicAccessBlockCommandInput, GetPublicAccessBlockCommandInput,
 } from '@aws-sdk/client-s3';
 import { encodeToken, page, type Ctx, type Handlers } from './core.js';
 import { awsError } from './errors.js';
@@ -94,6 +97,24 @@ export const s3Handlers: Handlers = {
     const c = input.PublicAccessBlockConfiguration ?? {};
     b.publicAccessBlock = Boolean(c.BlockPublicAcls && c.IgnorePublicAcls && c.BlockPublicPolicy && c.RestrictPublicBuckets);
     return {};
+  },
+  PutBucketPolicy(ctx, input: PutBucketPolicyCommandInput) {
+    const b = bucketOf(ctx, input.Bucket);
+    let doc: { Statement?: Array<{ Effect?: string; Principal?: unknown }> };
+    try {
+      doc = JSON.parse(input.Policy ?? '') as typeof doc;
+    } catch {
+      throw fail('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'');
+    }
+    const grantsEveryone = (doc.Statement ?? []).some((st) => st.Effect === 'Allow' && (st.Principal === '*' || JSON.stringify(st.Principal).includes('"*"')));
+    if (b.publicAccessBlock && grantsEveryone) throw fail('AccessDenied', 'User is not authorized to perform: s3:PutBucketPolicy because public policies are blocked by the BlockPublicPolicy block public access setting.');
+    b.policy = input.Policy;
+    return {};
+  },
+  GetBucketPolicy(ctx, input: GetBucketPolicyCommandInput) {
+    const b = bucketOf(ctx, input.Bucket);
+    if (b.policy === undefined) throw fail('NoSuchBucketPolicy', 'The bucket policy does not exist');
+    return { Policy: b.policy };
   },
   GetPublicAccessBlock(ctx, input: GetPublicAccessBlockCommandInput) {
     const b = bucketOf(ctx, input.Bucket);

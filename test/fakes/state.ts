@@ -53,6 +53,8 @@ export interface BucketRecord {
   /** Unset until PutBucketVersioning. */
   versioning?: 'Enabled' | 'Suspended';
   publicAccessBlock: boolean;
+  /** The bucket policy (JSON) PutBucketPolicy set; absent: none. */
+  policy?: string;
   /** Current version of each key. */
   objects: Record<string, S3ObjectRecord>;
   /** Noncurrent versions, oldest first (only while versioning is Enabled). */

@@ -7,6 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { minimalPolicy } from '../../src/plan/operator-policy.js';
+import { stateBucketPolicy } from '../../src/state/s3-backend.js';
+import { evaluate, type IamPolicy } from '../fakes/iam-evaluate.js';
 import { iamActionsFor } from '../../src/plan/permissions.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
@@ -114,6 +116,15 @@ describe('state in S3', () => {
     const made = await run([...INIT, '--create-bucket']);
     expect(made.code, made.stderr).toBe(0);
     expect(fake.state.s3!.buckets[BUCKET]).toMatchObject({ versioning: 'Enabled', publicAccessBlock: true });
+    expect(refused.stderr).toContain(`aws s3api put-bucket-policy --bucket ${BUCKET} --policy '${stateBucketPolicy(BUCKET, 'us-east-1')}'`);
+    // issue 25.7: the bucket refuses every request not made over TLS (a Deny on aws:SecureTransport false), whatever
+    // the caller's own rights; over TLS it leaves the decision to them.
+    const policy = JSON.parse(fake.state.s3!.buckets[BUCKET]!.policy ?? '{}') as IamPolicy;
+    for (const [action, resource] of [['s3:GetObject', `arn:aws:s3:::${BUCKET}/${PREFIX}/${STACK}.json`], ['s3:PutObject', `arn:aws:s3:::${BUCKET}/x`], ['s3:ListBucket', `arn:aws:s3:::${BUCKET}`]] as const) {
+      expect(evaluate(policy, { action, resource, context: { 'aws:SecureTransport': 'false' } }).decision, action).toBe('explicit-deny');
+      expect(evaluate(policy, { action, resource, context: { 'aws:SecureTransport': 'true' } }).decision, action).toBe('implicit-deny');
+    }
+    expect(made.stderr).toContain('TLS required');
   });
 
   it('a bucket without versioning gets a warning', async () => {
@@ -227,7 +238,7 @@ describe('state in S3', () => {
     const plain = await run(['policy']);
     expect(plain.stdout).not.toContain('s3:');
     const create = JSON.parse((await run(['policy', '--state', URL, '--create-bucket'])).stdout) as { Statement: Array<{ Sid: string; Action: string[] }> };
-    expect(create.Statement.find((st) => st.Sid === 'StateBucketCreate')?.Action).toEqual(['s3:CreateBucket', 's3:PutBucketPublicAccessBlock', 's3:PutBucketVersioning']);
+    expect(create.Statement.find((st) => st.Sid === 'StateBucketCreate')?.Action).toEqual(['s3:CreateBucket', 's3:PutBucketPolicy', 's3:PutBucketPublicAccessBlock', 's3:PutBucketVersioning']);
   });
 
   it('with --endpoint-url the S3 client addresses the bucket path-style', async () => {
