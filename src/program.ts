@@ -96,6 +96,14 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--ses-identity-arn <arn>', 'step 3: SES identity ARN of that address or its domain')
     .option('--self-sign-up', 'step 3: anyone may create an account')
     .option('--no-self-sign-up', 'step 3: only administrators create users (the default)')
+    .option('--deletion-protection', 'step 3: the pool cannot be deleted until this is turned off (the default; destroy turns it off first)')
+    .option('--no-deletion-protection', 'step 3: no deletion protection (one turned on by hand stays)')
+    .addOption(new Option('--threat-protection <mode>', 'step 3: threat protection, PLUS plan only (default: enforced on PLUS, else off)').choices(['off', 'audit', 'enforced']))
+    .option('--access-token-minutes <n>', 'step 3: access token lifetime, 5-1440 minutes (default: 60)')
+    .option('--id-token-minutes <n>', 'step 3: id token lifetime, 5-1440 minutes (default: 60)')
+    .option('--refresh-token-days <n>', 'step 3: refresh token lifetime, 1-3650 days (default: 30)')
+    .option('--refresh-token-rotation', 'step 3: each refresh returns a new refresh token and retires the old one')
+    .option('--no-refresh-token-rotation', 'step 3: refresh tokens are not rotated (the default)')
     .addOption(new Option('--account-recovery <how>', 'step 3: forgotten passwords are recovered by (default: email)').choices(['email', 'phone', 'admin']))
     .option('--hosted-ui', 'step 3: a hosted UI domain (the default)')
     .option('--no-hosted-ui', 'step 3: no hosted UI domain')
@@ -170,6 +178,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
   common(program.command('verify'))
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
     .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once, on a terminal only)')
+    .option('--read-only', 'create no user (for CI, on a pool others own): only the checks that need no token, a forged token, CORS, and what each stage serves')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runVerify, verifyOptionsSchema } = await import('./commands/verify.js');

@@ -126,7 +126,8 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       const noToken = await fetch(`${out.invokeUrl}/items`);
       expect(noToken.status).toBe(401);
       expect(await noToken.json()).toEqual({ message: 'Unauthorized' });
-      const tok = await runSecureApi(['token', '--stack', 'demo'], { cwd, clock });
+      // The stack records this data plane's endpoint (on this machine): token uses it without being told.
+      const tok = await runSecureApi(['token', '--stack', 'demo'], { cwd, clock, dataPlane: false });
       expect(tok.code, tok.stderr).toBe(0);
       const withToken = await fetch(`${out.invokeUrl}/items/42`, { headers: { Authorization: tok.stdout.trim() } });
       expect(withToken.status).toBe(200);
@@ -196,13 +197,14 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       expect(two.code, two.stderr).toBe(0);
       expect(pool.resourceServers?.orders?.Scopes.map((s) => s.ScopeName)).toEqual(['read', 'write']);
       expect(fake.count('DeleteResourceServer')).toBe(0);
-      const plan = await runSecureApi(['plan', '--stack', 'demo', '--route', 'GET /orders', '--authorizer-scopes', 'orders/read,orders/write', '--json'], { cwd, clock });
+      // Without --endpoint-url: the recorded one (this data plane, on this machine) is the default.
+      const plan = await runSecureApi(['plan', '--stack', 'demo', '--route', 'GET /orders', '--authorizer-scopes', 'orders/read,orders/write', '--json'], { cwd, clock, dataPlane: false });
       expect(plan.code, plan.stderr).toBe(0);
       const changes = (JSON.parse(plan.stdout) as { changes: Array<{ id: string; action: string; drift: unknown[] }> }).changes;
       expect(changes.filter((c) => c.action !== 'no-op' || c.drift.length > 0)).toEqual([]);
       expect(changes.map((c) => c.id)).toEqual(expect.arrayContaining(['resource-server:orders', 'machine-client']));
 
-      const d = await runSecureApi(['destroy', '--yes', '--stack', 'demo'], { cwd, clock });
+      const d = await runSecureApi(['destroy', '--yes', '--stack', 'demo'], { cwd, clock, dataPlane: false });
       expect(d.code, d.stderr).toBe(0);
       expect(fake.resources()).toEqual([]);
     } finally {
@@ -220,7 +222,7 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       items.methods.GET!.authorizationType = 'NONE';
       const stage = api.stages.dev!;
       api.deployments[stage.deploymentId]!.snapshot['/items']!.GET!.authorizationType = 'NONE';
-      const v = await runSecureApi(['verify', '--stack', 'demo'], { cwd, clock });
+      const v = await runSecureApi(['verify', '--stack', 'demo'], { cwd, clock, dataPlane: false });
       expect(v.code).toBe(1);
       expect(v.stdout).toMatch(/GET.*no-token.*401.*200/);
     } finally {

@@ -9,6 +9,7 @@ import { Limiter } from './limiter.js';
 import { withRetry } from './retry.js';
 import { awsErrorName, isConcurrentModification, isRefusedUnacted, isThrottling, isTransient } from './errors.js';
 import { AwsFailure } from '../errors.js';
+import { isNetworkError, networkFailure } from './network.js';
 import { addWireLogging, redact, type Tracer } from './trace.js';
 
 export interface AwsTarget {
@@ -111,6 +112,9 @@ export function retriesExhausted(service: ServiceName, command: string, err: unk
   );
 }
 
+/** How long a call that cannot reach its host is tried again (a blip of the network, or an emulator still starting). */
+export const NETWORK_RETRY_MS = 3_000;
+
 /** DeleteRestApi is limited to about one per 30 s per account: give it longer to get through. */
 const SLOW_CALLS: Record<string, number> = { DeleteRestApiCommand: 180_000 };
 
@@ -187,6 +191,8 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
             random: opts.random,
             retryable: (err) => retrying && (once ? isRefusedUnacted(err) : isTransient(err)),
             maxElapsedMs: SLOW_CALLS[name] ?? opts.maxRetryMs ?? 90_000,
+            // Nothing listening, a name that does not resolve: said in seconds, never retried as an outage.
+            budgetFor: (err) => (isNetworkError(err) ? NETWORK_RETRY_MS : undefined),
             capMs: name === 'DeleteRestApiCommand' ? 10_000 : 2_000,
             onRetry: (err, attempt, delay) => {
               attempts = attempt + 1;
@@ -194,6 +200,7 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
             },
           });
         } catch (err) {
+          if (isNetworkError(err)) throw networkFailure(err, { call, target, iamPrefix: IAM_PREFIX[service], attempts, elapsedMs: opts.now() - started });
           throw attempts > 1 && isTransient(err) ? retriesExhausted(service, name, err, attempts, opts.now() - started) : err;
         }
       }));

@@ -1,4 +1,5 @@
 import { AwsFailure } from '../errors.js';
+import { catalogueRow, cleanAwsMessage, nextStep } from './error-catalogue.js';
 
 /** The shape of an SDK v3 service error, as far as we read it. */
 export interface AwsErrorLike {
@@ -82,7 +83,7 @@ export function retryAfterMs(err: unknown): number | undefined {
 
 const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException',
-  'InvalidSignatureException', 'SignatureDoesNotMatch', 'TokenRefreshRequired',
+  'InvalidSignatureException', 'SignatureDoesNotMatch', 'TokenRefreshRequired', 'RequestExpired', 'AuthFailure',
 ]);
 
 export const CREDENTIALS_HINT =
@@ -97,14 +98,14 @@ export function toAwsFailure(err: unknown, call: string, resumeHint?: string): A
     return new AwsFailure(err.message, { hint: err.hint ? `${err.hint} ${resumeHint}` : resumeHint, awsName: err.awsName, cause: err.cause ?? err, code: err.code });
   }
   const name = awsErrorName(err) ?? 'Error';
-  const message = (err as { message?: string } | undefined)?.message ?? String(err);
-  if (CREDENTIAL_ERRORS.has(name) || /Could not load credentials|credential/i.test(name === 'Error' ? message : '')) {
-    return new AwsFailure(`No usable AWS credentials (${call}: ${message})`, { hint: CREDENTIALS_HINT, awsName: name, cause: err, code: 'CREDENTIALS' });
+  const message = cleanAwsMessage((err as { message?: string } | undefined)?.message ?? String(err));
+  const then = resumeHint ? ` ${resumeHint}` : '';
+  if (CREDENTIAL_ERRORS.has(name) || name.startsWith('ExpiredToken') || /Could not load credentials|credential/i.test(name === 'Error' ? message : '')) {
+    const row = catalogueRow(name, message);
+    return new AwsFailure(`No usable AWS credentials (${call}: ${row ? `${row.say()}: ${message}` : message})`, { hint: row ? nextStep(row, message) : CREDENTIALS_HINT, awsName: name, cause: err, code: 'CREDENTIALS' });
   }
-  let hint = resumeHint;
-  if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation' || /not authorized to perform/i.test(message)) {
-    const action = /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1];
-    hint = `${action ? `Grant ${action} to these credentials` : 'Grant the missing permission'} (\`secure-api policy\` prints the minimal policy).${resumeHint ? ` ${resumeHint}` : ''}`;
-  }
-  return new AwsFailure(`${call} failed: ${name}: ${message}`, { hint, awsName: name, cause: err });
+  // A mistake a person can make (a user that exists, a wrong password, a missing permission…): the catalogue says it.
+  const row = catalogueRow(name, message) ?? (/not authorized to perform/i.test(message) ? catalogueRow('AccessDenied', message) : undefined);
+  if (row) return new AwsFailure(`${call}: ${row.say()} (${name}: ${message})`, { hint: `${nextStep(row, message)}${then}`, awsName: name, cause: err, code: row.code });
+  return new AwsFailure(`${call} failed: ${name}: ${message}`, { hint: resumeHint, awsName: name, cause: err });
 }

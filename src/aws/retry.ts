@@ -13,6 +13,8 @@ export interface RetryOptions {
   now: () => number;
   /** Seeded or real randomness for jitter. @default Math.random */
   random?: () => number;
+  /** A shorter bound for some errors (network failures: seconds, not minutes), counted from the first attempt. */
+  budgetFor?: (err: unknown) => number | undefined;
   /** Called before each wait, for progress notes. */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
@@ -35,7 +37,7 @@ export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promi
       let delay = backoff / 2 + random() * (backoff / 2);
       const asked = isThrottling(err) ? retryAfterMs(err) : undefined;
       if (asked !== undefined) delay = Math.max(delay, asked);
-      if (o.now() - start + delay > maxElapsed) throw err;
+      if (o.now() - start + delay > Math.min(maxElapsed, o.budgetFor?.(err) ?? maxElapsed)) throw err;
       o.onRetry?.(err, attempt, delay);
       await o.sleep(delay);
     }

@@ -3,7 +3,8 @@ import { commonOptionsSchema } from './common-options.js';
 import { destroy } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
-import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { checkCommon, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { reachArgs, reachStack } from './stack-session.js';
 import { confirmDestroy, poolUserCount } from './destroy-confirm.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
@@ -34,14 +35,16 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   }
   const { stack, path, state } = await loadStack(o, env, backend);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
-  const region = o.region ?? state.region;
-  const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
-  const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl }, ui.reporter);
+  const region = state.region;
+  const prompter = o.yes ? undefined : interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
+  // Refused before any AWS call when the confirmation cannot be asked.
+  if (prompter && !prompter.interactive) await prompter.confirm({ message: `Destroy stack ${stack}?` });
+  // First call: the credentials must reach the state's account (else exit 2, nothing read or deleted there).
+  const { clients, account, target } = await reachStack(o, env, state, ui.reporter);
   // issue 12: a stack on the user's own API or pool deletes only ours, puts back what it changed, keeps theirs.
   const { destroyScope, scopeText } = await import('./destroy-keeps.js');
   const scope = Object.values(state.nodes).some((r) => r.owned === 'adopted') ? await destroyScope(state, clients) : undefined;
-  if (!o.yes) {
-    const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api destroy');
+  if (prompter) {
     const users = prompter.interactive ? await poolUserCount(clients, state) : undefined;
     await confirmDestroy({ prompter, ui, state, users, columns: env.stderr.columns, scope: scope ? { deleted: scope.deleted, text: scopeText(scope) } : undefined });
   }
@@ -50,16 +53,21 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   const session = await backend.open(stack, 'destroy');
   try {
     const current = session.state ?? state;
-    const account = Object.keys(current.nodes).length ? await accountOf(clients) : current.account;
     const store = session.writer(current, () => new Date(env.now()));
-    const ctx = makeCtx(env, clients, { region, account, stack, owner: current }, ui.reporter);
+    const ctx = makeCtx(env, clients, { region, account, stack, owner: current, reach: reachArgs(o, target.endpointUrl, backend.args) }, ui.reporter);
     const count = Object.keys(current.nodes).length;
+    let leftAlone: Awaited<ReturnType<typeof destroy>>;
     try {
-      await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });
+      leftAlone = await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });
     } finally {
       ui.reporter.stop();
     }
     await session.remove();
+    if (leftAlone.length) {
+      // issue 25.4: what the state named of another stack was not touched, and is never this stack's to record.
+      const { NotThisStacks } = await import('../engine/ownership.js');
+      throw new NotThisStacks(stack, leftAlone, `Stack ${stack} destroyed: ${count - leftAlone.length} resources removed, state file deleted`);
+    }
     if (ui.mode === 'json') ui.json({ stack, region, destroyed: scope?.deleted ?? count, stateFile: path, remaining: 0, ...(scope ? { restored: scope.restored, kept: scope.kept } : {}) });
     else ui.out(scope ? `Stack ${stack} destroyed: ${scope.deleted} resources removed${scopeText(scope)}; state file deleted.` : `Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);
     return 0;

@@ -140,8 +140,9 @@ export async function accountOf(clients: AwsClients): Promise<string> {
 /** Whose resources a run may touch: the state's id, and whether it predates that tag (see isOurs). */
 export interface StateOwner { stateId: string; legacyTags?: boolean | undefined }
 
-export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; owner: StateOwner }, reporter: Reporter): Ctx {
+export function makeCtx(env: CommandEnv, clients: AwsClients, o: { region: string; account: string; stack: string; owner: StateOwner; reach?: string | undefined }, reporter: Reporter): Ctx {
   return {
+    reach: o.reach,
     clients,
     region: o.region,
     account: o.account,

@@ -10,6 +10,7 @@ import { listRestApis, listUserPools, lookupRestApi, lookupUserPool } from '../r
 import type { StateFile } from '../state/schema.js';
 import { endpointOf, makeClients, type CommandEnv } from './env.js';
 import type { InitOptions } from './init.js';
+import { checkCaller, recordedTarget } from './stack-session.js';
 
 /**
  * init --api-id / --user-pool-id (issue 12): read what exists (reads only), check the answers against it and
@@ -30,7 +31,9 @@ export async function withExisting(
   if (config.existingApi && o.route?.length) {
     throw new UsageError('--route adds routes to a new API; an existing API keeps its own (choose which of its methods to secure with --secure)', undefined, 'ROUTE_ON_EXISTING_API');
   }
-  const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl: endpointOf(o, env.env) });
+  // On a recorded stack these reads are its first calls: the state's target, checked first (exit 2 elsewhere).
+  const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl: existing ? recordedTarget(o, env, existing).endpointUrl : endpointOf(o, env.env) });
+  if (existing) await checkCaller(clients, existing, o.profile);
   const [api, pool] = await Promise.all([
     config.existingApi ? lookupRestApi(clients, config.existingApi.id) : undefined,
     config.existingPool ? lookupUserPool(clients, config.existingPool.id) : undefined,

@@ -31,6 +31,7 @@ import { findOrphans, type Orphan } from '../orphans/find.js';
 import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
+import { checkCaller, reachArgs, recordedTarget } from './stack-session.js';
 import { accountOf, checkCommon, checkProfile, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type StateOwner } from './env.js';
 import { openBackend, stateLocation } from './state-backend.js';
 
@@ -247,12 +248,17 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   // Refuse before any AWS call when a confirmation is needed and cannot be asked.
   if (!o.yes && !prompter.interactive) await prompter.confirm({ message: existing ? 'Apply these changes?' : 'Create these resources?' });
 
-  const endpointUrl = endpointOf(o, env.env);
+  // A recorded stack is reached where its state says (its endpoint when on this machine), and its account is checked
+  // first: credentials for another account would see every recorded id "deleted outside" and make a second stack.
+  const endpointUrl = existing ? recordedTarget(o, env, existing).endpointUrl : endpointOf(o, env.env);
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
-  const account = await accountOf(clients).catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
+  const account = await (existing ? checkCaller(clients, existing, o.profile) : accountOf(clients))
+    .catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
-  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner }, ui.reporter);
+  // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.
+  const reach = reachArgs(o, endpointUrl, prepared.backend.args);
+  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner, reach }, ui.reporter);
   let ctx = ctxFor();
   // Before the first create: every name this run would take must be free or already ours (read calls only).
   let clashes: NameClash[] = [];
@@ -351,10 +357,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       return 0;
     }
     // Step 6: prove it. The same code as `secure-api verify`.
-    const { verifyStack, renderVerify, verifyJson, verifyExit, verifyNextSteps } = await import('./verify.js');
+    const { verifyStack, renderVerify, verifyJson, verifyExit, verifyNextSteps, stagePolicyOf } = await import('./verify.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
-    const result = await verifyStack(stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state }), clients.cognito, env, ui);
+    const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state });
+    const result = await verifyStack(target, clients.cognito, env, ui, { stagePolicy: stagePolicyOf(target, clients, env, ui) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);

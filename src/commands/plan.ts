@@ -1,7 +1,8 @@
 import { planLive } from '../engine/plan-live.js';
 import { UsageError } from '../errors.js';
 import { planJson, planReport, renderPlan } from '../status/plan-render.js';
-import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { makeCtx, makeUi, type CommandEnv } from './env.js';
+import { reachStack } from './stack-session.js';
 import { initOptionsFrom, prepareInit } from './init.js';
 
 /** Exit code for "changes or drift pending", the same as status's "not as recorded". */
@@ -19,8 +20,8 @@ export async function runPlanCommand(opts: Record<string, unknown>, env: Command
   }
   if (existing.region !== config.region) throw new UsageError(`stack "${config.stack}" exists in ${existing.region}, not ${config.region}`, `Use --region ${existing.region}.`);
   const ui = await makeUi(env, o.json);
-  const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl: endpointOf(o, env.env) }, ui.reporter);
-  const account = await accountOf(clients);
+  // The state's account, region and endpoint, checked first (exit 2): a plan read elsewhere would show everything missing.
+  const { clients, account } = await reachStack(o, env, existing, ui.reporter);
   const ctx = makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner: existing }, ui.reporter);
   const live = await planLive(plan, { ctx, store: { state: existing } });
   const report = planReport(existing, live.changes, live.poolUsers);

@@ -7,6 +7,7 @@ import { invokeUrl } from '../verify/urls.js';
 import { tokenEndpointUrl } from '../verify/client-credentials.js';
 import { MACHINE_CLIENT_NODE } from '../plan/build-scopes.js';
 import type { CommandEnv, CommonOptions } from './env.js';
+import { recordedTarget } from './stack-session.js';
 import type { LoadedStack } from './stack-state.js';
 
 /** Point verify/export at another base URL than the stage's invoke URL (tests: a local server playing the API). */
@@ -25,6 +26,7 @@ interface ConfigView {
 export interface StackTarget {
   loaded: LoadedStack;
   outputs: StackOutputs;
+  /** The state's region and endpoint (recordedTarget: exit 2 when this run points elsewhere); this run's profile. */
   aws: { region: string; profile?: string | undefined; endpointUrl?: string | undefined };
   pool?: PoolRef | undefined;
   /** The stage's base URL (or the override). */
@@ -48,12 +50,14 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
   const clientId = created('client')?.clientId;
   const domain = created('domain')?.domain;
   const hostedBase = env.env[HOSTED_UI_URL_OVERRIDE] ?? (domain ? hostedUiBaseUrl(domain, state.region) : undefined);
-  const endpointUrl = o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL;
+  // The state's region and endpoint, or exit 2 (recordedTarget); the profile is this run's.
+  const aws = recordedTarget(o, env, state);
+  const endpointUrl = aws.endpointUrl;
   const machineId = created(MACHINE_CLIENT_NODE)?.clientId;
   return {
     loaded,
     outputs,
-    aws: { region: o.region ?? state.region, profile: o.profile ?? state.profile, endpointUrl },
+    aws,
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
     routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),

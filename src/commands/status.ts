@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { readAll } from '../engine/engine.js';
-import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
+import { AwsFailure, CheckFailed, ExitCode, Interrupted } from '../errors.js';
 import { resolve } from 'node:path';
 import { ageText, holderText, type StateBackend } from '../state/backend.js';
 import { writeFileAtomic } from '../state/store.js';
@@ -10,7 +10,8 @@ import { readOnlyClients } from '../status/read-only-clients.js';
 import { buildReport } from '../status/report.js';
 import { renderReport, renderStackList } from '../status/render.js';
 import type { StackList, StatusReport } from '../status/schema.js';
-import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
+import { checkCommon, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
+import { reachArgs, reachStack, recordedTarget } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
 
@@ -66,10 +67,9 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
     return 0;
   }
   const { stack, path, state } = await loadStack(o, env, backend);
-  if (o.region !== undefined && o.region !== state.region) {
-    throw new UsageError(`stack "${stack}" lives in ${state.region}, not ${o.region}`, `Leave --region out (status reads it from the state file), or use --region ${state.region}.`);
-  }
-  const stackArgs = `--stack ${stack}${backend.args}`;
+  // Region and endpoint are the state's, or exit 2 (also for --offline: it shows this target's stack).
+  const target = recordedTarget(o, env, state);
+  const stackArgs = `--stack ${stack}${reachArgs(o, target.endpointUrl, backend.args)}`;
 
   if (o.offline) {
     print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit);
@@ -77,19 +77,13 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   }
 
   const region = state.region;
-  const profile = o.profile ?? state.profile;
-  const clients = readOnlyClients(makeClients(env, { region, profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL }, ui.reporter));
+  // The account check comes first: credentials for another account would make everything look "missing".
+  const { clients } = await reachStack(o, env, state, ui.reporter, readOnlyClients);
   const notes: string[] = [];
   const ctx = { ...makeCtx(env, clients, { region, account: state.account, stack, owner: state }, ui.reporter), note: (m: string) => { notes.push(m); } };
-  // The account check rides along with the reads: credentials for another account would make everything look "missing".
-  const [account, results] = await Promise.all([accountOf(clients), readAll({ ctx, store: { state } })]);
+  const results = await readAll({ ctx, store: { state } });
   // Ctrl-C cuts retry waits short; the reads it broke are not AWS's answer.
   if (env.signal.aborted) throw new Interrupted('Interrupted: status was not finished (it changes nothing, so there is nothing to undo).');
-  if (account !== state.account) {
-    throw new AwsFailure(`these credentials are for account ${account}, but stack "${stack}" lives in account ${state.account}`, {
-      code: 'WRONG_ACCOUNT', hint: `Use credentials for ${state.account}: --profile NAME, or AWS_PROFILE.`,
-    });
-  }
   // A lock on a shared stack is worth knowing: a run under way, or one that died (its holder and age say which).
   const lock = backend.kind === 's3' ? await backend.readLock(stack) : undefined;
   if (lock) notes.push(`Locked by ${holderText(lock)} since ${lock.startedAt} (${ageText(lock.ageMs)} ago): a run is under way, or it was killed; then \`secure-api unlock --stack ${stack} ${lock.lockId ?? 'LOCK_ID'}${backend.args}\` frees it.`);
@@ -103,7 +97,12 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   }
   if (!report.ok) {
     const bad = report.counts.total - report.counts.present;
-    throw new CheckFailed(bad > 0 ? `${bad} of ${report.counts.total} resources are missing or drifted` : 'init did not finish', ExitCode.drift,
+    if (!state.complete) {
+      const made = report.counts.present;
+      throw new CheckFailed(`stack "${stack}" is unfinished: init did not finish (${made} of ${report.counts.total} recorded resources present${report.notMade?.length ? `, ${report.notMade.length} not made yet` : ''})`, ExitCode.drift,
+        `Run \`secure-api init ${stackArgs}\` to finish it (it resumes where it stopped), or \`secure-api destroy ${stackArgs}\` to remove what exists.`);
+    }
+    throw new CheckFailed(`${bad} of ${report.counts.total} resources are missing or drifted`, ExitCode.drift,
       'What differs and how to fix it is listed above.');
   }
   return ExitCode.ok;

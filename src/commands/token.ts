@@ -4,9 +4,10 @@ import { Interrupted, UsageError } from '../errors.js';
 import { decodeJwt } from '../verify/jwt.js';
 import { loginWithHostedUi, openBrowser } from '../verify/hosted-ui.js';
 import { readClientSecret, signIn, signInTokenUser, type Tokens } from '../verify/test-user.js';
-import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
+import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import { requireLocalLogin, requirePool, stackTarget } from './stack-target.js';
+import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 
 export const tokenOptionsSchema = commonOptionsSchema.extend({
@@ -29,7 +30,7 @@ export async function runToken(o: TokenOptions, env: CommandEnv): Promise<number
   const t = stackTarget(o, env, await loadStack(o, env));
   const pool = requirePool(t);
   const login = o.login ? requireLocalLogin(t) : undefined;
-  const clients = makeClients(env, t.aws, ui.reporter);
+  const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
   const r = ui.reporter;
 
   let tokens: Tokens;

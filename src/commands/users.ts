@@ -7,9 +7,10 @@ import { secretsShowable } from '../ui/output.js';
 import { table } from '../ui/tables.js';
 import { generatePassword, passwordProblems, TEST_USER_PREFIX } from '../verify/password.js';
 import { createUser, deleteUser, describePool, type CognitoSender } from '../verify/test-user.js';
-import { checkCommon, makeClients, makeUi, type CommandEnv } from './env.js';
+import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import { requirePool, stackTarget } from './stack-target.js';
+import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 
 export const usersOptionsSchema = commonOptionsSchema.extend({
@@ -22,7 +23,7 @@ async function setup(o: UsersOptions, env: CommandEnv) {
   const ui = await makeUi(env, o.json);
   const t = stackTarget(o, env, await loadStack(o, env));
   const pool = requirePool(t);
-  const clients = makeClients(env, t.aws, ui.reporter);
+  const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
   return { ui, t, pool, cognito: clients.cognito };
 }
 

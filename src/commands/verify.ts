@@ -1,19 +1,25 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { DriftChange } from '../plan/changes.js';
+import { stagePolicyRows } from '../verify/stage-rows.js';
 import { secretsShowable } from '../ui/output.js';
 import { nextStepsText, table } from '../ui/tables.js';
-import { markOf, runChecks, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
+import { markOf, runChecks, sortRows, verdictOf, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
 import { clientCredentialsToken } from '../verify/client-credentials.js';
 import { isCustomScope } from '../config/scopes.js';
 import { whoGetsIn } from '../plan/who-gets-in.js';
 import { describePool, withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
-import { abortableSleep, checkCommon, makeClients, makeUi, type CommandEnv, type Ui } from './env.js';
+import { abortableSleep, checkCommon, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget, type StackTarget } from './stack-target.js';
+import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 
 export const verifyOptionsSchema = commonOptionsSchema.extend({
   keepUser: z.boolean().optional(),
+  /** No user is created: only the checks that need none (no token, a forged token, CORS, what each stage serves). For CI on a pool others own. */
+  readOnly: z.boolean().optional(),
 });
 export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
 
@@ -29,8 +35,32 @@ export interface VerifyOutcome {
 }
 
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
-export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: { keepUser?: boolean | undefined } = {}): Promise<VerifyOutcome> {
-  const pool = requirePool(t);
+export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun = {}): Promise<VerifyOutcome> {
+  const outcome = await proveRoutes(t, cognito, env, ui, o);
+  const policy = o.stagePolicy ? stagePolicyRows(await o.stagePolicy(), (t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?') : [];
+  if (!policy.length && !o.readOnly) return outcome;
+  // What every stage serves, judged against the policy: rows of their own, in the same verdict.
+  const rows = sortRows([...outcome.report.rows, ...policy]);
+  return { ...outcome, report: { ...outcome.report, rows, verdict: o.readOnly ? readOnlyVerdict(rows) : verdictOf(rows, { unproven: outcome.report.verdict.unproven }) } };
+}
+
+/** --read-only made no call with a token on purpose: the 2xx is not asked for, and the verdict says it was not shown. */
+function readOnlyVerdict(rows: CheckRow[]): CheckReport['verdict'] {
+  const v = verdictOf(rows);
+  return v.ok ? { ...v, summary: `read-only: ${v.summary}; no 2xx with a token was shown (no user was created)` } : v;
+}
+
+/** How verify runs: keep the test user, or create none (--read-only); the stage policy's drift, for a stack on someone's API. */
+export interface VerifyRun {
+  keepUser?: boolean | undefined;
+  readOnly?: boolean | undefined;
+  stagePolicy?: (() => Promise<DriftChange[]>) | undefined;
+}
+
+const READ_ONLY = 'read-only: no test user was created (--read-only), so no call with a token was made';
+
+async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun): Promise<VerifyOutcome> {
+  const pool = o.readOnly ? t.pool : requirePool(t);
   const routes = routeTargets(t);
   const r = ui.reporter;
   let user: VerifyOutcome['testUser'] | undefined;
@@ -61,7 +91,7 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
   };
   let lastWait = -Infinity;
   const deployedAt = Date.parse(t.loaded.state.nodes.deployment?.updatedAt ?? '');
-  const machine = await machineTokenFor(t, cognito, env, r);
+  const machine = o.readOnly ? {} : await machineTokenFor(t, cognito, env, r);
   const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string) => ({
     ...(tokens ? { tokens } : {}),
     ...(tokensSkipped ? { tokensSkipped } : {}),
@@ -73,7 +103,7 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
     now: env.now,
     signal: env.signal,
     expectedIssuer: t.outputs.issuer,
-    clientId: pool.clientId,
+    clientId: pool?.clientId,
     onEvent: (e: CheckEvent) => {
       if (e.type === 'settled') {
         r.info(`  ${e.method} ${e.route}: ${e.reason}`);
@@ -85,6 +115,10 @@ export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: C
     },
   });
   const noUser = { username: '', signInName: '', removed: false };
+  if (o.readOnly || !pool) {
+    r.info(`Read-only: checking ${routes.length} method${routes.length === 1 ? '' : 's'} at ${t.baseUrl} without a token and with a forged one; no user is created`);
+    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report: await runChecks(routes, checkOptions(undefined, READ_ONLY)), testUser: noUser, skipped: READ_ONLY };
+  }
   const existingPool = t.loaded.state.nodes.pool?.kind === 'existing-user-pool';
   let access: VerifyOutcome['access'];
   try {
@@ -247,6 +281,7 @@ export function verifyExit(out: VerifyOutcome, mode: Ui['mode']): number {
 
 export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
+  if (o.readOnly && o.keepUser) throw new UsageError('--keep-user keeps the test user, and --read-only creates none: give one or the other');
   // The kept user's password is shown once, on a terminal only: never in --json, a pipe or a CI log (issue 25.7).
   if (o.keepUser && !secretsShowable(o, env, env.env)) {
     throw new UsageError('--keep-user shows the kept test user\'s password, and only on a terminal (not with --json, a pipe or CI)',
@@ -254,14 +289,29 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   }
   const ui = await makeUi(env, o.json);
   const t = stackTarget(o, env, await loadStack(o, env));
-  requirePool(t);
+  if (!o.readOnly) requirePool(t);
   routeTargets(t);
-  const clients = makeClients(env, t.aws, ui.reporter);
-  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser });
+  const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
+  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, stagePolicy: stagePolicyOf(t, clients, env, ui) });
   if (ui.mode === 'json') ui.json(verifyJson(out));
   else {
     renderVerify(out, ui, env.stdout.columns);
     ui.out(`\n${nextStepsText(verifyNextSteps(out))}`);
   }
   return verifyExit(out, ui.mode);
+}
+
+/**
+ * For a stack on someone's API: the drift of its publishers (what every stage serves, against the policy), read as
+ * status reads it. A stack of its own has no policy to judge (its deployment's checks are status's).
+ */
+export function stagePolicyOf(t: StackTarget, clients: AwsClients, env: CommandEnv, ui: Ui): (() => Promise<DriftChange[]>) | undefined {
+  const { state } = t.loaded;
+  if (!state.config.existingApi) return undefined;
+  return async () => {
+    const { readAll } = await import('../engine/engine.js');
+    const ctx = makeCtx(env, clients, { region: state.region, account: state.account, stack: state.stack, owner: state }, ui.reporter);
+    const read = await readAll({ ctx, store: { state }, only: (h) => h.publishes === true });
+    return read.flatMap((r) => (r.observed.state === 'drifted' ? r.observed.drift : r.observed.state === 'error' ? [{ path: 'served.unchecked', before: null, after: r.observed.message, context: { stage: r.out.stageName ?? '?' } }] : []));
+  };
 }

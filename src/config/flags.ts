@@ -138,6 +138,21 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
   }
   if (opts.hostedUi === true) setKey(out, 'hostedUi.enabled', true);
   if (typeof opts.selfSignUp === 'boolean') setKey(out, 'userPool.selfSignUp', opts.selfSignUp);
+  if (typeof opts.deletionProtection === 'boolean') setKey(out, 'userPool.deletionProtection', opts.deletionProtection);
+  const threat = str(opts.threatProtection);
+  if (threat !== undefined) setKey(out, 'userPool.threatProtection', threat.toUpperCase());
+  for (const [flag, v, key, min, max] of [
+    ['--access-token-minutes', opts.accessTokenMinutes, 'appClient.tokenValidity.accessTokenMinutes', 5, 1440],
+    ['--id-token-minutes', opts.idTokenMinutes, 'appClient.tokenValidity.idTokenMinutes', 5, 1440],
+    ['--refresh-token-days', opts.refreshTokenDays, 'appClient.tokenValidity.refreshTokenDays', 1, 3650],
+  ] as const) {
+    const raw = str(v);
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag}: "${raw}" must be a whole number from ${min} to ${max}`);
+    setKey(out, key, n);
+  }
+  if (typeof opts.refreshTokenRotation === 'boolean') setKey(out, 'appClient.refreshTokenRotation', opts.refreshTokenRotation);
   const recovery = str(opts.accountRecovery);
   if (recovery !== undefined) {
     setKey(out, 'userPool.accountRecovery', ({ email: 'verified_email', phone: 'verified_phone_number', admin: 'admin_only' } as Record<string, string>)[recovery] ?? recovery);

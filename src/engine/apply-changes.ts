@@ -8,6 +8,7 @@ import type { EngineDeps } from './engine.js';
 import type { Verb } from './events.js';
 import { interruption, nodeFailure, outputsOf, resumeHint, saveAfterFailure, windDown } from './run-support.js';
 import { idsUnknown, journal } from './journal.js';
+import { homeOf, NotThisStacks, ownershipCheck } from './ownership.js';
 import { runGraph } from './scheduler.js';
 
 const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
@@ -68,6 +69,12 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   const graph = workGraph(desired, changes, nodes);
   const stamp = () => new Date(ctx.now()).toISOString();
   const write = journal(store, ctx.now);
+  const notOurs = ownershipCheck(ctx, nodes);
+  /** issue 25.4: refuse to change a resource (or one in a resource) that does not carry this stack's tags. */
+  const mustBeOurs = async (id: string, r: { kind: NodeRecord['kind']; label: string }, what = 'changing'): Promise<void> => {
+    const whose = await notOurs(id);
+    if (whose) throw new NotThisStacks(ctx.stack, [{ id, kind: r.kind, label: r.label, ...whose }], `stopped before ${what} ${r.kind} ${r.label}`);
+  };
   const record = (n: AnyPlanNode, status: NodeRecord['status'], out: Out, was?: NodeRecord): NodeRecord => ({
     kind: n.kind, status, out, label: n.label, deps: n.deps, ...(n.parent ? { parent: n.parent } : {}), spec: n.spec, updatedAt: stamp(),
     // The user's resources (issue 12: handlers marked `adopted`) are recorded adopted, with what we change on them
@@ -79,8 +86,8 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   const fail = async (err: unknown, id: string, kind: NodeRecord['kind'], label: string, verb: Verb, what: string): Promise<never> => {
     stop();
     const failure = signal?.aborted
-      ? interruption(err, 'no new resources were started', resumeHint(ctx.stack))
-      : nodeFailure(err, what, resumeHint(ctx.stack));
+      ? interruption(err, 'no new resources were started', resumeHint(ctx))
+      : nodeFailure(err, what, resumeHint(ctx));
     // The first cause stays the error; a save that fails now is reported beside it.
     await saveAfterFailure(store, failure);
     emit({ type: 'node-fail', id, kind, label, verb, message: failure.message });
@@ -102,6 +109,9 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
         if (out) verb = 'adopt';
       }
       if (!out) {
+        // issue 25.4: nothing is made in a resource (an API, a pool) that is not this stack's.
+        const home = homeOf(n, nodes);
+        if (home !== undefined) await mustBeOurs(home, n, 'making');
         // What we are about to change on an adopted resource is read before the node is journaled (another node's
         // save must never write the record without it) and journaled before the change. Not yet changed (find said
         // so), the live value is still the prior one.
@@ -114,6 +124,8 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
         out = await h.create(ctx, n.spec, outputsOf(nodes), nodes[n.id]?.prior);
       }
       await write(n.id, record(n, 'created', out, nodes[n.id]), { status: 'created', out });
+      // Made by this run, or found by our tags (`find` adopts only what carries both): ours without another read.
+      notOurs.trust(n.id);
       emit({ type: 'node-done', id: n.id, kind: n.kind, label: n.label, verb, out, ms: ctx.now() - started });
     } catch (err) {
       stop();
@@ -145,6 +157,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
           exitCode: ExitCode.aws, hint: `Nothing was sent for it. Run \`secure-api plan --stack ${ctx.stack}\` again: a fresh plan replaces it.`,
         });
       }
+      await mustBeOurs(n.id, r);
       await write(n.id, r, { status: 'updating', pending: n.spec });
       const out = await h.update(ctx, n.spec, r.out, outputsOf(nodes), c.fields, resumed);
       await write(n.id, record(n, 'created', out, r), { status: 'created', out });
@@ -172,6 +185,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';
     emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb });
     try {
+      if (!idsUnknown(r)) await mustBeOurs(id, r);
       // Ids not yet known (a run died before it recorded them): looked up, then journaled with `deleting` in one write.
       const out: Out = idsUnknown(r) ? (await h.find(ctx, r.spec, outputsOf(nodes))) ?? {} : r.out;
       await write(id, r, { status: 'deleting', out });
@@ -199,6 +213,6 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   }
   await runGraph([...graph.keys()], (s) => graph.get(s) ?? [], work, {
     signal: schedulerSignal,
-    onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx.stack)),
+    onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx)),
   });
 }

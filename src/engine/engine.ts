@@ -11,6 +11,7 @@ import type { NodeRecord } from '../state/schema.js';
 import type { StateWriter } from '../state/backend.js';
 import type { EventSink, Verb } from './events.js';
 import { idsUnknown, journal } from './journal.js';
+import { ownershipCheck, type NotOursNode } from './ownership.js';
 import { runGraph } from './scheduler.js';
 
 export interface EngineDeps {
@@ -71,10 +72,12 @@ function cascadeRoot(id: string, nodes: Record<string, NodeRecord>): string | un
  * Delete everything the state names, newest first: a node goes only after every node that depends on it.
  * Children that AWS removes with their parent (an API's methods, a pool's clients) cost no call.
  */
-export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps): Promise<void> {
+export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps): Promise<NotOursNode[]> {
   const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
   const nodes = store.state.nodes;
   const write = journal(store, ctx.now);
+  const notOurs = ownershipCheck(ctx, nodes);
+  const leftAlone: NotOursNode[] = [];
   const ids = Object.keys(nodes);
   const rootOf = new Map(ids.map((id) => [id, cascadeRoot(id, nodes)]));
   const roots = ids.filter((id) => rootOf.get(id) === undefined);
@@ -98,6 +101,19 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
     const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';
     emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb });
     try {
+      // issue 25.4: the live resource (or the one it lives in) must carry our tags; another stack's is left alone.
+      const whose = idsUnknown(r) ? undefined : await notOurs(id);
+      if (whose) {
+        const gone = [id, ...ids.filter((c) => rootOf.get(c) === id && nodes[c])];
+        for (const c of gone) {
+          const cr = nodes[c]!;
+          leftAlone.push({ id: c, kind: cr.kind, label: cr.label, ...whose });
+          delete nodes[c];
+          emit({ type: 'node-skip', id: c, kind: cr.kind, label: cr.label, reason: `left alone: not this stack's (${whose.whose})` });
+        }
+        await store.save();
+        return;
+      }
       // The run that made it died before recording its ids (or a destroy died before deleting it): look for it.
       const out: Out = idsUnknown(r) ? (await h.find(ctx, r.spec, outputsOf(nodes))) ?? {} : r.out;
       // What was found is journaled with `deleting` in one write: a kill before the delete leaves it named.
@@ -116,7 +132,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
     } catch (err) {
       stop();
       const failure = signal?.aborted
-        ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx.stack))
+        ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx))
         : nodeFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
       // The first cause stays the error; a save that fails now is reported beside it.
       await saveAfterFailure(store, failure);
@@ -126,16 +142,23 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
   };
   await runGraph(roots, (id) => [...(mustWaitFor.get(id) ?? [])], work, {
     signal: schedulerSignal,
-    onAbort: () => interruption(new Interrupted(), 'no new deletions were started', destroyAgainHint(ctx.stack)),
+    onAbort: () => interruption(new Interrupted(), 'no new deletions were started', destroyAgainHint(ctx)),
   });
+  return leftAlone;
 }
 
 export interface NodeStatus { id: string; kind: NodeRecord['kind']; label: string; status: NodeRecord['status']; out: Out; observed: Observed | { state: 'error'; message: string } }
 
 /** Read every node of the state from AWS, all at once (the clients bound calls per service). */
-export async function readAll({ ctx: runCtx, store }: { ctx: Ctx; store: Pick<StateWriter, 'state'>; signal?: AbortSignal | undefined }): Promise<NodeStatus[]> {
-  const nodes = store.state.nodes;
-  const deps = outputsOf(nodes);
+export async function readAll({ ctx: runCtx, store, only }: {
+  ctx: Ctx; store: Pick<StateWriter, 'state'>; signal?: AbortSignal | undefined;
+  /** Read only the nodes whose handler this picks (verify reads the publishers: what each stage serves). */
+  only?: ((h: ResourceHandler<unknown>) => boolean) | undefined;
+}): Promise<NodeStatus[]> {
+  const nodes = only
+    ? Object.fromEntries(Object.entries(store.state.nodes).filter(([, r]) => only(asHandler(r.kind))))
+    : store.state.nodes;
+  const deps = outputsOf(store.state.nodes);
   // One read of each shared thing (the API's tree, its gateway responses) for the whole run.
   const ctx: Ctx = { ...runCtx, reads: runCtx.reads ?? readCache() };
   return Promise.all(Object.entries(nodes).map(async ([id, r]): Promise<NodeStatus> => {

@@ -4,9 +4,11 @@ import type { StateWriter } from '../state/backend.js';
 import type { Ctx, Outputs } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 
-export const resumeHint = (stack: string) =>
-  `The state is saved. Re-run the same \`secure-api init\` to resume, or \`secure-api destroy --stack ${stack}\` to remove what was made.`;
-export const destroyAgainHint = (stack: string) => `Run \`secure-api destroy --stack ${stack}\` again to finish.`;
+/** The hints name the stack and what this run needed to reach it (--state, --profile, --endpoint-url: ctx.reach). */
+type Reach = Pick<Ctx, 'stack' | 'reach'>;
+export const resumeHint = (ctx: Reach) =>
+  `The state is saved. Re-run the same \`secure-api init\` to resume, or \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''}\` to remove what was made.`;
+export const destroyAgainHint = (ctx: Reach) => `Run \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''}\` again to finish.`;
 
 /**
  * After Ctrl-C every failure is the interruption (exit 130, with the hint), whatever the call in flight threw:

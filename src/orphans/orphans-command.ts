@@ -1,4 +1,6 @@
 import { defaultRegion } from '../aws/region.js';
+import type { AwsClients } from '../aws/clients.js';
+import { reachStack } from '../commands/stack-session.js';
 import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type CommonOptions, type Ui } from '../commands/env.js';
 import { CheckFailed, ExitCode, UsageError } from '../errors.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
@@ -113,9 +115,17 @@ export async function runStatusOrphans(o: CommonOptions, env: CommandEnv): Promi
   if (!stack) throw new UsageError('--orphans needs --stack NAME: the stack whose tag to look for', `Resources are found by their tag ${STACK_TAG}=NAME.`, 'NO_STACK');
   const state = await backend.read(stack);
   const ui: Ui = await makeUi(env, o.json);
-  const { region, endpointUrl } = where({ ...o, region: o.region ?? state?.region }, env);
-  const clients = makeClients(env, { region, profile: o.profile ?? state?.profile, endpointUrl: endpointUrl ?? state?.endpointUrl }, ui.reporter);
-  const account = await accountOf(clients);
+  // With a state file, its target (account, region, endpoint) is checked first; without one, the flags say where.
+  let region: string;
+  let clients: AwsClients;
+  let account: string;
+  if (state) ({ target: { region }, clients, account } = await reachStack(o, env, state, ui.reporter));
+  else {
+    const w = where(o, env);
+    region = w.region;
+    clients = makeClients(env, { region, profile: o.profile, endpointUrl: w.endpointUrl }, ui.reporter);
+    account = await accountOf(clients);
+  }
   const orphans = await findOrphans(clients, stack);
   const ids = new Set(Object.values(state?.nodes ?? {}).flatMap((n) => Object.values(n.out)));
   const recorded = (x: Orphan) => ids.has(x.id);

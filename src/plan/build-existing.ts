@@ -79,12 +79,15 @@ export function buildExistingApiPlan(config: StackConfig, poolFrom: (c: StackCon
   }
   const resDeps = (path: string) => (path === '/' ? ['api'] : ['api', resourceNodeId(path)]);
   const changed: string[] = [];
+  // The CORS parts a secured method relies on come first, and go after it: destroy restores the method, then a
+  // preflight or gateway response still needed by another stack's secured method is kept (their delete checks).
+  const corsOf = (path: string) => [...(preflights.includes(path) ? [`cors:${path}`] : []), ...(ea.gatewayResponses ?? []).map((t) => `gateway-response:${t}`)];
   for (const r of secure) {
     for (const method of r.methods) {
       const id = `method:${method} ${r.path}`;
       changed.push(id);
       nodes.push(node<'secured-method'>({
-        id, kind: 'secured-method', deps: [...resDeps(r.path), 'authorizer', 'stage'], parent: 'api', label: `${method} ${r.path}`,
+        id, kind: 'secured-method', deps: [...resDeps(r.path), 'authorizer', 'stage', ...corsOf(r.path)], parent: 'api', label: `${method} ${r.path}`,
         spec: { path: r.path, resourceNode: resourceNodeId(r.path), httpMethod: method, authorizerNode: 'authorizer', authorizationScopes: config.authorizer.scopes },
       }));
     }

@@ -51,12 +51,13 @@ export function callWeightedDepth(plan: Plan): number {
 
 /** Kinds whose deletion is a call of its own even when the whole stack goes (the rest go with their parent). */
 export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
-  'rest-api': ['apigateway:DeleteRestApi'],
+  // Each tagged kind's tags are read first (its handler's `tags`): another stack's resource is left alone (issue 25.4).
+  'rest-api': ['apigateway:GetRestApi', 'apigateway:DeleteRestApi'],
   'user-pool-domain': ['cognito-idp:DeleteUserPoolDomain'],
-  // Deletion protection (on by default) is turned off just before the pool goes.
-  'user-pool': ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool'],
-  'lambda-function': ['lambda:DeleteFunction'],
-  'iam-role': ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+  // Deletion protection (on by default) is turned off just before the pool goes (after the tag read).
+  'user-pool': ['cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool'],
+  'lambda-function': ['lambda:ListTags', 'lambda:DeleteFunction'],
+  'iam-role': ['iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
 };
 
 /**

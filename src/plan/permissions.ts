@@ -49,10 +49,10 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     create: [],
     find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
     read: ['apigateway:GetResources'],
-    delete: ['apigateway:DeleteMethod'],
+    delete: ['apigateway:GetResources', 'apigateway:DeleteMethod'],
   },
-  'gateway-response': { create: [], find: [], read: ['apigateway:GetGatewayResponses'], delete: ['apigateway:DeleteGatewayResponse'] },
-  'authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: ['apigateway:DeleteAuthorizer'] },
+  'gateway-response': { create: [], find: [], read: ['apigateway:GetGatewayResponses'], delete: ['apigateway:GetResources', 'apigateway:DeleteGatewayResponse'] },
+  'authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: ['apigateway:GetResources', 'apigateway:DeleteAuthorizer'] },
   'deployment': {
     create: [],
     find: ['apigateway:GetStage'],

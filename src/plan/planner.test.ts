@@ -119,10 +119,11 @@ describe('fieldChanges', () => {
   });
 });
 
-/** Every kind, as the real plans make it: the default stack with an IdP, and one on an existing API and pool. */
+/** Every kind, as the real plans make it: the default stack with an IdP and a custom scope, and one on an existing API and pool. */
 const cfg = (input: Record<string, unknown>) => resolveConfig(input, { defaultRegion: 'us-east-1', suffix: () => 'abc123' });
 const realNodes: AnyPlanNode[] = [
-  ...buildPlan(cfg({ stack: 'demo', userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] } })).nodes,
+  // A custom scope brings a resource server (and a machine client).
+  ...buildPlan(cfg({ stack: 'demo', userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] }, authorizer: { scopes: ['orders/read'] } })).nodes,
   ...buildPlan(cfg({
     stack: 'legacy', stage: { name: 'prod' }, routes: [{ path: '/orders', methods: ['GET'], integration: { type: 'mock' } }],
     existingApi: { id: 'a1b2c3d4e5', secure: [{ path: '/orders', methods: ['GET'] }], preflights: ['/orders'], gatewayResponses: ['DEFAULT_4XX'], reuseAuthorizer: true },

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { depOut, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { apiTree, depOut, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Outputs, ResourceHandler } from './types.js';
 import { updateAuthorizer } from './api-gateway-updates.js';
 import { settingsDrift } from './settings-drift.js';
@@ -84,10 +84,21 @@ export const authorizerHandler: ResourceHandler<Spec> = {
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
-  // Normally skipped: deleting the API removes its authorizers.
+  /**
+   * Normally skipped: deleting the API removes its authorizers. On someone's API it runs after our methods got
+   * their authorization back; a method that still names it is another's (a second stack that reused it, or the
+   * owners'): it is kept, and said, never deleted under them. AWS refuses that delete anyway ("Cannot delete
+   * authorizer …, is referenced in method", hashicorp/terraform#6731, terraform-provider-aws#14812), which would
+   * leave this destroy stuck.
+   */
   async delete(ctx, _spec, out, deps) {
-    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteAuthorizerCommand({
-      restApiId: restApiIdOf(deps), authorizerId: out.authorizerId,
-    })));
+    const restApiId = restApiIdOf(deps);
+    const tree = await apiTree({ ...ctx, reads: undefined }, restApiId);
+    const users = (tree ?? []).flatMap((r) => Object.entries(r.resourceMethods ?? {}).filter(([, m]) => m.authorizerId === out.authorizerId).map(([verb]) => `${verb} ${r.path ?? '?'}`));
+    if (users.length) {
+      ctx.note(`authorizer ${out.authorizerId ?? '?'} kept: ${users.join(', ')} still use${users.length === 1 ? 's' : ''} it (another stack, or the API's owners)`);
+      return;
+    }
+    await ignoreNotFound(ctx.clients.apigateway.send(new DeleteAuthorizerCommand({ restApiId, authorizerId: out.authorizerId })));
   },
 };

@@ -63,7 +63,18 @@ export const corsPreflightHandler: ResourceHandler<Spec> = {
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
+  /**
+   * On someone's API this runs after the stack's own methods of the path got their authorization back (they are its
+   * dependencies): a method still behind a Cognito authorizer there is another's (a second stack), and a browser
+   * calling it needs this preflight: it is kept, and said.
+   */
   async delete(ctx, _spec, out, deps) {
+    const resource = (await apiTree({ ...ctx, reads: undefined }, restApiIdOf(deps)))?.find((r) => r.id === out.resourceId);
+    const needing = Object.entries(resource?.resourceMethods ?? {}).filter(([verb, m]) => verb !== 'OPTIONS' && m.authorizationType === 'COGNITO_USER_POOLS').map(([verb]) => `${verb} ${resource?.path ?? '?'}`);
+    if (needing.length) {
+      ctx.note(`OPTIONS ${resource?.path ?? '?'} kept: ${needing.join(', ')} still ask${needing.length === 1 ? 's' : ''} for a token there (another stack)`);
+      return;
+    }
     await ignoreNotFound(ctx.clients.apigateway.send(new DeleteMethodCommand({
       restApiId: restApiIdOf(deps), resourceId: out.resourceId, httpMethod: 'OPTIONS',
     })));

@@ -1,7 +1,7 @@
 import { DeleteGatewayResponseCommand, PutGatewayResponseCommand } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { quoted } from './api-method.js';
-import { gatewayResponses, ignoreNotFound, restApiIdOf } from './refs.js';
+import { apiTree, gatewayResponses, ignoreNotFound, restApiIdOf } from './refs.js';
 import type { ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['gateway-response'];
@@ -51,7 +51,14 @@ export const gatewayResponseHandler: ResourceHandler<Spec> = {
       : { state: 'drifted', drift: [{ path: 'responseParameters.allowOrigin', before: quoted(spec.allowOrigin), after: origin, context: { responseType: spec.responseType } }], out };
   },
 
+  /** Kept while a method of the API is still behind a Cognito authorizer (another stack's, ours are put back first): its 401s need the CORS headers. */
   async delete(ctx, spec, _out, deps) {
+    const secured = (await apiTree({ ...ctx, reads: undefined }, restApiIdOf(deps)) ?? [])
+      .flatMap((r) => Object.entries(r.resourceMethods ?? {}).filter(([, m]) => m.authorizationType === 'COGNITO_USER_POOLS').map(([verb]) => `${verb} ${r.path ?? '?'}`));
+    if (secured.length) {
+      ctx.note(`gateway response ${spec.responseType} kept: ${secured.join(', ')} still ask${secured.length === 1 ? 's' : ''} for a token (another stack)`);
+      return;
+    }
     await ignoreNotFound(ctx.clients.apigateway.send(new DeleteGatewayResponseCommand({
       restApiId: restApiIdOf(deps), responseType: spec.responseType,
     })));

@@ -110,6 +110,10 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     return toOut(spec.roleName, role.Arn);
   },
 
+  async tags(ctx, out) {
+    return out.roleName ? roleTags(ctx, out.roleName) : undefined;
+  },
+
   async read(ctx, spec, out) {
     const roleName = out.roleName ?? spec.roleName;
     const res = await undefinedIfNotFound(ctx.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));

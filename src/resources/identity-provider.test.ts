@@ -70,10 +70,19 @@ describe('identity-provider handler', () => {
 
   it('read reports a changed client id without echoing the stored secret', async () => {
     cognito.on(DescribeIdentityProviderCommand).resolves({
-      IdentityProvider: { ProviderType: 'Google', ProviderDetails: { client_id: 'other', client_secret: SECRET } },
+      IdentityProvider: { ProviderType: 'Google', ProviderDetails: { client_id: 'other', client_secret: SECRET, authorize_scopes: 'openid email profile' } },
     });
     const res = await h.read(testCtx(), google, { providerName: 'Google' }, deps);
     expect(res).toMatchObject({ state: 'drifted', drift: [{ path: 'providerDetails.client_id', before: 'gid', after: 'other' }] });
     expect(JSON.stringify(res)).not.toContain(SECRET);
+  });
+
+  it('read compares every detail secure-api sets (scopes too), not the keys Cognito adds nor the secret', async () => {
+    const details = { ...providerDetails(google, 'changed-secret'), authorize_url: 'https://accounts.google.com/o/oauth2/v2/auth' };
+    cognito.on(DescribeIdentityProviderCommand).resolves({ IdentityProvider: { ProviderType: 'Google', ProviderDetails: details } });
+    expect(await h.read(testCtx(), google, { providerName: 'Google' }, deps)).toEqual({ state: 'present', out: { providerName: 'Google' } });
+    cognito.on(DescribeIdentityProviderCommand).resolves({ IdentityProvider: { ProviderType: 'Google', ProviderDetails: { ...details, authorize_scopes: 'openid email profile phone' } } });
+    const res = await h.read(testCtx(), google, { providerName: 'Google' }, deps);
+    expect(res.state === 'drifted' && res.drift.map((d) => d.path)).toEqual(['providerDetails.authorize_scopes']);
   });
 });

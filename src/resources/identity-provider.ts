@@ -1,4 +1,5 @@
 import type { DriftChange } from '../plan/changes.js';
+import { settingsDrift } from './settings-drift.js';
 import {
   CreateIdentityProviderCommand, DeleteIdentityProviderCommand, DescribeIdentityProviderCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -47,6 +48,19 @@ export function attributeMappingHeld(spec: Spec): Record<string, string> {
 }
 
 /** An AWS error with every occurrence of the secret blanked, so it can be shown and logged. */
+/** ProviderDetails keys that hold the secret: write-only, never read back nor compared. */
+const WRITE_ONLY = new Set(['client_secret', 'private_key']);
+
+/**
+ * The provider's type and each ProviderDetails key secure-api sets (client id, scopes, issuer, Apple's team and key),
+ * compared with what Cognito holds; keys Cognito adds itself (authorize_url, jwks_uri…) are not ours to judge.
+ */
+export function idpDrift(spec: Spec, idp: { ProviderType?: string | undefined; ProviderDetails?: Record<string, string> | undefined }): DriftChange[] {
+  const want = Object.fromEntries(Object.entries(providerDetails(spec, '')).filter(([k]) => !WRITE_ONLY.has(k)));
+  const live = Object.fromEntries(Object.keys(want).map((k) => [k, idp.ProviderDetails?.[k]]));
+  return settingsDrift({ providerType: spec.providerType as string | undefined, providerDetails: want }, { providerType: idp.ProviderType, providerDetails: live });
+}
+
 function redacted(err: unknown, secret: string): unknown {
   const message = errorMessage(err);
   if (!secret || !message.includes(secret)) return err;
@@ -96,11 +110,7 @@ export const identityProviderHandler: ResourceHandler<Spec> = {
     })));
     const idp = res?.IdentityProvider;
     if (!idp) return { state: 'missing' };
-    const drift: DriftChange[] = [];
-    if (idp.ProviderType !== spec.providerType) drift.push({ path: 'providerType', before: spec.providerType, after: idp.ProviderType ?? null });
-    // Only the client id is compared: ProviderDetails also holds the secret, which we never read back.
-    const clientId = idp.ProviderDetails?.client_id;
-    if (clientId !== spec.clientId) drift.push({ path: 'providerDetails.client_id', before: spec.clientId, after: clientId ?? null });
+    const drift = idpDrift(spec, idp);
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 

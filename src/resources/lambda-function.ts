@@ -129,6 +129,13 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     return toOut(settled, spec.functionName);
   },
 
+  async tags(ctx, out) {
+    if (!out.functionArn) return undefined;
+    // ListTags: GetFunction hides Tags from a caller without lambda:ListTags. A function without tags answers {}.
+    const res = await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: out.functionArn })));
+    return res && (res.Tags ?? {});
+  },
+
   async read(ctx, spec, out, deps) {
     const name = out.functionName ?? spec.functionName;
     const res = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));

@@ -71,6 +71,11 @@ export const restApiHandler: ResourceHandler<Spec> = {
     return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
 
+  async tags(ctx, out) {
+    const api = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetRestApiCommand({ restApiId: out.apiId })));
+    return api && (api.tags ?? {});
+  },
+
   async delete(ctx, _spec, out) {
     // The client wrapper already waits out DeleteRestApi's one-per-30-s throttle.
     await ignoreNotFound(ctx.clients.apigateway.send(new DeleteRestApiCommand({ restApiId: out.apiId })));

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { DriftChange, FieldChange } from '../plan/changes.js';
+import type { TagSet } from './refs.js';
 
 /** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
 export const RESOURCE_KINDS = [
@@ -54,6 +55,8 @@ export interface Ctx {
   /** ARN partition, 'aws' unless a GovCloud/China region. */
   partition: string;
   stack: string;
+  /** Flags a printed command needs to reach this stack as this run did (` --state s3://… --profile P`), '' when none. */
+  reach?: string | undefined;
   /** The state's own id (src/state/schema.ts), tagged as secure-api:state-id on everything we make. */
   stateId: string;
   /** The state was made before version 2: its resources carry only the stack tag (see isOurs in ./refs.ts). */
@@ -120,6 +123,12 @@ export interface ResourceHandler<Spec = unknown> {
   find(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Out | undefined>;
   /** Present / missing / drifted, with what differs. */
   read(ctx: Ctx, spec: Spec, out: Out, deps: Outputs): Promise<Observed>;
+  /**
+   * The live resource's tags, read before every delete or update (issue 25.4): a state naming a resource of another
+   * stack (edited, copied) changes nothing of theirs. undefined: the resource is gone. Absent on kinds AWS does not
+   * tag (methods, clients…): those follow the node they live in (src/engine/ownership.ts).
+   */
+  tags?(ctx: Ctx, out: Out): Promise<TagSet | undefined>;
   /** Idempotent: "not found" means done. */
   delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs, prior?: Prior): Promise<void>;
   /**

@@ -72,6 +72,11 @@ export const userPoolHandler: ResourceHandler<Spec> = {
     return out;
   },
 
+  async tags(ctx, out) {
+    const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
+    return pool && (pool.UserPoolTags ?? {});
+  },
+
   async read(ctx, spec, out) {
     const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
     if (!pool) return { state: 'missing' };

@@ -85,7 +85,7 @@ describe('state file versions', () => {
 
   it('reads a version-1 file as the current version: a new state id, legacyTags (its resources carry only the stack tag), no history', () => {
     const path = join(dir(), 's.json');
-    const v1 = { version: 1, stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: true, config: { a: 1 },
+    const v1 = { version: 1, stack: 's', region: 'us-east-1', account: '123456789012', createdAt: 'x', updatedAt: 'x', complete: true, config: {},
       nodes: { api: { kind: 'rest-api', status: 'created', out: { apiId: 'a1' }, label: 'api', deps: [], updatedAt: 'x' } } };
     writeFileSync(path, JSON.stringify(v1));
     const s = readState(path)!;

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { StateWriteFailed, UsageError } from '../errors.js';
 import { STATE_VERSION, StateFileSchema, migrateState, type StateFile } from './schema.js';
 import { formatIssues } from '../config/resolve.js';
+import { StackConfigSchema } from '../config/schema.js';
 
 export const DEFAULT_STATE_DIR = '.secure-api';
 
@@ -96,7 +97,22 @@ export function parseState(text: string, path: string): StateFile {
   }
   const parsed = StateFileSchema.safeParse(json);
   if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, `the state file ${path}`, StateFileSchema), 'It was left untouched.', 'BAD_STATE');
+  checkRecordedConfig(parsed.data, path);
   return parsed.data;
+}
+
+/**
+ * The recorded configuration is data the next run builds on (and a shared state can be edited by anyone who can write
+ * the bucket): it is validated as a StackConfig on every read, and must name the state's own stack and region.
+ */
+function checkRecordedConfig(state: StateFile, path: string): void {
+  const cfg = StackConfigSchema.safeParse(state.config);
+  const where = `the configuration recorded in the state file ${path}`;
+  if (!cfg.success) throw new UsageError(formatIssues(cfg.error.issues, where, StackConfigSchema), 'It was left untouched. Restore an earlier version of it, or correct the field named.', 'BAD_STATE');
+  const raw = state.config as { stack?: unknown; region?: unknown };
+  const mismatch = raw.stack !== undefined && cfg.data.stack !== state.stack ? `stack "${cfg.data.stack}", but the state is stack "${state.stack}"`
+    : raw.region !== undefined && cfg.data.region !== state.region ? `region ${cfg.data.region ?? '?'}, but the state is in ${state.region}` : undefined;
+  if (mismatch) throw new UsageError(`${where} names ${mismatch}`, 'It was left untouched. The state was edited or copied from another stack: restore the right one.', 'BAD_STATE');
 }
 
 /** The stacks that have a state file in a directory. */

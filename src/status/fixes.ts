@@ -46,7 +46,8 @@ const REBUILD = fix('secure-api cannot repair this in place: rebuild the stack (
 export function rebuildSteps(fx: Pick<FixContext, 'stack' | 'stateFile' | 'stackArgs'>): NextStep[] {
   const file = sh(`${fx.stack}.config.json`);
   return [
-    { command: `jq .config ${sh(fx.stateFile)} > ${file}`, why: 'keep the configuration (it is in the state file)' },
+    // `show --json` reads the configuration wherever the state lives (jq cannot read an s3:// state).
+    { command: `secure-api show ${fx.stackArgs} --json > ${file}`, why: 'keep the configuration (it is in the state)' },
     { command: `secure-api destroy ${fx.stackArgs} --yes`, why: 'remove what is left' },
     { command: `secure-api init --config ${file} ${fx.stackArgs} --yes`, why: 'create it again, as it was' },
   ];
@@ -228,12 +229,17 @@ function permissionFix(s: FixSubject, fx: FixContext): Fix {
   const source = `arn:${fx.partition}:execute-api:${fx.region}:${fx.account}:${apiIdOf(fx)}/*/*/*`;
   const add = `aws lambda add-permission --function-name ${sh(fn)} --statement-id ${sh(sid)} --action lambda:InvokeFunction `
     + `--principal apigateway.amazonaws.com --source-arn ${sh(source)} --region ${fx.region}`;
-  return s.state === 'missing'
-    ? fix('Let API Gateway invoke the function again, from this API only.', [add])
-    : fix(
-      'Replace the statement with one that lets this API, and only it, invoke the function.',
-      [`aws lambda remove-permission --function-name ${sh(fn)} --statement-id ${sh(sid)} --region ${fx.region}`, add],
-    );
+  if (s.state === 'missing') return fix('Let API Gateway invoke the function again, from this API only.', [add]);
+  const remove = (id: string) => `aws lambda remove-permission --function-name ${sh(fn)} --statement-id ${sh(id)} --region ${fx.region}`;
+  const others = s.drift.filter((d) => d.path === 'permission.otherStatements').flatMap((d) => (Array.isArray(d.after) ? d.after.map(String) : []));
+  const ours = s.drift.some((d) => d.path !== 'permission.otherStatements');
+  return fix(
+    [
+      ...(others.length ? [`Remove the statements someone added to the function's policy (${others.join(', ')}): they let others invoke it.`] : []),
+      ...(ours ? ['Replace the statement with one that lets this API, and only it, invoke the function.'] : []),
+    ].join(' '),
+    [...others.map(remove), ...(ours ? [remove(sid), add] : [])],
+  );
 }
 
 function functionFix(s: FixSubject, fx: FixContext): Fix {
@@ -278,6 +284,32 @@ function clientFix(s: FixSubject, fx: FixContext): Fix {
     'Restore the app client\'s settings (update-user-pool-client resets whatever it is not given, so this names them all).',
     [`aws cognito-idp update-user-pool-client ${args.join(' ')} --region ${fx.region}`],
   );
+}
+
+/** The patch that puts each drifted setting of the authorizer back (UpdateAuthorizer, as init's update sends it). */
+function authorizerFix(s: FixSubject, fx: FixContext): Fix {
+  const spec = specOf('authorizer', s.spec);
+  const poolArn = fx.ids.pool?.userPoolArn ?? 'USER_POOL_ARN';
+  const ops = s.drift.flatMap((d) => {
+    switch (d.path) {
+      case 'name': return [`op=replace,path=/name,value=${sh(spec.name)}`];
+      case 'type': return ['op=replace,path=/type,value=COGNITO_USER_POOLS'];
+      case 'ttlSeconds': return [`op=replace,path=/authorizerResultTtlInSeconds,value=${spec.ttlSeconds}`];
+      case 'identityHeader': return [`op=replace,path=/identitySource,value=method.request.header.${sh(spec.identityHeader)}`];
+      case 'providerARNs': {
+        const live = Array.isArray(d.after) ? d.after.map(String) : [];
+        return [
+          ...(live.length ? [`op=replace,path=/providerARNs/0,value=${poolArn}`] : [`op=add,path=/providerARNs,value=${poolArn}`]),
+          ...live.slice(1).filter((a) => a !== poolArn).map((a) => `op=remove,path=/providerARNs,value=${a}`),
+        ];
+      }
+      default: return [];
+    }
+  });
+  if (!ops.length) return REBUILD;
+  return fix(`Put the authorizer back as recorded (user pool ${fx.ids.pool?.userPoolId ?? '?'}); then redeploy the stage (a new deployment serves it).`, [
+    `aws apigateway update-authorizer --rest-api-id ${apiIdOf(fx)} --authorizer-id ${s.out.authorizerId ?? 'AUTHORIZER_ID'} --patch-operations ${ops.join(' ')} --region ${fx.region}`,
+  ]);
 }
 
 function domainFix(s: FixSubject, fx: FixContext): Fix {
@@ -351,11 +383,9 @@ function manualFix(s: FixSubject, fx: FixContext): Fix | null {
     return fix('It could not be read: check the message, the credentials and their permissions, then run status again.', []);
   }
   if (s.state === 'unfinished') {
-    const [keep, , init] = rebuildSteps(fx);
-    return fix(
-      'An interrupted run left it half-made: run init again with the same configuration to resume (or destroy the stack).',
-      [keep!.command, init!.command],
-    );
+    // init resumes from the recorded configuration: nothing to keep aside first.
+    return fix('An interrupted run left it half-made: run init again to finish (it resumes where it stopped), or destroy the stack.',
+      [`secure-api init ${fx.stackArgs}`]);
   }
   const tagDrift = s.state === 'drifted' ? s.drift.filter(isTagDrift) : [];
   if (tagDrift.length) {
@@ -375,10 +405,7 @@ function manualFix(s: FixSubject, fx: FixContext): Fix | null {
     case 'iam-role': return roleFix(s);
     case 'user-pool-client': return clientFix(s, fx);
     case 'user-pool-domain': return domainFix(s, fx);
-    case 'authorizer':
-      return s.state === 'drifted'
-        ? fix(`In the API Gateway console (Authorizers), point it back at user pool ${fx.ids.pool?.userPoolId ?? '?'} as the row says; or rebuild the stack (see Next).`, [], true)
-        : REBUILD;
+    case 'authorizer': return s.state === 'drifted' ? authorizerFix(s, fx) : REBUILD;
     default: return REBUILD;
   }
 }

@@ -1,5 +1,7 @@
 import { partitionOf } from '../aws/region.js';
 import type { NodeStatus } from '../engine/engine.js';
+import type { StackConfig } from '../config/schema.js';
+import { buildPlan } from '../plan/build.js';
 import type { DriftChange } from '../plan/changes.js';
 import { driftText } from '../plan/drift-text.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
@@ -119,17 +121,33 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
     const list = leftOpen.flatMap((s) => s.methods.map((m) => `${m} ${s.path}`));
     notes.push(`Left open by choice (this stack's policy; any other method served without a token is reported): ${list.join(', ') || 'none'}.`);
   }
-  if (!state.complete) notes.push('init did not finish: resources it had not started yet are not in the state file, so not listed here.');
+  const notMade = state.complete ? [] : notMadeYet(state);
+  if (!state.complete) {
+    notes.push(notMade.length
+      ? `init did not finish: ${notMade.length} resource${notMade.length === 1 ? '' : 's'} not made yet: ${notMade.join(', ')}. Run \`secure-api init ${fx.stackArgs}\` to finish.`
+      : `init did not finish. Run \`secure-api init ${fx.stackArgs}\` to finish.`);
+  }
 
   return {
     stack: state.stack, region: state.region, account: state.account, createdAt: state.createdAt, updatedAt: state.updatedAt,
-    stateFile, complete: state.complete, live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
+    stateFile, complete: state.complete, ...(notMade.length ? { notMade } : {}), live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
     urls: { ...json.urls, routes },
     ids: json.ids,
     notes,
     next: nextSteps(ok, resources, fx, state.complete),
     history: configHistory(state),
   };
+}
+
+/** The labels of what the recorded configuration plans and the state has no record of (init stopped before them). */
+export function notMadeYet(state: StateFile): string[] {
+  try {
+    const plan = buildPlan(state.config as unknown as StackConfig, partitionOf(state.region));
+    return plan.nodes.filter((n) => state.nodes[n.id] === undefined).map((n) => `${n.kind} ${n.label}`);
+  } catch {
+    // A configuration this version cannot plan (it was validated on read): the rows above are what is known.
+    return [];
+  }
 }
 
 function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixContext, complete: boolean): NextStep[] {
@@ -143,10 +161,7 @@ function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixConte
     ];
   }
   const steps: NextStep[] = [];
-  if (!complete) {
-    const [keep, , init] = rebuildSteps(fx);
-    steps.push(keep!, { command: init!.command, why: 'resume the interrupted init' });
-  }
+  if (!complete) steps.push({ command: `secure-api init ${a}`, why: 'finish the interrupted init (it resumes where it stopped)' });
   if (resources.some((r) => r.fix?.summary.includes('secure-api init'))) {
     steps.push({ command: `secure-api plan ${a}`, why: 'what init would put back, read live' }, { command: `secure-api init ${a}`, why: 'repair it as recorded (shows the plan, then asks)' });
   }

@@ -83,6 +83,8 @@ export const statusReportSchema = z.object({
   stateFile: z.string(),
   /** init finished; false means a run stopped part-way (resume it with init). */
   complete: z.boolean(),
+  /** When not complete: what the recorded configuration plans that the state has no record of ("kind label"). */
+  notMade: z.array(z.string()).optional(),
   /** Read from AWS (false: --offline, the state file only). */
   live: z.boolean(),
   checkedAt: z.string().nullable(),

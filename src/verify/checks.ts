@@ -26,7 +26,7 @@ export interface RouteTarget {
 export type Severity = 'critical' | 'error' | 'info';
 export type CheckName =
   | 'no-token' | 'malformed-token' | 'forged-token' | 'id-token' | 'access-token' | 'machine-token' | 'bearer-token'
-  | 'cors-on-401' | 'preflight' | 'public-no-token';
+  | 'cors-on-401' | 'preflight' | 'public-no-token' | 'stage-policy';
 
 /** One result line. Never holds a token. `severity` is how much the row matters; a row counts against the verdict only when `ok` is false. */
 export interface CheckRow {

@@ -149,11 +149,8 @@ export async function createUser(cognito: CognitoSender, userPoolId: string, fac
     await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: input.password, Permanent: input.permanent ?? true }));
   } catch (err) {
     await deleteUser(cognito, userPoolId, username).catch(() => undefined);
-    const failure = toAwsFailure(err, 'AdminSetUserPassword');
-    if (awsErrorName(err) === 'InvalidPasswordException') {
-      throw new AwsFailure(failure.message, { hint: 'The password does not meet the pool\'s policy.', awsName: 'InvalidPasswordException', cause: err });
-    }
-    throw failure;
+    // The catalogue says what a refused password means (InvalidPasswordException: the pool's policy, with AWS's rule).
+    throw toAwsFailure(err, 'AdminSetUserPassword');
   }
   return { username, signInName };
 }

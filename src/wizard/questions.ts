@@ -1,4 +1,4 @@
-import type { StackConfig, StackConfigInput } from '../config/schema.js';
+import { threatProtectionFor, type StackConfig, type StackConfigInput } from '../config/schema.js';
 import { Draft } from './draft.js';
 
 /** One wizard question: the config key that answers it, and the init flag when there is one. */
@@ -37,6 +37,9 @@ export const QUESTIONS: Question[] = [
   { step: 3, key: 'userPool.email', flag: '--email <cognito|ses>', label: 'message delivery; SES also needs --email-from, --ses-identity-arn', default: () => 'cognito, 50 emails a day (SES: its sandbox delivers only to verified addresses)', applies: secured },
   { step: 3, key: 'userPool.selfSignUp', flag: '--self-sign-up / --no-self-sign-up', label: 'self sign-up', default: (c) => (c.userPool.selfSignUp ? 'on' : 'off'), applies: secured },
   { step: 3, key: 'userPool.accountRecovery', flag: '--account-recovery <how>', label: 'account recovery: email, phone or admin', default: (c) => ({ verified_email: 'email', verified_phone_number: 'phone', admin_only: 'admin' })[c.userPool.accountRecovery], applies: secured },
+  { step: 3, key: 'userPool.deletionProtection', flag: '--deletion-protection / --no-deletion-protection', label: 'deletion protection', default: (c) => (c.userPool.deletionProtection ? 'on' : 'off'), applies: secured },
+  { step: 3, key: 'userPool.threatProtection', flag: '--threat-protection <mode>', label: 'threat protection (PLUS plan): off, audit or enforced', default: (c) => threatProtectionFor(c.userPool).toLowerCase(),
+    applies: (d) => secured(d) && d.get('userPool.tier') === 'PLUS' },
   { step: 3, key: 'userPool.identityProviders', label: 'federated identity providers (a --config key)', default: () => 'none', applies: hostedUiOn },
   { step: 3, key: 'hostedUi.enabled', flag: '--hosted-ui / --no-hosted-ui', label: 'hosted UI', default: () => 'on', applies: secured,
     answered: (d) => d.has('hostedUi.enabled') || d.has('hostedUi.domainPrefix') || ((d.get('userPool.identityProviders') as unknown[] | undefined)?.length ?? 0) > 0 },
@@ -45,6 +48,9 @@ export const QUESTIONS: Question[] = [
   { step: 3, key: 'hostedUi.logoutUrls', flag: '--logout-url <url>', label: 'hosted UI sign-out URLs', default: (c) => c.hostedUi.logoutUrls.join(','), applies: hostedUiOn },
   { step: 3, key: 'appClient.type', flag: '--app-client <type>', label: 'app client type: public or confidential', default: (c) => c.appClient.type, applies: secured },
   { step: 3, key: 'appClient.name', flag: '--app-client-name <name>', label: 'app client name', default: (c) => c.appClient.name, applies: secured },
+  { step: 3, key: 'appClient.tokenValidity', flag: '--access-token-minutes, --id-token-minutes, --refresh-token-days', label: 'token lifetimes',
+    default: (c) => `${c.appClient.tokenValidity.accessTokenMinutes} min, ${c.appClient.tokenValidity.idTokenMinutes} min, ${c.appClient.tokenValidity.refreshTokenDays} days`, applies: secured },
+  { step: 3, key: 'appClient.refreshTokenRotation', flag: '--refresh-token-rotation / --no-refresh-token-rotation', label: 'refresh-token rotation', default: (c) => (c.appClient.refreshTokenRotation ? 'on' : 'off'), applies: secured },
   { step: 4, key: 'authorizer.name', flag: '--authorizer-name <name>', label: 'authorizer name', default: (c) => c.authorizer.name, applies: secured },
   { step: 4, key: 'authorizer.identityHeader', flag: '--identity-header <header>', label: 'identity source header', default: (c) => c.authorizer.identityHeader, applies: secured },
   { step: 4, key: 'routes[].public', flag: '--public-route <"METHODS /path">', label: 'which routes the authorizer protects (the others: --public-route)', default: () => 'all of them',

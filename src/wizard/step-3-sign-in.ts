@@ -133,4 +133,34 @@ export async function askAppClient(s: WizardSession): Promise<void> {
     { name: 'Confidential client', value: 'confidential', description: 'With a client secret: server-side apps' },
   ], 'public');
   await s.askText('appClient.name', 'App client name', { default: `${stack}-client`, validate: (v) => checkResourceName(v.trim(), 'app client name', 128) });
+  await askTokens(s);
+}
+
+/** How long tokens live, and refresh-token rotation: shorter limits what a stolen token can do. */
+async function askTokens(s: WizardSession): Promise<void> {
+  const shown = (v: unknown): string => {
+    const t = v as { accessTokenMinutes?: number; idTokenMinutes?: number; refreshTokenDays?: number };
+    return `access ${t.accessTokenMinutes ?? 60} min, id ${t.idTokenMinutes ?? 60} min, refresh ${t.refreshTokenDays ?? 30} days`;
+  };
+  if (!await s.givenOrKept('appClient.tokenValidity', 'Token lifetimes', shown)) {
+    const custom = await s.prompter.select<boolean>({
+      message: 'Token lifetimes',
+      choices: [
+        { name: 'Cognito defaults', value: false, description: 'Access and id tokens 60 minutes, refresh tokens 30 days' },
+        { name: 'Custom', value: true, description: 'Shorter lifetimes limit what a stolen token can do' },
+      ],
+      default: false,
+    });
+    const def = { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 };
+    if (!custom) s.answerDefault('appClient.tokenValidity', def);
+    else {
+      s.draft.set('appClient.tokenValidity', {
+        accessTokenMinutes: await s.prompter.number({ message: 'Access token lifetime in minutes (5 to 1440)', default: 60, min: 5, max: 1440 }),
+        idTokenMinutes: await s.prompter.number({ message: 'Id token lifetime in minutes (5 to 1440)', default: 60, min: 5, max: 1440 }),
+        refreshTokenDays: await s.prompter.number({ message: 'Refresh token lifetime in days (1 to 3650)', default: 30, min: 1, max: 3650 }),
+      });
+    }
+  }
+  await s.askConfirm('appClient.refreshTokenRotation',
+    'Rotate refresh tokens? (each refresh returns a new one and retires the old; apps must refresh with GetTokensFromRefreshToken)', false);
 }

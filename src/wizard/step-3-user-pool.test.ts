@@ -15,17 +15,22 @@ describe('step 3 · Cognito user pool', () => {
     await stepUserPool(s, true);
     expect(s.draft.input()).toEqual({
       stack: 'demo', region: 'us-east-1',
-      userPool: { name: 'demo-users', signInIdentifiers: ['email'], mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' }, selfSignUp: false, accountRecovery: 'verified_email' },
+      userPool: {
+        name: 'demo-users', signInIdentifiers: ['email'], mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' }, selfSignUp: false, accountRecovery: 'verified_email',
+        deletionProtection: true,
+      },
       hostedUi: { enabled: true, domainPrefix: `demo-${SUFFIX}`, callbackUrls: ['http://localhost:8765/callback'], logoutUrls: ['http://localhost:8765/'] },
-      appClient: { type: 'public', name: 'demo-client' },
+      appClient: { type: 'public', name: 'demo-client', refreshTokenRotation: false },
     });
     expect(t.flat()).toContain('Step 3 of 6 · Cognito user pool');
     expect(t.flat()).toContain(`! ${FIFTY_A_DAY.slice(0, 40)}`);
     expect(t.prompter.messages()).toEqual([
       'User pool name', 'Sign-in options (fixed once created)', 'Password policy', 'Multi-factor authentication (MFA)', 'Message delivery',
       'Let anyone sign up on their own (self-registration)?', 'Account recovery (forgotten password)',
+      'Protect the pool against deletion? (its users go with it; `secure-api destroy` turns this off first)',
       'Federated identity providers (none is fine)', 'Use the hosted UI (Cognito\'s sign-in pages)?', 'Hosted UI domain prefix',
-      'Callback URLs after sign-in (comma-separated)', 'Sign-out URLs (comma-separated)', 'App client type', 'App client name',
+      'Callback URLs after sign-in (comma-separated)', 'Sign-out URLs (comma-separated)', 'App client type', 'App client name', 'Token lifetimes',
+      'Rotate refresh tokens? (each refresh returns a new one and retires the old; apps must refresh with GetTokensFromRefreshToken)',
     ]);
     // No provider chosen shows as a blank answer: the note says what it means.
     expect(t.flat()).toContain("None: users sign in with the pool's own accounts.");
@@ -135,12 +140,26 @@ describe('step 3 · Cognito user pool', () => {
       stack: 'demo',
       userPool: {
         name: 'u', signInIdentifiers: ['username'], passwordPolicy: { minLength: 10 }, mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' },
-        selfSignUp: true, accountRecovery: 'admin_only', identityProviders: [],
+        selfSignUp: true, accountRecovery: 'admin_only', identityProviders: [], deletionProtection: false, tier: 'PLUS', threatProtection: 'AUDIT',
       },
-      hostedUi: { enabled: true, domainPrefix: 'demo-x', callbackUrls: ['https://app.example.com/cb'], logoutUrls: [] }, appClient: { type: 'confidential', name: 'c' },
+      hostedUi: { enabled: true, domainPrefix: 'demo-x', callbackUrls: ['https://app.example.com/cb'], logoutUrls: [] },
+      appClient: { type: 'confidential', name: 'c', tokenValidity: { accessTokenMinutes: 5, idTokenMinutes: 5, refreshTokenDays: 1 }, refreshTokenRotation: true },
     }), true);
     expect(t.prompter.asked).toEqual([]);
     expect(t.flat()).toContain('✔ App client type Confidential client (given)');
+  });
+
+  it('threat protection is asked on the Plus plan only, ENFORCED by default; token lifetimes may be shortened', async () => {
+    const t = testDeps([['Token lifetimes', true], ['Access token lifetime', 15], ['Id token lifetime', 15], ['Refresh token lifetime', 1], ['Rotate refresh tokens', true]]);
+    const s = session(t, { stack: 'demo', region: 'us-east-1', userPool: { tier: 'PLUS' } });
+    await stepUserPool(s, true);
+    const input = s.draft.input() as { userPool: object; appClient: object };
+    expect(input.userPool).toMatchObject({ tier: 'PLUS', deletionProtection: true, threatProtection: 'ENFORCED' });
+    expect(input.appClient).toMatchObject({ tokenValidity: { accessTokenMinutes: 15, idTokenMinutes: 15, refreshTokenDays: 1 }, refreshTokenRotation: true });
+    expect(t.prompter.messages()).toContain('Threat protection (Plus plan)');
+    const lite = testDeps();
+    await stepUserPool(session(lite, { stack: 'demo', region: 'us-east-1' }), true);
+    expect(lite.prompter.messages()).not.toContain('Threat protection (Plus plan)');
   });
 
   it('is skipped when every route is public', async () => {

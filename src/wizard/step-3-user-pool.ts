@@ -107,6 +107,17 @@ async function askSignUp(s: WizardSession): Promise<void> {
   ], 'verified_email');
 }
 
+/** What the pool keeps even against a mistake: deletion protection, and threat protection on the Plus plan (issue 25). */
+async function askProtection(s: WizardSession): Promise<void> {
+  await s.askConfirm('userPool.deletionProtection', 'Protect the pool against deletion? (its users go with it; `secure-api destroy` turns this off first)', true);
+  if (s.draft.get('userPool.tier') !== 'PLUS') return;
+  await s.askSelect('userPool.threatProtection', 'Threat protection (Plus plan)', [
+    { name: 'Enforced', value: 'ENFORCED', description: 'Blocks risky sign-ins or asks for MFA (the default)' },
+    { name: 'Audit only', value: 'AUDIT', description: 'Logs risky sign-ins and blocks none' },
+    { name: 'Off', value: 'OFF', description: 'No risk checks' },
+  ], 'ENFORCED');
+}
+
 /** Step 3 of 6 · Cognito user pool: the console's create-user-pool pages, in order. */
 export async function stepUserPool(s: WizardSession, secured: boolean): Promise<void> {
   s.heading(3, 'Cognito user pool', 'Sign-in options, password policy and MFA, message delivery, federated identity providers, '
@@ -129,6 +140,7 @@ export async function stepUserPool(s: WizardSession, secured: boolean): Promise<
   await askMfa(s);
   await askEmail(s);
   await askSignUp(s);
+  await askProtection(s);
   await askIdentityProviders(s);
   await askHostedUi(s);
   await askAppClient(s);

@@ -260,3 +260,103 @@ describe('--secure-add / --secure-remove, and a shorter --secure list', () => {
     expect(fake.calls.filter((c) => /^(Create|Update|Put|Delete)/.test(c.command)).length).toBe(writes);
   });
 });
+
+type VerifyJson = { ok: boolean; verdict: { summary: string }; rows: Array<{ route: string; method: string; check: string; ok: boolean; severity: string; got: string }>; testUser: { username: string } };
+
+describe('verify on a stack that secures part of their API', () => {
+  it('passes: proves the secured methods, the left-alone paths\' CORS is information, the stage policy holds', async () => {
+    const { poolId } = await firstRun(['GET /orders']);
+    const v = await run(['verify', '--stack', 'legacy', '--json']);
+    expect(v.code, v.stdout).toBe(0);
+    const out = JSON.parse(v.stdout) as VerifyJson;
+    expect(out.rows.filter((r) => r.check === 'preflight' && r.route === '/orders/{id}').every((r) => r.severity === 'info')).toBe(true);
+    expect(out.rows.find((r) => r.check === 'stage-policy')).toMatchObject({ ok: true });
+    expect(out.rows.find((r) => r.check === 'id-token' && r.route === '/orders')?.ok).toBe(true);
+    void poolId;
+  });
+
+  it('--read-only creates no user in their pool: the refusals, CORS and the stage policy only; exit 0, saying no 2xx was proven', async () => {
+    const { poolId } = await firstRun(['GET /orders']);
+    const creates = () => fake.calls.filter((c) => c.command === 'AdminCreateUser' || c.command === 'SignUp').length;
+    const before = creates();
+    const from = fake.calls.length;
+    const v = await run(['verify', '--stack', 'legacy', '--read-only', '--json']);
+    expect(v.code, v.stdout).toBe(0);
+    expect(creates()).toBe(before);
+    expect(fake.calls.slice(from).filter((c) => (c.input as { UserPoolId?: string }).UserPoolId === poolId).map((c) => c.command)).toEqual([]);
+    const out = JSON.parse(v.stdout) as VerifyJson;
+    expect(new Set(out.rows.map((r) => r.check))).toEqual(new Set(['no-token', 'malformed-token', 'forged-token', 'cors-on-401', 'preflight', 'public-no-token', 'stage-policy']));
+    expect(out.verdict.summary).toMatch(/^read-only: secured: .*no 2xx with a token was shown/);
+    expect((await run(['verify', '--stack', 'legacy', '--read-only', '--keep-user'])).code).toBe(2);
+  });
+
+  it('fails when another stage serves a secured method open, naming the stage; read-only too', async () => {
+    const { apiId } = await makeLegacyApi({ stages: ['prod', 'staging'] });
+    const poolId = await makeBlogPool();
+    expect((await run(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--stage', 'prod', '--user-pool-id', poolId, '--secure', 'GET /orders', '--no-verify'])).code).toBe(0);
+    for (const extra of [[], ['--read-only']]) {
+      const v = await run(['verify', '--stack', 'legacy', ...extra, '--json']);
+      expect(v.code, extra.join(' ')).toBe(1);
+      const row = (JSON.parse(v.stdout) as { rows?: VerifyJson['rows'] }).rows;
+      if (row) expect(row.find((r) => r.check === 'stage-policy')).toMatchObject({ route: '/orders', method: 'GET', ok: false, severity: 'critical', got: expect.stringContaining('NONE on stage staging') });
+      else expect(v.stderr).toMatch(/NOT SECURED/);
+    }
+    const text = await run(['verify', '--stack', 'legacy', '--read-only']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/stage-policy/);
+    expect(text.stdout).toMatch(/stage staging serves GET \/orders with NONE/);
+  });
+});
+
+describe('two stacks on one API', () => {
+  it('B reuses A\'s authorizer (same pool, same name): each survives the other\'s destroy, and the API ends as it began', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const auth = () => JSON.stringify(Object.values(fake.state.apigateway.apis[apiId]!.resources).map((r) => [r.path, Object.fromEntries(Object.entries(r.methods).map(([v, m]) => [v, m.authorizationType]))]));
+    const before = auth();
+    const stack = (name: string, secure: string) => ['init', '--yes', '--stack', name, '--api-id', apiId, '--user-pool-id', poolId, '--secure', secure, '--no-verify'];
+    expect((await run(stack('team-a', 'GET /orders'))).code).toBe(0);
+    const b = await run(stack('team-b', 'POST /orders'));
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toMatch(/\(theirs, reused\)/);
+
+    // A goes first: its authorizer is still named by B's method, so it is kept (and said); B's route still checks tokens.
+    const da = await run(['destroy', '--stack', 'team-a', '--yes']);
+    expect(da.code, da.stderr).toBe(0);
+    expect(da.stderr).toMatch(/authorizer \w+ kept: POST \/orders still uses it/);
+    const orders = Object.values(fake.state.apigateway.apis[apiId]!.resources).find((r) => r.path === '/orders')!;
+    expect(orders.methods.POST!.authorizationType).toBe('COGNITO_USER_POOLS');
+    expect(fake.state.apigateway.apis[apiId]!.authorizers[orders.methods.POST!.authorizerId!]).toBeDefined();
+    expect(orders.methods.GET!.authorizationType).toBe('NONE');
+    // B's policy was made while A secured GET /orders: open again now, it is reported to B, which may accept it.
+    const st = await run(['status', '--stack', 'team-b', '--json']);
+    expect(st.code, st.stdout).toBe(3);
+    expect((JSON.parse(st.stdout) as StatusJson).resources.find((r) => r.id === 'deployment')!.drift.map((d) => d.context?.method)).toEqual(['GET /orders']);
+    const accept = await run(['init', '--yes', '--stack', 'team-b', '--secure-remove', 'GET /orders', '--no-verify']);
+    expect(accept.code, accept.stderr).toBe(0);
+    expect((await run(['status', '--stack', 'team-b'])).code).toBe(0);
+    const v = await run(['verify', '--stack', 'team-b', '--json']);
+    expect(v.code, v.stdout).toBe(0);
+
+    expect((await run(['destroy', '--stack', 'team-b', '--yes'])).code).toBe(0);
+    // Every method as the owners had it. What A kept for B (its authorizer, the /orders preflight) is what is left of
+    // the two stacks, and A's destroy said so; no method names the authorizer any more.
+    expect(auth()).toBe(before.replace('"POST":"NONE"}', '"POST":"NONE","OPTIONS":"NONE"}'));
+    expect(da.stderr).toMatch(/OPTIONS \/orders kept: POST \/orders still asks for a token there/);
+    const left = Object.values(fake.state.apigateway.apis[apiId]!.authorizers);
+    expect(left.map((a) => a.name)).toEqual(['Cognito-authorizer']);
+  });
+
+  it('B first: A\'s stack is untouched by B\'s destroy', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const stack = (name: string, secure: string) => ['init', '--yes', '--stack', name, '--api-id', apiId, '--user-pool-id', poolId, '--secure', secure, '--no-verify'];
+    expect((await run(stack('team-a', 'GET /orders'))).code).toBe(0);
+    expect((await run(stack('team-b', 'POST /orders'))).code).toBe(0);
+    expect((await run(['destroy', '--stack', 'team-b', '--yes'])).code).toBe(0);
+    expect((await run(['status', '--stack', 'team-a'])).code).toBe(0);
+    expect((await run(['verify', '--stack', 'team-a'])).code).toBe(0);
+    expect((await run(['destroy', '--stack', 'team-a', '--yes'])).code).toBe(0);
+    expect(Object.keys(fake.state.apigateway.apis[apiId]!.authorizers)).toEqual([]);
+  });
+});

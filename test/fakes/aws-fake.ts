@@ -102,6 +102,11 @@ export interface FakeCall {
   /** Command name without the "Command" suffix, e.g. "CreateRestApi". */
   command: string;
   input: unknown;
+  /** The account and region whose memory answered (the caller's credentials and client region). */
+  account: string;
+  region: string;
+  /** The client's custom endpoint (--endpoint-url), when it has one: origin and path, e.g. "http://127.0.0.1:4566/". */
+  endpoint?: string;
 }
 
 export interface Injection {
@@ -302,8 +307,9 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   async function dispatch(service: ServiceName, command: unknown, client?: unknown): Promise<unknown> {
     const region = await clientRegion(client);
     const account = callerAccount(client, accounts) ?? state.account;
+    const endpoint = await clientEndpoint(client);
     const { name, input } = describeCommand(command);
-    calls.push({ service, command: name, input });
+    calls.push({ service, command: name, input, account, region: region ?? state.region, ...(endpoint ? { endpoint } : {}) });
     // Both rules act on arrival, synchronously, so two sends made in one tick already overlap.
     const apiId = service === 'apigateway' && conflictName !== false ? restApiOfWrite(name, input) : undefined;
     let release: (() => void) | undefined;
@@ -430,6 +436,19 @@ async function clientRegion(client: unknown): Promise<string | undefined> {
   try {
     const region: unknown = typeof provider === 'function' ? await (provider as () => Promise<unknown>)() : provider;
     return typeof region === 'string' && region ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An SDK v3 client's custom endpoint (`config.endpoint` is a provider of {protocol, hostname, port, path}), if set. */
+async function clientEndpoint(client: unknown): Promise<string | undefined> {
+  const provider = (client as { config?: { endpoint?: unknown } } | undefined)?.config?.endpoint;
+  if (provider === undefined) return undefined;
+  try {
+    const e = (typeof provider === 'function' ? await (provider as () => Promise<unknown>)() : provider) as { protocol?: string; hostname?: string; port?: number; path?: string } | undefined;
+    if (!e?.hostname) return undefined;
+    return `${e.protocol ?? 'https:'}//${e.hostname}${e.port ? `:${e.port}` : ''}${e.path ?? '/'}`;
   } catch {
     return undefined;
   }

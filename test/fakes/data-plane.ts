@@ -35,7 +35,8 @@ import type { ApiRecord } from './state.js';
 export interface FakeDataPlane { url: string; close(): Promise<void> }
 
 /** What GET /_fake/data-plane answers: whose data plane holds the port. */
-export interface DataPlaneIdentity { fake: 'secure-api data plane'; serve: boolean; pid: number }
+/** `memory`: the file a fake-cli run keeps the fake's memory in (another run on the same memory may share its data plane). */
+export interface DataPlaneIdentity { fake: 'secure-api data plane'; serve: boolean; pid: number; memory?: string }
 
 /** Cognito actions served over HTTP, as the JSON protocol names them (X-Amz-Target). */
 const COGNITO_ACTIONS = {
@@ -90,7 +91,7 @@ export function sharedDataPlane(fake: AwsFake): Promise<FakeDataPlane> {
   return p;
 }
 
-export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {
+export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; memory?: string; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {
   type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
   const moduleCache = new Map<string, Promise<LambdaModule>>();
   /** Requests each deployment of a stage has answered: the first few are the "still propagating" 403. */
@@ -136,7 +137,7 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
       return send(res, a.status, a.body, { 'cache-control': 'no-store' });
     }
     if (req.method === 'GET' && url.pathname === '/_fake/data-plane') {
-      const me: DataPlaneIdentity = { fake: 'secure-api data plane', serve: opts.serve ?? false, pid: process.pid };
+      const me: DataPlaneIdentity = { fake: 'secure-api data plane', serve: opts.serve ?? false, pid: process.pid, ...(opts.memory ? { memory: opts.memory } : {}) };
       return send(res, 200, me);
     }
     const m = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);

@@ -1,17 +1,18 @@
 /**
- * A change to a live stack killed with SIGKILL at seeded moments: `init` with new flags runs as a process against the
+ * A change to a live stack killed with SIGKILL at seeded named calls of the change (SECURE_API_FAKE_KILL, learned from
+ * a clean change; never after a sleep): `init` with new flags runs as a process against the
  * fake and dies mid-change (an update journaled `updating`, a delete journaled `deleting`, a create half-made). Then a
  * plain `init`, without the flags (the recorded configuration is the one being applied), finishes the change with
  * nothing duplicated; and destroy still removes everything.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { suiteFigures } from './support/figures.js';
-import { loadFakeFile, seeded, sleep, startCli } from './support/binary.js';
-import { INIT, STACK, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
+import { loadFakeFile, seeded, startCli } from './support/binary.js';
+import type { CallRef } from './support/faults.js';
+import { INIT, STACK, destroyAndExpectNothingLeft, learnCalls, scenario, type Scenario } from './support/scenario.js';
 import { tempDir } from '../support/harness.js';
 
 const figures = suiteFigures('sigkill-update');
-const LATENCY_MS = 25;
 const CHANGE = ['init', '--yes', '--no-verify', '--stack', STACK, '--password-min-length', '12', '--route', 'GET,POST /items', '--route', 'GET /orders', '--authorizer-scopes', 'openid'];
 let s: Scenario | undefined;
 afterEach(() => s?.restore());
@@ -24,16 +25,16 @@ async function created(): Promise<string> {
   return cwd;
 }
 
-let changeMs = 0;
+/** The mutating calls of a clean change, in order (learned in-process against the same fake). */
+let calls: CallRef[] = [];
+beforeAll(async () => {
+  calls = await learnCalls([INIT, CHANGE]);
+}, 60_000);
 
 describe('a change to a live stack killed with SIGKILL', () => {
-  it('measures one whole change (the range the kill points are drawn from)', async () => {
+  it('an unkilled change completes', async () => {
     const cwd = await created();
-    const p = startCli(CHANGE, { cwd, latencyMs: LATENCY_MS });
-    await p.waitFor(/Changing stack demo/);
-    const t = Date.now();
-    const exit = await p.exited;
-    changeMs = Date.now() - t;
+    const exit = await startCli(CHANGE, { cwd }).exited;
     expect(exit.code, exit.stderr).toBe(0);
     figures.runs += 2;
     figures.cases++;
@@ -41,13 +42,13 @@ describe('a change to a live stack killed with SIGKILL', () => {
 
   const rand = seeded(20_261_111);
   const points = Array.from({ length: 5 }, () => rand());
-  it.each(points.map((f, i) => [i + 1, f]))('kill point %i (at %f of the change): a plain init finishes it, nothing duplicated; destroy leaves nothing', async (_i, fraction) => {
+  it.each(points.map((f, i) => [i + 1, f]))('kill point %i (at %f of the change\'s calls): a plain init finishes it, nothing duplicated; destroy leaves nothing', async (i, fraction) => {
     const cwd = await created();
-    const p = startCli(CHANGE, { cwd, latencyMs: LATENCY_MS });
-    await p.waitFor(/Changing stack demo/);
-    await sleep(Math.round(fraction * (changeMs || 2000)));
-    p.child.kill('SIGKILL');
-    await p.exited;
+    // As the call is sent (odd draws) or right after AWS acted on it.
+    const c = calls[Math.min(calls.length - 1, Math.floor(fraction * calls.length))]!;
+    const point = i % 2 === 1 ? `${c.command}:${c.nth}:before` : `${c.command}:${c.nth}`;
+    const exit = await startCli(CHANGE, { cwd, env: { SECURE_API_FAKE_KILL: point } }).exited;
+    expect(exit.signal, `killed at ${point}: ${exit.stderr}`).toBe('SIGKILL');
     figures.runs += 2;
     figures.faults++;
     s = scenario({}, cwd);
@@ -68,7 +69,7 @@ describe('a change to a live stack killed with SIGKILL', () => {
     expect(Object.keys(apis[0]!.deployments)).toHaveLength(2);
     const again = await s.run(['plan', '--stack', STACK]);
     expect(again.code, again.stdout).toBe(0);
-    figures.resourcesLeft += await destroyAndExpectNothingLeft(s, `a change killed at ${fraction}`);
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(s, `a change killed at ${point}`);
     figures.cases++;
   });
 });

@@ -1,33 +1,43 @@
 /**
  * A real SIGKILL: `secure-api init` runs as a process against the fake (memory kept in a file after every changing
- * call, so what "AWS" did survives the kill), and is killed at seeded random moments. Then, in-process: init again
- * completes without a duplicate and destroy leaves nothing; or destroy straight away leaves nothing (what was being
- * created when the process died is found by name and tag). The lock the dead process held is taken over.
+ * call, so what "AWS" did survives the kill), and is killed at seeded named calls of the run (SECURE_API_FAKE_KILL:
+ * as the call is sent, or right after AWS acted on it), never after a sleep. Then, in-process: init again completes
+ * without a duplicate and destroy leaves nothing; or destroy straight away leaves nothing (what was being created when
+ * the process died is found by name and tag). The lock the dead process held is taken over.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { suiteFigures } from './support/figures.js';
-import { loadFakeFile, seeded, sleep, startCli } from './support/binary.js';
-import { INIT, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
+import { loadFakeFile, seeded, startCli } from './support/binary.js';
+import type { CallRef } from './support/faults.js';
+import { INIT, destroyAndExpectNothingLeft, learnCalls, scenario, type Scenario } from './support/scenario.js';
 import { tempDir } from '../support/harness.js';
 
 const figures = suiteFigures('sigkill');
 const SEED = 20_260_101;
-const LATENCY_MS = 25;
 let s: Scenario | undefined;
 afterEach(() => s?.restore());
 
-/** How long a whole init takes as a process, from its first progress line (so kill points land inside the run). */
-let runMs = 0;
+/** The mutating calls of a clean init, in order (learned in-process against the same fake). */
+let calls: CallRef[] = [];
+beforeAll(async () => {
+  calls = await learnCalls([INIT]);
+}, 60_000);
 
-/** Start init as a process, SIGKILL it `delayMs` after it starts creating; returns its directory. */
-async function killedInit(delayMs: number): Promise<{ cwd: string; stderr: string }> {
+/**
+ * The kill point for the nth call of the run: `before` (as it is sent) for even draws, else right after AWS acted on it;
+ * CreateFunction is refused while the new role propagates, so its occurrences count as sent (before).
+ */
+function killPoint(fraction: number, draw: number): string {
+  const c = calls[Math.min(calls.length - 1, Math.floor(fraction * calls.length))]!;
+  return draw % 2 === 0 || c.command === 'CreateFunction' ? `${c.command}:${c.nth}:before` : `${c.command}:${c.nth}`;
+}
+
+/** Start init as a process killed at `point`; it must die there. */
+async function killedInit(point: string): Promise<{ cwd: string; stderr: string }> {
   const cwd = tempDir('secure-api-kill-');
-  const p = startCli(INIT, { cwd, latencyMs: LATENCY_MS });
-  await p.waitFor(/Creating stack demo/);
-  await sleep(delayMs);
-  p.child.kill('SIGKILL');
-  const exit = await p.exited;
+  const exit = await startCli(INIT, { cwd, env: { SECURE_API_FAKE_KILL: point } }).exited;
+  expect(exit.signal, `killed at ${point}: ${exit.stderr}`).toBe('SIGKILL');
   figures.runs++;
   figures.faults++;
   return { cwd, stderr: exit.stderr };
@@ -46,13 +56,9 @@ function afterKill(cwd: string): Scenario {
 }
 
 describe('init killed with SIGKILL at seeded random moments', () => {
-  it('measures one whole run (the range the kill points are drawn from)', async () => {
+  it('an unkilled run is exact, and destroy leaves nothing', async () => {
     const cwd = tempDir('secure-api-kill-');
-    const p = startCli(INIT, { cwd, latencyMs: LATENCY_MS });
-    await p.waitFor(/Creating stack demo/);
-    const t = Date.now();
-    const exit = await p.exited;
-    runMs = Date.now() - t;
+    const exit = await startCli(INIT, { cwd }).exited;
     expect(exit.code, exit.stderr).toBe(0);
     figures.runs++;
     const sc = afterKill(cwd);
@@ -63,34 +69,34 @@ describe('init killed with SIGKILL at seeded random moments', () => {
 
   const rand = seeded(SEED);
   const points = Array.from({ length: 10 }, () => rand());
-  it.each(points.map((f, i) => [i + 1, f]))('kill point %i (at %f of the run): init again completes without duplicates; destroy leaves nothing', async (_i, fraction) => {
-    const delay = Math.round(fraction * (runMs || 3000));
-    const { cwd } = await killedInit(delay);
+  it.each(points.map((f, i) => [i + 1, f]))('kill point %i (at %f of the run\'s calls): init again completes without duplicates; destroy leaves nothing', async (i, fraction) => {
+    const point = killPoint(fraction, i);
+    const { cwd } = await killedInit(point);
     const sc = afterKill(cwd);
     const locked = existsSync(`${sc.statePath}.lock`);
     const resumed = await sc.run(INIT);
     figures.runs++;
-    expect(resumed.code, `resume after a kill at ${delay} ms: ${resumed.stderr}`).toBe(0);
+    expect(resumed.code, `resume after a kill at ${point}: ${resumed.stderr}`).toBe(0);
     // The dead process's lock is stale: taken over, with a warning.
     if (locked) expect(resumed.stderr).toMatch(/took over a stale lock left by PID \d+/);
     sc.expectExact();
     expect(sc.state()?.complete).toBe(true);
-    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `a kill at ${delay} ms`);
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `a kill at ${point}`);
     figures.runs++;
     figures.cases++;
   });
 
   const rand2 = seeded(SEED + 1);
   const points2 = Array.from({ length: 4 }, () => rand2());
-  it.each(points2.map((f, i) => [i + 1, f]))('kill point %i (at %f of the run), then destroy straight away: nothing left', async (_i, fraction) => {
-    const delay = Math.round(fraction * (runMs || 3000));
-    const { cwd } = await killedInit(delay);
+  it.each(points2.map((f, i) => [i + 1, f]))('kill point %i (at %f of the run\'s calls), then destroy straight away: nothing left', async (i, fraction) => {
+    const point = killPoint(fraction, i);
+    const { cwd } = await killedInit(point);
     const sc = afterKill(cwd);
     if (!existsSync(sc.statePath)) {
       // Killed before the state file was first written: no call had been made that creates anything.
       expect(sc.fake.resources()).toEqual([]);
     } else {
-      figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `destroy after a kill at ${delay} ms`);
+      figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `destroy after a kill at ${point}`);
       figures.runs++;
     }
     figures.cases++;

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { suiteFigures } from './support/figures.js';
-import { loadFakeFile, saveFakeFile, seeded, sleep, startCli } from './support/binary.js';
+import { loadFakeFile, saveFakeFile, startCli } from './support/binary.js';
 import { DESTROY, INIT, STACK, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
 import { tempDir } from '../support/harness.js';
 
@@ -43,10 +43,9 @@ async function madeStack(): Promise<string> {
 describe('SIGINT / SIGTERM', () => {
   it('SIGINT during init: in-flight calls finish, the state is exact, the message says how to resume, exit 130', async () => {
     const cwd = tempDir('secure-api-sig-');
-    const p = startCli(INIT, { cwd, latencyMs: 40 });
-    await p.waitFor(/created api-resource \/items /);
-    p.child.kill('SIGINT');
-    const exit = await p.exited;
+    // SIGINT at a named call (the first path segment made), not after a sleep: the run is surely mid-way.
+    const exit = await startCli(INIT, { cwd, env: { SECURE_API_FAKE_KILL: 'CreateResource:1:SIGINT' } }).exited;
+    expect(exit.stderr).toContain('fake: SIGINT at CreateResource #1 (after)');
     figures.runs++;
     expect(exit.code, exit.stderr).toBe(130);
     expect(exit.stderr).toMatch(/SIGINT: .*calls in flight finish/);
@@ -71,18 +70,20 @@ describe('SIGINT / SIGTERM', () => {
 
   it('SIGTERM during destroy: exit 130 with the hint to run destroy again, which leaves nothing', async () => {
     const cwd = await madeStack();
-    const p = startCli(DESTROY, { cwd, latencyMs: 60 });
-    await p.waitFor(/deleting /);
-    p.child.kill('SIGTERM');
-    const exit = await p.exited;
+    // SIGTERM as the domain's delete is sent: the pool (deleted after its domain) is surely still there, so the
+    // interrupted branch runs (exit 130 is required, not one outcome of two).
+    const exit = await startCli(DESTROY, { cwd, env: { SECURE_API_FAKE_KILL: 'DeleteUserPoolDomain:1:before:SIGTERM' } }).exited;
     figures.runs++;
-    expect([0, 130], exit.stderr).toContain(exit.code);
-    if (exit.code === 130) {
-      expect(exit.stderr).toMatch(/SIGTERM: .*calls in flight finish/);
-      expect(exit.stderr).toContain(`Run \`${FAKE_CLI} destroy --stack ${STACK}\` again to finish`);
-    }
+    expect(exit.stderr).toContain('fake: SIGTERM at DeleteUserPoolDomain #1 (before)');
+    expect(exit.code, exit.stderr).toBe(130);
+    expect(exit.stderr).toMatch(/SIGTERM: .*calls in flight finish/);
+    expect(exit.stderr).toMatch(/Interrupted: no new deletions were started\./);
+    expect(exit.stderr).toContain(`Run \`${FAKE_CLI} destroy --stack ${STACK}\` again to finish`);
     const sc = adopt(cwd);
-    if (existsSync(sc.statePath)) sc.expectExact();
+    // The pool, deleted only after its domain, and the state remain for the next destroy.
+    expect(sc.fake.resources().map((r) => r.type)).toContain('user-pool');
+    expect(sc.state()?.nodes.pool?.status).toBe('created');
+    sc.expectExact();
     figures.faults++;
     figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, 'SIGTERM during destroy');
     figures.runs++;
@@ -116,19 +117,17 @@ describe('SIGINT / SIGTERM', () => {
 });
 
 describe('SIGKILL during destroy', () => {
-  const rand = seeded(20_260_202);
-  const points = Array.from({ length: 4 }, () => rand());
-  it.each(points.map((f, i) => [i + 1, f]))('kill point %i (%f s after the first deletion starts): destroy again leaves nothing', async (_i, fraction) => {
+  // Killed at named calls (SECURE_API_FAKE_KILL): as a delete is sent (`before`) or right after AWS acted on it.
+  const points = ['DeleteUserPoolDomain:1:before', 'DeleteUserPoolDomain:1', 'DeleteRestApi:1:before', 'DeleteRestApi:1', 'DeleteFunction:1', 'DetachRolePolicy:1', 'DeleteUserPool:1:before'];
+  it.each(points)('killed at %s: destroy again leaves nothing', async (point) => {
     const cwd = await madeStack();
-    const p = startCli(DESTROY, { cwd, latencyMs: 40 });
-    await p.waitFor(/deleting /);
-    await sleep(Math.round(fraction * 1000));
-    p.child.kill('SIGKILL');
-    await p.exited;
+    const exit = await startCli(DESTROY, { cwd, env: { SECURE_API_FAKE_KILL: point } }).exited;
+    expect(exit.signal, exit.stderr).toBe('SIGKILL');
     figures.runs++;
     figures.faults++;
     const sc = adopt(cwd);
-    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `SIGKILL ${fraction} s into destroy`);
+    expect(existsSync(sc.statePath), 'the killed destroy left its state').toBe(true);
+    figures.resourcesLeft += await destroyAndExpectNothingLeft(sc, `SIGKILL at ${point} in destroy`);
     figures.runs++;
     figures.cases++;
   });

@@ -78,7 +78,7 @@ describe('a bad state file is refused and left untouched', () => {
 });
 
 describe('the lock', () => {
-  it('held by a live process: destroy refuses (StackLocked, exit 1, as on S3) with its PID, host and start time, before any call', async () => {
+  it('held by a live process: destroy refuses (StackLocked, exit 1, as on S3) with its PID, host and start time, before any call but the target check', async () => {
     s = scenario();
     expect((await s.run(INIT)).code).toBe(0);
     const startedAt = '2026-01-01T10:00:00.000Z';
@@ -89,7 +89,8 @@ describe('the lock', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`stack "${STACK}" is locked by alice (init, PID ${process.pid} on ${hostname()}) since ${startedAt}`);
     expect(r.stderr).toContain(`secure-api unlock --stack ${STACK} l-1`);
-    expect(s.fake.calls.length).toBe(calls);
+    // The first call on a recorded stack is who the credentials are (issue 24); nothing of the stack is read.
+    expect(s.fake.calls.slice(calls).map((c) => c.command)).toEqual(['GetCallerIdentity']);
     expect(existsSync(`${s.statePath}.lock`), 'the holder\'s lock is not removed').toBe(true);
     figures.cases++;
     figures.faults++;

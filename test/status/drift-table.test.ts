@@ -21,10 +21,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveUpdateInput } from '../../src/resources/user-pool-settings.js';
 import { readState } from '../../src/state/store.js';
 import type { StateFile } from '../../src/state/schema.js';
-import { changePlanReportSchema } from '../../src/status/plan-schema.js';
+import { planJsonSchema } from '../../src/status/plan-schema.js';
 import { statusReportSchema } from '../../src/status/schema.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+import { runAwsCli } from './aws-cli.js';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-for-tests' };
@@ -182,13 +183,27 @@ describe('every setting a kind sets, changed outside: status names it, plan show
     // status and plan agree: init repairs it (the fix says so), and plan shows the same path as drift to put back.
     expect(res.fix?.summary).toContain('secure-api init');
     const plan = await run('plan', '--json');
-    const change = changePlanReportSchema.parse(JSON.parse(plan.stdout)).changes.find((c) => c.id === row.node)!;
+    const change = planJsonSchema.parse(JSON.parse(plan.stdout)).changes.find((c) => c.id === row.node)!;
     expect(change.action).toBe('update');
     expect(change.drift.map((d) => d.path)).toContain(row.path);
     const init = await run('init', '--yes', '--no-verify');
     expect(init.code, init.stderr).toBe(0);
     const after = await run('status', '--json');
     expect(after.code, after.stdout).toBe(0);
+  });
+
+  it('the manual fixes status prints beside init work too (authorizer, permission), applied as printed', async () => {
+    clock.t += 60_000;
+    const rows = ROWS.filter((r) => ['ttlSeconds', 'providerARNs', 'permission.otherStatements', 'permission.sourceArn'].includes(r.path));
+    for (const r of rows) await r.change();
+    const report = statusReportSchema.parse(JSON.parse((await run('status', '--json')).stdout));
+    const commands = report.resources.filter((r) => r.id === 'authorizer' || r.id === 'permission').flatMap((r) => r.fix?.commands ?? []);
+    expect(commands.length).toBeGreaterThan(2);
+    clock.t += 60_000;
+    for (const cmd of commands) await runAwsCli(cmd);
+    const after = statusReportSchema.parse(JSON.parse((await run('status', '--json')).stdout));
+    expect(after.resources.filter((r) => r.id === 'authorizer' || r.id === 'permission').map((r) => `${r.id}:${r.state}`)).toEqual(['authorizer:present', 'permission:present']);
+    expect((await run('init', '--yes', '--no-verify')).code).toBe(0);
   });
 
   it('the function read back as configured: GetFunctionConfiguration agrees with the spec after the repairs', async () => {

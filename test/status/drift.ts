@@ -3,17 +3,20 @@
  * the SDK, so with the fake installed they land in its memory. Test support only.
  */
 import {
-  APIGatewayClient, CreateDeploymentCommand, UpdateMethodCommand, UpdateStageCommand,
+  APIGatewayClient, CreateDeploymentCommand, UpdateAuthorizerCommand, UpdateMethodCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
-  CognitoIdentityProviderClient, DeleteUserPoolCommand, DeleteUserPoolDomainCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand, UpdateUserPoolCommand,
+  CognitoIdentityProviderClient, DeleteUserPoolCommand, DeleteUserPoolDomainCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
+  DescribeUserPoolDomainCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand, type UpdateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteFunctionCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, DeleteFunctionCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { liveUpdateInput } from '../../src/resources/user-pool-settings.js';
 import type { StateFile } from '../../src/state/schema.js';
 
 export const DRIFTS = [
   'function-deleted', 'authorizer-removed', 'permission-removed', 'stage-moved', 'pool-deleted', 'open-deployment-served', 'preflight-secured',
+  // Issue 18's three examples and issue 25's added callback: settings changed outside, each one a path of the spec.
+  'password-weakened', 'authorizer-ttl', 'callback-elsewhere', 'callback-added', 'function-public',
 ] as const;
 export type Drift = (typeof DRIFTS)[number];
 
@@ -82,6 +85,39 @@ export async function makeDrift(drift: Drift, state: StateFile): Promise<void> {
       }));
       return;
     }
+    case 'password-weakened': {
+      // 12 characters with complexity → 6 without; UpdateUserPool resets what it is not given, so the rest is given back.
+      const cognito = new CognitoIdentityProviderClient({ region, credentials });
+      const pool = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: out(state, 'pool', 'userPoolId') }))).UserPool!;
+      await cognito.send(new UpdateUserPoolCommand({
+        ...liveUpdateInput(pool),
+        Policies: { PasswordPolicy: { MinimumLength: 6, RequireNumbers: false, RequireSymbols: false, RequireUppercase: false, RequireLowercase: false, TemporaryPasswordValidityDays: 7 } },
+      }));
+      return;
+    }
+    case 'authorizer-ttl':
+      await apigw.send(new UpdateAuthorizerCommand({
+        restApiId, authorizerId: out(state, 'authorizer', 'authorizerId'), patchOperations: [{ op: 'replace', path: '/authorizerResultTtlInSeconds', value: '3600' }],
+      }));
+      return;
+    case 'callback-elsewhere':
+    case 'callback-added': {
+      const cognito = new CognitoIdentityProviderClient({ region, credentials });
+      const ids = { UserPoolId: out(state, 'pool', 'userPoolId'), ClientId: out(state, 'client', 'clientId') };
+      const c = (await cognito.send(new DescribeUserPoolClientCommand(ids))).UserPoolClient!;
+      const { ClientSecret: _s, CreationDate: _c, LastModifiedDate: _l, ...settings } = c;
+      const evil = 'https://evil.example/cb';
+      await cognito.send(new UpdateUserPoolClientCommand({
+        ...settings, ...ids, CallbackURLs: drift === 'callback-added' ? [...(c.CallbackURLs ?? []), evil] : [evil],
+      } as UpdateUserPoolClientCommandInput));
+      return;
+    }
+    case 'function-public':
+      // A statement beside ours: anyone may invoke the function.
+      await new LambdaClient({ region, credentials }).send(new AddPermissionCommand({
+        FunctionName: out(state, 'function', 'functionName'), StatementId: 'public-invoke', Action: 'lambda:InvokeFunction', Principal: '*',
+      }));
+      return;
     case 'pool-deleted': {
       const cognito = new CognitoIdentityProviderClient({ region, credentials });
       const UserPoolId = out(state, 'pool', 'userPoolId');

@@ -180,9 +180,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 /** Who holds the port, when it is a fake data plane (a `fake-cli serve`, or another run's). */
-async function holder(): Promise<DataPlaneIdentity | undefined> {
+async function holder(on = port): Promise<DataPlaneIdentity | undefined> {
   try {
-    const r = await fetch(`http://127.0.0.1:${port}/_fake/data-plane`, { signal: AbortSignal.timeout(2_000) });
+    const r = await fetch(`http://127.0.0.1:${on}/_fake/data-plane`, { signal: AbortSignal.timeout(2_000) });
     const body = (await r.json()) as Partial<DataPlaneIdentity>;
     return body.fake === 'secure-api data plane' ? (body as DataPlaneIdentity) : undefined;
   } catch {
@@ -199,10 +199,38 @@ function followFile(): void {
   fake.load(readFileSync(file, 'utf8'));
 }
 
+/**
+ * SECURE_API_FAKE_PORT=0 (any port: runs side by side): the port this memory's data plane had last, so the endpoint a
+ * stack records stays where it was, as an emulator's does (a state is refused at another endpoint). Kept beside the
+ * memory file; shared with a live run on the same memory that holds it.
+ */
+const portFile = `${file}.port`;
+async function samePlaneAgain(): Promise<{ plane?: FakeDataPlane; url?: string } | undefined> {
+  const last = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : NaN;
+  if (!Number.isInteger(last) || last <= 0) return undefined;
+  try {
+    return { plane: await startFakeDataPlane(fake, { port: last, memory: file }) };
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+    const h = await holder(last);
+    return h?.memory === file ? { url: `http://127.0.0.1:${last}` } : undefined;
+  }
+}
+
 /** The data plane on `port`; a busy port is an error naming it, unless a `fake-cli serve` holds it (then it is used). */
 async function dataPlane(): Promise<FakeDataPlane | undefined> {
+  if (port === 0 && !serving) {
+    const again = await samePlaneAgain();
+    if (again?.url) {
+      process.env.AWS_ENDPOINT_URL ??= again.url;
+      return undefined;
+    }
+    const plane = again?.plane ?? await startFakeDataPlane(fake, { port: 0, memory: file });
+    writeFileSync(portFile, String(new URL(plane.url).port));
+    return plane;
+  }
   try {
-    return await startFakeDataPlane(fake, { port, serve: serving, ...(serving ? { beforeRequest: followFile } : {}) });
+    return await startFakeDataPlane(fake, { port, serve: serving, memory: file, ...(serving ? { beforeRequest: followFile } : {}) });
   } catch (err) {
     if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
     const h = await holder();

@@ -12,10 +12,10 @@ const EVERYTHING: StackConfigInput = {
   routes: [{ path: '/items', methods: ['GET'], integration: { type: 'mock' }, public: false }],
   userPool: {
     name: 'shop-users', signInIdentifiers: ['email'], passwordPolicy: { minLength: 10 }, mfa: { mode: 'OFF' }, email: { type: 'COGNITO_DEFAULT' },
-    selfSignUp: false, accountRecovery: 'verified_email', identityProviders: [],
+    selfSignUp: false, accountRecovery: 'verified_email', identityProviders: [], deletionProtection: true, tier: 'PLUS', threatProtection: 'ENFORCED',
   },
   hostedUi: { enabled: true, domainPrefix: 'shop-login', callbackUrls: ['http://localhost:8765/callback'], logoutUrls: ['http://localhost:8765/'] },
-  appClient: { type: 'public', name: 'shop-client' },
+  appClient: { type: 'public', name: 'shop-client', tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 }, refreshTokenRotation: false },
   authorizer: { name: 'Cognito-authorizer', identityHeader: 'Authorization', scopes: [] },
   stage: { name: 'dev', description: '' },
 };

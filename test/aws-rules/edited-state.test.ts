@@ -1,0 +1,86 @@
+/**
+ * The state is data, not authority (issue 25.4): before every delete or update, the live resource must carry this
+ * stack's tags (both: secure-api:stack and the state id), or be recorded adopted; kinds without tags follow the
+ * node they live in. A state edited to name another stack's API and function deletes and changes nothing of theirs.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StateFile } from '../../src/state/schema.js';
+import { readState } from '../../src/state/store.js';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { MUTATING } from '../reliability/support/faults.js';
+import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+
+let fake: AwsFake | undefined;
+afterEach(() => fake?.restore());
+
+const INIT = ['init', '--yes', '--no-verify', '--route', 'GET,POST /items'];
+
+function person(clock: VirtualClock, stack: string) {
+  const cwd = tempDir(`secure-api-${stack}-`);
+  const statePath = join(cwd, '.secure-api', `${stack}.json`);
+  return {
+    statePath,
+    state: () => readState(statePath)!,
+    run: (argv: string[]) => runSecureApi([...argv, '--stack', stack], { cwd, clock }),
+    /** The state file edited by hand (or by whoever can write it). */
+    edit: (change: (s: StateFile) => void) => {
+      const s = readState(statePath)!;
+      change(s);
+      writeFileSync(statePath, JSON.stringify(s));
+    },
+  };
+}
+
+/** Two stacks in one account; B's state then names A's API (and what lives in it) and A's function. */
+async function twoStacks() {
+  const clock = new VirtualClock();
+  fake = installAwsFake({ clock, deleteRestApiWindowMs: 0 });
+  const a = person(clock, 'alpha');
+  const b = person(clock, 'bravo');
+  expect((await a.run(INIT)).code).toBe(0);
+  const aliceHas = fake.resources();
+  expect((await b.run(INIT)).code).toBe(0);
+  const sa = a.state();
+  b.edit((s) => {
+    s.nodes.api!.out = { ...sa.nodes.api!.out };
+    s.nodes.function!.out = { ...sa.nodes.function!.out };
+  });
+  return { a, b, aliceHas, sa, fake };
+}
+
+describe('a state edited to name another stack\'s API and function (issue 25.4)', () => {
+  it('destroy deletes nothing of theirs: their API, methods and function stay; ours go; exit 1 NOT_OURS naming what was left alone', async () => {
+    const { a, b, aliceHas, sa, fake } = await twoStacks();
+    const from = fake.calls.length;
+    const d = await b.run(['destroy', '--yes']);
+    expect(d.code, d.stderr).toBe(1);
+    expect(d.stderr).toMatch(/Stack bravo destroyed: \d+ resources removed, state file deleted; left alone \d+ resources the state names that are not stack bravo's \(nothing of theirs was changed\)/);
+    const api = sa.nodes.api!.out.apiId!;
+    const fn = sa.nodes.function!.out.functionName!;
+    expect(d.stderr).toContain(`rest-api bravo-api (${api}): secure-api:stack=alpha, secure-api:state-id=${sa.stateId}`);
+    expect(d.stderr).toContain(`(${fn}): secure-api:stack=alpha`);
+    expect(d.stderr).toContain(`← API Gateway (in function ${fn}): secure-api:stack=alpha`);
+    expect(d.stderr).toContain(`api-method GET /items (in api ${api}): secure-api:stack=alpha`);
+    // Every resource of A's is still there, and no call was made on its API or function.
+    expect(fake.resources()).toEqual(expect.arrayContaining(aliceHas));
+    const touched = fake.calls.slice(from).filter((c) => MUTATING.test(c.command)).map((c) => JSON.stringify(c.input));
+    for (const id of [sa.nodes.api!.out.apiId!, sa.nodes.function!.out.functionName!]) expect(touched.filter((t) => t.includes(id)), id).toEqual([]);
+    expect(readState(b.statePath)).toBeUndefined();
+    const st = await a.run(['status']);
+    expect(st.code, st.stdout + st.stderr).toBe(0);
+  });
+
+  it('init (a change) on the edited state is refused before it changes their API: exit 1 NOT_OURS, nothing of theirs changed', async () => {
+    const { b, aliceHas, sa, fake } = await twoStacks();
+    const from = fake.calls.length;
+    const r = await b.run([...INIT, '--route', 'GET /other']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/stopped before (changing|making) .*; left alone 1 resource the state names that is not stack bravo's/);
+    expect(r.stderr).toContain('secure-api:stack=alpha');
+    const touched = fake.calls.slice(from).filter((c) => MUTATING.test(c.command)).map((c) => `${c.command} ${JSON.stringify(c.input)}`);
+    expect(touched.filter((t) => t.includes(sa.nodes.api!.out.apiId!) || t.includes(sa.nodes.function!.out.functionName!))).toEqual([]);
+    expect(fake.resources()).toEqual(expect.arrayContaining(aliceHas));
+  });
+});
