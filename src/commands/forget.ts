@@ -24,6 +24,13 @@ export async function runForget(o: ForgetOptions, env: CommandEnv): Promise<numb
   const ui = await makeUi(env, o.json);
   const backend = await openBackend(o, env, (m) => ui.reporter.warn(m));
   const { stack, state } = await loadStack(o, env, backend);
+  // A node still being created, updated or deleted may be a resource whose ids the state never got: its tags would
+  // stay, and forgetting the state would leave it to no one. Finish (or destroy) first.
+  const unsettled = Object.entries(state.nodes).filter(([, n]) => n.status !== 'created').map(([id, n]) => `${id} (${n.status})`);
+  if (unsettled.length > 0) {
+    throw new UsageError(`stack "${stack}" has work under way: ${unsettled.join(', ')}; forgetting it now could leave a resource secure-api made to no one`,
+      `Finish it with \`secure-api init --stack ${stack}\` (or remove it with \`secure-api destroy --stack ${stack}\`), then forget it.`, 'STACK_UNFINISHED');
+  }
   if (!o.yes) {
     const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
     const prompter = interactive ? await env.prompter() : new NonInteractivePrompter('secure-api forget');

@@ -30,6 +30,26 @@ function hclString(s: string): string {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/**
+ * `key = value` lines with the `=` aligned as `terraform fmt` writes them: across consecutive attributes, a group
+ * ending with an attribute whose value spans lines.
+ */
+function aligned(entries: Array<[string, string]>, pad: string): string[] {
+  const out: string[] = [];
+  let group: Array<[string, string]> = [];
+  const flush = () => {
+    const width = Math.max(0, ...group.map(([k]) => k.length));
+    for (const [k, v] of group) out.push(`${pad}${k.padEnd(width)} = ${v}`);
+    group = [];
+  };
+  for (const e of entries) {
+    group.push(e);
+    if (e[1].includes('\n')) flush();
+  }
+  flush();
+  return out;
+}
+
 class Renderer {
   readonly secrets = new Map<string, Secret>();
   constructor(private readonly addressOf: (ref: Ref) => string | undefined) {}
@@ -59,19 +79,22 @@ class Renderer {
     if (v instanceof TfBlock) throw new Error('a block is rendered as a block, not a value');
     const entries = Object.entries(v as Record<string, TfValue | undefined>).filter((e): e is [string, TfValue] => e[1] !== undefined);
     if (entries.length === 0) return '{}';
-    return `{\n${entries.map(([k, e]) => `${INDENT.repeat(depth + 1)}${IDENT.test(k) ? k : hclString(k)} = ${this.value(e, depth + 1)}`).join('\n')}\n${INDENT.repeat(depth)}}`;
+    const rendered = entries.map(([k, e]): [string, string] => [IDENT.test(k) ? k : hclString(k), this.value(e, depth + 1)]);
+    return `{\n${aligned(rendered, INDENT.repeat(depth + 1)).join('\n')}\n${INDENT.repeat(depth)}}`;
   }
 
   body(body: TfBody, depth: number): string[] {
     const lines: string[] = [];
     const pad = INDENT.repeat(depth);
+    const attrs: Array<[string, string]> = [];
     const blocks: Array<[string, TfBlock]> = [];
     for (const [k, v] of Object.entries(body)) {
       if (v === undefined) continue;
       if (v instanceof TfBlock) blocks.push([k, v]);
       else if (Array.isArray(v) && v.length > 0 && v.every((e) => e instanceof TfBlock)) blocks.push(...(v as TfBlock[]).map((b): [string, TfBlock] => [k, b]));
-      else lines.push(`${pad}${k} = ${this.value(v, depth)}`);
+      else attrs.push([k, this.value(v, depth)]);
     }
+    lines.push(...aligned(attrs, pad));
     for (const [k, b] of blocks) lines.push('', `${pad}${k} {`, ...this.body(b.body, depth + 1), `${pad}}`);
     return lines;
   }

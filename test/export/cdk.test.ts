@@ -37,7 +37,6 @@ const PRIMARY_IDENTIFIER: Record<string, string[]> = {
   'AWS::Cognito::UserPoolClient': ['UserPoolId', 'ClientId'],
   'AWS::Cognito::UserPoolIdentityProvider': ['UserPoolId', 'ProviderName'],
   'AWS::Cognito::UserPoolDomain': ['UserPoolId', 'Domain'],
-  // The resource schema's primaryIdentifier: /properties/UserPoolId, /properties/Identifier.
   'AWS::Cognito::UserPoolResourceServer': ['UserPoolId', 'Identifier'],
 };
 

@@ -13,6 +13,7 @@ import { parse } from '@cdktf/hcl2json';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+import { killAfter } from '../reliability/support/faults.js';
 import { resolvesLive } from './live-ids.js';
 import { IDP_SECRET, LIVE } from './stacks.js';
 
@@ -35,15 +36,17 @@ async function liveTags(state: State): Promise<Record<string, Record<string, str
   const region = 'us-east-1';
   // API Gateway's control-plane quota on the fake's clock: let it refill after the run before.
   await clock.sleep(10_000);
-  const out = (id: string) => state.nodes[id]!.out;
-  const api = await new APIGatewayClient({ region, credentials: creds }).send(new GetTagsCommand({ resourceArn: `arn:aws:apigateway:${region}::/restapis/${out('api').apiId}` }));
-  const pool = await new CognitoIdentityProviderClient({ region, credentials: creds }).send(new ListTagsForResourceCommand({ ResourceArn: out('pool').userPoolArn }));
-  const fn = await new LambdaClient({ region, credentials: creds }).send(new ListTagsCommand({ Resource: out('function').functionArn }));
-  const role = await new IAMClient({ region, credentials: creds }).send(new ListRoleTagsCommand({ RoleName: out('role').roleName }));
-  return {
-    api: api.tags ?? {}, pool: pool.Tags ?? {}, function: fn.Tags ?? {},
-    role: Object.fromEntries((role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+  const out = (id: string) => state.nodes[id]?.out ?? {};
+  // A run killed early has not made every one of them yet: only those the state records ids for.
+  const api = out('api').apiId ? (await new APIGatewayClient({ region, credentials: creds }).send(new GetTagsCommand({ resourceArn: `arn:aws:apigateway:${region}::/restapis/${out('api').apiId}` }))).tags : undefined;
+  const pool = out('pool').userPoolArn ? (await new CognitoIdentityProviderClient({ region, credentials: creds }).send(new ListTagsForResourceCommand({ ResourceArn: out('pool').userPoolArn }))).Tags : undefined;
+  const fn = out('function').functionArn ? (await new LambdaClient({ region, credentials: creds }).send(new ListTagsCommand({ Resource: out('function').functionArn }))).Tags : undefined;
+  const role = out('role').roleName ? (await new IAMClient({ region, credentials: creds }).send(new ListRoleTagsCommand({ RoleName: out('role').roleName }))).Tags : undefined;
+  const tags: Record<string, Record<string, string>> = {
+    api: api ?? {}, pool: pool ?? {}, function: fn ?? {},
+    role: Object.fromEntries((role ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   };
+  return Object.fromEntries(Object.entries(tags).filter(([id]) => Object.keys(out(id)).length > 0));
 }
 
 async function makeLive(): Promise<State> {
@@ -109,5 +112,28 @@ describe('secure-api forget', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(existsSync(join(cwd, '.secure-api', 'live.json'))).toBe(false);
     for (const tags of Object.values(await liveTags(state))) expect(tags).toEqual({ team: 'payments' });
+  });
+
+  it('refuses (exit 2) a stack whose init was killed mid-way, and the exports refuse it too; nothing changes', async () => {
+    writeFileSync(join(cwd, 'live.json'), JSON.stringify(LIVE));
+    // Killed right after the app client was made: its answer lost, the node still "creating" in the state.
+    const revive = killAfter(fake, { command: 'CreateUserPoolClient', nth: 1 });
+    const init = await run(['init', '--yes', '--no-verify', '--config', 'live.json']);
+    expect(init.code).toBe(1);
+    revive();
+    const state = JSON.parse(readFileSync(join(cwd, '.secure-api', 'live.json'), 'utf8')) as State & { complete: boolean; nodes: Record<string, { status: string }> };
+    expect(state.complete).toBe(false);
+    expect(Object.values(state.nodes).some((n) => n.status === 'creating')).toBe(true);
+    const before = await liveTags(state);
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+    const forget = await run(['forget', '--stack', 'live', '--yes']);
+    expect([forget.code, forget.stderr]).toEqual([2, expect.stringContaining('work under way')]);
+    for (const format of ['terraform', 'cdk', 'openapi']) {
+      const exp = await run(['export', format, '--stack', 'live', '--out', `x-${format}`]);
+      expect([format, exp.code, exp.stderr]).toEqual([format, 2, expect.stringContaining('is not finished')]);
+      expect(existsSync(join(cwd, `x-${format}`)), format).toBe(false);
+    }
+    expect(existsSync(join(cwd, '.secure-api', 'live.json'))).toBe(true);
+    expect(await liveTags(state)).toEqual(before);
   });
 });

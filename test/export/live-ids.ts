@@ -29,7 +29,6 @@ export const TF_IMPORT_FORMAT: Record<string, RegExp> = {
   aws_cognito_user_pool: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/,
   aws_cognito_user_pool_client: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+\/[a-z0-9]+$/,
   aws_cognito_identity_provider: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+:[^:/]+$/,
-  // "import aws_cognito_resource_server using their User Pool ID and Identifier": `us-west-2_abc123|https://example.com`.
   aws_cognito_resource_server: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+\|[^|]+$/,
   aws_cognito_user_pool_domain: /^[a-z0-9-]+$/,
   aws_lambda_function: /^[A-Za-z0-9_-]+$/,

@@ -10,6 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 import { makeBlogPool, makeLegacyApi } from '../existing/legacy-api.js';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { buildSampleFunctionZip, SAMPLE_HANDLER } from '../../src/resources/sample-function.js';
 import { resolvesLive } from './live-ids.js';
 import { IDP_SECRET, LIVE } from './stacks.js';
 
@@ -99,5 +102,37 @@ describe('export terraform of a stack on the user\'s own API and pool', () => {
     expect(main.resource.aws_api_gateway_authorizer!.authorizer![0]!.rest_api_id).toBe(apiId);
     expect(main.resource.aws_cognito_user_pool_client!.client![0]!.user_pool_id).toBe(poolId);
     for (const i of out.imports) expect(await resolvesLive(i.address.split('.')[0]!, i.id, 'us-east-1', clock), i.address).toBe(true);
+  });
+});
+
+describe('export terraform of a route on the user\'s own Lambda function', () => {
+  it('exports the permission (import id FUNCTION-NAME/STATEMENT-ID, by name) but not the function, which stays theirs', async () => {
+    const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' };
+    const role = await new IAMClient({ region: 'us-east-1', credentials: creds }).send(new CreateRoleCommand({
+      RoleName: 'team-existing-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+    }));
+    const lambda = new LambdaClient({ region: 'us-east-1', credentials: creds });
+    // A new role takes a moment before Lambda may assume it (the fake models that): retry as a user's tooling would.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await lambda.send(new CreateFunctionCommand({ FunctionName: 'team-existing-fn', Role: role.Role!.Arn!, Runtime: 'nodejs22.x', Handler: SAMPLE_HANDLER, Code: { ZipFile: buildSampleFunctionZip() } }));
+        break;
+      } catch (err) {
+        if (attempt > 10) throw err;
+        clock.t += 2_000;
+      }
+    }
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:team-existing-fn';
+    writeFileSync(join(cwd, 'fn.json'), JSON.stringify({ stack: 'fn', routes: [{ path: '/legacy', methods: ['GET'], integration: { type: 'lambda', arn } }] }));
+    const init = await run(['init', '--yes', '--no-verify', '--config', 'fn.json']);
+    expect(init.code, init.stderr).toBe(0);
+    const res = await run(['export', 'terraform', '--stack', 'fn', '--out', 'tf', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { imports: Array<{ address: string; id: string }> };
+    expect(out.imports.filter((i) => i.address.startsWith('aws_lambda_'))).toEqual([{ address: 'aws_lambda_permission.permission_team_existing_fn', id: 'team-existing-fn/secure-api-fn-invoke', node: 'permission:team-existing-fn' }]);
+    for (const i of out.imports) expect(await resolvesLive(i.address.split('.')[0]!, i.id, 'us-east-1', clock), i.address).toBe(true);
+    const main = readFileSync(join(cwd, 'tf', 'main.tf'), 'utf8');
+    expect(main).toMatch(/function_name += "team-existing-fn"/);
+    expect(main).toContain(`= "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${arn}/invocations"`);
   });
 });

@@ -19,8 +19,8 @@ export const LIVE = {
     identityProviders: [{ type: 'Google', clientId: 'test.apps.example' }],
   },
   appClient: { type: 'confidential' },
-  // A custom scope: the stack then has a resource server defining it (issue 19).
-  authorizer: { scopes: ['orders/read'] },
+  // A custom scope: its resource server, and the machine client that gets tokens holding it.
+  authorizer: { scopes: ['live-api/read'], machineClient: true },
   tags: { team: 'payments' },
 };
 

@@ -29,7 +29,7 @@ type Hcl = { resource?: Record<string, Record<string, Array<Record<string, unkno
 
 async function exportTf(stack: string, dir: string) {
   const res = await run(['export', 'terraform', '--stack', stack, '--out', dir, '--json']);
-  expect(res.code, res.stderr).toBe(0);
+  expect(res.code, `${res.stderr}${res.stdout}`).toBe(0);
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   const main = await parse('main.tf', read('main.tf')) as Hcl;
   const imports = await parse('imports.tf', read('imports.tf')) as Hcl;
@@ -80,9 +80,10 @@ describe('export terraform', () => {
     const live = Object.values(stateIds).flatMap((out) => ids.map((k) => out[k]).filter((v): v is string => Boolean(v)));
     expect(live.length).toBeGreaterThan(10);
     for (const id of live) expect(main, id).not.toContain(id);
-    expect(main).toContain('rest_api_id = aws_api_gateway_rest_api.api.id');
-    expect(main).toContain('provider_arns = [aws_cognito_user_pool.pool.arn]');
-    expect(main).toContain('supported_identity_providers = ["COGNITO", aws_cognito_identity_provider.google.provider_name]');
+    // (terraform fmt's alignment: any run of spaces before the "=")
+    expect(main).toMatch(/rest_api_id +=  ?aws_api_gateway_rest_api\.api\.id/);
+    expect(main).toMatch(/provider_arns +=  ?\[aws_cognito_user_pool\.pool\.arn\]/);
+    expect(main).toMatch(/supported_identity_providers +=  ?\["COGNITO", aws_cognito_identity_provider\.google\.provider_name\]/);
   });
 
   it('holds the live settings of the pool and the client, every field it writes', async () => {
@@ -118,12 +119,49 @@ describe('export terraform', () => {
       name: c.name, generate_secret: c.generate_secret, explicit_auth_flows: c.explicit_auth_flows, prevent_user_existence_errors: c.prevent_user_existence_errors,
       enable_token_revocation: c.enable_token_revocation, allowed_oauth_flows_user_pool_client: c.allowed_oauth_flows_user_pool_client,
       allowed_oauth_flows: c.allowed_oauth_flows, allowed_oauth_scopes: c.allowed_oauth_scopes, callback_urls: c.callback_urls, logout_urls: c.logout_urls,
+      access_token_validity: c.access_token_validity, id_token_validity: c.id_token_validity, refresh_token_validity: c.refresh_token_validity,
+      token_validity_units: block(c, 'token_validity_units'),
     }).toEqual({
       name: client.ClientName, generate_secret: Boolean(client.ClientSecret), explicit_auth_flows: client.ExplicitAuthFlows, prevent_user_existence_errors: client.PreventUserExistenceErrors,
       enable_token_revocation: client.EnableTokenRevocation, allowed_oauth_flows_user_pool_client: client.AllowedOAuthFlowsUserPoolClient,
       allowed_oauth_flows: client.AllowedOAuthFlows, allowed_oauth_scopes: client.AllowedOAuthScopes, callback_urls: client.CallbackURLs, logout_urls: client.LogoutURLs,
+      access_token_validity: client.AccessTokenValidity, id_token_validity: client.IdTokenValidity, refresh_token_validity: client.RefreshTokenValidity,
+      token_validity_units: { access_token: client.TokenValidityUnits?.AccessToken, id_token: client.TokenValidityUnits?.IdToken, refresh_token: client.TokenValidityUnits?.RefreshToken },
     });
     expect(c.generate_secret).toBe(true);
+  });
+
+  it('a PLUS pool with threat protection, SES email, SMS and TOTP MFA, username with an email alias: every pool field as live', async () => {
+    const plus = {
+      stack: 'plus', routes: [{ path: '/items', methods: ['GET'] }],
+      userPool: {
+        tier: 'PLUS', threatProtection: 'AUDIT', signInIdentifiers: ['username', 'email'],
+        email: { type: 'SES', sourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com', from: 'no-reply@example.com', replyTo: 'help@example.com' },
+        mfa: { mode: 'OPTIONAL', totp: true, sms: true, smsRoleArn: 'arn:aws:iam::123456789012:role/service-role/cognito-sms', smsExternalId: 'ext-plus' },
+      },
+    };
+    writeFileSync(join(cwd, 'plus.json'), JSON.stringify(plus));
+    const init = await run(['init', '--yes', '--no-verify', '--config', 'plus.json']);
+    expect(init.code, init.stderr).toBe(0);
+    const { main } = await exportTf('plus', join(cwd, 'tf-plus'));
+    const state = JSON.parse(readFileSync(join(cwd, '.secure-api', 'plus.json'), 'utf8')) as { nodes: Record<string, { out: Record<string, string> }> };
+    const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });
+    const pool = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: state.nodes.pool!.out.userPoolId }))).UserPool!;
+    const p = one(main, 'aws_cognito_user_pool.pool');
+    expect({
+      tier: p.user_pool_tier, alias: p.alias_attributes, verified: p.auto_verified_attributes, mfa: p.mfa_configuration, deletion: p.deletion_protection,
+      addOns: block(p, 'user_pool_add_ons'), sms: block(p, 'sms_configuration'), email: block(p, 'email_configuration'),
+    }).toEqual({
+      tier: pool.UserPoolTier, alias: pool.AliasAttributes, verified: pool.AutoVerifiedAttributes, mfa: pool.MfaConfiguration, deletion: pool.DeletionProtection,
+      addOns: { advanced_security_mode: pool.UserPoolAddOns?.AdvancedSecurityMode },
+      sms: { sns_caller_arn: pool.SmsConfiguration?.SnsCallerArn, external_id: pool.SmsConfiguration?.ExternalId },
+      email: {
+        email_sending_account: pool.EmailConfiguration?.EmailSendingAccount, source_arn: pool.EmailConfiguration?.SourceArn,
+        from_email_address: pool.EmailConfiguration?.From, reply_to_email_address: pool.EmailConfiguration?.ReplyToEmailAddress,
+      },
+    });
+    expect([p.user_pool_tier, block(p, 'user_pool_add_ons').advanced_security_mode, p.deletion_protection]).toEqual(['PLUS', 'AUDIT', 'ACTIVE']);
+    expect(block(p, 'software_token_mfa_configuration')).toEqual({ enabled: true });
   });
 
   it('puts the secured methods behind the authorizer, leaves the public one and the preflights open, and maps path parameters', async () => {
@@ -152,6 +190,19 @@ describe('export terraform', () => {
     expect((one(main, 'aws_cognito_identity_provider.google').provider_details as Record<string, string>).client_secret).toBe('${var.google_client_secret}');
     expect(read('main.tf')).not.toMatch(/client_secret\s*=\s*"/);
     expect(read('main.tf')).not.toMatch(/secure-api:(stack|state-id)/);
+  });
+
+  it('writes main.tf as terraform fmt does: the "=" of consecutive attributes aligned', async () => {
+    const { read } = await exportTf('live', join(cwd, 'tf'));
+    const lines = read('main.tf').split('\n');
+    const attr = /^( +)([A-Za-z_"][^=]*?)( +)= /;
+    for (let i = 1; i < lines.length; i++) {
+      const [a, b] = [attr.exec(lines[i - 1]!), attr.exec(lines[i]!)];
+      // Two attribute lines in a row at one depth: their "=" in one column, one space after the longest key.
+      if (a && b && a[1] === b[1]) expect([i, lines[i - 1]!.indexOf(' = '), lines[i]!.indexOf(' = ')]).toEqual([i, lines[i]!.indexOf(' = '), lines[i - 1]!.indexOf(' = ')]);
+      if (b) expect(b[3] === ' ' || lines[i - 1]!.match(attr) !== null || lines[i + 1]?.match(attr) !== null, lines[i]).toBe(true);
+    }
+    expect(read('main.tf')).toContain('  function_name    = "live-fn-');
   });
 
   it('pins the provider and Terraform versions import blocks need, and ships the function\'s package byte for byte', async () => {

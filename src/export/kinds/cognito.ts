@@ -1,12 +1,12 @@
 /**
  * Cognito kinds, built from the handlers' own requests (createUserPoolInput, createUserPoolClientInput,
- * providerDetails) and renamed per target. Terraform import ids as the provider documents them: POOL-ID,
- * POOL-ID/CLIENT-ID, POOL-ID:PROVIDER-NAME, DOMAIN.
+ * providerDetails, resourceServerScopes) and renamed per target. Terraform import ids as the provider documents them:
+ * POOL-ID, POOL-ID/CLIENT-ID, POOL-ID:PROVIDER-NAME, POOL-ID|IDENTIFIER (a resource server), DOMAIN.
  */
 import { attributeMappingHeld, providerDetails } from '../../resources/identity-provider.js';
+import { resourceServerScopes } from '../../resources/resource-server.js';
 import { createUserPoolClientInput } from '../../resources/user-pool-client.js';
 import { createUserPoolInput, mfaConfigInput } from '../../resources/user-pool.js';
-import { resourceServerScopes } from '../../resources/resource-server.js';
 import { Secret, TfBlock, type ExportCtx, type ExportNode, type KindExport, type TfBody, type Value } from '../model.js';
 import { token, untoken } from '../tokens.js';
 
@@ -20,10 +20,30 @@ function poolSettings(spec: Parameters<typeof createUserPoolInput>[0]) {
   return { input, mode: spec.mfa.mode, totp, smsMfa: Boolean(mfa.SmsMfaConfiguration) || input.MfaConfiguration !== 'OFF' };
 }
 
+/**
+ * The CreateUserPool fields the Terraform export writes. A field the handler starts sending that is not here stops
+ * the export (a setting silently left out would be changed back by the first `terraform apply`).
+ */
+export const TF_POOL_FIELDS = new Set([
+  'PoolName', 'UserPoolTier', 'AliasAttributes', 'UsernameAttributes', 'AutoVerifiedAttributes', 'DeletionProtection', 'MfaConfiguration',
+  'Policies', 'SmsConfiguration', 'EmailConfiguration', 'AccountRecoverySetting', 'AdminCreateUserConfig', 'UserPoolAddOns', 'UserPoolTags',
+]);
+/** The same for CreateUserPoolClient. */
+export const TF_CLIENT_FIELDS = new Set([
+  'UserPoolId', 'ClientName', 'GenerateSecret', 'ExplicitAuthFlows', 'SupportedIdentityProviders', 'PreventUserExistenceErrors', 'EnableTokenRevocation',
+  'AllowedOAuthFlowsUserPoolClient', 'AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'LogoutURLs',
+  'AccessTokenValidity', 'IdTokenValidity', 'RefreshTokenValidity', 'TokenValidityUnits',
+]);
+function allMapped(what: string, input: object, fields: Set<string>): void {
+  const unknown = Object.keys(input).filter((k) => !fields.has(k));
+  if (unknown.length) throw new Error(`export terraform does not yet write ${what}'s ${unknown.join(', ')}`);
+}
+
 export const userPoolExport: KindExport<'user-pool'> = {
   owner: 'ours',
   terraform: (n, x) => {
     const { input, mode, totp } = poolSettings(n.spec);
+    allMapped('CreateUserPool', input, TF_POOL_FIELDS);
     const pw = input.Policies?.PasswordPolicy;
     const email = input.EmailConfiguration;
     const body: TfBody = {
@@ -51,6 +71,7 @@ export const userPoolExport: KindExport<'user-pool'> = {
         recovery_mechanism: (input.AccountRecoverySetting?.RecoveryMechanisms ?? []).map((r) => new TfBlock({ name: r.Name, priority: r.Priority })),
       }),
       admin_create_user_config: new TfBlock({ allow_admin_create_user_only: input.AdminCreateUserConfig?.AllowAdminCreateUserOnly }),
+      user_pool_add_ons: input.UserPoolAddOns ? new TfBlock({ advanced_security_mode: input.UserPoolAddOns.AdvancedSecurityMode }) : undefined,
       tags: n.spec.tags,
     };
     return [{
@@ -91,14 +112,21 @@ export const userPoolClientExport: KindExport<'user-pool-client'> = {
   owner: 'ours',
   terraform: (n, x) => {
     const c = clientInput(n, x);
+    allMapped('CreateUserPoolClient', c, TF_CLIENT_FIELDS);
     return [{
       type: 'aws_cognito_user_pool_client', name: x.tfName(n.id), importId: `${x.ref(POOL, 'userPoolId').literal}/${n.out.clientId ?? ''}`, refs: { clientId: 'id' },
+      // A custom scope is defined by its resource server before any client names it (ScopeDoesNotExistException).
+      dependsOn: x.nodesOf('resource-server').map((r) => ({ node: r.id })),
       body: {
         name: c.ClientName, user_pool_id: untoken(x, c.UserPoolId), generate_secret: c.GenerateSecret,
         explicit_auth_flows: c.ExplicitAuthFlows, supported_identity_providers: untoken(x, c.SupportedIdentityProviders),
         prevent_user_existence_errors: c.PreventUserExistenceErrors, enable_token_revocation: c.EnableTokenRevocation,
         allowed_oauth_flows_user_pool_client: c.AllowedOAuthFlowsUserPoolClient, allowed_oauth_flows: c.AllowedOAuthFlows,
         allowed_oauth_scopes: c.AllowedOAuthScopes, callback_urls: c.CallbackURLs, logout_urls: c.LogoutURLs,
+        access_token_validity: c.AccessTokenValidity, id_token_validity: c.IdTokenValidity, refresh_token_validity: c.RefreshTokenValidity,
+        token_validity_units: c.TokenValidityUnits
+          ? new TfBlock({ access_token: c.TokenValidityUnits.AccessToken, id_token: c.TokenValidityUnits.IdToken, refresh_token: c.TokenValidityUnits.RefreshToken })
+          : undefined,
       },
     }];
   },
@@ -106,6 +134,7 @@ export const userPoolClientExport: KindExport<'user-pool-client'> = {
     const { UserPoolId, ...rest } = clientInput(n, x);
     return [{
       logicalId: x.logicalId(n.id), type: 'AWS::Cognito::UserPoolClient', refs: { clientId: 'Ref' },
+      dependsOn: x.nodesOf('resource-server').map((r) => r.id),
       properties: { UserPoolId: untoken(x, UserPoolId), ...untokenRecord(x, rest) },
       import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, ClientId: n.out.clientId ?? '' } },
     }];
@@ -153,23 +182,18 @@ export const userPoolDomainExport: KindExport<'user-pool-domain'> = {
   }],
 };
 
-/**
- * A resource server defining the stack's custom scopes (issue 19). Terraform imports `aws_cognito_resource_server` as
- * `USER_POOL_ID|IDENTIFIER`; CloudFormation's AWS::Cognito::UserPoolResourceServer is identified by UserPoolId and
- * Identifier. Scope descriptions are the ones secure-api sends (resourceServerScopes), so the import changes nothing.
- */
 export const resourceServerExport: KindExport<'resource-server'> = {
   owner: 'ours',
   terraform: (n, x) => [{
-    type: 'aws_cognito_resource_server', name: x.tfName(n.id), importId: `${x.ref(POOL, 'userPoolId').literal}|${n.spec.identifier}`,
+    type: 'aws_cognito_resource_server', name: x.tfName(n.id), importId: `${x.ref(POOL, 'userPoolId').literal}|${n.out.identifier ?? n.spec.identifier}`,
     body: {
       identifier: n.spec.identifier, name: n.spec.name, user_pool_id: x.ref(POOL, 'userPoolId'),
-      scope: resourceServerScopes(n.spec).map((s) => new TfBlock({ scope_name: s.ScopeName, scope_description: s.ScopeDescription })),
+      scope: resourceServerScopes(n.spec).map((sc) => new TfBlock({ scope_name: sc.ScopeName, scope_description: sc.ScopeDescription })),
     },
   }],
   cloudformation: (n, x) => [{
     logicalId: x.logicalId(n.id), type: 'AWS::Cognito::UserPoolResourceServer',
-    properties: { Identifier: n.spec.identifier, Name: n.spec.name, UserPoolId: x.ref(POOL, 'userPoolId'), Scopes: resourceServerScopes(n.spec) },
-    import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, Identifier: n.spec.identifier } },
+    properties: { UserPoolId: x.ref(POOL, 'userPoolId'), Identifier: n.spec.identifier, Name: n.spec.name, Scopes: resourceServerScopes(n.spec) },
+    import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, Identifier: n.out.identifier ?? n.spec.identifier } },
   }],
 };

@@ -73,15 +73,19 @@ export const lambdaFunctionExport: KindExport<'lambda-function'> = {
   }],
 };
 
-/** The function a permission is on: our node's name by reference, or an existing function's ARN as it is. */
+/**
+ * The function a permission is on: our node's name by reference, or an existing function by its name (the last part
+ * of its ARN), which is what the provider's import id FUNCTION-NAME/STATEMENT-ID takes.
+ */
 const functionOf = (n: { spec: { function: { node: string } | { arn: string } } }, x: Parameters<typeof untoken>[0]): Value =>
-  ('arn' in n.spec.function ? n.spec.function.arn : x.ref(n.spec.function.node, 'functionName'));
+  ('arn' in n.spec.function ? nameOfArn(n.spec.function.arn) : x.ref(n.spec.function.node, 'functionName'));
+const nameOfArn = (arn: string): string => arn.split(':')[6] ?? arn;
 
 export const lambdaPermissionExport: KindExport<'lambda-permission'> = {
   owner: 'ours',
   terraform: (n, x) => [{
     type: 'aws_lambda_permission', name: x.tfName(n.id),
-    importId: `${n.out.functionName ?? ('arn' in n.spec.function ? n.spec.function.arn : '')}/${n.out.statementId ?? n.spec.statementId}`,
+    importId: `${nameOfArn(n.out.functionName ?? ('arn' in n.spec.function ? n.spec.function.arn : ''))}/${n.out.statementId ?? n.spec.statementId}`,
     body: {
       statement_id: n.spec.statementId, action: 'lambda:InvokeFunction', function_name: functionOf(n, x), principal: 'apigateway.amazonaws.com',
       source_arn: untoken(x, executeApiSourceArn(builderCtx(x), token('api', 'apiId'))),
@@ -94,6 +98,6 @@ export const lambdaPermissionExport: KindExport<'lambda-permission'> = {
       SourceArn: untoken(x, executeApiSourceArn(builderCtx(x), token('api', 'apiId'))),
     },
     // CloudFormation cannot import AWS::Lambda::Permission (aws-cdk#28715: "unsupported resource type AWS::Lambda::Permission").
-    import: { unsupported: `CloudFormation cannot import a Lambda permission. Leave it out of the import; the first \`cdk deploy\` adds the stack's own statement, then remove secure-api's: aws lambda remove-permission --function-name ${n.out.functionName ?? ''} --statement-id ${n.out.statementId ?? n.spec.statementId}` },
+    import: { unsupported: `CloudFormation cannot import a Lambda permission. Leave it out of the import; the first \`cdk deploy\` adds the stack's own statement, then remove secure-api's: aws lambda remove-permission --function-name ${nameOfArn(n.out.functionName ?? '')} --statement-id ${n.out.statementId ?? n.spec.statementId}` },
   }],
 };
