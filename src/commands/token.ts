@@ -15,6 +15,7 @@ import { renderQr } from '../ui/qr.js';
 import { isUtf8Locale } from '../ui/charset.js';
 import { requireLocalLogin, requirePool, stackTarget } from './stack-target.js';
 import { reachStack } from './stack-session.js';
+import type { AwsClients } from '../aws/clients.js';
 import { loadStack } from './stack-state.js';
 
 export const tokenOptionsSchema = commonOptionsSchema.extend({
@@ -42,9 +43,9 @@ export async function runToken(o: TokenOptions, env: CommandEnv): Promise<number
   const ui = await makeUi(env, o.json);
   const t = stackTarget(o, env, await loadStack(o, env));
   const pool = requirePool(t);
-  if (o.machine) return machineToken(t, env, ui);
   const login = o.login ? requireLocalLogin(t) : undefined;
   const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
+  if (o.machine) return machineToken(t, clients, env, ui);
   const r = ui.reporter;
 
   let tokens: Tokens;
@@ -120,10 +121,9 @@ async function mfaAnswers(o: TokenOptions, env: CommandEnv, stack: string, who: 
 }
 
 /** `token --machine`: the machine client's client-credentials access token (its secret read from Cognito, never kept). */
-async function machineToken(t: StackTarget, env: CommandEnv, ui: Ui): Promise<number> {
+async function machineToken(t: StackTarget, clients: AwsClients, env: CommandEnv, ui: Ui): Promise<number> {
   if (!t.machine) throw new UsageError(`stack "${t.loaded.stack}" has no machine client`, 'A stack whose methods require custom scopes (IDENTIFIER/NAME) gets one, unless made with --no-machine-client.', 'NO_MACHINE_CLIENT');
   if (!t.machine.tokenUrl) throw new UsageError(`stack "${t.loaded.stack}" has no domain, so no token endpoint for its machine client`, undefined, 'NO_TOKEN_ENDPOINT');
-  const clients = makeClients(env, t.aws, ui.reporter);
   const token = await clientCredentialsToken(clients.cognito, { userPoolId: requirePool(t).userPoolId, clientId: t.machine.clientId }, t.machine.tokenUrl, { signal: env.signal });
   const claims = decodeJwt(token)?.claims;
   const expiresAt = typeof claims?.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined;
