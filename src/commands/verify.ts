@@ -286,6 +286,7 @@ export function verifyExit(out: VerifyOutcome, mode: Ui['mode']): number {
 
 export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
+  if (o.readOnly && o.keepUser) throw new UsageError('--keep-user keeps the test user, and --read-only creates none: give one or the other');
   // The kept user's password is shown once, on a terminal only: never in --json, a pipe or a CI log (issue 25.7).
   if (o.keepUser && !secretsShowable(o, env, env.env)) {
     throw new UsageError('--keep-user shows the kept test user\'s password, and only on a terminal (not with --json, a pipe or CI)',
@@ -293,7 +294,6 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   }
   const ui = await makeUi(env, o.json);
   const t = stackTarget(o, env, await loadStack(o, env));
-  if (o.readOnly && o.keepUser) throw new UsageError('--keep-user keeps the test user, and --read-only creates none: give one or the other');
   if (!o.readOnly) requirePool(t);
   routeTargets(t);
   const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
