@@ -30,7 +30,8 @@ export function processEnv(): CommandEnv {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     prompter: async () => {
       const { InquirerPrompter } = await import('./ui/inquirer-prompter.js');
-      return new InquirerPrompter({ signal: controller.signal });
+      // Questions on stderr, as progress is: stdout holds only results (`TOKEN=$(secure-api token)` must not catch a prompt).
+      return new InquirerPrompter({ signal: controller.signal, output: process.stderr });
     },
     spinner: async () => {
       const { default: ora } = await import('ora');

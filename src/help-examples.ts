@@ -27,7 +27,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   'users add': ['secure-api users add alice@example.com', 'secure-api users add alice@example.com --password-stdin < pw.txt'],
   'users list': ['secure-api users list', 'secure-api users list --json'],
   'users remove': ['secure-api users remove alice@example.com'],
-  export: ['secure-api export curl', 'secure-api export postman --out postman/', 'secure-api export terraform --out infra/', 'secure-api export cdk --out shop-cdk/', 'secure-api export openapi --out api.json'],
+  export: ['secure-api export curl | ID_TOKEN="$(secure-api token)" sh', 'secure-api export postman --out postman/', 'secure-api export terraform --out infra/', 'secure-api export cdk --out shop-cdk/', 'secure-api export openapi --out api.json'],
   unlock: ['secure-api unlock 3f9c2a1e'],
   state: ['secure-api state push --to s3://my-bucket/secure-api', 'secure-api state pull --from s3://my-bucket/secure-api'],
   'state push': ['secure-api state push --to s3://my-bucket/secure-api --stack shop'],

@@ -125,7 +125,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
     .option('--allow-replace <kind>', 'let a change replace the user pool (user-pool), deleting its users; refused otherwise', collect)
     .option('-y, --yes', 'do not ask: take defaults for what flags and --config leave open, and create')
-    .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials')
+    .option('--dry-run', 'print the plan and the AWS calls it would make; needs no credentials (on a recorded stack: the change plan, from its state file)')
     .option('--adopt', 'no state file, but resources tagged with this stack exist (a lost state file): take them back into a new state')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
@@ -190,6 +190,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--username <name>', 'sign in as this user (email, as the pool signs in) instead of the stack\'s token user')
     .option('--password-stdin', 'read the password from standard input')
     .option('--access', 'print the access token instead (accepted only by methods with OAuth scopes)')
+    .option('--mfa-code <code>', 'the 6-digit code of the user\'s authenticator app, for a pool with MFA (asked for on a terminal otherwise)')
+    .option('--machine', 'print the machine client\'s access token (client credentials, the custom scopes): for methods that require them')
     .option('--login', 'sign in on the hosted UI in a browser (authorization code + PKCE) instead')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);

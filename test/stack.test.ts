@@ -42,9 +42,10 @@ describe('init --yes against the fake', () => {
     const state = readState(statePath())!;
     expect(state.complete).toBe(true);
     expect(Object.values(state.nodes).every((n) => n.status === 'created')).toBe(true);
-    // The plan: dry-run lists the same nodes the state now holds.
-    const dry = await run(['init', '--dry-run', '--json', '--stack', 'demo', ...ROUTES]);
-    expect(Object.keys(state.nodes).sort()).toEqual((JSON.parse(dry.stdout) as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id).sort());
+    // The plan: dry-run (on the recorded stack, its change plan) lists the same nodes the state now holds, none to change.
+    const dry = JSON.parse((await run(['init', '--dry-run', '--json', '--stack', 'demo', ...ROUTES])).stdout) as { changes: Array<{ id: string; action: string }> };
+    expect(Object.keys(state.nodes).sort()).toEqual(dry.changes.map((n) => n.id).sort());
+    expect(new Set(dry.changes.map((n) => n.action))).toEqual(new Set(['no-op']));
 
     const apiId = String(out.apiId);
     const ag = new APIGatewayClient({ region: 'us-east-1' });

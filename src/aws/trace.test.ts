@@ -46,6 +46,9 @@ describe('--debug wire logging', () => {
   it('masks secrets by key in inputs, outputs and form bodies', () => {
     expect(redact({ UserPoolClient: { ClientId: 'c', ClientSecret: 's3cr3t', AccessTokenValidity: 60 } })).toEqual({ UserPoolClient: { ClientId: 'c', ClientSecret: '***', AccessTokenValidity: 60 } });
     expect(redact({ ProviderDetails: { client_id: 'x', client_secret: 'y' }, $metadata: { requestId: 'r' } })).toEqual({ ProviderDetails: { client_id: 'x', client_secret: '***' } });
+    // MFA: the authenticator's secret, the code that verifies it, the code that answers SOFTWARE_TOKEN_MFA.
+    expect(redact({ SecretCode: 'JBSW', UserCode: '123456', ChallengeResponses: { USERNAME: 'u', SOFTWARE_TOKEN_MFA_CODE: '654321' }, ChallengeName: 'SOFTWARE_TOKEN_MFA' }))
+      .toEqual({ SecretCode: '***', UserCode: '***', ChallengeResponses: { USERNAME: 'u', SOFTWARE_TOKEN_MFA_CODE: '***' }, ChallengeName: 'SOFTWARE_TOKEN_MFA' });
     // How a method is secured is not a secret; the Authorization header (any case, or behind a proxy) is.
     expect(redact({ authorizationType: 'COGNITO_USER_POOLS', authorizationScopes: ['orders/read'], authorizerId: 'a1b2c3', identitySource: 'method.request.header.Authorization' }))
       .toEqual({ authorizationType: 'COGNITO_USER_POOLS', authorizationScopes: ['orders/read'], authorizerId: 'a1b2c3', identitySource: 'method.request.header.Authorization' });

@@ -8,7 +8,7 @@
  * Keys whose string values are secrets (AWS's and Cognito's spellings, any case). The Authorization header is one;
  * `authorizationType`, `authorizationScopes` and `authorizerId` name how a method is secured, and are shown.
  */
-const SECRET_KEY = /secret|password|token|(?:^|-)authorization$|credential|signature|session|^code$|verifier|private/i;
+const SECRET_KEY = /secret|password|token|(?:^|-)authorization$|credential|signature|session|^code$|usercode|_code$|verifier|private/i;
 const MASK = '***';
 
 /** A copy of `v` with every secret string masked; long blobs (zip files) are summarised. */

@@ -10,6 +10,7 @@ import { outputsText, table } from '../ui/tables.js';
 import { accountOf, endpointOf, makeClients, type CommandEnv } from './env.js';
 import { initOptionsFrom, prepareInit, runInit, suffixFor, type AskForConfig, type InitOptions } from './init.js';
 import { openBackend, stateLocation } from './state-backend.js';
+import { keepPartialAnswers } from './init-answers.js';
 
 /** A summary of a recorded stack, like `status --offline`, for the wizard's "show it". */
 function describeRecorded(env: CommandEnv, path: string, state: StateFile | undefined = readState(path)): string {
@@ -36,7 +37,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** The interactive wizard as init's `ask` hook; loaded only when a terminal asks. */
 function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
   return async (known, prompter, help) => {
-    const [{ runWizard }, { awsLookups }] = await Promise.all([import('../wizard/wizard.js'), import('../wizard/aws-lookups.js')]);
+    const [{ runWizard, WizardInterrupted }, { awsLookups }] = await Promise.all([import('../wizard/wizard.js'), import('../wizard/aws-lookups.js')]);
     const dir = stateDir(o.stateDir, env.cwd);
     // A shared state: the wizard's questions are synchronous, so the stacks under the prefix are read first.
     const shared = new Map<string, StateFile>();
@@ -70,12 +71,14 @@ function wizardAsk(o: InitOptions, env: CommandEnv): AskForConfig {
       lookups: awsLookups(clientsFor),
       existing: (stack) => {
         const st = recorded(stack);
-        return st && { stack, region: st.region, complete: st.complete, resources: Object.keys(st.nodes).length, config: st.config };
+        return st && { stack, region: st.region, complete: st.complete, resources: Object.keys(st.nodes).length, config: st.config, apiId: st.nodes.api?.out.apiId };
       },
       describeExisting: (stack) => describeRecorded(env, s3 ? s3.where(stack) : statePath(dir, stack), recorded(stack)),
       env: env.env,
       suffix: suffixFor(dir),
       verify: o.verify,
+    }).catch((err: unknown) => {
+      throw err instanceof WizardInterrupted ? keepPartialAnswers(env, err.partial as Record<string, unknown>, err) : err;
     });
     // Step 6 is a run option, not a config key: hand the answer to runInit through its options.
     o.verify = result.verify;

@@ -1,3 +1,4 @@
+import { wantsMachineClient } from '../plan/build-scopes.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -26,7 +27,7 @@ import { STATE_VERSION, newStateId, recordConfig, type NodeRecord, type StateFil
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { planChoices } from '../ui/plan-summary.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
-import { dryRunText, keepAnswers, saveConfig } from './init-answers.js';
+import { dryRunText, keepAnswers, keepingAnswers, saveConfig } from './init-answers.js';
 import { findOrphans, type Orphan } from '../orphans/find.js';
 import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
@@ -187,7 +188,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   let { config, plan, existing, path, owner, input } = prepared;
   const ui = await makeUi(env, o.json);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
-  const prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
+  let prompter: Prompter = !o.yes && interactive ? await env.prompter() : new NonInteractivePrompter('secure-api init');
   if (ask && !o.yes && interactive && !o.dryRun) {
     input = await ask(prepared.given, prompter, { resolve: prepared.resolve, defaultRegion: config.region });
     config = prepared.resolve(input);
@@ -209,6 +210,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     existingLines = existingSummary(done.facts, config);
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
+  // Ctrl-C at a question after the wizard keeps its answers in a file, as missing credentials do.
+  if (asked) prompter = keepingAnswers(prompter, () => ({ env, ui, config, saveConfig: o.saveConfig }));
 
   if (o.dryRun && existing) {
     recordedDryRun(ui, plan, existing, path);
@@ -365,7 +368,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, '', { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {

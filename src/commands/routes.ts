@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { partitionOf } from '../aws/region.js';
 import { addRoute, parseIntegrationFlag, removeRoute, type RecordedRoute } from '../config/routes-edit.js';
 import type { Integration } from '../config/schema.js';
+import { UsageError } from '../errors.js';
 import { stackOutputs } from '../state/outputs.js';
 import { integrationText } from '../ui/plan-summary.js';
 import { table } from '../ui/tables.js';
@@ -35,8 +36,11 @@ export async function runRoutesList(o: RoutesOptions, env: CommandEnv): Promise<
     ui.json({ stack: loaded.stack, routes: rows });
     return 0;
   }
-  ui.out(table(['method', 'path', 'access', 'answered by', 'url'],
-    rows.map((r) => [r.method, r.path, r.public ? ui.c.yellow('public') : 'secured', integrationText(r.integration), r.url ?? '(not deployed)']), ui.c, env.stdout.columns));
+  // The invoke URL once, above: each route's URL is it followed by the path, and a column of URLs wraps at 80.
+  const invoke = stackOutputs(loaded.state, loaded.path).invokeUrl;
+  ui.out(`${ui.c.bold('Invoke URL')}  ${invoke ?? '(not deployed yet)'}`);
+  ui.out(table(['method', 'path', 'access', 'answered by'],
+    rows.map((r) => [r.method, r.path, r.public ? ui.c.yellow('public') : 'secured', integrationText(r.integration)]), ui.c, env.stdout.columns));
   return 0;
 }
 
@@ -48,6 +52,11 @@ export async function runRoutesChange(action: 'add' | 'remove', spec: string, o:
   checkCommon(o);
   const loaded = await loadStack(o, env);
   const { state } = loaded;
+  // An API of yours keeps its own resources and integrations: secure-api only chooses which methods are secured.
+  if (state.config.existingApi !== undefined) {
+    throw new UsageError(`stack "${loaded.stack}" secures a REST API of yours: its routes are yours to add or remove, secure-api only puts methods behind the authorizer`,
+      `Secure one more of its methods with \`secure-api init --stack ${loaded.stack} --secure-add "${spec}"\`, or open one again with \`--secure-remove\`.`, 'EXISTING_API');
+  }
   const before = recordedRoutes(state.config);
   const routes = action === 'add'
     ? addRoute(before, spec, {

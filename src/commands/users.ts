@@ -5,7 +5,7 @@ import { toAwsFailure } from '../aws/errors.js';
 import { UsageError } from '../errors.js';
 import { secretsShowable } from '../ui/output.js';
 import { table } from '../ui/tables.js';
-import { generatePassword, passwordProblems, TEST_USER_PREFIX } from '../verify/password.js';
+import { generatePassword, KEPT_USER_PREFIX, passwordProblems, TEST_USER_PREFIX } from '../verify/password.js';
 import { createUser, deleteUser, describePool, type CognitoSender } from '../verify/test-user.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
@@ -81,7 +81,7 @@ export async function runUsersList(o: UsersOptions, env: CommandEnv): Promise<nu
     return {
       username: u.Username ?? '', email, phone, status: u.UserStatus ?? '', enabled: u.Enabled ?? true,
       created: u.UserCreateDate ? new Date(u.UserCreateDate).toISOString() : '',
-      madeBy: signIn.startsWith(TEST_USER_PREFIX) ? 'verify --keep-user' : signIn.startsWith('secure-api-token') ? 'token' : undefined,
+      madeBy: signIn.startsWith(KEPT_USER_PREFIX) ? 'verify --keep-user' : signIn.startsWith(TEST_USER_PREFIX) ? 'verify (left by a run that was stopped; the next verify removes it)' : signIn.startsWith('secure-api-token') ? 'token' : undefined,
     };
   });
   if (ui.mode === 'json') {

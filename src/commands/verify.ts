@@ -84,6 +84,9 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
       case 'user-kept':
         r.info(`Test user kept (--keep-user): ${e.signInName}, password ${e.password} (shown once; remove it with \`secure-api users remove ${e.signInName}\`)`);
         break;
+      case 'stale-user-removed':
+        r.info(`Removed ${e.signInName}, a test user a stopped run had left`);
+        break;
       case 'user-delete-failed':
         r.warn(`The test user ${e.username} could not be removed (${e.message}). Remove it with \`secure-api users remove ${e.username} --stack ${t.loaded.stack}\`.`);
         break;

@@ -205,6 +205,11 @@ export const ExistingPoolSchema = z.object({
   appClientId: z.string().regex(/^[\w+]+$/, 'an app client id holds only letters, digits and +').optional(),
   /** Create a hosted UI domain. @default when the pool has none */
   domain: z.boolean().optional(),
+  /**
+   * Let our app client on their pool redirect to loopback callback URLs (http://localhost…, for `token --login`).
+   * Off by default: a production pool gets no client that sends codes to whatever listens on a developer's port. @default false
+   */
+  localCallback: z.boolean().default(false),
 }).strict();
 
 export const StackConfigSchema = z.object({

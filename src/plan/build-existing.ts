@@ -18,6 +18,9 @@ function node<K extends ResourceKind>(n: PlanNode<K>): AnyPlanNode {
 }
 
 const keys = (list: Array<{ path: string; methods: readonly string[] }>): string[] => list.flatMap((s) => s.methods.map((m) => `${m} ${s.path}`)).sort();
+/** http://localhost…, 127.0.0.1, [::1]: a callback to whatever listens on this machine's port. */
+const isLoopback = (url: string): boolean => /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i.test(url);
+
 const resourceNodeId = (path: string): string => (path === '/' ? 'api' : `resource:${path}`);
 
 /** The user's pool, our app client in it (or theirs), and a hosted UI domain only when the pool has none. */
@@ -26,6 +29,8 @@ export function existingPoolNodes(config: StackConfig): AnyPlanNode[] {
   const nodes: AnyPlanNode[] = [node<'existing-user-pool'>({
     id: 'pool', kind: 'existing-user-pool', deps: [], label: config.userPool.name, spec: { userPoolId: ep.id, name: config.userPool.name },
   })];
+  // On their pool, loopback callbacks only when asked (existingPool.localCallback): none by default (issue 25.7).
+  const callbackUrls = config.hostedUi.callbackUrls.filter((u) => ep.localCallback || !isLoopback(u));
   // Our resource servers on their pool: only these are removed on destroy.
   const scoped = scopeNodes(config);
   nodes.push(...scoped.nodes);
@@ -37,8 +42,8 @@ export function existingPoolNodes(config: StackConfig): AnyPlanNode[] {
       spec: {
         name: config.appClient.name, generateSecret: config.appClient.type === 'confidential', authFlows: config.appClient.authFlows,
         supportedIdentityProviders: ['COGNITO'],
-        oauth: config.hostedUi.enabled
-          ? { callbackUrls: config.hostedUi.callbackUrls, logoutUrls: config.hostedUi.logoutUrls, scopes: [...new Set([...config.hostedUi.scopes, ...config.authorizer.scopes])], flows: ['code'] }
+        oauth: config.hostedUi.enabled && callbackUrls.length > 0
+          ? { callbackUrls, logoutUrls: config.hostedUi.logoutUrls.filter((u) => ep.localCallback || !isLoopback(u)), scopes: [...new Set([...config.hostedUi.scopes, ...config.authorizer.scopes])], flows: ['code'] }
           : undefined,
       },
     }));

@@ -100,3 +100,18 @@ describe('buildPlan: custom scopes (issue 19)', () => {
     expect(plan.nodes.filter((n) => n.parent === 'pool').map((n) => n.id)).toEqual(['resource-server:orders', 'machine-client', 'client']);
   });
 });
+
+describe('buildPlan: our client on an existing pool (issue 25.7)', () => {
+  const client = (input: Record<string, unknown>) => {
+    const n = buildPlan(config({ existingPool: { id: 'us-east-1_AbC123' }, ...input })).nodes.find((x) => x.id === 'client')!;
+    return n.kind === 'user-pool-client' ? n.spec.oauth : 'not ours';
+  };
+  it('gets no loopback callback on their pool by default: no OAuth at all with only the default localhost callback', () => {
+    expect(client({})).toBeUndefined();
+  });
+  it('keeps the callback URLs that are not loopback, and loopback ones only with existingPool.localCallback', () => {
+    expect(client({ hostedUi: { callbackUrls: ['https://app.example.com/cb', 'http://localhost:3000/cb'], logoutUrls: ['http://localhost:8765/'] } }))
+      .toMatchObject({ callbackUrls: ['https://app.example.com/cb'], logoutUrls: [] });
+    expect(client({ existingPool: { id: 'us-east-1_AbC123', localCallback: true } })).toMatchObject({ callbackUrls: ['http://localhost:8765/callback'] });
+  });
+});

@@ -133,7 +133,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   verify: [
     'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:AdminCreateUser',
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
-    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge',
+    'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:ListUsers',
     'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
   ],
   users: [

@@ -18,6 +18,10 @@ export interface StackOutputs {
   /** The token issuer and its keys, for checking tokens by hand. */
   issuer?: string | undefined;
   jwksUrl?: string | undefined;
+  /** OAuth scopes the secured methods require (then an access token holding one, not the id token). */
+  methodScopes?: string[] | undefined;
+  /** The machine client (client credentials), when the stack has custom scopes and one. */
+  machineClientId?: string | undefined;
   routes: RouteUrl[];
   stateFile: string;
 }
@@ -72,6 +76,8 @@ export function stackOutputs(state: StateFile, stateFile: string): StackOutputs 
     hostedUiUrl: domain && clientId && callback ? hostedUiLoginUrl(domain, state.region, clientId, callback, scopes) : undefined,
     issuer,
     jwksUrl: issuer ? `${issuer}/.well-known/jwks.json` : undefined,
+    methodScopes: cfg.authorizer?.scopes ?? [],
+    machineClientId: n['machine-client']?.status === 'created' ? n['machine-client'].out.clientId : undefined,
     routes,
     stateFile,
   };

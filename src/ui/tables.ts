@@ -82,17 +82,22 @@ export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: bo
   if (o.hostedUiUrl) lines.push(`${c.bold('Hosted UI')}    ${o.hostedUiUrl}`);
   if (o.jwksUrl) lines.push(`${c.bold('JWKS')}         ${o.jwksUrl}`);
   lines.push(`${c.bold('State file')}   ${o.stateFile}`);
-  if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
+  if (o.userPoolId && o.methodScopes?.length) {
+    const how = o.machineClientId ? '`secure-api token --machine`, or a user\'s through the hosted UI: `secure-api token --login --access`' : '`secure-api token --login --access`';
+    lines.push('', `Send an ${c.bold('access token')} with scope ${o.methodScopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`);
+  } else if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
   // A state in S3 is named on each command (unless SECURE_API_STATE says it): s3://BUCKET/PREFIX/<stack>.json → PREFIX.
   const shared = o.stateFile.startsWith('s3://') ? ` --state ${o.stateFile.slice(0, -`/${o.stack}.json`.length)}` : '';
-  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, shared)));
+  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, shared, { machine: Boolean(o.machineClientId) })));
   return lines.join('\n');
 }
 
 /** The steps after init or status, as [command, what it does]. */
-export function stackNextSteps(stack: string, stateArgs = ''): Array<[string, string]> {
+export function stackNextSteps(stack: string, stateArgs = '', o: { machine?: boolean } = {}): Array<[string, string]> {
   return [
-    [`secure-api token --stack ${stack}${stateArgs}`, 'an id token for a user of the pool'],
+    o.machine
+      ? [`secure-api token --machine --stack ${stack}${stateArgs}`, 'an access token with the methods\' scopes (client credentials)']
+      : [`secure-api token --stack ${stack}${stateArgs}`, 'an id token for a user of the pool'],
     [`secure-api verify --stack ${stack}${stateArgs}`, 'prove: 401 without a token, 2xx with one'],
     [`secure-api status --stack ${stack}${stateArgs}`, 'what exists, live'],
     [`secure-api destroy --stack ${stack}${stateArgs}`, 'remove it all'],

@@ -268,7 +268,8 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
         add(route, { check: 'machine-token', expected: '2xx', got: describeReply(m), ok: is2xx(m), severity: 'error', note: `a client-credentials token with scope ${scopes.filter((s) => machineScopes.includes(s)).join(' ')}` });
       }
     }
-    const token = scopes.length === 0 ? tokens.idToken : tokens.accessToken;
+    // The token the method takes: the id token, or an access token holding its scope (the user's or the machine client's).
+    const token = scopes.length === 0 ? tokens.idToken : accessFits || !opts.machineToken ? tokens.accessToken : opts.machineToken;
     const b = await once(request(route, `Bearer ${token}`));
     add(route, {
       check: 'bearer-token', expected: 'report', got: describeReply(b), ok: true, severity: 'info',

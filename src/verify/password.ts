@@ -56,15 +56,17 @@ export function passwordProblems(password: string, policy: PasswordPolicy): stri
   return problems;
 }
 
-/** Prefix of every user `verify` creates, so a leftover one is recognisable in `users list`. */
+/** Prefix of every user `verify` creates and removes, so one a killed run left is recognisable (and removed by the next run). */
 export const TEST_USER_PREFIX = 'secure-api-test-';
+/** Prefix of a user `verify --keep-user` keeps: never removed by a later run. */
+export const KEPT_USER_PREFIX = 'secure-api-kept-';
 
-/** A random test username: `secure-api-test-<10 hex>`. */
-export function randomTestUsername(): string {
-  return `${TEST_USER_PREFIX}${randomBytes(5).toString('hex')}`;
+/** A random test username: `secure-api-test-<10 hex>` (or the kept prefix). */
+export function randomTestUsername(prefix = TEST_USER_PREFIX): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
 }
 
 /** A random test email on the reserved example.com domain (no mail is sent: AdminCreateUser runs with SUPPRESS). */
-export function randomTestEmail(): string {
-  return `${randomTestUsername()}@example.com`;
+export function randomTestEmail(prefix = TEST_USER_PREFIX): string {
+  return `${randomTestUsername(prefix)}@example.com`;
 }

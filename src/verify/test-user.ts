@@ -1,11 +1,11 @@
 import {
   AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand,
-  DescribeUserPoolCommand, type AttributeType, type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand, ListUsersCommand, type AttributeType, type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { randomInt } from 'node:crypto';
 import { awsErrorName, toAwsFailure } from '../aws/errors.js';
 import { AwsFailure, Interrupted } from '../errors.js';
-import { COGNITO_DEFAULT_POLICY, generatePassword, randomTestEmail, randomTestUsername, type PasswordPolicy } from './password.js';
+import { COGNITO_DEFAULT_POLICY, KEPT_USER_PREFIX, TEST_USER_PREFIX, generatePassword, randomTestEmail, randomTestUsername, type PasswordPolicy } from './password.js';
 import { passwordSignIn, type MfaAnswers, type SignInResult } from './sign-in.js';
 
 /** Only `send`: the project's client factory (`clients.cognito`) or a plain SDK client pointed at cognito-local. */
@@ -51,7 +51,9 @@ export type TestUserEvent =
   | { type: 'user-deleted'; username: string }
   /** `--keep-user`: the password is handed over once so the host can show it; it is never written anywhere. */
   | { type: 'user-kept'; username: string; signInName: string; password: string }
-  | { type: 'user-delete-failed'; username: string; message: string };
+  | { type: 'user-delete-failed'; username: string; message: string }
+  /** A test user a killed run left (older than STALE_TEST_USER_MS), removed before this run makes its own. */
+  | { type: 'stale-user-removed'; username: string; signInName: string };
 
 export interface TestUserOptions {
   /** Leave the user in the pool afterwards (`verify --keep-user`). @default false */
@@ -99,7 +101,7 @@ export async function describePool(cognito: CognitoSender, userPoolId: string): 
 const AREA_CODES = [202, 212, 213, 305, 312, 415, 512, 617, 702, 718, 206, 303, 404, 503, 602, 713];
 export const randomTestPhone = (): string => `+1${AREA_CODES[randomInt(AREA_CODES.length)]}555${String(100 + randomInt(100)).padStart(4, '0')}`;
 
-const valueFor = (attr: 'email' | 'phone_number'): string => (attr === 'email' ? randomTestEmail() : randomTestPhone());
+const valueFor = (attr: 'email' | 'phone_number', prefix?: string): string => (attr === 'email' ? randomTestEmail(prefix) : randomTestPhone());
 
 function attributesFor(facts: PoolFacts, signInName: string): AttributeType[] {
   const attrs: AttributeType[] = [];
@@ -117,6 +119,8 @@ export interface NewUserInput {
   password: string;
   /** Permanent password (no NEW_PASSWORD_REQUIRED on first sign-in). @default true */
   permanent?: boolean;
+  /** Prefix of a drawn name. @default TEST_USER_PREFIX */
+  prefix?: string;
 }
 
 /**
@@ -129,7 +133,7 @@ export async function createUser(cognito: CognitoSender, userPoolId: string, fac
   // A name or phone drawn at random may be held already (the kept token user, users a kept or interrupted verify left
   // behind; the fictional numbers are only 1,600): drawn again, a few times. A name the caller gave is never replaced.
   for (let attempt = 1; ; attempt++) {
-    signInName = input.signInName ?? (facts.signInWith === 'username' ? randomTestUsername() : valueFor(facts.signInWith));
+    signInName = input.signInName ?? (facts.signInWith === 'username' ? randomTestUsername(input.prefix) : valueFor(facts.signInWith, input.prefix));
     try {
       const out = await cognito.send(new AdminCreateUserCommand({
         UserPoolId: userPoolId,
@@ -153,6 +157,37 @@ export async function createUser(cognito: CognitoSender, userPoolId: string, fac
     throw toAwsFailure(err, 'AdminSetUserPassword');
   }
   return { username, signInName };
+}
+
+/** A test user this much older than now was left by a run that was killed (a run takes a few minutes at most). */
+export const STALE_TEST_USER_MS = 30 * 60_000;
+
+/**
+ * Remove the test users that runs killed before their cleanup left (SIGKILL, a lost machine): named with
+ * TEST_USER_PREFIX (username or email, as the pool signs in) and older than STALE_TEST_USER_MS, so a run going on
+ * elsewhere keeps its own, and `--keep-user`'s (KEPT_USER_PREFIX) are never touched. A phone pool's test users carry no
+ * name to know them by, so none are looked for. Best effort: a failure here never stops the proof.
+ */
+export async function removeStaleTestUsers(cognito: CognitoSender, userPoolId: string, facts: PoolFacts, nowMs: number): Promise<Array<{ username: string; signInName: string }>> {
+  if (facts.signInWith === 'phone_number') return [];
+  const attr = facts.signInWith === 'email' ? 'email' : 'username';
+  const removed: Array<{ username: string; signInName: string }> = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, Filter: `${attr} ^= "${TEST_USER_PREFIX}"`, PaginationToken: token }));
+      for (const u of page.Users ?? []) {
+        const created = u.UserCreateDate?.getTime() ?? nowMs;
+        if (!u.Username || nowMs - created < STALE_TEST_USER_MS) continue;
+        const signInName = attr === 'email' ? u.Attributes?.find((a) => a.Name === 'email')?.Value ?? u.Username : u.Username;
+        if (await deleteUser(cognito, userPoolId, u.Username)) removed.push({ username: u.Username, signInName });
+      }
+      token = page.PaginationToken;
+    } while (token);
+  } catch {
+    // Not allowed to list or delete, or throttled: the proof goes on; `users list` shows what is left.
+  }
+  return removed;
 }
 
 /** Remove a user. Returns false when it was already gone ("not found" means done). */
@@ -198,7 +233,9 @@ export async function withTestUser<T>(cognito: CognitoSender, pool: PoolRef, fn:
   const facts = opts.facts ?? await describePool(cognito, pool.userPoolId);
   const password = generatePassword(facts.passwordPolicy);
   checkAbort();
-  const { username, signInName } = await createUser(cognito, pool.userPoolId, facts, { password });
+  for (const u of await removeStaleTestUsers(cognito, pool.userPoolId, facts, (opts.now ?? Date.now)())) emit({ type: 'stale-user-removed', ...u });
+  checkAbort();
+  const { username, signInName } = await createUser(cognito, pool.userPoolId, facts, { password, ...(opts.keepUser ? { prefix: KEPT_USER_PREFIX } : {}) });
   emit({ type: 'user-created', username, signInName });
   try {
     checkAbort();
@@ -251,7 +288,7 @@ export function tokenUserName(facts: PoolFacts): string {
  * Sign in the stack's token user, creating it on first use and giving it a new random password each time.
  * It is kept (not deleted) so the token keeps working for its lifetime; `users list` shows it, `destroy` removes it with the pool.
  */
-export async function signInTokenUser(cognito: CognitoSender, pool: PoolRef, facts?: PoolFacts): Promise<TestUserSession & { created: boolean }> {
+export async function signInTokenUser(cognito: CognitoSender, pool: PoolRef, facts?: PoolFacts, o: { mfa?: MfaAnswers } = {}): Promise<TestUserSession & { created: boolean }> {
   const f = facts ?? await describePool(cognito, pool.userPoolId);
   const signInName = tokenUserName(f);
   const password = generatePassword(f.passwordPolicy);
@@ -272,6 +309,6 @@ export async function signInTokenUser(cognito: CognitoSender, pool: PoolRef, fac
       throw toAwsFailure(err, 'AdminSetUserPassword');
     }
   }
-  const tokens = await signIn(cognito, pool, signInName, password);
+  const tokens = await signIn(cognito, pool, signInName, password, o);
   return { ...tokens, username, signInName, created };
 }

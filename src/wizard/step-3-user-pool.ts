@@ -42,12 +42,15 @@ async function askMfa(s: WizardSession): Promise<void> {
   const mode = await s.askSelect('userPool.mfa.mode', 'Multi-factor authentication (MFA)', [
     { name: 'No MFA', value: 'OFF' },
     { name: 'Optional MFA', value: 'OPTIONAL', description: 'Each user may turn it on' },
-    { name: 'Require MFA', value: 'ON', description: 'Every sign-in needs a second factor' },
+    { name: 'Require MFA', value: 'ON', description: 'Every sign-in needs a second factor; with authenticator apps, verify still proves the 2xx (its test user sets one up) and `secure-api token` shows a QR code, then asks for the code' },
   ], 'OFF');
   if (mode === 'OFF' || s.draft.has('userPool.mfa.totp') || s.draft.has('userPool.mfa.sms')) return;
   const factors = await s.prompter.checkbox<'totp' | 'sms'>({
     message: 'MFA methods',
-    choices: [{ name: 'Authenticator apps (TOTP)', value: 'totp', checked: true }, { name: 'SMS message', value: 'sms' }],
+    choices: [
+      { name: 'Authenticator apps (TOTP)', value: 'totp', checked: true, description: 'Proven unattended by verify' },
+      { name: 'SMS message', value: 'sms', description: 'Alone, it cannot be proven unattended: verify names the methods and the command that proves them by hand' },
+    ],
     validate: (v) => (v.length ? undefined : 'choose at least one MFA method'),
   });
   s.draft.set('userPool.mfa.totp', factors.includes('totp'));

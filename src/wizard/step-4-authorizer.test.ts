@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHeaderName } from '../config/validators.js';
+import { checkScope } from '../config/scopes.js';
 import { session, testDeps } from '../../test/wizard/deps.js';
 import { stepAuthorizer } from './step-4-authorizer.js';
 
@@ -16,12 +17,21 @@ describe('step 4 · Authorizer', () => {
     expect(t.flat()).toContain('It protects GET,POST /items.');
   });
 
-  it('access token with scopes; a bad header re-asked', async () => {
-    const t = testDeps([['Identity source header', 'X Auth'], ['Identity source header', 'X-Auth'], ['Which token', true], ['Scopes', 'orders/read, orders/write']]);
+  it('access token with scopes; a bad header and a bad scope re-asked; custom scopes ask for the machine client (yes by default), saying why and what it costs', async () => {
+    const t = testDeps([['Identity source header', 'X Auth'], ['Identity source header', 'X-Auth'], ['Which token', true], ['Scopes', 'read'], ['Scopes', 'orders/read, orders/write']]);
     const s = session(t, { stack: 'demo', routes: ROUTES });
     await stepAuthorizer(s, true);
-    expect(t.prompter.rejected.map((r) => r.reason)).toEqual([checkHeaderName('X Auth')]);
-    expect(s.draft.get('authorizer')).toEqual({ name: 'Cognito-authorizer', identityHeader: 'X-Auth', scopes: ['orders/read', 'orders/write'] });
+    expect(t.prompter.rejected.map((r) => r.reason)).toEqual([checkHeaderName('X Auth'), checkScope('read')]);
+    expect(t.prompter.messages()).toContain('Add a machine client for these scopes?');
+    expect(t.flat()).toMatch(/A resource server on the pool defines orders\/read, orders\/write.*Cognito bills machine-to-machine/);
+    expect(s.draft.get('authorizer')).toEqual({ name: 'Cognito-authorizer', identityHeader: 'X-Auth', scopes: ['orders/read', 'orders/write'], machineClient: true });
+  });
+
+  it('no machine-client question for standard scopes only', async () => {
+    const t = testDeps([['Which token', true], ['Scopes', 'aws.cognito.signin.user.admin']]);
+    const s = session(t, { stack: 'demo', routes: ROUTES });
+    await stepAuthorizer(s, true);
+    expect(t.prompter.messages()).not.toContain('Add a machine client for these scopes?');
   });
 
   it('asks which routes it protects when --route gave routes without saying (all checked by default)', async () => {

@@ -1,5 +1,6 @@
 import type { Route } from '../config/schema.js';
 import { checkHeaderName, checkResourceName } from '../config/validators.js';
+import { checkScope, customScopes } from '../config/scopes.js';
 import { routeLabel } from './step-2-routes.js';
 import type { WizardSession } from './session.js';
 
@@ -46,9 +47,24 @@ async function askToken(s: WizardSession): Promise<void> {
     return;
   }
   const scopes = await s.prompter.input({
-    message: 'Scopes (space or comma separated)', default: DEFAULT_ACCESS_SCOPE, validate: (v) => (v.trim() ? undefined : 'give at least one scope'),
+    message: 'Scopes (space or comma separated; your own as IDENTIFIER/NAME, like orders/read)', default: DEFAULT_ACCESS_SCOPE,
+    validate: (v) => {
+      const list = v.split(/[\s,]+/).filter(Boolean);
+      return list.length ? list.map(checkScope).find(Boolean) : 'give at least one scope';
+    },
   });
   s.draft.set(key, scopes.split(/[\s,]+/).filter(Boolean));
+}
+
+/** With custom scopes: a resource server defines them, and a machine client (client credentials) can prove them. */
+async function askMachineClient(s: WizardSession): Promise<void> {
+  const custom = customScopes((s.draft.get('authorizer.scopes') as string[] | undefined) ?? []);
+  if (!custom.length) return;
+  s.note(`A resource server on the pool defines ${custom.join(', ')}. Only the OAuth token endpoint issues tokens with them: `
+    + 'a machine client (client credentials, a secret read from Cognito when needed, never stored) lets verify prove these methods '
+    + 'unattended and `secure-api token --machine` print such a token. Cognito bills machine-to-machine clients and their token requests; '
+    + 'without one, these methods are proven by hand (`secure-api token --login --access`).');
+  await s.askConfirm('authorizer.machineClient', 'Add a machine client for these scopes?', true);
 }
 
 /** Step 4 of 6 · Authorizer: name, identity source header, what it protects, which token. */
@@ -63,4 +79,5 @@ export async function stepAuthorizer(s: WizardSession, secured: boolean): Promis
   await s.askText('authorizer.identityHeader', 'Identity source header', { default: 'Authorization', validate: (v) => checkHeaderName(v.trim()) });
   await askProtected(s);
   await askToken(s);
+  await askMachineClient(s);
 }

@@ -13,6 +13,16 @@ describe('step 5 · Deploy', () => {
     expect(t.flat()).toContain('Invoke URL: https://API_ID.execute-api.eu-west-1.amazonaws.com/dev');
   });
 
+  it('shows the real invoke URL when the API id is known: an API of yours, or a recorded stack\'s', async () => {
+    const mine = testDeps();
+    await stepDeploy(session(mine, { stack: 'demo', region: 'eu-west-1', existingApi: { id: 'a1b2c3d4e5' } }));
+    expect(mine.flat()).toContain('Invoke URL: https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev');
+    const recorded = testDeps([], { existing: (stack) => (stack === 'demo' ? { stack, region: 'eu-west-1', complete: true, resources: 20, config: {}, apiId: 'z9y8x7w6v5' } : undefined) });
+    await stepDeploy(session(recorded, { stack: 'demo', region: 'eu-west-1' }));
+    expect(recorded.flat()).toContain('Invoke URL: https://z9y8x7w6v5.execute-api.eu-west-1.amazonaws.com/dev');
+    expect(recorded.flat()).not.toContain('API_ID');
+  });
+
   it('a typed stage and description; a bad stage name re-asked', async () => {
     const t = testDeps([['Stage name', 'prod v1'], ['Stage name', 'prod'], ['Stage description', 'Production']]);
     const s = session(t, { stack: 'demo' });

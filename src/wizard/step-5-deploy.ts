@@ -12,5 +12,9 @@ export async function stepDeploy(s: WizardSession): Promise<void> {
   const stage = await s.askText('stage.name', 'Stage name', { default: 'dev', validate: (v) => checkStageName(v.trim()) });
   await s.askText('stage.description', 'Stage description (optional)', { default: '', validate: descriptionCheck, optional: true });
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
-  s.note(`Invoke URL: ${invokeBaseUrl({ region, endpointUrl: s.deps.endpointUrl }, 'API_ID', stage)}`);
+  // The id when it is known (an API of yours, or a recorded stack's); API_ID only for an API not yet created.
+  const existingId = (s.draft.get('existingApi') as { id?: string } | undefined)?.id;
+  const stack = s.draft.get('stack');
+  const apiId = existingId ?? (typeof stack === 'string' ? s.deps.existing?.(stack)?.apiId : undefined) ?? 'API_ID';
+  s.note(`Invoke URL: ${invokeBaseUrl({ region, endpointUrl: s.deps.endpointUrl }, apiId, stage)}`);
 }

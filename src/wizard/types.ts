@@ -33,6 +33,8 @@ export interface ExistingStack {
   resources: number;
   /** The resolved configuration it was created with (no secrets). */
   config: Record<string, unknown>;
+  /** Its REST API's id, once created: the invoke URL the wizard shows is then the real one. */
+  apiId?: string | undefined;
 }
 
 /** Everything the wizard needs from its host (init-command builds the real one; tests build their own). */

@@ -1,4 +1,6 @@
 import { mergeConfig } from '../config/flags.js';
+import { Interrupted } from '../errors.js';
+import { canonicalJson } from '../plan/field-diff.js';
 import type { StackConfigInput } from '../config/schema.js';
 import { showBanner } from './banner.js';
 import { Draft } from './draft.js';
@@ -25,8 +27,27 @@ function anySecured(draft: Draft): boolean {
  * every prompt gives exactly the `init --yes` configuration. Returns every answer as config keys; a recorded
  * stack the user chose to resume or keep comes back as its recorded configuration.
  */
+/** Ctrl-C during the questions: the answers given so far (as config keys), so the host can keep them. */
+export class WizardInterrupted extends Interrupted {
+  constructor(readonly partial: StackConfigInput, cause: Interrupted) {
+    super(cause.message, cause.hint);
+  }
+}
+
 export async function runWizard(known: StackConfigInput, deps: WizardDeps): Promise<WizardResult> {
   const s = new WizardSession(deps, new Draft(known));
+  try {
+    return await askAll(s, known, deps);
+  } catch (err) {
+    // Answers were given (the draft holds more than flags and --config did): hand them back with the interrupt.
+    if (err instanceof Interrupted && !(err instanceof WizardInterrupted) && canonicalJson(s.draft.input()) !== canonicalJson(known)) {
+      throw new WizardInterrupted(s.draft.input(), err);
+    }
+    throw err;
+  }
+}
+
+async function askAll(s: WizardSession, known: StackConfigInput, deps: WizardDeps): Promise<WizardResult> {
   await showBanner(s, { stack: known.stack, region: known.region });
   const reuse = await stepApi(s);
   if (reuse) {

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+import { makeLegacyApi } from '../existing/legacy-api.js';
 
 let fake: AwsFake;
 let clock: VirtualClock;
@@ -110,6 +111,22 @@ describe('routes add', () => {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^Error: /);
+    }
+    expect(fake.calls.slice(from)).toEqual([]);
+  });
+});
+
+describe('routes on a stack that secures an API of yours', () => {
+  it('routes add and remove refuse (exit 2, no AWS call) and name --secure-add / --secure-remove', async () => {
+    const { apiId } = await makeLegacyApi();
+    const init = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'legacy', '--api-id', apiId], { cwd, clock });
+    expect(init.code, init.stderr).toBe(0);
+    const from = fake.calls.length;
+    for (const argv of [['routes', 'add', 'DELETE /orders', '--yes'], ['routes', 'remove', 'GET /orders', '--yes']]) {
+      const r = await run([...argv, '--stack', 'legacy']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('secures a REST API of yours');
+      expect(r.stderr).toContain('--secure-add');
     }
     expect(fake.calls.slice(from)).toEqual([]);
   });

@@ -2,9 +2,9 @@
  * The test user verify creates, against the fake's Cognito (which refuses a user whose sign-in phone or email is
  * held, as Cognito does: UsernameExistsException "An account with the given phone_number already exists").
  */
-import { AdminCreateUserCommand, CognitoIdentityProviderClient, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUser, describePool, randomTestPhone, tokenUserName } from '../../src/verify/test-user.js';
+import { STALE_TEST_USER_MS, createUser, describePool, randomTestPhone, tokenUserName, withTestUser, type TestUserEvent } from '../../src/verify/test-user.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 
 let fake: AwsFake;
@@ -54,3 +54,36 @@ describe('the test user', () => {
     expect(created()).toHaveLength(5);
   });
 });
+
+describe('test users a killed run left (issue 25.7)', () => {
+  it.each(['email', 'username'] as const)('the next run removes those older than half an hour (%s pool); a run going on elsewhere and --keep-user\'s stay', async (signIn) => {
+    let now = Date.parse('2026-03-01T12:00:00Z');
+    fake.restore();
+    fake = installAwsFake({ clock: { now: () => now } });
+    const pool = (await cognito().send(new CreateUserPoolCommand({ PoolName: 'p', ...(signIn === 'email' ? { UsernameAttributes: ['email'] } : {}) }))).UserPool!.Id!;
+    const make = (name: string) => cognito().send(new AdminCreateUserCommand({ UserPoolId: pool, Username: name, MessageAction: 'SUPPRESS' }));
+    const at = (s: string) => (signIn === 'email' ? `${s}@example.com` : s);
+    await make(at('secure-api-test-killed'));
+    await make(at('secure-api-kept-1234'));
+    await make(at('alice'));
+    now += STALE_TEST_USER_MS + 1;
+    await make(at('secure-api-test-running'));
+    const events: TestUserEvent[] = [];
+    await withTestUser(cognito(), { userPoolId: pool, clientId: await adminClient(pool) }, async () => undefined, { onEvent: (e) => events.push(e), now: () => now });
+    expect(events.filter((e) => e.type === 'stale-user-removed').map((e) => (e as { signInName: string }).signInName)).toEqual([at('secure-api-test-killed')]);
+    const left = Object.values(fake.state.cognito.pools[pool]!.users).map((u) => (signIn === 'email' ? u.Attributes.find((a) => a.Name === 'email')?.Value : u.Username));
+    expect(left.sort()).toEqual([at('alice'), at('secure-api-kept-1234'), at('secure-api-test-running')].sort());
+  });
+
+  it('--keep-user names its user with the kept prefix, which no later run removes', async () => {
+    const pool = (await cognito().send(new CreateUserPoolCommand({ PoolName: 'p' }))).UserPool!.Id!;
+    let kept = '';
+    await withTestUser(cognito(), { userPoolId: pool, clientId: await adminClient(pool) }, async (s) => { kept = s.signInName; }, { keepUser: true });
+    expect(kept).toMatch(/^secure-api-kept-[0-9a-f]{10}$/);
+  });
+});
+
+async function adminClient(pool: string): Promise<string> {
+  const out = await cognito().send(new CreateUserPoolClientCommand({ UserPoolId: pool, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+  return out.UserPoolClient!.ClientId!;
+}

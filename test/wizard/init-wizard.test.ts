@@ -98,7 +98,8 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect(saved).toMatchObject({ stack: 'shop', routes: [{ path: '/orders/{id}', methods: ['GET', 'DELETE'], integration: { type: 'mock' } }], stage: { name: 'v1' } });
     const again = await runSecureApi(['init', '--config', 'shop.json', '--yes', '--dry-run', '--json'], { cwd });
     expect(again.code).toBe(0);
-    expect((JSON.parse(again.stdout) as { config: unknown }).config).toEqual(saved);
+    // On the stack it made, the saved file plans no change (a dry run on a recorded stack is its change plan).
+    expect(JSON.parse(again.stdout)).toMatchObject({ stack: 'shop', offline: true, empty: true });
   });
 
   it('without credentials, the answers are kept: the plan as --dry-run shows it, a config file, and the command that goes on from it', async () => {
@@ -121,6 +122,40 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect(stateOf(cwd, 'shop').config).toEqual(kept);
   });
 
+  it('Ctrl-C at the plan\'s confirmation keeps the answers as missing credentials do, and nothing is created', async () => {
+    const cwd = tempDir();
+    const prompter = new ScriptedPrompter([['Stack name', 'shop'], ['Multi-factor', 'OPTIONAL'], [/^Create these/, CTRL_C]]);
+    const from = fake.calls.length;
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Your answers are kept in secure-api-shop.json.');
+    expect(r.stderr).toContain('Go on from them with: secure-api init --config secure-api-shop.json');
+    expect(fake.calls.slice(from).filter((c) => /^(Create|Put|Add|Attach)/.test(c.command))).toEqual([]);
+    const kept = JSON.parse(readFileSync(join(cwd, 'secure-api-shop.json'), 'utf8')) as { stack: string; userPool: { mfa: { mode: string } } };
+    expect(kept).toMatchObject({ stack: 'shop', userPool: { mfa: { mode: 'OPTIONAL' } } });
+    const resumed = await runSecureApi(['init', '--config', 'secure-api-shop.json', '--yes', '--no-verify'], { cwd });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(stateOf(cwd, 'shop').config).toEqual(kept);
+  });
+
+  it('Ctrl-C in the middle of the questions keeps the answers so far; init --config of them asks only the rest', async () => {
+    const cwd = tempDir();
+    const from = fake.calls.length;
+    const r = await runSecureApi(['init', '--no-verify'], { cwd, tty: true, prompter: new ScriptedPrompter([['Stack name', 'shop'], ['Multi-factor', CTRL_C]]) });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Your answers so far are kept in secure-api-shop.json.');
+    expect(r.stderr).toContain('Go on from them with: secure-api init --config secure-api-shop.json');
+    expect(fake.calls.slice(from).filter((c) => /^(Create|Put|Add|Attach)/.test(c.command))).toEqual([]);
+    const kept = JSON.parse(readFileSync(join(cwd, 'secure-api-shop.json'), 'utf8')) as { stack: string; routes: unknown[] };
+    expect(kept.stack).toBe('shop');
+    expect(kept.routes).toBeDefined();
+    const prompter = new ScriptedPrompter([['Multi-factor', 'OPTIONAL'], [/^Create these/, true]]);
+    const resumed = await runSecureApi(['init', '--config', 'secure-api-shop.json', '--no-verify'], { cwd, tty: true, prompter });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(prompter.messages().some((m) => /Stack name|Resource path/.test(m))).toBe(false);
+    expect(stateOf(cwd, 'shop').config).toMatchObject({ stack: 'shop', userPool: { mfa: { mode: 'OPTIONAL' } } });
+  });
+
   it('the dry run and --yes use the same default domain prefix', async () => {
     const cwd = tempDir();
     const dry = JSON.parse((await runSecureApi(['init', '--dry-run', '--json', '--stack', 'shop'], { cwd })).stdout) as { config: { hostedUi: { domainPrefix: string } } };
@@ -137,11 +172,14 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     expect(existsSync(join(cwd, '.secure-api', 'secure-api.json'))).toBe(false);
   });
 
-  it('Ctrl-C during the questions: exit 130, one line, nothing created', async () => {
+  it('Ctrl-C during the questions: exit 130, nothing created, the answers so far kept (one line and its hint)', async () => {
     const cwd = tempDir();
     const r = await runSecureApi(['init'], { cwd, tty: true, prompter: new ScriptedPrompter([['Hosted UI domain prefix', CTRL_C]]) });
     expect(r.code).toBe(130);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Cancelled: nothing was created.');
+    expect(r.stderr.trimEnd().split('\n').slice(-2)).toEqual([
+      'Cancelled: nothing was created. Your answers so far are kept in secure-api-secure-api.json.',
+      'Go on from them with: secure-api init --config secure-api-secure-api.json (it asks only what is left)',
+    ]);
     expect(fake.resources()).toEqual([]);
     expect(existsSync(join(cwd, '.secure-api'))).toBe(false);
   });
