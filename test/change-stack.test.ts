@@ -574,7 +574,11 @@ describe('replacement, repair, and the plan as data', () => {
     await createWithUser();
     const apis = () => new APIGatewayClient({ region: 'us-east-1' });
     const restApiId = state().nodes.api!.out.apiId!;
-    const deploymentsOfApi = async () => (await apis().send(new GetDeploymentsCommand({ restApiId }))).items ?? [];
+    // The test's own reads are not retried: let API Gateway's account quota refill first (the CLI's runs spend it).
+    const deploymentsOfApi = async () => {
+      clock.t += 10_000;
+      return (await apis().send(new GetDeploymentsCommand({ restApiId }))).items ?? [];
+    };
     const before = (await deploymentsOfApi()).length;
     // The call takes effect (the stage serves the new deployment), then the answer is lost, as on a timeout or a kill.
     fake.inject({ command: 'CreateDeployment', error: 'ServiceUnavailableException', afterCall: true });

@@ -67,7 +67,8 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
     methodScopes: cfg.authorizer?.scopes ?? [],
     corsPaths: cfg.existingApi ? new Set((cfg.existingApi.secure ?? []).map((x) => x.path)) : undefined,
     hostedUi: hostedBase
-      ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile'] }
+      // Our client is allowed the methods' scopes too (build.ts oauthScopes), so `token --login --access` asks for them.
+      ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: [...new Set([...(cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile']), ...(state.nodes.client?.kind === 'user-pool-client' ? cfg.authorizer?.scopes ?? [] : [])])] }
       : undefined,
     machine: machineId ? { clientId: machineId, tokenUrl: tokenEndpointUrl(domain ? hostedUiBaseUrl(domain, state.region) : undefined, endpointUrl) } : undefined,
   };

@@ -12,6 +12,7 @@ import type { StateWriter } from '../state/backend.js';
 import type { EventSink, Verb } from './events.js';
 import { idsUnknown, journal } from './journal.js';
 import { ownershipCheck, type NotOursNode } from './ownership.js';
+import { ownerText } from '../resources/refs.js';
 import { runGraph } from './scheduler.js';
 
 export interface EngineDeps {
@@ -161,10 +162,18 @@ export async function readAll({ ctx: runCtx, store, only }: {
   const deps = outputsOf(store.state.nodes);
   // One read of each shared thing (the API's tree, its gateway responses) for the whole run.
   const ctx: Ctx = { ...runCtx, reads: runCtx.reads ?? readCache() };
+  const notOurs = ownershipCheck(ctx, nodes);
   return Promise.all(Object.entries(nodes).map(async ([id, r]): Promise<NodeStatus> => {
     const base = { id, kind: r.kind, label: r.label, status: r.status, out: r.out };
     if (r.status !== 'created') return { ...base, observed: { state: 'error', message: `left ${r.status} by an interrupted run` } };
     try {
+      // issue 25.4: a resource the state names that is not this stack's is reported as such (drift on `owner`),
+      // never compared with this stack's spec; init and destroy leave it alone.
+      const whose = await notOurs(id);
+      if (whose) {
+        const drift = [{ path: 'owner', before: ownerText(ctx.tags), after: whose.whose, context: { resource: whose.physical, in: whose.owner } }];
+        return { ...base, observed: { state: 'drifted', drift, out: r.out } };
+      }
       return { ...base, observed: await asHandler(r.kind).read(ctx, r.spec, r.out, deps) };
     } catch (err) {
       return { ...base, observed: { state: 'error', message: toAwsFailure(err, `reading ${r.kind} ${r.label}`).message } };

@@ -7,7 +7,7 @@ import { eachRestApi } from '../aws/pages.js';
 import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { tagDrift, wantedTags } from './tags.js';
-import { ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
+import { ignoreNotFound, isOurs, readOnce, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateRestApi } from './api-gateway-updates.js';
 import { releaseRestApi } from './release.js';
@@ -32,6 +32,11 @@ async function toOut(ctx: Ctx, api: RestApi): Promise<Out> {
 }
 
 /** Step 1 of the tutorial: the REST API itself, tagged so a resumed run can find it by name and tag. */
+/** The API as GetRestApi answers it; one call per run when the run shares reads (status: its tags and its read). */
+function liveRestApi(ctx: Ctx, restApiId: string) {
+  return readOnce(ctx, `apigateway:rest-api:${restApiId}`, () => undefinedIfNotFound(ctx.clients.apigateway.send(new GetRestApiCommand({ restApiId }))));
+}
+
 export const restApiHandler: ResourceHandler<Spec> = {
   kind: 'rest-api',
   service: 'apigateway',
@@ -61,7 +66,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
   },
 
   async read(ctx, spec, out) {
-    const api = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetRestApiCommand({ restApiId: out.apiId })));
+    const api = await liveRestApi(ctx, out.apiId ?? '');
     if (!api) return { state: 'missing' };
     const types = api.endpointConfiguration?.types ?? [];
     const drift: DriftChange[] = [
@@ -72,7 +77,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
   },
 
   async tags(ctx, out) {
-    const api = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetRestApiCommand({ restApiId: out.apiId })));
+    const api = await liveRestApi(ctx, out.apiId ?? '');
     return api && (api.tags ?? {});
   },
 

@@ -5,7 +5,7 @@ import {
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
 import { eachUserPool } from '../aws/pages.js';
-import { errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
+import { errorMessage, ignoreNotFound, isOurs, readOnce, undefinedIfNotFound } from './refs.js';
 import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import { tagDrift, wantedTags } from './tags.js';
@@ -45,6 +45,11 @@ async function allowDeletion(ctx: Ctx, userPoolId: string): Promise<void> {
 }
 
 /** Step 3: the user pool whose tokens the authorizer accepts. */
+/** The pool as DescribeUserPool answers it; one call per run when the run shares reads (status: its tags and its read). */
+async function livePool(ctx: Ctx, userPoolId: string) {
+  return (await readOnce(ctx, `cognito:user-pool:${userPoolId}`, () => undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })))))?.UserPool;
+}
+
 export const userPoolHandler: ResourceHandler<Spec> = {
   kind: 'user-pool',
   service: 'cognito',
@@ -73,12 +78,12 @@ export const userPoolHandler: ResourceHandler<Spec> = {
   },
 
   async tags(ctx, out) {
-    const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
+    const pool = await livePool(ctx, out.userPoolId ?? '');
     return pool && (pool.UserPoolTags ?? {});
   },
 
   async read(ctx, spec, out) {
-    const pool = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: out.userPoolId }))))?.UserPool;
+    const pool = await livePool(ctx, out.userPoolId ?? '');
     if (!pool) return { state: 'missing' };
     // The factors (TOTP, SMS) are not in DescribeUserPool: GetUserPoolMfaConfig says which are on.
     const mfa = await undefinedIfNotFound(ctx.clients.cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId: out.userPoolId })));

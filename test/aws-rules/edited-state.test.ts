@@ -83,4 +83,18 @@ describe('a state edited to name another stack\'s API and function (issue 25.4)'
     expect(touched.filter((t) => t.includes(sa.nodes.api!.out.apiId!) || t.includes(sa.nodes.function!.out.functionName!))).toEqual([]);
     expect(fake.resources()).toEqual(expect.arrayContaining(aliceHas));
   });
+
+  it('status reports each resource that is not this stack\'s (exit 3, drift on owner naming whose it is), without comparing it to this stack\'s spec', async () => {
+    const { b, sa } = await twoStacks();
+    const st = await b.run(['status', '--json']);
+    expect(st.code, st.stderr).toBe(3);
+    const doc = JSON.parse(st.stdout) as { resources: Array<{ id: string; state: string; drift: Array<{ path: string; before: unknown; after: unknown }> }> };
+    const byId = new Map(doc.resources.map((r) => [r.id, r]));
+    const owner = `secure-api:stack=alpha, secure-api:state-id=${sa.stateId}`;
+    for (const id of ['api', 'function', 'permission', 'method:GET /items', 'authorizer']) {
+      expect(byId.get(id), id).toMatchObject({ state: 'drifted', drift: [{ path: 'owner', before: expect.stringContaining('secure-api:stack=bravo'), after: owner }] });
+    }
+    // Bravo's own resources read as they are.
+    for (const id of ['pool', 'role', 'client']) expect(byId.get(id)?.state, id).toBe('present');
+  });
 });

@@ -25,7 +25,7 @@ async function killedAt(args: string[], cwd: string, kill: string): Promise<stri
 
 /** "AWS" as the processes left it, in-process. */
 function adopt(cwd: string): Scenario {
-  s = scenario({}, cwd);
+  s = scenario({}, cwd, { dataPlane: false });
   s.clock.t = Date.now();
   loadFakeFile(s.fake, cwd);
   return s;

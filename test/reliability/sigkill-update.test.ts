@@ -51,7 +51,7 @@ describe('a change to a live stack killed with SIGKILL', () => {
     expect(exit.signal, `killed at ${point}: ${exit.stderr}`).toBe('SIGKILL');
     figures.runs += 2;
     figures.faults++;
-    s = scenario({}, cwd);
+    s = scenario({}, cwd, { dataPlane: false });
     s.clock.t = Date.now();
     loadFakeFile(s.fake, cwd);
     const resumed = await s.run(['init', '--yes', '--no-verify', '--stack', STACK]);

@@ -48,7 +48,7 @@ const progress: number[] = [];
 
 /** An in-process scenario in the killed run's directory, "AWS" as the process left it, on a clock that starts now. */
 function afterKill(cwd: string): Scenario {
-  s = scenario({}, cwd);
+  s = scenario({}, cwd, { dataPlane: false });
   s.clock.t = Date.now();
   loadFakeFile(s.fake, cwd);
   progress.push(Object.values(s.state()?.nodes ?? {}).filter((n) => n.status === 'created').length);

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { suiteFigures } from './support/figures.js';
-import { loadFakeFile, saveFakeFile, startCli } from './support/binary.js';
+import { loadFakeFile, startCli } from './support/binary.js';
 import { DESTROY, INIT, STACK, destroyAndExpectNothingLeft, scenario, type Scenario } from './support/scenario.js';
 import { tempDir } from '../support/harness.js';
 
@@ -19,23 +19,17 @@ afterEach(() => s?.restore());
 
 /** An in-process scenario over what a process left in `cwd`, on a clock that starts now. */
 function adopt(cwd: string): Scenario {
-  s = scenario({}, cwd);
+  s = scenario({}, cwd, { dataPlane: false });
   s.clock.t = Date.now();
   loadFakeFile(s.fake, cwd);
   return s;
 }
 
-/** A stack made in-process, its "AWS" handed to the next process. */
+/** A stack made by a process (its state records that process's data plane, which the next processes keep using). */
 async function madeStack(): Promise<string> {
   const cwd = tempDir('secure-api-sig-');
-  const sc = scenario({}, cwd);
-  sc.clock.t = Date.now();
-  try {
-    expect((await sc.run(INIT)).code).toBe(0);
-    saveFakeFile(sc.fake, cwd);
-  } finally {
-    sc.restore();
-  }
+  const exit = await startCli(INIT, { cwd }).exited;
+  expect(exit.code, exit.stderr).toBe(0);
   figures.runs++;
   return cwd;
 }

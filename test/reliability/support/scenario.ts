@@ -28,7 +28,11 @@ export interface Scenario {
   restore(): void;
 }
 
-export function scenario(opts: AwsFakeOptions = {}, cwd = tempDir('secure-api-rel-')): Scenario {
+/**
+ * `defaults` go to every run: `dataPlane: false` for a directory a fake-cli process left (its state records that
+ * process's data plane, which is on this machine and reached unasked; another endpoint would be refused).
+ */
+export function scenario(opts: AwsFakeOptions = {}, cwd = tempDir('secure-api-rel-'), defaults: Omit<RunOptions, 'cwd' | 'clock'> = {}): Scenario {
   const clock = new VirtualClock();
   const fake = installAwsFake({ clock, deleteRestApiWindowMs: 30_000, ...opts });
   const statePath = join(cwd, '.secure-api', `${STACK}.json`);
@@ -37,7 +41,7 @@ export function scenario(opts: AwsFakeOptions = {}, cwd = tempDir('secure-api-re
     clock,
     cwd,
     statePath,
-    run: (argv, o = {}) => runSecureApi(argv, { ...o, cwd, clock }),
+    run: (argv, o = {}) => runSecureApi(argv, { ...defaults, ...o, cwd, clock }),
     state: () => readState(statePath),
     stateText: () => (existsSync(statePath) ? readFileSync(statePath, 'utf8') : undefined),
     expectExact() {
