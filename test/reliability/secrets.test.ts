@@ -27,7 +27,7 @@ const IDP_SECRET = 'idp-secret-Qm7vX2pL9sK4wR8t';
 const AWS_SECRET = 'fake-secret-for-tests';
 const USER_PASSWORD = 'Str0ng&Secret-Pw!42';
 
-/** Everything Cognito answered with a token in it (the fake's InitiateAuth), captured on the way back. */
+/** Everything Cognito answered with a token in it (the fake's AdminInitiateAuth and InitiateAuth), captured on the way back. */
 function captureTokens(): { tokens: Set<string>; restore: () => void } {
   const tokens = new Set<string>();
   type Send = (this: unknown, command: unknown, ...rest: unknown[]) => Promise<unknown>;
@@ -94,7 +94,7 @@ describe('no secret in the state file, the logs or --json', () => {
     const init = await run(['init', '--yes', '--config', 'stack.json', ...common, '--json']);
     expect((JSON.parse(init.stdout) as { verify: { ok: boolean } }).verify.ok).toBe(true);
     // The debug log is there (so the scan below is not vacuous), with the secrets' places masked.
-    expect(init.stderr).toMatch(/aws cognito-idp:InitiateAuth input .*"PASSWORD":"\*\*\*"/);
+    expect(init.stderr).toMatch(/aws cognito-idp:AdminInitiateAuth input .*"PASSWORD":"\*\*\*"/);
     expect(init.stderr).toMatch(/aws cognito-idp:DescribeUserPoolClient ok \d+ ms output .*"ClientSecret":"\*\*\*"/);
     await run(['status', ...common, '--json']);
     await run(['status', ...common]);
