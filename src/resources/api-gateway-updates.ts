@@ -1,79 +1,23 @@
 /**
- * In-place updates of the API Gateway kinds (UpdateMethod, PutIntegration, UpdateAuthorizer, UpdateRestApi,
- * PutGatewayResponse, CreateDeployment). Each reads what is live first and sends only what differs, so the same
- * update also repairs drift, and sending it again after a crash changes nothing.
+ * In-place updates of the authorizer, the REST API and the deployment (UpdateAuthorizer, UpdateRestApi,
+ * CreateDeployment); a method's and a preflight's live beside their create, in api-method.ts and cors-preflight.ts.
+ * Each reads what is live first and sends only what differs, so the same update also repairs drift, and sending it
+ * again after a crash changes nothing.
  * AWS: UpdateMethod / UpdateAuthorizer / UpdateRestApi take JSON-patch operations
  * (https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateMethod.html, .../patch-operations.html);
  * PutIntegration and PutIntegrationResponse set (overwrite) the integration and its response.
  */
 import {
-  CreateDeploymentCommand, GetAuthorizerCommand, GetDeploymentCommand, GetStageCommand, GetMethodCommand, GetRestApiCommand, PutIntegrationCommand, TagResourceCommand,
-  UntagResourceCommand, UpdateAuthorizerCommand, UpdateMethodCommand, UpdateRestApiCommand, UpdateStageCommand, type Method,
+  CreateDeploymentCommand, GetAuthorizerCommand, GetDeploymentCommand, GetStageCommand, GetRestApiCommand, TagResourceCommand,
+  UntagResourceCommand, UpdateAuthorizerCommand, UpdateRestApiCommand, UpdateStageCommand,
   type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
 import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { corsHeaders } from './cors-preflight.js';
-import { integrationInput, putMockParts, type MethodAddress } from './api-method.js';
-import { depOut, resourceIdFor, restApiArn, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { patchReplace as replace } from './api-method.js';
+import { depOut, restApiArn, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import { tagChange } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
-
-const replace = (path: string, value: string): PatchOperation => ({ op: 'replace', path, value });
-
-/** The patch that turns a method's authorization into the spec's: public (NONE) or our authorizer with its scopes. */
-export function methodAuthPatch(want: SpecByKind['api-method'], authorizerId: string | undefined, live: Method): PatchOperation[] {
-  const have = new Set(live.authorizationScopes ?? []);
-  const wantScopes = new Set(authorizerId ? want.authorizationScopes : []);
-  const removeScopes = [...have].filter((s) => !wantScopes.has(s)).map((s): PatchOperation => ({ op: 'remove', path: '/authorizationScopes', value: s }));
-  const addScopes = [...wantScopes].filter((s) => !have.has(s)).map((s): PatchOperation => ({ op: 'add', path: '/authorizationScopes', value: s }));
-  if (!authorizerId) {
-    // Scopes are only valid on COGNITO_USER_POOLS: drop them before opening the method.
-    return live.authorizationType === 'NONE' ? removeScopes : [...removeScopes, replace('/authorizationType', 'NONE')];
-  }
-  const auth = live.authorizationType === 'COGNITO_USER_POOLS' && live.authorizerId === authorizerId
-    ? [] : [replace('/authorizationType', 'COGNITO_USER_POOLS'), replace('/authorizerId', authorizerId)];
-  return [...auth, ...removeScopes, ...addScopes];
-}
-
-function integrationDiffers(live: Method, wanted: ReturnType<typeof integrationInput>): boolean {
-  const have = live.methodIntegration;
-  if (!have) return true;
-  if (!wanted) return have.type !== 'MOCK';
-  return have.type !== wanted.type || have.uri !== wanted.uri || have.httpMethod !== wanted.integrationHttpMethod;
-}
-
-export async function updateApiMethod(ctx: Ctx, want: SpecByKind['api-method'], out: Out, deps: Outputs): Promise<Out> {
-  const api = ctx.clients.apigateway;
-  const at: MethodAddress = { restApiId: restApiIdOf(deps), resourceId: out.resourceId ?? resourceIdFor(deps, want.resourceNode), httpMethod: want.httpMethod };
-  const live = await api.send(new GetMethodCommand(at));
-  const authorizerId = want.authorizerNode ? depOut(deps, want.authorizerNode, 'authorizerId') : undefined;
-  const ops = methodAuthPatch(want, authorizerId, live);
-  if (ops.length) await api.send(new UpdateMethodCommand({ ...at, patchOperations: ops }));
-  const wanted = integrationInput(ctx, want, deps, at);
-  if (wanted) {
-    if (integrationDiffers(live, wanted)) await api.send(new PutIntegrationCommand(wanted));
-  } else {
-    // MOCK: the integration and its response carry the CORS origin; put both again (they overwrite).
-    const integration = integrationDiffers(live, undefined) ? undefined : { ...live.methodIntegration, integrationResponses: undefined };
-    await putMockParts(ctx, at, { ...live, methodIntegration: integration }, {
-      headers: { 'Access-Control-Allow-Origin': want.corsOrigin },
-      body: JSON.stringify({ message: 'Hello from secure-api (mock integration)' }),
-    });
-  }
-  return { resourceId: at.resourceId, httpMethod: at.httpMethod };
-}
-
-export async function updateCorsPreflight(ctx: Ctx, want: SpecByKind['cors-preflight'], out: Out, deps: Outputs): Promise<Out> {
-  const api = ctx.clients.apigateway;
-  const at: MethodAddress = { restApiId: restApiIdOf(deps), resourceId: out.resourceId ?? resourceIdFor(deps, want.resourceNode), httpMethod: 'OPTIONS' };
-  const live = await api.send(new GetMethodCommand(at));
-  // Browsers send the preflight without a token: it must stay open.
-  if (live.authorizationType !== 'NONE') await api.send(new UpdateMethodCommand({ ...at, patchOperations: [replace('/authorizationType', 'NONE')] }));
-  const integration = live.methodIntegration?.type === 'MOCK' ? { ...live.methodIntegration, integrationResponses: undefined } : undefined;
-  await putMockParts(ctx, at, { ...live, methodIntegration: integration }, { headers: corsHeaders(want), body: '' });
-  return { resourceId: at.resourceId };
-}
 
 export async function updateAuthorizer(ctx: Ctx, want: SpecByKind['authorizer'], out: Out, deps: Outputs): Promise<Out> {
   const api = ctx.clients.apigateway;

@@ -1,14 +1,13 @@
 import type { DriftChange } from '../plan/changes.js';
 import {
   DeleteMethodCommand, GetMethodCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
-  PutMethodResponseCommand, type Method, type PutIntegrationCommandInput,
+  PutMethodResponseCommand, UpdateMethodCommand, type Method, type PatchOperation, type PutIntegrationCommandInput,
 } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import {
   apiTree, depOut, functionArnFor, ignoreNotFound, lambdaInvokeUri, resourceIdFor, restApiIdOf, undefinedIfNotFound,
 } from './refs.js';
-import type { Ctx, Outputs, ResourceHandler } from './types.js';
-import { updateApiMethod } from './api-gateway-updates.js';
+import type { Ctx, Out, Outputs, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['api-method'];
 
@@ -174,3 +173,50 @@ export const apiMethodHandler: ResourceHandler<Spec> = {
     })));
   },
 };
+
+/** One JSON-patch replace (UpdateMethod, UpdateAuthorizer, UpdateRestApi take patch operations). */
+export const patchReplace = (path: string, value: string): PatchOperation => ({ op: 'replace', path, value });
+const replace = patchReplace;
+
+/** The patch that turns a method's authorization into the spec's: public (NONE) or our authorizer with its scopes. */
+export function methodAuthPatch(want: SpecByKind['api-method'], authorizerId: string | undefined, live: Method): PatchOperation[] {
+  const have = new Set(live.authorizationScopes ?? []);
+  const wantScopes = new Set(authorizerId ? want.authorizationScopes : []);
+  const removeScopes = [...have].filter((s) => !wantScopes.has(s)).map((s): PatchOperation => ({ op: 'remove', path: '/authorizationScopes', value: s }));
+  const addScopes = [...wantScopes].filter((s) => !have.has(s)).map((s): PatchOperation => ({ op: 'add', path: '/authorizationScopes', value: s }));
+  if (!authorizerId) {
+    // Scopes are only valid on COGNITO_USER_POOLS: drop them before opening the method.
+    return live.authorizationType === 'NONE' ? removeScopes : [...removeScopes, replace('/authorizationType', 'NONE')];
+  }
+  const auth = live.authorizationType === 'COGNITO_USER_POOLS' && live.authorizerId === authorizerId
+    ? [] : [replace('/authorizationType', 'COGNITO_USER_POOLS'), replace('/authorizerId', authorizerId)];
+  return [...auth, ...removeScopes, ...addScopes];
+}
+
+function integrationDiffers(live: Method, wanted: ReturnType<typeof integrationInput>): boolean {
+  const have = live.methodIntegration;
+  if (!have) return true;
+  if (!wanted) return have.type !== 'MOCK';
+  return have.type !== wanted.type || have.uri !== wanted.uri || have.httpMethod !== wanted.integrationHttpMethod;
+}
+
+export async function updateApiMethod(ctx: Ctx, want: SpecByKind['api-method'], out: Out, deps: Outputs): Promise<Out> {
+  const api = ctx.clients.apigateway;
+  const at: MethodAddress = { restApiId: restApiIdOf(deps), resourceId: out.resourceId ?? resourceIdFor(deps, want.resourceNode), httpMethod: want.httpMethod };
+  const live = await api.send(new GetMethodCommand(at));
+  const authorizerId = want.authorizerNode ? depOut(deps, want.authorizerNode, 'authorizerId') : undefined;
+  const ops = methodAuthPatch(want, authorizerId, live);
+  if (ops.length) await api.send(new UpdateMethodCommand({ ...at, patchOperations: ops }));
+  const wanted = integrationInput(ctx, want, deps, at);
+  if (wanted) {
+    if (integrationDiffers(live, wanted)) await api.send(new PutIntegrationCommand(wanted));
+  } else {
+    // MOCK: the integration and its response carry the CORS origin; put both again (they overwrite).
+    const integration = integrationDiffers(live, undefined) ? undefined : { ...live.methodIntegration, integrationResponses: undefined };
+    await putMockParts(ctx, at, { ...live, methodIntegration: integration }, {
+      headers: { 'Access-Control-Allow-Origin': want.corsOrigin },
+      body: JSON.stringify({ message: 'Hello from secure-api (mock integration)' }),
+    });
+  }
+  return { resourceId: at.resourceId, httpMethod: at.httpMethod };
+}

@@ -5,13 +5,11 @@
  * built from the whole spec, by the same function that builds the create request.
  */
 import {
-  DescribeUserPoolCommand, GetUserPoolMfaConfigCommand, SetUserPoolMfaConfigCommand, TagResourceCommand, UntagResourceCommand, UpdateIdentityProviderCommand,
+  DescribeUserPoolCommand, GetUserPoolMfaConfigCommand, SetUserPoolMfaConfigCommand, TagResourceCommand, UntagResourceCommand,
   UpdateUserPoolClientCommand, UpdateUserPoolCommand, type UpdateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AwsFailure } from '../errors.js';
 import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { providerDetails } from './identity-provider.js';
 import { userPoolIdOf } from './refs.js';
 import { applyDelta, isTagField, tagChange } from './tags.js';
 import type { Ctx, Out, Outputs } from './types.js';
@@ -58,19 +56,5 @@ export function updateUserPoolClientInput(spec: SpecByKind['user-pool-client'], 
 
 export async function updateUserPoolClient(ctx: Ctx, want: SpecByKind['user-pool-client'], out: Out, deps: Outputs): Promise<Out> {
   await ctx.clients.cognito.send(new UpdateUserPoolClientCommand(updateUserPoolClientInput(want, userPoolIdOf(deps), out.clientId ?? '')));
-  return out;
-}
-
-export async function updateIdentityProvider(ctx: Ctx, want: SpecByKind['identity-provider'], out: Out, deps: Outputs): Promise<Out> {
-  // ProviderDetails is replaced whole, and it holds the secret: it must come from the environment again.
-  const secret = ctx.secrets.idpClientSecret(want.providerName, want.clientSecretEnv);
-  if (!secret) {
-    throw new AwsFailure(`Changing identity provider ${want.providerName} needs its client secret: the environment variable ${want.clientSecretEnv} is not set.`, {
-      code: 'MISSING_SECRET', hint: `Set ${want.clientSecretEnv} and run \`secure-api init\` again (secrets are never written to the state file).`,
-    });
-  }
-  await ctx.clients.cognito.send(new UpdateIdentityProviderCommand({
-    UserPoolId: userPoolIdOf(deps), ProviderName: want.providerName, ProviderDetails: providerDetails(want, secret), AttributeMapping: { email: 'email' },
-  }));
   return out;
 }

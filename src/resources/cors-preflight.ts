@@ -1,10 +1,9 @@
 import type { DriftChange } from '../plan/changes.js';
-import { DeleteMethodCommand, GetMethodCommand, PutMethodCommand, type Method } from '@aws-sdk/client-api-gateway';
+import { DeleteMethodCommand, GetMethodCommand, PutMethodCommand, UpdateMethodCommand, type Method } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
-import { putMockParts, type MethodAddress } from './api-method.js';
+import { patchReplace as replace, putMockParts, type MethodAddress } from './api-method.js';
 import { apiTree, ignoreNotFound, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
-import type { Ctx, Outputs, ResourceHandler } from './types.js';
-import { updateCorsPreflight } from './api-gateway-updates.js';
+import type { Ctx, Out, Outputs, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['cors-preflight'];
 
@@ -80,3 +79,14 @@ export const corsPreflightHandler: ResourceHandler<Spec> = {
     })));
   },
 };
+
+export async function updateCorsPreflight(ctx: Ctx, want: SpecByKind['cors-preflight'], out: Out, deps: Outputs): Promise<Out> {
+  const api = ctx.clients.apigateway;
+  const at: MethodAddress = { restApiId: restApiIdOf(deps), resourceId: out.resourceId ?? resourceIdFor(deps, want.resourceNode), httpMethod: 'OPTIONS' };
+  const live = await api.send(new GetMethodCommand(at));
+  // Browsers send the preflight without a token: it must stay open.
+  if (live.authorizationType !== 'NONE') await api.send(new UpdateMethodCommand({ ...at, patchOperations: [replace('/authorizationType', 'NONE')] }));
+  const integration = live.methodIntegration?.type === 'MOCK' ? { ...live.methodIntegration, integrationResponses: undefined } : undefined;
+  await putMockParts(ctx, at, { ...live, methodIntegration: integration }, { headers: corsHeaders(want), body: '' });
+  return { resourceId: at.resourceId };
+}

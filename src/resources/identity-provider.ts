@@ -1,14 +1,13 @@
 import type { DriftChange } from '../plan/changes.js';
 import { settingsDrift } from './settings-drift.js';
 import {
-  CreateIdentityProviderCommand, DeleteIdentityProviderCommand, DescribeIdentityProviderCommand,
+  CreateIdentityProviderCommand, DeleteIdentityProviderCommand, DescribeIdentityProviderCommand, UpdateIdentityProviderCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { awsErrorName } from '../aws/errors.js';
 import { AwsFailure } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { errorMessage, ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
-import type { ResourceHandler } from './types.js';
-import { updateIdentityProvider } from './cognito-updates.js';
+import type { Ctx, Out, Outputs, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['identity-provider'];
 
@@ -120,3 +119,18 @@ export const identityProviderHandler: ResourceHandler<Spec> = {
     })));
   },
 };
+
+/** In place: UpdateIdentityProvider replaces ProviderDetails whole, so it is sent again with the secret. */
+export async function updateIdentityProvider(ctx: Ctx, want: SpecByKind['identity-provider'], out: Out, deps: Outputs): Promise<Out> {
+  // ProviderDetails is replaced whole, and it holds the secret: it must come from the environment again.
+  const secret = ctx.secrets.idpClientSecret(want.providerName, want.clientSecretEnv);
+  if (!secret) {
+    throw new AwsFailure(`Changing identity provider ${want.providerName} needs its client secret: the environment variable ${want.clientSecretEnv} is not set.`, {
+      code: 'MISSING_SECRET', hint: `Set ${want.clientSecretEnv} and run \`secure-api init\` again (secrets are never written to the state file).`,
+    });
+  }
+  await ctx.clients.cognito.send(new UpdateIdentityProviderCommand({
+    UserPoolId: userPoolIdOf(deps), ProviderName: want.providerName, ProviderDetails: providerDetails(want, secret), AttributeMapping: { email: 'email' },
+  }));
+  return out;
+}
