@@ -121,7 +121,9 @@ export function makeClients(env: CommandEnv, target: { region: string; profile?:
       // One note per few seconds is enough to show we are not stuck.
       if (env.now() - lastNote < 3000) return;
       lastNote = env.now();
-      reporter?.info(`  ${service} ${command.replace(/Command$/, '')}: ${(err as Error).name ?? 'error'}, retrying in ${(delay / 1000).toFixed(1)}s`);
+      // A network failure is named by its code (ECONNREFUSED…), an AWS error by its name.
+      const what = (err as { code?: unknown }).code ?? (err as Error).name ?? 'error';
+      reporter?.info(`  ${service} ${command.replace(/Command$/, '')}: ${String(what)}, retrying in ${(delay / 1000).toFixed(1)}s`);
     },
   });
 }

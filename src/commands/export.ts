@@ -72,7 +72,7 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
     for (const f of files) ui.out(f.path);
     ui.reporter.info(format === 'postman'
       ? 'Import both into Postman, then either set the environment\'s username and password (a user of the pool: `secure-api users add`) and the "sign in" request fetches the id token, or put one in id_token yourself (`secure-api token`, or the collection\'s "Get New Access Token" → copy id_token), and run the collection.'
-      : `Run it with: ID_TOKEN="$(secure-api token --stack ${stack})" sh ${files[0]?.path ?? ''}`);
+      : `Run it with: ID_TOKEN="$(secure-api token --stack ${stack}${t.reach})" sh ${files[0]?.path ?? ''}`);
     if (secretCommand) {
       ui.reporter.info(`The app client is confidential: its secret is not in these files. Paste it into the environment variable client_secret (already typed secret, so Postman masks it); read it with:\n  ${secretCommand}`);
     }

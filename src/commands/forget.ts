@@ -6,7 +6,8 @@ import { handlerFor } from '../resources/registry.js';
 import type { ResourceKind } from '../resources/types.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { commonOptionsSchema } from './common-options.js';
-import { accountOf, checkCommon, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { checkCommon, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
 
@@ -37,18 +38,14 @@ export async function runForget(o: ForgetOptions, env: CommandEnv): Promise<numb
     const ok = await prompter.confirm({ message: `Stop managing stack ${stack}? Nothing is deleted; secure-api takes its tags off and forgets the stack, and cannot destroy it afterwards.`, default: false });
     if (!ok) throw new UsageError('nothing forgotten', undefined, 'CANCELLED');
   }
-  const region = o.region ?? state.region;
-  const clients = makeClients(env, { region, profile: o.profile ?? state.profile, endpointUrl: o.endpointUrl ?? state.endpointUrl ?? env.env.AWS_ENDPOINT_URL }, ui.reporter);
+  const region = state.region;
+  // The state's target (account, region, endpoint), checked first: exit 2 elsewhere, nothing read or changed.
+  const { clients, account } = await reachStack(o, env, state, ui.reporter);
   const session = await backend.open(stack, 'forget');
   const released: Array<{ node: string; kind: ResourceKind; label: string; ids: Record<string, string> }> = [];
   let copy: string;
   try {
     const current = session.state ?? state;
-    const account = await accountOf(clients);
-    if (account !== current.account) {
-      throw new UsageError(`these credentials are for account ${account}, but stack "${stack}" lives in account ${current.account}`,
-        `Use credentials for ${current.account}: --profile NAME, or AWS_PROFILE. Nothing was changed.`, 'WRONG_ACCOUNT');
-    }
     const ctx = makeCtx(env, clients, { region, account, stack, owner: current }, ui.reporter);
     for (const [id, n] of Object.entries(current.nodes)) {
       // The user's own resources (an existing API or pool) never carried secure-api's tags.

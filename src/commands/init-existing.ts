@@ -53,10 +53,11 @@ export async function withExisting(
   // A shorter --secure list opens what it leaves out: asked, never assumed (a teammate's list may simply be old).
   const named = new Set(edits.remove.flatMap((e) => e.methods.map((m) => `${m} ${e.path}`)));
   const opened = openedBy(existing?.config, done).filter((k) => !named.has(k));
-  if (opened.length) {
+  // `plan` passes no prompter: it only shows what the change opens.
+  if (opened.length && prompter) {
     const list = opened.join(', ');
     const open = `${opened.length === 1 ? 'it' : 'them'} (no token needed)`;
-    if (!prompter?.interactive || o.yes) {
+    if (!prompter.interactive || o.yes) {
       throw new UsageError(`--secure leaves out ${list}, which stack ${done.stack} secures now: this change would open ${open}`,
         `To open ${opened.length === 1 ? 'it' : 'them'} on purpose, name each: ${opened.map((k) => `--secure-remove "${k}"`).join(' ')}; to keep ${opened.length === 1 ? 'it' : 'them'} secured, add ${opened.length === 1 ? 'it' : 'them'} to --secure (or use --secure-add for one more).`, 'WOULD_OPEN_METHODS');
     }
@@ -77,6 +78,9 @@ export function existingSummary(facts: ExistingFacts, config: StackConfig): stri
       const key = `${m.method} ${m.path}`;
       const what = chosen.has(key) ? `${authText(m)} → COGNITO_USER_POOLS ${config.authorizer.name}` : m.method === 'OPTIONS' ? 'left open (preflight)' : `left alone (${authText(m)})`;
       lines.push(`  ${chosen.has(key) ? '~' : ' '} ${key.padEnd(28)} ${what}`);
+      if (chosen.has(key) && m.authorizationType !== 'NONE') {
+        lines.push(`    ! replaces its ${authText(m)} authorization: callers that send what it checked are refused from now on; they need a token of this pool`);
+      }
     }
     const pf = config.existingApi.preflights ?? [];
     const gw = config.existingApi.gatewayResponses ?? [];

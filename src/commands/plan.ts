@@ -14,9 +14,16 @@ const PENDING = 3;
  */
 export async function runPlanCommand(opts: Record<string, unknown>, env: CommandEnv): Promise<number> {
   const o = initOptionsFrom(opts);
-  const { config, plan, existing, path } = await prepareInit(o, env);
+  const prepared = await prepareInit(o, env);
+  const { existing, path } = prepared;
+  let { config, plan } = prepared;
   if (!existing) {
     throw new UsageError(`no stack "${config.stack}" recorded (${path})`, `Run \`secure-api init\` to create it; \`secure-api init --dry-run\` shows what it would create. Lost its state file? \`secure-api status --orphans --stack ${config.stack}\` lists what AWS holds tagged with it.`, 'NO_STACK');
+  }
+  if (config.existingApi || config.existingPool) {
+    // The same completion as init's (the API's methods checked, --secure-add / --secure-remove applied), read only.
+    const { withExisting } = await import('./init-existing.js');
+    ({ config, plan } = await withExisting(prepared.input, config, existing, o, env, prepared.resolve));
   }
   if (existing.region !== config.region) throw new UsageError(`stack "${config.stack}" exists in ${existing.region}, not ${config.region}`, `Use --region ${existing.region}.`);
   const ui = await makeUi(env, o.json);

@@ -7,7 +7,7 @@ import { invokeUrl } from '../verify/urls.js';
 import { tokenEndpointUrl } from '../verify/client-credentials.js';
 import { MACHINE_CLIENT_NODE } from '../plan/build-scopes.js';
 import type { CommandEnv, CommonOptions } from './env.js';
-import { recordedTarget } from './stack-session.js';
+import { reachArgs, recordedTarget } from './stack-session.js';
 import type { LoadedStack } from './stack-state.js';
 
 /** Point verify/export at another base URL than the stage's invoke URL (tests: a local server playing the API). */
@@ -29,6 +29,8 @@ export interface StackTarget {
   /** The state's region and endpoint (recordedTarget: exit 2 when this run points elsewhere); this run's profile. */
   aws: { region: string; profile?: string | undefined; endpointUrl?: string | undefined };
   pool?: PoolRef | undefined;
+  /** Flags a printed command needs to reach this stack as this run did (--state, --profile, --endpoint-url), '' when none. */
+  reach: string;
   /** The stage's base URL (or the override). */
   baseUrl?: string | undefined;
   routes: Array<{ path: string; methods: string[]; public: boolean; integration?: string | undefined }>;
@@ -58,20 +60,22 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
     loaded,
     outputs,
     aws,
+    reach: reachArgs(o, aws.endpointUrl, loaded.backend?.args ?? ''),
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
     routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),
     methodScopes: cfg.authorizer?.scopes ?? [],
     corsPaths: cfg.existingApi ? new Set((cfg.existingApi.secure ?? []).map((x) => x.path)) : undefined,
     hostedUi: hostedBase
-      ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile'] }
+      // Our client is allowed the methods' scopes too (build.ts oauthScopes), so `token --login --access` asks for them.
+      ? { baseUrl: hostedBase, callbackUrls: cfg.hostedUi?.callbackUrls ?? [], scopes: [...new Set([...(cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile']), ...(state.nodes.client?.kind === 'user-pool-client' ? cfg.authorizer?.scopes ?? [] : [])])] }
       : undefined,
     machine: machineId ? { clientId: machineId, tokenUrl: tokenEndpointUrl(domain ? hostedUiBaseUrl(domain, state.region) : undefined, endpointUrl) } : undefined,
   };
 }
 
 const unfinished = (t: StackTarget, what: string): UsageError =>
-  new UsageError(`stack "${t.loaded.stack}" has no ${what} yet (init did not finish)`, `Run \`secure-api init --stack ${t.loaded.stack}\` again to resume it.`, 'STACK_UNFINISHED');
+  new UsageError(`stack "${t.loaded.stack}" has no ${what} yet (init did not finish)`, `Run \`secure-api init --stack ${t.loaded.stack}${t.reach}\` again to resume it.`, 'STACK_UNFINISHED');
 
 export function requirePool(t: StackTarget): PoolRef {
   if (!t.pool) throw unfinished(t, 'user pool and app client');

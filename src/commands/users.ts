@@ -51,7 +51,7 @@ export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv
   } else {
     ui.out(`Created ${ui.c.bold(made.signInName)}${made.username !== made.signInName ? ui.c.dim(` (username ${made.username})`) : ''} in ${pool.userPoolId}.`);
     if (given === undefined) ui.out(`Password: ${password}\n${ui.c.dim('Shown once and not stored anywhere; note it now.')}`);
-    ui.out(`Token: printf '%s\\n' "$PASSWORD" | secure-api token --stack ${t.loaded.stack} --username ${made.signInName} --password-stdin`);
+    ui.out(`Token: printf '%s\\n' "$PASSWORD" | secure-api token --stack ${t.loaded.stack}${t.reach} --username ${made.signInName} --password-stdin`);
   }
   return 0;
 }
@@ -89,7 +89,7 @@ export async function runUsersList(o: UsersOptions, env: CommandEnv): Promise<nu
     return 0;
   }
   if (!users.length) {
-    ui.out(`No users in ${pool.userPoolId}. Add one: secure-api users add EMAIL --stack ${t.loaded.stack}`);
+    ui.out(`No users in ${pool.userPoolId}. Add one: secure-api users add EMAIL --stack ${t.loaded.stack}${t.reach}`);
     return 0;
   }
   ui.out(table(['user', 'email / phone', 'status', 'enabled', 'created', ''],

@@ -25,6 +25,8 @@ export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
 
 export interface VerifyOutcome {
   stack: string;
+  /** What printed commands need beside --stack to reach this stack (StackTarget.reach). */
+  reach?: string | undefined;
   baseUrl: string;
   report: CheckReport;
   testUser: { username: string; signInName: string; removed: boolean };
@@ -120,7 +122,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
   const noUser = { username: '', signInName: '', removed: false };
   if (o.readOnly || !pool) {
     r.info(`Read-only: checking ${routes.length} method${routes.length === 1 ? '' : 's'} at ${t.baseUrl} without a token and with a forged one; no user is created`);
-    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report: await runChecks(routes, checkOptions(undefined, READ_ONLY)), testUser: noUser, skipped: READ_ONLY };
+    return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report: await runChecks(routes, checkOptions(undefined, READ_ONLY)), testUser: noUser, skipped: READ_ONLY };
   }
   const existingPool = t.loaded.state.nodes.pool?.kind === 'existing-user-pool';
   let access: VerifyOutcome['access'];
@@ -131,14 +133,14 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     const report = await withTestUser(cognito, pool, (s) => runChecks(routes, checkOptions({ idToken: s.idToken, accessToken: s.accessToken })), {
       keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env), facts,
     });
-    return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access };
+    return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access };
   } catch (err) {
     if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
       const skipped = `The checks with a token were skipped: ${err.message}. ${err.hint ?? ''}`.trim();
       r.warn(`${err.message}: checking what needs no token only.`);
       const report = await runChecks(routes, checkOptions(undefined, /MFA/i.test(err.message) ? 'the pool requires an MFA the test user cannot answer unattended' : 'the test user could not sign in'));
-      return { stack: t.loaded.stack, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped, access };
+      return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, skipped, access };
     }
     if (env.signal.aborted) {
       const left = user !== undefined && !user.removed && !o.keepUser;
@@ -236,7 +238,7 @@ function wrap(text: string, columns: number | undefined, indent: string, next = 
 
 /** What to run after verify: on failure the look at the stack and the re-check; otherwise the next steps of the walkthrough. */
 export function verifyNextSteps(out: VerifyOutcome): Array<[string, string]> {
-  const s = `--stack ${out.stack}`;
+  const s = `--stack ${out.stack}${out.reach ?? ''}`;
   const v = out.report.verdict;
   if (!v.ok && v.critical === 0 && v.errors === 0) {
     const commands = [...new Set(v.unproven.map((u) => u.command))];
@@ -284,6 +286,7 @@ export function verifyExit(out: VerifyOutcome, mode: Ui['mode']): number {
 
 export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
+  if (o.readOnly && o.keepUser) throw new UsageError('--keep-user keeps the test user, and --read-only creates none: give one or the other');
   // The kept user's password is shown once, on a terminal only: never in --json, a pipe or a CI log (issue 25.7).
   if (o.keepUser && !secretsShowable(o, env, env.env)) {
     throw new UsageError('--keep-user shows the kept test user\'s password, and only on a terminal (not with --json, a pipe or CI)',
@@ -291,7 +294,6 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   }
   const ui = await makeUi(env, o.json);
   const t = stackTarget(o, env, await loadStack(o, env));
-  if (o.readOnly && o.keepUser) throw new UsageError('--keep-user keeps the test user, and --read-only creates none: give one or the other');
   if (!o.readOnly) requirePool(t);
   routeTargets(t);
   const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);

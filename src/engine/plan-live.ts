@@ -2,7 +2,9 @@ import type { ChangePlan } from '../plan/changes.js';
 import { planChanges, type LiveRead } from '../plan/planner.js';
 import type { Plan } from '../plan/specs.js';
 import { estimatedUsers } from '../resources/user-pool-users.js';
-import type { Ctx } from '../resources/types.js';
+import { handlerFor } from '../resources/registry.js';
+import type { Ctx, ResourceHandler } from '../resources/types.js';
+import { outputsOf } from './run-support.js';
 import type { StateStore } from '../state/store.js';
 import { kindTraits, readAll, type NodeStatus } from './engine.js';
 import { removesUserPool } from '../plan/changes.js';
@@ -35,9 +37,31 @@ export async function planLive(plan: Plan, { ctx, store }: { ctx: Ctx; store: Pi
     const read = liveReadOf(r);
     if (read) live.set(r.id, read);
   }
-  const changes = planChanges({ desired: plan, recorded: store.state.nodes, live, traits: kindTraits });
+  const changes = await withPreviews(plan, planChanges({ desired: plan, recorded: store.state.nodes, live, traits: kindTraits }), { ctx, store });
   const poolId = store.state.nodes.pool?.out.userPoolId;
   return { changes, poolUsers: removesUserPool(changes) && poolId ? await estimatedUsers(ctx, poolId) : undefined };
+}
+
+/**
+ * An adopted resource created or deleted is a change to the user's own (a method secured, or put back as it was):
+ * its handler's preview says before → after, read live, so the plan names what happens to their methods.
+ */
+async function withPreviews(plan: Plan, changes: ChangePlan, { ctx, store }: { ctx: Ctx; store: Pick<StateStore, 'state'> }): Promise<ChangePlan> {
+  const nodes = store.state.nodes;
+  const deps = outputsOf(nodes);
+  const labelOf = (id: string) => plan.nodes.find((n) => n.id === id)?.label ?? nodes[id]?.label ?? id;
+  return {
+    changes: await Promise.all(changes.changes.map(async (c) => {
+      const h = handlerFor(c.kind) as ResourceHandler<unknown>;
+      if (!h.preview || (c.action !== 'create' && c.action !== 'delete') || c.fields.length) return c;
+      const spec = c.action === 'create' ? plan.nodes.find((n) => n.id === c.id)?.spec : nodes[c.id]?.spec;
+      try {
+        return { ...c, fields: await h.preview(ctx, spec, deps, { action: c.action, prior: nodes[c.id]?.prior, labelOf }) };
+      } catch {
+        return c;
+      }
+    })),
+  };
 }
 
 export { removesUserPool };

@@ -1,4 +1,4 @@
-import { GetMethodCommand, UpdateMethodCommand, type Method, type PatchOperation } from '@aws-sdk/client-api-gateway';
+import { GetAuthorizerCommand, GetMethodCommand, UpdateMethodCommand, type Method, type PatchOperation } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, depOut, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Outputs, Prior, ResourceHandler } from './types.js';
@@ -87,6 +87,31 @@ export const securedMethodHandler: ResourceHandler<Spec> = {
       && now.authorizationScopes.slice().sort().join(' ') === target.authorizationScopes.slice().sort().join(' ');
     if (!same) await ctx.clients.apigateway.send(new UpdateMethodCommand({ ...at, patchOperations: authPatch(now, target) }));
     return { resourceId: at.resourceId, httpMethod: at.httpMethod };
+  },
+
+  /**
+   * The plan's before → after for their method: NONE (or their authorizer) → COGNITO_USER_POOLS with ours, named;
+   * on delete, ours → what it had (the recorded prior).
+   */
+  async preview(ctx, spec, deps, o) {
+    const ours = o.labelOf(spec.authorizerNode);
+    if (o.action === 'delete') {
+      const back = priorAuth(o.prior);
+      return [
+        { path: 'authorizationType', before: 'COGNITO_USER_POOLS', after: back.authorizationType, forcesReplace: false },
+        { path: 'authorizer', before: ours, after: back.authorizerId ?? null, forcesReplace: false },
+      ];
+    }
+    // Its resource may be new to the stack (not in deps yet): found by path in the API's tree.
+    const m = (await apiTree(ctx, restApiIdOf(deps)))?.find((r) => r.path === spec.path)?.resourceMethods?.[spec.httpMethod];
+    const now = m ? authOf(m) : { authorizationType: 'NONE', authorizerId: undefined, authorizationScopes: [] };
+    const theirs = now.authorizerId
+      ? (await undefinedIfNotFound(ctx.clients.apigateway.send(new GetAuthorizerCommand({ restApiId: restApiIdOf(deps), authorizerId: now.authorizerId }))))?.name ?? now.authorizerId
+      : null;
+    return [
+      { path: 'authorizationType', before: now.authorizationType, after: 'COGNITO_USER_POOLS', forcesReplace: false },
+      { path: 'authorizer', before: theirs, after: ours, forcesReplace: false },
+    ];
   },
 
   // Resume: the UpdateMethod of a killed run may have landed.

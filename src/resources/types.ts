@@ -141,6 +141,11 @@ export interface ResourceHandler<Spec = unknown> {
   /** Spec fields AWS never changes in place (a change to one replaces the resource), as the planner reads them. */
   immutable: readonly string[];
   /**
+   * An adopted resource's change, before → after, for the plan (reads only): what `create` will change on it, or
+   * what `delete` puts back (from the recorded prior). `labelOf` names another node of the plan (an authorizer).
+   */
+  preview?(ctx: Ctx, spec: Spec, deps: Outputs, o: { action: 'create' | 'delete'; prior?: Prior | undefined; labelOf: (nodeId: string) => string }): Promise<FieldChange[]>;
+  /**
    * Drift paths `update` cannot put back (a method the owners opened is not ours to close: the configuration
    * decides). The planner plans no update for drift made only of these; status still reports it.
    */

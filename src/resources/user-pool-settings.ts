@@ -37,9 +37,12 @@ function smsMfa(spec: Spec): boolean {
   return spec.mfa.sms && spec.mfa.smsRoleArn !== undefined;
 }
 
-/** TOTP can only be switched on by SetUserPoolMfaConfig after the pool exists. */
+/**
+ * The factors are set by SetUserPoolMfaConfig once the pool exists (TOTP can only be turned on there; SMS too, so
+ * GetUserPoolMfaConfig reports it), as terraform-provider-aws does for any MFA change.
+ */
 export function needsMfaConfig(spec: Spec): boolean {
-  return spec.mfa.mode !== 'OFF' && spec.mfa.totp;
+  return spec.mfa.mode !== 'OFF' && (spec.mfa.totp || smsMfa(spec));
 }
 
 function autoVerified(spec: Spec): VerifiedAttributeType[] {

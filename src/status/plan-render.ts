@@ -8,6 +8,14 @@ import type { StateFile } from '../state/schema.js';
 import type { ChangePlanReport, PlanJson } from './plan-schema.js';
 import { historyLine, resourceName } from './render.js';
 
+/**
+ * A change to a resource of the user's (adopted) is never a create or a delete of it: securing their method changes
+ * its authorization (`~`), and removing it from the stack puts back what it had.
+ */
+const THEIRS: Partial<Record<ResourceChange['kind'], Partial<Record<ResourceChange['action'], string>>>> = {
+  'secured-method': { create: 'secure', delete: 'put back as it was' },
+};
+
 const WORD: Record<ResourceChange['action'], string> = {
   create: 'create', update: 'update in place', replace: 'replace', delete: 'delete', 'no-op': 'no change',
 };
@@ -70,8 +78,16 @@ export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
   }
   lines.push(c.bold(`secure-api will change stack ${report.stack} (${report.region}):`));
   for (const x of todo) {
-    lines.push(paint(x.action, `  ${ACTION_GLYPH[x.action].padEnd(3)} ${WORD[x.action]}  ${resourceName(x)}`, c) + c.dim(`  (${x.reason})`));
+    const theirs = THEIRS[x.kind]?.[x.action];
+    lines.push(theirs
+      ? c.yellow(`  ${'~'.padEnd(3)} ${theirs}  ${resourceName(x)}`) + c.dim(`  (${x.reason})`)
+      : paint(x.action, `  ${ACTION_GLYPH[x.action].padEnd(3)} ${WORD[x.action]}  ${resourceName(x)}`, c) + c.dim(`  (${x.reason})`));
     for (const f of x.fields) lines.push(fieldLine(f, c));
+    const replaced = x.action === 'create' ? x.fields.find((f) => f.path === 'authorizationType' && f.before !== 'NONE' && f.before !== null) : undefined;
+    if (replaced) {
+      const was = x.fields.find((f) => f.path === 'authorizer')?.before;
+      lines.push(c.yellow(`      ! replaces its ${String(replaced.before)} authorization${was ? ` (authorizer ${String(was)})` : ''}: callers that send what it checked are refused from now on; they need a token of this pool`));
+    }
     if (x.kind === 'user-pool' && (x.action === 'replace' || x.action === 'delete')) {
       const users = report.userPoolReplacement?.users;
       lines.push(c.red.bold(`      The pool is deleted${x.action === 'replace' ? ' and made anew' : ''}: ${users === null || users === undefined ? 'all its' : `its ${users}`} user${users === 1 ? '' : 's'} and their passwords are lost.`));

@@ -170,7 +170,7 @@ export function renderStackList(list: StackList, c: ChalkInstance, width: number
   ]);
   const unreadable = list.stacks.filter((s) => s.error).map((s) => `${c.red('✗')} ${s.stack}: ${s.error ?? ''}`);
   return [
-    `${list.stacks.length} stacks in ${list.stateDir}:`,
+    `${list.stacks.length} stack${list.stacks.length === 1 ? '' : 's'} in ${list.stateDir}:`,
     table(['stack', 'region', 'created', 'resources'], rows, c, width, [0.25, 0.2, 0.3, 0.25], { min: [10, 11, 22] }),
     ...(unreadable.length > 0 ? ['', ...unreadable] : []),
     '',

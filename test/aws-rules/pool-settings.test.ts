@@ -172,3 +172,15 @@ describe('threat protection (UserPoolAddOns), a Plus feature', () => {
     await destroyAndExpectNothingLeft(s, 'PLUS pool');
   });
 });
+
+describe('SMS as the second factor', () => {
+  it('a pool requiring SMS MFA (no TOTP) reads back as configured: status is clean, a change keeps MFA ON', async () => {
+    s = scenario();
+    const sms = { mfa: { mode: 'ON', totp: false, sms: true, smsRoleArn: 'arn:aws:iam::123456789012:role/cognito-sms' } };
+    await initWith(s, sms);
+    const st = await s.run(['status', '--stack', STACK]);
+    expect(st.code, st.stdout).toBe(0);
+    await initWith(s, { ...sms, passwordPolicy: { minLength: 14 } });
+    expect(sinceOn(s)).toEqual(['ON']);
+  });
+});

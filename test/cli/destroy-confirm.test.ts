@@ -50,10 +50,11 @@ describe('destroy confirmation', () => {
     const before = fake.calls.length;
     const r = await runSecureApi(['destroy', '--stack', 'shop', '--yes'], { cwd });
     expect(r.code, r.stderr).toBe(0);
-    // The pool's delete reads it once, for its deletion protection, right before turning that off; no user count for a question.
+    // DescribeUserPool only for the ownership check before deleting, and by the pool's delete for its deletion
+    // protection, right before turning that off: no user count is read for a question.
     const names = fake.calls.slice(before).map((c) => c.command);
-    expect(names.filter((n) => n === 'DescribeUserPool')).toHaveLength(1);
-    expect(names[names.indexOf('DescribeUserPool') + 1]).toBe('UpdateUserPool');
+    expect(names.filter((n) => n === 'DescribeUserPool')).toHaveLength(2);
+    expect(names[names.lastIndexOf('DescribeUserPool') + 1]).toBe('UpdateUserPool');
     expect(fake.resources()).toEqual([]);
   });
 

@@ -27,7 +27,8 @@ afterEach(() => fake.restore());
 
 const run = (argv: string[]) => runSecureApi(argv, { cwd, clock });
 const statePath = () => join(cwd, '.secure-api', 'legacy.json');
-const deployments = (apiId: string) => fake.calls.filter((c) => c.command === 'CreateDeployment' && (c.input as { restApiId?: string }).restApiId === apiId).length;
+/** Deployments the API holds (made and kept: a throttled CreateDeployment that was retried counts once). */
+const deployments = (apiId: string) => Object.keys(fake.state.apigateway.apis[apiId]?.deployments ?? {}).length;
 /** The status a call gets once the stage answers (a stage just deployed answers a bare 403 at first: the fake's freshStageForbiddenRequests). */
 async function statusOf(url: string, method = 'GET'): Promise<number> {
   for (let i = 0; ; i++) {
@@ -91,6 +92,7 @@ describe('a change to a stack on an existing API is deployed', () => {
     const before = deployments(apiId);
     const r = await run([...base, '--secure', 'GET /orders', '--secure', 'GET /orders/{id}']);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/! replaces its CUSTOM authorization \(authorizer legacy-lambda-auth\)/);
     expect(deployments(apiId) - before).toBe(1);
     const api = fake.state.apigateway.apis[apiId]!;
     const served = api.deployments[api.stages.prod!.deploymentId]!.snapshot['/orders/{id}']!.GET!;
@@ -139,7 +141,7 @@ describe('repair on an adopted method', () => {
     const r = await run([...base, '--secure', 'GET,POST /orders', '--no-verify']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/No changes/);
-    expect(deployments(apiId) - before).toBe(1);
+    expect(deployments(apiId) - before, r.stderr).toBe(1);
     expect(await statusOf(`${url}/orders`, 'POST')).toBe(401);
     expect(await statusOf(`${url}/orders`)).toBe(401);
     // The prior is what the owner had before the first secure, not the NONE set by hand since.
@@ -358,5 +360,37 @@ describe('two stacks on one API', () => {
     expect((await run(['verify', '--stack', 'team-a'])).code).toBe(0);
     expect((await run(['destroy', '--stack', 'team-a', '--yes'])).code).toBe(0);
     expect(Object.keys(fake.state.apigateway.apis[apiId]!.authorizers)).toEqual([]);
+  });
+});
+
+describe('the plan says what happens to their methods', () => {
+  it('securing one more: ~ with authorizationType before → after and the authorizer named; a Lambda authorizer replaced is warned; dropping one: ~ put back', async () => {
+    const { apiId, orderId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    const { CreateAuthorizerCommand } = await import('@aws-sdk/client-api-gateway');
+    const lambdaAuth = await ag.send(new CreateAuthorizerCommand({
+      restApiId: apiId, name: 'legacy-lambda-auth', type: 'TOKEN', identitySource: 'method.request.header.Authorization',
+      authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations',
+    }));
+    await ag.send(new UpdateMethodCommand({ restApiId: apiId, resourceId: orderId, httpMethod: 'GET', patchOperations: [
+      { op: 'replace', path: '/authorizationType', value: 'CUSTOM' }, { op: 'replace', path: '/authorizerId', value: lambdaAuth.id! },
+    ] }));
+    const base = ['--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId];
+    expect((await run(['init', '--yes', ...base, '--secure', 'GET,POST /orders', '--no-verify'])).code).toBe(0);
+
+    const add = await run(['plan', ...base, '--secure-add', 'GET /orders/{id}']);
+    const text = add.stdout + add.stderr;
+    expect(text).toMatch(/~ {3}secure {2}method \(theirs, secured\) GET \/orders\/\{id\}/);
+    expect(text).toContain('authorizationType: "CUSTOM" → "COGNITO_USER_POOLS"');
+    expect(text).toContain('authorizer: "legacy-lambda-auth" → "Cognito-authorizer"');
+    expect(text).toMatch(/! replaces its CUSTOM authorization \(authorizer legacy-lambda-auth\): callers that send what it checked are refused/);
+    expect(text).not.toMatch(/\+ +create +method \(theirs/);
+
+    const drop = await run(['plan', ...base, '--secure-remove', 'POST /orders']);
+    const t2 = drop.stdout + drop.stderr;
+    expect(t2).toMatch(/~ {3}put back as it was {2}method \(theirs, secured\) POST \/orders/);
+    expect(t2).toContain('authorizationType: "COGNITO_USER_POOLS" → "NONE"');
+    expect(t2).not.toMatch(/- +delete +method \(theirs/);
   });
 });

@@ -85,10 +85,16 @@ const shared = new WeakMap<AwsFake, Promise<FakeDataPlane>>();
 export function sharedDataPlane(fake: AwsFake): Promise<FakeDataPlane> {
   let p = shared.get(fake);
   if (!p) {
-    p = startFakeDataPlane(fake, { unref: true });
+    p = startFakeDataPlane(fake, { unref: true }).then((plane) => { sharedUrls.set(fake, plane.url); return plane; });
     shared.set(fake, p);
   }
   return p;
+}
+
+const sharedUrls = new WeakMap<AwsFake, string>();
+/** The URL of the fake's shared data plane, once it listens. */
+export function sharedPlaneUrl(fake: AwsFake): string | undefined {
+  return sharedUrls.get(fake);
 }
 
 export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; memory?: string; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {

@@ -18,6 +18,7 @@ import { readState } from '../../src/state/store.js';
 import type { FakeCall } from '../fakes/aws-fake.js';
 import { evaluate, type IamPolicy } from '../fakes/iam-evaluate.js';
 import { iamRequestsFor } from '../fakes/iam-requests.js';
+import { makeBlogPool, makeLegacyApi } from '../existing/legacy-api.js';
 import { scenario, STACK, type Scenario } from './support/scenario.js';
 
 let s: Scenario | undefined;
@@ -206,3 +207,38 @@ async function createFunctionEventually(roleArn: string): Promise<{ FunctionName
     }
   }
 }
+
+describe('an API and a pool of yours (init --api-id --user-pool-id): untagged, so named', () => {
+  it('`policy --api-id --user-pool-id` allows securing them, verify, users and destroy; without them it refuses; another pool stays out', async () => {
+    s = scenario();
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const init = ['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--user-pool-id', poolId];
+    // The generic policy alone: their API and pool carry no secure-api tag, so the first write to them is refused.
+    s.fake.setCallerPolicy(minimalPolicy({ account: ACCOUNT, region: REGION }));
+    const refused = await s.run(init);
+    expect(refused.code).toBe(1);
+    expect(s.fake.denied.length).toBeGreaterThan(0);
+    s.fake.denied.length = 0;
+    const named = minimalPolicy({ account: ACCOUNT, region: REGION, scope: { existingApiIds: [apiId], existingUserPoolIds: [poolId] } });
+    s.fake.setCallerPolicy(named);
+    await ok(init);
+    await ok(['verify', '--stack', 'legacy']);
+    await ok(['users', 'list', '--stack', 'legacy']);
+    // And with the stack's own policy, read beside its state: the same ids, from the state.
+    const own = minimalPolicy({ account: ACCOUNT, region: REGION, scope: policyScopeOf(readState(s.statePath.replace(`${STACK}.json`, 'legacy.json'))!) });
+    expect(JSON.stringify(own)).toContain(`userpool/${poolId}`);
+    expect(JSON.stringify(own)).toContain(`/restapis/${apiId}/*`);
+    s.fake.setCallerPolicy(own);
+    await ok(['status', '--stack', 'legacy']);
+    await ok(['destroy', '--yes', '--stack', 'legacy']);
+    // Their pool never gets a delete, an update or a new tag from it; nor does another pool of theirs get anything.
+    const other = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/us-east-1_Other`;
+    for (const a of ['DeleteUserPool', 'UpdateUserPool', 'TagResource', 'SetUserPoolMfaConfig']) {
+      expect(evaluate(named, { action: `cognito-idp:${a}`, resource: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${poolId}`, context: {} }).decision, a).toBe('implicit-deny');
+    }
+    for (const a of ['AdminCreateUser', 'AdminSetUserPassword', 'CreateUserPoolClient']) {
+      expect(evaluate(named, { action: `cognito-idp:${a}`, resource: other, context: {} }).decision, a).toBe('implicit-deny');
+    }
+  });
+});

@@ -139,6 +139,9 @@ describe('the status table', () => {
     expect(text).toMatch(/│ demo +│ eu-west-1 +│ 2026-01-01 00:00 UTC +│ 15 +│/);
     expect(text).toMatch(/│ broken +│ \? +│ \? +│ unreadable │/);
     expect(text).toContain('✗ broken: not valid JSON');
+    // One stack (an S3 prefix with one state, listed without --stack): "1 stack", not "1 stacks" (issue 23.8).
+    expect(renderStackList({ stateDir: 's3://b/p', stacks: [{ stack: 'demo', region: 'eu-west-1', createdAt: at, resources: 15, complete: true, error: null }] }, c, 60))
+      .toContain('1 stack in s3://b/p:');
   });
 });
 

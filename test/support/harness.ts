@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -7,7 +7,7 @@ import { runCli } from '../../src/program.js';
 import { renderError } from '../../src/ui/render-error.js';
 import type { Prompter } from '../../src/ui/prompter.js';
 import { currentAwsFake, type AwsFake } from '../fakes/aws-fake.js';
-import { sharedDataPlane } from '../fakes/data-plane.js';
+import { sharedDataPlane, sharedPlaneUrl } from '../fakes/data-plane.js';
 
 /** A virtual clock: sleeps advance it at once, so backoff costs no real time in tests. */
 export class VirtualClock {
@@ -50,6 +50,22 @@ export interface RunOptions {
 
 export interface RunResult { code: number; stdout: string; stderr: string }
 
+/**
+ * The endpoint a stack recorded in `cwd/.secure-api` was made at, when on this machine: a run on it is given no other
+ * (the CLI refuses another endpoint, and uses a recorded loopback one unasked), as a user runs the next command.
+ */
+export function recordedLoopbackEndpoint(cwd: string): string | undefined {
+  const dir = join(cwd, '.secure-api');
+  if (!existsSync(dir)) return undefined;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    try {
+      const url = (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { endpointUrl?: unknown }).endpointUrl;
+      if (typeof url === 'string' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?/.test(url)) return url;
+    } catch { /* not a state */ }
+  }
+  return undefined;
+}
+
 export function tempDir(prefix = 'secure-api-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -76,13 +92,23 @@ function clockFor(fake: AwsFake | undefined): VirtualClock {
   return clock;
 }
 
+/** A stack in `cwd` records a loopback endpoint other than this fake's shared data plane (a spawned run's). */
+function otherPlaneRecorded(cwd: string, fake: AwsFake): boolean {
+  const recorded = recordedLoopbackEndpoint(cwd);
+  const ours = sharedPlaneUrl(fake);
+  return recorded !== undefined && (ours === undefined || recorded.replace(/\/+$/, '') !== ours.replace(/\/+$/, ''));
+}
+
 /** Run the CLI in-process through its real argument parser, with captured output. */
 export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<RunResult> {
   const fake = currentAwsFake();
   const clock = o.clock ?? clockFor(fake);
   const stdout = new Capture(o.tty ?? false, 100);
   const stderr = new Capture(o.tty ?? false, 100);
-  const plane = fake && o.dataPlane !== false && o.env?.AWS_ENDPOINT_URL === undefined ? await sharedDataPlane(fake) : undefined;
+  const cwd = o.cwd ?? tempDir();
+  // A stack recorded here by another process's data plane is reached there (the CLI's default), not at ours.
+  const plane = fake && o.dataPlane !== false && o.env?.AWS_ENDPOINT_URL === undefined && (o.dataPlane === true || !otherPlaneRecorded(cwd, fake))
+    ? await sharedDataPlane(fake) : undefined;
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = o.tty ?? false;
   const env: CommandEnv = {
@@ -93,7 +119,7 @@ export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<
       CI: 'true', NO_COLOR: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
       ...(plane ? { AWS_ENDPOINT_URL: plane.url } : {}), ...o.env,
     },
-    cwd: o.cwd ?? tempDir(),
+    cwd,
     signal: o.signal ?? new AbortController().signal,
     now: clock.now,
     sleep: clock.sleep,

@@ -109,6 +109,7 @@ describe('the real SDK against a closed port and a name that cannot resolve', ()
       const r = await runSecureApi(['init', '--yes', '--no-verify', '--endpoint-url', `http://127.0.0.1:${port}`], { cwd: tempDir('secure-api-net-'), clock });
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain(`cannot reach 127.0.0.1:${port}: the connection was refused`);
+      expect(r.stderr).toMatch(/sts GetCallerIdentity: ECONNREFUSED, retrying in \d\.\ds/);
       expect(r.stderr).not.toContain('health.aws.amazon.com');
       expect(r.stderr).not.toContain('$response');
       expect(clock.now() - start).toBeLessThan(15_000);

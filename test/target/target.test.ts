@@ -48,6 +48,7 @@ describe('credentials for another account: exit 2 after one STS call, the state 
     ['token', ['token']],
     ['users add', ['users', 'add', 'alice@example.com', '--password-stdin']],
     ['users list', ['users', 'list']],
+    ['forget', ['forget', '--yes']],
   ];
   for (const [name, argv] of commands) {
     it(name, async () => {
@@ -245,5 +246,24 @@ describe('printed commands reach the same stack', () => {
     expect(commands.length).toBeGreaterThan(0);
     for (const c of commands) expect(c, c).toContain(`--stack secure-api --state ${S3_URL} --profile home`);
     expect(r.stdout).not.toContain('jq ');
+    // users, verify and export print theirs the same way.
+    const users = await run(['users', 'list', '--stack', 'secure-api', '--state', S3_URL, '--profile', 'home']);
+    expect(users.code, users.stderr).toBe(0);
+    expect(users.stdout).toContain(`secure-api users add EMAIL --stack secure-api --state ${S3_URL} --profile home`);
+    const curl = await run(['export', 'curl', '--out', cwd, '--stack', 'secure-api', '--state', S3_URL, '--profile', 'home']);
+    expect(curl.code, curl.stderr).toBe(0);
+    expect(curl.stderr).toContain(`secure-api token --stack secure-api --state ${S3_URL} --profile home)`);
+  });
+});
+
+describe('token --machine on another account', () => {
+  it('is refused after the one STS call, before the machine client\'s secret is read', async () => {
+    const made = await run(['init', '--yes', '--no-verify', '--stack', 'scoped', '--route', 'GET /orders', '--authorizer-scopes', 'orders/read']);
+    expect(made.code, made.stderr).toBe(0);
+    const from = fake.calls.length;
+    const r = await run(['token', '--machine', '--stack', 'scoped', '--profile', 'other']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`these credentials are for account ${OTHER} (profile other), but stack "scoped" lives in account ${HOME}`);
+    expect(fake.calls.slice(from).map((c) => `${c.account} ${c.command}`)).toEqual([`${OTHER} GetCallerIdentity`]);
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AwsFake } from '../../fakes/aws-fake.js';
+import { recordedLoopbackEndpoint } from '../../support/harness.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const FAKE_CLI = join(ROOT, 'test/support/fake-cli.ts');
@@ -35,6 +36,8 @@ export function startCli(args: string[], o: { cwd: string; latencyMs?: number; f
       SECURE_API_FAKE_FILE: o.fakeFile ?? join(o.cwd, FAKE_FILE), SECURE_API_FAKE_LATENCY_MS: String(o.latencyMs ?? 0),
       // Any free port for the fake's data plane, so processes can run side by side.
       SECURE_API_FAKE_PORT: '0',
+      // A stack recorded here at a data plane on this machine is reached there, as an emulator that stays put.
+      ...(recordedLoopbackEndpoint(o.cwd) ? { AWS_ENDPOINT_URL: recordedLoopbackEndpoint(o.cwd) } : {}),
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
