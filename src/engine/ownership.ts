@@ -39,26 +39,44 @@ export function ownershipCheck(ctx: Ctx, nodes: Record<string, NodeRecord>): Own
     let p = read.get(id);
     if (!p) {
       p = (async () => {
-        const tags = await handlerFor(r.kind).tags!(ctx, r.out);
+        const tags = await handlerFor(r.kind).tags!(ctx, r.out, r.spec as never);
         return tags === undefined || isOurs(ctx, tags) ? undefined : ownerText(tags);
       })();
       read.set(id, p);
     }
     return p;
   };
-  const check = async (id: string) => {
+  const walk = async (id: string, visited: string[]) => {
     const seen = new Set<string>();
     for (let cur: string | undefined = id; cur !== undefined && !seen.has(cur);) {
       seen.add(cur);
       const r: NodeRecord | undefined = nodes[cur];
-      if (!r || r.owned === 'adopted' || trusted.has(cur)) return undefined;
-      if (handlerFor(r.kind).tags) {
+      if (!r || trusted.has(cur)) return undefined;
+      const h = handlerFor(r.kind);
+      // Adopted only on a kind that is adopted (its delete puts back what we changed): an edited `owned` on a kind
+      // whose delete deletes is read like any other.
+      if (r.owned === 'adopted' && h.adopted === true) return undefined;
+      visited.push(cur);
+      if (h.tags) {
         // No ids recorded: nothing is acted on by id (a look-up by `find` adopts only what carries our tags).
         if (Object.keys(r.out).length === 0) return undefined;
         const whose = await whoseIs(cur, r);
         return whose === undefined ? undefined : { owner: cur, whose, physical: Object.values(r.out)[0] ?? '' };
       }
       cur = homeOf(r, nodes);
+    }
+    return undefined;
+  };
+  const check = async (id: string) => {
+    const visited: string[] = [];
+    const whose = await walk(id, visited);
+    if (whose) return whose;
+    // Ours by tags, but do the ids recorded name one resource (the one delete and update act on)? An edited state
+    // could pair our function's ARN with another's name, or our function with a permission on another's.
+    for (const cur of visited) {
+      const r = nodes[cur]!;
+      const unmatched = handlerFor(r.kind).unmatched?.(r.spec as never, r.out, nodes);
+      if (unmatched !== undefined) return { owner: cur, whose: unmatched, physical: Object.values(r.out)[0] ?? '' };
     }
     return undefined;
   };

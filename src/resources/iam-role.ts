@@ -110,8 +110,16 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     return toOut(spec.roleName, role.Arn);
   },
 
-  async tags(ctx, out) {
-    return out.roleName ? roleTags(ctx, out.roleName) : undefined;
+  // By the very name delete and update use; an ARN of another name is not this role (src/engine/ownership.ts).
+  async tags(ctx, out, spec) {
+    const roleName = out.roleName ?? spec?.roleName;
+    return roleName ? roleTags(ctx, roleName) : undefined;
+  },
+
+  unmatched(spec, out) {
+    const roleName = out.roleName ?? spec?.roleName;
+    if (out.roleArn && roleName && !out.roleArn.endsWith(`/${roleName}`)) return `the recorded ARN ${out.roleArn} does not name role ${roleName}`;
+    return undefined;
   },
 
   async read(ctx, spec, out) {

@@ -128,11 +128,23 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     return toOut(settled, spec.functionName);
   },
 
-  async tags(ctx, out) {
-    if (!out.functionArn) return undefined;
+  // The tags of the function delete and update act on: the one of that name (unmatched refuses an ARN of another).
+  async tags(ctx, out, spec) {
+    const name = out.functionName ?? spec?.functionName;
     // ListTags: GetFunction hides Tags from a caller without lambda:ListTags. A function without tags answers {}.
-    const res = await undefinedIfNotFound(ctx.clients.lambda.send(new ListTagsCommand({ Resource: out.functionArn })));
-    return res && (res.Tags ?? {});
+    const byArn = out.functionArn ? await functionTags(ctx, out.functionArn) : undefined;
+    if (byArn || !name) return byArn;
+    // No ARN, or none there (another region or account): is there one of that name where delete would act?
+    const conf = (await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name }))))?.Configuration;
+    if (!conf) return undefined;
+    return conf.FunctionArn ? ((await functionTags(ctx, conf.FunctionArn)) ?? {}) : {};
+  },
+
+  unmatched(spec, out) {
+    const name = out.functionName ?? spec?.functionName;
+    if (!name) return out.functionArn ? `no function name recorded with ${out.functionArn}` : undefined;
+    if (out.functionArn && !out.functionArn.endsWith(`:function:${name}`)) return `the recorded ARN ${out.functionArn} does not name function ${name}`;
+    return undefined;
   },
 
   async read(ctx, spec, out, deps) {

@@ -157,6 +157,14 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     return lambdaPermissionHandler.create(ctx, want, deps);
   },
 
+  // Update and delete act on out.functionName: it must be the function the spec names (src/engine/ownership.ts).
+  unmatched(spec, out, nodes) {
+    const fn = spec?.function;
+    const named = fn === undefined ? undefined : 'arn' in fn ? fn.arn : nodes[fn.node]?.out.functionName;
+    if (out.functionName === undefined || out.functionName === named) return undefined;
+    return `the permission names function ${out.functionName}, not ${named ?? 'the function its spec names'}`;
+  },
+
   async delete(ctx, spec, out, deps) {
     await ignoreNotFound(ctx.clients.lambda.send(new RemovePermissionCommand({
       FunctionName: out.functionName ?? functionNameFor(spec, deps),

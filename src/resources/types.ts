@@ -128,7 +128,12 @@ export interface ResourceHandler<Spec = unknown> {
    * stack (edited, copied) changes nothing of theirs. undefined: the resource is gone. Absent on kinds AWS does not
    * tag (methods, clients…): those follow the node they live in (src/engine/ownership.ts).
    */
-  tags?(ctx: Ctx, out: Out): Promise<TagSet | undefined>;
+  tags?(ctx: Ctx, out: Out, spec: Spec | undefined): Promise<TagSet | undefined>;
+  /**
+   * Ids recorded on the node that do not name the same resource (an edited state: a function ARN of another name, a
+   * permission on a function its spec does not name): why, in words; the node is then not ours. `nodes` is the state.
+   */
+  unmatched?(spec: Spec | undefined, out: Out, nodes: Readonly<Record<string, { out: Out }>>): string | undefined;
   /** Idempotent: "not found" means done. */
   delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs, prior?: Prior): Promise<void>;
   /**

@@ -98,3 +98,82 @@ describe('a state edited to name another stack\'s API and function (issue 25.4)'
     for (const id of ['pool', 'role', 'client']) expect(byId.get(id)?.state, id).toBe('present');
   });
 });
+
+/** Two stacks; bravo's state then edited by `change` (given alpha's state). */
+async function twoStacksEdited(change: (s: StateFile, sa: StateFile) => void) {
+  const clock = new VirtualClock();
+  fake = installAwsFake({ clock, deleteRestApiWindowMs: 0 });
+  const a = person(clock, 'alpha');
+  const b = person(clock, 'bravo');
+  expect((await a.run(INIT)).code).toBe(0);
+  expect((await b.run(INIT)).code).toBe(0);
+  const aliceHas = fake.resources();
+  const sa = a.state();
+  b.edit((s) => change(s, sa));
+  return { a, b, aliceHas, sa, fake };
+}
+
+/** Bravo's destroy exits 1 NOT_OURS naming `named`; nothing of alpha's was deleted or changed. */
+async function destroyLeavesAlphaAlone(t: Awaited<ReturnType<typeof twoStacksEdited>>, named: RegExp) {
+  const { a, b, aliceHas, sa, fake } = t;
+  const from = fake.calls.length;
+  const d = await b.run(['destroy', '--yes']);
+  expect(d.code, d.stderr).toBe(1);
+  expect(d.stderr).toMatch(/left alone \d+ resources? the state names that (is|are) not stack bravo's \(nothing of theirs was changed\)/);
+  expect(d.stderr).toMatch(named);
+  const alphaIds = [sa.nodes.function!.out.functionName!, sa.nodes.role!.out.roleName!, sa.nodes.api!.out.apiId!];
+  const touched = fake.calls.slice(from).filter((c) => MUTATING.test(c.command)).map((c) => `${c.command} ${JSON.stringify(c.input)}`);
+  for (const id of alphaIds) expect(touched.filter((x) => x.includes(id)), id).toEqual([]);
+  expect(fake.resources()).toEqual(expect.arrayContaining(aliceHas.filter((r) => JSON.stringify(r).includes('alpha'))));
+  const st = await a.run(['status']);
+  expect(st.code, st.stdout + st.stderr).toBe(0);
+}
+
+describe('a state edited past the ownership check (review r1-owner)', () => {
+  it('`owned: adopted` on a kind that is never adopted (the function) does not skip its tag read', async () => {
+    const t = await twoStacksEdited((s, sa) => {
+      s.nodes.function!.out = { ...sa.nodes.function!.out };
+      s.nodes.function!.owned = 'adopted';
+    });
+    await destroyLeavesAlphaAlone(t, new RegExp(`lambda-function .*${t.sa.nodes.function!.out.functionName!}.*secure-api:stack=alpha`));
+  });
+
+  it('a function recorded by name only (no ARN) has its tags read by that name', async () => {
+    const t = await twoStacksEdited((s, sa) => { s.nodes.function!.out = { functionName: sa.nodes.function!.out.functionName! }; });
+    await destroyLeavesAlphaAlone(t, new RegExp(`lambda-function .*secure-api:stack=alpha`));
+  });
+
+  it('a function ARN of ours recorded with another function\'s name is not ours', async () => {
+    const t = await twoStacksEdited((s, sa) => { s.nodes.function!.out = { ...s.nodes.function!.out, functionName: sa.nodes.function!.out.functionName! }; });
+    await destroyLeavesAlphaAlone(t, /lambda-function .*does not name function/);
+  });
+
+  it('a role recorded by ARN only, its spec naming another stack\'s role, has its tags read by that name', async () => {
+    const t = await twoStacksEdited((s, sa) => {
+      s.nodes.role!.out = { roleArn: s.nodes.role!.out.roleArn! };
+      (s.nodes.role!.spec as { roleName: string }).roleName = sa.nodes.role!.out.roleName!;
+    });
+    await destroyLeavesAlphaAlone(t, /iam-role .*(does not name role|secure-api:stack=alpha)/);
+  });
+
+  it('a permission naming another stack\'s function (its own function ours) is not ours: their policy is not changed', async () => {
+    // Alpha's function and statement: bravo's read finds alpha's grant (another API's), and would repair it.
+    const t = await twoStacksEdited((s, sa) => { s.nodes.permission!.out = { ...sa.nodes.permission!.out }; });
+    const alphaFn = t.sa.nodes.function!.out.functionName!;
+    const from = t.fake.calls.length;
+    // A change (init again) would repair the permission: update removes every other statement on the function it names.
+    const r = await t.b.run(INIT);
+    const touched = t.fake.calls.slice(from).filter((c) => MUTATING.test(c.command)).map((c) => `${c.command} ${JSON.stringify(c.input)}`);
+    expect(touched.filter((x) => x.includes(alphaFn)), r.stderr).toEqual([]);
+    expect(t.fake.resources()).toEqual(expect.arrayContaining(t.aliceHas.filter((x) => JSON.stringify(x).includes('alpha'))));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/left alone 1 resource the state names that is not stack bravo's/);
+    expect(r.stderr).toMatch(/lambda-permission .*the permission names function .*, not /);
+    // Destroy cascades the permission with bravo's function (no call on it): nothing of alpha's is touched either.
+    const d = await t.b.run(['destroy', '--yes']);
+    const touchedD = t.fake.calls.slice(from).filter((c) => MUTATING.test(c.command)).map((c) => `${c.command} ${JSON.stringify(c.input)}`);
+    expect(touchedD.filter((x) => x.includes(alphaFn)), d.stderr).toEqual([]);
+    const st = await t.a.run(['status']);
+    expect(st.code, st.stdout + st.stderr).toBe(0);
+  });
+});
