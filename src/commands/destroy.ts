@@ -56,17 +56,26 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
     const store = session.writer(current, () => new Date(env.now()));
     const ctx = makeCtx(env, clients, { region, account, stack, owner: current, reach: reachArgs(o, target.endpointUrl, backend.args) }, ui.reporter);
     const count = Object.keys(current.nodes).length;
+    // What destroy may leave alone is dropped from the state it saves: the records as read, for the copy below.
+    const before = structuredClone(current.nodes);
     let leftAlone: Awaited<ReturnType<typeof destroy>>;
     try {
       leftAlone = await destroy({ ctx, store, emit: ui.reporter.event, signal: env.signal });
     } finally {
       ui.reporter.stop();
     }
+    // issue 25.4: what the state named that is not this stack's was not touched, and is never this stack's to record;
+    // but it may be ours with its tags wiped by hand, so its records are kept in a copy (written before the state
+    // is removed) rather than only in the error text. Keeping them in the saved state instead would leave a state
+    // that names another stack's resources, which every later run would refuse again.
+    const copy = leftAlone.length
+      ? (await import('./forget.js')).keepStateCopy(backend, env, 'left-alone', stack,
+        { ...current, nodes: Object.fromEntries(leftAlone.flatMap((n) => (before[n.id] ? [[n.id, before[n.id]]] : []))) })
+      : undefined;
     await session.remove();
     if (leftAlone.length) {
-      // issue 25.4: what the state named of another stack was not touched, and is never this stack's to record.
       const { NotThisStacks } = await import('../engine/ownership.js');
-      throw new NotThisStacks(stack, leftAlone, `Stack ${stack} destroyed: ${count - leftAlone.length} resources removed, state file deleted`);
+      throw new NotThisStacks(stack, leftAlone, `Stack ${stack} destroyed: ${count - leftAlone.length} resources removed, state file deleted (what was left alone is recorded in ${copy})`);
     }
     if (ui.mode === 'json') ui.json({ stack, region, destroyed: scope?.deleted ?? count, stateFile: path, remaining: 0, ...(scope ? { restored: scope.restored, kept: scope.kept } : {}) });
     else ui.out(scope ? `Stack ${stack} destroyed: ${scope.deleted} resources removed${scopeText(scope)}; state file deleted.` : `Stack ${stack} destroyed: ${count} resources removed, state file deleted.`);

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { NotThisStacks, ownershipCheck, type NotOursNode } from '../engine/ownership.js';
 import { handlerFor } from '../resources/registry.js';
 import type { ResourceKind } from '../resources/types.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
@@ -10,6 +11,20 @@ import { checkCommon, makeCtx, makeUi, type CommandEnv } from './env.js';
 import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
+
+/**
+ * A copy of a state kept before the state is removed (forget; destroy when it left something alone), mode 0600:
+ * beside a local state (<state-dir>/<sub>/), else under .secure-api/<sub>/ in the working directory. Returns its path.
+ */
+export function keepStateCopy(backend: { kind: string; location: string }, env: Pick<CommandEnv, 'now' | 'cwd'>, sub: string, stack: string, state: unknown): string {
+  const stamp = new Date(env.now()).toISOString().replace(/[:.]/g, '-');
+  const dir = backend.kind === 'local' ? join(backend.location, sub) : resolve(env.cwd, '.secure-api', sub);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const copy = join(dir, `${stack}.${stamp}.json`);
+  writeFileSync(copy, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(copy, 0o600);
+  return copy;
+}
 
 export const forgetOptionsSchema = commonOptionsSchema.extend({ yes: z.boolean().optional() });
 export type ForgetOptions = z.infer<typeof forgetOptionsSchema>;
@@ -43,26 +58,33 @@ export async function runForget(o: ForgetOptions, env: CommandEnv): Promise<numb
   const { clients, account } = await reachStack(o, env, state, ui.reporter);
   const session = await backend.open(stack, 'forget');
   const released: Array<{ node: string; kind: ResourceKind; label: string; ids: Record<string, string> }> = [];
+  const leftAlone: NotOursNode[] = [];
   let copy: string;
   try {
     const current = session.state ?? state;
     const ctx = makeCtx(env, clients, { region, account, stack, owner: current }, ui.reporter);
+    // issue 25.4: the state is data, not authority. A tagged resource is released only when it carries this stack's
+    // tags (the check destroy makes): an edited state naming another stack's pool or function must not strip theirs.
+    const notOurs = ownershipCheck(ctx, current.nodes);
     for (const [id, n] of Object.entries(current.nodes)) {
       // The user's own resources (an existing API or pool) never carried secure-api's tags.
       if (n.owned === 'adopted') continue;
+      const whose = await notOurs(id);
+      if (whose) {
+        leftAlone.push({ id, kind: n.kind, label: n.label, ...whose });
+        continue;
+      }
       const release = handlerFor(n.kind).release;
       if (release && Object.keys(n.out).length > 0) await release(ctx, n.spec as never, n.out);
       released.push({ node: id, kind: n.kind, label: n.label, ids: n.out });
     }
-    const stamp = new Date(env.now()).toISOString().replace(/[:.]/g, '-');
-    const dir = backend.kind === 'local' ? join(backend.location, 'forgotten') : resolve(env.cwd, '.secure-api', 'forgotten');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    copy = join(dir, `${stack}.${stamp}.json`);
-    writeFileSync(copy, JSON.stringify(current, null, 2) + '\n', { mode: 0o600 });
-    chmodSync(copy, 0o600);
+    copy = keepStateCopy(backend, env, 'forgotten', stack, current);
     await session.remove();
   } finally {
     await session.end();
+  }
+  if (leftAlone.length) {
+    throw new NotThisStacks(stack, leftAlone, `Stack ${stack} forgotten: secure-api's tags removed from ${released.length} resources, state file deleted (a copy: ${copy})`);
   }
   const adopted = Object.entries(state.nodes).filter(([, n]) => n.owned === 'adopted').map(([id, n]) => ({ node: id, kind: n.kind, label: n.label, ids: n.out }));
   if (ui.mode === 'json') {

@@ -142,8 +142,12 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   ],
   // --orphans: the search by tag, then the handlers' deletes.
   orphans: ['sts:GetCallerIdentity', 'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', 'iam:ListRoleTags', 'cognito-idp:DescribeUserPool'],
-  // forget: the account check, then each tagged kind's release (src/resources/release.ts) takes secure-api's tags off.
-  forget: ['sts:GetCallerIdentity', 'apigateway:UntagResource', 'cognito-idp:UntagResource', 'lambda:UntagResource', 'iam:UntagRole'],
+  // forget: the account check, then each tagged kind's tags are read (the ownership check, src/engine/ownership.ts:
+  // only what carries this stack's tags is released) and its release (src/resources/release.ts) takes them off.
+  forget: [
+    'sts:GetCallerIdentity', 'apigateway:GetRestApi', 'cognito-idp:DescribeUserPool', 'lambda:ListTags', 'iam:ListRoleTags',
+    'apigateway:UntagResource', 'cognito-idp:UntagResource', 'lambda:UntagResource', 'iam:UntagRole',
+  ],
   // --state s3://…: the bucket's versioning, the stacks under the prefix, each stack's state and lock; the caller
   // named in the lock; --create-bucket makes the bucket (src/state/s3-backend.ts).
   state: [

@@ -16,10 +16,16 @@ export const OWN_TAG_KEYS = [STACK_TAG, STATE_ID_TAG];
 export const releaseRestApi = (ctx: Ctx, out: Out): Promise<void> =>
   ignoreNotFound(ctx.clients.apigateway.send(new UntagApiCommand({ resourceArn: restApiArn(ctx, out.apiId ?? ''), tagKeys: OWN_TAG_KEYS })));
 
-export const releaseUserPool = (ctx: Ctx, out: Out): Promise<void> =>
-  ignoreNotFound(ctx.clients.cognito.send(new UntagPoolCommand({
-    ResourceArn: out.userPoolArn ?? `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.account}:userpool/${out.userPoolId ?? ''}`, TagKeys: OWN_TAG_KEYS,
+/**
+ * The pool's ARN is built from its id, the id whose tags the ownership check read (user-pool's tags()): a recorded
+ * userPoolArn is never trusted, since an edited state could pair our pool's id with another stack's ARN.
+ */
+export const releaseUserPool = async (ctx: Ctx, out: Out): Promise<void> => {
+  if (!out.userPoolId) return;
+  await ignoreNotFound(ctx.clients.cognito.send(new UntagPoolCommand({
+    ResourceArn: `arn:${ctx.partition}:cognito-idp:${ctx.region}:${ctx.account}:userpool/${out.userPoolId}`, TagKeys: OWN_TAG_KEYS,
   })));
+};
 
 export const releaseFunction = (ctx: Ctx, out: Out): Promise<void> =>
   ignoreNotFound(ctx.clients.lambda.send(new UntagFunctionCommand({ Resource: out.functionArn ?? '', TagKeys: OWN_TAG_KEYS })));

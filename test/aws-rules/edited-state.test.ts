@@ -3,8 +3,8 @@
  * stack's tags (both: secure-api:stack and the state id), or be recorded adopted; kinds without tags follow the
  * node they live in. A state edited to name another stack's API and function deletes and changes nothing of theirs.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StateFile } from '../../src/state/schema.js';
 import { readState } from '../../src/state/store.js';
@@ -56,7 +56,7 @@ describe('a state edited to name another stack\'s API and function (issue 25.4)'
     const from = fake.calls.length;
     const d = await b.run(['destroy', '--yes']);
     expect(d.code, d.stderr).toBe(1);
-    expect(d.stderr).toMatch(/Stack bravo destroyed: \d+ resources removed, state file deleted; left alone \d+ resources the state names that are not stack bravo's \(nothing of theirs was changed\)/);
+    expect(d.stderr).toMatch(/Stack bravo destroyed: \d+ resources removed, state file deleted \(what was left alone is recorded in [^)]+\); left alone \d+ resources the state names that are not stack bravo's \(nothing of theirs was changed\)/);
     const api = sa.nodes.api!.out.apiId!;
     const fn = sa.nodes.function!.out.functionName!;
     expect(d.stderr).toContain(`rest-api bravo-api (${api}): secure-api:stack=alpha, secure-api:state-id=${sa.stateId}`);
@@ -68,8 +68,47 @@ describe('a state edited to name another stack\'s API and function (issue 25.4)'
     const touched = fake.calls.slice(from).filter((c) => MUTATING.test(c.command)).map((c) => JSON.stringify(c.input));
     for (const id of [sa.nodes.api!.out.apiId!, sa.nodes.function!.out.functionName!]) expect(touched.filter((t) => t.includes(id)), id).toEqual([]);
     expect(readState(b.statePath)).toBeUndefined();
+    // The records of what was left alone survive in a copy (0600) the message names, not only in the error text.
+    const dir = join(dirname(b.statePath), 'left-alone');
+    const [name] = readdirSync(dir);
+    const copy = join(dir, name!);
+    expect(d.stderr).toContain(`recorded in ${copy})`);
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+    const kept = JSON.parse(readFileSync(copy, 'utf8')) as StateFile;
+    expect(kept.nodes.api?.out.apiId).toBe(api);
+    expect(kept.nodes.function?.out.functionName).toBe(fn);
+    expect(kept.nodes['method:GET /items']).toBeDefined();
+    expect(kept.nodes.pool).toBeUndefined();
     const st = await a.run(['status']);
     expect(st.code, st.stdout + st.stderr).toBe(0);
+  });
+
+  it('forget on a state naming another stack\'s pool and function (and our pool\'s id beside their pool\'s ARN) leaves their tags: exit 1 NOT_OURS', async () => {
+    const clock = new VirtualClock();
+    fake = installAwsFake({ clock, deleteRestApiWindowMs: 0 });
+    const a = person(clock, 'alpha');
+    const b = person(clock, 'bravo');
+    expect((await a.run(INIT)).code).toBe(0);
+    expect((await b.run(INIT)).code).toBe(0);
+    const sa = a.state();
+    const sb = b.state();
+    b.edit((s) => {
+      s.nodes.function!.out = { ...sa.nodes.function!.out };
+      s.nodes.role!.out = { ...sa.nodes.role!.out };
+      // The pool's id is ours (its tags read as ours), its ARN theirs: the untag must go to the id that was read.
+      s.nodes.pool!.out = { ...sb.nodes.pool!.out, userPoolArn: sa.nodes.pool!.out.userPoolArn! };
+    });
+    const f = await b.run(['forget', '--yes']);
+    expect(f.code, f.stderr).toBe(1);
+    expect(f.stderr).toMatch(/Stack bravo forgotten: .*; left alone \d+ resources the state names that are not stack bravo's/);
+    expect(f.stderr).toContain(`(${sa.nodes.function!.out.functionName!}): secure-api:stack=alpha`);
+    expect(f.stderr).toContain(`(${sa.nodes.role!.out.roleName!}): secure-api:stack=alpha`);
+    // Alpha's pool, function and role keep alpha's tags: its status sees no drift on owner, and its destroy removes them.
+    const st = await a.run(['status']);
+    expect(st.code, st.stdout + st.stderr).toBe(0);
+    const d = await a.run(['destroy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(fake.resources().map((r) => JSON.stringify(r)).filter((r) => r.includes(sa.nodes.pool!.out.userPoolId!) || r.includes(sa.nodes.function!.out.functionName!))).toEqual([]);
   });
 
   it('init (a change) on the edited state is refused before it changes their API: exit 1 NOT_OURS, nothing of theirs changed', async () => {
