@@ -144,9 +144,13 @@ export function minimalPolicy(o: {
       Resource: [...apiPaths, `${gw}/tags/*`], Condition: resourceTags,
     },
     ...(generic ? [{ Sid: 'ApiGatewayReadApis', Effect: 'Allow' as const, Action: among(['apigateway:GET']), Resource: `${gw}/restapis/*` }] : []),
+    // Your API itself is only read (GetRestApi): secure-api never updates nor deletes it; its writes go below it.
     ...(ids(scope.existingApiIds) ? [{
+      Sid: 'ApiGatewayExistingApiRead', Effect: 'Allow' as const, Action: among(['apigateway:GET']),
+      Resource: scope.existingApiIds!.map((id) => `${gw}/restapis/${id}`),
+    }, {
       Sid: 'ApiGatewayExistingApi', Effect: 'Allow' as const, Action: pick('apigateway:'),
-      Resource: scope.existingApiIds!.flatMap((id) => [`${gw}/restapis/${id}`, `${gw}/restapis/${id}/*`]),
+      Resource: scope.existingApiIds!.map((id) => `${gw}/restapis/${id}/*`),
     }] : []),
     // ── Cognito user pools.
     { Sid: 'CognitoCreatePool', Effect: 'Allow', Action: among(['cognito-idp:CreateUserPool', 'cognito-idp:TagResource']), Resource: '*', Condition: requestTags },

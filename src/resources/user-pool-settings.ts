@@ -189,13 +189,30 @@ export function poolDrift(spec: Spec, observed: Loose<PoolSettings>): DriftChang
  */
 export function keepRaised(want: Spec, observed: Loose<PoolSettings> | undefined, fields: readonly FieldChange[]): Spec {
   const mode = keptLevel(MFA_LEVELS, want.mfa.mode, observed?.mfa.mode, 'mfa.mode', fields);
-  // A mode kept above the spec's keeps the TOTP factor it stands on.
-  const totp = want.mfa.totp || (mode !== want.mfa.mode && observed?.mfa.totp === true);
+  const raisedMfa = mode !== want.mfa.mode;
+  // A mode kept above the spec's keeps the factors it stands on: TOTP, and SMS with the live SMS role when the spec
+  // names none (without a factor UpdateUserPool would be sent OFF).
+  const totp = want.mfa.totp || (raisedMfa && observed?.mfa.totp === true);
+  const liveRole = typeof observed?.mfa.smsRoleArn === 'string' ? observed.mfa.smsRoleArn : undefined;
+  const liveExternalId = typeof observed?.mfa.smsExternalId === 'string' ? observed.mfa.smsExternalId : undefined;
+  const keepSms = raisedMfa && observed?.mfa.sms === true && liveRole !== undefined && !smsMfa(want);
+  const mfa = keepSms
+    ? { ...want.mfa, mode, totp, sms: true, smsRoleArn: liveRole, smsExternalId: liveExternalId }
+    : { ...want.mfa, mode, totp };
+  let threatProtection = keptLevel(THREAT_PROTECTION_LEVELS, threatProtectionOf(want), observed?.threatProtection, 'threatProtection', fields);
+  let tier = want.tier;
+  // Threat protection is a PLUS feature: kept above the spec's, it keeps the live PLUS plan it stands on, unless this
+  // run's configuration changed the plan (then threat protection goes back to the spec's).
+  if (threatProtection !== threatProtectionOf(want) && tier !== 'PLUS') {
+    if (observed?.tier === 'PLUS' && !fields.some((f) => f.path === 'tier')) tier = 'PLUS';
+    else threatProtection = threatProtectionOf(want);
+  }
   return {
     ...want,
-    mfa: { ...want.mfa, mode, totp },
+    tier,
+    mfa,
     deletionProtection: keptLevel(DELETION_PROTECTION_LEVELS, deletionProtectionOf(want), observed?.deletionProtection, 'deletionProtection', fields),
-    threatProtection: keptLevel(THREAT_PROTECTION_LEVELS, threatProtectionOf(want), observed?.threatProtection, 'threatProtection', fields),
+    threatProtection,
   };
 }
 

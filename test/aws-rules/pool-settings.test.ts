@@ -101,6 +101,32 @@ describe('UpdateUserPool and MFA', () => {
   });
 });
 
+describe('raised by hand beyond what the configuration names (review r4 #6)', () => {
+  it('MFA raised to ON by hand with SMS only (the configuration has no SMS role): a change keeps SMS, MFA never drops', async () => {
+    s = scenario();
+    await initWith(s, { mfa: { mode: 'OFF', totp: false } });
+    const role = { SnsCallerArn: 'arn:aws:iam::123456789012:role/their-sms', ExternalId: 'x1' };
+    const live = liveUpdateInput(await livePool(s));
+    await cognito().send(new UpdateUserPoolCommand({ ...live, SmsConfiguration: role, AutoVerifiedAttributes: [...(live.AutoVerifiedAttributes ?? []), 'phone_number'] }));
+    await cognito().send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId(s), SmsMfaConfiguration: { SmsConfiguration: role }, MfaConfiguration: 'ON' }));
+    await initWith(s, { mfa: { mode: 'OFF', totp: false }, passwordPolicy: { minLength: 14 } });
+    expect((await livePool(s)).Policies?.PasswordPolicy?.MinimumLength).toBe(14);
+    expect(sinceOn(s)).toEqual(['ON']);
+    expect((await livePool(s)).SmsConfiguration).toEqual(role);
+  });
+
+  it('a LITE pool raised by hand to PLUS with threat protection ENFORCED: a change keeps PLUS (Cognito refuses LITE + ENFORCED)', async () => {
+    s = scenario();
+    await initWith(s, { tier: 'LITE' });
+    await cognito().send(new UpdateUserPoolCommand({ ...liveUpdateInput(await livePool(s)), UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }));
+    await initWith(s, { tier: 'LITE', passwordPolicy: { minLength: 14 } });
+    const pool = await livePool(s);
+    expect({ tier: pool.UserPoolTier, addOns: pool.UserPoolAddOns, min: pool.Policies?.PasswordPolicy?.MinimumLength })
+      .toEqual({ tier: 'PLUS', addOns: { AdvancedSecurityMode: 'ENFORCED' }, min: 14 });
+    await destroyAndExpectNothingLeft(s, 'hand-raised PLUS pool');
+  });
+});
+
 describe('deletion protection', () => {
   it('DeleteUserPool refuses a pool whose deletion protection is ACTIVE (UpdateUserPool, DeletionProtection)', async () => {
     fake = installAwsFake();

@@ -237,6 +237,15 @@ describe('an API and a pool of yours (init --api-id --user-pool-id): untagged, s
     for (const a of ['DeleteUserPool', 'UpdateUserPool', 'TagResource', 'SetUserPoolMfaConfig']) {
       expect(evaluate(named, { action: `cognito-idp:${a}`, resource: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${poolId}`, context: {} }).decision, a).toBe('implicit-deny');
     }
+    // Their API itself is only read: DeleteRestApi / UpdateRestApi on it are refused, its resources below stay writable.
+    const theirApi = `arn:aws:apigateway:${REGION}::/restapis/${apiId}`;
+    for (const [policy, which] of [[named, 'named'], [own, 'own']] as const) {
+      for (const v of ['DELETE', 'PATCH', 'PUT', 'POST']) {
+        expect(evaluate(policy, { action: `apigateway:${v}`, resource: theirApi, context: {} }).decision, `${which} ${v}`).toBe('implicit-deny');
+      }
+      expect(evaluate(policy, { action: 'apigateway:GET', resource: theirApi, context: {} }).decision, `${which} GET`).toBe('allow');
+      expect(evaluate(policy, { action: 'apigateway:POST', resource: `${theirApi}/deployments`, context: {} }).decision, `${which} deploy`).toBe('allow');
+    }
     for (const a of ['AdminCreateUser', 'AdminSetUserPassword', 'CreateUserPoolClient']) {
       expect(evaluate(named, { action: `cognito-idp:${a}`, resource: other, context: {} }).decision, a).toBe('implicit-deny');
     }
