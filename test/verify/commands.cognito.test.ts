@@ -36,7 +36,7 @@ function writeState(dir: string, o: { stack?: string; clientId?: string; confide
       authorizer: { scopes: [] }, stage: { name: 'dev' },
     },
     nodes: {
-      api: node('rest-api', { apiId: 'abc123' }),
+      api: node('rest-api', { apiId: 'abc123defg' }),
       pool: node('user-pool', { userPoolId }),
       client: node('user-pool-client', { clientId: o.clientId ?? clientId }),
       deployment: node('deployment', { deploymentId: 'd1', stageName: 'dev' }),
