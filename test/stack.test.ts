@@ -204,6 +204,14 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       const changes = (JSON.parse(plan.stdout) as { changes: Array<{ id: string; action: string; drift: unknown[] }> }).changes;
       expect(changes.filter((c) => c.action !== 'no-op' || c.drift.length > 0)).toEqual([]);
       expect(changes.map((c) => c.id)).toEqual(expect.arrayContaining(['resource-server:orders', 'machine-client']));
+      // status says which token the methods take, and its Next names the command that gets one (not the id token).
+      const st = await runSecureApi(['status', '--stack', 'demo'], { cwd, clock, dataPlane: false });
+      expect(st.code, st.stderr).toBe(0);
+      expect(st.stdout).toMatch(/Send an access token with scope orders\/read or orders\/write in the Authorization header \(`secure-api token --machine`/);
+      expect(st.stdout).not.toMatch(/Send the id token/);
+      expect(st.stdout).toMatch(/secure-api token --machine --stack demo/);
+      const stJson = JSON.parse((await runSecureApi(['status', '--stack', 'demo', '--json'], { cwd, clock, dataPlane: false })).stdout) as { token?: unknown };
+      expect(stJson.token).toEqual({ use: 'access', scopes: ['orders/read', 'orders/write'], machine: true });
 
       const d = await runSecureApi(['destroy', '--yes', '--stack', 'demo'], { cwd, clock, dataPlane: false });
       expect(d.code, d.stderr).toBe(0);

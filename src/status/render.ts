@@ -149,7 +149,10 @@ export function renderReport(rep: StatusReport, c: ChalkInstance, width: number 
   }
   if (rep.urls.hostedUiLogin) out.push(`${c.bold('Hosted UI login')}  ${rep.urls.hostedUiLogin}`);
   if (rep.urls.jwks) out.push(`${c.bold('JWKS')}  ${rep.urls.jwks}`);
-  if (rep.ids.userPoolId) out.push(`Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
+  if (rep.token?.use === 'access') {
+    const how = rep.token.machine ? '`secure-api token --machine`, or a user\'s through the hosted UI: `secure-api token --login --access`' : '`secure-api token --login --access`';
+    out.push(`Send an ${c.bold('access token')} with scope ${rep.token.scopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`);
+  } else if (rep.ids.userPoolId) out.push(`Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
 
   if (rep.notes.length > 0) out.push('', c.bold('Notes:'), ...rep.notes.map((n) => `  ${n}`));
   if (rep.next.length > 0) {

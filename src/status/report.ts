@@ -121,6 +121,10 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
     const list = leftOpen.flatMap((s) => s.methods.map((m) => `${m} ${s.path}`));
     notes.push(`Left open by choice (this stack's policy; any other method served without a token is reported): ${list.join(', ') || 'none'}.`);
   }
+  const scopes = outputs.methodScopes ?? [];
+  const token = outputs.userPoolId
+    ? { use: scopes.length > 0 ? 'access' as const : 'id' as const, scopes, machine: Boolean(outputs.machineClientId) }
+    : undefined;
   const notMade = state.complete ? [] : notMadeYet(state);
   if (!state.complete) {
     notes.push(notMade.length
@@ -133,8 +137,9 @@ export function buildReport({ state, stateFile, stackArgs, live }: ReportInput):
     stateFile, complete: state.complete, ...(notMade.length ? { notMade } : {}), live: Boolean(live), checkedAt: live?.checkedAt ?? null, ok, counts, resources,
     urls: { ...json.urls, routes },
     ids: json.ids,
+    ...(token ? { token } : {}),
     notes,
-    next: nextSteps(ok, resources, fx, state.complete),
+    next: nextSteps(ok, resources, fx, state.complete, token?.machine === true),
     history: configHistory(state),
   };
 }
@@ -150,12 +155,14 @@ export function notMadeYet(state: StateFile): string[] {
   }
 }
 
-function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixContext, complete: boolean): NextStep[] {
+function nextSteps(ok: boolean | null, resources: ResourceStatus[], fx: FixContext, complete: boolean, machine: boolean): NextStep[] {
   const a = fx.stackArgs;
   if (ok === null) return [{ command: `secure-api status ${a}`, why: 'check it against AWS, live' }];
   if (ok) {
     return [
-      { command: `secure-api token ${a}`, why: 'an id token, for the Authorization header' },
+      machine
+        ? { command: `secure-api token --machine ${a}`, why: 'an access token with the methods\' scopes (client credentials)' }
+        : { command: `secure-api token ${a}`, why: 'an id token, for the Authorization header' },
       { command: `secure-api verify ${a}`, why: 'prove it: 401 without a token, 2xx with one' },
       { command: `secure-api destroy ${a}`, why: 'remove it all' },
     ];

@@ -95,6 +95,11 @@ export const statusReportSchema = z.object({
   /** The stack's outputs, as `init --json` gives them (src/state/outputs-schema.ts); each route also says its state. */
   urls: outputUrlsSchema.extend({ routes: z.array(routeStatusSchema) }).strict(),
   ids: outputIdsSchema.strict(),
+  /**
+   * The token the secured methods take: the id token, or (methods with custom scopes) an access token with one of
+   * `scopes`, which the machine client's client-credentials token carries when `machine`. Absent without a pool.
+   */
+  token: z.object({ use: z.enum(['id', 'access']), scopes: z.array(z.string()), machine: z.boolean() }).optional(),
   /** Things worth knowing that are not problems (a hosted UI domain still being set up…). */
   notes: z.array(z.string()),
   next: z.array(nextStepSchema),
