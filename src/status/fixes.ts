@@ -2,7 +2,6 @@ import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { restApiArn, tagList } from '../resources/refs.js';
 import { handlerFor } from '../resources/registry.js';
-import { POLICY_ONLY_PATHS } from '../resources/stage-policy.js';
 import { createUserPoolClientInput } from '../resources/user-pool-client-settings.js';
 import type { Out, Outputs, ResourceKind } from '../resources/types.js';
 import type { Fix, NextStep, ResourceState } from './schema.js';
@@ -355,10 +354,10 @@ const SECURITY_KINDS = new Set<ResourceKind>(['api-method', 'authorizer', 'lambd
  * A kind with no in-place update is not put back by init (plan says so too): then only the rebuild or the manual fix.
  */
 function initRepairs(s: FixSubject): boolean {
-  // A stage that serves an open method the user never chose to secure: init leaves their methods alone (the fix names
-  // the --secure-add that would secure it), so init is not the repair (src/resources/stage-policy.ts).
-  if (s.drift.length > 0 && s.drift.every((d) => (POLICY_ONLY_PATHS as readonly string[]).includes(d.path))) return false;
   const h = handlerFor(s.kind);
+  // Drift the kind's update cannot put back (its `unrepairable` trait, which the planner reads too: an open method the
+  // user never chose to secure, src/resources/stage-policy.ts): init is not the repair.
+  if (s.drift.length > 0 && s.drift.every((d) => (h.unrepairable ?? []).includes(d.path))) return false;
   if (s.state === 'drifted') return (h.update !== undefined && !h.adopted) || SECURITY_KINDS.has(s.kind) || s.drift.every(isTagDrift);
   return s.state === 'missing' && SECURITY_KINDS.has(s.kind);
 }
