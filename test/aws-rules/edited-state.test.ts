@@ -84,19 +84,11 @@ describe('a state edited to name another stack\'s API and function (issue 25.4)'
   });
 
   it('forget on a state naming another stack\'s pool and function (and our pool\'s id beside their pool\'s ARN) leaves their tags: exit 1 NOT_OURS', async () => {
-    const clock = new VirtualClock();
-    fake = installAwsFake({ clock, deleteRestApiWindowMs: 0 });
-    const a = person(clock, 'alpha');
-    const b = person(clock, 'bravo');
-    expect((await a.run(INIT)).code).toBe(0);
-    expect((await b.run(INIT)).code).toBe(0);
-    const sa = a.state();
-    const sb = b.state();
-    b.edit((s) => {
+    const { a, b, sa, fake } = await twoStacksEdited((s, sa) => {
       s.nodes.function!.out = { ...sa.nodes.function!.out };
       s.nodes.role!.out = { ...sa.nodes.role!.out };
       // The pool's id is ours (its tags read as ours), its ARN theirs: the untag must go to the id that was read.
-      s.nodes.pool!.out = { ...sb.nodes.pool!.out, userPoolArn: sa.nodes.pool!.out.userPoolArn! };
+      s.nodes.pool!.out = { ...s.nodes.pool!.out, userPoolArn: sa.nodes.pool!.out.userPoolArn! };
     });
     const f = await b.run(['forget', '--yes']);
     expect(f.code, f.stderr).toBe(1);
