@@ -101,7 +101,8 @@ export const deploymentHandler: ResourceHandler<Spec> = {
   calls: {
     create: ['apigateway:CreateDeployment', sometimes('apigateway:GetStage', 'the answer was lost: find looks for it')],
     find: ['apigateway:GetStage'],
-    read: ['apigateway:GetStage', 'apigateway:GetDeployment', sometimes('apigateway:GetDeployments', 'the stage serves another deployment'), sometimes('apigateway:GetResources', 'the API changed after the deployment')],
+    read: ['apigateway:GetStages', 'apigateway:GetDeployment', 'apigateway:GetResources',
+      sometimes('apigateway:GetStage', 'a state made before the policy'), sometimes('apigateway:GetDeployments', 'a state made before the policy')],
     update: ['apigateway:CreateDeployment', sometimes('apigateway:UpdateStage', 'a stage setting differs')],
     delete: ['apigateway:DeleteStage'],
   },
