@@ -6,7 +6,7 @@ import {
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { deploymentMadeByStoppedRun } from './api-gateway-updates.js';
-import { deploymentHandler } from './deployment.js';
+import { readRecordedDeployment } from './deployment.js';
 import { POLICY_ONLY_PATHS, readStagePolicy } from './stage-policy.js';
 import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
@@ -157,7 +157,7 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
   // gets the checks of a stage of our own: it still serves our deployment, nothing changed after it.
   read: (ctx, spec, out, deps) => (spec.policy
     ? readStagePolicy(ctx, { ...spec, policy: spec.policy }, out, deps)
-    : deploymentHandler.read(ctx, { stageName: spec.stageName, stageDescription: '', description: spec.description }, out, deps)),
+    : readRecordedDeployment(ctx, spec, out, deps)),
   unrepairable: POLICY_ONLY_PATHS,
 
   // The stage is theirs: the existing-stage node puts back what it serves, and removes this deployment.
