@@ -3,6 +3,7 @@ import { idpSecretEnv } from '../config/resolve.js';
 import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
+import { stageSettingNodes } from './build-stage.js';
 import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
 import type { ResourceKind } from '../resources/types.js';
 
@@ -199,6 +200,7 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
     deps: ['api', ...methodIds, ...corsIds, ...gwIds],
     spec: { stageName: config.stage.name, stageDescription: config.stage.description, description: `secure-api ${config.stack}` },
   }));
+  nodes.push(...stageSettingNodes(config, 'deployment'));
   return { nodes };
 }
 

@@ -18,6 +18,8 @@ export function createCalls(n: AnyPlanNode): string[] {
     case 'gateway-response': return ['apigateway:PutGatewayResponse'];
     case 'authorizer': return ['apigateway:CreateAuthorizer'];
     case 'deployment': return ['apigateway:CreateDeployment'];
+    // The prior value is read first (put back on destroy), then patched.
+    case 'stage-setting': return ['apigateway:GetStage', 'apigateway:UpdateStage'];
     case 'user-pool': return n.spec.mfa.mode !== 'OFF' ? ['cognito-idp:CreateUserPool', 'cognito-idp:SetUserPoolMfaConfig'] : ['cognito-idp:CreateUserPool'];
     case 'identity-provider': return ['cognito-idp:CreateIdentityProvider'];
     case 'resource-server': return ['cognito-idp:CreateResourceServer'];
@@ -96,6 +98,7 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
   'gateway-response': ['apigateway:PutGatewayResponse'],
   'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
   'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
+  'stage-setting': ['apigateway:UpdateStage'],
   'user-pool': [
     'cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig',
     'cognito-idp:TagResource', 'cognito-idp:UntagResource',

@@ -59,6 +59,8 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'],
     delete: ['apigateway:DeleteStage'],
   },
+  // A setting's delete puts back what the stage had (UpdateStage), after reading it.
+  'stage-setting': { create: [], find: ['apigateway:GetStage'], read: ['apigateway:GetStage'], delete: ['apigateway:GetStage', 'apigateway:UpdateStage'] },
   'user-pool': {
     // After a lost answer, CreateUserPool looks for what it may have made (as find does).
     create: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool'],
@@ -162,6 +164,8 @@ export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognit
 /** A stack with every kind of node and every variant createCalls distinguishes (MFA, mock and Lambda methods). */
 const EVERY_KIND: StackConfigInput = {
   stack: 'policy',
+  // Every stage setting (a node each).
+  stage: { tracing: true, throttle: { rateLimit: 50, burstLimit: 100 } },
   routes: [
     { path: '/items/{id}', methods: ['GET'] },
     { path: '/mock', methods: ['GET'], integration: { type: 'mock' }, public: true },

@@ -54,6 +54,19 @@ export interface SpecByKind {
   'authorizer': { name: string; identityHeader: string; ttlSeconds: number; poolNode: string };
   /** CreateDeployment into the stage (creating the stage). */
   'deployment': { stageName: string; stageDescription: string; description: string };
+  /**
+   * One setting switched on for a stage (ours, or the user's when asked): UpdateStage after the stage exists. What the
+   * stage had before is captured (prior) and put back when the setting leaves the configuration or the stack goes;
+   * a setting left off is no node, so the stage keeps what it has. `setting` says which field the node holds.
+   */
+  'stage-setting': {
+    stageName: string;
+    setting: 'tracing' | 'throttle';
+    /** X-Ray tracing (tracingEnabled). */
+    tracing?: boolean | undefined;
+    /** Default method throttling: methodSettings "*\/*" throttlingRateLimit / throttlingBurstLimit. */
+    throttle?: { rateLimit: number; burstLimit: number } | undefined;
+  };
   'user-pool': {
     name: string;
     signInIdentifiers: Array<'username' | 'email' | 'phone'>;
