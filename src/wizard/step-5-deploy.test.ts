@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkStageName } from '../config/validators.js';
 import { session, testDeps } from '../../test/wizard/deps.js';
+import { Draft } from './draft.js';
 import { stepDeploy } from './step-5-deploy.js';
 
 describe('step 5 · Deploy', () => {
@@ -48,5 +49,19 @@ describe('step 5 · Deploy', () => {
     const s1 = session(on, { stack: 'demo', stage: { name: 'dev', description: '' } });
     await stepDeploy(s1);
     expect(s1.draft.get('stage')).toEqual({ name: 'dev', description: '', tracing: true, throttle: { rateLimit: 50, burstLimit: 80 } });
+  });
+
+  it('changing a recorded stack: Enter keeps tracing and throttling as recorded; "no" turns them off (said, over the recorded answers)', async () => {
+    const recorded = { stack: 'demo', stage: { name: 'dev', description: '', tracing: true, throttle: { rateLimit: 50, burstLimit: 80 } } };
+    const keep = testDeps([]);
+    const s0 = session(keep, { stack: 'demo', stage: { name: 'dev', description: '' } });
+    s0.recorded = new Draft(recorded);
+    await stepDeploy(s0);
+    expect(s0.draft.get('stage')).toEqual(recorded.stage);
+    const off = testDeps([['Trace requests with AWS X-Ray', false], ['Throttle every method', false]], {}, 'fail');
+    const s1 = session(off, { stack: 'demo', stage: { name: 'dev', description: '' } });
+    s1.recorded = new Draft(recorded);
+    await stepDeploy(s1);
+    expect(s1.draft.get('stage')).toEqual({ name: 'dev', description: '', tracing: false, throttle: null });
   });
 });

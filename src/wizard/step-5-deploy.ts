@@ -13,13 +13,14 @@ const throttleText = (v: unknown): string => {
 
 /**
  * The stage's settings (issue 25.6), off unless chosen: X-Ray tracing and default method throttling. Off is left out
- * of a new stack's answers (a stage of yours keeps what it has); changing a recorded stack, off is said.
+ * of the answers (a stage of yours keeps what it has), but said over a recorded "on", which it turns off.
  */
 async function askStageSettings(s: WizardSession): Promise<void> {
   if (!s.given('stage.tracing', 'X-Ray tracing', onOff)) {
     const on = await s.prompter.confirm({ message: 'Trace requests with AWS X-Ray? (X-Ray bills traces beyond its free tier)', default: s.recordedOr<unknown>('stage.tracing', false) === true });
+    // Off is said only over a recorded "on" (an unchanged stack stays "No changes.").
     if (on) s.draft.set('stage.tracing', true);
-    else s.answerDefault('stage.tracing', false);
+    else if (s.recordedOr<unknown>('stage.tracing', undefined) === true) s.draft.set('stage.tracing', false);
   }
   if (s.given('stage.throttle', 'Default throttling', throttleText)) return;
   const recorded = s.recordedOr<{ rateLimit: number; burstLimit: number } | null | undefined>('stage.throttle', undefined);
@@ -28,7 +29,7 @@ async function askStageSettings(s: WizardSession): Promise<void> {
     default: !!recorded,
   });
   if (!on) {
-    s.answerDefault('stage.throttle', null);
+    if (recorded) s.draft.set('stage.throttle', null);
     return;
   }
   s.draft.set('stage.throttle', {
