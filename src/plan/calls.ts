@@ -9,40 +9,7 @@ export const callsOf = (kind: ResourceKind): HandlerCalls<unknown> => handlerFor
 
 /** The AWS calls a clean create of this node makes, in order (service:Action, IAM spelling), as its handler declares them. */
 export function createCalls(n: AnyPlanNode): string[] {
-<<<<<<< HEAD
-  switch (n.kind) {
-    case 'iam-role': return ['iam:CreateRole', ...n.spec.managedPolicyArns.map(() => 'iam:AttachRolePolicy')];
-    case 'lambda-function': return ['lambda:CreateFunction', 'lambda:GetFunctionConfiguration'];
-    case 'lambda-permission': return ['lambda:AddPermission'];
-    case 'rest-api': return ['apigateway:CreateRestApi'];
-    case 'api-resource': return ['apigateway:CreateResource'];
-    case 'api-method':
-      return n.spec.integration.type === 'mock'
-        ? ['apigateway:PutMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse']
-        : ['apigateway:PutMethod', 'apigateway:PutIntegration'];
-    case 'cors-preflight': return ['apigateway:PutMethod', 'apigateway:PutMethodResponse', 'apigateway:PutIntegration', 'apigateway:PutIntegrationResponse'];
-    case 'gateway-response': return ['apigateway:PutGatewayResponse'];
-    case 'authorizer': return ['apigateway:CreateAuthorizer'];
-    case 'deployment': return ['apigateway:CreateDeployment'];
-    // The prior value is read first (put back on destroy), then patched.
-    case 'stage-setting': return ['apigateway:GetStage', 'apigateway:UpdateStage'];
-    case 'user-pool': return n.spec.mfa.mode !== 'OFF' ? ['cognito-idp:CreateUserPool', 'cognito-idp:SetUserPoolMfaConfig'] : ['cognito-idp:CreateUserPool'];
-    case 'identity-provider': return ['cognito-idp:CreateIdentityProvider'];
-    case 'resource-server': return ['cognito-idp:CreateResourceServer'];
-    case 'user-pool-client': return ['cognito-idp:CreateUserPoolClient'];
-    case 'user-pool-domain': return ['cognito-idp:CreateUserPoolDomain'];
-    case 'existing-rest-api': return ['apigateway:GetRestApi'];
-    case 'existing-api-resource': return ['apigateway:GetResources'];
-    case 'existing-stage': return ['apigateway:GetStage'];
-    case 'existing-authorizer': return ['apigateway:GetAuthorizers'];
-    case 'secured-method': return ['apigateway:GetMethod', 'apigateway:UpdateMethod'];
-    case 'stage-redeploy': return ['apigateway:CreateDeployment'];
-    case 'existing-user-pool': return ['cognito-idp:DescribeUserPool'];
-    case 'existing-user-pool-client': return ['cognito-idp:DescribeUserPoolClient'];
-  }
-=======
   return cleanPath(callsOf(n.kind).create, n.spec);
->>>>>>> main
 }
 
 /**
@@ -87,39 +54,7 @@ export function planCalls(plan: Plan): string[] {
   return ['sts:GetCallerIdentity', ...ownershipCalls(plan), ...plan.nodes.flatMap(createCalls)];
 }
 
-<<<<<<< HEAD
-/**
- * The calls an in-place update of each kind may make (the handler's `update`, in src/resources/*-updates.ts): each
- * reads what is live first, then patches only what differs. Kinds absent here are replaced instead (their
- * delete and create calls are listed already).
- */
-export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
-  'iam-role': [
-    'iam:GetRole', 'iam:UpdateRole', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
-    'iam:ListRoleTags', 'iam:TagRole', 'iam:UntagRole',
-  ],
-  'rest-api': ['apigateway:GetRestApi', 'apigateway:UpdateRestApi', 'apigateway:TagResource', 'apigateway:UntagResource'],
-  'api-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
-  'cors-preflight': ['apigateway:GetMethod', 'apigateway:UpdateMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
-  'gateway-response': ['apigateway:PutGatewayResponse'],
-  'authorizer': ['apigateway:GetAuthorizer', 'apigateway:UpdateAuthorizer'],
-  'deployment': ['apigateway:CreateDeployment', 'apigateway:UpdateStage'],
-  'stage-setting': ['apigateway:UpdateStage'],
-  'user-pool': [
-    'cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig',
-    'cognito-idp:TagResource', 'cognito-idp:UntagResource',
-  ],
-  'lambda-permission': ['lambda:GetPolicy', 'lambda:RemovePermission', 'lambda:AddPermission'],
-  'secured-method': ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
-  'stage-redeploy': ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:CreateDeployment'],
-  'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
-  'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
-  'resource-server': ['cognito-idp:UpdateResourceServer'],
-  'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
-};
-=======
 /** Every call an in-place update of the kind may make (its handler's `update`); none when it is replaced instead. */
 export function updateCalls(kind: ResourceKind): string[] {
   return mayCall(callsOf(kind).update);
 }
->>>>>>> main

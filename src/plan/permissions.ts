@@ -27,100 +27,6 @@ export function kindCalls(kind: ResourceKind): Record<MethodName, string[]> {
  * delete, update and release, and in status; delete in destroy, --orphans, and init when the configuration drops a
  * node; release in forget.
  */
-<<<<<<< HEAD
-export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: string[]; read: string[]; delete: string[] }> = {
-  'iam-role': {
-    create: [],
-    find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
-    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
-    delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
-  },
-  'lambda-function': {
-    create: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
-    find: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
-    read: ['lambda:GetFunction', 'lambda:ListTags'],
-    delete: ['lambda:DeleteFunction'],
-  },
-  'lambda-permission': { create: [], find: ['lambda:GetPolicy'], read: ['lambda:GetPolicy'], delete: ['lambda:RemovePermission'] },
-  'rest-api': {
-    create: ['apigateway:GetResources'],
-    find: ['apigateway:GetRestApis', 'apigateway:GetResources'],
-    read: ['apigateway:GetRestApi'],
-    delete: ['apigateway:DeleteRestApi'],
-  },
-  'api-resource': { create: ['apigateway:GetResources'], find: ['apigateway:GetResources'], read: ['apigateway:GetResources'], delete: ['apigateway:DeleteResource'] },
-  'api-method': {
-    create: [],
-    find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
-    read: ['apigateway:GetResources'],
-    delete: ['apigateway:DeleteMethod'],
-  },
-  'cors-preflight': {
-    create: [],
-    find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
-    read: ['apigateway:GetResources'],
-    delete: ['apigateway:GetResources', 'apigateway:DeleteMethod'],
-  },
-  'gateway-response': { create: [], find: [], read: ['apigateway:GetGatewayResponses'], delete: ['apigateway:GetResources', 'apigateway:DeleteGatewayResponse'] },
-  'authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: ['apigateway:GetResources', 'apigateway:DeleteAuthorizer'] },
-  'deployment': {
-    create: [],
-    find: ['apigateway:GetStage'],
-    read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'],
-    delete: ['apigateway:DeleteStage'],
-  },
-  // A setting's delete puts back what the stage had (UpdateStage), after reading it.
-  'stage-setting': { create: [], find: ['apigateway:GetStage'], read: ['apigateway:GetStage'], delete: ['apigateway:GetStage', 'apigateway:UpdateStage'] },
-  'user-pool': {
-    // After a lost answer, CreateUserPool looks for what it may have made (as find does).
-    create: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool'],
-    find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
-    // The MFA factors are only in GetUserPoolMfaConfig.
-    read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
-    // Deletion protection is turned off (UpdateUserPool) just before; a domain still being deleted is waited out.
-    delete: ['cognito-idp:DeleteUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DescribeUserPoolDomain'],
-  },
-  'identity-provider': {
-    create: [],
-    find: ['cognito-idp:DescribeIdentityProvider'],
-    read: ['cognito-idp:DescribeIdentityProvider'],
-    delete: ['cognito-idp:DeleteIdentityProvider'],
-  },
-  'resource-server': {
-    // A create whose answer was lost finds it by describing it (and brings it to the spec).
-    create: ['cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
-    find: ['cognito-idp:DescribeResourceServer'],
-    read: ['cognito-idp:DescribeResourceServer'],
-    delete: ['cognito-idp:DeleteResourceServer'],
-  },
-  'user-pool-client': {
-    create: ['cognito-idp:ListUserPoolClients'],
-    find: ['cognito-idp:ListUserPoolClients'],
-    read: ['cognito-idp:DescribeUserPoolClient'],
-    delete: ['cognito-idp:DeleteUserPoolClient'],
-  },
-  // issue 12: what already exists. Destroy puts back (UpdateMethod, UpdateStage) and never deletes theirs.
-  'existing-rest-api': { create: ['apigateway:GetResources'], find: ['apigateway:GetRestApi'], read: ['apigateway:GetRestApi'], delete: [] },
-  'existing-api-resource': { create: [], find: ['apigateway:GetResources'], read: ['apigateway:GetResources'], delete: [] },
-  'existing-stage': {
-    create: [], find: ['apigateway:GetStage'], read: ['apigateway:GetStage'],
-    delete: ['apigateway:GetStage', 'apigateway:GetDeployments', 'apigateway:UpdateStage', 'apigateway:CreateDeployment', 'apigateway:GetDeployment', 'apigateway:GetStages', 'apigateway:DeleteDeployment'],
-  },
-  'existing-authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: [] },
-  'secured-method': { create: [], find: ['apigateway:GetMethod'], read: ['apigateway:GetResources'], delete: ['apigateway:GetMethod', 'apigateway:UpdateMethod'] },
-  'stage-redeploy': {
-    create: [], find: ['apigateway:GetStage', 'apigateway:GetDeployment'],
-    read: ['apigateway:GetStage', 'apigateway:GetStages', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
-  },
-  'existing-user-pool': { create: [], find: ['cognito-idp:DescribeUserPool'], read: ['cognito-idp:DescribeUserPool'], delete: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'] },
-  'existing-user-pool-client': { create: [], find: ['cognito-idp:DescribeUserPoolClient'], read: ['cognito-idp:DescribeUserPoolClient'], delete: [] },
-  'user-pool-domain': {
-    create: ['cognito-idp:DescribeUserPoolDomain'],
-    find: ['cognito-idp:DescribeUserPoolDomain'],
-    read: ['cognito-idp:DescribeUserPoolDomain'],
-    delete: ['cognito-idp:DeleteUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain'],
-  },
-=======
 const PURPOSES_OF: Record<MethodName, Purpose[]> = {
   create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'],
   find: ['init', 'destroy'],
@@ -128,7 +34,6 @@ const PURPOSES_OF: Record<MethodName, Purpose[]> = {
   tags: ['init', 'destroy', 'status', 'forget'],
   delete: ['destroy', 'orphans', 'init'],
   release: ['forget'],
->>>>>>> main
 };
 
 /** The calls `--create-bucket` adds. */

@@ -8,6 +8,7 @@
  */
 import { GetStageCommand, UpdateStageCommand, type PatchOperation, type Stage } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
+import { sometimes } from './declared-calls.js';
 import { restApiIdOf, undefinedIfNotFound } from './refs.js';
 import { settingsDrift } from './settings-drift.js';
 import type { Ctx, Outputs, Prior, ResourceHandler } from './types.js';
@@ -74,6 +75,14 @@ function restoreOps(spec: Spec, prior: Prior, live: Stage): PatchOperation[] {
 
 export const stageSettingHandler: ResourceHandler<Spec> = {
   kind: 'stage-setting',
+  calls: {
+    capturePrior: ['apigateway:GetStage'],
+    create: ['apigateway:UpdateStage'],
+    find: ['apigateway:GetStage'],
+    read: ['apigateway:GetStage'],
+    update: ['apigateway:UpdateStage'],
+    delete: ['apigateway:GetStage', sometimes('apigateway:UpdateStage', 'the stage differs from what it had before')],
+  },
   service: 'apigateway',
   // Another stage or another setting is another node.
   immutable: ['stageName', 'setting'],
