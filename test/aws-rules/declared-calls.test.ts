@@ -134,6 +134,8 @@ const EVERY_NEW_KIND = {
     authorizer: { scopes: ['every/read'] },
     // User tags: reads compare them too.
     tags: { team: 'payments' },
+    // Stage settings: a node each.
+    stage: { tracing: true, throttle: { rateLimit: 50, burstLimit: 100 } },
 };
 const IDP_SECRET = { SECURE_API_IDP_GOOGLE_SECRET: 'not-a-real-secret' };
 
@@ -273,6 +275,7 @@ describe('every handler method makes only the calls its kind declares', () => {
         userPool: { mfa: { mode: 'OPTIONAL', totp: true, sms: false }, identityProviders: [{ type: 'Google', clientId: 'google-client-id-2' }] },
         authorizer: { scopes: ['every/read', 'every/write'], ttlSeconds: 60 },
         tags: { team: 'billing', cost: 'shared' },
+        stage: { tracing: true, throttle: { rateLimit: 20, burstLimit: 40 } },
       }));
       await run(['init', '--yes', '--no-verify', '--stack', 'every', '--config', 'every.json']);
       await run(['status', '--stack', 'every']);
