@@ -328,4 +328,43 @@ describe('every handler method makes only the calls its kind declares', () => {
     ];
     for (const [kind, call] of lookups) expect(seen.some((x) => x.kind === kind && x.method === 'create' && x.calls.includes(call)), `${kind}.create after a lost answer`).toBe(true);
   }, 240_000);
+
+  it('init --dry-run lists, for each node, the calls a clean init makes for it (new stack and existing API/pool)', async () => {
+    const clock = new VirtualClock();
+    // A clean account: the role assumable at once, the function Active at its first read.
+    fake = installAwsFake({ clock, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+    const byKind = (pairs: Array<[string, string[]]>) => {
+      const m = new Map<string, string[]>();
+      for (const [k, calls] of pairs) m.set(k, [...(m.get(k) ?? []), ...calls].sort());
+      return Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
+    };
+    const check = async (cwd: string, argv: string[], made: () => Promise<unknown>) => {
+      const dry = await runSecureApi(['init', '--dry-run', '--json', ...argv], { cwd, clock, env: IDP_SECRET, dataPlane: false });
+      expect(dry.code, dry.stderr).toBe(0);
+      const listed = byKind((JSON.parse(dry.stdout) as { nodes: Array<{ kind: string; calls: string[] }> }).nodes.map((n) => [n.kind, n.calls]));
+      const seen: Seen[] = [];
+      const restore = instrumentHandlers(seen);
+      try {
+        await made();
+      } finally {
+        restore();
+      }
+      expect(byKind(seen.filter((x) => x.method === 'create' || x.method === 'capturePrior').map((x) => [x.kind, x.calls]))).toEqual(listed);
+    };
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'every.json'), JSON.stringify(EVERY_NEW_KIND));
+    await check(cwd, ['--stack', 'every', '--region', 'us-east-1', '--config', 'every.json'], () => everyNewKind(clock, cwd));
+
+    // The existing API and pool: what the dry-run reads of them first is made before the run, as the real run does.
+    const legacy = tempDir();
+    clock.t += 60_000;
+    const { apiId } = await makeLegacyApi();
+    clock.t += 60_000;
+    const poolId = await makeBlogPool();
+    const argv = ['--stack', 'legacy', '--region', 'us-east-1', '--api-id', apiId, '--secure', 'GET,POST /orders', '--user-pool-id', poolId];
+    await check(legacy, argv, async () => {
+      const r = await runSecureApi(['init', '--yes', '--no-verify', ...argv], { cwd: legacy, clock, dataPlane: false });
+      expect(r.code, r.stderr).toBe(0);
+    });
+  }, 120_000);
 });
