@@ -23,12 +23,12 @@ export function kindCalls(kind: ResourceKind): Record<MethodName, string[]> {
 
 /**
  * The commands each handler method serves: create (and what an adopted node reads first) and update in init; find
- * on resume (init) and for what a killed run was creating (destroy); read in status; the tag read before every
+ * on resume (init) and for what a killed run was creating (destroy); the name check before init's first create; read in status; the tag read before every
  * delete, update and release, and in status; delete in destroy, --orphans, and init when the configuration drops a
  * node; release in forget.
  */
 const PURPOSES_OF: Record<MethodName, Purpose[]> = {
-  create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'],
+  create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'], nameTaken: ['init'],
   find: ['init', 'destroy'],
   read: ['status'],
   tags: ['init', 'destroy', 'status', 'forget'],

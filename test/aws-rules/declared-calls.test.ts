@@ -49,7 +49,7 @@ function topological(nodes: Rec[]): Rec[] {
 }
 
 /**
- * Runs every method of every node with a recording client: the live pass (find, read, tags, preview of what delete
+ * Runs every method of every node with a recording client: the live pass (find, the name check, read, tags, preview of what delete
  * puts back, an in-place update), every delete (dependents first), every create again (preview, capturePrior, create,
  * in dependency order), then release (secure-api forget). `handlerOf` lets a test swap a handler.
  */
@@ -78,6 +78,7 @@ async function recordEveryMethod(o: {
   for (const n of order) {
     const h = handlerOf(n.kind);
     await record(n, 'find', () => h.find(ctx, n.spec, outs));
+    if (h.nameTaken) await record(n, 'nameTaken', () => h.nameTaken!(ctx, n.spec, Object.fromEntries(o.nodes.map((x) => [x.id, { out: x.out }]))));
     await record(n, 'read', () => h.read(ctx, n.spec, n.out, outs));
     if (h.tags) await record(n, 'tags', () => h.tags!(ctx, n.out, n.spec));
     if (h.preview) await record(n, 'preview', () => h.preview!(ctx, n.spec, outs, { action: 'delete', prior: n.prior, labelOf: label }));
