@@ -129,6 +129,8 @@ export function methodDrift(ctx: Ctx, spec: Spec, deps: Outputs, method: Method)
 export const apiMethodHandler: ResourceHandler<Spec> = {
   kind: 'api-method',
   service: 'apigateway',
+  // DeleteRestApi deletes the API's methods and integrations with it.
+  deletedWithParent: true,
   immutable: ['path', 'httpMethod', 'resourceNode'],
   update: (ctx, want, out, deps) => updateApiMethod(ctx, want, out, deps),
 

@@ -22,6 +22,8 @@ async function findByPath(ctx: Ctx, restApiId: string, path: string): Promise<Ou
 export const apiResourceHandler: ResourceHandler<Spec> = {
   kind: 'api-resource',
   service: 'apigateway',
+  // DeleteRestApi deletes the API's resources with it.
+  deletedWithParent: true,
   immutable: ['path', 'pathPart', 'parentNode'],
 
   async create(ctx, spec, deps) {

@@ -44,6 +44,8 @@ export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Auth
 export const authorizerHandler: ResourceHandler<Spec> = {
   kind: 'authorizer',
   service: 'apigateway',
+  // DeleteRestApi deletes the API's authorizers with it.
+  deletedWithParent: true,
   immutable: [],
   update: (ctx, want, out, deps) => updateAuthorizer(ctx, want, out, deps),
 

@@ -31,6 +31,8 @@ async function putParts(ctx: Ctx, spec: Spec, at: MethodAddress, existing?: Meth
 export const corsPreflightHandler: ResourceHandler<Spec> = {
   kind: 'cors-preflight',
   service: 'apigateway',
+  // DeleteRestApi deletes the API's methods (the OPTIONS preflights too) with it.
+  deletedWithParent: true,
   immutable: ['path', 'resourceNode'],
   update: (ctx, want, out, deps) => updateCorsPreflight(ctx, want, out, deps),
 

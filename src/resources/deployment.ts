@@ -97,6 +97,8 @@ export function servedDiff(ours: ApiSummary, served: ApiSummary): DriftChange[] 
 export const deploymentHandler: ResourceHandler<Spec> = {
   kind: 'deployment',
   service: 'apigateway',
+  // DeleteRestApi deletes the API's stages and deployments with it.
+  deletedWithParent: true,
   publishes: true,
   // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.
   immutable: ['stageName'],

@@ -23,6 +23,8 @@ export function gatewayResponseParameters(spec: Spec): Record<string, string> {
 export const gatewayResponseHandler: ResourceHandler<Spec> = {
   kind: 'gateway-response',
   service: 'apigateway',
+  // DeleteRestApi deletes the API's gateway responses with it.
+  deletedWithParent: true,
   // PutGatewayResponse overwrites: putting it again is the update.
   immutable: ['responseType'],
   update: (ctx, want, _out, deps) => gatewayResponseHandler.create(ctx, want, deps),

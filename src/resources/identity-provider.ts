@@ -71,8 +71,11 @@ function redacted(err: unknown, secret: string): unknown {
 export const identityProviderHandler: ResourceHandler<Spec> = {
   kind: 'identity-provider',
   service: 'cognito',
+  // DeleteUserPool deletes the pool's identity providers with it.
+  deletedWithParent: true,
   immutable: ['providerName', 'providerType'],
   update: (ctx, want, out, deps) => updateIdentityProvider(ctx, want, out, deps),
+  secretNeeded: (spec) => ({ what: `identity provider ${spec.providerName}`, name: spec.providerName, env: spec.clientSecretEnv }),
 
   async create(ctx, spec, deps) {
     const secret = ctx.secrets.idpClientSecret(spec.providerName, spec.clientSecretEnv);

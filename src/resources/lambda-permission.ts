@@ -105,6 +105,8 @@ function othersOn(spec: Spec, statements: Statement[], sid: string): string[] | 
 export const lambdaPermissionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-permission',
   service: 'lambda',
+  // DeleteFunction deletes the function's resource-based policy (its permissions) with it.
+  deletedWithParent: true,
   immutable: ['statementId', 'function'],
 
   async create(ctx, spec, deps) {

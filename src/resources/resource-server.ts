@@ -29,6 +29,8 @@ async function describe(ctx: Ctx, spec: Spec, deps: Outputs): Promise<ResourceSe
 export const resourceServerHandler: ResourceHandler<Spec> = {
   kind: 'resource-server',
   service: 'cognito',
+  // DeleteUserPool deletes the pool's resource servers with it.
+  deletedWithParent: true,
   immutable: ['identifier'],
 
   async create(ctx, spec, deps) {

@@ -19,6 +19,8 @@ type Spec = SpecByKind['user-pool-client'];
 export const userPoolClientHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-client',
   service: 'cognito',
+  // DeleteUserPool deletes the pool's app clients with it.
+  deletedWithParent: true,
   immutable: ['generateSecret'],
   update: (ctx, want, out, deps) => updateUserPoolClient(ctx, want, out, deps),
 
