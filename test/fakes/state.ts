@@ -117,6 +117,8 @@ export interface StageRecord {
   description?: string;
   variables?: Record<string, string>;
   tracingEnabled?: boolean;
+  /** A canary release: percentTraffic of the stage's requests go to deploymentId (the stage's own deploymentId serves the rest). */
+  canarySettings?: { deploymentId: string; percentTraffic: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean };
   createdDate: number;
   lastUpdatedDate: number;
   tags: Record<string, string>;
