@@ -119,6 +119,8 @@ export interface StageRecord {
   tracingEnabled?: boolean;
   /** "{resourcePath}/{httpMethod}" ("*\/*": every method) → its settings, as GetStage answers them. */
   methodSettings?: Record<string, MethodSetting>;
+  /** A canary release: percentTraffic of the stage's requests go to deploymentId (the stage's own deploymentId serves the rest). */
+  canarySettings?: { deploymentId: string; percentTraffic: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean };
   createdDate: number;
   lastUpdatedDate: number;
   tags: Record<string, string>;
