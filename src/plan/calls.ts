@@ -21,6 +21,7 @@ export function createCalls(n: AnyPlanNode): string[] {
     case 'user-pool': return n.spec.mfa.mode !== 'OFF' ? ['cognito-idp:CreateUserPool', 'cognito-idp:SetUserPoolMfaConfig'] : ['cognito-idp:CreateUserPool'];
     case 'identity-provider': return ['cognito-idp:CreateIdentityProvider'];
     case 'resource-server': return ['cognito-idp:CreateResourceServer'];
+    case 'user-pool-group': return ['cognito-idp:CreateGroup'];
     case 'user-pool-client': return ['cognito-idp:CreateUserPoolClient'];
     case 'user-pool-domain': return ['cognito-idp:CreateUserPoolDomain'];
     case 'existing-rest-api': return ['apigateway:GetRestApi'];
@@ -106,5 +107,6 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
   'resource-server': ['cognito-idp:UpdateResourceServer'],
-  'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
+  'user-pool-group': ['cognito-idp:UpdateGroup'],
+  'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
 };

@@ -81,6 +81,13 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     read: ['cognito-idp:DescribeResourceServer'],
     delete: ['cognito-idp:DeleteResourceServer'],
   },
+  'user-pool-group': {
+    // A group already there: ours (its description) or the user's, used as it is.
+    create: ['cognito-idp:GetGroup'],
+    find: ['cognito-idp:GetGroup'],
+    read: ['cognito-idp:GetGroup'],
+    delete: ['cognito-idp:DeleteGroup'],
+  },
   'user-pool-client': {
     create: ['cognito-idp:ListUserPoolClients'],
     find: ['cognito-idp:ListUserPoolClients'],
@@ -135,6 +142,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
     'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:ListUsers',
     'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
+    // Routes restricted to groups: the test user is put in the group for its second sign-in, then taken out again.
+    'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup',
   ],
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
