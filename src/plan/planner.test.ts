@@ -125,7 +125,7 @@ const realNodes: AnyPlanNode[] = [
   // A custom scope brings a resource server (and a machine client).
   // A route restricted to a group brings the group (and the function's route groups).
   ...buildPlan(cfg({
-    stack: 'demo', userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] }, authorizer: { scopes: ['orders/read'] },
+    stack: 'demo', stage: { tracing: true, throttle: { rateLimit: 100, burstLimit: 200 } }, userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] }, authorizer: { scopes: ['orders/read'] },
     routes: [{ path: '/items', methods: ['GET'] }, { path: '/admin', methods: ['GET'], groups: ['admins'] }],
   })).nodes,
   ...buildPlan(cfg({

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import {
   CreateDeploymentCommand, DeleteDeploymentCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand, GetStagesCommand,
   UpdateStageCommand, type Deployment,
@@ -5,7 +6,7 @@ import {
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { deploymentMadeByStoppedRun } from './api-gateway-updates.js';
-import { deploymentHandler } from './deployment.js';
+import { readRecordedDeployment } from './deployment.js';
 import { POLICY_ONLY_PATHS, readStagePolicy } from './stage-policy.js';
 import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
@@ -43,6 +44,18 @@ async function deploymentsOf(ctx: Ctx, restApiId: string): Promise<Deployment[]>
  */
 export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']> = {
   kind: 'existing-stage',
+  calls: {
+    capturePrior: ['apigateway:GetStage'],
+    create: ['apigateway:GetStage'],
+    find: ['apigateway:GetStage'],
+    read: ['apigateway:GetStage'],
+    // The stage serves again what it served before (or a fresh deployment of the restored API); our unused deployments go.
+    delete: [
+      'apigateway:GetStage', 'apigateway:GetDeployments', sometimes('apigateway:UpdateStage', 'the stage still serves ours and the prior deployment exists'),
+      sometimes('apigateway:CreateDeployment', 'someone deployed since'), sometimes('apigateway:GetDeployment', 'a redeployment whose answer was lost'),
+      'apigateway:GetStages', sometimes('apigateway:DeleteDeployment', 'a deployment of ours no stage serves'),
+    ],
+  },
   // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
   immutable: ['stageName'],
   service: 'apigateway',
@@ -93,6 +106,18 @@ export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']>
 /** A deployment into the user's existing stage, after every change, so it serves them. The stage stays theirs. */
 export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']> = {
   kind: 'stage-redeploy',
+  calls: {
+    create: ['apigateway:CreateDeployment', sometimes('apigateway:GetStage', 'the answer was lost: find looks for it'), sometimes('apigateway:GetDeployment', 'the answer was lost')],
+    find: ['apigateway:GetStage', sometimes('apigateway:GetDeployment', 'the stage serves a deployment')],
+    // The stage policy, judged on what every stage serves; a state made before the policy was recorded gets the checks
+    // of a stage of our own (deploymentHandler.read).
+    read: [
+      'apigateway:GetStages', 'apigateway:GetDeployment', sometimes('apigateway:GetStage', 'a state made before the stage policy was recorded'),
+      sometimes('apigateway:GetDeployments', 'such a state\'s stage serves another deployment'), sometimes('apigateway:GetResources', 'such a state\'s API changed after the deployment'),
+    ],
+    update: [sometimes('apigateway:GetStage', 'a resumed update looks for what the stopped run made'), sometimes('apigateway:GetDeployment', 'a resumed update'), 'apigateway:CreateDeployment'],
+    delete: [],
+  },
   immutable: ['stageName'],
   service: 'apigateway',
   publishes: true,
@@ -132,7 +157,7 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
   // gets the checks of a stage of our own: it still serves our deployment, nothing changed after it.
   read: (ctx, spec, out, deps) => (spec.policy
     ? readStagePolicy(ctx, { ...spec, policy: spec.policy }, out, deps)
-    : deploymentHandler.read(ctx, { stageName: spec.stageName, stageDescription: '', description: spec.description }, out, deps)),
+    : readRecordedDeployment(ctx, spec, out, deps)),
   unrepairable: POLICY_ONLY_PATHS,
 
   // The stage is theirs: the existing-stage node puts back what it serves, and removes this deployment.

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import { GetAuthorizerCommand, GetMethodCommand, UpdateMethodCommand, type Method, type PatchOperation } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, depOut, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
@@ -55,6 +56,17 @@ async function getMethod(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Method | 
  */
 export const securedMethodHandler: ResourceHandler<Spec> = {
   kind: 'secured-method',
+  calls: {
+    capturePrior: ['apigateway:GetMethod'],
+    // capturePrior read the method's authorization just before.
+    create: ['apigateway:UpdateMethod'],
+    find: ['apigateway:GetMethod'],
+    read: ['apigateway:GetResources'],
+    update: ['apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the authorization differs')],
+    // The plan of a create reads their method in the API's tree (its resource may be new to the stack); a delete's, none.
+    preview: ['apigateway:GetResources', sometimes('apigateway:GetAuthorizer', 'the method has an authorizer of theirs: its name is shown')],
+    delete: ['apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the method is still as we left it')],
+  },
   immutable: ['path', 'httpMethod'],
   service: 'apigateway',
   adopted: true,

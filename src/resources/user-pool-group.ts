@@ -1,5 +1,6 @@
 import { CreateGroupCommand, DeleteGroupCommand, GetGroupCommand, UpdateGroupCommand, type GroupType } from '@aws-sdk/client-cognito-identity-provider';
 import { awsErrorName } from '../aws/errors.js';
+import { sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { ignoreNotFound, undefinedIfNotFound, userPoolIdOf } from './refs.js';
@@ -24,6 +25,14 @@ const theirs = (out: Out): boolean => out[USED_AS_IS] === 'true';
  */
 export const userPoolGroupHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-group',
+  calls: {
+    // GroupExistsException: ours after a lost answer (its description), or the user's, used as it is.
+    create: ['cognito-idp:CreateGroup', sometimes('cognito-idp:GetGroup', 'a group of that name is there already')],
+    find: ['cognito-idp:GetGroup'],
+    read: ['cognito-idp:GetGroup'],
+    update: [sometimes('cognito-idp:UpdateGroup', 'the group is ours')],
+    delete: [sometimes('cognito-idp:DeleteGroup', 'the group is ours, not the user\'s used as it is')],
+  },
   service: 'cognito',
   immutable: ['groupName'],
 

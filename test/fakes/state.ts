@@ -1,4 +1,4 @@
-import type { Authorizer, GatewayResponse, Method } from '@aws-sdk/client-api-gateway';
+import type { Authorizer, GatewayResponse, Method, MethodSetting } from '@aws-sdk/client-api-gateway';
 import type {
   AttributeType, CreateUserPoolRequest, CustomDomainConfigType, EmailMfaConfigType, IdentityProviderType,
   SmsMfaConfigType, SoftwareTokenMfaConfigType, UserPoolClientType, UserPoolMfaType, UserStatusType, WebAuthnConfigurationType,
@@ -117,6 +117,8 @@ export interface StageRecord {
   description?: string;
   variables?: Record<string, string>;
   tracingEnabled?: boolean;
+  /** "{resourcePath}/{httpMethod}" ("*\/*": every method) → its settings, as GetStage answers them. */
+  methodSettings?: Record<string, MethodSetting>;
   createdDate: number;
   lastUpdatedDate: number;
   tags: Record<string, string>;
