@@ -4,6 +4,7 @@ import {
   checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName, checkUserTag, MAX_USER_TAGS,
 } from './validators.js';
 import { checkScope } from './scopes.js';
+import { checkGroupName } from './groups.js';
 
 /** Turn a validator (message | undefined) into a zod refinement. */
 const by = (check: (v: string) => string | undefined) =>
@@ -32,7 +33,19 @@ export const RouteSchema = z.object({
   integration: IntegrationSchema.default({ type: 'sample-lambda' }),
   /** A public route has no authorizer. @default false */
   public: z.boolean().default(false),
-}).strict();
+  /**
+   * Only members of one of these Cognito groups may call the route (the `cognito:groups` claim). API Gateway's Cognito
+   * authorizer checks the token, never groups, so the sample function enforces it (403 to anyone else): only on
+   * sample-lambda routes. Each group is made in the pool (on an existing pool, one of that name is used as it is).
+   */
+  groups: z.array(by(checkGroupName)).min(1, 'groups needs at least one group name').optional(),
+}).strict().superRefine((r, ctx) => {
+  if (!r.groups) return;
+  if (r.public) ctx.addIssue({ code: 'custom', path: ['groups'], message: `route ${r.path} is public and restricted to groups ${r.groups.join(', ')}: a public route has no token to read groups from` });
+  else if (r.integration.type !== 'sample-lambda') {
+    ctx.addIssue({ code: 'custom', path: ['groups'], message: `route ${r.path} (${r.integration.type} integration) cannot be restricted to groups: API Gateway's Cognito authorizer checks the token, not group membership, and only secure-api's sample function enforces cognito:groups. Use --authorizer-scopes, or check the cognito:groups claim (requestContext.authorizer.claims) in your own backend` });
+  }
+});
 export type Route = z.infer<typeof RouteSchema>;
 
 export const IdentityProviderSchema = z.object({

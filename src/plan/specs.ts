@@ -21,6 +21,11 @@ export interface SpecByKind {
     handler: string; description: string; roleNode: string;
     /** Access-Control-Allow-Origin the sample answers with. */
     corsOrigin: string;
+    /**
+     * The routes restricted to Cognito groups (`GET /admin` → ['admins']), which the sample enforces (SECURE_API_ROUTE_GROUPS);
+     * present only when some route names groups. Then the function must run this version's code: its hash is compared too.
+     */
+    routeGroups?: Record<string, string[]> | undefined;
     tags?: UserTags;
   };
   /** AddPermission for apigateway.amazonaws.com, SourceArn scoped to this API. */
@@ -106,6 +111,11 @@ export interface SpecByKind {
     teamId?: string | undefined;
     keyId?: string | undefined;
   };
+  /**
+   * A Cognito group a route is restricted to (CreateGroup). Groups have no tags: one is ours when its description is the
+   * one secure-api gives (it names the stack); on the user's pool a group of that name already there is used as it is.
+   */
+  'user-pool-group': { groupName: string; description: string };
   /** A resource server defining the custom scopes `identifier/<scope>` (CreateResourceServer); `name` marks it as ours. */
   'resource-server': { identifier: string; name: string; scopes: string[] };
   'user-pool-client': {

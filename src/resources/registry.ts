@@ -13,6 +13,7 @@ import { identityProviderHandler } from './identity-provider.js';
 import { lambdaFunctionHandler } from './lambda-function.js';
 import { lambdaPermissionHandler } from './lambda-permission.js';
 import { resourceServerHandler } from './resource-server.js';
+import { userPoolGroupHandler } from './user-pool-group.js';
 import { restApiHandler } from './rest-api.js';
 import { securedMethodHandler } from './secured-method.js';
 import { stageSettingHandler } from './stage-setting.js';
@@ -37,6 +38,7 @@ export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } =
   'user-pool': userPoolHandler,
   'identity-provider': identityProviderHandler,
   'resource-server': resourceServerHandler,
+  'user-pool-group': userPoolGroupHandler,
   'user-pool-client': userPoolClientHandler,
   'user-pool-domain': userPoolDomainHandler,
   'existing-rest-api': existingRestApiHandler,

@@ -19,6 +19,7 @@ export const RESOURCE_KINDS = [
   'user-pool',
   'identity-provider',
   'resource-server',
+  'user-pool-group',
   'user-pool-client',
   'user-pool-domain',
   // What already exists (issue 12): adopted nodes are the user's; destroy only puts back what we changed on them.

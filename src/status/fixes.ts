@@ -85,6 +85,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'user-pool': 'nobody can sign in, and the authorizer refuses every token',
       'identity-provider': 'sign-in through this provider fails',
       'resource-server': 'clients cannot get tokens with its scopes, so the scoped methods refuse every call',
+      'user-pool-group': 'nobody can be a member of it, so the routes restricted to it answer 403 to everyone',
       'user-pool-client': 'sign-in with this app client id fails',
       'user-pool-domain': 'the hosted UI login URL does not answer',
       'existing-rest-api': 'your API is gone: every URL below fails',

@@ -28,6 +28,7 @@ const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'user-pool': (o) => o.userPoolId,
   'identity-provider': (o) => o.providerName,
   'resource-server': (o) => o.identifier,
+  'user-pool-group': (o) => o.groupName,
   'user-pool-client': (o) => o.clientId,
   'user-pool-domain': (o) => o.domain,
   'existing-rest-api': (o) => o.apiId,

@@ -47,7 +47,7 @@ const COGNITO_ACTIONS = {
   DescribeUserPoolClient: (input: object) => new DescribeUserPoolClientCommand(input as never),
 } as const;
 
-interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
+export interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
 
 function decodeFakeToken(token: string): Claims | undefined {
   const parts = token.split('.');
@@ -59,6 +59,15 @@ function decodeFakeToken(token: string): Claims | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The claims as a Lambda proxy integration receives them (event.requestContext.authorizer.claims): every value a
+ * string (bbilger/jrestless#10: "Map<String, String>"); a list such as cognito:groups joined with commas, "admins,ops"
+ * (aws/chalice#783, where the backend splits it on ","), not the token's JSON array.
+ */
+export function proxyClaims(claims: Claims): Record<string, string> {
+  return Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
 }
 
 function matchPath(template: string, actual: string): boolean {
@@ -218,18 +227,26 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
         mod = import(`data:text/javascript;base64,${Buffer.from(strFromU8(code)).toString('base64')}`) as Promise<LambdaModule>;
         moduleCache.set(fn.zipBase64, mod);
       }
+      // The function's environment variables, as Lambda sets them for its run (and no others of ours: the CORS origin
+      // and the route groups are read from there).
       const env = fn.configuration.Environment?.Variables ?? {};
-      const saved = process.env.CORS_ORIGIN;
-      process.env.CORS_ORIGIN = env.CORS_ORIGIN;
+      const names = [...new Set(['CORS_ORIGIN', 'SECURE_API_ROUTE_GROUPS', ...Object.keys(env)])];
+      const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+      for (const n of names) {
+        if (env[n] === undefined) delete process.env[n];
+        else process.env[n] = env[n];
+      }
       try {
         const out = await (await mod).handler({
           httpMethod: verb, path, resource: template, headers: req.headers, body: body || null,
-          requestContext: { stage: stage!.stageName, httpMethod: verb, resourcePath: template, ...(claims ? { authorizer: { claims } } : {}) },
+          requestContext: { stage: stage!.stageName, httpMethod: verb, resourcePath: template, ...(claims ? { authorizer: { claims: proxyClaims(claims) } } : {}) },
         });
         return send(res, out.statusCode, out.body ?? '', out.headers ?? {});
       } finally {
-        if (saved === undefined) delete process.env.CORS_ORIGIN;
-        else process.env.CORS_ORIGIN = saved;
+        for (const n of names) {
+          if (saved[n] === undefined) delete process.env[n];
+          else process.env[n] = saved[n];
+        }
       }
     }
     // HTTP_PROXY: no outside network here; answer as a reachable backend would.

@@ -153,6 +153,8 @@ export interface PoolRecord {
   users: Record<string, UserRecord>;
   /** Resource servers by identifier: the custom scopes clients may name. Absent in dumps made before the fake had them. */
   resourceServers?: Record<string, ResourceServerRecord>;
+  /** Groups by name, with their members (usernames). Absent in dumps made before the fake had them. */
+  groups?: Record<string, GroupRecord>;
   /** Open sign-in sessions (challenges awaiting an answer), by session string. Absent in older dumps. */
   sessions?: Record<string, AuthSessionRecord>;
   /** The prefix (or custom domain) when one is attached. */
@@ -164,6 +166,17 @@ export type ClientRecord = Omit<UserPoolClientType, 'CreationDate' | 'LastModifi
   CreationDate: number;
   LastModifiedDate: number;
 };
+
+export interface GroupRecord {
+  GroupName: string;
+  UserPoolId: string;
+  Description?: string;
+  Precedence?: number;
+  CreationDate: number;
+  LastModifiedDate: number;
+  /** Usernames of the members. */
+  members: string[];
+}
 
 export interface ResourceServerRecord {
   UserPoolId: string;

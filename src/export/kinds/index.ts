@@ -4,7 +4,7 @@
  */
 import type { KindExports } from '../model.js';
 import { apiMethodExport, apiResourceExport, authorizerExport, corsPreflightExport, deploymentExport, gatewayResponseExport, restApiExport, stageSettingExport } from './api-gateway.js';
-import { identityProviderExport, resourceServerExport, userPoolClientExport, userPoolDomainExport, userPoolExport } from './cognito.js';
+import { identityProviderExport, resourceServerExport, userPoolClientExport, userPoolDomainExport, userPoolExport, userPoolGroupExport } from './cognito.js';
 import { iamRoleExport, lambdaFunctionExport, lambdaPermissionExport } from './lambda.js';
 
 export const KIND_EXPORTS: KindExports = {
@@ -22,6 +22,7 @@ export const KIND_EXPORTS: KindExports = {
   'user-pool': userPoolExport,
   'identity-provider': identityProviderExport,
   'resource-server': resourceServerExport,
+  'user-pool-group': userPoolGroupExport,
   'user-pool-client': userPoolClientExport,
   'user-pool-domain': userPoolDomainExport,
   // The user's own resources (issue 12): left out, referred to by their live ids.
