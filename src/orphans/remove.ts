@@ -13,6 +13,7 @@ function outputsFor(o: Orphan): { out: Out; deps: Outputs } {
     case 'user-pool-domain': return { out: { domain: o.id }, deps: { pool: { userPoolId: o.userPoolId ?? '' } } };
     case 'user-pool': return { out: { userPoolId: o.id }, deps: {} };
     case 'lambda-function': return { out: { functionName: o.id }, deps: {} };
+    case 'log-group': return { out: { logGroupName: o.id }, deps: {} };
     case 'iam-role': return { out: { roleName: o.id }, deps: {} };
   }
 }
@@ -30,7 +31,8 @@ export async function removeOrphans(ctx: Ctx, orphans: Orphan[], emit: EventSink
   const depsOf = (key: string): string[] => {
     const o = byKey.get(key);
     if (o?.kind === 'user-pool') return orphans.filter((d) => d.kind === 'user-pool-domain' && d.userPoolId === o.id).map(keyOf);
-    if (o?.kind === 'iam-role') return orphans.filter((f) => f.kind === 'lambda-function').map(keyOf);
+    // A log group after the functions: one still running would make its group again.
+    if (o?.kind === 'iam-role' || o?.kind === 'log-group') return orphans.filter((f) => f.kind === 'lambda-function').map(keyOf);
     return [];
   };
   const work = async (key: string): Promise<void> => {

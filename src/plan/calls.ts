@@ -6,6 +6,7 @@ import { longestPath } from './build.js';
 export function createCalls(n: AnyPlanNode): string[] {
   switch (n.kind) {
     case 'iam-role': return ['iam:CreateRole', ...n.spec.managedPolicyArns.map(() => 'iam:AttachRolePolicy')];
+    case 'log-group': return ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'];
     case 'lambda-function': return ['lambda:CreateFunction', 'lambda:GetFunctionConfiguration'];
     case 'lambda-permission': return ['lambda:AddPermission'];
     case 'rest-api': return ['apigateway:CreateRestApi'];
@@ -58,6 +59,7 @@ export const TOP_LEVEL_DELETES: Partial<Record<ResourceKind, string[]>> = {
   'user-pool': ['cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool'],
   'lambda-function': ['lambda:ListTags', 'lambda:DeleteFunction'],
   'iam-role': ['iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+  'log-group': ['logs:ListTagsForResource', 'logs:DeleteLogGroup'],
 };
 
 /**
@@ -106,5 +108,6 @@ export const UPDATE_CALLS: Partial<Record<ResourceKind, string[]>> = {
   'user-pool-client': ['cognito-idp:UpdateUserPoolClient'],
   'identity-provider': ['cognito-idp:UpdateIdentityProvider'],
   'resource-server': ['cognito-idp:UpdateResourceServer'],
+  'log-group': ['logs:DescribeLogGroups', 'logs:PutRetentionPolicy', 'logs:ListTagsForResource', 'logs:TagResource', 'logs:UntagResource'],
   'lambda-function': ['lambda:UpdateFunctionConfiguration', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
 };

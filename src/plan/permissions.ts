@@ -12,7 +12,7 @@ import { buildPlan } from './build.js';
 import { UPDATE_CALLS, createCalls } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
-export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state' | 'forget';
+export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state' | 'forget' | 'logs';
 
 /**
  * Calls each handler makes besides its create calls, as `service:Action` (IAM's service prefixes). `create` holds
@@ -24,6 +24,13 @@ export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: strin
     find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
     read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
     delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+  },
+  'log-group': {
+    // A group already there (Lambda made it for our function before the group was part of the stack): its tags, then ours on it.
+    create: ['logs:ListTagsForResource', 'logs:TagResource'],
+    find: ['logs:ListTagsForResource', 'logs:DescribeLogGroups', 'logs:PutRetentionPolicy'],
+    read: ['logs:DescribeLogGroups', 'logs:ListTagsForResource'],
+    delete: ['logs:DeleteLogGroup'],
   },
   'lambda-function': {
     create: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
@@ -140,13 +147,15 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
     'cognito-idp:AdminDeleteUser', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient',
   ],
+  // `secure-api logs`: the account check, then the function's log events.
+  logs: ['sts:GetCallerIdentity', 'logs:FilterLogEvents'],
   // --orphans: the search by tag, then the handlers' deletes.
   orphans: ['sts:GetCallerIdentity', 'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', 'iam:ListRoleTags', 'cognito-idp:DescribeUserPool'],
   // forget: the account check, then each tagged kind's tags are read (the ownership check, src/engine/ownership.ts:
   // only what carries this stack's tags is released) and its release (src/resources/release.ts) takes them off.
   forget: [
-    'sts:GetCallerIdentity', 'apigateway:GetRestApi', 'cognito-idp:DescribeUserPool', 'lambda:ListTags', 'iam:ListRoleTags',
-    'apigateway:UntagResource', 'cognito-idp:UntagResource', 'lambda:UntagResource', 'iam:UntagRole',
+    'sts:GetCallerIdentity', 'apigateway:GetRestApi', 'cognito-idp:DescribeUserPool', 'lambda:ListTags', 'iam:ListRoleTags', 'logs:ListTagsForResource',
+    'apigateway:UntagResource', 'cognito-idp:UntagResource', 'lambda:UntagResource', 'iam:UntagRole', 'logs:UntagResource',
   ],
   // --state s3://…: the bucket's versioning, the stacks under the prefix, each stack's state and lock; the caller
   // named in the lock; --create-bucket makes the bucket (src/state/s3-backend.ts).

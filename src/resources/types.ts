@@ -5,6 +5,7 @@ import type { TagSet } from './refs.js';
 /** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
 export const RESOURCE_KINDS = [
   'iam-role',
+  'log-group',
   'lambda-function',
   'lambda-permission',
   'rest-api',
@@ -100,7 +101,7 @@ export function readCache(): ReadCache {
 export interface ResourceHandler<Spec = unknown> {
   kind: ResourceKind;
   /** The AWS service whose calls this handler makes (for the per-service concurrency limit). */
-  service: 'apigateway' | 'cognito' | 'lambda' | 'iam';
+  service: 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'logs';
   /**
    * The user's resource, not ours (an existing API, pool, or a method of theirs we secure): recorded `owned:
    * 'adopted'`, never cascaded over by destroy, and its `delete` only puts back what `create` changed.
