@@ -3,7 +3,7 @@ import { toAwsFailure } from '../aws/errors.js';
 import type { ChangePlan } from '../plan/changes.js';
 import { planChanges, type KindTraits } from '../plan/planner.js';
 import type { Plan } from '../plan/specs.js';
-import { applyChanges } from './apply-changes.js';
+import { applyChanges } from './execute.js';
 import { handlerFor } from '../resources/registry.js';
 import { readCache, type Ctx, type Observed, type Out, type Outputs, type ResourceHandler } from '../resources/types.js';
 import { destroyAgainHint, interruption, nodeFailure, outputsOf, saveAfterFailure, windDown } from './run-support.js';

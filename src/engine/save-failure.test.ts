@@ -13,7 +13,7 @@ import type { StateWriter } from '../state/backend.js';
 import type { NodeRecord, StateFile } from '../state/schema.js';
 import { installAwsFake, type AwsFake } from '../../test/fakes/aws-fake.js';
 import { testCtx } from '../../test/support/resource-ctx.js';
-import { applyChanges } from './apply-changes.js';
+import { applyChanges } from './execute.js';
 import { destroy } from './engine.js';
 import type { EngineEvent } from './events.js';
 

@@ -9,8 +9,7 @@
  *   `lambda:RemovePermission` only for `lambda:Principal` = apigateway.amazonaws.com;
  * - what is left on `*` or without a tag condition is in WIDE_GRANTS, each with the AWS reason.
  */
-import { COMMAND_CALLS, HANDLER_CALLS, STATE_BUCKET_CREATE, callCatalogue, iamActionsFor, managedPolicies } from './permissions.js';
-import { UPDATE_CALLS } from './calls.js';
+import { COMMAND_CALLS, STATE_BUCKET_CREATE, callCatalogue, iamActionsFor, kindCalls, managedPolicies } from './permissions.js';
 
 export interface PolicyStatement {
   Sid: string;
@@ -79,11 +78,7 @@ const conditionOnTags = (key: 'aws:RequestTag' | 'aws:ResourceTag', scope: Polic
 /** The cognito-idp actions a secure-api stack may take on an existing pool of yours: its app client, domain, test user. */
 function existingPoolActions(): string[] {
   const calls = [
-    ...['existing-user-pool', 'existing-user-pool-client', 'user-pool-client', 'user-pool-domain'].flatMap((k) => {
-      const h = HANDLER_CALLS[k as keyof typeof HANDLER_CALLS];
-      return [...h.create, ...h.find, ...h.read, ...h.delete];
-    }),
-    'cognito-idp:CreateUserPoolClient', 'cognito-idp:CreateUserPoolDomain', ...(UPDATE_CALLS['user-pool-client'] ?? []),
+    ...(['existing-user-pool', 'existing-user-pool-client', 'user-pool-client', 'user-pool-domain'] as const).flatMap((k) => Object.values(kindCalls(k)).flat()),
     ...COMMAND_CALLS.verify, ...COMMAND_CALLS.users,
   ];
   return [...new Set(calls.filter((c) => c.startsWith('cognito-idp:')).flatMap(iamActionsFor))].sort();

@@ -1,120 +1,39 @@
 /**
  * Every AWS call secure-api makes, and the least-privilege IAM policy that allows exactly those: the one source
- * `secure-api policy` prints. Create calls come from createCalls (src/plan/calls.ts) over a plan that holds every
- * kind and variant; the rest (find, read, delete of each handler, and what each command adds) are listed here.
+ * `secure-api policy` prints. What each handler method calls is declared by the handler (its `calls`,
+ * src/resources/declared-calls.ts); what each command adds besides is listed here.
  * Tests keep it honest: every SDK command imported under src/ must be listed, and every call a full run sends
  * against the fake must map to an action of the policy.
  */
 import { resolveConfig } from '../config/resolve.js';
 import type { StackConfigInput } from '../config/schema.js';
-import type { ResourceKind } from '../resources/types.js';
+import { METHODS, mayCall, type MethodName } from '../resources/declared-calls.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../resources/types.js';
 import { buildPlan } from './build.js';
-import { UPDATE_CALLS, createCalls } from './calls.js';
+import { callsOf } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
 export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state' | 'forget' | 'logs';
 
+/** Every call a kind's handler declares, by method (src/resources/declared-calls.ts). */
+export function kindCalls(kind: ResourceKind): Record<MethodName, string[]> {
+  const c = callsOf(kind);
+  return Object.fromEntries(METHODS.map((m) => [m, mayCall(c[m])])) as Record<MethodName, string[]>;
+}
+
 /**
- * Calls each handler makes besides its create calls, as `service:Action` (IAM's service prefixes). `create` holds
- * only what a create does on its recovery paths (a retried call that had landed, a root id to look up).
+ * The commands each handler method serves: create (and what an adopted node reads first) and update in init; find
+ * on resume (init) and for what a killed run was creating (destroy); read in status; the tag read before every
+ * delete, update and release, and in status; delete in destroy, --orphans, and init when the configuration drops a
+ * node; release in forget.
  */
-export const HANDLER_CALLS: Record<ResourceKind, { create: string[]; find: string[]; read: string[]; delete: string[] }> = {
-  'iam-role': {
-    create: [],
-    find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', 'iam:AttachRolePolicy'],
-    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
-    delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
-  },
-  'log-group': {
-    // A group already there (Lambda made it for our function before the group was part of the stack): its tags, then ours on it.
-    create: ['logs:ListTagsForResource', 'logs:TagResource'],
-    find: ['logs:ListTagsForResource', 'logs:DescribeLogGroups', 'logs:PutRetentionPolicy'],
-    read: ['logs:DescribeLogGroups', 'logs:ListTagsForResource'],
-    delete: ['logs:DeleteLogGroup'],
-  },
-  'lambda-function': {
-    create: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
-    find: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
-    read: ['lambda:GetFunction', 'lambda:ListTags'],
-    delete: ['lambda:DeleteFunction'],
-  },
-  'lambda-permission': { create: [], find: ['lambda:GetPolicy'], read: ['lambda:GetPolicy'], delete: ['lambda:RemovePermission'] },
-  'rest-api': {
-    create: ['apigateway:GetResources'],
-    find: ['apigateway:GetRestApis', 'apigateway:GetResources'],
-    read: ['apigateway:GetRestApi'],
-    delete: ['apigateway:DeleteRestApi'],
-  },
-  'api-resource': { create: ['apigateway:GetResources'], find: ['apigateway:GetResources'], read: ['apigateway:GetResources'], delete: ['apigateway:DeleteResource'] },
-  'api-method': {
-    create: [],
-    find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
-    read: ['apigateway:GetResources'],
-    delete: ['apigateway:DeleteMethod'],
-  },
-  'cors-preflight': {
-    create: [],
-    find: ['apigateway:GetMethod', 'apigateway:PutIntegration', 'apigateway:PutMethodResponse', 'apigateway:PutIntegrationResponse'],
-    read: ['apigateway:GetResources'],
-    delete: ['apigateway:GetResources', 'apigateway:DeleteMethod'],
-  },
-  'gateway-response': { create: [], find: [], read: ['apigateway:GetGatewayResponses'], delete: ['apigateway:GetResources', 'apigateway:DeleteGatewayResponse'] },
-  'authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: ['apigateway:GetResources', 'apigateway:DeleteAuthorizer'] },
-  'deployment': {
-    create: [],
-    find: ['apigateway:GetStage'],
-    read: ['apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'],
-    delete: ['apigateway:DeleteStage'],
-  },
-  'user-pool': {
-    // After a lost answer, CreateUserPool looks for what it may have made (as find does).
-    create: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool'],
-    find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig'],
-    // The MFA factors are only in GetUserPoolMfaConfig.
-    read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
-    // Deletion protection is turned off (UpdateUserPool) just before; a domain still being deleted is waited out.
-    delete: ['cognito-idp:DeleteUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DescribeUserPoolDomain'],
-  },
-  'identity-provider': {
-    create: [],
-    find: ['cognito-idp:DescribeIdentityProvider'],
-    read: ['cognito-idp:DescribeIdentityProvider'],
-    delete: ['cognito-idp:DeleteIdentityProvider'],
-  },
-  'resource-server': {
-    // A create whose answer was lost finds it by describing it (and brings it to the spec).
-    create: ['cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
-    find: ['cognito-idp:DescribeResourceServer'],
-    read: ['cognito-idp:DescribeResourceServer'],
-    delete: ['cognito-idp:DeleteResourceServer'],
-  },
-  'user-pool-client': {
-    create: ['cognito-idp:ListUserPoolClients'],
-    find: ['cognito-idp:ListUserPoolClients'],
-    read: ['cognito-idp:DescribeUserPoolClient'],
-    delete: ['cognito-idp:DeleteUserPoolClient'],
-  },
-  // issue 12: what already exists. Destroy puts back (UpdateMethod, UpdateStage) and never deletes theirs.
-  'existing-rest-api': { create: ['apigateway:GetResources'], find: ['apigateway:GetRestApi'], read: ['apigateway:GetRestApi'], delete: [] },
-  'existing-api-resource': { create: [], find: ['apigateway:GetResources'], read: ['apigateway:GetResources'], delete: [] },
-  'existing-stage': {
-    create: [], find: ['apigateway:GetStage'], read: ['apigateway:GetStage'],
-    delete: ['apigateway:GetStage', 'apigateway:GetDeployments', 'apigateway:UpdateStage', 'apigateway:CreateDeployment', 'apigateway:GetDeployment', 'apigateway:GetStages', 'apigateway:DeleteDeployment'],
-  },
-  'existing-authorizer': { create: [], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: [] },
-  'secured-method': { create: [], find: ['apigateway:GetMethod'], read: ['apigateway:GetResources'], delete: ['apigateway:GetMethod', 'apigateway:UpdateMethod'] },
-  'stage-redeploy': {
-    create: [], find: ['apigateway:GetStage', 'apigateway:GetDeployment'],
-    read: ['apigateway:GetStage', 'apigateway:GetStages', 'apigateway:GetDeployment', 'apigateway:GetDeployments', 'apigateway:GetResources'], delete: [],
-  },
-  'existing-user-pool': { create: [], find: ['cognito-idp:DescribeUserPool'], read: ['cognito-idp:DescribeUserPool'], delete: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'] },
-  'existing-user-pool-client': { create: [], find: ['cognito-idp:DescribeUserPoolClient'], read: ['cognito-idp:DescribeUserPoolClient'], delete: [] },
-  'user-pool-domain': {
-    create: ['cognito-idp:DescribeUserPoolDomain'],
-    find: ['cognito-idp:DescribeUserPoolDomain'],
-    read: ['cognito-idp:DescribeUserPoolDomain'],
-    delete: ['cognito-idp:DeleteUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain'],
-  },
+const PURPOSES_OF: Record<MethodName, Purpose[]> = {
+  create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'],
+  find: ['init', 'destroy'],
+  read: ['status'],
+  tags: ['init', 'destroy', 'status', 'forget'],
+  delete: ['destroy', 'orphans', 'init'],
+  release: ['forget'],
 };
 
 /** The calls `--create-bucket` adds. */
@@ -151,12 +70,9 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   logs: ['sts:GetCallerIdentity', 'logs:FilterLogEvents'],
   // --orphans: the search by tag, then the handlers' deletes.
   orphans: ['sts:GetCallerIdentity', 'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', 'iam:ListRoleTags', 'cognito-idp:DescribeUserPool'],
-  // forget: the account check, then each tagged kind's tags are read (the ownership check, src/engine/ownership.ts:
-  // only what carries this stack's tags is released) and its release (src/resources/release.ts) takes them off.
-  forget: [
-    'sts:GetCallerIdentity', 'apigateway:GetRestApi', 'cognito-idp:DescribeUserPool', 'lambda:ListTags', 'iam:ListRoleTags', 'logs:ListTagsForResource',
-    'apigateway:UntagResource', 'cognito-idp:UntagResource', 'lambda:UntagResource', 'iam:UntagRole', 'logs:UntagResource',
-  ],
+  // forget: the account check; then each tagged kind's tags are read (the ownership check, src/engine/ownership.ts:
+  // only what carries this stack's tags is released) and its release takes them off (the handlers' `tags`, `release`).
+  forget: ['sts:GetCallerIdentity'],
   // --state s3://…: the bucket's versioning, the stacks under the prefix, each stack's state and lock; the caller
   // named in the lock; --create-bucket makes the bucket (src/state/s3-backend.ts).
   state: [
@@ -168,7 +84,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
 /** Public Cognito calls: signed by the SDK, but no IAM permission is evaluated for them. */
 export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken']);
 
-/** A stack with every kind of node and every variant createCalls distinguishes (MFA, mock and Lambda methods). */
+/** A stack with every kind of node a new stack makes (the managed policies its roles get are read from it). */
 const EVERY_KIND: StackConfigInput = {
   stack: 'policy',
   routes: [
@@ -199,17 +115,10 @@ export function callCatalogue(): Map<string, Set<Purpose>> {
       out.set(c, set);
     }
   };
-  for (const n of everyKindPlan().nodes) add(createCalls(n), 'init');
-  for (const h of Object.values(HANDLER_CALLS)) {
-    add(h.create, 'init');
-    // find adopts on resume (init) and looks for what a killed run was creating (destroy).
-    add(h.find, 'init', 'destroy');
-    add(h.read, 'status');
-    add(h.delete, 'destroy', 'orphans');
+  for (const kind of RESOURCE_KINDS) {
+    const c = callsOf(kind);
+    for (const m of METHODS) add(mayCall(c[m]), ...PURPOSES_OF[m]);
   }
-  // Changing a live stack (init on an existing stack): updates in place, and deletes of what the configuration dropped.
-  for (const calls of Object.values(UPDATE_CALLS)) add(calls, 'init');
-  for (const h of Object.values(HANDLER_CALLS)) add(h.delete, 'init');
   for (const [purpose, calls] of Object.entries(COMMAND_CALLS) as Array<[Purpose, string[]]>) add(calls, purpose);
   return out;
 }

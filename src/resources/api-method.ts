@@ -1,3 +1,4 @@
+import { only, sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import {
   DeleteMethodCommand, GetMethodCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
@@ -128,6 +129,21 @@ export function methodDrift(ctx: Ctx, spec: Spec, deps: Outputs, method: Method)
 /** A method (step 2) put behind the Cognito authorizer (step 4) unless it is public, with its integration. */
 export const apiMethodHandler: ResourceHandler<Spec> = {
   kind: 'api-method',
+  calls: {
+    create: [
+      'apigateway:PutMethod', 'apigateway:PutIntegration',
+      // A MOCK integration answers by itself: its method response goes with the integration, then its integration response.
+      only('apigateway:PutMethodResponse', (s) => s.integration.type === 'mock', { alongside: true }),
+      only('apigateway:PutIntegrationResponse', (s) => s.integration.type === 'mock'),
+    ],
+    find: ['apigateway:GetMethod', sometimes('apigateway:PutIntegration', 'the method is there without its integration (a run stopped in between)'), sometimes('apigateway:PutMethodResponse', 'a MOCK method stopped in between'), sometimes('apigateway:PutIntegrationResponse', 'a MOCK method stopped in between')],
+    read: ['apigateway:GetResources'],
+    update: [
+      'apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the authorization differs'), sometimes('apigateway:PutIntegration', 'the integration differs'),
+      sometimes('apigateway:PutMethodResponse', 'a MOCK response differs'), sometimes('apigateway:PutIntegrationResponse', 'a MOCK response differs'),
+    ],
+    delete: ['apigateway:DeleteMethod'],
+  },
   service: 'apigateway',
   immutable: ['path', 'httpMethod', 'resourceNode'],
   update: (ctx, want, out, deps) => updateApiMethod(ctx, want, out, deps),

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import { CreateResourceCommand, DeleteResourceCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
 import { isAlreadyExists } from '../aws/errors.js';
@@ -21,6 +22,12 @@ async function findByPath(ctx: Ctx, restApiId: string, path: string): Promise<Ou
 /** One path segment under its parent ('{param}' segments included). */
 export const apiResourceHandler: ResourceHandler<Spec> = {
   kind: 'api-resource',
+  calls: {
+    create: ['apigateway:CreateResource', sometimes('apigateway:GetResources', 'the answer was lost: find looks for it')],
+    find: ['apigateway:GetResources'],
+    read: ['apigateway:GetResources'],
+    delete: ['apigateway:DeleteResource'],
+  },
   service: 'apigateway',
   immutable: ['path', 'pathPart', 'parentNode'],
 

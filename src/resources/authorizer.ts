@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import {
   CreateAuthorizerCommand, DeleteAuthorizerCommand, GetAuthorizerCommand, GetAuthorizersCommand, type Authorizer,
@@ -43,6 +44,13 @@ export function authorizerDrift(spec: Spec, poolArn: string | undefined, a: Auth
 /** Step 4: the Cognito user pool authorizer; it checks the token in the identity header against the pool. */
 export const authorizerHandler: ResourceHandler<Spec> = {
   kind: 'authorizer',
+  calls: {
+    create: ['apigateway:CreateAuthorizer', sometimes('apigateway:GetAuthorizers', 'the answer was lost: find looks for it')],
+    find: ['apigateway:GetAuthorizers'],
+    read: ['apigateway:GetAuthorizer'],
+    update: ['apigateway:GetAuthorizer', sometimes('apigateway:UpdateAuthorizer', 'a setting differs')],
+    delete: [sometimes('apigateway:GetResources', 'the API is looked up'), 'apigateway:DeleteAuthorizer'],
+  },
   service: 'apigateway',
   immutable: [],
   update: (ctx, want, out, deps) => updateAuthorizer(ctx, want, out, deps),

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import { DeleteMethodCommand, GetMethodCommand, PutMethodCommand, UpdateMethodCommand, type Method } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
@@ -30,6 +31,16 @@ async function putParts(ctx: Ctx, spec: Spec, at: MethodAddress, existing?: Meth
  */
 export const corsPreflightHandler: ResourceHandler<Spec> = {
   kind: 'cors-preflight',
+  calls: {
+    create: ['apigateway:PutMethod', 'apigateway:PutMethodResponse', { call: 'apigateway:PutIntegration', alongside: true }, 'apigateway:PutIntegrationResponse'],
+    find: ['apigateway:GetMethod', sometimes('apigateway:PutIntegration', 'a run stopped in between'), sometimes('apigateway:PutMethodResponse', 'a run stopped in between'), sometimes('apigateway:PutIntegrationResponse', 'a run stopped in between')],
+    read: ['apigateway:GetResources'],
+    update: [
+      'apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the method differs'), sometimes('apigateway:PutIntegration', 'the integration differs'),
+      sometimes('apigateway:PutMethodResponse', 'a response differs'), sometimes('apigateway:PutIntegrationResponse', 'a response differs'),
+    ],
+    delete: [sometimes('apigateway:GetResources', 'the recorded method is looked up'), 'apigateway:DeleteMethod'],
+  },
   service: 'apigateway',
   immutable: ['path', 'resourceNode'],
   update: (ctx, want, out, deps) => updateCorsPreflight(ctx, want, out, deps),

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import {
   CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand,
@@ -96,6 +97,13 @@ export function servedDiff(ours: ApiSummary, served: ApiSummary): DriftChange[] 
  */
 export const deploymentHandler: ResourceHandler<Spec> = {
   kind: 'deployment',
+  calls: {
+    create: ['apigateway:CreateDeployment', sometimes('apigateway:GetStage', 'the answer was lost: find looks for it')],
+    find: ['apigateway:GetStage'],
+    read: ['apigateway:GetStage', 'apigateway:GetDeployment', sometimes('apigateway:GetDeployments', 'the stage serves another deployment'), sometimes('apigateway:GetResources', 'the API changed after the deployment')],
+    update: ['apigateway:CreateDeployment', sometimes('apigateway:UpdateStage', 'a stage setting differs')],
+    delete: ['apigateway:DeleteStage'],
+  },
   service: 'apigateway',
   publishes: true,
   // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.

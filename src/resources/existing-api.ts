@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import { GetAuthorizerCommand, GetAuthorizersCommand, GetRestApiCommand } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, depOut, restApiIdOf, undefinedIfNotFound } from './refs.js';
@@ -19,6 +20,12 @@ async function restApiOut(ctx: Ctx, apiId: string) {
 
 export const existingRestApiHandler = usedAsIsHandler<SpecByKind['existing-rest-api']>({
   kind: 'existing-rest-api',
+  calls: {
+    create: ['apigateway:GetRestApi', sometimes('apigateway:GetResources', 'the answer lacks the root resource id')],
+    find: ['apigateway:GetRestApi', sometimes('apigateway:GetResources', 'the answer lacks the root resource id')],
+    read: ['apigateway:GetRestApi', sometimes('apigateway:GetResources', 'the answer lacks the root resource id')],
+    delete: [],
+  },
   immutable: ['apiId'],
   service: 'apigateway',
   lookup: (ctx, spec, _deps, out) => restApiOut(ctx, out?.apiId ?? spec.apiId),
@@ -32,6 +39,7 @@ async function resourceOut(ctx: Ctx, restApiId: string, path: string) {
 
 export const existingApiResourceHandler = usedAsIsHandler<SpecByKind['existing-api-resource']>({
   kind: 'existing-api-resource',
+  calls: { create: ['apigateway:GetResources'], find: ['apigateway:GetResources'], read: ['apigateway:GetResources'], delete: [] },
   immutable: ['path'],
   service: 'apigateway',
   lookup: (ctx, spec, deps) => resourceOut(ctx, restApiIdOf(deps), spec.path),
@@ -57,6 +65,7 @@ async function authorizerOut(ctx: Ctx, spec: SpecByKind['existing-authorizer'], 
 
 export const existingAuthorizerHandler = usedAsIsHandler<SpecByKind['existing-authorizer']>({
   kind: 'existing-authorizer',
+  calls: { create: ['apigateway:GetAuthorizers'], find: ['apigateway:GetAuthorizers'], read: ['apigateway:GetAuthorizer'], delete: [] },
   immutable: ['name'],
   service: 'apigateway',
   lookup: (ctx, spec, deps) => authorizerOut(ctx, spec, restApiIdOf(deps), depOut(deps, spec.poolNode, 'userPoolArn')),

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import {
   AdminDeleteUserCommand, AdminGetUserCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -22,6 +23,13 @@ async function poolOut(ctx: Ctx, userPoolId: string) {
  */
 export const existingUserPoolHandler = usedAsIsHandler<SpecByKind['existing-user-pool']>({
   kind: 'existing-user-pool',
+  calls: {
+    create: ['cognito-idp:DescribeUserPool'],
+    find: ['cognito-idp:DescribeUserPool'],
+    read: ['cognito-idp:DescribeUserPool'],
+    // The one user `secure-api token` made after the pool was adopted.
+    delete: ['cognito-idp:AdminGetUser', sometimes('cognito-idp:AdminDeleteUser', 'secure-api token made its user after the adoption')],
+  },
   immutable: ['userPoolId'],
   service: 'cognito',
   async lookup(ctx, spec, _deps, out) {
@@ -46,6 +54,7 @@ export const existingUserPoolHandler = usedAsIsHandler<SpecByKind['existing-user
 /** An app client of theirs (--app-client-id): read, never changed or deleted. */
 export const existingUserPoolClientHandler = usedAsIsHandler<SpecByKind['existing-user-pool-client']>({
   kind: 'existing-user-pool-client',
+  calls: { create: ['cognito-idp:DescribeUserPoolClient'], find: ['cognito-idp:DescribeUserPoolClient'], read: ['cognito-idp:DescribeUserPoolClient'], delete: [] },
   immutable: ['clientId'],
   service: 'cognito',
   async lookup(ctx, spec, deps, out) {

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import {
   CreateDeploymentCommand, DeleteDeploymentCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand, GetStagesCommand,
   UpdateStageCommand, type Deployment,
@@ -43,6 +44,18 @@ async function deploymentsOf(ctx: Ctx, restApiId: string): Promise<Deployment[]>
  */
 export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']> = {
   kind: 'existing-stage',
+  calls: {
+    capturePrior: ['apigateway:GetStage'],
+    create: ['apigateway:GetStage'],
+    find: ['apigateway:GetStage'],
+    read: ['apigateway:GetStage'],
+    // The stage serves again what it served before (or a fresh deployment of the restored API); our unused deployments go.
+    delete: [
+      'apigateway:GetStage', 'apigateway:GetDeployments', sometimes('apigateway:UpdateStage', 'the stage still serves ours and the prior deployment exists'),
+      sometimes('apigateway:CreateDeployment', 'someone deployed since'), sometimes('apigateway:GetDeployment', 'a redeployment whose answer was lost'),
+      'apigateway:GetStages', sometimes('apigateway:DeleteDeployment', 'a deployment of ours no stage serves'),
+    ],
+  },
   // The user's own resource, chosen by id or name: another choice is another resource (no update in place).
   immutable: ['stageName'],
   service: 'apigateway',
@@ -93,6 +106,13 @@ export const existingStageHandler: ResourceHandler<SpecByKind['existing-stage']>
 /** A deployment into the user's existing stage, after every change, so it serves them. The stage stays theirs. */
 export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']> = {
   kind: 'stage-redeploy',
+  calls: {
+    create: ['apigateway:CreateDeployment', sometimes('apigateway:GetStage', 'the answer was lost: find looks for it'), sometimes('apigateway:GetDeployment', 'the answer was lost')],
+    find: ['apigateway:GetStage', sometimes('apigateway:GetDeployment', 'the stage serves a deployment')],
+    read: ['apigateway:GetStage', sometimes('apigateway:GetStages', 'the stage policy is judged on every stage'), 'apigateway:GetDeployment', sometimes('apigateway:GetDeployments', 'the stage serves another deployment'), sometimes('apigateway:GetResources', 'the API changed after the deployment')],
+    update: [sometimes('apigateway:GetStage', 'a resumed update looks for what the stopped run made'), sometimes('apigateway:GetDeployment', 'a resumed update'), 'apigateway:CreateDeployment'],
+    delete: [],
+  },
   immutable: ['stageName'],
   service: 'apigateway',
   publishes: true,

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import { DeleteGatewayResponseCommand, PutGatewayResponseCommand } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { quoted } from './api-method.js';
@@ -22,6 +23,13 @@ export function gatewayResponseParameters(spec: Spec): Record<string, string> {
  */
 export const gatewayResponseHandler: ResourceHandler<Spec> = {
   kind: 'gateway-response',
+  calls: {
+    create: ['apigateway:PutGatewayResponse'],
+    find: [],
+    read: ['apigateway:GetGatewayResponses'],
+    update: ['apigateway:PutGatewayResponse'],
+    delete: [sometimes('apigateway:GetResources', 'the API is looked up'), 'apigateway:DeleteGatewayResponse'],
+  },
   service: 'apigateway',
   // PutGatewayResponse overwrites: putting it again is the update.
   immutable: ['responseType'],

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand,
@@ -81,6 +82,20 @@ async function updateRole(ctx: Ctx, want: Spec, out: Out, fields: FieldChange[])
 /** The sample function's execution role: assumable by Lambda, with CloudWatch Logs access only. */
 export const iamRoleHandler: ResourceHandler<Spec> = {
   kind: 'iam-role',
+  calls: {
+    create: ['iam:CreateRole', { call: 'iam:AttachRolePolicy', times: (s) => s.managedPolicyArns.length }],
+    // A role that is already there (a resumed run) gets its missing managed policies attached.
+    find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', sometimes('iam:AttachRolePolicy', 'a managed policy of the spec is not attached')],
+    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
+    tags: ['iam:ListRoleTags'],
+    update: [
+      'iam:GetRole', sometimes('iam:UpdateRole', 'the trust policy or description differs'), 'iam:ListAttachedRolePolicies',
+      sometimes('iam:AttachRolePolicy', 'a managed policy is missing'), sometimes('iam:DetachRolePolicy', 'a managed policy is no longer wanted'),
+      'iam:ListRoleTags', sometimes('iam:TagRole', 'a tag is missing or differs'), sometimes('iam:UntagRole', 'a user tag was dropped'),
+    ],
+    delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+    release: ['iam:UntagRole'],
+  },
   service: 'iam',
   immutable: ['roleName', 'path'],
   update: (ctx, want, out, _deps, fields) => updateRole(ctx, want, out, fields),

@@ -70,6 +70,13 @@ function redacted(err: unknown, secret: string): unknown {
 /** A federated sign-in (Google, Facebook, Amazon, Apple, OIDC) for the hosted UI. */
 export const identityProviderHandler: ResourceHandler<Spec> = {
   kind: 'identity-provider',
+  calls: {
+    create: ['cognito-idp:CreateIdentityProvider'],
+    find: ['cognito-idp:DescribeIdentityProvider'],
+    read: ['cognito-idp:DescribeIdentityProvider'],
+    update: ['cognito-idp:UpdateIdentityProvider'],
+    delete: ['cognito-idp:DeleteIdentityProvider'],
+  },
   service: 'cognito',
   immutable: ['providerName', 'providerType'],
   update: (ctx, want, out, deps) => updateIdentityProvider(ctx, want, out, deps),

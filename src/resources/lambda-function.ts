@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import type { DriftChange, FieldChange } from '../plan/changes.js';
 import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, ListTagsCommand, TagResourceCommand,
@@ -75,6 +76,19 @@ export async function functionTags(ctx: Pick<Ctx, 'clients'>, functionArn: strin
 /** The sample function: the zip is built in memory from ./sample-function.ts. */
 export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-function',
+  calls: {
+    // The new function is read until it is Active.
+    create: ['lambda:CreateFunction', 'lambda:GetFunctionConfiguration', sometimes('lambda:ListTags', 'the answer was lost: find looks for it')],
+    find: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
+    read: ['lambda:GetFunction', 'lambda:ListTags'],
+    tags: ['lambda:ListTags'],
+    update: [
+      sometimes('lambda:UpdateFunctionConfiguration', 'a setting differs'), sometimes('lambda:GetFunctionConfiguration', 'an update is waited out'),
+      'lambda:ListTags', sometimes('lambda:TagResource', 'a tag is missing or differs'), sometimes('lambda:UntagResource', 'a user tag was dropped'),
+    ],
+    delete: ['lambda:DeleteFunction'],
+    release: ['lambda:UntagResource'],
+  },
   service: 'lambda',
   immutable: ['functionName'],
   update: (ctx, want, out, deps, fields) => updateLambdaFunction(ctx, want, out, deps, fields),

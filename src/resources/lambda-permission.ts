@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
@@ -104,6 +105,13 @@ function othersOn(spec: Spec, statements: Statement[], sid: string): string[] | 
 /** Lets API Gateway invoke the function, from this API only; without it the API answers 500. */
 export const lambdaPermissionHandler: ResourceHandler<Spec> = {
   kind: 'lambda-permission',
+  calls: {
+    create: ['lambda:AddPermission'],
+    find: ['lambda:GetPolicy'],
+    read: ['lambda:GetPolicy'],
+    update: ['lambda:GetPolicy', sometimes('lambda:RemovePermission', 'the statement differs'), sometimes('lambda:AddPermission', 'the statement differs')],
+    delete: ['lambda:RemovePermission'],
+  },
   service: 'lambda',
   immutable: ['statementId', 'function'],
 

@@ -12,6 +12,7 @@ import {
   TagResourceCommand, UntagResourceCommand, type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { awsErrorName } from '../aws/errors.js';
+import { sometimes } from './declared-calls.js';
 import type { DriftChange, FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { ignoreNotFound, isOurs, tagMap, undefinedIfNotFound } from './refs.js';
@@ -80,6 +81,21 @@ async function adoptable(ctx: Ctx, spec: Spec): Promise<Out | undefined> {
 
 export const logGroupHandler: ResourceHandler<Spec> = {
   kind: 'log-group',
+  calls: {
+    create: [
+      'logs:CreateLogGroup', sometimes('logs:ListTagsForResource', 'the group exists already (Lambda made it, or a lost answer)'),
+      sometimes('logs:TagResource', 'the group Lambda made for our function is taken in'), 'logs:PutRetentionPolicy',
+    ],
+    find: ['logs:ListTagsForResource', sometimes('logs:DescribeLogGroups', 'the group is ours'), sometimes('logs:PutRetentionPolicy', 'a run stopped before its retention')],
+    read: ['logs:DescribeLogGroups', sometimes('logs:ListTagsForResource', 'the configuration has user tags')],
+    tags: ['logs:ListTagsForResource'],
+    update: [
+      'logs:DescribeLogGroups', sometimes('logs:PutRetentionPolicy', 'the retention differs'), 'logs:ListTagsForResource',
+      sometimes('logs:TagResource', 'a tag is missing or differs'), sometimes('logs:UntagResource', 'a user tag was dropped'),
+    ],
+    delete: ['logs:DeleteLogGroup'],
+    release: ['logs:UntagResource'],
+  },
   service: 'logs',
   immutable: ['logGroupName'],
   update: (ctx, want, out, _deps, fields) => updateGroup(ctx, want, out, fields),

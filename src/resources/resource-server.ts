@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import {
   CreateResourceServerCommand, DeleteResourceServerCommand, DescribeResourceServerCommand, UpdateResourceServerCommand,
   type ResourceServerType,
@@ -28,6 +29,14 @@ async function describe(ctx: Ctx, spec: Spec, deps: Outputs): Promise<ResourceSe
  */
 export const resourceServerHandler: ResourceHandler<Spec> = {
   kind: 'resource-server',
+  calls: {
+    // A create whose answer was lost finds it by describing it (and brings it to the spec).
+    create: ['cognito-idp:CreateResourceServer', sometimes('cognito-idp:DescribeResourceServer', 'the answer was lost'), sometimes('cognito-idp:UpdateResourceServer', 'the answer was lost')],
+    find: ['cognito-idp:DescribeResourceServer'],
+    read: ['cognito-idp:DescribeResourceServer'],
+    update: ['cognito-idp:UpdateResourceServer'],
+    delete: ['cognito-idp:DeleteResourceServer'],
+  },
   service: 'cognito',
   immutable: ['identifier'],
 

@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import {
   CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand, GetRestApiCommand,
   type RestApi,
@@ -39,6 +40,21 @@ function liveRestApi(ctx: Ctx, restApiId: string) {
 
 export const restApiHandler: ResourceHandler<Spec> = {
   kind: 'rest-api',
+  calls: {
+    create: [
+      'apigateway:CreateRestApi', sometimes('apigateway:GetResources', 'the answer lacks the root resource id (older API Gateway, emulators)'),
+      sometimes('apigateway:GetRestApis', 'the answer was lost: find looks for it'),
+    ],
+    find: ['apigateway:GetRestApis', sometimes('apigateway:GetResources', 'the answer lacks the root resource id')],
+    read: ['apigateway:GetRestApi'],
+    tags: ['apigateway:GetRestApi'],
+    update: [
+      'apigateway:GetRestApi', sometimes('apigateway:UpdateRestApi', 'the endpoint type or description differs'),
+      sometimes('apigateway:TagResource', 'a tag is missing or differs'), sometimes('apigateway:UntagResource', 'a user tag was dropped'),
+    ],
+    delete: ['apigateway:DeleteRestApi'],
+    release: ['apigateway:UntagResource'],
+  },
   service: 'apigateway',
   immutable: [],
   update: (ctx, want, out, _deps, fields) => updateRestApi(ctx, want, out, fields),

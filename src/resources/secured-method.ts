@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import { GetAuthorizerCommand, GetMethodCommand, UpdateMethodCommand, type Method, type PatchOperation } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, depOut, resourceIdFor, restApiIdOf, undefinedIfNotFound } from './refs.js';
@@ -55,6 +56,15 @@ async function getMethod(ctx: Ctx, spec: Spec, deps: Outputs): Promise<Method | 
  */
 export const securedMethodHandler: ResourceHandler<Spec> = {
   kind: 'secured-method',
+  calls: {
+    capturePrior: ['apigateway:GetMethod'],
+    create: ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
+    find: ['apigateway:GetMethod'],
+    read: ['apigateway:GetResources'],
+    update: ['apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the authorization differs')],
+    preview: ['apigateway:GetMethod', sometimes('apigateway:GetAuthorizer', 'the method names an authorizer of theirs')],
+    delete: ['apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the method is still as we left it')],
+  },
   immutable: ['path', 'httpMethod'],
   service: 'apigateway',
   adopted: true,

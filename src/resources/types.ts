@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { DriftChange, FieldChange } from '../plan/changes.js';
 import type { TagSet } from './refs.js';
+import type { HandlerCalls } from './declared-calls.js';
 
 /** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
 export const RESOURCE_KINDS = [
@@ -100,6 +101,11 @@ export function readCache(): ReadCache {
 
 export interface ResourceHandler<Spec = unknown> {
   kind: ResourceKind;
+  /**
+   * The AWS calls each of its methods makes (./declared-calls.ts): the dry-run's call list and the operator policy are
+   * derived from them, and a test with a recording client fails on a call not declared here.
+   */
+  calls: HandlerCalls<Spec>;
   /** The AWS service whose calls this handler makes (for the per-service concurrency limit). */
   service: 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'logs';
   /**

@@ -11,6 +11,8 @@ export function usedAsIsHandler<Spec>(h: {
   service: ResourceHandler<Spec>['service'];
   /** What names it (an id, a name, a path): another choice is another resource, never an update in place. */
   immutable: readonly string[];
+  /** The calls of its lookup (create, find and read all look it up), and of a `read` / `delete` of its own. */
+  calls: ResourceHandler<Spec>['calls'];
   /** Its outputs, looked up now; undefined when it is gone. `out`: what was recorded, when `read` asks. */
   lookup(ctx: Ctx, spec: Spec, deps: Outputs, out?: Out): Promise<Out | undefined>;
   /** Why `create` fails when the lookup finds nothing. */

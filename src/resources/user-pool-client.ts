@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import {
   CreateUserPoolClientCommand, DeleteUserPoolClientCommand, DescribeUserPoolClientCommand, ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -18,6 +19,13 @@ type Spec = SpecByKind['user-pool-client'];
  */
 export const userPoolClientHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-client',
+  calls: {
+    create: ['cognito-idp:CreateUserPoolClient', sometimes('cognito-idp:ListUserPoolClients', 'the answer was lost: find looks for it')],
+    find: ['cognito-idp:ListUserPoolClients'],
+    read: ['cognito-idp:DescribeUserPoolClient'],
+    update: ['cognito-idp:UpdateUserPoolClient'],
+    delete: ['cognito-idp:DeleteUserPoolClient'],
+  },
   service: 'cognito',
   immutable: ['generateSecret'],
   update: (ctx, want, out, deps) => updateUserPoolClient(ctx, want, out, deps),

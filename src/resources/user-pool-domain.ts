@@ -1,3 +1,4 @@
+import { sometimes } from './declared-calls.js';
 import {
   CreateUserPoolDomainCommand, DeleteUserPoolDomainCommand, DescribeUserPoolDomainCommand, type DomainDescriptionType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -22,6 +23,12 @@ export async function describeDomain(ctx: Ctx, domain: string): Promise<DomainDe
 /** The hosted UI's Cognito-owned domain, https://<prefix>.auth.<region>.amazoncognito.com. */
 export const userPoolDomainHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-domain',
+  calls: {
+    create: ['cognito-idp:CreateUserPoolDomain', sometimes('cognito-idp:DescribeUserPoolDomain', 'the domain is waited out until ACTIVE, or the answer was lost')],
+    find: ['cognito-idp:DescribeUserPoolDomain'],
+    read: ['cognito-idp:DescribeUserPoolDomain'],
+    delete: ['cognito-idp:DeleteUserPoolDomain', sometimes('cognito-idp:DescribeUserPoolDomain', 'the deletion is waited out')],
+  },
   service: 'cognito',
   // A domain prefix cannot be renamed: a new domain (only the domain is replaced).
   immutable: ['domainPrefix'],

@@ -1,3 +1,4 @@
+import { only, sometimes } from './declared-calls.js';
 import {
   CreateUserPoolCommand, DeleteUserPoolCommand, DescribeUserPoolCommand, GetUserPoolMfaConfigCommand, SetUserPoolMfaConfigCommand,
   UpdateUserPoolCommand,
@@ -52,6 +53,23 @@ async function livePool(ctx: Ctx, userPoolId: string) {
 
 export const userPoolHandler: ResourceHandler<Spec> = {
   kind: 'user-pool',
+  calls: {
+    create: [
+      'cognito-idp:CreateUserPool', only('cognito-idp:SetUserPoolMfaConfig', (s) => s.mfa.mode !== 'OFF'),
+      sometimes('cognito-idp:ListUserPools', 'the answer was lost: find looks for it'), sometimes('cognito-idp:DescribeUserPool', 'the answer was lost: find reads its tags'),
+    ],
+    find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', sometimes('cognito-idp:SetUserPoolMfaConfig', 'a pool made by a stopped run gets its MFA')],
+    // The MFA factors are only in GetUserPoolMfaConfig.
+    read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
+    tags: ['cognito-idp:DescribeUserPool'],
+    update: [
+      'cognito-idp:DescribeUserPool', sometimes('cognito-idp:UpdateUserPool', 'a setting differs'), sometimes('cognito-idp:GetUserPoolMfaConfig', 'MFA is compared'),
+      sometimes('cognito-idp:SetUserPoolMfaConfig', 'MFA differs'), sometimes('cognito-idp:TagResource', 'a tag is missing or differs'), sometimes('cognito-idp:UntagResource', 'a user tag was dropped'),
+    ],
+    // Deletion protection is turned off (UpdateUserPool) just before; a domain still being deleted is waited out.
+    delete: ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool', sometimes('cognito-idp:DescribeUserPoolDomain', 'DeleteUserPool is refused while its domain is still being deleted')],
+    release: ['cognito-idp:UntagResource'],
+  },
   service: 'cognito',
   // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
   immutable: ['signInIdentifiers'],

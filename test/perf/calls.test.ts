@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TOP_LEVEL_DELETES } from '../../src/plan/calls.js';
+import { rootDeleteCalls } from '../../src/plan/calls.js';
 import type { ResourceKind } from '../../src/resources/types.js';
 import { trackInFlight, type InFlight } from '../../bench/in-process.js';
 import { installAwsFake, type AwsFake, type FakeCall } from '../fakes/aws-fake.js';
@@ -94,7 +94,7 @@ describe.each(Object.entries(SHAPES))('%s', (_name, shape) => {
   it('destroy makes only the top-level deletes; status only reads', async () => {
     const { fake, run, flags, cwd } = setUp(shape);
     expect((await run(['init', '--yes', '--no-verify', '--stack', STACK, ...flags])).code).toBe(0);
-    const state = JSON.parse(readFileSync(join(cwd, '.secure-api', `${STACK}.json`), 'utf8')) as { nodes: Record<string, { kind: ResourceKind }> };
+    const state = JSON.parse(readFileSync(join(cwd, '.secure-api', `${STACK}.json`), 'utf8')) as { nodes: Record<string, { kind: ResourceKind; parent?: string }> };
 
     fake.calls.length = 0;
     const st = await run(['status', '--stack', STACK, '--json']);
@@ -105,8 +105,9 @@ describe.each(Object.entries(SHAPES))('%s', (_name, shape) => {
     fake.calls.length = 0;
     const d = await run(['destroy', '--yes', '--stack', STACK]);
     expect(d.code, d.stderr).toBe(0);
-    // The account check, then one delete per top-level resource: an API's children and a pool's clients go with it.
-    const expected = ['sts:GetCallerIdentity', ...Object.values(state.nodes).flatMap((n) => TOP_LEVEL_DELETES[n.kind] ?? [])];
+    // The account check, then one delete per top-level resource (its tag read first, as its handler declares): an
+    // API's children and a pool's clients go with it.
+    const expected = ['sts:GetCallerIdentity', ...Object.values(state.nodes).flatMap((n) => (n.parent ? [] : rootDeleteCalls(n.kind)))];
     // Deleting a domain is asynchronous: DescribeUserPoolDomain until it is gone before the pool may go (the fake's
     // default keeps it DELETING for 2 describes, so 3 looks).
     if (state.nodes.domain) expected.push(...Array<string>(3).fill('cognito-idp:DescribeUserPoolDomain'));

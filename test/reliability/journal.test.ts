@@ -77,7 +77,7 @@ describe('a destroy killed after it found what a killed init made (issue 18.2)',
       return ['init', '--yes', '--no-verify', '--config', file];
     };
     await killedAt(config([{ path: '/items', methods: ['GET'] }]), cwd, 'CreateFunction:1');
-    // The change (apply-changes.ts) deletes the function it finds: killed before the call.
+    // The change (execute.ts) deletes the function it finds: killed before the call.
     await killedAt(config([{ path: '/items', methods: ['GET'], integration: { type: 'mock' } }, { path: '/health', methods: ['GET'], public: true, integration: { type: 'mock' } }]), cwd, 'DeleteFunction:1:before');
     const after = adopt(cwd);
     const fn = after.fake.resources().find((r) => r.type === 'function');
