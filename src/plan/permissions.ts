@@ -61,6 +61,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
     'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:ListUsers',
     'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
+    // Routes restricted to groups: the test user is put in the group for its second sign-in, then taken out again.
+    'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup',
   ],
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
@@ -87,6 +89,8 @@ export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognit
 /** A stack with every kind of node a new stack makes (the managed policies its roles get are read from it). */
 const EVERY_KIND: StackConfigInput = {
   stack: 'policy',
+  // Every stage setting (a node each).
+  stage: { tracing: true, throttle: { rateLimit: 50, burstLimit: 100 } },
   routes: [
     { path: '/items/{id}', methods: ['GET'] },
     { path: '/mock', methods: ['GET'], integration: { type: 'mock' }, public: true },

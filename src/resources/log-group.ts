@@ -146,6 +146,8 @@ export const logGroupHandler: ResourceHandler<Spec> = {
   },
 
   async delete(ctx, spec, out) {
-    await ignoreNotFound(ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: out.logGroupName ?? spec.logGroupName })));
+    await ignoreNotFound(ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: out.logGroupName ?? spec?.logGroupName })));
   },
+
+  fromFound: (found) => ({ out: { logGroupName: found.id }, before: [] }),
 };

@@ -14,8 +14,10 @@ import { lambdaFunctionHandler } from './lambda-function.js';
 import { lambdaPermissionHandler } from './lambda-permission.js';
 import { logGroupHandler } from './log-group.js';
 import { resourceServerHandler } from './resource-server.js';
+import { userPoolGroupHandler } from './user-pool-group.js';
 import { restApiHandler } from './rest-api.js';
 import { securedMethodHandler } from './secured-method.js';
+import { stageSettingHandler } from './stage-setting.js';
 import type { ResourceHandler, ResourceKind } from './types.js';
 import { userPoolClientHandler } from './user-pool-client.js';
 import { userPoolDomainHandler } from './user-pool-domain.js';
@@ -34,9 +36,11 @@ export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } =
   'gateway-response': gatewayResponseHandler,
   'authorizer': authorizerHandler,
   'deployment': deploymentHandler,
+  'stage-setting': stageSettingHandler,
   'user-pool': userPoolHandler,
   'identity-provider': identityProviderHandler,
   'resource-server': resourceServerHandler,
+  'user-pool-group': userPoolGroupHandler,
   'user-pool-client': userPoolClientHandler,
   'user-pool-domain': userPoolDomainHandler,
   'existing-rest-api': existingRestApiHandler,

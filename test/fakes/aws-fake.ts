@@ -35,6 +35,7 @@ import { authHandlers } from './cognito-auth.js';
 import { clientHandlers } from './cognito-clients.js';
 import { poolHandlers } from './cognito-pools.js';
 import { resourceServerHandlers } from './cognito-resource-servers.js';
+import { groupHandlers } from './cognito-groups.js';
 import { userHandlers } from './cognito-users.js';
 import { nextRandom, randomUuid, type Ctx, type Handlers, type ResolvedOptions } from './core.js';
 import { THROTTLE_NAME, awsError, notImplemented, type ServiceName } from './errors.js';
@@ -186,7 +187,7 @@ export interface AwsFake {
 
 const HANDLERS: Record<ServiceName, Handlers> = {
   apigateway: { ...apiHandlers, ...stageHandlers, ...methodHandlers, ...authorizerHandlers },
-  cognito: { ...poolHandlers, ...clientHandlers, ...resourceServerHandlers, ...userHandlers, ...authHandlers },
+  cognito: { ...poolHandlers, ...clientHandlers, ...resourceServerHandlers, ...groupHandlers, ...userHandlers, ...authHandlers },
   lambda: lambdaHandlers,
   iam: iamHandlers,
   sts: stsHandlers,

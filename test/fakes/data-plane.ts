@@ -74,7 +74,7 @@ const COGNITO_ACTIONS = {
   DescribeUserPoolClient: (input: object) => new DescribeUserPoolClientCommand(input as never),
 } as const;
 
-interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
+export interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
 
 function decodeFakeToken(token: string): Claims | undefined {
   const parts = token.split('.');
@@ -86,6 +86,15 @@ function decodeFakeToken(token: string): Claims | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The claims as a Lambda proxy integration receives them (event.requestContext.authorizer.claims): every value a
+ * string (bbilger/jrestless#10: "Map<String, String>"); a list such as cognito:groups joined with commas, "admins,ops"
+ * (aws/chalice#783, where the backend splits it on ","), not the token's JSON array.
+ */
+export function proxyClaims(claims: Claims): Record<string, string> {
+  return Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
 }
 
 function matchPath(template: string, actual: string): boolean {
@@ -124,7 +133,7 @@ export function sharedPlaneUrl(fake: AwsFake): string | undefined {
   return sharedUrls.get(fake);
 }
 
-export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; memory?: string; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {
+export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; memory?: string; beforeRequest?: () => void; afterLogEvents?: () => Promise<void> | void } = {}): Promise<FakeDataPlane> {
   type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
   const moduleCache = new Map<string, Promise<LambdaModule>>();
   /** Requests each deployment of a stage has answered: the first few are the "still propagating" 403. */
@@ -245,21 +254,32 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
         mod = import(`data:text/javascript;base64,${Buffer.from(strFromU8(code)).toString('base64')}`) as Promise<LambdaModule>;
         moduleCache.set(fn.zipBase64, mod);
       }
+      // The function's environment variables, as Lambda sets them for its run (and no others of ours: the CORS origin
+      // and the route groups are read from there).
       const env = fn.configuration.Environment?.Variables ?? {};
-      const saved = process.env.CORS_ORIGIN;
-      process.env.CORS_ORIGIN = env.CORS_ORIGIN;
+      const names = [...new Set(['CORS_ORIGIN', 'SECURE_API_ROUTE_GROUPS', ...Object.keys(env)])];
+      const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+      for (const n of names) {
+        if (env[n] === undefined) delete process.env[n];
+        else process.env[n] = env[n];
+      }
       // What the run prints goes to the function's log group, as Lambda writes it (logs.ts: writeLogEvents).
       const run = captureRun(fake.clock.now(), fn.configuration.MemorySize ?? 128);
       try {
         const out = await (await mod).handler({
           httpMethod: verb, path, resource: template, headers: req.headers, body: body || null,
-          requestContext: { stage: stage!.stageName, httpMethod: verb, resourcePath: template, ...(claims ? { authorizer: { claims } } : {}) },
+          requestContext: { stage: stage!.stageName, httpMethod: verb, resourcePath: template, ...(claims ? { authorizer: { claims: proxyClaims(claims) } } : {}) },
         });
         return send(res, out.statusCode, out.body ?? '', out.headers ?? {});
       } finally {
-        if (saved === undefined) delete process.env.CORS_ORIGIN;
-        else process.env.CORS_ORIGIN = saved;
-        if (memory) writeLogEvents(memory, region ?? memory.region, fn.configuration.LoggingConfig?.LogGroup ?? `/aws/lambda/${fnName}`, run.end(fake.clock.now()), fake.clock.now());
+        for (const n of names) {
+          if (saved[n] === undefined) delete process.env[n];
+          else process.env[n] = saved[n];
+        }
+        if (memory) {
+          writeLogEvents(memory, region ?? memory.region, fn.configuration.LoggingConfig?.LogGroup ?? `/aws/lambda/${fnName}`, run.end(fake.clock.now()), fake.clock.now());
+          await opts.afterLogEvents?.();
+        }
       }
     }
     // HTTP_PROXY: no outside network here; answer as a reachable backend would.
