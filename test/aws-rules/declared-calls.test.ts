@@ -5,6 +5,7 @@
  * role refused by Lambda twice, a function Pending once, a deleted domain lingering), then every method of every
  * node is run again with a client that records each command sent, one method at a time.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -192,6 +193,7 @@ function instrumentHandlers(seen: Seen[]): () => void {
   }
   const sdk: Array<[{ prototype: { send: (...a: unknown[]) => unknown } }, string]> = [
     [APIGatewayClient, 'apigateway'], [CognitoIdentityProviderClient, 'cognito-idp'], [LambdaClient, 'lambda'], [IAMClient, 'iam'],
+    [CloudWatchLogsClient, 'logs'],
   ] as never;
   const sends = sdk.map(([C]) => C.prototype.send);
   for (const [C, prefix] of sdk) {
