@@ -185,6 +185,12 @@ export const AuthorizerSchema = z.object({
   machineClient: z.boolean().default(true),
 }).strict();
 
+/**
+ * The retentions CloudWatch Logs accepts (PutRetentionPolicy, retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30,
+ * 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653").
+ */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
 export const FunctionSchema = z.object({
   /** @default `<stack>-fn-<6 characters of the state id>` */
   name: by((v) => (/^[A-Za-z0-9_-]{1,64}$/.test(v) ? undefined : `function name "${v}" may hold only letters, digits, - and _ (at most 64)`)).optional(),
@@ -193,6 +199,13 @@ export const FunctionSchema = z.object({
   timeoutSeconds: z.number().int().min(1).max(29, 'API Gateway waits at most 29 s, so the timeout must be 1 to 29').default(10),
   /** @default `<stack>-fn-role-<6 characters of the state id>` */
   roleName: named('role name', 64).optional(),
+  /**
+   * Days CloudWatch Logs keeps the function's log events (its group `/aws/lambda/<name>`); one of the values
+   * PutRetentionPolicy accepts. @default 30
+   */
+  logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `CloudWatch Logs keeps events for one of ${LOG_RETENTION_DAYS.join(', ')} days`,
+  }).default(30),
 }).strict();
 
 export const ExistingApiSchema = z.object({

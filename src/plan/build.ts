@@ -37,8 +37,13 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       id: 'role', kind: 'iam-role', deps: [], label: config.function.roleName,
       spec: { roleName: config.function.roleName, path: '/secure-api/', managedPolicyArns: [BASIC_EXECUTION(partition)], description: `Execution role of ${config.function.name} (secure-api stack ${config.stack})`, ...tags },
     }));
+    // Before the function: its first run would make the group itself, without a retention (kept forever).
+    nodes.push(node<'log-group'>({
+      id: 'function-logs', kind: 'log-group', deps: [], label: `/aws/lambda/${config.function.name}`,
+      spec: { logGroupName: `/aws/lambda/${config.function.name}`, retentionInDays: config.function.logRetentionDays, createdByService: 'lambda', ...tags },
+    }));
     nodes.push(node<'lambda-function'>({
-      id: 'function', kind: 'lambda-function', deps: ['role'], label: config.function.name,
+      id: 'function', kind: 'lambda-function', deps: ['role', 'function-logs'], label: config.function.name,
       spec: {
         functionName: config.function.name, runtime: config.function.runtime, memoryMb: config.function.memoryMb,
         timeoutSeconds: config.function.timeoutSeconds, handler: 'index.handler', roleNode: 'role', corsOrigin: config.cors.allowOrigin,

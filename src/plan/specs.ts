@@ -16,6 +16,21 @@ export interface SpecByKind {
    * has some; secure-api's (secure-api:stack, secure-api:state-id) are added by the handler and never in a spec.
    */
   'iam-role': { roleName: string; path: string; managedPolicyArns: string[]; description: string; tags?: UserTags };
+  /**
+   * A CloudWatch Logs log group of ours with a retention (issue 25.7): the sample function's `/aws/lambda/<name>`, made
+   * before the function first runs (Lambda would otherwise make it itself, kept forever).
+   */
+  'log-group': {
+    logGroupName: string;
+    /** PutRetentionPolicy's retentionInDays (one of LOG_RETENTION_DAYS). */
+    retentionInDays: number;
+    /**
+   * The group a service writes to and creates itself when it is missing (Lambda, on a function's first run): one found
+   * untagged under this name is adopted, since only our function writes there. Absent: one that exists is someone else's.
+     */
+    createdByService?: 'lambda' | undefined;
+    tags?: UserTags;
+  };
   'lambda-function': {
     functionName: string; runtime: string; memoryMb: number; timeoutSeconds: number;
     handler: string; description: string; roleNode: string;

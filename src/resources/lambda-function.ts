@@ -178,8 +178,9 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   async delete(ctx, spec, out) {
     await ignoreNotFound(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: out.functionName ?? spec.functionName })));
   },
-  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function.
-  fromFound: (found, all) => ({ out: { functionName: found.id }, before: all.filter((r) => r.kind === 'iam-role') }),
+  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function;
+  // so does every found log group (a function still running would make its group again).
+  fromFound: (found, all) => ({ out: { functionName: found.id }, before: all.filter((r) => r.kind === 'iam-role' || r.kind === 'log-group') }),
 };
 
 /**

@@ -30,6 +30,8 @@ export interface FakeState {
   iam: { roles: Record<string, RoleRecord> };
   /** Absent in dumps made before the fake had S3. */
   s3?: S3State;
+  /** CloudWatch Logs (logs.ts); absent in dumps made before the fake had it. */
+  logs?: { groups: Record<string, LogGroupRecord> };
   /**
    * The other (account, region) pairs calls reached, keyed `account/region`: each its own memory (an account's
    * resources are invisible from another account and, but for IAM, from another region). IAM is per account: it
@@ -282,5 +284,19 @@ export function emptyState(account: string, region: string, seed: number): FakeS
     lambda: { functions: {} },
     iam: { roles: {} },
     s3: { buckets: {}, versionSeq: 0 },
+    logs: { groups: {} },
   };
+}
+
+/** A CloudWatch Logs log group and its events. */
+export interface LogGroupRecord {
+  logGroupName: string;
+  /** Without the trailing `:*` (LogGroup.logGroupArn). */
+  arn: string;
+  creationTime: number;
+  /** Absent: the events never expire. */
+  retentionInDays?: number;
+  tags: Record<string, string>;
+  events: Array<{ timestamp: number; ingestionTime: number; message: string; logStreamName: string; eventId: string }>;
+  nextEventId: number;
 }

@@ -6,9 +6,11 @@ import type { KindExports } from '../model.js';
 import { apiMethodExport, apiResourceExport, authorizerExport, corsPreflightExport, deploymentExport, gatewayResponseExport, restApiExport, stageSettingExport } from './api-gateway.js';
 import { identityProviderExport, resourceServerExport, userPoolClientExport, userPoolDomainExport, userPoolExport, userPoolGroupExport } from './cognito.js';
 import { iamRoleExport, lambdaFunctionExport, lambdaPermissionExport } from './lambda.js';
+import { logGroupExport } from './logs.js';
 
 export const KIND_EXPORTS: KindExports = {
   'iam-role': iamRoleExport,
+  'log-group': logGroupExport,
   'lambda-function': lambdaFunctionExport,
   'lambda-permission': lambdaPermissionExport,
   'rest-api': restApiExport,
