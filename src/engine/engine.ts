@@ -134,7 +134,7 @@ export async function destroy({ ctx: runCtx, store, emit, signal }: EngineDeps):
       stop();
       const failure = signal?.aborted
         ? interruption(err, 'no new deletions were started', destroyAgainHint(ctx))
-        : nodeFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`);
+        : nodeFailure(err, `deleting ${r.kind} ${r.label}`, `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''}\` again.`);
       // The first cause stays the error; a save that fails now is reported beside it.
       await saveAfterFailure(store, failure);
       emit({ type: 'node-fail', id, kind: r.kind, label: r.label, verb, message: failure.message });

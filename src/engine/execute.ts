@@ -154,7 +154,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     try {
       if (!h.update) {
         throw new SecureApiError('PLAN_MISMATCH', `a ${n.kind} has no in-place update, but the plan updates ${n.label}`, {
-          exitCode: ExitCode.aws, hint: `Nothing was sent for it. Run \`secure-api plan --stack ${ctx.stack}\` again: a fresh plan replaces it.`,
+          exitCode: ExitCode.aws, hint: `Nothing was sent for it. Run \`secure-api plan --stack ${ctx.stack}${ctx.reach ?? ''}\` again: a fresh plan replaces it.`,
         });
       }
       await mustBeOurs(n.id, r);

@@ -24,7 +24,7 @@ const keyOf = (o: Orphan) => `${o.kind}:${o.id}`;
  * detached first, DeleteRestApi is paced): a pool's domain before the pool, functions before roles, the rest at once.
  */
 export async function removeOrphans(ctx: Ctx, orphans: Orphan[], emit: EventSink, signal?: AbortSignal): Promise<void> {
-  const again = `Run \`secure-api destroy --stack ${ctx.stack} --orphans --yes\` again: it finds what is left.`;
+  const again = `Run \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''} --orphans --yes\` again: it finds what is left.`;
   const interrupted = () => new Interrupted('Interrupted: no new deletions were started.', again);
   const byKey = new Map(orphans.map((o) => [keyOf(o), o]));
   const depsOf = (key: string): string[] => {

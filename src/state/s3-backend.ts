@@ -32,6 +32,8 @@ export interface S3BackendOptions {
   warn: (msg: string) => void;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  /** This run's flags that reach the stack (--profile, --region, --endpoint-url), for the commands its messages print. */
+  targetArgs?: string | undefined;
 }
 
 const notFound = (err: unknown) => awsErrorName(err) === 'NoSuchKey' || awsErrorName(err) === 'NotFound';
@@ -84,7 +86,7 @@ export class S3StateBackend implements StateBackend {
 
   constructor(private readonly o: S3BackendOptions) {
     this.location = `s3://${o.bucket}${o.prefix ? `/${o.prefix}` : ''}`;
-    this.args = ` --state ${this.location}`;
+    this.args = ` --state ${this.location}${o.targetArgs ?? ''}`;
     this.client = new S3Client(s3ClientConfig(o));
     this.sts = new STSClient({ region: o.region, customUserAgent: 'secure-api', ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}) });
     const send = ((command: Parameters<S3Client['send']>[0]) => withRetry(() => this.client.send(command), {

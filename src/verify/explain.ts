@@ -69,7 +69,8 @@ export interface AnswerDiagnosis {
 }
 
 export interface AnswerContext {
-  stack?: string | undefined;
+  /** ` --stack NAME` and the flags that reach it, for the commands an action names. */
+  stackArgs?: string | undefined;
   /** The invoke URL the checks called. */
   baseUrl?: string | undefined;
   /** The route's integration type (config): 'sample-lambda', 'lambda', 'http', 'mock'. */
@@ -94,7 +95,7 @@ const hostOf = (url: string | undefined): string => {
  * (github.com/OWASP/Serverless-Goat/issues/14).
  */
 export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContext): { meaning: string; action: string } {
-  const stack = ctx.stack ? ` --stack ${ctx.stack}` : '';
+  const stack = ctx.stackArgs ?? '';
   const status = `\`secure-api status${stack}\``;
   const integration = ctx.integrationOf?.(route);
   const host = hostOf(ctx.baseUrl);
