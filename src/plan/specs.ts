@@ -7,17 +7,40 @@ import type { ResourceKind } from '../resources/types.js';
  * and the handler reads that dependency's outputs from `deps[nodeId]`. The REST API is always node 'api',
  * the user pool always node 'pool'.
  */
+/** What a stage must serve: methods keyed "GET /orders"; `secured` behind the Cognito authorizer, `open` served without a token on purpose. */
+export interface ServedPolicy { secured: string[]; open: string[] }
+
 export interface SpecByKind {
   /**
    * `tags` (on the role, the function, the API and the pool): the user's own tags, present only when the configuration
    * has some; secure-api's (secure-api:stack, secure-api:state-id) are added by the handler and never in a spec.
    */
   'iam-role': { roleName: string; path: string; managedPolicyArns: string[]; description: string; tags?: UserTags };
+  /**
+   * A CloudWatch Logs log group of ours with a retention (issue 25.7): the sample function's `/aws/lambda/<name>`, made
+   * before the function first runs (Lambda would otherwise make it itself, kept forever).
+   */
+  'log-group': {
+    logGroupName: string;
+    /** PutRetentionPolicy's retentionInDays (one of LOG_RETENTION_DAYS). */
+    retentionInDays: number;
+    /**
+   * The group a service writes to and creates itself when it is missing (Lambda, on a function's first run): one found
+   * untagged under this name is adopted, since only our function writes there. Absent: one that exists is someone else's.
+     */
+    createdByService?: 'lambda' | undefined;
+    tags?: UserTags;
+  };
   'lambda-function': {
     functionName: string; runtime: string; memoryMb: number; timeoutSeconds: number;
     handler: string; description: string; roleNode: string;
     /** Access-Control-Allow-Origin the sample answers with. */
     corsOrigin: string;
+    /**
+     * The routes restricted to Cognito groups (`GET /admin` → ['admins']), which the sample enforces (SECURE_API_ROUTE_GROUPS);
+     * present only when some route names groups. Then the function must run this version's code: its hash is compared too.
+     */
+    routeGroups?: Record<string, string[]> | undefined;
     tags?: UserTags;
   };
   /** AddPermission for apigateway.amazonaws.com, SourceArn scoped to this API. */
@@ -52,8 +75,25 @@ export interface SpecByKind {
   'cors-preflight': { path: string; resourceNode: string; allowMethods: string[]; allowOrigin: string; allowHeaders: string[] };
   'gateway-response': { responseType: 'DEFAULT_4XX' | 'DEFAULT_5XX'; allowOrigin: string; allowHeaders: string[] };
   'authorizer': { name: string; identityHeader: string; ttlSeconds: number; poolNode: string };
-  /** CreateDeployment into the stage (creating the stage). */
-  'deployment': { stageName: string; stageDescription: string; description: string };
+  /**
+   * CreateDeployment into the stage (creating the stage). `policy`: what every stage must serve, judged on what it
+   * serves (src/resources/stage-policy.ts): the routes' secured methods behind the authorizer, and no method open but
+   * the public routes'. Absent in states made before it (their read compares deployments).
+   */
+  'deployment': { stageName: string; stageDescription: string; description: string; policy?: ServedPolicy };
+  /**
+   * One setting switched on for a stage (ours, or the user's when asked): UpdateStage after the stage exists. What the
+   * stage had before is captured (prior) and put back when the setting leaves the configuration or the stack goes;
+   * a setting left off is no node, so the stage keeps what it has. `setting` says which field the node holds.
+   */
+  'stage-setting': {
+    stageName: string;
+    setting: 'tracing' | 'throttle';
+    /** X-Ray tracing (tracingEnabled). */
+    tracing?: boolean | undefined;
+    /** Default method throttling: methodSettings "*\/*" throttlingRateLimit / throttlingBurstLimit. */
+    throttle?: { rateLimit: number; burstLimit: number } | undefined;
+  };
   'user-pool': {
     name: string;
     signInIdentifiers: Array<'username' | 'email' | 'phone'>;
@@ -86,6 +126,11 @@ export interface SpecByKind {
     teamId?: string | undefined;
     keyId?: string | undefined;
   };
+  /**
+   * A Cognito group a route is restricted to (CreateGroup). Groups have no tags: one is ours when its description is the
+   * one secure-api gives (it names the stack); on the user's pool a group of that name already there is used as it is.
+   */
+  'user-pool-group': { groupName: string; description: string };
   /** A resource server defining the custom scopes `identifier/<scope>` (CreateResourceServer); `name` marks it as ours. */
   'resource-server': { identifier: string; name: string; scopes: string[] };
   'user-pool-client': {
@@ -119,7 +164,7 @@ export interface SpecByKind {
    * secured methods behind the authorizer, and no method open but those the user chose to leave open ("GET /orders").
    * Absent in states made before it (their read falls back to comparing deployments).
    */
-  'stage-redeploy': { stageName: string; description: string; policy?: { secured: string[]; open: string[] } };
+  'stage-redeploy': { stageName: string; description: string; policy?: ServedPolicy };
   /** The user's user pool: read, never changed or deleted (nor its users). */
   'existing-user-pool': { userPoolId: string; name: string };
   /** An app client of theirs in it (--app-client-id). */

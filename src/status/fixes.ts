@@ -55,7 +55,7 @@ export function rebuildSteps(fx: Pick<FixContext, 'stack' | 'stateFile' | 'stack
 const has = (drift: DriftChange[], ...paths: string[]) => drift.some((d) => paths.includes(d.path));
 
 /** A method the stage serves without a token (its `context.method` says which, "GET /items"). */
-export const isServedOpen = (d: DriftChange): boolean => d.path === 'served.authorizationType' && d.after === 'NONE';
+export const isServedOpen = (d: DriftChange): boolean => (d.path === 'served.authorizationType' || d.path === 'canary.authorizationType') && d.after === 'NONE';
 
 /** What a missing or drifted resource breaks. */
 export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftChange[] = []): string | null {
@@ -63,15 +63,16 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
     && drift.some((d) => d.path === 'authorizationType' && ['NONE', 'AWS_IAM', 'CUSTOM'].includes(String(d.after)))) {
     return 'it no longer asks for a token: anyone can call it once this is deployed';
   }
-  if (state === 'drifted' && kind === 'stage-redeploy' && has(drift, 'served.openMethod', 'otherStage.authorizationType')) {
+  if (state === 'drifted' && (kind === 'stage-redeploy' || kind === 'deployment') && (has(drift, 'served.openMethod', 'otherStage.authorizationType') || drift.some(isServedOpen))) {
     return 'anyone can call the methods named without a token';
   }
-  if (state === 'drifted' && kind === 'deployment' && !has(drift, 'stage.deploymentId', 'newerDeployment')) {
+  if (state === 'drifted' && kind === 'deployment' && drift.every((d) => d.path === 'configured.authorizationType')) {
     return 'the API changed after its deployment: the next deployment would publish those changes';
   }
   if (state === 'missing') {
     const missing: Record<ResourceKind, string> = {
       'iam-role': 'the function has no execution role: invocations fail',
+      'log-group': 'the function\'s next run makes its log group again, without a retention: its logs are kept forever',
       'lambda-function': 'routes that call the function answer 500',
       'lambda-permission': 'API Gateway may not invoke the function: routes answer 500 "Internal server error"',
       'rest-api': 'the API is gone: every URL below fails',
@@ -81,9 +82,11 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'gateway-response': 'error responses lack CORS headers, so browsers hide them',
       'authorizer': 'secured methods have no authorizer to check tokens',
       'deployment': 'nothing is served at the invoke URL',
+      'stage-setting': 'the stage is gone, and with it this setting',
       'user-pool': 'nobody can sign in, and the authorizer refuses every token',
       'identity-provider': 'sign-in through this provider fails',
       'resource-server': 'clients cannot get tokens with its scopes, so the scoped methods refuse every call',
+      'user-pool-group': 'nobody can be a member of it, so the routes restricted to it answer 403 to everyone',
       'user-pool-client': 'sign-in with this app client id fails',
       'user-pool-domain': 'the hosted UI login URL does not answer',
       'existing-rest-api': 'your API is gone: every URL below fails',
@@ -105,7 +108,9 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'cors-preflight': 'browsers\' CORS preflight may fail',
       'authorizer': 'tokens may be checked against the wrong user pool, or not read at all',
       'deployment': 'the stage does not serve what secure-api deployed and verified',
+      'stage-setting': 'the stage is not traced or throttled as configured (a throttle raised by hand lets more traffic through)',
       'lambda-permission': 'API Gateway may not be allowed to invoke the function (500)',
+      'log-group': 'log events are kept longer (or shorter) than the configuration says',
       'user-pool-client': 'sign-in through this client may fail',
       'user-pool-domain': 'the hosted UI may not answer',
     };
@@ -174,12 +179,26 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
   const commands: string[] = [];
   const parts: string[] = [];
   if (s.state === 'missing') return REBUILD;
-  if (has(s.drift, 'stage.deploymentId')) {
-    const open = s.drift.filter(isServedOpen).map((d) => d.context?.method ?? '?');
-    parts.push(`Point stage ${stage} back at deployment ${ours ?? '?'}, the one secure-api made and verified${open.length > 0 ? `: that closes ${open.join(', ')} at once` : ''}.`);
+  const pointBack = (closes: string[]) => {
+    parts.push(`Point stage ${stage} back at deployment ${ours ?? '?'}, the one secure-api made and verified${closes.length > 0 ? `: that closes ${closes.join(', ')} at once` : ''}.`);
     commands.push(`aws apigateway update-stage --rest-api-id ${apiIdOf(fx)} --stage-name ${stage} `
       + `--patch-operations op=replace,path=/deploymentId,value=${ours ?? 'DEPLOYMENT_ID'} --region ${fx.region}`);
-  } else if (has(s.drift, 'configured.authorizationType')) {
+  };
+  // The policy (stage-policy.ts): what our stage serves that it should not, from another deployment than ours.
+  const wrong = s.drift.filter((d) => (d.path === 'served.authorizationType' || d.path === 'served.openMethod') && d.context?.stage === stage && !d.context.canary);
+  const servedElsewhere = wrong.find((d) => d.context?.deployment !== undefined && d.context.deployment !== ours);
+  if (has(s.drift, 'stage.deploymentId')) {
+    pointBack(s.drift.filter(isServedOpen).map((d) => d.context?.method ?? '?'));
+  } else if (servedElsewhere) {
+    pointBack([...new Set(wrong.filter((d) => d.after === 'NONE').map((d) => d.context?.method ?? '?'))]);
+  } else if (wrong.length > 0) {
+    parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stage} again, serving every secured method behind the authorizer.`);
+  }
+  const added = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod' && !d.context?.canary).map((d) => d.context?.method ?? '?'))];
+  if (added.length) {
+    parts.push(`${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} on the API but in none of the stack's routes: delete ${added.length === 1 ? 'it' : 'them'} from the API, or add ${added.length === 1 ? 'it' : 'them'} to the stack (secure-api routes add).`);
+  }
+  if (has(s.drift, 'configured.authorizationType')) {
     parts.push('Methods changed after the deployment: fix them (rows above) so they match what is served again; do not redeploy before that.');
   }
   const newerAt = s.drift.find((d) => d.path === 'newerDeployment')?.after;
@@ -188,7 +207,30 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
     parts.push(`Someone deployed this API after secure-api did; if deployment ${newer} is not in use, delete it.`);
     commands.push(`aws apigateway delete-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${newer} --region ${fx.region}`);
   }
+  otherStagesFix(s, fx, parts, commands);
   return parts.length > 0 ? fix(parts.join(' '), commands) : REBUILD;
+}
+
+/**
+ * Other stages serving a secured method open, canaries serving what the policy refuses, and stages whose deployment
+ * could not be read: the same for any stack.
+ */
+function otherStagesFix(s: FixSubject, fx: FixContext, parts: string[], commands: string[]): void {
+  const canaries = [...new Set(s.drift.filter((d) => d.context?.canary && d.path !== 'served.unchecked').map((d) => d.context?.stage ?? '?'))];
+  for (const stage of canaries) {
+    // A deployment into a stage with a canary goes to the canary only (canary-release.html): the canary goes first.
+    parts.push(`The canary release on stage ${stage} serves part of its requests from a deployment the policy refuses: remove the canary (or promote a secured deployment into it); while a canary is enabled, secure-api cannot deploy the stage.`);
+    commands.push(`aws apigateway update-stage --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --patch-operations op=remove,path=/canarySettings --region ${fx.region}`);
+  }
+  const others = [...new Set(s.drift.filter((d) => d.path === 'otherStage.authorizationType' && !d.context?.canary).map((d) => d.context?.stage ?? '?'))];
+  for (const stage of others) {
+    parts.push(`Stage ${stage} serves secured methods open: deploy it again so it serves them behind the authorizer (or delete the stage if unused).`);
+    commands.push(`aws apigateway create-deployment --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --description ${sh(`secured like ${stageName(fx)}`)} --region ${fx.region}`);
+  }
+  for (const d of s.drift.filter((x) => x.path === 'served.unchecked')) {
+    parts.push(`Look at what stage ${d.context?.stage ?? '?'} serves yourself.`);
+    commands.push(`aws apigateway get-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${String(d.after)} --embed apisummary --region ${fx.region}`);
+  }
 }
 
 /**
@@ -199,22 +241,13 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
 function stagePolicyFix(s: FixSubject, fx: FixContext): Fix {
   const parts: string[] = [];
   const commands: string[] = [];
-  const opened = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod').map((d) => d.context?.method ?? '?'))];
+  const opened = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod' && !d.context?.canary).map((d) => d.context?.method ?? '?'))];
   if (opened.length) {
     parts.push(`Secure ${opened.join(', ')} (or, to leave ${opened.length === 1 ? 'it' : 'them'} open on purpose, run the same with --secure-remove).`);
     commands.push(`secure-api init ${fx.stackArgs} ${opened.map((m) => `--secure-add ${sh(m)}`).join(' ')}`);
   }
-  const others = [...new Set(s.drift.filter((d) => d.path === 'otherStage.authorizationType').map((d) => d.context?.stage ?? '?'))];
-  for (const stage of others) {
-    parts.push(`Stage ${stage} serves secured methods open: deploy it again so it serves them behind the authorizer (or delete the stage if unused).`);
-    commands.push(`aws apigateway create-deployment --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --description ${sh(`secured like ${stageName(fx)}`)} --region ${fx.region}`);
-  }
-  if (has(s.drift, 'served.authorizationType')) parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stageName(fx)} again, serving every secured method behind the authorizer.`);
-  const unchecked = s.drift.filter((d) => d.path === 'served.unchecked');
-  for (const d of unchecked) {
-    parts.push(`Look at what stage ${d.context?.stage ?? '?'} serves yourself.`);
-    commands.push(`aws apigateway get-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${String(d.after)} --embed apisummary --region ${fx.region}`);
-  }
+  if (s.drift.some((d) => d.path === 'served.authorizationType' && !d.context?.canary)) parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stageName(fx)} again, serving every secured method behind the authorizer.`);
+  otherStagesFix(s, fx, parts, commands);
   return parts.length ? fix(parts.join(' '), commands) : REBUILD;
 }
 

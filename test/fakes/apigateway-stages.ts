@@ -2,7 +2,7 @@ import type {
   CreateDeploymentCommandInput, CreateDeploymentCommandOutput, CreateStageCommandInput, CreateStageCommandOutput,
   DeleteDeploymentCommandInput, DeleteStageCommandInput, Deployment, GetDeploymentCommandInput, GetDeploymentCommandOutput,
   GetDeploymentsCommandInput, GetDeploymentsCommandOutput, GetStageCommandInput, GetStageCommandOutput, GetStagesCommandInput,
-  GetStagesCommandOutput, PatchOperation, Stage, UpdateStageCommandInput, UpdateStageCommandOutput,
+  GetStagesCommandOutput, MethodSetting, PatchOperation, Stage, UpdateStageCommandInput, UpdateStageCommandOutput,
 } from '@aws-sdk/client-api-gateway';
 import { fail, getApi, pageOf } from './apigateway-apis.js';
 import { LOWER_ALNUM, compact, copy, date, randomString, uniqueId, type Handlers, type Out } from './core.js';
@@ -11,7 +11,7 @@ import type { ApiRecord, DeploymentRecord, StageRecord } from './state.js';
 function stageOut(s: StageRecord): Stage {
   return compact({
     stageName: s.stageName, deploymentId: s.deploymentId, description: s.description, variables: copy(s.variables),
-    tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: {},
+    tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: copy(s.methodSettings ?? {}), canarySettings: copy(s.canarySettings),
     createdDate: date(s.createdDate), lastUpdatedDate: date(s.lastUpdatedDate), tags: { ...s.tags },
   });
 }
@@ -29,9 +29,54 @@ function deploymentOut(d: DeploymentRecord, embed?: string[]): Deployment {
   return out;
 }
 
+/**
+ * A method setting made by a patch starts from API Gateway's defaults (API_MethodSetting); throttling -1 is "none of
+ * its own" (terraform-provider-aws#14266 sets -1 to keep a method setting unthrottled).
+ */
+const NEW_METHOD_SETTING: MethodSetting = {
+  metricsEnabled: false, loggingLevel: 'OFF', dataTraceEnabled: false, throttlingBurstLimit: -1, throttlingRateLimit: -1,
+  cachingEnabled: false, cacheTtlInSeconds: 300, cacheDataEncrypted: false, requireAuthorizationForCacheControl: true,
+  unauthorizedCacheControlHeaderStrategy: 'SUCCEED_WITH_RESPONSE_HEADER',
+};
+
+/** `/{resourcePath}/{httpMethod}/throttling/rateLimit` (patch-operations.html; `~1` escapes a "/" in the path): the methodSettings key and the field. */
+const METHOD_SETTING_PATH = /^\/(.+)\/([A-Z*]+)\/throttling\/(rateLimit|burstLimit)$/;
+
+/**
+ * Stage method settings (API_UpdateStage, API_MethodSetting): throttlingRateLimit is a double, throttlingBurstLimit an
+ * integer; a method setting is made by its first patch and removed whole with `remove /{resourcePath}/{httpMethod}`,
+ * which fails when there is none ("Cannot remove method setting *\/* because there is no method setting for this
+ * method", quoted in terraform-provider-aws internal/service/apigateway/method_settings.go).
+ */
+function patchMethodSetting(stage: StageRecord, op: PatchOperation): boolean {
+  const path = op.path ?? '';
+  const m = METHOD_SETTING_PATH.exec(path);
+  if (m && op.op === 'replace') {
+    const key = `${m[1]!.replace(/~1/g, '/')}/${m[2]!}`;
+    const n = Number(op.value);
+    if (op.value === undefined || op.value.trim() === '' || !Number.isFinite(n)) fail('BadRequestException', `Invalid value '${op.value ?? ''}' for ${path}: a number is expected`);
+    if (m[3] === 'burstLimit' && !Number.isInteger(n)) fail('BadRequestException', `Invalid value '${op.value}' for ${path}: an integer is expected`);
+    stage.methodSettings ??= {};
+    const setting = stage.methodSettings[key] ?? { ...NEW_METHOD_SETTING };
+    if (m[3] === 'rateLimit') setting.throttlingRateLimit = n;
+    else setting.throttlingBurstLimit = n;
+    stage.methodSettings[key] = setting;
+    return true;
+  }
+  const whole = /^\/(.+)\/([A-Z*]+)$/.exec(path);
+  if (whole && op.op === 'remove' && path !== '/deploymentId') {
+    const key = `${whole[1]!.replace(/~1/g, '/')}/${whole[2]!}`;
+    if (!stage.methodSettings?.[key]) fail('BadRequestException', `Cannot remove method setting ${key} because there is no method setting for this method`);
+    delete stage.methodSettings[key];
+    return true;
+  }
+  return false;
+}
+
 function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation[]): void {
   for (const op of ops) {
     const path = op.path ?? '';
+    if (patchMethodSetting(stage, op)) continue;
     if (path === '/deploymentId' && op.op === 'replace') {
       if (op.value === undefined || !api.deployments[op.value]) fail('BadRequestException', 'Invalid deployment identifier specified');
       stage.deploymentId = op.value;
@@ -39,7 +84,36 @@ function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation
       // UpdateStage patches the stage's description (API_UpdateStage, patch-operations.html).
       stage.description = op.value;
     } else if (path === '/tracingEnabled' && op.op === 'replace') {
+      // A boolean patched as its text (API_UpdateStage: tracingEnabled is a boolean; patch values are strings).
+      if (op.value !== 'true' && op.value !== 'false') fail('BadRequestException', `Invalid value '${op.value ?? ''}' for /tracingEnabled: true or false`);
       stage.tracingEnabled = op.value === 'true';
+    } else if (path === '/canarySettings' && op.op === 'remove') {
+      // Disabling a canary removes its settings; the stage serves its own deployment to every request
+      // (https://docs.aws.amazon.com/apigateway/latest/developerguide/delete-canary-deployment.html).
+      delete stage.canarySettings;
+    } else if ((path.startsWith('/canarySettings/') && op.op !== 'remove') || path.startsWith('/canarySettings/stageVariableOverrides/')) {
+      // A canary is enabled by patching its settings; it starts on the stage's own deployment ("Because we just enabled a
+      // canary on an existing version of the API, both ... point to the same deployment", create-canary-deployment.html).
+      const canary = stage.canarySettings ?? { deploymentId: stage.deploymentId, percentTraffic: 0 };
+      const field = path.slice('/canarySettings/'.length);
+      if (field === 'deploymentId') {
+        if (op.value === undefined || !api.deployments[op.value]) fail('BadRequestException', 'Invalid deployment identifier specified');
+        canary.deploymentId = op.value;
+      } else if (field === 'percentTraffic') {
+        const pct = Number(op.value);
+        if (!(pct >= 0 && pct <= 100)) fail('BadRequestException', 'Canary traffic percentage must be between 0.0 and 100.0');
+        canary.percentTraffic = pct;
+      } else if (field === 'useStageCache') {
+        canary.useStageCache = op.value === 'true';
+      } else if (field.startsWith('stageVariableOverrides/')) {
+        const key = field.slice('stageVariableOverrides/'.length);
+        canary.stageVariableOverrides ??= {};
+        if (op.op === 'remove') delete canary.stageVariableOverrides[key];
+        else canary.stageVariableOverrides[key] = op.value ?? '';
+      } else {
+        fail('BadRequestException', `Invalid patch path '${path}' specified for op '${op.op ?? ''}'`);
+      }
+      stage.canarySettings = canary;
     } else if (path.startsWith('/variables/')) {
       const key = path.slice('/variables/'.length);
       stage.variables ??= {};
@@ -62,6 +136,17 @@ export const stageHandlers: Handlers = {
     if (input.stageName !== undefined && !/^[a-zA-Z0-9_-]{1,128}$/.test(input.stageName)) {
       fail('BadRequestException', 'Stage name only allows a-zA-Z0-9_-');
     }
+    const target = input.stageName !== undefined ? api.stages[input.stageName] : undefined;
+    // A canary release deployment goes into a stage that exists (terraform-provider-aws#39929: "Stage test must already be
+    // created before making a canary release deployment"); while a stage has a canary, every deployment into it must be
+    // one (serverless/serverless#11518; canary-release.html: "the deployment stage cannot be associated with another
+    // non-canary release deployment until the canary release is disabled").
+    if (input.canarySettings && input.stageName !== undefined && !target) {
+      fail('BadRequestException', `Invalid deployment content specified.Stage ${input.stageName} must already be created before making a canary release deployment`);
+    }
+    if (target?.canarySettings && !input.canarySettings) {
+      fail('BadRequestException', `Invalid deployment content specified.Non canary deployment not supported on stage ${target.stageName} because Canary is enabled. Provide CanarySettings in deploymentInput.`);
+    }
     const s = ctx.state;
     const id = uniqueId(s, api.deployments, () => randomString(s, 6, LOWER_ALNUM));
     const now = ctx.now();
@@ -72,11 +157,19 @@ export const stageHandlers: Handlers = {
     api.deployments[id] = d;
     if (input.stageName !== undefined) {
       const existing = api.stages[input.stageName];
-      if (existing) {
+      if (existing && input.canarySettings) {
+        // A canary release deployment goes to the canary; the stage keeps serving its deployment to the rest
+        // (create-canary-deployment.html: "The newer deploymentId value is set on the canarySettings").
+        const c = input.canarySettings;
+        existing.canarySettings = compact({ deploymentId: id, percentTraffic: c.percentTraffic ?? 0, stageVariableOverrides: copy(c.stageVariableOverrides), useStageCache: c.useStageCache });
+        existing.lastUpdatedDate = now;
+      } else if (existing) {
         // stageDescription describes only a stage this call creates (API_CreateDeployment: "The description of the
         // Stage resource for the Deployment resource to create"); an existing stage keeps its description.
         existing.deploymentId = id;
         existing.lastUpdatedDate = now;
+        // Its variables stay unless given (create-canary-deployment.html: after a second CreateDeployment into prod the
+        // stage still has the sv0/sv1 the first one set).
         if (input.variables) existing.variables = { ...existing.variables, ...input.variables };
       } else {
         api.stages[input.stageName] = compact({
@@ -102,7 +195,7 @@ export const stageHandlers: Handlers = {
   DeleteDeployment(ctx, input: DeleteDeploymentCommandInput): object {
     const api = getApi(ctx, input.restApiId);
     if (!api.deployments[input.deploymentId ?? '']) fail('NotFoundException', 'Invalid Deployment identifier specified');
-    if (Object.values(api.stages).some((st) => st.deploymentId === input.deploymentId)) {
+    if (Object.values(api.stages).some((st) => st.deploymentId === input.deploymentId || st.canarySettings?.deploymentId === input.deploymentId)) {
       fail('BadRequestException', 'Active stages pointing to this deployment must be moved or deleted');
     }
     delete api.deployments[input.deploymentId ?? ''];
