@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { StackConfigInput } from './schema.js';
+import { ThrottleSchema, type StackConfigInput } from './schema.js';
 import { checkScope } from './scopes.js';
 import {
   checkCallbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, checkUserTag,
@@ -63,6 +63,15 @@ export function overlayFlags(file: Record<string, unknown>, flags: ConfigFlags, 
   if (flags.domainPrefix !== undefined) sub('hostedUi').domainPrefix = flags.domainPrefix;
   if (flags.stage !== undefined) sub('stage').name = flags.stage;
   return out as StackConfigInput;
+}
+
+/** --throttle "RATE,BURST" (requests per second, burst), checked by the config's own rule. */
+export function parseThrottle(value: string): { rateLimit: number; burstLimit: number } {
+  const m = /^\s*([0-9.]+)\s*[,/]\s*([0-9]+)\s*$/.exec(value);
+  if (!m) throw new UsageError(`--throttle "${value}" must be RATE,BURST: requests per second and the burst above it, like --throttle 100,200`);
+  const parsed = ThrottleSchema.safeParse({ rateLimit: Number(m[1]), burstLimit: Number(m[2]) });
+  if (!parsed.success) throw new UsageError(`--throttle "${value}": ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
 }
 
 type Tree = Record<string, unknown>;
@@ -212,6 +221,11 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
   }
   const stageDescription = str(opts.stageDescription);
   if (stageDescription !== undefined) setKey(out, 'stage.description', stageDescription);
+  if (typeof opts.tracing === 'boolean') setKey(out, 'stage.tracing', opts.tracing);
+  // --no-throttle: null, so it goes over a recorded throttle (an absent key would keep it).
+  if (opts.throttle === false) setKey(out, 'stage.throttle', null);
+  const throttle = str(opts.throttle);
+  if (throttle !== undefined) setKey(out, 'stage.throttle', parseThrottle(throttle));
   return out;
 }
 

@@ -212,6 +212,28 @@ export const ExistingPoolSchema = z.object({
   localCallback: z.boolean().default(false),
 }).strict();
 
+/**
+ * Default method throttling of the stage (methodSettings "*\/*"): requests per second and the burst above it. 0 would
+ * refuse every request (aws/aws-cdk#10071), and a stage cannot go above the account's limits (10,000 per second, a
+ * burst of 5,000 unless AWS raised them: API Gateway developer guide, "Throttle requests to your REST APIs").
+ */
+export const ThrottleSchema = z.object({
+  rateLimit: z.number().gt(0, 'throttle.rateLimit must be more than 0 requests per second (0 refuses every request)')
+    .max(10000, 'throttle.rateLimit is at most 10000 requests per second (the account default; a stage cannot go above the account)'),
+  burstLimit: z.number().int('throttle.burstLimit is a whole number of requests')
+    .min(1, 'throttle.burstLimit must be at least 1 (0 refuses every request)')
+    .max(5000, 'throttle.burstLimit is at most 5000 (the account default; a stage cannot go above the account)'),
+}).strict();
+
+export const StageSchema = z.object({
+  name: by(checkStageName).default('dev'),
+  description: z.string().max(1024).default(''),
+  /** AWS X-Ray tracing of the stage's requests (tracingEnabled). Off: the stage is left as it is. @default false */
+  tracing: z.boolean().optional(),
+  /** Default method throttling (every method of the stage); null or absent: none set by secure-api. @default none */
+  throttle: ThrottleSchema.nullable().optional(),
+}).strict();
+
 export const StackConfigSchema = z.object({
   stack: by(checkStackName).default('secure-api'),
   region: by(checkRegion).optional(),
@@ -227,10 +249,7 @@ export const StackConfigSchema = z.object({
   appClient: AppClientSchema.default(AppClientSchema.parse({})),
   authorizer: AuthorizerSchema.default(AuthorizerSchema.parse({})),
   cors: z.object({ allowOrigin: z.string().min(1).default('*') }).strict().default({ allowOrigin: '*' }),
-  stage: z.object({
-    name: by(checkStageName).default('dev'),
-    description: z.string().max(1024).default(''),
-  }).strict().default({ name: 'dev', description: '' }),
+  stage: StageSchema.default({ name: 'dev', description: '' }),
   /**
    * Secure a REST API that already exists instead of creating one (init --api-id). The missing keys are filled from
    * the API itself (src/commands/existing-discovery.ts) before the plan is made; `routes` then lists its methods.

@@ -2,6 +2,7 @@ import type { StackConfig } from '../config/schema.js';
 import type { ResourceKind } from '../resources/types.js';
 import { ourDeploymentDescription } from '../resources/existing-stage.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
+import { stageSettingNodes } from './build-stage.js';
 import type { AnyPlanNode, PlanNode, Plan } from './specs.js';
 
 /*
@@ -121,5 +122,7 @@ export function buildExistingApiPlan(config: StackConfig, poolFrom: (c: StackCon
       policy: { secured: keys(secure), open: keys(ea.leaveOpen ?? []) },
     },
   }));
+  // Only what was asked is changed on their stage, and put back by destroy.
+  nodes.push(...stageSettingNodes(config, 'stage'));
   return { nodes };
 }

@@ -3,6 +3,7 @@ import { idpSecretEnv } from '../config/resolve.js';
 import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
+import { stageSettingNodes } from './build-stage.js';
 import type { AnyPlanNode, Plan, PlanNode, ServedPolicy, SpecByKind } from './specs.js';
 import type { ResourceKind } from '../resources/types.js';
 
@@ -202,6 +203,7 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
       policy: servedPolicy(config.routes),
     },
   }));
+  nodes.push(...stageSettingNodes(config, 'deployment'));
   return { nodes };
 }
 

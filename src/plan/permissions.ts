@@ -85,6 +85,8 @@ export const NO_PERMISSION_NEEDED = new Set(['cognito-idp:InitiateAuth', 'cognit
 /** A stack with every kind of node a new stack makes (the managed policies its roles get are read from it). */
 const EVERY_KIND: StackConfigInput = {
   stack: 'policy',
+  // Every stage setting (a node each).
+  stage: { tracing: true, throttle: { rateLimit: 50, burstLimit: 100 } },
   routes: [
     { path: '/items/{id}', methods: ['GET'] },
     { path: '/mock', methods: ['GET'], integration: { type: 'mock' }, public: true },

@@ -61,6 +61,19 @@ export interface SpecByKind {
    * the public routes'. Absent in states made before it (their read compares deployments).
    */
   'deployment': { stageName: string; stageDescription: string; description: string; policy?: ServedPolicy };
+  /**
+   * One setting switched on for a stage (ours, or the user's when asked): UpdateStage after the stage exists. What the
+   * stage had before is captured (prior) and put back when the setting leaves the configuration or the stack goes;
+   * a setting left off is no node, so the stage keeps what it has. `setting` says which field the node holds.
+   */
+  'stage-setting': {
+    stageName: string;
+    setting: 'tracing' | 'throttle';
+    /** X-Ray tracing (tracingEnabled). */
+    tracing?: boolean | undefined;
+    /** Default method throttling: methodSettings "*\/*" throttlingRateLimit / throttlingBurstLimit. */
+    throttle?: { rateLimit: number; burstLimit: number } | undefined;
+  };
   'user-pool': {
     name: string;
     signInIdentifiers: Array<'username' | 'email' | 'phone'>;

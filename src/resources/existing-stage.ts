@@ -109,7 +109,12 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
   calls: {
     create: ['apigateway:CreateDeployment', sometimes('apigateway:GetStage', 'the answer was lost: find looks for it'), sometimes('apigateway:GetDeployment', 'the answer was lost')],
     find: ['apigateway:GetStage', sometimes('apigateway:GetDeployment', 'the stage serves a deployment')],
-    read: ['apigateway:GetStage', sometimes('apigateway:GetStages', 'the stage policy is judged on every stage'), 'apigateway:GetDeployment', sometimes('apigateway:GetDeployments', 'the stage serves another deployment'), sometimes('apigateway:GetResources', 'the API changed after the deployment')],
+    // The stage policy, judged on what every stage serves; a state made before the policy was recorded gets the checks
+    // of a stage of our own (deploymentHandler.read).
+    read: [
+      'apigateway:GetStages', 'apigateway:GetDeployment', sometimes('apigateway:GetStage', 'a state made before the stage policy was recorded'),
+      sometimes('apigateway:GetDeployments', 'such a state\'s stage serves another deployment'), sometimes('apigateway:GetResources', 'such a state\'s API changed after the deployment'),
+    ],
     update: [sometimes('apigateway:GetStage', 'a resumed update looks for what the stopped run made'), sometimes('apigateway:GetDeployment', 'a resumed update'), 'apigateway:CreateDeployment'],
     delete: [],
   },

@@ -15,6 +15,7 @@ import { lambdaPermissionHandler } from './lambda-permission.js';
 import { resourceServerHandler } from './resource-server.js';
 import { restApiHandler } from './rest-api.js';
 import { securedMethodHandler } from './secured-method.js';
+import { stageSettingHandler } from './stage-setting.js';
 import type { ResourceHandler, ResourceKind } from './types.js';
 import { userPoolClientHandler } from './user-pool-client.js';
 import { userPoolDomainHandler } from './user-pool-domain.js';
@@ -32,6 +33,7 @@ export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } =
   'gateway-response': gatewayResponseHandler,
   'authorizer': authorizerHandler,
   'deployment': deploymentHandler,
+  'stage-setting': stageSettingHandler,
   'user-pool': userPoolHandler,
   'identity-provider': identityProviderHandler,
   'resource-server': resourceServerHandler,

@@ -15,6 +15,7 @@ export const RESOURCE_KINDS = [
   'gateway-response',
   'authorizer',
   'deployment',
+  'stage-setting',
   'user-pool',
   'identity-provider',
   'resource-server',

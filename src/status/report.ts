@@ -24,6 +24,7 @@ const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'gateway-response': (o) => o.responseType,
   'authorizer': (o) => o.authorizerId,
   'deployment': (o) => (o.stageName && o.deploymentId ? `${o.stageName} → ${o.deploymentId}` : o.deploymentId),
+  'stage-setting': (o) => o.stageName,
   'user-pool': (o) => o.userPoolId,
   'identity-provider': (o) => o.providerName,
   'resource-server': (o) => o.identifier,

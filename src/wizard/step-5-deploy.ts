@@ -5,12 +5,46 @@ import { checkWith, type WizardSession } from './session.js';
 
 const descriptionCheck = checkWith(StackConfigSchema.shape.stage.unwrap().shape.description);
 
+const onOff = (v: unknown): string => (v === true ? 'on' : 'off');
+const throttleText = (v: unknown): string => {
+  const t = v as { rateLimit?: number; burstLimit?: number } | null | undefined;
+  return t ? `${t.rateLimit ?? '?'} requests/s, burst ${t.burstLimit ?? '?'}` : 'none (the account limits)';
+};
+
+/**
+ * The stage's settings (issue 25.6), off unless chosen: X-Ray tracing and default method throttling. Off is left out
+ * of the answers (a stage of yours keeps what it has), but said over a recorded "on", which it turns off.
+ */
+async function askStageSettings(s: WizardSession): Promise<void> {
+  if (!s.given('stage.tracing', 'X-Ray tracing', onOff)) {
+    const on = await s.prompter.confirm({ message: 'Trace requests with AWS X-Ray? (X-Ray bills traces beyond its free tier)', default: s.recordedOr<unknown>('stage.tracing', false) === true });
+    // Off is said only over a recorded "on" (an unchanged stack stays "No changes.").
+    if (on) s.draft.set('stage.tracing', true);
+    else if (s.recordedOr<unknown>('stage.tracing', undefined) === true) s.draft.set('stage.tracing', false);
+  }
+  if (s.given('stage.throttle', 'Default throttling', throttleText)) return;
+  const recorded = s.recordedOr<{ rateLimit: number; burstLimit: number } | null | undefined>('stage.throttle', undefined);
+  const on = await s.prompter.confirm({
+    message: 'Throttle every method of the stage? (requests above the limit get 429 Too Many Requests; without it, only the account limits apply)',
+    default: !!recorded,
+  });
+  if (!on) {
+    if (recorded) s.draft.set('stage.throttle', null);
+    return;
+  }
+  s.draft.set('stage.throttle', {
+    rateLimit: await s.prompter.number({ message: 'Requests per second, steady (1 to 10000)', default: recorded?.rateLimit ?? 100, min: 1, max: 10000 }),
+    burstLimit: await s.prompter.number({ message: 'Burst: requests at once above that (1 to 5000)', default: recorded?.burstLimit ?? 200, min: 1, max: 5000 }),
+  });
+}
+
 /** Step 5 of 6 · Deploy: the stage the API is deployed into, after the authorizer is attached. */
 export async function stepDeploy(s: WizardSession): Promise<void> {
   s.heading(5, 'Deploy', 'Deploy the API: create a new stage, providing a name and stage description. '
     + 'The deployment comes after the authorizer is attached, so it takes effect at once.');
   const stage = await s.askText('stage.name', 'Stage name', { default: 'dev', validate: (v) => checkStageName(v.trim()) });
   await s.askText('stage.description', 'Stage description (optional)', { default: '', validate: descriptionCheck, optional: true });
+  await askStageSettings(s);
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
   // The id when it is known (an API of yours, or a recorded stack's); API_ID only for an API not yet created.
   const existingId = (s.draft.get('existingApi') as { id?: string } | undefined)?.id;

@@ -2,7 +2,7 @@ import type {
   CreateDeploymentCommandInput, CreateDeploymentCommandOutput, CreateStageCommandInput, CreateStageCommandOutput,
   DeleteDeploymentCommandInput, DeleteStageCommandInput, Deployment, GetDeploymentCommandInput, GetDeploymentCommandOutput,
   GetDeploymentsCommandInput, GetDeploymentsCommandOutput, GetStageCommandInput, GetStageCommandOutput, GetStagesCommandInput,
-  GetStagesCommandOutput, PatchOperation, Stage, UpdateStageCommandInput, UpdateStageCommandOutput,
+  GetStagesCommandOutput, MethodSetting, PatchOperation, Stage, UpdateStageCommandInput, UpdateStageCommandOutput,
 } from '@aws-sdk/client-api-gateway';
 import { fail, getApi, pageOf } from './apigateway-apis.js';
 import { LOWER_ALNUM, compact, copy, date, randomString, uniqueId, type Handlers, type Out } from './core.js';
@@ -11,7 +11,7 @@ import type { ApiRecord, DeploymentRecord, StageRecord } from './state.js';
 function stageOut(s: StageRecord): Stage {
   return compact({
     stageName: s.stageName, deploymentId: s.deploymentId, description: s.description, variables: copy(s.variables),
-    tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: {}, canarySettings: copy(s.canarySettings),
+    tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: copy(s.methodSettings ?? {}), canarySettings: copy(s.canarySettings),
     createdDate: date(s.createdDate), lastUpdatedDate: date(s.lastUpdatedDate), tags: { ...s.tags },
   });
 }
@@ -29,9 +29,54 @@ function deploymentOut(d: DeploymentRecord, embed?: string[]): Deployment {
   return out;
 }
 
+/**
+ * A method setting made by a patch starts from API Gateway's defaults (API_MethodSetting); throttling -1 is "none of
+ * its own" (terraform-provider-aws#14266 sets -1 to keep a method setting unthrottled).
+ */
+const NEW_METHOD_SETTING: MethodSetting = {
+  metricsEnabled: false, loggingLevel: 'OFF', dataTraceEnabled: false, throttlingBurstLimit: -1, throttlingRateLimit: -1,
+  cachingEnabled: false, cacheTtlInSeconds: 300, cacheDataEncrypted: false, requireAuthorizationForCacheControl: true,
+  unauthorizedCacheControlHeaderStrategy: 'SUCCEED_WITH_RESPONSE_HEADER',
+};
+
+/** `/{resourcePath}/{httpMethod}/throttling/rateLimit` (patch-operations.html; `~1` escapes a "/" in the path): the methodSettings key and the field. */
+const METHOD_SETTING_PATH = /^\/(.+)\/([A-Z*]+)\/throttling\/(rateLimit|burstLimit)$/;
+
+/**
+ * Stage method settings (API_UpdateStage, API_MethodSetting): throttlingRateLimit is a double, throttlingBurstLimit an
+ * integer; a method setting is made by its first patch and removed whole with `remove /{resourcePath}/{httpMethod}`,
+ * which fails when there is none ("Cannot remove method setting *\/* because there is no method setting for this
+ * method", quoted in terraform-provider-aws internal/service/apigateway/method_settings.go).
+ */
+function patchMethodSetting(stage: StageRecord, op: PatchOperation): boolean {
+  const path = op.path ?? '';
+  const m = METHOD_SETTING_PATH.exec(path);
+  if (m && op.op === 'replace') {
+    const key = `${m[1]!.replace(/~1/g, '/')}/${m[2]!}`;
+    const n = Number(op.value);
+    if (op.value === undefined || op.value.trim() === '' || !Number.isFinite(n)) fail('BadRequestException', `Invalid value '${op.value ?? ''}' for ${path}: a number is expected`);
+    if (m[3] === 'burstLimit' && !Number.isInteger(n)) fail('BadRequestException', `Invalid value '${op.value}' for ${path}: an integer is expected`);
+    stage.methodSettings ??= {};
+    const setting = stage.methodSettings[key] ?? { ...NEW_METHOD_SETTING };
+    if (m[3] === 'rateLimit') setting.throttlingRateLimit = n;
+    else setting.throttlingBurstLimit = n;
+    stage.methodSettings[key] = setting;
+    return true;
+  }
+  const whole = /^\/(.+)\/([A-Z*]+)$/.exec(path);
+  if (whole && op.op === 'remove' && path !== '/deploymentId') {
+    const key = `${whole[1]!.replace(/~1/g, '/')}/${whole[2]!}`;
+    if (!stage.methodSettings?.[key]) fail('BadRequestException', `Cannot remove method setting ${key} because there is no method setting for this method`);
+    delete stage.methodSettings[key];
+    return true;
+  }
+  return false;
+}
+
 function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation[]): void {
   for (const op of ops) {
     const path = op.path ?? '';
+    if (patchMethodSetting(stage, op)) continue;
     if (path === '/deploymentId' && op.op === 'replace') {
       if (op.value === undefined || !api.deployments[op.value]) fail('BadRequestException', 'Invalid deployment identifier specified');
       stage.deploymentId = op.value;
@@ -39,6 +84,8 @@ function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation
       // UpdateStage patches the stage's description (API_UpdateStage, patch-operations.html).
       stage.description = op.value;
     } else if (path === '/tracingEnabled' && op.op === 'replace') {
+      // A boolean patched as its text (API_UpdateStage: tracingEnabled is a boolean; patch values are strings).
+      if (op.value !== 'true' && op.value !== 'false') fail('BadRequestException', `Invalid value '${op.value ?? ''}' for /tracingEnabled: true or false`);
       stage.tracingEnabled = op.value === 'true';
     } else if (path === '/canarySettings' && op.op === 'remove') {
       // Disabling a canary removes its settings; the stage serves its own deployment to every request

@@ -1,4 +1,4 @@
-import type { Authorizer, GatewayResponse, Method } from '@aws-sdk/client-api-gateway';
+import type { Authorizer, GatewayResponse, Method, MethodSetting } from '@aws-sdk/client-api-gateway';
 import type {
   AttributeType, CreateUserPoolRequest, CustomDomainConfigType, EmailMfaConfigType, IdentityProviderType,
   SmsMfaConfigType, SoftwareTokenMfaConfigType, UserPoolClientType, UserPoolMfaType, UserStatusType, WebAuthnConfigurationType,
@@ -119,6 +119,8 @@ export interface StageRecord {
   tracingEnabled?: boolean;
   /** A canary release: percentTraffic of the stage's requests go to deploymentId (the stage's own deploymentId serves the rest). */
   canarySettings?: { deploymentId: string; percentTraffic: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean };
+  /** "{resourcePath}/{httpMethod}" ("*\/*": every method) → its settings, as GetStage answers them. */
+  methodSettings?: Record<string, MethodSetting>;
   createdDate: number;
   lastUpdatedDate: number;
   tags: Record<string, string>;

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  APIGatewayClient, GetAuthorizerCommand, UpdateAuthorizerCommand,
+  APIGatewayClient, GetAuthorizerCommand, UpdateAuthorizerCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
   CognitoIdentityProviderClient, CreateIdentityProviderCommand, CreateUserPoolCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
@@ -33,9 +33,10 @@ const cognito = () => new CognitoIdentityProviderClient({ region, credentials })
 const lambda = () => new LambdaClient({ region, credentials });
 const apigw = () => new APIGatewayClient({ region, credentials });
 
-// MFA required (TOTP), PLUS with threat protection, so the MFA and threat-protection rows have something to lower.
+// MFA required (TOTP), PLUS with threat protection, so the MFA and threat-protection rows have something to lower;
+// the stage traced and throttled, so its settings have rows too.
 const CONFIG = {
-  stack: 'drift', userPool: { mfa: { mode: 'ON', totp: true }, tier: 'PLUS', threatProtection: 'ENFORCED', passwordPolicy: { minLength: 12 } },
+  stack: 'drift', stage: { tracing: true, throttle: { rateLimit: 100, burstLimit: 200 } }, userPool: { mfa: { mode: 'ON', totp: true }, tier: 'PLUS', threatProtection: 'ENFORCED', passwordPolicy: { minLength: 12 } },
 };
 
 let fake: AwsFake;
@@ -64,6 +65,10 @@ async function changeClient(edit: (i: UpdateUserPoolClientCommandInput) => void)
 
 const patchAuthorizer = (op: 'replace' | 'add', path: string, value: string) => apigw().send(new UpdateAuthorizerCommand({
   restApiId: out('api', 'apiId'), authorizerId: out('authorizer', 'authorizerId'), patchOperations: [{ op, path, value }],
+}));
+
+const patchStage = (path: string, value: string) => apigw().send(new UpdateStageCommand({
+  restApiId: out('api', 'apiId'), stageName: 'dev', patchOperations: [{ op: 'replace', path, value }],
 }));
 
 const changeFunction = (input: object) => lambda().send(new UpdateFunctionConfigurationCommand({ FunctionName: out('function', 'functionName'), ...input }));
@@ -141,6 +146,10 @@ const ROWS: Row[] = [
     node: 'permission', path: 'permission.otherStatements',
     change: () => lambda().send(new AddPermissionCommand({ FunctionName: out('function', 'functionName'), StatementId: 'public', Action: 'lambda:InvokeFunction', Principal: '*' })),
   },
+  // The stage's settings: what UpdateStage patches.
+  { node: 'stage-setting:tracing', path: 'tracing', change: () => patchStage('/tracingEnabled', 'false') },
+  { node: 'stage-setting:throttle', path: 'throttle.rateLimit', change: () => patchStage('/*/*/throttling/rateLimit', '10000') },
+  { node: 'stage-setting:throttle', path: 'throttle.burstLimit', change: () => patchStage('/*/*/throttling/burstLimit', '5000') },
   // The function's configuration.
   { node: 'function', path: 'memoryMb', change: () => changeFunction({ MemorySize: 1024 }) },
   { node: 'function', path: 'timeoutSeconds', change: () => changeFunction({ Timeout: 29 }) },

@@ -190,6 +190,35 @@ export const authorizerExport: KindExport<'authorizer'> = {
   }],
 };
 
+/** The stage settings are properties of the stage itself (AWS::ApiGateway::Stage, aws_api_gateway_stage): read where the stage is written. */
+const settingOf = (x: ExportCtx, setting: SpecByKind['stage-setting']['setting']) => x.nodesOf('stage-setting').find((s) => s.spec.setting === setting)?.spec;
+const tracingOf = (x: ExportCtx): true | undefined => (settingOf(x, 'tracing')?.tracing ? true : undefined);
+const throttleOf = (x: ExportCtx) => settingOf(x, 'throttle')?.throttle;
+
+/**
+ * A stage setting of our own stage: tracing is written on the stage (above); Terraform's stage has no throttling, so
+ * it is an aws_api_gateway_method_settings on every method ("*\/*"). On the user's stage (an existing API) there is
+ * no stage in the export to hold it: nothing.
+ */
+export const stageSettingExport: KindExport<'stage-setting'> = {
+  owner: 'ours',
+  terraform: (n, x) => {
+    const deployment = x.nodesOf('deployment')[0];
+    const t = n.spec.throttle;
+    if (!deployment || n.spec.setting !== 'throttle' || !t) return [];
+    const stage = `aws_api_gateway_stage.${x.tfName(deployment.id)}`;
+    return [{
+      type: 'aws_api_gateway_method_settings', name: x.tfName(n.id), importId: `${apiRef(x).literal}/${n.spec.stageName}/*/*`,
+      body: {
+        rest_api_id: apiRef(x), stage_name: new TfRaw(`${stage}.stage_name`), method_path: '*/*',
+        settings: new TfBlock({ throttling_rate_limit: t.rateLimit, throttling_burst_limit: t.burstLimit }),
+      },
+    }];
+  },
+  // AWS::ApiGateway::Stage holds TracingEnabled and MethodSettings itself (the deployment's export writes them).
+  cloudformation: () => [],
+};
+
 /** Everything a deployment snapshots: it is made after these (as init does). */
 const deployedNodes = (x: ExportCtx): string[] => [...x.nodesOf('api-method'), ...x.nodesOf('cors-preflight'), ...x.nodesOf('gateway-response')].map((m) => m.id);
 
@@ -206,7 +235,10 @@ export const deploymentExport: KindExport<'deployment'> = {
       },
       {
         type: 'aws_api_gateway_stage', name, importId: `${apiRef(x).literal}/${n.out.stageName ?? spec.stageName}`,
-        body: { rest_api_id: apiRef(x), stage_name: spec.stageName, deployment_id: new TfRaw(`aws_api_gateway_deployment.${name}.id`), description: spec.stageDescription || undefined },
+        body: {
+          rest_api_id: apiRef(x), stage_name: spec.stageName, deployment_id: new TfRaw(`aws_api_gateway_deployment.${name}.id`), description: spec.stageDescription || undefined,
+          xray_tracing_enabled: tracingOf(x),
+        },
       },
     ];
   },
@@ -222,7 +254,11 @@ export const deploymentExport: KindExport<'deployment'> = {
       },
       {
         logicalId: `${deployment}Stage`, type: 'AWS::ApiGateway::Stage',
-        properties: { RestApiId: apiRef(x), StageName: spec.stageName, DeploymentId: x.ref(n.id, 'deploymentId'), Description: spec.stageDescription || undefined },
+        properties: {
+          RestApiId: apiRef(x), StageName: spec.stageName, DeploymentId: x.ref(n.id, 'deploymentId'), Description: spec.stageDescription || undefined,
+          TracingEnabled: tracingOf(x),
+          MethodSettings: throttleOf(x) && [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: throttleOf(x)!.rateLimit, ThrottlingBurstLimit: throttleOf(x)!.burstLimit }],
+        },
         import: { identifier: { RestApiId: apiRef(x).literal, StageName: n.out.stageName ?? spec.stageName } },
       },
     ];

@@ -3,7 +3,7 @@
  * how it is exported (or that it is the user's and left out).
  */
 import type { KindExports } from '../model.js';
-import { apiMethodExport, apiResourceExport, authorizerExport, corsPreflightExport, deploymentExport, gatewayResponseExport, restApiExport } from './api-gateway.js';
+import { apiMethodExport, apiResourceExport, authorizerExport, corsPreflightExport, deploymentExport, gatewayResponseExport, restApiExport, stageSettingExport } from './api-gateway.js';
 import { identityProviderExport, resourceServerExport, userPoolClientExport, userPoolDomainExport, userPoolExport } from './cognito.js';
 import { iamRoleExport, lambdaFunctionExport, lambdaPermissionExport } from './lambda.js';
 
@@ -18,6 +18,7 @@ export const KIND_EXPORTS: KindExports = {
   'gateway-response': gatewayResponseExport,
   'authorizer': authorizerExport,
   'deployment': deploymentExport,
+  'stage-setting': stageSettingExport,
   'user-pool': userPoolExport,
   'identity-provider': identityProviderExport,
   'resource-server': resourceServerExport,

@@ -1,0 +1,24 @@
+import type { StackConfig } from '../config/schema.js';
+import type { AnyPlanNode } from './specs.js';
+
+/**
+ * The stage settings switched on (issue 25.6), one node each, after the node that makes or holds the stage
+ * (`stageNode`: our deployment, or the user's existing stage) and deleted before it, so destroy puts back what the
+ * stage had. A setting left off is no node: a stage of the user's keeps what it has, and an old state plans nothing new.
+ */
+export function stageSettingNodes(config: StackConfig, stageNode: string): AnyPlanNode[] {
+  const stageName = config.stage.name;
+  const at = { deps: ['api', stageNode], parent: stageNode };
+  const nodes: AnyPlanNode[] = [];
+  if (config.stage.tracing === true) {
+    nodes.push({ ...at, id: 'stage-setting:tracing', kind: 'stage-setting', label: `stage ${stageName} X-Ray tracing`, spec: { stageName, setting: 'tracing', tracing: true } });
+  }
+  const t = config.stage.throttle;
+  if (t) {
+    nodes.push({
+      ...at, id: 'stage-setting:throttle', kind: 'stage-setting', label: `stage ${stageName} throttling ${t.rateLimit}/s, burst ${t.burstLimit}`,
+      spec: { stageName, setting: 'throttle', throttle: { rateLimit: t.rateLimit, burstLimit: t.burstLimit } },
+    });
+  }
+  return nodes;
+}

@@ -1,0 +1,158 @@
+/**
+ * Issue 25.6: the stage's X-Ray tracing and default method throttling, as options. The fake's UpdateStage rules
+ * (named after API Gateway's behaviour), then the life of a stack: init sets them, plan shows them, a change updates
+ * in place, a setting turned off puts back what the stage had, destroy leaves a stage of the user's as it was.
+ */
+import { join } from 'node:path';
+import { APIGatewayClient, GetStageCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readState } from '../../src/state/store.js';
+import { planJsonSchema } from '../../src/status/plan-schema.js';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { makeLegacyApi } from '../existing/legacy-api.js';
+import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+
+const apigw = () => new APIGatewayClient({ region: 'us-east-1' });
+let fake: AwsFake;
+let clock: VirtualClock;
+let cwd: string;
+beforeEach(() => {
+  clock = new VirtualClock();
+  fake = installAwsFake({ clock, deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0 });
+  cwd = tempDir('secure-api-stage-settings-');
+});
+afterEach(() => fake.restore());
+
+const run = (...argv: string[]) => {
+  clock.t += 60_000;
+  return runSecureApi([...argv, '--stack', 'shop'], { cwd, clock });
+};
+const apiIdOf = (): string => readState(join(cwd, '.secure-api', 'shop.json'))!.nodes.api!.out.apiId!;
+const stage = (restApiId: string, stageName = 'dev'): Promise<Stage> => {
+  clock.t += 60_000;
+  return apigw().send(new GetStageCommand({ restApiId, stageName }));
+};
+const throttleOf = (s: Stage) => {
+  const m = s.methodSettings?.['*/*'];
+  return m ? { rateLimit: m.throttlingRateLimit, burstLimit: m.throttlingBurstLimit } : undefined;
+};
+/** As someone would by hand, some time later (API Gateway's control-plane quota refills meanwhile). */
+const patch = (restApiId: string, stageName: string, ...ops: Array<{ op: 'replace' | 'remove'; path: string; value?: string }>) => {
+  clock.t += 60_000;
+  return apigw().send(new UpdateStageCommand({ restApiId, stageName, patchOperations: ops }));
+};
+
+describe('the fake: UpdateStage method settings and tracing, as API Gateway has them', () => {
+  it('a patch of /*/*/throttling/rateLimit makes the "*/*" method setting (throttling -1 until set: none of its own), answered by GetStage', async () => {
+    const { apiId } = await makeLegacyApi();
+    expect((await stage(apiId, 'prod')).methodSettings).toEqual({});
+    await patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/rateLimit', value: '12.5' });
+    expect(throttleOf(await stage(apiId, 'prod'))).toEqual({ rateLimit: 12.5, burstLimit: -1 });
+    await patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/burstLimit', value: '30' });
+    expect(throttleOf(await stage(apiId, 'prod'))).toEqual({ rateLimit: 12.5, burstLimit: 30 });
+  });
+
+  it('throttlingBurstLimit is an integer and throttlingRateLimit a number: anything else is BadRequestException', async () => {
+    const { apiId } = await makeLegacyApi();
+    await expect(patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/burstLimit', value: '2.5' })).rejects.toMatchObject({ name: 'BadRequestException' });
+    await expect(patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/rateLimit', value: 'fast' })).rejects.toMatchObject({ name: 'BadRequestException' });
+    await expect(patch(apiId, 'prod', { op: 'replace', path: '/tracingEnabled', value: 'yes' })).rejects.toMatchObject({ name: 'BadRequestException' });
+  });
+
+  it('remove /*/* takes the method setting away, and without one is BadRequestException "Cannot remove method setting */*…"', async () => {
+    const { apiId } = await makeLegacyApi();
+    await expect(patch(apiId, 'prod', { op: 'remove', path: '/*/*' })).rejects.toThrow(/Cannot remove method setting \*\/\* because there is no method setting for this method/);
+    await patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/rateLimit', value: '5' });
+    await patch(apiId, 'prod', { op: 'remove', path: '/*/*' });
+    expect((await stage(apiId, 'prod')).methodSettings).toEqual({});
+  });
+});
+
+describe('tracing and throttling on a stack of our own', () => {
+  it('init sets them, plan names them, a change updates in place, off puts back what the stage had; status sees a change by hand (exit 3)', async () => {
+    const dry = await run('init', '--yes', '--dry-run', '--tracing', '--throttle', '100,200');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/stage dev X-Ray tracing/);
+    expect(dry.stdout).toMatch(/stage dev throttling 100\/s, burst 200/);
+
+    const init = await run('init', '--yes', '--no-verify', '--tracing', '--throttle', '100,200');
+    expect(init.code, init.stderr).toBe(0);
+    const apiId = apiIdOf();
+    let live = await stage(apiId);
+    expect(live.tracingEnabled).toBe(true);
+    expect(throttleOf(live)).toEqual({ rateLimit: 100, burstLimit: 200 });
+    expect((await run('status')).code).toBe(0);
+
+    // Raised by hand: drift, named on its node; init puts it back.
+    await patch(apiId, 'dev', { op: 'replace', path: '/*/*/throttling/rateLimit', value: '10000' });
+    const st = await run('status', '--json');
+    expect(st.code).toBe(3);
+    const drifted = (JSON.parse(st.stdout) as { resources: Array<{ id: string; state: string; drift: Array<{ path: string; before: unknown; after: unknown }> }> }).resources.find((r) => r.id === 'stage-setting:throttle')!;
+    expect(drifted.drift).toEqual([expect.objectContaining({ path: 'throttle.rateLimit', before: 100, after: 10000 })]);
+
+    // A new limit: an update of that node alone, no new deployment (a stage setting is not part of one).
+    const plan = await run('plan', '--json', '--throttle', '50,80');
+    const changes = planJsonSchema.parse(JSON.parse(plan.stdout)).changes.filter((c) => c.action !== 'no-op');
+    expect(changes.map((c) => [c.id, c.action])).toEqual([['stage-setting:throttle', 'update']]);
+    const deploymentsBefore = Object.keys(fake.state.apigateway.apis[apiId]!.deployments).length;
+    expect((await run('init', '--yes', '--no-verify', '--throttle', '50,80')).code).toBe(0);
+    expect(throttleOf(await stage(apiId))).toEqual({ rateLimit: 50, burstLimit: 80 });
+    expect(Object.keys(fake.state.apigateway.apis[apiId]!.deployments)).toHaveLength(deploymentsBefore);
+
+    // Turned off: the nodes go, and the stage is back to what it had (no method setting, no tracing).
+    const off = await run('init', '--yes', '--no-verify', '--no-throttle', '--no-tracing');
+    expect(off.code, off.stderr).toBe(0);
+    live = await stage(apiId);
+    expect(live.tracingEnabled).toBe(false);
+    expect(live.methodSettings).toEqual({});
+    expect(Object.keys(readState(join(cwd, '.secure-api', 'shop.json'))!.nodes).filter((id) => id.startsWith('stage-setting'))).toEqual([]);
+    expect((await run('status')).code).toBe(0);
+    expect((await run('destroy', '--yes')).code).toBe(0);
+  }, 60_000);
+
+  it('a throttle AWS would refuse, or a flag that is not RATE,BURST, is exit 2 before any AWS call', async () => {
+    for (const [flag, message] of [
+      ['0,10', /more than 0 requests per second/],
+      ['100,0', /burstLimit must be at least 1/],
+      ['20000,10', /at most 10000/],
+      ['100,6000', /at most 5000/],
+      ['100,2.5', /must be RATE,BURST/],
+      ['fast', /must be RATE,BURST/],
+    ] as const) {
+      const before = fake.calls.length;
+      const r = await run('init', '--yes', '--no-verify', '--throttle', flag);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(fake.calls.length, flag).toBe(before);
+    }
+  });
+});
+
+describe('tracing and throttling on a stage of the user\'s (--api-id)', () => {
+  it('set only when asked, and put back as it was on destroy (their throttle, their tracing)', async () => {
+    const { apiId } = await makeLegacyApi();
+    // Their stage: throttled by hand at 10/20, not traced, with metrics on (someone else's setting, kept).
+    await patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/rateLimit', value: '10' }, { op: 'replace', path: '/*/*/throttling/burstLimit', value: '20' });
+    const before = await stage(apiId, 'prod');
+
+    const plain = await run('init', '--yes', '--no-verify', '--api-id', apiId, '--stage', 'prod');
+    expect(plain.code, plain.stderr).toBe(0);
+    const untouched = await stage(apiId, 'prod');
+    expect([untouched.tracingEnabled, untouched.methodSettings]).toEqual([before.tracingEnabled, before.methodSettings]);
+
+    const asked = await run('init', '--yes', '--no-verify', '--api-id', apiId, '--stage', 'prod', '--tracing', '--throttle', '100,200');
+    expect(asked.code, asked.stderr).toBe(0);
+    const set = await stage(apiId, 'prod');
+    expect(set.tracingEnabled).toBe(true);
+    expect(throttleOf(set)).toEqual({ rateLimit: 100, burstLimit: 200 });
+    const recorded = readState(join(cwd, '.secure-api', 'shop.json'))!.nodes;
+    expect(recorded['stage-setting:throttle']!.prior).toEqual({ throttle: { rateLimit: 10, burstLimit: 20 } });
+    expect(recorded['stage-setting:tracing']!.prior).toEqual({ tracing: false });
+
+    const gone = await run('destroy', '--yes');
+    expect(gone.code, gone.stderr).toBe(0);
+    const after = await stage(apiId, 'prod');
+    expect(after.tracingEnabled).toBe(false);
+    expect(throttleOf(after)).toEqual({ rateLimit: 10, burstLimit: 20 });
+  }, 60_000);
+});
