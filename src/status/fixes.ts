@@ -72,6 +72,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
   if (state === 'missing') {
     const missing: Record<ResourceKind, string> = {
       'iam-role': 'the function has no execution role: invocations fail',
+      'log-group': 'the function\'s next run makes its log group again, without a retention: its logs are kept forever',
       'lambda-function': 'routes that call the function answer 500',
       'lambda-permission': 'API Gateway may not invoke the function: routes answer 500 "Internal server error"',
       'rest-api': 'the API is gone: every URL below fails',
@@ -85,6 +86,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'user-pool': 'nobody can sign in, and the authorizer refuses every token',
       'identity-provider': 'sign-in through this provider fails',
       'resource-server': 'clients cannot get tokens with its scopes, so the scoped methods refuse every call',
+      'user-pool-group': 'nobody can be a member of it, so the routes restricted to it answer 403 to everyone',
       'user-pool-client': 'sign-in with this app client id fails',
       'user-pool-domain': 'the hosted UI login URL does not answer',
       'existing-rest-api': 'your API is gone: every URL below fails',
@@ -108,6 +110,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'deployment': 'the stage does not serve what secure-api deployed and verified',
       'stage-setting': 'the stage is not traced or throttled as configured (a throttle raised by hand lets more traffic through)',
       'lambda-permission': 'API Gateway may not be allowed to invoke the function (500)',
+      'log-group': 'log events are kept longer (or shorter) than the configuration says',
       'user-pool-client': 'sign-in through this client may fail',
       'user-pool-domain': 'the hosted UI may not answer',
     };
