@@ -119,17 +119,10 @@ export interface StageRecord {
   description?: string;
   variables?: Record<string, string>;
   tracingEnabled?: boolean;
-<<<<<<< HEAD
-  /** A canary release: percentTraffic of the stage's requests go to deploymentId (the stage's own deploymentId serves the rest). */
-  canarySettings?: { deploymentId: string; percentTraffic: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean };
-  /** "{resourcePath}/{httpMethod}" ("*\/*": every method) → its settings, as GetStage answers them. */
-  methodSettings?: Record<string, MethodSetting>;
-=======
   /** "{resourcePath}/{httpMethod}" ("*\/*": every method) → its settings, as GetStage answers them. */
   methodSettings?: Record<string, MethodSetting>;
   /** A canary release: percentTraffic of the stage's requests go to deploymentId (the stage's own deploymentId serves the rest). */
   canarySettings?: { deploymentId: string; percentTraffic: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean };
->>>>>>> main
   createdDate: number;
   lastUpdatedDate: number;
   tags: Record<string, string>;
