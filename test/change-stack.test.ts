@@ -149,6 +149,8 @@ describe('init on a live stack: every change in place, users kept', () => {
     r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET,POST /items', '--route', 'GET /orders']);
     expect(r.code, r.stderr).toBe(0);
     expect(deployments(from)).toBe(1);
+    // The test's own read, on the fake's clock: a second passes so API Gateway's quota (10/s) has a token for it.
+    clock.t += 1000;
     const tree = (await new APIGatewayClient({ region: 'us-east-1' }).send(new GetResourcesCommand({ restApiId: apiId }))).items ?? [];
     expect(tree.map((t) => t.path).sort()).toEqual(['/', '/items', '/orders']);
     expect(Object.keys(state().nodes).filter((id) => id.includes('/health'))).toEqual([]);

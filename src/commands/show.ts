@@ -5,6 +5,7 @@ import { configText } from '../ui/config-text.js';
 import { outputsText } from '../ui/tables.js';
 import { commonOptionsSchema } from './common-options.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
+import { recordedTarget } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 
 export const showOptionsSchema = commonOptionsSchema.extend({
@@ -22,6 +23,9 @@ export async function runShow(o: ShowOptions, env: CommandEnv): Promise<number> 
   const ui = await makeUi(env, o.json);
   const { state, path } = await loadStack(o, env);
   if (o.outputs) {
+    // The URLs are built from the state: its hosts are checked (stackOutputs, exit 2 BAD_STATE_VALUE), and an endpoint
+    // it records is printed only under the rule every command follows (recordedTarget: not on this machine → given again).
+    recordedTarget(o, env, state);
     const outputs = stackOutputs(state, path);
     if (ui.mode === 'json') ui.json(outputsJson(outputs));
     else ui.out(outputsText(outputs, ui.c, { next: false }));

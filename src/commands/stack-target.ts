@@ -6,8 +6,6 @@ import type { PoolRef } from '../verify/test-user.js';
 import { invokeUrl } from '../verify/urls.js';
 import { tokenEndpointUrl } from '../verify/client-credentials.js';
 import { MACHINE_CLIENT_NODE } from '../plan/build-scopes.js';
-import { checkDomainPrefix, checkRegion, checkStageName } from '../config/validators.js';
-import type { StateFile } from '../state/schema.js';
 import type { CommandEnv, CommonOptions } from './env.js';
 import { reachArgs, recordedTarget } from './stack-session.js';
 import type { LoadedStack } from './stack-state.js';
@@ -45,36 +43,9 @@ export interface StackTarget {
   machine?: { clientId: string; tokenUrl?: string | undefined } | undefined;
 }
 
-/** API Gateway's REST API ids: 10 lowercase letters and digits. */
-const API_ID = /^[a-z0-9]{10}$/;
-
-/**
- * The state fields that name the hosts tokens, secrets and passwords are sent to (the region, the API id, the pool
- * domain's prefix, the stage): a state file is data, not authority, so an edited one (`evil.example#` as the API id)
- * must not move those requests off AWS. Exit 2 naming the field, before anything is sent.
- */
-export function checkStateHosts(state: StateFile, path: string): void {
-  const n = state.nodes;
-  const bad: string[] = [];
-  const region = checkRegion(state.region);
-  if (region) bad.push(`region: ${region}`);
-  const apiId = n.api?.out.apiId;
-  if (apiId !== undefined && !API_ID.test(apiId)) bad.push(`nodes.api.out.apiId: "${apiId}" is not an API Gateway id (10 lowercase letters and digits)`);
-  const domain = n.domain?.out.domain;
-  const d = domain !== undefined ? checkDomainPrefix(domain) : undefined;
-  if (d) bad.push(`nodes.domain.out.domain: ${d}`);
-  const stage = n.deployment?.out.stageName;
-  const st = stage !== undefined ? checkStageName(stage) : undefined;
-  if (st) bad.push(`nodes.deployment.out.stageName: ${st}`);
-  if (bad.length) {
-    throw new UsageError(`the state file ${path} holds values no AWS resource has, so no URL is built from it: ${bad.join('; ')}`,
-      'Put back the values init recorded (or restore the state file). Nothing was sent anywhere.', 'BAD_STATE_VALUE');
-  }
-}
-
 export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedStack): StackTarget {
   const { state, path } = loaded;
-  checkStateHosts(state, path);
+  // stackOutputs refuses a state whose ids would aim a URL off AWS (checkStateHosts), before anything is sent.
   const cfg = state.config as ConfigView;
   const outputs = stackOutputs(state, path);
   const created = (id: string): Record<string, string> | undefined => (state.nodes[id]?.status === 'created' ? state.nodes[id]?.out : undefined);

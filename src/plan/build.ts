@@ -3,8 +3,12 @@ import { idpSecretEnv } from '../config/resolve.js';
 import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
+<<<<<<< HEAD
 import { stageSettingNodes } from './build-stage.js';
 import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
+=======
+import type { AnyPlanNode, Plan, PlanNode, ServedPolicy, SpecByKind } from './specs.js';
+>>>>>>> main
 import type { ResourceKind } from '../resources/types.js';
 
 const CORS_HEADERS = ['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'];
@@ -198,10 +202,19 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
   nodes.push(node<'deployment'>({
     id: 'deployment', kind: 'deployment', parent: 'api', label: `stage ${config.stage.name}`,
     deps: ['api', ...methodIds, ...corsIds, ...gwIds],
-    spec: { stageName: config.stage.name, stageDescription: config.stage.description, description: `secure-api ${config.stack}` },
+    spec: {
+      stageName: config.stage.name, stageDescription: config.stage.description, description: `secure-api ${config.stack}`,
+      policy: servedPolicy(config.routes),
+    },
   }));
   nodes.push(...stageSettingNodes(config, 'deployment'));
   return { nodes };
+}
+
+/** The stage's policy (stage-policy.ts): each route's methods secured, but the public routes' left open. */
+function servedPolicy(routes: StackConfig['routes']): ServedPolicy {
+  const keys = (pub: boolean) => routes.filter((r) => Boolean(r.public) === pub).flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort();
+  return { secured: keys(false), open: keys(true) };
 }
 
 /**

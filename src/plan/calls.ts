@@ -7,9 +7,13 @@ import { longestPath } from './build.js';
 /** A kind's declared calls (each handler declares its own: src/resources/declared-calls.ts). */
 export const callsOf = (kind: ResourceKind): HandlerCalls<unknown> => handlerFor(kind).calls as HandlerCalls<unknown>;
 
-/** The AWS calls a clean create of this node makes, in order (service:Action, IAM spelling), as its handler declares them. */
+/**
+ * The AWS calls a clean create of this node makes, in order (service:Action, IAM spelling), as its handler declares
+ * them: what it is about to change on an adopted resource is read first (capturePrior), then the create.
+ */
 export function createCalls(n: AnyPlanNode): string[] {
-  return cleanPath(callsOf(n.kind).create, n.spec);
+  const c = callsOf(n.kind);
+  return [...cleanPath(c.capturePrior), ...cleanPath(c.create, n.spec)];
 }
 
 /**
@@ -17,7 +21,8 @@ export function createCalls(n: AnyPlanNode): string[] {
  * sends alongside the one before (a MOCK method's response with its integration: see putMockParts) adds nothing.
  */
 export function createDepth(n: AnyPlanNode): number {
-  return createDepthOf(callsOf(n.kind), n.spec);
+  const c = callsOf(n.kind);
+  return cleanPath(c.capturePrior).length + createDepthOf(c, n.spec);
 }
 
 /** The critical path in calls: the longest dependency chain, each node weighing its sequential create calls. */

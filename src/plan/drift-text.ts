@@ -26,7 +26,12 @@ const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => s
   'preflight.authorizationType': (d, c) => `OPTIONS has authorizationType ${str(d.after)}${c.authorizerId ? ` with authorizer ${c.authorizerId}` : ''}; CORS preflights must stay open (NONE)`,
   'preflight.integrationResponse': () => 'OPTIONS has no 200 integration response carrying the CORS headers',
   'stage.deploymentId': (d, c) => `stage ${c.stage ?? '?'} now points at deployment ${str(d.after, 'none')}, not ${str(d.before, '?')}${c.order ?? ''}`,
-  'served.authorizationType': (d, c) => (d.after === null
+  'served.authorizationType': (d, c) => (c.stage !== undefined
+    // The policy's judgement (resources/stage-policy.ts): which stage, since which deployment.
+    ? (d.after === null
+      ? `${c.method ?? '?'} is not served on stage ${c.stage} (deployment ${c.deployment ?? '?'}, made ${c.made ?? 'an unknown time'}); this stack secures it`
+      : `${c.method ?? '?'} is served with ${served(str(d.after))} on stage ${c.stage} since deployment ${c.deployment ?? '?'} (made ${c.made ?? 'an unknown time'}); this stack secures it with ${str(d.before)}`)
+    : d.after === null
     ? `${c.method ?? '?'} is not served any more`
     : d.before === null
       ? `${c.method ?? '?'} is served with ${served(str(d.after))}, but secure-api never deployed it`

@@ -7,6 +7,9 @@ import type { ResourceKind } from '../resources/types.js';
  * and the handler reads that dependency's outputs from `deps[nodeId]`. The REST API is always node 'api',
  * the user pool always node 'pool'.
  */
+/** What a stage must serve: methods keyed "GET /orders"; `secured` behind the Cognito authorizer, `open` served without a token on purpose. */
+export interface ServedPolicy { secured: string[]; open: string[] }
+
 export interface SpecByKind {
   /**
    * `tags` (on the role, the function, the API and the pool): the user's own tags, present only when the configuration
@@ -52,6 +55,7 @@ export interface SpecByKind {
   'cors-preflight': { path: string; resourceNode: string; allowMethods: string[]; allowOrigin: string; allowHeaders: string[] };
   'gateway-response': { responseType: 'DEFAULT_4XX' | 'DEFAULT_5XX'; allowOrigin: string; allowHeaders: string[] };
   'authorizer': { name: string; identityHeader: string; ttlSeconds: number; poolNode: string };
+<<<<<<< HEAD
   /** CreateDeployment into the stage (creating the stage). */
   'deployment': { stageName: string; stageDescription: string; description: string };
   /**
@@ -67,6 +71,14 @@ export interface SpecByKind {
     /** Default method throttling: methodSettings "*\/*" throttlingRateLimit / throttlingBurstLimit. */
     throttle?: { rateLimit: number; burstLimit: number } | undefined;
   };
+=======
+  /**
+   * CreateDeployment into the stage (creating the stage). `policy`: what every stage must serve, judged on what it
+   * serves (src/resources/stage-policy.ts): the routes' secured methods behind the authorizer, and no method open but
+   * the public routes'. Absent in states made before it (their read compares deployments).
+   */
+  'deployment': { stageName: string; stageDescription: string; description: string; policy?: ServedPolicy };
+>>>>>>> main
   'user-pool': {
     name: string;
     signInIdentifiers: Array<'username' | 'email' | 'phone'>;
@@ -132,7 +144,7 @@ export interface SpecByKind {
    * secured methods behind the authorizer, and no method open but those the user chose to leave open ("GET /orders").
    * Absent in states made before it (their read falls back to comparing deployments).
    */
-  'stage-redeploy': { stageName: string; description: string; policy?: { secured: string[]; open: string[] } };
+  'stage-redeploy': { stageName: string; description: string; policy?: ServedPolicy };
   /** The user's user pool: read, never changed or deleted (nor its users). */
   'existing-user-pool': { userPoolId: string; name: string };
   /** An app client of theirs in it (--app-client-id). */

@@ -7,7 +7,8 @@ import {
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
-import type { Ctx, ResourceHandler } from './types.js';
+import type { Ctx, Observed, Out, Outputs, ResourceHandler } from './types.js';
+import { POLICY_ONLY_PATHS, judgeStages } from './stage-policy.js';
 import { redeploy } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['deployment'];
@@ -100,7 +101,8 @@ export const deploymentHandler: ResourceHandler<Spec> = {
   calls: {
     create: ['apigateway:CreateDeployment', sometimes('apigateway:GetStage', 'the answer was lost: find looks for it')],
     find: ['apigateway:GetStage'],
-    read: ['apigateway:GetStage', 'apigateway:GetDeployment', sometimes('apigateway:GetDeployments', 'the stage serves another deployment'), sometimes('apigateway:GetResources', 'the API changed after the deployment')],
+    read: ['apigateway:GetStages', 'apigateway:GetDeployment', 'apigateway:GetResources',
+      sometimes('apigateway:GetStage', 'a state made before the policy'), sometimes('apigateway:GetDeployments', 'a state made before the policy')],
     update: ['apigateway:CreateDeployment', sometimes('apigateway:UpdateStage', 'a stage setting differs')],
     delete: ['apigateway:DeleteStage'],
   },
@@ -133,42 +135,21 @@ export const deploymentHandler: ResourceHandler<Spec> = {
   },
 
   /**
-   * The stage still serves our deployment, and nothing changed after it (a stale stage): the deployed summary is
-   * compared with the methods as configured now, and no newer deployment of the API exists. One round of reads
-   * in parallel; a second only when the stage serves another deployment.
+   * The policy judged on what every stage serves (./stage-policy.ts), as for an API the stack does not own: a
+   * deployment someone else made that serves the same security is no drift; a method served open is named with its
+   * stage and the deployment it came with. And, the API being ours, what our stage serves against the methods as
+   * configured now (a stale stage: a change the next deployment would publish). A state made before the policy was
+   * recorded keeps the deployment-id watch (readRecordedDeployment).
    */
   async read(ctx, spec, out, deps) {
+    if (!spec.policy) return readRecordedDeployment(ctx, spec, out, deps);
     const restApiId = restApiIdOf(deps);
-    const stageName = out.stageName ?? spec.stageName;
-    const [stage, ours, live, deployments] = await Promise.all([
-      undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName }))),
-      deploymentWithSummary(ctx, restApiId, out.deploymentId),
-      liveMethods(ctx, restApiId),
-      allDeployments(ctx, restApiId),
-    ]);
-    if (!stage) return { state: 'missing' };
-    const drift: DriftChange[] = [];
-    const servingId = stage.deploymentId;
-    const createdOf = (id: string | undefined) => (id === ours?.id ? ours?.createdDate : undefined) ?? deployments.find((d) => d.id === id)?.createdDate;
-    let serving = ours;
-    if (servingId !== out.deploymentId) {
-      const theirs = createdOf(servingId);
-      const mine = createdOf(out.deploymentId);
-      const rel = theirs && mine ? (theirs > mine ? 'after' : theirs < mine ? 'before' : 'as') : undefined;
-      const order = rel ? ` (${servingId ?? 'none'} made ${when(theirs)}, ${rel} ours at ${when(mine)})` : '';
-      drift.push({ path: 'stage.deploymentId', before: out.deploymentId ?? null, after: servingId ?? null, context: { stage: stageName, order } });
-      serving = await deploymentWithSummary(ctx, restApiId, servingId);
-      if (ours?.apiSummary && serving?.apiSummary) drift.push(...servedDiff(ours.apiSummary, serving.apiSummary));
-    }
-    if (serving?.apiSummary && live && servingId) drift.push(...stageDiff(serving.apiSummary, live, servingId));
-    const servingAt = createdOf(servingId);
-    const newer = servingAt ? deployments.filter((d) => d.id !== servingId && d.id !== out.deploymentId && d.createdDate && d.createdDate > servingAt) : [];
-    const newest = newer.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
-    if (newest) {
-      drift.push({ path: 'newerDeployment', before: null, after: newest.id ?? null, context: { made: when(newest.createdDate), stage: stageName, servingMade: when(servingAt) } });
-    }
+    const [judged, live] = await Promise.all([judgeStages(ctx, restApiId, out.stageName ?? spec.stageName, spec.policy), liveMethods(ctx, restApiId)]);
+    if (judged.missing) return { state: 'missing' };
+    const drift = [...judged.drift, ...(judged.ours && live ? stageDiff(judged.ours.summary, live, judged.ours.deploymentId) : [])];
     return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
   },
+  unrepairable: POLICY_ONLY_PATHS,
 
   // The deployment itself goes with the API; the stage is what serves traffic.
   async delete(ctx, spec, out, deps) {
@@ -177,3 +158,41 @@ export const deploymentHandler: ResourceHandler<Spec> = {
     })));
   },
 };
+
+/**
+ * The watch of a state made before the policy: the stage still serves our deployment, and nothing changed after it
+ * (a stale stage): the deployed summary is compared with the methods as configured now, and no newer deployment of
+ * the API exists. One round of reads in parallel; a second only when the stage serves another deployment.
+ */
+export async function readRecordedDeployment(ctx: Ctx, spec: Pick<Spec, 'stageName'>, out: Out, deps: Outputs): Promise<Observed> {
+  const restApiId = restApiIdOf(deps);
+  const stageName = out.stageName ?? spec.stageName;
+  const [stage, ours, live, deployments] = await Promise.all([
+    undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName }))),
+    deploymentWithSummary(ctx, restApiId, out.deploymentId),
+    liveMethods(ctx, restApiId),
+    allDeployments(ctx, restApiId),
+  ]);
+  if (!stage) return { state: 'missing' };
+  const drift: DriftChange[] = [];
+  const servingId = stage.deploymentId;
+  const createdOf = (id: string | undefined) => (id === ours?.id ? ours?.createdDate : undefined) ?? deployments.find((d) => d.id === id)?.createdDate;
+  let serving = ours;
+  if (servingId !== out.deploymentId) {
+    const theirs = createdOf(servingId);
+    const mine = createdOf(out.deploymentId);
+    const rel = theirs && mine ? (theirs > mine ? 'after' : theirs < mine ? 'before' : 'as') : undefined;
+    const order = rel ? ` (${servingId ?? 'none'} made ${when(theirs)}, ${rel} ours at ${when(mine)})` : '';
+    drift.push({ path: 'stage.deploymentId', before: out.deploymentId ?? null, after: servingId ?? null, context: { stage: stageName, order } });
+    serving = await deploymentWithSummary(ctx, restApiId, servingId);
+    if (ours?.apiSummary && serving?.apiSummary) drift.push(...servedDiff(ours.apiSummary, serving.apiSummary));
+  }
+  if (serving?.apiSummary && live && servingId) drift.push(...stageDiff(serving.apiSummary, live, servingId));
+  const servingAt = createdOf(servingId);
+  const newer = servingAt ? deployments.filter((d) => d.id !== servingId && d.id !== out.deploymentId && d.createdDate && d.createdDate > servingAt) : [];
+  const newest = newer.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0))[0];
+  if (newest) {
+    drift.push({ path: 'newerDeployment', before: null, after: newest.id ?? null, context: { made: when(newest.createdDate), stage: stageName, servingMade: when(servingAt) } });
+  }
+  return drift.length > 0 ? { state: 'drifted', drift, out } : { state: 'present', out };
+}

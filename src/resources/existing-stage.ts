@@ -6,7 +6,7 @@ import {
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { deploymentMadeByStoppedRun } from './api-gateway-updates.js';
-import { deploymentHandler } from './deployment.js';
+import { readRecordedDeployment } from './deployment.js';
 import { POLICY_ONLY_PATHS, readStagePolicy } from './stage-policy.js';
 import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
@@ -109,7 +109,12 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
   calls: {
     create: ['apigateway:CreateDeployment', sometimes('apigateway:GetStage', 'the answer was lost: find looks for it'), sometimes('apigateway:GetDeployment', 'the answer was lost')],
     find: ['apigateway:GetStage', sometimes('apigateway:GetDeployment', 'the stage serves a deployment')],
-    read: ['apigateway:GetStage', sometimes('apigateway:GetStages', 'the stage policy is judged on every stage'), 'apigateway:GetDeployment', sometimes('apigateway:GetDeployments', 'the stage serves another deployment'), sometimes('apigateway:GetResources', 'the API changed after the deployment')],
+    // The stage policy, judged on what every stage serves; a state made before the policy was recorded gets the checks
+    // of a stage of our own (deploymentHandler.read).
+    read: [
+      'apigateway:GetStages', 'apigateway:GetDeployment', sometimes('apigateway:GetStage', 'a state made before the stage policy was recorded'),
+      sometimes('apigateway:GetDeployments', 'such a state\'s stage serves another deployment'), sometimes('apigateway:GetResources', 'such a state\'s API changed after the deployment'),
+    ],
     update: [sometimes('apigateway:GetStage', 'a resumed update looks for what the stopped run made'), sometimes('apigateway:GetDeployment', 'a resumed update'), 'apigateway:CreateDeployment'],
     delete: [],
   },
@@ -152,7 +157,7 @@ export const stageRedeployHandler: ResourceHandler<SpecByKind['stage-redeploy']>
   // gets the checks of a stage of our own: it still serves our deployment, nothing changed after it.
   read: (ctx, spec, out, deps) => (spec.policy
     ? readStagePolicy(ctx, { ...spec, policy: spec.policy }, out, deps)
-    : deploymentHandler.read(ctx, { stageName: spec.stageName, stageDescription: '', description: spec.description }, out, deps)),
+    : readRecordedDeployment(ctx, spec, out, deps)),
   unrepairable: POLICY_ONLY_PATHS,
 
   // The stage is theirs: the existing-stage node puts back what it serves, and removes this deployment.

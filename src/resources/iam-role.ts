@@ -86,7 +86,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     create: ['iam:CreateRole', { call: 'iam:AttachRolePolicy', times: (s) => s.managedPolicyArns.length }],
     // A role that is already there (a resumed run) gets its missing managed policies attached.
     find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', sometimes('iam:AttachRolePolicy', 'a managed policy of the spec is not attached')],
-    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
+    read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', sometimes('iam:ListRoleTags', 'the spec has user tags to compare')],
     tags: ['iam:ListRoleTags'],
     update: [
       'iam:GetRole', sometimes('iam:UpdateRole', 'the trust policy or description differs'), 'iam:ListAttachedRolePolicies',

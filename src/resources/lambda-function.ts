@@ -80,7 +80,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     // The new function is read until it is Active.
     create: ['lambda:CreateFunction', 'lambda:GetFunctionConfiguration', sometimes('lambda:ListTags', 'the answer was lost: find looks for it')],
     find: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
-    read: ['lambda:GetFunction', 'lambda:ListTags'],
+    read: ['lambda:GetFunction', sometimes('lambda:ListTags', 'the spec has user tags to compare')],
     tags: ['lambda:ListTags'],
     update: [
       sometimes('lambda:UpdateFunctionConfiguration', 'a setting differs'), sometimes('lambda:GetFunctionConfiguration', 'an update is waited out'),

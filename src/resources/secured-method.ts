@@ -58,11 +58,13 @@ export const securedMethodHandler: ResourceHandler<Spec> = {
   kind: 'secured-method',
   calls: {
     capturePrior: ['apigateway:GetMethod'],
-    create: ['apigateway:GetMethod', 'apigateway:UpdateMethod'],
+    // capturePrior read the method's authorization just before.
+    create: ['apigateway:UpdateMethod'],
     find: ['apigateway:GetMethod'],
     read: ['apigateway:GetResources'],
     update: ['apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the authorization differs')],
-    preview: ['apigateway:GetMethod', sometimes('apigateway:GetAuthorizer', 'the method names an authorizer of theirs')],
+    // The plan of a create reads their method in the API's tree (its resource may be new to the stack); a delete's, none.
+    preview: ['apigateway:GetResources', sometimes('apigateway:GetAuthorizer', 'the method has an authorizer of theirs: its name is shown')],
     delete: ['apigateway:GetMethod', sometimes('apigateway:UpdateMethod', 'the method is still as we left it')],
   },
   immutable: ['path', 'httpMethod'],

@@ -24,8 +24,14 @@ describe('judgeServed: every secured method behind the authorizer, nothing open 
     ]);
   });
   it('a method served open that is not in the allow-list is named, with its stage and deployment; one behind another authorizer is not open', () => {
-    const drift = judgeServed(policy, { '/orders/{id}/refund': { POST: snap('NONE'), PUT: snap('AWS_IAM') } }, at);
+    const secured = { '/orders': { GET: snap('COGNITO_USER_POOLS'), POST: snap('COGNITO_USER_POOLS') } };
+    const drift = judgeServed(policy, { ...secured, '/orders/{id}/refund': { POST: snap('NONE'), PUT: snap('AWS_IAM') } }, at);
     expect(drift).toEqual([{ path: 'served.openMethod', before: null, after: 'NONE', context: { method: 'POST /orders/{id}/refund', stage: 'prod', deployment: 'd9', made: at.made } }]);
+  });
+  it('a secured method the stage does not serve is named on the stage it deploys (not on others)', () => {
+    const drift = judgeServed(policy, { '/orders': { GET: snap('COGNITO_USER_POOLS') } }, at);
+    expect(drift).toEqual([{ path: 'served.authorizationType', before: 'COGNITO_USER_POOLS', after: null, context: { method: 'POST /orders', stage: 'prod', deployment: 'd9', made: at.made } }]);
+    expect(judgeServed(policy, { '/orders': { GET: snap('COGNITO_USER_POOLS') } }, { ...at, ours: false })).toEqual([]);
   });
   it('another stage: only a secured method served open counts (its own authorizer secures it; its other open methods are not this stack\'s)', () => {
     const other = { ...at, stage: 'staging', ours: false };

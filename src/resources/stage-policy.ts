@@ -1,6 +1,6 @@
 import { GetDeploymentCommand, GetStagesCommand, type Deployment, type Stage } from '@aws-sdk/client-api-gateway';
 import type { DriftChange } from '../plan/changes.js';
-import type { SpecByKind } from '../plan/specs.js';
+import type { ServedPolicy, SpecByKind } from '../plan/specs.js';
 import type { ApiSummary } from './deployment.js';
 import { restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Observed, Out, Outputs } from './types.js';
@@ -14,7 +14,7 @@ import type { Ctx, Observed, Out, Outputs } from './types.js';
  * (https://docs.aws.amazon.com/apigateway/latest/api/API_GetDeployment.html).
  */
 
-export type StagePolicy = NonNullable<SpecByKind['stage-redeploy']['policy']>;
+export type StagePolicy = ServedPolicy;
 
 /** Drift paths a redeploy cannot put back: the configuration decides (--secure-add, --secure-remove), or the stage is another. */
 export const POLICY_ONLY_PATHS = ['served.openMethod', 'otherStage.authorizationType', 'served.unchecked'] as const;
@@ -27,11 +27,12 @@ export function judgeServed(policy: StagePolicy, summary: ApiSummary, at: { stag
   const out: DriftChange[] = [];
   const secured = new Set(policy.secured);
   const open = new Set(policy.open);
+  const where = { stage: at.stage, deployment: at.deployment, made: at.made };
   for (const [path, methods] of Object.entries(summary)) {
     for (const [verb, snap] of Object.entries(methods)) {
       const method = `${verb} ${path}`;
       const auth = snap.authorizationType ?? 'NONE';
-      const context = { method, stage: at.stage, deployment: at.deployment, made: at.made };
+      const context = { method, ...where };
       if (secured.has(method)) {
         if (at.ours && auth !== COGNITO) out.push({ path: 'served.authorizationType', before: COGNITO, after: auth, context });
         // Another stage serving a secured method with their own authorizer is secured by them; open is what matters.
@@ -39,6 +40,13 @@ export function judgeServed(policy: StagePolicy, summary: ApiSummary, at: { stag
       } else if (at.ours && auth === 'NONE' && verb !== 'OPTIONS' && !open.has(method)) {
         out.push({ path: 'served.openMethod', before: null, after: 'NONE', context });
       }
+    }
+  }
+  // A secured method the stage does not serve answers 403 "Missing Authentication Token": not open, but not the stack either.
+  if (at.ours) {
+    for (const method of policy.secured) {
+      const [verb = '', path = ''] = method.split(' ');
+      if (!summary[path]?.[verb]) out.push({ path: 'served.authorizationType', before: COGNITO, after: null, context: { method, ...where } });
     }
   }
   return out;
@@ -49,28 +57,38 @@ async function withSummary(ctx: Ctx, restApiId: string, deploymentId: string | u
   return undefinedIfNotFound(ctx.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId, embed: ['apisummary'] })));
 }
 
+/** What the stage the stack deploys serves, as judgeStages read it (for comparisons beyond the policy). */
+export interface OurStage { deploymentId: string; summary: ApiSummary }
+
 /**
  * Every stage of the API, each judged on the deployment it serves. A deployment read without its apiSummary is said
- * (served.unchecked), never skipped: status cannot vouch for what it did not see.
+ * (served.unchecked), never skipped: status cannot vouch for what it did not see. `missing`: the stage is gone.
  */
-export async function readStagePolicy(ctx: Ctx, spec: SpecByKind['stage-redeploy'] & { policy: StagePolicy }, out: Out, deps: Outputs): Promise<Observed> {
-  const restApiId = restApiIdOf(deps);
-  const stageName = out.stageName ?? spec.stageName;
+export async function judgeStages(ctx: Ctx, restApiId: string, stageName: string, policy: StagePolicy): Promise<{ missing: true } | { missing: false; drift: DriftChange[]; ours?: OurStage }> {
   const stages: Stage[] = (await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStagesCommand({ restApiId }))))?.item ?? [];
-  if (!stages.some((s) => s.stageName === stageName)) return { state: 'missing' };
+  if (!stages.some((s) => s.stageName === stageName)) return { missing: true };
   const served = new Map<string, Promise<Deployment | undefined>>();
   const deploymentOf = (id: string) => served.get(id) ?? served.set(id, withSummary(ctx, restApiId, id)).get(id)!;
   const drift: DriftChange[] = [];
+  let ours: OurStage | undefined;
   for (const st of [...stages].sort((a, b) => Number(b.stageName === stageName) - Number(a.stageName === stageName))) {
-    const ours = st.stageName === stageName;
+    const isOurs = st.stageName === stageName;
     if (!st.deploymentId) continue;
     const d = await deploymentOf(st.deploymentId);
-    const at = { stage: st.stageName ?? '?', deployment: st.deploymentId, made: when(d?.createdDate), ours };
+    const at = { stage: st.stageName ?? '?', deployment: st.deploymentId, made: when(d?.createdDate), ours: isOurs };
     if (!d?.apiSummary) {
       drift.push({ path: 'served.unchecked', before: null, after: st.deploymentId, context: { stage: at.stage, deployment: at.deployment } });
       continue;
     }
-    drift.push(...judgeServed(spec.policy, d.apiSummary, at));
+    if (isOurs) ours = { deploymentId: st.deploymentId, summary: d.apiSummary };
+    drift.push(...judgeServed(policy, d.apiSummary, at));
   }
-  return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
+  return { missing: false, drift, ...(ours ? { ours } : {}) };
+}
+
+/** The stage-redeploy's read: the policy over every stage of their API. */
+export async function readStagePolicy(ctx: Ctx, spec: SpecByKind['stage-redeploy'] & { policy: StagePolicy }, out: Out, deps: Outputs): Promise<Observed> {
+  const judged = await judgeStages(ctx, restApiIdOf(deps), out.stageName ?? spec.stageName, spec.policy);
+  if (judged.missing) return { state: 'missing' };
+  return judged.drift.length ? { state: 'drifted', drift: judged.drift, out } : { state: 'present', out };
 }

@@ -4,7 +4,7 @@
  * change a stack only inside a session: `open` takes the stack's lock and reads the state under it; the session's
  * writer saves every change (on S3, conditionally on the version read); `end` releases the lock.
  */
-import { AwsFailure, SecureApiError } from '../errors.js';
+import { AwsFailure, ExitCode, SecureApiError } from '../errors.js';
 import type { LockInfo } from './lock.js';
 import type { StateFile } from './schema.js';
 
@@ -81,6 +81,20 @@ export class StateChanged extends AwsFailure {
     super(`the state of stack "${stack}" at ${where} was changed by another run since this run read it; this run stopped and did not overwrite it`, {
       code: 'STATE_CHANGED',
       hint: `The newer state is kept. Its lock was probably removed with \`secure-api unlock\` while this run still worked. Look at it with \`secure-api status --stack ${stack}${stateArgs}\`; what this run made after that point is tagged with the stack: \`secure-api status --orphans --stack ${stack}\`.`,
+    });
+  }
+}
+
+/**
+ * This run's lock was removed (`secure-api unlock`, or judged stale and taken over) while it still worked: its fencing
+ * token no longer holds, so its saves are refused and the state is left as the lock's new holder keeps it (issue 20).
+ */
+export class LockLost extends SecureApiError {
+  constructor(stack: string, where: string, now: LockInfo | null, stateArgs: string) {
+    const by = now ? `is now held by ${holderText(now)} since ${now.startedAt}` : 'is gone';
+    super('LOCK_LOST', `this run's lock on stack "${stack}" was removed while it worked (\`secure-api unlock\`, or taken over as stale) and ${by}; this run stopped and did not write the state at ${where}`, {
+      exitCode: ExitCode.aws,
+      hint: `The state keeps what this run recorded up to its last save (each call is journaled before it is made); anything made after it carries the stack's tags. When the other run is done, look with \`secure-api status --stack ${stack}${stateArgs}\`; \`secure-api status --orphans --stack ${stack}${stateArgs}\` lists tagged resources the state does not name.`,
     });
   }
 }

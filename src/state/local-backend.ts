@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
-import { StackLocked, type StackSession, type StateBackend } from './backend.js';
-import { acquireLock, readLockFile, removeLockIf, type LockInfo } from './lock.js';
+import { LockLost, StackLocked, type StackSession, type StateBackend } from './backend.js';
+import { acquireLock, readLockFile, removeLockIf, whileLockHeld, type LockInfo } from './lock.js';
 import type { StateFile } from './schema.js';
 import { DEFAULT_STATE_DIR, listStacks, readState, removeState, statePath, StateStore } from './store.js';
 
@@ -41,12 +41,18 @@ export class LocalStateBackend implements StateBackend {
       release();
       throw err;
     }
+    // The fencing token is this run's lock id: a save (or the removal of the state) happens only while the lock file
+    // still holds it, checked under the lock's guard; after an unlock or a takeover every save is refused.
+    const fence = (write: () => void) => {
+      const other = whileLockHeld(path, release.info.lockId, write);
+      if (other !== undefined) throw new LockLost(stack, path, other, this.args);
+    };
     return Promise.resolve({
       stack,
       lock: release.info,
       state,
-      writer: (s: StateFile, now?: () => Date) => new StateStore(path, s, now),
-      remove: () => { removeState(path); return Promise.resolve(); },
+      writer: (s: StateFile, now?: () => Date) => new StateStore(path, s, now, fence),
+      remove: () => { fence(() => removeState(path)); return Promise.resolve(); },
       end: () => { release(); return Promise.resolve(); },
     });
   }

@@ -95,12 +95,11 @@ function parseLock(text: string | undefined): LockInfo | undefined {
 const GUARD_STALE_MS = 10_000;
 
 /**
- * Remove the lock file only while it still holds `expected` (its bytes as read when judged): every removal (a stale
- * lock taken over, a release, an unlock) goes through one guard file, so between the check and the unlink no other
- * run can remove it and make another's. Creating a lock needs no guard (link only succeeds on nothing). Returns
- * whether it removed it.
+ * Run `fn` holding the lock file's guard: every removal of a lock (a stale lock taken over, a release, an unlock) and
+ * every fenced save goes through this one guard file, so nothing removes the lock (and lets another run make its own)
+ * between a check of the lock and what depends on it. A guard is held for microseconds.
  */
-export function removeLockIf(path: string, expected: (text: string) => boolean): boolean {
+function withGuard<T>(path: string, fn: () => T): T {
   const guard = `${path}.guard`;
   const me = JSON.stringify({ host: hostname(), pid: process.pid });
   for (let i = 0; !createExclusive(guard, me); i++) {
@@ -113,13 +112,40 @@ export function removeLockIf(path: string, expected: (text: string) => boolean):
     else sleepSync(5);
   }
   try {
+    return fn();
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+/**
+ * Remove the lock file only while it still holds `expected` (its bytes as read when judged), under the guard, so
+ * between the check and the unlink no other run can remove it and make another's. Creating a lock needs no guard
+ * (link only succeeds on nothing). Returns whether it removed it.
+ */
+export function removeLockIf(path: string, expected: (text: string) => boolean): boolean {
+  return withGuard(path, () => {
     const now = readText(path);
     if (now === undefined || !expected(now)) return false;
     rmSync(path, { force: true });
     return true;
-  } finally {
-    rmSync(guard, { force: true });
-  }
+  });
+}
+
+/**
+ * The fence of a local save (issue 20): run `write` only while the stack's lock file still holds this run's lock id
+ * (its fencing token), under the guard, so an unlock or a stale-lock takeover cannot slip between the check and the
+ * write. Returns the lock found instead when it is not ours any more (`null`: no lock at all); `write` did not run.
+ */
+export function whileLockHeld(statePath: string, lockId: string, write: () => void): LockInfo | null | undefined {
+  const path = `${statePath}.lock`;
+  return withGuard(path, () => {
+    const text = readText(path);
+    const now = parseLock(text);
+    if (now?.lockId !== lockId) return text === undefined ? null : now ?? { pid: 0, startedAt: '?', command: '?' };
+    write();
+    return undefined;
+  });
 }
 
 /** Hooks of the lock's owner: a warning when a stale lock is taken over; the error when the lock is held. */
@@ -135,7 +161,7 @@ export interface LockHooks {
  * (removed only if unchanged since judged), and `onStale` is told. Release removes the lock only while it is still
  * this run's (its lockId): after an unlock another run's lock is left alone.
  */
-export function acquireLock(statePath: string, command: string, hooks: LockHooks): (() => void) & { info: LockInfo } {
+export function acquireLock(statePath: string, command: string, hooks: LockHooks): (() => void) & { info: Required<LockInfo> } {
   const path = `${statePath}.lock`;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const info = lockInfo(command, undefined);

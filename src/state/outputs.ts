@@ -1,4 +1,6 @@
 import { cognitoIssuerUrl, dnsSuffix, hostedUiOrigin } from '../aws/region.js';
+import { checkDomainPrefix, checkRegion, checkStageName } from '../config/validators.js';
+import { UsageError } from '../errors.js';
 import type { StateFile } from './schema.js';
 
 export interface RouteUrl { method: string; path: string; url: string; secured: boolean }
@@ -32,6 +34,33 @@ export function invokeBaseUrl(s: { region: string; endpointUrl?: string | undefi
   return `https://${apiId}.execute-api.${s.region}.${dnsSuffix(s.region)}/${stage}`;
 }
 
+/** API Gateway's REST API ids: 10 lowercase letters and digits. */
+const API_ID = /^[a-z0-9]{10}$/;
+
+/**
+ * The state fields that name the hosts tokens, secrets and passwords are sent to (the region, the API id, the pool
+ * domain's prefix, the stage): a state file is data, not authority, so an edited one (`evil.example#` as the API id)
+ * must not move those requests off AWS. Exit 2 naming the field, before anything is sent.
+ */
+export function checkStateHosts(state: StateFile, path: string): void {
+  const n = state.nodes;
+  const bad: string[] = [];
+  const region = checkRegion(state.region);
+  if (region) bad.push(`region: ${region}`);
+  const apiId = n.api?.out.apiId;
+  if (apiId !== undefined && !API_ID.test(apiId)) bad.push(`nodes.api.out.apiId: "${apiId}" is not an API Gateway id (10 lowercase letters and digits)`);
+  const domain = n.domain?.out.domain;
+  const d = domain !== undefined ? checkDomainPrefix(domain) : undefined;
+  if (d) bad.push(`nodes.domain.out.domain: ${d}`);
+  const stage = n.deployment?.out.stageName;
+  const st = stage !== undefined ? checkStageName(stage) : undefined;
+  if (st) bad.push(`nodes.deployment.out.stageName: ${st}`);
+  if (bad.length) {
+    throw new UsageError(`the state file ${path} holds values no AWS resource has, so no URL is built from it: ${bad.join('; ')}`,
+      'Put back the values init recorded (or restore the state file). Nothing was sent anywhere.', 'BAD_STATE_VALUE');
+  }
+}
+
 interface ConfigView {
   routes?: Array<{ path: string; methods: string[]; public?: boolean }>;
   stage?: { name?: string };
@@ -44,8 +73,12 @@ export function hostedUiLoginUrl(domain: string, region: string, clientId: strin
   return `${hostedUiOrigin(domain, region)}/login?${q.toString()}`;
 }
 
-/** What a user needs to call the stack, derived from the state file (never stored twice). */
+/**
+ * What a user needs to call the stack, derived from the state file (never stored twice). Every URL printed or used is
+ * built here, so the state's host fields are checked here, once, for every command (checkStateHosts).
+ */
 export function stackOutputs(state: StateFile, stateFile: string): StackOutputs {
+  checkStateHosts(state, stateFile);
   const cfg = state.config as ConfigView;
   const n = state.nodes;
   const apiId = n.api?.out.apiId;

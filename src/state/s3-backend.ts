@@ -12,7 +12,7 @@ import { awsErrorName, isTransient, toAwsFailure } from '../aws/errors.js';
 import { withRetry } from '../aws/retry.js';
 import { partitionOf } from '../aws/region.js';
 import { UsageError } from '../errors.js';
-import { StackLocked, StateChanged, type StackSession, type StateBackend } from './backend.js';
+import { LockLost, StackLocked, StateChanged, type StackSession, type StateBackend } from './backend.js';
 import { lockInfo, type LockInfo } from './lock.js';
 import { stackKeys } from './location.js';
 import { S3StateWriter, SSE, isConditionalConflict, isPreconditionFailed, type S3Io } from './s3-writer.js';
@@ -204,7 +204,7 @@ export class S3StateBackend implements StateBackend {
   }
 
   /** Create the lock object; held by another run → StackLocked with its holder. */
-  private async takeLock(stack: string, command: string): Promise<{ info: LockInfo; etag: string | undefined }> {
+  private async takeLock(stack: string, command: string): Promise<{ info: Required<LockInfo>; etag: string | undefined }> {
     const key = stackKeys(this.o.prefix, stack).lock;
     const info = lockInfo(command, await this.caller(), new Date(this.o.now()));
     const body = JSON.stringify(info, null, 2) + '\n';
@@ -245,13 +245,15 @@ export class S3StateBackend implements StateBackend {
     let writer: S3StateWriter | undefined;
     let ended = false;
     const conflict = () => new StateChanged(stack, this.where(stack), this.args);
+    const fence = () => this.fence(stack, lock.info.lockId);
     return {
       stack,
       lock: lock.info,
       state: read?.state,
-      writer: (s, now) => (writer = new S3StateWriter(this.io, this.o.bucket, keys.state, s, writer?.currentEtag ?? read?.etag, conflict, now)),
+      writer: (s, now) => (writer = new S3StateWriter(this.io, this.o.bucket, keys.state, s, writer?.currentEtag ?? read?.etag, conflict, now, fence)),
       remove: async () => {
         await writer?.flush();
+        await fence();
         const etag = writer?.currentEtag ?? read?.etag;
         if (!etag) return;
         try {
@@ -269,6 +271,18 @@ export class S3StateBackend implements StateBackend {
         await this.releaseLock(keys.lock, lock.etag);
       },
     };
+  }
+
+  /**
+   * The fence of a save (issue 20): the lock object must still hold this run's lock id, its fencing token. S3 cannot
+   * condition a PutObject on another object, so the lock is read just before each write; the write itself stays
+   * conditioned on the state's ETag (If-Match), so a run that takes the lock in between and writes first still wins:
+   * this run's write is then refused as StateChanged.
+   */
+  private async fence(stack: string, lockId: string): Promise<void> {
+    const held = await this.readLock(stack);
+    if (held?.lockId === lockId) return;
+    throw new LockLost(stack, this.where(stack), held ? { pid: held.pid, startedAt: held.startedAt, command: held.command, who: held.who, host: held.host } : null, this.args);
   }
 
   /** Delete our lock, only if it is still ours (If-Match on its ETag): after an unlock another run may hold a new one. */

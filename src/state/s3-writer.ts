@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { awsErrorName } from '../aws/errors.js';
-import type { StateWriter } from './backend.js';
+import { LockLost, type StateWriter } from './backend.js';
 import type { StateFile } from './schema.js';
 
 /** How the S3 backend sends one call (retried when transient) and reads an object back. */
@@ -33,7 +33,9 @@ export function isConditionalConflict(err: unknown): boolean {
  * Saves a stack's state to S3, one write at a time (saves asked for meanwhile are folded into the next write), each
  * conditioned on the ETag the previous one left (`If-Match`), or on there being none yet (`If-None-Match: *`).
  * A refused write means another run wrote since: every save from then on rejects with `conflict()`, nothing is
- * overwritten. A write that S3 refused after our own retried attempt had landed is recognised by its body.
+ * overwritten. Before each write the fence checks this run still holds the stack's lock (issue 20): once it was
+ * removed and taken by another run, every save rejects with the fence's error, even before that run wrote.
+ * A write that S3 refused after our own retried attempt had landed is recognised by its body.
  */
 export class S3StateWriter implements StateWriter {
   private chain: Promise<void> = Promise.resolve();
@@ -49,6 +51,8 @@ export class S3StateWriter implements StateWriter {
     private etag: string | undefined,
     private readonly conflict: () => Error,
     private readonly now: () => Date = () => new Date(),
+    /** Resolves while this run's lock holds (its fencing token), rejects (LockLost) once it does not: checked before each write. */
+    private readonly fence: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** The ETag of the object as this run last wrote (or read) it. */
@@ -76,6 +80,13 @@ export class S3StateWriter implements StateWriter {
 
   private async write(): Promise<void> {
     if (this.failed) throw this.failed;
+    try {
+      await this.fence();
+    } catch (err) {
+      // A lost lock is for good; a failed look at the lock is only this save's failure.
+      if (err instanceof LockLost) this.failed = err;
+      throw err;
+    }
     const body = stateBody(this.state);
     for (let attempt = 0; ; attempt++) {
       try {

@@ -142,15 +142,20 @@ export class StateStore {
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
 
-  constructor(readonly path: string, public state: StateFile, private readonly now: () => Date = () => new Date()) {}
+  /** `fence` runs each write only while this run's lock holds (it throws, LockLost, when not); none: unlocked use. */
+  constructor(readonly path: string, public state: StateFile, private readonly now: () => Date = () => new Date(),
+    private readonly fence: (write: () => void) => void = (write) => write()) {}
 
   save(): void {
     this.state.updatedAt = this.now().toISOString();
-    try {
-      replaceFile(this.path, JSON.stringify(this.state, null, 2) + '\n', false);
-    } catch (err) {
-      throw new StateWriteFailed(this.path, err);
-    }
+    const text = JSON.stringify(this.state, null, 2) + '\n';
+    this.fence(() => {
+      try {
+        replaceFile(this.path, text, false);
+      } catch (err) {
+        throw new StateWriteFailed(this.path, err);
+      }
+    });
     this.scheduleSync();
   }
 

@@ -63,10 +63,10 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
     && drift.some((d) => d.path === 'authorizationType' && ['NONE', 'AWS_IAM', 'CUSTOM'].includes(String(d.after)))) {
     return 'it no longer asks for a token: anyone can call it once this is deployed';
   }
-  if (state === 'drifted' && kind === 'stage-redeploy' && has(drift, 'served.openMethod', 'otherStage.authorizationType')) {
+  if (state === 'drifted' && (kind === 'stage-redeploy' || kind === 'deployment') && (has(drift, 'served.openMethod', 'otherStage.authorizationType') || drift.some(isServedOpen))) {
     return 'anyone can call the methods named without a token';
   }
-  if (state === 'drifted' && kind === 'deployment' && !has(drift, 'stage.deploymentId', 'newerDeployment')) {
+  if (state === 'drifted' && kind === 'deployment' && drift.every((d) => d.path === 'configured.authorizationType')) {
     return 'the API changed after its deployment: the next deployment would publish those changes';
   }
   if (state === 'missing') {
@@ -176,12 +176,26 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
   const commands: string[] = [];
   const parts: string[] = [];
   if (s.state === 'missing') return REBUILD;
-  if (has(s.drift, 'stage.deploymentId')) {
-    const open = s.drift.filter(isServedOpen).map((d) => d.context?.method ?? '?');
-    parts.push(`Point stage ${stage} back at deployment ${ours ?? '?'}, the one secure-api made and verified${open.length > 0 ? `: that closes ${open.join(', ')} at once` : ''}.`);
+  const pointBack = (closes: string[]) => {
+    parts.push(`Point stage ${stage} back at deployment ${ours ?? '?'}, the one secure-api made and verified${closes.length > 0 ? `: that closes ${closes.join(', ')} at once` : ''}.`);
     commands.push(`aws apigateway update-stage --rest-api-id ${apiIdOf(fx)} --stage-name ${stage} `
       + `--patch-operations op=replace,path=/deploymentId,value=${ours ?? 'DEPLOYMENT_ID'} --region ${fx.region}`);
-  } else if (has(s.drift, 'configured.authorizationType')) {
+  };
+  // The policy (stage-policy.ts): what our stage serves that it should not, from another deployment than ours.
+  const wrong = s.drift.filter((d) => (d.path === 'served.authorizationType' || d.path === 'served.openMethod') && d.context?.stage === stage);
+  const servedElsewhere = wrong.find((d) => d.context?.deployment !== undefined && d.context.deployment !== ours);
+  if (has(s.drift, 'stage.deploymentId')) {
+    pointBack(s.drift.filter(isServedOpen).map((d) => d.context?.method ?? '?'));
+  } else if (servedElsewhere) {
+    pointBack([...new Set(wrong.filter((d) => d.after === 'NONE').map((d) => d.context?.method ?? '?'))]);
+  } else if (wrong.length > 0) {
+    parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stage} again, serving every secured method behind the authorizer.`);
+  }
+  const added = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod').map((d) => d.context?.method ?? '?'))];
+  if (added.length) {
+    parts.push(`${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} on the API but in none of the stack's routes: delete ${added.length === 1 ? 'it' : 'them'} from the API, or add ${added.length === 1 ? 'it' : 'them'} to the stack (secure-api routes add).`);
+  }
+  if (has(s.drift, 'configured.authorizationType')) {
     parts.push('Methods changed after the deployment: fix them (rows above) so they match what is served again; do not redeploy before that.');
   }
   const newerAt = s.drift.find((d) => d.path === 'newerDeployment')?.after;
@@ -190,7 +204,21 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
     parts.push(`Someone deployed this API after secure-api did; if deployment ${newer} is not in use, delete it.`);
     commands.push(`aws apigateway delete-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${newer} --region ${fx.region}`);
   }
+  otherStagesFix(s, fx, parts, commands);
   return parts.length > 0 ? fix(parts.join(' '), commands) : REBUILD;
+}
+
+/** Other stages serving a secured method open, and stages whose deployment could not be read: the same for any stack. */
+function otherStagesFix(s: FixSubject, fx: FixContext, parts: string[], commands: string[]): void {
+  const others = [...new Set(s.drift.filter((d) => d.path === 'otherStage.authorizationType').map((d) => d.context?.stage ?? '?'))];
+  for (const stage of others) {
+    parts.push(`Stage ${stage} serves secured methods open: deploy it again so it serves them behind the authorizer (or delete the stage if unused).`);
+    commands.push(`aws apigateway create-deployment --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --description ${sh(`secured like ${stageName(fx)}`)} --region ${fx.region}`);
+  }
+  for (const d of s.drift.filter((x) => x.path === 'served.unchecked')) {
+    parts.push(`Look at what stage ${d.context?.stage ?? '?'} serves yourself.`);
+    commands.push(`aws apigateway get-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${String(d.after)} --embed apisummary --region ${fx.region}`);
+  }
 }
 
 /**
@@ -206,17 +234,8 @@ function stagePolicyFix(s: FixSubject, fx: FixContext): Fix {
     parts.push(`Secure ${opened.join(', ')} (or, to leave ${opened.length === 1 ? 'it' : 'them'} open on purpose, run the same with --secure-remove).`);
     commands.push(`secure-api init ${fx.stackArgs} ${opened.map((m) => `--secure-add ${sh(m)}`).join(' ')}`);
   }
-  const others = [...new Set(s.drift.filter((d) => d.path === 'otherStage.authorizationType').map((d) => d.context?.stage ?? '?'))];
-  for (const stage of others) {
-    parts.push(`Stage ${stage} serves secured methods open: deploy it again so it serves them behind the authorizer (or delete the stage if unused).`);
-    commands.push(`aws apigateway create-deployment --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --description ${sh(`secured like ${stageName(fx)}`)} --region ${fx.region}`);
-  }
   if (has(s.drift, 'served.authorizationType')) parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stageName(fx)} again, serving every secured method behind the authorizer.`);
-  const unchecked = s.drift.filter((d) => d.path === 'served.unchecked');
-  for (const d of unchecked) {
-    parts.push(`Look at what stage ${d.context?.stage ?? '?'} serves yourself.`);
-    commands.push(`aws apigateway get-deployment --rest-api-id ${apiIdOf(fx)} --deployment-id ${String(d.after)} --embed apisummary --region ${fx.region}`);
-  }
+  otherStagesFix(s, fx, parts, commands);
   return parts.length ? fix(parts.join(' '), commands) : REBUILD;
 }
 

@@ -39,11 +39,14 @@ const cases: Array<[string, (s: StateFile) => void, string]> = [
   ['an API id ending in #', (s) => { s.nodes.api!.out.apiId = 'evil.example#'; }, 'nodes.api.out.apiId'],
   ['a domain prefix with a path and query', (s) => { s.nodes.domain!.out.domain = 'evil.example/x?'; }, 'nodes.domain.out.domain'],
   ['a region with a host in it', (s) => { s.region = 'evil.example/x?'; }, 'region'],
+  ['a stage name with a host in it', (s) => { s.nodes.deployment!.out.stageName = '@evil.example'; }, 'nodes.deployment.out.stageName'],
 ];
 
 describe('a state edited so that a URL built from it leaves AWS', () => {
   for (const [name, change, field] of cases) {
-    for (const argv of [['token', '--machine'], ['verify'], ['token', '--login']]) {
+    // Commands that send a request, and commands that only print URLs built from the state (no AWS call): a printed
+    // URL is pasted into curl with a token, so it is refused the same way.
+    for (const argv of [['token', '--machine'], ['verify'], ['token', '--login'], ['show', '--outputs'], ['show', '--outputs', '--json'], ['routes', 'list'], ['status', '--offline']]) {
       it(`${argv.join(' ')}: ${name} → exit 2 naming ${field}, nothing sent`, async () => {
         edit(change);
         const sent = vi.fn(async () => new Response('{}', { status: 500 }));
@@ -51,7 +54,7 @@ describe('a state edited so that a URL built from it leaves AWS', () => {
         const from = fake.calls.length;
         const r = await run(argv);
         expect(r.code, r.stderr).toBe(2);
-        expect(r.stderr).toContain(field);
+        expect(r.stderr + r.stdout).toContain(field);
         expect(sent).not.toHaveBeenCalled();
         expect(fake.calls.slice(from).map((c) => c.command)).not.toContain('DescribeUserPoolClient');
       });

@@ -78,6 +78,23 @@ describe('secure-api show', () => {
     expect(text.stdout).toContain(`Invoke URL   ${(JSON.parse(json.stdout) as { urls: { invoke: string } }).urls.invoke}`);
   });
 
+  it('--outputs prints URLs at a recorded endpoint only under the target rule: one not on this machine must be given again', async () => {
+    // On AWS's own endpoints (no data plane of the harness): the state records no endpoint, then an edited one.
+    const run = (argv: string[]) => runSecureApi(argv, { cwd, clock, dataPlane: false });
+    const init = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(init.code, init.stderr).toBe(0);
+    const path = join(cwd, '.secure-api', 'demo.json');
+    const far = 'https://emulator.example.net:4566';
+    writeFileSync(path, JSON.stringify({ ...readState(path)!, endpointUrl: far }));
+    const refused = await run(['show', '--outputs', '--stack', 'demo']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`records the endpoint ${far}, which is not on this machine`);
+    expect(refused.stdout, 'no URL printed').not.toContain(far);
+    const given = await run(['show', '--outputs', '--stack', 'demo', '--endpoint-url', far]);
+    expect(given.code, given.stderr).toBe(0);
+    expect(given.stdout).toContain(`${far}/restapis/`);
+  });
+
   it('with no stack recorded: exit 2 and how to make one', async () => {
     const r = await run(['show']);
     expect(r.code).toBe(2);

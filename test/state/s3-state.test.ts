@@ -168,16 +168,16 @@ describe('state in S3', () => {
     expect((JSON.parse(status.stdout) as { notes: string[] }).notes.join('\n')).toContain(`Locked by arn:aws:iam::123456789012:user/alice (init, PID 4242 on laptop) since ${startedAt}`);
   });
 
-  it('a lost race at save time (the lock removed, another run wrote): 412 stops the run, exit 1, the newer state intact', async () => {
+  it('a lost race at save time (the state written behind the lock, e.g. by an older secure-api or aws s3 cp): 412 stops the run, exit 1, the newer state intact', async () => {
     const { fake, run } = setup();
-    // Another run (after an unlock of this one) writes its state just before this run's next save.
+    // Something writes the state just before this run's next save, leaving the lock as it is (a run that removes and
+    // takes the lock is fenced out before its write: test/state/fencing.test.ts).
     let newer: string | undefined;
     fake.inject({ command: 'CreateUserPool', latencyMs: 1 });
     const rule = fake.inject({ command: 'CreateRestApi', latencyMs: 1 });
     const racing = (async () => {
       while (!object(fake, STACK, 'json') || rule.applied === 0) await new Promise((r) => setTimeout(r, 0));
       const bucket = fake.state.s3!.buckets[BUCKET]!;
-      delete bucket.objects[`${PREFIX}/${STACK}.lock`];
       const theirs = JSON.parse(bucket.objects[`${PREFIX}/${STACK}.json`]!.body) as Record<string, unknown>;
       newer = JSON.stringify({ ...theirs, updatedAt: '2030-01-01T00:00:00.000Z' }, null, 2) + '\n';
       bucket.objects[`${PREFIX}/${STACK}.json`] = { ...bucket.objects[`${PREFIX}/${STACK}.json`]!, body: newer, etag: '"ffffffffffffffffffffffffffffffff"' };

@@ -108,7 +108,7 @@ describe('the status table', () => {
       └──────────────────────────────┴───────────────────────────┘
 
       To fix (2):
-      ✗ stage dev: the stage does not serve what secure-api deployed and verified
+      ✗ stage dev: anyone can call the methods named without a token
         Point stage dev back at deployment dep001, the one secure-api made and verified: that closes GET /items at once. Or run \`secure-api init --stack demo\` to repair (it shows the plan first).
           aws apigateway update-stage --rest-api-id a1b2c3d4e5 --stage-name dev --patch-operations op=replace,path=/deploymentId,value=dep001 --region eu-west-1
       ✗ method GET /items: the stage serves it without the authorizer right now: anyone can call it without a token

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { APIGatewayClient, CreateDeploymentCommand, PutIntegrationCommand, PutMethodCommand, UpdateMethodCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
@@ -148,25 +149,62 @@ describe('secure-api status, against the stateful fake', () => {
     ]);
   });
 
-  it('the stage pointed at another deployment: reported on the stage, with the update-stage that points it back', async () => {
+  it('the stage pointed at another deployment that serves the same security: no drift (the watch is what the stage serves)', async () => {
+    clock.t += 3_600_000;
+    await makeDrift('stage-moved', loadState());
+    const { code, report } = await statusJson();
+    expect(code).toBe(0);
+    expect(notPresent(report)).toEqual([]);
+  });
+
+  it('the stage pointed back at an older deployment that serves a method open: exit 3 naming the method, the stage and since which deployment, with the update-stage that points it back', async () => {
     const s = loadState();
     const ours = s.nodes.deployment!.out.deploymentId!;
+    const apigw = new APIGatewayClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });
+    const restApiId = s.nodes.api!.out.apiId!;
+    const m = securedMethod(s);
+    // An open deployment made (not served), the method secured again, then the stage rolled back onto the open one.
+    await apigw.send(new UpdateMethodCommand({ restApiId, resourceId: m.resourceId, httpMethod: 'GET', patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'NONE' }] }));
     clock.t += 3_600_000;
-    await makeDrift('stage-moved', s);
+    const open = (await apigw.send(new CreateDeploymentCommand({ restApiId, description: 'made in the console' }))).id!;
+    await apigw.send(new UpdateMethodCommand({ restApiId, resourceId: m.resourceId, httpMethod: 'GET', patchOperations: [
+      { op: 'replace', path: '/authorizationType', value: 'COGNITO_USER_POOLS' }, { op: 'replace', path: '/authorizerId', value: s.nodes.authorizer!.out.authorizerId! }] }));
+    expect((await statusJson()).code).toBe(0);
+    await apigw.send(new UpdateStageCommand({ restApiId, stageName: 'dev', patchOperations: [{ op: 'replace', path: '/deploymentId', value: open }] }));
     const { code, report } = await statusJson();
     expect(code).toBe(3);
     expect(notPresent(report)).toEqual(['deployment:drifted']);
-    expect(row(report, 'deployment').problems[0]).toMatch(new RegExp(`^stage dev now points at deployment \\w+, not ${ours} \\(\\w+ made 2026-01-01T01:\\d\\d:\\d\\dZ, after ours at 2026-01-01T00:\\d\\d:\\d\\dZ\\)$`));
-    expect(row(report, 'deployment').fix?.commands[0]).toBe(
-      `aws apigateway update-stage --rest-api-id ${s.nodes.api!.out.apiId!} --stage-name dev --patch-operations op=replace,path=/deploymentId,value=${ours} --region us-east-1`,
-    );
+    expect(row(report, 'deployment').problems).toEqual([
+      expect.stringMatching(new RegExp(`^GET /items is served with NONE \\(no token needed\\) on stage dev since deployment ${open} \\(made 2026-01-01T01:\\d\\d:\\d\\dZ\\); this stack secures it with COGNITO_USER_POOLS$`)),
+      `GET /items is served with NONE but is now configured COGNITO_USER_POOLS (changed after deployment ${open})`,
+    ]);
+    expect(report.urls.routes.filter((x) => x.servedOpen).map((x) => `${x.method} ${x.path}`)).toEqual(['GET /items']);
+    expect(row(report, 'deployment').fix?.commands).toEqual([
+      `aws apigateway update-stage --rest-api-id ${restApiId} --stage-name dev --patch-operations op=replace,path=/deploymentId,value=${ours} --region us-east-1`,
+    ]);
+    await runAwsCli(row(report, 'deployment').fix!.commands[0]!);
+    expect((await statusJson()).code).toBe(0);
+  });
+
+  it('an owner adds an open method by hand and deploys it: exit 3 naming it (the stack\'s routes are the policy)', async () => {
+    const s = loadState();
+    const apigw = new APIGatewayClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });
+    const restApiId = s.nodes.api!.out.apiId!;
+    await apigw.send(new PutMethodCommand({ restApiId, resourceId: securedMethod(s).resourceId, httpMethod: 'DELETE', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({ restApiId, resourceId: securedMethod(s).resourceId, httpMethod: 'DELETE', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+    const dep = (await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'dev', description: 'refund' }))).id!;
+    const { code, report } = await statusJson();
+    expect(code).toBe(3);
+    expect(row(report, 'deployment').drift.map((d) => [d.path, d.context?.method, d.context?.deployment])).toEqual([['served.openMethod', 'DELETE /items', dep]]);
+    expect(row(report, 'deployment').impact).toBe('anyone can call the methods named without a token');
+    expect(row(report, 'deployment').fix?.summary).toContain('DELETE /items is on the API but in none of the stack\'s routes');
   });
 
   it('a deployment without the authorizer served on the stage: NOT SECURED, and the urgent fix first', async () => {
     await makeDrift('open-deployment-served', loadState());
     const { code, report } = await statusJson();
     expect(code).toBe(3);
-    expect(row(report, 'deployment').problems).toContain('GET /items is served with NONE (no token needed); secure-api deployed it with COGNITO_USER_POOLS');
+    expect(row(report, 'deployment').problems).toEqual([expect.stringMatching(/^GET \/items is served with NONE \(no token needed\) on stage dev since deployment \w+ \(made [\dT:-]+Z\); this stack secures it with COGNITO_USER_POOLS$/)]);
     expect(report.urls.routes.filter((x) => x.servedOpen).map((x) => `${x.method} ${x.path}`)).toEqual(['GET /items']);
     const text = await status();
     expect(text.stdout).toContain('✗ NOT SECURED: GET /items answers without a token');
@@ -230,13 +268,8 @@ describe('secure-api status, against the stateful fake', () => {
     expect(notPresent(report)).toEqual(['client:drifted', 'cors:/items:drifted', 'deployment:drifted', 'method:GET /items:drifted', 'permission:missing']);
     const commands = report.resources.flatMap((r) => r.fix?.commands ?? []);
     expect(commands.every((cmd) => cmd.startsWith('aws '))).toBe(true);
-    // The stage's own fix also offers to delete the open deployment; leave that out (the stage no longer uses it after the fix).
-    for (const cmd of commands.filter((x) => !x.includes('delete-deployment'))) await runAwsCli(cmd);
-    const after = await statusJson();
-    expect(notPresent(after.report)).toEqual(['deployment:drifted']);
-    expect(row(after.report, 'deployment').drift.map((d) => d.path)).toEqual(['newerDeployment']);
-    expect(row(after.report, 'deployment').problems).toEqual([expect.stringMatching(/^the API has a newer deployment \w+ \(made .*\) than the one stage dev serves/)]);
-    await runAwsCli(row(after.report, 'deployment').fix!.commands[0]!);
+    for (const cmd of commands) await runAwsCli(cmd);
+    // The open deployment is still on the API, but no stage serves it: what the stage serves is the watch.
     expect((await statusJson()).code).toBe(0);
   });
 
