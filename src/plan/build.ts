@@ -3,12 +3,8 @@ import { idpSecretEnv } from '../config/resolve.js';
 import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
-<<<<<<< HEAD
 import { stageSettingNodes } from './build-stage.js';
-import type { AnyPlanNode, Plan, PlanNode, SpecByKind } from './specs.js';
-=======
 import type { AnyPlanNode, Plan, PlanNode, ServedPolicy, SpecByKind } from './specs.js';
->>>>>>> main
 import type { ResourceKind } from '../resources/types.js';
 
 const CORS_HEADERS = ['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'];

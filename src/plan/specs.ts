@@ -55,9 +55,12 @@ export interface SpecByKind {
   'cors-preflight': { path: string; resourceNode: string; allowMethods: string[]; allowOrigin: string; allowHeaders: string[] };
   'gateway-response': { responseType: 'DEFAULT_4XX' | 'DEFAULT_5XX'; allowOrigin: string; allowHeaders: string[] };
   'authorizer': { name: string; identityHeader: string; ttlSeconds: number; poolNode: string };
-<<<<<<< HEAD
-  /** CreateDeployment into the stage (creating the stage). */
-  'deployment': { stageName: string; stageDescription: string; description: string };
+  /**
+   * CreateDeployment into the stage (creating the stage). `policy`: what every stage must serve, judged on what it
+   * serves (src/resources/stage-policy.ts): the routes' secured methods behind the authorizer, and no method open but
+   * the public routes'. Absent in states made before it (their read compares deployments).
+   */
+  'deployment': { stageName: string; stageDescription: string; description: string; policy?: ServedPolicy };
   /**
    * One setting switched on for a stage (ours, or the user's when asked): UpdateStage after the stage exists. What the
    * stage had before is captured (prior) and put back when the setting leaves the configuration or the stack goes;
@@ -71,14 +74,6 @@ export interface SpecByKind {
     /** Default method throttling: methodSettings "*\/*" throttlingRateLimit / throttlingBurstLimit. */
     throttle?: { rateLimit: number; burstLimit: number } | undefined;
   };
-=======
-  /**
-   * CreateDeployment into the stage (creating the stage). `policy`: what every stage must serve, judged on what it
-   * serves (src/resources/stage-policy.ts): the routes' secured methods behind the authorizer, and no method open but
-   * the public routes'. Absent in states made before it (their read compares deployments).
-   */
-  'deployment': { stageName: string; stageDescription: string; description: string; policy?: ServedPolicy };
->>>>>>> main
   'user-pool': {
     name: string;
     signInIdentifiers: Array<'username' | 'email' | 'phone'>;
