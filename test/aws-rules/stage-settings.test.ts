@@ -4,7 +4,7 @@
  * in place, a setting turned off puts back what the stage had, destroy leaves a stage of the user's as it was.
  */
 import { join } from 'node:path';
-import { APIGatewayClient, GetStageCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetAccountCommand, GetStageCommand, UpdateAccountCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
 import { planJsonSchema } from '../../src/status/plan-schema.js';
@@ -65,6 +65,34 @@ describe('the fake: UpdateStage method settings and tracing, as API Gateway has 
     await patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/rateLimit', value: '5' });
     await patch(apiId, 'prod', { op: 'remove', path: '/*/*' });
     expect((await stage(apiId, 'prod')).methodSettings).toEqual({});
+  });
+});
+
+describe('the fake: access logging, as API Gateway has it', () => {
+  const group = 'arn:aws:logs:us-east-1:123456789012:log-group:access';
+  const FORMAT = '{"requestId":"$context.requestId","status":"$context.status"}';
+  const on = (apiId: string, destinationArn: string, format = FORMAT) => patch(apiId, 'prod',
+    { op: 'replace', path: '/accessLogSettings/destinationArn', value: destinationArn }, { op: 'replace', path: '/accessLogSettings/format', value: format });
+  const setRole = () => apigw().send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: 'arn:aws:iam::123456789012:role/apigw-logs' }] }));
+
+  it('without a CloudWatch role in the account settings: "CloudWatch Logs role ARN must be set in account settings to enable logging"', async () => {
+    const { apiId } = await makeLegacyApi();
+    expect((await apigw().send(new GetAccountCommand({}))).cloudwatchRoleArn).toBeUndefined();
+    await expect(on(apiId, group)).rejects.toThrow('CloudWatch Logs role ARN must be set in account settings to enable logging');
+    await setRole();
+    expect((await apigw().send(new GetAccountCommand({}))).cloudwatchRoleArn).toBe('arn:aws:iam::123456789012:role/apigw-logs');
+    await on(apiId, group);
+    expect((await stage(apiId, 'prod')).accessLogSettings).toEqual({ destinationArn: group, format: FORMAT });
+    await patch(apiId, 'prod', { op: 'remove', path: '/accessLogSettings' });
+    expect((await stage(apiId, 'prod')).accessLogSettings).toBeUndefined();
+  });
+
+  it('the destination is the log group ARN without ":*", and the format holds $context.requestId or $context.extendedRequestId', async () => {
+    const { apiId } = await makeLegacyApi();
+    await setRole();
+    await expect(on(apiId, `${group}:*`)).rejects.toMatchObject({ name: 'BadRequestException' });
+    await expect(on(apiId, group, '$context.status $context.path')).rejects.toThrow(/\$context.requestId or \$context.extendedRequestId/);
+    await on(apiId, group, '$context.extendedRequestId $context.status');
   });
 });
 
