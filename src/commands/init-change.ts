@@ -3,7 +3,8 @@ import type { StackConfig } from '../config/schema.js';
 import { planLive, planOffline, removesUserPool } from '../engine/plan-live.js';
 import { UsageError } from '../errors.js';
 import type { Plan } from '../plan/specs.js';
-import type { Ctx } from '../resources/types.js';
+import { handlerFor } from '../resources/registry.js';
+import type { Ctx, ResourceHandler } from '../resources/types.js';
 import type { StateFile } from '../state/schema.js';
 import { planJson, planReport, renderPlan } from '../status/plan-render.js';
 import type { ChangePlanReport } from '../status/plan-schema.js';
@@ -47,13 +48,13 @@ export function refuseUnallowedReplacement(plan: Plan, existing: StateFile, allo
 export function requireChangeSecrets(plan: Plan, existing: StateFile, env: NodeJS.ProcessEnv): void {
   const offline = planOffline(plan, { state: existing });
   const missing = plan.nodes.flatMap((n) => {
-    if (n.kind !== 'identity-provider') return [];
+    const s = (handlerFor(n.kind) as ResourceHandler<unknown>).secretNeeded?.(n.spec);
     const action = offline.changes.find((c) => c.id === n.id)?.action;
-    return action && action !== 'no-op' && action !== 'delete' && !env[n.spec.clientSecretEnv] ? [n.spec] : [];
+    return s && action && action !== 'no-op' && action !== 'delete' && !env[s.env] ? [s] : [];
   });
   if (!missing.length) return;
-  throw new UsageError(missing.map((i) => `changing identity provider ${i.providerName} needs its client secret in the environment variable ${i.clientSecretEnv}, which is not set`).join('; '),
-    `Set ${missing.map((i) => i.clientSecretEnv).join(' and ')} (from your secret store) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
+  throw new UsageError(missing.map((s) => `changing ${s.what} needs its client secret in the environment variable ${s.env}, which is not set`).join('; '),
+    `Set ${missing.map((s) => s.env).join(' and ')} (from your secret store) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
 }
 
 export interface ChangeDecision {

@@ -1,14 +1,14 @@
-import { ExitCode, SecureApiError } from '../errors.js';
+import { ExitCode, Interrupted, SecureApiError } from '../errors.js';
 import type { ChangePlan, ResourceChange } from '../plan/changes.js';
 import type { AnyPlanNode, Plan } from '../plan/specs.js';
 import { handlerFor } from '../resources/registry.js';
-import type { Out, ResourceHandler } from '../resources/types.js';
+import type { Ctx, Out, ResourceHandler } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { EngineDeps } from './engine.js';
 import type { Verb } from './events.js';
-import { interruption, nodeFailure, outputsOf, resumeHint, saveAfterFailure, windDown } from './run-support.js';
+import { interruption, nodeFailure, outputsOf, saveAfterFailure, windDown } from './run-support.js';
 import { idsUnknown, journal } from './journal.js';
-import { homeOf, NotThisStacks, ownershipCheck } from './ownership.js';
+import { homeOf, NotThisStacks, ownershipCheck, type NotOursNode } from './ownership.js';
 import { runGraph } from './scheduler.js';
 
 const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
@@ -16,31 +16,63 @@ const publishes = (kind: NodeRecord['kind']) => handlerFor(kind).publishes === t
 const DEL = 'del:';
 
 /**
+ * The node whose delete removes this one (its parent, or the parent's parent…), when that node is deleted too and
+ * AWS deletes this kind with its parent (the `deletedWithParent` trait). An adopted parent (the user's API or pool,
+ * issue 12) is never deleted, so its children are each undone on their own.
+ */
+export function removedWith(id: string, nodes: Record<string, NodeRecord>, goes: (id: string) => boolean): string | undefined {
+  let root: string | undefined;
+  const seen = new Set<string>();
+  for (let cur = nodes[id]; cur?.parent !== undefined && handlerFor(cur.kind).deletedWithParent === true;) {
+    const parent: string = cur.parent;
+    const p = nodes[parent];
+    if (!p || p.owned === 'adopted' || !goes(parent) || seen.has(parent)) break;
+    seen.add(parent);
+    root = parent;
+    cur = p;
+  }
+  return root;
+}
+
+/**
  * The work graph of a change plan: one step per create or update (on the dependency edges), one `del:` step per
  * delete (on the reversed edges: a node goes after everything that depended on it is gone or no longer uses it),
- * both for a replace (the old one first). The deployment goes last among the API's steps, deletes included, so a
- * removed route is not served and exactly one deployment publishes everything.
+ * both for a replace (the old one first). A node AWS deletes with its parent, when the parent goes too, has no step:
+ * it goes in its root's (`removedWith`), and only the roots' own edges order the deletes (a child's edges are not
+ * lifted: an API whose methods name a function and a function whose permission names the API may go in either
+ * order, and lifting both would make a cycle). The deployment goes last among the API's steps, deletes included, so
+ * a removed route is not served and exactly one deployment publishes everything.
  */
-export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<string, NodeRecord>): Map<string, string[]> {
+export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<string, NodeRecord>): { graph: Map<string, string[]>; rootOf: Map<string, string> } {
   const byId = new Map(changes.changes.map((c) => [c.id, c]));
   const wanted = new Map(desired.nodes.map((n) => [n.id, n]));
   const graph = new Map<string, string[]>();
   const isDeleted = (id: string) => ['delete', 'replace'].includes(byId.get(id)?.action ?? '');
   const hasStep = (id: string) => ['create', 'update', 'replace'].includes(byId.get(id)?.action ?? '');
+  const rootOf = new Map<string, string>();
   for (const c of changes.changes) {
-    if (c.action === 'delete' || c.action === 'replace') {
-      const waits: string[] = [];
-      for (const [yId, y] of Object.entries(nodes)) {
-        if (yId === c.id || !y.deps.includes(c.id)) continue;
-        if (isDeleted(yId)) waits.push(DEL + yId);
-        // A pure delete waits until its dependents stop naming it (a method made public before its authorizer goes).
-        else if (c.action === 'delete' && byId.get(yId)?.action === 'update' && !publishes(y.kind)) waits.push(yId);
-      }
-      graph.set(DEL + c.id, waits);
-    }
+    const root = isDeleted(c.id) ? removedWith(c.id, nodes, isDeleted) : undefined;
+    if (root !== undefined) rootOf.set(c.id, root);
+  }
+  /** The step that deletes a node: its own, or its root's. */
+  const delStep = (id: string) => DEL + (rootOf.get(id) ?? id);
+  const ownDelete = (id: string) => isDeleted(id) && !rootOf.has(id);
+  for (const c of changes.changes) {
+    if (ownDelete(c.id)) graph.set(DEL + c.id, []);
     if (hasStep(c.id)) {
       const n = wanted.get(c.id)!;
-      graph.set(c.id, [...n.deps.filter(hasStep), ...(c.action === 'replace' ? [DEL + c.id] : [])]);
+      graph.set(c.id, [...n.deps.filter(hasStep), ...(c.action === 'replace' ? [delStep(c.id)] : [])]);
+    }
+  }
+  for (const [yId, y] of Object.entries(nodes)) {
+    if (rootOf.has(yId)) continue;
+    for (const d of new Set(y.deps)) {
+      if (!isDeleted(d) || !nodes[d]) continue;
+      const target = delStep(d);
+      if (target === DEL + yId) continue;
+      if (ownDelete(yId)) graph.get(target)!.push(DEL + yId);
+      // A pure delete waits until its dependents stop naming it (a method made public before its authorizer goes).
+      else if (byId.get(d)?.action === 'delete' && byId.get(yId)?.action === 'update' && !publishes(y.kind)) graph.get(target)!.push(yId);
     }
   }
   // A publisher (a deployment) goes after every other step under its parent, so one deployment serves them all.
@@ -52,24 +84,47 @@ export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<stri
     });
     graph.set(publisher.id, [...new Set([...graph.get(publisher.id)!, ...under])]);
   }
-  return graph;
+  for (const [s, waits] of graph) graph.set(s, [...new Set(waits)]);
+  return { graph, rootOf };
+}
+
+/** How one kind of run speaks when it stops, and what it does with a node the state names that is not this stack's. */
+export interface RunRules {
+  /** What an interrupted run did not start ('no new resources were started'). */
+  stopped: string;
+  /** What to run after an interruption. */
+  interruptHint: (ctx: Ctx) => string;
+  /** What to run after a failed call. */
+  failHint: (ctx: Ctx) => string;
+  /**
+   * A node to delete whose live resource is not this stack's (issue 25.4): 'refuse' stops the run (NOT_OURS, a
+   * change); 'leave' drops it and what goes with it from the state and carries on (destroy: nothing is wanted).
+   */
+  notOurs: 'refuse' | 'leave';
+  /** Nodes known to be ours already (found by both our tags): no tag read before their delete. */
+  trusted?: readonly string[] | undefined;
 }
 
 /**
- * Apply a change plan: creates, updates and deletes on one graph. Each step is journaled before its call
- * (`creating`, `updating` with the `pending` spec, `deleting`), so a run killed anywhere is finished by the next
- * one: a create is looked up before it is made again, an update is sent again (updates are idempotent), a delete
- * is repeated ("not found" is done).
+ * The one executor: a change plan's creates, updates and deletes on one graph, whatever made the plan (init's
+ * change, destroy's "nothing desired", the orphan sweep's records made from what was found). Each step is
+ * journaled before its call (`creating`, `updating` with the `pending` spec, `deleting`), so a run killed anywhere
+ * is finished by the next one: a create is looked up before it is made again, an update is sent again (updates are
+ * idempotent), a delete is repeated ("not found" is done). Returns the nodes left alone (`rules.notOurs: 'leave'`).
  */
-export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: runCtx, store, emit, signal }: EngineDeps): Promise<void> {
+export async function execute(desired: Plan, changes: ChangePlan, { ctx: runCtx, store, emit, signal }: EngineDeps, rules: RunRules): Promise<NotOursNode[]> {
   const { ctx, stop, schedulerSignal } = windDown(runCtx, signal);
   const wanted = new Map<string, AnyPlanNode>(desired.nodes.map((n) => [n.id, n]));
   const byId = new Map<string, ResourceChange>(changes.changes.map((c) => [c.id, c]));
   const nodes = store.state.nodes;
-  const graph = workGraph(desired, changes, nodes);
+  const { graph, rootOf } = workGraph(desired, changes, nodes);
   const stamp = () => new Date(ctx.now()).toISOString();
   const write = journal(store, ctx.now);
   const notOurs = ownershipCheck(ctx, nodes);
+  for (const id of rules.trusted ?? []) notOurs.trust(id);
+  const leftAlone: NotOursNode[] = [];
+  /** The nodes a root's delete removes with it (AWS deletes them with their parent). */
+  const goesWith = (root: string) => [...rootOf].filter(([c, r]) => r === root && nodes[c]).map(([c]) => c);
   /** issue 25.4: refuse to change a resource (or one in a resource) that does not carry this stack's tags. */
   const mustBeOurs = async (id: string, r: { kind: NodeRecord['kind']; label: string }, what = 'changing'): Promise<void> => {
     const whose = await notOurs(id);
@@ -86,8 +141,8 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   const fail = async (err: unknown, id: string, kind: NodeRecord['kind'], label: string, verb: Verb, what: string): Promise<never> => {
     stop();
     const failure = signal?.aborted
-      ? interruption(err, 'no new resources were started', resumeHint(ctx))
-      : nodeFailure(err, what, resumeHint(ctx));
+      ? interruption(err, rules.stopped, rules.interruptHint(ctx))
+      : nodeFailure(err, what, rules.failHint(ctx));
     // The first cause stays the error; a save that fails now is reported beside it.
     await saveAfterFailure(store, failure);
     emit({ type: 'node-fail', id, kind, label, verb, message: failure.message });
@@ -173,23 +228,34 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
     if (!r) return;
     const h = asHandler(r.kind);
     const started = ctx.now();
-    const parentGoes = r.parent !== undefined && ['delete', 'replace'].includes(byId.get(r.parent)?.action ?? '');
-    if (parentGoes && nodes[r.parent!]?.kind !== 'rest-api' && nodes[r.parent!]?.owned !== 'adopted') {
-      // Removed by AWS with its parent (a pool's clients and providers), which is deleted after this step.
-      delete nodes[id];
-      await store.save();
-      emit({ type: 'node-skip', id, kind: r.kind, label: r.label, reason: `removed with ${r.parent!}` });
-      return;
-    }
     // An adopted node is never deleted: its delete only puts back what we changed (restore), or nothing (keep).
     const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';
     emit({ type: 'node-start', id, kind: r.kind, label: r.label, verb });
     try {
-      if (!idsUnknown(r)) await mustBeOurs(id, r);
+      // issue 25.4: the live resource (or the one it lives in) must carry our tags before anything is done to it.
+      const whose = idsUnknown(r) ? undefined : await notOurs(id);
+      if (whose && rules.notOurs === 'refuse') throw new NotThisStacks(ctx.stack, [{ id, kind: r.kind, label: r.label, ...whose }], `stopped before changing ${r.kind} ${r.label}`);
+      if (whose) {
+        // Another stack's is left alone, with what goes with it, and dropped from this stack's state.
+        for (const c of [id, ...goesWith(id)]) {
+          const cr = nodes[c]!;
+          leftAlone.push({ id: c, kind: cr.kind, label: cr.label, ...whose });
+          delete nodes[c];
+          emit({ type: 'node-skip', id: c, kind: cr.kind, label: cr.label, reason: `left alone: not this stack's (${whose.whose})` });
+        }
+        await store.save();
+        return;
+      }
       // Ids not yet known (a run died before it recorded them): looked up, then journaled with `deleting` in one write.
       const out: Out = idsUnknown(r) ? (await h.find(ctx, r.spec, outputsOf(nodes))) ?? {} : r.out;
       await write(id, r, { status: 'deleting', out });
       if (Object.keys(out).length) await h.delete(ctx, r.spec, out, outputsOf(nodes), r.prior);
+      // What AWS removed with it costs no call; its records go in the same save.
+      for (const c of goesWith(id)) {
+        const cr = nodes[c]!;
+        delete nodes[c];
+        emit({ type: 'node-skip', id: c, kind: cr.kind, label: cr.label, reason: `removed with ${r.label}` });
+      }
       delete nodes[id];
       await store.save();
       emit({ type: 'node-done', id, kind: r.kind, label: r.label, verb, out, ms: ctx.now() - started });
@@ -213,6 +279,7 @@ export async function applyChanges(desired: Plan, changes: ChangePlan, { ctx: ru
   }
   await runGraph([...graph.keys()], (s) => graph.get(s) ?? [], work, {
     signal: schedulerSignal,
-    onAbort: () => interruption(new Error('interrupted'), 'no new resources were started', resumeHint(ctx)),
+    onAbort: () => interruption(new Interrupted(), rules.stopped, rules.interruptHint(ctx)),
   });
+  return leftAlone;
 }

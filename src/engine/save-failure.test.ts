@@ -13,8 +13,7 @@ import type { StateWriter } from '../state/backend.js';
 import type { NodeRecord, StateFile } from '../state/schema.js';
 import { installAwsFake, type AwsFake } from '../../test/fakes/aws-fake.js';
 import { testCtx } from '../../test/support/resource-ctx.js';
-import { applyChanges } from './execute.js';
-import { destroy } from './engine.js';
+import { apply, destroy } from './engine.js';
 import type { EngineEvent } from './events.js';
 
 let fake: AwsFake | undefined;
@@ -53,8 +52,7 @@ describe('a save that fails in the failure path (issue 18.5)', () => {
     fake.inject({ command: 'CreateRestApi', error: 'BadRequestException', message: 'Invalid API name (injected)' });
     const store = failingStore({}, 1);
     const events: EngineEvent[] = [];
-    const err = await caught(applyChanges({ nodes: [api] }, { changes: [{ id: 'api', kind: 'rest-api', label: api.label, action: 'create', reason: 'new', fields: [], drift: [] }] },
-      { ctx: testCtx(), store, emit: (e) => events.push(e) }));
+    const err = await caught(apply({ nodes: [api] }, { ctx: testCtx(), store, emit: (e) => events.push(e) }, { changes: [{ id: 'api', kind: 'rest-api', label: api.label, action: 'create', reason: 'new', fields: [], drift: [] }] }));
     expect(store.saves, 'the journal save worked; the one after the failure did not').toBe(2);
     expect(err.code).toBe('AWS');
     expect(err.exitCode).toBe(ExitCode.aws);
@@ -82,8 +80,7 @@ describe('a save that fails in the failure path (issue 18.5)', () => {
     const store = failingStore({ api: recorded('created', { apiId: 'a1b2c3', rootResourceId: 'r00t' }) }, 0);
     const events: EngineEvent[] = [];
     const want = { ...api, spec: { ...(api.spec as object), description: 'changed' } } as AnyPlanNode;
-    const err = await caught(applyChanges({ nodes: [want] }, { changes: [{ id: 'api', kind: 'rest-api', label: api.label, action: 'update', reason: 'changed', fields: [{ path: 'description', before: 'x', after: 'changed', forcesReplace: false }], drift: [] }] },
-      { ctx: testCtx(), store, emit: (e) => events.push(e) }));
+    const err = await caught(apply({ nodes: [want] }, { ctx: testCtx(), store, emit: (e) => events.push(e) }, { changes: [{ id: 'api', kind: 'rest-api', label: api.label, action: 'update', reason: 'changed', fields: [{ path: 'description', before: 'x', after: 'changed', forcesReplace: false }], drift: [] }] }));
     expect(err).toBeInstanceOf(StateWriteFailed);
     expect(errorJson(err).error.code).toBe('STATE_WRITE');
     expect(err.exitCode).toBe(ExitCode.aws);

@@ -1,51 +1,43 @@
-import { toAwsFailure } from '../aws/errors.js';
+import { kindTraits, NOTHING } from '../engine/engine.js';
 import type { EventSink } from '../engine/events.js';
-import { runGraph } from '../engine/scheduler.js';
-import { Interrupted } from '../errors.js';
+import { execute } from '../engine/execute.js';
+import { planChanges } from '../plan/planner.js';
 import { handlerFor } from '../resources/registry.js';
-import type { Ctx, Out, Outputs, ResourceHandler } from '../resources/types.js';
-import type { Orphan } from './find.js';
+import type { Ctx, FoundResource } from '../resources/types.js';
+import type { StateWriter } from '../state/backend.js';
+import { STATE_VERSION, type NodeRecord, type StateFile } from '../state/schema.js';
 
-/** The outputs each handler's delete reads, built from what the tag search found (no state file to read them from). */
-function outputsFor(o: Orphan): { out: Out; deps: Outputs } {
-  switch (o.kind) {
-    case 'rest-api': return { out: { apiId: o.id }, deps: {} };
-    case 'user-pool-domain': return { out: { domain: o.id }, deps: { pool: { userPoolId: o.userPoolId ?? '' } } };
-    case 'user-pool': return { out: { userPoolId: o.id }, deps: {} };
-    case 'lambda-function': return { out: { functionName: o.id }, deps: {} };
-    case 'iam-role': return { out: { roleName: o.id }, deps: {} };
-  }
-}
-
-const keyOf = (o: Orphan) => `${o.kind}:${o.id}`;
+const nodeId = (f: FoundResource) => `${f.kind}:${f.id}`;
 
 /**
- * Delete what `findOrphans` found, with the handlers `destroy` uses (so "not found" is done, a role's policies are
- * detached first, DeleteRestApi is paced): a pool's domain before the pool, functions before roles, the rest at once.
+ * What the tag search found, as a state's records: each kind's handler says how (`fromFound`: the ids its delete
+ * reads, and what must be deleted after it), so the sweep is a plan over these records like any destroy.
  */
-export async function removeOrphans(ctx: Ctx, orphans: Orphan[], emit: EventSink, signal?: AbortSignal): Promise<void> {
-  const again = `Run \`secure-api destroy --stack ${ctx.stack} --orphans --yes\` again: it finds what is left.`;
-  const interrupted = () => new Interrupted('Interrupted: no new deletions were started.', again);
-  const byKey = new Map(orphans.map((o) => [keyOf(o), o]));
-  const depsOf = (key: string): string[] => {
-    const o = byKey.get(key);
-    if (o?.kind === 'user-pool') return orphans.filter((d) => d.kind === 'user-pool-domain' && d.userPoolId === o.id).map(keyOf);
-    if (o?.kind === 'iam-role') return orphans.filter((f) => f.kind === 'lambda-function').map(keyOf);
-    return [];
+export function foundRecords(found: readonly FoundResource[], at: string): Record<string, NodeRecord> {
+  return Object.fromEntries(found.map((f): [string, NodeRecord] => {
+    const made = handlerFor(f.kind).fromFound?.(f, found);
+    if (!made) throw new Error(`internal: a ${f.kind} is not a kind the tag search finds`);
+    return [nodeId(f), { kind: f.kind, status: 'created', out: made.out, label: f.name, deps: made.before.map(nodeId), spec: {}, updatedAt: at }];
+  }));
+}
+
+/**
+ * Delete what `findOrphans` found: the plan with nothing desired over the records made from it, run by the executor
+ * `destroy` uses (so "not found" is done, a role's policies are detached first, DeleteRestApi is paced, a pool's domain
+ * goes before the pool, functions before roles). Found by both our tags, they are ours: no tag read before a delete.
+ * Nothing is saved: there is no state file, and a run that stops is finished by running the sweep again.
+ */
+export async function removeOrphans(ctx: Ctx, orphans: readonly FoundResource[], emit: EventSink, signal?: AbortSignal): Promise<void> {
+  const again = () => `Run \`secure-api destroy --stack ${ctx.stack} --orphans --yes\` again: it finds what is left.`;
+  const at = new Date(ctx.now()).toISOString();
+  const nodes = foundRecords(orphans, at);
+  const state: StateFile = {
+    version: STATE_VERSION, stateId: ctx.stateId, stack: ctx.stack, region: ctx.region, account: ctx.account,
+    createdAt: at, updatedAt: at, complete: false, config: {}, nodes,
   };
-  const work = async (key: string): Promise<void> => {
-    const o = byKey.get(key)!;
-    const started = ctx.now();
-    emit({ type: 'node-start', id: key, kind: o.kind, label: o.name, verb: 'delete' });
-    const { out, deps } = outputsFor(o);
-    try {
-      await (handlerFor(o.kind) as ResourceHandler<unknown>).delete(ctx, {}, out, deps);
-    } catch (err) {
-      const failure = signal?.aborted ? interrupted() : toAwsFailure(err, `deleting ${o.kind} ${o.name}`, again);
-      emit({ type: 'node-fail', id: key, kind: o.kind, label: o.name, verb: 'delete', message: failure.message });
-      throw failure;
-    }
-    emit({ type: 'node-done', id: key, kind: o.kind, label: o.name, verb: 'delete', out, ms: ctx.now() - started });
-  };
-  await runGraph([...byKey.keys()], depsOf, work, { signal, onAbort: interrupted });
+  const store: StateWriter = { state, save: () => undefined };
+  const changes = planChanges({ desired: NOTHING, recorded: nodes, traits: kindTraits });
+  await execute(NOTHING, changes, { ctx, store, emit, signal }, {
+    stopped: 'no new deletions were started', interruptHint: again, failHint: again, notOurs: 'refuse', trusted: Object.keys(nodes),
+  });
 }

@@ -145,6 +145,8 @@ export const apiMethodHandler: ResourceHandler<Spec> = {
     delete: ['apigateway:DeleteMethod'],
   },
   service: 'apigateway',
+  // DeleteRestApi deletes the API's methods and integrations with it.
+  deletedWithParent: true,
   immutable: ['path', 'httpMethod', 'resourceNode'],
   update: (ctx, want, out, deps) => updateApiMethod(ctx, want, out, deps),
 

@@ -29,6 +29,8 @@ export const apiResourceHandler: ResourceHandler<Spec> = {
     delete: ['apigateway:DeleteResource'],
   },
   service: 'apigateway',
+  // DeleteRestApi deletes the API's resources with it.
+  deletedWithParent: true,
   immutable: ['path', 'pathPart', 'parentNode'],
 
   async create(ctx, spec, deps) {

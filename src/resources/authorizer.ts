@@ -52,6 +52,8 @@ export const authorizerHandler: ResourceHandler<Spec> = {
     delete: [sometimes('apigateway:GetResources', 'the API is looked up'), 'apigateway:DeleteAuthorizer'],
   },
   service: 'apigateway',
+  // DeleteRestApi deletes the API's authorizers with it.
+  deletedWithParent: true,
   immutable: [],
   update: (ctx, want, out, deps) => updateAuthorizer(ctx, want, out, deps),
 

@@ -42,6 +42,8 @@ export const corsPreflightHandler: ResourceHandler<Spec> = {
     delete: [sometimes('apigateway:GetResources', 'the recorded method is looked up'), 'apigateway:DeleteMethod'],
   },
   service: 'apigateway',
+  // DeleteRestApi deletes the API's methods (the OPTIONS preflights too) with it.
+  deletedWithParent: true,
   immutable: ['path', 'resourceNode'],
   update: (ctx, want, out, deps) => updateCorsPreflight(ctx, want, out, deps),
 

@@ -107,6 +107,8 @@ export const deploymentHandler: ResourceHandler<Spec> = {
     delete: ['apigateway:DeleteStage'],
   },
   service: 'apigateway',
+  // DeleteRestApi deletes the API's stages and deployments with it.
+  deletedWithParent: true,
   publishes: true,
   // A stage cannot be renamed: the old stage is deleted and the deployment made into the new one.
   immutable: ['stageName'],

@@ -31,6 +31,8 @@ export const gatewayResponseHandler: ResourceHandler<Spec> = {
     delete: [sometimes('apigateway:GetResources', 'the API is looked up'), 'apigateway:DeleteGatewayResponse'],
   },
   service: 'apigateway',
+  // DeleteRestApi deletes the API's gateway responses with it.
+  deletedWithParent: true,
   // PutGatewayResponse overwrites: putting it again is the update.
   immutable: ['responseType'],
   update: (ctx, want, _out, deps) => gatewayResponseHandler.create(ctx, want, deps),

@@ -161,4 +161,6 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     }
     await ignoreNotFound(ctx.clients.iam.send(new DeleteRoleCommand({ RoleName: roleName })));
   },
+  // destroy --orphans: DeleteRole takes the role name (its policies are detached first, as on every delete).
+  fromFound: (found) => ({ out: { roleName: found.id }, before: [] }),
 };

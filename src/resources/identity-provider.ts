@@ -78,8 +78,11 @@ export const identityProviderHandler: ResourceHandler<Spec> = {
     delete: ['cognito-idp:DeleteIdentityProvider'],
   },
   service: 'cognito',
+  // DeleteUserPool deletes the pool's identity providers with it.
+  deletedWithParent: true,
   immutable: ['providerName', 'providerType'],
   update: (ctx, want, out, deps) => updateIdentityProvider(ctx, want, out, deps),
+  secretNeeded: (spec) => ({ what: `identity provider ${spec.providerName}`, name: spec.providerName, env: spec.clientSecretEnv }),
 
   async create(ctx, spec, deps) {
     const secret = ctx.secrets.idpClientSecret(spec.providerName, spec.clientSecretEnv);

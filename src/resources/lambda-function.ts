@@ -177,6 +177,8 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   async delete(ctx, spec, out) {
     await ignoreNotFound(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: out.functionName ?? spec.functionName })));
   },
+  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function.
+  fromFound: (found, all) => ({ out: { functionName: found.id }, before: all.filter((r) => r.kind === 'iam-role') }),
 };
 
 /**

@@ -113,6 +113,8 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     delete: ['lambda:RemovePermission'],
   },
   service: 'lambda',
+  // DeleteFunction deletes the function's resource-based policy (its permissions) with it.
+  deletedWithParent: true,
   immutable: ['statementId', 'function'],
 
   async create(ctx, spec, deps) {

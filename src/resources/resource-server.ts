@@ -38,6 +38,8 @@ export const resourceServerHandler: ResourceHandler<Spec> = {
     delete: ['cognito-idp:DeleteResourceServer'],
   },
   service: 'cognito',
+  // DeleteUserPool deletes the pool's resource servers with it.
+  deletedWithParent: true,
   immutable: ['identifier'],
 
   async create(ctx, spec, deps) {

@@ -101,4 +101,6 @@ export const restApiHandler: ResourceHandler<Spec> = {
     // The client wrapper already waits out DeleteRestApi's one-per-30-s throttle.
     await ignoreNotFound(ctx.clients.apigateway.send(new DeleteRestApiCommand({ restApiId: out.apiId })));
   },
+  // destroy --orphans: DeleteRestApi takes the API id.
+  fromFound: (found) => ({ out: { apiId: found.id }, before: [] }),
 };

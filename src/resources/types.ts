@@ -99,6 +99,17 @@ export function readCache(): ReadCache {
   };
 }
 
+/** A resource found by secure-api's tags, with no state file naming it (src/orphans/find.ts). */
+export interface FoundResource {
+  kind: ResourceKind;
+  /** The id its delete call takes: API id, domain, user pool id, function name, role name. */
+  id: string;
+  /** What a person recognises it by. */
+  name: string;
+  /** A domain's user pool id. */
+  userPoolId?: string | undefined;
+}
+
 export interface ResourceHandler<Spec = unknown> {
   kind: ResourceKind;
   /**
@@ -119,6 +130,21 @@ export interface ResourceHandler<Spec = unknown> {
    * after every other step under the parent (deletes included). Queried as a trait, never by kind or node id.
    */
   publishes?: true;
+  /**
+   * AWS deletes it with its parent (PlanNode.parent: an API's methods, a pool's clients, a function's permission):
+   * when the parent is deleted too, the executor makes no call for it and drops its record once the parent is gone.
+   */
+  deletedWithParent?: true;
+  /**
+   * A resource found by its tags without a state (`destroy --orphans`) as a record to delete: the ids its delete
+   * reads, and the found resources it must be deleted before (a domain before its pool). Absent: never found so.
+   */
+  fromFound?(found: FoundResource, all: readonly FoundResource[]): { out: Out; before: FoundResource[] };
+  /**
+   * A secret its create or update needs that only the environment gives (never the state): which one, so a run
+   * refuses before its first call when it is not set rather than halfway through.
+   */
+  secretNeeded?(spec: Spec): { what: string; name: string; env: string };
   /**
    * Read the values `create` is about to change, before it changes them: journaled as the node's `prior` before the
    * write, so a run killed right after it still knows what to put back. Given to create and delete.

@@ -27,6 +27,8 @@ export const userPoolClientHandler: ResourceHandler<Spec> = {
     delete: ['cognito-idp:DeleteUserPoolClient'],
   },
   service: 'cognito',
+  // DeleteUserPool deletes the pool's app clients with it.
+  deletedWithParent: true,
   immutable: ['generateSecret'],
   update: (ctx, want, out, deps) => updateUserPoolClient(ctx, want, out, deps),
 

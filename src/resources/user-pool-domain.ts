@@ -76,7 +76,8 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
   // Must run before the pool's deletion (the engine orders it): Cognito keeps a pool with a domain.
   async delete(ctx, spec, out, deps) {
     const domain = out.domain ?? spec.domainPrefix;
-    const userPoolId = userPoolIdOf(deps);
+    // A domain found by its pool's tags (destroy --orphans) carries its pool's id; a recorded one reads its pool node.
+    const userPoolId = out.userPoolId ?? userPoolIdOf(deps);
     try {
       await ctx.clients.cognito.send(new DeleteUserPoolDomainCommand({ Domain: domain, UserPoolId: userPoolId }));
     } catch (err) {
@@ -88,6 +89,11 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
     // Deleting a domain is asynchronous: until it is gone, DeleteUserPool still refuses the pool.
     await waitForDomainGone(ctx, domain, userPoolId);
   },
+  // destroy --orphans: DeleteUserPoolDomain takes the pool's id too, and Cognito keeps a pool that has a domain.
+  fromFound: (found, all) => ({
+    out: { domain: found.id, ...(found.userPoolId ? { userPoolId: found.userPoolId } : {}) },
+    before: all.filter((p) => p.kind === 'user-pool' && p.id === found.userPoolId),
+  }),
 };
 
 /** How long a deleted domain may take to go before the pool delete is given up (terraform-provider-aws #16479). */

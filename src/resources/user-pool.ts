@@ -127,4 +127,6 @@ export const userPoolHandler: ResourceHandler<Spec> = {
       await remove();
     }
   },
+  // destroy --orphans: a pool goes after its domains (each domain's fromFound names it).
+  fromFound: (found) => ({ out: { userPoolId: found.id }, before: [] }),
 };

@@ -5,10 +5,13 @@
  * role refused by Lambda twice, a function Pending once, a deleted domain lingering), then every method of every
  * node is run again with a client that records each command sent, one method at a time.
  */
-import { writeFileSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { APIGatewayClient, CreateAuthorizerCommand, GetRestApiCommand } from '@aws-sdk/client-api-gateway';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsClients, IAM_PREFIX } from '../../src/aws/clients.js';
 import { cleanPath, mayCall, METHODS, type MethodName } from '../../src/resources/declared-calls.js';
@@ -119,10 +122,8 @@ async function madeBy(argv: string[], o: { clock: VirtualClock; cwd: string; env
   return { stack, stateId: state.stateId, nodes };
 }
 
-/** A new stack with every kind a new stack can hold and every variant a create distinguishes (MFA, mock, HTTP, Lambda). */
-async function everyNewKind(clock: VirtualClock) {
-  const cwd = tempDir();
-  writeFileSync(join(cwd, 'every.json'), JSON.stringify({
+/** A new stack's configuration with every kind a new stack can hold and every variant a create distinguishes (MFA, mock, HTTP, Lambda). */
+const EVERY_NEW_KIND = {
     routes: [
       { path: '/items/{id}', methods: ['GET', 'POST'] },
       { path: '/mock', methods: ['GET'], integration: { type: 'mock' }, public: true },
@@ -133,13 +134,18 @@ async function everyNewKind(clock: VirtualClock) {
     authorizer: { scopes: ['every/read'] },
     // User tags: reads compare them too.
     tags: { team: 'payments' },
-  }));
-  return madeBy(['--stack', 'every', '--region', 'us-east-1', '--config', 'every.json'], { clock, cwd, env: { SECURE_API_IDP_GOOGLE_SECRET: 'not-a-real-secret' } });
+    // Stage settings: a node each.
+    stage: { tracing: true, throttle: { rateLimit: 50, burstLimit: 100 } },
+};
+const IDP_SECRET = { SECURE_API_IDP_GOOGLE_SECRET: 'not-a-real-secret' };
+
+async function everyNewKind(clock: VirtualClock, cwd = tempDir()) {
+  writeFileSync(join(cwd, 'every.json'), JSON.stringify(EVERY_NEW_KIND));
+  return madeBy(['--stack', 'every', '--region', 'us-east-1', '--config', 'every.json'], { clock, cwd, env: IDP_SECRET });
 }
 
 /** The team's API and pool (made by hand), with an app client and an authorizer of theirs: the adopted kinds. */
-async function everyExistingKind(clock: VirtualClock) {
-  const cwd = tempDir();
+async function everyExistingKind(clock: VirtualClock, cwd = tempDir()) {
   // Made by hand, without the CLI's pacing: each step after API Gateway's quota has refilled.
   clock.t += 60_000;
   const { apiId } = await makeLegacyApi();
@@ -155,6 +161,48 @@ async function everyExistingKind(clock: VirtualClock) {
     '--stack', 'legacy', '--region', 'us-east-1', '--api-id', apiId, '--secure', 'GET,POST /orders', '--secure', 'GET /orders/{id}',
     '--user-pool-id', poolId, '--app-client-id', client.UserPoolClient!.ClientId!,
   ], { clock, cwd });
+}
+
+/**
+ * Every handler method of the registry run inside an async context naming its kind and method, and every SDK send
+ * recorded with the context it was made in: the CLI's own runs (concurrent nodes, retries, resumes) are attributed
+ * call by call. Calls made outside a handler method (the account check, the command's own reads) are not recorded.
+ */
+function instrumentHandlers(seen: Seen[]): () => void {
+  const als = new AsyncLocalStorage<{ kind: ResourceKind; method: MethodName; spec: unknown; calls: string[] }>();
+  const registry = handlers as unknown as Record<ResourceKind, ResourceHandler<unknown>>;
+  const saved = { ...registry };
+  for (const kind of RESOURCE_KINDS) {
+    const h = saved[kind];
+    const wrapped: Record<string, unknown> = { ...h };
+    for (const method of METHODS) {
+      const fn = h[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+      if (typeof fn !== 'function') continue;
+      wrapped[method] = (...args: unknown[]) => {
+        // The spec: create/find/read/update/delete/capturePrior/preview take it second; tags and release third / second.
+        const spec = method === 'tags' ? args[2] : args[1];
+        const entry = { kind, method, node: '(cli)', spec, calls: [] as string[] };
+        seen.push(entry);
+        return als.run(entry, () => fn.apply(h, args));
+      };
+    }
+    registry[kind] = wrapped as unknown as ResourceHandler<unknown>;
+  }
+  const sdk: Array<[{ prototype: { send: (...a: unknown[]) => unknown } }, string]> = [
+    [APIGatewayClient, 'apigateway'], [CognitoIdentityProviderClient, 'cognito-idp'], [LambdaClient, 'lambda'], [IAMClient, 'iam'],
+  ] as never;
+  const sends = sdk.map(([C]) => C.prototype.send);
+  for (const [C, prefix] of sdk) {
+    const send = C.prototype.send;
+    C.prototype.send = function (this: unknown, ...a: unknown[]) {
+      als.getStore()?.calls.push(`${prefix}:${(a[0] as object).constructor.name.replace(/Command$/, '')}`);
+      return send.apply(this, a);
+    };
+  }
+  return () => {
+    Object.assign(registry, saved);
+    sdk.forEach(([C], i) => { C.prototype.send = sends[i]!; });
+  };
 }
 
 describe('every handler method makes only the calls its kind declares', () => {
@@ -206,4 +254,117 @@ describe('every handler method makes only the calls its kind declares', () => {
     const seen = await recordEveryMethod({ clock, ...made, handlerOf });
     expect(undeclared(seen, handlerOf)).toEqual(['rest-api.read (api) made apigateway:GetStages, not declared']);
   }, 60_000);
+
+  it('in the CLI\'s own runs (init, status, a change, destroy, lost answers, an orphan sweep, forget): nothing undeclared', async () => {
+    const clock = new VirtualClock();
+    fake = installAwsFake({ clock });
+    const seen: Seen[] = [];
+    const restore = instrumentHandlers(seen);
+    try {
+      const cwd = tempDir();
+      const run = async (argv: string[], env: NodeJS.ProcessEnv = IDP_SECRET) => {
+        const r = await runSecureApi(argv, { cwd, clock, env, dataPlane: false });
+        expect(r.code, `${argv.join(' ')}\n${r.stderr}`).toBe(0);
+      };
+      // A new stack: made, read, changed in place (routes, tags, MFA, the authorizer, the client), read, destroyed.
+      await everyNewKind(clock, cwd);
+      await run(['status', '--stack', 'every']);
+      writeFileSync(join(cwd, 'every.json'), JSON.stringify({
+        ...EVERY_NEW_KIND,
+        routes: [{ path: '/items/{id}', methods: ['GET', 'DELETE'] }, { path: '/mock', methods: ['GET', 'POST'], integration: { type: 'mock' }, public: true }],
+        userPool: { mfa: { mode: 'OPTIONAL', totp: true, sms: false }, identityProviders: [{ type: 'Google', clientId: 'google-client-id-2' }] },
+        authorizer: { scopes: ['every/read', 'every/write'], ttlSeconds: 60 },
+        tags: { team: 'billing', cost: 'shared' },
+        stage: { tracing: true, throttle: { rateLimit: 20, burstLimit: 40 } },
+      }));
+      await run(['init', '--yes', '--no-verify', '--stack', 'every', '--config', 'every.json']);
+      await run(['status', '--stack', 'every']);
+      await run(['destroy', '--yes', '--stack', 'every']);
+
+      // Answers lost after AWS acted: each create that is not idempotent looks for what it made before sending again.
+      for (const command of ['CreateRestApi', 'CreateResource', 'CreateAuthorizer', 'CreateDeployment', 'CreateUserPool', 'CreateUserPoolClient', 'CreateResourceServer']) {
+        fake.inject({ command, error: 'InternalFailure', afterCall: true, times: 1 });
+      }
+      await run(['init', '--yes', '--no-verify', '--stack', 'every', '--config', 'every.json']);
+      // The state lost: what carries the stack's tags is found and removed.
+      unlinkSync(join(cwd, '.secure-api', 'every.json'));
+      const orphans = await runSecureApi(['status', '--orphans', '--stack', 'every', '--json'], { cwd, clock, dataPlane: false });
+      const stateId = (JSON.parse(orphans.stdout) as { stateIds?: string[]; orphans?: Array<{ stateId?: string }> });
+      const ids = [...new Set([...(stateId.stateIds ?? []), ...(stateId.orphans ?? []).flatMap((o) => (o.stateId ? [o.stateId] : []))])];
+      await run(['destroy', '--orphans', '--yes', '--stack', 'every', ...(ids[0] ? ['--state-id', ids[0]] : [])]);
+
+      // A run stopped by an error after CreateUserPoolDomain and AddPermission acted: the next run finds them (find).
+      for (const command of ['CreateUserPoolDomain', 'AddPermission']) fake.inject({ command, error: 'InvalidParameterException', message: 'injected: refused after it acted', afterCall: true, times: 1 });
+      const stopped = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'again', '--config', 'every.json'], { cwd, clock, env: IDP_SECRET, dataPlane: false });
+      expect(stopped.code, stopped.stderr).not.toBe(0);
+      await run(['init', '--yes', '--no-verify', '--stack', 'again', '--config', 'every.json']);
+      await run(['destroy', '--yes', '--stack', 'again']);
+
+      // A stack let go: secure-api's tags taken off.
+      await everyNewKind(clock, cwd);
+      await run(['forget', '--yes', '--stack', 'every']);
+
+      // What already exists: secured, read, one more method secured, put back.
+      const legacy = tempDir();
+      const apiId = (await everyExistingKind(clock, legacy)).nodes.find((n) => n.id === 'api')!.out.apiId!;
+      const inLegacy = (argv: string[]) => runSecureApi(argv, { cwd: legacy, clock, dataPlane: false });
+      expect((await inLegacy(['status', '--stack', 'legacy'])).code).toBe(0);
+      const change = await inLegacy(['init', '--yes', '--no-verify', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--secure', 'GET,DELETE /orders/{id}']);
+      expect(change.code, change.stderr).toBe(0);
+      const d = await inLegacy(['destroy', '--yes', '--stack', 'legacy']);
+      expect(d.code, d.stderr).toBe(0);
+    } finally {
+      restore();
+    }
+    expect(undeclared(seen)).toEqual([]);
+    // Not vacuous: every kind's create ran in these runs, and each lost answer took its create's look-up path.
+    const ran = new Set(seen.filter((x) => x.calls.length > 0).map((x) => `${x.kind}.${x.method}`));
+    for (const kind of RESOURCE_KINDS) expect(ran, `${kind}.create`).toContain(`${kind}.create`);
+    for (const m of ['update', 'delete', 'find', 'tags', 'release', 'capturePrior', 'preview']) expect([...ran].some((r) => r.endsWith(`.${m}`)), m).toBe(true);
+    const lookups: Array<[ResourceKind, string]> = [
+      ['rest-api', 'apigateway:GetRestApis'], ['api-resource', 'apigateway:GetResources'], ['authorizer', 'apigateway:GetAuthorizers'],
+      ['deployment', 'apigateway:GetStage'], ['user-pool', 'cognito-idp:ListUserPools'], ['user-pool-client', 'cognito-idp:ListUserPoolClients'],
+      ['resource-server', 'cognito-idp:DescribeResourceServer'],
+    ];
+    for (const [kind, call] of lookups) expect(seen.some((x) => x.kind === kind && x.method === 'create' && x.calls.includes(call)), `${kind}.create after a lost answer`).toBe(true);
+  }, 240_000);
+
+  it('init --dry-run lists, for each node, the calls a clean init makes for it (new stack and existing API/pool)', async () => {
+    const clock = new VirtualClock();
+    // A clean account: the role assumable at once, the function Active at its first read.
+    fake = installAwsFake({ clock, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+    const byKind = (pairs: Array<[string, string[]]>) => {
+      const m = new Map<string, string[]>();
+      for (const [k, calls] of pairs) m.set(k, [...(m.get(k) ?? []), ...calls].sort());
+      return Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
+    };
+    const check = async (cwd: string, argv: string[], made: () => Promise<unknown>) => {
+      const dry = await runSecureApi(['init', '--dry-run', '--json', ...argv], { cwd, clock, env: IDP_SECRET, dataPlane: false });
+      expect(dry.code, dry.stderr).toBe(0);
+      const listed = byKind((JSON.parse(dry.stdout) as { nodes: Array<{ kind: string; calls: string[] }> }).nodes.map((n) => [n.kind, n.calls]));
+      const seen: Seen[] = [];
+      const restore = instrumentHandlers(seen);
+      try {
+        await made();
+      } finally {
+        restore();
+      }
+      expect(byKind(seen.filter((x) => x.method === 'create' || x.method === 'capturePrior').map((x) => [x.kind, x.calls]))).toEqual(listed);
+    };
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'every.json'), JSON.stringify(EVERY_NEW_KIND));
+    await check(cwd, ['--stack', 'every', '--region', 'us-east-1', '--config', 'every.json'], () => everyNewKind(clock, cwd));
+
+    // The existing API and pool: what the dry-run reads of them first is made before the run, as the real run does.
+    const legacy = tempDir();
+    clock.t += 60_000;
+    const { apiId } = await makeLegacyApi();
+    clock.t += 60_000;
+    const poolId = await makeBlogPool();
+    const argv = ['--stack', 'legacy', '--region', 'us-east-1', '--api-id', apiId, '--secure', 'GET,POST /orders', '--user-pool-id', poolId];
+    await check(legacy, argv, async () => {
+      const r = await runSecureApi(['init', '--yes', '--no-verify', ...argv], { cwd: legacy, clock, dataPlane: false });
+      expect(r.code, r.stderr).toBe(0);
+    });
+  }, 120_000);
 });
