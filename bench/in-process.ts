@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -60,7 +61,7 @@ interface Proto { send: Sender }
 
 const CLIENTS: Record<ServiceName, { prototype: unknown }> = {
   apigateway: APIGatewayClient, cognito: CognitoIdentityProviderClient, lambda: LambdaClient,
-  iam: IAMClient, sts: STSClient, tagging: ResourceGroupsTaggingAPIClient, s3: S3Client,
+  iam: IAMClient, sts: STSClient, tagging: ResourceGroupsTaggingAPIClient, s3: S3Client, logs: CloudWatchLogsClient,
 };
 
 export interface InFlight {
@@ -75,7 +76,7 @@ export interface InFlight {
  * `oneAtATime` makes every call, of any service, wait for the one before: the sequential baseline, measured.
  */
 export function trackInFlight(oneAtATime = false): InFlight {
-  const peak = { apigateway: 0, cognito: 0, lambda: 0, iam: 0, sts: 0, tagging: 0, s3: 0 };
+  const peak = { apigateway: 0, cognito: 0, lambda: 0, iam: 0, sts: 0, tagging: 0, s3: 0, logs: 0 };
   const undo: Array<() => void> = [];
   let previous: Promise<unknown> = Promise.resolve();
   for (const [service, ctor] of Object.entries(CLIENTS) as Array<[ServiceName, { prototype: unknown }]>) {

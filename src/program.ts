@@ -84,6 +84,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .addOption(new Option('--endpoint-type <type>', 'step 1: API endpoint type (default: REGIONAL)').choices(['REGIONAL', 'EDGE']))
     .option('--route <"METHODS /path">', 'step 2: a secured route, e.g. "GET,POST /items" or "GET /items/{id}" (GET POST PUT PATCH DELETE HEAD ANY); repeatable. With --public-route, the WHOLE list: a recorded route left out is deleted (to add or remove one, use `secure-api routes add|remove`)', collect)
     .option('--public-route <"METHODS /path">', 'step 2: a route anyone may call, without a token; repeatable, part of the whole list as --route is', collect)
+    .option('--route-group <"METHODS /path=GROUP[,GROUP]">', 'step 2: only members of these Cognito groups may call that route of the list (cognito:groups, checked by the sample function: 403 to anyone else); the group is made in the pool; repeatable', collect)
     .option('--user-pool-name <name>', 'step 3: user pool name (default: <stack>-users)')
     .option('--sign-in <list>', 'step 3: sign-in identifiers, comma-separated: username, email, phone (default: email)')
     .option('--password-min-length <n>', 'step 3: minimum password length, 6-99 (default: 8); numbers, symbols, upper and lower case stay required (userPool.passwordPolicy changes those)')
@@ -248,6 +249,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .description('add one route, e.g. "GET /items/{id}"; every other route stays as it is')
     .option('--public', 'anyone may call it, without a token (default: secured by the authorizer)')
     .option('--integration <kind>', 'what answers it: lambda (the sample function), function:NAME_OR_ARN, http:URL, mock (default: lambda)')
+    .option('--group <name>', 'only members of this Cognito group may call it (checked by the sample function: 403 to anyone else; lambda integration only); repeatable: a member of any one', collect)
     .option('-y, --yes', 'do not ask: apply the change')
     .option('--no-verify', 'skip the 401/200 proof after the change')
     .action(async (route: string, _o: unknown, cmd: Command) => {

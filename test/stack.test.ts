@@ -250,7 +250,7 @@ describe('destroy', () => {
     expect(existsSync(statePath())).toBe(false);
     // Only the top-level deletes: the API takes its children, the pool its client.
     const deletes = fake.calls.filter((c) => /^(Delete|Remove|Detach)/.test(c.command)).map((c) => c.command).sort();
-    expect(deletes).toEqual(['DeleteFunction', 'DeleteRestApi', 'DeleteRole', 'DeleteUserPool', 'DeleteUserPoolDomain', 'DetachRolePolicy']);
+    expect(deletes).toEqual(['DeleteFunction', 'DeleteLogGroup', 'DeleteRestApi', 'DeleteRole', 'DeleteUserPool', 'DeleteUserPoolDomain', 'DetachRolePolicy']);
     const again = await run(['destroy', '--yes', '--stack', 'demo']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/nothing to destroy/);

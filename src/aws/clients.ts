@@ -1,4 +1,5 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -29,6 +30,7 @@ export interface AwsClients {
   iam: Sender<IAMClient>;
   sts: Sender<STSClient>;
   tagging: Sender<ResourceGroupsTaggingAPIClient>;
+  logs: Sender<CloudWatchLogsClient>;
   /** Calls made, by service and command name (benchmarks, call-count tests, `--dry-run` comparison). */
   readonly calls: Array<{ service: ServiceName; command: string }>;
   /** Per-service limiter, exposed so tests can read `peak`. */
@@ -42,7 +44,7 @@ export interface AwsClients {
   isRetrying?: () => boolean;
 }
 
-export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging';
+export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging' | 'logs';
 
 export interface ClientOptions {
   sleep: (ms: number) => Promise<void>;
@@ -80,11 +82,12 @@ const CTORS: Record<ServiceName, Ctor> = {
   iam: IAMClient as unknown as Ctor,
   sts: STSClient as unknown as Ctor,
   tagging: ResourceGroupsTaggingAPIClient as unknown as Ctor,
+  logs: CloudWatchLogsClient as unknown as Ctor,
 };
 
 /** How IAM policies spell each service (`secure-api policy` uses the same prefixes). */
 export const IAM_PREFIX: Record<ServiceName, string> = {
-  apigateway: 'apigateway', cognito: 'cognito-idp', lambda: 'lambda', iam: 'iam', sts: 'sts', tagging: 'tag',
+  apigateway: 'apigateway', cognito: 'cognito-idp', lambda: 'lambda', iam: 'iam', sts: 'sts', tagging: 'tag', logs: 'logs',
 };
 
 /** Retries of a throttled or failing call ran out: say which call, for how long, and what to do. */
@@ -213,6 +216,7 @@ export function createAwsClients(target: AwsTarget, opts: ClientOptions): AwsCli
     iam: sender('iam'),
     sts: sender('sts'),
     tagging: sender('tagging'),
+    logs: sender('logs'),
     calls,
     limiters,
     stopRetrying: () => { retrying = false; },

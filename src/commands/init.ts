@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { defaultRegion, partitionOf } from '../aws/region.js';
 import { flagsToConfig, mergeConfig, overlayFlags } from '../config/flags.js';
-import { keepRecordedIntegrations, type RecordedRoute } from '../config/routes-edit.js';
+import { applyRouteGroups, keepRecordedIntegrations, type RecordedRoute } from '../config/routes-edit.js';
 import { planNotes } from '../plan/notes.js';
 import { hostname } from 'node:os';
 import { derivedSuffix, resolveConfig, stateNameSuffix } from '../config/resolve.js';
@@ -41,6 +41,7 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   config: z.string().optional(),
   route: z.array(z.string()).optional(),
   publicRoute: z.array(z.string()).optional(),
+  routeGroup: z.array(z.string()).optional(),
   appClient: z.string().optional(),
   hostedUi: z.boolean().optional(),
   domainPrefix: z.string().optional(),
@@ -143,6 +144,11 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   if (existing && (o.route?.length || o.publicRoute?.length) && Array.isArray(input.routes)) {
     const recorded = Array.isArray(existing.config.routes) ? existing.config.routes as RecordedRoute[] : [];
     input = { ...input, routes: keepRecordedIntegrations(input.routes as RecordedRoute[], recorded) as StackConfigInput['routes'] };
+  }
+  // --route-group restricts routes of the list (the one given, or the recorded one) to Cognito groups.
+  if (o.routeGroup?.length) {
+    if (!Array.isArray(input.routes)) throw new UsageError('--route-group restricts routes of the list: give the routes with --route', 'For example: --route "GET /items" --route "GET /admin" --route-group "GET /admin=admins".', 'NO_SUCH_ROUTE');
+    input = { ...input, routes: applyRouteGroups(input.routes as RecordedRoute[], o.routeGroup) as StackConfigInput['routes'] };
   }
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string }; function?: { name?: string; roleName?: string } } | undefined;
   if (o.adopt && existing) {

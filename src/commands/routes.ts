@@ -14,6 +14,7 @@ import { loadStack } from './stack-state.js';
 export const routesOptionsSchema = commonOptionsSchema.extend({
   public: z.boolean().optional(),
   integration: z.string().optional(),
+  group: z.array(z.string()).optional(),
   yes: z.boolean().optional(),
   verify: z.boolean().optional(),
   allowReplace: z.array(z.string()).optional(),
@@ -30,7 +31,10 @@ export async function runRoutesList(o: RoutesOptions, env: CommandEnv): Promise<
   const urls = stackOutputs(loaded.state, loaded.path).routes;
   const rows = recordedRoutes(loaded.state.config).flatMap((r) => r.methods.map((method) => {
     const integration: Integration = r.integration ?? { type: 'sample-lambda' };
-    return { method, path: r.path, public: r.public === true, integration, url: urls.find((u) => u.method === method && u.path === r.path)?.url ?? null };
+    return {
+      method, path: r.path, public: r.public === true, ...(r.groups?.length ? { groups: r.groups } : {}), integration,
+      url: urls.find((u) => u.method === method && u.path === r.path)?.url ?? null,
+    };
   }));
   if (ui.mode === 'json') {
     ui.json({ stack: loaded.stack, routes: rows });
@@ -40,7 +44,7 @@ export async function runRoutesList(o: RoutesOptions, env: CommandEnv): Promise<
   const invoke = stackOutputs(loaded.state, loaded.path).invokeUrl;
   ui.out(`${ui.c.bold('Invoke URL')}  ${invoke ?? '(not deployed yet)'}`);
   ui.out(table(['method', 'path', 'access', 'answered by'],
-    rows.map((r) => [r.method, r.path, r.public ? ui.c.yellow('public') : 'secured', integrationText(r.integration)]), ui.c, env.stdout.columns));
+    rows.map((r) => [r.method, r.path, r.public ? ui.c.yellow('public') : r.groups ? `members of ${r.groups.join(' or ')}` : 'secured', integrationText(r.integration)]), ui.c, env.stdout.columns));
   return 0;
 }
 
@@ -62,8 +66,9 @@ export async function runRoutesChange(action: 'add' | 'remove', spec: string, o:
     ? addRoute(before, spec, {
       public: o.public === true,
       integration: o.integration === undefined ? { type: 'sample-lambda' } : parseIntegrationFlag(o.integration, { partition: partitionOf(state.region), region: state.region, account: state.account }),
+      groups: o.group,
     })
     : removeRoute(before, spec);
-  const { public: _p, integration: _i, ...rest } = o;
+  const { public: _p, integration: _i, group: _g, ...rest } = o;
   return runInit(initOptionsSchema.parse({ ...rest, stack: loaded.stack, flagConfig: { routes } }), env);
 }

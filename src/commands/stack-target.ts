@@ -16,7 +16,7 @@ export const INVOKE_URL_OVERRIDE = 'SECURE_API_INVOKE_URL_OVERRIDE';
 export const HOSTED_UI_URL_OVERRIDE = 'SECURE_API_HOSTED_UI_URL_OVERRIDE';
 
 interface ConfigView {
-  routes?: Array<{ path: string; methods: string[]; public?: boolean; integration?: { type?: string } }>;
+  routes?: Array<{ path: string; methods: string[]; public?: boolean; integration?: { type?: string }; groups?: string[] }>;
   hostedUi?: { enabled?: boolean; callbackUrls?: string[]; scopes?: string[] };
   authorizer?: { scopes?: string[] };
   existingApi?: { secure?: Array<{ path: string }> };
@@ -33,7 +33,7 @@ export interface StackTarget {
   reach: string;
   /** The stage's base URL (or the override). */
   baseUrl?: string | undefined;
-  routes: Array<{ path: string; methods: string[]; public: boolean; integration?: string | undefined }>;
+  routes: Array<{ path: string; methods: string[]; public: boolean; integration?: string | undefined; groups?: string[] | undefined }>;
   /** On someone's API: the paths whose CORS the stack manages (those it secures). Absent: every path (the stack's own API). */
   corsPaths?: ReadonlySet<string> | undefined;
   /** OAuth scopes on every secured method (authorizer.scopes). */
@@ -64,7 +64,7 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
     reach: reachArgs(o, aws.endpointUrl, loaded.backend?.args ?? ''),
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
-    routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type })),
+    routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type, ...(r.groups?.length ? { groups: r.groups } : {}) })),
     methodScopes: cfg.authorizer?.scopes ?? [],
     corsPaths: cfg.existingApi ? new Set((cfg.existingApi.secure ?? []).map((x) => x.path)) : undefined,
     hostedUi: hostedBase
@@ -94,6 +94,7 @@ export function routeTargets(t: StackTarget): RouteTarget[] {
   return t.routes.flatMap((r) => r.methods.map((method) => ({
     path: r.path, method, secured: !r.public, url: invokeUrl(base, r.path), ...(r.public ? {} : { scopes: t.methodScopes }),
     ...(r.integration ? { integration: r.integration } : {}),
+    ...(r.groups?.length && !r.public ? { groups: r.groups } : {}),
     ...(t.corsPaths && !t.corsPaths.has(r.path) ? { preflight: false } : {}),
   })));
 }

@@ -33,7 +33,7 @@ export interface VerifyOutcome {
   /** Why the checks that need a token did not run (a pool that requires MFA), when they did not. */
   skipped?: string | undefined;
   /** Who can call the secured routes: the pool's self sign-up, as it is now, and that any client of it is accepted. */
-  access?: { selfSignUp: boolean | undefined; existingPool: boolean; lines: string[] } | undefined;
+  access?: { selfSignUp: boolean | undefined; existingPool: boolean; lines: string[]; restricted?: Array<{ path: string; methods: string[]; groups: string[] }> } | undefined;
 }
 
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
@@ -86,6 +86,15 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
       case 'user-kept':
         r.info(`Test user kept (--keep-user): ${e.signInName}, password ${e.password} (shown once; remove it with \`secure-api users remove ${e.signInName}\`)`);
         break;
+      case 'joined-groups':
+        r.info(`Test user put in group${e.groups.length === 1 ? '' : 's'} ${e.groups.join(', ')} (AdminAddUserToGroup); signing in again for a token that carries cognito:groups`);
+        break;
+      case 'left-groups':
+        r.info(`Test user taken out of ${e.groups.join(', ')} again`);
+        break;
+      case 'leave-groups-failed':
+        r.warn(`The test user ${e.username} could not be taken out of ${e.groups.join(', ')} (${e.message}).`);
+        break;
       case 'stale-user-removed':
         r.info(`Removed ${e.signInName}, a test user a stopped run had left`);
         break;
@@ -129,8 +138,11 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
   try {
     // The pool as it is now: the test user's attributes and password, and who else can get in (issue 25.5).
     const facts = await describePool(cognito, pool.userPoolId);
-    access = { selfSignUp: facts.selfSignUp, existingPool, lines: whoGetsIn({ selfSignUp: facts.selfSignUp, existingPool }) };
-    const report = await withTestUser(cognito, pool, (s) => runChecks(routes, checkOptions({ idToken: s.idToken, accessToken: s.accessToken })), {
+    const restricted = t.routes.filter((x) => !x.public && x.groups?.length).map((x) => ({ path: x.path, methods: x.methods, groups: x.groups ?? [] }));
+    access = { selfSignUp: facts.selfSignUp, existingPool, lines: whoGetsIn({ selfSignUp: facts.selfSignUp, existingPool, restricted }), ...(restricted.length ? { restricted } : {}) };
+    const report = await withTestUser(cognito, pool, (s) => runChecks(routes, {
+      ...checkOptions({ idToken: s.idToken, accessToken: s.accessToken }), ...(s.joinGroups ? { joinGroups: s.joinGroups } : {}),
+    }), {
       keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env), facts,
     });
     return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access };
@@ -267,7 +279,7 @@ export function verifyJson(out: VerifyOutcome): unknown {
     stack: out.stack, invokeUrl: out.baseUrl, ok: out.report.verdict.ok, verdict: out.report.verdict,
     rows: out.report.rows, explanations: out.report.explanations, diagnoses: out.report.diagnoses, waitedMs: out.report.waitedMs, testUser: out.testUser,
     ...(out.skipped ? { skipped: out.skipped } : {}),
-    ...(out.access ? { access: { selfSignUp: out.access.selfSignUp ?? null, anyClientOfThePool: true, existingPool: out.access.existingPool } } : {}),
+    ...(out.access ? { access: { selfSignUp: out.access.selfSignUp ?? null, anyClientOfThePool: true, existingPool: out.access.existingPool, ...(out.access.restricted ? { restricted: out.access.restricted } : {}) } } : {}),
   };
 }
 

@@ -24,16 +24,33 @@ export function defaultSecured(api: ApiFacts): MethodFacts[] {
   return api.methods.filter((m) => m.method !== 'OPTIONS' && isHttp(m.method) && m.authorizationType === 'NONE');
 }
 
-/** The stage to deploy: the one named, or the only one. */
+/** The stage to deploy: the one named, or the only one; never one with a canary release (withoutCanary). */
 export function chooseStage(api: ApiFacts, named: string | undefined): string {
   const names = api.stages.map((s) => s.name);
   if (named !== undefined) {
     if (!names.includes(named)) throw new UsageError(`the API ${api.name} (${api.id}) has no stage "${named}"; its stages: ${names.join(', ') || 'none'}`, 'Choose one of them with --stage.', 'NO_SUCH_STAGE');
-    return named;
+    return withoutCanary(api, named);
   }
-  if (names.length === 1) return names[0]!;
+  if (names.length === 1) return withoutCanary(api, names[0]!);
   if (!names.length) throw new UsageError(`the API ${api.name} (${api.id}) has no stage yet, so nothing serves it`, 'Deploy it to a stage once (the console\'s "Deploy API"), then run init again.', 'NO_SUCH_STAGE');
   throw new UsageError(`the API ${api.name} (${api.id}) has ${names.length} stages (${names.join(', ')}): say which to deploy`, `Add --stage ${names[0]!} (or another).`, 'STAGE_AMBIGUOUS');
+}
+
+/**
+ * A stage with a canary release is refused: API Gateway refuses a plain deployment into it ("Non canary deployment not
+ * supported on stage … because Canary is enabled", serverless/serverless#11518), and a canary deployment would reach
+ * only the canary's share of requests while the rest kept being served by a deployment secure-api did not secure
+ * (canary-release.html). The owners settle their canary first.
+ */
+function withoutCanary(api: ApiFacts, name: string): string {
+  const canary = api.stages.find((s) => s.name === name)?.canary;
+  if (!canary) return name;
+  throw new UsageError(
+    `stage ${name} of the API ${api.name} (${api.id}) has a canary release (${canary.percentTraffic}% of its requests go to deployment ${canary.deploymentId ?? '?'}): `
+    + 'secure-api deploys the whole stage, and API Gateway takes no plain deployment into a stage while its canary is on',
+    `Promote the canary or remove it first (aws apigateway update-stage --rest-api-id ${api.id} --stage-name ${name} --patch-operations op=remove,path=/canarySettings), then run init again; or choose another stage with --stage.`,
+    'STAGE_HAS_CANARY',
+  );
 }
 
 function integrationOf(m: MethodFacts): Integration {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { addRoute, keepRecordedIntegrations, parseIntegrationFlag, removeRoute, type RecordedRoute } from './routes-edit.js';
+import { addRoute, applyRouteGroups, keepRecordedIntegrations, parseIntegrationFlag, removeRoute, type RecordedRoute } from './routes-edit.js';
+import type { HttpMethod } from './validators.js';
 
 const HOME = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
 const ROUTES: RecordedRoute[] = [
@@ -96,5 +97,29 @@ describe('--route repeats keep the recorded integration', () => {
     expect(keepRecordedIntegrations([{ path: '/a', methods: ['GET', 'POST'] }], recorded)).toEqual(recorded);
     expect(keepRecordedIntegrations([{ path: '/a', methods: ['GET'], integration: { type: 'sample-lambda' } }], recorded))
       .toEqual([{ path: '/a', methods: ['GET'], integration: { type: 'sample-lambda' } }]);
+  });
+});
+
+describe('routes restricted to groups (--route-group, routes add --group)', () => {
+  const items = { path: '/items', methods: ['GET', 'POST'] as HttpMethod[] };
+  it('--route-group restricts the methods named, split off their route; a route not in the list is refused', () => {
+    expect(applyRouteGroups([items], ['POST /items=admins,ops'])).toEqual([{ path: '/items', methods: ['GET'] }, { path: '/items', methods: ['POST'], groups: ['admins', 'ops'] }]);
+    expect(applyRouteGroups([items], ['GET,POST /items=admins'])).toEqual([{ ...items, groups: ['admins'] }]);
+    expect(() => applyRouteGroups([items], ['DELETE /items=admins'])).toThrow(/no route DELETE \/items to restrict/);
+    expect(() => applyRouteGroups([items], ['GET /items'])).toThrow(/METHODS \/path=GROUP/);
+    expect(() => applyRouteGroups([items], ['GET /items='])).toThrow(/names no group/);
+  });
+  it('a recorded restricted route repeated by --route without --route-group keeps its groups (never opened by leaving a flag out)', () => {
+    const recorded = [{ path: '/admin', methods: ['GET', 'DELETE'] as HttpMethod[], groups: ['admins'] }];
+    expect(keepRecordedIntegrations([{ path: '/admin', methods: ['GET', 'DELETE'] }], recorded)).toEqual([{ path: '/admin', methods: ['GET', 'DELETE'], groups: ['admins'] }]);
+    // Named again with groups: those win. Made public: no groups.
+    expect(keepRecordedIntegrations([{ path: '/admin', methods: ['GET'], groups: ['ops'] }], recorded)).toEqual([{ path: '/admin', methods: ['GET'], groups: ['ops'] }]);
+    expect(keepRecordedIntegrations([{ path: '/admin', methods: ['GET'], public: true }], recorded)).toEqual([{ path: '/admin', methods: ['GET'], public: true }]);
+  });
+  it('routes add --group adds the route restricted; it joins an entry only with the same groups', () => {
+    const sample = { type: 'sample-lambda' as const };
+    const out = addRoute([{ ...items, integration: sample }], 'DELETE /items', { public: false, integration: sample, groups: ['admins'] });
+    expect(out).toEqual([{ ...items, integration: sample }, { path: '/items', methods: ['DELETE'], integration: sample, public: false, groups: ['admins'] }]);
+    expect(addRoute(out, 'PUT /items', { public: false, integration: sample, groups: ['admins'] })[1]?.methods).toEqual(['DELETE', 'PUT']);
   });
 });

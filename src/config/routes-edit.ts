@@ -9,7 +9,7 @@ import { checkHttpUrl, checkLambdaArn, type HttpMethod } from './validators.js';
  */
 
 /** A route as the config file holds it, integration and protection filled in. */
-export type RecordedRoute = Pick<Route, 'path' | 'methods'> & { integration?: Integration | undefined; public?: boolean | undefined };
+export type RecordedRoute = Pick<Route, 'path' | 'methods'> & { integration?: Integration | undefined; public?: boolean | undefined; groups?: string[] | undefined };
 
 /** Where a function name (not an ARN) lives: the stack's own account and region. */
 export interface FunctionHome { partition: string; region: string; account: string }
@@ -59,7 +59,7 @@ export const routesText = (routes: readonly RecordedRoute[]): string => routes.m
  * route is never a silent change of another's integration). Methods join the entry of the same path, integration and
  * protection when there is one; else a new entry is added.
  */
-export function addRoute(routes: readonly RecordedRoute[], spec: string, o: { public: boolean; integration: Integration }): RecordedRoute[] {
+export function addRoute(routes: readonly RecordedRoute[], spec: string, o: { public: boolean; integration: Integration; groups?: string[] | undefined }): RecordedRoute[] {
   const { methods, path } = parseRouteFlag(spec, 'routes add');
   for (const r of routes) {
     if (!samePath(r.path, path)) continue;
@@ -70,9 +70,11 @@ export function addRoute(routes: readonly RecordedRoute[], spec: string, o: { pu
     }
   }
   const out = routes.map((r) => ({ ...r, methods: [...r.methods] }));
-  const into = out.find((r) => samePath(r.path, path) && Boolean(r.public) === o.public && sameIntegration(r.integration, o.integration));
+  const groups = o.groups?.length ? [...new Set(o.groups)] : undefined;
+  const into = out.find((r) => samePath(r.path, path) && Boolean(r.public) === o.public && sameIntegration(r.integration, o.integration)
+    && JSON.stringify(r.groups ?? null) === JSON.stringify(groups ?? null));
   if (into) into.methods.push(...methods);
-  else out.push({ path, methods, integration: o.integration, public: o.public });
+  else out.push({ path, methods, integration: o.integration, public: o.public, ...(groups ? { groups } : {}) });
   return out;
 }
 
@@ -102,15 +104,52 @@ export function removeRoute(routes: readonly RecordedRoute[], spec: string): Rec
  */
 export function keepRecordedIntegrations(given: readonly RecordedRoute[], recorded: readonly RecordedRoute[]): RecordedRoute[] {
   return given.flatMap((r) => {
-    if (r.integration) return [r];
-    const groups = new Map<string, RecordedRoute>();
+    if (r.integration && (r.groups || r.public)) return [r];
+    const split = new Map<string, RecordedRoute>();
     for (const m of r.methods) {
-      const was = recorded.find((x) => samePath(x.path, r.path) && x.methods.includes(m))?.integration;
-      const key = JSON.stringify(was ?? null);
-      const g = groups.get(key);
+      const rec = recorded.find((x) => samePath(x.path, r.path) && x.methods.includes(m));
+      const integration = r.integration ?? rec?.integration;
+      // A secured route repeated without --route-group keeps the groups it was restricted to: leaving a flag out
+      // never opens a route to every signed-in user.
+      const groups = r.groups ?? (!r.public && !rec?.public ? rec?.groups : undefined);
+      const key = JSON.stringify([integration ?? null, groups ?? null]);
+      const g = split.get(key);
       if (g) g.methods.push(m);
-      else groups.set(key, { ...r, methods: [m], ...(was ? { integration: was } : {}) });
+      else split.set(key, { ...r, methods: [m], ...(integration ? { integration } : {}), ...(groups ? { groups } : {}) });
     }
-    return [...groups.values()];
+    return [...split.values()];
   });
+}
+
+/**
+ * `--route-group "METHODS /path=GROUP[,GROUP]"` on the route list: the methods named are restricted to those groups
+ * (split off their route when it has other methods). Every method named must be one of a route of the list.
+ */
+export function applyRouteGroups(routes: readonly RecordedRoute[], specs: readonly string[]): RecordedRoute[] {
+  let out = routes.map((r) => ({ ...r, methods: [...r.methods] }));
+  for (const spec of specs) {
+    const cut = spec.lastIndexOf('=');
+    if (cut < 0) throw new UsageError(`--route-group "${spec}" must be METHODS /path=GROUP[,GROUP], like "GET /admin=admins"`);
+    const { methods, path } = parseRouteFlag(spec.slice(0, cut), '--route-group');
+    const groups = [...new Set(spec.slice(cut + 1).split(',').map((g) => g.trim()).filter(Boolean))];
+    if (!groups.length) throw new UsageError(`--route-group "${spec}" names no group`, 'Write it as "GET /admin=admins" (several: "GET /admin=admins,ops": a member of any one may call it).');
+    const next: RecordedRoute[] = [];
+    const missing = new Set(methods);
+    for (const r of out) {
+      const hit = samePath(r.path, path) ? r.methods.filter((m) => missing.has(m)) : [];
+      if (!hit.length) {
+        next.push(r);
+        continue;
+      }
+      hit.forEach((m) => missing.delete(m));
+      const rest = r.methods.filter((m) => !hit.includes(m));
+      if (rest.length) next.push({ ...r, methods: rest });
+      next.push({ ...r, methods: hit, groups });
+    }
+    if (missing.size) {
+      throw new UsageError(`--route-group "${spec}": no route ${label([...missing], path)} to restrict`, `Give it with --route "${label([...missing], path)}" too (or add it: \`secure-api routes add "${label([...missing], path)}" --group ${groups[0]}\`).`, 'NO_SUCH_ROUTE');
+    }
+    out = next;
+  }
+  return out;
 }

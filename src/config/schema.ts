@@ -4,6 +4,7 @@ import {
   checkRegion, checkResourceName, checkResourcePath, checkSesIdentityArn, checkStackName, checkStageName, checkUserTag, MAX_USER_TAGS,
 } from './validators.js';
 import { checkScope } from './scopes.js';
+import { checkGroupName } from './groups.js';
 
 /** Turn a validator (message | undefined) into a zod refinement. */
 const by = (check: (v: string) => string | undefined) =>
@@ -32,7 +33,19 @@ export const RouteSchema = z.object({
   integration: IntegrationSchema.default({ type: 'sample-lambda' }),
   /** A public route has no authorizer. @default false */
   public: z.boolean().default(false),
-}).strict();
+  /**
+   * Only members of one of these Cognito groups may call the route (the `cognito:groups` claim). API Gateway's Cognito
+   * authorizer checks the token, never groups, so the sample function enforces it (403 to anyone else): only on
+   * sample-lambda routes. Each group is made in the pool (on an existing pool, one of that name is used as it is).
+   */
+  groups: z.array(by(checkGroupName)).min(1, 'groups needs at least one group name').optional(),
+}).strict().superRefine((r, ctx) => {
+  if (!r.groups) return;
+  if (r.public) ctx.addIssue({ code: 'custom', path: ['groups'], message: `route ${r.path} is public and restricted to groups ${r.groups.join(', ')}: a public route has no token to read groups from` });
+  else if (r.integration.type !== 'sample-lambda') {
+    ctx.addIssue({ code: 'custom', path: ['groups'], message: `route ${r.path} (${r.integration.type} integration) cannot be restricted to groups: API Gateway's Cognito authorizer checks the token, not group membership, and only secure-api's sample function enforces cognito:groups. Use --authorizer-scopes, or check the cognito:groups claim (requestContext.authorizer.claims) in your own backend` });
+  }
+});
 export type Route = z.infer<typeof RouteSchema>;
 
 export const IdentityProviderSchema = z.object({
@@ -172,6 +185,12 @@ export const AuthorizerSchema = z.object({
   machineClient: z.boolean().default(true),
 }).strict();
 
+/**
+ * The retentions CloudWatch Logs accepts (PutRetentionPolicy, retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30,
+ * 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653").
+ */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
 export const FunctionSchema = z.object({
   /** @default `<stack>-fn-<6 characters of the state id>` */
   name: by((v) => (/^[A-Za-z0-9_-]{1,64}$/.test(v) ? undefined : `function name "${v}" may hold only letters, digits, - and _ (at most 64)`)).optional(),
@@ -180,6 +199,13 @@ export const FunctionSchema = z.object({
   timeoutSeconds: z.number().int().min(1).max(29, 'API Gateway waits at most 29 s, so the timeout must be 1 to 29').default(10),
   /** @default `<stack>-fn-role-<6 characters of the state id>` */
   roleName: named('role name', 64).optional(),
+  /**
+   * Days CloudWatch Logs keeps the function's log events (its group `/aws/lambda/<name>`); one of the values
+   * PutRetentionPolicy accepts. @default 30
+   */
+  logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `CloudWatch Logs keeps events for one of ${LOG_RETENTION_DAYS.join(', ')} days`,
+  }).default(30),
 }).strict();
 
 export const ExistingApiSchema = z.object({

@@ -7,7 +7,7 @@ import { eachRestApi } from '../aws/pages.js';
 import { STACK_TAG, STATE_ID_TAG, tagMap, undefinedIfNotFound } from '../resources/refs.js';
 
 /** The kinds a stack owns at the top level: everything else goes with one of them. */
-export type OrphanKind = 'rest-api' | 'user-pool-domain' | 'user-pool' | 'lambda-function' | 'iam-role';
+export type OrphanKind = 'rest-api' | 'user-pool-domain' | 'user-pool' | 'lambda-function' | 'log-group' | 'iam-role';
 
 /** A resource tagged for the stack, found without the state file. */
 export interface Orphan {
@@ -26,8 +26,8 @@ export interface Orphan {
 /** Where every secure-api role lives, so a look-up never has to list an account's other roles' tags. */
 export const ROLE_PATH = '/secure-api/';
 
-/** The tagging API's resource types for what secure-api tags (API Gateway, Lambda, Cognito). */
-const TAGGED_TYPES = ['apigateway:restapis', 'lambda:function', 'cognito-idp:userpool'];
+/** The tagging API's resource types for what secure-api tags (API Gateway, Lambda, Cognito, CloudWatch Logs). */
+const TAGGED_TYPES = ['apigateway:restapis', 'lambda:function', 'cognito-idp:userpool', 'logs:log-group'];
 
 /** Every ARN the Resource Groups Tagging API holds with `secure-api:stack=<stack>`, in the clients' region. */
 async function taggedArns(clients: AwsClients, stack: string): Promise<Array<{ arn: string; stateId: string | undefined }>> {
@@ -76,7 +76,7 @@ async function taggedRoles(clients: AwsClients, stack: string): Promise<Array<Ro
 
 /**
  * Everything tagged `secure-api:stack=<stack>`: REST APIs, Lambda functions and user pools through the Resource
- * Groups Tagging API (REST APIs also through GetRestApis, which has their names), each pool's hosted UI domain from
+ * Groups Tagging API (log groups too; REST APIs also through GetRestApis, which has their names), each pool's hosted UI domain from
  * DescribeUserPool, and IAM roles from ListRoles under /secure-api/ with ListRoleTags. Reads only.
  */
 export async function findOrphans(clients: AwsClients, stack: string): Promise<Orphan[]> {
@@ -91,6 +91,9 @@ export async function findOrphans(clients: AwsClients, stack: string): Promise<O
     if (api?.[1]) add({ kind: 'rest-api', id: api[1], name: api[1], arn, stateId });
     const fn = /^arn:[^:]+:lambda:[^:]*:\d*:function:([^:]+)$/.exec(arn);
     if (fn?.[1]) add({ kind: 'lambda-function', id: fn[1], name: fn[1], arn, stateId });
+    // A log group's name may hold '/'; its ARN may end in ':*' (DescribeLogGroups' `arn`), the name does not.
+    const group = /^arn:[^:]+:logs:[^:]*:\d*:log-group:(.+?)(?::\*)?$/.exec(arn);
+    if (group?.[1]) add({ kind: 'log-group', id: group[1], name: group[1], arn, stateId });
     const pool = /^arn:[^:]+:cognito-idp:[^:]*:\d*:userpool\/(.+)$/.exec(arn);
     if (pool?.[1]) poolIds.push({ id: pool[1], arn });
   }
@@ -105,7 +108,7 @@ export async function findOrphans(clients: AwsClients, stack: string): Promise<O
     add({ kind: 'user-pool', id, name: pool.Name ?? id, arn, stateId });
   }
   for (const role of roles) add({ kind: 'iam-role', id: role.RoleName ?? '', name: role.RoleName ?? '', arn: role.Arn, stateId: role.stateId });
-  const order: OrphanKind[] = ['rest-api', 'user-pool-domain', 'user-pool', 'lambda-function', 'iam-role'];
+  const order: OrphanKind[] = ['rest-api', 'user-pool-domain', 'user-pool', 'lambda-function', 'log-group', 'iam-role'];
   return [...found.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.name.localeCompare(b.name));
 }
 

@@ -2,6 +2,7 @@ import type { StackConfig } from '../config/schema.js';
 import type { ResourceKind } from '../resources/types.js';
 import { ourDeploymentDescription } from '../resources/existing-stage.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
+import { groupNodes } from './build-groups.js';
 import { stageSettingNodes } from './build-stage.js';
 import type { AnyPlanNode, PlanNode, Plan } from './specs.js';
 
@@ -12,7 +13,7 @@ import type { AnyPlanNode, PlanNode, Plan } from './specs.js';
  */
 
 const CORS_HEADERS = ['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token'];
-const POOL_KINDS = new Set<ResourceKind>(['user-pool', 'identity-provider', 'resource-server', 'user-pool-client', 'user-pool-domain']);
+const POOL_KINDS = new Set<ResourceKind>(['user-pool', 'identity-provider', 'resource-server', 'user-pool-group', 'user-pool-client', 'user-pool-domain']);
 
 function node<K extends ResourceKind>(n: PlanNode<K>): AnyPlanNode {
   return n as unknown as AnyPlanNode;
@@ -35,6 +36,8 @@ export function existingPoolNodes(config: StackConfig): AnyPlanNode[] {
   // Our resource servers on their pool: only these are removed on destroy.
   const scoped = scopeNodes(config);
   nodes.push(...scoped.nodes);
+  // The groups the routes name: one of that name already on their pool is used as it is, never deleted.
+  nodes.push(...groupNodes(config));
   if (ep.appClientId) {
     nodes.push(node<'existing-user-pool-client'>({ id: 'client', kind: 'existing-user-pool-client', deps: ['pool'], parent: 'pool', label: ep.appClientId, spec: { clientId: ep.appClientId } }));
   } else {

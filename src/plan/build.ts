@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { idpSecretEnv } from '../config/resolve.js';
+import { routeGroupsOf } from '../config/groups.js';
+import { groupNodes } from './build-groups.js';
 import { threatProtectionFor, type StackConfig } from '../config/schema.js';
 import { buildExistingApiPlan, existingPoolNodes } from './build-existing.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
@@ -27,18 +29,26 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
   const anySecured = config.routes.some((r) => !r.public);
   // The user's tags, only when there are some: a stack without tags has the specs it always had (no spurious change).
   const tags = Object.keys(config.tags).length > 0 ? { tags: { ...config.tags } } : {};
+  // The sample routes restricted to groups: the function enforces them (the schema allows groups on no other route).
+  const routeGroups = routeGroupsOf(config.routes.filter((r) => r.integration.type === 'sample-lambda'));
 
   if (usesSample) {
     nodes.push(node<'iam-role'>({
       id: 'role', kind: 'iam-role', deps: [], label: config.function.roleName,
       spec: { roleName: config.function.roleName, path: '/secure-api/', managedPolicyArns: [BASIC_EXECUTION(partition)], description: `Execution role of ${config.function.name} (secure-api stack ${config.stack})`, ...tags },
     }));
+    // Before the function: its first run would make the group itself, without a retention (kept forever).
+    nodes.push(node<'log-group'>({
+      id: 'function-logs', kind: 'log-group', deps: [], label: `/aws/lambda/${config.function.name}`,
+      spec: { logGroupName: `/aws/lambda/${config.function.name}`, retentionInDays: config.function.logRetentionDays, createdByService: 'lambda', ...tags },
+    }));
     nodes.push(node<'lambda-function'>({
-      id: 'function', kind: 'lambda-function', deps: ['role'], label: config.function.name,
+      id: 'function', kind: 'lambda-function', deps: ['role', 'function-logs'], label: config.function.name,
       spec: {
         functionName: config.function.name, runtime: config.function.runtime, memoryMb: config.function.memoryMb,
         timeoutSeconds: config.function.timeoutSeconds, handler: 'index.handler', roleNode: 'role', corsOrigin: config.cors.allowOrigin,
         description: `Sample backend of the secure-api stack ${config.stack}`, ...tags,
+        ...(Object.keys(routeGroups).length ? { routeGroups } : {}),
       },
     }));
   }
@@ -74,6 +84,7 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
     }
     const scoped = scopeNodes(config);
     nodes.push(...scoped.nodes);
+    nodes.push(...groupNodes(config));
     nodes.push(node<'user-pool-client'>({
       id: 'client', kind: 'user-pool-client', deps: ['pool', ...idpNames.map((n) => `idp:${n}`), ...(config.hostedUi.enabled ? scoped.ids : [])], parent: 'pool', label: config.appClient.name,
       spec: {

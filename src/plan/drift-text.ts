@@ -14,6 +14,8 @@ const setText = (name: string) => (d: DriftChange): string => [
   ...(added(d).length ? [`${name} have ${added(d).join(', ')} added`] : []),
 ].join('; ') || `${name} are [${list(d.after).join(', ')}], expected [${list(d.before).join(', ')}]`;
 const served = (auth: string): string => (auth === 'NONE' ? 'NONE (no token needed)' : auth);
+/** "stage prod", or "stage prod's canary (10% of requests)" when a canary release serves it. */
+const onStage = (c: Record<string, string>): string => `stage ${c.stage ?? '?'}${c.canary ? `'s canary (${c.canary} of requests)` : ''}`;
 const withAuthorizer = (type: unknown, id: string | undefined, absent: string): string => (id ? `${str(type)} with authorizer ${id}` : str(type, absent));
 
 const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => string> = {
@@ -29,8 +31,8 @@ const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => s
   'served.authorizationType': (d, c) => (c.stage !== undefined
     // The policy's judgement (resources/stage-policy.ts): which stage, since which deployment.
     ? (d.after === null
-      ? `${c.method ?? '?'} is not served on stage ${c.stage} (deployment ${c.deployment ?? '?'}, made ${c.made ?? 'an unknown time'}); this stack secures it`
-      : `${c.method ?? '?'} is served with ${served(str(d.after))} on stage ${c.stage} since deployment ${c.deployment ?? '?'} (made ${c.made ?? 'an unknown time'}); this stack secures it with ${str(d.before)}`)
+      ? `${c.method ?? '?'} is not served on ${onStage(c)} (deployment ${c.deployment ?? '?'}, made ${c.made ?? 'an unknown time'}); this stack secures it`
+      : `${c.method ?? '?'} is served with ${served(str(d.after))} on ${onStage(c)} since deployment ${c.deployment ?? '?'} (made ${c.made ?? 'an unknown time'}); this stack secures it with ${str(d.before)}`)
     : d.after === null
     ? `${c.method ?? '?'} is not served any more`
     : d.before === null
@@ -41,9 +43,10 @@ const SENTENCES: Record<string, (d: DriftChange, c: Record<string, string>) => s
     : d.before === null
       ? `${c.method ?? '?'} (${str(d.after)}) was added after deployment ${c.deployment ?? '?'} and is not served`
       : `${c.method ?? '?'} is served with ${str(d.before)} but is now configured ${str(d.after)} (changed after deployment ${c.deployment ?? '?'})`),
-  'served.openMethod': (_d, c) => `${c.method ?? '?'} is served open (no token needed) on stage ${c.stage ?? '?'} since deployment ${c.deployment ?? '?'} (made ${c.made ?? 'an unknown time'}); it is neither secured by this stack nor in the methods it leaves open`,
-  'otherStage.authorizationType': (d, c) => `stage ${c.stage ?? '?'} serves ${c.method ?? '?'} with ${served(str(d.after))} (deployment ${c.deployment ?? '?'}); this stack secures it on its own stage only`,
-  'served.unchecked': (d, c) => `could not check what stage ${c.stage ?? '?'} serves: deployment ${str(d.after, '?')} came without its apiSummary`,
+  'served.openMethod': (_d, c) => `${c.method ?? '?'} is served open (no token needed) on ${onStage(c)} since deployment ${c.deployment ?? '?'} (made ${c.made ?? 'an unknown time'}); it is neither secured by this stack nor in the methods it leaves open`,
+  'otherStage.authorizationType': (d, c) => `${onStage(c)} serves ${c.method ?? '?'} with ${served(str(d.after))} (deployment ${c.deployment ?? '?'}); this stack secures it on its own stage only`,
+  'canary.authorizationType': (d, c) => `${c.method ?? '?'} is served with ${served(str(d.after))} by the canary release on stage ${c.stage ?? '?'} (${c.canary ?? '?'} of requests, deployment ${c.deployment ?? '?'} made ${c.made ?? 'an unknown time'}); ${d.before === null ? 'it is neither secured by this stack nor left open by choice' : `this stack secures it with ${str(d.before)}`}`,
+  'served.unchecked': (d, c) => `could not check what ${onStage(c)} serves: deployment ${str(d.after, '?')} came without its apiSummary`,
   'newerDeployment': (d, c) => `the API has a newer deployment ${str(d.after, '?')} (made ${c.made ?? 'an unknown time'}) than the one stage ${c.stage ?? '?'} serves (made ${c.servingMade ?? 'an unknown time'})`,
   'responseParameters.allowOrigin': (d, c) => (d.after === null
     ? `${c.responseType ?? '?'} no longer carries the CORS headers`

@@ -6,7 +6,7 @@ import { whoGetsIn } from './who-gets-in.js';
 export function planNotes(config: StackConfig): string[] {
   if (!config.routes.some((r) => !r.public)) return [];
   const up = config.userPool;
-  const access = whoGetsIn({ selfSignUp: config.existingPool ? undefined : up.selfSignUp, existingPool: config.existingPool !== undefined });
+  const access = whoGetsIn({ selfSignUp: config.existingPool ? undefined : up.selfSignUp, existingPool: config.existingPool !== undefined, restricted: config.routes.filter((r) => !r.public) });
   const notes = [
     up.tier === 'LITE'
       ? 'User pool plan LITE, the cheapest (Cognito alone would make ESSENTIALS): the classic hosted UI, no managed login; --user-pool-tier to choose.'

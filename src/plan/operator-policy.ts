@@ -33,6 +33,8 @@ export interface PolicyScope {
   /** The stack's own function and role names. */
   functionNames?: string[] | undefined;
   roleNames?: string[] | undefined;
+  /** The stack's own CloudWatch Logs log groups, by name. */
+  logGroupNames?: string[] | undefined;
   /** Functions of the user's that API Gateway is allowed to invoke (AddPermission targets), by name. */
   targetFunctionNames?: string[] | undefined;
   /** An existing REST API (`--api-id`) or pool (`--user-pool-id`) secure-api works on: untagged, named here. */
@@ -63,6 +65,8 @@ export const WIDE_GRANTS: Array<{ sid: string; reason: string }> = [
   { sid: 'LambdaReadByName', reason: 'GetFunctionConfiguration, ListTags and GetPolicy without a tag condition: whether a name is free or ours is read before the function is ours, and the invoke permission is read on your own functions' },
   { sid: 'IamReadRoles', reason: 'GetRole, ListRoleTags and ListAttachedRolePolicies without a tag condition: whether a role name is free or ours is read before the role is ours, and a role that does not exist is looked up as role/NAME (no path); reads only' },
   { sid: 'PassFunctionRoleToLambda', reason: 'iam:PassRole of a role under /secure-api/ (by name with --stack and a state), only to lambda.amazonaws.com; no tag condition is relied on for PassRole' },
+  { sid: 'LogsDescribeGroups', reason: 'DescribeLogGroups is authorized on the account\'s groups and takes no aws:ResourceTag condition (CloudWatch Logs API reference, DescribeLogGroups); it lists names and retentions, no log events' },
+  { sid: 'LogsReadTagsByName', reason: 'ListTagsForResource without a tag condition: whose a group is (ours, or the one Lambda made for our function before the stack named it) is read before it is ours; tags only, no log events' },
   { sid: 'LambdaInvokePermission', reason: 'Add/RemovePermission on your own functions (untagged), so no tag condition: only for the principal apigateway.amazonaws.com' },
 ];
 
@@ -85,7 +89,7 @@ function neededActions(): Set<string> {
   const actions = new Set<string>();
   for (const call of callCatalogue().keys()) if (!call.startsWith('s3:')) for (const a of iamActionsFor(call)) actions.add(a);
   // Tagging at creation is authorized as a tagging action too (IAM CreateRole with Tags, Lambda, Cognito).
-  for (const a of ['iam:TagRole', 'lambda:TagResource', 'cognito-idp:TagResource']) actions.add(a);
+  for (const a of ['iam:TagRole', 'lambda:TagResource', 'cognito-idp:TagResource', 'logs:TagResource']) actions.add(a);
   return actions;
 }
 
@@ -119,6 +123,10 @@ export function minimalPolicy(o: {
   const role = (name: string) => `arn:${p}:iam::${account}:role/secure-api/${name}`;
   const functions = ids(scope.functionNames)?.map(fn) ?? fn('*');
   const roles = ids(scope.roleNames)?.map(role) ?? role('*');
+  // Most CloudWatch Logs actions are authorized on the group's ARN with a trailing `:*`, the tagging ones on the ARN
+  // without it (CloudWatch Logs API reference, LogGroup: arn / logGroupArn): a group named by name needs both.
+  const logGroup = (name: string) => `arn:${p}:logs:${region}:${account}:log-group:${name}`;
+  const logGroups = ids(scope.logGroupNames)?.flatMap((n) => [logGroup(n), `${logGroup(n)}:*`]) ?? logGroup('*');
   // GetRole by name on a role that does not exist yet is authorized on `role/NAME`: no path to show.
   const roleLookups = ids(scope.roleNames)?.flatMap((n) => [role(n), `arn:${p}:iam::${account}:role/${n}`]) ?? `arn:${p}:iam::${account}:role/*`;
   const readFunctions = scope.functionNames || scope.targetFunctionNames
@@ -172,6 +180,15 @@ export function minimalPolicy(o: {
       // sections of policies"): never a permission for another account or service.
       Sid: 'LambdaInvokePermission', Effect: 'Allow', Action: among(permissionActions), Resource: readFunctions,
       Condition: { StringEquals: { 'lambda:Principal': 'apigateway.amazonaws.com' } },
+    },
+    // ── CloudWatch Logs: the stack's log groups (the sample function's, with a retention).
+    { Sid: 'LogsCreateGroup', Effect: 'Allow', Action: among(['logs:CreateLogGroup', 'logs:TagResource']), Resource: logGroups, Condition: requestTags },
+    { Sid: 'LogsDescribeGroups', Effect: 'Allow', Action: among(['logs:DescribeLogGroups']), Resource: logGroup('*') },
+    { Sid: 'LogsReadTagsByName', Effect: 'Allow', Action: among(['logs:ListTagsForResource']), Resource: logGroups },
+    {
+      Sid: 'LogsStackGroups', Effect: 'Allow',
+      Action: pick('logs:', (a) => !['logs:CreateLogGroup', 'logs:DescribeLogGroups', 'logs:ListTagsForResource'].includes(a)),
+      Resource: logGroups, Condition: resourceTags,
     },
     // ── IAM: roles under /secure-api/ only.
     { Sid: 'IamCreateRole', Effect: 'Allow', Action: among(['iam:CreateRole', 'iam:TagRole']), Resource: roles, Condition: requestTags },
@@ -232,8 +249,8 @@ export function policyScopeOf(state: {
   stack: string; stateId: string; legacyTags?: boolean | undefined;
   nodes: Record<string, { kind: string; out: Record<string, string>; spec?: unknown }>;
 }): PolicyScope {
-  const scope: Required<Pick<PolicyScope, 'apiIds' | 'userPoolIds' | 'functionNames' | 'roleNames' | 'targetFunctionNames' | 'existingApiIds' | 'existingUserPoolIds'>> = {
-    apiIds: [], userPoolIds: [], functionNames: [], roleNames: [], targetFunctionNames: [], existingApiIds: [], existingUserPoolIds: [],
+  const scope: Required<Pick<PolicyScope, 'apiIds' | 'userPoolIds' | 'functionNames' | 'roleNames' | 'logGroupNames' | 'targetFunctionNames' | 'existingApiIds' | 'existingUserPoolIds'>> = {
+    apiIds: [], userPoolIds: [], functionNames: [], roleNames: [], logGroupNames: [], targetFunctionNames: [], existingApiIds: [], existingUserPoolIds: [],
   };
   const field = (spec: unknown, key: string): string | undefined => {
     const v = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>)[key] : undefined;
@@ -247,6 +264,7 @@ export function policyScopeOf(state: {
     else if (n.kind === 'existing-user-pool') add(scope.existingUserPoolIds, n.out.userPoolId ?? field(n.spec, 'userPoolId'));
     else if (n.kind === 'lambda-function') add(scope.functionNames, n.out.functionName ?? field(n.spec, 'functionName'));
     else if (n.kind === 'iam-role') add(scope.roleNames, n.out.roleName ?? field(n.spec, 'roleName'));
+    else if (n.kind === 'log-group') add(scope.logGroupNames, n.out.logGroupName ?? field(n.spec, 'logGroupName'));
     else if (n.kind === 'lambda-permission') {
       const target = (n.spec as { function?: { arn?: string } } | undefined)?.function?.arn;
       if (target) add(scope.targetFunctionNames, target.split(':')[6]);
@@ -255,7 +273,7 @@ export function policyScopeOf(state: {
   const some = (l: string[]) => (l.length > 0 ? l.sort() : undefined);
   return {
     stack: state.stack, stateId: state.legacyTags ? undefined : state.stateId,
-    apiIds: some(scope.apiIds), userPoolIds: some(scope.userPoolIds), functionNames: some(scope.functionNames), roleNames: some(scope.roleNames),
+    apiIds: some(scope.apiIds), userPoolIds: some(scope.userPoolIds), functionNames: some(scope.functionNames), roleNames: some(scope.roleNames), logGroupNames: some(scope.logGroupNames),
     targetFunctionNames: some(scope.targetFunctionNames), existingApiIds: some(scope.existingApiIds), existingUserPoolIds: some(scope.existingUserPoolIds),
   };
 }

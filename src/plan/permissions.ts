@@ -13,7 +13,7 @@ import { buildPlan } from './build.js';
 import { callsOf } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
-export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state' | 'forget';
+export type Purpose = 'init' | 'status' | 'destroy' | 'verify' | 'users' | 'orphans' | 'state' | 'forget' | 'logs';
 
 /** Every call a kind's handler declares, by method (src/resources/declared-calls.ts). */
 export function kindCalls(kind: ResourceKind): Record<MethodName, string[]> {
@@ -63,11 +63,15 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
     'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:InitiateAuth',
     'cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:RespondToAuthChallenge', 'cognito-idp:ListUsers',
     'cognito-idp:AssociateSoftwareToken', 'cognito-idp:VerifySoftwareToken',
+    // Routes restricted to groups: the test user is put in the group for its second sign-in, then taken out again.
+    'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup',
   ],
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
     'cognito-idp:AdminDeleteUser', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient',
   ],
+  // `secure-api logs`: the account check, then the function's log events.
+  logs: ['sts:GetCallerIdentity', 'logs:FilterLogEvents'],
   // --orphans: the search by tag, then the handlers' deletes.
   orphans: ['sts:GetCallerIdentity', 'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', 'iam:ListRoleTags', 'cognito-idp:DescribeUserPool'],
   // forget: the account check; then each tagged kind's tags are read (the ownership check, src/engine/ownership.ts:

@@ -123,7 +123,11 @@ describe('fieldChanges', () => {
 const cfg = (input: Record<string, unknown>) => resolveConfig(input, { defaultRegion: 'us-east-1', suffix: () => 'abc123' });
 const realNodes: AnyPlanNode[] = [
   // A custom scope brings a resource server (and a machine client).
-  ...buildPlan(cfg({ stack: 'demo', stage: { tracing: true, throttle: { rateLimit: 100, burstLimit: 200 } }, userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] }, authorizer: { scopes: ['orders/read'] } })).nodes,
+  // A route restricted to a group brings the group (and the function's route groups).
+  ...buildPlan(cfg({
+    stack: 'demo', stage: { tracing: true, throttle: { rateLimit: 100, burstLimit: 200 } }, userPool: { identityProviders: [{ type: 'Google', clientId: 'google-client-id' }] }, authorizer: { scopes: ['orders/read'] },
+    routes: [{ path: '/items', methods: ['GET'] }, { path: '/admin', methods: ['GET'], groups: ['admins'] }],
+  })).nodes,
   ...buildPlan(cfg({
     stack: 'legacy', stage: { name: 'prod' }, routes: [{ path: '/orders', methods: ['GET'], integration: { type: 'mock' } }],
     existingApi: { id: 'a1b2c3d4e5', secure: [{ path: '/orders', methods: ['GET'] }], preflights: ['/orders'], gatewayResponses: ['DEFAULT_4XX'], reuseAuthorizer: true },

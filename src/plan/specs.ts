@@ -16,11 +16,31 @@ export interface SpecByKind {
    * has some; secure-api's (secure-api:stack, secure-api:state-id) are added by the handler and never in a spec.
    */
   'iam-role': { roleName: string; path: string; managedPolicyArns: string[]; description: string; tags?: UserTags };
+  /**
+   * A CloudWatch Logs log group of ours with a retention (issue 25.7): the sample function's `/aws/lambda/<name>`, made
+   * before the function first runs (Lambda would otherwise make it itself, kept forever).
+   */
+  'log-group': {
+    logGroupName: string;
+    /** PutRetentionPolicy's retentionInDays (one of LOG_RETENTION_DAYS). */
+    retentionInDays: number;
+    /**
+   * The group a service writes to and creates itself when it is missing (Lambda, on a function's first run): one found
+   * untagged under this name is adopted, since only our function writes there. Absent: one that exists is someone else's.
+     */
+    createdByService?: 'lambda' | undefined;
+    tags?: UserTags;
+  };
   'lambda-function': {
     functionName: string; runtime: string; memoryMb: number; timeoutSeconds: number;
     handler: string; description: string; roleNode: string;
     /** Access-Control-Allow-Origin the sample answers with. */
     corsOrigin: string;
+    /**
+     * The routes restricted to Cognito groups (`GET /admin` → ['admins']), which the sample enforces (SECURE_API_ROUTE_GROUPS);
+     * present only when some route names groups. Then the function must run this version's code: its hash is compared too.
+     */
+    routeGroups?: Record<string, string[]> | undefined;
     tags?: UserTags;
   };
   /** AddPermission for apigateway.amazonaws.com, SourceArn scoped to this API. */
@@ -108,6 +128,11 @@ export interface SpecByKind {
     teamId?: string | undefined;
     keyId?: string | undefined;
   };
+  /**
+   * A Cognito group a route is restricted to (CreateGroup). Groups have no tags: one is ours when its description is the
+   * one secure-api gives (it names the stack); on the user's pool a group of that name already there is used as it is.
+   */
+  'user-pool-group': { groupName: string; description: string };
   /** A resource server defining the custom scopes `identifier/<scope>` (CreateResourceServer); `name` marks it as ours. */
   'resource-server': { identifier: string; name: string; scopes: string[] };
   'user-pool-client': {

@@ -11,6 +11,8 @@ export interface Access {
   selfSignUp: boolean | undefined;
   /** The pool is one of yours (--user-pool-id), with apps of its own. */
   existingPool: boolean;
+  /** The routes only members of some groups may call (routes[].groups). @default [] */
+  restricted?: ReadonlyArray<{ path: string; methods: readonly string[]; groups?: readonly string[] | undefined }>;
 }
 
 export function whoGetsIn(a: Access): string[] {
@@ -24,5 +26,9 @@ export function whoGetsIn(a: Access): string[] {
       ? 'The authorizer accepts an id token from any app client of the pool, your other apps\' clients included, not only this stack\'s.'
       : 'The authorizer accepts an id token from any app client of the pool, not only this stack\'s.',
   ];
+  for (const r of a.restricted ?? []) {
+    if (!r.groups?.length) continue;
+    lines.push(`${r.methods.join(', ')} ${r.path}: only members of group${r.groups.length === 1 ? '' : 's'} ${r.groups.join(' or ')} (the sample function checks cognito:groups and answers 403 to anyone else; the authorizer cannot).`);
+  }
   return lines;
 }

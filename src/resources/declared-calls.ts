@@ -7,7 +7,7 @@
  */
 
 /** One AWS call, `service:Action` with IAM's service prefix. */
-export type CallName = `${'apigateway' | 'cognito-idp' | 'lambda' | 'iam'}:${string}`;
+export type CallName = `${'apigateway' | 'cognito-idp' | 'lambda' | 'iam' | 'logs'}:${string}`;
 
 /** A call made on some paths only (a lost answer, an older API's response, a field that differs): when, in words. */
 export interface Sometimes { call: CallName; when: string }

@@ -29,7 +29,8 @@ export interface ApiFacts {
   id: string;
   name: string;
   endpointTypes: string[];
-  stages: Array<{ name: string; deploymentId?: string | undefined }>;
+  /** `canary`: a canary release on the stage (part of its requests served by another deployment). */
+  stages: Array<{ name: string; deploymentId?: string | undefined; canary?: { deploymentId?: string | undefined; percentTraffic: number } }>;
   methods: MethodFacts[];
   authorizers: Array<{ id: string; name: string; type: string; providerARNs: string[] }>;
   /** Gateway responses the API has customised (the others answer AWS's defaults). */
@@ -75,7 +76,10 @@ export async function lookupRestApi(clients: AwsClients, restApiId: string): Pro
   methods.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
   return {
     id: api.id, name: api.name ?? '', endpointTypes: api.endpointConfiguration?.types ?? [],
-    stages: (stages.item ?? []).flatMap((s) => (s.stageName ? [{ name: s.stageName, deploymentId: s.deploymentId }] : [])),
+    stages: (stages.item ?? []).flatMap((s) => (s.stageName ? [{
+      name: s.stageName, deploymentId: s.deploymentId,
+      ...(s.canarySettings ? { canary: { deploymentId: s.canarySettings.deploymentId, percentTraffic: s.canarySettings.percentTraffic ?? 0 } } : {}),
+    }] : [])),
     methods, authorizers: auths,
     customisedResponses: (responses.items ?? []).filter((g) => g.defaultResponse === false).flatMap((g) => (g.responseType ? [g.responseType] : [])),
   };

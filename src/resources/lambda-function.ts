@@ -2,7 +2,7 @@ import { sometimes } from './declared-calls.js';
 import type { DriftChange, FieldChange } from '../plan/changes.js';
 import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, GetFunctionConfigurationCommand, ListTagsCommand, TagResourceCommand,
-  UntagResourceCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type Runtime,
+  UntagResourceCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type Runtime,
 } from '@aws-sdk/client-lambda';
 import { awsErrorName } from '../aws/errors.js';
 import { withRetry } from '../aws/retry.js';
@@ -13,7 +13,7 @@ import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } fro
 import { isTagField, tagChange, tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, Outputs, ResourceHandler } from './types.js';
 import { releaseFunction } from './release.js';
-import { functionDrift } from './lambda-function-settings.js';
+import { functionDrift, functionEnvironment, functionSettings } from './lambda-function-settings.js';
 
 type Spec = SpecByKind['lambda-function'];
 
@@ -83,6 +83,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     read: ['lambda:GetFunction', sometimes('lambda:ListTags', 'the spec has user tags to compare')],
     tags: ['lambda:ListTags'],
     update: [
+      sometimes('lambda:UpdateFunctionCode', 'routes are restricted to groups and the code is not this sample\'s enforcer'),
       sometimes('lambda:UpdateFunctionConfiguration', 'a setting differs'), sometimes('lambda:GetFunctionConfiguration', 'an update is waited out'),
       'lambda:ListTags', sometimes('lambda:TagResource', 'a tag is missing or differs'), sometimes('lambda:UntagResource', 'a user tag was dropped'),
     ],
@@ -104,8 +105,8 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
       Description: spec.description,
       MemorySize: spec.memoryMb,
       Timeout: spec.timeoutSeconds,
-      // The API's CORS origin is not part of this spec; the sample answers any origin.
-      Environment: { Variables: { CORS_ORIGIN: spec.corsOrigin } },
+      // The CORS origin the sample answers with, and the routes it restricts to groups.
+      Environment: { Variables: functionEnvironment(spec) },
       Tags: wantedTags(ctx, spec.tags),
     });
     let noted = false;
@@ -177,8 +178,9 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   async delete(ctx, spec, out) {
     await ignoreNotFound(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: out.functionName ?? spec.functionName })));
   },
-  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function.
-  fromFound: (found, all) => ({ out: { functionName: found.id }, before: all.filter((r) => r.kind === 'iam-role') }),
+  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function;
+  // so does every found log group (a function still running would make its group again).
+  fromFound: (found, all) => ({ out: { functionName: found.id }, before: all.filter((r) => r.kind === 'iam-role' || r.kind === 'log-group') }),
 };
 
 /**
@@ -228,6 +230,13 @@ export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-fu
   if (tags.remove.length) await ctx.clients.lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: tags.remove }));
   // Tags alone, or a repair of tags alone (no field changed, the configuration as wanted: the comparison status makes).
   if (fields.every(isTagField) && functionDrift(want, role, live).length === 0 && live.State !== 'Failed') return out;
+  // Routes restricted to groups need the code that enforces them: an older sample (or code changed by hand) is
+  // replaced by this version's (UpdateFunctionCode) first, so the groups the configuration sets next are enforced at once.
+  const code = functionSettings(want, role).code;
+  if (code !== undefined && live.CodeSha256 !== code) {
+    const c = await ctx.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: buildSampleFunctionZip() }));
+    await waitForUpdate(ctx, name, c);
+  }
   const conf = await ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({
     FunctionName: name,
     Runtime: want.runtime as Runtime,
@@ -236,7 +245,7 @@ export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-fu
     Description: want.description,
     MemorySize: want.memoryMb,
     Timeout: want.timeoutSeconds,
-    Environment: { Variables: { CORS_ORIGIN: want.corsOrigin } },
+    Environment: { Variables: functionEnvironment(want) },
   }));
   await waitForUpdate(ctx, name, conf);
   return { ...out, ...(conf.FunctionArn ? { functionArn: conf.FunctionArn } : {}) };

@@ -12,7 +12,9 @@ import { iamRoleHandler } from './iam-role.js';
 import { identityProviderHandler } from './identity-provider.js';
 import { lambdaFunctionHandler } from './lambda-function.js';
 import { lambdaPermissionHandler } from './lambda-permission.js';
+import { logGroupHandler } from './log-group.js';
 import { resourceServerHandler } from './resource-server.js';
+import { userPoolGroupHandler } from './user-pool-group.js';
 import { restApiHandler } from './rest-api.js';
 import { securedMethodHandler } from './secured-method.js';
 import { stageSettingHandler } from './stage-setting.js';
@@ -24,6 +26,7 @@ import { userPoolHandler } from './user-pool.js';
 /** One handler per resource kind; the mapped type makes a missing or mistyped entry a compile error. */
 export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } = {
   'iam-role': iamRoleHandler,
+  'log-group': logGroupHandler,
   'lambda-function': lambdaFunctionHandler,
   'lambda-permission': lambdaPermissionHandler,
   'rest-api': restApiHandler,
@@ -37,6 +40,7 @@ export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } =
   'user-pool': userPoolHandler,
   'identity-provider': identityProviderHandler,
   'resource-server': resourceServerHandler,
+  'user-pool-group': userPoolGroupHandler,
   'user-pool-client': userPoolClientHandler,
   'user-pool-domain': userPoolDomainHandler,
   'existing-rest-api': existingRestApiHandler,

@@ -17,17 +17,17 @@ import type { Ctx, Observed, Out, Outputs } from './types.js';
 export type StagePolicy = ServedPolicy;
 
 /** Drift paths a redeploy cannot put back: the configuration decides (--secure-add, --secure-remove), or the stage is another. */
-export const POLICY_ONLY_PATHS = ['served.openMethod', 'otherStage.authorizationType', 'served.unchecked'] as const;
+export const POLICY_ONLY_PATHS = ['served.openMethod', 'otherStage.authorizationType', 'served.unchecked', 'canary.authorizationType'] as const;
 
 const COGNITO = 'COGNITO_USER_POOLS';
 const when = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'an unknown time');
 
 /** What one stage serves, judged against the policy. `ours`: the stage this stack deploys (others are only checked for the secured methods). */
-export function judgeServed(policy: StagePolicy, summary: ApiSummary, at: { stage: string; deployment: string; made: string; ours: boolean }): DriftChange[] {
+export function judgeServed(policy: StagePolicy, summary: ApiSummary, at: { stage: string; deployment: string; made: string; ours: boolean; canary?: string }): DriftChange[] {
   const out: DriftChange[] = [];
   const secured = new Set(policy.secured);
   const open = new Set(policy.open);
-  const where = { stage: at.stage, deployment: at.deployment, made: at.made };
+  const where = { stage: at.stage, deployment: at.deployment, made: at.made, ...(at.canary ? { canary: at.canary } : {}) };
   for (const [path, methods] of Object.entries(summary)) {
     for (const [verb, snap] of Object.entries(methods)) {
       const method = `${verb} ${path}`;
@@ -73,15 +73,25 @@ export async function judgeStages(ctx: Ctx, restApiId: string, stageName: string
   let ours: OurStage | undefined;
   for (const st of [...stages].sort((a, b) => Number(b.stageName === stageName) - Number(a.stageName === stageName))) {
     const isOurs = st.stageName === stageName;
-    if (!st.deploymentId) continue;
-    const d = await deploymentOf(st.deploymentId);
-    const at = { stage: st.stageName ?? '?', deployment: st.deploymentId, made: when(d?.createdDate), ours: isOurs };
-    if (!d?.apiSummary) {
-      drift.push({ path: 'served.unchecked', before: null, after: st.deploymentId, context: { stage: at.stage, deployment: at.deployment } });
-      continue;
+    // A canary serves its deployment to part of the stage's requests (canary-release.html): judged like the stage's own.
+    const canaryId = st.canarySettings?.deploymentId;
+    const served = [
+      ...(st.deploymentId ? [{ id: st.deploymentId }] : []),
+      ...(canaryId && canaryId !== st.deploymentId ? [{ id: canaryId, canary: `${st.canarySettings?.percentTraffic ?? 0}%` }] : []),
+    ];
+    for (const { id, canary } of served) {
+      const d = await deploymentOf(id);
+      const at = { stage: st.stageName ?? '?', deployment: id, made: when(d?.createdDate), ours: isOurs, ...(canary ? { canary } : {}) };
+      if (!d?.apiSummary) {
+        drift.push({ path: 'served.unchecked', before: null, after: id, context: { stage: at.stage, deployment: id, ...(canary ? { canary } : {}) } });
+        continue;
+      }
+      if (isOurs && !canary) ours = { deploymentId: id, summary: d.apiSummary };
+      const judged = judgeServed(policy, d.apiSummary, at);
+      // What a canary serves is its own finding: a redeploy cannot reach it (API Gateway refuses a plain deployment
+      // into a stage with a canary), and a secured method it does not serve is not open.
+      drift.push(...(canary && isOurs ? judged.filter((x) => x.after !== null).map((x) => ({ ...x, path: 'canary.authorizationType' })) : judged));
     }
-    if (isOurs) ours = { deploymentId: st.deploymentId, summary: d.apiSummary };
-    drift.push(...judgeServed(policy, d.apiSummary, at));
   }
   return { missing: false, drift, ...(ours ? { ours } : {}) };
 }

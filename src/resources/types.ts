@@ -6,6 +6,7 @@ import type { HandlerCalls } from './declared-calls.js';
 /** Every kind of node the plan can hold; one handler each, registered in ./registry.ts. */
 export const RESOURCE_KINDS = [
   'iam-role',
+  'log-group',
   'lambda-function',
   'lambda-permission',
   'rest-api',
@@ -19,6 +20,7 @@ export const RESOURCE_KINDS = [
   'user-pool',
   'identity-provider',
   'resource-server',
+  'user-pool-group',
   'user-pool-client',
   'user-pool-domain',
   // What already exists (issue 12): adopted nodes are the user's; destroy only puts back what we changed on them.
@@ -118,7 +120,7 @@ export interface ResourceHandler<Spec = unknown> {
    */
   calls: HandlerCalls<Spec>;
   /** The AWS service whose calls this handler makes (for the per-service concurrency limit). */
-  service: 'apigateway' | 'cognito' | 'lambda' | 'iam';
+  service: 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'logs';
   /**
    * The user's resource, not ours (an existing API, pool, or a method of theirs we secure): recorded `owned:
    * 'adopted'`, never cascaded over by destroy, and its `delete` only puts back what `create` changed.

@@ -55,7 +55,7 @@ export function rebuildSteps(fx: Pick<FixContext, 'stack' | 'stateFile' | 'stack
 const has = (drift: DriftChange[], ...paths: string[]) => drift.some((d) => paths.includes(d.path));
 
 /** A method the stage serves without a token (its `context.method` says which, "GET /items"). */
-export const isServedOpen = (d: DriftChange): boolean => d.path === 'served.authorizationType' && d.after === 'NONE';
+export const isServedOpen = (d: DriftChange): boolean => (d.path === 'served.authorizationType' || d.path === 'canary.authorizationType') && d.after === 'NONE';
 
 /** What a missing or drifted resource breaks. */
 export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftChange[] = []): string | null {
@@ -72,6 +72,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
   if (state === 'missing') {
     const missing: Record<ResourceKind, string> = {
       'iam-role': 'the function has no execution role: invocations fail',
+      'log-group': 'the function\'s next run makes its log group again, without a retention: its logs are kept forever',
       'lambda-function': 'routes that call the function answer 500',
       'lambda-permission': 'API Gateway may not invoke the function: routes answer 500 "Internal server error"',
       'rest-api': 'the API is gone: every URL below fails',
@@ -85,6 +86,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'user-pool': 'nobody can sign in, and the authorizer refuses every token',
       'identity-provider': 'sign-in through this provider fails',
       'resource-server': 'clients cannot get tokens with its scopes, so the scoped methods refuse every call',
+      'user-pool-group': 'nobody can be a member of it, so the routes restricted to it answer 403 to everyone',
       'user-pool-client': 'sign-in with this app client id fails',
       'user-pool-domain': 'the hosted UI login URL does not answer',
       'existing-rest-api': 'your API is gone: every URL below fails',
@@ -108,6 +110,7 @@ export function impactOf(kind: ResourceKind, state: ResourceState, drift: DriftC
       'deployment': 'the stage does not serve what secure-api deployed and verified',
       'stage-setting': 'the stage is not traced or throttled as configured (a throttle raised by hand lets more traffic through)',
       'lambda-permission': 'API Gateway may not be allowed to invoke the function (500)',
+      'log-group': 'log events are kept longer (or shorter) than the configuration says',
       'user-pool-client': 'sign-in through this client may fail',
       'user-pool-domain': 'the hosted UI may not answer',
     };
@@ -182,7 +185,7 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
       + `--patch-operations op=replace,path=/deploymentId,value=${ours ?? 'DEPLOYMENT_ID'} --region ${fx.region}`);
   };
   // The policy (stage-policy.ts): what our stage serves that it should not, from another deployment than ours.
-  const wrong = s.drift.filter((d) => (d.path === 'served.authorizationType' || d.path === 'served.openMethod') && d.context?.stage === stage);
+  const wrong = s.drift.filter((d) => (d.path === 'served.authorizationType' || d.path === 'served.openMethod') && d.context?.stage === stage && !d.context.canary);
   const servedElsewhere = wrong.find((d) => d.context?.deployment !== undefined && d.context.deployment !== ours);
   if (has(s.drift, 'stage.deploymentId')) {
     pointBack(s.drift.filter(isServedOpen).map((d) => d.context?.method ?? '?'));
@@ -191,7 +194,7 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
   } else if (wrong.length > 0) {
     parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stage} again, serving every secured method behind the authorizer.`);
   }
-  const added = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod').map((d) => d.context?.method ?? '?'))];
+  const added = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod' && !d.context?.canary).map((d) => d.context?.method ?? '?'))];
   if (added.length) {
     parts.push(`${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} on the API but in none of the stack's routes: delete ${added.length === 1 ? 'it' : 'them'} from the API, or add ${added.length === 1 ? 'it' : 'them'} to the stack (secure-api routes add).`);
   }
@@ -208,9 +211,18 @@ function deploymentFix(s: FixSubject, fx: FixContext): Fix {
   return parts.length > 0 ? fix(parts.join(' '), commands) : REBUILD;
 }
 
-/** Other stages serving a secured method open, and stages whose deployment could not be read: the same for any stack. */
+/**
+ * Other stages serving a secured method open, canaries serving what the policy refuses, and stages whose deployment
+ * could not be read: the same for any stack.
+ */
 function otherStagesFix(s: FixSubject, fx: FixContext, parts: string[], commands: string[]): void {
-  const others = [...new Set(s.drift.filter((d) => d.path === 'otherStage.authorizationType').map((d) => d.context?.stage ?? '?'))];
+  const canaries = [...new Set(s.drift.filter((d) => d.context?.canary && d.path !== 'served.unchecked').map((d) => d.context?.stage ?? '?'))];
+  for (const stage of canaries) {
+    // A deployment into a stage with a canary goes to the canary only (canary-release.html): the canary goes first.
+    parts.push(`The canary release on stage ${stage} serves part of its requests from a deployment the policy refuses: remove the canary (or promote a secured deployment into it); while a canary is enabled, secure-api cannot deploy the stage.`);
+    commands.push(`aws apigateway update-stage --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --patch-operations op=remove,path=/canarySettings --region ${fx.region}`);
+  }
+  const others = [...new Set(s.drift.filter((d) => d.path === 'otherStage.authorizationType' && !d.context?.canary).map((d) => d.context?.stage ?? '?'))];
   for (const stage of others) {
     parts.push(`Stage ${stage} serves secured methods open: deploy it again so it serves them behind the authorizer (or delete the stage if unused).`);
     commands.push(`aws apigateway create-deployment --rest-api-id ${apiIdOf(fx)} --stage-name ${sh(stage)} --description ${sh(`secured like ${stageName(fx)}`)} --region ${fx.region}`);
@@ -229,12 +241,12 @@ function otherStagesFix(s: FixSubject, fx: FixContext, parts: string[], commands
 function stagePolicyFix(s: FixSubject, fx: FixContext): Fix {
   const parts: string[] = [];
   const commands: string[] = [];
-  const opened = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod').map((d) => d.context?.method ?? '?'))];
+  const opened = [...new Set(s.drift.filter((d) => d.path === 'served.openMethod' && !d.context?.canary).map((d) => d.context?.method ?? '?'))];
   if (opened.length) {
     parts.push(`Secure ${opened.join(', ')} (or, to leave ${opened.length === 1 ? 'it' : 'them'} open on purpose, run the same with --secure-remove).`);
     commands.push(`secure-api init ${fx.stackArgs} ${opened.map((m) => `--secure-add ${sh(m)}`).join(' ')}`);
   }
-  if (has(s.drift, 'served.authorizationType')) parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stageName(fx)} again, serving every secured method behind the authorizer.`);
+  if (s.drift.some((d) => d.path === 'served.authorizationType' && !d.context?.canary)) parts.push(`Run \`secure-api init ${fx.stackArgs}\`: it deploys stage ${stageName(fx)} again, serving every secured method behind the authorizer.`);
   otherStagesFix(s, fx, parts, commands);
   return parts.length ? fix(parts.join(' '), commands) : REBUILD;
 }

@@ -29,6 +29,7 @@ export function readOnlyClients(clients: AwsClients): AwsClients {
     iam: guard('iam'),
     sts: guard('sts'),
     tagging: guard('tagging'),
+    logs: guard('logs'),
     calls: clients.calls,
     limiters: clients.limiters,
   };

@@ -5,9 +5,9 @@ import type { ConfigHistory, ResourceState, ResourceStatus, StackList, StatusRep
 
 /** How a kind reads in the table (JSON keeps the kind itself). */
 const TITLE: Record<ResourceKind, string> = {
-  'iam-role': 'IAM role', 'lambda-function': 'function', 'lambda-permission': 'permission', 'rest-api': 'REST API',
+  'iam-role': 'IAM role', 'log-group': 'log group', 'lambda-function': 'function', 'lambda-permission': 'permission', 'rest-api': 'REST API',
   'api-resource': 'resource', 'api-method': 'method', 'cors-preflight': 'CORS', 'gateway-response': 'gateway response',
-  'authorizer': 'authorizer', 'deployment': '', 'stage-setting': '', 'user-pool': 'user pool', 'identity-provider': 'identity provider', 'resource-server': 'resource server',
+  'authorizer': 'authorizer', 'deployment': '', 'stage-setting': '', 'user-pool': 'user pool', 'identity-provider': 'identity provider', 'resource-server': 'resource server', 'user-pool-group': 'group',
   'user-pool-client': 'app client', 'user-pool-domain': 'hosted UI domain',
   'existing-rest-api': 'REST API (theirs)', 'existing-api-resource': 'resource (theirs)', 'existing-stage': 'stage (theirs)',
   'existing-authorizer': 'authorizer (theirs)', 'secured-method': 'method (theirs, secured)', 'stage-redeploy': '',

@@ -15,6 +15,7 @@ import type { NextStep, ResourceState, ResourceStatus, RouteStatus, StatusReport
 /** The id people look for in the console, per kind. */
 const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'iam-role': (o) => o.roleName,
+  'log-group': (o) => o.logGroupName,
   'lambda-function': (o) => o.functionName,
   'lambda-permission': (o) => o.statementId,
   'rest-api': (o) => o.apiId,
@@ -28,6 +29,7 @@ const PRIMARY_ID: Record<ResourceKind, (o: Out) => string | undefined> = {
   'user-pool': (o) => o.userPoolId,
   'identity-provider': (o) => o.providerName,
   'resource-server': (o) => o.identifier,
+  'user-pool-group': (o) => o.groupName,
   'user-pool-client': (o) => o.clientId,
   'user-pool-domain': (o) => o.domain,
   'existing-rest-api': (o) => o.apiId,

@@ -10,9 +10,9 @@ function lines(tree: Tree, c: ChalkInstance, at = ''): Array<[string, string]> {
   return Object.entries(tree).flatMap(([k, v]): Array<[string, string]> => {
     const path = at ? `${at}.${k}` : k;
     if (k === 'routes' && !at && Array.isArray(v)) {
-      return (v as Array<{ path: string; methods: string[]; public?: boolean; integration?: Integration }>).map((r, i) => [
+      return (v as Array<{ path: string; methods: string[]; public?: boolean; integration?: Integration; groups?: string[] }>).map((r, i) => [
         i === 0 ? 'routes' : '',
-        `${r.methods.join(',')} ${r.path}  ${r.public ? c.yellow('public') : 'secured'}, answered by ${integrationText(r.integration ?? { type: 'sample-lambda' })}`,
+        `${r.methods.join(',')} ${r.path}  ${r.public ? c.yellow('public') : 'secured'}${r.groups?.length ? `, only members of ${r.groups.join(' or ')}` : ''}, answered by ${integrationText(r.integration ?? { type: 'sample-lambda' })}`,
       ]);
     }
     if (isObj(v)) return Object.keys(v).length ? lines(v, c, path) : [[path, c.dim('{}')]];

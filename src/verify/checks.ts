@@ -21,12 +21,17 @@ export interface RouteTarget {
    * someone's API the stack left alone: its preflight is reported as information. @default true
    */
   preflight?: boolean;
+  /**
+   * Only members of one of these Cognito groups may call it (the sample function checks cognito:groups): the test
+   * user's token must get 403 before it joins one, and 2xx after (a fresh sign-in: tokens carry the groups of then).
+   */
+  groups?: string[];
 }
 
 export type Severity = 'critical' | 'error' | 'info';
 export type CheckName =
   | 'no-token' | 'malformed-token' | 'forged-token' | 'id-token' | 'access-token' | 'machine-token' | 'bearer-token'
-  | 'cors-on-401' | 'preflight' | 'public-no-token' | 'stage-policy';
+  | 'cors-on-401' | 'preflight' | 'public-no-token' | 'stage-policy' | 'outside-group' | 'group-member';
 
 /** One result line. Never holds a token. `severity` is how much the row matters; a row counts against the verdict only when `ok` is false. */
 export interface CheckRow {
@@ -108,6 +113,13 @@ export interface CheckOptions {
   machineTokenMissing?: string;
   /** For the commands in the explanations. */
   stack?: string;
+  /**
+   * Put the test user in these groups and sign it in again: its new tokens carry cognito:groups. Called once, after
+   * every check made with its first tokens (none in a group). Absent: the routes restricted to groups stay unproven.
+   */
+  joinGroups?: (groups: string[]) => Promise<{ idToken: string; accessToken: string }>;
+  /** Why the test user cannot join the groups, when `joinGroups` is absent. */
+  joinGroupsMissing?: string;
 }
 
 const MALFORMED_TOKEN = 'malformed.token.value';
@@ -163,7 +175,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     return req;
   };
   /** A first call: waits while the stage looks like it is still deploying (and while `extra` says so). */
-  const firstCall = async (route: RouteTarget, req: ProbeRequest, extra?: (r: Reply) => string | undefined): Promise<Reply> => {
+  const firstCall = async (route: RouteTarget, req: ProbeRequest, extra?: (r: Reply) => string | undefined, o: { refusalIsFinal?: boolean } = {}): Promise<Reply> => {
     const decide = rule.streak();
     const r = await probeUntil(req, po, {
       sleep: async (ms) => {
@@ -173,7 +185,10 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
       now, deadline,
       onWait: (reason, elapsedMs) => opts.onEvent?.({ type: 'waiting', route: route.path, method: route.method, reason, elapsedMs, limitMs }),
     }, (rep) => {
-      const d = decide(seen(rep), propagationReason(rep) ?? extra?.(rep));
+      // A route restricted to groups answers a non-member 403 Forbidden, as a stage still deploying does: once the stage
+      // is live that answer is the function's, not worth waiting on.
+      const own = o.refusalIsFinal && rule.isLive && statusIs(rep, 403);
+      const d = decide(seen(rep), (own ? undefined : propagationReason(rep)) ?? extra?.(rep));
       if (d.settled && d.fresh) opts.onEvent?.({ type: 'settled', route: route.path, method: route.method, reason: d.settled });
       return d.wait;
     }, startedAt);
@@ -208,9 +223,45 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
       mustReject(route, 'malformed-token', await once(request(route, MALFORMED_TOKEN)), 'a malformed token');
       mustReject(route, 'forged-token', await once(request(route, forged)), 'a token signed by another key');
       if (opts.tokens) await tokenChecks(route, opts.tokens);
-      if (!tried2xx.has(`${route.method} ${route.path}`)) unproven.push(unprovenOf(route));
     }
     await preflight(route);
+  }
+  await memberChecks();
+  for (const route of routes) if (route.secured && !tried2xx.has(`${route.method} ${route.path}`)) unproven.push(unprovenOf(route));
+
+  /** The routes restricted to groups, once the test user has joined them: a fresh token gets 2xx. */
+  async function memberChecks(): Promise<void> {
+    const restricted = routes.filter((r) => r.secured && r.groups?.length);
+    if (!opts.tokens || !opts.joinGroups || restricted.length === 0 || opts.signal?.aborted) return;
+    const groups = [...new Set(restricted.flatMap((r) => r.groups ?? []))].sort();
+    const member = await opts.joinGroups(groups);
+    secrets.push(member.idToken, member.accessToken);
+    const memberScopes = (decodeJwt(member.accessToken)?.claims.scope ?? '').split(/\s+/).filter(Boolean);
+    for (const route of restricted) {
+      if (opts.signal?.aborted) break;
+      const scopes = route.scopes ?? [];
+      // The token the method takes: the id token, or an access token holding its scope (a machine token has no groups).
+      const token = scopes.length === 0 ? member.idToken : scopes.some((s) => memberScopes.includes(s)) ? member.accessToken : undefined;
+      if (!token) continue;
+      tried2xx.add(`${route.method} ${route.path}`);
+      const r = await firstCall(route, request(route, token), (rep) => (statusIs(rep, 401) ? 'the member\'s token is still refused (401)' : undefined));
+      add(route, {
+        check: 'group-member', expected: '2xx', got: describeReply(r), ok: is2xx(r), severity: 'error',
+        note: `the test user signed in again after joining ${route.groups!.join(' or ')}: its token carries cognito:groups`,
+      });
+    }
+  }
+
+  /** A token of someone in none of the route's groups: the function must answer 403 (2xx is a leak). */
+  async function outsideGroup(route: RouteTarget, token: string, what: string): Promise<void> {
+    const r = await firstCall(route, request(route, token), (rep) => (statusIs(rep, 401) ? `${what} is still refused (401)` : undefined), { refusalIsFinal: true });
+    const leaked = is2xx(r);
+    add(route, {
+      check: 'outside-group', expected: '403', got: describeReply(r), ok: statusIs(r, 403), severity: leaked ? 'critical' : 'error',
+      note: leaked
+        ? `${what} of a caller in none of ${route.groups!.join(', ')} got through: the function does not enforce the route's groups (\`secure-api status\` shows its code or SECURE_API_ROUTE_GROUPS changed)`
+        : `${what} of a caller in none of ${route.groups!.join(', ')}: the function must refuse it (403)`,
+    });
   }
 
   /** Why no valid token reached this method, and how to prove it by hand. */
@@ -219,6 +270,12 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     const base = { route: route.path, method: route.method };
     if (!opts.tokens) {
       return { ...base, why: opts.tokensSkipped ?? 'the test user could not sign in', command: `secure-api token --login${scopes.length ? ' --access' : ''}${stackFlag}` };
+    }
+    if (route.groups?.length && (scopes.length === 0 || !opts.joinGroups)) {
+      return {
+        ...base, why: `only members of ${route.groups.join(' or ')} may call it, and ${opts.joinGroups ? 'no member\'s token holds its scope' : (opts.joinGroupsMissing ?? 'the test user could not join the group')}`,
+        command: `secure-api token --login${scopes.length ? ' --access' : ''}${stackFlag} (as a member of ${route.groups.join(' or ')})`,
+      };
     }
     return {
       ...base,
@@ -232,7 +289,15 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     const explain = (sent: string): string[] => explainRejection({ sent, methodScopes: scopes, expectedIssuer: opts.expectedIssuer, clientId: opts.clientId, nowMs: now() });
     const accessScopes = (decodeJwt(tokens.accessToken)?.claims.scope ?? '').split(/\s+/).filter(Boolean);
     const accessFits = scopes.some((s) => accessScopes.includes(s));
-    if (scopes.length === 0) {
+    if (scopes.length === 0 && route.groups?.length) {
+      // The test user is in no group yet: the authorizer lets its id token through, the function refuses it.
+      await outsideGroup(route, tokens.idToken, 'the id token');
+      const a = await once(request(route, tokens.accessToken));
+      add(route, {
+        check: 'access-token', expected: '401', got: describeReply(a), ok: statusIs(a, 401), severity: 'info',
+        note: 'without OAuth scopes on the method, API Gateway accepts only the id token',
+      });
+    } else if (scopes.length === 0) {
       tried2xx.add(`${route.method} ${route.path}`);
       // A 401 right after a deployment may be the authorizer still propagating: wait on it too, within the same bound.
       const r = await firstCall(route, request(route, tokens.idToken), (rep) => (statusIs(rep, 401) ? 'the id token is still refused (401)' : undefined));
@@ -248,10 +313,13 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
       // Refusals first (they need no waiting): the id token, and an access token without the method's scope.
       const i = await once(request(route, tokens.idToken));
       add(route, { check: 'id-token', expected: '401', got: describeReply(i), ok: statusIs(i, 401), severity: 'error', note: `the method requires scope ${scopes.join(' or ')}: it takes access tokens, not id tokens` });
-      const a = accessFits
+      const grouped = Boolean(route.groups?.length);
+      const a = accessFits && !grouped
         ? await firstCall(route, request(route, tokens.accessToken), (rep) => (statusIs(rep, 401) ? 'the access token is still refused (401)' : undefined))
-        : await once(request(route, tokens.accessToken));
-      if (accessFits) {
+        : accessFits ? undefined : await once(request(route, tokens.accessToken));
+      if (!a) {
+        await outsideGroup(route, tokens.accessToken, 'the access token');
+      } else if (accessFits) {
         tried2xx.add(`${route.method} ${route.path}`);
         if (statusIs(a, 401)) for (const e of explain(tokens.accessToken)) explanations.add(e);
         add(route, { check: 'access-token', expected: '2xx', got: describeReply(a), ok: is2xx(a), severity: 'error' });
@@ -261,7 +329,10 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
           note: `the test user's access token holds ${accessScopes.join(' ') || 'no scopes'}, not ${scopes.join(' or ')}: refused, as it must be`,
         });
       }
-      if (opts.machineToken && scopes.some((s) => machineScopes.includes(s))) {
+      if (opts.machineToken && scopes.some((s) => machineScopes.includes(s)) && grouped) {
+        // A client-credentials token is no user's: it carries no cognito:groups, so the function refuses it.
+        await outsideGroup(route, opts.machineToken, 'the machine client\'s token');
+      } else if (opts.machineToken && scopes.some((s) => machineScopes.includes(s))) {
         tried2xx.add(`${route.method} ${route.path}`);
         const m = await firstCall(route, request(route, opts.machineToken), (rep) => (statusIs(rep, 401) ? 'the machine client\'s token is still refused (401)' : undefined));
         if (statusIs(m, 401)) for (const e of explain(opts.machineToken)) explanations.add(e);
@@ -273,7 +344,8 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     const b = await once(request(route, `Bearer ${token}`));
     add(route, {
       check: 'bearer-token', expected: 'report', got: describeReply(b), ok: true, severity: 'info',
-      note: is2xx(b) ? 'this API also accepts "Bearer <token>"' : 'send the raw token, without "Bearer "',
+      // On a route restricted to groups the test user (in none yet) is refused by the function, past the authorizer: 403.
+      note: is2xx(b) || (route.groups?.length && statusIs(b, 403)) ? 'this API also accepts "Bearer <token>"' : 'send the raw token, without "Bearer "',
     });
   }
 

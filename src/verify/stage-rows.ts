@@ -13,7 +13,7 @@ export function stagePolicyRows(drift: DriftChange[], stage: string): CheckRow[]
     const [verb = '*', path = '*'] = (d.context?.method ?? '* *').split(' ');
     const on = d.context?.stage ?? stage;
     const served = `${String(d.after)} on stage ${on} (deployment ${d.context?.deployment ?? '?'})`;
-    if (d.path === 'served.authorizationType' || d.path === 'otherStage.authorizationType') {
+    if (d.path === 'served.authorizationType' || d.path === 'otherStage.authorizationType' || d.path === 'canary.authorizationType') {
       rows.push({
         route: path, method: verb, check: 'stage-policy', expected: `COGNITO_USER_POOLS on stage ${on}`, got: served, ok: false,
         severity: d.after === 'NONE' ? 'critical' : 'error', note: driftText(d),

@@ -1,5 +1,5 @@
 import {
-  AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand,
+  AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminRemoveUserFromGroupCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand,
   DescribeUserPoolCommand, ListUsersCommand, type AttributeType, type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { randomInt } from 'node:crypto';
@@ -43,6 +43,11 @@ export interface TestUserSession extends Tokens {
   flow?: SignInResult['flow'];
   /** It set up a software token (MFA_SETUP), then signed in again answering SOFTWARE_TOKEN_MFA: these are that sign-in's tokens. */
   mfaProven?: boolean;
+  /**
+   * Put the user in these groups (AdminAddUserToGroup) and sign it in again: tokens carry the cognito:groups of the
+   * sign-in that issued them. It is taken out of them again before it is removed (or kept).
+   */
+  joinGroups?: (groups: string[]) => Promise<Tokens>;
 }
 
 export type TestUserEvent =
@@ -53,7 +58,10 @@ export type TestUserEvent =
   | { type: 'user-kept'; username: string; signInName: string; password: string }
   | { type: 'user-delete-failed'; username: string; message: string }
   /** A test user a killed run left (older than STALE_TEST_USER_MS), removed before this run makes its own. */
-  | { type: 'stale-user-removed'; username: string; signInName: string };
+  | { type: 'stale-user-removed'; username: string; signInName: string }
+  | { type: 'joined-groups'; username: string; groups: string[] }
+  | { type: 'left-groups'; username: string; groups: string[] }
+  | { type: 'leave-groups-failed'; username: string; groups: string[]; message: string };
 
 export interface TestUserOptions {
   /** Leave the user in the pool afterwards (`verify --keep-user`). @default false */
@@ -237,6 +245,7 @@ export async function withTestUser<T>(cognito: CognitoSender, pool: PoolRef, fn:
   checkAbort();
   const { username, signInName } = await createUser(cognito, pool.userPoolId, facts, { password, ...(opts.keepUser ? { prefix: KEPT_USER_PREFIX } : {}) });
   emit({ type: 'user-created', username, signInName });
+  const joined: string[] = [];
   try {
     checkAbort();
     // The test user's authenticator lives in memory only: its secret is never shown, stored or logged.
@@ -256,8 +265,33 @@ export async function withTestUser<T>(cognito: CognitoSender, pool: PoolRef, fn:
       mfaProven = true;
     }
     checkAbort();
-    return await fn({ idToken: signed.idToken, accessToken: signed.accessToken, username, signInName, flow: signed.flow, mfaProven });
+    const joinGroups = async (groups: string[]): Promise<Tokens> => {
+      for (const g of groups) {
+        checkAbort();
+        joined.push(g);
+        try {
+          await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: username, GroupName: g }));
+        } catch (err) {
+          throw toAwsFailure(err, 'AdminAddUserToGroup');
+        }
+      }
+      emit({ type: 'joined-groups', username, groups });
+      checkAbort();
+      const again = await signIn(cognito, pool, signInName, password, so);
+      emit({ type: 'signed-in', username, flow: again.flow, challenges: again.challenges });
+      return { idToken: again.idToken, accessToken: again.accessToken };
+    };
+    return await fn({ idToken: signed.idToken, accessToken: signed.accessToken, username, signInName, flow: signed.flow, mfaProven, joinGroups });
   } finally {
+    // Out of the groups first: a kept user (or one whose removal fails) is left with no more access than it was given.
+    if (joined.length) {
+      try {
+        for (const g of joined) await cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool.userPoolId, Username: username, GroupName: g }));
+        emit({ type: 'left-groups', username, groups: [...joined] });
+      } catch (err) {
+        emit({ type: 'leave-groups-failed', username, groups: [...joined], message: (err as Error).message });
+      }
+    }
     if (opts.keepUser) {
       emit({ type: 'user-kept', username, signInName, password });
     } else {

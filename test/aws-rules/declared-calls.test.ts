@@ -126,6 +126,8 @@ async function madeBy(argv: string[], o: { clock: VirtualClock; cwd: string; env
 const EVERY_NEW_KIND = {
     routes: [
       { path: '/items/{id}', methods: ['GET', 'POST'] },
+      // Restricted to a group: a user-pool-group node, and the function's route groups.
+      { path: '/admin', methods: ['GET'], groups: ['admins'] },
       { path: '/mock', methods: ['GET'], integration: { type: 'mock' }, public: true },
       { path: '/proxy', methods: ['GET'], integration: { type: 'http', url: 'https://example.com/' } },
     ],

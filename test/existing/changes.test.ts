@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import {
-  APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, PutIntegrationCommand, PutMethodCommand, UpdateMethodCommand,
+  APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, PutIntegrationCommand, PutMethodCommand, UpdateMethodCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
+import { runAwsCli } from '../status/aws-cli.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
@@ -228,6 +229,45 @@ describe('the watch over their API is a policy judged on what the stage serves',
     await new APIGatewayClient({ region: 'us-east-1' }).send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'staging' }));
     expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
     expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
+  });
+});
+
+describe('a canary release on their stage (canary-release.html)', () => {
+  it('an owners\' canary serving an older open deployment: status exits 3 naming it, init cannot deploy (exit 2 with the fix), the canary removed: 0', async () => {
+    const { apiId, base } = await firstRun(['GET,POST /orders']);
+    const st0 = readState(statePath())!;
+    const before = st0.nodes['method:GET /orders']!.prior as { authorizationType: string };
+    expect(before.authorizationType).toBe('NONE');
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    // The deployment the stage served before secure-api (every method open) goes to 10% of the requests.
+    const old = Object.values(fake.state.apigateway.apis[apiId]!.deployments).sort((a, b) => a.createdDate - b.createdDate)[0]!.id;
+    await ag.send(new UpdateStageCommand({ restApiId: apiId, stageName: 'prod', patchOperations: [
+      { op: 'replace', path: '/canarySettings/deploymentId', value: old }, { op: 'replace', path: '/canarySettings/percentTraffic', value: '10' }] }));
+    const st = await run(['status', '--stack', 'legacy', '--json']);
+    expect(st.code).toBe(3);
+    const stage = (JSON.parse(st.stdout) as StatusJson).resources.find((r) => r.id === 'deployment')!;
+    expect(stage.drift.map((d) => [d.path, d.context?.method, d.context?.canary, d.context?.deployment])).toEqual([
+      ['canary.authorizationType', 'GET /orders', '10%', old], ['canary.authorizationType', 'POST /orders', '10%', old],
+    ]);
+    expect(stage.problems[0]).toMatch(new RegExp(`^GET /orders is served with NONE \\(no token needed\\) by the canary release on stage prod \\(10% of requests, deployment ${old} made `));
+    // init has nothing it may deploy: refused before any write, with the reason and the fix.
+    const writes = fake.calls.length;
+    const again = await run([...base, '--no-verify']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/stage prod of the API .* has a canary release \(10% of its requests go to deployment \w+\)/);
+    expect(again.stderr).toContain(`op=remove,path=/canarySettings`);
+    expect(fake.calls.slice(writes).filter((c) => /^(Create|Put|Update|Delete)/.test(c.command))).toEqual([]);
+    // The fix status gives, done: the canary goes, the stage serves the secured deployment to every request.
+    expect(stage.fix?.commands).toEqual([`aws apigateway update-stage --rest-api-id ${apiId} --stage-name prod --patch-operations op=remove,path=/canarySettings --region us-east-1`]);
+    await runAwsCli(stage.fix!.commands[0]!);
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
+    expect((await run([...base, '--no-verify'])).code).toBe(0);
+  });
+
+  it('a canary serving the same security is no drift (it is judged like the stage)', async () => {
+    const { apiId } = await firstRun(['GET /orders']);
+    await new APIGatewayClient({ region: 'us-east-1' }).send(new UpdateStageCommand({ restApiId: apiId, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/canarySettings/percentTraffic', value: '50' }] }));
+    expect((await run(['status', '--stack', 'legacy'])).code).toBe(0);
   });
 });
 

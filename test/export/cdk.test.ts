@@ -27,6 +27,8 @@ type Template = { Resources: Record<string, { Type: string; Properties: Record<s
 const PRIMARY_IDENTIFIER: Record<string, string[]> = {
   'AWS::IAM::Role': ['RoleName'],
   'AWS::Lambda::Function': ['FunctionName'],
+  // AWS::Logs::LogGroup's primaryIdentifier is /properties/LogGroupName.
+  'AWS::Logs::LogGroup': ['LogGroupName'],
   'AWS::ApiGateway::RestApi': ['RestApiId'],
   'AWS::ApiGateway::Resource': ['RestApiId', 'ResourceId'],
   'AWS::ApiGateway::Method': ['RestApiId', 'ResourceId', 'HttpMethod'],

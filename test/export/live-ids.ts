@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-for-tests' };
 
@@ -36,6 +37,8 @@ export const TF_IMPORT_FORMAT: Record<string, RegExp> = {
   aws_lambda_function: /^[A-Za-z0-9_-]+$/,
   aws_lambda_permission: /^[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/,
   aws_iam_role: /^[A-Za-z0-9+=,.@_-]+$/,
+  // The group's name (CloudWatch Logs' logGroupName pattern).
+  aws_cloudwatch_log_group: /^[.\-_/#A-Za-z0-9]{1,512}$/,
   aws_iam_role_policy_attachment: /^[A-Za-z0-9+=,.@_-]+\/arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/,
 };
 
@@ -45,6 +48,7 @@ export async function resolvesLive(type: string, id: string, region: string, clo
   const cognito = new CognitoIdentityProviderClient({ region, credentials: creds });
   const lambda = new LambdaClient({ region, credentials: creds });
   const iam = new IAMClient({ region, credentials: creds });
+  const logs = new CloudWatchLogsClient({ region, credentials: creds });
   // API Gateway's control-plane quota (10/s, burst 40) holds for these reads too: wait on the fake's clock and retry.
   const get = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
     for (let i = 0; ; i++) {
@@ -99,6 +103,10 @@ export async function resolvesLive(type: string, id: string, region: string, clo
       return statements.some((s) => s.Sid === b);
     }
     case 'aws_iam_role': return ok(() => iam.send(new GetRoleCommand({ RoleName: id })));
+    case 'aws_cloudwatch_log_group': {
+      const r = await get(() => logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: id })));
+      return (r?.logGroups ?? []).some((g) => g.logGroupName === id);
+    }
     case 'aws_iam_role_policy_attachment': {
       const role = id.slice(0, id.indexOf('/'));
       const arn = id.slice(id.indexOf('/') + 1);

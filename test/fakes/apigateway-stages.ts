@@ -11,7 +11,7 @@ import type { ApiRecord, DeploymentRecord, FakeState, StageRecord } from './stat
 function stageOut(s: StageRecord): Stage {
   return compact({
     stageName: s.stageName, deploymentId: s.deploymentId, description: s.description, variables: copy(s.variables),
-    tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: copy(s.methodSettings ?? {}),
+    tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: copy(s.methodSettings ?? {}), canarySettings: copy(s.canarySettings),
     accessLogSettings: s.accessLogSettings ? { ...s.accessLogSettings } : undefined,
     createdDate: date(s.createdDate), lastUpdatedDate: date(s.lastUpdatedDate), tags: { ...s.tags },
   });
@@ -123,6 +123,33 @@ function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation
       // A boolean patched as its text (API_UpdateStage: tracingEnabled is a boolean; patch values are strings).
       if (op.value !== 'true' && op.value !== 'false') fail('BadRequestException', `Invalid value '${op.value ?? ''}' for /tracingEnabled: true or false`);
       stage.tracingEnabled = op.value === 'true';
+    } else if (path === '/canarySettings' && op.op === 'remove') {
+      // Disabling a canary removes its settings; the stage serves its own deployment to every request
+      // (https://docs.aws.amazon.com/apigateway/latest/developerguide/delete-canary-deployment.html).
+      delete stage.canarySettings;
+    } else if ((path.startsWith('/canarySettings/') && op.op !== 'remove') || path.startsWith('/canarySettings/stageVariableOverrides/')) {
+      // A canary is enabled by patching its settings; it starts on the stage's own deployment ("Because we just enabled a
+      // canary on an existing version of the API, both ... point to the same deployment", create-canary-deployment.html).
+      const canary = stage.canarySettings ?? { deploymentId: stage.deploymentId, percentTraffic: 0 };
+      const field = path.slice('/canarySettings/'.length);
+      if (field === 'deploymentId') {
+        if (op.value === undefined || !api.deployments[op.value]) fail('BadRequestException', 'Invalid deployment identifier specified');
+        canary.deploymentId = op.value;
+      } else if (field === 'percentTraffic') {
+        const pct = Number(op.value);
+        if (!(pct >= 0 && pct <= 100)) fail('BadRequestException', 'Canary traffic percentage must be between 0.0 and 100.0');
+        canary.percentTraffic = pct;
+      } else if (field === 'useStageCache') {
+        canary.useStageCache = op.value === 'true';
+      } else if (field.startsWith('stageVariableOverrides/')) {
+        const key = field.slice('stageVariableOverrides/'.length);
+        canary.stageVariableOverrides ??= {};
+        if (op.op === 'remove') delete canary.stageVariableOverrides[key];
+        else canary.stageVariableOverrides[key] = op.value ?? '';
+      } else {
+        fail('BadRequestException', `Invalid patch path '${path}' specified for op '${op.op ?? ''}'`);
+      }
+      stage.canarySettings = canary;
     } else if (path.startsWith('/variables/')) {
       const key = path.slice('/variables/'.length);
       stage.variables ??= {};
@@ -163,6 +190,17 @@ export const stageHandlers: Handlers = {
     if (input.stageName !== undefined && !/^[a-zA-Z0-9_-]{1,128}$/.test(input.stageName)) {
       fail('BadRequestException', 'Stage name only allows a-zA-Z0-9_-');
     }
+    const target = input.stageName !== undefined ? api.stages[input.stageName] : undefined;
+    // A canary release deployment goes into a stage that exists (terraform-provider-aws#39929: "Stage test must already be
+    // created before making a canary release deployment"); while a stage has a canary, every deployment into it must be
+    // one (serverless/serverless#11518; canary-release.html: "the deployment stage cannot be associated with another
+    // non-canary release deployment until the canary release is disabled").
+    if (input.canarySettings && input.stageName !== undefined && !target) {
+      fail('BadRequestException', `Invalid deployment content specified.Stage ${input.stageName} must already be created before making a canary release deployment`);
+    }
+    if (target?.canarySettings && !input.canarySettings) {
+      fail('BadRequestException', `Invalid deployment content specified.Non canary deployment not supported on stage ${target.stageName} because Canary is enabled. Provide CanarySettings in deploymentInput.`);
+    }
     const s = ctx.state;
     const id = uniqueId(s, api.deployments, () => randomString(s, 6, LOWER_ALNUM));
     const now = ctx.now();
@@ -173,11 +211,19 @@ export const stageHandlers: Handlers = {
     api.deployments[id] = d;
     if (input.stageName !== undefined) {
       const existing = api.stages[input.stageName];
-      if (existing) {
+      if (existing && input.canarySettings) {
+        // A canary release deployment goes to the canary; the stage keeps serving its deployment to the rest
+        // (create-canary-deployment.html: "The newer deploymentId value is set on the canarySettings").
+        const c = input.canarySettings;
+        existing.canarySettings = compact({ deploymentId: id, percentTraffic: c.percentTraffic ?? 0, stageVariableOverrides: copy(c.stageVariableOverrides), useStageCache: c.useStageCache });
+        existing.lastUpdatedDate = now;
+      } else if (existing) {
         // stageDescription describes only a stage this call creates (API_CreateDeployment: "The description of the
         // Stage resource for the Deployment resource to create"); an existing stage keeps its description.
         existing.deploymentId = id;
         existing.lastUpdatedDate = now;
+        // Its variables stay unless given (create-canary-deployment.html: after a second CreateDeployment into prod the
+        // stage still has the sv0/sv1 the first one set).
         if (input.variables) existing.variables = { ...existing.variables, ...input.variables };
       } else {
         api.stages[input.stageName] = compact({
@@ -203,7 +249,7 @@ export const stageHandlers: Handlers = {
   DeleteDeployment(ctx, input: DeleteDeploymentCommandInput): object {
     const api = getApi(ctx, input.restApiId);
     if (!api.deployments[input.deploymentId ?? '']) fail('NotFoundException', 'Invalid Deployment identifier specified');
-    if (Object.values(api.stages).some((st) => st.deploymentId === input.deploymentId)) {
+    if (Object.values(api.stages).some((st) => st.deploymentId === input.deploymentId || st.canarySettings?.deploymentId === input.deploymentId)) {
       fail('BadRequestException', 'Active stages pointing to this deployment must be moved or deleted');
     }
     delete api.deployments[input.deploymentId ?? ''];

@@ -96,6 +96,49 @@ describe('CreateDeployment / UpdateStage', () => {
   });
 });
 
+describe('canary releases and stage variables (create-canary-deployment.html, serverless/serverless#11518)', () => {
+  async function apiWithStage() {
+    install();
+    const apigw = new APIGatewayClient({ region: 'us-east-1' });
+    const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
+    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', type: 'MOCK' }));
+    const base = await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod', variables: { sv0: 'val0', sv1: 'val1' } }));
+    return { apigw, restApiId: api.id!, base: base.id! };
+  }
+
+  it('CreateDeployment into an existing stage without variables keeps the stage variables', async () => {
+    const { apigw, restApiId } = await apiWithStage();
+    await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod', description: 'again' }));
+    expect((await apigw.send(new GetStageCommand({ restApiId, stageName: 'prod' }))).variables).toEqual({ sv0: 'val0', sv1: 'val1' });
+  });
+
+  it('a canary release deployment goes to the canary; the stage keeps its deployment and variables', async () => {
+    const { apigw, restApiId, base } = await apiWithStage();
+    const canary = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod', canarySettings: { percentTraffic: 10.5, stageVariableOverrides: { sv1: 'val2' } } }));
+    const stage = await apigw.send(new GetStageCommand({ restApiId, stageName: 'prod' }));
+    expect(stage).toMatchObject({ deploymentId: base, variables: { sv0: 'val0', sv1: 'val1' }, canarySettings: { deploymentId: canary.id, percentTraffic: 10.5, stageVariableOverrides: { sv1: 'val2' } } });
+    await expect(apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'nope', canarySettings: { percentTraffic: 5 } })))
+      .rejects.toThrow('Stage nope must already be created before making a canary release deployment');
+  });
+
+  it('while a stage has a canary, a non-canary deployment into it is refused (BadRequestException) until the canary is removed', async () => {
+    const { apigw, restApiId, base } = await apiWithStage();
+    // Enabled by UpdateStage: the canary starts on the stage's own deployment.
+    await apigw.send(new UpdateStageCommand({ restApiId, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/canarySettings/percentTraffic', value: '20' }] }));
+    expect((await apigw.send(new GetStageCommand({ restApiId, stageName: 'prod' }))).canarySettings).toMatchObject({ deploymentId: base, percentTraffic: 20 });
+    const refused = apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod' }));
+    await expect(refused).rejects.toBeInstanceOf(BadRequestException);
+    await expect(apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod' })))
+      .rejects.toThrow('Non canary deployment not supported on stage prod because Canary is enabled. Provide CanarySettings in deploymentInput.');
+    await apigw.send(new UpdateStageCommand({ restApiId, stageName: 'prod', patchOperations: [{ op: 'remove', path: '/canarySettings' }] }));
+    const d = await apigw.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod' }));
+    expect((await apigw.send(new GetStageCommand({ restApiId, stageName: 'prod' })))).toMatchObject({ deploymentId: d.id });
+    expect((await apigw.send(new GetStageCommand({ restApiId, stageName: 'prod' }))).canarySettings).toBeUndefined();
+  });
+});
+
 describe('UpdateRestApi', () => {
   it('patches the name, the description and the endpoint type (EDGE → REGIONAL); an unknown path is a BadRequestException', async () => {
     install();

@@ -18,6 +18,7 @@
  * second with a burst of 40 (apigateway-rules.ts). Commands it does not know throw NotImplementedByFake.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -34,6 +35,7 @@ import { authHandlers } from './cognito-auth.js';
 import { clientHandlers } from './cognito-clients.js';
 import { poolHandlers } from './cognito-pools.js';
 import { resourceServerHandlers } from './cognito-resource-servers.js';
+import { groupHandlers } from './cognito-groups.js';
 import { userHandlers } from './cognito-users.js';
 import { nextRandom, randomUuid, type Ctx, type Handlers, type ResolvedOptions } from './core.js';
 import { THROTTLE_NAME, awsError, notImplemented, type ServiceName } from './errors.js';
@@ -42,6 +44,7 @@ import { inventory, type FakeResource } from './inventory.js';
 import { evaluate, type IamPolicy } from './iam-evaluate.js';
 import { iamRequestsFor } from './iam-requests.js';
 import { lambdaHandlers } from './lambda.js';
+import { logsHandlers } from './logs.js';
 import { emptyState, type FakeState } from './state.js';
 import { admitS3, s3Handlers } from './s3.js';
 import { stsHandlers, taggingHandlers } from './sts-tagging.js';
@@ -178,17 +181,19 @@ export interface AwsFake {
     sts: AwsClientStub<STSClient>;
     tagging: AwsClientStub<ResourceGroupsTaggingAPIClient>;
     s3: AwsClientStub<S3Client>;
+    logs: AwsClientStub<CloudWatchLogsClient>;
   };
 }
 
 const HANDLERS: Record<ServiceName, Handlers> = {
   apigateway: { ...apiHandlers, ...stageHandlers, ...methodHandlers, ...authorizerHandlers },
-  cognito: { ...poolHandlers, ...clientHandlers, ...resourceServerHandlers, ...userHandlers, ...authHandlers },
+  cognito: { ...poolHandlers, ...clientHandlers, ...resourceServerHandlers, ...groupHandlers, ...userHandlers, ...authHandlers },
   lambda: lambdaHandlers,
   iam: iamHandlers,
   sts: stsHandlers,
   tagging: taggingHandlers,
   s3: s3Handlers,
+  logs: logsHandlers,
 };
 
 /** HTTP status of successful answers, where AWS does not answer 200. */
@@ -373,6 +378,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
     sts: mockClient(STSClient),
     tagging: mockClient(ResourceGroupsTaggingAPIClient),
     s3: mockClient(S3Client),
+    logs: mockClient(CloudWatchLogsClient),
   };
   // `function`, not an arrow: sinon calls the fake with the client as `this`, whose region the ids and ARNs carry.
   mocks.apigateway.send.callsFake(function (this: unknown, c) { return dispatch('apigateway', c, this) as Promise<never>; });
@@ -382,6 +388,7 @@ export function installAwsFake(options: AwsFakeOptions = {}): AwsFake {
   mocks.sts.send.callsFake(function (this: unknown, c) { return dispatch('sts', c, this) as Promise<never>; });
   mocks.tagging.send.callsFake(function (this: unknown, c) { return dispatch('tagging', c, this) as Promise<never>; });
   mocks.s3.send.callsFake(function (this: unknown, c) { return dispatch('s3', c, this) as Promise<never>; });
+  mocks.logs.send.callsFake(function (this: unknown, c) { return dispatch('logs', c, this) as Promise<never>; });
 
   const fake: AwsFake = {
     calls,

@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { totpStep } from '../../src/verify/totp.js';
 import { fail, getPool } from './cognito-pools.js';
 import { findUser } from './cognito-users.js';
+import { userGroups } from './cognito-groups.js';
 import { randomString, LOWER_ALNUM, type Ctx, type Handlers, type Out } from './core.js';
 import type { AuthSessionRecord, ClientRecord, PoolRecord, UserRecord } from './state.js';
 
@@ -39,9 +40,12 @@ function tokensFor(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserR
   const iat = Math.floor(ctx.now() / 1000);
   const common = { sub: sub(user), iss: issuerOf(ctx, pool), iat, exp: iat + 3600, auth_time: iat };
   const email = user.Attributes.find((a) => a.Name === 'email')?.Value;
+  // A member's id and access tokens carry cognito:groups, a JSON array (cognito-groups.ts); a non-member's carry none.
+  const groups = userGroups(pool, user);
+  const g = groups.length ? { 'cognito:groups': groups } : {};
   return {
-    IdToken: fakeToken({ ...common, aud: client.ClientId, token_use: 'id', 'cognito:username': user.Username, ...(email ? { email } : {}) }),
-    AccessToken: fakeToken({ ...common, client_id: client.ClientId, token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: user.Username }),
+    IdToken: fakeToken({ ...common, aud: client.ClientId, token_use: 'id', 'cognito:username': user.Username, ...g, ...(email ? { email } : {}) }),
+    AccessToken: fakeToken({ ...common, client_id: client.ClientId, token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: user.Username, ...g }),
     RefreshToken: randomString(ctx.state, 64, LOWER_ALNUM),
     ExpiresIn: 3600,
     TokenType: 'Bearer',

@@ -129,6 +129,8 @@ export const userHandlers: Handlers = {
   AdminDeleteUser(ctx, input: AdminDeleteUserCommandInput): object {
     const { pool, user } = getUser(ctx, input.UserPoolId, input.Username);
     delete pool.users[user.Username];
+    // A deleted user is in no group any more (a new user of the same name starts in none).
+    for (const g of Object.values(pool.groups ?? {})) g.members = g.members.filter((m) => m !== user.Username);
     return {};
   },
 

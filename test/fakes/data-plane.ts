@@ -22,6 +22,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Method } from '@aws-sdk/client-api-gateway';
 import {
@@ -30,9 +31,35 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsFake } from './aws-fake.js';
 import { clientCredentialsToken } from './cognito-token-endpoint.js';
+import { writeLogEvents } from './logs.js';
 import type { ApiRecord } from './state.js';
 
 export interface FakeDataPlane { url: string; close(): Promise<void> }
+
+/**
+ * One invocation's log lines as the Node.js runtime writes them (Lambda developer guide, "Log and monitor Node.js Lambda
+ * functions"): START, each console line as `TIMESTAMP\tREQUEST_ID\tLEVEL\tmessage`, END, and REPORT with the duration
+ * and memory. The console is captured for the run (the fake runs one invocation at a time per request).
+ */
+function captureRun(startedAt: number, memoryMb: number): { end(now: number): string[] } {
+  const requestId = randomUUID();
+  const lines = [`START RequestId: ${requestId} Version: $LATEST`];
+  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  for (const [method, level] of Object.entries(levels) as Array<[keyof typeof levels, string]>) {
+    console[method] = (...args: unknown[]) => {
+      lines.push(`${new Date().toISOString()}\t${requestId}\t${level}\t${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+    };
+  }
+  return {
+    end(now) {
+      Object.assign(console, saved);
+      const ms = Math.max(0, now - startedAt);
+      return [...lines, `END RequestId: ${requestId}`,
+        `REPORT RequestId: ${requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${memoryMb} MB\tMax Memory Used: 64 MB`];
+    },
+  };
+}
 
 /** What GET /_fake/data-plane answers: whose data plane holds the port. */
 /** `memory`: the file a fake-cli run keeps the fake's memory in (another run on the same memory may share its data plane). */
@@ -47,7 +74,7 @@ const COGNITO_ACTIONS = {
   DescribeUserPoolClient: (input: object) => new DescribeUserPoolClientCommand(input as never),
 } as const;
 
-interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
+export interface Claims { token_use?: string; iss?: string; aud?: string; client_id?: string; exp?: number; scope?: string; [k: string]: unknown }
 
 function decodeFakeToken(token: string): Claims | undefined {
   const parts = token.split('.');
@@ -59,6 +86,15 @@ function decodeFakeToken(token: string): Claims | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The claims as a Lambda proxy integration receives them (event.requestContext.authorizer.claims): every value a
+ * string (bbilger/jrestless#10: "Map<String, String>"); a list such as cognito:groups joined with commas, "admins,ops"
+ * (aws/chalice#783, where the backend splits it on ","), not the token's JSON array.
+ */
+export function proxyClaims(claims: Claims): Record<string, string> {
+  return Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
 }
 
 function matchPath(template: string, actual: string): boolean {
@@ -218,18 +254,29 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
         mod = import(`data:text/javascript;base64,${Buffer.from(strFromU8(code)).toString('base64')}`) as Promise<LambdaModule>;
         moduleCache.set(fn.zipBase64, mod);
       }
+      // The function's environment variables, as Lambda sets them for its run (and no others of ours: the CORS origin
+      // and the route groups are read from there).
       const env = fn.configuration.Environment?.Variables ?? {};
-      const saved = process.env.CORS_ORIGIN;
-      process.env.CORS_ORIGIN = env.CORS_ORIGIN;
+      const names = [...new Set(['CORS_ORIGIN', 'SECURE_API_ROUTE_GROUPS', ...Object.keys(env)])];
+      const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+      for (const n of names) {
+        if (env[n] === undefined) delete process.env[n];
+        else process.env[n] = env[n];
+      }
+      // What the run prints goes to the function's log group, as Lambda writes it (logs.ts: writeLogEvents).
+      const run = captureRun(fake.clock.now(), fn.configuration.MemorySize ?? 128);
       try {
         const out = await (await mod).handler({
           httpMethod: verb, path, resource: template, headers: req.headers, body: body || null,
-          requestContext: { stage: stage!.stageName, httpMethod: verb, resourcePath: template, ...(claims ? { authorizer: { claims } } : {}) },
+          requestContext: { stage: stage!.stageName, httpMethod: verb, resourcePath: template, ...(claims ? { authorizer: { claims: proxyClaims(claims) } } : {}) },
         });
         return send(res, out.statusCode, out.body ?? '', out.headers ?? {});
       } finally {
-        if (saved === undefined) delete process.env.CORS_ORIGIN;
-        else process.env.CORS_ORIGIN = saved;
+        for (const n of names) {
+          if (saved[n] === undefined) delete process.env[n];
+          else process.env[n] = saved[n];
+        }
+        if (memory) writeLogEvents(memory, region ?? memory.region, fn.configuration.LoggingConfig?.LogGroup ?? `/aws/lambda/${fnName}`, run.end(fake.clock.now()), fake.clock.now());
       }
     }
     // HTTP_PROXY: no outside network here; answer as a reachable backend would.

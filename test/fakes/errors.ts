@@ -1,4 +1,5 @@
 import * as apigateway from '@aws-sdk/client-api-gateway';
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as cognito from '@aws-sdk/client-cognito-identity-provider';
 import * as iam from '@aws-sdk/client-iam';
 import * as lambda from '@aws-sdk/client-lambda';
@@ -6,8 +7,8 @@ import * as s3 from '@aws-sdk/client-s3';
 import * as tagging from '@aws-sdk/client-resource-groups-tagging-api';
 import * as sts from '@aws-sdk/client-sts';
 
-export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging' | 's3';
-export const SERVICES: readonly ServiceName[] = ['apigateway', 'cognito', 'lambda', 'iam', 'sts', 'tagging', 's3'];
+export type ServiceName = 'apigateway' | 'cognito' | 'lambda' | 'iam' | 'sts' | 'tagging' | 's3' | 'logs';
+export const SERVICES: readonly ServiceName[] = ['apigateway', 'cognito', 'lambda', 'iam', 'sts', 'tagging', 's3', 'logs'];
 
 type ServiceException = apigateway.APIGatewayServiceException;
 type BaseCtor = new (options: { name: string; $fault: 'client' | 'server'; $metadata: object; message?: string }) => ServiceException;
@@ -21,6 +22,7 @@ const BASES: Record<ServiceName, BaseCtor> = {
   sts: sts.STSServiceException,
   tagging: tagging.ResourceGroupsTaggingAPIServiceException,
   s3: s3.S3ServiceException as unknown as BaseCtor,
+  logs: logs.CloudWatchLogsServiceException,
 };
 
 /** Every modeled exception class a client package exports, by its `name` (e.g. NotFoundException). */
@@ -40,6 +42,7 @@ const CLASSES: Record<ServiceName, Map<string, ModeledCtor>> = {
   sts: modeled(sts, BASES.sts),
   tagging: modeled(tagging, BASES.tagging),
   s3: modeled(s3, BASES.s3),
+  logs: modeled(logs, BASES.logs),
 };
 
 /** HTTP status each service answers an error with (AWS's documented codes; 400 when not listed). */
@@ -62,6 +65,8 @@ const STATUS: Record<ServiceName, Record<string, number>> = {
   },
   sts: {},
   tagging: { InternalServiceException: 500 },
+  // CloudWatch Logs answers its client errors with 400 (its API reference, Common Errors), ServiceUnavailable 500.
+  logs: { ServiceUnavailableException: 500 },
   // S3 error responses (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
   s3: {
     NoSuchBucket: 404, NoSuchKey: 404, NotFound: 404, PreconditionFailed: 412, ConditionalRequestConflict: 409, BucketAlreadyOwnedByYou: 409,
@@ -78,6 +83,7 @@ export const THROTTLE_NAME: Record<ServiceName, string> = {
   sts: 'Throttling',
   tagging: 'ThrottledException',
   s3: 'SlowDown',
+  logs: 'ThrottlingException',
 };
 
 const SERVER_FAULTS = new Set([

@@ -25,7 +25,7 @@ const iamTags = (list: unknown): Record<string, string> =>
   Object.fromEntries((Array.isArray(list) ? list as Array<{ Key?: string; Value?: string }> : []).map((t) => [t.Key ?? '', t.Value ?? '']));
 
 const SERVICE_PREFIX: Record<string, string> = {
-  apigateway: 'apigateway', cognito: 'cognito-idp', lambda: 'lambda', iam: 'iam', sts: 'sts', tagging: 'tag', s3: 's3',
+  apigateway: 'apigateway', cognito: 'cognito-idp', lambda: 'lambda', iam: 'iam', sts: 'sts', tagging: 'tag', s3: 's3', logs: 'logs',
 };
 
 /** The REST path (API Gateway's IAM resource) one call acts on. */
@@ -139,6 +139,32 @@ function iam(s: FakeState, command: string, i: Input): IamRequest[] {
   return out;
 }
 
+/**
+ * CloudWatch Logs: `log-group` ARNs. The tagging actions are authorized on the ARN without a trailing `:*`, every other
+ * action on the one with it (LogGroup.arn / logGroupArn); DescribeLogGroups on the account's groups
+ * (`log-group:*`), with no aws:ResourceTag (DescribeLogGroups: "CloudWatch Logs doesn't support IAM policies that
+ * control access to the DescribeLogGroups action by using the aws:ResourceTag/key-name condition key"); CreateLogGroup
+ * with tags also needs logs:TagResource (CreateLogGroup, tags: "you must have either the logs:TagResource or
+ * logs:TagLogGroup permission").
+ */
+function logs(s: FakeState, region: string, command: string, i: Input): IamRequest[] {
+  const action = `logs:${command}`;
+  const base = `arn:aws:logs:${region}:${s.account}:log-group:`;
+  if (command === 'DescribeLogGroups') return [{ action, resource: `${base}*`, context: {} }];
+  const ref = str(i.resourceArn ?? i.logGroupIdentifier ?? i.logGroupName);
+  const name = ref.startsWith('arn:') ? ref.slice(ref.indexOf(':log-group:') + ':log-group:'.length).replace(/:\*$/, '') : ref;
+  const tagging = ['TagResource', 'UntagResource', 'ListTagsForResource'].includes(command);
+  const resource = `${base}${name}${tagging ? '' : ':*'}`;
+  const group = s.logs?.groups[name];
+  const requestTags = command === 'CreateLogGroup' || command === 'TagResource' ? i.tags as Record<string, string> | undefined : undefined;
+  const context: IamRequest['context'] = { ...tagContext('aws:ResourceTag', group?.tags), ...tagContext('aws:RequestTag', requestTags) };
+  if (requestTags) context['aws:TagKeys'] = Object.keys(requestTags);
+  if (command === 'UntagResource') context['aws:TagKeys'] = i.tagKeys as string[];
+  const out: IamRequest[] = [{ action, resource, context }];
+  if (command === 'CreateLogGroup' && requestTags && Object.keys(requestTags).length > 0) out.push({ action: 'logs:TagResource', resource: `${base}${name}`, context });
+  return out;
+}
+
 function s3(command: string, i: Input): IamRequest[] {
   const bucket = `arn:aws:s3:::${str(i.Bucket)}`;
   const onObject = ['GetObject', 'PutObject', 'DeleteObject', 'HeadObject'].includes(command);
@@ -155,6 +181,7 @@ export function iamRequestsFor(s: FakeState, service: string, command: string, i
     case 'lambda': return lambda(s, region, command, i);
     case 'iam': return iam(s, command, i);
     case 's3': return s3(command, i);
+    case 'logs': return logs(s, region, command, i);
     case 'sts': return [];
     case 'tagging': return [{ action: `tag:${command}`, resource: '*', context: {} }];
     default: throw new Error(`iam-requests: ${SERVICE_PREFIX[service] ?? service} is not modelled`);

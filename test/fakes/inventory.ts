@@ -8,7 +8,8 @@ export interface FakeResource {
     | 'rest-api' | 'resource' | 'method' | 'authorizer' | 'deployment' | 'stage' | 'gateway-response'
     | 'user-pool' | 'user-pool-client' | 'identity-provider' | 'user-pool-domain' | 'user'
     | 'function' | 'permission'
-    | 'role' | 'role-policy-attachment';
+    | 'role' | 'role-policy-attachment'
+    | 'log-group';
   id: string;
   name: string;
   /** The id of what it lives in (API, resource, pool, function, role). */
@@ -63,6 +64,7 @@ export function inventory(state: FakeState): FakeResource[] {
     out.push({ service: 'lambda', type: 'function', id: name, name });
     for (const s of fn.statements) out.push({ service: 'lambda', type: 'permission', id: s.Sid, name: s.Sid, parent: name });
   }
+  for (const g of Object.values(state.logs?.groups ?? {})) out.push({ service: 'logs', type: 'log-group', id: g.logGroupName, name: g.logGroupName });
   for (const role of Object.values(state.iam.roles)) {
     out.push({ service: 'iam', type: 'role', id: role.RoleId, name: role.RoleName });
     for (const arn of role.attached) {

@@ -3,7 +3,7 @@ import type {
   DeleteFunctionCommandInput, FunctionConfiguration, GetFunctionCommandInput, GetFunctionCommandOutput,
   GetFunctionConfigurationCommandInput, GetFunctionConfigurationCommandOutput, GetPolicyCommandInput, GetPolicyCommandOutput,
   ListFunctionsCommandInput, ListFunctionsCommandOutput, ListTagsCommandInput, ListTagsCommandOutput, RemovePermissionCommandInput,
-  TagResourceCommandInput, UntagResourceCommandInput, UpdateFunctionConfigurationCommandInput, UpdateFunctionConfigurationCommandOutput,
+  TagResourceCommandInput, UntagResourceCommandInput, UpdateFunctionCodeCommandInput, UpdateFunctionCodeCommandOutput, UpdateFunctionConfigurationCommandInput, UpdateFunctionConfigurationCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import { compact, copy, lambdaTimestamp, page, randomUuid, regionOf, type Ctx, type Handlers, type Out } from './core.js';
@@ -168,6 +168,26 @@ export const lambdaHandlers: Handlers = {
       ...c, Runtime: input.Runtime ?? c.Runtime, Role: input.Role ?? c.Role, Handler: input.Handler ?? c.Handler,
       Description: input.Description ?? c.Description, MemorySize: input.MemorySize ?? c.MemorySize, Timeout: input.Timeout ?? c.Timeout,
       Environment: input.Environment ? { Variables: { ...input.Environment.Variables } } : c.Environment,
+      LastModified: lambdaTimestamp(ctx.now()), RevisionId: randomUuid(ctx.state), LastUpdateStatus: 'InProgress' as const,
+    });
+    fn.reads = 0;
+    return copy(fn.configuration);
+  },
+
+  /**
+   * New code for the function (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html): a zip that
+   * unzips (InvalidParameterValueException otherwise), a new CodeSha256; like a configuration update it runs
+   * asynchronously (LastUpdateStatus InProgress) and is refused while another update is in progress.
+   */
+  UpdateFunctionCode(ctx, input: UpdateFunctionCodeCommandInput): Out<UpdateFunctionCodeCommandOutput> {
+    const fn = resolve(ctx, input.FunctionName);
+    refuseWhileInProgress(fn.configuration);
+    const zip = input.ZipFile;
+    if (!zip) fail('InvalidParameterValueException', 'Please provide a source for function code.');
+    if (zip.length < 4 || zip[0] !== 0x50 || zip[1] !== 0x4b) fail('InvalidParameterValueException', 'Could not unzip uploaded file. Please check your file, then try to upload again.');
+    fn.zipBase64 = Buffer.from(zip).toString('base64');
+    fn.configuration = compact({
+      ...fn.configuration, CodeSize: zip.length, CodeSha256: createHash('sha256').update(zip).digest('base64'),
       LastModified: lambdaTimestamp(ctx.now()), RevisionId: randomUuid(ctx.state), LastUpdateStatus: 'InProgress' as const,
     });
     fn.reads = 0;

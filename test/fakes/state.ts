@@ -32,6 +32,8 @@ export interface FakeState {
   iam: { roles: Record<string, RoleRecord> };
   /** Absent in dumps made before the fake had S3. */
   s3?: S3State;
+  /** CloudWatch Logs (logs.ts); absent in dumps made before the fake had it. */
+  logs?: { groups: Record<string, LogGroupRecord> };
   /**
    * The other (account, region) pairs calls reached, keyed `account/region`: each its own memory (an account's
    * resources are invisible from another account and, but for IAM, from another region). IAM is per account: it
@@ -122,6 +124,8 @@ export interface StageRecord {
   /** "{resourcePath}/{httpMethod}" ("*\/*": every method) → its settings, as GetStage answers them. */
   methodSettings?: Record<string, MethodSetting>;
   accessLogSettings?: { destinationArn?: string; format?: string };
+  /** A canary release: percentTraffic of the stage's requests go to deploymentId (the stage's own deploymentId serves the rest). */
+  canarySettings?: { deploymentId: string; percentTraffic: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean };
   createdDate: number;
   lastUpdatedDate: number;
   tags: Record<string, string>;
@@ -154,6 +158,8 @@ export interface PoolRecord {
   users: Record<string, UserRecord>;
   /** Resource servers by identifier: the custom scopes clients may name. Absent in dumps made before the fake had them. */
   resourceServers?: Record<string, ResourceServerRecord>;
+  /** Groups by name, with their members (usernames). Absent in dumps made before the fake had them. */
+  groups?: Record<string, GroupRecord>;
   /** Open sign-in sessions (challenges awaiting an answer), by session string. Absent in older dumps. */
   sessions?: Record<string, AuthSessionRecord>;
   /** The prefix (or custom domain) when one is attached. */
@@ -165,6 +171,17 @@ export type ClientRecord = Omit<UserPoolClientType, 'CreationDate' | 'LastModifi
   CreationDate: number;
   LastModifiedDate: number;
 };
+
+export interface GroupRecord {
+  GroupName: string;
+  UserPoolId: string;
+  Description?: string;
+  Precedence?: number;
+  CreationDate: number;
+  LastModifiedDate: number;
+  /** Usernames of the members. */
+  members: string[];
+}
 
 export interface ResourceServerRecord {
   UserPoolId: string;
@@ -270,5 +287,19 @@ export function emptyState(account: string, region: string, seed: number): FakeS
     lambda: { functions: {} },
     iam: { roles: {} },
     s3: { buckets: {}, versionSeq: 0 },
+    logs: { groups: {} },
   };
+}
+
+/** A CloudWatch Logs log group and its events. */
+export interface LogGroupRecord {
+  logGroupName: string;
+  /** Without the trailing `:*` (LogGroup.logGroupArn). */
+  arn: string;
+  creationTime: number;
+  /** Absent: the events never expire. */
+  retentionInDays?: number;
+  tags: Record<string, string>;
+  events: Array<{ timestamp: number; ingestionTime: number; message: string; logStreamName: string; eventId: string }>;
+  nextEventId: number;
 }

@@ -20,7 +20,7 @@ interface Tagged {
   tags: Record<string, string>;
 }
 
-/** Everything the tagging API can see in the fake: REST APIs (and their stages), Lambda functions, user pools. */
+/** Everything the tagging API can see in the fake: REST APIs (and their stages), Lambda functions, user pools, log groups. */
 function taggedResources(ctx: Ctx): Tagged[] {
   const s = ctx.state;
   const out: Tagged[] = [];
@@ -34,6 +34,7 @@ function taggedResources(ctx: Ctx): Tagged[] {
     out.push({ arn: fn.configuration.FunctionArn ?? '', type: 'lambda:function', tags: fn.tags });
   }
   for (const pool of Object.values(s.cognito.pools)) out.push({ arn: pool.Arn, type: 'cognito-idp:userpool', tags: pool.tags });
+  for (const g of Object.values(s.logs?.groups ?? {})) out.push({ arn: g.arn, type: 'logs:log-group', tags: g.tags });
   return out;
 }
 

@@ -73,8 +73,8 @@ function aimedElsewhere(calls: FakeCall[], policy: IamPolicy, pairs: Array<[stri
   const wrong: string[] = [];
   let refused = 0;
   for (const c of calls) {
-    // A create makes a new resource (AWS refuses a taken role or function name): no one else's is touched.
-    if (creates && /^Create(RestApi|UserPool|Function|Role)$/.test(c.command)) continue;
+    // A create makes a new resource (AWS refuses a taken role, function or log group name): no one else's is touched.
+    if (creates && /^Create(RestApi|UserPool|Function|Role|LogGroup)$/.test(c.command)) continue;
     let text = JSON.stringify(c.input ?? {});
     for (const [a, b] of pairs) text = text.split(a).join(b);
     text = text.split(`"${STACK_TAG}":"${STACK}"`).join(`"${STACK_TAG}":"${tagValue}"`).split(`"Value":"${STACK}"`).join(`"Value":"${tagValue}"`);

@@ -55,25 +55,27 @@ describe('the state file is lost', () => {
     expect(listed.stateFile).toBeNull();
     expect(listed.orphans.every((o) => o.stateId === id)).toBe(true);
     expect(listed.orphans.map((o) => `${o.kind} ${unsuffixed(o.name)}`).sort()).toEqual([
-      'iam-role demo-fn-role', 'lambda-function demo-fn', 'rest-api demo-api', 'user-pool demo-users', 'user-pool-domain demo-login',
+      'iam-role demo-fn-role', 'lambda-function demo-fn', 'log-group /aws/lambda/demo-fn', 'rest-api demo-api', 'user-pool demo-users', 'user-pool-domain demo-login',
     ]);
     expect(listed.orphans.every((o) => !o.recorded)).toBe(true);
-    expect(st.stderr).toMatch(/5 resources are tagged secure-api:stack=demo but not in a state file/);
+    expect(st.stderr).toMatch(/6 resources are tagged secure-api:stack=demo but not in a state file/);
     expect(st.stderr).toContain(`secure-api destroy --stack demo --orphans --state-id ${id} --yes`);
 
     // Without the state id, nothing of a state's goes (it may be someone else's stack of the same name).
     const without = await s.run(ORPHANS_DESTROY);
     expect(without.code, without.stderr).toBe(0);
-    expect(without.stderr).toMatch(/Left alone: 5 resources of another state/);
+    expect(without.stderr).toMatch(/Left alone: 6 resources of another state/);
     expect(s.fake.resources().filter((r) => r.type === 'rest-api')).toHaveLength(1);
 
     const d = await s.run(orphansDestroy(id));
     expect(d.code, d.stderr).toBe(0);
-    expect(d.stdout).toMatch(/Removed 5 resources tagged secure-api:stack=demo/);
+    expect(d.stdout).toMatch(/Removed 6 resources tagged secure-api:stack=demo/);
     expect(s.fake.resources()).toEqual([]);
     const names = s.fake.calls.map((c) => c.command);
     expect(names.lastIndexOf('DeleteUserPoolDomain')).toBeLessThan(names.lastIndexOf('DeleteUserPool'));
     expect(names.lastIndexOf('DeleteFunction')).toBeLessThan(names.lastIndexOf('DeleteRole'));
+    // The function's log group after the function (a run meanwhile would make it again).
+    expect(names.lastIndexOf('DeleteFunction')).toBeLessThan(names.lastIndexOf('DeleteLogGroup'));
     // The search only reads; the removal only deletes, but for the pool's deletion protection (on by default), turned
     // off just before DeleteUserPool.
     const before = names.indexOf('GetCallerIdentity', names.lastIndexOf('CreateDeployment'));

@@ -5,6 +5,7 @@
  * the fake maps to an action the policy allows.
  */
 import * as apigateway from '@aws-sdk/client-api-gateway';
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as cognito from '@aws-sdk/client-cognito-identity-provider';
 import * as iam from '@aws-sdk/client-iam';
 import * as lambda from '@aws-sdk/client-lambda';
@@ -33,9 +34,9 @@ afterEach(async () => {
 
 const SRC = resolve(__dirname, '../../src');
 const PACKAGE_PREFIX: Record<string, string> = {
-  'api-gateway': 'apigateway', 'cognito-identity-provider': 'cognito-idp', lambda: 'lambda', iam: 'iam', sts: 'sts', 'resource-groups-tagging-api': 'tag', s3: 's3',
+  'api-gateway': 'apigateway', 'cognito-identity-provider': 'cognito-idp', lambda: 'lambda', iam: 'iam', sts: 'sts', 'resource-groups-tagging-api': 'tag', s3: 's3', 'cloudwatch-logs': 'logs',
 };
-const SDK: Record<string, Record<string, unknown>> = { apigateway, 'cognito-idp': cognito, iam, lambda, tag: tagging, sts, s3 };
+const SDK: Record<string, Record<string, unknown>> = { apigateway, 'cognito-idp': cognito, iam, lambda, tag: tagging, sts, s3, logs };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

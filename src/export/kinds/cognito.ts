@@ -197,3 +197,17 @@ export const resourceServerExport: KindExport<'resource-server'> = {
     import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, Identifier: n.out.identifier ?? n.spec.identifier } },
   }],
 };
+
+/** A group a route is restricted to. Terraform's import id is USER-POOL-ID/GROUP-NAME (aws_cognito_user_group). */
+export const userPoolGroupExport: KindExport<'user-pool-group'> = {
+  owner: 'ours',
+  terraform: (n, x) => [{
+    type: 'aws_cognito_user_group', name: x.tfName(n.id), importId: `${x.ref(POOL, 'userPoolId').literal}/${n.out.groupName ?? n.spec.groupName}`,
+    body: { name: n.spec.groupName, user_pool_id: x.ref(POOL, 'userPoolId'), description: n.spec.description },
+  }],
+  cloudformation: (n, x) => [{
+    logicalId: x.logicalId(n.id), type: 'AWS::Cognito::UserPoolGroup',
+    properties: { UserPoolId: x.ref(POOL, 'userPoolId'), GroupName: n.spec.groupName, Description: n.spec.description },
+    import: { identifier: { UserPoolId: x.ref(POOL, 'userPoolId').literal, GroupName: n.out.groupName ?? n.spec.groupName } },
+  }],
+};

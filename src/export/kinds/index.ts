@@ -4,11 +4,13 @@
  */
 import type { KindExports } from '../model.js';
 import { apiMethodExport, apiResourceExport, authorizerExport, corsPreflightExport, deploymentExport, gatewayResponseExport, restApiExport, stageSettingExport } from './api-gateway.js';
-import { identityProviderExport, resourceServerExport, userPoolClientExport, userPoolDomainExport, userPoolExport } from './cognito.js';
+import { identityProviderExport, resourceServerExport, userPoolClientExport, userPoolDomainExport, userPoolExport, userPoolGroupExport } from './cognito.js';
 import { iamRoleExport, lambdaFunctionExport, lambdaPermissionExport } from './lambda.js';
+import { logGroupExport } from './logs.js';
 
 export const KIND_EXPORTS: KindExports = {
   'iam-role': iamRoleExport,
+  'log-group': logGroupExport,
   'lambda-function': lambdaFunctionExport,
   'lambda-permission': lambdaPermissionExport,
   'rest-api': restApiExport,
@@ -22,6 +24,7 @@ export const KIND_EXPORTS: KindExports = {
   'user-pool': userPoolExport,
   'identity-provider': identityProviderExport,
   'resource-server': resourceServerExport,
+  'user-pool-group': userPoolGroupExport,
   'user-pool-client': userPoolClientExport,
   'user-pool-domain': userPoolDomainExport,
   // The user's own resources (issue 12): left out, referred to by their live ids.

@@ -5,6 +5,7 @@
 import { executeApiSourceArn } from '../../resources/refs.js';
 import { LAMBDA_TRUST_POLICY } from '../../resources/iam-role.js';
 import { SAMPLE_FILE } from '../../resources/sample-function.js';
+import { functionEnvironment } from '../../resources/lambda-function-settings.js';
 import { TfBlock, TfRaw, type KindExport, type Value } from '../model.js';
 import { builderCtx, token, untoken } from '../tokens.js';
 
@@ -56,7 +57,7 @@ export const lambdaFunctionExport: KindExport<'lambda-function'> = {
       // The very package secure-api uploaded (byte for byte), so the hash matches the live CodeSha256.
       filename: new TfRaw(`"\${path.module}/${FUNCTION_ZIP}"`),
       source_code_hash: new TfRaw(`filebase64sha256("\${path.module}/${FUNCTION_ZIP}")`),
-      environment: new TfBlock({ variables: { CORS_ORIGIN: n.spec.corsOrigin } }),
+      environment: new TfBlock({ variables: functionEnvironment(n.spec) }),
       tags: n.spec.tags,
     },
   }],
@@ -67,7 +68,7 @@ export const lambdaFunctionExport: KindExport<'lambda-function'> = {
       MemorySize: n.spec.memoryMb, Timeout: n.spec.timeoutSeconds, Description: n.spec.description,
       // The CDK app replaces this with an asset of ./function (lambda.Code.fromAsset) when it writes the stack.
       Code: { ZipFile: `see ${FUNCTION_DIR}/${SAMPLE_FILE}` },
-      Environment: { Variables: { CORS_ORIGIN: n.spec.corsOrigin } }, Tags: tagList(n.spec.tags),
+      Environment: { Variables: functionEnvironment(n.spec) }, Tags: tagList(n.spec.tags),
     },
     import: { identifier: { FunctionName: n.out.functionName ?? n.spec.functionName } },
   }],

@@ -1,0 +1,79 @@
+/**
+ * issue 25.5: a route restricted to a Cognito group. The authorizer cannot check groups, so the sample function does;
+ * verify proves it: the test user (in no group) gets 403, then, put in the group and signed in again, 2xx; it is taken
+ * out again and removed. The plan and the verdict say who gets in.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { runSecureApi, tempDir } from '../support/harness.js';
+
+let fake: AwsFake;
+const flat = (s: string): string => s.replace(/\s+/g, ' ');
+afterEach(() => fake.restore());
+
+interface Row { route: string; method: string; check: string; expected: string; got: string; ok: boolean }
+const ONLY_ADMINS = 'GET /admin: only members of group admins (the sample function checks cognito:groups and answers 403 to anyone else; the authorizer cannot).';
+
+async function stack(): Promise<{ cwd: string; init: { code: number; stdout: string; stderr: string } }> {
+  fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+  const cwd = tempDir();
+  const init = await runSecureApi(['init', '--yes', '--stack', 'shop', '--route', 'GET /items', '--route', 'GET /admin', '--route-group', 'GET /admin=admins'], { cwd });
+  return { cwd, init };
+}
+
+describe('a route only members of a group may call', () => {
+  it('init makes the group and proves it: outside the group 403, a member 2xx; the test user leaves the group and is removed', async () => {
+    const { cwd, init } = await stack();
+    expect(init.code, init.stderr).toBe(0);
+    const pool = Object.values(fake.state.cognito.pools)[0]!;
+    expect(Object.keys(pool.groups ?? {})).toEqual(['admins']);
+    expect(flat(init.stdout)).toContain(ONLY_ADMINS);
+    expect(init.stderr).toMatch(/Test user put in group admins/);
+    expect(init.stderr).toMatch(/taken out of admins again/);
+    // Nobody is left in the group, no test user is left.
+    expect(pool.groups?.admins?.members).toEqual([]);
+    expect(Object.keys(pool.users)).toEqual([]);
+
+    const v = await runSecureApi(['verify', '--stack', 'shop', '--json'], { cwd });
+    expect(v.code, v.stderr).toBe(0);
+    const json = JSON.parse(v.stdout) as { rows: Row[]; access: { restricted: unknown } };
+    expect(json.access.restricted).toEqual([{ path: '/admin', methods: ['GET'], groups: ['admins'] }]);
+    const rows = json.rows;
+    const admin = rows.filter((r) => r.route === '/admin');
+    expect(admin.find((r) => r.check === 'outside-group')).toMatchObject({ expected: '403', ok: true, got: expect.stringMatching(/^403/) });
+    expect(admin.find((r) => r.check === 'group-member')).toMatchObject({ expected: '2xx', ok: true, got: '200' });
+    // The unrestricted route is proven as before; no group rows there.
+    const items = rows.filter((r) => r.route === '/items');
+    expect(items.find((r) => r.check === 'id-token')).toMatchObject({ ok: true });
+    expect(items.some((r) => r.check === 'outside-group' || r.check === 'group-member')).toBe(false);
+  });
+
+  it('a function that no longer enforces the groups is a leak verify reports (critical), and status drift', async () => {
+    const { cwd, init } = await stack();
+    expect(init.code, init.stderr).toBe(0);
+    // Someone empties the function's route groups by hand.
+    const fn = Object.values(fake.state.lambda.functions)[0]!;
+    fn.configuration.Environment = { Variables: { CORS_ORIGIN: '*' } };
+    const v = await runSecureApi(['verify', '--stack', 'shop', '--json'], { cwd });
+    expect(v.code).toBe(1);
+    const out = JSON.parse(v.stdout) as { rows: Array<Row & { severity: string }>; verdict: { critical: number } };
+    expect(out.rows.find((r) => r.check === 'outside-group')).toMatchObject({ ok: false, severity: 'critical', got: '200' });
+    expect(out.verdict.critical).toBeGreaterThan(0);
+    const s = await runSecureApi(['status', '--stack', 'shop', '--json'], { cwd });
+    expect(s.code).toBe(3);
+    expect(s.stdout).toMatch(/routeGroups/);
+  });
+
+  it('the group deleted by hand: status reports it missing (exit 3), init puts it back', async () => {
+    const { cwd, init } = await stack();
+    expect(init.code, init.stderr).toBe(0);
+    const pool = Object.values(fake.state.cognito.pools)[0]!;
+    delete pool.groups!.admins;
+    const s = await runSecureApi(['status', '--stack', 'shop'], { cwd });
+    expect(s.code).toBe(3);
+    expect(flat(s.stdout)).toMatch(/admins/);
+    const again = await runSecureApi(['init', '--yes', '--stack', 'shop', '--route', 'GET /items', '--route', 'GET /admin', '--route-group', 'GET /admin=admins'], { cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(Object.keys(pool.groups ?? {})).toEqual(['admins']);
+  });
+});
