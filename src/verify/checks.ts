@@ -120,6 +120,8 @@ export interface CheckOptions {
   joinGroups?: (groups: string[]) => Promise<{ idToken: string; accessToken: string }>;
   /** Why the test user cannot join the groups, when `joinGroups` is absent. */
   joinGroupsMissing?: string;
+  /** The flags that reach the stack (stack-session.ts reachArgs), for the commands in the explanations. */
+  reach?: string;
 }
 
 const MALFORMED_TOKEN = 'malformed.token.value';
@@ -367,7 +369,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     });
   }
 
-  const diagnoses = diagnoseAnswers(rows, rule, { stack: opts.stack, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
+  const diagnoses = diagnoseAnswers(rows, rule, { stack: opts.stack, reach: opts.reach, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
   return { rows: sortRows(rows), verdict: verdictOf(rows, { unproven }), waitedMs, explanations: [...explanations], diagnoses };
 }
 
