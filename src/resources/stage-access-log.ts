@@ -4,14 +4,6 @@ import type { Plan } from '../plan/specs.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { Ctx } from './types.js';
 
-/** The access log format when the configuration gives none: JSON, one line per request, with both request ids. */
-export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: '$context.requestId', extendedRequestId: '$context.extendedRequestId', ip: '$context.identity.sourceIp',
-  requestTime: '$context.requestTime', httpMethod: '$context.httpMethod', resourcePath: '$context.resourcePath',
-  status: '$context.status', responseLength: '$context.responseLength', user: '$context.authorizer.claims.sub',
-  authorizerError: '$context.authorizer.error',
-});
-
 /**
  * API Gateway writes access logs with the account's CloudWatch role (GetAccount's cloudwatchRoleArn, one per account
  * and region); without one, UpdateStage is refused "CloudWatch Logs role ARN must be set in account settings to enable

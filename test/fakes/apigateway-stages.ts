@@ -95,14 +95,17 @@ function patchAccessLog(stage: StageRecord, op: PatchOperation): boolean {
  * - API Gateway writes logs with the account's CloudWatch role: without one (GetAccount cloudwatchRoleArn), real accounts
  *   are refused "CloudWatch Logs role ARN must be set in account settings to enable logging"
  *   (aws-solutions/virtual-waiting-room-on-aws#74, sst/sst#1556);
- * - the destination is a log group ARN `arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME`, without the `:*` that
- *   DescribeLogGroups' `arn` carries (developer guide's ARN form, awsdocs/amazon-api-gateway-developer-guide#70);
+ * - the destination is a log group ARN `arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME` (the developer guide's form,
+ *   awsdocs/amazon-api-gateway-developer-guide#70). The `:*` that CloudFormation's and DescribeLogGroups' `arn` end with
+ *   is taken (aws-cdk's LogGroupLogDestination sends that ARN) and not kept: terraform-provider-aws's aws_api_gateway_stage
+ *   "automatically removes trailing `:*`" so that what it reads back matches;
  * - the format includes at least $context.requestId or $context.extendedRequestId (developer guide, "Access log formats").
  */
 function checkAccessLog(ctx: { state: FakeState }, stage: StageRecord): void {
   const a = stage.accessLogSettings;
   if (!a?.destinationArn) return;
   if (!ctx.state.apigateway.account?.cloudwatchRoleArn) fail('BadRequestException', 'CloudWatch Logs role ARN must be set in account settings to enable logging');
+  a.destinationArn = a.destinationArn.replace(/:\*$/, '');
   if (!/^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[^:*]+$/.test(a.destinationArn)) fail('BadRequestException', `Invalid ARN specified in the request: ${a.destinationArn}`);
   if (a.format !== undefined && !/\$context\.(requestId|extendedRequestId)\b/.test(a.format)) {
     fail('BadRequestException', 'Access Log format must contain at least one of $context.requestId or $context.extendedRequestId');
