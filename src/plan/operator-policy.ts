@@ -9,7 +9,7 @@
  *   `lambda:RemovePermission` only for `lambda:Principal` = apigateway.amazonaws.com;
  * - what is left on `*` or without a tag condition is in WIDE_GRANTS, each with the AWS reason.
  */
-import { COMMAND_CALLS, STATE_BUCKET_CREATE, callCatalogue, iamActionsFor, kindCalls, managedPolicies } from './permissions.js';
+import { COMMAND_CALLS, STATE_BUCKET_CREATE, callCatalogue, existingPoolKinds, iamActionsFor, kindCalls, managedPolicies } from './permissions.js';
 
 export interface PolicyStatement {
   Sid: string;
@@ -75,12 +75,13 @@ const conditionOnTags = (key: 'aws:RequestTag' | 'aws:ResourceTag', scope: Polic
   return { StringEquals: { [`${key}/${STACK_TAG}`]: scope.stack, ...(scope.stateId ? { [`${key}/${STATE_ID_TAG}`]: scope.stateId } : {}) } };
 };
 
-/** The cognito-idp actions a secure-api stack may take on an existing pool of yours: its app client, domain, test user. */
+/**
+ * The cognito-idp actions a secure-api stack may take on an existing pool of yours: the calls of the kinds its plan puts
+ * in that pool (an app client, a domain, resource servers, groups; the adopted pool's reads), and verify's and users'
+ * test user. Never the calls of a pool of secure-api's own: no update, delete or tag of theirs.
+ */
 function existingPoolActions(): string[] {
-  const calls = [
-    ...(['existing-user-pool', 'existing-user-pool-client', 'user-pool-client', 'user-pool-domain'] as const).flatMap((k) => Object.values(kindCalls(k)).flat()),
-    ...COMMAND_CALLS.verify, ...COMMAND_CALLS.users,
-  ];
+  const calls = [...existingPoolKinds().flatMap((k) => Object.values(kindCalls(k)).flat()), ...COMMAND_CALLS.verify, ...COMMAND_CALLS.users];
   return [...new Set(calls.filter((c) => c.startsWith('cognito-idp:')).flatMap(iamActionsFor))].sort();
 }
 

@@ -250,4 +250,17 @@ describe('an API and a pool of yours (init --api-id --user-pool-id): untagged, s
       expect(evaluate(named, { action: `cognito-idp:${a}`, resource: other, context: {} }).decision, a).toBe('implicit-deny');
     }
   });
+
+  it('custom scopes on a pool of yours: the resource server (and machine client) secure-api adds to it are allowed by `policy --user-pool-id`, and removed on destroy', async () => {
+    s = scenario();
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    s.fake.setCallerPolicy(minimalPolicy({ account: ACCOUNT, region: REGION, scope: { existingApiIds: [apiId], existingUserPoolIds: [poolId] } }));
+    await ok(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--user-pool-id', poolId, '--authorizer-scopes', 'orders/read']);
+    const own = minimalPolicy({ account: ACCOUNT, region: REGION, scope: policyScopeOf(readState(s.statePath.replace(`${STACK}.json`, 'legacy.json'))!) });
+    s.fake.setCallerPolicy(own);
+    await ok(['status', '--stack', 'legacy']);
+    await ok(['destroy', '--yes', '--stack', 'legacy']);
+    expect(s.fake.denied).toEqual([]);
+  });
 });
