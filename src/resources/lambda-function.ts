@@ -190,8 +190,8 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   async delete(ctx, spec, out) {
     await ignoreNotFound(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: out.functionName ?? spec.functionName })));
   },
-  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function;
-  // so does every found log group (a function still running would make its group again).
+  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function.
+  // Made after its role and its log group, so deleted before them (a run meanwhile would make the group again).
   fromFound: (found, all) => ({ out: { functionName: found.id }, before: all.filter((r) => r.kind === 'iam-role' || r.kind === 'log-group') }),
 };
 
