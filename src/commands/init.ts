@@ -4,21 +4,20 @@ import { commonOptionsSchema } from './common-options.js';
 import { partitionOf } from '../aws/region.js';
 import { flagsToConfig } from '../config/flags.js';
 import { planNotes } from '../plan/notes.js';
-import { apply, requireSecrets } from '../engine/engine.js';
-import { Cancelled, ExitCode, SecureApiError, UsageError } from '../errors.js';
-import { buildPlan, criticalPathDepth } from '../plan/build.js';
-import { createCalls, ownershipCalls, planCalls } from '../plan/calls.js';
+import { requireSecrets } from '../engine/engine.js';
+import { Cancelled, UsageError } from '../errors.js';
+import { buildPlan } from '../plan/build.js';
 import { countChanges, type ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import type { Ctx } from '../resources/types.js';
 import { checkAllowReplace, decideChanges, recordedDryRun, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
-import { STATE_VERSION, newStateId, recordConfig, type NodeRecord, type StateFile } from '../state/schema.js';
+import { newStateId, type NodeRecord } from '../state/schema.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { planChoices } from '../ui/plan-summary.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
-import { dryRunText, keepAnswers, keepingAnswers, saveConfig } from './init-answers.js';
+import { keepAnswers, keepingAnswers, saveConfig } from './init-answers.js';
 import { findOrphans, type Orphan } from '../orphans/find.js';
 import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
@@ -26,6 +25,8 @@ import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
 import { checkCaller, reachArgs, recordedTarget } from './stack-session.js';
 import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 import { prepareInit, type AskForConfig } from '../usecases/resolve-init.js';
+import { applyStack } from '../usecases/apply-stack.js';
+import { newStackDryRun } from './init-dry-run.js';
 
 export const initOptionsSchema = commonOptionsSchema.extend({
   config: z.string().optional(),
@@ -119,24 +120,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     return 0;
   }
   if (o.dryRun) {
-    const calls = planCalls(plan);
-    if (ui.mode === 'json') {
-      ui.json({ stack: config.stack, region: config.region, dryRun: true, criticalPathDepth: criticalPathDepth(plan), callCount: calls.length,
-        ownershipChecks: ownershipCalls(plan),
-        nodes: plan.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, dependsOn: n.deps, calls: createCalls(n) })), config });
-    } else {
-      ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region}\n${ui.c.dim('Dry run: nothing is created, no credentials needed.')}\n`);
-      if (existingLines.length) ui.out(existingLines.join('\n') + '\n');
-      ui.out(dryRunText(ui, plan, config, env.stdout.columns));
-      for (const note of planNotes(config)) ui.out(note);
-      // Default function and role names end with part of the state's id, and a dry run's state id is never saved.
-      // (An S3 state is not read by a dry run: the stack may exist there, with its own names. Nothing to say then.)
-      const given = (prepared.given.function ?? {}) as { name?: unknown; roleName?: unknown };
-      const derived = [given.name === undefined && config.function.name, given.roleName === undefined && config.function.roleName].filter(Boolean);
-      if (!existing && prepared.backend.kind !== 's3' && !o.saveConfig && plan.nodes.some((n) => n.kind === 'lambda-function') && derived.length) {
-        ui.out(`${derived.length === 2 ? `Names ${derived.join(' and ')} end` : `The name ${String(derived[0])} ends`} with 6 characters of this dry run's state id: the real run makes its own, so its names end differently. To create exactly these, add --save-config FILE here and run \`init --config FILE --yes\`.`);
-      }
-    }
+    newStackDryRun(ui, env, { config, plan, existingLines, given: prepared.given, stateOnS3: prepared.backend.kind === 's3', saveConfig: o.saveConfig, existing: existing !== undefined });
     if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
     return 0;
   }
@@ -214,40 +198,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   // Written once the run is agreed to (--yes, or the plan confirmed): a declined plan leaves no file behind.
   if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
 
-  const session = await prepared.backend.open(config.stack, 'init');
-  try {
-    // Re-read under the lock: another run may have written it since.
-    const current = session.state;
-    // Was it written by another run since the plan was read (compared before the save below stamps a new updatedAt)?
-    // Then the plan, and the configuration it applies (the recorded one, with this run's flags over it), are stale:
-    // applying them would undo the other run's change. Refused before any call, as Terraform refuses a stale plan.
-    if (session.state?.updatedAt !== existing?.updatedAt) {
-      throw new SecureApiError('STALE_PLAN', session.state
-        ? `Stack ${config.stack} was changed by another run since this plan was read (its state was saved at ${session.state.updatedAt}): nothing was changed.`
-        : `Stack ${config.stack} was removed by another run since this plan was read: nothing was changed.`,
-      { hint: `Run \`secure-api init --stack ${config.stack}\` again: it plans from what the state says now.`, exitCode: ExitCode.aws });
-    }
-    const now = new Date(env.now()).toISOString();
-    const state: StateFile = current ?? {
-      version: STATE_VERSION, stateId: owner.stateId, stack: config.stack, region: config.region, account, createdAt: now, updatedAt: now, complete: false,
-      config: config as unknown as Record<string, unknown>, history: [], nodes: adopted ?? {}, ...(owner.legacyTags ? { legacyTags: true } : {}),
-      ...(endpointUrl ? { endpointUrl } : {}), ...(o.profile ? { profile: o.profile } : {}),
-    };
-    // The configuration being applied is recorded first (the one it replaces goes to the history): a run that
-    // stops is resumed by a plain `init`, which takes the recorded configuration as its base.
-    recordConfig(state, config as unknown as Record<string, unknown>, now);
-    const store = session.writer(state, () => new Date(env.now()));
-    await store.save();
-    ui.reporter.restartClock();
-    ui.reporter.info(`${current ? (current.complete ? 'Changing' : 'Resuming') : adopted ? 'Resuming' : 'Creating'} stack ${config.stack} in ${account} / ${config.region}`);
-    try {
-      // The plan read live before the lock (a new stack has none: the engine plans its creates).
-      await apply(plan, { ctx, store, emit: ui.reporter.event, signal: env.signal }, changes);
-    } finally {
-      ui.reporter.stop();
-    }
-    state.complete = true;
-    await store.save();
+  const applied = { backend: prepared.backend, config, plan, existing, owner, account, endpointUrl, profile: o.profile, adopted, changes, ctx, reporter: ui.reporter, now: env.now, signal: env.signal };
+  return applyStack(applied, async (state, now) => {
     const outputs = stackOutputs(state, path);
     // With the proof to follow, the Next block waits until after its table.
     const proving = o.verify !== false && Boolean(state.nodes.pool);
@@ -272,7 +224,5 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, '', { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
-  } finally {
-    await session.end();
-  }
+  });
 }
