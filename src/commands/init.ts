@@ -22,7 +22,8 @@ import { findOrphans, type Orphan } from '../orphans/find.js';
 import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
-import { checkCaller, reachArgs, recordedTarget } from './stack-session.js';
+import { checkAccessLogRole } from '../resources/stage-access-log.js';
+import { checkCaller, recordedTarget } from './stack-session.js';
 import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 import { prepareInit, type AskForConfig } from '../usecases/resolve-init.js';
 import { applyStack } from '../usecases/apply-stack.js';
@@ -144,7 +145,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
   // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.
-  const reach = reachArgs(o, endpointUrl, prepared.backend.args);
+  const reach = prepared.backend.args;
   const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner, reach }, ui.reporter);
   let ctx = ctxFor();
   // Before the first create: every name this run would take must be free or already ours (read calls only).
@@ -156,8 +157,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     clashes = unique;
     if (found.length) {
       const adopt = o.adopt === true || (prompter.interactive && await askAdopt(prompter, config.stack, found));
-      if (!adopt) throw lostStateError(config.stack, found);
-      const a = adoptionOf(config.stack, found);
+      if (!adopt) throw lostStateError(config.stack, found, reach);
+      const a = adoptionOf(config.stack, found, reach);
       owner = { stateId: a.stateId, legacyTags: a.legacyTags || undefined };
       config = prepared.resolveFor(a.domainPrefix ? { ...input, hostedUi: { ...input.hostedUi, domainPrefix: a.domainPrefix } } : input, owner);
       plan = buildPlan(config, partitionOf(config.region));
@@ -174,6 +175,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   // On a recorded stack the change plan says what changes; the summary of the user's API is for the first run.
   if (existingLines.length && !existing) ui.reporter.info(existingLines.join('\n'));
   if (clashes.length) throw nameClashError(config.stack, clashes);
+  await checkAccessLogRole(ctx, plan, existing?.nodes ?? {});
 
   let changes: ChangePlan | undefined;
   if (existing) {
@@ -185,7 +187,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), changes: decision.report });
       else {
         ui.reporter.info(`No changes. Stack ${config.stack} matches its configuration.`);
-        ui.out(outputsText(outputs, ui.c));
+        ui.out(outputsText(outputs, ui.c, { reach }));
       }
       return 0;
     }
@@ -205,7 +207,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const proving = o.verify !== false && Boolean(state.nodes.pool);
     if (ui.mode !== 'json') {
       ui.reporter.info(ui.c.green(`\nDone: ${doneText(changes, Object.keys(state.nodes).length)} in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
-      ui.out(outputsText(outputs, ui.c, { next: !proving }));
+      ui.out(outputsText(outputs, ui.c, { next: !proving, reach }));
     }
     if (o.verify === false || !state.nodes.pool) {
       if (ui.mode === 'json') ui.json(outputsJson(outputs));
@@ -216,12 +218,12 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const { verifyStack, stagePolicyOf } = await import('../usecases/verify-stack.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
-    const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state });
+    const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state, backend: prepared.backend });
     const result = await verifyStack(target, clients.cognito, env, ui, { stagePolicy: stagePolicyOf(target, clients, env, ui) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, '', { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, reach, { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   });

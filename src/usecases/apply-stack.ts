@@ -47,7 +47,7 @@ export async function applyStack<T>(a: ApplyStackInput, then: (state: StateFile,
       throw new SecureApiError('STALE_PLAN', session.state
         ? `Stack ${config.stack} was changed by another run since this plan was read (its state was saved at ${session.state.updatedAt}): nothing was changed.`
         : `Stack ${config.stack} was removed by another run since this plan was read: nothing was changed.`,
-      { hint: `Run \`secure-api init --stack ${config.stack}\` again: it plans from what the state says now.`, exitCode: ExitCode.aws });
+      { hint: `Run \`secure-api init --stack ${config.stack}${a.backend.args}\` again: it plans from what the state says now.`, exitCode: ExitCode.aws });
     }
     const now = new Date(a.now()).toISOString();
     const state: StateFile = current ?? {

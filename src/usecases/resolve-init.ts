@@ -101,7 +101,7 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   }
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string }; function?: { name?: string; roleName?: string } } | undefined;
   if (o.adopt && existing) {
-    throw new UsageError(`--adopt is for a stack whose state file is lost, and ${path} exists`, `Run \`secure-api init --stack ${stack}\` without --adopt: it resumes or changes what that state records.`, 'HAS_STATE');
+    throw new UsageError(`--adopt is for a stack whose state file is lost, and ${path} exists`, `Run \`secure-api init --stack ${stack}${backend.args}\` without --adopt: it resumes or changes what that state records.`, 'HAS_STATE');
   }
   const region = existing && input.region === undefined ? existing.region : defaultRegion(env.env, o.profile).region;
   const owner: StateOwner = existing ? { stateId: existing.stateId, legacyTags: existing.legacyTags } : { stateId: newStateId() };

@@ -40,6 +40,7 @@ const PRIMARY_IDENTIFIER: Record<string, string[]> = {
   'AWS::Cognito::UserPoolIdentityProvider': ['UserPoolId', 'ProviderName'],
   'AWS::Cognito::UserPoolDomain': ['UserPoolId', 'Domain'],
   'AWS::Cognito::UserPoolResourceServer': ['UserPoolId', 'Identifier'],
+  'AWS::Cognito::UserPoolGroup': ['UserPoolId', 'GroupName'],
 };
 
 describe('export cdk', () => {
@@ -107,6 +108,9 @@ describe('export cdk', () => {
     expect(template.Parameters?.GoogleClientSecret?.NoEcho).toBe(true);
     expect(JSON.stringify(template)).not.toContain(IDP_SECRET);
     expect(JSON.stringify(template)).not.toMatch(/secure-api:(stack|state-id)/);
+    expect(template.Resources.DeploymentStage!.Properties).toMatchObject({
+      TracingEnabled: true, MethodSettings: [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }],
+    });
     expect(template.Resources.Deployment!.DependsOn).toEqual(expect.arrayContaining(['MethodGetItems', 'CorsItems', 'GatewayResponseDefault4xx']));
   });
 });

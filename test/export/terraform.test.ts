@@ -73,6 +73,16 @@ describe('export terraform', () => {
     }
   });
 
+  it('a route restricted to a group: the group in the pool, and the function\'s SECURE_API_ROUTE_GROUPS as live', async () => {
+    const { main } = await exportTf('live', join(cwd, 'tf-groups'));
+    const groups = Object.values(main.resource?.aws_cognito_user_group ?? {}).map((r) => r[0]!);
+    expect(groups).toEqual([expect.objectContaining({ name: 'admins', description: expect.stringMatching(/^Made by secure-api for the stack live/) })]);
+    const fn = Object.values(main.resource?.aws_lambda_function ?? {})[0]![0]!;
+    const live = Object.values(fake.state.lambda.functions)[0]!.configuration.Environment?.Variables ?? {};
+    expect(block(fn, 'environment').variables).toEqual(live);
+    expect(live.SECURE_API_ROUTE_GROUPS).toBe('{"GET /admin":["admins"]}');
+  });
+
   it('references other resources instead of writing their live ids into main.tf', async () => {
     const { read } = await exportTf('live', join(cwd, 'tf'));
     const main = read('main.tf');
@@ -98,6 +108,10 @@ describe('export terraform', () => {
     });
     expect(block(p, 'password_policy').minimum_length).toBe(14);
     expect(p.name).toBe(pool.Name);
+    // The stage's settings: tracing on the stage, throttling as method settings on every method.
+    expect(one(main, 'aws_api_gateway_stage.deployment').xray_tracing_enabled).toBe(true);
+    const throttle = one(main, 'aws_api_gateway_method_settings.throttle');
+    expect([throttle.method_path, block(throttle, 'settings')]).toEqual(['*/*', { throttling_rate_limit: 100, throttling_burst_limit: 200 }]);
     expect(p.mfa_configuration).toBe(pool.MfaConfiguration);
     expect(p.mfa_configuration).toBe('ON');
     expect(block(p, 'software_token_mfa_configuration')).toEqual({ enabled: true });
