@@ -204,6 +204,16 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       setCode(await runToken(tokenOptionsSchema.parse(r.opts), r.env));
     });
 
+  common(program.command('logs'))
+    .description('the recent log events of the stack\'s function (CloudWatch Logs), newest last')
+    .option('--since <duration>', 'how far back: 30s, 10m, 2h or 7d', '10m')
+    .option('-f, --follow', 'keep printing new events (every 2 s) until Ctrl-C')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runLogs, logsOptionsSchema } = await import('./commands/logs.js');
+      setCode(await runLogs(logsOptionsSchema.parse(r.opts), r.env));
+    });
+
   const users = program.command('users').description('the users of the stack\'s pool: add, list, remove');
   common(users.command('add <name>'))
     .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once, on a terminal only')

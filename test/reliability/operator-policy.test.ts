@@ -43,6 +43,8 @@ async function wholeLife(scopeNow: () => PolicyDocument): Promise<{ calls: FakeC
   s!.fake.setCallerPolicy(scopeNow());
   await ok(['status', ...COMMON]);
   await ok(['verify', ...COMMON]);
+  // The function's log events (the proof ran it): FilterLogEvents on the stack's group.
+  await ok(['logs', '--since', '1h', ...COMMON]);
   await ok(['users', 'add', 'bob@example.com', ...COMMON], true);
   await ok(['users', 'list', ...COMMON]);
   await ok(['users', 'remove', 'bob@example.com', ...COMMON]);

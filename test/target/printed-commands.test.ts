@@ -34,7 +34,7 @@ beforeEach(() => {
 });
 afterEach(() => fake?.restore());
 
-const COMMANDS = 'init|plan|status|destroy|verify|token|users|show|routes|export|unlock|state|forget';
+const COMMANDS = 'init|plan|status|destroy|verify|token|users|show|routes|export|unlock|state|forget|logs';
 /** Every `secure-api CMD …` a text names: in backquotes, a Next table's row (command, two spaces, why), or a shell line. */
 function printedCommands(text: string): string[] {
   const found: string[] = [];
