@@ -120,8 +120,11 @@ export interface CheckOptions {
   joinGroups?: (groups: string[]) => Promise<{ idToken: string; accessToken: string }>;
   /** Why the test user cannot join the groups, when `joinGroups` is absent. */
   joinGroupsMissing?: string;
+<<<<<<< HEAD
   /** The flags that reach the stack (StackTarget.reach: the backend's args, stack-session.ts targetArgs), for the commands in the explanations. */
   reach?: string;
+=======
+>>>>>>> main
 }
 
 const MALFORMED_TOKEN = 'malformed.token.value';
@@ -369,7 +372,11 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     });
   }
 
+<<<<<<< HEAD
   const diagnoses = diagnoseAnswers(rows, rule, { stack: opts.stack, reach: opts.reach, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
+=======
+  const diagnoses = diagnoseAnswers(rows, rule, { stackArgs: opts.stackArgs, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
+>>>>>>> main
   return { rows: sortRows(rows), verdict: verdictOf(rows, { unproven }), waitedMs, explanations: [...explanations], diagnoses };
 }
 

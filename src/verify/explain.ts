@@ -69,9 +69,14 @@ export interface AnswerDiagnosis {
 }
 
 export interface AnswerContext {
+<<<<<<< HEAD
   stack?: string | undefined;
   /** The flags that reach the stack as this run did (` --state s3://… --profile P`), for the commands named. */
   reach?: string | undefined;
+=======
+  /** ` --stack NAME` and the flags that reach it, for the commands an action names. */
+  stackArgs?: string | undefined;
+>>>>>>> main
   /** The invoke URL the checks called. */
   baseUrl?: string | undefined;
   /** The route's integration type (config): 'sample-lambda', 'lambda', 'http', 'mock'. */
