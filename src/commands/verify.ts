@@ -110,12 +110,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     ...(tokens ? { tokens } : {}),
     ...(tokensSkipped ? { tokensSkipped } : {}),
     ...machine,
-<<<<<<< HEAD
-    stack: t.loaded.stack,
-    reach: t.reach,
-=======
     stackArgs: ` --stack ${t.loaded.stack}${t.reach}`,
->>>>>>> main
     // Five minutes after the deployment, propagation is over: an answer that repeats is the answer.
     deploymentLive: Number.isFinite(deployedAt) && env.now() - deployedAt > DEPLOYMENT_SETTLED_MS,
     sleep: abortableSleep(env),

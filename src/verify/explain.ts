@@ -69,14 +69,8 @@ export interface AnswerDiagnosis {
 }
 
 export interface AnswerContext {
-<<<<<<< HEAD
-  stack?: string | undefined;
-  /** The flags that reach the stack as this run did (` --state s3://… --profile P`), for the commands named. */
-  reach?: string | undefined;
-=======
   /** ` --stack NAME` and the flags that reach it, for the commands an action names. */
   stackArgs?: string | undefined;
->>>>>>> main
   /** The invoke URL the checks called. */
   baseUrl?: string | undefined;
   /** The route's integration type (config): 'sample-lambda', 'lambda', 'http', 'mock'. */
@@ -101,8 +95,7 @@ const hostOf = (url: string | undefined): string => {
  * (github.com/OWASP/Serverless-Goat/issues/14).
  */
 export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContext): { meaning: string; action: string } {
-  // Every command an action names reaches the stack as this run did (--stack and the reach flags).
-  const stack = `${ctx.stack ? ` --stack ${ctx.stack}` : ''}${ctx.reach ?? ''}`;
+  const stack = ctx.stackArgs ?? '';
   const status = `\`secure-api status${stack}\``;
   const integration = ctx.integrationOf?.(route);
   const host = hostOf(ctx.baseUrl);
