@@ -69,7 +69,7 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
     if (attended) return 0;
     const unchecked = new UsageError(
       `status without --stack checks no stack: ${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'} in ${backend.location} (${stacks.join(', ')})`,
-      `Name the one to check with --stack ${stacks[0]!}.`,
+      `Name the one to check with --stack ${stacks[0]!}${backend.args}.`,
       'STACK_REQUIRED',
     );
     // --json keeps stdout one document (the list); the refusal goes to stderr.
