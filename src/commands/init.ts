@@ -1,4 +1,5 @@
 import { wantsMachineClient } from '../plan/build-scopes.js';
+import { countOf } from '../ui/count.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -180,7 +181,7 @@ export function doneText(changes: ChangePlan | undefined, total: number): string
 /** The wizard's question when the state file is missing but the stack's resources are not. */
 async function askAdopt(prompter: Prompter, stack: string, found: Orphan[]): Promise<boolean> {
   const pick = await prompter.select<'adopt' | 'stop'>({
-    message: `No state file for stack ${stack}, but ${found.length} resources in AWS carry its tag (a lost state file, or someone else's stack of that name). What now?`,
+    message: `No state file for stack ${stack}, but ${countOf(found.length, 'resource')} in AWS ${found.length === 1 ? 'carries' : 'carry'} its tag (a lost state file, or someone else's stack of that name). What now?`,
     choices: [
       { name: 'Adopt them into a new state file (they are mine)', value: 'adopt' },
       { name: 'Stop: I will remove them (destroy --orphans) or choose another stack name', value: 'stop' },
@@ -287,7 +288,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       adopted = adoptedNodes(plan, at);
       ctx = ctxFor();
       clashes = await findNameClashes(ctx, plan, adopted);
-      ui.reporter.info(`Adopting ${found.length} resources tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
+      ui.reporter.info(`Adopting ${countOf(found.length, 'resource')} tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
     }
   } else {
     // A recorded stack: no lost-state search; only what it has not created yet (a resume, or a change adding a

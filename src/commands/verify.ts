@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countOf } from '../ui/count.js';
 import { commonOptionsSchema } from './common-options.js';
 import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
 import type { AwsClients } from '../aws/clients.js';
@@ -198,7 +199,7 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   }
   if (notes.size) {
     ui.out('');
-    for (const [note, where] of notes) ui.out(`${c.dim('•')} ${note} ${c.dim(`(${where.length > 3 ? `${where.length} methods` : where.join(', ')})`)}`);
+    for (const [note, where] of notes) ui.out(`${c.dim('•')} ${note} ${c.dim(`(${where.length > 3 ? countOf(where.length, 'method') : where.join(', ')})`)}`);
   }
   if (report.explanations.length) {
     ui.out(`\n${c.bold('The token was refused. Usual causes:')}`);
