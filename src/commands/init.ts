@@ -1,9 +1,10 @@
 import { wantsMachineClient } from '../plan/build-scopes.js';
+import { countOf } from '../ui/count.js';
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { partitionOf } from '../aws/region.js';
 import { flagsToConfig } from '../config/flags.js';
-import { planNotes } from '../plan/notes.js';
+import { createQuestion, planNotes } from '../plan/notes.js';
 import { requireSecrets } from '../engine/engine.js';
 import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan } from '../plan/build.js';
@@ -75,7 +76,7 @@ export function doneText(changes: ChangePlan | undefined, total: number): string
 /** The wizard's question when the state file is missing but the stack's resources are not. */
 async function askAdopt(prompter: Prompter, stack: string, found: Orphan[]): Promise<boolean> {
   const pick = await prompter.select<'adopt' | 'stop'>({
-    message: `No state file for stack ${stack}, but ${found.length} resources in AWS carry its tag (a lost state file, or someone else's stack of that name). What now?`,
+    message: `No state file for stack ${stack}, but ${countOf(found.length, 'resource')} in AWS ${found.length === 1 ? 'carries' : 'carry'} its tag (a lost state file, or someone else's stack of that name). What now?`,
     choices: [
       { name: 'Adopt them into a new state file (they are mine)', value: 'adopt' },
       { name: 'Stop: I will remove them (destroy --orphans) or choose another stack name', value: 'stop' },
@@ -165,7 +166,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       adopted = adoptedNodes(plan, at);
       ctx = ctxFor();
       clashes = await findNameClashes(ctx, plan, adopted);
-      ui.reporter.info(`Adopting ${found.length} resources tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
+      ui.reporter.info(`Adopting ${countOf(found.length, 'resource')} tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
     }
   } else {
     // A recorded stack: no lost-state search; only what it has not created yet (a resume, or a change adding a
@@ -194,7 +195,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     changes = decision.changes;
   } else if (!o.yes) {
     ui.reporter.info([planChoices(config, ui.c, env.stderr.columns), '', planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
-    const ok = await prompter.confirm({ message: `Create these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
+    const { handlerFor } = await import('../resources/registry.js');
+    const ok = await prompter.confirm({ message: createQuestion(plan.nodes, (k) => handlerFor(k).adopted === true, `account ${account}, ${config.region}`), default: true });
     if (!ok) throw new Cancelled(`Cancelled: nothing was created${o.saveConfig ? `; ${o.saveConfig} was not written` : ''}.`);
   }
   // Written once the run is agreed to (--yes, or the plan confirmed): a declined plan leaves no file behind.
