@@ -11,7 +11,7 @@ import { buildReport } from '../status/report.js';
 import { renderReport, renderStackList } from '../status/render.js';
 import type { StackList, StatusReport } from '../status/schema.js';
 import { checkCommon, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
-import { reachArgs, reachStack, recordedTarget } from './stack-session.js';
+import { reachStack, recordedTarget } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
 
@@ -63,13 +63,13 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   if (!o.stack && (stacks.length > 1 || (backend.kind === 's3' && stacks.length > 0))) {
     const list = await listStackSummaries(backend, stacks);
     if (ui.mode === 'json') ui.json(list);
-    else ui.out(renderStackList(list, ui.c, env.stdout.columns));
+    else ui.out(renderStackList(list, ui.c, env.stdout.columns, backend.args));
     return 0;
   }
   const { stack, path, state } = await loadStack(o, env, backend);
   // Region and endpoint are the state's, or exit 2 (also for --offline: it shows this target's stack).
-  const target = recordedTarget(o, env, state);
-  const stackArgs = `--stack ${stack}${reachArgs(o, target.endpointUrl, backend.args)}`;
+  recordedTarget(o, env, state);
+  const stackArgs = `--stack ${stack}${backend.args}`;
 
   if (o.offline) {
     print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit);

@@ -21,8 +21,8 @@ import { workGraph } from './execute.js';
 let fake: AwsFake | undefined;
 afterEach(() => fake?.restore());
 
-/** A stack with every top-level kind the tag search finds: function + role, API, pool + client + hosted UI domain. */
-const plan = buildPlan(resolveConfig({ stack: 'demo', routes: [{ path: '/items', methods: ['GET', 'POST'] }], hostedUi: { enabled: true } } as never,
+/** A stack with every top-level kind the tag search finds (function + role, API, pool + client + hosted UI domain), and a stage setting on our stage. */
+const plan = buildPlan(resolveConfig({ stack: 'demo', routes: [{ path: '/items', methods: ['GET', 'POST'] }], hostedUi: { enabled: true }, stage: { tracing: true } } as never,
   { defaultRegion: 'eu-west-1', suffix: () => 'abc123' }));
 
 function memoryStore(): StateWriter {
@@ -44,6 +44,12 @@ async function madeStack(): Promise<{ ctx: TestCtx; store: StateWriter; events: 
   const events: EngineEvent[] = [];
   return { ctx, store, events, fake: f, from: f.calls.length };
 }
+
+/** The top-level node a node's parents lead to (a stage setting → the deployment → the API). */
+const rootOf = (id: string): string => {
+  const p = plan.nodes.find((n) => n.id === id)!.parent;
+  return p === undefined ? id : rootOf(p);
+};
 
 const WRITES = /^(Create|Put|Add|Attach|Set|Update|Tag|Untag|Delete|Remove|Detach|Admin)/;
 const writesSince = (f: AwsFake, from: number) => f.calls.slice(from).map((c) => c.command).filter((c) => WRITES.test(c));
@@ -85,7 +91,8 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
     const skips = (ev: EngineEvent[]) => ev.flatMap((e) => (e.type === 'node-skip' ? [`${e.id}: ${e.reason}`] : [])).sort();
     expect(skips(b.events)).toEqual(skips(a.events));
     const labelOf = (id: string) => plan.nodes.find((n) => n.id === id)!.label;
-    expect(skips(a.events)).toEqual(plan.nodes.flatMap((n) => (n.parent ? [`${n.id}: removed with ${labelOf(n.parent)}`] : [])).sort());
+    expect(skips(a.events)).toEqual(plan.nodes.flatMap((n) => (n.parent ? [`${n.id}: removed with ${labelOf(rootOf(n.id))}`] : [])).sort());
+    expect(skips(a.events)).toContain('stage-setting:tracing: removed with demo-api');
     const done = (ev: EngineEvent[]) => ev.flatMap((e) => (e.type === 'node-done' ? [`${e.kind} ${e.verb}`] : [])).sort();
     expect(done(b.events)).toEqual(done(a.events));
     expect(done(c.events)).toEqual(done(a.events));
@@ -126,6 +133,6 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
     expect(new Set(calls)).toEqual(new Set(['DeleteRestApi', 'DeleteFunction', 'DeleteRole', 'DetachRolePolicy']));
     expect(Object.keys(store.state.nodes).sort()).toEqual(['client', 'domain', 'pool']);
     expect(events.flatMap((e) => (e.type === 'node-skip' && e.reason === 'removed with demo-api' ? [e.id] : [])).sort())
-      .toEqual(plan.nodes.filter((n) => n.parent === 'api').map((n) => n.id).sort());
+      .toEqual(plan.nodes.filter((n) => n.parent !== undefined && rootOf(n.id) === 'api').map((n) => n.id).sort());
   });
 });

@@ -42,3 +42,13 @@ describe('planNotes: who gets in (issue 25.5)', () => {
     expect(notes.at(-1)).toMatch(/your other apps' clients included/);
   });
 });
+
+describe('planNotes: routes restricted to groups', () => {
+  it('names who may call each restricted route, and that the function (not the authorizer) checks it', () => {
+    const notes = planNotes(cfg({ routes: [{ path: '/items', methods: ['GET'] }, { path: '/admin', methods: ['GET', 'DELETE'], groups: ['admins', 'ops'] }] }));
+    expect(notes.filter((n) => n.includes('/admin'))).toEqual([
+      'GET, DELETE /admin: only members of groups admins or ops (the sample function checks cognito:groups and answers 403 to anyone else; the authorizer cannot).',
+    ]);
+    expect(notes.some((n) => n.includes('/items:'))).toBe(false);
+  });
+});

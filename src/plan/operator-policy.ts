@@ -78,7 +78,7 @@ const conditionOnTags = (key: 'aws:RequestTag' | 'aws:ResourceTag', scope: Polic
 /** The cognito-idp actions a secure-api stack may take on an existing pool of yours: its app client, domain, test user. */
 function existingPoolActions(): string[] {
   const calls = [
-    ...(['existing-user-pool', 'existing-user-pool-client', 'user-pool-client', 'user-pool-domain'] as const).flatMap((k) => Object.values(kindCalls(k)).flat()),
+    ...(['existing-user-pool', 'existing-user-pool-client', 'user-pool-client', 'user-pool-domain', 'user-pool-group'] as const).flatMap((k) => Object.values(kindCalls(k)).flat()),
     ...COMMAND_CALLS.verify, ...COMMAND_CALLS.users,
   ];
   return [...new Set(calls.filter((c) => c.startsWith('cognito-idp:')).flatMap(iamActionsFor))].sort();

@@ -23,12 +23,12 @@ export function kindCalls(kind: ResourceKind): Record<MethodName, string[]> {
 
 /**
  * The commands each handler method serves: create (and what an adopted node reads first) and update in init; find
- * on resume (init) and for what a killed run was creating (destroy); read in status; the tag read before every
+ * on resume (init) and for what a killed run was creating (destroy); the name check before init's first create; read in status; the tag read before every
  * delete, update and release, and in status; delete in destroy, --orphans, and init when the configuration drops a
  * node; release in forget.
  */
 const PURPOSES_OF: Record<MethodName, Purpose[]> = {
-  create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'],
+  create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'], nameTaken: ['init'],
   find: ['init', 'destroy'],
   read: ['status'],
   tags: ['init', 'destroy', 'status', 'forget'],
@@ -41,13 +41,13 @@ export const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock'
 
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
-  // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix).
-  // The ownership pre-flight (src/orphans/preflight.ts: is every name free or ours?) and, with no state file, the
-  // search for the stack's tagged resources (src/orphans/find.ts), both read-only; --api-id / --user-pool-id (and the
-  // wizard's lists of them) read what exists first.
+  // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix, pools).
+  // With no state file, the search for the stack's tagged resources (src/orphans/find.ts), read-only; --api-id /
+  // --user-pool-id (and the wizard's lists of them) read what exists first. The name checks before the first create
+  // are the handlers' (`nameTaken`).
   init: [
     'sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain',
-    'iam:GetRole', 'iam:ListRoleTags', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
+    'iam:ListRoleTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
     'tag:GetResources', 'iam:ListRoles',
     'apigateway:GetRestApi', 'apigateway:GetResources', 'apigateway:GetStages', 'apigateway:GetAuthorizers',
     'apigateway:GetGatewayResponses', 'cognito-idp:ListUserPoolClients',

@@ -148,6 +148,6 @@ export const logGroupHandler: ResourceHandler<Spec> = {
   async delete(ctx, spec, out) {
     await ignoreNotFound(ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: out.logGroupName ?? spec?.logGroupName })));
   },
-
-  fromFound: (found) => ({ out: { logGroupName: found.id }, before: [] }),
+  // destroy --orphans: the group goes after the found functions (lambda-function's fromFound names it).
+  fromFound: (found, _all) => ({ out: { logGroupName: found.id }, before: [] }),
 };

@@ -84,6 +84,9 @@ export const stageSettingHandler: ResourceHandler<Spec> = {
     delete: ['apigateway:GetStage', sometimes('apigateway:UpdateStage', 'the stage differs from what it had before')],
   },
   service: 'apigateway',
+  // Our stage's settings go with it (DeleteRestApi deletes the stages); on the user's stage (an adopted parent, never
+  // deleted) the delete puts back what the stage had.
+  deletedWithParent: true,
   // Another stage or another setting is another node.
   immutable: ['stageName', 'setting'],
 

@@ -169,6 +169,16 @@ export interface ResourceHandler<Spec = unknown> {
    * permission on a function its spec does not name): why, in words; the node is then not ours. `nodes` is the state.
    */
   unmatched?(spec: Spec | undefined, out: Out, nodes: Readonly<Record<string, { out: Out }>>): string | undefined;
+  /**
+   * Before the first create (src/orphans/preflight.ts): whether the name this node would take is held by a resource
+   * that is not this stack's, with read calls only. `recorded`: the state's nodes (a domain on our recorded pool is ours).
+   */
+  nameTaken?(ctx: Ctx, spec: Spec, recorded: Readonly<Record<string, { out: Out }>>): Promise<{ what: string; name: string; owner: string } | undefined>;
+  /**
+   * With nameTaken: how the user picks another name (the flag and config key). `amongTaggedOnly`: AWS does not keep
+   * the name unique, so only a resource carrying this stack's tag can clash (none while nothing carries it).
+   */
+  rename?: { change: string; amongTaggedOnly?: true };
   /** Idempotent: "not found" means done. */
   delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs, prior?: Prior): Promise<void>;
   /**

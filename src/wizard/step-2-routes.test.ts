@@ -1,3 +1,4 @@
+import { checkGroupName } from '../config/groups.js';
 import { describe, expect, it } from 'vitest';
 import { checkHttpUrl, checkResourcePath } from '../config/validators.js';
 import { session, testDeps } from '../../test/wizard/deps.js';
@@ -16,7 +17,25 @@ describe('step 2 · Resources and methods', () => {
     await stepRoutes(s);
     expect(s.draft.get('routes')).toEqual([{ path: '/items', methods: ['GET', 'POST'], integration: { type: 'sample-lambda' }, public: false }]);
     expect(t.text()).toContain('Step 2 of 6 · Resources and methods');
-    expect(t.prompter.messages()).toEqual(['Resource path (e.g. /items/{id})', 'Methods on /items', 'Integration', 'Who may call /items?', 'Add another resource?']);
+    expect(t.prompter.messages()).toEqual([
+      'Resource path (e.g. /items/{id})', 'Methods on /items', 'Integration', 'Who may call /items?',
+      'Only members of these Cognito groups may call /items? (comma separated; Enter: any signed-in user)', 'Add another resource?',
+    ]);
+  });
+
+  it('a secured route of the sample function may be restricted to Cognito groups; a bad name is re-asked; no question for others', async () => {
+    const t = testDeps([
+      ['Resource path', '/admin'], ['Only members', 'two words'], ['Only members', 'admins, ops'], ['Add another', true],
+      ['Resource path', '/health'], ['Methods on /health', ['GET']], ['Integration', 'mock'], ['Add another', false],
+    ]);
+    const s = session(t, { stack: 'demo' });
+    await stepRoutes(s);
+    expect(t.prompter.rejected.map((r) => r.reason)).toEqual([checkGroupName('two words')]);
+    expect(s.draft.get('routes')).toEqual([
+      { path: '/admin', methods: ['GET', 'POST'], integration: { type: 'sample-lambda' }, public: false, groups: ['admins', 'ops'] },
+      { path: '/health', methods: ['GET'], integration: { type: 'mock' }, public: false },
+    ]);
+    expect(t.prompter.messages().filter((m) => m.startsWith('Only members'))).toHaveLength(2);
   });
 
   it('loops while "Add another resource?" is yes: nested paths, {param}, every integration kind', async () => {

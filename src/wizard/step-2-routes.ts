@@ -1,3 +1,4 @@
+import { checkGroupName } from '../config/groups.js';
 import type { Integration, Route } from '../config/schema.js';
 import { checkHttpUrl, checkLambdaArn, checkResourcePath, type HttpMethod } from '../config/validators.js';
 import { SecureApiError } from '../errors.js';
@@ -72,7 +73,15 @@ async function askRoute(s: WizardSession, previous: Route | undefined, region: s
     ],
     default: false,
   });
-  return { path, methods, integration, public: isPublic };
+  // Optional: only members of some Cognito groups. The authorizer checks the token, not groups: the sample function
+  // does (403 to anyone else), so it is asked only for the routes it answers.
+  if (isPublic || integration.type !== 'sample-lambda') return { path, methods, integration, public: isPublic };
+  const v = await s.prompter.input({
+    message: `Only members of these Cognito groups may call ${path}? (comma separated; Enter: any signed-in user)`, default: '',
+    validate: (x) => x.split(',').map((g) => g.trim()).filter(Boolean).map(checkGroupName).find(Boolean),
+  });
+  const groups = [...new Set(v.split(',').map((g) => g.trim()).filter(Boolean))];
+  return { path, methods, integration, public: isPublic, ...(groups.length ? { groups } : {}) };
 }
 
 /** Step 2 of 6 · Resources and methods: a loop of path, methods, integration, secured or public. */

@@ -40,6 +40,7 @@ const PRIMARY_IDENTIFIER: Record<string, string[]> = {
   'AWS::Cognito::UserPoolIdentityProvider': ['UserPoolId', 'ProviderName'],
   'AWS::Cognito::UserPoolDomain': ['UserPoolId', 'Domain'],
   'AWS::Cognito::UserPoolResourceServer': ['UserPoolId', 'Identifier'],
+  'AWS::Cognito::UserPoolGroup': ['UserPoolId', 'GroupName'],
 };
 
 describe('export cdk', () => {

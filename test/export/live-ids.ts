@@ -7,7 +7,7 @@ import {
   GetIntegrationResponseCommand, GetMethodCommand, GetMethodResponseCommand, GetResourceCommand, GetRestApiCommand, GetStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
-  CognitoIdentityProviderClient, DescribeIdentityProviderCommand, DescribeResourceServerCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand,
+  CognitoIdentityProviderClient, DescribeIdentityProviderCommand, DescribeResourceServerCommand, GetGroupCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -32,6 +32,7 @@ export const TF_IMPORT_FORMAT: Record<string, RegExp> = {
   aws_cognito_identity_provider: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+:[^:/]+$/,
   aws_cognito_resource_server: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+\|[^|]+$/,
   aws_cognito_user_pool_domain: /^[a-z0-9-]+$/,
+  aws_cognito_user_group: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+\/[^/]+$/,
   aws_lambda_function: /^[A-Za-z0-9_-]+$/,
   aws_lambda_permission: /^[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/,
   aws_iam_role: /^[A-Za-z0-9+=,.@_-]+$/,
@@ -81,6 +82,10 @@ export async function resolvesLive(type: string, id: string, region: string, clo
     case 'aws_cognito_identity_provider': {
       const [pool = '', name = ''] = id.split(':');
       return ok(() => cognito.send(new DescribeIdentityProviderCommand({ UserPoolId: pool, ProviderName: name })));
+    }
+    case 'aws_cognito_user_group': {
+      const [pool = '', name = ''] = id.split('/');
+      return ok(() => cognito.send(new GetGroupCommand({ UserPoolId: pool, GroupName: name })));
     }
     case 'aws_cognito_resource_server': {
       const [pool = '', identifier = ''] = id.split('|');

@@ -45,10 +45,10 @@ describe('export openapi', () => {
     };
     await SwaggerParser.validate(structuredClone(doc) as never);
 
-    expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/items', '/items/{id}', '/mocked', '/proxy/{name}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/admin', '/health', '/items', '/items/{id}', '/mocked', '/proxy/{name}']);
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => ({ key: `${m.toUpperCase()} ${path}`, op })));
-    const secured = ['GET /items', 'POST /items', 'GET /items/{id}', 'DELETE /items/{id}', 'GET /proxy/{name}', 'POST /mocked'];
-    const open = ['GET /health', 'OPTIONS /health', 'OPTIONS /items', 'OPTIONS /items/{id}', 'OPTIONS /proxy/{name}', 'OPTIONS /mocked'];
+    const secured = ['GET /items', 'POST /items', 'GET /items/{id}', 'DELETE /items/{id}', 'GET /proxy/{name}', 'POST /mocked', 'GET /admin'];
+    const open = ['GET /health', 'OPTIONS /health', 'OPTIONS /items', 'OPTIONS /items/{id}', 'OPTIONS /proxy/{name}', 'OPTIONS /mocked', 'OPTIONS /admin'];
     expect(ops.map((o) => o.key).sort()).toEqual([...secured, ...open].sort());
     for (const o of ops) {
       expect([o.key, o.op.security]).toEqual([o.key, secured.includes(o.key) ? [{ 'Cognito-authorizer': scopes }] : undefined]);

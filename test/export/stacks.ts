@@ -12,6 +12,8 @@ export const LIVE = {
     { path: '/health', methods: ['GET'], public: true },
     { path: '/proxy/{name}', methods: ['GET'], integration: { type: 'http', url: 'https://backend.example.com/proxy/{name}' } },
     { path: '/mocked', methods: ['POST'], integration: { type: 'mock' } },
+    // Only members of a Cognito group: the group, and the function's SECURE_API_ROUTE_GROUPS.
+    { path: '/admin', methods: ['GET'], groups: ['admins'] },
   ],
   userPool: {
     passwordPolicy: { minLength: 14, requireSymbols: false, temporaryPasswordValidityDays: 3 },

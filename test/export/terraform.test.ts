@@ -73,6 +73,16 @@ describe('export terraform', () => {
     }
   });
 
+  it('a route restricted to a group: the group in the pool, and the function\'s SECURE_API_ROUTE_GROUPS as live', async () => {
+    const { main } = await exportTf('live', join(cwd, 'tf-groups'));
+    const groups = Object.values(main.resource?.aws_cognito_user_group ?? {}).map((r) => r[0]!);
+    expect(groups).toEqual([expect.objectContaining({ name: 'admins', description: expect.stringMatching(/^Made by secure-api for the stack live/) })]);
+    const fn = Object.values(main.resource?.aws_lambda_function ?? {})[0]![0]!;
+    const live = Object.values(fake.state.lambda.functions)[0]!.configuration.Environment?.Variables ?? {};
+    expect(block(fn, 'environment').variables).toEqual(live);
+    expect(live.SECURE_API_ROUTE_GROUPS).toBe('{"GET /admin":["admins"]}');
+  });
+
   it('references other resources instead of writing their live ids into main.tf', async () => {
     const { read } = await exportTf('live', join(cwd, 'tf'));
     const main = read('main.tf');

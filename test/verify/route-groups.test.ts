@@ -3,7 +3,9 @@
  * verify proves it: the test user (in no group) gets 403, then, put in the group and signed in again, 2xx; it is taken
  * out again and removed. The plan and the verdict say who gets in.
  */
+import { AdminAddUserToGroupCommand, AdminCreateUserCommand, CognitoIdentityProviderClient, CreateGroupCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
+import { minimalPolicy } from '../../src/plan/operator-policy.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir } from '../support/harness.js';
 
@@ -75,5 +77,29 @@ describe('a route only members of a group may call', () => {
     const again = await runSecureApi(['init', '--yes', '--stack', 'shop', '--route', 'GET /items', '--route', 'GET /admin', '--route-group', 'GET /admin=admins'], { cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(Object.keys(pool.groups ?? {})).toEqual(['admins']);
+  });
+
+  it('on your pool, your group of that name is used as it is: its members stay, destroy leaves it', async () => {
+    fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+    const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
+    const poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'team', UsernameAttributes: ['email'] }))).UserPool?.Id ?? '';
+    await cognito.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins', Description: 'the team\'s admins' }));
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'boss@example.com', MessageAction: 'SUPPRESS' }));
+    await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'boss@example.com', GroupName: 'admins' }));
+    const cwd = tempDir();
+    // Under the operator policy for this pool (`secure-api policy --user-pool-id`): the group calls on it are allowed.
+    fake.setCallerPolicy(minimalPolicy({ account: '123456789012', region: 'us-east-1', scope: { existingUserPoolIds: [poolId] } }));
+    const init = await runSecureApi(['init', '--yes', '--stack', 'shop', '--user-pool-id', poolId, '--route', 'GET /admin', '--route-group', 'GET /admin=admins'], { cwd });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).toMatch(/group admins is already in the pool: used as it is/);
+    const rows = (JSON.parse((await runSecureApi(['verify', '--stack', 'shop', '--json'], { cwd })).stdout) as { rows: Row[] }).rows;
+    expect(rows.filter((r) => r.check === 'outside-group' || r.check === 'group-member').map((r) => [r.check, r.ok])).toEqual([['outside-group', true], ['group-member', true]]);
+    const pool = fake.state.cognito.pools[poolId]!;
+    const boss = Object.values(pool.users).find((u) => u.Attributes.some((a) => a.Value === 'boss@example.com'))!.Username;
+    // The test user left; the team's member stayed.
+    expect(pool.groups?.admins?.members).toEqual([boss]);
+    const d = await runSecureApi(['destroy', '--stack', 'shop', '--yes'], { cwd });
+    expect(d.code, d.stderr).toBe(0);
+    expect(pool.groups?.admins).toMatchObject({ Description: 'the team\'s admins', members: [boss] });
   });
 });

@@ -68,6 +68,7 @@ describe('the wizard on real inquirer prompts', () => {
     expect(await showing('◉ PUT')).toContain('◯ POST');
     await enter('? Integration');
     await enter('? Who may call /orders/{id}?');
+    await enter('? Only members of these Cognito groups may call /orders/{id}?');
     expect(await enter('? Add another resource?')).toBe('? Add another resource? (y/N)');
     screen.keypress('enter');
     await done;
