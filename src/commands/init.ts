@@ -32,6 +32,7 @@ import { findOrphans, type Orphan } from '../orphans/find.js';
 import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
+import { checkAccessLogRole } from '../resources/stage-access-log.js';
 import { checkCaller, recordedTarget } from './stack-session.js';
 import { accountOf, checkCommon, checkProfile, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type StateOwner } from './env.js';
 import { openBackend, stateLocation } from './state-backend.js';
@@ -296,6 +297,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   // On a recorded stack the change plan says what changes; the summary of the user's API is for the first run.
   if (existingLines.length && !existing) ui.reporter.info(existingLines.join('\n'));
   if (clashes.length) throw nameClashError(config.stack, clashes);
+  await checkAccessLogRole(ctx, plan, existing?.nodes ?? {});
 
   let changes: ChangePlan | undefined;
   if (existing) {

@@ -59,7 +59,7 @@ export const WIDE_GRANTS: Array<{ sid: string; reason: string }> = [
   { sid: 'CognitoAccountReads', reason: 'ListUserPools and DescribeUserPoolDomain name no pool (a domain prefix is looked up account-wide)' },
   { sid: 'LambdaList', reason: 'ListFunctions names no function (the wizard lists yours to pick one)' },
   { sid: 'AccountAndTagSearch', reason: 'iam:ListRoles, tag:GetResources and sts:GetCallerIdentity name no resource (the search for a lost stack\'s tagged resources; the account check)' },
-  { sid: 'ApiGatewayListApis', reason: 'GET /restapis lists every REST API of the region (the ownership check reads their tags); a list, no API\'s settings' },
+  { sid: 'ApiGatewayListApis', reason: 'GET /restapis lists every REST API of the region (the ownership check reads their tags); a list, no API\'s settings. GET /account reads whether the account has its CloudWatch role before access logging is turned on (never changed: no PATCH /account)' },
   { sid: 'ApiGatewayReadApis', reason: 'reads (GET) of any REST API, without a tag condition: the wizard and --api-id read an API you pick before it is secured (generic policy only)' },
   { sid: 'CognitoReadPools', reason: 'DescribeUserPool and ListUserPoolClients on any pool: the wizard and --user-pool-id read a pool you pick (generic policy only; no users, no client secrets)' },
   { sid: 'LambdaReadByName', reason: 'GetFunctionConfiguration, ListTags and GetPolicy without a tag condition: whether a name is free or ours is read before the function is ours, and the invoke permission is read on your own functions' },
@@ -141,7 +141,7 @@ export function minimalPolicy(o: {
   const statements: PolicyStatement[] = [
     // ── API Gateway: authorized by HTTP verb on the resource path ("Control access to a REST API with IAM permissions").
     { Sid: 'ApiGatewayCreateApi', Effect: 'Allow', Action: among(['apigateway:POST']), Resource: `${gw}/restapis`, Condition: requestTags },
-    { Sid: 'ApiGatewayListApis', Effect: 'Allow', Action: among(['apigateway:GET']), Resource: `${gw}/restapis` },
+    { Sid: 'ApiGatewayListApis', Effect: 'Allow', Action: among(['apigateway:GET']), Resource: [`${gw}/restapis`, `${gw}/account`] },
     {
       Sid: 'ApiGatewayStackApis', Effect: 'Allow', Action: pick('apigateway:'),
       Resource: [...apiPaths, `${gw}/tags/*`], Condition: resourceTags,

@@ -51,6 +51,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
     'tag:GetResources', 'iam:ListRoles',
     'apigateway:GetRestApi', 'apigateway:GetResources', 'apigateway:GetStages', 'apigateway:GetAuthorizers',
     'apigateway:GetGatewayResponses', 'cognito-idp:ListUserPoolClients',
+    // Access logging turned on: the account's CloudWatch role is read first (src/resources/stage-access-log.ts).
+    'apigateway:GetAccount',
   ],
   status: ['sts:GetCallerIdentity'],
   // The pool's live user count, shown before the confirmation (and the kept pool's, on an existing pool).
