@@ -33,7 +33,7 @@ import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
 import { checkAccessLogRole } from '../resources/stage-access-log.js';
-import { checkCaller, reachArgs, recordedTarget } from './stack-session.js';
+import { checkCaller, recordedTarget } from './stack-session.js';
 import { accountOf, checkCommon, checkProfile, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type StateOwner } from './env.js';
 import { openBackend, stateLocation } from './state-backend.js';
 
@@ -152,7 +152,7 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   }
   const existingCfg = existing?.config as { hostedUi?: { domainPrefix?: string }; function?: { name?: string; roleName?: string } } | undefined;
   if (o.adopt && existing) {
-    throw new UsageError(`--adopt is for a stack whose state file is lost, and ${path} exists`, `Run \`secure-api init --stack ${stack}\` without --adopt: it resumes or changes what that state records.`, 'HAS_STATE');
+    throw new UsageError(`--adopt is for a stack whose state file is lost, and ${path} exists`, `Run \`secure-api init --stack ${stack}${backend.args}\` without --adopt: it resumes or changes what that state records.`, 'HAS_STATE');
   }
   const region = existing && input.region === undefined ? existing.region : defaultRegion(env.env, o.profile).region;
   const owner: StateOwner = existing ? { stateId: existing.stateId, legacyTags: existing.legacyTags } : { stateId: newStateId() };
@@ -267,7 +267,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
   // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.
-  const reach = reachArgs(o, endpointUrl, prepared.backend.args);
+  const reach = prepared.backend.args;
   const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner, reach }, ui.reporter);
   let ctx = ctxFor();
   // Before the first create: every name this run would take must be free or already ours (read calls only).
@@ -279,8 +279,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     clashes = unique;
     if (found.length) {
       const adopt = o.adopt === true || (prompter.interactive && await askAdopt(prompter, config.stack, found));
-      if (!adopt) throw lostStateError(config.stack, found);
-      const a = adoptionOf(config.stack, found);
+      if (!adopt) throw lostStateError(config.stack, found, reach);
+      const a = adoptionOf(config.stack, found, reach);
       owner = { stateId: a.stateId, legacyTags: a.legacyTags || undefined };
       config = prepared.resolveFor(a.domainPrefix ? { ...input, hostedUi: { ...input.hostedUi, domainPrefix: a.domainPrefix } } : input, owner);
       plan = buildPlan(config, partitionOf(config.region));
@@ -309,7 +309,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), changes: decision.report });
       else {
         ui.reporter.info(`No changes. Stack ${config.stack} matches its configuration.`);
-        ui.out(outputsText(outputs, ui.c));
+        ui.out(outputsText(outputs, ui.c, { reach }));
       }
       return 0;
     }
@@ -333,7 +333,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       throw new SecureApiError('STALE_PLAN', session.state
         ? `Stack ${config.stack} was changed by another run since this plan was read (its state was saved at ${session.state.updatedAt}): nothing was changed.`
         : `Stack ${config.stack} was removed by another run since this plan was read: nothing was changed.`,
-      { hint: `Run \`secure-api init --stack ${config.stack}\` again: it plans from what the state says now.`, exitCode: ExitCode.aws });
+      { hint: `Run \`secure-api init --stack ${config.stack}${prepared.backend.args}\` again: it plans from what the state says now.`, exitCode: ExitCode.aws });
     }
     const now = new Date(env.now()).toISOString();
     const state: StateFile = current ?? {
@@ -361,7 +361,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const proving = o.verify !== false && Boolean(state.nodes.pool);
     if (ui.mode !== 'json') {
       ui.reporter.info(ui.c.green(`\nDone: ${doneText(changes, Object.keys(state.nodes).length)} in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
-      ui.out(outputsText(outputs, ui.c, { next: !proving }));
+      ui.out(outputsText(outputs, ui.c, { next: !proving, reach }));
     }
     if (o.verify === false || !state.nodes.pool) {
       if (ui.mode === 'json') ui.json(outputsJson(outputs));
@@ -371,12 +371,12 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const { verifyStack, renderVerify, verifyJson, verifyExit, verifyNextSteps, stagePolicyOf } = await import('./verify.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
-    const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state });
+    const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state, backend: prepared.backend });
     const result = await verifyStack(target, clients.cognito, env, ui, { stagePolicy: stagePolicyOf(target, clients, env, ui) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, '', { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, reach, { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
     }
     return verifyExit(result, ui.mode);
   } finally {

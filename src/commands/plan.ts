@@ -18,7 +18,7 @@ export async function runPlanCommand(opts: Record<string, unknown>, env: Command
   const { existing, path } = prepared;
   let { config, plan } = prepared;
   if (!existing) {
-    throw new UsageError(`no stack "${config.stack}" recorded (${path})`, `Run \`secure-api init\` to create it; \`secure-api init --dry-run\` shows what it would create. Lost its state file? \`secure-api status --orphans --stack ${config.stack}\` lists what AWS holds tagged with it.`, 'NO_STACK');
+    throw new UsageError(`no stack "${config.stack}" recorded (${path})`, `Run \`secure-api init\` to create it; \`secure-api init --dry-run\` shows what it would create. Lost its state file? \`secure-api status --orphans --stack ${config.stack}${prepared.backend.args}\` lists what AWS holds tagged with it.`, 'NO_STACK');
   }
   if (config.existingApi || config.existingPool) {
     // The same completion as init's (the API's methods checked, --secure-add / --secure-remove applied), read only.

@@ -84,7 +84,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
         r.info(`Test user ${user?.signInName ?? e.username} removed`);
         break;
       case 'user-kept':
-        r.info(`Test user kept (--keep-user): ${e.signInName}, password ${e.password} (shown once; remove it with \`secure-api users remove ${e.signInName}\`)`);
+        r.info(`Test user kept (--keep-user): ${e.signInName}, password ${e.password} (shown once; remove it with \`secure-api users remove ${e.signInName} --stack ${t.loaded.stack}${t.reach}\`)`);
         break;
       case 'joined-groups':
         r.info(`Test user put in group${e.groups.length === 1 ? '' : 's'} ${e.groups.join(', ')} (AdminAddUserToGroup); signing in again for a token that carries cognito:groups`);
@@ -99,7 +99,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
         r.info(`Removed ${e.signInName}, a test user a stopped run had left`);
         break;
       case 'user-delete-failed':
-        r.warn(`The test user ${e.username} could not be removed (${e.message}). Remove it with \`secure-api users remove ${e.username} --stack ${t.loaded.stack}\`.`);
+        r.warn(`The test user ${e.username} could not be removed (${e.message}). Remove it with \`secure-api users remove ${e.username} --stack ${t.loaded.stack}${t.reach}\`.`);
         break;
     }
   };
@@ -110,8 +110,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     ...(tokens ? { tokens } : {}),
     ...(tokensSkipped ? { tokensSkipped } : {}),
     ...machine,
-    stack: t.loaded.stack,
-    reach: t.reach,
+    stackArgs: ` --stack ${t.loaded.stack}${t.reach}`,
     // Five minutes after the deployment, propagation is over: an answer that repeats is the answer.
     deploymentLive: Number.isFinite(deployedAt) && env.now() - deployedAt > DEPLOYMENT_SETTLED_MS,
     sleep: abortableSleep(env),
@@ -157,7 +156,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     }
     if (env.signal.aborted) {
       const left = user !== undefined && !user.removed && !o.keepUser;
-      throw new Interrupted('Interrupted during verify.', left ? `The test user ${user?.signInName} may be left: \`secure-api users remove ${user?.signInName}\`.` : undefined);
+      throw new Interrupted('Interrupted during verify.', left ? `The test user ${user?.signInName} may be left: \`secure-api users remove ${user?.signInName} --stack ${t.loaded.stack}${t.reach}\`.` : undefined);
     }
     throw err;
   }

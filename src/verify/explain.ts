@@ -69,9 +69,8 @@ export interface AnswerDiagnosis {
 }
 
 export interface AnswerContext {
-  stack?: string | undefined;
-  /** The flags that reach the stack as this run did (` --state s3://… --profile P`), for the commands named. */
-  reach?: string | undefined;
+  /** ` --stack NAME` and the flags that reach it, for the commands an action names. */
+  stackArgs?: string | undefined;
   /** The invoke URL the checks called. */
   baseUrl?: string | undefined;
   /** The route's integration type (config): 'sample-lambda', 'lambda', 'http', 'mock'. */
@@ -96,7 +95,7 @@ const hostOf = (url: string | undefined): string => {
  * (github.com/OWASP/Serverless-Goat/issues/14).
  */
 export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContext): { meaning: string; action: string } {
-  const stack = ctx.stack ? ` --stack ${ctx.stack}` : '';
+  const stack = ctx.stackArgs ?? '';
   const status = `\`secure-api status${stack}\``;
   const integration = ctx.integrationOf?.(route);
   const host = hostOf(ctx.baseUrl);
@@ -108,7 +107,7 @@ export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContex
         meaning: 'API Gateway took the call but could not run the Lambda function: it may not invoke it (the lambda:InvokeFunction permission for apigateway.amazonaws.com is missing, or its SourceArn does not cover this method), or the function failed (an error, a time-out, or a 502 for an answer that is not a proxy response).',
         // The stack's own function: `secure-api logs` reads its group; a function of yours logs to its own.
         action: integration === 'sample-lambda'
-          ? `\`secure-api logs${stack}${ctx.reach ?? ''} --since 15m\` shows whether the function ran and how it failed (no events: API Gateway never invoked it); ${status} checks the permission.`
+          ? `\`secure-api logs${stack} --since 15m\` shows whether the function ran and how it failed (no events: API Gateway never invoked it); ${status} checks the permission.`
           : `${status} checks the permission and the function; the function's CloudWatch log group (/aws/lambda/<function>) shows whether it ran.`,
       };
     case 'missing-auth-token':
@@ -134,7 +133,7 @@ export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContex
     case 'unavailable':
       return {
         meaning: 'The backend timed out (504, after API Gateway\'s 29 s) or was unavailable (503).',
-        action: integration === 'sample-lambda' ? `\`secure-api logs${stack}${ctx.reach ?? ''} --since 15m\` says why the function was slow; ${status} shows it.` : `${status} shows the function; its logs say why it was slow.`,
+        action: integration === 'sample-lambda' ? `\`secure-api logs${stack} --since 15m\` says why the function was slow; ${status} shows it.` : `${status} shows the function; its logs say why it was slow.`,
       };
     case 'unauthorized':
       return { meaning: 'The authorizer refused the token.', action: 'See the usual causes above.' };

@@ -323,16 +323,27 @@ describe('secure-api status, against the stateful fake', () => {
     expect(fake.calls.length).toBe(before);
   });
 
-  it('several stacks: status lists them (text and --json); --stack picks one', async () => {
+  it('several stacks: status lists them on a terminal; unattended it exits 2 asking for --stack; --stack picks one', async () => {
     const second = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'other'], { cwd, clock });
     expect(second.code, second.stderr).toBe(0);
     const before = fake.calls.length;
-    const list = await runSecureApi(['status'], { cwd, clock });
+    // On a terminal: the list, to pick one from.
+    const list = await runSecureApi(['status'], { cwd, clock, tty: true, env: { CI: '' } });
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(`2 stacks in ${join(cwd, '.secure-api')}:`);
     expect(list.stdout).toMatch(/│ other +│ us-east-1 +│ 2026-01-01 00:\d\d UTC +│ 16 +│/);
+    // Unattended (CI, a pipe, --json) a listing would pass as a green status while checking nothing: exit 2, naming them.
+    for (const argv of [['status'], ['status', '--json']]) {
+      const r = await runSecureApi(argv, { cwd, clock });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`status without --stack checks no stack: 2 stacks in ${join(cwd, '.secure-api')} (other, secure-api)`);
+      expect(r.stderr).toContain('--stack other');
+    }
+    // --json: stdout is still the one list document.
     const json = stackListSchema.parse(JSON.parse((await runSecureApi(['status', '--json'], { cwd, clock })).stdout));
     expect(json.stacks.map((x) => `${x.stack} ${x.resources} ${x.complete}`)).toEqual(['other 16 true', 'secure-api 16 true']);
+    const ci = await runSecureApi(['status'], { cwd, clock, tty: true, env: { CI: 'true' } });
+    expect(ci.code).toBe(2);
     expect(fake.calls.length).toBe(before);
     const one = await status('--stack', 'other');
     expect(one.code).toBe(0);
