@@ -74,13 +74,13 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
     // No state at all: what the tag search finds becomes records (each handler's fromFound).
     const c = await madeStack();
     const found = await findOrphans(c.ctx.clients, 'demo');
-    expect(found.map((o) => o.kind).sort()).toEqual(['iam-role', 'lambda-function', 'rest-api', 'user-pool', 'user-pool-domain']);
+    expect(found.map((o) => o.kind).sort()).toEqual(['iam-role', 'lambda-function', 'log-group', 'rest-api', 'user-pool', 'user-pool-domain']);
     await removeOrphans(c.ctx, found, (e) => c.events.push(e));
     const swept = writesSince(c.fake, c.from);
     expect(c.fake.resources()).toEqual([]);
 
     // Only the top-level deletes (and the pool's deletion protection turned off): AWS removes an API's methods, a pool's clients, a function's permission with them.
-    const top = ['DeleteRestApi', 'UpdateUserPool', 'DeleteUserPool', 'DeleteUserPoolDomain', 'DeleteFunction', 'DeleteRole', 'DetachRolePolicy'];
+    const top = ['DeleteRestApi', 'UpdateUserPool', 'DeleteUserPool', 'DeleteUserPoolDomain', 'DeleteFunction', 'DeleteLogGroup', 'DeleteRole', 'DetachRolePolicy'];
     for (const calls of [destroyed, changed, swept]) {
       expect([...calls].sort()).toEqual([...destroyed].sort());
       expect(new Set(calls)).toEqual(new Set(top));
@@ -130,7 +130,7 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
     const events: EngineEvent[] = [];
     await apply(keep, { ctx, store, emit: (e) => events.push(e) }, changes);
     const calls = writesSince(f, from);
-    expect(new Set(calls)).toEqual(new Set(['DeleteRestApi', 'DeleteFunction', 'DeleteRole', 'DetachRolePolicy']));
+    expect(new Set(calls)).toEqual(new Set(['DeleteRestApi', 'DeleteFunction', 'DeleteLogGroup', 'DeleteRole', 'DetachRolePolicy']));
     expect(Object.keys(store.state.nodes).sort()).toEqual(['client', 'domain', 'pool']);
     expect(events.flatMap((e) => (e.type === 'node-skip' && e.reason === 'removed with demo-api' ? [e.id] : [])).sort())
       .toEqual(plan.nodes.filter((n) => n.parent !== undefined && rootOf(n.id) === 'api').map((n) => n.id).sort());
