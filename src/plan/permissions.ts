@@ -70,6 +70,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
     'cognito-idp:AdminDeleteUser', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient',
+    // users add --group: the new user joins a group of the stack.
+    'cognito-idp:AdminAddUserToGroup',
   ],
   // `secure-api logs`: the account check, then the function's log events.
   logs: ['sts:GetCallerIdentity', 'logs:FilterLogEvents'],

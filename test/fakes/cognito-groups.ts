@@ -18,8 +18,8 @@ import type { GroupRecord, PoolRecord, UserRecord } from './state.js';
 // GroupName: 1..128 of [\p{L}\p{M}\p{S}\p{N}\p{P}]+; Description at most 2048; Precedence 0..2^31-1 (API_CreateGroup).
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
-/** The pool's groups; a read never adds the field to a pool that has none (its record stays as it was). */
-export function groupsOf(pool: PoolRecord): Record<string, GroupRecord> {
+/** The pool's groups, read only: a pool nobody made a group in keeps no `groups` key (its record stays as it was). */
+export function groupsOf(pool: PoolRecord): Readonly<Record<string, GroupRecord>> {
   return pool.groups ?? {};
 }
 
@@ -95,7 +95,7 @@ export const groupHandlers: Handlers = {
 
   DeleteGroup(ctx, input: DeleteGroupCommandInput): object {
     const { pool, group } = getGroup(ctx, input.UserPoolId, input.GroupName);
-    delete groupsOf(pool)[group.GroupName];
+    delete pool.groups?.[group.GroupName];
     return {};
   },
 
