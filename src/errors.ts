@@ -63,10 +63,11 @@ export class CheckFailed extends SecureApiError {
 
 /** The state could not be written (disk full, permissions, the path taken): what AWS did since the last save is not recorded. */
 export class StateWriteFailed extends SecureApiError {
-  constructor(where: string, cause: unknown) {
+  /** `stackArgs`: ` --stack NAME` and the flags that reach it, for the commands the hint prints. */
+  constructor(where: string, cause: unknown, stackArgs = '') {
     super('STATE_WRITE', `the state could not be saved to ${where}: ${cause instanceof Error ? cause.message : String(cause)}`, {
       exitCode: ExitCode.aws, cause,
-      hint: `Fix what stops the write (free space, the directory's permissions), then run the same command again. What was made since the last save carries the stack's tags: \`secure-api status --orphans\` lists it, \`secure-api destroy --orphans\` removes it.`,
+      hint: `Fix what stops the write (free space, the directory's permissions), then run the same command again. What was made since the last save carries the stack's tags: \`secure-api status --orphans${stackArgs}\` lists it, \`secure-api destroy --orphans${stackArgs}\` removes it.`,
     });
   }
 }

@@ -12,6 +12,7 @@ export const HELP_EXAMPLES: Record<string, string[]> = {
   destroy: ['secure-api destroy', 'secure-api destroy --yes --stack shop'],
   forget: ['secure-api forget --stack shop', 'secure-api forget --yes --stack shop --json'],
   verify: ['secure-api verify', 'secure-api verify --json'],
+  logs: ['secure-api logs', 'secure-api logs --since 1h', 'secure-api logs --follow --stack shop', 'secure-api logs --since 30m --json'],
   token: ['curl -H "Authorization: $(secure-api token)" "$(secure-api show --outputs --json | jq -r .urls.invoke)/items"', 'secure-api token --username alice@example.com --password-stdin < pw.txt'],
   show: ['secure-api show', 'secure-api show --json > stack.json   # edit it, then: secure-api init --config stack.json', 'secure-api show --outputs --json'],
   routes: ['secure-api routes list', 'secure-api routes add "GET /items/{id}"', 'secure-api routes remove "DELETE /items/{id}" --yes'],

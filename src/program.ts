@@ -124,6 +124,8 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--no-tracing', 'step 5: no X-Ray tracing set by secure-api (the default; a stage of yours keeps what it has)')
     .option('--throttle <RATE,BURST>', 'step 5: default throttling of every method of the stage: requests per second (up to 10000) and burst (up to 5000), e.g. 100,200')
     .option('--no-throttle', 'step 5: no stage throttling set by secure-api (the default: the account limits)')
+    .option('--access-log-retention <days>', 'step 5: log every request of the stage to a log group of its own, kept this many days (1, 3, 5, 7, 14, 30, 60, 90, …, 3653); needs API Gateway\'s CloudWatch role in the account settings')
+    .option('--no-access-log', 'step 5: no access logging set by secure-api (the default)')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
     .option('--no-verify', 'step 6: skip the 401/200 proof after creating')
     .option('--tag <KEY=VALUE>', 'a tag on the API, the user pool, the sample function and its role, e.g. team=payments; repeatable (given once, it is the whole list; changed in place)', collect)
@@ -202,6 +204,16 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       const r = resolved(env, cmd);
       const { runToken, tokenOptionsSchema } = await import('./commands/token.js');
       setCode(await runToken(tokenOptionsSchema.parse(r.opts), r.env));
+    });
+
+  common(program.command('logs'))
+    .description('the recent log events of the stack\'s function (CloudWatch Logs), newest last')
+    .option('--since <duration>', 'how far back: 30s, 10m, 2h or 7d', '10m')
+    .option('-f, --follow', 'keep printing new events (every 2 s) until Ctrl-C')
+    .action(async (_o: unknown, cmd: Command) => {
+      const r = resolved(env, cmd);
+      const { runLogs, logsOptionsSchema } = await import('./commands/logs.js');
+      setCode(await runLogs(logsOptionsSchema.parse(r.opts), r.env));
     });
 
   const users = program.command('users').description('the users of the stack\'s pool: add, list, remove');

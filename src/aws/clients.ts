@@ -10,7 +10,7 @@ import { Limiter } from './limiter.js';
 import { withRetry } from './retry.js';
 import { awsErrorName, isConcurrentModification, isRefusedUnacted, isThrottling, isTransient } from './errors.js';
 import { AwsFailure } from '../errors.js';
-import { isNetworkError, networkFailure } from './network.js';
+import { isNetworkError, NETWORK_RETRY_MS, networkFailure } from './network.js';
 import { addWireLogging, redact, type Tracer } from './trace.js';
 
 export interface AwsTarget {
@@ -115,8 +115,7 @@ export function retriesExhausted(service: ServiceName, command: string, err: unk
   );
 }
 
-/** How long a call that cannot reach its host is tried again (a blip of the network, or an emulator still starting). */
-export const NETWORK_RETRY_MS = 3_000;
+export { NETWORK_RETRY_MS };
 
 /** DeleteRestApi is limited to about one per 30 s per account: give it longer to get through. */
 const SLOW_CALLS: Record<string, number> = { DeleteRestApiCommand: 180_000 };

@@ -35,6 +35,9 @@ export function networkKind(err: unknown): NetworkKind | undefined {
 
 export const isNetworkError = (err: unknown): boolean => networkKind(err) !== undefined;
 
+/** How long a call that cannot reach its host is tried again (a blip of the network, or an emulator still starting). */
+export const NETWORK_RETRY_MS = 3_000;
+
 let knownRegions: string[] | undefined;
 /** The regions the installed AWS SDK knows (its endpoint partitions), or [] when they cannot be read. */
 export function sdkRegions(): string[] {

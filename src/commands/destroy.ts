@@ -4,7 +4,7 @@ import { destroy } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { checkCommon, makeCtx, makeUi, type CommandEnv } from './env.js';
-import { reachArgs, reachStack } from './stack-session.js';
+import { reachStack } from './stack-session.js';
 import { confirmDestroy, poolUserCount } from './destroy-confirm.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
@@ -40,7 +40,7 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   // Refused before any AWS call when the confirmation cannot be asked.
   if (prompter && !prompter.interactive) await prompter.confirm({ message: `Destroy stack ${stack}?` });
   // First call: the credentials must reach the state's account (else exit 2, nothing read or deleted there).
-  const { clients, account, target } = await reachStack(o, env, state, ui.reporter);
+  const { clients, account } = await reachStack(o, env, state, ui.reporter);
   // issue 12: a stack on the user's own API or pool deletes only ours, puts back what it changed, keeps theirs.
   const { destroyScope, scopeText } = await import('./destroy-keeps.js');
   const scope = Object.values(state.nodes).some((r) => r.owned === 'adopted') ? await destroyScope(state, clients) : undefined;
@@ -54,7 +54,7 @@ export async function runDestroy(o: DestroyOptions, env: CommandEnv): Promise<nu
   try {
     const current = session.state ?? state;
     const store = session.writer(current, () => new Date(env.now()));
-    const ctx = makeCtx(env, clients, { region, account, stack, owner: current, reach: reachArgs(o, target.endpointUrl, backend.args) }, ui.reporter);
+    const ctx = makeCtx(env, clients, { region, account, stack, owner: current, reach: backend.args }, ui.reporter);
     const count = Object.keys(current.nodes).length;
     // What destroy may leave alone is dropped from the state it saves: the records as read, for the copy below.
     const before = structuredClone(current.nodes);

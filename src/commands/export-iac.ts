@@ -35,7 +35,8 @@ export async function runIacExport(format: IacFormat, o: ExportOptions, env: Com
   checkCommon(o);
   const ui = await makeUi(env, o.json);
   const loaded = await loadStack(o, env);
-  const src = exportSource(loaded.state);
+  const reach = loaded.backend?.args ?? '';
+  const src = exportSource(loaded.state, reach);
   const stack = loaded.stack;
   if (format === 'openapi') {
     const doc = exportOpenApi(src);
@@ -66,7 +67,7 @@ export async function runIacExport(format: IacFormat, o: ExportOptions, env: Com
       ui.reporter.info(`${tf.imports.length} resources, each with an import block (imports.tf).`);
       for (const n of tf.notes) ui.reporter.info(`Left out: ${n}`);
       if (tf.variables.length) ui.reporter.info(`Secrets are variables (variables.tf), never written: set ${tf.variables.map((v) => `TF_VAR_${v}`).join(', ')}.`);
-      ui.reporter.info(`Next: secure-api forget --stack ${stack} (secure-api lets go), then cd ${relative(env.cwd, dir) || '.'} && terraform init && terraform plan (only imports), terraform apply.`);
+      ui.reporter.info(`Next: secure-api forget --stack ${stack}${reach} (secure-api lets go), then cd ${relative(env.cwd, dir) || '.'} && terraform init && terraform plan (only imports), terraform apply.`);
     }
     return 0;
   }
@@ -78,7 +79,7 @@ export async function runIacExport(format: IacFormat, o: ExportOptions, env: Com
     ui.reporter.info(`${Object.keys(cdk.mapping).length} resources in resource-mapping.json.`);
     for (const n of cdk.notImported) ui.reporter.info(`Not importable: ${n.logicalId} (${n.type}): ${n.why}`);
     for (const n of cdk.notes) ui.reporter.info(`Left out: ${n}`);
-    ui.reporter.info(`Next: secure-api forget --stack ${stack}, then cd ${relative(env.cwd, dir) || '.'} && npm install && npx cdk import --resource-mapping resource-mapping.json, then npx cdk deploy.`);
+    ui.reporter.info(`Next: secure-api forget --stack ${stack}${reach}, then cd ${relative(env.cwd, dir) || '.'} && npm install && npx cdk import --resource-mapping resource-mapping.json, then npx cdk deploy.`);
   }
   return 0;
 }

@@ -39,7 +39,7 @@ export async function runExport(format: string, o: ExportOptions, env: CommandEn
   const passwordSignIn = appClient?.authFlows?.includes('ALLOW_USER_PASSWORD_AUTH') ?? false;
   const cognitoUrl = t.aws.endpointUrl ? t.aws.endpointUrl.replace(/\/+$/, '') : `https://cognito-idp.${t.aws.region}.${dnsSuffix(t.aws.region)}`;
   const input: ExportInput = {
-    stack, baseUrl, routes: t.routes, preflight: o.preflight ?? true,
+    stack, reach: t.reach, baseUrl, routes: t.routes, preflight: o.preflight ?? true,
     ...(clientId && passwordSignIn ? { client: { clientId, confidential, cognitoUrl } } : {}),
     ...(t.hostedUi && clientId && callbackUrl ? { oauth: { hostedUiBaseUrl: t.hostedUi.baseUrl, clientId, scopes: t.hostedUi.scopes, callbackUrl } } : {}),
   };

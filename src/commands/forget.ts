@@ -45,7 +45,7 @@ export async function runForget(o: ForgetOptions, env: CommandEnv): Promise<numb
   const unsettled = Object.entries(state.nodes).filter(([, n]) => n.status !== 'created').map(([id, n]) => `${id} (${n.status})`);
   if (unsettled.length > 0) {
     throw new UsageError(`stack "${stack}" has work under way: ${unsettled.join(', ')}; forgetting it now could leave a resource secure-api made to no one`,
-      `Finish it with \`secure-api init --stack ${stack}\` (or remove it with \`secure-api destroy --stack ${stack}\`), then forget it.`, 'STACK_UNFINISHED');
+      `Finish it with \`secure-api init --stack ${stack}${backend.args}\` (or remove it with \`secure-api destroy --stack ${stack}${backend.args}\`), then forget it.`, 'STACK_UNFINISHED');
   }
   if (!o.yes) {
     const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';

@@ -8,7 +8,8 @@ import { readState, stateDir, statePath } from '../state/store.js';
 import { makeChalk } from '../ui/output.js';
 import { outputsText, table } from '../ui/tables.js';
 import { accountOf, endpointOf, makeClients, type CommandEnv } from './env.js';
-import { initOptionsFrom, prepareInit, runInit, suffixFor, type AskForConfig, type InitOptions } from './init.js';
+import { initOptionsFrom, runInit, type InitOptions } from './init.js';
+import { prepareInit, suffixFor, type AskForConfig } from '../usecases/resolve-init.js';
 import { openBackend, stateLocation } from './state-backend.js';
 import { keepPartialAnswers } from './init-answers.js';
 

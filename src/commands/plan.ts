@@ -3,7 +3,8 @@ import { UsageError } from '../errors.js';
 import { planJson, planReport, renderPlan } from '../status/plan-render.js';
 import { makeCtx, makeUi, type CommandEnv } from './env.js';
 import { reachStack } from './stack-session.js';
-import { initOptionsFrom, prepareInit } from './init.js';
+import { initOptionsFrom } from './init.js';
+import { prepareInit } from '../usecases/resolve-init.js';
 
 /** Exit code for "changes or drift pending", the same as status's "not as recorded". */
 const PENDING = 3;
@@ -18,7 +19,7 @@ export async function runPlanCommand(opts: Record<string, unknown>, env: Command
   const { existing, path } = prepared;
   let { config, plan } = prepared;
   if (!existing) {
-    throw new UsageError(`no stack "${config.stack}" recorded (${path})`, `Run \`secure-api init\` to create it; \`secure-api init --dry-run\` shows what it would create. Lost its state file? \`secure-api status --orphans --stack ${config.stack}\` lists what AWS holds tagged with it.`, 'NO_STACK');
+    throw new UsageError(`no stack "${config.stack}" recorded (${path})`, `Run \`secure-api init\` to create it; \`secure-api init --dry-run\` shows what it would create. Lost its state file? \`secure-api status --orphans --stack ${config.stack}${prepared.backend.args}\` lists what AWS holds tagged with it.`, 'NO_STACK');
   }
   if (config.existingApi || config.existingPool) {
     // The same completion as init's (the API's methods checked, --secure-add / --secure-remove applied), read only.

@@ -59,7 +59,7 @@ export async function runRoutesChange(action: 'add' | 'remove', spec: string, o:
   // An API of yours keeps its own resources and integrations: secure-api only chooses which methods are secured.
   if (state.config.existingApi !== undefined) {
     throw new UsageError(`stack "${loaded.stack}" secures a REST API of yours: its routes are yours to add or remove, secure-api only puts methods behind the authorizer`,
-      `Secure one more of its methods with \`secure-api init --stack ${loaded.stack} --secure-add "${spec}"\`, or open one again with \`--secure-remove\`.`, 'EXISTING_API');
+      `Secure one more of its methods with \`secure-api init --stack ${loaded.stack}${loaded.backend?.args ?? ''} --secure-add "${spec}"\`, or open one again with \`--secure-remove\`.`, 'EXISTING_API');
   }
   const before = recordedRoutes(state.config);
   const routes = action === 'add'

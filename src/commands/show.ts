@@ -21,7 +21,8 @@ export type ShowOptions = z.infer<typeof showOptionsSchema>;
 export async function runShow(o: ShowOptions, env: CommandEnv): Promise<number> {
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  const { state, path } = await loadStack(o, env);
+  const { state, path, backend } = await loadStack(o, env);
+  const reach = backend?.args ?? '';
   if (o.outputs) {
     // The URLs are built from the state: its hosts are checked (stackOutputs, exit 2 BAD_STATE_VALUE), and an endpoint
     // it records is printed only under the rule every command follows (recordedTarget: not on this machine → given again).
@@ -37,6 +38,6 @@ export async function runShow(o: ShowOptions, env: CommandEnv): Promise<number> 
   }
   ui.out(`${ui.c.dim(`Stack ${state.stack} as recorded in ${path} (${state.account} / ${state.region}${state.complete ? '' : ', unfinished'}); no AWS call.`)}\n`);
   ui.out(configText(state.config, ui.c));
-  ui.out(`\n${ui.c.dim(`To change it: secure-api show --stack ${state.stack} --json > stack.json, edit, then secure-api init --config stack.json`)}`);
+  ui.out(`\n${ui.c.dim(`To change it: secure-api show --stack ${state.stack}${reach} --json > stack.json, edit, then secure-api init --config stack.json --stack ${state.stack}${reach}`)}`);
   return 0;
 }

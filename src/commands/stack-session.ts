@@ -115,11 +115,22 @@ export async function checkCaller(clients: Pick<AwsClients, 'sts'>, state: State
 }
 
 /**
- * The flags a printed command needs to reach the same stack as this run: the state's location (the backend's args),
- * --profile when one was given, --endpoint-url when the endpoint is not one used unasked (not on this machine).
+ * The one rule for what a printed command (a "Next:" line, a hint, the unlock or resume line) carries beside `--stack`
+ * to reach the same stack as this run (issue 24): the state's location (`--state s3://…`, `--state-dir DIR`: the
+ * backend's part), and this run's target flags, for they are not read from the state: `--profile` (never read from a
+ * state), `--region` when given (an S3 state's bucket is reached before the state is read), `--endpoint-url` when
+ * given and not one the state supplies unasked (a loopback endpoint recorded in a local state is; an S3 state's
+ * bucket is reached at the given endpoint before anything is read). Environment variables are inherited by a pasted
+ * command and need no flag.
  */
-export function reachArgs(o: Pick<CommonOptions, 'profile'>, endpointUrl: string | undefined, backendArgs = ''): string {
-  return `${backendArgs}${o.profile ? ` --profile ${o.profile}` : ''}${endpointUrl && !isLoopbackUrl(endpointUrl) ? ` --endpoint-url ${endpointUrl}` : ''}`;
+export function targetArgs(o: Pick<CommonOptions, 'profile' | 'region' | 'endpointUrl'>, stateKind: 'local' | 's3'): string {
+  const endpoint = o.endpointUrl !== undefined && (stateKind === 's3' || !isLoopbackUrl(o.endpointUrl)) ? o.endpointUrl : undefined;
+  return `${o.profile ? ` --profile ${shellWord(o.profile)}` : ''}${o.region ? ` --region ${o.region}` : ''}${endpoint ? ` --endpoint-url ${shellWord(endpoint)}` : ''}`;
+}
+
+/** A word as a shell reads it back: plain when it is safe, else in single quotes. */
+export function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface ReachedStack {

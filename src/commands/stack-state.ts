@@ -21,7 +21,7 @@ export async function loadStack(o: CommonOptions, env: CommandEnv, given?: State
     if (stacks.length === 1) stack = stacks[0]!;
     else if (stacks.length === 0) {
       throw new UsageError(`no stack in ${dir}`, `Create one with \`secure-api init\`, or ${where}. `
-        + 'Lost a state file? `secure-api status --orphans --stack NAME` lists what AWS holds tagged with that stack.', 'NO_STACK');
+        + `Lost a state file? \`secure-api status --orphans --stack NAME${backend.args}\` lists what AWS holds tagged with that stack.`, 'NO_STACK');
     }
     else throw new UsageError(`${stacks.length} stacks in ${dir}: ${stacks.join(', ')}; say which with --stack`, undefined, 'WHICH_STACK');
   }
@@ -29,7 +29,7 @@ export async function loadStack(o: CommonOptions, env: CommandEnv, given?: State
   if (!state) {
     stacks ??= await backend.list();
     throw new UsageError(`no stack "${stack}" in ${dir}`,
-      `${stacks.length ? `Stacks there: ${stacks.join(', ')}. ` : ''}Lost its state file? \`secure-api status --orphans --stack ${stack}\` lists what AWS holds tagged with it (and \`secure-api init --stack ${stack} --adopt\` takes it back); `
+      `${stacks.length ? `Stacks there: ${stacks.join(', ')}. ` : ''}Lost its state file? \`secure-api status --orphans --stack ${stack}${backend.args}\` lists what AWS holds tagged with it (and \`secure-api init --stack ${stack}${backend.args} --adopt\` takes it back); `
       + `else create it with \`secure-api init\`, or ${where}.`, 'NO_STACK');
   }
   return { stack, dir, path: backend.where(stack), state, backend };

@@ -7,7 +7,7 @@ import { invokeUrl } from '../verify/urls.js';
 import { tokenEndpointUrl } from '../verify/client-credentials.js';
 import { MACHINE_CLIENT_NODE } from '../plan/build-scopes.js';
 import type { CommandEnv, CommonOptions } from './env.js';
-import { reachArgs, recordedTarget } from './stack-session.js';
+import { recordedTarget } from './stack-session.js';
 import type { LoadedStack } from './stack-state.js';
 
 /** Point verify/export at another base URL than the stage's invoke URL (tests: a local server playing the API). */
@@ -61,7 +61,7 @@ export function stackTarget(o: CommonOptions, env: CommandEnv, loaded: LoadedSta
     loaded,
     outputs,
     aws,
-    reach: reachArgs(o, aws.endpointUrl, loaded.backend?.args ?? ''),
+    reach: loaded.backend?.args ?? '',
     pool: userPoolId && clientId ? { userPoolId, clientId } : undefined,
     baseUrl: env.env[INVOKE_URL_OVERRIDE] || outputs.invokeUrl,
     routes: (cfg.routes ?? []).map((r) => ({ path: r.path, methods: r.methods, public: r.public ?? false, integration: r.integration?.type, ...(r.groups?.length ? { groups: r.groups } : {}) })),

@@ -27,7 +27,7 @@ export async function moveState(from: StateBackend, to: StateBackend, stack: str
     try {
       if (dst.state) {
         throw new UsageError(`${to.where(stack)} already holds a state for stack "${stack}"; nothing was moved`,
-          `Compare both with \`secure-api status --stack ${stack}\`${to.args ? ` and with${to.args}` : ''}; remove the one that is wrong first.`, 'STATE_EXISTS');
+          `Compare both: \`secure-api status --stack ${stack}${from.args}\` and \`secure-api status --stack ${stack}${to.args}\`; remove the one that is wrong first.`, 'STATE_EXISTS');
       }
       const writer = dst.writer(structuredClone(src.state));
       await writer.save();

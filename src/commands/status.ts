@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { readAll } from '../engine/engine.js';
-import { AwsFailure, CheckFailed, ExitCode, Interrupted } from '../errors.js';
+import { AwsFailure, CheckFailed, ExitCode, Interrupted, UsageError } from '../errors.js';
 import { resolve } from 'node:path';
 import { ageText, holderText, type StateBackend } from '../state/backend.js';
 import { writeFileAtomic } from '../state/store.js';
@@ -11,7 +11,7 @@ import { buildReport } from '../status/report.js';
 import { renderReport, renderStackList } from '../status/render.js';
 import type { StackList, StatusReport } from '../status/schema.js';
 import { checkCommon, makeCtx, makeUi, type CommandEnv, type Ui } from './env.js';
-import { reachArgs, reachStack, recordedTarget } from './stack-session.js';
+import { reachStack, recordedTarget } from './stack-session.js';
 import { loadStack } from './stack-state.js';
 import { openBackend } from './state-backend.js';
 
@@ -63,13 +63,24 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   if (!o.stack && (stacks.length > 1 || (backend.kind === 's3' && stacks.length > 0))) {
     const list = await listStackSummaries(backend, stacks);
     if (ui.mode === 'json') ui.json(list);
-    else ui.out(renderStackList(list, ui.c, env.stdout.columns));
-    return 0;
+    else ui.out(renderStackList(list, ui.c, env.stdout.columns, backend.args));
+    // A listing checks nothing: unattended (CI, a pipe, --json) it must not pass as a green status.
+    const attended = env.stdout.isTTY === true && env.env.CI !== 'true' && env.env.CI !== '1' && ui.mode !== 'json';
+    if (attended) return 0;
+    const unchecked = new UsageError(
+      `status without --stack checks no stack: ${stacks.length} ${stacks.length === 1 ? 'stack' : 'stacks'} in ${backend.location} (${stacks.join(', ')})`,
+      `Name the one to check with --stack ${stacks[0]!}${backend.args}.`,
+      'STACK_REQUIRED',
+    );
+    // --json keeps stdout one document (the list); the refusal goes to stderr.
+    if (ui.mode !== 'json') throw unchecked;
+    ui.reporter.warn(`${unchecked.message}. ${unchecked.hint ?? ''}`);
+    return ExitCode.usage;
   }
   const { stack, path, state } = await loadStack(o, env, backend);
   // Region and endpoint are the state's, or exit 2 (also for --offline: it shows this target's stack).
-  const target = recordedTarget(o, env, state);
-  const stackArgs = `--stack ${stack}${reachArgs(o, target.endpointUrl, backend.args)}`;
+  recordedTarget(o, env, state);
+  const stackArgs = `--stack ${stack}${backend.args}`;
 
   if (o.offline) {
     print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit);

@@ -70,10 +70,10 @@ export async function runToken(o: TokenOptions, env: CommandEnv): Promise<number
     else if (env.stdin.isTTY === true && env.stderr.isTTY === true) password = await (await env.prompter()).password({ message: `Password for ${o.username}` });
     else throw new UsageError(`no password for ${o.username}: there is no terminal to ask on`, 'Pass it on standard input with --password-stdin.');
     if (env.signal.aborted) throw new Interrupted();
-    tokens = await signIn(clients.cognito, pool, o.username, password, { mfa: await mfaAnswers(o, env, t.loaded.stack, o.username) });
+    tokens = await signIn(clients.cognito, pool, o.username, password, { mfa: await mfaAnswers(o, env, t.loaded.stack, o.username, t.reach) });
     who = o.username;
   } else {
-    const s = await signInTokenUser(clients.cognito, pool, undefined, { mfa: await mfaAnswers(o, env, t.loaded.stack, 'the token user') });
+    const s = await signInTokenUser(clients.cognito, pool, undefined, { mfa: await mfaAnswers(o, env, t.loaded.stack, 'the token user', t.reach) });
     tokens = s;
     who = s.signInName;
     if (s.created) r.info(`Created the stack's token user ${s.signInName} (its password is random, reset on every run, never stored).`);
@@ -101,7 +101,7 @@ export async function runToken(o: TokenOptions, env: CommandEnv): Promise<number
  * How `token` answers MFA: --mfa-code, or a question on a terminal. MFA_SETUP (the user has no authenticator yet):
  * the otpauth:// URI and its QR code on stderr, then the first code is asked for. Without a terminal, setup is refused.
  */
-async function mfaAnswers(o: TokenOptions, env: CommandEnv, stack: string, who: string): Promise<MfaAnswers> {
+async function mfaAnswers(o: TokenOptions, env: CommandEnv, stack: string, who: string, reach = ''): Promise<MfaAnswers> {
   const tty = env.stdin.isTTY === true && env.stderr.isTTY === true;
   const ask = async (message: string): Promise<string> => {
     if (!tty) throw new UsageError(`${message}: there is no terminal to ask on`, 'Pass the code your authenticator app shows with --mfa-code.', 'NO_TTY');
@@ -110,7 +110,7 @@ async function mfaAnswers(o: TokenOptions, env: CommandEnv, stack: string, who: 
   return {
     code: async () => o.mfaCode ?? ask(`MFA code for ${who} (6 digits, from your authenticator app)`),
     setup: async (secret) => {
-      if (!tty) throw new UsageError(`${who} has no authenticator app set up yet, and there is no terminal to show its QR code on`, `Run \`secure-api token${o.username ? ` --username ${o.username}` : ''} --stack ${stack}\` in a terminal once to set it up.`, 'MFA_SETUP_NEEDS_TTY');
+      if (!tty) throw new UsageError(`${who} has no authenticator app set up yet, and there is no terminal to show its QR code on`, `Run \`secure-api token${o.username ? ` --username ${o.username}` : ''} --stack ${stack}${reach}\` in a terminal once to set it up.`, 'MFA_SETUP_NEEDS_TTY');
       const account = o.username ?? 'token user';
       const uri = otpauthUri(secret, account, `secure-api ${stack}`);
       env.stderr.write(`\n${who} must set up an authenticator app (MFA is required). Scan this QR code with it:\n\n${renderQr(uri, { utf8: isUtf8Locale(env.env) })}\n\n`);

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { ThrottleSchema, type StackConfigInput } from './schema.js';
+import { LOG_RETENTION_DAYS, ThrottleSchema, type StackConfigInput } from './schema.js';
 import { checkScope } from './scopes.js';
 import {
   checkCallbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, checkUserTag,
@@ -226,6 +226,15 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
   if (opts.throttle === false) setKey(out, 'stage.throttle', null);
   const throttle = str(opts.throttle);
   if (throttle !== undefined) setKey(out, 'stage.throttle', parseThrottle(throttle));
+  // --no-access-log: null, over a recorded one; --access-log-retention DAYS turns it on (a recorded format is kept).
+  if (opts.accessLog === false) setKey(out, 'stage.accessLog', null);
+  const retention = str(opts.accessLogRetention);
+  if (retention !== undefined) {
+    if (opts.accessLog === false) throw new UsageError('--access-log-retention turns access logging on: drop --no-access-log');
+    const days = Number(retention);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) throw new UsageError(`--access-log-retention: "${retention}" must be one of ${LOG_RETENTION_DAYS.join(', ')} (the days CloudWatch Logs keeps events)`);
+    setKey(out, 'stage.accessLog.retentionDays', days);
+  }
   return out;
 }
 

@@ -142,6 +142,11 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
       roleName: c.function.roleName ?? opts.existingNames?.roleName ?? `${stack}-fn-role${end}`,
     },
     userPool: { ...c.userPool, name: c.userPool.name ?? `${stack}-users` },
+    // The access log group's name is unique in the account and region: it ends like the function's (two states, two groups).
+    stage: {
+      ...c.stage,
+      accessLog: c.stage.accessLog && { ...c.stage.accessLog, logGroupName: c.stage.accessLog.logGroupName ?? `/aws/apigateway/${stack}${end}/${c.stage.name}/access` },
+    },
     hostedUi: { ...c.hostedUi, domainPrefix },
     appClient: { ...c.appClient, name: c.appClient.name ?? `${stack}-client`, authFlows: withRefreshTokenFlow(c.appClient.authFlows) },
   };

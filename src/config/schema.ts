@@ -251,6 +251,32 @@ export const ThrottleSchema = z.object({
     .max(5000, 'throttle.burstLimit is at most 5000 (the account default; a stage cannot go above the account)'),
 }).strict();
 
+/** The access log format when none is given: JSON, one line per request, with both request ids. */
+export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId', extendedRequestId: '$context.extendedRequestId', ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime', httpMethod: '$context.httpMethod', resourcePath: '$context.resourcePath',
+  status: '$context.status', responseLength: '$context.responseLength', user: '$context.authorizer.claims.sub',
+  authorizerError: '$context.authorizer.error',
+});
+
+/**
+ * Access logging of the stage into a log group of its own (made and deleted with the stack). The format must hold
+ * $context.requestId or $context.extendedRequestId (API Gateway developer guide, "Access log formats"), on one line.
+ */
+export const AccessLogSchema = z.object({
+  /** Days CloudWatch Logs keeps the access log; one of the values PutRetentionPolicy accepts. @default 30 */
+  retentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `CloudWatch Logs keeps events for one of ${LOG_RETENTION_DAYS.join(', ')} days`,
+  }).default(30),
+  /** One line of $context variables. @default JSON with the request ids, caller IP, method, path, status, user (sub) */
+  format: z.string().min(1).max(4096)
+    .refine((f) => /\$context\.(requestId|extendedRequestId)\b/.test(f), 'stage.accessLog.format must hold $context.requestId or $context.extendedRequestId')
+    .refine((f) => !/[\r\n]/.test(f), 'stage.accessLog.format is one line')
+    .default(DEFAULT_ACCESS_LOG_FORMAT),
+  /** @default `/aws/apigateway/<stack>-<6 characters of the state id>/<stage>/access` */
+  logGroupName: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'a log group name holds letters, digits and . - _ / # (at most 512)').optional(),
+}).strict();
+
 export const StageSchema = z.object({
   name: by(checkStageName).default('dev'),
   description: z.string().max(1024).default(''),
@@ -258,6 +284,8 @@ export const StageSchema = z.object({
   tracing: z.boolean().optional(),
   /** Default method throttling (every method of the stage); null or absent: none set by secure-api. @default none */
   throttle: ThrottleSchema.nullable().optional(),
+  /** Access logging into a log group with a retention; null or absent: none set by secure-api. @default none */
+  accessLog: AccessLogSchema.nullable().optional(),
 }).strict();
 
 export const StackConfigSchema = z.object({
@@ -298,8 +326,9 @@ export type StackConfigInput = z.input<typeof StackConfigSchema>;
 export type ParsedStackConfig = z.output<typeof StackConfigSchema>;
 
 /** A config with every default filled in, names derived from the stack included. */
-export interface StackConfig extends Omit<ParsedStackConfig, 'region' | 'api' | 'function' | 'userPool' | 'hostedUi' | 'appClient'> {
+export interface StackConfig extends Omit<ParsedStackConfig, 'region' | 'api' | 'function' | 'userPool' | 'hostedUi' | 'appClient' | 'stage'> {
   region: string;
+  stage: Omit<ParsedStackConfig['stage'], 'accessLog'> & { accessLog?: (z.output<typeof AccessLogSchema> & { logGroupName: string }) | null | undefined };
   api: ParsedStackConfig['api'] & { name: string };
   function: ParsedStackConfig['function'] & { name: string; roleName: string };
   userPool: ParsedStackConfig['userPool'] & { name: string };

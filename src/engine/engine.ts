@@ -62,7 +62,7 @@ export const CHANGE_RUN: RunRules = { stopped: 'no new resources were started', 
 export const DESTROY_RUN: RunRules = {
   stopped: 'no new deletions were started',
   interruptHint: destroyAgainHint,
-  failHint: (ctx) => `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}\` again.`,
+  failHint: (ctx) => `The state is saved with what is left. Run \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''}\` again.`,
   notOurs: 'leave',
 };
 

@@ -21,8 +21,8 @@ import { workGraph } from './execute.js';
 let fake: AwsFake | undefined;
 afterEach(() => fake?.restore());
 
-/** A stack with every top-level kind the tag search finds: function + role, API, pool + client + hosted UI domain. */
-const plan = buildPlan(resolveConfig({ stack: 'demo', routes: [{ path: '/items', methods: ['GET', 'POST'] }], hostedUi: { enabled: true } } as never,
+/** A stack with every top-level kind the tag search finds (function + role, API, pool + client + hosted UI domain), and a stage setting on our stage. */
+const plan = buildPlan(resolveConfig({ stack: 'demo', routes: [{ path: '/items', methods: ['GET', 'POST'] }], hostedUi: { enabled: true }, stage: { tracing: true } } as never,
   { defaultRegion: 'eu-west-1', suffix: () => 'abc123' }));
 
 function memoryStore(): StateWriter {
@@ -44,6 +44,12 @@ async function madeStack(): Promise<{ ctx: TestCtx; store: StateWriter; events: 
   const events: EngineEvent[] = [];
   return { ctx, store, events, fake: f, from: f.calls.length };
 }
+
+/** The top-level node a node's parents lead to (a stage setting → the deployment → the API). */
+const rootOf = (id: string): string => {
+  const p = plan.nodes.find((n) => n.id === id)!.parent;
+  return p === undefined ? id : rootOf(p);
+};
 
 const WRITES = /^(Create|Put|Add|Attach|Set|Update|Tag|Untag|Delete|Remove|Detach|Admin)/;
 const writesSince = (f: AwsFake, from: number) => f.calls.slice(from).map((c) => c.command).filter((c) => WRITES.test(c));
@@ -68,13 +74,13 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
     // No state at all: what the tag search finds becomes records (each handler's fromFound).
     const c = await madeStack();
     const found = await findOrphans(c.ctx.clients, 'demo');
-    expect(found.map((o) => o.kind).sort()).toEqual(['iam-role', 'lambda-function', 'rest-api', 'user-pool', 'user-pool-domain']);
+    expect(found.map((o) => o.kind).sort()).toEqual(['iam-role', 'lambda-function', 'log-group', 'rest-api', 'user-pool', 'user-pool-domain']);
     await removeOrphans(c.ctx, found, (e) => c.events.push(e));
     const swept = writesSince(c.fake, c.from);
     expect(c.fake.resources()).toEqual([]);
 
     // Only the top-level deletes (and the pool's deletion protection turned off): AWS removes an API's methods, a pool's clients, a function's permission with them.
-    const top = ['DeleteRestApi', 'UpdateUserPool', 'DeleteUserPool', 'DeleteUserPoolDomain', 'DeleteFunction', 'DeleteRole', 'DetachRolePolicy'];
+    const top = ['DeleteRestApi', 'UpdateUserPool', 'DeleteUserPool', 'DeleteUserPoolDomain', 'DeleteFunction', 'DeleteLogGroup', 'DeleteRole', 'DetachRolePolicy'];
     for (const calls of [destroyed, changed, swept]) {
       expect([...calls].sort()).toEqual([...destroyed].sort());
       expect(new Set(calls)).toEqual(new Set(top));
@@ -85,7 +91,8 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
     const skips = (ev: EngineEvent[]) => ev.flatMap((e) => (e.type === 'node-skip' ? [`${e.id}: ${e.reason}`] : [])).sort();
     expect(skips(b.events)).toEqual(skips(a.events));
     const labelOf = (id: string) => plan.nodes.find((n) => n.id === id)!.label;
-    expect(skips(a.events)).toEqual(plan.nodes.flatMap((n) => (n.parent ? [`${n.id}: removed with ${labelOf(n.parent)}`] : [])).sort());
+    expect(skips(a.events)).toEqual(plan.nodes.flatMap((n) => (n.parent ? [`${n.id}: removed with ${labelOf(rootOf(n.id))}`] : [])).sort());
+    expect(skips(a.events)).toContain('stage-setting:tracing: removed with demo-api');
     const done = (ev: EngineEvent[]) => ev.flatMap((e) => (e.type === 'node-done' ? [`${e.kind} ${e.verb}`] : [])).sort();
     expect(done(b.events)).toEqual(done(a.events));
     expect(done(c.events)).toEqual(done(a.events));
@@ -123,9 +130,9 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
     const events: EngineEvent[] = [];
     await apply(keep, { ctx, store, emit: (e) => events.push(e) }, changes);
     const calls = writesSince(f, from);
-    expect(new Set(calls)).toEqual(new Set(['DeleteRestApi', 'DeleteFunction', 'DeleteRole', 'DetachRolePolicy']));
+    expect(new Set(calls)).toEqual(new Set(['DeleteRestApi', 'DeleteFunction', 'DeleteLogGroup', 'DeleteRole', 'DetachRolePolicy']));
     expect(Object.keys(store.state.nodes).sort()).toEqual(['client', 'domain', 'pool']);
     expect(events.flatMap((e) => (e.type === 'node-skip' && e.reason === 'removed with demo-api' ? [e.id] : [])).sort())
-      .toEqual(plan.nodes.filter((n) => n.parent === 'api').map((n) => n.id).sort());
+      .toEqual(plan.nodes.filter((n) => n.parent !== undefined && rootOf(n.id) === 'api').map((n) => n.id).sort());
   });
 });

@@ -209,7 +209,7 @@ export async function execute(desired: Plan, changes: ChangePlan, { ctx: runCtx,
     try {
       if (!h.update) {
         throw new SecureApiError('PLAN_MISMATCH', `a ${n.kind} has no in-place update, but the plan updates ${n.label}`, {
-          exitCode: ExitCode.aws, hint: `Nothing was sent for it. Run \`secure-api plan --stack ${ctx.stack}\` again: a fresh plan replaces it.`,
+          exitCode: ExitCode.aws, hint: `Nothing was sent for it. Run \`secure-api plan --stack ${ctx.stack}${ctx.reach ?? ''}\` again: a fresh plan replaces it.`,
         });
       }
       await mustBeOurs(n.id, r);

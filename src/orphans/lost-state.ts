@@ -22,23 +22,24 @@ function listing(orphans: Orphan[]): string {
  * No state file, yet AWS holds resources tagged with this stack: a lost state file, or another person's stack of
  * the same name. Creating now would make a second API and pool beside them, so stop (exit 2) and name both ways on.
  */
-export function lostStateError(stack: string, orphans: Orphan[]): UsageError {
+/** `reach`: the flags printed commands need beside --stack (the state's location, this run's --profile…). */
+export function lostStateError(stack: string, orphans: Orphan[], reach = ''): UsageError {
   const ids = stateIdsOf(orphans);
   return new UsageError(
     `there is no state file for stack "${stack}", but AWS already holds ${orphans.length} resource${orphans.length > 1 ? 's' : ''} tagged ${STACK_TAG}=${stack}; nothing was created:\n${listing(orphans)}`,
-    `If they are yours (the state file was lost), take them back with \`secure-api init --stack ${stack} --adopt\`${ids.length > 1 ? ' (only when they carry one state id)' : ''}, `
-      + `or remove them with ${orphanRemoval(stack, ids)}. If they are someone else's, choose another --stack.`,
+    `If they are yours (the state file was lost), take them back with \`secure-api init --stack ${stack}${reach} --adopt\`${ids.length > 1 ? ' (only when they carry one state id)' : ''}, `
+      + `or remove them with ${orphanRemoval(stack, ids, reach)}. If they are someone else's, choose another --stack.`,
     'STACK_EXISTS_UNRECORDED',
   );
 }
 
 /** The state the found resources belong to; refused when they carry more than one state id (two stacks of one name). */
-export function adoptionOf(stack: string, orphans: Orphan[]): Adoption {
+export function adoptionOf(stack: string, orphans: Orphan[], reach = ''): Adoption {
   const ids = stateIdsOf(orphans);
   if (ids.length !== 1) {
     throw new UsageError(
       `--adopt: the resources tagged ${STACK_TAG}=${stack} belong to ${ids.length} different states (${ids.map((i) => i || 'none').join(', ')}), so they are not one stack:\n${listing(orphans)}`,
-      `Remove the ones that are not yours' leftovers with ${orphanRemoval(stack, ids)}, then run \`secure-api init --stack ${stack} --adopt\` again; or choose another --stack.`,
+      `Remove the ones that are not yours' leftovers with ${orphanRemoval(stack, ids, reach)}, then run \`secure-api init --stack ${stack}${reach} --adopt\` again; or choose another --stack.`,
       'ADOPT_AMBIGUOUS',
     );
   }

@@ -33,8 +33,8 @@ function where(o: CommonOptions, env: CommandEnv): { region: string; endpointUrl
 const tagText = (stack: string) => `${STACK_TAG}=${stack}`;
 
 /** The destroy --orphans command(s) for these state ids ('' = resources made before state ids). */
-export function orphanRemoval(stack: string, stateIds: string[]): string {
-  return stateIds.map((id) => `\`secure-api destroy --stack ${stack} --orphans${id ? ` --state-id ${id}` : ''} --yes\``).join(' or ');
+export function orphanRemoval(stack: string, stateIds: string[], reach = ''): string {
+  return stateIds.map((id) => `\`secure-api destroy --stack ${stack}${reach} --orphans${id ? ` --state-id ${id}` : ''} --yes\``).join(' or ');
 }
 
 /**
@@ -49,14 +49,14 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
   const path = backend.where(stack);
   if (await backend.read(stack).catch((err: unknown) => { if ((err as { code?: string }).code === 'BAD_STATE') return true; throw err; })) {
     throw new UsageError(`the state file ${path} exists: destroy --orphans is for a stack whose state file is lost`,
-      `Run \`secure-api destroy --stack ${stack}\` (it removes what the state names). If that file is damaged, move it away first.`, 'HAS_STATE');
+      `Run \`secure-api destroy --stack ${stack}${backend.args}\` (it removes what the state names). If that file is damaged, move it away first.`, 'HAS_STATE');
   }
   const ui = await makeUi(env, o.json);
   const interactive = env.stdin.isTTY === true && env.stderr.isTTY === true && ui.mode !== 'json';
   // Nothing unattended without --yes, and nothing called before that is settled.
   if (!o.yes && !interactive) {
     throw new UsageError(`destroy --orphans deletes what is tagged ${tagText(stack)} without a state file, and there is no terminal to confirm on`,
-      `Pass --yes to delete. \`secure-api status --orphans --stack ${stack}\` lists what would go.`, 'NO_TTY');
+      `Pass --yes to delete. \`secure-api status --orphans --stack ${stack}${backend.args}\` lists what would go.`, 'NO_TTY');
   }
   const { region, endpointUrl } = where(o, env);
   const clients = makeClients(env, { region, profile: o.profile, endpointUrl }, ui.reporter);
@@ -71,7 +71,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
     const otherIds = stateIdsOf(others).filter(Boolean);
     const spared = otherIds.length
       ? `Left alone: ${others.length} resource${others.length > 1 ? 's' : ''} of ${otherIds.length > 1 ? 'other states' : 'another state'} (${otherIds.join(', ')}). `
-        + `If one is yours, run \`secure-api destroy --stack ${stack} --orphans --state-id ID\`, or \`secure-api init --stack ${stack} --adopt\` to take it back.`
+        + `If one is yours, run \`secure-api destroy --stack ${stack}${backend.args} --orphans --state-id ID\`, or \`secure-api init --stack ${stack}${backend.args} --adopt\` to take it back.`
       : undefined;
     if (!orphans.length) {
       if (ui.mode === 'json') ui.json({ stack, region, account, orphans: [], removed: 0, leftAlone: others });
@@ -89,7 +89,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
         return 0;
       }
     }
-    const ctx = makeCtx(env, clients, { region, account, stack, owner: { stateId: o.stateId ?? '', legacyTags: !o.stateId } }, ui.reporter);
+    const ctx = makeCtx(env, clients, { region, account, stack, owner: { stateId: o.stateId ?? '', legacyTags: !o.stateId }, reach: backend.args }, ui.reporter);
     try {
       await removeOrphans(ctx, orphans, ui.reporter.event, env.signal);
     } finally {
@@ -143,8 +143,8 @@ export async function runStatusOrphans(o: CommonOptions, env: CommandEnv): Promi
   }
   if (unrecorded.length) {
     throw new CheckFailed(`${unrecorded.length} resource${unrecorded.length > 1 ? 's are' : ' is'} tagged ${tagText(stack)} but not in a state file`, ExitCode.drift,
-      state ? `They are not part of the recorded stack: remove them in the console, or after \`secure-api destroy --stack ${stack}\` with \`secure-api destroy --stack ${stack} --orphans --yes\`.`
-        : `Remove them with ${orphanRemoval(stack, stateIdsOf(unrecorded))}, or take them back into a new state with \`secure-api init --stack ${stack} --adopt\`.`);
+      state ? `They are not part of the recorded stack: remove them in the console, or after \`secure-api destroy --stack ${stack}${backend.args}\` with \`secure-api destroy --stack ${stack}${backend.args} --orphans --yes\`.`
+        : `Remove them with ${orphanRemoval(stack, stateIdsOf(unrecorded), backend.args)}, or take them back into a new state with \`secure-api init --stack ${stack}${backend.args} --adopt\`.`);
   }
   return 0;
 }

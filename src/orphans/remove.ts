@@ -28,7 +28,7 @@ export function foundRecords(found: readonly FoundResource[], at: string): Recor
  * Nothing is saved: there is no state file, and a run that stops is finished by running the sweep again.
  */
 export async function removeOrphans(ctx: Ctx, orphans: readonly FoundResource[], emit: EventSink, signal?: AbortSignal): Promise<void> {
-  const again = () => `Run \`secure-api destroy --stack ${ctx.stack} --orphans --yes\` again: it finds what is left.`;
+  const again = () => `Run \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''} --orphans --yes\` again: it finds what is left.`;
   const at = new Date(ctx.now()).toISOString();
   const nodes = foundRecords(orphans, at);
   const state: StateFile = {

@@ -45,13 +45,9 @@ export function rootDeleteCalls(kind: ResourceKind): string[] {
  * (src/orphans/preflight.ts). Nothing found, so no per-resource tag reads follow.
  */
 export function ownershipCalls(plan: Plan): string[] {
-  const kinds = new Set(plan.nodes.map((n) => n.kind));
-  return [
-    'tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles',
-    ...(kinds.has('iam-role') ? ['iam:GetRole'] : []),
-    ...(kinds.has('lambda-function') ? ['lambda:GetFunctionConfiguration'] : []),
-    ...(kinds.has('user-pool-domain') ? ['cognito-idp:DescribeUserPoolDomain'] : []),
-  ];
+  // A name AWS does not keep unique (API, pool) can only clash with what carries the stack's tag: none found, not read.
+  const checked = [...new Set(plan.nodes.map((n) => n.kind))].filter((k) => handlerFor(k).nameTaken && !handlerFor(k).rename?.amongTaggedOnly);
+  return ['tag:GetResources', 'apigateway:GetRestApis', 'iam:ListRoles', ...checked.flatMap((k) => cleanPath(callsOf(k).nameTaken))];
 }
 
 /** Every call a clean `init` of this plan makes, in plan order (plus the account lookup and the ownership reads). */

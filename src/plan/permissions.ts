@@ -10,6 +10,7 @@ import type { StackConfigInput } from '../config/schema.js';
 import { METHODS, mayCall, type MethodName } from '../resources/declared-calls.js';
 import { RESOURCE_KINDS, type ResourceKind } from '../resources/types.js';
 import { buildPlan } from './build.js';
+import { handlerFor } from '../resources/registry.js';
 import { callsOf } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
@@ -23,12 +24,12 @@ export function kindCalls(kind: ResourceKind): Record<MethodName, string[]> {
 
 /**
  * The commands each handler method serves: create (and what an adopted node reads first) and update in init; find
- * on resume (init) and for what a killed run was creating (destroy); read in status; the tag read before every
+ * on resume (init) and for what a killed run was creating (destroy); the name check before init's first create; read in status; the tag read before every
  * delete, update and release, and in status; delete in destroy, --orphans, and init when the configuration drops a
  * node; release in forget.
  */
 const PURPOSES_OF: Record<MethodName, Purpose[]> = {
-  create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'],
+  create: ['init'], capturePrior: ['init'], preview: ['init'], update: ['init'], nameTaken: ['init'],
   find: ['init', 'destroy'],
   read: ['status'],
   tags: ['init', 'destroy', 'status', 'forget'],
@@ -41,16 +42,18 @@ export const STATE_BUCKET_CREATE = ['s3:CreateBucket', 's3:PutPublicAccessBlock'
 
 /** What each command calls besides the handlers. */
 export const COMMAND_CALLS: Record<Purpose, string[]> = {
-  // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix).
-  // The ownership pre-flight (src/orphans/preflight.ts: is every name free or ours?) and, with no state file, the
-  // search for the stack's tagged resources (src/orphans/find.ts), both read-only; --api-id / --user-pool-id (and the
-  // wizard's lists of them) read what exists first.
+  // The account (proves the credentials); the wizard's look-ups (existing functions, a free domain prefix, pools).
+  // With no state file, the search for the stack's tagged resources (src/orphans/find.ts), read-only; --api-id /
+  // --user-pool-id (and the wizard's lists of them) read what exists first. The name checks before the first create
+  // are the handlers' (`nameTaken`).
   init: [
     'sts:GetCallerIdentity', 'lambda:ListFunctions', 'cognito-idp:DescribeUserPoolDomain',
-    'iam:GetRole', 'iam:ListRoleTags', 'lambda:GetFunctionConfiguration', 'lambda:ListTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
+    'iam:ListRoleTags', 'apigateway:GetRestApis', 'cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool',
     'tag:GetResources', 'iam:ListRoles',
     'apigateway:GetRestApi', 'apigateway:GetResources', 'apigateway:GetStages', 'apigateway:GetAuthorizers',
     'apigateway:GetGatewayResponses', 'cognito-idp:ListUserPoolClients',
+    // Access logging turned on: the account's CloudWatch role is read first (src/resources/stage-access-log.ts).
+    'apigateway:GetAccount',
   ],
   status: ['sts:GetCallerIdentity'],
   // The pool's live user count, shown before the confirmation (and the kept pool's, on an existing pool).
@@ -105,6 +108,17 @@ const EVERY_KIND: StackConfigInput = {
 };
 
 const everyKindPlan = (partition = 'aws') => buildPlan(resolveConfig(EVERY_KIND, { defaultRegion: 'us-east-1', suffix: () => 'policy' }), partition);
+
+/**
+ * The kinds a stack puts in (or reads of) a user pool of yours (`--user-pool-id`), as its plan holds them: the adopted
+ * pool, our app client or theirs, a domain, resource servers for custom scopes, groups the routes name.
+ */
+export function existingPoolKinds(): ResourceKind[] {
+  const withPool = (existingPool: StackConfigInput['existingPool']) => buildPlan(resolveConfig({
+    ...EVERY_KIND, existingPool, routes: [{ path: '/items', methods: ['GET'], groups: ['admins'] }],
+  }, { defaultRegion: 'us-east-1', suffix: () => 'policy' })).nodes.map((n) => n.kind).filter((k) => handlerFor(k).service === 'cognito');
+  return [...new Set([...withPool({ id: 'us-east-1_Policy', domain: true }), ...withPool({ id: 'us-east-1_Policy', appClientId: 'policyclient' })])].sort();
+}
 
 /** The managed policies roles get (AWSLambdaBasicExecutionRole), as the plan names them. */
 export function managedPolicies(partition: string): string[] {

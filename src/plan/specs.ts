@@ -88,11 +88,13 @@ export interface SpecByKind {
    */
   'stage-setting': {
     stageName: string;
-    setting: 'tracing' | 'throttle';
+    setting: 'tracing' | 'throttle' | 'access-log';
     /** X-Ray tracing (tracingEnabled). */
     tracing?: boolean | undefined;
     /** Default method throttling: methodSettings "*\/*" throttlingRateLimit / throttlingBurstLimit. */
     throttle?: { rateLimit: number; burstLimit: number } | undefined;
+    /** Access logging (accessLogSettings) into our log group (its node: the ARN is its output `logGroupArn`), in this format. */
+    accessLog?: { logGroupNode: string; format: string } | undefined;
   };
   'user-pool': {
     name: string;

@@ -33,10 +33,12 @@ export interface HandlerCalls<Spec> {
   release?: Declared;
   capturePrior?: Declared;
   preview?: Declared;
+  /** The name check before the first create (src/orphans/preflight.ts). */
+  nameTaken?: Declared;
 }
 
 export type MethodName = keyof HandlerCalls<unknown>;
-export const METHODS: readonly MethodName[] = ['create', 'find', 'read', 'tags', 'update', 'delete', 'release', 'capturePrior', 'preview'];
+export const METHODS: readonly MethodName[] = ['create', 'find', 'read', 'tags', 'update', 'delete', 'release', 'capturePrior', 'preview', 'nameTaken'];
 
 const isSometimes = (c: CallName | Step<never> | Sometimes): c is Sometimes => typeof c === 'object' && 'when' in c;
 const nameOf = (c: CallName | Step<never> | Sometimes): CallName => (typeof c === 'string' ? c : c.call);

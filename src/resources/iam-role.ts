@@ -8,7 +8,7 @@ import {
 import type { FieldChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { tagChange, tagDrift, wantedTags } from './tags.js';
-import { ignoreNotFound, isOurs, tagList, undefinedIfNotFound } from './refs.js';
+import { ignoreNotFound, isOurs, ownerText, tagList, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { releaseRole } from './release.js';
 
@@ -85,6 +85,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
   calls: {
     create: ['iam:CreateRole', { call: 'iam:AttachRolePolicy', times: (s) => s.managedPolicyArns.length }],
     // A role that is already there (a resumed run) gets its missing managed policies attached.
+    nameTaken: ['iam:GetRole', sometimes('iam:ListRoleTags', 'a role of that name exists under our path')],
     find: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListAttachedRolePolicies', sometimes('iam:AttachRolePolicy', 'a managed policy of the spec is not attached')],
     read: ['iam:GetRole', 'iam:ListAttachedRolePolicies', sometimes('iam:ListRoleTags', 'the spec has user tags to compare')],
     tags: ['iam:ListRoleTags'],
@@ -96,6 +97,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
     release: ['iam:UntagRole'],
   },
+  policyNames: (spec, out) => ({ roleNames: out.roleName ?? spec?.roleName }),
   service: 'iam',
   immutable: ['roleName', 'path'],
   update: (ctx, want, out, _deps, fields) => updateRole(ctx, want, out, fields),
@@ -113,6 +115,16 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     if (!arn) throw new Error(`CreateRole returned no ARN for ${spec.roleName}`);
     await attachMissing(ctx, spec, []);
     return toOut(spec.roleName, arn);
+  },
+
+  rename: { change: '`function.roleName` in a --config file' },
+  async nameTaken(ctx, spec) {
+    const role = (await undefinedIfNotFound(ctx.clients.iam.send(new GetRoleCommand({ RoleName: spec.roleName }))))?.Role;
+    if (!role) return undefined;
+    // Role names are unique in an account whatever their path; one outside /secure-api/ is never ours.
+    if (role.Path !== spec.path) return { what: 'IAM role', name: spec.roleName, owner: `a role under path ${role.Path ?? '/'}, not made by secure-api` };
+    const tags = await roleTags(ctx, spec.roleName);
+    return isOurs(ctx, tags) ? undefined : { what: 'IAM role', name: spec.roleName, owner: ownerText(tags) };
   },
 
   async find(ctx, spec) {

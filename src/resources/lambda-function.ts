@@ -9,7 +9,7 @@ import { withRetry } from '../aws/retry.js';
 import { AwsFailure, Interrupted } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { buildSampleFunctionZip } from './sample-function.js';
-import { depOut, errorMessage, ignoreNotFound, isOurs, undefinedIfNotFound } from './refs.js';
+import { depOut, errorMessage, ignoreNotFound, isOurs, ownerText, undefinedIfNotFound } from './refs.js';
 import { isTagField, tagChange, tagDrift, wantedTags } from './tags.js';
 import type { Ctx, Out, Outputs, ResourceHandler } from './types.js';
 import { releaseFunction } from './release.js';
@@ -79,6 +79,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   calls: {
     // The new function is read until it is Active.
     create: ['lambda:CreateFunction', 'lambda:GetFunctionConfiguration', sometimes('lambda:ListTags', 'the answer was lost: find looks for it')],
+    nameTaken: ['lambda:GetFunctionConfiguration', sometimes('lambda:ListTags', 'a function of that name exists')],
     find: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'],
     read: ['lambda:GetFunction', sometimes('lambda:ListTags', 'the spec has user tags to compare')],
     tags: ['lambda:ListTags'],
@@ -90,6 +91,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     delete: ['lambda:DeleteFunction'],
     release: ['lambda:UntagResource'],
   },
+  policyNames: (spec, out) => ({ functionNames: out.functionName ?? spec?.functionName }),
   service: 'lambda',
   immutable: ['functionName'],
   update: (ctx, want, out, deps, fields) => updateLambdaFunction(ctx, want, out, deps, fields),
@@ -128,6 +130,16 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
       created = existing;
     }
     return toOut(await waitUntilActive(ctx, spec.functionName, created), spec.functionName);
+  },
+
+  rename: { change: '`function.name` in a --config file' },
+  async nameTaken(ctx, spec) {
+    // The configuration only: GetFunction would also hand out the code's download URL, which a name check never needs
+    // (and the operator policy grants GetFunction on secure-api's own functions only).
+    const conf = await undefinedIfNotFound(ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: spec.functionName })));
+    if (!conf?.FunctionArn) return undefined;
+    const tags = await functionTags(ctx, conf.FunctionArn);
+    return isOurs(ctx, tags) ? undefined : { what: 'Lambda function', name: spec.functionName, owner: ownerText(tags) };
   },
 
   async find(ctx, spec) {
@@ -178,8 +190,8 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
   async delete(ctx, spec, out) {
     await ignoreNotFound(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: out.functionName ?? spec.functionName })));
   },
-  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function;
-  // so does every found log group (a function still running would make its group again).
+  // destroy --orphans: which role a found function uses is not read, so every found role goes after every function.
+  // Made after its role and its log group, so deleted before them (a run meanwhile would make the group again).
   fromFound: (found, all) => ({ out: { functionName: found.id }, before: all.filter((r) => r.kind === 'iam-role' || r.kind === 'log-group') }),
 };
 

@@ -96,6 +96,7 @@ export const logGroupHandler: ResourceHandler<Spec> = {
     delete: ['logs:DeleteLogGroup'],
     release: ['logs:UntagResource'],
   },
+  policyNames: (spec, out) => ({ logGroupNames: out.logGroupName ?? spec?.logGroupName }),
   service: 'logs',
   immutable: ['logGroupName'],
   update: (ctx, want, out, _deps, fields) => updateGroup(ctx, want, out, fields),
@@ -146,7 +147,7 @@ export const logGroupHandler: ResourceHandler<Spec> = {
   },
 
   async delete(ctx, spec, out) {
-    await ignoreNotFound(ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: out.logGroupName ?? spec.logGroupName })));
+    await ignoreNotFound(ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: out.logGroupName ?? spec?.logGroupName })));
   },
   // destroy --orphans: the group goes after the found functions (lambda-function's fromFound names it).
   fromFound: (found, _all) => ({ out: { logGroupName: found.id }, before: [] }),

@@ -40,7 +40,11 @@ export function isOurs(owner: Owner, tags: TagSet): boolean {
   return id === owner.stateId || (owner.legacyTags === true && id === undefined);
 }
 
+/** Carries this stack's tag (of any state): for names AWS does not keep unique (API and pool names), only such a resource can clash. */
+export const carriesStack = (owner: Pick<Owner, 'stack'>, tags: TagSet): boolean => tagMap(tags)[STACK_TAG] === owner.stack;
+
 /** Whose a resource is, in words, for the message that refuses to touch it. */
+
 export function ownerText(tags: TagSet): string {
   const t = tagMap(tags);
   if (t[STACK_TAG] === undefined) return 'not made by secure-api (no secure-api:stack tag)';

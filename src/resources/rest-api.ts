@@ -8,7 +8,7 @@ import { eachRestApi } from '../aws/pages.js';
 import type { DriftChange } from '../plan/changes.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { tagDrift, wantedTags } from './tags.js';
-import { ignoreNotFound, isOurs, readOnce, undefinedIfNotFound } from './refs.js';
+import { carriesStack, ignoreNotFound, isOurs, ownerText, readOnce, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Out, ResourceHandler } from './types.js';
 import { updateRestApi } from './api-gateway-updates.js';
 import { releaseRestApi } from './release.js';
@@ -45,6 +45,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
       'apigateway:CreateRestApi', sometimes('apigateway:GetResources', 'the answer lacks the root resource id (older API Gateway, emulators)'),
       sometimes('apigateway:GetRestApis', 'the answer was lost: find looks for it'),
     ],
+    nameTaken: ['apigateway:GetRestApis'],
     find: ['apigateway:GetRestApis', sometimes('apigateway:GetResources', 'the answer lacks the root resource id')],
     read: ['apigateway:GetRestApi'],
     tags: ['apigateway:GetRestApi'],
@@ -55,6 +56,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
     delete: ['apigateway:DeleteRestApi'],
     release: ['apigateway:UntagResource'],
   },
+  policyNames: (_spec, out) => ({ apiIds: out.apiId }),
   service: 'apigateway',
   immutable: [],
   update: (ctx, want, out, _deps, fields) => updateRestApi(ctx, want, out, fields),
@@ -71,6 +73,15 @@ export const restApiHandler: ResourceHandler<Spec> = {
       }));
       return toOut(ctx, api);
     }, () => restApiHandler.find(ctx, spec, {}));
+  },
+
+  // API names are not unique in AWS: only another state's API of this stack and name would confuse the two.
+  rename: { change: '--api-name (api.name)', amongTaggedOnly: true },
+  async nameTaken(ctx, spec) {
+    for await (const a of eachRestApi(ctx.clients)) {
+      if (a.name === spec.name && carriesStack(ctx, a.tags) && !isOurs(ctx, a.tags)) return { what: 'REST API name', name: `${spec.name} (${a.id ?? '?'})`, owner: ownerText(a.tags) };
+    }
+    return undefined;
   },
 
   async find(ctx, spec) {

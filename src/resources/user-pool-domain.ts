@@ -1,11 +1,11 @@
 import { sometimes } from './declared-calls.js';
 import {
-  CreateUserPoolDomainCommand, DeleteUserPoolDomainCommand, DescribeUserPoolDomainCommand, type DomainDescriptionType,
+  CreateUserPoolDomainCommand, DeleteUserPoolDomainCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand, type DomainDescriptionType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { awsErrorName, isNotFound } from '../aws/errors.js';
 import { AwsFailure } from '../errors.js';
 import type { SpecByKind } from '../plan/specs.js';
-import { errorMessage, userPoolIdOf } from './refs.js';
+import { errorMessage, isOurs, ownerText, undefinedIfNotFound, userPoolIdOf } from './refs.js';
 import type { Ctx, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['user-pool-domain'];
@@ -25,6 +25,7 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
   kind: 'user-pool-domain',
   calls: {
     create: ['cognito-idp:CreateUserPoolDomain', sometimes('cognito-idp:DescribeUserPoolDomain', 'the domain is waited out until ACTIVE, or the answer was lost')],
+    nameTaken: ['cognito-idp:DescribeUserPoolDomain', sometimes('cognito-idp:DescribeUserPool', 'the prefix is taken: its pool\'s tags')],
     find: ['cognito-idp:DescribeUserPoolDomain'],
     read: ['cognito-idp:DescribeUserPoolDomain'],
     delete: ['cognito-idp:DeleteUserPoolDomain', sometimes('cognito-idp:DescribeUserPoolDomain', 'the deletion is waited out')],
@@ -51,6 +52,16 @@ export const userPoolDomainHandler: ResourceHandler<Spec> = {
       );
     }
     return { domain: spec.domainPrefix };
+  },
+
+  rename: { change: '--domain-prefix (hostedUi.domainPrefix)' },
+  async nameTaken(ctx, spec, recorded) {
+    const d = (await ctx.clients.cognito.send(new DescribeUserPoolDomainCommand({ Domain: spec.domainPrefix }))).DomainDescription;
+    const poolId = d?.UserPoolId;
+    if (!poolId || poolId === recorded.pool?.out.userPoolId) return undefined;
+    const tags = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))))?.UserPool?.UserPoolTags;
+    // A domain on a pool of ours that the state has not recorded yet (a resume) is ours to adopt.
+    return isOurs(ctx, tags) ? undefined : { what: 'hosted UI domain prefix', name: spec.domainPrefix, owner: `user pool ${poolId}: ${ownerText(tags)}` };
   },
 
   async find(ctx, spec, deps) {

@@ -6,7 +6,7 @@ import {
 import type { SpecByKind } from '../plan/specs.js';
 import { awsErrorName } from '../aws/errors.js';
 import { eachUserPool } from '../aws/pages.js';
-import { errorMessage, ignoreNotFound, isOurs, readOnce, undefinedIfNotFound } from './refs.js';
+import { carriesStack, errorMessage, ignoreNotFound, isOurs, ownerText, readOnce, undefinedIfNotFound } from './refs.js';
 import { createOrFind } from './create-or-find.js';
 import { describeDomain, waitForDomainGone } from './user-pool-domain.js';
 import { tagDrift, wantedTags } from './tags.js';
@@ -58,6 +58,7 @@ export const userPoolHandler: ResourceHandler<Spec> = {
       'cognito-idp:CreateUserPool', only('cognito-idp:SetUserPoolMfaConfig', (s) => s.mfa.mode !== 'OFF'),
       sometimes('cognito-idp:ListUserPools', 'the answer was lost: find looks for it'), sometimes('cognito-idp:DescribeUserPool', 'the answer was lost: find reads its tags'),
     ],
+    nameTaken: ['cognito-idp:ListUserPools', sometimes('cognito-idp:DescribeUserPool', 'a pool of that name exists: its tags')],
     find: ['cognito-idp:ListUserPools', 'cognito-idp:DescribeUserPool', sometimes('cognito-idp:SetUserPoolMfaConfig', 'a pool made by a stopped run gets its MFA')],
     // The MFA factors are only in GetUserPoolMfaConfig.
     read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
@@ -70,6 +71,7 @@ export const userPoolHandler: ResourceHandler<Spec> = {
     delete: ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool', sometimes('cognito-idp:DescribeUserPoolDomain', 'DeleteUserPool is refused while its domain is still being deleted')],
     release: ['cognito-idp:UntagResource'],
   },
+  policyNames: (_spec, out) => ({ userPoolIds: out.userPoolId }),
   service: 'cognito',
   // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
   immutable: ['signInIdentifiers'],
@@ -86,6 +88,17 @@ export const userPoolHandler: ResourceHandler<Spec> = {
     }, () => findOurPool(ctx, spec.name));
     if (needsMfaConfig(spec)) await ctx.clients.cognito.send(new SetUserPoolMfaConfigCommand(mfaConfigInput(spec, out.userPoolId ?? '')));
     return out;
+  },
+
+  // Pool names are not unique in AWS: only another state's pool of this stack and name would confuse the two.
+  rename: { change: '--user-pool-name (userPool.name)', amongTaggedOnly: true },
+  async nameTaken(ctx, spec) {
+    for await (const p of eachUserPool(ctx.clients)) {
+      if (p.Name !== spec.name || !p.Id) continue;
+      const tags = (await undefinedIfNotFound(ctx.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: p.Id }))))?.UserPool?.UserPoolTags;
+      if (carriesStack(ctx, tags) && !isOurs(ctx, tags)) return { what: 'user pool name', name: `${spec.name} (${p.Id})`, owner: ownerText(tags) };
+    }
+    return undefined;
   },
 
   async find(ctx, spec) {

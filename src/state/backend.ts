@@ -36,7 +36,7 @@ export interface StateBackend {
   readonly kind: 'local' | 's3';
   /** The directory or s3://BUCKET/PREFIX, for messages. */
   readonly location: string;
-  /** The flags that name this location in a hint ('' for the default directory). */
+  /** The flags a printed command needs to reach a stack kept here: this location ('' for the default directory) and this run's target flags (targetArgs). */
   readonly args: string;
   /** Where one stack's state lives: a file path or an s3:// URL. */
   where(stack: string): string;
@@ -80,7 +80,7 @@ export class StateChanged extends AwsFailure {
   constructor(stack: string, where: string, stateArgs: string) {
     super(`the state of stack "${stack}" at ${where} was changed by another run since this run read it; this run stopped and did not overwrite it`, {
       code: 'STATE_CHANGED',
-      hint: `The newer state is kept. Its lock was probably removed with \`secure-api unlock\` while this run still worked. Look at it with \`secure-api status --stack ${stack}${stateArgs}\`; what this run made after that point is tagged with the stack: \`secure-api status --orphans --stack ${stack}\`.`,
+      hint: `The newer state is kept. Its lock was probably removed with \`secure-api unlock\` while this run still worked. Look at it with \`secure-api status --stack ${stack}${stateArgs}\`; what this run made after that point is tagged with the stack: \`secure-api status --orphans --stack ${stack}${stateArgs}\`.`,
     });
   }
 }

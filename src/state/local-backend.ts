@@ -12,10 +12,11 @@ export class LocalStateBackend implements StateBackend {
   readonly location: string;
   readonly args: string;
 
-  constructor(readonly dir: string, cwd: string, private readonly warn: (msg: string) => void = () => {}) {
+  /** `targetArgs`: this run's flags that reach the stack (--profile…), for the commands its messages print. */
+  constructor(readonly dir: string, cwd: string, private readonly warn: (msg: string) => void = () => {}, targetArgs = '') {
     this.location = dir;
     const rel = relative(cwd, dir);
-    this.args = rel === DEFAULT_STATE_DIR ? '' : ` --state-dir ${rel || '.'}`;
+    this.args = `${rel === DEFAULT_STATE_DIR ? '' : ` --state-dir ${rel || '.'}`}${targetArgs}`;
   }
 
   where(stack: string): string {
@@ -51,7 +52,7 @@ export class LocalStateBackend implements StateBackend {
       stack,
       lock: release.info,
       state,
-      writer: (s: StateFile, now?: () => Date) => new StateStore(path, s, now, fence),
+      writer: (s: StateFile, now?: () => Date) => new StateStore(path, s, now, fence, ` --stack ${stack}${this.args}`),
       remove: () => { fence(() => removeState(path)); return Promise.resolve(); },
       end: () => { release(); return Promise.resolve(); },
     });

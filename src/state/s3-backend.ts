@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsErrorName, isTransient, toAwsFailure } from '../aws/errors.js';
+import { isNetworkError, NETWORK_RETRY_MS, networkFailure } from '../aws/network.js';
 import { withRetry } from '../aws/retry.js';
 import { partitionOf } from '../aws/region.js';
 import { UsageError } from '../errors.js';
@@ -32,6 +33,8 @@ export interface S3BackendOptions {
   warn: (msg: string) => void;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  /** This run's flags that reach the stack (--profile, --region, --endpoint-url), for the commands its messages print. */
+  targetArgs?: string | undefined;
 }
 
 const notFound = (err: unknown) => awsErrorName(err) === 'NoSuchKey' || awsErrorName(err) === 'NotFound';
@@ -84,12 +87,13 @@ export class S3StateBackend implements StateBackend {
 
   constructor(private readonly o: S3BackendOptions) {
     this.location = `s3://${o.bucket}${o.prefix ? `/${o.prefix}` : ''}`;
-    this.args = ` --state ${this.location}`;
+    this.args = ` --state ${this.location}${o.targetArgs ?? ''}`;
     this.client = new S3Client(s3ClientConfig(o));
-    this.sts = new STSClient({ region: o.region, customUserAgent: 'secure-api', ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}) });
-    const send = ((command: Parameters<S3Client['send']>[0]) => withRetry(() => this.client.send(command), {
-      sleep: o.sleep, now: o.now, retryable: isTransient, maxElapsedMs: 30_000,
-    })) as S3Client['send'];
+    this.sts = new STSClient({ region: o.region, customUserAgent: 'secure-api', maxAttempts: 1, ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}) });
+    // A bucket's endpoint that cannot be reached (refused, DNS, reset, TLS) is said in seconds, naming the host, as the
+    // AWS clients say it (network.ts): never retried for 30 s as an outage.
+    const send = ((command: Parameters<S3Client['send']>[0]) => this.retried(() => this.client.send(command),
+      `s3:${command.constructor.name.replace(/Command$/, '')} ${this.location}`, 's3')) as S3Client['send'];
     this.io = {
       send,
       get: async (key) => {
@@ -103,6 +107,22 @@ export class S3StateBackend implements StateBackend {
       },
       failure: (err, call) => this.failure(err, call),
     };
+  }
+
+  /** One call, retried when transient (a network failure only for seconds, then named as the AWS clients name it). */
+  private async retried<T>(fn: () => Promise<T>, call: string, iamPrefix: string): Promise<T> {
+    const started = this.o.now();
+    let attempts = 1;
+    try {
+      return await withRetry(fn, {
+        sleep: this.o.sleep, now: this.o.now, retryable: isTransient, maxElapsedMs: 30_000,
+        budgetFor: (err) => (isNetworkError(err) ? NETWORK_RETRY_MS : undefined),
+        onRetry: (_err, attempt) => { attempts = attempt + 1; },
+      });
+    } catch (err) {
+      if (!isNetworkError(err)) throw err;
+      throw networkFailure(err, { call, target: { region: this.o.region, endpointUrl: this.o.endpointUrl }, iamPrefix, attempts, elapsedMs: this.o.now() - started });
+    }
   }
 
   private failure(err: unknown, call: string): Error {
@@ -197,8 +217,9 @@ export class S3StateBackend implements StateBackend {
 
   private async caller(): Promise<string | undefined> {
     try {
-      return (await this.sts.send(new GetCallerIdentityCommand({}))).Arn;
+      return (await this.retried(() => this.sts.send(new GetCallerIdentityCommand({})), 'sts:GetCallerIdentity', 'sts')).Arn;
     } catch (err) {
+      if (err instanceof Error && 'exitCode' in err) throw err;
       throw toAwsFailure(err, 'sts:GetCallerIdentity');
     }
   }

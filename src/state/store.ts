@@ -144,7 +144,9 @@ export class StateStore {
 
   /** `fence` runs each write only while this run's lock holds (it throws, LockLost, when not); none: unlocked use. */
   constructor(readonly path: string, public state: StateFile, private readonly now: () => Date = () => new Date(),
-    private readonly fence: (write: () => void) => void = (write) => write()) {}
+    private readonly fence: (write: () => void) => void = (write) => write(),
+    /** ` --stack NAME` and the flags that reach it, for the hint of a failed write. */
+    private readonly stackArgs = '') {}
 
   save(): void {
     this.state.updatedAt = this.now().toISOString();
@@ -153,7 +155,7 @@ export class StateStore {
       try {
         replaceFile(this.path, text, false);
       } catch (err) {
-        throw new StateWriteFailed(this.path, err);
+        throw new StateWriteFailed(this.path, err, this.stackArgs);
       }
     });
     this.scheduleSync();

@@ -166,7 +166,8 @@ export function renderReport(rep: StatusReport, c: ChalkInstance, width: number 
 }
 
 /** Several stacks in the state directory: one line each. */
-export function renderStackList(list: StackList, c: ChalkInstance, width: number = DEFAULT_WIDTH): string {
+/** `reach`: the flags the printed command needs beside --stack (the backend's args). */
+export function renderStackList(list: StackList, c: ChalkInstance, width: number = DEFAULT_WIDTH, reach = ''): string {
   const rows = list.stacks.map((s) => [
     s.stack, s.region ?? '?', s.createdAt ? `${s.createdAt.slice(0, 16).replace('T', ' ')} UTC` : '?',
     s.error ? 'unreadable' : `${s.resources}${s.complete ? '' : ' (unfinished)'}`,
@@ -177,6 +178,6 @@ export function renderStackList(list: StackList, c: ChalkInstance, width: number
     table(['stack', 'region', 'created', 'resources'], rows, c, width, [0.25, 0.2, 0.3, 0.25], { min: [10, 11, 22] }),
     ...(unreadable.length > 0 ? ['', ...unreadable] : []),
     '',
-    `Pick one: ${c.bold(`secure-api status --stack ${list.stacks[0]?.stack ?? 'NAME'}${list.stateDir.startsWith('s3://') ? ` --state ${list.stateDir}` : ''}`)}`,
+    `Pick one: ${c.bold(`secure-api status --stack ${list.stacks[0]?.stack ?? 'NAME'}${reach}`)}`,
   ].join('\n');
 }

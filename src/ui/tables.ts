@@ -71,7 +71,8 @@ export function planTable(plan: Plan, c: ChalkInstance, opts: { calls?: boolean;
 }
 
 /** What to call and what to do next, after init and in status. */
-export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: boolean } = {}): string {
+/** `opts.reach`: the flags the Next commands carry beside --stack to reach this stack (the backend's args). */
+export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: boolean; reach?: string } = {}): string {
   const lines: string[] = [];
   if (o.invokeUrl) lines.push(`${c.bold('Invoke URL')}   ${o.invokeUrl}`);
   for (const r of o.routes) lines.push(`  ${r.method.padEnd(6)} ${r.url}${r.secured ? '' : c.dim('  (public)')}`);
@@ -86,9 +87,7 @@ export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: bo
     const how = o.machineClientId ? '`secure-api token --machine`, or a user\'s through the hosted UI: `secure-api token --login --access`' : '`secure-api token --login --access`';
     lines.push('', `Send an ${c.bold('access token')} with scope ${o.methodScopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`);
   } else if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
-  // A state in S3 is named on each command (unless SECURE_API_STATE says it): s3://BUCKET/PREFIX/<stack>.json → PREFIX.
-  const shared = o.stateFile.startsWith('s3://') ? ` --state ${o.stateFile.slice(0, -`/${o.stack}.json`.length)}` : '';
-  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, shared, { machine: Boolean(o.machineClientId) })));
+  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, opts.reach, { machine: Boolean(o.machineClientId) })));
   return lines.join('\n');
 }
 

@@ -111,8 +111,8 @@ export interface CheckOptions {
   machineToken?: string;
   /** Why there is no machine token, for the methods only it could prove. @default 'the stack has no machine client' */
   machineTokenMissing?: string;
-  /** For the commands in the explanations. */
-  stack?: string;
+  /** For the commands in the explanations: ` --stack NAME` and the flags that reach it (StackTarget.reach). */
+  stackArgs?: string;
   /**
    * Put the test user in these groups and sign it in again: its new tokens carry cognito:groups. Called once, after
    * every check made with its first tokens (none in a group). Absent: the routes restricted to groups stay unproven.
@@ -151,7 +151,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   /** Secured methods a valid token was sent to, expecting 2xx (whatever the answer: a failure is its own row). */
   const tried2xx = new Set<string>();
   const unproven: Unproven[] = [];
-  const stackFlag = opts.stack ? ` --stack ${opts.stack}` : '';
+  const stackFlag = opts.stackArgs ?? '';
   const forged = await forgeLike(opts.tokens?.idToken ?? '', now());
   secrets.push(forged);
   const redact = (s: string): string => secrets.reduce((acc, t) => (t ? acc.split(t).join('<token>') : acc), s);
@@ -367,7 +367,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     });
   }
 
-  const diagnoses = diagnoseAnswers(rows, rule, { stack: opts.stack, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
+  const diagnoses = diagnoseAnswers(rows, rule, { stackArgs: opts.stackArgs, baseUrl: routes[0]?.url, integrationOf: (p) => routes.find((r) => r.path === p)?.integration, live: rule.isLive });
   return { rows: sortRows(rows), verdict: verdictOf(rows, { unproven }), waitedMs, explanations: [...explanations], diagnoses };
 }
 

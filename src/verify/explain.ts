@@ -69,7 +69,8 @@ export interface AnswerDiagnosis {
 }
 
 export interface AnswerContext {
-  stack?: string | undefined;
+  /** ` --stack NAME` and the flags that reach it, for the commands an action names. */
+  stackArgs?: string | undefined;
   /** The invoke URL the checks called. */
   baseUrl?: string | undefined;
   /** The route's integration type (config): 'sample-lambda', 'lambda', 'http', 'mock'. */
@@ -94,7 +95,7 @@ const hostOf = (url: string | undefined): string => {
  * (github.com/OWASP/Serverless-Goat/issues/14).
  */
 export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContext): { meaning: string; action: string } {
-  const stack = ctx.stack ? ` --stack ${ctx.stack}` : '';
+  const stack = ctx.stackArgs ?? '';
   const status = `\`secure-api status${stack}\``;
   const integration = ctx.integrationOf?.(route);
   const host = hostOf(ctx.baseUrl);
@@ -104,7 +105,10 @@ export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContex
       if (integration === 'mock') return { meaning: 'API Gateway took the call but the mock integration failed (its integration response).', action: `${status} shows the method; re-run \`secure-api init\` to put it back.` };
       return {
         meaning: 'API Gateway took the call but could not run the Lambda function: it may not invoke it (the lambda:InvokeFunction permission for apigateway.amazonaws.com is missing, or its SourceArn does not cover this method), or the function failed (an error, a time-out, or a 502 for an answer that is not a proxy response).',
-        action: `${status} checks the permission and the function; the function's CloudWatch log group (/aws/lambda/<function>) shows whether it ran.`,
+        // The stack's own function: `secure-api logs` reads its group; a function of yours logs to its own.
+        action: integration === 'sample-lambda'
+          ? `\`secure-api logs${stack} --since 15m\` shows whether the function ran and how it failed (no events: API Gateway never invoked it); ${status} checks the permission.`
+          : `${status} checks the permission and the function; the function's CloudWatch log group (/aws/lambda/<function>) shows whether it ran.`,
       };
     case 'missing-auth-token':
       return ctx.live
@@ -127,7 +131,10 @@ export function explainAnswer(kind: AnswerKind, route: string, ctx: AnswerContex
     case 'throttled':
       return { meaning: 'API Gateway throttled the call (429): the stage\'s or the account\'s rate limits.', action: 'Run verify again in a moment; check the stage\'s throttling settings.' };
     case 'unavailable':
-      return { meaning: 'The backend timed out (504, after API Gateway\'s 29 s) or was unavailable (503).', action: `${status} shows the function; its logs say why it was slow.` };
+      return {
+        meaning: 'The backend timed out (504, after API Gateway\'s 29 s) or was unavailable (503).',
+        action: integration === 'sample-lambda' ? `\`secure-api logs${stack} --since 15m\` says why the function was slow; ${status} shows it.` : `${status} shows the function; its logs say why it was slow.`,
+      };
     case 'unauthorized':
       return { meaning: 'The authorizer refused the token.', action: 'See the usual causes above.' };
     default:

@@ -4,6 +4,8 @@ import { SAMPLE_PATH_VALUE } from './urls.js';
 /** What the exports describe. Nothing secret: the client id, URLs and scopes are public. */
 export interface ExportInput {
   stack: string;
+  /** The flags the printed `secure-api token` needs beside --stack to reach the stack (StackTarget.reach). */
+  reach?: string | undefined;
   /** The stage's invoke URL, no trailing slash. */
   baseUrl: string;
   routes: Array<{ path: string; methods: string[]; public: boolean }>;
@@ -137,8 +139,8 @@ export function buildPostmanCollection(input: ExportInput): PostmanCollection {
     });
   }
   const login = input.oauth
-    ? `\n\nTo get an id token: open the collection's Authorization tab, "Get New Access Token", sign in on the hosted UI, then copy the id_token it shows into the environment variable id_token (the API wants the id token, not the access token). Or run: secure-api token --stack ${input.stack}`
-    : `\n\nTo get an id token: secure-api token --stack ${input.stack}`;
+    ? `\n\nTo get an id token: open the collection's Authorization tab, "Get New Access Token", sign in on the hosted UI, then copy the id_token it shows into the environment variable id_token (the API wants the id token, not the access token). Or run: secure-api token --stack ${input.stack}${input.reach ?? ''}`
+    : `\n\nTo get an id token: secure-api token --stack ${input.stack}${input.reach ?? ''}`;
   const signIn = input.client
     ? `\n\nOr set the environment's username and password (a user of the pool: secure-api users add) and the "sign in" request fetches the id token itself.${input.client.confidential ? ' The app client is confidential: paste its secret into the environment variable client_secret (secret type) first; `secure-api export postman` prints the command that reads it.' : ''}`
     : '';
@@ -257,14 +259,14 @@ export function clientSecretCommand(o: { userPoolId: string; clientId: string; r
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** curl lines: for each route and method one without a token and one with `-H "Authorization: $ID_TOKEN"`. */
-export function buildCurlLines(input: Pick<ExportInput, 'stack' | 'baseUrl' | 'routes'>): string[] {
+export function buildCurlLines(input: Pick<ExportInput, 'stack' | 'reach' | 'baseUrl' | 'routes'>): string[] {
   const lines = [
     '#!/bin/sh',
     `# secure-api ${input.stack}: curl calls for every route. Secured routes answer 401 without a token, 2xx with one.`,
-    `# ID_TOKEN="$(secure-api token --stack ${input.stack})"`,
+    `# ID_TOKEN="$(secure-api token --stack ${input.stack}${input.reach ?? ''})"`,
   ];
   // Without it every "expect 2xx" line would send an empty Authorization header and read as a failure of the API.
-  if (input.routes.some((r) => !r.public)) lines.push(String.raw`: "${'$'}{ID_TOKEN:?set ID_TOKEN first: ID_TOKEN=\"\$(secure-api token --stack ${input.stack})\" sh \$0}"`);
+  if (input.routes.some((r) => !r.public)) lines.push(String.raw`: "${'$'}{ID_TOKEN:?set ID_TOKEN first: ID_TOKEN=\"\$(secure-api token --stack ${input.stack}${input.reach ?? ''})\" sh \$0}"`);
   for (const r of input.routes) {
     for (const method of r.methods) {
       const m = requestMethod(method);

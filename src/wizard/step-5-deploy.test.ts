@@ -32,36 +32,37 @@ describe('step 5 · Deploy', () => {
     expect(s.draft.get('stage')).toEqual({ name: 'prod', description: 'Production' });
   });
 
-  it('asks nothing that --stage, --stage-description, --tracing and --throttle answered', async () => {
+  it('asks nothing that --stage, --stage-description, --tracing, --throttle and --access-log-retention answered', async () => {
     const t = testDeps([], {}, 'fail');
-    await stepDeploy(session(t, { stack: 'demo', stage: { name: 'qa', description: '', tracing: true, throttle: { rateLimit: 5, burstLimit: 10 } } }));
+    await stepDeploy(session(t, { stack: 'demo', stage: { name: 'qa', description: '', tracing: true, throttle: { rateLimit: 5, burstLimit: 10 }, accessLog: { retentionDays: 14 } } }));
+    expect(t.flat()).toContain('✔ Access log on, kept 14 days (given)');
     expect(t.flat()).toContain('✔ Stage name qa (given)');
     expect(t.flat()).toContain('✔ X-Ray tracing on (given)');
     expect(t.flat()).toContain('✔ Default throttling 5 requests/s, burst 10 (given)');
   });
 
   it('tracing and throttling: off by default (left out of a new stack), asked on one screen, the limits asked only when throttling is on', async () => {
-    const off = testDeps([['Trace requests with AWS X-Ray', false], ['Throttle every method', false]], {}, 'fail');
+    const off = testDeps([['Trace requests with AWS X-Ray', false], ['Throttle every method', false], ['Log every request', false]], {}, 'fail');
     const s0 = session(off, { stack: 'demo', stage: { name: 'dev', description: '' } });
     await stepDeploy(s0);
     expect(s0.draft.get('stage')).toEqual({ name: 'dev', description: '' });
-    const on = testDeps([['Trace requests with AWS X-Ray', true], ['Throttle every method', true], ['Requests per second', 50], ['Burst', 80]], {}, 'fail');
+    const on = testDeps([['Trace requests with AWS X-Ray', true], ['Throttle every method', true], ['Requests per second', 50], ['Burst', 80], ['Log every request', true], ['Keep the access log', 90]], {}, 'fail');
     const s1 = session(on, { stack: 'demo', stage: { name: 'dev', description: '' } });
     await stepDeploy(s1);
-    expect(s1.draft.get('stage')).toEqual({ name: 'dev', description: '', tracing: true, throttle: { rateLimit: 50, burstLimit: 80 } });
+    expect(s1.draft.get('stage')).toEqual({ name: 'dev', description: '', tracing: true, throttle: { rateLimit: 50, burstLimit: 80 }, accessLog: { retentionDays: 90 } });
   });
 
-  it('changing a recorded stack: Enter keeps tracing and throttling as recorded; "no" turns them off (said, over the recorded answers)', async () => {
-    const recorded = { stack: 'demo', stage: { name: 'dev', description: '', tracing: true, throttle: { rateLimit: 50, burstLimit: 80 } } };
+  it('changing a recorded stack: Enter keeps tracing, throttling and the access log (its format too) as recorded; "no" turns them off (said, over the recorded answers)', async () => {
+    const recorded = { stack: 'demo', stage: { name: 'dev', description: '', tracing: true, throttle: { rateLimit: 50, burstLimit: 80 }, accessLog: { retentionDays: 14, format: '$context.requestId' } } };
     const keep = testDeps([]);
     const s0 = session(keep, { stack: 'demo', stage: { name: 'dev', description: '' } });
     s0.recorded = new Draft(recorded);
     await stepDeploy(s0);
     expect(s0.draft.get('stage')).toEqual(recorded.stage);
-    const off = testDeps([['Trace requests with AWS X-Ray', false], ['Throttle every method', false]], {}, 'fail');
+    const off = testDeps([['Trace requests with AWS X-Ray', false], ['Throttle every method', false], ['Log every request', false]], {}, 'fail');
     const s1 = session(off, { stack: 'demo', stage: { name: 'dev', description: '' } });
     s1.recorded = new Draft(recorded);
     await stepDeploy(s1);
-    expect(s1.draft.get('stage')).toEqual({ name: 'dev', description: '', tracing: false, throttle: null });
+    expect(s1.draft.get('stage')).toEqual({ name: 'dev', description: '', tracing: false, throttle: null, accessLog: null });
   });
 });

@@ -12,7 +12,7 @@ const throttleText = (v: unknown): string => {
 };
 
 /**
- * The stage's settings (issue 25.6), off unless chosen: X-Ray tracing and default method throttling. Off is left out
+ * The stage's settings (issue 25.6), off unless chosen: X-Ray tracing, default method throttling, access logging. Off is left out
  * of the answers (a stage of yours keeps what it has), but said over a recorded "on", which it turns off.
  */
 async function askStageSettings(s: WizardSession): Promise<void> {
@@ -22,6 +22,11 @@ async function askStageSettings(s: WizardSession): Promise<void> {
     if (on) s.draft.set('stage.tracing', true);
     else if (s.recordedOr<unknown>('stage.tracing', undefined) === true) s.draft.set('stage.tracing', false);
   }
+  await askThrottle(s);
+  await askAccessLog(s);
+}
+
+async function askThrottle(s: WizardSession): Promise<void> {
   if (s.given('stage.throttle', 'Default throttling', throttleText)) return;
   const recorded = s.recordedOr<{ rateLimit: number; burstLimit: number } | null | undefined>('stage.throttle', undefined);
   const on = await s.prompter.confirm({
@@ -36,6 +41,30 @@ async function askStageSettings(s: WizardSession): Promise<void> {
     rateLimit: await s.prompter.number({ message: 'Requests per second, steady (1 to 10000)', default: recorded?.rateLimit ?? 100, min: 1, max: 10000 }),
     burstLimit: await s.prompter.number({ message: 'Burst: requests at once above that (1 to 5000)', default: recorded?.burstLimit ?? 200, min: 1, max: 5000 }),
   });
+}
+
+const accessLogText = (v: unknown): string => {
+  const a = v as { retentionDays?: number } | null | undefined;
+  return a ? `on, kept ${a.retentionDays ?? 30} days` : 'off';
+};
+
+async function askAccessLog(s: WizardSession): Promise<void> {
+  if (s.given('stage.accessLog', 'Access log', accessLogText)) return;
+  const recorded = s.recordedOr<{ retentionDays?: number } | null | undefined>('stage.accessLog', undefined);
+  const on = await s.prompter.confirm({
+    message: 'Log every request to CloudWatch Logs, in a log group of its own? (API Gateway needs its CloudWatch role in the account settings)',
+    default: !!recorded,
+  });
+  if (!on) {
+    if (recorded) s.draft.set('stage.accessLog', null);
+    return;
+  }
+  const retentionDays = await s.prompter.select<number>({
+    message: 'Keep the access log for',
+    choices: [7, 14, 30, 90, 365, 3653].map((d) => ({ name: `${d} days`, value: d })),
+    default: recorded?.retentionDays ?? 30,
+  });
+  s.draft.set('stage.accessLog', { ...recorded, retentionDays });
 }
 
 /** Step 5 of 6 · Deploy: the stage the API is deployed into, after the authorizer is attached. */

@@ -10,6 +10,7 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { APIGatewayClient, CreateAuthorizerCommand, GetRestApiCommand } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,7 +50,7 @@ function topological(nodes: Rec[]): Rec[] {
 }
 
 /**
- * Runs every method of every node with a recording client: the live pass (find, read, tags, preview of what delete
+ * Runs every method of every node with a recording client: the live pass (find, the name check, read, tags, preview of what delete
  * puts back, an in-place update), every delete (dependents first), every create again (preview, capturePrior, create,
  * in dependency order), then release (secure-api forget). `handlerOf` lets a test swap a handler.
  */
@@ -78,6 +79,7 @@ async function recordEveryMethod(o: {
   for (const n of order) {
     const h = handlerOf(n.kind);
     await record(n, 'find', () => h.find(ctx, n.spec, outs));
+    if (h.nameTaken) await record(n, 'nameTaken', () => h.nameTaken!(ctx, n.spec, Object.fromEntries(o.nodes.map((x) => [x.id, { out: x.out }]))));
     await record(n, 'read', () => h.read(ctx, n.spec, n.out, outs));
     if (h.tags) await record(n, 'tags', () => h.tags!(ctx, n.out, n.spec));
     if (h.preview) await record(n, 'preview', () => h.preview!(ctx, n.spec, outs, { action: 'delete', prior: n.prior, labelOf: label }));
@@ -170,6 +172,10 @@ async function everyExistingKind(clock: VirtualClock, cwd = tempDir()) {
  * recorded with the context it was made in: the CLI's own runs (concurrent nodes, retries, resumes) are attributed
  * call by call. Calls made outside a handler method (the account check, the command's own reads) are not recorded.
  */
+const RECORDED_CLIENTS = [
+  [APIGatewayClient, 'apigateway'], [CognitoIdentityProviderClient, 'cognito-idp'], [LambdaClient, 'lambda'], [IAMClient, 'iam'], [CloudWatchLogsClient, 'logs'],
+] as const;
+
 function instrumentHandlers(seen: Seen[]): () => void {
   const als = new AsyncLocalStorage<{ kind: ResourceKind; method: MethodName; spec: unknown; calls: string[] }>();
   const registry = handlers as unknown as Record<ResourceKind, ResourceHandler<unknown>>;
@@ -190,9 +196,7 @@ function instrumentHandlers(seen: Seen[]): () => void {
     }
     registry[kind] = wrapped as unknown as ResourceHandler<unknown>;
   }
-  const sdk: Array<[{ prototype: { send: (...a: unknown[]) => unknown } }, string]> = [
-    [APIGatewayClient, 'apigateway'], [CognitoIdentityProviderClient, 'cognito-idp'], [LambdaClient, 'lambda'], [IAMClient, 'iam'],
-  ] as never;
+  const sdk: Array<[{ prototype: { send: (...a: unknown[]) => unknown } }, string]> = RECORDED_CLIENTS as never;
   const sends = sdk.map(([C]) => C.prototype.send);
   for (const [C, prefix] of sdk) {
     const send = C.prototype.send;
@@ -208,6 +212,11 @@ function instrumentHandlers(seen: Seen[]): () => void {
 }
 
 describe('every handler method makes only the calls its kind declares', () => {
+  it('records every service a handler declares calls to', () => {
+    const declared = new Set(RESOURCE_KINDS.flatMap((k) => METHODS.flatMap((m) => mayCall(handlers[k].calls[m]))).map((c) => c.split(':')[0]));
+    expect([...declared].filter((p) => !RECORDED_CLIENTS.some(([, prefix]) => prefix === p))).toEqual([]);
+  });
+
   it('over every kind, new and existing: nothing undeclared, and every declared clean-path call is made', async () => {
     const clock = new VirtualClock();
     fake = installAwsFake({ clock });

@@ -63,7 +63,7 @@ describe('two stacks of the same name in one account', () => {
     // Bob follows the removal hint without the state id: nothing of Alice's goes.
     const d = await bob.run(['destroy', '--stack', 'secure-api', '--orphans', '--yes']);
     expect(d.code, d.stderr).toBe(0);
-    expect(d.stderr).toMatch(new RegExp(`Left alone: 5 resources of another state \\(${aliceState.stateId}\\)`));
+    expect(d.stderr).toMatch(new RegExp(`Left alone: 6 resources of another state \\(${aliceState.stateId}\\)`));
     expect(fake.resources()).toEqual(before);
     // Bob's plain destroy has no state to go by: nothing to do, nothing touched.
     expect((await bob.run(['destroy', '--stack', 'secure-api', '--yes'])).code).toBe(0);
@@ -165,7 +165,7 @@ describe('the state file is lost', () => {
     expect((await me.run(INIT)).code).toBe(0);
     const lost = me.loseState();
     const before = fake.resources().map((r) => `${r.type} ${r.id}`).sort();
-    const question = /No state file for stack secure-api, but 5 resources in AWS carry its tag/;
+    const question = /No state file for stack secure-api, but 6 resources in AWS carry its tag/;
 
     const stop = new ScriptedPrompter([[question, { pick: 'Stop: I will remove them (destroy --orphans) or choose another stack name' }]]);
     const r1 = await runSecureApi(['init', '--no-verify'], { cwd: me.cwd, clock, tty: true, prompter: stop });

@@ -4,7 +4,9 @@
  * in place, a setting turned off puts back what the stage had, destroy leaves a stage of the user's as it was.
  */
 import { join } from 'node:path';
-import { APIGatewayClient, GetStageCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetAccountCommand, GetStageCommand, UpdateAccountCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/schema.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
 import { planJsonSchema } from '../../src/status/plan-schema.js';
@@ -65,6 +67,36 @@ describe('the fake: UpdateStage method settings and tracing, as API Gateway has 
     await patch(apiId, 'prod', { op: 'replace', path: '/*/*/throttling/rateLimit', value: '5' });
     await patch(apiId, 'prod', { op: 'remove', path: '/*/*' });
     expect((await stage(apiId, 'prod')).methodSettings).toEqual({});
+  });
+});
+
+describe('the fake: access logging, as API Gateway has it', () => {
+  const group = 'arn:aws:logs:us-east-1:123456789012:log-group:access';
+  const FORMAT = '{"requestId":"$context.requestId","status":"$context.status"}';
+  const on = (apiId: string, destinationArn: string, format = FORMAT) => patch(apiId, 'prod',
+    { op: 'replace', path: '/accessLogSettings/destinationArn', value: destinationArn }, { op: 'replace', path: '/accessLogSettings/format', value: format });
+  const setRole = () => apigw().send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: 'arn:aws:iam::123456789012:role/apigw-logs' }] }));
+
+  it('without a CloudWatch role in the account settings: "CloudWatch Logs role ARN must be set in account settings to enable logging"', async () => {
+    const { apiId } = await makeLegacyApi();
+    expect((await apigw().send(new GetAccountCommand({}))).cloudwatchRoleArn).toBeUndefined();
+    await expect(on(apiId, group)).rejects.toThrow('CloudWatch Logs role ARN must be set in account settings to enable logging');
+    await setRole();
+    expect((await apigw().send(new GetAccountCommand({}))).cloudwatchRoleArn).toBe('arn:aws:iam::123456789012:role/apigw-logs');
+    await on(apiId, group);
+    expect((await stage(apiId, 'prod')).accessLogSettings).toEqual({ destinationArn: group, format: FORMAT });
+    await patch(apiId, 'prod', { op: 'remove', path: '/accessLogSettings' });
+    expect((await stage(apiId, 'prod')).accessLogSettings).toBeUndefined();
+  });
+
+  it('the destination is a log group ARN (a trailing ":*" taken and not kept), and the format holds $context.requestId or $context.extendedRequestId', async () => {
+    const { apiId } = await makeLegacyApi();
+    await setRole();
+    await on(apiId, `${group}:*`);
+    expect((await stage(apiId, 'prod')).accessLogSettings?.destinationArn).toBe(group);
+    await expect(on(apiId, 'arn:aws:s3:::bucket')).rejects.toMatchObject({ name: 'BadRequestException' });
+    await expect(on(apiId, group, '$context.status $context.path')).rejects.toThrow(/\$context.requestId or \$context.extendedRequestId/);
+    await on(apiId, group, '$context.extendedRequestId $context.status');
   });
 });
 
@@ -154,5 +186,65 @@ describe('tracing and throttling on a stage of the user\'s (--api-id)', () => {
     const after = await stage(apiId, 'prod');
     expect(after.tracingEnabled).toBe(false);
     expect(throttleOf(after)).toEqual({ rateLimit: 10, burstLimit: 20 });
+  }, 60_000);
+});
+
+describe('access logging into a log group of its own', () => {
+  const logs = () => new CloudWatchLogsClient({ region: 'us-east-1' });
+  const groups = async () => (await logs().send(new DescribeLogGroupsCommand({}))).logGroups ?? [];
+  /** What an administrator does once per account and region (never secure-api). */
+  const setRole = () => apigw().send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: 'arn:aws:iam::123456789012:role/APIGatewayPushToCloudWatchLogs' }] }));
+
+  it('without API Gateway\'s CloudWatch role in the account: exit 2 before any write, with the commands that set it; the account setting is never changed', async () => {
+    const before = fake.calls.length;
+    const r = await run('init', '--yes', '--no-verify', '--access-log-retention', '14');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/access logging needs a CloudWatch Logs role in API Gateway's account settings/);
+    expect(r.stderr).toMatch(/aws apigateway update-account --region us-east-1 --patch-operations op=replace,path=\/cloudwatchRoleArn,value=arn:aws:iam::123456789012:role\/APIGatewayPushToCloudWatchLogs/);
+    expect(r.stderr).toMatch(/AmazonAPIGatewayPushToCloudWatchLogs/);
+    const sent = fake.calls.slice(before).map((c) => c.command);
+    expect(sent).toContain('GetAccount');
+    expect(sent.filter((c) => !/^(Get|List|Describe)/.test(c))).toEqual([]);
+    expect(sent).not.toContain('UpdateAccount');
+  });
+
+  it('init makes the group with its retention and logs the stage into it; a format changed by hand is drift; --no-access-log puts the stage back and deletes the group', async () => {
+    await setRole();
+    const init = await run('init', '--yes', '--no-verify', '--access-log-retention', '14');
+    expect(init.code, init.stderr).toBe(0);
+    const apiId = apiIdOf();
+    const [group] = (await groups()).filter((g) => g.logGroupName?.endsWith('/dev/access'));
+    expect(group).toMatchObject({ retentionInDays: 14 });
+    expect(group!.logGroupName).toMatch(/^\/aws\/apigateway\/shop-[a-z0-9]{6}\/dev\/access$/);
+    const live = await stage(apiId);
+    expect(live.accessLogSettings).toEqual({ destinationArn: group!.arn!.replace(/:\*$/, ''), format: DEFAULT_ACCESS_LOG_FORMAT });
+    expect((await run('status')).code).toBe(0);
+
+    await patch(apiId, 'dev', { op: 'replace', path: '/accessLogSettings/format', value: '$context.requestId' });
+    const st = await run('status', '--json');
+    expect(st.code).toBe(3);
+    const res = (JSON.parse(st.stdout) as { resources: Array<{ id: string; drift: Array<{ path: string }> }> }).resources.find((x) => x.id === 'stage-setting:access-log')!;
+    expect(res.drift.map((d) => d.path)).toEqual(['accessLog.format']);
+    expect((await run('init', '--yes', '--no-verify')).code).toBe(0);
+    expect((await stage(apiId)).accessLogSettings?.format).toBe(DEFAULT_ACCESS_LOG_FORMAT);
+
+    const off = await run('init', '--yes', '--no-verify', '--no-access-log');
+    expect(off.code, off.stderr).toBe(0);
+    expect((await stage(apiId)).accessLogSettings).toBeUndefined();
+    expect((await groups()).filter((g) => g.logGroupName?.endsWith('/dev/access'))).toEqual([]);
+    expect((await run('destroy', '--yes')).code).toBe(0);
+  }, 60_000);
+
+  it('on a stage of the user\'s: their access log is put back on destroy, and our group goes', async () => {
+    await setRole();
+    const { apiId } = await makeLegacyApi();
+    const theirs = { destinationArn: 'arn:aws:logs:us-east-1:123456789012:log-group:their-access-log', format: '$context.requestId $context.status' };
+    await patch(apiId, 'prod', { op: 'replace', path: '/accessLogSettings/destinationArn', value: theirs.destinationArn }, { op: 'replace', path: '/accessLogSettings/format', value: theirs.format });
+    const r = await run('init', '--yes', '--no-verify', '--api-id', apiId, '--stage', 'prod', '--access-log-retention', '7');
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stage(apiId, 'prod')).accessLogSettings?.destinationArn).toMatch(/log-group:\/aws\/apigateway\/shop-[a-z0-9]{6}\/prod\/access$/);
+    expect((await run('destroy', '--yes')).code).toBe(0);
+    expect((await stage(apiId, 'prod')).accessLogSettings).toEqual(theirs);
+    expect((await groups()).filter((g) => g.logGroupName?.endsWith('/prod/access'))).toEqual([]);
   }, 60_000);
 });

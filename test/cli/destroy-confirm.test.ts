@@ -26,7 +26,7 @@ describe('destroy confirmation', () => {
     const r = await runSecureApi(['destroy', '--stack', 'shop'], { cwd, tty: true, prompter: wrong });
     expect(r.code).toBe(1);
     expect(r.stderr.replace(/\s+/g, ' ')).toContain("Deleting the user pool shop-users also deletes its 2 users (DescribeUserPool's estimate)");
-    expect(r.stderr).toMatch(/these 15 resources will be deleted/);
+    expect(r.stderr).toMatch(/these 16 resources will be deleted/);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Cancelled: "yes" is not shop; nothing was deleted.');
     expect(fake.resources().length).toBeGreaterThan(0);
 
@@ -37,7 +37,7 @@ describe('destroy confirmation', () => {
   });
 
   it('an empty pool: a y/N question; declining exits 1 ("Cancelled") and deletes nothing', async () => {
-    const no = new ScriptedPrompter([[/^Delete these 15 resources of stack shop\?/, false]], 'fail');
+    const no = new ScriptedPrompter([[/^Delete these 16 resources of stack shop\?/, false]], 'fail');
     const r = await runSecureApi(['destroy', '--stack', 'shop'], { cwd, tty: true, prompter: no });
     expect(r.code).toBe(1);
     expect(r.stderr.replace(/\s+/g, ' ')).toContain("The user pool shop-users goes too; it has no users");

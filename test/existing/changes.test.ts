@@ -232,6 +232,25 @@ describe('the watch over their API is a policy judged on what the stage serves',
   });
 });
 
+describe('their stage\'s variables and description', () => {
+  it('survive every redeploy: the first run, a change, a repair and destroy (CreateDeployment into an existing stage keeps them)', async () => {
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    const ag = new APIGatewayClient({ region: 'us-east-1' });
+    await ag.send(new UpdateStageCommand({ restApiId: apiId, stageName: 'prod', patchOperations: [
+      { op: 'replace', path: '/variables/backend', value: 'orders-v2' }, { op: 'replace', path: '/description', value: 'production, by the orders team' }] }));
+    const theirs = () => { const st = fake.state.apigateway.apis[apiId]!.stages.prod!; return { variables: st.variables, description: st.description }; };
+    const want = { variables: { backend: 'orders-v2' }, description: 'production, by the orders team' };
+    const base = ['init', '--yes', '--no-verify', '--stack', 'legacy', '--api-id', apiId, '--user-pool-id', poolId];
+    expect((await run([...base, '--secure', 'GET /orders'])).code).toBe(0);
+    expect(theirs()).toEqual(want);
+    expect((await run([...base, '--secure-add', 'POST /orders'])).code).toBe(0);
+    expect(theirs()).toEqual(want);
+    expect((await run(['destroy', '--stack', 'legacy', '--yes'])).code).toBe(0);
+    expect(theirs()).toEqual(want);
+  });
+});
+
 describe('a canary release on their stage (canary-release.html)', () => {
   it('an owners\' canary serving an older open deployment: status exits 3 naming it, init cannot deploy (exit 2 with the fix), the canary removed: 0', async () => {
     const { apiId, base } = await firstRun(['GET,POST /orders']);

@@ -108,6 +108,9 @@ describe('export cdk', () => {
     expect(template.Parameters?.GoogleClientSecret?.NoEcho).toBe(true);
     expect(JSON.stringify(template)).not.toContain(IDP_SECRET);
     expect(JSON.stringify(template)).not.toMatch(/secure-api:(stack|state-id)/);
+    expect(template.Resources.DeploymentStage!.Properties).toMatchObject({
+      TracingEnabled: true, MethodSettings: [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }],
+    });
     expect(template.Resources.Deployment!.DependsOn).toEqual(expect.arrayContaining(['MethodGetItems', 'CorsItems', 'GatewayResponseDefault4xx']));
   });
 });

@@ -27,6 +27,8 @@ export const TF_IMPORT_FORMAT: Record<string, RegExp> = {
   aws_api_gateway_authorizer: /^[a-z0-9]+\/[a-z0-9]+$/,
   aws_api_gateway_deployment: /^[a-z0-9]+\/[a-z0-9]+$/,
   aws_api_gateway_stage: /^[a-z0-9]+\/[A-Za-z0-9_-]+$/,
+  // REST-API-ID/STAGE-NAME/METHOD-PATH (resourceMethodSettingsImport splits it in three).
+  aws_api_gateway_method_settings: /^[a-z0-9]+\/[A-Za-z0-9_-]+\/\*\/\*$/,
   aws_cognito_user_pool: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/,
   aws_cognito_user_pool_client: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+\/[a-z0-9]+$/,
   aws_cognito_identity_provider: /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+:[^:/]+$/,
@@ -77,6 +79,10 @@ export async function resolvesLive(type: string, id: string, region: string, clo
     case 'aws_api_gateway_authorizer': return ok(() => api.send(new GetAuthorizerCommand({ restApiId: a, authorizerId: b })));
     case 'aws_api_gateway_deployment': return ok(() => api.send(new GetDeploymentCommand({ restApiId: a, deploymentId: b })));
     case 'aws_api_gateway_stage': return ok(() => api.send(new GetStageCommand({ restApiId: a, stageName: b })));
+    case 'aws_api_gateway_method_settings': {
+      const s = await get(() => api.send(new GetStageCommand({ restApiId: a, stageName: b })));
+      return Boolean(s?.methodSettings?.[id.split('/').slice(2).join('/')]);
+    }
     case 'aws_cognito_user_pool': return ok(() => cognito.send(new DescribeUserPoolCommand({ UserPoolId: id })));
     case 'aws_cognito_user_pool_client': return ok(() => cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: a, ClientId: b })));
     case 'aws_cognito_identity_provider': {

@@ -24,5 +24,7 @@ export const LIVE = {
   // A custom scope: its resource server, and the machine client that gets tokens holding it.
   authorizer: { scopes: ['live-api/read'], machineClient: true },
   tags: { team: 'payments' },
+  // The stage traced and throttled: the stage's own properties, and Terraform's method settings.
+  stage: { tracing: true, throttle: { rateLimit: 100, burstLimit: 200 } },
 };
 

@@ -108,6 +108,10 @@ describe('export terraform', () => {
     });
     expect(block(p, 'password_policy').minimum_length).toBe(14);
     expect(p.name).toBe(pool.Name);
+    // The stage's settings: tracing on the stage, throttling as method settings on every method.
+    expect(one(main, 'aws_api_gateway_stage.deployment').xray_tracing_enabled).toBe(true);
+    const throttle = one(main, 'aws_api_gateway_method_settings.throttle');
+    expect([throttle.method_path, block(throttle, 'settings')]).toEqual(['*/*', { throttling_rate_limit: 100, throttling_burst_limit: 200 }]);
     expect(p.mfa_configuration).toBe(pool.MfaConfiguration);
     expect(p.mfa_configuration).toBe('ON');
     expect(block(p, 'software_token_mfa_configuration')).toEqual({ enabled: true });

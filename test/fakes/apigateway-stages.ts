@@ -2,16 +2,17 @@ import type {
   CreateDeploymentCommandInput, CreateDeploymentCommandOutput, CreateStageCommandInput, CreateStageCommandOutput,
   DeleteDeploymentCommandInput, DeleteStageCommandInput, Deployment, GetDeploymentCommandInput, GetDeploymentCommandOutput,
   GetDeploymentsCommandInput, GetDeploymentsCommandOutput, GetStageCommandInput, GetStageCommandOutput, GetStagesCommandInput,
-  GetStagesCommandOutput, MethodSetting, PatchOperation, Stage, UpdateStageCommandInput, UpdateStageCommandOutput,
+  GetAccountCommandOutput, GetStagesCommandOutput, MethodSetting, PatchOperation, Stage, UpdateAccountCommandInput, UpdateAccountCommandOutput, UpdateStageCommandInput, UpdateStageCommandOutput,
 } from '@aws-sdk/client-api-gateway';
 import { fail, getApi, pageOf } from './apigateway-apis.js';
 import { LOWER_ALNUM, compact, copy, date, randomString, uniqueId, type Handlers, type Out } from './core.js';
-import type { ApiRecord, DeploymentRecord, StageRecord } from './state.js';
+import type { ApiRecord, DeploymentRecord, FakeState, StageRecord } from './state.js';
 
 function stageOut(s: StageRecord): Stage {
   return compact({
     stageName: s.stageName, deploymentId: s.deploymentId, description: s.description, variables: copy(s.variables),
     tracingEnabled: s.tracingEnabled ?? false, cacheClusterEnabled: false, methodSettings: copy(s.methodSettings ?? {}), canarySettings: copy(s.canarySettings),
+    accessLogSettings: s.accessLogSettings ? { ...s.accessLogSettings } : undefined,
     createdDate: date(s.createdDate), lastUpdatedDate: date(s.lastUpdatedDate), tags: { ...s.tags },
   });
 }
@@ -73,10 +74,48 @@ function patchMethodSetting(stage: StageRecord, op: PatchOperation): boolean {
   return false;
 }
 
+/**
+ * Access logging (API Gateway developer guide, "Set up CloudWatch logging for REST APIs"): `/accessLogSettings/destinationArn`
+ * and `/accessLogSettings/format` are patched, `remove /accessLogSettings` turns it off.
+ */
+function patchAccessLog(stage: StageRecord, op: PatchOperation): boolean {
+  const path = op.path ?? '';
+  if (path === '/accessLogSettings' && op.op === 'remove') {
+    delete stage.accessLogSettings;
+    return true;
+  }
+  const m = /^\/accessLogSettings\/(destinationArn|format)$/.exec(path);
+  if (!m || op.op !== 'replace') return false;
+  stage.accessLogSettings = { ...stage.accessLogSettings, [m[1]!]: op.value ?? '' };
+  return true;
+}
+
+/**
+ * What the stage's access log settings must be once patched:
+ * - API Gateway writes logs with the account's CloudWatch role: without one (GetAccount cloudwatchRoleArn), real accounts
+ *   are refused "CloudWatch Logs role ARN must be set in account settings to enable logging"
+ *   (aws-solutions/virtual-waiting-room-on-aws#74, sst/sst#1556);
+ * - the destination is a log group ARN `arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME` (the developer guide's form,
+ *   awsdocs/amazon-api-gateway-developer-guide#70). The `:*` that CloudFormation's and DescribeLogGroups' `arn` end with
+ *   is taken (aws-cdk's LogGroupLogDestination sends that ARN) and not kept: terraform-provider-aws's aws_api_gateway_stage
+ *   "automatically removes trailing `:*`" so that what it reads back matches;
+ * - the format includes at least $context.requestId or $context.extendedRequestId (developer guide, "Access log formats").
+ */
+function checkAccessLog(ctx: { state: FakeState }, stage: StageRecord): void {
+  const a = stage.accessLogSettings;
+  if (!a?.destinationArn) return;
+  if (!ctx.state.apigateway.account?.cloudwatchRoleArn) fail('BadRequestException', 'CloudWatch Logs role ARN must be set in account settings to enable logging');
+  a.destinationArn = a.destinationArn.replace(/:\*$/, '');
+  if (!/^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[^:*]+$/.test(a.destinationArn)) fail('BadRequestException', `Invalid ARN specified in the request: ${a.destinationArn}`);
+  if (a.format !== undefined && !/\$context\.(requestId|extendedRequestId)\b/.test(a.format)) {
+    fail('BadRequestException', 'Access Log format must contain at least one of $context.requestId or $context.extendedRequestId');
+  }
+}
+
 function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation[]): void {
   for (const op of ops) {
     const path = op.path ?? '';
-    if (patchMethodSetting(stage, op)) continue;
+    if (patchMethodSetting(stage, op) || patchAccessLog(stage, op)) continue;
     if (path === '/deploymentId' && op.op === 'replace') {
       if (op.value === undefined || !api.deployments[op.value]) fail('BadRequestException', 'Invalid deployment identifier specified');
       stage.deploymentId = op.value;
@@ -125,7 +164,25 @@ function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation
   }
 }
 
+const accountOut = (ctx: { state: FakeState }): Out<GetAccountCommandOutput> => compact({
+  cloudwatchRoleArn: ctx.state.apigateway.account?.cloudwatchRoleArn, throttleSettings: { burstLimit: 5000, rateLimit: 10000 },
+  features: ['UsagePlans'], apiKeyVersion: '4',
+});
+
 export const stageHandlers: Handlers = {
+  // The account's settings in the region (API_GetAccount, API_UpdateAccount): the CloudWatch role API Gateway logs with.
+  GetAccount: (ctx): Out<GetAccountCommandOutput> => accountOut(ctx),
+
+  UpdateAccount(ctx, input: UpdateAccountCommandInput): Out<UpdateAccountCommandOutput> {
+    for (const op of input.patchOperations ?? []) {
+      if (op.path !== '/cloudwatchRoleArn' || op.op !== 'replace') fail('BadRequestException', `Invalid patch path '${op.path ?? ''}' specified for op '${op.op ?? ''}'`);
+      if (op.value && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(op.value)) fail('BadRequestException', 'The role ARN is not well formed');
+      ctx.state.apigateway.account = { ...ctx.state.apigateway.account, ...(op.value ? { cloudwatchRoleArn: op.value } : {}) };
+      if (!op.value) delete ctx.state.apigateway.account.cloudwatchRoleArn;
+    }
+    return accountOut(ctx);
+  },
+
   CreateDeployment(ctx, input: CreateDeploymentCommandInput): Out<CreateDeploymentCommandOutput> {
     const api = getApi(ctx, input.restApiId);
     const withMethods = Object.values(api.resources).filter((r) => Object.keys(r.methods).length > 0);
@@ -234,6 +291,7 @@ export const stageHandlers: Handlers = {
     if (!st) fail('NotFoundException', 'Invalid Stage identifier specified');
     const draft = copy(st);
     applyStagePatch(api, draft, input.patchOperations ?? []);
+    checkAccessLog(ctx, draft);
     draft.lastUpdatedDate = ctx.now();
     api.stages[draft.stageName] = draft;
     return stageOut(draft);

@@ -133,7 +133,7 @@ export function sharedPlaneUrl(fake: AwsFake): string | undefined {
   return sharedUrls.get(fake);
 }
 
-export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; memory?: string; beforeRequest?: () => void } = {}): Promise<FakeDataPlane> {
+export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; unref?: boolean; serve?: boolean; memory?: string; beforeRequest?: () => void; afterLogEvents?: () => Promise<void> | void } = {}): Promise<FakeDataPlane> {
   type LambdaModule = { handler: (e: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
   const moduleCache = new Map<string, Promise<LambdaModule>>();
   /** Requests each deployment of a stage has answered: the first few are the "still propagating" 403. */
@@ -276,7 +276,10 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
           if (saved[n] === undefined) delete process.env[n];
           else process.env[n] = saved[n];
         }
-        if (memory) writeLogEvents(memory, region ?? memory.region, fn.configuration.LoggingConfig?.LogGroup ?? `/aws/lambda/${fnName}`, run.end(fake.clock.now()), fake.clock.now());
+        if (memory) {
+          writeLogEvents(memory, region ?? memory.region, fn.configuration.LoggingConfig?.LogGroup ?? `/aws/lambda/${fnName}`, run.end(fake.clock.now()), fake.clock.now());
+          await opts.afterLogEvents?.();
+        }
       }
     }
     // HTTP_PROXY: no outside network here; answer as a reachable backend would.

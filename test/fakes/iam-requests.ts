@@ -45,6 +45,7 @@ function apigatewayPath(command: string, i: Input): string {
     GetDeployment: `${api}/deployments/${str(i.deploymentId)}`, DeleteDeployment: `${api}/deployments/${str(i.deploymentId)}`,
     GetStages: `${api}/stages`, GetStage: `${api}/stages/${str(i.stageName)}`, UpdateStage: `${api}/stages/${str(i.stageName)}`, DeleteStage: `${api}/stages/${str(i.stageName)}`,
     GetGatewayResponses: `${api}/gatewayresponses`, PutGatewayResponse: `${api}/gatewayresponses/${str(i.responseType)}`, DeleteGatewayResponse: `${api}/gatewayresponses/${str(i.responseType)}`,
+    GetAccount: '/account', UpdateAccount: '/account',
     TagResource: `/tags/${encodeURIComponent(str(i.resourceArn))}`, UntagResource: `/tags/${encodeURIComponent(str(i.resourceArn))}`,
   };
   const path = paths[command];

@@ -20,6 +20,8 @@ export interface FakeState {
     apis: Record<string, ApiRecord>;
     /** Fake-clock time of the last DeleteRestApi that was let through (AWS allows about one per 30 s). */
     lastDeleteRestApiAt?: number;
+    /** The account's API Gateway settings in this region (GetAccount / UpdateAccount); absent: never set. */
+    account?: { cloudwatchRoleArn?: string };
   };
   cognito: {
     pools: Record<string, PoolRecord>;
@@ -121,6 +123,7 @@ export interface StageRecord {
   tracingEnabled?: boolean;
   /** "{resourcePath}/{httpMethod}" ("*\/*": every method) → its settings, as GetStage answers them. */
   methodSettings?: Record<string, MethodSetting>;
+  accessLogSettings?: { destinationArn?: string; format?: string };
   /** A canary release: percentTraffic of the stage's requests go to deploymentId (the stage's own deploymentId serves the rest). */
   canarySettings?: { deploymentId: string; percentTraffic: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean };
   createdDate: number;

@@ -57,7 +57,7 @@ describe('secure-api status, against the stateful fake', () => {
     const r = await status();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('✓ secured and complete');
-    expect(r.stdout).toMatch(/Checked live at .*: 15 resources, 15 present\./);
+    expect(r.stdout).toMatch(/Checked live at .*: 16 resources, 16 present\./);
     expect(r.stdout).toContain(`state file ${stateFile()}`);
     const s = loadState();
     // AWS's form, or the local endpoint's when the harness serves the fake's data plane.
@@ -77,7 +77,7 @@ describe('secure-api status, against the stateful fake', () => {
     const { code, report } = await statusJson();
     expect(code).toBe(0);
     expect(report).toMatchObject({ stack: 'secure-api', region: 'us-east-1', account: '123456789012', live: true, ok: true, complete: true });
-    expect(report.counts).toMatchObject({ total: 15, present: 15 });
+    expect(report.counts).toMatchObject({ total: 16, present: 16 });
     expect(report.urls.routes.map((x) => `${x.method} ${x.path} ${x.state} ${x.secured}`)).toEqual(['GET /items present true', 'POST /items present true']);
     expect(report.urls.hostedUiLogin).toMatch(/^https:\/\//);
     expect(report.urls.jwks).toMatch(/\.well-known\/jwks\.json$/);
@@ -90,7 +90,7 @@ describe('secure-api status, against the stateful fake', () => {
     const json = await runSecureApi(['status', '--offline', '--json'], { cwd, clock });
     expect(fake.calls.length).toBe(before);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('From the state file only (--offline): 15 resources recorded');
+    expect(text.stdout).toContain('From the state file only (--offline): 16 resources recorded');
     const report = statusReportSchema.parse(JSON.parse(json.stdout));
     expect(report).toMatchObject({ live: false, ok: null, checkedAt: null });
     expect(new Set(report.resources.map((x) => x.state))).toEqual(new Set(['unchecked']));
@@ -111,7 +111,7 @@ describe('secure-api status, against the stateful fake', () => {
     const text = await status();
     expect(text.code).toBe(3);
     expect(text.stdout).toMatch(/function secure-api-fn-[a-z0-9]{6} +│ secure-api-fn-[a-z0-9]{6} +│ ✗ missing/);
-    expect(text.stderr).toContain('2 of 15 resources are missing or drifted');
+    expect(text.stderr).toContain('2 of 16 resources are missing or drifted');
   });
 
   it('the authorizer removed from a method: the method drifted, the stage stale, and how to put it back', async () => {
@@ -279,7 +279,7 @@ describe('secure-api status, against the stateful fake', () => {
     expect(code).toBe(1);
     expect(row(report, 'function')).toMatchObject({ state: 'error' });
     expect(row(report, 'function').problems[0]).toContain('AccessDeniedException');
-    expect(stderr).toContain('1 of 15 resources could not be read from AWS');
+    expect(stderr).toContain('1 of 16 resources could not be read from AWS');
   });
 
   it('Ctrl-C while a read waits to retry: exit 130, not an AWS failure', async () => {
@@ -323,16 +323,27 @@ describe('secure-api status, against the stateful fake', () => {
     expect(fake.calls.length).toBe(before);
   });
 
-  it('several stacks: status lists them (text and --json); --stack picks one', async () => {
+  it('several stacks: status lists them on a terminal; unattended it exits 2 asking for --stack; --stack picks one', async () => {
     const second = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'other'], { cwd, clock });
     expect(second.code, second.stderr).toBe(0);
     const before = fake.calls.length;
-    const list = await runSecureApi(['status'], { cwd, clock });
+    // On a terminal: the list, to pick one from.
+    const list = await runSecureApi(['status'], { cwd, clock, tty: true, env: { CI: '' } });
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(`2 stacks in ${join(cwd, '.secure-api')}:`);
-    expect(list.stdout).toMatch(/│ other +│ us-east-1 +│ 2026-01-01 00:\d\d UTC +│ 15 +│/);
+    expect(list.stdout).toMatch(/│ other +│ us-east-1 +│ 2026-01-01 00:\d\d UTC +│ 16 +│/);
+    // Unattended (CI, a pipe, --json) a listing would pass as a green status while checking nothing: exit 2, naming them.
+    for (const argv of [['status'], ['status', '--json']]) {
+      const r = await runSecureApi(argv, { cwd, clock });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`status without --stack checks no stack: 2 stacks in ${join(cwd, '.secure-api')} (other, secure-api)`);
+      expect(r.stderr).toContain('--stack other');
+    }
+    // --json: stdout is still the one list document.
     const json = stackListSchema.parse(JSON.parse((await runSecureApi(['status', '--json'], { cwd, clock })).stdout));
-    expect(json.stacks.map((x) => `${x.stack} ${x.resources} ${x.complete}`)).toEqual(['other 15 true', 'secure-api 15 true']);
+    expect(json.stacks.map((x) => `${x.stack} ${x.resources} ${x.complete}`)).toEqual(['other 16 true', 'secure-api 16 true']);
+    const ci = await runSecureApi(['status'], { cwd, clock, tty: true, env: { CI: 'true' } });
+    expect(ci.code).toBe(2);
     expect(fake.calls.length).toBe(before);
     const one = await status('--stack', 'other');
     expect(one.code).toBe(0);

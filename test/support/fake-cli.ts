@@ -29,6 +29,7 @@
 import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -127,13 +128,16 @@ function maybeKill(command: string, before: boolean): void {
 
 // Wrap the fake's `send` on every client prototype: persist the memory as soon as a changing call has acted. Reads
 // are not saved, so a second process that only looks (and is refused the stack's lock) never writes a stale copy.
-const READ_ONLY = /^(Get|List|Describe)/;
+const READ_ONLY = /^(Get|List|Describe|Filter)/;
 type Send = (this: unknown, command: { constructor: { name: string } }, ...rest: unknown[]) => Promise<unknown>;
-for (const C of [APIGatewayClient, CognitoIdentityProviderClient, IAMClient, LambdaClient, ResourceGroupsTaggingAPIClient, STSClient]) {
+for (const C of [APIGatewayClient, CognitoIdentityProviderClient, IAMClient, LambdaClient, ResourceGroupsTaggingAPIClient, STSClient, CloudWatchLogsClient]) {
   const proto = C.prototype as unknown as { send: Send };
   const send = proto.send;
   proto.send = async function (this: unknown, command, ...rest) {
     const name = command.constructor.name.replace(/Command$/, '');
+    // Log events are written by whichever process runs the function (`fake-cli serve`): a reader (`logs --follow`)
+    // sees them as they land, as CloudWatch Logs is shared. Only logs reads reload: this process changes nothing then.
+    if (name === 'FilterLogEvents') followFile();
     maybeKill(name, true);
     let acted = false;
     try {
@@ -230,7 +234,8 @@ async function dataPlane(): Promise<FakeDataPlane | undefined> {
     return plane;
   }
   try {
-    return await startFakeDataPlane(fake, { port, serve: serving, memory: file, ...(serving ? { beforeRequest: followFile } : {}) });
+    // Serving: what a function logs (the data plane runs it) goes to the memory file, for `logs` in another terminal.
+    return await startFakeDataPlane(fake, { port, serve: serving, memory: file, ...(serving ? { beforeRequest: followFile, afterLogEvents: async () => { await save(); loadedMtime = statSync(file).mtimeMs; } } : {}) });
   } catch (err) {
     if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
     const h = await holder();

@@ -120,3 +120,33 @@ describe('the real SDK against a closed port and a name that cannot resolve', ()
     }
   });
 });
+
+describe('the S3 state backend, on the same rule (issue 24: the bucket\'s endpoint is reached like any other)', () => {
+  const status = (endpoint: string, clock: VirtualClock) =>
+    runSecureApi(['status', '--stack', 'demo', '--state', 's3://team-state/secure-api', '--endpoint-url', endpoint, '--json'], { cwd: tempDir('secure-api-net-s3-'), clock });
+
+  it('a closed port: exit 1 in seconds, naming the host and the emulator to start, not an outage', async () => {
+    const port = await freePort();
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const r = await status(`http://127.0.0.1:${port}`, clock);
+    expect(r.code, r.stderr).toBe(1);
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toMatch(new RegExp(`^s3:GetBucketVersioning s3://team-state/secure-api: cannot reach 127\\.0\\.0\\.1:${port}: the connection was refused \\(ECONNREFUSED; \\d+ attempts? over \\d+\\.\\d s\\)$`));
+    expect(error.hint).toContain(`Nothing answers at http://127.0.0.1:${port}`);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('health.aws.amazon.com');
+    expect(clock.now() - start).toBeLessThanOrEqual(NETWORK_RETRY_MS);
+  });
+
+  it('a resolver that fails (.invalid never resolves): the DNS failure named, seconds not minutes', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const r = await status('http://state.example.invalid', clock);
+    expect(r.code, r.stderr).toBe(1);
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toContain('cannot reach state.example.invalid: the name does not resolve');
+    expect(clock.now() - start).toBeLessThanOrEqual(NETWORK_RETRY_MS);
+  });
+});

@@ -106,7 +106,7 @@ describe('failures explained, and no waiting once waiting cannot help', () => {
     try {
       const c = clock();
       const settled: string[] = [];
-      const report = await asTestUser((s) => runChecks(itemsGet(api.url), { tokens: s, ...c, stack: 'demo', onEvent: (e) => { if (e.type === 'settled') settled.push(e.reason); } }));
+      const report = await asTestUser((s) => runChecks(itemsGet(api.url), { tokens: s, ...c, stackArgs: ' --stack demo', onEvent: (e) => { if (e.type === 'settled') settled.push(e.reason); } }));
       // GET /items: no-token, malformed, forged, id token ×3 (the same 500 three times, then no more), access, Bearer.
       expect(api.seen.filter((r) => r.method === 'GET').length).toBe(1 + 1 + 1 + 3 + 1 + 1);
       expect(report.waitedMs).toBe(500 + 1000);

@@ -81,7 +81,7 @@ describe('runChecks', () => {
   });
 
   it('without tokens (an MFA that cannot be answered unattended), the verdict is not ok and names each unproven method and its command', async () => {
-    const report = await runChecks(routes.slice(0, 1), { fetch: fakeApi(), ...clock(), stack: 'demo', tokensSkipped: 'the pool requires SMS MFA' });
+    const report = await runChecks(routes.slice(0, 1), { fetch: fakeApi(), ...clock(), stackArgs: ' --stack demo', tokensSkipped: 'the pool requires SMS MFA' });
     expect(report.verdict).toMatchObject({ ok: false, critical: 0, errors: 0, unproven: [{ route: '/items', method: 'GET', why: 'the pool requires SMS MFA', command: 'secure-api token --login --stack demo' }] });
     expect(report.verdict.summary).toBe('not proven: no valid token reached GET /items, so no 2xx was shown there (5 checks passed: 3 calls without a valid token got 401)');
   });
@@ -97,7 +97,7 @@ describe('runChecks', () => {
 
   it('with a custom scope and no machine token: the id token and the user\'s access token must get 401, and the method is unproven', async () => {
     const scoped: RouteTarget[] = [{ ...routes[0]!, scopes: ['api/read'] }];
-    const report = await runChecks(scoped, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi(), ...clock(), stack: 'demo' });
+    const report = await runChecks(scoped, { tokens: { idToken: ID, accessToken: ACCESS }, fetch: fakeApi(), ...clock(), stackArgs: ' --stack demo' });
     expect(report.rows.find((r) => r.check === 'access-token')).toMatchObject({ expected: '401', severity: 'error', ok: true });
     expect(report.rows.find((r) => r.check === 'id-token')).toMatchObject({ expected: '401', severity: 'error', ok: false, got: '200' });
     expect(report.verdict.ok).toBe(false);

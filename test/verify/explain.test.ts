@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cognitoIssuer, explainRejection } from '../../src/verify/explain.js';
+import { cognitoIssuer, explainAnswer, explainRejection } from '../../src/verify/explain.js';
 import { decodeJwt, forgeLike } from '../../src/verify/jwt.js';
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -45,5 +45,15 @@ describe('forgeLike', () => {
     expect(d?.claims.sub).toBe('u1');
     expect(d?.claims.exp).toBe(now / 1000 + 3600);
     expect(forged.split('.')[2]).not.toBe('c2ln');
+  });
+});
+
+describe('explainAnswer: a 500/502 or a 504 from the stack\'s own function points at `secure-api logs`', () => {
+  const ctx = (integration: string) => ({ stack: 'shop', reach: ' --state s3://b/p --profile ci', integrationOf: () => integration, live: true });
+  it.each([['integration-failed'], ['unavailable']] as const)('%s: the logs command, with the flags that reach the stack', (kind) => {
+    expect(explainAnswer(kind, '/items', ctx('sample-lambda')).action).toContain('`secure-api logs --stack shop --state s3://b/p --profile ci --since 15m`');
+    // A function of yours logs to its own group: secure-api does not read it.
+    expect(explainAnswer(kind, '/items', ctx('lambda')).action).not.toContain('secure-api logs');
+    expect(explainAnswer(kind, '/items', ctx('http')).action).not.toContain('secure-api logs');
   });
 });

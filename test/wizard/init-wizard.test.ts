@@ -42,7 +42,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
       const r = await runSecureApi(['init'], { cwd, tty: true, prompter, env: { AWS_ENDPOINT_URL: plane.url } });
       expect(r.stderr).toContain('Step 1 of 6 · Create the API');
       expect(r.stderr).toMatch(/The plan[\s\S]*user-pool-domain/);
-      expect(prompter.messages().at(-1)).toBe('Create these 15 resources in account 123456789012, us-east-1?');
+      expect(prompter.messages().at(-1)).toBe('Create these 16 resources in account 123456789012, us-east-1?');
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('Invoke URL');
       const wizard = stateOf(cwd);
@@ -71,7 +71,7 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
       'Protect the pool against deletion? (its users go with it; `secure-api destroy` turns this off first)',
       'Federated identity providers (none is fine)', 'Callback URLs after sign-in (comma-separated)', 'Sign-out URLs (comma-separated)', 'App client name', 'Token lifetimes',
       'Rotate refresh tokens? (each refresh returns a new one and retires the old; apps must refresh with GetTokensFromRefreshToken)',
-      'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 14 resources in account 123456789012, eu-west-1?',
+      'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 15 resources in account 123456789012, eu-west-1?',
     ]);
     expect(r.stderr).toContain('✔ API endpoint type Edge-optimized (given)');
     expect(r.stderr).toContain('Cancelled: nothing was created.');

@@ -194,6 +194,11 @@ export const authorizerExport: KindExport<'authorizer'> = {
 const settingOf = (x: ExportCtx, setting: SpecByKind['stage-setting']['setting']) => x.nodesOf('stage-setting').find((s) => s.spec.setting === setting)?.spec;
 const tracingOf = (x: ExportCtx): true | undefined => (settingOf(x, 'tracing')?.tracing ? true : undefined);
 const throttleOf = (x: ExportCtx) => settingOf(x, 'throttle')?.throttle;
+/** The access log: its group by reference (the log-group node's export), its format. */
+const accessLogOf = (x: ExportCtx): { destination: Ref; format: string } | undefined => {
+  const a = settingOf(x, 'access-log')?.accessLog;
+  return a && { destination: x.ref(a.logGroupNode, 'logGroupArn'), format: a.format };
+};
 
 /**
  * A stage setting of our own stage: tracing is written on the stage (above); Terraform's stage has no throttling, so
@@ -238,6 +243,7 @@ export const deploymentExport: KindExport<'deployment'> = {
         body: {
           rest_api_id: apiRef(x), stage_name: spec.stageName, deployment_id: new TfRaw(`aws_api_gateway_deployment.${name}.id`), description: spec.stageDescription || undefined,
           xray_tracing_enabled: tracingOf(x),
+          access_log_settings: accessLogOf(x) && new TfBlock({ destination_arn: accessLogOf(x)!.destination, format: accessLogOf(x)!.format }),
         },
       },
     ];
@@ -258,6 +264,7 @@ export const deploymentExport: KindExport<'deployment'> = {
           RestApiId: apiRef(x), StageName: spec.stageName, DeploymentId: x.ref(n.id, 'deploymentId'), Description: spec.stageDescription || undefined,
           TracingEnabled: tracingOf(x),
           MethodSettings: throttleOf(x) && [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: throttleOf(x)!.rateLimit, ThrottlingBurstLimit: throttleOf(x)!.burstLimit }],
+          AccessLogSetting: accessLogOf(x) && { DestinationArn: accessLogOf(x)!.destination, Format: accessLogOf(x)!.format },
         },
         import: { identifier: { RestApiId: apiRef(x).literal, StageName: n.out.stageName ?? spec.stageName } },
       },

@@ -1,0 +1,138 @@
+/**
+ * `secure-api logs` (issue 21): the stack's function's log events from CloudWatch Logs (FilterLogEvents), newest last,
+ * `--since`, `--follow` until Ctrl-C (exit 0), a clear line when the group does not exist yet, bad input exit 2 before
+ * any AWS call, and the stack's target checked first.
+ */
+import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { writeLogEvents } from '../fakes/logs.js';
+import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
+
+let fake: AwsFake;
+let clock: VirtualClock;
+let cwd: string;
+beforeEach(() => {
+  clock = new VirtualClock();
+  fake = installAwsFake({ clock, deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+  cwd = tempDir();
+});
+afterEach(() => fake.restore());
+
+const run = (argv: string[], o: { signal?: AbortSignal; clock?: VirtualClock } = {}) => runSecureApi(argv, { cwd, clock: o.clock ?? clock, ...(o.signal ? { signal: o.signal } : {}) });
+const groupOf = () => Object.keys(fake.state.logs?.groups ?? {}).find((g) => g.startsWith('/aws/lambda/demo-fn'))!;
+const filters = () => fake.calls.filter((c) => c.command === 'FilterLogEvents').length;
+
+describe('secure-api logs', () => {
+  it('shows the events the proof\'s invocations wrote (START, END, REPORT), oldest first, and only those since --since', async () => {
+    expect((await run(['init', '--yes', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const group = groupOf();
+    expect(group).toMatch(/^\/aws\/lambda\/demo-fn-[a-z0-9]{6}$/);
+    const r = await run(['logs', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z {2}START RequestId: \S+ Version: \$LATEST$/);
+    expect(lines.some((l) => /END RequestId/.test(l))).toBe(true);
+    expect(lines.some((l) => /REPORT RequestId: .*Duration: .*Memory Size: 128 MB/.test(l))).toBe(true);
+    const times = lines.map((l) => Date.parse(l.slice(0, 24)));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+    // An hour later, the default 10 minutes hold nothing; --since 2h holds them again; a new event is the last line.
+    clock.t += 3_600_000;
+    const quiet = await run(['logs', '--stack', 'demo']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(/No log events in \/aws\/lambda\/demo-fn-\w+ since .* \(--since 10m\)/);
+    writeLogEvents(fake.state, 'us-east-1', group, ['the newest line'], clock.now(), 'stream-2');
+    const back = await run(['logs', '--stack', 'demo', '--since', '2h']);
+    expect(back.stdout.trim().split('\n').at(-1)).toMatch(/ {2}the newest line$/);
+    expect(back.stdout.trim().split('\n')).toHaveLength(lines.length + 1);
+
+    const json = JSON.parse((await run(['logs', '--stack', 'demo', '--since', '2h', '--json'])).stdout) as { logGroup: string; groupExists: boolean; events: Array<{ timestamp: number; message: string; stream: string; time: string }> };
+    expect(json).toMatchObject({ logGroup: group, groupExists: true });
+    expect(json.events.at(-1)).toEqual({ time: new Date(clock.now()).toISOString(), timestamp: clock.now(), stream: 'stream-2', message: 'the newest line' });
+  });
+
+  it('pages through every nextToken of FilterLogEvents', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const lines = Array.from({ length: 10_050 }, (_, i) => `line ${i}`);
+    writeLogEvents(fake.state, 'us-east-1', groupOf(), lines, clock.now(), 's');
+    const before = filters();
+    const r = await run(['logs', '--stack', 'demo', '--json']);
+    expect(filters() - before).toBe(2);
+    expect((JSON.parse(r.stdout) as { events: unknown[] }).events).toHaveLength(10_050);
+  });
+
+  it('says so, exit 0, when the group does not exist yet (the function has not run)', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    await new CloudWatchLogsClient({ region: 'us-east-1' }).send(new DeleteLogGroupCommand({ logGroupName: groupOf() }));
+    const r = await run(['logs', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^no log events yet: the function has not run \(its log group \/aws\/lambda\/demo-fn-\w+ does not exist\)\.\n$/);
+    const j = JSON.parse((await run(['logs', '--stack', 'demo', '--json'])).stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({ groupExists: false, events: [], note: 'no log events yet: the function has not run' });
+  });
+
+  it('--follow prints what is new every 2 s, each event once, and stops on Ctrl-C with exit 0', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const group = groupOf();
+    writeLogEvents(fake.state, 'us-east-1', group, ['before'], clock.now(), 's');
+    const ctl = new AbortController();
+    const sleeps: number[] = [];
+    // Each poll's wait: the function logs during the 2nd and the 3rd, Ctrl-C comes during the 4th.
+    const scripted = new VirtualClock();
+    scripted.t = clock.t;
+    scripted.sleep = async (ms: number) => {
+      sleeps.push(ms);
+      scripted.t += ms;
+      if (sleeps.length === 2) writeLogEvents(fake.state, 'us-east-1', group, ['first new'], scripted.t, 's');
+      if (sleeps.length === 3) writeLogEvents(fake.state, 'us-east-1', group, ['second new', 'third new'], scripted.t, 's');
+      if (sleeps.length === 4) ctl.abort();
+      await Promise.resolve();
+    };
+    const r = await run(['logs', '--stack', 'demo', '--follow'], { signal: ctl.signal, clock: scripted });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.slice(26))).toEqual(['before', 'first new', 'second new', 'third new']);
+    expect(sleeps.every((ms) => ms >= 1000)).toBe(true);
+    expect(r.stderr).toMatch(/Following \/aws\/lambda\/demo-fn-\w+ \(Ctrl-C to stop\)/);
+  });
+
+  it.each([['abc'], ['10'], ['0m'], ['5w'], ['-1h'], ['']])('--since %j is exit 2 before any AWS call', async (since) => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const before = fake.calls.length;
+    const r = await run(['logs', '--stack', 'demo', '--since', since]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--since ".*" is not a duration: give a number and a unit, like 30s, 10m, 2h or 7d/);
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('--follow with --json, and another region than the state\'s: exit 2, no FilterLogEvents', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const both = await run(['logs', '--stack', 'demo', '--follow', '--json']);
+    expect(both.code).toBe(2);
+    // With --json the error is the JSON document on stdout.
+    expect(both.stdout + both.stderr).toMatch(/--follow .* --json .*: use one of them/);
+    const region = await run(['logs', '--stack', 'demo', '--region', 'eu-west-1']);
+    expect(region.code).toBe(2);
+    expect(filters()).toBe(0);
+  });
+
+  it('a 500 from verify (API Gateway may not invoke the function) points at `secure-api logs` for the stack', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const fn = Object.values(fake.state.lambda.functions)[0]!;
+    fn.statements = [];
+    const v = await run(['verify', '--stack', 'demo']);
+    expect(v.code).toBe(1);
+    expect(v.stdout + v.stderr).toMatch(/500 Internal server error[\s\S]*`secure-api logs --stack demo --since 15m` shows whether the function ran/);
+  });
+
+  it('a stack whose routes call no function of its own: exit 2, naming why', async () => {
+    const cfg = `${cwd}/mock.json`;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(cfg, JSON.stringify({ stack: 'mocks', routes: [{ path: '/health', methods: ['GET'], integration: { type: 'mock' }, public: true }] }));
+    expect((await run(['init', '--yes', '--no-verify', '--config', cfg])).code).toBe(0);
+    const r = await run(['logs', '--stack', 'mocks']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stack "mocks" has no function of its own/);
+    expect(filters()).toBe(0);
+  });
+});
