@@ -47,6 +47,8 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   adopt: z.boolean().optional(),
   /** Kinds init may replace although their data goes with them (only 'user-pool'). */
   allowReplace: z.array(z.string()).optional(),
+  /** The proof's test user may set off the pool's Lambda triggers (issue 25.7). */
+  allowTriggers: z.boolean().optional(),
   /** --secure-add / --secure-remove "METHOD /path": change the recorded list of secured methods one at a time. */
   secureAdd: z.array(z.string()).optional(),
   secureRemove: z.array(z.string()).optional(),
@@ -221,7 +223,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
     const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state, backend: prepared.backend });
-    const result = await verifyStack(target, clients.cognito, env, ui, { stagePolicy: stagePolicyOf(target, clients, env, ui) });
+    const result = await verifyStack(target, clients.cognito, env, ui, { allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(target, clients, env, ui) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);

@@ -15,6 +15,8 @@ export const verifyOptionsSchema = commonOptionsSchema.extend({
   keepUser: z.boolean().optional(),
   /** No user is created: only the checks that need none (no token, a forged token, CORS, what each stage serves). For CI on a pool others own. */
   readOnly: z.boolean().optional(),
+  /** Make the test user even on a pool whose Lambda triggers it sets off (issue 25.7). */
+  allowTriggers: z.boolean().optional(),
 });
 export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
 
@@ -58,7 +60,7 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     ui.out(`\n${c.bold('Not proven unattended (no 2xx shown):')}`);
     for (const u of v.unproven) {
       ui.out(c.yellow(wrap(`${u.method} ${u.route}: ${u.why}`, columns, '  ', '    ')));
-      ui.out(wrap(`→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)`, columns, '    ', '      '));
+      ui.out(wrap(/ token /.test(u.command) ? `→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)` : `→ prove it: ${u.command}`, columns, '    ', '      '));
     }
   }
   const waited = report.waitedMs > 0 ? ` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)` : '';
@@ -117,6 +119,7 @@ export function verifyJson(out: VerifyOutcome): unknown {
     stack: out.stack, invokeUrl: out.baseUrl, ok: out.report.verdict.ok, verdict: out.report.verdict,
     rows: out.report.rows, explanations: out.report.explanations, diagnoses: out.report.diagnoses, waitedMs: out.report.waitedMs, testUser: out.testUser,
     ...(out.skipped ? { skipped: out.skipped } : {}),
+    ...(out.triggers ? { triggers: { fired: out.triggers.fired, allowed: out.triggers.allowed } } : {}),
     ...(out.access ? { access: { selfSignUp: out.access.selfSignUp ?? null, anyClientOfThePool: true, existingPool: out.access.existingPool, ...(out.access.restricted ? { restricted: out.access.restricted } : {}) } } : {}),
   };
 }
@@ -147,7 +150,7 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   if (!o.readOnly) requirePool(t);
   routeTargets(t);
   const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
-  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, stagePolicy: stagePolicyOf(t, clients, env, ui) });
+  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(t, clients, env, ui) });
   if (ui.mode === 'json') ui.json(verifyJson(out));
   else {
     renderVerify(out, ui, env.stdout.columns);
