@@ -70,7 +70,7 @@ export async function withExisting(
 }
 
 /** What the plan says about the existing API and pool: what is secured, what is left alone, what was taken from the pool. */
-export function existingSummary(facts: ExistingFacts, config: StackConfig): string[] {
+export function existingSummary(facts: ExistingFacts, config: StackConfig, run: { allowTriggers?: boolean | undefined } = {}): string[] {
   const lines: string[] = [];
   const { api, pool } = facts;
   if (api && config.existingApi) {
@@ -95,7 +95,9 @@ export function existingSummary(facts: ExistingFacts, config: StackConfig): stri
     const newDomain = existingPoolNodes(config).some((n) => n.kind === 'user-pool-domain');
     lines.push(`  ${newDomain ? `+ a new hosted UI domain ${config.hostedUi.domainPrefix}` : pool.domain ? `its hosted UI domain ${pool.domain}` : 'no hosted UI domain'}. Its users are never deleted.`);
     if (pool.triggers.length) {
-      lines.push(`  ! its Lambda triggers run for the proof's test user: ${triggersText(pool.triggers)}. The proof makes one only with --allow-triggers (without it the checks with a token are skipped); secure-api token and users add set them off too.`);
+      lines.push(`  ! its Lambda triggers run for the proof's test user: ${triggersText(pool.triggers)}. ${run.allowTriggers
+        ? 'With --allow-triggers the proof makes one and sets them off'
+        : 'The proof makes one only with --allow-triggers (without it the checks with a token are skipped)'}; secure-api token and users add set them off too.`);
     }
   }
   return lines;

@@ -112,7 +112,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const { withExisting, existingSummary } = await import('./init-existing.js');
     const done = await withExisting(input, config, existing, o, env, prepared.resolve, prompter);
     ({ config, plan } = done);
-    existingLines = existingSummary(done.facts, config);
+    existingLines = existingSummary(done.facts, config, { allowTriggers: o.allowTriggers });
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
   // Ctrl-C at a question after the wizard keeps its answers in a file, as missing credentials do.

@@ -126,6 +126,7 @@ describe('your pool\'s Lambda triggers and the test user (issue 25.7)', () => {
     // init --allow-triggers: the same, in init's proof.
     const again = await run(['init', '--yes', '--stack', 'shop2', '--route', 'GET /items', '--user-pool-id', poolId, '--allow-triggers']);
     expect(again.code, again.stderr).toBe(0);
+    expect(flat(again.stderr)).toContain(`! its Lambda triggers run for the proof's test user: ${NAMED}. With --allow-triggers the proof makes one and sets them off`);
     expect(made('AdminCreateUser')).toHaveLength(2);
   });
 
