@@ -94,9 +94,10 @@ export function verifyNextSteps(out: VerifyOutcome): Array<[string, string]> {
   const v = out.report.verdict;
   if (!v.ok && v.critical === 0 && v.errors === 0) {
     const commands = [...new Set(v.unproven.map((u) => u.command))];
+    const byHand = commands.some((cmd) => / token /.test(cmd));
     return [
-      ...commands.map((cmd): [string, string] => [cmd, 'sign in by hand for the methods not proven'] ),
-      [`secure-api export curl ${s}`, 'then call them with that token: the 2xx by hand'],
+      ...commands.map((cmd): [string, string] => [cmd, / token /.test(cmd) ? 'sign in by hand for the methods not proven' : 'prove the methods not proven'] ),
+      ...(byHand ? [[`secure-api export curl ${s}`, 'then call them with that token: the 2xx by hand'] as [string, string]] : []),
       [`secure-api destroy ${s}`, 'remove it all'],
     ];
   }

@@ -95,6 +95,7 @@ describe('your pool\'s Lambda triggers and the test user (issue 25.7)', () => {
     expect(r.code).toBe(1); // not proven: no 2xx was shown
     expect(flat(r.stdout)).toContain('The checks with a token were skipped: the pool\'s Lambda triggers would run for a test user');
     expect(flat(r.stdout)).toContain('→ prove it: secure-api verify --allow-triggers --stack shop');
+    expect(flat(r.stdout)).toMatch(/Next: secure-api verify --allow-triggers --stack shop +prove the methods not proven secure-api destroy/);
     expect(r.stdout).toMatch(/GET +│ no-token +│ 401 +│ 401 Unauthorized/);
 
     const json = await run(['verify', '--stack', 'shop', '--json']);
