@@ -5,6 +5,7 @@ import { commonOptionsSchema } from './common-options.js';
 import { partitionOf } from '../aws/region.js';
 import { flagsToConfig } from '../config/flags.js';
 import { createQuestion, planNotes } from '../plan/notes.js';
+import { wrappedNotes } from '../status/render.js';
 import { requireSecrets } from '../engine/engine.js';
 import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan } from '../plan/build.js';
@@ -188,13 +189,13 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), changes: decision.report });
       else {
         ui.reporter.info(`No changes. Stack ${config.stack} matches its configuration.`);
-        ui.out(outputsText(outputs, ui.c, { reach }));
+        ui.out(outputsText(outputs, ui.c, { reach, columns: env.stdout.columns }));
       }
       return 0;
     }
     changes = decision.changes;
   } else if (!o.yes) {
-    ui.reporter.info([planChoices(config, ui.c, env.stderr.columns), '', planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
+    ui.reporter.info([planChoices(config, ui.c, env.stderr.columns), '', planTable(plan, ui.c, { width: env.stderr.columns }), ...wrappedNotes(planNotes(config), env.stderr.columns)].join('\n'));
     const { handlerFor } = await import('../resources/registry.js');
     const ok = await prompter.confirm({ message: createQuestion(plan.nodes, (k) => handlerFor(k).adopted === true, `account ${account}, ${config.region}`), default: true });
     if (!ok) throw new Cancelled(`Cancelled: nothing was created${o.saveConfig ? `; ${o.saveConfig} was not written` : ''}.`);
@@ -209,7 +210,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const proving = o.verify !== false && Boolean(state.nodes.pool);
     if (ui.mode !== 'json') {
       ui.reporter.info(ui.c.green(`\nDone: ${doneText(changes, Object.keys(state.nodes).length)} in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
-      ui.out(outputsText(outputs, ui.c, { next: !proving, reach }));
+      ui.out(outputsText(outputs, ui.c, { next: !proving, reach, columns: env.stdout.columns }));
     }
     if (o.verify === false || !state.nodes.pool) {
       if (ui.mode === 'json') ui.json(outputsJson(outputs));
@@ -225,7 +226,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, reach, { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, reach, { machine: wantsMachineClient(config) }) : verifyNextSteps(result), env.stdout.columns)}`);
     }
     return verifyExit(result, ui.mode);
   });
