@@ -220,6 +220,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
   common(users.command('add <name>'))
     .description('create a user (email, or username as the pool signs in); the password from stdin, or generated and shown once, on a terminal only')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--group <name>', 'put the user in this group of the stack (its members may call the routes restricted to it); repeatable', collect)
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runUsersAdd, usersOptionsSchema } = await import('./commands/users.js');

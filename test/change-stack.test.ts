@@ -280,9 +280,9 @@ describe('tags on a live stack', () => {
     // Added: the plan shows each tagged resource as an in-place update of its tags.
     let plan = await run(['plan', '--stack', 'demo', '--tag', 'team=payments', '--tag', 'env=dev']);
     expect(plan.code, plan.stdout).toBe(3);
-    for (const label of ['REST API demo-api', 'user pool demo-users', 'IAM role demo-fn-role', 'function demo-fn']) expect(plan.stdout).toMatch(new RegExp(`~ +update in place +${label}.*\\(tags\\.env, tags\\.team changed\\)`));
+    for (const label of ['REST API demo-api', 'user pool demo-users', 'IAM role demo-fn-role', 'function demo-fn', 'log group /aws/lambda/demo-fn']) expect(plan.stdout).toMatch(new RegExp(`~ +update in place +${label}.*\\(tags\\.env, tags\\.team changed\\)`));
     expect(plan.stdout).toContain('tags.team: (none) → "payments"');
-    expect(plan.stdout).toContain('0 to add, 4 to change, 0 to replace, 0 to delete');
+    expect(plan.stdout).toContain('0 to add, 5 to change, 0 to replace, 0 to delete');
     let from = fake.calls.length;
     let r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments', '--tag', 'env=dev']);
     expect(r.code, r.stderr).toBe(0);
@@ -292,7 +292,8 @@ describe('tags on a live stack', () => {
     const commands = writes(from).map((c) => c.command);
     expect(commands).not.toContain('UpdateUserPool');
     expect(commands).not.toContain('UpdateFunctionConfiguration');
-    expect(commands.filter((c) => c === 'TagResource' || c === 'TagRole')).toHaveLength(4);
+    // The API, the pool, the function, its role and its log group.
+    expect(commands.filter((c) => c === 'TagResource' || c === 'TagRole')).toHaveLength(5);
     expect(state().config.tags).toEqual({ team: 'payments', env: 'dev' });
     await expectHealthy(pool);
 
@@ -302,7 +303,7 @@ describe('tags on a live stack', () => {
     expect(r.code, r.stderr).toBe(0);
     await expectUserTags({ team: 'identity' }, foreign);
     expect(writes(from).filter((c) => c.command === 'UntagResource' || c.command === 'UntagRole').map((c) => (c.input as { tagKeys?: string[]; TagKeys?: string[] }).tagKeys ?? (c.input as { TagKeys?: string[] }).TagKeys))
-      .toEqual([['env'], ['env'], ['env'], ['env']]);
+      .toEqual([['env'], ['env'], ['env'], ['env'], ['env']]);
     await expectHealthy(pool);
 
     // Removed: `"tags": {}` in --config removes every user tag (tags are one value, never merged with the recorded ones).
@@ -413,6 +414,8 @@ describe('tags on a live stack', () => {
     await cognito().send(new (await import('@aws-sdk/client-cognito-identity-provider')).UntagResourceCommand({ ResourceArn: s0.nodes.pool!.out.userPoolArn!, TagKeys: idTag }));
     await new LambdaClient(region).send(new UntagFunctionCommand({ Resource: s0.nodes.function!.out.functionArn!, TagKeys: idTag }));
     await new IAMClient(region).send(new (await import('@aws-sdk/client-iam')).UntagRoleCommand({ RoleName: s0.nodes.role!.out.roleName!, TagKeys: idTag }));
+    const logs = await import('@aws-sdk/client-cloudwatch-logs');
+    await new logs.CloudWatchLogsClient(region).send(new logs.UntagResourceCommand({ resourceArn: s0.nodes['function-logs']!.out.logGroupArn!, tagKeys: idTag }));
     const file = join(cwd, '.secure-api', 'demo.json');
     const v1 = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     for (const k of ['stateId', 'history']) delete v1[k];

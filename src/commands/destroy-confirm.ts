@@ -1,4 +1,5 @@
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { countOf } from '../ui/count.js';
 import type { AwsClients } from '../aws/clients.js';
 import { Cancelled } from '../errors.js';
 import type { StateFile } from '../state/schema.js';
@@ -39,9 +40,9 @@ export async function confirmDestroy(o: {
       const will = (r: (typeof nodes)[number]) => (r.owned === 'adopted' ? (r.prior ? 'put back' : 'keep') : 'delete');
       ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}) holds:`);
       ui.reporter.info(table(['resource', 'name', 'id', 'destroy will'], nodes.map((r) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status, will(r)]), ui.c, o.columns));
-      ui.reporter.info(`Deletes the ${scope.deleted} resources secure-api made${scope.text}.`);
+      ui.reporter.info(`Deletes the ${countOf(scope.deleted, 'resource')} secure-api made${scope.text}.`);
     } else {
-      ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}): these ${nodes.length} resources will be deleted:`);
+      ui.reporter.info(`Stack ${ui.c.bold(stack)} (${state.account} / ${state.region}): ${nodes.length === 1 ? 'this resource' : `these ${nodes.length} resources`} will be deleted:`);
       ui.reporter.info(table(['resource', 'name', 'id'], nodes.map((r) => [r.kind, r.label, Object.values(r.out)[0] ?? r.status]), ui.c, o.columns));
     }
     const pool = state.nodes.pool;
@@ -57,7 +58,7 @@ export async function confirmDestroy(o: {
     if (typed.trim() !== stack) throw new Cancelled(`Cancelled: "${typed.trim()}" is not ${stack}; nothing was deleted.`);
     return;
   }
-  const what = scope ? `the ${scope.deleted} resources secure-api made in stack ${stack} and put back what it changed` : `these ${nodes.length} resources of stack ${stack}`;
+  const what = scope ? `the ${countOf(scope.deleted, 'resource')} secure-api made in stack ${stack} and put back what it changed` : `${nodes.length === 1 ? 'this resource' : `these ${nodes.length} resources`} of stack ${stack}`;
   const ok = await prompter.confirm({ message: `Delete ${what}? This cannot be undone.`, default: false });
   if (!ok) throw new Cancelled('Cancelled: nothing was deleted.');
 }

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { countOf } from '../ui/count.js';
 import { dirname, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { exportCdk } from '../export/cdk.js';
@@ -35,7 +36,8 @@ export async function runIacExport(format: IacFormat, o: ExportOptions, env: Com
   checkCommon(o);
   const ui = await makeUi(env, o.json);
   const loaded = await loadStack(o, env);
-  const src = exportSource(loaded.state);
+  const reach = loaded.backend?.args ?? '';
+  const src = exportSource(loaded.state, reach);
   const stack = loaded.stack;
   if (format === 'openapi') {
     const doc = exportOpenApi(src);
@@ -63,10 +65,10 @@ export async function runIacExport(format: IacFormat, o: ExportOptions, env: Com
     if (ui.mode === 'json') ui.json({ stack, format, dir, files: written, imports: tf.imports, variables: tf.variables, notes: tf.notes });
     else {
       ui.out(dir);
-      ui.reporter.info(`${tf.imports.length} resources, each with an import block (imports.tf).`);
+      ui.reporter.info(`${countOf(tf.imports.length, 'resource')}, each with an import block (imports.tf).`);
       for (const n of tf.notes) ui.reporter.info(`Left out: ${n}`);
       if (tf.variables.length) ui.reporter.info(`Secrets are variables (variables.tf), never written: set ${tf.variables.map((v) => `TF_VAR_${v}`).join(', ')}.`);
-      ui.reporter.info(`Next: secure-api forget --stack ${stack} (secure-api lets go), then cd ${relative(env.cwd, dir) || '.'} && terraform init && terraform plan (only imports), terraform apply.`);
+      ui.reporter.info(`Next: secure-api forget --stack ${stack}${reach} (secure-api lets go), then cd ${relative(env.cwd, dir) || '.'} && terraform init && terraform plan (only imports), terraform apply.`);
     }
     return 0;
   }
@@ -75,10 +77,10 @@ export async function runIacExport(format: IacFormat, o: ExportOptions, env: Com
   if (ui.mode === 'json') ui.json({ stack, format, dir, files: written, mapping: cdk.mapping, notImported: cdk.notImported, notes: cdk.notes });
   else {
     ui.out(dir);
-    ui.reporter.info(`${Object.keys(cdk.mapping).length} resources in resource-mapping.json.`);
+    ui.reporter.info(`${countOf(Object.keys(cdk.mapping).length, 'resource')} in resource-mapping.json.`);
     for (const n of cdk.notImported) ui.reporter.info(`Not importable: ${n.logicalId} (${n.type}): ${n.why}`);
     for (const n of cdk.notes) ui.reporter.info(`Left out: ${n}`);
-    ui.reporter.info(`Next: secure-api forget --stack ${stack}, then cd ${relative(env.cwd, dir) || '.'} && npm install && npx cdk import --resource-mapping resource-mapping.json, then npx cdk deploy.`);
+    ui.reporter.info(`Next: secure-api forget --stack ${stack}${reach}, then cd ${relative(env.cwd, dir) || '.'} && npm install && npx cdk import --resource-mapping resource-mapping.json, then npx cdk deploy.`);
   }
   return 0;
 }

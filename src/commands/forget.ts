@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { countOf } from '../ui/count.js';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -84,7 +85,7 @@ export async function runForget(o: ForgetOptions, env: CommandEnv): Promise<numb
     await session.end();
   }
   if (leftAlone.length) {
-    throw new NotThisStacks(stack, leftAlone, `Stack ${stack} forgotten: secure-api's tags removed from ${released.length} resources, state file deleted (a copy: ${copy})`);
+    throw new NotThisStacks(stack, leftAlone, `Stack ${stack} forgotten: secure-api's tags removed from ${countOf(released.length, 'resource')}, state file deleted (a copy: ${copy})`);
   }
   const adopted = Object.entries(state.nodes).filter(([, n]) => n.owned === 'adopted').map(([id, n]) => ({ node: id, kind: n.kind, label: n.label, ids: n.out }));
   if (ui.mode === 'json') {
@@ -92,7 +93,7 @@ export async function runForget(o: ForgetOptions, env: CommandEnv): Promise<numb
     return 0;
   }
   ui.out(`Stack ${stack} is no longer managed by secure-api. Nothing was deleted.`);
-  ui.out(`Yours now (secure-api's tags removed, your own tags kept): ${released.length} resources, e.g. ${released.slice(0, 4).map((r) => r.label).join(', ')}${released.length > 4 ? ', …' : ''}.`);
+  ui.out(`Yours now (secure-api's tags removed, your own tags kept): ${countOf(released.length, 'resource')}, e.g. ${released.slice(0, 4).map((r) => r.label).join(', ')}${released.length > 4 ? ', …' : ''}.`);
   if (adopted.length) ui.out(`Left as secure-api changed them, and yours as before: ${adopted.map((r) => r.label).join(', ')}.`);
   ui.out(`A copy of the state: ${copy}`);
   ui.reporter.info('Manage them from your infrastructure code: the files of `secure-api export terraform` or `secure-api export cdk` import them as they are.');

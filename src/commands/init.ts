@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { partitionOf } from '../aws/region.js';
 import { flagsToConfig } from '../config/flags.js';
-import { planNotes } from '../plan/notes.js';
+import { createQuestion, planNotes } from '../plan/notes.js';
 import { requireSecrets } from '../engine/engine.js';
 import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan } from '../plan/build.js';
@@ -144,7 +144,8 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     changes = decision.changes;
   } else if (!o.yes) {
     ui.reporter.info([planChoices(config, ui.c, env.stderr.columns), '', planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
-    const ok = await prompter.confirm({ message: `Create these ${plan.nodes.length} resources in account ${account}, ${config.region}?`, default: true });
+    const { handlerFor } = await import('../resources/registry.js');
+    const ok = await prompter.confirm({ message: createQuestion(plan.nodes, (k) => handlerFor(k).adopted === true, `account ${account}, ${config.region}`), default: true });
     if (!ok) throw new Cancelled(`Cancelled: nothing was created${o.saveConfig ? `; ${o.saveConfig} was not written` : ''}.`);
   }
   // Written once the run is agreed to (--yes, or the plan confirmed): a declined plan leaves no file behind.

@@ -1,4 +1,5 @@
-import { ListUsersCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, ListUsersCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
+import { groupNamesOf } from '../config/groups.js';
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { toAwsFailure } from '../aws/errors.js';
@@ -15,13 +16,17 @@ import { loadStack } from './stack-state.js';
 
 export const usersOptionsSchema = commonOptionsSchema.extend({
   passwordStdin: z.boolean().optional(),
+  /** `users add --group G`: put the new user in these groups of the stack (the routes restricted to them). */
+  group: z.array(z.string()).optional(),
 });
 export type UsersOptions = z.infer<typeof usersOptionsSchema>;
 
-async function setup(o: UsersOptions, env: CommandEnv) {
+async function setup(o: UsersOptions, env: CommandEnv, check?: (config: Record<string, unknown>) => void) {
   checkCommon(o);
   const ui = await makeUi(env, o.json);
-  const t = stackTarget(o, env, await loadStack(o, env));
+  const loaded = await loadStack(o, env);
+  check?.(loaded.state.config);
+  const t = stackTarget(o, env, loaded);
   const pool = requirePool(t);
   const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
   return { ui, t, pool, cognito: clients.cognito };
@@ -34,7 +39,16 @@ export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv
     throw new UsageError('users add would generate a password, and shows one only on a terminal (not with --json, a pipe or CI)',
       `Give the password on standard input instead: printf '%s\\n' "$PASSWORD" | secure-api users add ${name} --password-stdin`);
   }
-  const { ui, t, pool, cognito } = await setup(o, env);
+  // Only the stack's own groups (the ones its routes name): checked before any AWS call.
+  const { ui, t, pool, cognito } = await setup(o, env, (config) => {
+    const groups = groupNamesOf((config as { routes?: Array<{ groups?: string[]; public?: boolean }> }).routes ?? []);
+    for (const g of o.group ?? []) {
+      if (!groups.includes(g)) {
+        throw new UsageError(`"${g}" is not a group of this stack${groups.length ? ` (its routes name ${groups.join(', ')})` : ' (no route is restricted to a group)'}`,
+          'Restrict a route to it first: `secure-api routes add "GET /admin" --group NAME`, or --route-group on init.', 'NO_SUCH_GROUP');
+      }
+    }
+  });
   const facts = await describePool(cognito, pool.userPoolId);
   if (facts.signInWith === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(name)) {
     throw new UsageError(`the pool of stack "${t.loaded.stack}" signs in with an email address; "${name}" is not one`);
@@ -46,10 +60,18 @@ export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv
   }
   const password = given ?? generatePassword(facts.passwordPolicy);
   const made = await createUser(cognito, pool.userPoolId, facts, { signInName: name, password });
+  for (const g of o.group ?? []) {
+    try {
+      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: made.username, GroupName: g }));
+    } catch (err) {
+      // The user is made and kept: say so, and how to finish.
+      throw toAwsFailure(err, 'AdminAddUserToGroup', `${made.signInName} was created, but not put in group ${g}: run \`secure-api init --stack ${t.loaded.stack}\` (it puts a missing group back), then \`aws cognito-idp admin-add-user-to-group --user-pool-id ${pool.userPoolId} --username ${made.username} --group-name ${g}\`.`);
+    }
+  }
   if (ui.mode === 'json') {
-    ui.json({ stack: t.loaded.stack, username: made.username, signInName: made.signInName });
+    ui.json({ stack: t.loaded.stack, username: made.username, signInName: made.signInName, ...(o.group?.length ? { groups: o.group } : {}) });
   } else {
-    ui.out(`Created ${ui.c.bold(made.signInName)}${made.username !== made.signInName ? ui.c.dim(` (username ${made.username})`) : ''} in ${pool.userPoolId}.`);
+    ui.out(`Created ${ui.c.bold(made.signInName)}${made.username !== made.signInName ? ui.c.dim(` (username ${made.username})`) : ''} in ${pool.userPoolId}${o.group?.length ? `, member of ${o.group.join(', ')}` : ''}.`);
     if (given === undefined) ui.out(`Password: ${password}\n${ui.c.dim('Shown once and not stored anywhere; note it now.')}`);
     ui.out(`Token: printf '%s\\n' "$PASSWORD" | secure-api token --stack ${t.loaded.stack}${t.reach} --username ${made.signInName} --password-stdin`);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countOf } from '../ui/count.js';
 import { commonOptionsSchema } from './common-options.js';
 import { CheckFailed, ExitCode, UsageError } from '../errors.js';
 import { secretsShowable } from '../ui/output.js';
@@ -35,7 +36,7 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   }
   if (notes.size) {
     ui.out('');
-    for (const [note, where] of notes) ui.out(`${c.dim('•')} ${note} ${c.dim(`(${where.length > 3 ? `${where.length} methods` : where.join(', ')})`)}`);
+    for (const [note, where] of notes) ui.out(`${c.dim('•')} ${note} ${c.dim(`(${where.length > 3 ? countOf(where.length, 'method') : where.join(', ')})`)}`);
   }
   if (report.explanations.length) {
     ui.out(`\n${c.bold('The token was refused. Usual causes:')}`);

@@ -61,3 +61,12 @@ describe('routes restricted to groups', () => {
     expect(refusal({ routes: [{ path: '/admin', methods: ['GET'], groups: ['a,b'] }] }).message).toMatch(/comma-separated/);
   });
 });
+
+describe('routes restricted to groups on your own API', () => {
+  it('refused (exit 2): your methods keep their integrations, and nothing there checks cognito:groups', () => {
+    const e = refusal({ existingApi: { id: 'a1b2c3d4e5' }, routes: [{ path: '/orders', methods: ['GET'], groups: ['admins'] }] });
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/routes of your API \(--api-id\) cannot be restricted to groups \(GET \/orders\)/);
+    expect(e.hint).toMatch(/cognito:groups claim/);
+  });
+});

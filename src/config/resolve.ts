@@ -112,6 +112,12 @@ export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig
       paramAt.set(parent, s);
     });
   }
+  // Your API's methods keep their own integrations: no sample function is there to check cognito:groups.
+  const grouped = c.routes.filter((r) => r.groups?.length);
+  if (c.existingApi && grouped.length) {
+    throw new UsageError(`routes of your API (--api-id) cannot be restricted to groups (${grouped.map((r) => `${r.methods.join(',')} ${r.path}`).join('; ')}): API Gateway's Cognito authorizer checks the token, not group membership, and your methods' own backends answer them`,
+      'Check the cognito:groups claim (event.requestContext.authorizer.claims) in your backend, or require OAuth scopes with --authorizer-scopes.', 'GROUPS_NEED_SAMPLE');
+  }
   if (c.userPool.identityProviders.length && !c.hostedUi.enabled) {
     throw new UsageError('federated identity providers sign in through the hosted UI: turn it on (remove --no-hosted-ui) or remove userPool.identityProviders');
   }

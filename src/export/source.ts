@@ -20,11 +20,12 @@ export interface ExportSource {
 
 const kindOrder = (k: ResourceKind): number => RESOURCE_KINDS.indexOf(k);
 
-export function exportSource(state: StateFile): ExportSource {
+/** `reach`: the flags a printed command needs beside --stack to reach the stack (the backend's args). */
+export function exportSource(state: StateFile, reach = ''): ExportSource {
   const unfinished = Object.entries(state.nodes).filter(([, n]) => n.status !== 'created').map(([id, n]) => `${id} (${n.status})`);
   if (!state.complete || unfinished.length > 0) {
     throw new UsageError(`stack "${state.stack}" is not finished${unfinished.length ? `: ${unfinished.join(', ')}` : ''}, so there is nothing settled to export`,
-      `Run \`secure-api init --stack ${state.stack}\` to finish it first.`, 'STACK_UNFINISHED');
+      `Run \`secure-api init --stack ${state.stack}${reach}\` to finish it first.`, 'STACK_UNFINISHED');
   }
   const all: ExportNode[] = Object.entries(state.nodes)
     .map(([id, n]) => ({ id, kind: n.kind, spec: n.spec, out: n.out, label: n.label }) as ExportNode)

@@ -1,4 +1,5 @@
 import { defaultRegion } from '../aws/region.js';
+import { countOf } from '../ui/count.js';
 import type { AwsClients } from '../aws/clients.js';
 import { reachStack } from '../commands/stack-session.js';
 import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type CommonOptions, type Ui } from '../commands/env.js';
@@ -83,7 +84,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
     ui.reporter.info(table(['resource', 'name', 'id', 'made by'], rows(orphans, o.stateId), ui.c, env.stderr.columns));
     if (spared) ui.reporter.info(spared);
     if (!o.yes) {
-      const ok = await (await env.prompter()).confirm({ message: `Delete these ${orphans.length} resources? This cannot be undone.`, default: false });
+      const ok = await (await env.prompter()).confirm({ message: `Delete ${orphans.length === 1 ? 'this resource' : `these ${orphans.length} resources`}? This cannot be undone.`, default: false });
       if (!ok) {
         ui.reporter.info('Nothing was deleted.');
         return 0;
@@ -96,7 +97,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
       ui.reporter.stop();
     }
     if (ui.mode === 'json') ui.json({ stack, region, account, orphans, removed: orphans.length, leftAlone: others });
-    else ui.out(`Removed ${orphans.length} resources tagged ${tagText(stack)} (with them the API's methods and stage, the pool's clients and users).`);
+    else ui.out(`Removed ${countOf(orphans.length, 'resource')} tagged ${tagText(stack)} (with them the API's methods and stage, the pool's clients and users).`);
     return 0;
   } finally {
     await session.end();

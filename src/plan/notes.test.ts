@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/resolve.js';
-import { planNotes } from './notes.js';
+import { createQuestion, planNotes } from './notes.js';
 
 const cfg = (input: unknown) => resolveConfig(input, { defaultRegion: 'us-east-1', suffix: () => 'abc123' });
 
@@ -50,5 +50,19 @@ describe('planNotes: routes restricted to groups', () => {
       'GET, DELETE /admin: only members of groups admins or ops (the sample function checks cognito:groups and answers 403 to anyone else; the authorizer cannot).',
     ]);
     expect(notes.some((n) => n.includes('/items:'))).toBe(false);
+  });
+});
+
+describe('an existing pool and API', () => {
+  it('no feature plan or email note for a pool the stack does not make', () => {
+    const existing = cfg({ existingPool: { id: 'us-east-1_AbCdEf123' } });
+    expect(planNotes(existing).join(' ')).not.toMatch(/User pool plan|emails a day|SES/);
+    expect(planNotes(cfg({})).join(' ')).toMatch(/User pool plan LITE/);
+  });
+  it('the first-run question counts what is made apart from what of theirs is used', () => {
+    const nodes = [{ kind: 'existing-rest-api' }, { kind: 'secured-method' }, { kind: 'secured-method' }, { kind: 'authorizer' }, { kind: 'stage-redeploy' }];
+    const adopted = (k: string) => k.startsWith('existing-') || k === 'secured-method';
+    expect(createQuestion(nodes, adopted, 'account 123456789012, us-east-1')).toBe('Create these 2 resources and use 3 of yours (destroy puts back what it changes) in account 123456789012, us-east-1?');
+    expect(createQuestion([{ kind: 'authorizer' }], () => false, 'account 1, r')).toBe('Create this resource in account 1, r?');
   });
 });

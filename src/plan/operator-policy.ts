@@ -9,7 +9,9 @@
  *   `lambda:RemovePermission` only for `lambda:Principal` = apigateway.amazonaws.com;
  * - what is left on `*` or without a tag condition is in WIDE_GRANTS, each with the AWS reason.
  */
-import { COMMAND_CALLS, STATE_BUCKET_CREATE, callCatalogue, iamActionsFor, kindCalls, managedPolicies } from './permissions.js';
+import { handlerFor } from '../resources/registry.js';
+import { RESOURCE_KINDS, type PolicyNameList, type ResourceHandler, type ResourceKind } from '../resources/types.js';
+import { COMMAND_CALLS, STATE_BUCKET_CREATE, callCatalogue, existingPoolKinds, iamActionsFor, kindCalls, managedPolicies } from './permissions.js';
 
 export interface PolicyStatement {
   Sid: string;
@@ -75,12 +77,13 @@ const conditionOnTags = (key: 'aws:RequestTag' | 'aws:ResourceTag', scope: Polic
   return { StringEquals: { [`${key}/${STACK_TAG}`]: scope.stack, ...(scope.stateId ? { [`${key}/${STATE_ID_TAG}`]: scope.stateId } : {}) } };
 };
 
-/** The cognito-idp actions a secure-api stack may take on an existing pool of yours: its app client, domain, test user. */
+/**
+ * The cognito-idp actions a secure-api stack may take on an existing pool of yours: the calls of the kinds its plan puts
+ * in that pool (an app client, a domain, resource servers, groups; the adopted pool's reads), and verify's and users'
+ * test user. Never the calls of a pool of secure-api's own: no update, delete or tag of theirs.
+ */
 function existingPoolActions(): string[] {
-  const calls = [
-    ...(['existing-user-pool', 'existing-user-pool-client', 'user-pool-client', 'user-pool-domain', 'user-pool-group'] as const).flatMap((k) => Object.values(kindCalls(k)).flat()),
-    ...COMMAND_CALLS.verify, ...COMMAND_CALLS.users,
-  ];
+  const calls = [...existingPoolKinds().flatMap((k) => Object.values(kindCalls(k)).flat()), ...COMMAND_CALLS.verify, ...COMMAND_CALLS.users];
   return [...new Set(calls.filter((c) => c.startsWith('cognito-idp:')).flatMap(iamActionsFor))].sort();
 }
 
@@ -249,26 +252,14 @@ export function policyScopeOf(state: {
   stack: string; stateId: string; legacyTags?: boolean | undefined;
   nodes: Record<string, { kind: string; out: Record<string, string>; spec?: unknown }>;
 }): PolicyScope {
-  const scope: Required<Pick<PolicyScope, 'apiIds' | 'userPoolIds' | 'functionNames' | 'roleNames' | 'logGroupNames' | 'targetFunctionNames' | 'existingApiIds' | 'existingUserPoolIds'>> = {
+  const scope: Record<PolicyNameList, string[]> = {
     apiIds: [], userPoolIds: [], functionNames: [], roleNames: [], logGroupNames: [], targetFunctionNames: [], existingApiIds: [], existingUserPoolIds: [],
   };
-  const field = (spec: unknown, key: string): string | undefined => {
-    const v = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>)[key] : undefined;
-    return typeof v === 'string' ? v : undefined;
-  };
-  const add = (list: string[], v: string | undefined) => { if (v && !list.includes(v)) list.push(v); };
+  // Each kind names its own ids (its handler's policyNames); a record of a kind this version does not know names none.
   for (const n of Object.values(state.nodes)) {
-    if (n.kind === 'rest-api') add(scope.apiIds, n.out.apiId);
-    else if (n.kind === 'existing-rest-api') add(scope.existingApiIds, n.out.apiId ?? field(n.spec, 'apiId'));
-    else if (n.kind === 'user-pool') add(scope.userPoolIds, n.out.userPoolId);
-    else if (n.kind === 'existing-user-pool') add(scope.existingUserPoolIds, n.out.userPoolId ?? field(n.spec, 'userPoolId'));
-    else if (n.kind === 'lambda-function') add(scope.functionNames, n.out.functionName ?? field(n.spec, 'functionName'));
-    else if (n.kind === 'iam-role') add(scope.roleNames, n.out.roleName ?? field(n.spec, 'roleName'));
-    else if (n.kind === 'log-group') add(scope.logGroupNames, n.out.logGroupName ?? field(n.spec, 'logGroupName'));
-    else if (n.kind === 'lambda-permission') {
-      const target = (n.spec as { function?: { arn?: string } } | undefined)?.function?.arn;
-      if (target) add(scope.targetFunctionNames, target.split(':')[6]);
-    }
+    if (!(RESOURCE_KINDS as readonly string[]).includes(n.kind)) continue;
+    const names = (handlerFor(n.kind as ResourceKind) as ResourceHandler<unknown>).policyNames?.(n.spec, n.out) ?? {};
+    for (const [list, v] of Object.entries(names) as Array<[PolicyNameList, string | undefined]>) if (v && !scope[list].includes(v)) scope[list].push(v);
   }
   const some = (l: string[]) => (l.length > 0 ? l.sort() : undefined);
   return {

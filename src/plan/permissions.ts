@@ -10,6 +10,7 @@ import type { StackConfigInput } from '../config/schema.js';
 import { METHODS, mayCall, type MethodName } from '../resources/declared-calls.js';
 import { RESOURCE_KINDS, type ResourceKind } from '../resources/types.js';
 import { buildPlan } from './build.js';
+import { handlerFor } from '../resources/registry.js';
 import { callsOf } from './calls.js';
 
 /** What the calls are for: the commands a role granted this policy can run. */
@@ -69,6 +70,8 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',
     'cognito-idp:AdminDeleteUser', 'cognito-idp:DescribeUserPool', 'cognito-idp:DescribeUserPoolClient',
+    // users add --group: the new user joins a group of the stack.
+    'cognito-idp:AdminAddUserToGroup',
   ],
   // `secure-api logs`: the account check, then the function's log events.
   logs: ['sts:GetCallerIdentity', 'logs:FilterLogEvents'],
@@ -105,6 +108,17 @@ const EVERY_KIND: StackConfigInput = {
 };
 
 const everyKindPlan = (partition = 'aws') => buildPlan(resolveConfig(EVERY_KIND, { defaultRegion: 'us-east-1', suffix: () => 'policy' }), partition);
+
+/**
+ * The kinds a stack puts in (or reads of) a user pool of yours (`--user-pool-id`), as its plan holds them: the adopted
+ * pool, our app client or theirs, a domain, resource servers for custom scopes, groups the routes name.
+ */
+export function existingPoolKinds(): ResourceKind[] {
+  const withPool = (existingPool: StackConfigInput['existingPool']) => buildPlan(resolveConfig({
+    ...EVERY_KIND, existingPool, routes: [{ path: '/items', methods: ['GET'], groups: ['admins'] }],
+  }, { defaultRegion: 'us-east-1', suffix: () => 'policy' })).nodes.map((n) => n.kind).filter((k) => handlerFor(k).service === 'cognito');
+  return [...new Set([...withPool({ id: 'us-east-1_Policy', domain: true }), ...withPool({ id: 'us-east-1_Policy', appClientId: 'policyclient' })])].sort();
+}
 
 /** The managed policies roles get (AWSLambdaBasicExecutionRole), as the plan names them. */
 export function managedPolicies(partition: string): string[] {

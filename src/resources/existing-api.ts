@@ -26,6 +26,7 @@ export const existingRestApiHandler = usedAsIsHandler<SpecByKind['existing-rest-
     read: ['apigateway:GetRestApi', sometimes('apigateway:GetResources', 'the answer lacks the root resource id')],
     delete: [],
   },
+  policyNames: (spec, out) => ({ existingApiIds: out.apiId ?? spec?.apiId }),
   immutable: ['apiId'],
   service: 'apigateway',
   lookup: (ctx, spec, _deps, out) => restApiOut(ctx, out?.apiId ?? spec.apiId),

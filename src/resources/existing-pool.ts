@@ -30,6 +30,7 @@ export const existingUserPoolHandler = usedAsIsHandler<SpecByKind['existing-user
     // The one user `secure-api token` made after the pool was adopted.
     delete: ['cognito-idp:AdminGetUser', sometimes('cognito-idp:AdminDeleteUser', 'secure-api token made its user after the adoption')],
   },
+  policyNames: (spec, out) => ({ existingUserPoolIds: out.userPoolId ?? spec?.userPoolId }),
   immutable: ['userPoolId'],
   service: 'cognito',
   async lookup(ctx, spec, _deps, out) {

@@ -97,6 +97,7 @@ export const iamRoleHandler: ResourceHandler<Spec> = {
     delete: ['iam:ListAttachedRolePolicies', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
     release: ['iam:UntagRole'],
   },
+  policyNames: (spec, out) => ({ roleNames: out.roleName ?? spec?.roleName }),
   service: 'iam',
   immutable: ['roleName', 'path'],
   update: (ctx, want, out, _deps, fields) => updateRole(ctx, want, out, fields),

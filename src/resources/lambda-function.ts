@@ -91,6 +91,7 @@ export const lambdaFunctionHandler: ResourceHandler<Spec> = {
     delete: ['lambda:DeleteFunction'],
     release: ['lambda:UntagResource'],
   },
+  policyNames: (spec, out) => ({ functionNames: out.functionName ?? spec?.functionName }),
   service: 'lambda',
   immutable: ['functionName'],
   update: (ctx, want, out, deps, fields) => updateLambdaFunction(ctx, want, out, deps, fields),

@@ -112,6 +112,8 @@ export const lambdaPermissionHandler: ResourceHandler<Spec> = {
     update: ['lambda:GetPolicy', sometimes('lambda:RemovePermission', 'the statement differs'), sometimes('lambda:AddPermission', 'the statement differs')],
     delete: ['lambda:RemovePermission'],
   },
+  // The function API Gateway may invoke (a user's own, by name from its ARN).
+  policyNames: (spec) => ({ targetFunctionNames: spec?.function && 'arn' in spec.function ? spec.function.arn.split(':')[6] : undefined }),
   service: 'lambda',
   // DeleteFunction deletes the function's resource-based policy (its permissions) with it.
   deletedWithParent: true,

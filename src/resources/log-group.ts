@@ -96,6 +96,7 @@ export const logGroupHandler: ResourceHandler<Spec> = {
     delete: ['logs:DeleteLogGroup'],
     release: ['logs:UntagResource'],
   },
+  policyNames: (spec, out) => ({ logGroupNames: out.logGroupName ?? spec?.logGroupName }),
   service: 'logs',
   immutable: ['logGroupName'],
   update: (ctx, want, out, _deps, fields) => updateGroup(ctx, want, out, fields),

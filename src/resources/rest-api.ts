@@ -56,6 +56,7 @@ export const restApiHandler: ResourceHandler<Spec> = {
     delete: ['apigateway:DeleteRestApi'],
     release: ['apigateway:UntagResource'],
   },
+  policyNames: (_spec, out) => ({ apiIds: out.apiId }),
   service: 'apigateway',
   immutable: [],
   update: (ctx, want, out, _deps, fields) => updateRestApi(ctx, want, out, fields),

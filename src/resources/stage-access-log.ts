@@ -18,7 +18,7 @@ export async function checkAccessLogRole(ctx: Ctx, plan: Plan, recorded: Record<
   if (account.cloudwatchRoleArn) return;
   const role = `arn:${ctx.partition}:iam::${ctx.account}:role/APIGatewayPushToCloudWatchLogs`;
   throw new UsageError(
-    `access logging needs a CloudWatch Logs role in API Gateway's account settings, and account ${ctx.account} has none in ${ctx.region}: nothing was created`,
+    `access logging needs a CloudWatch Logs role in API Gateway's account settings, and account ${ctx.account} has none in ${ctx.region}: nothing was created or changed`,
     [
       'It is one setting for every API of the account in this region, so secure-api does not change it. Set it once (then run init again):',
       `  aws iam create-role --role-name APIGatewayPushToCloudWatchLogs --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"sts:AssumeRole"}]}'`,

@@ -35,6 +35,10 @@ export const RESOURCE_KINDS = [
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
+/** The lists of ids and names a stack's operator policy is scoped to (src/plan/operator-policy.ts PolicyScope). */
+export type PolicyNameList =
+  | 'apiIds' | 'userPoolIds' | 'functionNames' | 'roleNames' | 'logGroupNames' | 'targetFunctionNames' | 'existingApiIds' | 'existingUserPoolIds';
+
 /** Physical ids / ARNs a node produced. Plain strings only: this is written to the state file. */
 export type Out = Record<string, string>;
 
@@ -179,6 +183,11 @@ export interface ResourceHandler<Spec = unknown> {
    * the name unique, so only a resource carrying this stack's tag can clash (none while nothing carries it).
    */
   rename?: { change: string; amongTaggedOnly?: true };
+  /**
+   * What the operator policy scoped to this stack (`policy --stack`, src/plan/operator-policy.ts) names of it, from its
+   * record: its id or name, by the list it goes in. `spec` is absent in a record without one.
+   */
+  policyNames?(spec: Spec | undefined, out: Out): Partial<Record<PolicyNameList, string | undefined>>;
   /** Idempotent: "not found" means done. */
   delete(ctx: Ctx, spec: Spec, out: Out, deps: Outputs, prior?: Prior): Promise<void>;
   /**

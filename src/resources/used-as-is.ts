@@ -17,7 +17,7 @@ export function usedAsIsHandler<Spec>(h: {
   lookup(ctx: Ctx, spec: Spec, deps: Outputs, out?: Out): Promise<Out | undefined>;
   /** Why `create` fails when the lookup finds nothing. */
   gone(ctx: Ctx, spec: Spec): string;
-} & Partial<Pick<ResourceHandler<Spec>, 'read' | 'delete'>>): ResourceHandler<Spec> {
+} & Partial<Pick<ResourceHandler<Spec>, 'read' | 'delete' | 'policyNames'>>): ResourceHandler<Spec> {
   const { lookup, gone, ...rest } = h;
   return {
     adopted: true,

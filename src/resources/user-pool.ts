@@ -71,6 +71,7 @@ export const userPoolHandler: ResourceHandler<Spec> = {
     delete: ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool', sometimes('cognito-idp:DescribeUserPoolDomain', 'DeleteUserPool is refused while its domain is still being deleted')],
     release: ['cognito-idp:UntagResource'],
   },
+  policyNames: (_spec, out) => ({ userPoolIds: out.userPoolId }),
   service: 'cognito',
   // AWS never changes a pool's sign-in options (AliasAttributes / UsernameAttributes): a new pool, and its users are lost.
   immutable: ['signInIdentifiers'],

@@ -87,7 +87,7 @@ function migrateV1(doc: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The kinds whose spec holds the user's tags (src/resources/tags.ts). */
-const TAGGED_KINDS = new Set(['rest-api', 'user-pool', 'lambda-function', 'iam-role']);
+const TAGGED_KINDS = new Set(['rest-api', 'user-pool', 'lambda-function', 'iam-role', 'log-group']);
 
 /**
  * Version 2 → 3: the user's tags join the specs. Version 2 made those resources with the configuration's tags

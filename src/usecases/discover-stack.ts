@@ -14,6 +14,7 @@ import type { Plan } from '../plan/specs.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
 import type { Ctx } from '../resources/types.js';
 import type { NodeRecord, StateFile } from '../state/schema.js';
+import { countOf } from '../ui/count.js';
 import type { Prompter } from '../ui/prompter.js';
 import { accountOf, endpointOf, makeClients, makeCtx, type CommandEnv, type StateOwner, type Ui } from '../commands/env.js';
 import type { InitOptions } from '../commands/init.js';
@@ -56,7 +57,7 @@ export interface Discovered {
 /** The wizard's question when the state file is missing but the stack's resources are not. */
 async function askAdopt(prompter: Prompter, stack: string, found: Orphan[]): Promise<boolean> {
   const pick = await prompter.select<'adopt' | 'stop'>({
-    message: `No state file for stack ${stack}, but ${found.length} resources in AWS carry its tag (a lost state file, or someone else's stack of that name). What now?`,
+    message: `No state file for stack ${stack}, but ${countOf(found.length, 'resource')} in AWS ${found.length === 1 ? 'carries' : 'carry'} its tag (a lost state file, or someone else's stack of that name). What now?`,
     choices: [
       { name: 'Adopt them into a new state file (they are mine)', value: 'adopt' },
       { name: 'Stop: I will remove them (destroy --orphans) or choose another stack name', value: 'stop' },
@@ -98,7 +99,7 @@ export async function discoverStack(d: DiscoverInput): Promise<Discovered> {
       adopted = adoptedNodes(plan, at);
       ctx = ctxFor();
       clashes = await findNameClashes(ctx, plan, adopted);
-      ui.reporter.info(`Adopting ${found.length} resources tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
+      ui.reporter.info(`Adopting ${countOf(found.length, 'resource')} tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
     }
   } else {
     // A recorded stack: no lost-state search; only what it has not created yet (a resume, or a change adding a

@@ -58,6 +58,9 @@ export const QUESTIONS: Question[] = [
   { step: 4, key: 'authorizer.scopes', flag: '--authorizer-scopes <list>', label: 'id token, or access token with these scopes', default: () => 'id token', applies: secured },
   { step: 5, key: 'stage.name', flag: '--stage <name>', label: 'stage name', default: (c) => c.stage.name },
   { step: 5, key: 'stage.description', flag: '--stage-description <text>', label: 'stage description', default: () => 'none' },
+  { step: 5, key: 'stage.tracing', flag: '--tracing / --no-tracing', label: 'X-Ray tracing of the stage', default: (c) => (c.stage.tracing ? 'on' : 'off') },
+  { step: 5, key: 'stage.throttle', flag: '--throttle <RATE,BURST> / --no-throttle', label: 'default throttling of every method', default: (c) => (c.stage.throttle ? `${c.stage.throttle.rateLimit}/s, burst ${c.stage.throttle.burstLimit}` : 'none (the account limits)') },
+  { step: 5, key: 'stage.accessLog', flag: '--access-log-retention <days> / --no-access-log', label: 'access log into a log group of its own', default: (c) => (c.stage.accessLog ? `kept ${c.stage.accessLog.retentionDays} days` : 'off') },
   { step: 6, flag: '--verify / --no-verify', label: 'test user and 401/200 proof after deploying', default: () => 'yes', answered: (_d, run) => run.verify !== undefined },
 ];
 

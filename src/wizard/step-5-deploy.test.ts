@@ -24,6 +24,17 @@ describe('step 5 · Deploy', () => {
     expect(recorded.flat()).not.toContain('API_ID');
   });
 
+  it('an API of yours: deploys into the stage chosen in step 2, asks neither a new stage nor a description it would drop', async () => {
+    const t = testDeps();
+    const s = session(t, { stack: 'demo', region: 'eu-west-1', existingApi: { id: 'a1b2c3d4e5' }, stage: { name: 'prod' } });
+    await stepDeploy(s);
+    expect(t.flat()).toContain('Deploy the API into its stage prod');
+    expect(t.flat()).not.toContain('create a new stage');
+    expect(t.prompter.messages()).not.toContain('Stage description (optional)');
+    expect(s.draft.get('stage')).toEqual({ name: 'prod' });
+    expect(t.flat()).toContain('Invoke URL: https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod');
+  });
+
   it('a typed stage and description; a bad stage name re-asked', async () => {
     const t = testDeps([['Stage name', 'prod v1'], ['Stage name', 'prod'], ['Stage description', 'Production']]);
     const s = session(t, { stack: 'demo' });

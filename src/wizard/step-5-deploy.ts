@@ -69,10 +69,18 @@ async function askAccessLog(s: WizardSession): Promise<void> {
 
 /** Step 5 of 6 · Deploy: the stage the API is deployed into, after the authorizer is attached. */
 export async function stepDeploy(s: WizardSession): Promise<void> {
-  s.heading(5, 'Deploy', 'Deploy the API: create a new stage, providing a name and stage description. '
-    + 'The deployment comes after the authorizer is attached, so it takes effect at once.');
+  // An API of yours is deployed into its own stage (step 2 chose it): nothing new is made, and the stage keeps its
+  // description and variables (a CreateDeployment into an existing stage sets neither), so none is asked.
+  const theirs = s.draft.has('existingApi.id') && s.draft.has('stage.name');
+  if (theirs) {
+    s.heading(5, 'Deploy', `Deploy the API into its stage ${String(s.draft.get('stage.name'))}, after the authorizer is attached, so it takes effect at once. `
+      + 'The stage keeps its description and variables; destroy deploys it again as it was.');
+  } else {
+    s.heading(5, 'Deploy', 'Deploy the API: create a new stage, providing a name and stage description. '
+      + 'The deployment comes after the authorizer is attached, so it takes effect at once.');
+  }
   const stage = await s.askText('stage.name', 'Stage name', { default: 'dev', validate: (v) => checkStageName(v.trim()) });
-  await s.askText('stage.description', 'Stage description (optional)', { default: '', validate: descriptionCheck, optional: true });
+  if (!theirs) await s.askText('stage.description', 'Stage description (optional)', { default: '', validate: descriptionCheck, optional: true });
   await askStageSettings(s);
   const region = String(s.draft.get('region') ?? s.deps.defaultRegion);
   // The id when it is known (an API of yours, or a recorded stack's); API_ID only for an API not yet created.

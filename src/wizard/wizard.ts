@@ -67,8 +67,16 @@ async function askAll(s: WizardSession, known: StackConfigInput, deps: WizardDep
   // The answers pass the same validation as --config; a mistake surfaces here, before the plan.
   deps.resolve(input);
   if (!s.noCredentials) {
-    const lead = s.recorded ? 'What changes on the live stack, read from AWS now.' : 'Every resource to create, and what must exist first. Nothing exists yet.';
+    const lead = planLead(Boolean(s.recorded), s.draft.has('existingApi.id') || s.draft.has('existingPool.id'));
     deps.say(`\n${s.style.bold(s.style.cyan('The plan'))}\n${s.style.dim(wrap(lead, s.width))}`);
   }
   return { input, verify };
+}
+
+/** The line above the plan: on an API or pool of yours, not "Nothing exists yet" (most of it does). */
+export function planLead(recorded: boolean, usesYours: boolean): string {
+  if (recorded) return 'What changes on the live stack, read from AWS now.';
+  return usesYours
+    ? 'What is created, and what of yours it uses or changes (destroy puts back what it changes).'
+    : 'Every resource to create, and what must exist first. Nothing exists yet.';
 }

@@ -108,8 +108,10 @@ describe('every stack shape: init → status → verify → destroy, nothing lef
 
       const destroy = await run(['destroy', '--stack', 'shape', '--yes']);
       expect(destroy.code, `destroy: ${destroy.stderr}`).toBe(0);
-      // Nothing of ours is left; what was there before (the user's own function) is untouched.
-      expect(fake.resources().map((r) => `${r.type}:${r.id}`).sort()).toEqual(before);
+      // Nothing of ours is left; what was there before (the user's own function) is untouched, and so is the log group
+      // Lambda made for it when the proof ran it (theirs, as the function is: a group secure-api never made nor deletes).
+      const theirsSince = existing ? ['log-group:/aws/lambda/team-existing-fn'] : [];
+      expect(fake.resources().map((r) => `${r.type}:${r.id}`).sort()).toEqual([...before, ...theirsSince].sort());
       if (existing) expect(fake.state.lambda.functions['team-existing-fn']?.statements ?? []).toEqual([]);
     });
   }

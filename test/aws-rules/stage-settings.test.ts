@@ -3,6 +3,7 @@
  * (named after API Gateway's behaviour), then the life of a stack: init sets them, plan shows them, a change updates
  * in place, a setting turned off puts back what the stage had, destroy leaves a stage of the user's as it was.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIGatewayClient, GetAccountCommand, GetStageCommand, UpdateAccountCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -227,6 +228,22 @@ describe('access logging into a log group of its own', () => {
     expect(res.drift.map((d) => d.path)).toEqual(['accessLog.format']);
     expect((await run('init', '--yes', '--no-verify')).code).toBe(0);
     expect((await stage(apiId)).accessLogSettings?.format).toBe(DEFAULT_ACCESS_LOG_FORMAT);
+
+    // show --json is the document init --config takes: planned against the live stack, it changes nothing.
+    const shown = await run('show', '--json');
+    expect(shown.code, shown.stderr).toBe(0);
+    const doc = JSON.parse(shown.stdout) as { stage: Record<string, unknown> };
+    expect(doc.stage.accessLog).toMatchObject({ retentionDays: 14, format: DEFAULT_ACCESS_LOG_FORMAT });
+    writeFileSync(join(cwd, 'shown.json'), shown.stdout);
+    const again = await run('plan', '--config', join(cwd, 'shown.json'));
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+
+    // Exported with the stage: Terraform's access_log_settings and CloudFormation's AccessLogSetting name the group.
+    const tf = await run('export', 'terraform', '--out', join(cwd, 'tf'), '--json');
+    expect(tf.code, tf.stderr).toBe(0);
+    const main = readFileSync(join(cwd, 'tf', 'main.tf'), 'utf8');
+    expect(main).toMatch(/access_log_settings \{\s+destination_arn = aws_cloudwatch_log_group\.[a-z0-9_]+\.arn\s+format\s+= /);
+    expect(main).toContain('retention_in_days = 14');
 
     const off = await run('init', '--yes', '--no-verify', '--no-access-log');
     expect(off.code, off.stderr).toBe(0);

@@ -125,6 +125,46 @@ describe('secure-api logs', () => {
     expect(v.stdout + v.stderr).toMatch(/500 Internal server error[\s\S]*`secure-api logs --stack demo --since 15m` shows whether the function ran/);
   });
 
+  it('function.logRetentionDays: the group keeps events that many days; a value CloudWatch Logs refuses is exit 2 before any AWS call', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const cfg = (days: number) => { writeFileSync(`${cwd}/days.json`, JSON.stringify({ stack: 'demo', function: { logRetentionDays: days } })); return `${cwd}/days.json`; };
+    for (const bad of [0, 2, 31, 366, 4000]) {
+      const r = await run(['init', '--yes', '--no-verify', '--config', cfg(bad)]);
+      expect(r.code, String(bad)).toBe(2);
+      expect(r.stderr).toMatch(/CloudWatch Logs keeps events for one of 1, 3, 5, 7, 14, 30, .*, 3653 days/);
+    }
+    expect(fake.calls).toEqual([]);
+    expect((await run(['init', '--yes', '--no-verify', '--config', cfg(7)])).code).toBe(0);
+    expect(fake.state.logs!.groups[groupOf()]!.retentionInDays).toBe(7);
+    // A change of it is an update in place of the group alone.
+    const plan = await run(['plan', '--stack', 'demo', '--config', cfg(90)]);
+    expect(plan.stdout).toMatch(/~ +update in place +log group \/aws\/lambda\/demo-fn-\w+ +\(retentionInDays changed\)/);
+    expect(plan.stdout).toContain('0 to add, 1 to change, 0 to replace, 0 to delete');
+  });
+
+  it('a stack made before the log group: init takes in the group Lambda made (untagged, no retention), keeping its events', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const file = `${cwd}/.secure-api/demo.json`;
+    const st = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Record<string, { deps: string[] }> };
+    delete st.nodes['function-logs'];
+    st.nodes.function!.deps = st.nodes.function!.deps.filter((d) => d !== 'function-logs');
+    writeFileSync(file, JSON.stringify(st));
+    // As Lambda left it: made on the function's first run, untagged, kept forever.
+    const group = groupOf();
+    delete fake.state.logs!.groups[group];
+    writeLogEvents(fake.state, 'us-east-1', group, ['an old run'], clock.now(), 's');
+    const plan = await run(['plan', '--stack', 'demo']);
+    expect(plan.stdout).toMatch(/\+ +create +log group \/aws\/lambda\/demo-fn-\w+/);
+    const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(r.code, r.stderr).toBe(0);
+    const g = fake.state.logs!.groups[group]!;
+    expect(g.retentionInDays).toBe(30);
+    expect(g.tags).toMatchObject({ 'secure-api:stack': 'demo' });
+    expect(g.events.map((e) => e.message)).toEqual(['an old run']);
+    expect((await run(['status', '--stack', 'demo'])).code).toBe(0);
+  });
+
   it('a stack whose routes call no function of its own: exit 2, naming why', async () => {
     const cfg = `${cwd}/mock.json`;
     const { writeFileSync } = await import('node:fs');

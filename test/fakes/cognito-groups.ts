@@ -18,9 +18,9 @@ import type { GroupRecord, PoolRecord, UserRecord } from './state.js';
 // GroupName: 1..128 of [\p{L}\p{M}\p{S}\p{N}\p{P}]+; Description at most 2048; Precedence 0..2^31-1 (API_CreateGroup).
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
-export function groupsOf(pool: PoolRecord): Record<string, GroupRecord> {
-  pool.groups ??= {};
-  return pool.groups;
+/** The pool's groups, read only: a pool nobody made a group in keeps no `groups` key (its record stays as it was). */
+export function groupsOf(pool: PoolRecord): Readonly<Record<string, GroupRecord>> {
+  return pool.groups ?? {};
 }
 
 /** The groups a user is in, by precedence (lowest first, as Cognito orders cognito:groups), then name. */
@@ -65,7 +65,7 @@ export const groupHandlers: Handlers = {
     const pool = getPool(ctx, input.UserPoolId);
     const name = checkName(input.GroupName);
     checkFields(input);
-    const all = groupsOf(pool);
+    const all = (pool.groups ??= {});
     // Names are unique in a pool: GroupExistsException (API_CreateGroup, Errors).
     if (all[name]) fail('GroupExistsException', 'A group with the name already exists.');
     const t = ctx.now();
@@ -95,7 +95,7 @@ export const groupHandlers: Handlers = {
 
   DeleteGroup(ctx, input: DeleteGroupCommandInput): object {
     const { pool, group } = getGroup(ctx, input.UserPoolId, input.GroupName);
-    delete groupsOf(pool)[group.GroupName];
+    delete pool.groups?.[group.GroupName];
     return {};
   },
 

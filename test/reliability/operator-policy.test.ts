@@ -6,6 +6,8 @@
  * resources (or at resources secure-api never made, under the generic policy), is refused, but for the reads
  * WIDE_GRANTS names with their reason.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CreateUserPoolCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateRestApiCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -251,5 +253,28 @@ describe('an API and a pool of yours (init --api-id --user-pool-id): untagged, s
     for (const a of ['AdminCreateUser', 'AdminSetUserPassword', 'CreateUserPoolClient']) {
       expect(evaluate(named, { action: `cognito-idp:${a}`, resource: other, context: {} }).decision, a).toBe('implicit-deny');
     }
+  });
+
+  it('custom scopes on a pool of yours: the resource server (and machine client) secure-api adds to it are allowed by `policy --user-pool-id`, and removed on destroy', async () => {
+    s = scenario();
+    const { apiId } = await makeLegacyApi();
+    const poolId = await makeBlogPool();
+    s.fake.setCallerPolicy(minimalPolicy({ account: ACCOUNT, region: REGION, scope: { existingApiIds: [apiId], existingUserPoolIds: [poolId] } }));
+    await ok(['init', '--yes', '--stack', 'legacy', '--api-id', apiId, '--secure', 'GET,POST /orders', '--user-pool-id', poolId, '--authorizer-scopes', 'orders/read']);
+    const own = minimalPolicy({ account: ACCOUNT, region: REGION, scope: policyScopeOf(readState(s.statePath.replace(`${STACK}.json`, 'legacy.json'))!) });
+    s.fake.setCallerPolicy(own);
+    await ok(['status', '--stack', 'legacy']);
+    await ok(['destroy', '--yes', '--stack', 'legacy']);
+    expect(s.fake.denied).toEqual([]);
+  });
+
+  it('a route restricted to a group, on a pool of yours: the group secure-api adds to it is allowed by `policy --user-pool-id`', async () => {
+    s = scenario();
+    const poolId = await makeBlogPool();
+    writeFileSync(join(s.cwd, 'groups.json'), JSON.stringify({ routes: [{ path: '/admin', methods: ['GET'], groups: ['admins'] }] }));
+    s.fake.setCallerPolicy(minimalPolicy({ account: ACCOUNT, region: REGION, scope: { existingUserPoolIds: [poolId] } }));
+    await ok(['init', '--yes', '--no-verify', '--stack', STACK, '--user-pool-id', poolId, '--config', 'groups.json']);
+    await ok(['destroy', '--yes', '--stack', STACK]);
+    expect(s.fake.denied).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  APIGatewayClient, GetAuthorizerCommand, UpdateAuthorizerCommand, UpdateStageCommand,
+  APIGatewayClient, GetAuthorizerCommand, UpdateAccountCommand, UpdateAuthorizerCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
   CognitoIdentityProviderClient, CreateIdentityProviderCommand, CreateUserPoolCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
@@ -36,7 +36,7 @@ const apigw = () => new APIGatewayClient({ region, credentials });
 // MFA required (TOTP), PLUS with threat protection, so the MFA and threat-protection rows have something to lower;
 // the stage traced and throttled, so its settings have rows too.
 const CONFIG = {
-  stack: 'drift', stage: { tracing: true, throttle: { rateLimit: 100, burstLimit: 200 } }, userPool: { mfa: { mode: 'ON', totp: true }, tier: 'PLUS', threatProtection: 'ENFORCED', passwordPolicy: { minLength: 12 } },
+  stack: 'drift', stage: { tracing: true, throttle: { rateLimit: 100, burstLimit: 200 }, accessLog: { retentionDays: 7 } }, userPool: { mfa: { mode: 'ON', totp: true }, tier: 'PLUS', threatProtection: 'ENFORCED', passwordPolicy: { minLength: 12 } },
 };
 
 let fake: AwsFake;
@@ -150,6 +150,8 @@ const ROWS: Row[] = [
   { node: 'stage-setting:tracing', path: 'tracing', change: () => patchStage('/tracingEnabled', 'false') },
   { node: 'stage-setting:throttle', path: 'throttle.rateLimit', change: () => patchStage('/*/*/throttling/rateLimit', '10000') },
   { node: 'stage-setting:throttle', path: 'throttle.burstLimit', change: () => patchStage('/*/*/throttling/burstLimit', '5000') },
+  { node: 'stage-setting:access-log', path: 'accessLog.format', change: () => patchStage('/accessLogSettings/format', '$context.requestId') },
+  { node: 'stage-setting:access-log', path: 'accessLog.destinationArn', change: () => patchStage('/accessLogSettings/destinationArn', 'arn:aws:logs:us-east-1:123456789012:log-group:elsewhere') },
   // The function's configuration.
   { node: 'function', path: 'memoryMb', change: () => changeFunction({ MemorySize: 1024 }) },
   { node: 'function', path: 'timeoutSeconds', change: () => changeFunction({ Timeout: 29 }) },
@@ -171,6 +173,8 @@ beforeAll(async () => {
   clock = new VirtualClock();
   fake = installAwsFake({ clock, deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0 });
   cwd = tempDir('secure-api-drift-table-');
+  // Access logging needs API Gateway's CloudWatch role in the account (an administrator's setting, made once).
+  await apigw().send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: 'arn:aws:iam::123456789012:role/APIGatewayPushToCloudWatchLogs' }] }));
   writeFileSync(join(cwd, 'drift.config.json'), JSON.stringify(CONFIG));
   const init = await runSecureApi(['init', '--yes', '--no-verify', '--config', join(cwd, 'drift.config.json')], { cwd, clock });
   expect(init.code, init.stderr).toBe(0);

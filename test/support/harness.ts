@@ -46,6 +46,8 @@ export interface RunOptions {
    * init's proof step (and verify) really call the API. @default true when a fake is installed
    */
   dataPlane?: boolean;
+  /** Written to the CLI's standard input, then closed (a password for --password-stdin). */
+  stdin?: string;
 }
 
 export interface RunResult { code: number; stdout: string; stderr: string }
@@ -111,6 +113,7 @@ export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<
     ? await sharedDataPlane(fake) : undefined;
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = o.tty ?? false;
+  if (o.stdin !== undefined) stdin.end(o.stdin);
   const env: CommandEnv = {
     stdout,
     stderr,

@@ -34,13 +34,13 @@ beforeEach(() => {
 });
 afterEach(() => fake?.restore());
 
-const COMMANDS = 'init|plan|status|destroy|verify|token|users|show|routes|export|unlock|state|forget';
+const COMMANDS = 'init|plan|status|destroy|verify|token|users|show|routes|export|unlock|state|forget|logs';
 /** Every `secure-api CMD …` a text names: in backquotes, a Next table's row (command, two spaces, why), or a shell line. */
 function printedCommands(text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(new RegExp(`secure-api ((?:${COMMANDS})\\b[^\`\\n]*)`, 'g'))) {
     // Cut where the command ends: a closing backquote (excluded above), two spaces (a table), a redirection or a pipe.
-    const cmd = (m[1] ?? '').split(/ {2,}| > | \| |\)(?:"| sh|$)|\)\.|\)$|\)\s|"\s*$/)[0]!.trim();
+    const cmd = (m[1] ?? '').split(/ {2,}| > | \| | \(|, |\)(?:"| sh|$)|\)\.|\)$|\)\s|"\s*$/)[0]!.trim();
     found.push(cmd);
   }
   return found;
@@ -85,6 +85,7 @@ describe('printed commands reach the same stack (issue 24)', () => {
     keep('users list', await run(['users', 'list', '--stack', 'demo']));
     keep('export curl', await run(['export', 'curl', '--out', cwd, '--stack', 'demo']));
     keep('show', await run(['show', '--stack', 'demo']));
+    keep('export terraform', await run(['export', 'terraform', '--out', join(cwd, 'tf'), '--stack', 'demo']));
     keep('destroy --orphans with a state', await run(['destroy', '--orphans', '--yes', '--stack', 'demo']));
     // A lock held by another run: the unlock line.
     const bucket = fake.state.s3!.buckets[BUCKET]!;
@@ -115,7 +116,7 @@ describe('printed commands reach the same stack (issue 24)', () => {
       expect(text, what).not.toMatch(/jq [^\n]*s3:\/\//);
     }
     // Each kind of message was seen (the walk is not empty where it should not be).
-    for (const what of ['init (Next block)', 'status (Next)', 'status, no such stack', 'users list', 'export curl', 'show', 'destroy --orphans with a state', 'locked', 'status with a lock (note)', 'lost state', 'status --orphans, no state']) {
+    for (const what of ['init (Next block)', 'status (Next)', 'status, no such stack', 'users list', 'export curl', 'show', 'export terraform', 'destroy --orphans with a state', 'locked', 'status with a lock (note)', 'lost state', 'status --orphans, no state']) {
       expect(seen.some((s) => s.startsWith(`${what}: `)), `${what} printed a command:\n${texts.find(([w]) => w === what)?.[1] ?? ''}`).toBe(true);
     }
   });

@@ -49,7 +49,7 @@ describe('forgeLike', () => {
 });
 
 describe('explainAnswer: a 500/502 or a 504 from the stack\'s own function points at `secure-api logs`', () => {
-  const ctx = (integration: string) => ({ stack: 'shop', reach: ' --state s3://b/p --profile ci', integrationOf: () => integration, live: true });
+  const ctx = (integration: string) => ({ stackArgs: ' --stack shop --state s3://b/p --profile ci', integrationOf: () => integration, live: true });
   it.each([['integration-failed'], ['unavailable']] as const)('%s: the logs command, with the flags that reach the stack', (kind) => {
     expect(explainAnswer(kind, '/items', ctx('sample-lambda')).action).toContain('`secure-api logs --stack shop --state s3://b/p --profile ci --since 15m`');
     // A function of yours logs to its own group: secure-api does not read it.

@@ -102,4 +102,19 @@ describe('a route only members of a group may call', () => {
     expect(d.code, d.stderr).toBe(0);
     expect(pool.groups?.admins).toMatchObject({ Description: 'the team\'s admins', members: [boss] });
   });
+
+  it('users add --group puts a person in a group of the stack; a group the stack does not have is refused before any call (exit 2)', async () => {
+    const { cwd, init } = await stack();
+    expect(init.code, init.stderr).toBe(0);
+    const bad = await runSecureApi(['users', 'add', 'boss@example.com', '--group', 'ops', '--password-stdin', '--stack', 'shop', '--debug'], { cwd, stdin: 'Str0ng!Passw0rd\n' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"ops" is not a group of this stack \(its routes name admins\)/);
+    expect(bad.stderr).not.toMatch(/^aws /m);
+    const ok = await runSecureApi(['users', 'add', 'boss@example.com', '--group', 'admins', '--password-stdin', '--stack', 'shop', '--json'], { cwd, stdin: 'Str0ng!Passw0rd\n' });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ signInName: 'boss@example.com', groups: ['admins'] });
+    const pool = Object.values(fake.state.cognito.pools)[0]!;
+    const boss = Object.values(pool.users).find((u) => u.Attributes.some((a) => a.Value === 'boss@example.com'))!.Username;
+    expect(pool.groups?.admins?.members).toEqual([boss]);
+  });
 });

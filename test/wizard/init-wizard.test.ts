@@ -64,16 +64,19 @@ describe('secure-api init in a terminal (the wizard, against the AWS fake)', () 
     const prompter = new ScriptedPrompter([[/^Create these/, false]]);
     const r = await runSecureApi(['init', '--stack', 'shop', '--region', 'eu-west-1', '--api-name', 'shop-api', '--endpoint-type', 'EDGE', '--route', 'GET /items',
       '--sign-in', 'email,username', '--mfa', 'optional', '--email', 'cognito', '--domain-prefix', 'shop-login', '--app-client', 'confidential',
-      '--authorizer-name', 'auth', '--identity-header', 'X-Token', '--stage', 'qa', '--stage-description', 'QA', '--no-verify'], { tty: true, prompter });
+      '--authorizer-name', 'auth', '--identity-header', 'X-Token', '--stage', 'qa', '--stage-description', 'QA', '--tracing', '--throttle', '10,20', '--no-access-log', '--no-verify'], { tty: true, prompter });
     expect(r.code).toBe(1);
     expect(prompter.messages()).toEqual([
       'API description', 'User pool name', 'Password policy', 'MFA methods', 'Let anyone sign up on their own (self-registration)?', 'Account recovery (forgotten password)',
       'Protect the pool against deletion? (its users go with it; `secure-api destroy` turns this off first)',
       'Federated identity providers (none is fine)', 'Callback URLs after sign-in (comma-separated)', 'Sign-out URLs (comma-separated)', 'App client name', 'Token lifetimes',
       'Rotate refresh tokens? (each refresh returns a new one and retires the old; apps must refresh with GetTokensFromRefreshToken)',
-      'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 15 resources in account 123456789012, eu-west-1?',
+      'Which routes does the authorizer protect? (unchecked ones are public)', 'Which token must callers send?', 'Create these 17 resources in account 123456789012, eu-west-1?',
     ]);
     expect(r.stderr).toContain('✔ API endpoint type Edge-optimized (given)');
+    expect(r.stderr).toContain('✔ X-Ray tracing on (given)');
+    expect(r.stderr).toContain('✔ Default throttling 10 requests/s, burst 20 (given)');
+    expect(r.stderr).toContain('✔ Access log off (given)');
     expect(r.stderr).toContain('Cancelled: nothing was created.');
     // The plan shows the choices, not only the names.
     expect(r.stderr).toMatch(/MFA\s+optional \(authenticator app \(TOTP\)\)/);
@@ -236,10 +239,11 @@ describe('secure-api init without a terminal', () => {
   it('refuses with exit 2, naming each missing flag, before any AWS call and without a stack trace', async () => {
     const r = await runSecureApi(['init']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^Error: secure-api init has no terminal to ask on, and 29 answers are missing:/);
+    expect(r.stderr).toMatch(/^Error: secure-api init has no terminal to ask on, and 32 answers are missing:/);
     for (const flag of ['--stack <name>', '--region <region>', '--api-name <name>', '--route <"METHODS /path">', '--mfa <mode>', '--email <cognito|ses>',
       '--domain-prefix <prefix>', '--self-sign-up / --no-self-sign-up', '--account-recovery <how>', '--callback-url <url>', '--logout-url <url>', '--app-client <type>', '--authorizer-name <name>', '--stage <name>', '--verify / --no-verify', 'userPool.identityProviders',
-      '--deletion-protection / --no-deletion-protection', '--refresh-token-rotation / --no-refresh-token-rotation']) {
+      '--deletion-protection / --no-deletion-protection', '--refresh-token-rotation / --no-refresh-token-rotation',
+      '--tracing / --no-tracing', '--throttle <RATE,BURST> / --no-throttle', '--access-log-retention <days> / --no-access-log']) {
       expect(r.stderr).toContain(`\n  ${flag}`);
     }
     expect(r.stderr).toContain('--yes alone takes every default shown');
@@ -252,7 +256,8 @@ describe('secure-api init without a terminal', () => {
       '--route', 'GET /a', '--no-hosted-ui', '--user-pool-name', 'u', '--sign-in', 'email', '--password-min-length', '8', '--mfa', 'off', '--email', 'cognito',
       '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization', '--authorizer-scopes', '',
       '--stage', 'dev', '--stage-description', '', '--verify', '--no-self-sign-up', '--account-recovery', 'email', '--deletion-protection',
-      '--access-token-minutes', '60', '--id-token-minutes', '60', '--refresh-token-days', '30', '--no-refresh-token-rotation'], {});
+      '--access-token-minutes', '60', '--id-token-minutes', '60', '--refresh-token-days', '30', '--no-refresh-token-rotation',
+      '--no-tracing', '--no-throttle', '--no-access-log'], {});
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('and 1 answer is missing:\n  --public-route <"METHODS /path">');
   });
@@ -265,7 +270,8 @@ describe('secure-api init without a terminal', () => {
       '--domain-prefix', 'shop-login', '--app-client', 'public', '--app-client-name', 'c', '--authorizer-name', 'z', '--identity-header', 'Authorization',
       '--authorizer-scopes', '', '--stage', 'dev', '--stage-description', '', '--verify', '--self-sign-up', '--account-recovery', 'admin',
       '--callback-url', 'http://localhost:8765/callback', '--logout-url', 'http://localhost:8765/', '--no-deletion-protection',
-      '--access-token-minutes', '15', '--id-token-minutes', '15', '--refresh-token-days', '1', '--refresh-token-rotation'], { cwd });
+      '--access-token-minutes', '15', '--id-token-minutes', '15', '--refresh-token-days', '1', '--refresh-token-rotation',
+      '--no-tracing', '--no-throttle', '--no-access-log'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('needs an answer to "Create these resources?", but there is no terminal to ask on');
     expect(r.stderr).toContain('Pass --yes');

@@ -17,7 +17,7 @@ const EVERYTHING: StackConfigInput = {
   hostedUi: { enabled: true, domainPrefix: 'shop-login', callbackUrls: ['http://localhost:8765/callback'], logoutUrls: ['http://localhost:8765/'] },
   appClient: { type: 'public', name: 'shop-client', tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 }, refreshTokenRotation: false },
   authorizer: { name: 'Cognito-authorizer', identityHeader: 'Authorization', scopes: [] },
-  stage: { name: 'dev', description: '' },
+  stage: { name: 'dev', description: '', tracing: false, throttle: null, accessLog: null },
 };
 
 /** EVERYTHING without the key one question reads. */
