@@ -103,6 +103,25 @@ describe('a route only members of a group may call', () => {
     expect(pool.groups?.admins).toMatchObject({ Description: 'the team\'s admins', members: [boss] });
   });
 
+  it('GET /admin for admins added to a live stack: nothing is deployed until the function enforces the group; its update failing leaves the route unpublished', async () => {
+    fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+    const cwd = tempDir();
+    const first = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'shop', '--route', 'GET /items'], { cwd });
+    expect(first.code, first.stderr).toBe(0);
+    const deployments = fake.count('CreateDeployment');
+    // The function update is slow, then refused: the new method is made meanwhile, but must not be published.
+    fake.inject({ command: 'UpdateFunctionConfiguration', error: 'InvalidParameterValueException', message: 'Injected: the update failed', latencyMs: 400 });
+    const change = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'shop', '--route', 'GET /items', '--route', 'GET /admin', '--route-group', 'GET /admin=admins'], { cwd });
+    expect(change.code).toBe(1);
+    expect(change.stderr).toMatch(/the update failed/);
+    expect(fake.count('CreateDeployment')).toBe(deployments);
+    // The stage still serves only what it served: a signed-in user calling /admin gets no 200 from an open route.
+    const api = Object.values(fake.state.apigateway.apis)[0]!;
+    const stage = Object.values(api.stages)[0]!;
+    const served = api.deployments[stage.deploymentId ?? '']?.snapshot ?? {};
+    expect(JSON.stringify(served)).not.toContain('/admin');
+  });
+
   it('users add --group puts a person in a group of the stack; a group the stack does not have is refused before any call (exit 2)', async () => {
     const { cwd, init } = await stack();
     expect(init.code, init.stderr).toBe(0);
