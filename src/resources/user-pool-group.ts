@@ -49,6 +49,8 @@ export const userPoolGroupHandler: ResourceHandler<Spec> = {
     delete: [sometimes('cognito-idp:GetGroup', 'not the user\'s used as it is'), sometimes('cognito-idp:DeleteGroup', 'the group is ours')],
   },
   service: 'cognito',
+  // DeleteUserPool deletes the pool's groups with it (API_DeleteUserPool: the pool and all in it is no longer operational).
+  deletedWithParent: true,
   immutable: ['groupName'],
 
   async create(ctx, spec, deps) {

@@ -122,6 +122,19 @@ describe('a route only members of a group may call', () => {
     expect(JSON.stringify(served)).not.toContain('/admin');
   });
 
+  it('destroy of our own pool: its groups go with it, no DeleteGroup of their own (deleted with their parent)', async () => {
+    const { cwd, init } = await stack();
+    expect(init.code, init.stderr).toBe(0);
+    const from = fake.calls.length;
+    const d = await runSecureApi(['destroy', '--stack', 'shop', '--yes'], { cwd });
+    expect(d.code, d.stderr).toBe(0);
+    const calls = fake.calls.slice(from).map((c) => c.command);
+    expect(calls).toContain('DeleteUserPool');
+    expect(calls).not.toContain('DeleteGroup');
+    expect(calls).not.toContain('GetGroup');
+    expect(fake.state.cognito.pools).toEqual({});
+  });
+
   it('users add --group puts a person in a group of the stack; a group the stack does not have is refused before any call (exit 2)', async () => {
     const { cwd, init } = await stack();
     expect(init.code, init.stderr).toBe(0);
