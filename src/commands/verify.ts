@@ -36,7 +36,11 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
   }
   if (notes.size) {
     ui.out('');
-    for (const [note, where] of notes) ui.out(`${c.dim('•')} ${note} ${c.dim(`(${where.length > 3 ? countOf(where.length, 'method') : where.join(', ')})`)}`);
+    for (const [note, where] of notes) {
+      // Wrapped at spaces to the terminal like the rest of the report (a note cut mid-word at 80 columns reads badly).
+      const text = wrap(`• ${note} (${where.length > 3 ? countOf(where.length, 'method') : where.join(', ')})`, columns, '', '  ');
+      ui.out(text.replace(/^•/, c.dim('•')));
+    }
   }
   if (report.explanations.length) {
     ui.out(`\n${c.bold('The token was refused. Usual causes:')}`);
@@ -151,7 +155,7 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   if (ui.mode === 'json') ui.json(verifyJson(out));
   else {
     renderVerify(out, ui, env.stdout.columns);
-    ui.out(`\n${nextStepsText(verifyNextSteps(out))}`);
+    ui.out(`\n${nextStepsText(verifyNextSteps(out), env.stdout.columns)}`);
   }
   return verifyExit(out, ui.mode);
 }
