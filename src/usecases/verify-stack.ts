@@ -30,7 +30,7 @@ export interface VerifyOutcome {
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
 export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun = {}): Promise<VerifyOutcome> {
   const outcome = await proveRoutes(t, cognito, env, ui, o);
-  const policy = o.stagePolicy ? stagePolicyRows(await o.stagePolicy(), (t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?') : [];
+  const policy = o.stagePolicy ? stagePolicyRows(await o.stagePolicy(), (t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?', !t.loaded.state.config.existingApi) : [];
   if (!policy.length && !o.readOnly) return outcome;
   // What every stage serves, judged against the policy: rows of their own, in the same verdict.
   const rows = sortRows([...outcome.report.rows, ...policy]);
@@ -172,12 +172,14 @@ async function machineTokenFor(t: StackTarget, cognito: CognitoSender, env: Comm
 const DEPLOYMENT_SETTLED_MS = 5 * 60_000;
 
 /**
- * For a stack on someone's API: the drift of its publishers (what every stage serves, against the policy), read as
- * status reads it. A stack of its own has no policy to judge (its deployment's checks are status's).
+ * The drift of the stack's publishers (what every stage serves, against the policy), read as status reads it: on
+ * someone's API and on the stack's own API alike. A state whose deployment recorded no policy (made before it) has
+ * none to judge, and gets no rows rather than a ✓ it did not check.
  */
 export function stagePolicyOf(t: StackTarget, clients: AwsClients, env: CommandEnv, ui: Ui): (() => Promise<DriftChange[]>) | undefined {
   const { state } = t.loaded;
-  if (!state.config.existingApi) return undefined;
+  const ownPolicy = (state.nodes.deployment?.spec as { policy?: unknown } | undefined)?.policy !== undefined;
+  if (!state.config.existingApi && !ownPolicy) return undefined;
   return async () => {
     const { readAll } = await import('../engine/engine.js');
     const ctx = makeCtx(env, clients, { region: state.region, account: state.account, stack: state.stack, owner: state }, ui.reporter);
