@@ -169,11 +169,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     }
     // Step 6: prove it. The same code as `secure-api verify`.
     const { renderVerify, verifyJson, verifyExit, verifyNextSteps } = await import('./verify.js');
-    const { verifyStack, stagePolicyOf } = await import('../usecases/verify-stack.js');
+    const { verifyStack, stagePolicyOf, apiKeysOf } = await import('../usecases/verify-stack.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
     const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state, backend: prepared.backend });
-    const result = await verifyStack(target, clients.cognito, env, ui, { allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(target, clients, env, ui) });
+    const result = await verifyStack(target, clients.cognito, env, ui, { allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(target, clients, env, ui), apiKeys: apiKeysOf(target, clients) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);

@@ -9,7 +9,7 @@ import { checkCommon, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget } from './stack-target.js';
 import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
-import { stagePolicyOf, verifyStack, type VerifyOutcome } from '../usecases/verify-stack.js';
+import { apiKeysOf, stagePolicyOf, verifyStack, type VerifyOutcome } from '../usecases/verify-stack.js';
 
 export const verifyOptionsSchema = commonOptionsSchema.extend({
   keepUser: z.boolean().optional(),
@@ -64,7 +64,9 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     ui.out(`\n${c.bold('Not proven unattended (no 2xx shown):')}`);
     for (const u of v.unproven) {
       ui.out(c.yellow(wrap(`${u.method} ${u.route}: ${u.why}`, columns, '  ', '    ')));
-      ui.out(wrap(/ token /.test(u.command) ? `→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)` : `→ prove it: ${u.command}`, columns, '    ', '      '));
+      const giveKey = u.command.startsWith('aws ');
+      ui.out(wrap(giveKey ? `→ give it an API key: ${u.command}; then run verify again`
+        : / token /.test(u.command) ? `→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)` : `→ prove it: ${u.command}`, columns, '    ', '      '));
     }
   }
   const waited = report.waitedMs > 0 ? ` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)` : '';
@@ -155,7 +157,7 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   if (!o.readOnly) requirePool(t);
   routeTargets(t);
   const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
-  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(t, clients, env, ui) });
+  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(t, clients, env, ui), apiKeys: apiKeysOf(t, clients) });
   if (ui.mode === 'json') ui.json(verifyJson(out));
   else {
     renderVerify(out, ui, env.stdout.columns);

@@ -6,7 +6,10 @@ import { AwsFailure, Interrupted } from '../errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { DriftChange } from '../plan/changes.js';
 import { stagePolicyRows } from '../verify/stage-rows.js';
-import { runChecks, sortRows, verdictOf, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
+import { runChecks, sortRows, verdictOf, type CheckEvent, type CheckReport, type CheckRow, type RouteTarget } from '../verify/checks.js';
+import { apiKeyNeed, type ApiKeyNeed } from '../verify/api-key.js';
+import { outputsOf } from '../engine/run-support.js';
+import { restApiIdOf } from '../resources/refs.js';
 import { clientCredentialsToken } from '../verify/client-credentials.js';
 import { isCustomScope } from '../config/scopes.js';
 import { whoGetsIn } from '../plan/who-gets-in.js';
@@ -33,7 +36,7 @@ export interface VerifyOutcome {
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
 export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun = {}): Promise<VerifyOutcome> {
   const outcome = await proveRoutes(t, cognito, env, ui, o);
-  const policy = o.stagePolicy ? stagePolicyRows(await o.stagePolicy(), (t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?') : [];
+  const policy = o.stagePolicy ? stagePolicyRows(await o.stagePolicy(), (t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?', !t.loaded.state.config.existingApi) : [];
   if (!policy.length && !o.readOnly) return outcome;
   // What every stage serves, judged against the policy: rows of their own, in the same verdict.
   const rows = sortRows([...outcome.report.rows, ...policy]);
@@ -53,13 +56,24 @@ export interface VerifyRun {
   /** Make the test user on a pool with Lambda triggers it sets off (they run your code). @default false */
   allowTriggers?: boolean | undefined;
   stagePolicy?: (() => Promise<DriftChange[]>) | undefined;
+  /** The methods the stage serves with apiKeyRequired and the key to send them (../verify/api-key.ts). */
+  apiKeys?: (() => Promise<ApiKeyNeed>) | undefined;
+}
+
+/** Each route method the stage serves with apiKeyRequired gets the key, or why there is none. */
+export function withApiKeys(routes: RouteTarget[], need: ApiKeyNeed | undefined): RouteTarget[] {
+  if (!need?.required.size) return routes;
+  return routes.map((r) => {
+    if (!need.required.has(`${r.method} ${r.path}`)) return r;
+    return { ...r, apiKey: need.key !== undefined ? { value: need.key } : { missing: need.missing?.why ?? 'no API key was found', how: need.missing?.how ?? 'a key of a usage plan bound to the stage' } };
+  });
 }
 
 const READ_ONLY = 'read-only: no test user was created (--read-only), so no call with a token was made';
 
 async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun): Promise<VerifyOutcome> {
   const pool = o.readOnly ? t.pool : requirePool(t);
-  const routes = routeTargets(t);
+  const routes = withApiKeys(routeTargets(t), o.apiKeys ? await o.apiKeys() : undefined);
   const r = ui.reporter;
   let user: VerifyOutcome['testUser'] | undefined;
   const onUser = (e: TestUserEvent): void => {
@@ -191,16 +205,28 @@ async function machineTokenFor(t: StackTarget, cognito: CognitoSender, env: Comm
 const DEPLOYMENT_SETTLED_MS = 5 * 60_000;
 
 /**
- * For a stack on someone's API: the drift of its publishers (what every stage serves, against the policy), read as
- * status reads it. A stack of its own has no policy to judge (its deployment's checks are status's).
+ * The drift of the stack's publishers (what every stage serves, against the policy), read as status reads it: on
+ * someone's API and on the stack's own API alike. A state whose deployment recorded no policy (made before it) has
+ * none to judge, and gets no rows rather than a ✓ it did not check.
  */
 export function stagePolicyOf(t: StackTarget, clients: AwsClients, env: CommandEnv, ui: Ui): (() => Promise<DriftChange[]>) | undefined {
   const { state } = t.loaded;
-  if (!state.config.existingApi) return undefined;
+  const ownPolicy = (state.nodes.deployment?.spec as { policy?: unknown } | undefined)?.policy !== undefined;
+  if (!state.config.existingApi && !ownPolicy) return undefined;
   return async () => {
     const { readAll } = await import('../engine/engine.js');
     const ctx = makeCtx(env, clients, { region: state.region, account: state.account, stack: state.stack, owner: state }, ui.reporter);
     const read = await readAll({ ctx, store: { state }, only: (h) => h.publishes === true });
     return read.flatMap((r) => (r.observed.state === 'drifted' ? r.observed.drift : r.observed.state === 'error' ? [{ path: 'served.unchecked', before: null, after: r.observed.message, context: { stage: r.out.stageName ?? '?' } }] : []));
   };
+}
+
+/**
+ * The stage's methods that require an API key, and a key of a usage plan bound to the stage (../verify/api-key.ts),
+ * read when the proof starts; the key is held in memory for the run only.
+ */
+export function apiKeysOf(t: StackTarget, clients: AwsClients): () => Promise<ApiKeyNeed> {
+  const { state } = t.loaded;
+  const stage = (state.config.stage as { name?: string } | undefined)?.name ?? '';
+  return () => apiKeyNeed(clients.apigateway, { restApiId: restApiIdOf(outputsOf(state.nodes)), stage, region: state.region });
 }
