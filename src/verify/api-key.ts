@@ -7,7 +7,7 @@
  */
 import {
   GetApiKeyCommand, GetDeploymentCommand, GetStageCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, type APIGatewayClient,
-  type UsagePlan,
+  type Deployment, type UsagePlan,
 } from '@aws-sdk/client-api-gateway';
 import { undefinedIfNotFound } from '../resources/refs.js';
 
@@ -19,6 +19,8 @@ export interface ApiKeyNeed {
   key?: string | undefined;
   /** No usable key: why, and the command that gives one. */
   missing?: { why: string; how: string } | undefined;
+  /** What the stage serves could not be read: the proof goes on without keys, and says so. */
+  unread?: string | undefined;
 }
 
 const NONE: ApiKeyNeed = { required: new Set() };
@@ -26,9 +28,14 @@ const NONE: ApiKeyNeed = { required: new Set() };
 /** The methods the stage serves with apiKeyRequired (its deployment's apiSummary), then a key for them. */
 export async function apiKeyNeed(apigateway: Sender, at: { restApiId: string; stage: string; region: string }): Promise<ApiKeyNeed> {
   const { restApiId, stage } = at;
-  const st = await undefinedIfNotFound(apigateway.send(new GetStageCommand({ restApiId, stageName: stage })));
-  if (!st?.deploymentId) return NONE;
-  const d = await undefinedIfNotFound(apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: st.deploymentId, embed: ['apisummary'] })));
+  let d: Deployment | undefined;
+  try {
+    const st = await undefinedIfNotFound(apigateway.send(new GetStageCommand({ restApiId, stageName: stage })));
+    if (!st?.deploymentId) return NONE;
+    d = await undefinedIfNotFound(apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: st.deploymentId, embed: ['apisummary'] })));
+  } catch (err) {
+    return { required: new Set(), unread: `${(err as Error).name}: ${(err as Error).message}` };
+  }
   const required = new Set<string>();
   for (const [path, methods] of Object.entries(d?.apiSummary ?? {})) {
     for (const [verb, m] of Object.entries(methods)) if (m.apiKeyRequired) required.add(`${verb} ${path}`);
