@@ -13,6 +13,7 @@ import { restApiIdOf } from '../resources/refs.js';
 import { clientCredentialsToken } from '../verify/client-credentials.js';
 import { isCustomScope } from '../config/scopes.js';
 import { whoGetsIn } from '../plan/who-gets-in.js';
+import { triggersText, type FiredTrigger } from '../aws/pool-triggers.js';
 import { describePool, withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
 import { abortableSleep, makeCtx, type CommandEnv, type Ui } from '../commands/env.js';
 import { requirePool, routeTargets, type StackTarget } from '../commands/stack-target.js';
@@ -28,6 +29,8 @@ export interface VerifyOutcome {
   skipped?: string | undefined;
   /** Who can call the secured routes: the pool's self sign-up, as it is now, and that any client of it is accepted. */
   access?: { selfSignUp: boolean | undefined; existingPool: boolean; lines: string[]; restricted?: Array<{ path: string; methods: string[]; groups: string[] }> } | undefined;
+  /** The pool's Lambda triggers a test user sets off (issue 25.7), and whether one was made (--allow-triggers). */
+  triggers?: { fired: FiredTrigger[]; allowed: boolean } | undefined;
 }
 
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
@@ -50,6 +53,8 @@ function readOnlyVerdict(rows: CheckRow[]): CheckReport['verdict'] {
 export interface VerifyRun {
   keepUser?: boolean | undefined;
   readOnly?: boolean | undefined;
+  /** Make the test user on a pool with Lambda triggers it sets off (they run your code). @default false */
+  allowTriggers?: boolean | undefined;
   stagePolicy?: (() => Promise<DriftChange[]>) | undefined;
   /** The methods the stage serves with apiKeyRequired and the key to send them (../verify/api-key.ts). */
   apiKeys?: (() => Promise<ApiKeyNeed>) | undefined;
@@ -113,9 +118,10 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
   let lastWait = -Infinity;
   const deployedAt = Date.parse(t.loaded.state.nodes.deployment?.updatedAt ?? '');
   const machine = o.readOnly ? {} : await machineTokenFor(t, cognito, env, r);
-  const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string) => ({
+  const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string, tokensSkippedCommand?: string) => ({
     ...(tokens ? { tokens } : {}),
     ...(tokensSkipped ? { tokensSkipped } : {}),
+    ...(tokensSkippedCommand ? { tokensSkippedCommand } : {}),
     ...machine,
     stackArgs: ` --stack ${t.loaded.stack}${t.reach}`,
     // Five minutes after the deployment, propagation is over: an answer that repeats is the answer.
@@ -147,12 +153,25 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     const facts = await describePool(cognito, pool.userPoolId);
     const restricted = t.routes.filter((x) => !x.public && x.groups?.length).map((x) => ({ path: x.path, methods: x.methods, groups: x.groups ?? [] }));
     access = { selfSignUp: facts.selfSignUp, existingPool, lines: whoGetsIn({ selfSignUp: facts.selfSignUp, existingPool, restricted }), ...(restricted.length ? { restricted } : {}) };
+    // The pool's triggers run for a new user and each sign-in (issue 25.7): your code, so never set off unasked.
+    const fired = facts.triggers ?? [];
+    const triggers = fired.length ? { fired, allowed: o.allowTriggers === true } : undefined;
+    if (fired.length && !o.allowTriggers) {
+      const reason = `the pool's Lambda triggers would run for a test user (${triggersText(fired)})`;
+      r.warn(`No test user: your pool runs ${triggersText(fired)} for a new user and its sign-in. Checking what needs no token only; --allow-triggers lets the test user set them off.`);
+      const report = await runChecks(routes, checkOptions(undefined, reason, `secure-api verify --allow-triggers --stack ${t.loaded.stack}${t.reach}`));
+      return {
+        stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: noUser, access, triggers,
+        skipped: `The checks with a token were skipped: ${reason}. To prove them, let it run them: \`secure-api verify --allow-triggers --stack ${t.loaded.stack}${t.reach}\`.`,
+      };
+    }
+    if (fired.length) r.info(`The test user sets off your pool's Lambda triggers (--allow-triggers): ${triggersText(fired)}`);
     const report = await withTestUser(cognito, pool, (s) => runChecks(routes, {
       ...checkOptions({ idToken: s.idToken, accessToken: s.accessToken }), ...(s.joinGroups ? { joinGroups: s.joinGroups } : {}),
     }), {
       keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env), facts,
     });
-    return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access };
+    return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access, triggers };
   } catch (err) {
     if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.

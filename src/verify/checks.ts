@@ -112,6 +112,8 @@ export interface CheckOptions {
   deploymentLive?: boolean;
   /** Why the token checks were not run (a pool whose MFA cannot be answered unattended): every secured method is then unproven. */
   tokensSkipped?: string;
+  /** How to prove the skipped methods instead. @default `secure-api token --login` (the hosted UI) */
+  tokensSkippedCommand?: string;
   /** The machine client's access token (client credentials, the custom scopes): proves the scoped methods. */
   machineToken?: string;
   /** Why there is no machine token, for the methods only it could prove. @default 'the stack has no machine client' */
@@ -285,7 +287,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     const noKey = keyMissing(route);
     if (noKey) return { ...base, why: `it requires an API key (apiKeyRequired) and ${noKey.missing}`, command: noKey.how };
     if (!opts.tokens) {
-      return { ...base, why: opts.tokensSkipped ?? 'the test user could not sign in', command: `secure-api token --login${scopes.length ? ' --access' : ''}${stackFlag}` };
+      return { ...base, why: opts.tokensSkipped ?? 'the test user could not sign in', command: opts.tokensSkippedCommand ?? `secure-api token --login${scopes.length ? ' --access' : ''}${stackFlag}` };
     }
     if (route.groups?.length && (scopes.length === 0 || !opts.joinGroups)) {
       return {
