@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { SecureApiError, UsageError } from './errors.js';
-import type { CommandEnv } from './commands/env.js';
+import type { CommandEnv, RunReach } from './commands/env.js';
 import type { CompletionTree } from './commands/completion.js';
 import { asciiStreams, isUtf8Locale, mapWrites } from './ui/charset.js';
 import { HELP_EXAMPLES } from './help-examples.js';
@@ -428,11 +428,14 @@ export async function runCli(argv: string[], rawEnv: CommandEnv, renderError: (e
   const named = withCommandName(charset, rawEnv.env.SECURE_API_COMMAND);
   // A command that printed its document (status --json, then exit 3) keeps it the only one on stdout.
   let printed = false;
-  const env = Object.assign(Object.create(named) as CommandEnv, { stdout: mapWrites(named.stdout, (t) => { printed = true; return t; }) });
+  // The stack this run works on, once its command knows it: the commands an error's hint names reach that stack.
+  const reach: RunReach = {};
+  const env = Object.assign(Object.create(named) as CommandEnv, { stdout: mapWrites(named.stdout, (t) => { printed = true; return t; }), reach });
   let code = 0;
   const program = buildProgram(env, (c) => { code = c; });
   const json = wantsJson(argv);
   const fail = (err: SecureApiError | Error, exitCode: number): number => {
+    if (err instanceof SecureApiError && reach.command) err.nameCommands(reach.command);
     if (json && !printed) env.stdout.write(`${JSON.stringify(errorJson(err), null, 2)}\n`);
     else renderError(err, env.stderr);
     return exitCode;

@@ -65,7 +65,8 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     for (const u of v.unproven) {
       ui.out(c.yellow(wrap(`${u.method} ${u.route}: ${u.why}`, columns, '  ', '    ')));
       const giveKey = u.command.startsWith('aws ');
-      ui.out(wrap(giveKey ? `→ give it an API key: ${u.command}; then run verify again` : / token /.test(u.command) ? `→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)` : `→ prove it: ${u.command}`, columns, '    ', '      '));
+      ui.out(wrap(giveKey ? `→ give it an API key: ${u.command}; then run verify again`
+        : / token /.test(u.command) ? `→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)` : `→ prove it: ${u.command}`, columns, '    ', '      '));
     }
   }
   const waited = report.waitedMs > 0 ? ` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)` : '';

@@ -6,7 +6,7 @@
  * call to those methods, or says why it cannot. The value lives in memory for the run only: never in state, logs or JSON.
  */
 import {
-  GetApiKeyCommand, GetDeploymentCommand, GetStageCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, type APIGatewayClient,
+  GetApiKeyCommand, GetDeploymentCommand, GetRestApiCommand, GetStageCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, type APIGatewayClient,
   type Deployment, type UsagePlan,
 } from '@aws-sdk/client-api-gateway';
 import { undefinedIfNotFound } from '../resources/refs.js';
@@ -42,6 +42,15 @@ export async function apiKeyNeed(apigateway: Sender, at: { restApiId: string; st
   }
   if (!required.size) return NONE;
   try {
+    // AUTHORIZER: the key is what a Lambda authorizer returns (usageIdentifierKey), never X-API-Key; a Cognito
+    // authorizer returns none (api-gateway-api-key-source.html), so no key can be sent.
+    const api = await apigateway.send(new GetRestApiCommand({ restApiId }));
+    if (api.apiKeySource === 'AUTHORIZER') {
+      return { required, missing: {
+        why: 'the API takes API keys from a Lambda authorizer (apiKeySource AUTHORIZER), not from X-API-Key, and the Cognito authorizer returns none: API Gateway refuses these calls (403)',
+        how: `aws apigateway get-rest-api --rest-api-id ${restApiId} --region ${at.region} (apiKeySource; HEADER takes X-API-Key)`,
+      } };
+    }
     return await keyFor(apigateway, at, required);
   } catch (err) {
     // Not readable (a policy without the usage-plan reads): said, the methods unproven, never a false ✗ from a 403.

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   APIGatewayClient, CreateApiKeyCommand, CreateDeploymentCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand, UpdateMethodCommand,
+  UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
@@ -84,5 +85,17 @@ describe('verify on methods that require an API key', () => {
     expect(fake.calls.some((c) => c.command === 'GetApiKey' && (c.input as { includeValue?: boolean }).includeValue === true)).toBe(true);
     expect(v.stderr).toMatch(/GetApiKey .*output .*"value":"\*\*\*"/);
     for (const text of [v.stdout, v.stderr, readFileSync(stateFile(), 'utf8')]) expect(text).not.toContain(key.value!);
+  });
+
+  it('the API takes keys from a Lambda authorizer (apiKeySource AUTHORIZER): no X-API-Key can serve, so the method is not proven, saying why (no 403 ✗)', async () => {
+    const restApiId = readState(stateFile())!.nodes.api!.out.apiId!;
+    const key = await apigw().send(new CreateApiKeyCommand({ name: 'partner', enabled: true }));
+    const plan = await apigw().send(new CreateUsagePlanCommand({ name: 'partners', apiStages: [{ apiId: restApiId, stage: 'dev' }] }));
+    await apigw().send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
+    await apigw().send(new UpdateRestApiCommand({ restApiId, patchOperations: [{ op: 'replace', path: '/apiKeySource', value: 'AUTHORIZER' }] }));
+    const v = await verify();
+    expect(v.code).toBe(1);
+    expect(v.out.rows.filter((r) => !r.ok && r.severity !== 'info')).toEqual([]);
+    expect(v.out.verdict.unproven.map((u) => [u.method, u.route, u.why])).toEqual([['GET', '/items', expect.stringContaining('apiKeySource AUTHORIZER')]]);
   });
 });
