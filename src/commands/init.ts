@@ -24,7 +24,7 @@ import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.
 import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
 import { checkAccessLogRole } from '../resources/stage-access-log.js';
-import { checkCaller, recordedTarget } from './stack-session.js';
+import { checkCaller, noteReach, recordedTarget } from './stack-session.js';
 import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
 import { prepareInit, type AskForConfig } from '../usecases/resolve-init.js';
 import { applyStack } from '../usecases/apply-stack.js';
@@ -143,6 +143,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
   const account = await (existing ? checkCaller(clients, existing, o.profile) : accountOf(clients))
     .catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
+  noteReach(env, { stack: config.stack, backend: prepared.backend, region: config.region, account });
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
   // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.
