@@ -3,6 +3,7 @@ import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { criticalPathDepth } from '../plan/build.js';
 import { createCalls, ownershipCalls, planCalls } from '../plan/calls.js';
 import { planNotes } from '../plan/notes.js';
+import { wrappedNotes } from '../status/render.js';
 import type { Plan } from '../plan/specs.js';
 import type { CommandEnv, Ui } from './env.js';
 import { dryRunText } from './init-answers.js';
@@ -30,7 +31,7 @@ export function newStackDryRun(ui: Ui, env: CommandEnv, a: NewStackDryRun): void
     ui.out(`Plan for stack ${ui.c.bold(config.stack)} in ${config.region}\n${ui.c.dim('Dry run: nothing is created, no credentials needed.')}\n`);
     if (existingLines.length) ui.out(existingLines.join('\n') + '\n');
     ui.out(dryRunText(ui, plan, config, env.stdout.columns));
-    for (const note of planNotes(config)) ui.out(note);
+    for (const note of wrappedNotes(planNotes(config), env.stdout.columns)) ui.out(note);
     // Default function and role names end with part of the state's id, and a dry run's state id is never saved.
     // (An S3 state is not read by a dry run: the stack may exist there, with its own names. Nothing to say then.)
     const given = (a.given.function ?? {}) as { name?: unknown; roleName?: unknown };

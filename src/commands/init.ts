@@ -1,33 +1,29 @@
 import { wantsMachineClient } from '../plan/build-scopes.js';
-import { countOf } from '../ui/count.js';
 import { z } from 'zod';
 import { commonOptionsSchema } from './common-options.js';
 import { partitionOf } from '../aws/region.js';
 import { flagsToConfig } from '../config/flags.js';
 import { createQuestion, planNotes } from '../plan/notes.js';
+import { wrappedNotes } from '../status/render.js';
 import { requireSecrets } from '../engine/engine.js';
 import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan } from '../plan/build.js';
 import { countChanges, type ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
-import type { Ctx } from '../resources/types.js';
 import { checkAllowReplace, decideChanges, recordedDryRun, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
-import { newStateId, type NodeRecord } from '../state/schema.js';
+import { newStateId } from '../state/schema.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
 import { planChoices } from '../ui/plan-summary.js';
 import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
-import { keepAnswers, keepingAnswers, saveConfig } from './init-answers.js';
-import { findOrphans, type Orphan } from '../orphans/find.js';
-import { adoptedNodes, adoptionOf, lostStateError } from '../orphans/lost-state.js';
-import { findNameClashes, nameClashError, type NameClash } from '../orphans/preflight.js';
-import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
+import { keepingAnswers, saveConfig } from './init-answers.js';
+import { nameClashError } from '../orphans/preflight.js';
 import { checkAccessLogRole } from '../resources/stage-access-log.js';
-import { checkCaller, noteReach, recordedTarget } from './stack-session.js';
-import { accountOf, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv } from './env.js';
+import { makeUi, type CommandEnv } from './env.js';
 import { prepareInit, type AskForConfig } from '../usecases/resolve-init.js';
 import { applyStack } from '../usecases/apply-stack.js';
+import { discoverStack } from '../usecases/discover-stack.js';
 import { newStackDryRun } from './init-dry-run.js';
 
 export const initOptionsSchema = commonOptionsSchema.extend({
@@ -47,6 +43,8 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   adopt: z.boolean().optional(),
   /** Kinds init may replace although their data goes with them (only 'user-pool'). */
   allowReplace: z.array(z.string()).optional(),
+  /** The proof's test user may set off the pool's Lambda triggers (issue 25.7). */
+  allowTriggers: z.boolean().optional(),
   /** --secure-add / --secure-remove "METHOD /path": change the recorded list of secured methods one at a time. */
   secureAdd: z.array(z.string()).optional(),
   secureRemove: z.array(z.string()).optional(),
@@ -73,19 +71,6 @@ export function doneText(changes: ChangePlan | undefined, total: number): string
   return `${parts.length ? parts.join(', ') : 'nothing changed'} (the stack has ${total} resources)`;
 }
 
-/** The wizard's question when the state file is missing but the stack's resources are not. */
-async function askAdopt(prompter: Prompter, stack: string, found: Orphan[]): Promise<boolean> {
-  const pick = await prompter.select<'adopt' | 'stop'>({
-    message: `No state file for stack ${stack}, but ${countOf(found.length, 'resource')} in AWS ${found.length === 1 ? 'carries' : 'carry'} its tag (a lost state file, or someone else's stack of that name). What now?`,
-    choices: [
-      { name: 'Adopt them into a new state file (they are mine)', value: 'adopt' },
-      { name: 'Stop: I will remove them (destroy --orphans) or choose another stack name', value: 'stop' },
-    ],
-    default: 'stop',
-  });
-  return pick === 'adopt';
-}
-
 export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfig): Promise<number> {
   const prepared = await prepareInit(o, env);
   let { config, plan, existing, path, owner, input } = prepared;
@@ -110,7 +95,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const { withExisting, existingSummary } = await import('./init-existing.js');
     const done = await withExisting(input, config, existing, o, env, prepared.resolve, prompter);
     ({ config, plan } = done);
-    existingLines = existingSummary(done.facts, config);
+    existingLines = existingSummary(done.facts, config, { allowTriggers: o.allowTriggers });
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
   // Ctrl-C at a question after the wizard keeps its answers in a file, as missing credentials do.
@@ -137,43 +122,9 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   // Refuse before any AWS call when a confirmation is needed and cannot be asked.
   if (!o.yes && !prompter.interactive) await prompter.confirm({ message: existing ? 'Apply these changes?' : 'Create these resources?' });
 
-  // A recorded stack is reached where its state says (its endpoint when on this machine), and its account is checked
-  // first: credentials for another account would see every recorded id "deleted outside" and make a second stack.
-  const endpointUrl = existing ? recordedTarget(o, env, existing).endpointUrl : endpointOf(o, env.env);
-  const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
-  const account = await (existing ? checkCaller(clients, existing, o.profile) : accountOf(clients))
-    .catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
-  noteReach(env, { stack: config.stack, backend: prepared.backend, region: config.region, account });
-  const at = new Date(env.now()).toISOString();
-  let adopted: Record<string, NodeRecord> | undefined;
-  // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.
-  const reach = prepared.backend.args;
-  const ctxFor = (): Ctx => makeCtx(env, clients, { region: config.region, account, stack: config.stack, owner, reach }, ui.reporter);
-  let ctx = ctxFor();
-  // Before the first create: every name this run would take must be free or already ours (read calls only).
-  let clashes: NameClash[] = [];
-  if (!existing) {
-    // No state file: what carries this stack's tag is a lost state's stack or someone else's, never a reason for a
-    // second one. The names AWS keeps unique are checked meanwhile: one round of reads before the first create.
-    const [found, unique] = await Promise.all([findOrphans(clients, config.stack), findNameClashes(ctx, plan, {}, { noneTagged: true })]);
-    clashes = unique;
-    if (found.length) {
-      const adopt = o.adopt === true || (prompter.interactive && await askAdopt(prompter, config.stack, found));
-      if (!adopt) throw lostStateError(config.stack, found, reach);
-      const a = adoptionOf(config.stack, found, reach);
-      owner = { stateId: a.stateId, legacyTags: a.legacyTags || undefined };
-      config = prepared.resolveFor(a.domainPrefix ? { ...input, hostedUi: { ...input.hostedUi, domainPrefix: a.domainPrefix } } : input, owner);
-      plan = buildPlan(config, partitionOf(config.region));
-      adopted = adoptedNodes(plan, at);
-      ctx = ctxFor();
-      clashes = await findNameClashes(ctx, plan, adopted);
-      ui.reporter.info(`Adopting ${countOf(found.length, 'resource')} tagged ${STACK_TAG}=${config.stack}${a.legacyTags ? '' : ` and ${STATE_ID_TAG}=${a.stateId}`} into a new state; what is missing is created.`);
-    }
-  } else {
-    // A recorded stack: no lost-state search; only what it has not created yet (a resume, or a change adding a
-    // piece) is checked. Nodes it records as created are skipped, so an unchanged stack makes no call here.
-    clashes = await findNameClashes(ctx, plan, existing.nodes);
-  }
+  const found = await discoverStack({ o, env, ui, prompter, prepared, config, plan, existing, owner, input, asked });
+  ({ config, plan, owner } = found);
+  const { clients, account, endpointUrl, reach, ctx, adopted, clashes } = found;
   // On a recorded stack the change plan says what changes; the summary of the user's API is for the first run.
   if (existingLines.length && !existing) ui.reporter.info(existingLines.join('\n'));
   if (clashes.length) throw nameClashError(config.stack, clashes);
@@ -189,13 +140,13 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), changes: decision.report });
       else {
         ui.reporter.info(`No changes. Stack ${config.stack} matches its configuration.`);
-        ui.out(outputsText(outputs, ui.c, { reach }));
+        ui.out(outputsText(outputs, ui.c, { reach, columns: env.stdout.columns }));
       }
       return 0;
     }
     changes = decision.changes;
   } else if (!o.yes) {
-    ui.reporter.info([planChoices(config, ui.c, env.stderr.columns), '', planTable(plan, ui.c, { width: env.stderr.columns }), ...planNotes(config)].join('\n'));
+    ui.reporter.info([planChoices(config, ui.c, env.stderr.columns), '', planTable(plan, ui.c, { width: env.stderr.columns }), ...wrappedNotes(planNotes(config), env.stderr.columns)].join('\n'));
     const { handlerFor } = await import('../resources/registry.js');
     const ok = await prompter.confirm({ message: createQuestion(plan.nodes, (k) => handlerFor(k).adopted === true, `account ${account}, ${config.region}`), default: true });
     if (!ok) throw new Cancelled(`Cancelled: nothing was created${o.saveConfig ? `; ${o.saveConfig} was not written` : ''}.`);
@@ -210,7 +161,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const proving = o.verify !== false && Boolean(state.nodes.pool);
     if (ui.mode !== 'json') {
       ui.reporter.info(ui.c.green(`\nDone: ${doneText(changes, Object.keys(state.nodes).length)} in ${((env.now() - Date.parse(now)) / 1000).toFixed(1)}s.\n`));
-      ui.out(outputsText(outputs, ui.c, { next: !proving, reach }));
+      ui.out(outputsText(outputs, ui.c, { next: !proving, reach, columns: env.stdout.columns }));
     }
     if (o.verify === false || !state.nodes.pool) {
       if (ui.mode === 'json') ui.json(outputsJson(outputs));
@@ -218,15 +169,15 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     }
     // Step 6: prove it. The same code as `secure-api verify`.
     const { renderVerify, verifyJson, verifyExit, verifyNextSteps } = await import('./verify.js');
-    const { verifyStack, stagePolicyOf } = await import('../usecases/verify-stack.js');
+    const { verifyStack, stagePolicyOf, apiKeysOf } = await import('../usecases/verify-stack.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
     const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state, backend: prepared.backend });
-    const result = await verifyStack(target, clients.cognito, env, ui, { stagePolicy: stagePolicyOf(target, clients, env, ui) });
+    const result = await verifyStack(target, clients.cognito, env, ui, { allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(target, clients, env, ui), apiKeys: apiKeysOf(target, clients) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, reach, { machine: wantsMachineClient(config) }) : verifyNextSteps(result))}`);
+      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, reach, { machine: wantsMachineClient(config) }) : verifyNextSteps(result), env.stdout.columns)}`);
     }
     return verifyExit(result, ui.mode);
   });

@@ -233,7 +233,8 @@ export const ExistingPoolSchema = z.object({
   domain: z.boolean().optional(),
   /**
    * Let our app client on their pool redirect to loopback callback URLs (http://localhost…, for `token --login`).
-   * Off by default: a production pool gets no client that sends codes to whatever listens on a developer's port. @default false
+   * Off by default: a production pool gets no client that sends codes to whatever listens on a developer's port.
+   * A loopback `--callback-url` given with `--user-pool-id` sets it. @default false
    */
   localCallback: z.boolean().default(false),
 }).strict();
@@ -263,6 +264,9 @@ export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
  * Access logging of the stage into a log group of its own (made and deleted with the stack). The format must hold
  * $context.requestId or $context.extendedRequestId (API Gateway developer guide, "Access log formats"), on one line.
  */
+/** Where every access-log group of a stack lives (the operator policy names this prefix). */
+export const ACCESS_LOG_PREFIX = '/aws/apigateway/';
+
 export const AccessLogSchema = z.object({
   /** Days CloudWatch Logs keeps the access log; one of the values PutRetentionPolicy accepts. @default 30 */
   retentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
@@ -273,8 +277,12 @@ export const AccessLogSchema = z.object({
     .refine((f) => /\$context\.(requestId|extendedRequestId)\b/.test(f), 'stage.accessLog.format must hold $context.requestId or $context.extendedRequestId')
     .refine((f) => !/[\r\n]/.test(f), 'stage.accessLog.format is one line')
     .default(DEFAULT_ACCESS_LOG_FORMAT),
-  /** @default `/aws/apigateway/<stack>-<6 characters of the state id>/<stage>/access` */
-  logGroupName: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'a log group name holds letters, digits and . - _ / # (at most 512)').optional(),
+  /**
+   * Under /aws/apigateway/: the operator policy grants log-group writes by prefix (src/plan/operator-policy.ts).
+   * @default `/aws/apigateway/<stack>-<6 characters of the state id>/<stage>/access`
+   */
+  logGroupName: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'a log group name holds letters, digits and . - _ / # (at most 512)')
+    .refine((n) => n.startsWith(ACCESS_LOG_PREFIX) && n.length > ACCESS_LOG_PREFIX.length, `stage.accessLog.logGroupName must start with ${ACCESS_LOG_PREFIX} (the operator policy lets secure-api write only its own log groups' prefixes)`).optional(),
 }).strict();
 
 export const StageSchema = z.object({

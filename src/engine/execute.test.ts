@@ -136,3 +136,28 @@ describe('one executor for changes, destroy and the orphan sweep (issue 20)', ()
       .toEqual(plan.nodes.filter((n) => n.parent !== undefined && rootOf(n.id) === 'api').map((n) => n.id).sort());
   });
 });
+
+describe('a route restricted to groups is published only once the function enforces them (review: HIGH)', () => {
+  const groupsPlan = (routes: unknown[]) => buildPlan(resolveConfig({ stack: 'demo', routes } as never, { defaultRegion: 'eu-west-1', suffix: () => 'abc123' }));
+  const items = { path: '/items', methods: ['GET'] };
+  const admin = { path: '/admin', methods: ['GET'], groups: ['admins'] };
+  const recordsOf = (p: typeof plan) => Object.fromEntries(p.nodes.map((x) => [x.id, {
+    kind: x.kind, status: 'created' as const, out: { id: x.id }, label: x.label, deps: x.deps, ...(x.parent ? { parent: x.parent } : {}), spec: x.spec, updatedAt: '2026-01-01T00:00:00Z',
+  }]));
+
+  it('GET /admin with groups added to a live stack: the deployment waits for the function update (its route groups)', () => {
+    const before = groupsPlan([items]);
+    const after = groupsPlan([items, admin]);
+    const recorded = recordsOf(before);
+    const changes = planChanges({ desired: after, recorded, traits: kindTraits });
+    const act = Object.fromEntries(changes.changes.map((c) => [c.id, c.action]));
+    expect(act).toMatchObject({ function: 'update', 'method:GET /admin': 'create', deployment: 'update' });
+    const { graph } = workGraph(after, changes, recorded);
+    expect(graph.get('deployment')).toEqual(expect.arrayContaining(['function', 'method:GET /admin']));
+  });
+
+  it('the groups of an existing route changed: the deployment (when there is one) waits for the function too; with no groups anywhere it does not', () => {
+    expect(groupsPlan([items, admin]).nodes.find((x) => x.id === 'deployment')!.deps).toContain('function');
+    expect(groupsPlan([items, { ...admin, groups: undefined }]).nodes.find((x) => x.id === 'deployment')!.deps).not.toContain('function');
+  });
+});

@@ -205,10 +205,13 @@ export function buildPlan(config: StackConfig, partition = 'aws'): Plan {
 
   // Deploy after every method (with its authorizer), preflight and gateway response. Not after the Lambda
   // permissions: they are no part of a deployment, and waiting for them would put the deployment behind IAM
-  // propagation; init still ends (and verifies) only once every node is done.
+  // propagation; init still ends (and verifies) only once every node is done. But after the function when it
+  // enforces route groups: a new group-restricted method published before the function knows its groups lets every
+  // signed-in user in (Lambda applies UpdateFunctionConfiguration asynchronously; the update waits it out).
+  const enforcedByFunction = Object.keys(routeGroups).length > 0 ? ['function'] : [];
   nodes.push(node<'deployment'>({
     id: 'deployment', kind: 'deployment', parent: 'api', label: `stage ${config.stage.name}`,
-    deps: ['api', ...methodIds, ...corsIds, ...gwIds],
+    deps: ['api', ...methodIds, ...corsIds, ...gwIds, ...enforcedByFunction],
     spec: {
       stageName: config.stage.name, stageDescription: config.stage.description, description: `secure-api ${config.stack}`,
       policy: servedPolicy(config.routes),

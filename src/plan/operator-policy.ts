@@ -9,6 +9,7 @@
  *   `lambda:RemovePermission` only for `lambda:Principal` = apigateway.amazonaws.com;
  * - what is left on `*` or without a tag condition is in WIDE_GRANTS, each with the AWS reason.
  */
+import { ACCESS_LOG_PREFIX } from '../config/schema.js';
 import { handlerFor } from '../resources/registry.js';
 import { RESOURCE_KINDS, type PolicyNameList, type ResourceHandler, type ResourceKind } from '../resources/types.js';
 import { COMMAND_CALLS, STATE_BUCKET_CREATE, callCatalogue, existingPoolKinds, iamActionsFor, kindCalls, managedPolicies } from './permissions.js';
@@ -56,12 +57,16 @@ const COGNITO_EMAIL_SERVICE = 'email.cognito-idp.amazonaws.com';
  * Each grant that names no particular resource, or no tag condition, and why AWS leaves no narrower one
  * (the Service Authorization Reference's resource types and condition keys of each action).
  */
+/** The log group names secure-api makes, by prefix: the sample function's (Lambda's own) and the stage's access log. */
+export const STACK_LOG_GROUP_PREFIXES = ['/aws/lambda/', ACCESS_LOG_PREFIX] as const;
+
 export const WIDE_GRANTS: Array<{ sid: string; reason: string }> = [
   { sid: 'CognitoCreatePool', reason: 'CreateUserPool names no resource (a new pool has no id yet): Resource "*", allowed only with secure-api\'s tags in the request. Its tag-on-create (cognito-idp:TagResource, like lambda:TagResource and iam:TagRole beside CreateFunction and CreateRole) is authorized on the request\'s tags alone: AWS has no key that tells a create from a later tagging, so a holder of this policy could tag an untagged pool (or a function, or a role under /secure-api/) as secure-api\'s. For a CI role, prefer `policy --stack NAME` run beside the stack\'s state: its pool, function and role are named by id' },
   { sid: 'CognitoAccountReads', reason: 'ListUserPools and DescribeUserPoolDomain name no pool (a domain prefix is looked up account-wide)' },
   { sid: 'LambdaList', reason: 'ListFunctions names no function (the wizard lists yours to pick one)' },
   { sid: 'AccountAndTagSearch', reason: 'iam:ListRoles, tag:GetResources and sts:GetCallerIdentity name no resource (the search for a lost stack\'s tagged resources; the account check)' },
   { sid: 'ApiGatewayListApis', reason: 'GET /restapis lists every REST API of the region (the ownership check reads their tags); a list, no API\'s settings. GET /account reads whether the account has its CloudWatch role before access logging is turned on (never changed: no PATCH /account)' },
+  { sid: 'ApiGatewayUsagePlanReads', reason: 'GET /usageplans, /usageplans/*/keys and /apikeys/*: usage plans and API keys belong to no REST API (no tag of the stack to scope them by); read by verify only when the stage serves a method with apiKeyRequired, to send a key of a plan bound to the stage (GetApiKey includeValue reads key values: leave it out if no secured method requires a key, and such methods show as not proven). Never written' },
   { sid: 'ApiGatewayReadApis', reason: 'reads (GET) of any REST API, without a tag condition: the wizard and --api-id read an API you pick before it is secured (generic policy only)' },
   { sid: 'CognitoReadPools', reason: 'DescribeUserPool and ListUserPoolClients on any pool: the wizard and --user-pool-id read a pool you pick (generic policy only; no users, no client secrets)' },
   { sid: 'LambdaReadByName', reason: 'GetFunctionConfiguration, ListTags and GetPolicy without a tag condition: whether a name is free or ours is read before the function is ours, and the invoke permission is read on your own functions' },
@@ -69,6 +74,7 @@ export const WIDE_GRANTS: Array<{ sid: string; reason: string }> = [
   { sid: 'PassFunctionRoleToLambda', reason: 'iam:PassRole of a role under /secure-api/ (by name with --stack and a state), only to lambda.amazonaws.com; no tag condition is relied on for PassRole' },
   { sid: 'LogsDescribeGroups', reason: 'DescribeLogGroups is authorized on the account\'s groups and takes no aws:ResourceTag condition (CloudWatch Logs API reference, DescribeLogGroups); it lists names and retentions, no log events' },
   { sid: 'LogsReadTagsByName', reason: 'ListTagsForResource without a tag condition: whose a group is (ours, or the one Lambda made for our function before the stack named it) is read before it is ours; tags only, no log events' },
+  { sid: 'LogsCreateGroup', reason: 'CreateLogGroup and its tag-on-create (logs:TagResource) are authorized on the request\'s tags alone, like CognitoCreatePool: without `--stack` a holder could tag an untagged group under /aws/lambda/ or /aws/apigateway/ (another function\'s logs, another API\'s access log) as secure-api\'s, and then delete it or shorten its retention (LogsStackGroups). Never any other group (CloudTrail, VPC flow logs): the prefixes are all it names. With `policy --stack` the groups are named one by one' },
   { sid: 'LambdaInvokePermission', reason: 'Add/RemovePermission on your own functions (untagged), so no tag condition: only for the principal apigateway.amazonaws.com' },
 ];
 
@@ -129,7 +135,9 @@ export function minimalPolicy(o: {
   // Most CloudWatch Logs actions are authorized on the group's ARN with a trailing `:*`, the tagging ones on the ARN
   // without it (CloudWatch Logs API reference, LogGroup: arn / logGroupArn): a group named by name needs both.
   const logGroup = (name: string) => `arn:${p}:logs:${region}:${account}:log-group:${name}`;
-  const logGroups = ids(scope.logGroupNames)?.flatMap((n) => [logGroup(n), `${logGroup(n)}:*`]) ?? logGroup('*');
+  // Without names, only the prefixes secure-api's groups live under (the sample function's, the stage's access log):
+  // never a way to tag, then delete or shorten, a CloudTrail or VPC flow log group.
+  const logGroups = ids(scope.logGroupNames)?.flatMap((n) => [logGroup(n), `${logGroup(n)}:*`]) ?? STACK_LOG_GROUP_PREFIXES.map((x) => logGroup(`${x}*`));
   // GetRole by name on a role that does not exist yet is authorized on `role/NAME`: no path to show.
   const roleLookups = ids(scope.roleNames)?.flatMap((n) => [role(n), `arn:${p}:iam::${account}:role/${n}`]) ?? `arn:${p}:iam::${account}:role/*`;
   const readFunctions = scope.functionNames || scope.targetFunctionNames
@@ -145,6 +153,7 @@ export function minimalPolicy(o: {
     // ── API Gateway: authorized by HTTP verb on the resource path ("Control access to a REST API with IAM permissions").
     { Sid: 'ApiGatewayCreateApi', Effect: 'Allow', Action: among(['apigateway:POST']), Resource: `${gw}/restapis`, Condition: requestTags },
     { Sid: 'ApiGatewayListApis', Effect: 'Allow', Action: among(['apigateway:GET']), Resource: [`${gw}/restapis`, `${gw}/account`] },
+    { Sid: 'ApiGatewayUsagePlanReads', Effect: 'Allow', Action: among(['apigateway:GET']), Resource: [`${gw}/usageplans`, `${gw}/usageplans/*/keys`, `${gw}/apikeys/*`] },
     {
       Sid: 'ApiGatewayStackApis', Effect: 'Allow', Action: pick('apigateway:'),
       Resource: [...apiPaths, `${gw}/tags/*`], Condition: resourceTags,

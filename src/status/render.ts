@@ -43,6 +43,10 @@ export function fitColumns(rows: string[][], width: number, shares: number[], mi
   return widths;
 }
 
+/** Notes wrapped to a terminal's width at spaces (as they are when the width is unknown: a pipe, a file). */
+export const wrappedNotes = (notes: readonly string[], columns: number | undefined): string[] =>
+  notes.map((n) => (columns ? wrapText(n, columns) : n));
+
 /** Wrap text to `width` columns at spaces, cutting only words longer than a line (ids and ARNs are never truncated). */
 export function wrapText(text: string, width: number): string {
   const w = Math.max(4, width);

@@ -3,8 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../plan/specs.js';
 import { createCalls } from '../plan/calls.js';
 import type { StackOutputs } from '../state/outputs.js';
+import { visible, wrap } from './wrap.js';
 
-const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
 /** Break words longer than `max` after a ':', '/', '-' or '_' (else anywhere), so the table wraps them instead of cutting them with "…". */
 function breakLongWords(text: string, max: number): string {
@@ -70,9 +70,12 @@ export function planTable(plan: Plan, c: ChalkInstance, opts: { calls?: boolean;
   return table(['resource', 'AWS calls'], compact, c, opts.width);
 }
 
+/** A sentence wrapped at spaces to the terminal, as it is when the width is unknown. */
+const prose = (text: string, columns: number | undefined): string => (columns ? wrap(text, columns) : text);
+
 /** What to call and what to do next, after init and in status. */
 /** `opts.reach`: the flags the Next commands carry beside --stack to reach this stack (the backend's args). */
-export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: boolean; reach?: string } = {}): string {
+export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: boolean; reach?: string; columns?: number | undefined } = {}): string {
   const lines: string[] = [];
   if (o.invokeUrl) lines.push(`${c.bold('Invoke URL')}   ${o.invokeUrl}`);
   for (const r of o.routes) lines.push(`  ${r.method.padEnd(6)} ${r.url}${r.secured ? '' : c.dim('  (public)')}`);
@@ -85,9 +88,9 @@ export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: bo
   lines.push(`${c.bold('State file')}   ${o.stateFile}`);
   if (o.userPoolId && o.methodScopes?.length) {
     const how = o.machineClientId ? '`secure-api token --machine`, or a user\'s through the hosted UI: `secure-api token --login --access`' : '`secure-api token --login --access`';
-    lines.push('', `Send an ${c.bold('access token')} with scope ${o.methodScopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`);
-  } else if (o.userPoolId) lines.push('', `Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
-  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, opts.reach, { machine: Boolean(o.machineClientId) })));
+    lines.push('', prose(`Send an ${c.bold('access token')} with scope ${o.methodScopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`, opts.columns));
+  } else if (o.userPoolId) lines.push('', prose(`Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`, opts.columns));
+  if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, opts.reach, { machine: Boolean(o.machineClientId) }), opts.columns));
   return lines.join('\n');
 }
 
@@ -104,7 +107,12 @@ export function stackNextSteps(stack: string, stateArgs = '', o: { machine?: boo
 }
 
 /** A "Next:" block, commands aligned; printed last, so it is what the reader sees when the command ends. */
-export function nextStepsText(steps: Array<[string, string]>): string {
+export function nextStepsText(steps: Array<[string, string]>, columns?: number): string {
   const width = Math.max(...steps.map(([cmd]) => cmd.length));
-  return ['Next:', ...steps.map(([cmd, what]) => `  ${cmd.padEnd(width)}   ${what}`)].join('\n');
+  // A row wider than the terminal puts what the command does under it rather than past the edge.
+  const row = ([cmd, what]: [string, string]): string => {
+    const one = `  ${cmd.padEnd(width)}   ${what}`;
+    return columns && one.length > columns ? `  ${cmd}\n      ${what}` : one;
+  };
+  return ['Next:', ...steps.map(row)].join('\n');
 }

@@ -161,6 +161,26 @@ describe('tracing and throttling on a stack of our own', () => {
   });
 });
 
+describe('the access log\'s group name (the operator policy writes log groups only under /aws/lambda/ and /aws/apigateway/)', () => {
+  it.each(['/aws/cloudtrail/x', 'my-access-log', '/aws/apigateway/'])('%s: exit 2 before any AWS call', async (name) => {
+    const file = join(tempDir(), 'c.json');
+    writeFileSync(file, JSON.stringify({ stack: 'shop', stage: { accessLog: { logGroupName: name } } }));
+    const before = fake.calls.length;
+    const r = await run('init', '--yes', '--no-verify', '--config', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stage\.accessLog\.logGroupName must start with \/aws\/apigateway\//);
+    expect(fake.calls.length).toBe(before);
+  });
+  it('a name under /aws/apigateway/ is taken as given', async () => {
+    const file = join(tempDir(), 'c.json');
+    writeFileSync(file, JSON.stringify({ stack: 'shop', stage: { accessLog: { logGroupName: '/aws/apigateway/shop/access' } } }));
+    await apigw().send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: 'arn:aws:iam::123456789012:role/apigw-logs' }] }));
+    const r = await run('init', '--yes', '--no-verify', '--config', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readState(join(cwd, '.secure-api', 'shop.json'))!.nodes['log-group:access']?.out.logGroupName).toBe('/aws/apigateway/shop/access');
+  });
+});
+
 describe('tracing and throttling on a stage of the user\'s (--api-id)', () => {
   it('set only when asked, and put back as it was on destroy (their throttle, their tracing)', async () => {
     const { apiId } = await makeLegacyApi();

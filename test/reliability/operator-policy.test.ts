@@ -278,3 +278,30 @@ describe('an API and a pool of yours (init --api-id --user-pool-id): untagged, s
     expect(s.fake.denied).toEqual([]);
   });
 });
+
+describe('the generic policy\'s log-group grants: only the prefixes secure-api\'s groups live under (review: MEDIUM)', () => {
+  const policy = minimalPolicy({ account: ACCOUNT, region: REGION }) as unknown as IamPolicy;
+  const arn = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
+  const tagged = { [`aws:RequestTag/${STACK_TAG}`]: 'anything', 'aws:TagKeys': [STACK_TAG] };
+  const carries = { [`aws:ResourceTag/${STACK_TAG}`]: 'anything' };
+  const decide = (action: string, resource: string, context: Record<string, string | string[]>) => evaluate(policy, { action, resource, context }).decision;
+
+  it.each(['/aws/lambda/secure-api-fn', '/aws/apigateway/shop-abc123/dev/access'])('%s: tagged, its retention set, deleted (the stack\'s own groups)', (name) => {
+    expect(decide('logs:CreateLogGroup', arn(name), tagged)).toBe('allow');
+    expect(decide('logs:TagResource', arn(name), tagged)).toBe('allow');
+    expect(decide('logs:PutRetentionPolicy', `${arn(name)}:*`, carries)).toBe('allow');
+    expect(decide('logs:DeleteLogGroup', `${arn(name)}:*`, carries)).toBe('allow');
+  });
+
+  it.each(['/aws/cloudtrail/x', 'aws-cloudtrail-logs-123456789012', '/vpc/flow-logs', 'RDSOSMetrics'])('%s: never tagged as secure-api\'s, never deleted or shortened, tags or not', (name) => {
+    expect(decide('logs:TagResource', arn(name), tagged)).not.toBe('allow');
+    expect(decide('logs:CreateLogGroup', arn(name), tagged)).not.toBe('allow');
+    expect(decide('logs:PutRetentionPolicy', `${arn(name)}:*`, carries)).not.toBe('allow');
+    expect(decide('logs:DeleteLogGroup', `${arn(name)}:*`, carries)).not.toBe('allow');
+    expect(decide('logs:DeleteLogGroup', arn(name), carries)).not.toBe('allow');
+  });
+
+  it('the tag-on-create left wide is named in WIDE_GRANTS with its reason', () => {
+    expect(WIDE_GRANTS.find((w) => w.sid === 'LogsCreateGroup')?.reason).toMatch(/\/aws\/lambda\/ or \/aws\/apigateway\//);
+  });
+});

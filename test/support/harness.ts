@@ -48,6 +48,8 @@ export interface RunOptions {
   dataPlane?: boolean;
   /** Written to the CLI's standard input, then closed (a password for --password-stdin). */
   stdin?: string;
+  /** The terminal's width in columns. @default 100 */
+  columns?: number;
 }
 
 export interface RunResult { code: number; stdout: string; stderr: string }
@@ -105,8 +107,8 @@ function otherPlaneRecorded(cwd: string, fake: AwsFake): boolean {
 export async function runSecureApi(argv: string[], o: RunOptions = {}): Promise<RunResult> {
   const fake = currentAwsFake();
   const clock = o.clock ?? clockFor(fake);
-  const stdout = new Capture(o.tty ?? false, 100);
-  const stderr = new Capture(o.tty ?? false, 100);
+  const stdout = new Capture(o.tty ?? false, o.columns ?? 100);
+  const stderr = new Capture(o.tty ?? false, o.columns ?? 100);
   const cwd = o.cwd ?? tempDir();
   // A stack recorded here by another process's data plane is reached there (the CLI's default), not at ours.
   const plane = fake && o.dataPlane !== false && o.env?.AWS_ENDPOINT_URL === undefined && (o.dataPlane === true || !otherPlaneRecorded(cwd, fake))

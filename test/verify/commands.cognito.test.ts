@@ -110,7 +110,10 @@ describe('secure-api verify', () => {
       expect(r.stdout).toContain('What the answers mean:');
       expect(r.stdout).toMatch(/500 Internal server error \(GET \/items id-token, POST \/items id-token and 2 more\)/);
       expect(r.stdout).toMatch(/could not run the Lambda function/);
-      expect(r.stdout).toContain('→ `secure-api status --stack demo` checks the permission and the function');
+      // The sample function's 500: its log events say how it failed (secure-api logs), status checks the permission.
+      const said = r.stdout.replace(/\s+/g, ' ');
+      expect(said).toContain('→ `secure-api logs --stack demo --since 15m` shows whether the function ran and how it failed');
+      expect(said).toMatch(/`secure-api status --stack demo` checks the permission/);
       expect(r.stdout).toMatch(/✗ 4 checks failed \(no call without a valid token got through: 9 got 401\)/);
       const next = r.stdout.trimEnd().split('\n').slice(-4);
       expect(next[0]).toBe('Next:');

@@ -103,6 +103,38 @@ describe('a route only members of a group may call', () => {
     expect(pool.groups?.admins).toMatchObject({ Description: 'the team\'s admins', members: [boss] });
   });
 
+  it('GET /admin for admins added to a live stack: nothing is deployed until the function enforces the group; its update failing leaves the route unpublished', async () => {
+    fake = installAwsFake({ deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0, lambdaActiveAfterReads: 0 });
+    const cwd = tempDir();
+    const first = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'shop', '--route', 'GET /items'], { cwd });
+    expect(first.code, first.stderr).toBe(0);
+    const deployments = fake.count('CreateDeployment');
+    // The function update is slow, then refused: the new method is made meanwhile, but must not be published.
+    fake.inject({ command: 'UpdateFunctionConfiguration', error: 'InvalidParameterValueException', message: 'Injected: the update failed', latencyMs: 400 });
+    const change = await runSecureApi(['init', '--yes', '--no-verify', '--stack', 'shop', '--route', 'GET /items', '--route', 'GET /admin', '--route-group', 'GET /admin=admins'], { cwd });
+    expect(change.code).toBe(1);
+    expect(change.stderr).toMatch(/the update failed/);
+    expect(fake.count('CreateDeployment')).toBe(deployments);
+    // The stage still serves only what it served: a signed-in user calling /admin gets no 200 from an open route.
+    const api = Object.values(fake.state.apigateway.apis)[0]!;
+    const stage = Object.values(api.stages)[0]!;
+    const served = api.deployments[stage.deploymentId ?? '']?.snapshot ?? {};
+    expect(JSON.stringify(served)).not.toContain('/admin');
+  });
+
+  it('destroy of our own pool: its groups go with it, no DeleteGroup of their own (deleted with their parent)', async () => {
+    const { cwd, init } = await stack();
+    expect(init.code, init.stderr).toBe(0);
+    const from = fake.calls.length;
+    const d = await runSecureApi(['destroy', '--stack', 'shop', '--yes'], { cwd });
+    expect(d.code, d.stderr).toBe(0);
+    const calls = fake.calls.slice(from).map((c) => c.command);
+    expect(calls).toContain('DeleteUserPool');
+    expect(calls).not.toContain('DeleteGroup');
+    expect(calls).not.toContain('GetGroup');
+    expect(fake.state.cognito.pools).toEqual({});
+  });
+
   it('users add --group puts a person in a group of the stack; a group the stack does not have is refused before any call (exit 2)', async () => {
     const { cwd, init } = await stack();
     expect(init.code, init.stderr).toBe(0);

@@ -33,6 +33,34 @@ function comparable(config: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('secure-api init in a terminal (the wizard, against the AWS fake)', () => {
+  it('at 80 columns the prose under the plan and the proof is wrapped at spaces; commands stay whole on their line', async () => {
+    const plane = await startFakeDataPlane(fake);
+    try {
+      const r = await runSecureApi(['init'], { cwd: tempDir(), tty: true, prompter: new ScriptedPrompter(), columns: 80, env: { AWS_ENDPOINT_URL: plane.url } });
+      expect(r.code, r.stderr).toBe(0);
+      const lines = [...r.stderr.split('\n'), ...r.stdout.split('\n')].map((line) => line.replace(/\x1b\[[0-9;]*m/g, ''));
+      const block = (from: RegExp, to: RegExp): string[] => {
+        const start = lines.findIndex((l) => from.test(l));
+        const end = lines.findIndex((l, i) => i > start && to.test(l));
+        expect(start, `no line matches ${from}`).toBeGreaterThanOrEqual(0);
+        return lines.slice(start, end < 0 ? undefined : end);
+      };
+      // The notes under the plan, the proof's notes, and what to send: prose, wrapped (a word is never cut).
+      const prose = [
+        ...block(/^User pool plan LITE/, /^✓ created|^Creating/),
+        ...block(/^• without OAuth scopes/, /secured:/),
+        ...block(/^Send the id token/, /^Next:/),
+      ].filter((l) => l.trim() !== '');
+      expect(prose.length).toBeGreaterThan(4);
+      expect(prose.filter((l) => l.length > 80)).toEqual([]);
+      expect(prose.join(' ')).toMatch(/the classic hosted UI, no managed login/);
+      // A Next row wider than the terminal puts what the command does under it: the command itself is never split.
+      for (const l of block(/^Next:/, /^$/).slice(1)) expect(l).toMatch(/^ {2}secure-api \S+ --stack \S+(?: {3,}\S.*)?$|^ {6}\S/);
+    } finally {
+      await plane.close();
+    }
+  });
+
   it('Enter at every prompt reaches the plan, provisions through the same engine as --yes, and proves it', async () => {
     // The fake's data plane answers the invoke URLs, so step 6 (on by default) really calls the API.
     const plane = await startFakeDataPlane(fake);
