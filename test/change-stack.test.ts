@@ -450,7 +450,7 @@ describe('tags on a live stack', () => {
     const r = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Lambda function ${name} still has an update in progress after 60 s`);
-    expect(r.stderr).toContain('Run `secure-api init` again once it has settled');
+    expect(r.stderr).toContain('Run `secure-api init --stack demo` again once it has settled');
     expect(fake.calls.filter((c) => c.service === 'lambda' && c.command === 'TagResource')).toHaveLength(0);
     fake.state.lambda.functions[name]!.reads = 0;
     const again = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--tag', 'team=payments']);

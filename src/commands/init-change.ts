@@ -35,13 +35,13 @@ export function refuseUnallowedReplacement(plan: Plan, existing: StateFile, allo
   if (change.action === 'delete') {
     throw new UsageError(
       `this change deletes the user pool of stack "${existing.stack}" (no secured route is left, so no pool is needed): every user in it would be deleted`,
-      'Keep at least one secured route (did a --route or --public-route flag replace the recorded routes? Give every route you want, secured ones included), or add `--allow-replace user-pool` if losing every user is what you want. `secure-api plan` shows the whole change.',
+      (cmd) => `Keep at least one secured route (did a --route or --public-route flag replace the recorded routes? Give every route you want, secured ones included), or add \`--allow-replace user-pool\` if losing every user is what you want. \`${cmd('plan')}\` with the same flags shows the whole change.`,
       'REPLACE_REFUSED',
     );
   }
   throw new UsageError(
     `this change replaces the user pool of stack "${existing.stack}" (${change.fields.filter((f) => f.forcesReplace).map((f) => f.path).join(', ')} cannot change in place): every user in it would be deleted`,
-    'Keep the recorded sign-in identifiers, or add `--allow-replace user-pool` if losing every user is what you want. `secure-api plan` shows the whole change.',
+    (cmd) => `Keep the recorded sign-in identifiers, or add \`--allow-replace user-pool\` if losing every user is what you want. \`${cmd('plan')}\` with the same flags shows the whole change.`,
     'REPLACE_REFUSED',
   );
 }
@@ -59,7 +59,7 @@ export function requireChangeSecrets(plan: Plan, existing: StateFile, env: NodeJ
   });
   if (!missing.length) return;
   throw new UsageError(missing.map((s) => `changing ${s.what} needs its client secret in the environment variable ${s.env}, which is not set`).join('; '),
-    `Set ${missing.map((s) => s.env).join(' and ')} (from your secret store) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
+    (cmd) => `Set ${missing.map((s) => s.env).join(' and ')} (from your secret store) and run \`${cmd('init')}\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
 }
 
 /**

@@ -26,6 +26,8 @@ export async function loadStack(o: CommonOptions, env: CommandEnv, given?: State
     }
     else throw new UsageError(`${stacks.length} stacks in ${dir}: ${stacks.join(', ')}; say which with --stack`, undefined, 'WHICH_STACK');
   }
+  // Known before the state is read: a damaged state's hint names its commands with it.
+  noteReach(env, { stack, backend });
   const state = await backend.read(stack);
   if (!state) {
     stacks ??= await backend.list();

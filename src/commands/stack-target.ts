@@ -102,7 +102,7 @@ export function routeTargets(t: StackTarget): RouteTarget[] {
 /** The hosted UI and a callback URL on this machine that the client allows, for `token --login`. */
 export function requireLocalLogin(t: StackTarget): { baseUrl: string; redirectUri: string; scopes: string[] } {
   if (!t.hostedUi) {
-    throw new UsageError(`stack "${t.loaded.stack}" has no hosted UI domain`, 'Create the stack with the hosted UI (the default; not --no-hosted-ui), or sign in with `secure-api token --username NAME --password-stdin`.', 'NO_HOSTED_UI');
+    throw new UsageError(`stack "${t.loaded.stack}" has no hosted UI domain`, `Create the stack with the hosted UI (the default; not --no-hosted-ui), or sign in with \`secure-api token --username NAME --password-stdin --stack ${t.loaded.stack}${t.reach}\`.`, 'NO_HOSTED_UI');
   }
   const redirectUri = t.hostedUi.callbackUrls.find(isLocalCallback);
   if (!redirectUri) {

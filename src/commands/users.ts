@@ -46,7 +46,7 @@ export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv
     for (const g of o.group ?? []) {
       if (!groups.includes(g)) {
         throw new UsageError(`"${g}" is not a group of this stack${groups.length ? ` (its routes name ${groups.join(', ')})` : ' (no route is restricted to a group)'}`,
-          'Restrict a route to it first: `secure-api routes add "GET /admin" --group NAME`, or --route-group on init.', 'NO_SUCH_GROUP');
+          (cmd) => `Restrict a route to it first: \`${cmd('routes add "GET /admin" --group NAME')}\`, or --route-group on init.`, 'NO_SUCH_GROUP');
       }
     }
   });
@@ -69,7 +69,7 @@ export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv
       await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: made.username, GroupName: g }));
     } catch (err) {
       // The user is made and kept: say so, and how to finish.
-      throw toAwsFailure(err, 'AdminAddUserToGroup', `${made.signInName} was created, but not put in group ${g}: run \`secure-api init --stack ${t.loaded.stack}\` (it puts a missing group back), then \`aws cognito-idp admin-add-user-to-group --user-pool-id ${pool.userPoolId} --username ${made.username} --group-name ${g}\`.`);
+      throw toAwsFailure(err, 'AdminAddUserToGroup', `${made.signInName} was created, but not put in group ${g}: run \`secure-api init --stack ${t.loaded.stack}${t.reach}\` (it puts a missing group back), then \`aws cognito-idp admin-add-user-to-group --user-pool-id ${pool.userPoolId} --username ${made.username} --group-name ${g}\`.`);
     }
   }
   if (ui.mode === 'json') {

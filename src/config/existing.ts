@@ -146,7 +146,7 @@ export function completeExisting(input: StackConfigInput, facts: ExistingFacts, 
         }
         base.delete(k);
       }
-      if (!base.size) throw new UsageError(`after --secure-remove nothing of the API ${api.name} (${api.id}) is left to secure`, `To stop securing it, run \`secure-api destroy --stack ${String(out.stack ?? rec.stack ?? 'NAME')}\`: it puts every method back as it was.`, 'NOTHING_TO_SECURE');
+      if (!base.size) throw new UsageError(`after --secure-remove nothing of the API ${api.name} (${api.id}) is left to secure`, (cmd) => `To stop securing it, run \`${cmd('destroy')}\`: it puts every method back as it was.`, 'NOTHING_TO_SECURE');
       ea.secure = asMethodList(base);
     }
     const secure = securedOf(api, ea.secure);

@@ -80,7 +80,7 @@ export function stateNameSuffix(stateId: string): string {
 /** Validate and fill every default: the one place a StackConfig is made (flags, --config file and the wizard all end here). */
 export function resolveConfig(input: unknown, opts: ResolveOptions): StackConfig {
   const parsed = StackConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, opts.source ?? 'the configuration'), 'docs/configuration.md lists every key; `secure-api show --json` prints a stack\'s recorded configuration.', 'BAD_CONFIG');
+  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues, opts.source ?? 'the configuration'), (cmd) => `docs/configuration.md lists every key; \`${cmd('show --json')}\` prints a stack's recorded configuration.`, 'BAD_CONFIG');
   const c = parsed.data;
   const stack = c.stack;
   const explicitPrefix = c.hostedUi.domainPrefix;

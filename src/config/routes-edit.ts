@@ -66,7 +66,7 @@ export function addRoute(routes: readonly RecordedRoute[], spec: string, o: { pu
     const taken = methods.filter((m) => r.methods.includes(m));
     if (taken.length) {
       throw new UsageError(`route ${label(taken, r.path)} exists already`,
-        `Remove it first (\`secure-api routes remove "${label(r.methods, r.path)}"\`), or edit the whole list: \`secure-api show --json > stack.json\`, then \`secure-api init --config stack.json\`.`, 'ROUTE_EXISTS');
+        (cmd) => `Remove it first (\`${cmd(`routes remove "${label(r.methods, r.path)}"`)}\`), or edit the whole list: \`${cmd('show --json')} > stack.json\`, then \`${cmd('init --config stack.json')}\`.`, 'ROUTE_EXISTS');
     }
   }
   const out = routes.map((r) => ({ ...r, methods: [...r.methods] }));
@@ -83,7 +83,7 @@ export function removeRoute(routes: readonly RecordedRoute[], spec: string): Rec
   const { methods, path } = parseRouteFlag(spec, 'routes remove');
   const missing = methods.filter((m) => !routes.some((r) => samePath(r.path, path) && r.methods.includes(m)));
   if (missing.length) {
-    throw new UsageError(`no route ${label(missing, path)} in this stack`, `Its routes: ${routesText(routes)}. \`secure-api routes list\` shows them.`, 'NO_ROUTE');
+    throw new UsageError(`no route ${label(missing, path)} in this stack`, (cmd) => `Its routes: ${routesText(routes)}. \`${cmd('routes list')}\` shows them.`, 'NO_ROUTE');
   }
   const out: RecordedRoute[] = [];
   for (const r of routes) {
@@ -92,7 +92,7 @@ export function removeRoute(routes: readonly RecordedRoute[], spec: string): Rec
   }
   if (!out.length) {
     throw new UsageError(`${label(methods, path)} is the stack's last route, and a stack needs one`,
-      'Add another route first (`secure-api routes add "GET /health" --public`), or remove the whole stack with `secure-api destroy`.', 'LAST_ROUTE');
+      (cmd) => `Add another route first (\`${cmd('routes add "GET /health" --public')}\`), or remove the whole stack with \`${cmd('destroy')}\`.`, 'LAST_ROUTE');
   }
   return out;
 }
@@ -147,7 +147,7 @@ export function applyRouteGroups(routes: readonly RecordedRoute[], specs: readon
       next.push({ ...r, methods: hit, groups });
     }
     if (missing.size) {
-      throw new UsageError(`--route-group "${spec}": no route ${label([...missing], path)} to restrict`, `Give it with --route "${label([...missing], path)}" too (or add it: \`secure-api routes add "${label([...missing], path)}" --group ${groups[0]}\`).`, 'NO_SUCH_ROUTE');
+      throw new UsageError(`--route-group "${spec}": no route ${label([...missing], path)} to restrict`, (cmd) => `Give it with --route "${label([...missing], path)}" too (or add it: \`${cmd(`routes add "${label([...missing], path)}" --group ${groups[0]}`)}\`).`, 'NO_SUCH_ROUTE');
     }
     out = next;
   }

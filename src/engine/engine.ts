@@ -33,7 +33,7 @@ export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, se
   });
   if (noSecret.length) {
     throw new UsageError(noSecret.map((s) => `${s.what} needs its client secret in the environment variable ${s.env}, which is not set`).join('; '),
-      `Set ${noSecret.map((s) => s.env).join(' and ')} (from your secret store, not on the command line) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
+      (cmd) => `Set ${noSecret.map((s) => s.env).join(' and ')} (from your secret store, not on the command line) and run \`${cmd('init')}\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
   }
 }
 

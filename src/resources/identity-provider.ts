@@ -89,7 +89,7 @@ export const identityProviderHandler: ResourceHandler<Spec> = {
     if (secret === undefined || secret === '') {
       throw new AwsFailure(`No client secret for identity provider ${spec.providerName}: the environment variable ${spec.clientSecretEnv} is not set.`, {
         code: 'MISSING_SECRET',
-        hint: `Set ${spec.clientSecretEnv} to the ${spec.providerType} app's ${spec.providerType === 'SignInWithApple' ? 'private key' : 'client secret'} and run \`secure-api init\` again to resume (secrets are never written to the state file).`,
+        hint: (cmd) => `Set ${spec.clientSecretEnv} to the ${spec.providerType} app's ${spec.providerType === 'SignInWithApple' ? 'private key' : 'client secret'} and run \`${cmd('init')}\` again to resume (secrets are never written to the state file).`,
       });
     }
     try {
@@ -136,7 +136,7 @@ export async function updateIdentityProvider(ctx: Ctx, want: SpecByKind['identit
   const secret = ctx.secrets.idpClientSecret(want.providerName, want.clientSecretEnv);
   if (!secret) {
     throw new AwsFailure(`Changing identity provider ${want.providerName} needs its client secret: the environment variable ${want.clientSecretEnv} is not set.`, {
-      code: 'MISSING_SECRET', hint: `Set ${want.clientSecretEnv} and run \`secure-api init\` again (secrets are never written to the state file).`,
+      code: 'MISSING_SECRET', hint: (cmd) => `Set ${want.clientSecretEnv} and run \`${cmd('init')}\` again (secrets are never written to the state file).`,
     });
   }
   await ctx.clients.cognito.send(new UpdateIdentityProviderCommand({

@@ -52,11 +52,11 @@ export async function waitUntilActive(ctx: Ctx, name: string, initial: FunctionC
   if (conf.State === 'Failed') {
     throw new AwsFailure(`Lambda function ${name} failed to become active: ${conf.StateReason ?? conf.StateReasonCode ?? 'no reason given'}`, {
       code: 'LAMBDA_FAILED', awsName: conf.StateReasonCode,
-      hint: 'Run `secure-api destroy` to remove it, then `secure-api init` again.',
+      hint: (cmd) => `Run \`${cmd('destroy')}\` to remove it, then \`${cmd('init')}\` again.`,
     });
   }
   throw new AwsFailure(`Lambda function ${name} is still ${conf.State} after ${ACTIVE_WAIT_MS / 1000} s`, {
-    code: 'LAMBDA_TIMEOUT', hint: 'Run `secure-api init` again to resume once it is Active.',
+    code: 'LAMBDA_TIMEOUT', hint: (cmd) => `Run \`${cmd('init')}\` again to resume once it is Active.`,
   });
 }
 
@@ -232,7 +232,7 @@ export async function updateLambdaFunction(ctx: Ctx, want: SpecByKind['lambda-fu
   const live = await settledUpdate(ctx, name, await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   if (live.LastUpdateStatus === 'InProgress') {
     throw new AwsFailure(`Lambda function ${name} still has an update in progress after ${UPDATE_WAIT_MS / 1000} s (Lambda refuses any other change meanwhile)`,
-      { hint: 'Run `secure-api init` again once it has settled: it goes on from here.', code: 'LAMBDA_BUSY' });
+      { hint: (cmd) => `Run \`${cmd('init')}\` again once it has settled: it goes on from here.`, code: 'LAMBDA_BUSY' });
   }
   const arn = live.FunctionArn ?? out.functionArn ?? name;
   // Tags are not configuration: TagResource / UntagResource on the function's ARN. A change of tags alone stops

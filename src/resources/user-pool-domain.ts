@@ -120,7 +120,7 @@ export async function waitForDomainGone(ctx: Ctx, domain: string, userPoolId: st
     if (d?.UserPoolId !== userPoolId) return;
     if (ctx.now() - start + delay > DOMAIN_GONE_WAIT_MS) {
       throw new AwsFailure(`The hosted UI domain ${domain} is still ${d.Status ?? 'present'} after ${DOMAIN_GONE_WAIT_MS / 1000} s, so its user pool cannot be deleted yet.`, {
-        code: 'DOMAIN_STILL_DELETING', hint: 'Run `secure-api destroy` again in a minute: it carries on where it stopped.',
+        code: 'DOMAIN_STILL_DELETING', hint: (cmd) => `Run \`${cmd('destroy')}\` again in a minute: it carries on where it stopped.`,
       });
     }
     if (!noted) ctx.note(`waiting for the hosted UI domain ${domain} to finish deleting…`);

@@ -86,7 +86,7 @@ export function parseState(text: string, path: string): StateFile {
   } catch {
     throw new UsageError(`the state file ${path} is not valid JSON (truncated or edited?); it was left untouched`,
       path.startsWith('s3://') ? 'With versioning on the bucket, an earlier version of the object can be restored (aws s3api list-object-versions).'
-        : `A previous version may be in ${path}.bak. Restore it, or remove the file and use \`secure-api destroy --orphans\` to find the stack's resources by tag.`, 'BAD_STATE');
+        : (cmd) => `A previous version may be in ${path}.bak. Restore it, or remove the file and use \`${cmd('destroy --orphans')}\` to find the stack's resources by tag.`, 'BAD_STATE');
   }
   // An older version is migrated in memory; the file is rewritten in the new version at the next save.
   json = migrateState(json).doc;

@@ -19,7 +19,7 @@ import type { Prompter } from '../ui/prompter.js';
 import { accountOf, endpointOf, makeClients, makeCtx, type CommandEnv, type StateOwner, type Ui } from '../commands/env.js';
 import type { InitOptions } from '../commands/init-options.js';
 import { keepAnswers } from '../commands/init-answers.js';
-import { checkCaller, recordedTarget } from '../commands/stack-session.js';
+import { checkCaller, noteReach, recordedTarget } from '../commands/stack-session.js';
 import type { InitInputs } from './resolve-init.js';
 
 export interface DiscoverInput {
@@ -76,6 +76,7 @@ export async function discoverStack(d: DiscoverInput): Promise<Discovered> {
   const clients = makeClients(env, { region: config.region, profile: o.profile, endpointUrl }, ui.reporter);
   const account = await (existing ? checkCaller(clients, existing, o.profile) : accountOf(clients))
     .catch((err: unknown) => { throw asked ? keepAnswers(err, { env, ui, plan, config, saveConfig: o.saveConfig }) : err; });
+  noteReach(env, { stack: config.stack, backend: prepared.backend, region: config.region, account });
   const at = new Date(env.now()).toISOString();
   let adopted: Record<string, NodeRecord> | undefined;
   // Printed commands carry what this run needed: the state's location, --profile, an endpoint not used unasked.

@@ -86,7 +86,9 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   const dir = backend.location;
   const path = backend.where(stack);
   // A dry run needs no credentials: an S3 state is not read for it.
+  noteReach(env, { stack, backend });
   const existing = o.dryRun && backend.kind === 's3' ? undefined : await backend.read(stack);
+  if (existing) noteReach(env, { stack, backend, region: existing.region, account: existing.account });
   // An existing stack: the recorded configuration is the base; flags and --config change only what they name.
   const given = input;
   if (existing) input = mergeConfig(existing.config, input) as StackConfigInput;

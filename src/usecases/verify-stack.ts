@@ -175,6 +175,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
   } catch (err) {
     if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
+      if (env.reach?.command) err.nameCommands(env.reach.command);
       const skipped = `The checks with a token were skipped: ${err.message}. ${err.hint ?? ''}`.trim();
       r.warn(`${err.message}: checking what needs no token only.`);
       const report = await runChecks(routes, checkOptions(undefined, /MFA/i.test(err.message) ? 'the pool requires an MFA the test user cannot answer unattended' : 'the test user could not sign in'));

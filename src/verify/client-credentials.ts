@@ -1,4 +1,4 @@
-import { AwsFailure } from '../errors.js';
+import { AwsFailure, type HintText } from '../errors.js';
 import { readClientSecret, type CognitoSender, type PoolRef } from './test-user.js';
 
 /**
@@ -34,8 +34,8 @@ export async function clientCredentialsToken(
   const body = await res.json().catch(() => ({})) as { access_token?: string; error?: string };
   if (!res.ok || !body.access_token) {
     const error = body.error ?? `HTTP ${res.status}`;
-    const hint = error === 'invalid_scope' ? 'The machine client is not allowed the scopes asked for: run `secure-api plan` to see what differs.'
-      : error === 'unauthorized_client' ? 'The client does not allow the client_credentials grant (or its OAuth settings are off): `secure-api status` shows the drift.'
+    const hint: HintText | undefined = error === 'invalid_scope' ? (cmd) => `The machine client is not allowed the scopes asked for: run \`${cmd('plan')}\` to see what differs.`
+      : error === 'unauthorized_client' ? (cmd) => `The client does not allow the client_credentials grant (or its OAuth settings are off): \`${cmd('status')}\` shows the drift.`
         : error === 'invalid_client' ? 'The client id or secret was refused: check that the state file names the current machine client.'
           : undefined;
     throw new AwsFailure(`The token endpoint refused the client-credentials request: ${error}`, { code: 'TOKEN_ENDPOINT_REFUSED', ...(hint ? { hint } : {}) });

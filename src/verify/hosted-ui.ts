@@ -67,7 +67,7 @@ const PAGE = (title: string, text: string): string =>
 export async function startCallbackServer(redirectUri: string, expectedState: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CallbackServer> {
   if (!isLocalCallback(redirectUri)) {
     throw new UsageError(`the callback URL ${redirectUri} is not a local http URL with a port, so secure-api cannot catch the login`,
-      'Add a callback such as http://localhost:8765/callback to the app client (hostedUi.callbackUrls) and run `secure-api init` again.');
+      (cmd) => `Add a callback such as http://localhost:8765/callback to the app client (hostedUi.callbackUrls) and run \`${cmd('init')}\` again.`);
   }
   const target = new URL(redirectUri);
   let settle!: { resolve: (code: string) => void; reject: (err: Error) => void };
@@ -87,7 +87,7 @@ export async function startCallbackServer(redirectUri: string, expectedState: st
       settle.reject(new AwsFailure(`the hosted UI answered ${error}${u.searchParams.get('error_description') ? `: ${u.searchParams.get('error_description')}` : ''}`, { code: 'LOGIN_FAILED' }));
     } else if (!got || state !== expectedState) {
       res.writeHead(400, { 'Content-Type': 'text/html' }).end(PAGE('Sign-in refused', 'The answer did not match this login (state). Return to the terminal.'));
-      settle.reject(new AwsFailure('the login callback carried no code or an unexpected state; it was ignored', { code: 'LOGIN_STATE', hint: 'Start `secure-api token --login` again and finish the login in the browser tab it opens.' }));
+      settle.reject(new AwsFailure('the login callback carried no code or an unexpected state; it was ignored', { code: 'LOGIN_STATE', hint: (cmd) => `Start \`${cmd('token --login')}\` again and finish the login in the browser tab it opens.` }));
     } else {
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE('Signed in', 'You can close this tab and return to the terminal.'));
       settle.resolve(got);
@@ -148,7 +148,7 @@ export async function exchangeCode(p: ExchangeParams): Promise<OAuthTokens> {
   } catch { /* reported below */ }
   if (!res.ok) {
     const why = typeof json.error === 'string' ? `${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}` : `HTTP ${res.status}`;
-    throw new AwsFailure(`the token endpoint refused the code (${why})`, { code: 'LOGIN_EXCHANGE', hint: 'Codes are single-use and short-lived: run `secure-api token --login` again.' });
+    throw new AwsFailure(`the token endpoint refused the code (${why})`, { code: 'LOGIN_EXCHANGE', hint: (cmd) => `Codes are single-use and short-lived: run \`${cmd('token --login')}\` again.` });
   }
   if (typeof json.id_token !== 'string' || typeof json.access_token !== 'string') {
     throw new AwsFailure('the token endpoint returned no id_token (is the "openid" scope allowed for the client?)', { code: 'LOGIN_EXCHANGE' });

@@ -3,7 +3,7 @@ import {
   RespondToAuthChallengeCommand, VerifySoftwareTokenCommand, type AuthenticationResultType, type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { toAwsFailure } from '../aws/errors.js';
-import { AwsFailure } from '../errors.js';
+import { AwsFailure, type HintText } from '../errors.js';
 import { secretHash } from './secret-hash.js';
 import { msUntilNextStep, TOTP_STEP_SECONDS, totp } from './totp.js';
 import type { CognitoSender, PoolRef, Tokens } from './test-user.js';
@@ -38,7 +38,7 @@ export interface SignInResult extends Tokens {
   challenges: ChallengeNameType[];
 }
 
-const challengeFailure = (name: string, hint?: string): AwsFailure =>
+const challengeFailure = (name: string, hint?: HintText): AwsFailure =>
   new AwsFailure(`Cognito asked for the ${name} challenge instead of returning tokens`, { hint, code: 'AUTH_CHALLENGE' });
 
 /**
@@ -93,8 +93,8 @@ export async function passwordSignIn(
       const can = out.ChallengeParameters?.MFAS_CAN_SETUP ?? '["SOFTWARE_TOKEN_MFA"]';
       if (!can.includes('SOFTWARE_TOKEN_MFA') || (!o.mfa?.device && !o.mfa?.setup)) {
         throw challengeFailure(name, can.includes('SOFTWARE_TOKEN_MFA')
-          ? 'The user must set up an authenticator app first: `secure-api token --username NAME` shows the QR code and asks for the first code.'
-          : 'The pool offers only SMS MFA, which cannot be answered unattended: sign in on the hosted UI (`secure-api token --login`).');
+          ? (cmd) => `The user must set up an authenticator app first: \`${cmd('token --username NAME')}\` shows the QR code and asks for the first code.`
+          : (cmd) => `The pool offers only SMS MFA, which cannot be answered unattended: sign in on the hosted UI (\`${cmd('token --login')}\`).`);
       }
       let secret: string;
       let session: string | undefined;
@@ -122,11 +122,11 @@ export async function passwordSignIn(
       out = await respond(name, session, user, {});
     } else if (name === 'SOFTWARE_TOKEN_MFA') {
       const code = o.mfa?.device ? await deviceCode(o.mfa.device) : o.mfa?.code ? await o.mfa.code() : undefined;
-      if (code === undefined) throw challengeFailure(name, 'Give the 6-digit code of the authenticator app with --mfa-code, or run `secure-api token` in a terminal to be asked for it.');
+      if (code === undefined) throw challengeFailure(name, (cmd) => `Give the 6-digit code of the authenticator app with --mfa-code, or run \`${cmd('token')}\` in a terminal to be asked for it.`);
       out = await respond(name, out.Session, user, { SOFTWARE_TOKEN_MFA_CODE: code });
     } else {
       throw challengeFailure(name, name.includes('MFA')
-        ? 'This MFA challenge cannot be answered here: sign in on the hosted UI (`secure-api token --login`).'
+        ? (cmd) => `This MFA challenge cannot be answered here: sign in on the hosted UI (\`${cmd('token --login')}\`).`
         : undefined);
     }
   }
@@ -140,7 +140,7 @@ function signInFailure(err: unknown, call: string): AwsFailure {
   const failure = toAwsFailure(err, call);
   const message = (err as { message?: string } | undefined)?.message ?? '';
   if (/USER_PASSWORD_AUTH|auth flow not enabled/i.test(message)) {
-    return new AwsFailure(failure.message, { hint: 'The app client allows neither ALLOW_ADMIN_USER_PASSWORD_AUTH nor ALLOW_USER_PASSWORD_AUTH; add ALLOW_ADMIN_USER_PASSWORD_AUTH to its auth flows, or use `secure-api token --login` (hosted UI).', awsName: failure.awsName, cause: err });
+    return new AwsFailure(failure.message, { hint: (cmd) => `The app client allows neither ALLOW_ADMIN_USER_PASSWORD_AUTH nor ALLOW_USER_PASSWORD_AUTH; add ALLOW_ADMIN_USER_PASSWORD_AUTH to its auth flows, or use \`${cmd('token --login')}\` (hosted UI).`, awsName: failure.awsName, cause: err });
   }
   if (/SECRET_HASH/i.test(message)) {
     return new AwsFailure(failure.message, { hint: 'The client has a secret and the SECRET_HASH did not match; check that the client id in the state file is current.', awsName: failure.awsName, cause: err });

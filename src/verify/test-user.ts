@@ -262,7 +262,7 @@ export async function withTestUser<T>(cognito: CognitoSender, pool: PoolRef, fn:
       checkAbort();
       signed = await signIn(cognito, pool, signInName, password, so);
       if (!signed.challenges.includes('SOFTWARE_TOKEN_MFA')) {
-        throw new AwsFailure('The test user set up its authenticator, but signing in again asked for no MFA code', { code: 'MFA_NOT_ENFORCED', hint: 'Check the pool\'s MFA setting: `secure-api status`.' });
+        throw new AwsFailure('The test user set up its authenticator, but signing in again asked for no MFA code', { code: 'MFA_NOT_ENFORCED', hint: (cmd) => `Check the pool's MFA setting: \`${cmd('status')}\`.` });
       }
       emit({ type: 'signed-in', username, flow: signed.flow, challenges: signed.challenges });
       mfaProven = true;

@@ -29,7 +29,7 @@ describe('a denied permission', () => {
     figures.runs++;
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(message);
-    expect(r.stderr).toContain(`Grant ${action} to these credentials (\`secure-api policy\` prints the minimal policy)`);
+    expect(r.stderr).toContain(`Grant ${action} to these credentials (\`secure-api policy --stack demo --region us-east-1 --account 123456789012\` prints the minimal policy)`);
     expect(r.stderr).toContain(RESUME);
     expect(rule.applied, 'not retried').toBe(1);
     expect(s.fake.count(command), 'one attempt').toBe(1);
@@ -71,7 +71,7 @@ describe('a denied permission', () => {
     const r = await s.run(INIT);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('AccessDeniedException: Access denied');
-    expect(r.stderr).toContain('Grant the missing permission (`secure-api policy` prints the minimal policy)');
+    expect(r.stderr).toContain('Grant the missing permission (`secure-api policy --stack demo --region us-east-1 --account 123456789012` prints the minimal policy)');
     figures.resourcesLeft += await destroyAndExpectNothingLeft(s, 'a bare denial');
     figures.runs += 2;
     figures.faults++;

@@ -110,6 +110,10 @@ describe('printed commands reach the same stack (issue 24)', () => {
     keep('show', await run(['show', '--stack', 'demo']));
     keep('export terraform', await run(['export', 'terraform', '--out', join(cwd, 'tf'), '--stack', 'demo']));
     keep('destroy --orphans with a state', await run(['destroy', '--orphans', '--yes', '--stack', 'demo']));
+    // Hints of usage errors made where the stack is not known (src/config): named by the CLI.
+    keep('routes remove, no such route', await run(['routes', 'remove', 'GET /nosuch', '--stack', 'demo']));
+    keep('routes add, route exists', await run(['routes', 'add', 'GET /items', '--stack', 'demo']));
+    keep('users add --group, no such group', await runSecureApi(['users', 'add', 'bob@example.com', '--password-stdin', '--group', 'nosuch', '--stack', 'demo', ...TARGET], { cwd, clock, env: { AWS_CONFIG_FILE: configFile }, dataPlane: false, stdin: 'Correct-Horse-9-battery\n' }));
     // A lock held by another run: the unlock line.
     const bucket = fake.state.s3!.buckets[BUCKET]!;
     bucket.objects[`${PREFIX}/demo.lock`] = {
@@ -139,7 +143,8 @@ describe('printed commands reach the same stack (issue 24)', () => {
       expect(text, what).not.toMatch(/jq [^\n]*s3:\/\//);
     }
     // Each kind of message was seen (the walk is not empty where it should not be).
-    for (const what of ['init (Next block)', 'status (Next)', 'status, no such stack', 'users list', 'export curl', 'show', 'export terraform', 'destroy --orphans with a state', 'locked', 'status with a lock (note)', 'lost state', 'status --orphans, no state']) {
+    for (const what of ['init (Next block)', 'status (Next)', 'status, no such stack', 'users list', 'export curl', 'show', 'export terraform', 'destroy --orphans with a state',
+      'routes remove, no such route', 'routes add, route exists', 'users add --group, no such group', 'locked', 'status with a lock (note)', 'lost state', 'status --orphans, no state']) {
       expect(seen.some((s) => s.startsWith(`${what}: `)), `${what} printed a command:\n${texts.find(([w]) => w === what)?.[1] ?? ''}`).toBe(true);
     }
   });
