@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { SecureApiError, UsageError } from './errors.js';
-import type { CommandEnv } from './commands/env.js';
+import type { CommandEnv, RunReach } from './commands/env.js';
 import type { CompletionTree } from './commands/completion.js';
 import { asciiStreams, isUtf8Locale, mapWrites } from './ui/charset.js';
 import { HELP_EXAMPLES } from './help-examples.js';
@@ -128,6 +128,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .option('--no-access-log', 'step 5: no access logging set by secure-api (the default)')
     .option('--verify', 'step 6: prove the stack after creating: 401 without a token, 200 with one (the default)')
     .option('--no-verify', 'step 6: skip the 401/200 proof after creating')
+    .option('--allow-triggers', 'step 6: on a pool with Lambda triggers, let the proof\'s test user set them off (pre sign-up, pre/post authentication, pre token generation); without it the checks with a token are skipped')
     .option('--tag <KEY=VALUE>', 'a tag on the API, the user pool, the sample function and its role, e.g. team=payments; repeatable (given once, it is the whole list; changed in place)', collect)
     .option('--save-config <file>', 'write the full configuration to a file that reproduces this run with --yes')
     .option('--allow-replace <kind>', 'let a change replace the user pool (user-pool), deleting its users; refused otherwise', collect)
@@ -148,7 +149,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
       const { runPlanCommand } = await import('./commands/plan.js');
       setCode(await runPlanCommand(r.opts, r.env));
     });
-  const runOnly = new Set([...plan.options.map((o) => o.long), '--verify', '--no-verify', '--save-config', '--allow-replace', '--yes', '--dry-run', '--adopt']);
+  const runOnly = new Set([...plan.options.map((o) => o.long), '--verify', '--no-verify', '--allow-triggers', '--save-config', '--allow-replace', '--yes', '--dry-run', '--adopt']);
   for (const o of init.options) if (!runOnly.has(o.long)) plan.addOption(o);
 
   common(program.command('status'))
@@ -186,6 +187,7 @@ export function buildProgram(env: CommandEnv, setCode: (code: number) => void): 
     .description('step 6 again: a temporary user proves 401 without a token, 2xx with the id token, CORS (exit 1 if not secured)')
     .option('--keep-user', 'leave the temporary test user in the pool (its password is shown once, on a terminal only)')
     .option('--read-only', 'create no user (for CI, on a pool others own): only the checks that need no token, a forged token, CORS, and what each stage serves')
+    .option('--allow-triggers', 'make the test user even when your pool has Lambda triggers it sets off (pre sign-up, pre/post authentication, pre token generation); without it those checks are skipped')
     .action(async (_o: unknown, cmd: Command) => {
       const r = resolved(env, cmd);
       const { runVerify, verifyOptionsSchema } = await import('./commands/verify.js');
@@ -426,11 +428,14 @@ export async function runCli(argv: string[], rawEnv: CommandEnv, renderError: (e
   const named = withCommandName(charset, rawEnv.env.SECURE_API_COMMAND);
   // A command that printed its document (status --json, then exit 3) keeps it the only one on stdout.
   let printed = false;
-  const env = Object.assign(Object.create(named) as CommandEnv, { stdout: mapWrites(named.stdout, (t) => { printed = true; return t; }) });
+  // The stack this run works on, once its command knows it: the commands an error's hint names reach that stack.
+  const reach: RunReach = {};
+  const env = Object.assign(Object.create(named) as CommandEnv, { stdout: mapWrites(named.stdout, (t) => { printed = true; return t; }), reach });
   let code = 0;
   const program = buildProgram(env, (c) => { code = c; });
   const json = wantsJson(argv);
   const fail = (err: SecureApiError | Error, exitCode: number): number => {
+    if (err instanceof SecureApiError && reach.command) err.nameCommands(reach.command);
     if (json && !printed) env.stdout.write(`${JSON.stringify(errorJson(err), null, 2)}\n`);
     else renderError(err, env.stderr);
     return exitCode;

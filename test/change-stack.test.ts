@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIGatewayClient, GetDeploymentsCommand, GetResourcesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetDeploymentsCommand, GetResourcesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UpdateMethodCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateRoleCommand, IAMClient, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import {
@@ -547,6 +547,34 @@ describe('replacement, repair, and the plan as data', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(deployments(from)).toBe(1);
     await expectHealthy(poolId());
+  });
+
+  it('a canary release added to the stack\'s stage since: a change that deploys is refused (exit 2, STAGE_HAS_CANARY with the update-stage that removes it) before any write; removed, the change goes through', async () => {
+    await createWithUser();
+    const apigw = new APIGatewayClient({ region: 'us-east-1' });
+    const restApiId = state().nodes.api!.out.apiId!;
+    await clock.sleep(10_000); // API Gateway's control-plane quota refills (the fake counts on its clock)
+    const serving = (await apigw.send(new GetStageCommand({ restApiId, stageName: 'dev' }))).deploymentId!;
+    await apigw.send(new UpdateStageCommand({ restApiId, stageName: 'dev', patchOperations: [
+      { op: 'replace', path: '/canarySettings/deploymentId', value: serving }, { op: 'replace', path: '/canarySettings/percentTraffic', value: '10' }] }));
+    // A change that needs no deployment is not refused: the stage is not touched.
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo'])).code).toBe(0);
+    const change = ['init', '--yes', '--no-verify', '--config', configFile({ stage: { name: 'dev', description: 'Team API, week 2' } })];
+    for (const json of [[], ['--json']]) {
+      const from = fake.calls.length;
+      const r = await run([...change, ...json]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(writes(from).map((c) => c.command)).toEqual([]);
+      const said = json.length ? r.stdout : r.stderr;
+      expect(said).toMatch(/stage dev of the stack's API \(\w+\) has a canary release \(10% of its requests go to deployment \w+\)/);
+      expect(said).toContain(`aws apigateway update-stage --rest-api-id ${restApiId} --stage-name dev --patch-operations op=remove,path=/canarySettings`);
+      if (json.length) expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'STAGE_HAS_CANARY' } });
+    }
+    await clock.sleep(10_000);
+    await apigw.send(new UpdateStageCommand({ restApiId, stageName: 'dev', patchOperations: [{ op: 'remove', path: '/canarySettings' }] }));
+    const from = fake.calls.length;
+    expect((await run(change)).code).toBe(0);
+    expect(deployments(from)).toBe(1);
   });
 
   it('another run changed the stack while this plan waited for its yes: refused (exit 1), nothing changed, the other run\'s change kept', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, catalogueRow, cleanAwsMessage } from './error-catalogue.js';
 import { toAwsFailure } from './errors.js';
+import { SecureApiError, UsageError } from '../errors.js';
 
 /** An error shaped like the SDK's (name, message, $metadata of an answer). */
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
@@ -70,5 +71,33 @@ describe('the error catalogue: one sentence and a next step per mistake a person
     expect(cleanAwsMessage(raw)).toBe('UnknownError');
     const f = toAwsFailure(awsError('InternalFailure', raw), 'sts:GetCallerIdentity');
     expect(f.message).not.toContain('$response');
+  });
+
+  it('a next step names its commands through the CLI: every `secure-api …` of the hint gets the run\'s stack, the resume hint stays after it', () => {
+    const reach = (c: string) => `secure-api ${c} --stack demo --profile team`;
+    for (const row of ROWS) {
+      const f = toAwsFailure(awsError(row.name, row.message), 'users add', 'Then run `secure-api init --stack demo` again.');
+      const plain = f.hint!;
+      f.nameCommands(reach);
+      const named = f.hint!;
+      // The same text, each command completed: nothing else changed.
+      expect(named.replace(/ --stack demo( --profile team)?/g, ''), row.name).toBe(plain.replace(/ --stack demo/g, ''));
+      for (const m of named.matchAll(/`secure-api ([^`]*)`/g)) expect(m[1], `${row.name}: ${named}`).toMatch(/--stack demo/);
+      expect(named, row.name).toMatch(/Then run `secure-api init --stack demo` again\.$/);
+      // Re-wrapped with another resume hint (a handler's failure, then the engine's), the commands are still named by the CLI.
+      const again = toAwsFailure(toAwsFailure(awsError(row.name, row.message), 'x'), 'y', 'Resume.');
+      again.nameCommands(reach);
+      expect(again.hint, row.name).toBe(`${(() => { const g = toAwsFailure(awsError(row.name, row.message), 'x'); g.nameCommands(reach); return g.hint!; })()} Resume.`);
+    }
+  });
+
+  it('the failures reported beside an error are named too; a plain hint is left as it is', () => {
+    const first = new UsageError('first', (cmd) => `Run \`${cmd('status')}\`.`);
+    const later = toAwsFailure(awsError('ResourceNotFoundException', 'gone'), 'z');
+    first.also.push(later, new SecureApiError('X', 'plain', { hint: 'Run `secure-api status`.', exitCode: 1 }));
+    first.nameCommands((c) => `secure-api ${c} --stack s1`);
+    expect(first.hint).toBe('Run `secure-api status --stack s1`.');
+    expect(later.hint).toContain('`secure-api status --stack s1` shows what is missing');
+    expect(first.also[1]!.hint).toBe('Run `secure-api status`.');
   });
 });

@@ -1,4 +1,4 @@
-import { AwsFailure } from '../errors.js';
+import { AwsFailure, joinHints } from '../errors.js';
 import { catalogueRow, cleanAwsMessage, nextStep } from './error-catalogue.js';
 
 /** The shape of an SDK v3 service error, as far as we read it. */
@@ -95,17 +95,16 @@ export function toAwsFailure(err: unknown, call: string, resumeHint?: string): A
   if (err instanceof AwsFailure) {
     // A failure a handler or the client already explained still needs to say how to resume.
     if (!resumeHint || err.hint?.includes(resumeHint)) return err;
-    return new AwsFailure(err.message, { hint: err.hint ? `${err.hint} ${resumeHint}` : resumeHint, awsName: err.awsName, cause: err.cause ?? err, code: err.code });
+    return new AwsFailure(err.message, { hint: joinHints(err.hintText, resumeHint), awsName: err.awsName, cause: err.cause ?? err, code: err.code });
   }
   const name = awsErrorName(err) ?? 'Error';
   const message = cleanAwsMessage((err as { message?: string } | undefined)?.message ?? String(err));
-  const then = resumeHint ? ` ${resumeHint}` : '';
   if (CREDENTIAL_ERRORS.has(name) || name.startsWith('ExpiredToken') || /Could not load credentials|credential/i.test(name === 'Error' ? message : '')) {
     const row = catalogueRow(name, message);
     return new AwsFailure(`No usable AWS credentials (${call}: ${row ? `${row.say()}: ${message}` : message})`, { hint: row ? nextStep(row, message) : CREDENTIALS_HINT, awsName: name, cause: err, code: 'CREDENTIALS' });
   }
   // A mistake a person can make (a user that exists, a wrong password, a missing permission…): the catalogue says it.
   const row = catalogueRow(name, message) ?? (/not authorized to perform/i.test(message) ? catalogueRow('AccessDenied', message) : undefined);
-  if (row) return new AwsFailure(`${call}: ${row.say()} (${name}: ${message})`, { hint: `${nextStep(row, message)}${then}`, awsName: name, cause: err, code: row.code });
+  if (row) return new AwsFailure(`${call}: ${row.say()} (${name}: ${message})`, { hint: joinHints(nextStep(row, message), resumeHint), awsName: name, cause: err, code: row.code });
   return new AwsFailure(`${call} failed: ${name}: ${message}`, { hint: resumeHint, awsName: name, cause: err });
 }

@@ -56,4 +56,11 @@ describe('--debug wire logging', () => {
       .toEqual({ Authorization: '***', authorization: '***', 'Proxy-Authorization': '***', 'content-type': 'application/json' });
     expect(redactBody('Action=AssumeRole&RoleSessionName=a&SerialNumber=b&TokenCode=123456')).toBe('Action=AssumeRole&RoleSessionName=***&SerialNumber=b&TokenCode=***');
   });
+
+  it('masks an API key\'s value (GetApiKey includeValue) and the X-API-Key header, not a patch value nor how a method uses keys', () => {
+    expect(redact({ id: 'k1', name: 'partner', value: 'the-api-key-value-0123456789', enabled: true, apiKeySource: 'HEADER', apiKeyRequired: true }))
+      .toEqual({ id: 'k1', name: 'partner', value: '***', enabled: true, apiKeySource: 'HEADER', apiKeyRequired: true });
+    expect(redact({ patchOperations: [{ op: 'replace', path: '/description', value: 'Team API' }] })).toEqual({ patchOperations: [{ op: 'replace', path: '/description', value: 'Team API' }] });
+    expect(redactHeaders({ 'x-api-key': 'the-api-key-value-0123456789', 'X-Api-Key': 'k', accept: '*/*' })).toEqual({ 'x-api-key': '***', 'X-Api-Key': '***', accept: '*/*' });
+  });
 });

@@ -5,10 +5,10 @@
  */
 
 /**
- * Keys whose string values are secrets (AWS's and Cognito's spellings, any case). The Authorization header is one;
+ * Keys whose string values are secrets (AWS's and Cognito's spellings, any case). The Authorization and X-API-Key headers are;
  * `authorizationType`, `authorizationScopes` and `authorizerId` name how a method is secured, and are shown.
  */
-const SECRET_KEY = /secret|password|token|(?:^|-)authorization$|credential|signature|session|^code$|usercode|_code$|verifier|private/i;
+const SECRET_KEY = /secret|password|token|(?:^|-)authorization$|(?:^|-)api-key$|credential|signature|session|^code$|usercode|_code$|verifier|private/i;
 const MASK = '***';
 
 /** A copy of `v` with every secret string masked; long blobs (zip files) are summarised. */
@@ -17,7 +17,9 @@ export function redact(v: unknown, key = ''): unknown {
   if (v instanceof Uint8Array) return `(${v.byteLength} bytes)`;
   if (Array.isArray(v)) return v.map((x) => redact(x, key));
   if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$metadata').map(([k, x]) => [k, redact(x, k)]));
+    // An API key (API_ApiKey: id, value, enabled…; GetApiKey includeValue): its `value` is the secret, unlike a patch's.
+    const apiKey = 'value' in v && 'enabled' in v;
+    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$metadata').map(([k, x]) => [k, apiKey && k === 'value' && typeof x === 'string' ? MASK : redact(x, k)]));
   }
   return v;
 }

@@ -3,7 +3,7 @@ import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import { toAwsFailure } from '../aws/errors.js';
 import { missingProfile, partitionOf } from '../aws/region.js';
 import { checkHttpUrl, checkRegion, checkStackName } from '../config/validators.js';
-import { Interrupted, UsageError } from '../errors.js';
+import { Interrupted, UsageError, type CommandNamer } from '../errors.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
 import type { Ctx } from '../resources/types.js';
 import { makeChalk, outputMode, type OutputMode, type Streams } from '../ui/output.js';
@@ -25,6 +25,13 @@ export interface CommandEnv extends Streams {
   spinner?: () => Promise<SpinnerFactory>;
   /** --verbose (each AWS call and its timing, on stderr) and --debug (also what went over the wire, redacted). */
   trace?: { debug: boolean } | undefined;
+  /** This run's stack, once a command knows it (noteReach): the CLI names the commands of an error's hint with it. */
+  reach?: RunReach | undefined;
+}
+
+/** Shared by every view of one run's env (they are prototype-linked): set by the command, read by the CLI. */
+export interface RunReach {
+  command?: CommandNamer | undefined;
 }
 
 /** Options every command that talks to AWS or reads state accepts. */

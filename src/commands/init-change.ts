@@ -1,4 +1,9 @@
+import { GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import type { ChangePlan } from '../plan/changes.js';
+import { canaryRefusal } from '../config/existing.js';
+import { kindTraits } from '../engine/engine.js';
+import { outputsOf } from '../engine/run-support.js';
+import { restApiIdOf, undefinedIfNotFound } from '../resources/refs.js';
 import type { StackConfig } from '../config/schema.js';
 import { planLive, planOffline, removesUserPool } from '../engine/plan-live.js';
 import { UsageError } from '../errors.js';
@@ -57,6 +62,26 @@ export function requireChangeSecrets(plan: Plan, existing: StateFile, env: NodeJ
     `Set ${missing.map((s) => s.env).join(' and ')} (from your secret store) and run \`secure-api init\` again. Secrets are never written to the state file.`, 'MISSING_SECRET');
 }
 
+/**
+ * Before any write: a change that deploys a stage which has gained a canary release since is refused, as on someone's
+ * API (config/existing.ts withoutCanary): API Gateway refuses a plain CreateDeployment into it ("Non canary deployment
+ * not supported on stage … because Canary is enabled", serverless/serverless#11518), which would come last, after
+ * every method had changed. The stages are read once (GetStages holds canarySettings), only when a stage is deployed.
+ */
+export async function refuseCanaryStage(changes: ChangePlan, existing: StateFile, ctx: Ctx): Promise<void> {
+  const deploys = changes.changes.filter((c) => kindTraits(c.kind).publishes && c.action === 'update');
+  if (!deploys.length) return;
+  const restApiId = restApiIdOf(outputsOf(existing.nodes));
+  const stages = (await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStagesCommand({ restApiId }))))?.item ?? [];
+  for (const c of deploys) {
+    const name = existing.nodes[c.id]?.out.stageName;
+    const canary = stages.find((s) => s.stageName === name)?.canarySettings;
+    if (name && canary) {
+      throw canaryRefusal({ id: restApiId, label: `the stack's API (${restApiId})` }, name, canary, 'nothing was changed.');
+    }
+  }
+}
+
 export interface ChangeDecision {
   changes: ChangePlan;
   report: ChangePlanReport;
@@ -72,6 +97,7 @@ export async function decideChanges(
   a: { plan: Plan; existing: StateFile; ctx: Ctx; ui: Ui; prompter: Prompter; yes: boolean | undefined; allowReplace: string[] | undefined; config: StackConfig },
 ): Promise<ChangeDecision> {
   const live = await planLive(a.plan, { ctx: a.ctx, store: { state: a.existing } });
+  await refuseCanaryStage(live.changes, a.existing, a.ctx);
   const report = planReport(a.existing, live.changes, live.poolUsers);
   if (report.empty) return { changes: live.changes, report, proceed: true };
   if (a.ui.mode !== 'json') a.ui.reporter.info(`${renderPlan(report, a.ui.c)}\n`);

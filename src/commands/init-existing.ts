@@ -5,6 +5,8 @@ import type { Prompter } from '../ui/prompter.js';
 import type { StackConfig, StackConfigInput } from '../config/schema.js';
 import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan } from '../plan/build.js';
+import { existingPoolNodes } from '../plan/build-existing.js';
+import { triggersText } from '../aws/pool-triggers.js';
 import type { Plan } from '../plan/specs.js';
 import { listRestApis, listUserPools, lookupRestApi, lookupUserPool } from '../resources/existing-lookup.js';
 import type { StateFile } from '../state/schema.js';
@@ -68,7 +70,7 @@ export async function withExisting(
 }
 
 /** What the plan says about the existing API and pool: what is secured, what is left alone, what was taken from the pool. */
-export function existingSummary(facts: ExistingFacts, config: StackConfig): string[] {
+export function existingSummary(facts: ExistingFacts, config: StackConfig, run: { allowTriggers?: boolean | undefined } = {}): string[] {
   const lines: string[] = [];
   const { api, pool } = facts;
   if (api && config.existingApi) {
@@ -89,7 +91,38 @@ export function existingSummary(facts: ExistingFacts, config: StackConfig): stri
   }
   if (pool) {
     lines.push(`Using the existing user pool ${pool.name} (${pool.id}, ${pool.users} user${pool.users === 1 ? '' : 's'}); taken from the pool, unchanged: ${poolSettingsText(pool)}.`);
-    lines.push(`  ${config.existingPool?.appClientId ? `its app client ${config.existingPool.appClientId}` : `a new app client ${config.appClient.name}`}; ${config.existingPool?.domain && config.hostedUi.enabled ? `a new hosted UI domain ${config.hostedUi.domainPrefix}` : pool.domain ? `its hosted UI domain ${pool.domain}` : 'no hosted UI domain'}. Its users are never deleted.`);
+    lines.push(...ourClientLines(config, pool));
+    const newDomain = existingPoolNodes(config).some((n) => n.kind === 'user-pool-domain');
+    lines.push(`  ${newDomain ? `+ a new hosted UI domain ${config.hostedUi.domainPrefix}` : pool.domain ? `its hosted UI domain ${pool.domain}` : 'no hosted UI domain'}. Its users are never deleted.`);
+    if (pool.triggers.length) {
+      lines.push(`  ! its Lambda triggers run for the proof's test user: ${triggersText(pool.triggers)}. ${run.allowTriggers
+        ? 'With --allow-triggers the proof makes one and sets them off'
+        : 'The proof makes one only with --allow-triggers (without it the checks with a token are skipped)'}; secure-api token and users add set them off too.`);
+    }
+  }
+  return lines;
+}
+
+const FLOW_TEXT: Record<string, string> = {
+  ALLOW_ADMIN_USER_PASSWORD_AUTH: 'admin password sign-in', ALLOW_USER_SRP_AUTH: 'SRP sign-in', ALLOW_REFRESH_TOKEN_AUTH: 'refresh tokens',
+  ALLOW_USER_PASSWORD_AUTH: 'plain password sign-in', ALLOW_CUSTOM_AUTH: 'custom auth (your challenge triggers)',
+};
+
+/** Which app client the stack uses on your pool and, for the one it adds, what that client lets a caller do (issue 25.7). */
+export function ourClientLines(config: StackConfig, pool: { id: string; name: string }): string[] {
+  const ep = config.existingPool;
+  if (ep?.appClientId) return [`  its app client ${ep.appClientId}, unchanged (secure-api adds none).`];
+  const client = existingPoolNodes(config).find((n) => n.id === 'client');
+  if (client?.kind !== 'user-pool-client') return [];
+  const spec = client.spec as { name: string; generateSecret: boolean; authFlows: string[]; oauth?: { callbackUrls: string[]; scopes: string[] } | undefined };
+  const allows = [`${spec.generateSecret ? 'confidential (with a secret)' : 'public (no secret)'}`, spec.authFlows.map((f) => FLOW_TEXT[f] ?? f).join(', ')];
+  allows.push(spec.oauth
+    ? `hosted-UI sign-in (authorization code) returning codes to ${spec.oauth.callbackUrls.join(', ')}, scopes ${spec.oauth.scopes.join(' ')}`
+    : 'no hosted-UI sign-in (no OAuth flow, no callback URL)');
+  const lines = [`  + adds app client ${spec.name} to your pool ${pool.name} (${pool.id}); destroy deletes it. It allows: ${allows.join('; ')}.`];
+  const left = config.hostedUi.enabled ? config.hostedUi.callbackUrls.filter((u) => !spec.oauth?.callbackUrls.includes(u)) : [];
+  if (left.length) {
+    lines.push(`    left out: ${left.join(', ')}: a loopback callback on your pool only when asked (--callback-url naming it, or existingPool.localCallback: true), so no code goes to whatever listens on a developer's port.`);
   }
   return lines;
 }

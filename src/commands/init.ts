@@ -43,6 +43,8 @@ export const initOptionsSchema = commonOptionsSchema.extend({
   adopt: z.boolean().optional(),
   /** Kinds init may replace although their data goes with them (only 'user-pool'). */
   allowReplace: z.array(z.string()).optional(),
+  /** The proof's test user may set off the pool's Lambda triggers (issue 25.7). */
+  allowTriggers: z.boolean().optional(),
   /** --secure-add / --secure-remove "METHOD /path": change the recorded list of secured methods one at a time. */
   secureAdd: z.array(z.string()).optional(),
   secureRemove: z.array(z.string()).optional(),
@@ -93,7 +95,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     const { withExisting, existingSummary } = await import('./init-existing.js');
     const done = await withExisting(input, config, existing, o, env, prepared.resolve, prompter);
     ({ config, plan } = done);
-    existingLines = existingSummary(done.facts, config);
+    existingLines = existingSummary(done.facts, config, { allowTriggers: o.allowTriggers });
   }
   const asked = Boolean(ask && !o.yes && interactive && !o.dryRun);
   // Ctrl-C at a question after the wizard keeps its answers in a file, as missing credentials do.
@@ -167,11 +169,11 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
     }
     // Step 6: prove it. The same code as `secure-api verify`.
     const { renderVerify, verifyJson, verifyExit, verifyNextSteps } = await import('./verify.js');
-    const { verifyStack, stagePolicyOf } = await import('../usecases/verify-stack.js');
+    const { verifyStack, stagePolicyOf, apiKeysOf } = await import('../usecases/verify-stack.js');
     const { stackTarget } = await import('./stack-target.js');
     ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
     const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state, backend: prepared.backend });
-    const result = await verifyStack(target, clients.cognito, env, ui, { stagePolicy: stagePolicyOf(target, clients, env, ui) });
+    const result = await verifyStack(target, clients.cognito, env, ui, { allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(target, clients, env, ui), apiKeys: apiKeysOf(target, clients) });
     if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
     else {
       renderVerify(result, ui, env.stdout.columns);

@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 import type { AwsClients, AwsTarget } from '../aws/clients.js';
 import { toAwsFailure } from '../aws/errors.js';
 import { partitionOf } from '../aws/region.js';
-import { UsageError } from '../errors.js';
+import { UsageError, type CommandNamer } from '../errors.js';
+import type { StateBackend } from '../state/backend.js';
 import type { StateFile } from '../state/schema.js';
 import type { Reporter } from '../ui/reporter.js';
 import { makeClients, type CommandEnv, type CommonOptions } from './env.js';
@@ -126,6 +127,30 @@ export async function checkCaller(clients: Pick<AwsClients, 'sts'>, state: State
 export function targetArgs(o: Pick<CommonOptions, 'profile' | 'region' | 'endpointUrl'>, stateKind: 'local' | 's3'): string {
   const endpoint = o.endpointUrl !== undefined && (stateKind === 's3' || !isLoopbackUrl(o.endpointUrl)) ? o.endpointUrl : undefined;
   return `${o.profile ? ` --profile ${shellWord(o.profile)}` : ''}${o.region ? ` --region ${o.region}` : ''}${endpoint ? ` --endpoint-url ${shellWord(endpoint)}` : ''}`;
+}
+
+/** How this run reaches its stack: the name, where its state is kept (the backend), and what the state records. */
+export interface StackReach {
+  stack: string;
+  backend: Pick<StateBackend, 'args' | 'locationArgs'>;
+  /** The stack's region and account, when known (the state's, or the region a new stack is made in). */
+  region?: string | undefined;
+  account?: string | undefined;
+}
+
+/**
+ * Names a command so that it reaches the same stack as this run: `--stack NAME` and the backend's flags (targetArgs's
+ * rule). `policy` takes no credentials or endpoint: it gets the stack, where its state is kept, its region and account.
+ */
+export function reachNamer(r: StackReach): CommandNamer {
+  return (command) => (/^policy\b/.test(command)
+    ? `secure-api ${command} --stack ${r.stack}${r.backend.locationArgs}${r.region ? ` --region ${r.region}` : ''}${r.account ? ` --account ${r.account}` : ''}`
+    : `secure-api ${command} --stack ${r.stack}${r.backend.args}`);
+}
+
+/** This run now works on this stack: an error's hint names its commands with reachNamer (src/program.ts renders it). */
+export function noteReach(env: Pick<CommandEnv, 'reach'>, r: StackReach): void {
+  if (env.reach) env.reach.command = reachNamer(r);
 }
 
 /** A word as a shell reads it back: plain when it is safe, else in single quotes. */

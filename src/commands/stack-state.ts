@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { StateBackend } from '../state/backend.js';
 import type { StateFile } from '../state/schema.js';
 import type { CommandEnv, CommonOptions } from './env.js';
+import { noteReach } from './stack-session.js';
 import { openBackend } from './state-backend.js';
 
 export interface LoadedStack { stack: string; dir: string; path: string; state: StateFile; backend?: StateBackend | undefined }
@@ -32,5 +33,6 @@ export async function loadStack(o: CommonOptions, env: CommandEnv, given?: State
       `${stacks.length ? `Stacks there: ${stacks.join(', ')}. ` : ''}Lost its state file? \`secure-api status --orphans --stack ${stack}${backend.args}\` lists what AWS holds tagged with it (and \`secure-api init --stack ${stack}${backend.args} --adopt\` takes it back); `
       + `else create it with \`secure-api init\`, or ${where}.`, 'NO_STACK');
   }
+  noteReach(env, { stack, backend, region: state.region, account: state.account });
   return { stack, dir, path: backend.where(stack), state, backend };
 }

@@ -4,7 +4,7 @@ import type { StateBackend } from '../state/backend.js';
 import { resolveStateLocation } from '../state/location.js';
 import { commonOptionsSchema } from './common-options.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
-import { reachStack } from './stack-session.js';
+import { noteReach, reachStack } from './stack-session.js';
 import { openBackend } from './state-backend.js';
 
 export const stateMoveOptionsSchema = commonOptionsSchema.extend({
@@ -61,6 +61,7 @@ export async function runStateMove(direction: 'push' | 'pull', o: StateMoveOptio
   const [from, to] = direction === 'push' ? [localBackend, s3Backend] : [s3Backend, localBackend];
   // The state moves only with credentials for the stack it names (its account, region, endpoint): else exit 2, nothing written.
   const recorded = await from.read(o.stack);
+  if (recorded) noteReach(env, { stack: o.stack, backend: from, region: recorded.region, account: recorded.account });
   if (recorded) await reachStack(o, env, recorded, ui.reporter);
   const moved = await moveState(from, to, o.stack, `state ${direction}`);
   if (ui.mode === 'json') ui.json({ stack: o.stack, from: from.where(o.stack), to: to.where(o.stack), resources: moved.resources });

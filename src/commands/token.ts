@@ -3,7 +3,8 @@ import { commonOptionsSchema } from './common-options.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { decodeJwt } from '../verify/jwt.js';
 import { loginWithHostedUi, openBrowser } from '../verify/hosted-ui.js';
-import { readClientSecret, signIn, signInTokenUser, type Tokens } from '../verify/test-user.js';
+import { describePool, readClientSecret, signIn, signInTokenUser, type Tokens } from '../verify/test-user.js';
+import { triggersText } from '../aws/pool-triggers.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import type { Ui } from './env.js';
@@ -73,7 +74,10 @@ export async function runToken(o: TokenOptions, env: CommandEnv): Promise<number
     tokens = await signIn(clients.cognito, pool, o.username, password, { mfa: await mfaAnswers(o, env, t.loaded.stack, o.username, t.reach) });
     who = o.username;
   } else {
-    const s = await signInTokenUser(clients.cognito, pool, undefined, { mfa: await mfaAnswers(o, env, t.loaded.stack, 'the token user', t.reach) });
+    const facts = await describePool(clients.cognito, pool.userPoolId);
+    // Your pool's Lambda triggers run for the token user's creation and each of its sign-ins (issue 25.7): said first.
+    if (facts.triggers?.length) r.warn(`The token user sets off your pool's Lambda triggers: ${triggersText(facts.triggers)}.`);
+    const s = await signInTokenUser(clients.cognito, pool, facts, { mfa: await mfaAnswers(o, env, t.loaded.stack, 'the token user', t.reach) });
     tokens = s;
     who = s.signInName;
     if (s.created) r.info(`Created the stack's token user ${s.signInName} (its password is random, reset on every run, never stored).`);

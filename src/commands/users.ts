@@ -8,6 +8,7 @@ import { secretsShowable } from '../ui/output.js';
 import { table } from '../ui/tables.js';
 import { generatePassword, KEPT_USER_PREFIX, passwordProblems, TEST_USER_PREFIX } from '../verify/password.js';
 import { createUser, deleteUser, describePool, type CognitoSender } from '../verify/test-user.js';
+import { triggersText } from '../aws/pool-triggers.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
 import { readSecretLine } from './read-secret.js';
 import { requirePool, stackTarget } from './stack-target.js';
@@ -59,6 +60,9 @@ export async function runUsersAdd(name: string, o: UsersOptions, env: CommandEnv
     if (problems.length) throw new UsageError(`the password does not meet the pool's policy: it needs ${problems.join(', ')}`);
   }
   const password = given ?? generatePassword(facts.passwordPolicy);
+  // Your pool's Lambda triggers run for the new user (pre sign-up) and its sign-ins (issue 25.7): said before it is made.
+  const onCreate = (facts.triggers ?? []).filter((x) => x.trigger === 'PreSignUp');
+  if (onCreate.length) ui.reporter.warn(`Creating ${name} sets off your pool's Lambda trigger ${triggersText(onCreate)}; its sign-ins will set off ${triggersText((facts.triggers ?? []).filter((x) => x.trigger !== 'PreSignUp')) || 'no other'}.`);
   const made = await createUser(cognito, pool.userPoolId, facts, { signInName: name, password });
   for (const g of o.group ?? []) {
     try {

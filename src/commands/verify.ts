@@ -9,12 +9,14 @@ import { checkCommon, makeUi, type CommandEnv, type Ui } from './env.js';
 import { requirePool, routeTargets, stackTarget } from './stack-target.js';
 import { reachStack } from './stack-session.js';
 import { loadStack } from './stack-state.js';
-import { stagePolicyOf, verifyStack, type VerifyOutcome } from '../usecases/verify-stack.js';
+import { apiKeysOf, stagePolicyOf, verifyStack, type VerifyOutcome } from '../usecases/verify-stack.js';
 
 export const verifyOptionsSchema = commonOptionsSchema.extend({
   keepUser: z.boolean().optional(),
   /** No user is created: only the checks that need none (no token, a forged token, CORS, what each stage serves). For CI on a pool others own. */
   readOnly: z.boolean().optional(),
+  /** Make the test user even on a pool whose Lambda triggers it sets off (issue 25.7). */
+  allowTriggers: z.boolean().optional(),
 });
 export type VerifyOptions = z.infer<typeof verifyOptionsSchema>;
 
@@ -62,7 +64,9 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     ui.out(`\n${c.bold('Not proven unattended (no 2xx shown):')}`);
     for (const u of v.unproven) {
       ui.out(c.yellow(wrap(`${u.method} ${u.route}: ${u.why}`, columns, '  ', '    ')));
-      ui.out(wrap(`→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)`, columns, '    ', '      '));
+      const giveKey = u.command.startsWith('aws ');
+      ui.out(wrap(giveKey ? `→ give it an API key: ${u.command}; then run verify again`
+        : / token /.test(u.command) ? `→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)` : `→ prove it: ${u.command}`, columns, '    ', '      '));
     }
   }
   const waited = report.waitedMs > 0 ? ` (waited ${(report.waitedMs / 1000).toFixed(1)}s for the deployment)` : '';
@@ -96,9 +100,10 @@ export function verifyNextSteps(out: VerifyOutcome): Array<[string, string]> {
   const v = out.report.verdict;
   if (!v.ok && v.critical === 0 && v.errors === 0) {
     const commands = [...new Set(v.unproven.map((u) => u.command))];
+    const byHand = commands.some((cmd) => / token /.test(cmd));
     return [
-      ...commands.map((cmd): [string, string] => [cmd, 'sign in by hand for the methods not proven'] ),
-      [`secure-api export curl ${s}`, 'then call them with that token: the 2xx by hand'],
+      ...commands.map((cmd): [string, string] => [cmd, / token /.test(cmd) ? 'sign in by hand for the methods not proven' : 'prove the methods not proven'] ),
+      ...(byHand ? [[`secure-api export curl ${s}`, 'then call them with that token: the 2xx by hand'] as [string, string]] : []),
       [`secure-api destroy ${s}`, 'remove it all'],
     ];
   }
@@ -121,6 +126,7 @@ export function verifyJson(out: VerifyOutcome): unknown {
     stack: out.stack, invokeUrl: out.baseUrl, ok: out.report.verdict.ok, verdict: out.report.verdict,
     rows: out.report.rows, explanations: out.report.explanations, diagnoses: out.report.diagnoses, waitedMs: out.report.waitedMs, testUser: out.testUser,
     ...(out.skipped ? { skipped: out.skipped } : {}),
+    ...(out.triggers ? { triggers: { fired: out.triggers.fired, allowed: out.triggers.allowed } } : {}),
     ...(out.access ? { access: { selfSignUp: out.access.selfSignUp ?? null, anyClientOfThePool: true, existingPool: out.access.existingPool, ...(out.access.restricted ? { restricted: out.access.restricted } : {}) } } : {}),
   };
 }
@@ -151,7 +157,7 @@ export async function runVerify(o: VerifyOptions, env: CommandEnv): Promise<numb
   if (!o.readOnly) requirePool(t);
   routeTargets(t);
   const { clients } = await reachStack(o, env, t.loaded.state, ui.reporter);
-  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, stagePolicy: stagePolicyOf(t, clients, env, ui) });
+  const out = await verifyStack(t, clients.cognito, env, ui, { keepUser: o.keepUser, readOnly: o.readOnly, allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(t, clients, env, ui), apiKeys: apiKeysOf(t, clients) });
   if (ui.mode === 'json') ui.json(verifyJson(out));
   else {
     renderVerify(out, ui, env.stdout.columns);

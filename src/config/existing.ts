@@ -45,10 +45,15 @@ export function chooseStage(api: ApiFacts, named: string | undefined): string {
 function withoutCanary(api: ApiFacts, name: string): string {
   const canary = api.stages.find((s) => s.name === name)?.canary;
   if (!canary) return name;
-  throw new UsageError(
-    `stage ${name} of the API ${api.name} (${api.id}) has a canary release (${canary.percentTraffic}% of its requests go to deployment ${canary.deploymentId ?? '?'}): `
+  throw canaryRefusal({ id: api.id, label: `the API ${api.name} (${api.id})` }, name, canary, 'or choose another stage with --stage.');
+}
+
+/** The refusal of a deployment into a stage with a canary (see withoutCanary), on someone's API or the stack's own. */
+export function canaryRefusal(api: { id: string; label: string }, stage: string, canary: { percentTraffic?: number | undefined; deploymentId?: string | undefined }, other: string): UsageError {
+  return new UsageError(
+    `stage ${stage} of ${api.label} has a canary release (${canary.percentTraffic ?? 0}% of its requests go to deployment ${canary.deploymentId ?? '?'}): `
     + 'secure-api deploys the whole stage, and API Gateway takes no plain deployment into a stage while its canary is on',
-    `Promote the canary or remove it first (aws apigateway update-stage --rest-api-id ${api.id} --stage-name ${name} --patch-operations op=remove,path=/canarySettings), then run init again; or choose another stage with --stage.`,
+    `Promote the canary or remove it first (aws apigateway update-stage --rest-api-id ${api.id} --stage-name ${stage} --patch-operations op=remove,path=/canarySettings), then run init again; ${other}`,
     'STAGE_HAS_CANARY',
   );
 }

@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { LOG_RETENTION_DAYS, ThrottleSchema, type StackConfigInput } from './schema.js';
 import { checkScope } from './scopes.js';
 import {
-  checkCallbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, checkUserTag,
+  checkCallbackUrl, isLoopbackUrl, checkEmail, checkHeaderName, checkMethod, checkResourceName, checkResourcePath, checkSesIdentityArn, checkUserTag,
   MAX_USER_TAGS, type HttpMethod,
 } from './validators.js';
 
@@ -199,6 +199,9 @@ export function flagsToConfig(opts: Record<string, unknown>): Tree {
   }
   const userPoolId = str(opts.userPoolId);
   if (userPoolId !== undefined) setKey(out, 'existingPool.id', userPoolId);
+  // A loopback callback named by --callback-url on your pool is asked for, not the default: keep it (issue 25.7).
+  const callbacks = Array.isArray(opts.callbackUrl) ? opts.callbackUrl.flatMap((u) => String(u).split(/[\s,]+/)) : [];
+  if (userPoolId !== undefined && callbacks.some(isLoopbackUrl)) setKey(out, 'existingPool.localCallback', true);
   const appClientId = str(opts.appClientId);
   if (appClientId !== undefined) {
     if (userPoolId === undefined) throw new UsageError('--app-client-id names a client of an existing user pool: give its --user-pool-id too');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { overlayFlags, parseRouteFlag } from './flags.js';
+import { flagsToConfig, overlayFlags, parseRouteFlag } from './flags.js';
 import { defaultDomainPrefix, derivedSuffix, randomSuffix, resolveConfig, stateNameSuffix } from './resolve.js';
 import { checkDomainPrefix } from './validators.js';
 
@@ -110,5 +110,16 @@ describe('--route as people type it', () => {
     expect(parseRouteFlag('GET, POST /items')).toEqual({ methods: ['GET', 'POST'], path: '/items' });
     expect(parseRouteFlag(' get ,post,  HEAD /items/{id} ')).toEqual({ methods: ['GET', 'POST', 'HEAD'], path: '/items/{id}' });
     expect(() => parseRouteFlag('GET POST /items')).toThrow(/method "GET POST" is not one of/);
+  });
+});
+
+describe('flagsToConfig: a loopback --callback-url on your pool is asked for (issue 25.7)', () => {
+  it('with --user-pool-id, a loopback callback sets existingPool.localCallback; an https one, or no pool, does not', () => {
+    const lc = (opts: Record<string, unknown>) => (flagsToConfig(opts) as { existingPool?: { localCallback?: boolean } }).existingPool?.localCallback;
+    expect(lc({ userPoolId: 'us-east-1_AbC123', callbackUrl: ['http://localhost:3000/cb'] })).toBe(true);
+    expect(lc({ userPoolId: 'us-east-1_AbC123', callbackUrl: ['https://app.example.com/cb,https://127.0.0.1:9000/cb'] })).toBe(true);
+    expect(lc({ userPoolId: 'us-east-1_AbC123', callbackUrl: ['https://app.example.com/cb'] })).toBeUndefined();
+    expect(lc({ userPoolId: 'us-east-1_AbC123' })).toBeUndefined();
+    expect(lc({ callbackUrl: ['http://localhost:3000/cb'] })).toBeUndefined();
   });
 });

@@ -233,7 +233,8 @@ export const ExistingPoolSchema = z.object({
   domain: z.boolean().optional(),
   /**
    * Let our app client on their pool redirect to loopback callback URLs (http://localhost…, for `token --login`).
-   * Off by default: a production pool gets no client that sends codes to whatever listens on a developer's port. @default false
+   * Off by default: a production pool gets no client that sends codes to whatever listens on a developer's port.
+   * A loopback `--callback-url` given with `--user-pool-id` sets it. @default false
    */
   localCallback: z.boolean().default(false),
 }).strict();

@@ -86,6 +86,9 @@ export function checkCallbackUrl(v: string): string | undefined {
   return undefined;
 }
 
+/** http://localhost…, 127.0.0.1, [::1]: a callback to whatever listens on this machine's port. */
+export const isLoopbackUrl = (url: string): boolean => /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i.test(url);
+
 export function checkLambdaArn(v: string): string | undefined {
   if (!/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/.test(v)) return `"${v}" is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)`;
   return undefined;

@@ -1,7 +1,7 @@
 import { defaultRegion } from '../aws/region.js';
 import { countOf } from '../ui/count.js';
 import type { AwsClients } from '../aws/clients.js';
-import { reachStack } from '../commands/stack-session.js';
+import { noteReach, reachStack } from '../commands/stack-session.js';
 import { accountOf, checkCommon, endpointOf, makeClients, makeCtx, makeUi, type CommandEnv, type CommonOptions, type Ui } from '../commands/env.js';
 import { CheckFailed, ExitCode, UsageError } from '../errors.js';
 import { STACK_TAG, STATE_ID_TAG } from '../resources/refs.js';
@@ -60,6 +60,7 @@ export async function runDestroyOrphans(o: OrphanOptions, env: CommandEnv): Prom
       `Pass --yes to delete. \`secure-api status --orphans --stack ${stack}${backend.args}\` lists what would go.`, 'NO_TTY');
   }
   const { region, endpointUrl } = where(o, env);
+  noteReach(env, { stack, backend, region });
   const clients = makeClients(env, { region, profile: o.profile, endpointUrl }, ui.reporter);
   const account = await accountOf(clients);
   const session = await backend.open(stack, 'destroy --orphans');
@@ -120,6 +121,7 @@ export async function runStatusOrphans(o: CommonOptions, env: CommandEnv): Promi
   let region: string;
   let clients: AwsClients;
   let account: string;
+  noteReach(env, { stack, backend, region: state?.region ?? where(o, env).region, account: state?.account });
   if (state) ({ target: { region }, clients, account } = await reachStack(o, env, state, ui.reporter));
   else {
     const w = where(o, env);

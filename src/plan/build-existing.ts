@@ -1,4 +1,5 @@
 import type { StackConfig } from '../config/schema.js';
+import { isLoopbackUrl as isLoopback } from '../config/validators.js';
 import type { ResourceKind } from '../resources/types.js';
 import { ourDeploymentDescription } from '../resources/existing-stage.js';
 import { scopeNodes, wantsMachineClient } from './build-scopes.js';
@@ -20,8 +21,6 @@ function node<K extends ResourceKind>(n: PlanNode<K>): AnyPlanNode {
 }
 
 const keys = (list: Array<{ path: string; methods: readonly string[] }>): string[] => list.flatMap((s) => s.methods.map((m) => `${m} ${s.path}`)).sort();
-/** http://localhost…, 127.0.0.1, [::1]: a callback to whatever listens on this machine's port. */
-const isLoopback = (url: string): boolean => /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i.test(url);
 
 const resourceNodeId = (path: string): string => (path === '/' ? 'api' : `resource:${path}`);
 
@@ -52,7 +51,9 @@ export function existingPoolNodes(config: StackConfig): AnyPlanNode[] {
       },
     }));
   }
-  if ((config.hostedUi.enabled || wantsMachineClient(config)) && ep.domain) {
+  // A domain on their pool only for a sign-in that uses it: our client's hosted UI, or the machine client's token endpoint.
+  const ourOauth = !ep.appClientId && config.hostedUi.enabled && callbackUrls.length > 0;
+  if ((ourOauth || (ep.appClientId !== undefined && config.hostedUi.enabled) || wantsMachineClient(config)) && ep.domain) {
     nodes.push(node<'user-pool-domain'>({ id: 'domain', kind: 'user-pool-domain', deps: ['pool'], label: config.hostedUi.domainPrefix, spec: { domainPrefix: config.hostedUi.domainPrefix, managedLoginVersion: 1 } }));
   }
   return nodes;

@@ -114,4 +114,13 @@ describe('buildPlan: our client on an existing pool (issue 25.7)', () => {
       .toMatchObject({ callbackUrls: ['https://app.example.com/cb'], logoutUrls: [] });
     expect(client({ existingPool: { id: 'us-east-1_AbC123', localCallback: true } })).toMatchObject({ callbackUrls: ['http://localhost:8765/callback'] });
   });
+  it('adds a hosted UI domain to their pool only for a client with OAuth (or a machine client), never for one without', () => {
+    // existingPool.domain: the pool has none (withExisting sets it from the pool).
+    const domain = (input: Record<string, unknown>) => buildPlan(config({ existingPool: { id: 'us-east-1_AbC123', domain: true }, ...input })).nodes.some((n) => n.kind === 'user-pool-domain');
+    expect(domain({})).toBe(false);
+    expect(domain({ hostedUi: { callbackUrls: ['https://app.example.com/cb'] } })).toBe(true);
+    expect(domain({ existingPool: { id: 'us-east-1_AbC123', domain: true, localCallback: true } })).toBe(true);
+    expect(domain({ existingPool: { id: 'us-east-1_AbC123', domain: false }, hostedUi: { callbackUrls: ['https://app.example.com/cb'] } })).toBe(false);
+    expect(domain({ authorizer: { scopes: ['orders/read'] } })).toBe(true);
+  });
 });

@@ -66,6 +66,7 @@ export const WIDE_GRANTS: Array<{ sid: string; reason: string }> = [
   { sid: 'LambdaList', reason: 'ListFunctions names no function (the wizard lists yours to pick one)' },
   { sid: 'AccountAndTagSearch', reason: 'iam:ListRoles, tag:GetResources and sts:GetCallerIdentity name no resource (the search for a lost stack\'s tagged resources; the account check)' },
   { sid: 'ApiGatewayListApis', reason: 'GET /restapis lists every REST API of the region (the ownership check reads their tags); a list, no API\'s settings. GET /account reads whether the account has its CloudWatch role before access logging is turned on (never changed: no PATCH /account)' },
+  { sid: 'ApiGatewayUsagePlanReads', reason: 'GET /usageplans, /usageplans/*/keys and /apikeys/*: usage plans and API keys belong to no REST API (no tag of the stack to scope them by); read by verify only when the stage serves a method with apiKeyRequired, to send a key of a plan bound to the stage (GetApiKey includeValue reads key values: leave it out if no secured method requires a key, and such methods show as not proven). Never written' },
   { sid: 'ApiGatewayReadApis', reason: 'reads (GET) of any REST API, without a tag condition: the wizard and --api-id read an API you pick before it is secured (generic policy only)' },
   { sid: 'CognitoReadPools', reason: 'DescribeUserPool and ListUserPoolClients on any pool: the wizard and --user-pool-id read a pool you pick (generic policy only; no users, no client secrets)' },
   { sid: 'LambdaReadByName', reason: 'GetFunctionConfiguration, ListTags and GetPolicy without a tag condition: whether a name is free or ours is read before the function is ours, and the invoke permission is read on your own functions' },
@@ -152,6 +153,7 @@ export function minimalPolicy(o: {
     // ── API Gateway: authorized by HTTP verb on the resource path ("Control access to a REST API with IAM permissions").
     { Sid: 'ApiGatewayCreateApi', Effect: 'Allow', Action: among(['apigateway:POST']), Resource: `${gw}/restapis`, Condition: requestTags },
     { Sid: 'ApiGatewayListApis', Effect: 'Allow', Action: among(['apigateway:GET']), Resource: [`${gw}/restapis`, `${gw}/account`] },
+    { Sid: 'ApiGatewayUsagePlanReads', Effect: 'Allow', Action: among(['apigateway:GET']), Resource: [`${gw}/usageplans`, `${gw}/usageplans/*/keys`, `${gw}/apikeys/*`] },
     {
       Sid: 'ApiGatewayStackApis', Effect: 'Allow', Action: pick('apigateway:'),
       Resource: [...apiPaths, `${gw}/tags/*`], Condition: resourceTags,

@@ -5,6 +5,7 @@ import {
 import { DescribeUserPoolCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsClients } from '../aws/clients.js';
 import { eachRestApi, eachUserPool } from '../aws/pages.js';
+import { triggersFired, type FiredTrigger } from '../aws/pool-triggers.js';
 import { undefinedIfNotFound } from './refs.js';
 
 /*
@@ -100,6 +101,8 @@ export interface PoolFacts {
   /** Its hosted UI domain prefix (or custom domain), if it has one. */
   domain?: string | undefined;
   clients: Array<{ id: string; name: string }>;
+  /** Its Lambda triggers the proof's test user sets off (LambdaConfig; issue 25.7). */
+  triggers: FiredTrigger[];
 }
 
 /** The account's user pools in this region (ListUserPools, every page). */
@@ -133,5 +136,6 @@ export async function lookupUserPool(clients: AwsClients, userPoolId: string): P
     mfa: pool.MfaConfiguration === 'ON' || pool.MfaConfiguration === 'OPTIONAL' ? pool.MfaConfiguration : 'OFF',
     domain: pool.Domain ?? pool.CustomDomain,
     clients: appClients,
+    triggers: triggersFired(pool.LambdaConfig),
   };
 }

@@ -38,6 +38,8 @@ export interface StateBackend {
   readonly location: string;
   /** The flags a printed command needs to reach a stack kept here: this location ('' for the default directory) and this run's target flags (targetArgs). */
   readonly args: string;
+  /** This location's part of `args` alone (` --state s3://…`, ` --state-dir DIR`, '' for the default directory). */
+  readonly locationArgs: string;
   /** Where one stack's state lives: a file path or an s3:// URL. */
   where(stack: string): string;
   /** The stacks that have a state here, sorted. */

@@ -11,12 +11,14 @@ export class LocalStateBackend implements StateBackend {
   readonly kind = 'local' as const;
   readonly location: string;
   readonly args: string;
+  readonly locationArgs: string;
 
   /** `targetArgs`: this run's flags that reach the stack (--profile…), for the commands its messages print. */
   constructor(readonly dir: string, cwd: string, private readonly warn: (msg: string) => void = () => {}, targetArgs = '') {
     this.location = dir;
     const rel = relative(cwd, dir);
-    this.args = `${rel === DEFAULT_STATE_DIR ? '' : ` --state-dir ${rel || '.'}`}${targetArgs}`;
+    this.locationArgs = rel === DEFAULT_STATE_DIR ? '' : ` --state-dir ${rel || '.'}`;
+    this.args = `${this.locationArgs}${targetArgs}`;
   }
 
   where(stack: string): string {

@@ -87,7 +87,10 @@ export function stackOutputs(state: StateFile, stateFile: string): StackOutputs 
   const userPoolId = n.pool?.out.userPoolId;
   const clientId = n.client?.out.clientId;
   const domain = n.domain?.status === 'created' ? n.domain.out.domain : undefined;
-  const callback = cfg.hostedUi?.callbackUrls?.[0];
+  // The callback our client was made with (on your pool it may have none: issue 25.7); a client of yours: the config's.
+  const clientOauth = n.client?.kind === 'user-pool-client' && n.client.spec !== undefined
+    ? (n.client.spec as { oauth?: { callbackUrls?: string[] } }).oauth : undefined;
+  const callback = n.client?.kind === 'user-pool-client' && n.client.spec !== undefined ? clientOauth?.callbackUrls?.[0] : cfg.hostedUi?.callbackUrls?.[0];
   const scopes = [...new Set([...(cfg.hostedUi?.scopes ?? ['openid', 'email', 'profile']), ...(cfg.authorizer?.scopes ?? [])])];
   const issuer = userPoolId
     ? state.endpointUrl ? `${state.endpointUrl.replace(/\/+$/, '')}/${userPoolId}` : cognitoIssuerUrl(state.region, userPoolId)

@@ -80,6 +80,7 @@ export class S3StateBackend implements StateBackend {
   readonly kind = 's3' as const;
   readonly location: string;
   readonly args: string;
+  readonly locationArgs: string;
   private readonly client: S3Client;
   private readonly sts: STSClient;
   private checked: Promise<void> | undefined;
@@ -87,7 +88,8 @@ export class S3StateBackend implements StateBackend {
 
   constructor(private readonly o: S3BackendOptions) {
     this.location = `s3://${o.bucket}${o.prefix ? `/${o.prefix}` : ''}`;
-    this.args = ` --state ${this.location}${o.targetArgs ?? ''}`;
+    this.locationArgs = ` --state ${this.location}`;
+    this.args = `${this.locationArgs}${o.targetArgs ?? ''}`;
     this.client = new S3Client(s3ClientConfig(o));
     this.sts = new STSClient({ region: o.region, customUserAgent: 'secure-api', maxAttempts: 1, ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}) });
     // A bucket's endpoint that cannot be reached (refused, DNS, reset, TLS) is said in seconds, naming the host, as the

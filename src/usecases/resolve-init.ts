@@ -20,6 +20,7 @@ import type { Prompter } from '../ui/prompter.js';
 import { checkCommon, checkProfile, type CommandEnv, type StateOwner } from '../commands/env.js';
 import type { InitOptions } from '../commands/init.js';
 import { openBackend, stateLocation } from '../commands/state-backend.js';
+import { noteReach } from '../commands/stack-session.js';
 
 function readConfigFile(path: string, cwd: string): Record<string, unknown> {
   const full = resolve(cwd, path);
@@ -115,5 +116,6 @@ export async function prepareInit(o: InitOptions, env: CommandEnv): Promise<Init
   });
   const resolve = (i: StackConfigInput) => resolveFor(i, owner);
   const config = resolve(input);
+  noteReach(env, { stack: config.stack, backend, region: config.region, account: existing?.account });
   return { input, given, config, plan: buildPlan(config, partitionOf(config.region)), existing, dir, path, backend, resolve, owner, resolveFor };
 }

@@ -6,10 +6,14 @@ import { AwsFailure, Interrupted } from '../errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { DriftChange } from '../plan/changes.js';
 import { stagePolicyRows } from '../verify/stage-rows.js';
-import { runChecks, sortRows, verdictOf, type CheckEvent, type CheckReport, type CheckRow } from '../verify/checks.js';
+import { runChecks, sortRows, verdictOf, type CheckEvent, type CheckReport, type CheckRow, type RouteTarget } from '../verify/checks.js';
+import { apiKeyNeed, type ApiKeyNeed } from '../verify/api-key.js';
+import { outputsOf } from '../engine/run-support.js';
+import { restApiIdOf } from '../resources/refs.js';
 import { clientCredentialsToken } from '../verify/client-credentials.js';
 import { isCustomScope } from '../config/scopes.js';
 import { whoGetsIn } from '../plan/who-gets-in.js';
+import { triggersText, type FiredTrigger } from '../aws/pool-triggers.js';
 import { describePool, withTestUser, type CognitoSender, type TestUserEvent } from '../verify/test-user.js';
 import { abortableSleep, makeCtx, type CommandEnv, type Ui } from '../commands/env.js';
 import { requirePool, routeTargets, type StackTarget } from '../commands/stack-target.js';
@@ -25,12 +29,14 @@ export interface VerifyOutcome {
   skipped?: string | undefined;
   /** Who can call the secured routes: the pool's self sign-up, as it is now, and that any client of it is accepted. */
   access?: { selfSignUp: boolean | undefined; existingPool: boolean; lines: string[]; restricted?: Array<{ path: string; methods: string[]; groups: string[] }> } | undefined;
+  /** The pool's Lambda triggers a test user sets off (issue 25.7), and whether one was made (--allow-triggers). */
+  triggers?: { fired: FiredTrigger[]; allowed: boolean } | undefined;
 }
 
 /** Steps 5–6 on a loaded stack: a temporary user, its tokens, the HTTP checks; the user is removed whatever happens. `init` calls this too. */
 export async function verifyStack(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun = {}): Promise<VerifyOutcome> {
   const outcome = await proveRoutes(t, cognito, env, ui, o);
-  const policy = o.stagePolicy ? stagePolicyRows(await o.stagePolicy(), (t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?') : [];
+  const policy = o.stagePolicy ? stagePolicyRows(await o.stagePolicy(), (t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?', !t.loaded.state.config.existingApi) : [];
   if (!policy.length && !o.readOnly) return outcome;
   // What every stage serves, judged against the policy: rows of their own, in the same verdict.
   const rows = sortRows([...outcome.report.rows, ...policy]);
@@ -47,14 +53,27 @@ function readOnlyVerdict(rows: CheckRow[]): CheckReport['verdict'] {
 export interface VerifyRun {
   keepUser?: boolean | undefined;
   readOnly?: boolean | undefined;
+  /** Make the test user on a pool with Lambda triggers it sets off (they run your code). @default false */
+  allowTriggers?: boolean | undefined;
   stagePolicy?: (() => Promise<DriftChange[]>) | undefined;
+  /** The methods the stage serves with apiKeyRequired and the key to send them (../verify/api-key.ts). */
+  apiKeys?: (() => Promise<ApiKeyNeed>) | undefined;
+}
+
+/** Each route method the stage serves with apiKeyRequired gets the key, or why there is none. */
+export function withApiKeys(routes: RouteTarget[], need: ApiKeyNeed | undefined): RouteTarget[] {
+  if (!need?.required.size) return routes;
+  return routes.map((r) => {
+    if (!need.required.has(`${r.method} ${r.path}`)) return r;
+    return { ...r, apiKey: need.key !== undefined ? { value: need.key } : { missing: need.missing?.why ?? 'no API key was found', how: need.missing?.how ?? 'a key of a usage plan bound to the stage' } };
+  });
 }
 
 const READ_ONLY = 'read-only: no test user was created (--read-only), so no call with a token was made';
 
 async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun): Promise<VerifyOutcome> {
   const pool = o.readOnly ? t.pool : requirePool(t);
-  const routes = routeTargets(t);
+  const routes = withApiKeys(routeTargets(t), o.apiKeys ? await o.apiKeys() : undefined);
   const r = ui.reporter;
   let user: VerifyOutcome['testUser'] | undefined;
   const onUser = (e: TestUserEvent): void => {
@@ -97,9 +116,10 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
   let lastWait = -Infinity;
   const deployedAt = Date.parse(t.loaded.state.nodes.deployment?.updatedAt ?? '');
   const machine = o.readOnly ? {} : await machineTokenFor(t, cognito, env, r);
-  const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string) => ({
+  const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string, tokensSkippedCommand?: string) => ({
     ...(tokens ? { tokens } : {}),
     ...(tokensSkipped ? { tokensSkipped } : {}),
+    ...(tokensSkippedCommand ? { tokensSkippedCommand } : {}),
     ...machine,
     stackArgs: ` --stack ${t.loaded.stack}${t.reach}`,
     // Five minutes after the deployment, propagation is over: an answer that repeats is the answer.
@@ -131,12 +151,25 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     const facts = await describePool(cognito, pool.userPoolId);
     const restricted = t.routes.filter((x) => !x.public && x.groups?.length).map((x) => ({ path: x.path, methods: x.methods, groups: x.groups ?? [] }));
     access = { selfSignUp: facts.selfSignUp, existingPool, lines: whoGetsIn({ selfSignUp: facts.selfSignUp, existingPool, restricted }), ...(restricted.length ? { restricted } : {}) };
+    // The pool's triggers run for a new user and each sign-in (issue 25.7): your code, so never set off unasked.
+    const fired = facts.triggers ?? [];
+    const triggers = fired.length ? { fired, allowed: o.allowTriggers === true } : undefined;
+    if (fired.length && !o.allowTriggers) {
+      const reason = `the pool's Lambda triggers would run for a test user (${triggersText(fired)})`;
+      r.warn(`No test user: your pool runs ${triggersText(fired)} for a new user and its sign-in. Checking what needs no token only; --allow-triggers lets the test user set them off.`);
+      const report = await runChecks(routes, checkOptions(undefined, reason, `secure-api verify --allow-triggers --stack ${t.loaded.stack}${t.reach}`));
+      return {
+        stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: noUser, access, triggers,
+        skipped: `The checks with a token were skipped: ${reason}. To prove them, let it run them: \`secure-api verify --allow-triggers --stack ${t.loaded.stack}${t.reach}\`.`,
+      };
+    }
+    if (fired.length) r.info(`The test user sets off your pool's Lambda triggers (--allow-triggers): ${triggersText(fired)}`);
     const report = await withTestUser(cognito, pool, (s) => runChecks(routes, {
       ...checkOptions({ idToken: s.idToken, accessToken: s.accessToken }), ...(s.joinGroups ? { joinGroups: s.joinGroups } : {}),
     }), {
       keepUser: o.keepUser, onEvent: onUser, signal: env.signal, now: env.now, sleep: abortableSleep(env), facts,
     });
-    return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access };
+    return { stack: t.loaded.stack, reach: t.reach, baseUrl: t.baseUrl ?? '', report, testUser: user ?? noUser, access, triggers };
   } catch (err) {
     if (err instanceof AwsFailure && err.code === 'AUTH_CHALLENGE' && !env.signal.aborted) {
       // A pool that requires MFA (or another challenge) lets no user sign in unattended: prove what needs no token.
@@ -172,16 +205,28 @@ async function machineTokenFor(t: StackTarget, cognito: CognitoSender, env: Comm
 const DEPLOYMENT_SETTLED_MS = 5 * 60_000;
 
 /**
- * For a stack on someone's API: the drift of its publishers (what every stage serves, against the policy), read as
- * status reads it. A stack of its own has no policy to judge (its deployment's checks are status's).
+ * The drift of the stack's publishers (what every stage serves, against the policy), read as status reads it: on
+ * someone's API and on the stack's own API alike. A state whose deployment recorded no policy (made before it) has
+ * none to judge, and gets no rows rather than a ✓ it did not check.
  */
 export function stagePolicyOf(t: StackTarget, clients: AwsClients, env: CommandEnv, ui: Ui): (() => Promise<DriftChange[]>) | undefined {
   const { state } = t.loaded;
-  if (!state.config.existingApi) return undefined;
+  const ownPolicy = (state.nodes.deployment?.spec as { policy?: unknown } | undefined)?.policy !== undefined;
+  if (!state.config.existingApi && !ownPolicy) return undefined;
   return async () => {
     const { readAll } = await import('../engine/engine.js');
     const ctx = makeCtx(env, clients, { region: state.region, account: state.account, stack: state.stack, owner: state }, ui.reporter);
     const read = await readAll({ ctx, store: { state }, only: (h) => h.publishes === true });
     return read.flatMap((r) => (r.observed.state === 'drifted' ? r.observed.drift : r.observed.state === 'error' ? [{ path: 'served.unchecked', before: null, after: r.observed.message, context: { stage: r.out.stageName ?? '?' } }] : []));
   };
+}
+
+/**
+ * The stage's methods that require an API key, and a key of a usage plan bound to the stage (../verify/api-key.ts),
+ * read when the proof starts; the key is held in memory for the run only.
+ */
+export function apiKeysOf(t: StackTarget, clients: AwsClients): () => Promise<ApiKeyNeed> {
+  const { state } = t.loaded;
+  const stage = (state.config.stage as { name?: string } | undefined)?.name ?? '';
+  return () => apiKeyNeed(clients.apigateway, { restApiId: restApiIdOf(outputsOf(state.nodes)), stage, region: state.region });
 }

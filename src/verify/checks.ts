@@ -26,6 +26,11 @@ export interface RouteTarget {
    * user's token must get 403 before it joins one, and 2xx after (a fresh sign-in: tokens carry the groups of then).
    */
   groups?: string[];
+  /**
+   * The stage serves the method with apiKeyRequired (./api-key.ts): the key sent as X-API-Key with every call to it,
+   * or why there is none (a call with a valid token would answer 403: it is not made, and the method is unproven).
+   */
+  apiKey?: { value: string } | { missing: string; how: string };
 }
 
 export type Severity = 'critical' | 'error' | 'info';
@@ -107,6 +112,8 @@ export interface CheckOptions {
   deploymentLive?: boolean;
   /** Why the token checks were not run (a pool whose MFA cannot be answered unattended): every secured method is then unproven. */
   tokensSkipped?: string;
+  /** How to prove the skipped methods instead. @default `secure-api token --login` (the hosted UI) */
+  tokensSkippedCommand?: string;
   /** The machine client's access token (client credentials, the custom scopes): proves the scoped methods. */
   machineToken?: string;
   /** Why there is no machine token, for the methods only it could prove. @default 'the stack has no machine client' */
@@ -154,6 +161,8 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   const stackFlag = opts.stackArgs ?? '';
   const forged = await forgeLike(opts.tokens?.idToken ?? '', now());
   secrets.push(forged);
+  for (const r of routes) if (r.apiKey && 'value' in r.apiKey) secrets.push(r.apiKey.value);
+  const keyMissing = (route: RouteTarget): { missing: string; how: string } | undefined => (route.apiKey && 'missing' in route.apiKey ? route.apiKey : undefined);
   const redact = (s: string): string => secrets.reduce((acc, t) => (t ? acc.split(t).join('<token>') : acc), s);
 
   const add = (route: RouteTarget, row: Omit<CheckRow, 'route' | 'method'>): void => {
@@ -167,6 +176,7 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
     const method = requestMethod(route.method);
     const headers: Record<string, string> = { Origin: origin };
     if (auth !== undefined) headers.Authorization = auth;
+    if (route.apiKey && 'value' in route.apiKey) headers['x-api-key'] = route.apiKey.value;
     const req: ProbeRequest = { url: route.url, method, headers };
     if (hasBody(method)) {
       headers['Content-Type'] = 'application/json';
@@ -207,7 +217,11 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
 
   for (const route of routes) {
     if (opts.signal?.aborted) break;
-    if (!route.secured) {
+    const noKey = keyMissing(route);
+    if (!route.secured && noKey) {
+      // Without a key the call answers 403 whatever the route: not called, said (neither ✓ nor ✗).
+      add(route, { check: 'public-no-token', expected: '2xx', got: 'not called: no API key', ok: false, severity: 'info', note: `the method requires an API key and ${noKey.missing}: give one with ${noKey.how}` });
+    } else if (!route.secured) {
       const r = await firstCall(route, request(route));
       add(route, { check: 'public-no-token', expected: '2xx', got: describeReply(r), ok: is2xx(r), severity: 'error', note: 'public route: no token needed' });
     } else {
@@ -222,7 +236,9 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
       }
       mustReject(route, 'malformed-token', await once(request(route, MALFORMED_TOKEN)), 'a malformed token');
       mustReject(route, 'forged-token', await once(request(route, forged)), 'a token signed by another key');
-      if (opts.tokens) await tokenChecks(route, opts.tokens);
+      // API Gateway runs the authorizer before the key check, so the refusals above hold without a key; a valid token
+      // without one would answer 403: not sent, and the method is unproven (unprovenOf says how to give a key).
+      if (opts.tokens && !noKey) await tokenChecks(route, opts.tokens);
     }
     await preflight(route);
   }
@@ -268,8 +284,10 @@ export async function runChecks(routes: RouteTarget[], opts: CheckOptions = {}):
   function unprovenOf(route: RouteTarget): Unproven {
     const scopes = route.scopes ?? [];
     const base = { route: route.path, method: route.method };
+    const noKey = keyMissing(route);
+    if (noKey) return { ...base, why: `it requires an API key (apiKeyRequired) and ${noKey.missing}`, command: noKey.how };
     if (!opts.tokens) {
-      return { ...base, why: opts.tokensSkipped ?? 'the test user could not sign in', command: `secure-api token --login${scopes.length ? ' --access' : ''}${stackFlag}` };
+      return { ...base, why: opts.tokensSkipped ?? 'the test user could not sign in', command: opts.tokensSkippedCommand ?? `secure-api token --login${scopes.length ? ' --access' : ''}${stackFlag}` };
     }
     if (route.groups?.length && (scopes.length === 0 || !opts.joinGroups)) {
       return {

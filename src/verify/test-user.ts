@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import { awsErrorName, toAwsFailure } from '../aws/errors.js';
 import { AwsFailure, Interrupted } from '../errors.js';
 import { COGNITO_DEFAULT_POLICY, KEPT_USER_PREFIX, TEST_USER_PREFIX, generatePassword, randomTestEmail, randomTestUsername, type PasswordPolicy } from './password.js';
+import { triggersFired, type FiredTrigger } from '../aws/pool-triggers.js';
 import { passwordSignIn, type MfaAnswers, type SignInResult } from './sign-in.js';
 
 /** Only `send`: the project's client factory (`clients.cognito`) or a plain SDK client pointed at cognito-local. */
@@ -28,6 +29,8 @@ export interface PoolFacts {
   mfa: 'OFF' | 'ON' | 'OPTIONAL';
   /** Anyone may create an account (AllowAdminCreateUserOnly false, Cognito's default when unset). */
   selfSignUp?: boolean | undefined;
+  /** The pool's Lambda triggers a test user sets off (LambdaConfig): said before one is made (issue 25.7). */
+  triggers?: FiredTrigger[] | undefined;
 }
 
 export interface Tokens {
@@ -99,7 +102,7 @@ export async function describePool(cognito: CognitoSender, userPoolId: string): 
     }
     : COGNITO_DEFAULT_POLICY;
   const mfa = pool?.MfaConfiguration === 'ON' || pool?.MfaConfiguration === 'OPTIONAL' ? pool.MfaConfiguration : 'OFF';
-  return { signInWith, extraAttributes, passwordPolicy, mfa, selfSignUp: pool?.AdminCreateUserConfig?.AllowAdminCreateUserOnly !== true };
+  return { signInWith, extraAttributes, passwordPolicy, mfa, selfSignUp: pool?.AdminCreateUserConfig?.AllowAdminCreateUserOnly !== true, triggers: triggersFired(pool?.LambdaConfig) };
 }
 
 /**

@@ -17,7 +17,7 @@ const API: ApiFacts = {
 };
 const POOL: PoolFacts = {
   id: 'us-east-1_AbC123', name: 'blog-userpool', arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123', users: 12,
-  signIn: ['email'], mfa: 'OFF', clients: [], domain: 'blog-login',
+  signIn: ['email'], mfa: 'OFF', clients: [], domain: 'blog-login', triggers: [],
   passwordPolicy: { minLength: 8, requireNumbers: true, requireSymbols: true, requireUppercase: true, requireLowercase: true, temporaryPasswordValidityDays: 7 },
 };
 const lookups: WizardLookups = {

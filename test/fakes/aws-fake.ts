@@ -29,6 +29,7 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { apiHandlers } from './apigateway-apis.js';
 import { authorizerHandlers } from './apigateway-authorizers.js';
 import { ControlPlaneQuota, WritesInFlight, restApiOfWrite } from './apigateway-rules.js';
+import { keyHandlers } from './apigateway-keys.js';
 import { methodHandlers } from './apigateway-methods.js';
 import { stageHandlers } from './apigateway-stages.js';
 import { authHandlers } from './cognito-auth.js';
@@ -186,7 +187,7 @@ export interface AwsFake {
 }
 
 const HANDLERS: Record<ServiceName, Handlers> = {
-  apigateway: { ...apiHandlers, ...stageHandlers, ...methodHandlers, ...authorizerHandlers },
+  apigateway: { ...apiHandlers, ...stageHandlers, ...methodHandlers, ...authorizerHandlers, ...keyHandlers },
   cognito: { ...poolHandlers, ...clientHandlers, ...resourceServerHandlers, ...groupHandlers, ...userHandlers, ...authHandlers },
   lambda: lambdaHandlers,
   iam: iamHandlers,

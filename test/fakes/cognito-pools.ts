@@ -70,6 +70,11 @@ export function poolArn(ctx: Ctx, id: string): string {
   return `arn:aws:cognito-idp:${regionOf(ctx)}:${ctx.state.account}:userpool/${id}`;
 }
 
+/**
+ * DescribeUserPool answers the settings as given, LambdaConfig (the pool's triggers) included: "This data type is a
+ * request and response parameter of CreateUserPool and UpdateUserPool, and a response parameter of DescribeUserPool"
+ * (LambdaConfigType, Cognito API reference). Test: test/existing/pool-triggers.test.ts.
+ */
 function poolOut(pool: PoolRecord): UserPoolType {
   const c = copy(pool.config);
   const { Schema, ...rest } = c;

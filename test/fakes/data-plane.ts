@@ -5,6 +5,8 @@
  * - only what the stage's deployment holds (a method changed after the deployment is not live);
  * - COGNITO_USER_POOLS methods need a token the fake issued for a pool the authorizer names: the id token, or an
  *   access token carrying one of the method's authorizationScopes; otherwise 401 {"message":"Unauthorized"};
+ * - a method with apiKeyRequired needs an X-API-Key of an enabled key in a usage plan bound to the stage, else 403
+ *   {"message":"Forbidden"} (apigateway-keys.ts), checked after the authorizer;
  * - AWS_PROXY to a Lambda needs a resource-policy statement whose SourceArn covers the call (its stage, verb and the
  *   request's path), else 500;
  * - the sample function's own code is unzipped and run, so its answer is the real one;
@@ -30,6 +32,7 @@ import {
   RespondToAuthChallengeCommand, VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsFake } from './aws-fake.js';
+import { keyAdmits } from './apigateway-keys.js';
 import { clientCredentialsToken } from './cognito-token-endpoint.js';
 import { writeLogEvents } from './logs.js';
 import type { ApiRecord } from './state.js';
@@ -218,6 +221,14 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
           ? claims.token_use === 'access' && (claims.scope ?? '').split(' ').some((s) => scopes.includes(s)) && pool.clients[claims.client_id ?? ''] !== undefined
           : claims.token_use === 'id' && pool.clients[claims.aud ?? ''] !== undefined);
       if (!ok) return send(res, 401, { message: 'Unauthorized' }, h4);
+    }
+    // A method with apiKeyRequired takes only an X-API-Key of a usage plan bound to this stage, else 403 Forbidden
+    // (api-gateway-api-key-source.html). Checked after the authorizer: with the AUTHORIZER key source the key comes out
+    // of the authorizer's answer (api-gateway-lambda-authorizer-output.html, usageIdentifierKey), so the authorizer
+    // runs first; a call without a token answers 401 whatever its key.
+    if (method.apiKeyRequired && memory) {
+      const raw = req.headers['x-api-key'];
+      if (!keyAdmits(memory, api.id, stage!.stageName, typeof raw === 'string' ? raw : undefined)) return send(res, 403, { message: 'Forbidden' }, h4);
     }
 
     const integration = method.methodIntegration;

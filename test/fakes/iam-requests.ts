@@ -46,6 +46,7 @@ function apigatewayPath(command: string, i: Input): string {
     GetStages: `${api}/stages`, GetStage: `${api}/stages/${str(i.stageName)}`, UpdateStage: `${api}/stages/${str(i.stageName)}`, DeleteStage: `${api}/stages/${str(i.stageName)}`,
     GetGatewayResponses: `${api}/gatewayresponses`, PutGatewayResponse: `${api}/gatewayresponses/${str(i.responseType)}`, DeleteGatewayResponse: `${api}/gatewayresponses/${str(i.responseType)}`,
     GetAccount: '/account', UpdateAccount: '/account',
+    GetUsagePlans: '/usageplans', GetUsagePlanKeys: `/usageplans/${str(i.usagePlanId)}/keys`, GetApiKey: `/apikeys/${str(i.apiKey)}`,
     TagResource: `/tags/${encodeURIComponent(str(i.resourceArn))}`, UntagResource: `/tags/${encodeURIComponent(str(i.resourceArn))}`,
   };
   const path = paths[command];

@@ -22,6 +22,9 @@ export interface FakeState {
     lastDeleteRestApiAt?: number;
     /** The account's API Gateway settings in this region (GetAccount / UpdateAccount); absent: never set. */
     account?: { cloudwatchRoleArn?: string };
+    /** API keys and usage plans (apigateway-keys.ts); absent in memories saved before them. */
+    apiKeys?: Record<string, ApiKeyRecord>;
+    usagePlans?: Record<string, UsagePlanRecord>;
   };
   cognito: {
     pools: Record<string, PoolRecord>;
@@ -290,6 +293,11 @@ export function emptyState(account: string, region: string, seed: number): FakeS
     logs: { groups: {} },
   };
 }
+
+/** An API key (API_ApiKey): its value is returned only to GetApiKey with includeValue. */
+export interface ApiKeyRecord { id: string; name?: string | undefined; value: string; enabled: boolean; createdDate: number }
+/** A usage plan (API_UsagePlan): the API stages it is bound to, and the keys it holds (CreateUsagePlanKey). */
+export interface UsagePlanRecord { id: string; name: string; apiStages: Array<{ apiId: string; stage: string }>; keyIds: string[] }
 
 /** A CloudWatch Logs log group and its events. */
 export interface LogGroupRecord {

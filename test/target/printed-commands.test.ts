@@ -11,7 +11,9 @@ import type { Command } from 'commander';
 import { buildProgram } from '../../src/program.js';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
 import { runSecureApi, tempDir, VirtualClock, type RunResult } from '../support/harness.js';
-import { BUCKET, PREFIX, URL as S3_URL, makeBucket } from '../state/support.js';
+import { BUCKET, PREFIX, URL as S3_URL, makeBucket, s3State } from '../state/support.js';
+import { ERROR_CATALOGUE, nextStep, type CatalogueRow } from '../../src/aws/error-catalogue.js';
+import { plainCommand } from '../../src/errors.js';
 
 let fake: AwsFake;
 let clock: VirtualClock;
@@ -34,7 +36,7 @@ beforeEach(() => {
 });
 afterEach(() => fake?.restore());
 
-const COMMANDS = 'init|plan|status|destroy|verify|token|users|show|routes|export|unlock|state|forget|logs';
+const COMMANDS = 'init|plan|status|destroy|verify|token|users|show|routes|export|unlock|state|forget|logs|policy';
 /** Every `secure-api CMD …` a text names: in backquotes, a Next table's row (command, two spaces, why), or a shell line. */
 function printedCommands(text: string): string[] {
   const found: string[] = [];
@@ -70,6 +72,27 @@ async function parses(line: string): Promise<string | undefined> {
     return (err as Error).message;
   }
   return ran ? undefined : 'no command ran';
+}
+
+/** What a printed command must carry: `policy` takes no credentials or endpoint, but the state and the stack's region and account. */
+const flagsFor = (command: string, account: string): string[] => (command.startsWith('policy')
+  ? ['--stack demo', `--state ${S3_URL}`, '--region eu-west-1', `--account ${account}`]
+  : ['--stack demo', ...FLAGS]);
+
+/** A message AWS sends with each error the catalogue knows (a row with `when` needs its own). */
+const SAMPLE: Record<string, string> = {
+  USER_DISABLED: 'User is disabled.',
+  WRONG_CLIENT_SECRET: 'Unable to verify secret hash for client 1example23456789',
+  WRONG_PASSWORD: 'Incorrect username or password.',
+  ACCESS_DENIED: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cognito-idp:ListUsers on resource: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/x',
+};
+/** The commands a row's next step names (none: a console, `aws sso login`…). */
+function namedCommands(row: CatalogueRow, message: string): string[] {
+  const next = nextStep(row, message);
+  if (typeof next === 'string') return [];
+  const named: string[] = [];
+  next((c) => { named.push(c); return plainCommand(c); });
+  return named;
 }
 
 describe('printed commands reach the same stack (issue 24)', () => {
@@ -118,6 +141,50 @@ describe('printed commands reach the same stack (issue 24)', () => {
     // Each kind of message was seen (the walk is not empty where it should not be).
     for (const what of ['init (Next block)', 'status (Next)', 'status, no such stack', 'users list', 'export curl', 'show', 'export terraform', 'destroy --orphans with a state', 'locked', 'status with a lock (note)', 'lost state', 'status --orphans, no state']) {
       expect(seen.some((s) => s.startsWith(`${what}: `)), `${what} printed a command:\n${texts.find(([w]) => w === what)?.[1] ?? ''}`).toBe(true);
+    }
+  });
+
+  it('the error catalogue\'s next steps: every command a row names carries --stack and what reaches it, and parses', async () => {
+    const init = await run(['init', '--yes', '--no-verify', '--stack', 'demo']);
+    expect(init.code, init.stderr).toBe(0);
+    const account = s3State(fake, 'demo')!.account;
+    const check = async (what: string, text: string, expected: string[]) => {
+      const commands = printedCommands(text);
+      // Each command the row names is printed (none is left out or printed plain).
+      expect(commands.map((c) => c.split(' --stack ')[0]), `${what}:\n${text}`).toEqual(expected);
+      for (const c of commands) {
+        for (const flag of flagsFor(c, account)) expect(c, `${what}: ${c}`).toContain(flag);
+        expect(await parses(c), `${what}: ${c}`).toBeUndefined();
+      }
+    };
+
+    // As a person meets them: a user added twice, on the fake's own rule (AdminCreateUser: UsernameExistsException).
+    const password = 'Correct-Horse-9-battery';
+    expect((await runSecureApi(['users', 'add', 'alice@example.com', '--password-stdin', '--stack', 'demo', ...TARGET], { cwd, clock, env: { AWS_CONFIG_FILE: configFile }, dataPlane: false, stdin: `${password}\n` })).code).toBe(0);
+    const again = await runSecureApi(['users', 'add', 'alice@example.com', '--password-stdin', '--stack', 'demo', ...TARGET], { cwd, clock, env: { AWS_CONFIG_FILE: configFile }, dataPlane: false, stdin: `${password}\n` });
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stderr).toContain('already exists in the pool');
+    await check('users add, twice', again.stderr, ['token --username NAME --password-stdin', 'users list']);
+    // --json carries the same hint in {"error":{hint}}.
+    const json = await runSecureApi(['users', 'add', 'alice@example.com', '--password-stdin', '--json', '--stack', 'demo', ...TARGET], { cwd, clock, env: { AWS_CONFIG_FILE: configFile }, dataPlane: false, stdin: `${password}\n` });
+    const error = (JSON.parse(json.stdout) as { error: { code: string; hint: string } }).error;
+    expect(error.code).toBe('USER_EXISTS');
+    await check('users add --json', error.hint, ['token --username NAME --password-stdin', 'users list']);
+
+    // Every row that names a command: its error answered to `users list` (ListUsers), rendered by the CLI.
+    const rows = ERROR_CATALOGUE.map((row) => {
+      const name = row.names[0]!.replace(/\*$/, 'Exception');
+      const message = SAMPLE[row.code] ?? `${name} (aws fake)`;
+      return { row, name, message, names: namedCommands(row, message) };
+    }).filter((x) => x.names.length > 0);
+    expect(rows.map((x) => x.row.code).sort()).toEqual(['ACCESS_DENIED', 'PASSWORD_POLICY', 'RECORDED_RESOURCE_GONE', 'USER_EXISTS', 'USER_NOT_FOUND', 'WRONG_CLIENT_SECRET']);
+    for (const { row, name, message, names } of rows) {
+      fake.inject({ command: 'ListUsers', service: 'cognito', error: name, message });
+      const r = await run(['users', 'list', '--stack', 'demo']);
+      fake.clearInjections();
+      expect(r.code, `${row.code}: ${r.stderr}`).toBe(1);
+      expect(r.stderr, row.code).toContain(row.say());
+      await check(row.code, r.stderr, names);
     }
   });
 
