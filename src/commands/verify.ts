@@ -64,7 +64,7 @@ export function renderVerify(out: VerifyOutcome, ui: Ui, columns?: number): void
     ui.out(`\n${c.bold('Not proven unattended (no 2xx shown):')}`);
     for (const u of v.unproven) {
       ui.out(c.yellow(wrap(`${u.method} ${u.route}: ${u.why}`, columns, '  ', '    ')));
-      const giveKey = u.command.startsWith('aws ');
+      const giveKey = /^aws apigateway create-usage-plan/.test(u.command);
       ui.out(wrap(giveKey ? `→ give it an API key: ${u.command}; then run verify again`
         : / token /.test(u.command) ? `→ prove it by hand: ${u.command}, then call it with that token (secure-api export curl)` : `→ prove it: ${u.command}`, columns, '    ', '      '));
     }
