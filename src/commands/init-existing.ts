@@ -11,7 +11,7 @@ import type { Plan } from '../plan/specs.js';
 import { listRestApis, listUserPools, lookupRestApi, lookupUserPool } from '../resources/existing-lookup.js';
 import type { StateFile } from '../state/schema.js';
 import { endpointOf, makeClients, type CommandEnv } from './env.js';
-import type { InitOptions } from './init.js';
+import type { InitOptions } from './init-options.js';
 import { checkCaller, recordedTarget } from './stack-session.js';
 
 /**

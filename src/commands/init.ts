@@ -1,22 +1,20 @@
-import { wantsMachineClient } from '../plan/build-scopes.js';
-import { z } from 'zod';
-import { commonOptionsSchema } from './common-options.js';
 import { partitionOf } from '../aws/region.js';
-import { flagsToConfig } from '../config/flags.js';
 import { createQuestion, planNotes } from '../plan/notes.js';
 import { wrappedNotes } from '../status/render.js';
 import { requireSecrets } from '../engine/engine.js';
 import { Cancelled, UsageError } from '../errors.js';
 import { buildPlan } from '../plan/build.js';
-import { countChanges, type ChangePlan } from '../plan/changes.js';
+import type { ChangePlan } from '../plan/changes.js';
 import { canonicalJson } from '../plan/field-diff.js';
 import { checkAllowReplace, decideChanges, recordedDryRun, refuseUnallowedReplacement, requireChangeSecrets } from './init-change.js';
 import { stackOutputs } from '../state/outputs.js';
 import { outputsJson } from '../state/outputs-schema.js';
 import { newStateId } from '../state/schema.js';
 import { NonInteractivePrompter, type Prompter } from '../ui/prompter.js';
-import { planChoices } from '../ui/plan-summary.js';
-import { nextStepsText, outputsText, planTable, stackNextSteps } from '../ui/tables.js';
+import { doneText, planChoices } from '../ui/plan-summary.js';
+import type { InitOptions } from './init-options.js';
+import { proveNewStack } from './init-prove.js';
+import { outputsText, planTable } from '../ui/tables.js';
 import { keepingAnswers, saveConfig } from './init-answers.js';
 import { nameClashError } from '../orphans/preflight.js';
 import { checkAccessLogRole } from '../resources/stage-access-log.js';
@@ -25,51 +23,6 @@ import { prepareInit, type AskForConfig } from '../usecases/resolve-init.js';
 import { applyStack } from '../usecases/apply-stack.js';
 import { discoverStack } from '../usecases/discover-stack.js';
 import { newStackDryRun } from './init-dry-run.js';
-
-export const initOptionsSchema = commonOptionsSchema.extend({
-  config: z.string().optional(),
-  route: z.array(z.string()).optional(),
-  publicRoute: z.array(z.string()).optional(),
-  routeGroup: z.array(z.string()).optional(),
-  appClient: z.string().optional(),
-  hostedUi: z.boolean().optional(),
-  domainPrefix: z.string().optional(),
-  stage: z.string().optional(),
-  yes: z.boolean().optional(),
-  dryRun: z.boolean().optional(),
-  saveConfig: z.string().optional(),
-  verify: z.boolean().optional(),
-  /** No state file but resources tagged with this stack: take them back into a new state (their state id). */
-  adopt: z.boolean().optional(),
-  /** Kinds init may replace although their data goes with them (only 'user-pool'). */
-  allowReplace: z.array(z.string()).optional(),
-  /** The proof's test user may set off the pool's Lambda triggers (issue 25.7). */
-  allowTriggers: z.boolean().optional(),
-  /** --secure-add / --secure-remove "METHOD /path": change the recorded list of secured methods one at a time. */
-  secureAdd: z.array(z.string()).optional(),
-  secureRemove: z.array(z.string()).optional(),
-  /** Config keys set by init's per-question flags (--api-name, --mfa…); they win over --config. */
-  flagConfig: z.record(z.string(), z.unknown()).optional(),
-});
-export type InitOptions = z.infer<typeof initOptionsSchema>;
-
-/** commander's option object → validated InitOptions, the per-question flags as config keys (init and plan read flags alike). */
-export function initOptionsFrom(opts: Record<string, unknown>): InitOptions {
-  const flagConfig = flagsToConfig(opts);
-  return initOptionsSchema.parse({
-    ...opts,
-    hostedUi: opts.hostedUi === false ? false : undefined,
-    ...(Object.keys(flagConfig).length ? { flagConfig } : {}),
-  });
-}
-
-/** What a run did: a new stack's resources, or a change's own count (not the stack's size: "22 resources" after 6 changes misleads). */
-export function doneText(changes: ChangePlan | undefined, total: number): string {
-  if (!changes) return `${total} resources`;
-  const c = countChanges(changes);
-  const parts = [[c.add, 'added'], [c.change, 'changed'], [c.replace, 'replaced'], [c.delete, 'deleted']].filter(([n]) => Number(n) > 0).map(([n, w]) => `${String(n)} ${String(w)}`);
-  return `${parts.length ? parts.join(', ') : 'nothing changed'} (the stack has ${total} resources)`;
-}
 
 export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfig): Promise<number> {
   const prepared = await prepareInit(o, env);
@@ -167,18 +120,6 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
       if (ui.mode === 'json') ui.json(outputsJson(outputs));
       return 0;
     }
-    // Step 6: prove it. The same code as `secure-api verify`.
-    const { renderVerify, verifyJson, verifyExit, verifyNextSteps } = await import('./verify.js');
-    const { verifyStack, stagePolicyOf, apiKeysOf } = await import('../usecases/verify-stack.js');
-    const { stackTarget } = await import('./stack-target.js');
-    ui.reporter.info(`\nProving it (step 6): a temporary user signs in, and every route is called without and with its id token (skip with --no-verify)`);
-    const target = stackTarget(o, env, { stack: config.stack, dir: prepared.dir, path, state, backend: prepared.backend });
-    const result = await verifyStack(target, clients.cognito, env, ui, { allowTriggers: o.allowTriggers, stagePolicy: stagePolicyOf(target, clients, env, ui), apiKeys: apiKeysOf(target, clients) });
-    if (ui.mode === 'json') ui.json({ ...outputsJson(outputs), verify: verifyJson(result) });
-    else {
-      renderVerify(result, ui, env.stdout.columns);
-      ui.out(`\n${nextStepsText(result.report.verdict.ok ? stackNextSteps(config.stack, reach, { machine: wantsMachineClient(config) }) : verifyNextSteps(result), env.stdout.columns)}`);
-    }
-    return verifyExit(result, ui.mode);
+    return proveNewStack({ o, env, ui, clients, config, state, path, outputs, reach, dir: prepared.dir, backend: prepared.backend });
   });
 }

@@ -57,10 +57,9 @@ export async function runLogs(o: LogsOptions, env: CommandEnv): Promise<number> 
   else render(ui, got);
   if (!o.follow) return 0;
   ui.reporter.info(`Following ${group} (Ctrl-C to stop)…`);
-  const latest = got === 'no-group' || got.length === 0 ? from : got[got.length - 1]!.timestamp;
-  await followEvents(clients, group, latest, {
+  await followEvents(clients, group, from, {
     sleep: env.sleep, signal: env.signal, onEvents: (events) => render(ui, events),
-    seen: got === 'no-group' ? [] : got.map((e) => e.id),
+    seen: got === 'no-group' ? [] : got,
   });
   return 0;
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { planJson, planReport, renderPlan } from '../status/plan-render.js';
 import { makeCtx, makeUi, type CommandEnv } from './env.js';
 import { reachStack } from './stack-session.js';
-import { initOptionsFrom } from './init.js';
+import { initOptionsFrom } from './init-options.js';
 import { prepareInit } from '../usecases/resolve-init.js';
 
 /** Exit code for "changes or drift pending", the same as status's "not as recorded". */

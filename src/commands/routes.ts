@@ -8,7 +8,8 @@ import { integrationText } from '../ui/plan-summary.js';
 import { table } from '../ui/tables.js';
 import { commonOptionsSchema } from './common-options.js';
 import { checkCommon, makeUi, type CommandEnv } from './env.js';
-import { initOptionsSchema, runInit } from './init.js';
+import { initOptionsSchema } from './init-options.js';
+import { runInit } from './init.js';
 import { loadStack } from './stack-state.js';
 
 export const routesOptionsSchema = commonOptionsSchema.extend({

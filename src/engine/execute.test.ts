@@ -8,7 +8,7 @@ import { resolveConfig } from '../config/resolve.js';
 import { buildPlan } from '../plan/build.js';
 import { planChanges } from '../plan/planner.js';
 import { findOrphans } from '../orphans/find.js';
-import { removeOrphans } from '../orphans/remove.js';
+import { foundRecords, removeOrphans } from '../orphans/remove.js';
 import { handlers } from '../resources/registry.js';
 import type { StateWriter } from '../state/backend.js';
 import { STATE_VERSION, type StateFile } from '../state/schema.js';
@@ -159,5 +159,57 @@ describe('a route restricted to groups is published only once the function enfor
   it('the groups of an existing route changed: the deployment (when there is one) waits for the function too; with no groups anywhere it does not', () => {
     expect(groupsPlan([items, admin]).nodes.find((x) => x.id === 'deployment')!.deps).toContain('function');
     expect(groupsPlan([items, { ...admin, groups: undefined }]).nodes.find((x) => x.id === 'deployment')!.deps).not.toContain('function');
+  });
+});
+
+describe('a root deleted with its children inherits their dependencies (review: LOW, the access log)', () => {
+  const planOf = (input: Record<string, unknown>) => buildPlan(resolveConfig({ stack: 'demo', ...input } as never, { defaultRegion: 'eu-west-1', suffix: () => 'abc123' }));
+  const recordsOf = (p: typeof plan) => Object.fromEntries(p.nodes.map((x) => [x.id, {
+    kind: x.kind, status: 'created' as const, out: { id: x.id }, label: x.label, deps: x.deps, ...(x.parent ? { parent: x.parent } : {}), spec: x.spec, updatedAt: '2026-01-01T00:00:00Z',
+  }]));
+  const destroyGraph = (p: typeof plan) => {
+    const recorded = recordsOf(p);
+    return workGraph(NOTHING, planChanges({ desired: NOTHING, recorded, traits: kindTraits }), recorded).graph;
+  };
+  /** Whether the graph has a cycle (the scheduler could never finish it). */
+  const cyclic = (g: Map<string, string[]>): boolean => {
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (s: string): boolean => {
+      if (state.get(s) === 'done') return false;
+      if (state.get(s) === 'open') return true;
+      state.set(s, 'open');
+      const found = (g.get(s) ?? []).some(visit);
+      state.set(s, 'done');
+      return found;
+    };
+    return [...g.keys()].some(visit);
+  };
+
+  it('destroy: the access-log group goes after the API (its stage logs into it until the API is gone)', () => {
+    const g = destroyGraph(planOf({ routes: [{ path: '/items', methods: ['GET'] }], stage: { accessLog: {} } }));
+    expect(g.has('del:stage-setting:access-log')).toBe(false);
+    expect(g.get('del:log-group:access')).toContain('del:api');
+    expect(cyclic(g)).toBe(false);
+  });
+
+  it('two roots each inheriting an edge to the other (a deployment waiting for the function, the function\'s permission naming the API): either order, no cycle', () => {
+    const g = destroyGraph(planOf({ routes: [{ path: '/items', methods: ['GET'] }, { path: '/admin', methods: ['GET'], groups: ['admins'] }], stage: { accessLog: {} } }));
+    expect(cyclic(g)).toBe(false);
+    expect(g.get('del:function')).not.toContain('del:api');
+    expect(g.get('del:api')).not.toContain('del:function');
+    expect(g.get('del:log-group:access')).toContain('del:api');
+  });
+
+  it('the orphan sweep: a found API goes before the found access-log groups, not before the function\'s', () => {
+    const found = [
+      { kind: 'rest-api' as const, id: 'a1b2c3d4e5', name: 'demo-api' },
+      { kind: 'log-group' as const, id: '/aws/apigateway/demo-abc123/dev/access', name: '/aws/apigateway/demo-abc123/dev/access' },
+      { kind: 'log-group' as const, id: '/aws/lambda/demo-fn', name: '/aws/lambda/demo-fn' },
+    ];
+    const recorded = foundRecords(found, '2026-01-01T00:00:00Z');
+    expect(recorded['rest-api:a1b2c3d4e5']!.deps).toEqual(['log-group:/aws/apigateway/demo-abc123/dev/access']);
+    const { graph } = workGraph(NOTHING, planChanges({ desired: NOTHING, recorded, traits: kindTraits }), recorded);
+    expect(graph.get('del:log-group:/aws/apigateway/demo-abc123/dev/access')).toEqual(['del:rest-api:a1b2c3d4e5']);
+    expect(graph.get('del:log-group:/aws/lambda/demo-fn')).toEqual([]);
   });
 });

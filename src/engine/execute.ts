@@ -38,9 +38,8 @@ export function removedWith(id: string, nodes: Record<string, NodeRecord>, goes:
  * The work graph of a change plan: one step per create or update (on the dependency edges), one `del:` step per
  * delete (on the reversed edges: a node goes after everything that depended on it is gone or no longer uses it),
  * both for a replace (the old one first). A node AWS deletes with its parent, when the parent goes too, has no step:
- * it goes in its root's (`removedWith`), and only the roots' own edges order the deletes (a child's edges are not
- * lifted: an API whose methods name a function and a function whose permission names the API may go in either
- * order, and lifting both would make a cycle). The deployment goes last among the API's steps, deletes included, so
+ * it goes in its root's (`removedWith`), and the root inherits the child's edges to what is deleted apart (but a pair
+ * of roots each inheriting an edge to the other may go in either order: neither edge is kept). The deployment goes last among the API's steps, deletes included, so
  * a removed route is not served and exactly one deployment publishes everything.
  */
 export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<string, NodeRecord>): { graph: Map<string, string[]>; rootOf: Map<string, string> } {
@@ -64,6 +63,18 @@ export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<stri
       graph.set(c.id, [...n.deps.filter(hasStep), ...(c.action === 'replace' ? [delStep(c.id)] : [])]);
     }
   }
+  // A root deleted with its children inherits their dependencies on what is deleted apart (the API's stage logs to the
+  // access-log group: the group goes after the API, else API Gateway may log into it again). Two roots that would each
+  // wait for the other this way (an API whose deployment waits for a function, a function whose permission names the
+  // API) may go in either order: such a pair of inherited edges is dropped, never made a cycle.
+  const inherited: Array<[target: string, waiter: string]> = [];
+  for (const [cId, root] of rootOf) {
+    for (const d of new Set(nodes[cId]?.deps ?? [])) {
+      if (!isDeleted(d) || !nodes[d] || delStep(d) === DEL + root) continue;
+      inherited.push([delStep(d), DEL + root]);
+    }
+  }
+  const isInherited = (target: string, waiter: string) => inherited.some(([t, w]) => t === target && w === waiter);
   for (const [yId, y] of Object.entries(nodes)) {
     if (rootOf.has(yId)) continue;
     for (const d of new Set(y.deps)) {
@@ -74,6 +85,10 @@ export function workGraph(desired: Plan, changes: ChangePlan, nodes: Record<stri
       // A pure delete waits until its dependents stop naming it (a method made public before its authorizer goes).
       else if (byId.get(d)?.action === 'delete' && byId.get(yId)?.action === 'update' && !publishes(y.kind)) graph.get(target)!.push(yId);
     }
+  }
+  for (const [target, waiter] of inherited) {
+    const own = graph.get(waiter)?.includes(target) === true;
+    if (!own && !isInherited(waiter, target)) graph.get(target)?.push(waiter);
   }
   // A publisher (a deployment) goes after every other step under its parent, so one deployment serves them all.
   const parentOf = (id: string) => wanted.get(id)?.parent ?? nodes[id]?.parent;

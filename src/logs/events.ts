@@ -27,9 +27,13 @@ export function parseSince(text: string): number {
   return n * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
-/** Every event of the group from `startTime` on, oldest first; 'no-group' when the group does not exist (yet). */
-export async function readEvents(clients: Pick<AwsClients, 'logs'>, logGroupName: string, startTime: number, signal?: AbortSignal): Promise<LogEvent[] | 'no-group'> {
-  const events: LogEvent[] = [];
+type Page = LogEvent[];
+
+/**
+ * Each page of the group's events from `startTime` on, handed to `onPage` as it comes; 'no-group' when the group does
+ * not exist (yet).
+ */
+async function readPages(clients: Pick<AwsClients, 'logs'>, logGroupName: string, startTime: number, onPage: (page: Page) => void, signal?: AbortSignal): Promise<'no-group' | undefined> {
   let nextToken: string | undefined;
   do {
     let page;
@@ -39,41 +43,61 @@ export async function readEvents(clients: Pick<AwsClients, 'logs'>, logGroupName
       if (isNotFound(err)) return 'no-group';
       throw err;
     }
-    for (const e of page.events ?? []) {
-      events.push({ timestamp: e.timestamp ?? 0, message: (e.message ?? '').replace(/\n$/, ''), stream: e.logStreamName ?? '', id: e.eventId ?? '' });
-    }
+    onPage((page.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: (e.message ?? '').replace(/\n$/, ''), stream: e.logStreamName ?? '', id: e.eventId ?? '' })));
     nextToken = page.nextToken;
   } while (nextToken && !signal?.aborted);
-  return events.sort((a, b) => a.timestamp - b.timestamp);
+  return undefined;
+}
+
+/** Every event of the group from `startTime` on, oldest first; 'no-group' when the group does not exist (yet). */
+export async function readEvents(clients: Pick<AwsClients, 'logs'>, logGroupName: string, startTime: number, signal?: AbortSignal): Promise<LogEvent[] | 'no-group'> {
+  const events: LogEvent[] = [];
+  const got = await readPages(clients, logGroupName, startTime, (page) => { for (const e of page) events.push(e); }, signal);
+  return got ?? events.sort((a, b) => a.timestamp - b.timestamp);
 }
 
 /** The follow loop's interval: CloudWatch Logs allows FilterLogEvents a few calls a second per account; once in 2 s is plenty. */
 export const FOLLOW_INTERVAL_MS = 2000;
 
 /**
- * Print what is new every `intervalMs` (at least 1 s) until `signal` aborts (Ctrl-C): each event once, by its id, from
- * the newest timestamp seen on (events of the same millisecond may arrive in two polls).
+ * How far back each poll looks before the newest event seen: events reach CloudWatch Logs late, and one from another
+ * stream (another instance of the function) may arrive after newer ones with its own, older, timestamp.
+ */
+export const LATE_EVENTS_MS = 60_000;
+
+/**
+ * Print what is new every `intervalMs` (at least 1 s) until `signal` aborts (Ctrl-C): each event once, by its id. Each
+ * poll reads from LATE_EVENTS_MS before the newest event seen (never before `from`), so a late event with an older
+ * timestamp is still shown; the ids seen are kept only as long as a poll can return them again. Each page is printed
+ * as it comes.
  */
 export async function followEvents(
   clients: Pick<AwsClients, 'logs'>, logGroupName: string, from: number,
-  o: { sleep: (ms: number) => Promise<void>; signal: AbortSignal; intervalMs?: number; onEvents: (events: LogEvent[]) => void; onNoGroup?: () => void; seen?: Iterable<string> },
+  o: { sleep: (ms: number) => Promise<void>; signal: AbortSignal; intervalMs?: number; onEvents: (events: LogEvent[]) => void; onNoGroup?: () => void; seen?: Iterable<LogEvent> },
 ): Promise<void> {
   const interval = Math.max(1000, o.intervalMs ?? FOLLOW_INTERVAL_MS);
-  const seen = new Set(o.seen ?? []);
-  let since = from;
+  /** Event id → its timestamp. */
+  const seen = new Map<string, number>();
+  let newest = from;
+  for (const e of o.seen ?? []) {
+    seen.set(e.id, e.timestamp);
+    if (e.timestamp > newest) newest = e.timestamp;
+  }
   let saidNoGroup = false;
   while (!o.signal.aborted) {
-    const got = await readEvents(clients, logGroupName, since, o.signal);
+    const startTime = Math.max(from, newest - LATE_EVENTS_MS);
+    for (const [id, t] of seen) if (t < startTime) seen.delete(id);
+    const got = await readPages(clients, logGroupName, startTime, (page) => {
+      const fresh = page.filter((e) => !seen.has(e.id)).sort((a, b) => a.timestamp - b.timestamp);
+      for (const e of fresh) {
+        seen.set(e.id, e.timestamp);
+        if (e.timestamp > newest) newest = e.timestamp;
+      }
+      if (fresh.length) o.onEvents(fresh);
+    }, o.signal);
     if (got === 'no-group') {
       if (!saidNoGroup) o.onNoGroup?.();
       saidNoGroup = true;
-    } else {
-      const fresh = got.filter((e) => !seen.has(e.id));
-      for (const e of fresh) seen.add(e.id);
-      if (fresh.length) {
-        since = Math.max(since, ...fresh.map((e) => e.timestamp));
-        o.onEvents(fresh);
-      }
     }
     await abortableSleep(o.sleep, interval, o.signal);
   }

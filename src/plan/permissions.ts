@@ -67,7 +67,7 @@ export const COMMAND_CALLS: Record<Purpose, string[]> = {
     // Routes restricted to groups: the test user is put in the group for its second sign-in, then taken out again.
     'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup',
     // Methods the stage serves with apiKeyRequired: a key of a usage plan bound to the stage (src/verify/api-key.ts).
-    'apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetUsagePlans', 'apigateway:GetUsagePlanKeys', 'apigateway:GetApiKey',
+    'apigateway:GetStage', 'apigateway:GetDeployment', 'apigateway:GetRestApi', 'apigateway:GetUsagePlans', 'apigateway:GetUsagePlanKeys', 'apigateway:GetApiKey',
   ],
   users: [
     'cognito-idp:ListUsers', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser',

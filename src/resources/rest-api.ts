@@ -1,3 +1,4 @@
+import { ACCESS_LOG_PREFIX } from '../config/schema.js';
 import { sometimes } from './declared-calls.js';
 import {
   CreateRestApiCommand, DeleteRestApiCommand, GetResourcesCommand, GetRestApiCommand,
@@ -113,5 +114,6 @@ export const restApiHandler: ResourceHandler<Spec> = {
     await ignoreNotFound(ctx.clients.apigateway.send(new DeleteRestApiCommand({ restApiId: out.apiId })));
   },
   // destroy --orphans: DeleteRestApi takes the API id.
-  fromFound: (found) => ({ out: { apiId: found.id }, before: [] }),
+  // destroy --orphans: the API goes before the found access-log groups (its stage logs into one until it is gone).
+  fromFound: (found, all) => ({ out: { apiId: found.id }, before: all.filter((r) => r.kind === 'log-group' && r.id.startsWith(ACCESS_LOG_PREFIX)) }),
 };

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { StackConfig } from '../config/schema.js';
+import { countChanges, type ChangePlan } from '../plan/changes.js';
 
 /** Wrap at spaces to `width`, continuation lines indented (a colour code counts as no width). */
 export function hang(text: string, width: number, indent = ''): string {
@@ -74,4 +75,12 @@ export function planChoices(config: StackConfig, c: ChalkInstance, width = 80): 
   }
   const pad = Math.max(...rows.map(([k]) => k.length)) + 2;
   return rows.map(([k, v]) => `  ${c.bold(k.padEnd(pad))}${hang(v, Math.max(30, width - pad - 3), ' '.repeat(pad + 2))}`).join('\n');
+}
+
+/** What a run did: a new stack's resources, or a change's own count (not the stack's size: "22 resources" after 6 changes misleads). */
+export function doneText(changes: ChangePlan | undefined, total: number): string {
+  if (!changes) return `${total} resources`;
+  const c = countChanges(changes);
+  const parts = [[c.add, 'added'], [c.change, 'changed'], [c.replace, 'replaced'], [c.delete, 'deleted']].filter(([n]) => Number(n) > 0).map(([n, w]) => `${String(n)} ${String(w)}`);
+  return `${parts.length ? parts.join(', ') : 'nothing changed'} (the stack has ${total} resources)`;
 }

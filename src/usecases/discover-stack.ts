@@ -17,7 +17,7 @@ import type { NodeRecord, StateFile } from '../state/schema.js';
 import { countOf } from '../ui/count.js';
 import type { Prompter } from '../ui/prompter.js';
 import { accountOf, endpointOf, makeClients, makeCtx, type CommandEnv, type StateOwner, type Ui } from '../commands/env.js';
-import type { InitOptions } from '../commands/init.js';
+import type { InitOptions } from '../commands/init-options.js';
 import { keepAnswers } from '../commands/init-answers.js';
 import { checkCaller, noteReach, recordedTarget } from '../commands/stack-session.js';
 import type { InitInputs } from './resolve-init.js';

@@ -18,7 +18,7 @@ import type { StateBackend } from '../state/backend.js';
 import { newStateId, type StateFile } from '../state/schema.js';
 import type { Prompter } from '../ui/prompter.js';
 import { checkCommon, checkProfile, type CommandEnv, type StateOwner } from '../commands/env.js';
-import type { InitOptions } from '../commands/init.js';
+import type { InitOptions } from '../commands/init-options.js';
 import { openBackend, stateLocation } from '../commands/state-backend.js';
 import { noteReach } from '../commands/stack-session.js';
 

@@ -73,8 +73,10 @@ const READ_ONLY = 'read-only: no test user was created (--read-only), so no call
 
 async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandEnv, ui: Ui, o: VerifyRun): Promise<VerifyOutcome> {
   const pool = o.readOnly ? t.pool : requirePool(t);
-  const routes = withApiKeys(routeTargets(t), o.apiKeys ? await o.apiKeys() : undefined);
+  const keys = o.apiKeys ? await o.apiKeys() : undefined;
+  const routes = withApiKeys(routeTargets(t), keys);
   const r = ui.reporter;
+  if (keys?.unread) r.warn(`Could not read which methods of stage ${(t.loaded.state.config.stage as { name?: string } | undefined)?.name ?? '?'} require an API key (${keys.unread}): none is sent, and a method that requires one answers 403.`);
   let user: VerifyOutcome['testUser'] | undefined;
   const onUser = (e: TestUserEvent): void => {
     switch (e.type) {

@@ -6,8 +6,8 @@
  * call to those methods, or says why it cannot. The value lives in memory for the run only: never in state, logs or JSON.
  */
 import {
-  GetApiKeyCommand, GetDeploymentCommand, GetStageCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, type APIGatewayClient,
-  type UsagePlan,
+  GetApiKeyCommand, GetDeploymentCommand, GetRestApiCommand, GetStageCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, type APIGatewayClient,
+  type Deployment, type UsagePlan,
 } from '@aws-sdk/client-api-gateway';
 import { undefinedIfNotFound } from '../resources/refs.js';
 
@@ -19,6 +19,8 @@ export interface ApiKeyNeed {
   key?: string | undefined;
   /** No usable key: why, and the command that gives one. */
   missing?: { why: string; how: string } | undefined;
+  /** What the stage serves could not be read: the proof goes on without keys, and says so. */
+  unread?: string | undefined;
 }
 
 const NONE: ApiKeyNeed = { required: new Set() };
@@ -26,15 +28,29 @@ const NONE: ApiKeyNeed = { required: new Set() };
 /** The methods the stage serves with apiKeyRequired (its deployment's apiSummary), then a key for them. */
 export async function apiKeyNeed(apigateway: Sender, at: { restApiId: string; stage: string; region: string }): Promise<ApiKeyNeed> {
   const { restApiId, stage } = at;
-  const st = await undefinedIfNotFound(apigateway.send(new GetStageCommand({ restApiId, stageName: stage })));
-  if (!st?.deploymentId) return NONE;
-  const d = await undefinedIfNotFound(apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: st.deploymentId, embed: ['apisummary'] })));
+  let d: Deployment | undefined;
+  try {
+    const st = await undefinedIfNotFound(apigateway.send(new GetStageCommand({ restApiId, stageName: stage })));
+    if (!st?.deploymentId) return NONE;
+    d = await undefinedIfNotFound(apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId: st.deploymentId, embed: ['apisummary'] })));
+  } catch (err) {
+    return { required: new Set(), unread: `${(err as Error).name}: ${(err as Error).message}` };
+  }
   const required = new Set<string>();
   for (const [path, methods] of Object.entries(d?.apiSummary ?? {})) {
     for (const [verb, m] of Object.entries(methods)) if (m.apiKeyRequired) required.add(`${verb} ${path}`);
   }
   if (!required.size) return NONE;
   try {
+    // AUTHORIZER: the key is what a Lambda authorizer returns (usageIdentifierKey), never X-API-Key; a Cognito
+    // authorizer returns none (api-gateway-api-key-source.html), so no key can be sent.
+    const api = await apigateway.send(new GetRestApiCommand({ restApiId }));
+    if (api.apiKeySource === 'AUTHORIZER') {
+      return { required, missing: {
+        why: 'the API takes API keys from a Lambda authorizer (apiKeySource AUTHORIZER), not from X-API-Key, and the Cognito authorizer returns none: API Gateway refuses these calls (403)',
+        how: `aws apigateway get-rest-api --rest-api-id ${restApiId} --region ${at.region} (apiKeySource; HEADER takes X-API-Key)`,
+      } };
+    }
     return await keyFor(apigateway, at, required);
   } catch (err) {
     // Not readable (a policy without the usage-plan reads): said, the methods unproven, never a false ✗ from a 403.

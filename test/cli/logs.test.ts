@@ -96,6 +96,28 @@ describe('secure-api logs', () => {
     expect(r.stderr).toMatch(/Following \/aws\/lambda\/demo-fn-\w+ \(Ctrl-C to stop\)/);
   });
 
+  it('--follow shows a late event from another stream with an older timestamp than the newest seen, once', async () => {
+    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
+    const group = groupOf();
+    writeLogEvents(fake.state, 'us-east-1', group, ['before'], clock.now(), 'instance-a');
+    const ctl = new AbortController();
+    const sleeps: number[] = [];
+    const scripted = new VirtualClock();
+    scripted.t = clock.t;
+    scripted.sleep = async (ms: number) => {
+      sleeps.push(ms);
+      scripted.t += ms;
+      if (sleeps.length === 1) writeLogEvents(fake.state, 'us-east-1', group, ['newer'], scripted.t, 'instance-a');
+      // Logged by another instance 3 s before 'newer', delivered only now.
+      if (sleeps.length === 2) writeLogEvents(fake.state, 'us-east-1', group, ['late'], scripted.t - 5000, 'instance-b');
+      if (sleeps.length === 5) ctl.abort();
+      await Promise.resolve();
+    };
+    const r = await run(['logs', '--stack', 'demo', '--follow'], { signal: ctl.signal, clock: scripted });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.slice(26))).toEqual(['before', 'newer', 'late']);
+  });
+
   it.each([['abc'], ['10'], ['0m'], ['5w'], ['-1h'], ['']])('--since %j is exit 2 before any AWS call', async (since) => {
     expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
     const before = fake.calls.length;

@@ -115,6 +115,8 @@ export const apiHandlers: Handlers = {
       const typeAt = /^\/endpointConfiguration\/types\/(EDGE|REGIONAL|PRIVATE)$/.exec(path)?.[1];
       if (op.op === 'replace' && path === '/name' && op.value) draft.name = op.value;
       else if (op.op === 'replace' && path === '/description') draft.description = op.value ?? '';
+      // api-gateway-api-key-source.html: `op=replace,path=/apiKeySource,value=AUTHORIZER` (or HEADER).
+      else if (op.op === 'replace' && path === '/apiKeySource' && (op.value === 'HEADER' || op.value === 'AUTHORIZER')) draft.apiKeySource = op.value;
       else if (op.op === 'replace' && typeAt && draft.endpointConfiguration.types.includes(typeAt) && ['EDGE', 'REGIONAL', 'PRIVATE'].includes(op.value ?? '')) {
         draft.endpointConfiguration.types = draft.endpointConfiguration.types.map((t) => (t === typeAt ? op.value ?? t : t));
       } else fail('BadRequestException', `Invalid patch path '${path}' specified for op '${op.op ?? ''}'`);

@@ -5,7 +5,7 @@
 import {
   APIGatewayClient, CreateApiKeyCommand, CreateDeploymentCommand, CreateRestApiCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand,
   GetApiKeyCommand, GetResourcesCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, PutIntegrationCommand, PutIntegrationResponseCommand,
-  PutMethodCommand, PutMethodResponseCommand,
+  PutMethodCommand, PutMethodResponseCommand, UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from './aws-fake.js';
@@ -58,6 +58,16 @@ describe('API keys and usage plans (api-gateway-api-key-source.html)', () => {
     expect(await call(api, 'prod', disabled.value)).toEqual(forbidden);
     expect(await call(api, 'test', key.value)).toEqual(forbidden);
     expect(await call(api, 'prod', key.value)).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('apiKeySource AUTHORIZER: the key is the one a Lambda authorizer returns, so X-API-Key no longer serves (403)', async () => {
+    const api = await keyedApi();
+    const key = await sdk().send(new CreateApiKeyCommand({ name: 'partner', enabled: true }));
+    const plan = await sdk().send(new CreateUsagePlanCommand({ name: 'partners', apiStages: [{ apiId: api, stage: 'prod' }] }));
+    await sdk().send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
+    expect((await call(api, 'prod', key.value)).status).toBe(200);
+    await sdk().send(new UpdateRestApiCommand({ restApiId: api, patchOperations: [{ op: 'replace', path: '/apiKeySource', value: 'AUTHORIZER' }] }));
+    expect(await call(api, 'prod', key.value)).toEqual({ status: 403, body: { message: 'Forbidden' } });
   });
 
   it('GetApiKey returns the value only with includeValue; GetUsagePlans with keyId keeps the plans holding the key; GetUsagePlanKeys lists the plan\'s keys', async () => {

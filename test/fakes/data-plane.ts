@@ -226,8 +226,10 @@ export async function startFakeDataPlane(fake: AwsFake, opts: { port?: number; u
     // (api-gateway-api-key-source.html). Checked after the authorizer: with the AUTHORIZER key source the key comes out
     // of the authorizer's answer (api-gateway-lambda-authorizer-output.html, usageIdentifierKey), so the authorizer
     // runs first; a call without a token answers 401 whatever its key.
+    // With apiKeySource AUTHORIZER the key is the one a Lambda authorizer returns (usageIdentifierKey), never the header:
+    // a Cognito authorizer returns none, so such a method refuses every caller.
     if (method.apiKeyRequired && memory) {
-      const raw = req.headers['x-api-key'];
+      const raw = api.apiKeySource === 'AUTHORIZER' ? undefined : req.headers['x-api-key'];
       if (!keyAdmits(memory, api.id, stage!.stageName, typeof raw === 'string' ? raw : undefined)) return send(res, 403, { message: 'Forbidden' }, h4);
     }
 

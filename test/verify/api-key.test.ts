@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   APIGatewayClient, CreateApiKeyCommand, CreateDeploymentCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand, UpdateMethodCommand,
+  UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
@@ -26,14 +27,16 @@ beforeEach(async () => {
   clock = new VirtualClock();
   fake = installAwsFake({ clock, deleteRestApiWindowMs: 0, lambdaAssumeFailures: 0 });
   cwd = tempDir('secure-api-verify-key-');
-  const init = await runSecureApi(['init', '--yes', '--no-verify'], { cwd, clock });
+  const init = await runSecureApi(['init', '--yes', '--no-verify', '--route', 'GET,POST /items', '--public-route', 'GET /health'], { cwd, clock });
   expect(init.code, init.stderr).toBe(0);
   // The owners make GET /items require an API key, and deploy.
   const s = readState(stateFile())!;
   const restApiId = s.nodes.api!.out.apiId!;
-  const m = s.nodes['method:GET /items']!.out;
   await clock.sleep(10_000);
-  await apigw().send(new UpdateMethodCommand({ restApiId, resourceId: m.resourceId, httpMethod: 'GET', patchOperations: [{ op: 'replace', path: '/apiKeyRequired', value: 'true' }] }));
+  for (const id of ['method:GET /items', 'method:GET /health']) {
+    const m = s.nodes[id]!.out;
+    await apigw().send(new UpdateMethodCommand({ restApiId, resourceId: m.resourceId, httpMethod: 'GET', patchOperations: [{ op: 'replace', path: '/apiKeyRequired', value: 'true' }] }));
+  }
   await apigw().send(new CreateDeploymentCommand({ restApiId, stageName: 'dev', description: 'keys on' }));
 });
 afterEach(() => fake?.restore());
@@ -52,6 +55,8 @@ describe('verify on methods that require an API key', () => {
     ]));
     expect(v.out.rows.filter((r) => !r.ok && r.severity !== 'info')).toEqual([]);
     expect(v.out.rows.some((r) => r.route === '/items' && r.method === 'GET' && r.check === 'id-token')).toBe(false);
+    // A public route that requires a key: not called, said as information (neither ✓ nor ✗).
+    expect(v.out.rows.find((r) => r.route === '/health')).toMatchObject({ check: 'public-no-token', ok: false, severity: 'info', got: 'not called: no API key' });
     expect(v.out.verdict.unproven).toEqual([{
       route: '/items', method: 'GET', why: 'it requires an API key (apiKeyRequired) and no usage plan is bound to stage dev',
       command: expect.stringMatching(/^aws apigateway create-usage-plan --name NAME --api-stages apiId=\w+,stage=dev /),
@@ -76,8 +81,21 @@ describe('verify on methods that require an API key', () => {
     expect(v.code, v.stdout).toBe(0);
     expect(v.out.rows.find((r) => r.route === '/items' && r.method === 'GET' && r.check === 'id-token')).toMatchObject({ ok: true, got: expect.stringMatching(/^200/) });
     expect(v.out.verdict.unproven).toEqual([]);
+    expect(v.out.rows.find((r) => r.route === '/health')).toMatchObject({ check: 'public-no-token', ok: true, got: expect.stringMatching(/^200/) });
     expect(fake.calls.some((c) => c.command === 'GetApiKey' && (c.input as { includeValue?: boolean }).includeValue === true)).toBe(true);
     expect(v.stderr).toMatch(/GetApiKey .*output .*"value":"\*\*\*"/);
     for (const text of [v.stdout, v.stderr, readFileSync(stateFile(), 'utf8')]) expect(text).not.toContain(key.value!);
+  });
+
+  it('the API takes keys from a Lambda authorizer (apiKeySource AUTHORIZER): no X-API-Key can serve, so the method is not proven, saying why (no 403 ✗)', async () => {
+    const restApiId = readState(stateFile())!.nodes.api!.out.apiId!;
+    const key = await apigw().send(new CreateApiKeyCommand({ name: 'partner', enabled: true }));
+    const plan = await apigw().send(new CreateUsagePlanCommand({ name: 'partners', apiStages: [{ apiId: restApiId, stage: 'dev' }] }));
+    await apigw().send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
+    await apigw().send(new UpdateRestApiCommand({ restApiId, patchOperations: [{ op: 'replace', path: '/apiKeySource', value: 'AUTHORIZER' }] }));
+    const v = await verify();
+    expect(v.code).toBe(1);
+    expect(v.out.rows.filter((r) => !r.ok && r.severity !== 'info')).toEqual([]);
+    expect(v.out.verdict.unproven.map((u) => [u.method, u.route, u.why])).toEqual([['GET', '/items', expect.stringContaining('apiKeySource AUTHORIZER')]]);
   });
 });
