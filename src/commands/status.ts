@@ -40,10 +40,10 @@ export async function listStackSummaries(backend: StateBackend, stacks: string[]
   };
 }
 
-function print(ui: Ui, env: CommandEnv, report: StatusReport, junit?: string): void {
+function print(ui: Ui, env: CommandEnv, report: StatusReport, junit: string | undefined, stackArgs: string): void {
   if (junit) writeFileAtomic(resolve(env.cwd, junit), statusJunit(report));
   if (ui.mode === 'json') ui.json(report);
-  else ui.out(renderReport(report, ui.c, env.stdout.columns));
+  else ui.out(renderReport(report, ui.c, env.stdout.columns, stackArgs));
 }
 
 /**
@@ -83,7 +83,7 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   const stackArgs = `--stack ${stack}${backend.args}`;
 
   if (o.offline) {
-    print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit);
+    print(ui, env, buildReport({ state, stateFile: path, stackArgs }), o.junit, stackArgs);
     return 0;
   }
 
@@ -99,7 +99,7 @@ export async function runStatus(o: StatusOptions, env: CommandEnv): Promise<numb
   const lock = backend.kind === 's3' ? await backend.readLock(stack) : undefined;
   if (lock) notes.push(`Locked by ${holderText(lock)} since ${lock.startedAt} (${ageText(lock.ageMs)} ago): a run is under way, or it was killed; then \`secure-api unlock --stack ${stack} ${lock.lockId ?? 'LOCK_ID'}${backend.args}\` frees it.`);
   const report = buildReport({ state, stateFile: path, stackArgs, live: { results, notes, checkedAt: new Date(env.now()).toISOString() } });
-  print(ui, env, report, o.junit);
+  print(ui, env, report, o.junit, stackArgs);
 
   if (report.counts.error > 0) {
     throw new AwsFailure(`${report.counts.error} of ${report.counts.total} resources could not be read from AWS`, {

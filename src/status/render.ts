@@ -110,7 +110,8 @@ export function historyLine(history: ConfigHistory, c: ChalkInstance): string | 
   return last ? c.dim(`Configuration last changed ${last.replacedAt} (${last.changed.join(', ') || 'no top-level key'}).`) : undefined;
 }
 
-export function renderReport(rep: StatusReport, c: ChalkInstance, width: number = DEFAULT_WIDTH): string {
+/** `stackArgs`: `--stack NAME` and the flags that reach the stack, for the commands the text names. */
+export function renderReport(rep: StatusReport, c: ChalkInstance, width: number = DEFAULT_WIDTH, stackArgs = `--stack ${rep.stack}`): string {
   const out: string[] = [];
   const open = rep.urls.routes.filter((r) => r.servedOpen).map((r) => `${r.method} ${r.path}`);
   const verdict = rep.ok === null ? '' : rep.ok ? c.green('✓ secured and complete')
@@ -154,7 +155,8 @@ export function renderReport(rep: StatusReport, c: ChalkInstance, width: number 
   if (rep.urls.hostedUiLogin) out.push(`${c.bold('Hosted UI login')}  ${rep.urls.hostedUiLogin}`);
   if (rep.urls.jwks) out.push(`${c.bold('JWKS')}  ${rep.urls.jwks}`);
   if (rep.token?.use === 'access') {
-    const how = rep.token.machine ? '`secure-api token --machine`, or a user\'s through the hosted UI: `secure-api token --login --access`' : '`secure-api token --login --access`';
+    const login = `\`secure-api token --login --access ${stackArgs}\``;
+    const how = rep.token.machine ? `\`secure-api token --machine ${stackArgs}\`, or a user's through the hosted UI: ${login}` : login;
     out.push(`Send an ${c.bold('access token')} with scope ${rep.token.scopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`);
   } else if (rep.ids.userPoolId) out.push(`Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`);
 

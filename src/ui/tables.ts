@@ -87,7 +87,9 @@ export function outputsText(o: StackOutputs, c: ChalkInstance, opts: { next?: bo
   if (o.jwksUrl) lines.push(`${c.bold('JWKS')}         ${o.jwksUrl}`);
   lines.push(`${c.bold('State file')}   ${o.stateFile}`);
   if (o.userPoolId && o.methodScopes?.length) {
-    const how = o.machineClientId ? '`secure-api token --machine`, or a user\'s through the hosted UI: `secure-api token --login --access`' : '`secure-api token --login --access`';
+    const at = `--stack ${o.stack}${opts.reach ?? ''}`;
+    const login = `\`secure-api token --login --access ${at}\``;
+    const how = o.machineClientId ? `\`secure-api token --machine ${at}\`, or a user's through the hosted UI: ${login}` : login;
     lines.push('', prose(`Send an ${c.bold('access token')} with scope ${o.methodScopes.join(' or ')} in the Authorization header (${how}); the id token is refused.`, opts.columns));
   } else if (o.userPoolId) lines.push('', prose(`Send the ${c.bold('id token')} in the Authorization header (an access token is refused unless scopes are set).`, opts.columns));
   if (opts.next !== false) lines.push('', nextStepsText(stackNextSteps(o.stack, opts.reach, { machine: Boolean(o.machineClientId) }), opts.columns));

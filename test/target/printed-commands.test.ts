@@ -176,6 +176,20 @@ describe('printed commands reach the same stack (issue 24)', () => {
     expect(error.code).toBe('USER_EXISTS');
     await check('users add --json', error.hint, ['token --username NAME --password-stdin', 'users list']);
 
+    // A stack whose methods want scopes: how to get an access token (init's outputs, status) names the stack too.
+    const scoped = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--authorizer-scopes', 'demo/read']);
+    expect(scoped.code, scoped.stderr).toBe(0);
+    const scopedStatus = await run(['status', '--stack', 'demo']);
+    for (const [what, text] of [['init, scopes', scoped.stdout], ['status, scopes', scopedStatus.stdout]] as const) {
+      // The sentence is wrapped to the terminal: read it unwrapped.
+      const tokens = [...text.replace(/\n\s*/g, ' ').matchAll(/`secure-api (token --(?:machine|login)[^`]*)`/g)].map((m) => m[1]!);
+      expect(tokens.length, `${what}:\n${text}`).toBeGreaterThanOrEqual(2);
+      for (const c of tokens) {
+        for (const flag of flagsFor(c, account)) expect(c, `${what}: ${c}`).toContain(flag);
+        expect(await parses(c), `${what}: ${c}`).toBeUndefined();
+      }
+    }
+
     // Every row that names a command: its error answered to `users list` (ListUsers), rendered by the CLI.
     const rows = ERROR_CATALOGUE.map((row) => {
       const name = row.names[0]!.replace(/\*$/, 'Exception');
