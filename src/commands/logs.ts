@@ -14,8 +14,13 @@ export const logsOptionsSchema = commonOptionsSchema.extend({
 });
 export type LogsOptions = z.infer<typeof logsOptionsSchema>;
 
-/** The log group the stack's own function writes to: Lambda's `/aws/lambda/<name>` (the log-group node makes it first). */
+/**
+ * The log group the stack's own function writes to: the one the stack made for it (the log group Lambda would make),
+ * else, in a stack made before that group was, Lambda's `/aws/lambda/<name>`.
+ */
 export function functionLogGroup(state: StateFile): string | undefined {
+  const made = Object.values(state.nodes).find((n) => n.kind === 'log-group' && (n.spec as { createdByService?: string } | undefined)?.createdByService === 'lambda');
+  if (made) return made.out.logGroupName ?? (made.spec as { logGroupName?: string }).logGroupName;
   const fn = Object.values(state.nodes).find((n) => n.kind === 'lambda-function');
   const name = fn?.out.functionName ?? (fn?.spec as { functionName?: string } | undefined)?.functionName;
   return name ? `/aws/lambda/${name}` : undefined;

@@ -4,7 +4,7 @@ import type { ChangePlan } from '../plan/changes.js';
 import { planChanges, type KindTraits } from '../plan/planner.js';
 import type { Plan } from '../plan/specs.js';
 import { execute, type RunRules } from './execute.js';
-import { handlerFor } from '../resources/registry.js';
+import { anyHandler } from '../resources/registry.js';
 import { readCache, type Ctx, type Observed, type Out, type Outputs, type ResourceHandler } from '../resources/types.js';
 import { destroyAgainHint, outputsOf, resumeHint } from './run-support.js';
 import type { NodeRecord } from '../state/schema.js';
@@ -20,7 +20,6 @@ export interface EngineDeps {
   signal?: AbortSignal | undefined;
 }
 
-const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
 
 /**
  * A secret only the environment can give (an IdP's client secret): without it, refuse before anything is made
@@ -28,7 +27,7 @@ const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHand
  */
 export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, secretOf: Ctx['secrets']['idpClientSecret']): void {
   const noSecret = plan.nodes.flatMap((n) => {
-    const s = nodes[n.id]?.status === 'created' ? undefined : asHandler(n.kind).secretNeeded?.(n.spec);
+    const s = nodes[n.id]?.status === 'created' ? undefined : anyHandler(n.kind).secretNeeded?.(n.spec);
     return s && !secretOf(s.name, s.env) ? [s] : [];
   });
   if (noSecret.length) {
@@ -39,7 +38,7 @@ export function requireSecrets(plan: Plan, nodes: Record<string, NodeRecord>, se
 
 /** What each kind says about changes (its immutable fields, whether it updates in place), for the planner. */
 export function kindTraits(kind: NodeRecord['kind']): KindTraits {
-  const h = asHandler(kind);
+  const h = anyHandler(kind);
   return { immutable: h.immutable, updatable: h.update !== undefined, publishes: h.publishes === true, unrepairable: h.unrepairable };
 }
 
@@ -88,7 +87,7 @@ export async function readAll({ ctx: runCtx, store, only }: {
   only?: ((h: ResourceHandler<unknown>) => boolean) | undefined;
 }): Promise<NodeStatus[]> {
   const nodes = only
-    ? Object.fromEntries(Object.entries(store.state.nodes).filter(([, r]) => only(asHandler(r.kind))))
+    ? Object.fromEntries(Object.entries(store.state.nodes).filter(([, r]) => only(anyHandler(r.kind))))
     : store.state.nodes;
   const deps = outputsOf(store.state.nodes);
   // One read of each shared thing (the API's tree, its gateway responses) for the whole run.
@@ -105,7 +104,7 @@ export async function readAll({ ctx: runCtx, store, only }: {
         const drift = [{ path: 'owner', before: ownerText(ctx.tags), after: whose.whose, context: { resource: whose.physical, in: whose.owner } }];
         return { ...base, observed: { state: 'drifted', drift, out: r.out } };
       }
-      return { ...base, observed: await asHandler(r.kind).read(ctx, r.spec, r.out, deps) };
+      return { ...base, observed: await anyHandler(r.kind).read(ctx, r.spec, r.out, deps) };
     } catch (err) {
       return { ...base, observed: { state: 'error', message: toAwsFailure(err, `reading ${r.kind} ${r.label}`).message } };
     }

@@ -1,8 +1,8 @@
 import { ExitCode, Interrupted, SecureApiError } from '../errors.js';
 import type { ChangePlan, ResourceChange } from '../plan/changes.js';
 import type { AnyPlanNode, Plan } from '../plan/specs.js';
-import { handlerFor } from '../resources/registry.js';
-import type { Ctx, Out, ResourceHandler } from '../resources/types.js';
+import { anyHandler, handlerFor } from '../resources/registry.js';
+import type { Ctx, Out } from '../resources/types.js';
 import type { NodeRecord } from '../state/schema.js';
 import type { EngineDeps } from './engine.js';
 import type { Verb } from './events.js';
@@ -11,7 +11,6 @@ import { idsUnknown, journal } from './journal.js';
 import { homeOf, NotThisStacks, ownershipCheck, type NotOursNode } from './ownership.js';
 import { runGraph } from './scheduler.js';
 
-const asHandler = (kind: NodeRecord['kind']) => handlerFor(kind) as ResourceHandler<unknown>;
 const publishes = (kind: NodeRecord['kind']) => handlerFor(kind).publishes === true;
 const DEL = 'del:';
 
@@ -165,7 +164,7 @@ export async function execute(desired: Plan, changes: ChangePlan, { ctx: runCtx,
   };
 
   const create = async (n: AnyPlanNode): Promise<void> => {
-    const h = asHandler(n.kind);
+    const h = anyHandler(n.kind);
     const existing = nodes[n.id];
     const started = ctx.now();
     // A resource of the user's that we only read is adopted, not created.
@@ -216,7 +215,7 @@ export async function execute(desired: Plan, changes: ChangePlan, { ctx: runCtx,
   };
 
   const update = async (n: AnyPlanNode, c: ResourceChange): Promise<void> => {
-    const h = asHandler(n.kind);
+    const h = anyHandler(n.kind);
     const r = nodes[n.id]!;
     const started = ctx.now();
     const resumed = r.status === 'updating' && (graph.get(n.id) ?? []).length === 0;
@@ -241,7 +240,7 @@ export async function execute(desired: Plan, changes: ChangePlan, { ctx: runCtx,
   const remove = async (id: string): Promise<void> => {
     const r = nodes[id];
     if (!r) return;
-    const h = asHandler(r.kind);
+    const h = anyHandler(r.kind);
     const started = ctx.now();
     // An adopted node is never deleted: its delete only puts back what we changed (restore), or nothing (keep).
     const verb: Verb = r.owned === 'adopted' ? (r.prior ? 'restore' : 'keep') : 'delete';

@@ -8,7 +8,7 @@
  * PutIntegration and PutIntegrationResponse set (overwrite) the integration and its response.
  */
 import {
-  CreateDeploymentCommand, GetAuthorizerCommand, GetDeploymentCommand, GetStageCommand, GetRestApiCommand, TagResourceCommand,
+  CreateDeploymentCommand, GetAuthorizerCommand, GetDeploymentCommand, GetRestApiCommand, TagResourceCommand,
   UntagResourceCommand, UpdateAuthorizerCommand, UpdateRestApiCommand, UpdateStageCommand,
   type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
@@ -17,6 +17,7 @@ import type { SpecByKind } from '../plan/specs.js';
 import { patchReplace as replace } from './api-method.js';
 import { depOut, restApiArn, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import { tagChange } from './tags.js';
+import { getStage } from './api-stage.js';
 import type { Ctx, Out, Outputs } from './types.js';
 
 export async function updateAuthorizer(ctx: Ctx, want: SpecByKind['authorizer'], out: Out, deps: Outputs): Promise<Out> {
@@ -62,7 +63,7 @@ export async function updateRestApi(ctx: Ctx, want: SpecByKind['rest-api'], out:
  * so that deployment already publishes everything; making another would leave one more for nothing.
  */
 export async function deploymentMadeByStoppedRun(ctx: Ctx, restApiId: string, want: { stageName: string; description: string }, recorded: Out): Promise<string | undefined> {
-  const stage = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName: want.stageName })));
+  const stage = await getStage(ctx, restApiId, want.stageName);
   const servingId = stage?.deploymentId;
   if (!servingId || servingId === recorded.deploymentId) return undefined;
   const [serving, ours] = await Promise.all([

@@ -1,14 +1,15 @@
 import { sometimes } from './declared-calls.js';
 import type { DriftChange } from '../plan/changes.js';
 import {
-  CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand,
+  CreateDeploymentCommand, DeleteStageCommand, GetDeploymentCommand, GetDeploymentsCommand,
   type Deployment, type Method, type MethodSnapshot,
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
 import type { SpecByKind } from '../plan/specs.js';
 import { apiTree, ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
 import type { Ctx, Observed, Out, Outputs, ResourceHandler } from './types.js';
-import { POLICY_ONLY_PATHS, judgeStages } from './stage-policy.js';
+import { POLICY_ONLY_PATHS, judgeStages, when } from './stage-policy.js';
+import { getStage } from './api-stage.js';
 import { redeploy } from './api-gateway-updates.js';
 
 type Spec = SpecByKind['deployment'];
@@ -44,7 +45,6 @@ async function deploymentWithSummary(ctx: Ctx, restApiId: string, deploymentId: 
 }
 
 const authOf = (m: { authorizationType?: string | undefined } | undefined): string => m?.authorizationType ?? 'NONE';
-const when = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'an unknown time');
 
 /**
  * Methods whose authorization differs between what the stage serves and what is configured now: a change made
@@ -130,9 +130,7 @@ export const deploymentHandler: ResourceHandler<Spec> = {
   },
 
   async find(ctx, spec, deps) {
-    const stage = await undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({
-      restApiId: restApiIdOf(deps), stageName: spec.stageName,
-    })));
+    const stage = await getStage(ctx, restApiIdOf(deps), spec.stageName);
     return stage?.deploymentId ? { deploymentId: stage.deploymentId, stageName: spec.stageName } : undefined;
   },
 
@@ -170,7 +168,7 @@ export async function readRecordedDeployment(ctx: Ctx, spec: Pick<Spec, 'stageNa
   const restApiId = restApiIdOf(deps);
   const stageName = out.stageName ?? spec.stageName;
   const [stage, ours, live, deployments] = await Promise.all([
-    undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName }))),
+    getStage(ctx, restApiId, stageName),
     deploymentWithSummary(ctx, restApiId, out.deploymentId),
     liveMethods(ctx, restApiId),
     allDeployments(ctx, restApiId),

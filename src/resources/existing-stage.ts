@@ -1,6 +1,6 @@
 import { sometimes } from './declared-calls.js';
 import {
-  CreateDeploymentCommand, DeleteDeploymentCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStageCommand, GetStagesCommand,
+  CreateDeploymentCommand, DeleteDeploymentCommand, GetDeploymentCommand, GetDeploymentsCommand, GetStagesCommand,
   UpdateStageCommand, type Deployment,
 } from '@aws-sdk/client-api-gateway';
 import { createOnceIn } from '../aws/create-once.js';
@@ -9,14 +9,12 @@ import { deploymentMadeByStoppedRun } from './api-gateway-updates.js';
 import { readRecordedDeployment } from './deployment.js';
 import { POLICY_ONLY_PATHS, readStagePolicy } from './stage-policy.js';
 import { ignoreNotFound, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { getStage } from './api-stage.js';
 import type { Ctx, ResourceHandler } from './types.js';
 
 /** The description of the deployments secure-api makes into a stage of someone's API: how destroy knows them. */
 export const ourDeploymentDescription = (stack: string): string => `secure-api ${stack}: Cognito authorizer attached`;
 
-async function getStage(ctx: Ctx, restApiId: string, stageName: string) {
-  return undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId, stageName })));
-}
 
 /** The description of the deployment a stage serves. */
 async function servedDescription(ctx: Ctx, restApiId: string, stageName: string): Promise<string | undefined> {

@@ -56,3 +56,6 @@ export const handlers: { [K in ResourceKind]: ResourceHandler<SpecByKind[K]> } =
 export function handlerFor<K extends ResourceKind>(kind: K): ResourceHandler<SpecByKind[K]> {
   return handlers[kind];
 }
+
+/** A kind's handler when the spec comes from a record or a plan node of any kind (the engine's view). */
+export const anyHandler = (kind: ResourceKind): ResourceHandler<unknown> => handlers[kind] as ResourceHandler<unknown>;

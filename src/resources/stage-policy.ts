@@ -20,7 +20,8 @@ export type StagePolicy = ServedPolicy;
 export const POLICY_ONLY_PATHS = ['served.openMethod', 'otherStage.authorizationType', 'served.unchecked', 'canary.authorizationType'] as const;
 
 const COGNITO = 'COGNITO_USER_POOLS';
-const when = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'an unknown time');
+/** A deployment's time as the drift text shows it (to the second), or 'an unknown time'. */
+export const when = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'an unknown time');
 
 /** What one stage serves, judged against the policy. `ours`: the stage this stack deploys (others are only checked for the secured methods). */
 export function judgeServed(policy: StagePolicy, summary: ApiSummary, at: { stage: string; deployment: string; made: string; ours: boolean; canary?: string }): DriftChange[] {

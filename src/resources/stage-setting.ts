@@ -7,11 +7,12 @@
  * a change here publishes nothing. What the stage had is captured before the first change (prior) and put back when
  * the setting leaves the configuration or the stack goes, so the user's own stage ends as it was.
  */
-import { GetStageCommand, UpdateStageCommand, type PatchOperation, type Stage } from '@aws-sdk/client-api-gateway';
+import { UpdateStageCommand, type PatchOperation, type Stage } from '@aws-sdk/client-api-gateway';
 import type { SpecByKind } from '../plan/specs.js';
 import { sometimes } from './declared-calls.js';
-import { depOut, restApiIdOf, undefinedIfNotFound } from './refs.js';
+import { depOut, restApiIdOf } from './refs.js';
 import { settingsDrift } from './settings-drift.js';
+import { getStage } from './api-stage.js';
 import type { Ctx, Outputs, Prior, ResourceHandler } from './types.js';
 
 type Spec = SpecByKind['stage-setting'];
@@ -25,9 +26,7 @@ const ALL_METHODS = '*/*';
 /** API Gateway's "no throttling of its own" (terraform-provider-aws#14266: the method setting's default is -1). */
 const UNSET = -1;
 
-async function getStage(ctx: Ctx, deps: Outputs, stageName: string): Promise<Stage | undefined> {
-  return undefinedIfNotFound(ctx.clients.apigateway.send(new GetStageCommand({ restApiId: restApiIdOf(deps), stageName })));
-}
+const stageOf = (ctx: Ctx, deps: Outputs, stageName: string): Promise<Stage | undefined> => getStage(ctx, restApiIdOf(deps), stageName);
 
 /** The stage's throttling for every method; null when the stage has no `*\/*` method setting. */
 function liveThrottle(stage: Stage): Throttle | null {
@@ -122,7 +121,7 @@ export const stageSettingHandler: ResourceHandler<Spec> = {
   immutable: ['stageName', 'setting'],
 
   async capturePrior(ctx, spec, deps) {
-    const stage = await getStage(ctx, deps, spec.stageName);
+    const stage = await stageOf(ctx, deps, spec.stageName);
     if (!stage) throw new Error(`the API has no stage ${spec.stageName}`);
     if (spec.setting === 'tracing') return { tracing: stage.tracingEnabled ?? false };
     if (spec.setting === 'access-log') return { accessLog: liveAccessLog(stage) };
@@ -136,13 +135,13 @@ export const stageSettingHandler: ResourceHandler<Spec> = {
 
   // Resume: the patch landed when the stage already holds the value (sending it again would change nothing either).
   async find(ctx, spec, deps) {
-    const stage = await getStage(ctx, deps, spec.stageName);
+    const stage = await stageOf(ctx, deps, spec.stageName);
     if (!stage) return undefined;
     return settingsDrift(wanted(spec, deps), observeSetting(spec, stage)).length === 0 ? { stageName: spec.stageName } : undefined;
   },
 
   async read(ctx, spec, out, deps) {
-    const stage = await getStage(ctx, deps, out.stageName ?? spec.stageName);
+    const stage = await stageOf(ctx, deps, out.stageName ?? spec.stageName);
     if (!stage) return { state: 'missing' };
     const drift = settingsDrift(wanted(spec, deps), observeSetting(spec, stage));
     return drift.length ? { state: 'drifted', drift, out } : { state: 'present', out };
@@ -156,7 +155,7 @@ export const stageSettingHandler: ResourceHandler<Spec> = {
 
   async delete(ctx, spec, out, deps, prior) {
     const stageName = out.stageName ?? spec.stageName;
-    const live = await getStage(ctx, deps, stageName);
+    const live = await stageOf(ctx, deps, stageName);
     if (!live || !prior) return;
     const ops = restoreOps(spec, prior, live);
     if (ops.length) await ctx.clients.apigateway.send(new UpdateStageCommand({ restApiId: restApiIdOf(deps), stageName, patchOperations: ops }));

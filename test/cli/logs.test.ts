@@ -6,6 +6,8 @@
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installAwsFake, type AwsFake } from '../fakes/aws-fake.js';
+import { functionLogGroup } from '../../src/commands/logs.js';
+import type { StateFile } from '../../src/state/schema.js';
 import { writeLogEvents } from '../fakes/logs.js';
 import { runSecureApi, tempDir, VirtualClock } from '../support/harness.js';
 
@@ -116,6 +118,17 @@ describe('secure-api logs', () => {
     const r = await run(['logs', '--stack', 'demo', '--follow'], { signal: ctl.signal, clock: scripted });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n').map((l) => l.slice(26))).toEqual(['before', 'newer', 'late']);
+  });
+
+  it('reads the group the stack recorded for its function; a stack made before that group: Lambda\'s /aws/lambda/<name>', () => {
+    const rec = (kind: string, out: Record<string, string>, spec: Record<string, unknown>) => ({ kind, status: 'created', out, label: kind, deps: [], spec, updatedAt: '2026-01-01T00:00:00Z' });
+    const fn = rec('lambda-function', { functionName: 'demo-fn-abc123' }, { functionName: 'demo-fn-abc123' });
+    const logs = rec('log-group', { logGroupName: '/aws/lambda/demo-fn-abc123' }, { logGroupName: '/aws/lambda/demo-fn-abc123', createdByService: 'lambda' });
+    const access = rec('log-group', { logGroupName: '/aws/apigateway/demo/dev/access' }, { logGroupName: '/aws/apigateway/demo/dev/access' });
+    const state = (nodes: Record<string, unknown>) => ({ nodes }) as unknown as StateFile;
+    expect(functionLogGroup(state({ access, function: fn, 'function-logs': { ...logs, out: { logGroupName: '/aws/lambda/recorded' } } }))).toBe('/aws/lambda/recorded');
+    expect(functionLogGroup(state({ access, function: fn }))).toBe('/aws/lambda/demo-fn-abc123');
+    expect(functionLogGroup(state({ access }))).toBeUndefined();
   });
 
   it.each([['abc'], ['10'], ['0m'], ['5w'], ['-1h'], ['']])('--since %j is exit 2 before any AWS call', async (since) => {
