@@ -207,7 +207,7 @@ describe('init proves the stack (step 6) against the fake data plane', () => {
       // status says which token the methods take, and its Next names the command that gets one (not the id token).
       const st = await runSecureApi(['status', '--stack', 'demo'], { cwd, clock, dataPlane: false });
       expect(st.code, st.stderr).toBe(0);
-      expect(st.stdout).toMatch(/Send an access token with scope orders\/read or orders\/write in the Authorization header \(`secure-api token --machine`/);
+      expect(st.stdout).toMatch(/Send an access token with scope orders\/read or orders\/write in the Authorization header \(`secure-api token --machine --stack demo`/);
       expect(st.stdout).not.toMatch(/Send the id token/);
       expect(st.stdout).toMatch(/secure-api token --machine --stack demo/);
       const stJson = JSON.parse((await runSecureApi(['status', '--stack', 'demo', '--json'], { cwd, clock, dataPlane: false })).stdout) as { token?: unknown };
@@ -293,7 +293,7 @@ describe('a failure at each call in turn', () => {
       fake.inject({ command, nth, error: 'AccessDeniedException', message: `User is not authorized to perform: x:${command}` });
       const failed = await run(['init', '--yes', '--stack', 'demo', '--domain-prefix', 'demo-login', ...ROUTES]);
       expect(failed.code, `${command} #${nth}: ${failed.stderr}`).toBe(1);
-      expect(failed.stderr).toMatch(/Re-run the same `secure-api init` to resume/);
+      expect(failed.stderr).toMatch(/Re-run `secure-api init --stack \S+` \(with the flags or --config it had\) to resume/);
       expectStateMatchesFake(readState(statePath()), fake);
       const resumed = await run(['init', '--yes', '--stack', 'demo', '--domain-prefix', 'demo-login', ...ROUTES]);
       expect(resumed.code, `resume after ${command} #${nth}: ${resumed.stderr}`).toBe(0);

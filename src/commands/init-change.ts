@@ -100,7 +100,7 @@ export async function decideChanges(
   await refuseCanaryStage(live.changes, a.existing, a.ctx);
   const report = planReport(a.existing, live.changes, live.poolUsers);
   if (report.empty) return { changes: live.changes, report, proceed: true };
-  if (a.ui.mode !== 'json') a.ui.reporter.info(`${renderPlan(report, a.ui.c)}\n`);
+  if (a.ui.mode !== 'json') a.ui.reporter.info(`${renderPlan(report, a.ui.c, `--stack ${a.ctx.stack}${a.ctx.reach ?? ''}`)}\n`);
   const poolGoes = removesUserPool(live.changes);
   if (poolGoes && !a.allowReplace?.includes('user-pool')) {
     // Only reached on a terminal (refuseUnallowedReplacement refused everywhere else): ask, No by default.
@@ -123,12 +123,12 @@ export async function decideChanges(
  * `init --dry-run` on a recorded stack: the change plan `plan` prints, made from the state file alone (no credentials,
  * no call), rather than a from-scratch plan of resources that exist already.
  */
-export function recordedDryRun(ui: Ui, plan: Plan, existing: StateFile, path: string): void {
+export function recordedDryRun(ui: Ui, plan: Plan, existing: StateFile, path: string, reach = ''): void {
   const report = planReport(existing, planOffline(plan, { state: existing }), undefined);
   if (ui.mode === 'json') {
     ui.json(planJson(report, existing, path, true));
     return;
   }
-  ui.out(`${ui.c.dim(`Dry run on recorded stack ${existing.stack}: planned from its state file, with no AWS call. \`secure-api plan\` reads it live and shows drift too.`)}\n`);
-  ui.out(renderPlan(report, ui.c));
+  ui.out(`${ui.c.dim(`Dry run on recorded stack ${existing.stack}: planned from its state file, with no AWS call. \`secure-api plan --stack ${existing.stack}${reach}\` reads it live and shows drift too.`)}\n`);
+  ui.out(renderPlan(report, ui.c, `--stack ${existing.stack}${reach}`));
 }

@@ -55,7 +55,7 @@ export async function runInit(o: InitOptions, env: CommandEnv, ask?: AskForConfi
   if (asked) prompter = keepingAnswers(prompter, () => ({ env, ui, config, saveConfig: o.saveConfig }));
 
   if (o.dryRun && existing) {
-    recordedDryRun(ui, plan, existing, path);
+    recordedDryRun(ui, plan, existing, path, prepared.backend.args);
     if (o.saveConfig) saveConfig(env, ui, config, o.saveConfig);
     return 0;
   }

@@ -34,6 +34,6 @@ export async function runPlanCommand(opts: Record<string, unknown>, env: Command
   const live = await planLive(plan, { ctx, store: { state: existing } });
   const report = planReport(existing, live.changes, live.poolUsers);
   if (ui.mode === 'json') ui.json(planJson(report, existing, path, false));
-  else ui.out(renderPlan(report, ui.c));
+  else ui.out(renderPlan(report, ui.c, `--stack ${config.stack}${prepared.backend.args}`));
   return report.empty && report.drifted === 0 ? 0 : PENDING;
 }

@@ -7,7 +7,7 @@ import type { NodeRecord } from '../state/schema.js';
 /** The hints name the stack and what this run needed to reach it (--state, --profile, --endpoint-url: ctx.reach). */
 type Reach = Pick<Ctx, 'stack' | 'reach'>;
 export const resumeHint = (ctx: Reach) =>
-  `The state is saved. Re-run the same \`secure-api init\` to resume, or \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''}\` to remove what was made.`;
+  `The state is saved. Re-run \`secure-api init --stack ${ctx.stack}${ctx.reach ?? ''}\` (with the flags or --config it had) to resume, or \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''}\` to remove what was made.`;
 export const destroyAgainHint = (ctx: Reach) => `Run \`secure-api destroy --stack ${ctx.stack}${ctx.reach ?? ''}\` again to finish.`;
 
 /**

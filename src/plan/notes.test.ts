@@ -9,7 +9,7 @@ describe('planNotes', () => {
     expect(planNotes(cfg({}))).toEqual([
       expect.stringMatching(/^User pool plan LITE, the cheapest \(Cognito alone would make ESSENTIALS\)/),
       expect.stringMatching(/at most 50 emails a day/),
-      'Who gets in: only the users you add (secure-api users add, or AdminCreateUser): self sign-up is off.',
+      'Who gets in: only the users you add (the users add command, or AdminCreateUser): self sign-up is off.',
       'The authorizer accepts an id token from any app client of the pool, not only this stack\'s.',
     ]);
   });

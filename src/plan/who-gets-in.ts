@@ -20,7 +20,7 @@ export function whoGetsIn(a: Access): string[] {
     a.selfSignUp === true
       ? 'Who gets in: anyone. Self sign-up is on: anyone can create an account with the app client id (it is in the hosted-UI URL) and call these routes. --no-self-sign-up lets in only the users you add.'
       : a.selfSignUp === false
-        ? 'Who gets in: only the users you add (secure-api users add, or AdminCreateUser): self sign-up is off.'
+        ? 'Who gets in: only the users you add (the users add command, or AdminCreateUser): self sign-up is off.'
         : 'Who gets in: the users of your pool. Whether anyone may sign up is the pool\'s own setting (verify reports it).',
     a.existingPool
       ? 'The authorizer accepts an id token from any app client of the pool, your other apps\' clients included, not only this stack\'s.'

@@ -60,7 +60,8 @@ function paint(action: ResourceChange['action'], text: string, c: ChalkInstance)
 }
 
 /** The plan as terraform plan / cdk diff show one: drift apart, then each change with its glyph, then the counts. */
-export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
+/** `stackArgs`: `--stack NAME` and the flags that reach the stack, for the command the plan names. */
+export function renderPlan(report: ChangePlanReport, c: ChalkInstance, stackArgs = ''): string {
   const lines: string[] = [];
   const drifted = report.changes.filter((x) => x.drift.length > 0);
   if (drifted.length) {
@@ -69,7 +70,7 @@ export function renderPlan(report: ChangePlanReport, c: ChalkInstance): string {
       lines.push(`  ${resourceName(d)}`);
       for (const s of d.drift) lines.push(c.yellow(`      ${driftText(s)}`));
     }
-    lines.push(c.dim('  `secure-api init` puts these back as recorded (shown below as updates or creates).'), '');
+    lines.push(c.dim(`  \`secure-api init${stackArgs ? ` ${stackArgs}` : ''}\` puts these back as recorded (shown below as updates or creates).`), '');
   }
   const todo = report.changes.filter((x) => x.action !== 'no-op');
   if (!todo.length) {

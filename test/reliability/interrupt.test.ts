@@ -36,7 +36,7 @@ describe('Ctrl-C during init', () => {
       }
       if (r.code === 130) expect(r.stderr).toMatch(/Interrupted: no new resources were started\.[^\n]*\nThe state is saved\./);
       if (r.code === 130) {
-        expect(r.stderr).toContain('Re-run the same `secure-api init` to resume');
+        expect(r.stderr).toContain('(with the flags or --config it had) to resume');
         expect(r.stderr).toContain(`secure-api destroy --stack ${STACK}`);
       }
       // In-flight calls finished and were journaled: the state names exactly what exists.
@@ -80,7 +80,7 @@ describe('Ctrl-C during init', () => {
     undo();
     s.fake.clearInjections();
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toContain('Re-run the same `secure-api init` to resume');
+    expect(r.stderr).toContain('(with the flags or --config it had) to resume');
     // The throttled call is not tried again after the signal.
     expect(s.fake.count('CreateRestApi')).toBe(2);
     expect((await s.run(INIT)).code).toBe(0);

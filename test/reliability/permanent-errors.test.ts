@@ -11,7 +11,7 @@ const figures = suiteFigures('permanent-errors');
 let s: Scenario | undefined;
 afterEach(() => s?.restore());
 
-const RESUME = 'Re-run the same `secure-api init` to resume';
+const RESUME = '(with the flags or --config it had) to resume';
 const denied = (action: string, resource: string) =>
   `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
 

@@ -45,7 +45,8 @@ describe('SIGINT / SIGTERM', () => {
     expect(exit.stderr).toMatch(/SIGINT: .*calls in flight finish/);
     expect(exit.stderr).toMatch(/Interrupted: no new resources were started\.[^\n]*\nThe state is saved\./);
     // Under fake-cli the hints name its entry (SECURE_API_COMMAND), so they work when pasted.
-    expect(exit.stderr).toContain(`Re-run the same \`${FAKE_CLI} init\` to resume`);
+    expect(exit.stderr).toContain(`Re-run \`${FAKE_CLI} init --stack`);
+    expect(exit.stderr).toContain('(with the flags or --config it had) to resume');
     expect(exit.stderr).toContain(`\`${FAKE_CLI} destroy --stack ${STACK}\``);
     const sc = adopt(cwd);
     expect(existsSync(`${sc.statePath}.lock`), 'the lock is released').toBe(false);

@@ -103,7 +103,7 @@ describe('bounded retries end in an error that names the call', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(s.clock.now() - t0).toBeLessThanOrEqual(100_000);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toContain('Re-run the same `secure-api init` to resume');
+    expect(r.stderr).toContain('(with the flags or --config it had) to resume');
     // About one attempt per 1.5 s (backoff capped at 2 s, equal jitter) for at most 90 s; once the run has failed,
     // calls still queued get one attempt each, not a retry budget each.
     expect(rule.applied).toBeLessThanOrEqual(90);
@@ -122,7 +122,7 @@ describe('bounded retries end in an error that names the call', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(s.clock.now() - t0).toBeLessThan(150_000);
     expect(r.stderr).toMatch(/lambda-function demo-fn-[a-z0-9]{6} failed: InvalidParameterValueException: .*cannot be assumed/);
-    expect(r.stderr).toContain('Re-run the same `secure-api init` to resume');
+    expect(r.stderr).toContain('(with the flags or --config it had) to resume');
     s.clock.t += 200_000;
     expect((await s.run(INIT)).code).toBe(0);
     s.expectExact();

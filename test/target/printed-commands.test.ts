@@ -6,6 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StateFile } from '../../src/state/schema.js';
+import { makeDrift } from '../status/drift.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/program.js';
@@ -131,9 +133,19 @@ describe('printed commands reach the same stack (issue 24)', () => {
     expect(lost.code).toBe(2);
     keep('lost state', lost);
     keep('status --orphans, no state', await run(['status', '--orphans', '--stack', 'demo']));
+    // Drift on a live stack: plan's "init puts these back" line; an interrupted change: the resume line.
+    const again = await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--adopt']);
+    expect(again.code, again.stderr).toBe(0);
+    // The pool's password policy weakened out of band (as status's drift tests do): plan names init, with the flags.
+    await makeDrift('password-weakened', JSON.parse(String(bucket.objects[`${PREFIX}/demo.json`]!.body)) as StateFile);
+    keep('plan with drift', await run(['plan', '--stack', 'demo']));
+    keep('init --dry-run on the stack', await run(['init', '--dry-run', '--stack', 'demo']));
 
     const seen: string[] = [];
+    const bare: string[] = [];
     for (const [what, text] of texts) {
+      // A command on this stack that names no stack cannot reach it (policy and a new stack's init aside).
+      bare.push(...printedCommands(text).filter((c) => !/--stack /.test(c) && !/^(policy|init --dry-run|init --config|init$)/.test(c)).map((c) => `${what}: ${c}`));
       const commands = printedCommands(text).filter((c) => /--stack (demo|nosuch|NAME)\b/.test(c));
       for (const c of commands) {
         for (const flag of FLAGS) expect(c, `${what}: ${c}`).toContain(flag);
@@ -142,9 +154,11 @@ describe('printed commands reach the same stack (issue 24)', () => {
       seen.push(...commands.map((c) => `${what}: ${c}`));
       expect(text, what).not.toMatch(/jq [^\n]*s3:\/\//);
     }
+    expect(bare).toEqual([]);
     // Each kind of message was seen (the walk is not empty where it should not be).
     for (const what of ['init (Next block)', 'status (Next)', 'status, no such stack', 'users list', 'export curl', 'show', 'export terraform', 'destroy --orphans with a state',
-      'routes remove, no such route', 'routes add, route exists', 'users add --group, no such group', 'locked', 'status with a lock (note)', 'lost state', 'status --orphans, no state']) {
+      'routes remove, no such route', 'routes add, route exists', 'users add --group, no such group', 'locked', 'status with a lock (note)', 'lost state', 'status --orphans, no state',
+      'plan with drift']) {
       expect(seen.some((s) => s.startsWith(`${what}: `)), `${what} printed a command:\n${texts.find(([w]) => w === what)?.[1] ?? ''}`).toBe(true);
     }
   });

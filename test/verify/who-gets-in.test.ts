@@ -12,7 +12,7 @@ const flat = (s: string): string => s.replace(/\s+/g, ' ');
 afterEach(() => fake.restore());
 
 const ANYONE = 'Who gets in: anyone. Self sign-up is on: anyone can create an account with the app client id (it is in the hosted-UI URL) and call these routes.';
-const ONLY_YOURS = 'Who gets in: only the users you add (secure-api users add, or AdminCreateUser): self sign-up is off.';
+const ONLY_YOURS = 'Who gets in: only the users you add (the users add command, or AdminCreateUser): self sign-up is off.';
 const ANY_CLIENT = 'The authorizer accepts an id token from any app client of the pool, not only this stack\'s.';
 
 async function stack(flags: string[]): Promise<{ cwd: string; init: { code: number; stdout: string; stderr: string } }> {
