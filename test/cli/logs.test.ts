@@ -74,50 +74,45 @@ describe('secure-api logs', () => {
     expect(j).toMatchObject({ groupExists: false, events: [], note: 'no log events yet: the function has not run' });
   });
 
-  it('--follow prints what is new every 2 s, each event once, and stops on Ctrl-C with exit 0', async () => {
+  /** `logs --follow` on a stack whose function logs `first` at once, then `atPoll(n, t)` during its n-th wait; Ctrl-C at wait `stopAt`. */
+  async function follow(first: [string, string], atPoll: (n: number, t: number, group: string) => void, stopAt: number) {
     expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
     const group = groupOf();
-    writeLogEvents(fake.state, 'us-east-1', group, ['before'], clock.now(), 's');
+    writeLogEvents(fake.state, 'us-east-1', group, [first[0]], clock.now(), first[1]);
     const ctl = new AbortController();
     const sleeps: number[] = [];
-    // Each poll's wait: the function logs during the 2nd and the 3rd, Ctrl-C comes during the 4th.
     const scripted = new VirtualClock();
     scripted.t = clock.t;
     scripted.sleep = async (ms: number) => {
       sleeps.push(ms);
       scripted.t += ms;
-      if (sleeps.length === 2) writeLogEvents(fake.state, 'us-east-1', group, ['first new'], scripted.t, 's');
-      if (sleeps.length === 3) writeLogEvents(fake.state, 'us-east-1', group, ['second new', 'third new'], scripted.t, 's');
-      if (sleeps.length === 4) ctl.abort();
+      atPoll(sleeps.length, scripted.t, group);
+      if (sleeps.length === stopAt) ctl.abort();
       await Promise.resolve();
     };
     const r = await run(['logs', '--stack', 'demo', '--follow'], { signal: ctl.signal, clock: scripted });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.slice(26))).toEqual(['before', 'first new', 'second new', 'third new']);
+    return { r, sleeps, lines: r.stdout.trim().split('\n').map((l) => l.slice(26)) };
+  }
+
+  it('--follow prints what is new every 2 s, each event once, and stops on Ctrl-C with exit 0', async () => {
+    // The function logs during the 2nd and the 3rd wait, Ctrl-C comes during the 4th.
+    const { r, sleeps, lines } = await follow(['before', 's'], (n, t, group) => {
+      if (n === 2) writeLogEvents(fake.state, 'us-east-1', group, ['first new'], t, 's');
+      if (n === 3) writeLogEvents(fake.state, 'us-east-1', group, ['second new', 'third new'], t, 's');
+    }, 4);
+    expect(lines).toEqual(['before', 'first new', 'second new', 'third new']);
     expect(sleeps.every((ms) => ms >= 1000)).toBe(true);
     expect(r.stderr).toMatch(/Following \/aws\/lambda\/demo-fn-\w+ \(Ctrl-C to stop\)/);
   });
 
   it('--follow shows a late event from another stream with an older timestamp than the newest seen, once', async () => {
-    expect((await run(['init', '--yes', '--no-verify', '--stack', 'demo', '--route', 'GET /items'])).code).toBe(0);
-    const group = groupOf();
-    writeLogEvents(fake.state, 'us-east-1', group, ['before'], clock.now(), 'instance-a');
-    const ctl = new AbortController();
-    const sleeps: number[] = [];
-    const scripted = new VirtualClock();
-    scripted.t = clock.t;
-    scripted.sleep = async (ms: number) => {
-      sleeps.push(ms);
-      scripted.t += ms;
-      if (sleeps.length === 1) writeLogEvents(fake.state, 'us-east-1', group, ['newer'], scripted.t, 'instance-a');
+    const { lines } = await follow(['before', 'instance-a'], (n, t, group) => {
+      if (n === 1) writeLogEvents(fake.state, 'us-east-1', group, ['newer'], t, 'instance-a');
       // Logged by another instance 3 s before 'newer', delivered only now.
-      if (sleeps.length === 2) writeLogEvents(fake.state, 'us-east-1', group, ['late'], scripted.t - 5000, 'instance-b');
-      if (sleeps.length === 5) ctl.abort();
-      await Promise.resolve();
-    };
-    const r = await run(['logs', '--stack', 'demo', '--follow'], { signal: ctl.signal, clock: scripted });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.slice(26))).toEqual(['before', 'newer', 'late']);
+      if (n === 2) writeLogEvents(fake.state, 'us-east-1', group, ['late'], t - 5000, 'instance-b');
+    }, 5);
+    expect(lines).toEqual(['before', 'newer', 'late']);
   });
 
   it('reads the group the stack recorded for its function; a stack made before that group: Lambda\'s /aws/lambda/<name>', () => {

@@ -112,6 +112,14 @@ function checkAccessLog(ctx: { state: FakeState }, stage: StageRecord): void {
   }
 }
 
+/** One key of a string map patched (stage variables, a canary's overrides): `remove` drops it, anything else sets it. */
+function patchEntry(map: Record<string, string> | undefined, key: string, op: { op?: string | undefined; value?: string | undefined }): Record<string, string> {
+  const out = map ?? {};
+  if (op.op === 'remove') delete out[key];
+  else out[key] = op.value ?? '';
+  return out;
+}
+
 function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation[]): void {
   for (const op of ops) {
     const path = op.path ?? '';
@@ -145,19 +153,13 @@ function applyStagePatch(api: ApiRecord, stage: StageRecord, ops: PatchOperation
       } else if (field === 'useStageCache') {
         canary.useStageCache = op.value === 'true';
       } else if (field.startsWith('stageVariableOverrides/')) {
-        const key = field.slice('stageVariableOverrides/'.length);
-        canary.stageVariableOverrides ??= {};
-        if (op.op === 'remove') delete canary.stageVariableOverrides[key];
-        else canary.stageVariableOverrides[key] = op.value ?? '';
+        canary.stageVariableOverrides = patchEntry(canary.stageVariableOverrides, field.slice('stageVariableOverrides/'.length), op);
       } else {
         fail('BadRequestException', `Invalid patch path '${path}' specified for op '${op.op ?? ''}'`);
       }
       stage.canarySettings = canary;
     } else if (path.startsWith('/variables/')) {
-      const key = path.slice('/variables/'.length);
-      stage.variables ??= {};
-      if (op.op === 'remove') delete stage.variables[key];
-      else stage.variables[key] = op.value ?? '';
+      stage.variables = patchEntry(stage.variables, path.slice('/variables/'.length), op);
     } else {
       fail('BadRequestException', `Invalid patch path '${path}' specified for op '${op.op ?? ''}'`);
     }
