@@ -83,8 +83,8 @@ describe('wiring', () => {
 
   it('refuses commands it does not implement, loudly', async () => {
     install();
-    const { GetUsagePlansCommand } = await import('@aws-sdk/client-api-gateway');
-    const err = await caught(new APIGatewayClient({ region: 'us-east-1' }).send(new GetUsagePlansCommand({})));
+    const { GetVpcLinksCommand } = await import('@aws-sdk/client-api-gateway');
+    const err = await caught(new APIGatewayClient({ region: 'us-east-1' }).send(new GetVpcLinksCommand({})));
     expect(err.name).toBe('NotImplementedByFake');
   });
 
