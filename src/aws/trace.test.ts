@@ -63,4 +63,9 @@ describe('--debug wire logging', () => {
     expect(redact({ patchOperations: [{ op: 'replace', path: '/description', value: 'Team API' }] })).toEqual({ patchOperations: [{ op: 'replace', path: '/description', value: 'Team API' }] });
     expect(redactHeaders({ 'x-api-key': 'the-api-key-value-0123456789', 'X-Api-Key': 'k', accept: '*/*' })).toEqual({ 'x-api-key': '***', 'X-Api-Key': '***', accept: '*/*' });
   });
+
+  it('masks every key of a usage plan (GetUsagePlanKeys answers each UsagePlanKey with its value in the clear)', () => {
+    const out = { items: [{ id: 'k1', name: 'partner', type: 'API_KEY', value: 'the-api-key-value-0123456789' }, { id: 'k2', type: 'API_KEY', value: 'another-key-value-9876543210' }] };
+    expect(redact(out)).toEqual({ items: [{ id: 'k1', name: 'partner', type: 'API_KEY', value: '***' }, { id: 'k2', type: 'API_KEY', value: '***' }] });
+  });
 });

@@ -17,8 +17,9 @@ export function redact(v: unknown, key = ''): unknown {
   if (v instanceof Uint8Array) return `(${v.byteLength} bytes)`;
   if (Array.isArray(v)) return v.map((x) => redact(x, key));
   if (typeof v === 'object' && v !== null) {
-    // An API key (API_ApiKey: id, value, enabled…; GetApiKey includeValue): its `value` is the secret, unlike a patch's.
-    const apiKey = 'value' in v && 'enabled' in v;
+    // An API key's `value` is the secret, unlike a patch's: an ApiKey (id, value, enabled…; GetApiKey includeValue)
+    // and a UsagePlanKey (id, name, type API_KEY, value: GetUsagePlanKeys answers every key of a plan in the clear).
+    const apiKey = 'value' in v && ('enabled' in v || (v as { type?: unknown }).type === 'API_KEY');
     return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$metadata').map(([k, x]) => [k, apiKey && k === 'value' && typeof x === 'string' ? MASK : redact(x, k)]));
   }
   return v;

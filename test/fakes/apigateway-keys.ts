@@ -107,13 +107,16 @@ export const keyHandlers: Handlers = {
     if (input.keyType !== 'API_KEY') fail('BadRequestException', 'Invalid key type specified');
     if (p.keyIds.includes(k.id)) fail('ConflictException', 'Usage plan key already exists');
     p.keyIds.push(k.id);
-    return compact({ id: k.id, type: 'API_KEY', name: k.name });
+    return compact({ id: k.id, type: 'API_KEY', name: k.name, value: k.value });
   },
-  /** API_GetUsagePlanKeys: the plan's keys, id and name (the value is read with GetApiKey includeValue). */
+  /**
+   * API_GetUsagePlanKeys: the plan's keys, each a UsagePlanKey {id, name, type, value}: the key's value itself, in
+   * the clear (https://docs.aws.amazon.com/apigateway/latest/api/API_UsagePlanKey.html).
+   */
   GetUsagePlanKeys(ctx, input: GetUsagePlanKeysCommandInput) {
     const plan = getPlan(ctx, input.usagePlanId);
     const keys = plan.keyIds.map((id) => keysOf(ctx.state)[id]).filter((k): k is ApiKeyRecord => k !== undefined);
     const p = pageOf(keys, input.position, input.limit);
-    return { items: p.items.map((k) => compact({ id: k.id, type: 'API_KEY', name: k.name })), ...(p.position ? { position: p.position } : {}) };
+    return { items: p.items.map((k) => compact({ id: k.id, type: 'API_KEY', name: k.name, value: k.value })), ...(p.position ? { position: p.position } : {}) };
   },
 };
