@@ -117,7 +117,8 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
   };
   let lastWait = -Infinity;
   const deployedAt = Date.parse(t.loaded.state.nodes.deployment?.updatedAt ?? '');
-  const machine = o.readOnly ? {} : await machineTokenFor(t, cognito, env, r);
+  // The machine client's token is fetched once the pool's triggers are known (a pre token generation trigger runs for it).
+  let machine: { machineToken?: string; machineTokenMissing?: string } = {};
   const checkOptions = (tokens?: { idToken: string; accessToken: string }, tokensSkipped?: string, tokensSkippedCommand?: string) => ({
     ...(tokens ? { tokens } : {}),
     ...(tokensSkipped ? { tokensSkipped } : {}),
@@ -158,6 +159,12 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
     const triggers = fired.length ? { fired, allowed: o.allowTriggers === true } : undefined;
     if (fired.length && !o.allowTriggers) {
       const reason = `the pool's Lambda triggers would run for a test user (${triggersText(fired)})`;
+      // Cognito runs a pre token generation trigger (event version 3) for client-credentials tokens too
+      // (developer guide, "Pre token generation Lambda trigger": TokenGeneration_ClientCredentials): unasked, no token.
+      const preToken = fired.filter((f) => f.trigger.startsWith('PreTokenGeneration'));
+      machine = preToken.length
+        ? (t.machine ? { machineTokenMissing: `a machine client token (your pool's ${triggersText(preToken)} trigger may run for it: --allow-triggers)` } : {})
+        : await machineTokenFor(t, cognito, env, r);
       r.warn(`No test user: your pool runs ${triggersText(fired)} for a new user and its sign-in. Checking what needs no token only; --allow-triggers lets the test user set them off.`);
       const report = await runChecks(routes, checkOptions(undefined, reason, `secure-api verify --allow-triggers --stack ${t.loaded.stack}${t.reach}`));
       return {
@@ -166,6 +173,7 @@ async function proveRoutes(t: StackTarget, cognito: CognitoSender, env: CommandE
       };
     }
     if (fired.length) r.info(`The test user sets off your pool's Lambda triggers (--allow-triggers): ${triggersText(fired)}`);
+    machine = await machineTokenFor(t, cognito, env, r);
     const report = await withTestUser(cognito, pool, (s) => runChecks(routes, {
       ...checkOptions({ idToken: s.idToken, accessToken: s.accessToken }), ...(s.joinGroups ? { joinGroups: s.joinGroups } : {}),
     }), {

@@ -113,6 +113,16 @@ describe('your pool\'s Lambda triggers and the test user (issue 25.7)', () => {
     expect(made('AdminCreateUser')).toEqual([]);
   });
 
+  it('a pre token generation trigger may run for client-credentials tokens too: without --allow-triggers no machine token is asked for; with it, one is', async () => {
+    const poolId = await theirPool();
+    const r = await run(['init', '--yes', '--stack', 'shop', '--route', 'GET /items', '--user-pool-id', poolId, '--authorizer-scopes', 'orders/read']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/Client-credentials token of the machine client/);
+    expect(flat(r.stdout)).toContain('GET /items: the pool\'s Lambda triggers would run for a test user');
+    const v = await run(['verify', '--stack', 'shop', '--allow-triggers']);
+    expect(v.stderr).toMatch(/Client-credentials token of the machine client/);
+  });
+
   it('verify --allow-triggers says which run, then makes the user and proves the 2xx', async () => {
     const poolId = await theirPool();
     expect((await run(['init', '--yes', '--stack', 'shop', '--route', 'GET /items', '--user-pool-id', poolId, '--no-verify'])).code).toBe(0);
