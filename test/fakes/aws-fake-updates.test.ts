@@ -80,14 +80,20 @@ describe('UpdateIdentityProvider', () => {
   });
 });
 
+/** An API with one MOCK method: something a deployment can serve. */
+async function deployableApi() {
+  install();
+  const apigw = new APIGatewayClient({ region: 'us-east-1' });
+  const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
+  const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
+  await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', authorizationType: 'NONE' }));
+  await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', type: 'MOCK' }));
+  return { apigw, api };
+}
+
 describe('CreateDeployment / UpdateStage', () => {
   it('CreateDeployment into an existing stage keeps its description (stageDescription only describes a new stage); UpdateStage patches /description', async () => {
-    install();
-    const apigw = new APIGatewayClient({ region: 'us-east-1' });
-    const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
-    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
-    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', authorizationType: 'NONE' }));
-    await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', type: 'MOCK' }));
+    const { apigw, api } = await deployableApi();
     await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', stageDescription: 'first' }));
     await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev', stageDescription: 'second' }));
     expect((await apigw.send(new GetStageCommand({ restApiId: api.id, stageName: 'dev' }))).description).toBe('first');
@@ -98,12 +104,7 @@ describe('CreateDeployment / UpdateStage', () => {
 
 describe('canary releases and stage variables (create-canary-deployment.html, serverless/serverless#11518)', () => {
   async function apiWithStage() {
-    install();
-    const apigw = new APIGatewayClient({ region: 'us-east-1' });
-    const api = await apigw.send(new CreateRestApiCommand({ name: 'a' }));
-    const res = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'x' }));
-    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', authorizationType: 'NONE' }));
-    await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: res.id, httpMethod: 'GET', type: 'MOCK' }));
+    const { apigw, api } = await deployableApi();
     const base = await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod', variables: { sv0: 'val0', sv1: 'val1' } }));
     return { apigw, restApiId: api.id!, base: base.id! };
   }
